@@ -1,0 +1,483 @@
+//! The municipalities (市区町村) and their Basic Resident Register, as one pure state machine.
+//!
+//! A city hall records address changes (転居, 転出, 転入; domain-rules §5.2, §5.3), writes the new
+//! address on the cards presented, relays residence notifications to the bureau (N1) and the
+//! move-in to the former municipality (N9), keeps the register in step with the bureau's notices
+//! (N3), and handles the separate My Number card: validity changes after an extension (§5.4)
+//! and continued use after a move (§5.3), with their deadlines (§10). One service covers every
+//! municipality; each resident's entry names the municipality it belongs to.
+
+use chrono::NaiveDate;
+use model::calendar;
+use model::card::{CardKind, MyNumberCard};
+use model::card_number::ResidenceCardNumber;
+use model::command::Command;
+use model::event::Event;
+use model::ids::{Address, Municipality, ResidentId};
+use model::machine::{Context, Decision, Input, StateMachine};
+use model::mynumber::MyNumber;
+use model::policy::TokuteiContinuityRule;
+use model::procedure::Procedure;
+use model::rules::{self, Consequence, Duty, RefusalRule};
+use model::service::{Office, Service};
+use model::status::Status;
+use model::time::start_of_day;
+use model::validity;
+
+#[cfg(test)]
+mod tests;
+
+/// A move-out recorded and not yet followed by a move-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoveOut {
+    pub to: Municipality,
+    pub planned_on: NaiveDate,
+    pub card_based: bool,
+}
+
+/// One resident's register entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub municipality: Municipality,
+    pub address: Address,
+    pub my_number: MyNumber,
+    pub born_on: NaiveDate,
+    pub status: Status,
+    pub period_expiry: Option<NaiveDate>,
+    pub card_number: Option<ResidenceCardNumber>,
+    /// The kind of the residence card last notified (a Tokutei card carries My Number functions).
+    pub card_kind: Option<CardKind>,
+    pub my_number_card: Option<MyNumberCard>,
+    pub moving_out: Option<MoveOut>,
+    /// The municipality the resident moved from, until it closes its entry (N9).
+    pub former: Option<Municipality>,
+    /// The 90-day continued-use deadline, while it runs (§5.3).
+    pub continuity_deadline: Option<NaiveDate>,
+}
+
+impl Entry {
+    fn holds_tokutei(&self) -> bool {
+        self.card_kind.is_some_and(CardKind::is_tokutei)
+    }
+
+    /// The cards on which the municipality writes a new address at the counter (§5.2).
+    fn cards_written(&self) -> Vec<CardKind> {
+        let mut cards = Vec::new();
+        if let Some(kind) = self.card_kind {
+            cards.push(kind);
+        }
+        if self.my_number_card.is_some() {
+            cards.push(CardKind::MyNumberCard);
+        }
+        cards
+    }
+
+    /// Whether the resident holds a card with My Number functions the continuity rule covers.
+    fn continuity_applies(&self, rule: TokuteiContinuityRule) -> bool {
+        self.my_number_card.is_some()
+            || (self.holds_tokutei() && rule == TokuteiContinuityRule::Applies)
+    }
+}
+
+/// The register: one optional entry per resident id.
+#[derive(Debug, Default, Clone)]
+pub struct CityHall {
+    entries: Vec<Option<Entry>>,
+}
+
+fn visit(resident: ResidentId, municipality: &Municipality, procedure: Procedure) -> Event {
+    Event::CounterVisited {
+        resident,
+        office: Office::CityHall,
+        municipality: Some(municipality.clone()),
+        procedure,
+    }
+}
+
+fn refused(resident: ResidentId, procedure: Procedure, rule: RefusalRule) -> Event {
+    Event::ProcedureRefused {
+        resident,
+        procedure,
+        rule,
+    }
+}
+
+impl CityHall {
+    pub fn entry(&self, resident: ResidentId) -> Option<&Entry> {
+        self.entries.get(resident.index()).and_then(Option::as_ref)
+    }
+
+    fn entry_mut(&mut self, resident: ResidentId) -> Option<&mut Entry> {
+        self.entries.get_mut(resident.index()).and_then(Option::as_mut)
+    }
+
+    fn decide_command(&self, command: &Command, ctx: &Context<'_>) -> Decision {
+        let mut d = Decision::none();
+        let today = ctx.today();
+        let roll = ctx.policy.switches.deadline_roll;
+        if let Command::EnrolResident { resident, profile } = command {
+            if profile.registered {
+                d.push(Event::ResidentRegistered {
+                    resident: *resident,
+                    municipality: profile.municipality.clone(),
+                    address: profile.address.clone(),
+                    my_number: profile.my_number,
+                    status: profile.status,
+                    period_expiry: profile.period_expiry,
+                    card_number: profile.residence_card.as_ref().map(|c| c.number),
+                    card_kind: profile.residence_card.as_ref().map(|c| c.kind),
+                    my_number_card: profile.my_number_card,
+                    born_on: profile.born_on,
+                });
+            }
+            return d;
+        }
+        let resident = command.resident();
+        let Some(entry) = self.entry(resident) else {
+            d.push(refused(
+                resident,
+                Procedure::MoveIn,
+                RefusalRule::NotRegisteredHere,
+            ));
+            return d;
+        };
+        match command {
+            Command::NotifyMoveWithinMunicipality {
+                address, moved_on, ..
+            } => {
+                d.push(visit(
+                    resident,
+                    &entry.municipality,
+                    Procedure::MoveWithinMunicipality,
+                ));
+                d.push(Event::MovedWithinMunicipality {
+                    resident,
+                    municipality: entry.municipality.clone(),
+                    address: address.clone(),
+                    moved_on: *moved_on,
+                    written_on: entry.cards_written(),
+                });
+                let deadline = calendar::deadline(*moved_on, 14, roll);
+                if today > deadline {
+                    d.push(Event::DeadlineMissed {
+                        resident,
+                        duty: Duty::MoveWithinNotification,
+                        deadline,
+                        consequence: Consequence::PenaltyExposure,
+                    });
+                }
+            }
+            Command::NotifyMoveOut {
+                to,
+                planned_on,
+                card_based,
+                ..
+            } => {
+                // A card-based move-out (特例転出) is filed online: no counter visit (§5.3).
+                if !card_based {
+                    d.push(visit(resident, &entry.municipality, Procedure::MoveOut));
+                }
+                d.push(Event::MoveOutRecorded {
+                    resident,
+                    municipality: entry.municipality.clone(),
+                    to: to.clone(),
+                    planned_on: *planned_on,
+                    card_based: *card_based,
+                });
+            }
+            Command::NotifyMoveIn {
+                municipality,
+                address,
+                moved_on,
+                present_my_number_card,
+                ..
+            } => {
+                d.push(visit(resident, municipality, Procedure::MoveIn));
+                let from = entry
+                    .moving_out
+                    .as_ref()
+                    .map(|_| entry.municipality.clone());
+                d.push(Event::MoveInRecorded {
+                    resident,
+                    municipality: municipality.clone(),
+                    from,
+                    address: address.clone(),
+                    moved_on: *moved_on,
+                    written_on: entry.cards_written(),
+                });
+                let deadline = calendar::deadline(*moved_on, 14, roll);
+                if today > deadline {
+                    d.push(Event::DeadlineMissed {
+                        resident,
+                        duty: Duty::MoveInNotification,
+                        deadline,
+                        consequence: Consequence::PenaltyExposure,
+                    });
+                }
+                let rule = ctx.policy.switches.tokutei_continuity_rule;
+                let late_card_based = entry
+                    .moving_out
+                    .as_ref()
+                    .filter(|m| m.card_based)
+                    .and_then(|m| {
+                        rules::late_move_in_after_card_based_move_out(
+                            *moved_on,
+                            m.planned_on,
+                            today,
+                            roll,
+                        )
+                    });
+                if let Some(deadline) = late_card_based.filter(|_| entry.continuity_applies(rule)) {
+                    d.push(Event::DeadlineMissed {
+                        resident,
+                        duty: Duty::MoveInAfterCardBasedMoveOut,
+                        deadline,
+                        consequence: Consequence::MyNumberCardLapses,
+                    });
+                } else if entry.continuity_applies(rule) {
+                    if *present_my_number_card {
+                        d.push(Event::MyNumberContinuityConfirmed {
+                            resident,
+                            municipality: municipality.clone(),
+                        });
+                    } else {
+                        let deadline = calendar::deadline(today, 90, roll);
+                        d.push(Event::MyNumberContinuityDue { resident, deadline });
+                        d.timer(
+                            start_of_day(deadline.succ_opt().unwrap_or(deadline)),
+                            Command::CheckContinuityDeadline { resident, deadline },
+                        );
+                    }
+                }
+            }
+            Command::ConfirmMyNumberContinuity { .. } => {
+                d.push(visit(
+                    resident,
+                    &entry.municipality,
+                    Procedure::MyNumberContinuity,
+                ));
+                match entry.continuity_deadline {
+                    Some(deadline) if today <= deadline => {
+                        d.push(Event::MyNumberContinuityConfirmed {
+                            resident,
+                            municipality: entry.municipality.clone(),
+                        })
+                    }
+                    _ => d.push(refused(
+                        resident,
+                        Procedure::MyNumberContinuity,
+                        RefusalRule::NothingPending,
+                    )),
+                }
+            }
+            Command::CheckContinuityDeadline { deadline, .. } => {
+                if entry.continuity_deadline == Some(*deadline) {
+                    d.push(Event::DeadlineMissed {
+                        resident,
+                        duty: Duty::MyNumberContinuity,
+                        deadline: *deadline,
+                        consequence: Consequence::MyNumberCardLapses,
+                    });
+                }
+            }
+            Command::RequestMyNumberValidityChange { .. } => {
+                let procedure = Procedure::MyNumberValidityChange;
+                d.push(visit(resident, &entry.municipality, procedure));
+                let Some(card) = entry.my_number_card else {
+                    let rule = if entry.holds_tokutei() {
+                        RefusalRule::HoldsTokuteiCard
+                    } else {
+                        RefusalRule::NoMyNumberCard
+                    };
+                    d.push(refused(resident, procedure, rule));
+                    return d;
+                };
+                let changed = validity::my_number_validity_change(
+                    entry.status.card_category(),
+                    entry.born_on,
+                    card.issued_on,
+                    card.valid_through,
+                    entry.period_expiry,
+                    today,
+                );
+                match changed {
+                    Ok(valid_through) if valid_through != card.valid_through => {
+                        d.push(Event::MyNumberCardValidityChanged {
+                            resident,
+                            previous: card.valid_through,
+                            valid_through,
+                        })
+                    }
+                    Ok(_) => d.push(refused(resident, procedure, RefusalRule::NothingPending)),
+                    Err(reason) => {
+                        d.push(refused(resident, procedure, RefusalRule::Validity { reason }))
+                    }
+                }
+            }
+            _ => {}
+        }
+        d
+    }
+
+    fn decide_notice(&self, event: &Event) -> Decision {
+        let mut d = Decision::none();
+        let resident = event.resident();
+        let Some(entry) = self.entry(resident) else {
+            return d;
+        };
+        match event {
+            // N3: the bureau's changes reach the register.
+            Event::PeriodOfStayExtended { new_expiry, .. } => {
+                d.push(Event::ImmigrationDataUpdated {
+                    resident,
+                    status: entry.status,
+                    period_expiry: Some(*new_expiry),
+                    card_number: entry.card_number,
+                    card_kind: entry.card_kind,
+                });
+            }
+            Event::ResidenceCardIssued { card, .. } => {
+                d.push(Event::ImmigrationDataUpdated {
+                    resident,
+                    status: entry.status,
+                    period_expiry: entry.period_expiry,
+                    card_number: Some(card.number),
+                    card_kind: Some(card.kind),
+                });
+            }
+            // N8: J-LIS invalidated the separate card.
+            Event::MyNumberCardInvalidated {
+                reason,
+                tokutei_card: None,
+                ..
+            } if entry.my_number_card.is_some() => {
+                d.push(Event::MyNumberCardWithdrawn {
+                    resident,
+                    reason: *reason,
+                });
+            }
+            // N9: the former municipality closes its entry.
+            Event::MoveInRecorded { from: Some(from), .. } if entry.former.as_ref() == Some(from) => {
+                d.push(Event::RegisterEntryClosed {
+                    resident,
+                    municipality: from.clone(),
+                });
+            }
+            _ => {}
+        }
+        d
+    }
+}
+
+impl StateMachine for CityHall {
+    const SERVICE: Service = Service::CityHall;
+
+    fn with_capacity(residents: usize) -> Self {
+        CityHall {
+            entries: Vec::with_capacity(residents),
+        }
+    }
+
+    fn decide(&self, input: &Input, ctx: &Context<'_>) -> Decision {
+        match input {
+            Input::Command(c) => self.decide_command(c, ctx),
+            Input::Notice { event, .. } => self.decide_notice(event),
+        }
+    }
+
+    fn apply(&mut self, event: &Event) {
+        let resident = event.resident();
+        if let Event::ResidentRegistered {
+            municipality,
+            address,
+            my_number,
+            status,
+            period_expiry,
+            card_number,
+            card_kind,
+            my_number_card,
+            born_on,
+            ..
+        } = event
+        {
+            let i = resident.index();
+            if self.entries.len() <= i {
+                self.entries.resize(i + 1, None);
+            }
+            self.entries[i] = Some(Entry {
+                municipality: municipality.clone(),
+                address: address.clone(),
+                my_number: *my_number,
+                born_on: *born_on,
+                status: *status,
+                period_expiry: *period_expiry,
+                card_number: *card_number,
+                card_kind: *card_kind,
+                my_number_card: *my_number_card,
+                moving_out: None,
+                former: None,
+                continuity_deadline: None,
+            });
+            return;
+        }
+        let Some(e) = self.entry_mut(resident) else {
+            return;
+        };
+        match event {
+            Event::MovedWithinMunicipality { address, .. } => e.address = address.clone(),
+            Event::MoveOutRecorded {
+                to,
+                planned_on,
+                card_based,
+                ..
+            } => {
+                e.moving_out = Some(MoveOut {
+                    to: to.clone(),
+                    planned_on: *planned_on,
+                    card_based: *card_based,
+                })
+            }
+            Event::MoveInRecorded {
+                municipality,
+                from,
+                address,
+                ..
+            } => {
+                e.former = from.clone();
+                e.municipality = municipality.clone();
+                e.address = address.clone();
+                e.moving_out = None;
+                e.continuity_deadline = None;
+            }
+            Event::RegisterEntryClosed { .. } => e.former = None,
+            Event::ImmigrationDataUpdated {
+                status,
+                period_expiry,
+                card_number,
+                card_kind,
+                ..
+            } => {
+                e.status = *status;
+                e.period_expiry = *period_expiry;
+                e.card_number = *card_number;
+                e.card_kind = *card_kind;
+            }
+            Event::MyNumberCardValidityChanged { valid_through, .. } => {
+                if let Some(card) = e.my_number_card.as_mut() {
+                    card.valid_through = *valid_through;
+                }
+            }
+            Event::MyNumberContinuityDue { deadline, .. } => e.continuity_deadline = Some(*deadline),
+            Event::MyNumberContinuityConfirmed { .. } => e.continuity_deadline = None,
+            Event::MyNumberCardWithdrawn { .. } => e.my_number_card = None,
+            Event::DeadlineMissed {
+                consequence: Consequence::MyNumberCardLapses,
+                ..
+            } => {
+                e.continuity_deadline = None;
+                e.my_number_card = None;
+            }
+            _ => {}
+        }
+    }
+}

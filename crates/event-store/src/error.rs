@@ -1,0 +1,143 @@
+//! The store's typed errors.
+//!
+//! Callers branch on these: a `VersionConflict` means "reload and decide again", a
+//! `DuplicateIdMismatch` means a bug upstream (two different facts claimed one id), a
+//! `SchemaTooNew` means "upgrade the binary". Every error that can happen inside `append`
+//! is raised before the batch commits, so an error always means nothing of the batch was
+//! written.
+
+use std::path::PathBuf;
+
+use uuid::Uuid;
+
+/// Everything that can go wrong in the event store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// `create` refuses to touch an existing, non-empty file: it might be someone's log.
+    #[error("cannot create an event log at {path}: the file exists and is not empty")]
+    AlreadyExists {
+        /// The path that was given.
+        path: PathBuf,
+    },
+
+    /// `open` needs an existing file; it never creates one by accident.
+    #[error("no event log at {path}")]
+    NotFound {
+        /// The path that was given.
+        path: PathBuf,
+    },
+
+    /// The file is an SQLite database, but not one this program wrote.
+    #[error("the database is not a zairyu event log ({reason})")]
+    NotAnEventLog {
+        /// What gave it away.
+        reason: String,
+    },
+
+    /// The log was written by a newer build whose schema this build does not know.
+    #[error("the event log has schema version {found}, newer than the {supported} this build knows")]
+    SchemaTooNew {
+        /// `PRAGMA user_version` found in the file.
+        found: u32,
+        /// The newest version this build can read.
+        supported: u32,
+    },
+
+    /// A new event must carry `stream_version == expected_version + 1`; anything else is a
+    /// caller bug, refused before the store looks at the log.
+    #[error(
+        "event {event_id} on stream {stream} has stream_version {stream_version} but \
+         expected_version {expected_version}; it must be expected_version + 1"
+    )]
+    InvalidStreamVersion {
+        /// The offending event.
+        event_id: Uuid,
+        /// Its stream.
+        stream: String,
+        /// The version the caller said the stream was at.
+        expected_version: u64,
+        /// The version the record claims.
+        stream_version: u64,
+    },
+
+    /// Optimistic concurrency: the stream is not at the version the caller expected.
+    #[error("version conflict on stream {stream}: expected version {expected}, actual {actual}")]
+    VersionConflict {
+        /// The stream.
+        stream: String,
+        /// The version the caller expected.
+        expected: u64,
+        /// The version the log holds.
+        actual: u64,
+    },
+
+    /// The same event id is already stored with different content.
+    #[error("event id {event_id} is already stored with different content")]
+    DuplicateIdMismatch {
+        /// The id claimed by two different events.
+        event_id: Uuid,
+    },
+
+    /// In deferred mode the writer's in-memory view must be the whole truth; another
+    /// connection appended behind its back, so its checks can no longer be trusted.
+    #[error(
+        "another writer appended to the log (expected last global_seq {expected}, found \
+         {found}); deferred index mode needs a single writer"
+    )]
+    ConcurrentWriter {
+        /// The last global_seq this writer knows of.
+        expected: u64,
+        /// The last global_seq in the file.
+        found: u64,
+    },
+
+    /// `finish` records hashes in the run metadata, which must exist first.
+    #[error("run metadata must be written (write_run_meta) before finish")]
+    RunMetaMissing,
+
+    /// A stored value cannot be decoded back into its Rust type.
+    #[error("corrupt {location}: {reason}")]
+    Corrupt {
+        /// Which row or table.
+        location: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A `u64` that SQLite's signed 64-bit INTEGER cannot hold.
+    #[error("{what} = {value} does not fit in an SQLite INTEGER")]
+    OutOfRange {
+        /// Which value.
+        what: &'static str,
+        /// The value.
+        value: u64,
+    },
+
+    /// A limit of the compact deferred-mode structures (far beyond any real run).
+    #[error("deferred index mode limit exceeded: {0}")]
+    DeferredCapacity(&'static str),
+
+    /// `raw_append_baseline` needs at least one row per transaction.
+    #[error("batch size must be at least 1")]
+    InvalidBatchSize,
+
+    /// Filesystem trouble around the database file.
+    #[error("I/O error on {path}: {source}")]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// Any SQLite error (busy, disk full, constraint, …).
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// Converts a `u64` for an SQLite INTEGER column, refusing values above `i64::MAX`.
+pub(crate) fn to_i64(what: &'static str, value: u64) -> Result<i64, StoreError> {
+    i64::try_from(value).map_err(|_| StoreError::OutOfRange { what, value })
+}

@@ -1,0 +1,151 @@
+//! Commands: what a resident asks of an office, what an office decides given as input, and the
+//! timers a service sets for itself. Commands are imperative (`FileExtension`); the facts that
+//! result are past-tense events (`PeriodOfStayExtended`).
+
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::card::{Certificates, MyNumberCard, ResidenceCard};
+use crate::ids::{Address, Municipality, ResidentId};
+use crate::mynumber::MyNumber;
+use crate::service::{Channel, Service};
+use crate::status::Status;
+
+/// A resident's starting state, as each office will record it at enrolment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidentProfile {
+    /// Display name (synthetic).
+    pub name: String,
+    pub born_on: NaiveDate,
+    pub status: Status,
+    /// Period-of-stay expiry; `None` for statuses without a period (PR, HSP(ii), SPR).
+    pub period_expiry: Option<NaiveDate>,
+    pub municipality: Municipality,
+    pub address: Address,
+    /// Recorded in the Basic Resident Register (§3).
+    pub registered: bool,
+    pub my_number: MyNumber,
+    pub residence_card: Option<ResidenceCard>,
+    pub my_number_card: Option<MyNumberCard>,
+    pub certificates: Certificates,
+    /// How many residence cards were issued to this resident before the run (for new numbers).
+    pub cards_issued: u32,
+}
+
+/// The bureau's decision on an application, given as scenario input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", tag = "outcome")]
+pub enum Decision {
+    /// Granted with the new period-of-stay expiry.
+    Grant { new_expiry: NaiveDate },
+    /// Refused.
+    Refuse,
+}
+
+/// A command to one service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command")]
+pub enum Command {
+    /// Records a resident's starting state (delivered to every service at the run's start).
+    EnrolResident {
+        resident: ResidentId,
+        profile: Box<ResidentProfile>,
+    },
+    /// 在留期間更新許可申請, optionally with a Tokutei application attached (§5.4).
+    FileExtension {
+        resident: ResidentId,
+        channel: Channel,
+        tokutei: bool,
+    },
+    /// The bureau decides a pending extension (input, not simulated judgement).
+    DecideExtension {
+        resident: ResidentId,
+        decision: Decision,
+    },
+    /// The resident collects a card that is ready at the bureau.
+    CollectCard { resident: ResidentId },
+    /// 転居届 (§5.2).
+    NotifyMoveWithinMunicipality {
+        resident: ResidentId,
+        address: Address,
+        moved_on: NaiveDate,
+    },
+    /// 転出届 (§5.3); `card_based` is the online 特例転出 with the My Number card.
+    NotifyMoveOut {
+        resident: ResidentId,
+        to: Municipality,
+        planned_on: NaiveDate,
+        card_based: bool,
+    },
+    /// 転入届 at the new municipality (§5.3).
+    NotifyMoveIn {
+        resident: ResidentId,
+        municipality: Municipality,
+        address: Address,
+        moved_on: NaiveDate,
+        /// The resident presents the My Number card for continued use in the same visit.
+        present_my_number_card: bool,
+    },
+    /// 継続利用: presenting the My Number card at the new municipality later (§5.3).
+    ConfirmMyNumberContinuity { resident: ResidentId },
+    /// Legacy My Number card 有効期間変更 at the city hall (§5.4).
+    RequestMyNumberValidityChange { resident: ResidentId },
+    /// Timer (J-LIS): the separate My Number card reaches the end of `valid_through`.
+    ExpireMyNumberCard {
+        resident: ResidentId,
+        valid_through: NaiveDate,
+    },
+    /// Timer (J-LIS): a Tokutei card's My Number functions reach the end of `valid_through`.
+    ExpireMyNumberFunctions {
+        resident: ResidentId,
+        valid_through: NaiveDate,
+    },
+    /// Timer (J-LIS): the Tokutei card's production lead time has passed.
+    CompleteTokuteiProduction { resident: ResidentId },
+    /// Timer (city hall): the 90-day continuity deadline after a move-in (§5.3, §10).
+    CheckContinuityDeadline {
+        resident: ResidentId,
+        deadline: NaiveDate,
+    },
+}
+
+impl Command {
+    /// The resident the command is about.
+    pub fn resident(&self) -> ResidentId {
+        match self {
+            Command::EnrolResident { resident, .. }
+            | Command::FileExtension { resident, .. }
+            | Command::DecideExtension { resident, .. }
+            | Command::CollectCard { resident }
+            | Command::NotifyMoveWithinMunicipality { resident, .. }
+            | Command::NotifyMoveOut { resident, .. }
+            | Command::NotifyMoveIn { resident, .. }
+            | Command::ConfirmMyNumberContinuity { resident }
+            | Command::RequestMyNumberValidityChange { resident }
+            | Command::ExpireMyNumberCard { resident, .. }
+            | Command::ExpireMyNumberFunctions { resident, .. }
+            | Command::CompleteTokuteiProduction { resident }
+            | Command::CheckContinuityDeadline { resident, .. } => *resident,
+        }
+    }
+
+    /// The services the command is delivered to. Only enrolment goes to more than one.
+    pub fn targets(&self) -> &'static [Service] {
+        match self {
+            Command::EnrolResident { .. } => &Service::ALL,
+            Command::FileExtension { .. }
+            | Command::DecideExtension { .. }
+            | Command::CollectCard { .. } => &[Service::ImmigrationBureau],
+            Command::NotifyMoveWithinMunicipality { .. }
+            | Command::NotifyMoveOut { .. }
+            | Command::NotifyMoveIn { .. }
+            | Command::ConfirmMyNumberContinuity { .. }
+            | Command::RequestMyNumberValidityChange { .. }
+            | Command::CheckContinuityDeadline { .. } => &[Service::CityHall],
+            Command::ExpireMyNumberCard { .. }
+            | Command::ExpireMyNumberFunctions { .. }
+            | Command::CompleteTokuteiProduction { .. } => &[Service::CardIssuer],
+        }
+    }
+}

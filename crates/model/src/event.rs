@@ -1,0 +1,142 @@
+//! Events: the past-tense facts each office records. The log is a sequence of these.
+//!
+//! Every event names its resident. The service that decided an event is recorded in the
+//! envelope; which other services hear of it is a domain rule ([`crate::rules::notified`],
+//! domain-rules §6). Events only record what was decided: all the reasoning happens in the
+//! services' `decide` functions, so that `apply` (and every projection) is plain bookkeeping.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::card::{CardKind, Certificates, MyNumberCard, ResidenceCard};
+use crate::card_number::ResidenceCardNumber;
+use crate::ids::{Address, Municipality, ResidentId};
+use crate::mynumber::MyNumber;
+use crate::procedure::Procedure;
+use crate::rules::{Consequence, Duty, InvalidationReason, RefusalRule, RevocationReason};
+use crate::service::{Channel, Office};
+use crate::status::Status;
+
+macro_rules! events {
+    ($( $(#[$m:meta])* $name:ident { $( $(#[$fm:meta])* $field:ident : $ty:ty ),* $(,)? } )*) => {
+        /// A fact recorded by one office.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "type")]
+        pub enum Event {
+            $( $(#[$m])* $name { resident: ResidentId, $( $(#[$fm])* $field: $ty ),* } ),*
+        }
+
+        impl Event {
+            /// The event's type name as stored in the log.
+            pub fn type_name(&self) -> &'static str {
+                match self { $( Event::$name { .. } => stringify!($name) ),* }
+            }
+
+            /// The resident the event is about.
+            pub fn resident(&self) -> ResidentId {
+                match self { $( Event::$name { resident, .. } => *resident ),* }
+            }
+
+            /// Every event type name, for documentation and label tables.
+            pub const TYPE_NAMES: &'static [&'static str] = &[ $( stringify!($name) ),* ];
+        }
+    };
+}
+
+events! {
+    // ---- any office ----
+    /// The resident came to a counter (or a police box, or phoned the call centre).
+    CounterVisited { office: Office, municipality: Option<Municipality>, procedure: Procedure }
+    /// An office refused a procedure; the rule says why. Refusals are facts, not errors.
+    ProcedureRefused { procedure: Procedure, rule: RefusalRule }
+    /// A deadline passed without the duty being done (§10).
+    DeadlineMissed { duty: Duty, deadline: NaiveDate, consequence: Consequence }
+
+    // ---- immigration bureau ----
+    /// The bureau's record of a resident at the start of the run.
+    ImmigrationRecordOpened {
+        born_on: NaiveDate,
+        status: Status,
+        period_expiry: Option<NaiveDate>,
+        card: Option<ResidenceCard>,
+        municipality: Municipality,
+        address: Address,
+        registered: bool,
+        cards_issued: u32,
+    }
+    /// An extension application was received (§5.4).
+    ExtensionApplied { channel: Channel, filed_on: NaiveDate, expiry_at_filing: Option<NaiveDate> }
+    /// A Tokutei application attached to a procedure was accepted (§3, §4).
+    TokuteiApplicationAccepted { attached_to: Procedure }
+    /// A Tokutei application was refused; the attached procedure goes on (§3, §4, §11).
+    TokuteiApplicationRefused { attached_to: Procedure, rule: RefusalRule }
+    /// The bureau decided to grant the extension; it takes effect per the disposition switch.
+    ExtensionGranted { new_expiry: NaiveDate }
+    /// The bureau refused the extension.
+    ExtensionRefused { expiry: Option<NaiveDate> }
+    /// N4: the bureau asked J-LIS to produce a Tokutei card with My Number functions (§6).
+    TokuteiCardRequested { kind: CardKind, valid_through: NaiveDate }
+    /// A card is ready for the resident at the bureau counter.
+    CardReadyForCollection { kind: CardKind }
+    /// The period of stay now ends on `new_expiry` (§5.4). N3 to the municipality.
+    PeriodOfStayExtended { previous_expiry: Option<NaiveDate>, new_expiry: NaiveDate }
+    /// A residence card or SPR certificate was issued with a new number (§14). N3.
+    ResidenceCardIssued { card: ResidenceCard, replaces: Option<ResidenceCardNumber> }
+    /// N1: the bureau recorded an address relayed by the municipality (§6).
+    AddressRecorded { municipality: Municipality, address: Address }
+
+    // ---- city hall ----
+    /// The municipality's register entry at the start of the run (or a first registration).
+    ResidentRegistered {
+        municipality: Municipality,
+        address: Address,
+        my_number: MyNumber,
+        status: Status,
+        period_expiry: Option<NaiveDate>,
+        card_number: Option<ResidenceCardNumber>,
+        card_kind: Option<CardKind>,
+        my_number_card: Option<MyNumberCard>,
+        born_on: NaiveDate,
+    }
+    /// 転居: the new address is registered and written on the cards presented (§5.2).
+    MovedWithinMunicipality { municipality: Municipality, address: Address, moved_on: NaiveDate, written_on: Vec<CardKind> }
+    /// 転出: the move-out is recorded at the former municipality (§5.3).
+    MoveOutRecorded { municipality: Municipality, to: Municipality, planned_on: NaiveDate, card_based: bool }
+    /// 転入: the resident is registered at the new municipality (§5.3).
+    MoveInRecorded { municipality: Municipality, from: Option<Municipality>, address: Address, moved_on: NaiveDate, written_on: Vec<CardKind> }
+    /// N9: the former municipality closed its entry on the new municipality's notice.
+    RegisterEntryClosed { municipality: Municipality }
+    /// N3 received: the register now shows the bureau's status, expiry and card number.
+    ImmigrationDataUpdated { status: Status, period_expiry: Option<NaiveDate>, card_number: Option<ResidenceCardNumber>, card_kind: Option<CardKind> }
+    /// Legacy 有効期間変更: the separate My Number card is valid through a new date (§5.4). N8.
+    MyNumberCardValidityChanged { previous: NaiveDate, valid_through: NaiveDate }
+    /// The My Number card was not presented at the move-in: continued use is due by `deadline` (§5.3).
+    MyNumberContinuityDue { deadline: NaiveDate }
+    /// 継続利用 confirmed at the new municipality (§5.3).
+    MyNumberContinuityConfirmed { municipality: Municipality }
+    /// N8 received: J-LIS invalidated the separate My Number card; the register no longer lists it.
+    MyNumberCardWithdrawn { reason: InvalidationReason }
+
+    // ---- card issuer (J-LIS) ----
+    /// J-LIS's record of a resident at the start of the run: the separate My Number card, if any.
+    CardIssuerRecordOpened { born_on: NaiveDate, my_number_card: Option<MyNumberCard>, certificates: Certificates }
+    /// J-LIS wrote a new validity onto the separate card's record (N8).
+    MyNumberCardValidityRecorded { valid_through: NaiveDate }
+    /// New JPKI certificates were issued (§5.4: a validity change needs new certificates; §8.5).
+    CertificatesIssued { certificates: Certificates }
+    /// The signature certificate was revoked (§8.5).
+    SignatureCertificateRevoked { reason: RevocationReason }
+    /// The separate My Number card lapsed at the end of its validity (§5.4, §10).
+    MyNumberCardExpired { valid_through: NaiveDate }
+    /// The separate My Number card was invalidated before its expiry.
+    /// `tokutei_card` names the Tokutei card whose functions are meant; `None` means the separate card.
+    MyNumberCardInvalidated { reason: InvalidationReason, tokutei_card: Option<ResidenceCardNumber> }
+    /// J-LIS started producing a Tokutei card (§6 N4; lead time from the policy).
+    TokuteiProductionStarted { kind: CardKind, ready_on: NaiveDate }
+    /// N5: the Tokutei card is produced and sent to the bureau.
+    TokuteiCardProduced { kind: CardKind }
+    /// My Number functions are live on a Tokutei card (§8.6).
+    MyNumberFunctionsActivated { card_number: ResidenceCardNumber, valid_through: NaiveDate, certificates: Certificates }
+    /// A Tokutei card's My Number functions reached the end of their validity (§8.6, §9).
+    MyNumberFunctionsExpired { valid_through: NaiveDate }
+}

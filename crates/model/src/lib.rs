@@ -1,0 +1,26 @@
+//! The shared language of zairyu: identifiers, dates, statuses, cards, commands, events, the
+//! event envelope, the policy, and every domain rule as a pure function.
+//!
+//! Architecture invariant: this crate does no I/O, starts no tasks, reads no clock and draws no
+//! random numbers. Generators (My Numbers, card numbers) take a seed. Every domain rule lives in
+//! exactly one function here, with its source (a section of domain-rules.md and its grade) in
+//! the doc comment, so that the services only decide *which* rule applies.
+
+pub mod calendar;
+pub mod card;
+pub mod card_number;
+pub mod command;
+pub mod envelope;
+pub mod event;
+pub mod ids;
+pub mod machine;
+pub mod mynumber;
+pub mod policy;
+pub mod procedure;
+pub mod rules;
+pub mod service;
+pub mod status;
+pub mod time;
+pub mod validity;
+
+pub use chrono::NaiveDate;

@@ -1,0 +1,223 @@
+//! The policy: every setting a run depends on besides its inputs and seed.
+//!
+//! A policy is data. A what-if analysis applies a reform policy to the same scenario (or
+//! population) and seed as its baseline. Every rule that domain-rules.md grades C, or lists as
+//! disputed in §16, is a switch here with a documented default, so no guess is hard-coded.
+//! docs/domain.md lists them all.
+
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::DeadlineRoll;
+use crate::service::{Link, Service};
+use crate::time::Latency;
+use crate::validity::ValiditySwitches;
+
+/// Which legal world the run simulates.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+    JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Regime {
+    /// The two-card regime as before the amendment (令和6年法律第59号 not in force): residence card
+    /// plus a separate My Number card; old validity rules throughout.
+    Legacy,
+    /// The amended law from `start_date`: new-format cards and validity rules, and the optional
+    /// Tokutei card. Before `start_date` the old law applies.
+    #[default]
+    Integrated,
+}
+
+impl Regime {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Regime::Legacy => "legacy",
+            Regime::Integrated => "integrated",
+        }
+    }
+}
+
+/// Latency of every link between services (domain-rules §6). Defaults are assumptions [C]:
+/// the published sources say the records are updated "by notice" but not how fast.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Latencies {
+    /// N3: bureau → municipality (status, period, card number changes).
+    pub bureau_to_city_hall: Latency,
+    /// N1/N2: municipality → bureau (residence notifications).
+    pub city_hall_to_bureau: Latency,
+    /// N4: bureau → J-LIS (Tokutei card request).
+    pub bureau_to_card_issuer: Latency,
+    /// N5: J-LIS → bureau (card produced).
+    pub card_issuer_to_bureau: Latency,
+    /// N8: municipality → J-LIS (validity change, certificates, suspension).
+    pub city_hall_to_card_issuer: Latency,
+    /// N8: J-LIS → municipality.
+    pub card_issuer_to_city_hall: Latency,
+    /// N9: new municipality → former municipality (転入通知).
+    pub city_hall_to_city_hall: Latency,
+    /// Within one service (a service's events delivered back to itself, e.g. timers).
+    pub within_service: Latency,
+}
+
+impl Default for Latencies {
+    fn default() -> Self {
+        Latencies {
+            bureau_to_city_hall: Latency::days(1),
+            city_hall_to_bureau: Latency::days(1),
+            bureau_to_card_issuer: Latency::hours(2),
+            card_issuer_to_bureau: Latency::hours(2),
+            city_hall_to_card_issuer: Latency::minutes(10),
+            card_issuer_to_city_hall: Latency::minutes(10),
+            city_hall_to_city_hall: Latency::days(1),
+            within_service: Latency::ZERO,
+        }
+    }
+}
+
+impl Latencies {
+    /// The latency of a link.
+    pub fn of(&self, link: Link) -> Latency {
+        use Service::*;
+        match (link.from, link.to) {
+            (ImmigrationBureau, CityHall) => self.bureau_to_city_hall,
+            (CityHall, ImmigrationBureau) => self.city_hall_to_bureau,
+            (ImmigrationBureau, CardIssuer) => self.bureau_to_card_issuer,
+            (CardIssuer, ImmigrationBureau) => self.card_issuer_to_bureau,
+            (CityHall, CardIssuer) => self.city_hall_to_card_issuer,
+            (CardIssuer, CityHall) => self.card_issuer_to_city_hall,
+            (CityHall, CityHall) => self.city_hall_to_city_hall,
+            _ => self.within_service,
+        }
+    }
+}
+
+/// When an extension (or change of status) takes legal effect.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DispositionAt {
+    /// Permission is effected by issuing the new card (domain-rules §1, §5.4 [A* MOJ 2010]); a
+    /// Tokutei card's ~10-day production therefore keeps the resident in the special period
+    /// until collection (§9 nuance [C]).
+    #[default]
+    CardIssuance,
+    /// Permission takes effect on the decision date, whatever the card.
+    Decision,
+}
+
+/// What happens to an existing separate My Number card when a Tokutei card is issued
+/// (domain-rules §16.6 [C]).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ExistingMyNumberCardOnTokutei {
+    /// One card per person: the separate card is invalidated when the Tokutei card is issued.
+    #[default]
+    Invalidated,
+    /// The separate card stays valid until its own expiry.
+    Kept,
+}
+
+/// Whether the 90-day My Number continuity rule after a move (§5.3) applies to Tokutei cards
+/// (undocumented [C]).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum TokuteiContinuityRule {
+    /// The Tokutei card is a My Number card under the Number Use Act (§2 [A SHUGIIN]), so the
+    /// same rule applies.
+    #[default]
+    Applies,
+    /// Tokutei cards are exempt.
+    Exempt,
+}
+
+/// The switches for rules graded C or disputed (domain-rules §16).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Switches {
+    /// Validity rules with unknown details (§8.2 child cap, §8.3 SPR anchor, §9 special period).
+    #[serde(flatten)]
+    pub validity: ValiditySwitches,
+    /// When an extension takes legal effect (§9 nuance).
+    pub disposition_at: DispositionAt,
+    /// Whether a deadline ending on a weekend moves to Monday (§5 [C]).
+    pub deadline_roll: DeadlineRoll,
+    /// Fate of a separate My Number card when a Tokutei card is issued (§16.6).
+    pub existing_my_number_card_on_tokutei: ExistingMyNumberCardOnTokutei,
+    /// Whether the 90-day continuity rule applies to Tokutei cards (§5.3).
+    pub tokutei_continuity_rule: TokuteiContinuityRule,
+}
+
+/// How simulated residents behave where a scenario does not say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ResidentBehaviour {
+    /// How long after a card is ready the resident comes to collect it (0 = the same day).
+    pub collect_card_after: Latency,
+}
+
+impl Default for ResidentBehaviour {
+    fn default() -> Self {
+        ResidentBehaviour {
+            collect_card_after: Latency::ZERO,
+        }
+    }
+}
+
+/// Everything a run depends on besides its inputs and its seed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Policy {
+    /// Legacy two-card regime, or the amended law with the optional Tokutei card.
+    pub regime: Regime,
+    /// The day the amended law operates (domain-rules §3 [A* ISA-PROC]: 2026-06-14).
+    pub start_date: NaiveDate,
+    /// The first day regional bureau counters accept Tokutei applications (§3 [B]: 2026-06-15,
+    /// the Monday after the Sunday start).
+    pub bureau_counters_from: NaiveDate,
+    /// The first day municipal windows accept Tokutei applications (§3: "municipal start dates
+    /// may vary" [B]); defaults to the bureau's date.
+    pub municipal_counters_from: NaiveDate,
+    /// Link latencies.
+    pub latency: Latencies,
+    /// Time from the bureau's request to J-LIS until the Tokutei card is ready (§5.4 [B
+    /// AKIYAMA]: about 10 days).
+    pub card_production_lead_time: Latency,
+    /// Resident behaviour defaults.
+    pub resident: ResidentBehaviour,
+    /// Switches for C-graded and disputed rules.
+    pub switches: Switches,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("valid date");
+        Policy {
+            regime: Regime::Integrated,
+            start_date: d(2026, 6, 14),
+            bureau_counters_from: d(2026, 6, 15),
+            municipal_counters_from: d(2026, 6, 15),
+            latency: Latencies::default(),
+            card_production_lead_time: Latency::days(10),
+            resident: ResidentBehaviour::default(),
+            switches: Switches::default(),
+        }
+    }
+}
+
+impl Policy {
+    /// The default policy under a given regime.
+    pub fn with_regime(regime: Regime) -> Policy {
+        Policy {
+            regime,
+            ..Policy::default()
+        }
+    }
+}

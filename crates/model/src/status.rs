@@ -1,0 +1,108 @@
+//! Statuses of residence (在留資格) and the categories the card rules care about.
+//!
+//! The card rules (domain-rules §8) do not care about most of the 29 statuses: they split
+//! residents into permanent residents, Highly Skilled Professional (ii), special permanent
+//! residents and everyone else. Eligibility for a Tokutei card (§3) splits them into
+//! mid-to-long-term residents and those who are not.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::validity::CardHolderCategory;
+
+/// A status of residence, or the legal position of a special permanent resident.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// 永住者.
+    PermanentResident,
+    /// 高度専門職2号.
+    HighlySkilledProfessional2,
+    /// 特別永住者 (not a status of residence strictly; holds an SPR certificate).
+    SpecialPermanentResident,
+    /// 高度専門職1号.
+    HighlySkilledProfessional1,
+    /// 技術・人文知識・国際業務.
+    EngineerSpecialistHumanities,
+    /// 留学.
+    Student,
+    /// 家族滞在.
+    Dependent,
+    /// 日本人の配偶者等.
+    SpouseOfJapanese,
+    /// 永住者の配偶者等.
+    SpouseOfPermanentResident,
+    /// 定住者.
+    LongTermResident,
+    /// 技能実習.
+    TechnicalIntern,
+    /// 特定技能.
+    SpecifiedSkilledWorker,
+    /// 経営・管理.
+    BusinessManager,
+    /// Any other mid-to-long-term status.
+    OtherMidToLongTerm,
+    /// 短期滞在: not a mid-to-long-term resident, holds no residence card (§3).
+    TemporaryVisitor,
+    /// 外交 / 公用: not a mid-to-long-term resident (§3).
+    Diplomat,
+}
+
+impl Status {
+    /// The category the card validity rules use (§8).
+    pub fn card_category(self) -> CardHolderCategory {
+        match self {
+            Status::PermanentResident => CardHolderCategory::PermanentResident,
+            Status::HighlySkilledProfessional2 => CardHolderCategory::HighlySkilledProfessional2,
+            Status::SpecialPermanentResident => CardHolderCategory::SpecialPermanentResident,
+            _ => CardHolderCategory::Other,
+        }
+    }
+
+    /// Whether the status carries a period of stay that expires (PR, HSP(ii) and SPR do not).
+    pub fn has_period_of_stay(self) -> bool {
+        !matches!(
+            self,
+            Status::PermanentResident
+                | Status::HighlySkilledProfessional2
+                | Status::SpecialPermanentResident
+        )
+    }
+
+    /// Whether the holder is a mid-to-long-term resident (中長期在留者) or a special permanent
+    /// resident, the two groups eligible for a Tokutei card.
+    ///
+    /// domain-rules §3 [A SHUGIIN; A* 入管法19条の3]: short-term stayers and diplomats are not
+    /// mid-to-long-term residents and hold no residence card. Periods of three months or less
+    /// are excluded by the same article; the simulator checks that separately because the
+    /// period length is not part of the status.
+    pub fn is_card_holding(self) -> bool {
+        !matches!(self, Status::TemporaryVisitor | Status::Diplomat)
+    }
+
+    /// Plain-English label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::PermanentResident => "permanent resident",
+            Status::HighlySkilledProfessional2 => "highly skilled professional (ii)",
+            Status::SpecialPermanentResident => "special permanent resident",
+            Status::HighlySkilledProfessional1 => "highly skilled professional (i)",
+            Status::EngineerSpecialistHumanities => {
+                "engineer / specialist in humanities / international services"
+            }
+            Status::Student => "student",
+            Status::Dependent => "dependent",
+            Status::SpouseOfJapanese => "spouse or child of Japanese national",
+            Status::SpouseOfPermanentResident => "spouse or child of permanent resident",
+            Status::LongTermResident => "long-term resident",
+            Status::TechnicalIntern => "technical intern training",
+            Status::SpecifiedSkilledWorker => "specified skilled worker",
+            Status::BusinessManager => "business manager",
+            Status::OtherMidToLongTerm => "other mid-to-long-term status",
+            Status::TemporaryVisitor => "temporary visitor",
+            Status::Diplomat => "diplomat",
+        }
+    }
+}
