@@ -17,11 +17,19 @@ use uuid::Uuid;
 
 use crate::error::{StoreError, to_i64};
 
-/// The `events` columns in table order; every SELECT uses this list so `read_record`
-/// can address them by position.
-pub(crate) const EVENT_COLUMNS: &str = "global_seq, event_id, stream, stream_version, \
-     event_type, schema_version, occurred_at, effective_on, service, correlation_id, \
-     causation_id, payload";
+/// `SELECT <every events column, in table order> FROM events <tail>`: every read uses it
+/// so that [`read_record`] can address the columns by position.
+macro_rules! select_events {
+    ($tail:literal) => {
+        concat!(
+            "SELECT global_seq, event_id, stream, stream_version, event_type, schema_version, \
+             occurred_at, effective_on, service, correlation_id, causation_id, payload \
+             FROM events ",
+            $tail
+        )
+    };
+}
+pub(crate) use select_events;
 
 /// The one INSERT both the store and the baseline use, so that a benchmark compares the
 /// checks and indexes, not the encoding.
@@ -91,7 +99,7 @@ pub(crate) fn insert_record(
     Ok(())
 }
 
-/// Decodes a row selected with [`EVENT_COLUMNS`].
+/// Decodes a row selected with [`select_events!`].
 pub(crate) fn read_record(row: &Row<'_>) -> Result<EventRecord, StoreError> {
     let seq: i64 = row.get(0)?;
     let corrupt = |reason: String| StoreError::Corrupt {
@@ -99,7 +107,8 @@ pub(crate) fn read_record(row: &Row<'_>) -> Result<EventRecord, StoreError> {
         reason,
     };
     let global_seq = u64::try_from(seq).map_err(|_| corrupt("negative global_seq".into()))?;
-    let event_id = uuid_at(row, 1, "event_id")?.ok_or_else(|| corrupt("event_id is NULL".into()))?;
+    let event_id =
+        uuid_at(row, 1, "event_id")?.ok_or_else(|| corrupt("event_id is NULL".into()))?;
     let stream: String = row.get(2)?;
     let stream_version = u64::try_from(row.get::<_, i64>(3)?)
         .map_err(|_| corrupt("negative stream_version".into()))?;
@@ -176,12 +185,14 @@ pub(crate) fn same_content(stored: &EventRecord, new: &EventRecord) -> bool {
 fn uuid_at(row: &Row<'_>, idx: usize, what: &str) -> Result<Option<Uuid>, StoreError> {
     match row.get_ref(idx)? {
         ValueRef::Null => Ok(None),
-        ValueRef::Blob(bytes) => Uuid::from_slice(bytes).map(Some).map_err(|_| {
-            StoreError::Corrupt {
-                location: format!("events column {what}"),
-                reason: format!("expected 16 bytes, found {}", bytes.len()),
-            }
-        }),
+        ValueRef::Blob(bytes) => {
+            Uuid::from_slice(bytes)
+                .map(Some)
+                .map_err(|_| StoreError::Corrupt {
+                    location: format!("events column {what}"),
+                    reason: format!("expected 16 bytes, found {}", bytes.len()),
+                })
+        }
         _ => Err(StoreError::Corrupt {
             location: format!("events column {what}"),
             reason: "not a BLOB".into(),
@@ -190,7 +201,10 @@ fn uuid_at(row: &Row<'_>, idx: usize, what: &str) -> Result<Option<Uuid>, StoreE
 }
 
 fn text_at<'r>(row: &'r Row<'_>, idx: usize) -> Result<&'r str, StoreError> {
-    Ok(row.get_ref(idx)?.as_str()?)
+    row.get_ref(idx)?.as_str().map_err(|e| StoreError::Corrupt {
+        location: format!("events column {idx}"),
+        reason: e.to_string(),
+    })
 }
 
 /// Appends `dt` as chrono's `%Y-%m-%dT%H:%M:%S%.f` would print it.
@@ -212,9 +226,9 @@ pub(crate) fn push_datetime(out: &mut String, dt: &NaiveDateTime) {
     push_digits(out, dt.second(), 2);
     if nanos != 0 {
         out.push('.');
-        if nanos % 1_000_000 == 0 {
+        if nanos.is_multiple_of(1_000_000) {
             push_digits(out, nanos / 1_000_000, 3);
-        } else if nanos % 1_000 == 0 {
+        } else if nanos.is_multiple_of(1_000) {
             push_digits(out, nanos / 1_000, 6);
         } else {
             push_digits(out, nanos, 9);
@@ -268,14 +282,23 @@ fn fast_datetime(text: &str) -> Option<NaiveDateTime> {
         }
         _ => return None,
     };
-    date.and_hms_nano_opt(digits(&b[11..13])?, digits(&b[14..16])?, digits(&b[17..19])?, nanos)
+    date.and_hms_nano_opt(
+        digits(&b[11..13])?,
+        digits(&b[14..16])?,
+        digits(&b[17..19])?,
+        nanos,
+    )
 }
 
 fn fast_date(b: &[u8]) -> Option<NaiveDate> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    NaiveDate::from_ymd_opt(digits(&b[..4])? as i32, digits(&b[5..7])?, digits(&b[8..10])?)
+    NaiveDate::from_ymd_opt(
+        digits(&b[..4])? as i32,
+        digits(&b[5..7])?,
+        digits(&b[8..10])?,
+    )
 }
 
 fn digits(b: &[u8]) -> Option<u32> {
@@ -336,7 +359,12 @@ mod tests {
 
     #[test]
     fn given_malformed_text_when_parsed_then_none() {
-        for bad in ["", "2026-13-01T00:00:00", "2026-06-14 09:00:00", "2026-06-14T09:00:0x"] {
+        for bad in [
+            "",
+            "2026-13-01T00:00:00",
+            "2026-06-14 09:00:00",
+            "2026-06-14T09:00:0x",
+        ] {
             assert_eq!(parse_datetime(bad), None, "{bad}");
         }
         assert_eq!(parse_date("2026-02-30"), None);

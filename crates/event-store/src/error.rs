@@ -36,7 +36,9 @@ pub enum StoreError {
     },
 
     /// The log was written by a newer build whose schema this build does not know.
-    #[error("the event log has schema version {found}, newer than the {supported} this build knows")]
+    #[error(
+        "the event log has schema version {found}, newer than the {supported} this build knows"
+    )]
     SchemaTooNew {
         /// `PRAGMA user_version` found in the file.
         found: u32,

@@ -1,1 +1,577 @@
-//! placeholder
+//! The event log: an append-only SQLite file holding every event of a run, in replay order,
+//! with the run's metadata beside it. This is the only crate that knows SQL.
+//!
+//! One [`EventStore`] owns one connection and is the log's single writer. Appends take a
+//! batch and are all-or-nothing: each event is checked for idempotency (its `event_id`) and
+//! optimistic concurrency (its stream's expected version), then written with the next
+//! gap-free `global_seq`; any refusal rolls the whole batch back, and a result is returned
+//! only after the commit, so the store never reports an event it did not write.
+//!
+//! Scale decides the write path (design.md, "Scale"): a unique index fed in random stream
+//! order costs about 10×. [`IndexMode::Live`] keeps the unique indexes from the start and
+//! lets SQLite answer the checks; [`IndexMode::Deferred`], for a fresh bulk run, answers
+//! them from compact in-memory structures and builds the indexes once, sorted, in
+//! [`EventStore::finish`]. Both give the same answers. A deferred run killed before
+//! `finish` leaves a valid prefix without indexes; [`EventStore::open`] builds them.
+//!
+//! Nothing here reads the clock, except the benchmark in [`baseline`].
+
+#![warn(missing_docs)]
+
+pub mod baseline;
+mod codec;
+mod deferred;
+mod error;
+mod meta;
+mod schema;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+
+use crate::codec::{Scratch, select_events};
+use crate::deferred::{DeferredState, IdLookup, Pending};
+pub use crate::error::StoreError;
+pub use crate::meta::RunMeta;
+pub use crate::schema::{APPLICATION_ID, SCHEMA_VERSION};
+pub use model::envelope::EventRecord;
+
+/// When the unique indexes on `event_id` and `(stream, stream_version)` exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexMode {
+    /// The indexes exist from the start and SQLite enforces them. Right for scenario runs,
+    /// appends to an existing log, and any log with more than one writer over its life.
+    Live,
+    /// No secondary index during the load: the one writer checks versions and ids in
+    /// memory, and [`EventStore::finish`] builds the indexes once. Only for a fresh log
+    /// written by this store alone.
+    Deferred,
+}
+
+/// An event to append.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    /// The event. Its `global_seq` is ignored (the store assigns it) and its
+    /// `stream_version` must be `expected_version + 1`.
+    pub record: EventRecord,
+    /// The stream's version before this event: 0 for a new stream.
+    pub expected_version: u64,
+}
+
+/// What happened to one event of an appended batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppendResult {
+    /// The event was written at this position.
+    Written {
+        /// Its position in the log.
+        global_seq: u64,
+    },
+    /// An identical event (same id, same content) was already stored there; nothing was
+    /// added.
+    Duplicate {
+        /// Where the earlier copy is.
+        global_seq: u64,
+    },
+}
+
+impl AppendResult {
+    /// The position of the event in the log, written now or before.
+    pub fn global_seq(self) -> u64 {
+        match self {
+            AppendResult::Written { global_seq } | AppendResult::Duplicate { global_seq } => {
+                global_seq
+            }
+        }
+    }
+}
+
+/// The event log of one run, and its only writer.
+pub struct EventStore {
+    conn: Connection,
+    /// `Some` while in deferred index mode.
+    deferred: Option<Box<DeferredState>>,
+}
+
+impl fmt::Debug for EventStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventStore")
+            .field("path", &self.conn.path())
+            .field("mode", &self.index_mode())
+            .finish()
+    }
+}
+
+impl EventStore {
+    /// Creates a new log at `path`. Refuses a file that exists and is not empty, so an
+    /// existing log is never overwritten.
+    pub fn create(path: impl AsRef<Path>, mode: IndexMode) -> Result<EventStore, StoreError> {
+        let path = path.as_ref();
+        refuse_non_empty(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        EventStore::init(conn, mode)
+    }
+
+    /// Opens an existing log for reading or appending, in live mode. Upgrades an older
+    /// schema, refuses a newer one, and builds the unique indexes if they are missing (a
+    /// deferred run that was killed before `finish`).
+    pub fn open(path: impl AsRef<Path>) -> Result<EventStore, StoreError> {
+        let path = path.as_ref();
+        if !path.is_file() {
+            return Err(StoreError::NotFound {
+                path: path.to_path_buf(),
+            });
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        EventStore::init(conn, IndexMode::Live)
+    }
+
+    /// A new, empty log in memory, live mode (for tests).
+    pub fn open_in_memory() -> Result<EventStore, StoreError> {
+        EventStore::create_in_memory(IndexMode::Live)
+    }
+
+    /// A new, empty log in memory in the given mode (for tests).
+    pub fn create_in_memory(mode: IndexMode) -> Result<EventStore, StoreError> {
+        EventStore::init(Connection::open_in_memory()?, mode)
+    }
+
+    fn init(mut conn: Connection, mode: IndexMode) -> Result<EventStore, StoreError> {
+        // Identity first, so a foreign or too-new file is refused before any pragma
+        // (journal mode is persistent) changes it.
+        schema::check_identity(&conn)?;
+        schema::configure(&conn)?;
+        schema::migrate(&mut conn)?;
+        let mut store = EventStore {
+            conn,
+            deferred: None,
+        };
+        match mode {
+            IndexMode::Live => store.ensure_indexes()?,
+            IndexMode::Deferred => {
+                // Only `create` asks for deferred mode, so the log is empty and the empty
+                // in-memory state describes it exactly; `append` re-checks at each batch.
+                store.deferred = Some(Box::default());
+            }
+        }
+        Ok(store)
+    }
+
+    /// The current index mode.
+    pub fn index_mode(&self) -> IndexMode {
+        if self.deferred.is_some() {
+            IndexMode::Deferred
+        } else {
+            IndexMode::Live
+        }
+    }
+
+    /// Whether both unique indexes exist in the file.
+    pub fn indexes_present(&self) -> Result<bool, StoreError> {
+        schema::indexes_present(&self.conn)
+    }
+
+    /// Builds any missing unique index now and continues in live mode. `finish` and `open`
+    /// do this themselves; call it to end a bulk load without finishing the run.
+    pub fn ensure_indexes(&mut self) -> Result<(), StoreError> {
+        if !schema::indexes_present(&self.conn)? {
+            let tx = self.write_tx()?;
+            schema::create_indexes(&tx)?;
+            tx.commit()?;
+        }
+        self.deferred = None;
+        Ok(())
+    }
+
+    /// Appends a batch in one transaction: all of it or none of it.
+    ///
+    /// For each event in order: an id already stored with identical content gives
+    /// [`AppendResult::Duplicate`] and adds nothing; an id stored with other content is
+    /// [`StoreError::DuplicateIdMismatch`]; a stream not at `expected_version` is
+    /// [`StoreError::VersionConflict`]; otherwise the event is written at the next
+    /// `global_seq`. Events earlier in the same batch count as stored. On any error the
+    /// batch is rolled back.
+    pub fn append(&mut self, batch: &[NewEvent]) -> Result<Vec<AppendResult>, StoreError> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        for event in batch {
+            let record = &event.record;
+            if event.expected_version.checked_add(1) != Some(record.stream_version) {
+                return Err(StoreError::InvalidStreamVersion {
+                    event_id: record.event_id,
+                    stream: record.stream.clone(),
+                    expected_version: event.expected_version,
+                    stream_version: record.stream_version,
+                });
+            }
+            error::to_i64("stream_version", record.stream_version)?;
+        }
+        let EventStore { conn, deferred } = self;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Read under the write lock, so the sequence continues exactly where the file ends.
+        let last = last_seq(&tx)?;
+        match deferred {
+            None => {
+                let results = append_live(&tx, last, batch)?;
+                tx.commit()?;
+                Ok(results)
+            }
+            Some(state) => {
+                if last != state.last_seq {
+                    return Err(StoreError::ConcurrentWriter {
+                        expected: state.last_seq,
+                        found: last,
+                    });
+                }
+                let (results, pending, new_last) = append_deferred(&tx, state, batch)?;
+                tx.commit()?;
+                // Memory follows the file only once the file has the batch.
+                state.absorb(pending, new_last);
+                Ok(results)
+            }
+        }
+    }
+
+    /// Every event in `global_seq` order. Holds the whole log in memory; for a national
+    /// log use [`EventStore::for_each`].
+    pub fn read_all(&self) -> Result<Vec<EventRecord>, StoreError> {
+        let mut all = Vec::new();
+        self.for_each(|record| {
+            all.push(record);
+            Ok::<(), StoreError>(())
+        })?;
+        Ok(all)
+    }
+
+    /// Calls `f` with every event in `global_seq` order, one row at a time, so memory stays
+    /// flat however long the log. Stops at the first error, `f`'s or the store's.
+    pub fn for_each<E, F>(&self, f: F) -> Result<(), E>
+    where
+        E: From<StoreError>,
+        F: FnMut(EventRecord) -> Result<(), E>,
+    {
+        self.for_each_after(0, f)
+    }
+
+    /// Like [`EventStore::for_each`], starting after `global_seq` `after` (to resume a
+    /// replay or read what was appended since).
+    pub fn for_each_after<E, F>(&self, after: u64, mut f: F) -> Result<(), E>
+    where
+        E: From<StoreError>,
+        F: FnMut(EventRecord) -> Result<(), E>,
+    {
+        let after = error::to_i64("global_seq", after)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(select_events!("WHERE global_seq > ?1 ORDER BY global_seq"))
+            .map_err(StoreError::from)?;
+        let mut rows = stmt.query([after]).map_err(StoreError::from)?;
+        while let Some(row) = rows.next().map_err(StoreError::from)? {
+            f(codec::read_record(row)?)?;
+        }
+        Ok(())
+    }
+
+    /// The events of one stream, in stream_version order. (Without the indexes, during a
+    /// deferred load, this scans the table.)
+    pub fn read_stream(&self, stream: &str) -> Result<Vec<EventRecord>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(select_events!("WHERE stream = ?1 ORDER BY stream_version"))?;
+        let mut rows = stmt.query([stream])?;
+        let mut events = Vec::new();
+        while let Some(row) = rows.next()? {
+            events.push(codec::read_record(row)?);
+        }
+        Ok(events)
+    }
+
+    /// The number of stored events.
+    pub fn count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM events", [], |row| row.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// The highest `global_seq`, 0 for an empty log. Equal to `count()`, global_seq being
+    /// gap-free.
+    pub fn last_global_seq(&self) -> Result<u64, StoreError> {
+        last_seq(&self.conn)
+    }
+
+    /// The stream's current version: the stream_version of its last event, 0 if none.
+    pub fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
+        match &self.deferred {
+            Some(state) => Ok(state.streams.get(stream)),
+            None => stream_version_sql(&self.conn, stream),
+        }
+    }
+
+    /// Writes (or replaces) the run's metadata.
+    pub fn write_run_meta(&mut self, run_meta: &RunMeta) -> Result<(), StoreError> {
+        let tx = self.write_tx()?;
+        meta::write(&tx, run_meta)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The run's metadata, if it was written.
+    pub fn read_run_meta(&self) -> Result<Option<RunMeta>, StoreError> {
+        meta::read(&self.conn)
+    }
+
+    /// Ends the run: builds any deferred index, records the final state hash and the log
+    /// hash, and sets the finished flag, all in one transaction; then checkpoints the WAL
+    /// into the main file. Needs the run metadata to have been written. The store continues
+    /// in live mode.
+    pub fn finish(&mut self, final_state_hash: &str, log_hash: &str) -> Result<(), StoreError> {
+        let tx = self.write_tx()?;
+        schema::create_indexes(&tx)?;
+        if !meta::mark_finished(&tx, final_state_hash, log_hash)? {
+            return Err(StoreError::RunMetaMissing);
+        }
+        tx.commit()?;
+        self.deferred = None;
+        // Folds the WAL into the database file so the finished log is one file to copy.
+        // A concurrent reader may keep it from completing; that is harmless.
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    fn write_tx(&mut self) -> Result<Transaction<'_>, StoreError> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+}
+
+/// `create` must not clobber an existing log, nor adopt the write-ahead log of one.
+fn refuse_non_empty(path: &Path) -> Result<(), StoreError> {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    for candidate in [path.to_path_buf(), PathBuf::from(wal)] {
+        match std::fs::metadata(&candidate) {
+            Ok(meta) if meta.len() > 0 || meta.is_dir() => {
+                return Err(StoreError::AlreadyExists {
+                    path: path.to_path_buf(),
+                });
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(StoreError::Io {
+                    path: candidate,
+                    source,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn last_seq(conn: &Connection) -> Result<u64, StoreError> {
+    let n: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(global_seq), 0) FROM events",
+        [],
+        |row| row.get(0),
+    )?;
+    Ok(n.max(0) as u64)
+}
+
+fn stream_version_sql(conn: &Connection, stream: &str) -> Result<u64, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT stream_version FROM events WHERE stream = ?1 \
+         ORDER BY stream_version DESC LIMIT 1",
+    )?;
+    let version: Option<i64> = stmt.query_row([stream], |row| row.get(0)).optional()?;
+    Ok(version.unwrap_or(0).max(0) as u64)
+}
+
+fn read_by_seq(tx: &Transaction<'_>, seq: u64) -> Result<Option<EventRecord>, StoreError> {
+    let mut stmt = tx.prepare_cached(select_events!("WHERE global_seq = ?1"))?;
+    let mut rows = stmt.query([error::to_i64("global_seq", seq)?])?;
+    match rows.next()? {
+        Some(row) => Ok(Some(codec::read_record(row)?)),
+        None => Ok(None),
+    }
+}
+
+/// Decides a duplicate: the stored event with the same id is either the same event or a
+/// different one claiming its id.
+fn duplicate(stored: &EventRecord, new: &EventRecord) -> Result<AppendResult, StoreError> {
+    if codec::same_content(stored, new) {
+        Ok(AppendResult::Duplicate {
+            global_seq: stored.global_seq,
+        })
+    } else {
+        Err(StoreError::DuplicateIdMismatch {
+            event_id: new.event_id,
+        })
+    }
+}
+
+/// Live mode: the checks are index lookups, which also see this batch's earlier rows.
+fn append_live(
+    tx: &Transaction<'_>,
+    mut last: u64,
+    batch: &[NewEvent],
+) -> Result<Vec<AppendResult>, StoreError> {
+    let mut by_id = tx.prepare_cached(select_events!("WHERE event_id = ?1"))?;
+    let mut insert = tx.prepare_cached(codec::INSERT_EVENT)?;
+    let mut scratch = Scratch::default();
+    let mut results = Vec::with_capacity(batch.len());
+    for NewEvent {
+        record,
+        expected_version,
+    } in batch
+    {
+        let mut rows = by_id.query([record.event_id.as_bytes().as_slice()])?;
+        if let Some(row) = rows.next()? {
+            let stored = codec::read_record(row)?;
+            results.push(duplicate(&stored, record)?);
+            continue;
+        }
+        drop(rows);
+        let actual = stream_version_sql(tx, &record.stream)?;
+        if actual != *expected_version {
+            return Err(StoreError::VersionConflict {
+                stream: record.stream.clone(),
+                expected: *expected_version,
+                actual,
+            });
+        }
+        last += 1;
+        codec::insert_record(&mut insert, &mut scratch, last, record)?;
+        results.push(AppendResult::Written { global_seq: last });
+    }
+    Ok(results)
+}
+
+/// Deferred mode: the checks are answered from memory; the only reads are primary-key
+/// lookups of a possible duplicate's row.
+fn append_deferred<'a>(
+    tx: &Transaction<'_>,
+    state: &DeferredState,
+    batch: &'a [NewEvent],
+) -> Result<(Vec<AppendResult>, Pending<'a>, u64), StoreError> {
+    let mut insert = tx.prepare_cached(codec::INSERT_EVENT)?;
+    let mut scratch = Scratch::default();
+    let mut pending = Pending::default();
+    let mut last = state.last_seq;
+    let mut results = Vec::with_capacity(batch.len());
+    for NewEvent {
+        record,
+        expected_version,
+    } in batch
+    {
+        let id = record.event_id.as_u128();
+        let probe = match pending.ids.get(&id) {
+            Some(&seq) => Some(seq),
+            None => match state.ids.lookup(id) {
+                IdLookup::Stored(seq) | IdLookup::Candidate(seq) => Some(seq),
+                IdLookup::Absent => None,
+            },
+        };
+        if let Some(seq) = probe {
+            let stored = read_by_seq(tx, seq)?.ok_or_else(|| StoreError::Corrupt {
+                location: format!("events row global_seq {seq}"),
+                reason: "missing, though the deferred id index points at it".into(),
+            })?;
+            // A different id here is a fingerprint collision: the id itself is not stored.
+            if stored.event_id == record.event_id {
+                results.push(duplicate(&stored, record)?);
+                continue;
+            }
+        }
+        let actual = state.version(&pending, &record.stream);
+        if actual != *expected_version {
+            return Err(StoreError::VersionConflict {
+                stream: record.stream.clone(),
+                expected: *expected_version,
+                actual,
+            });
+        }
+        last += 1;
+        state.stage(
+            &mut pending,
+            &record.stream,
+            record.stream_version,
+            id,
+            last,
+        )?;
+        codec::insert_record(&mut insert, &mut scratch, last, record)?;
+        results.push(AppendResult::Written { global_seq: last });
+    }
+    Ok((results, pending, last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use uuid::Uuid;
+
+    fn event(id: u128, stream: &str) -> NewEvent {
+        NewEvent {
+            record: EventRecord {
+                global_seq: 0,
+                event_id: Uuid::from_u128(id),
+                stream: stream.to_owned(),
+                stream_version: 1,
+                event_type: "CardIssued".to_owned(),
+                schema_version: 1,
+                occurred_at: NaiveDate::from_ymd_opt(2026, 6, 14)
+                    .and_then(|d| d.and_hms_opt(10, 0, 0))
+                    .expect("time"),
+                effective_on: None,
+                service: "card-issuer".to_owned(),
+                correlation_id: Uuid::from_u128(id),
+                causation_id: None,
+                payload: "{}".to_owned(),
+            },
+            expected_version: 0,
+        }
+    }
+
+    #[test]
+    fn given_two_ids_sharing_a_fingerprint_when_appended_deferred_then_both_are_told_apart() {
+        let (a, b) = deferred::colliding_ids();
+        let mut store = EventStore::create_in_memory(IndexMode::Deferred).expect("store");
+        // Across batches the second id meets the first only through the fingerprint table.
+        assert_eq!(
+            store.append(&[event(a, "s/a")]).expect("a"),
+            vec![AppendResult::Written { global_seq: 1 }]
+        );
+        assert_eq!(
+            store.append(&[event(b, "s/b")]).expect("b"),
+            vec![AppendResult::Written { global_seq: 2 }]
+        );
+        assert_eq!(
+            store
+                .append(&[event(b, "s/b"), event(a, "s/a")])
+                .expect("again"),
+            vec![
+                AppendResult::Duplicate { global_seq: 2 },
+                AppendResult::Duplicate { global_seq: 1 }
+            ]
+        );
+        let mut impostor = event(b, "s/b");
+        impostor.record.payload = r#"{"other":1}"#.to_owned();
+        assert!(matches!(
+            store.append(&[impostor]),
+            Err(StoreError::DuplicateIdMismatch { .. })
+        ));
+        assert_eq!(store.count().expect("count"), 2);
+    }
+}

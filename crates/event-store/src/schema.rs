@@ -118,10 +118,13 @@ pub(crate) fn check_identity(conn: &Connection) -> Result<(), StoreError> {
     if app_id == 0 {
         // Blank: no application id, no version, no tables. Anything else is somebody
         // else's database, and migrating it would scribble on it.
-        let objects: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        let objects: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
         if version != 0 || objects != 0 {
             return Err(StoreError::NotAnEventLog {
-                reason: format!("no zairyu application_id, user_version {version}, {objects} schema objects"),
+                reason: format!(
+                    "no zairyu application_id, user_version {version}, {objects} schema objects"
+                ),
             });
         }
         return Ok(());

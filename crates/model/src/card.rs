@@ -85,7 +85,7 @@ pub struct MyNumberCard {
 }
 
 /// The two JPKI certificates on a card with My Number functions (§8.5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Certificates {
     /// 署名用電子証明書; `None` when not issued (e.g. under 15) or revoked.
     pub signature_through: Option<NaiveDate>,

@@ -22,6 +22,22 @@ pub fn start_of_day(date: NaiveDate) -> SimTime {
     date.and_time(NaiveTime::MIN)
 }
 
+/// Counters close at 17:00.
+pub const CLOSING_HOUR: u32 = 17;
+
+/// The first moment at or after `t` when a counter is open (09:00–17:00). Weekends and
+/// holidays are not modelled: the published rules give no calendar for counters.
+pub fn counter_time(t: SimTime) -> SimTime {
+    use chrono::Timelike;
+    if t.hour() < 9 {
+        opening_time(t.date())
+    } else if t.hour() >= CLOSING_HOUR {
+        opening_time(t.date().succ_opt().unwrap_or(t.date()))
+    } else {
+        t
+    }
+}
+
 /// A non-negative duration in whole minutes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Latency {

@@ -1,0 +1,108 @@
+//! The run's metadata, stored beside the log so that a log file alone says how it was made.
+//!
+//! One row: what was run (scenario hash, policy, seed, code and payload schema versions) and,
+//! once the run finished, what it produced (final state hash, log hash). A log whose
+//! `finished` flag is false is the valid prefix of a run that was stopped or killed.
+
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use crate::error::StoreError;
+
+/// Metadata of one run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunMeta {
+    /// Hash of the scenario file the run read.
+    pub scenario_hash: String,
+    /// The policy, as JSON text (SQLite checks that it is valid JSON).
+    pub policy: String,
+    /// The run seed. Stored in a signed INTEGER column bit for bit, so every `u64` round-trips.
+    pub seed: u64,
+    /// Version of the code that wrote the log.
+    pub code_version: String,
+    /// Payload schema version the run wrote (`model::envelope::PAYLOAD_SCHEMA_VERSION`). The
+    /// store's own table layout is versioned separately, by `PRAGMA user_version`.
+    pub schema_version: u16,
+    /// Hash of the final state, once the run finished.
+    pub final_state_hash: Option<String>,
+    /// Hash of the log, once the run finished.
+    pub log_hash: Option<String>,
+    /// Whether the run completed (set by `EventStore::finish`).
+    pub finished: bool,
+}
+
+pub(crate) fn write(conn: &Connection, meta: &RunMeta) -> Result<(), StoreError> {
+    let RunMeta {
+        scenario_hash,
+        policy,
+        seed,
+        code_version,
+        schema_version,
+        final_state_hash,
+        log_hash,
+        finished,
+    } = meta;
+    conn.execute(
+        "INSERT INTO run_meta (id, scenario_hash, policy, seed, code_version, schema_version,
+                               final_state_hash, log_hash, finished)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (id) DO UPDATE SET
+             scenario_hash = excluded.scenario_hash, policy = excluded.policy,
+             seed = excluded.seed, code_version = excluded.code_version,
+             schema_version = excluded.schema_version,
+             final_state_hash = excluded.final_state_hash, log_hash = excluded.log_hash,
+             finished = excluded.finished",
+        rusqlite::params![
+            scenario_hash,
+            policy,
+            *seed as i64, // bit-for-bit: the seed is an identifier, not a quantity
+            code_version,
+            i64::from(*schema_version),
+            final_state_hash,
+            log_hash,
+            *finished,
+        ],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn read(conn: &Connection) -> Result<Option<RunMeta>, StoreError> {
+    conn.query_row(
+        "SELECT scenario_hash, policy, seed, code_version, schema_version, final_state_hash,
+                log_hash, finished
+         FROM run_meta WHERE id = 1",
+        [],
+        |row| Ok(decode(row)),
+    )
+    .optional()?
+    .transpose()
+}
+
+fn decode(row: &Row<'_>) -> Result<RunMeta, StoreError> {
+    let schema_version: i64 = row.get(4)?;
+    Ok(RunMeta {
+        scenario_hash: row.get(0)?,
+        policy: row.get(1)?,
+        seed: row.get::<_, i64>(2)? as u64,
+        code_version: row.get(3)?,
+        schema_version: u16::try_from(schema_version).map_err(|_| StoreError::Corrupt {
+            location: "run_meta".into(),
+            reason: format!("schema_version {schema_version} is out of u16 range"),
+        })?,
+        final_state_hash: row.get(5)?,
+        log_hash: row.get(6)?,
+        finished: row.get(7)?,
+    })
+}
+
+/// Marks the run finished with its hashes; false if there is no metadata row to mark.
+pub(crate) fn mark_finished(
+    conn: &Connection,
+    final_state_hash: &str,
+    log_hash: &str,
+) -> Result<bool, StoreError> {
+    let updated = conn.execute(
+        "UPDATE run_meta SET final_state_hash = ?1, log_hash = ?2, finished = 1 WHERE id = 1",
+        [final_state_hash, log_hash],
+    )?;
+    Ok(updated == 1)
+}

@@ -1,0 +1,1 @@
+//! Scenario expectations checked against the log (placeholder until the scenario crate lands).

@@ -1,0 +1,1 @@
+//! Replay: rebuilding every projection from a stored log.

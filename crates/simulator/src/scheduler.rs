@@ -1,0 +1,431 @@
+//! The deterministic scheduler: a virtual clock and a queue of deliveries ordered by
+//! (simulated time, sequence number).
+//!
+//! At each instant it takes every delivery due, sends each service its share in one batch over
+//! the service's channel, awaits the decisions, and then — in a fixed order (service order, then
+//! delivery order) — numbers the events, stores them, folds them into the projections, and
+//! schedules their delivery to the services the notification rules name, after each link's
+//! latency. Because ordering never depends on which task answered first, the log is the same on
+//! every machine.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::iter::Peekable;
+use std::sync::Arc;
+
+use card_issuer::CardIssuer;
+use chrono::NaiveDate;
+use city_hall::CityHall;
+use event_store::{AppendResult, EventStore, NewEvent, StoreError};
+use immigration_bureau::ImmigrationBureau;
+use model::command::{Command, ResidentProfile};
+use model::envelope::Envelope;
+use model::event::Event;
+use model::ids::ResidentId;
+use model::machine::{Decision, Input};
+use model::policy::Policy;
+use model::rules;
+use model::service::{Link, Service};
+use model::time::{SimTime, counter_time, start_of_day};
+use uuid::Uuid;
+
+use crate::actor::{ServiceGone, ServiceHandle};
+use crate::log::{LogHasher, event_id, stream_name, to_record};
+use crate::projection::Projections;
+
+/// Why a run stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Service(#[from] ServiceGone),
+    #[error("the store did not write event {global_seq}: it reported a duplicate")]
+    NotWritten { global_seq: u64 },
+    #[error("could not start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// What a run simulates.
+pub struct RunInput<S> {
+    /// The residents, in id order (resident `i` is `ResidentId(i)`).
+    pub residents: Vec<ResidentProfile>,
+    /// Scenario steps, sorted by time (stable).
+    pub steps: S,
+    pub start: NaiveDate,
+    /// The last simulated day.
+    pub until: NaiveDate,
+    pub policy: Policy,
+    pub seed: u64,
+}
+
+/// A progress report, sent after each instant.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    pub now: SimTime,
+    pub events: u64,
+}
+
+/// How to run.
+pub struct RunOptions<'a> {
+    /// Where to append the log; `None` keeps it only in memory (if `keep_log`).
+    pub store: Option<&'a mut EventStore>,
+    /// Keep every envelope in memory (for transcripts and checks of small runs).
+    pub keep_log: bool,
+    /// Events per store transaction.
+    pub batch_size: usize,
+    pub progress: Option<&'a mut dyn FnMut(Progress)>,
+}
+
+impl Default for RunOptions<'_> {
+    fn default() -> Self {
+        RunOptions {
+            store: None,
+            keep_log: true,
+            batch_size: 100_000,
+            progress: None,
+        }
+    }
+}
+
+/// What a run produced.
+pub struct RunOutput {
+    pub log: Vec<Envelope>,
+    pub projections: Projections,
+    pub log_hash: String,
+    pub state_hash: String,
+    pub events: u64,
+}
+
+/// A delivery waiting in the queue.
+struct Pending {
+    at: SimTime,
+    seq: u64,
+    to: Service,
+    input: Input,
+    cause: Option<Uuid>,
+    correlation: Option<Uuid>,
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.seq) == (other.at, other.seq)
+    }
+}
+impl Eq for Pending {}
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Pending {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.at, self.seq).cmp(&(other.at, other.seq))
+    }
+}
+
+fn service_index(s: Service) -> usize {
+    match s {
+        Service::ImmigrationBureau => 0,
+        Service::CityHall => 1,
+        Service::CardIssuer => 2,
+    }
+}
+
+/// The queue plus its sequence counter.
+struct Queue {
+    heap: BinaryHeap<Reverse<Pending>>,
+    seq: u64,
+}
+
+impl Queue {
+    fn push(
+        &mut self,
+        at: SimTime,
+        to: Service,
+        input: Input,
+        cause: Option<Uuid>,
+        correlation: Option<Uuid>,
+    ) {
+        self.seq += 1;
+        self.heap.push(Reverse(Pending {
+            at,
+            seq: self.seq,
+            to,
+            input,
+            cause,
+            correlation,
+        }));
+    }
+}
+
+/// Per-run bookkeeping for numbering and storing events.
+struct Recorder<'a> {
+    seed: u64,
+    global_seq: u64,
+    versions: [Vec<u32>; 3],
+    hasher: LogHasher,
+    buffer: Vec<NewEvent>,
+    store: Option<&'a mut EventStore>,
+    keep_log: bool,
+    log: Vec<Envelope>,
+    batch_size: usize,
+}
+
+impl Recorder<'_> {
+    fn record(
+        &mut self,
+        service: Service,
+        event: Event,
+        at: SimTime,
+        correlation: Option<Uuid>,
+        cause: Option<Uuid>,
+        projections: &mut Projections,
+    ) -> Envelope {
+        self.global_seq += 1;
+        let id = event_id(self.seed, self.global_seq);
+        let resident = event.resident();
+        let versions = &mut self.versions[service_index(service)];
+        if versions.len() <= resident.index() {
+            versions.resize(resident.index() + 1, 0);
+        }
+        versions[resident.index()] += 1;
+        let version = u64::from(versions[resident.index()]);
+        let env = Envelope {
+            global_seq: self.global_seq,
+            event_id: id,
+            stream: stream_name(service, resident),
+            stream_version: version,
+            occurred_at: at,
+            effective_on: effective_on(&event, at),
+            service,
+            correlation_id: correlation.unwrap_or(id),
+            causation_id: cause,
+            event,
+        };
+        projections.apply(&env);
+        let record = to_record(&env);
+        self.hasher.add(&record);
+        if self.store.is_some() {
+            self.buffer.push(NewEvent {
+                record,
+                expected_version: version - 1,
+            });
+        }
+        if self.keep_log {
+            self.log.push(env.clone());
+        }
+        env
+    }
+
+    /// Appends the buffered events; every one must be reported written.
+    fn flush(&mut self) -> Result<(), SimError> {
+        let Some(store) = self.store.as_deref_mut() else {
+            return Ok(());
+        };
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let results = store.append(&self.buffer)?;
+        for (new, result) in self.buffer.iter().zip(results) {
+            if let AppendResult::Duplicate { .. } = result {
+                return Err(SimError::NotWritten {
+                    global_seq: new.record.global_seq,
+                });
+            }
+        }
+        self.buffer.clear();
+        Ok(())
+    }
+}
+
+/// The legal date a fact takes effect, when it differs from the day it was recorded.
+fn effective_on(event: &Event, at: SimTime) -> Option<NaiveDate> {
+    let date = match event {
+        Event::MovedWithinMunicipality { moved_on, .. } | Event::MoveInRecorded { moved_on, .. } => {
+            *moved_on
+        }
+        _ => return None,
+    };
+    (date != at.date()).then_some(date)
+}
+
+/// Runs a simulation on the current tokio runtime.
+pub async fn run<S>(input: RunInput<S>, options: RunOptions<'_>) -> Result<RunOutput, SimError>
+where
+    S: Iterator<Item = (SimTime, Command)>,
+{
+    let RunInput {
+        residents,
+        steps,
+        start,
+        until,
+        policy,
+        seed,
+    } = input;
+    let n = residents.len();
+    let policy = Arc::new(policy);
+    let handles = [
+        ServiceHandle::spawn::<ImmigrationBureau>(n, policy.clone(), seed),
+        ServiceHandle::spawn::<CityHall>(n, policy.clone(), seed),
+        ServiceHandle::spawn::<CardIssuer>(n, policy.clone(), seed),
+    ];
+    let mut projections = Projections::new(start, policy.switches.validity.special_period_my_number, n);
+    let mut recorder = Recorder {
+        seed,
+        global_seq: 0,
+        versions: [vec![0; n], vec![0; n], vec![0; n]],
+        hasher: LogHasher::new(),
+        buffer: Vec::new(),
+        store: options.store,
+        keep_log: options.keep_log,
+        log: Vec::new(),
+        batch_size: options.batch_size.max(1),
+    };
+    let mut progress = options.progress;
+    let mut queue = Queue {
+        heap: BinaryHeap::new(),
+        seq: 0,
+    };
+    // Enrolment: every office records the resident's starting state at the first instant.
+    let t0 = start_of_day(start);
+    for (i, profile) in residents.into_iter().enumerate() {
+        let command = Command::EnrolResident {
+            resident: ResidentId(i as u32),
+            profile: Box::new(profile),
+        };
+        for &service in command.targets() {
+            queue.push(t0, service, Input::Command(command.clone()), None, None);
+        }
+    }
+    let mut steps: Peekable<S> = steps.peekable();
+    let end = start_of_day(until.succ_opt().unwrap_or(until));
+    loop {
+        let next = match (queue.heap.peek(), steps.peek()) {
+            (Some(Reverse(p)), Some((t, _))) => p.at.min(*t),
+            (Some(Reverse(p)), None) => p.at,
+            (None, Some((t, _))) => *t,
+            (None, None) => break,
+        };
+        if next >= end {
+            break;
+        }
+        while let Some((at, command)) = steps.next_if(|(t, _)| *t == next) {
+            for &service in command.targets() {
+                queue.push(at, service, Input::Command(command.clone()), None, None);
+            }
+        }
+        step_instant(next, &mut queue, &handles, &policy, &mut recorder, &mut projections).await?;
+        if recorder.buffer.len() >= recorder.batch_size {
+            recorder.flush()?;
+        }
+        if let Some(report) = progress.as_deref_mut() {
+            report(Progress {
+                now: next,
+                events: recorder.global_seq,
+            });
+        }
+    }
+    recorder.flush()?;
+    drop(handles);
+    projections.finish(until);
+    let state_hash = projections.state_hash();
+    Ok(RunOutput {
+        log: recorder.log,
+        projections,
+        log_hash: recorder.hasher.finish(),
+        state_hash,
+        events: recorder.global_seq,
+    })
+}
+
+/// Delivers everything due at `now` and records what the services decide.
+async fn step_instant(
+    now: SimTime,
+    queue: &mut Queue,
+    handles: &[ServiceHandle; 3],
+    policy: &Policy,
+    recorder: &mut Recorder<'_>,
+    projections: &mut Projections,
+) -> Result<(), SimError> {
+    let mut metas: [Vec<(Option<Uuid>, Option<Uuid>)>; 3] = Default::default();
+    let mut inputs: [Vec<Input>; 3] = Default::default();
+    while let Some(Reverse(p)) = queue.heap.peek_mut().filter(|p| p.0.at == now).map(std::collections::binary_heap::PeekMut::pop) {
+        let k = service_index(p.to);
+        metas[k].push((p.cause, p.correlation));
+        inputs[k].push(p.input);
+    }
+    // Send every service its batch first, so they work in parallel, then collect in order.
+    let mut receivers = Vec::with_capacity(3);
+    for (k, batch) in inputs.into_iter().enumerate() {
+        if batch.is_empty() {
+            continue;
+        }
+        let service = Service::ALL[k];
+        receivers.push((k, handles[k].deliver(now, batch, service.as_str()).await?));
+    }
+    for (k, rx) in receivers {
+        let service = Service::ALL[k];
+        let decisions: Vec<Decision> = rx.await.map_err(|_| ServiceGone(service.as_str()))?;
+        for ((cause, correlation), decision) in metas[k].iter().zip(decisions) {
+            let mut chain = *correlation;
+            let mut last = *cause;
+            for event in decision.events {
+                let env = recorder.record(service, event, now, chain, *cause, projections);
+                chain.get_or_insert(env.correlation_id);
+                last = Some(env.event_id);
+                route(&env, now, policy, queue);
+            }
+            for (at, command) in decision.timers {
+                let to = command.targets()[0];
+                queue.push(at.max(now), to, Input::Command(command), last, chain);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Schedules the deliveries an event causes: notices to other offices (§6) and the resident's
+/// own reaction (collecting a card that is ready).
+fn route(env: &Envelope, now: SimTime, policy: &Policy, queue: &mut Queue) {
+    for &to in rules::notified(&env.event) {
+        let latency = policy.latency.of(Link {
+            from: env.service,
+            to,
+        });
+        queue.push(
+            now + latency.as_duration(),
+            to,
+            Input::Notice {
+                from: env.service,
+                event: env.event.clone(),
+            },
+            Some(env.event_id),
+            Some(env.correlation_id),
+        );
+    }
+    if let Event::CardReadyForCollection { resident, .. } = &env.event {
+        let at = counter_time(now + policy.resident.collect_card_after.as_duration());
+        queue.push(
+            at,
+            Service::ImmigrationBureau,
+            Input::Command(Command::CollectCard {
+                resident: *resident,
+            }),
+            Some(env.event_id),
+            Some(env.correlation_id),
+        );
+    }
+}
+
+/// Runs a simulation on a fresh two-worker runtime (for the CLI, tests and benchmarks).
+pub fn run_blocking<S>(input: RunInput<S>, options: RunOptions<'_>) -> Result<RunOutput, SimError>
+where
+    S: Iterator<Item = (SimTime, Command)>,
+{
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .map_err(SimError::Runtime)?;
+    runtime.block_on(run(input, options))
+}
