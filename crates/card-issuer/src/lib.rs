@@ -67,7 +67,11 @@ fn lapse_time(valid_through: NaiveDate) -> model::time::SimTime {
 }
 
 /// Fresh certificates for a card valid through `card_valid_through` (§8.5).
-fn new_certificates(born_on: NaiveDate, today: NaiveDate, card_valid_through: NaiveDate) -> Certificates {
+fn new_certificates(
+    born_on: NaiveDate,
+    today: NaiveDate,
+    card_valid_through: NaiveDate,
+) -> Certificates {
     let through = |kind| {
         validity::certificate_valid_through(kind, born_on, today, card_valid_through, None, false)
     };
@@ -84,7 +88,9 @@ impl CardIssuer {
     }
 
     fn chip_mut(&mut self, resident: ResidentId) -> Option<&mut Chip> {
-        self.chips.get_mut(resident.index()).and_then(Option::as_mut)
+        self.chips
+            .get_mut(resident.index())
+            .and_then(Option::as_mut)
     }
 
     fn decide_command(&self, command: &Command) -> Decision {
@@ -188,7 +194,9 @@ impl CardIssuer {
                 }
             }
             // N8: the municipality changed the separate card's validity; new certificates follow.
-            Event::MyNumberCardValidityChanged { valid_through, .. } => {
+            Event::MyNumberCardValidityChanged { valid_through, .. }
+                if chip.separate_card_active() =>
+            {
                 d.push(Event::MyNumberCardValidityRecorded {
                     resident,
                     valid_through: *valid_through,

@@ -60,21 +60,28 @@ impl Entry {
         self.card_kind.is_some_and(CardKind::is_tokutei)
     }
 
+    /// Whether the separate My Number card is held and still valid on `today` (§5.4: it lapses
+    /// after its expiry).
+    fn holds_valid_my_number_card(&self, today: NaiveDate) -> bool {
+        self.my_number_card
+            .is_some_and(|c| today <= c.valid_through)
+    }
+
     /// The cards on which the municipality writes a new address at the counter (§5.2).
-    fn cards_written(&self) -> Vec<CardKind> {
+    fn cards_written(&self, today: NaiveDate) -> Vec<CardKind> {
         let mut cards = Vec::new();
         if let Some(kind) = self.card_kind {
             cards.push(kind);
         }
-        if self.my_number_card.is_some() {
+        if self.holds_valid_my_number_card(today) {
             cards.push(CardKind::MyNumberCard);
         }
         cards
     }
 
     /// Whether the resident holds a card with My Number functions the continuity rule covers.
-    fn continuity_applies(&self, rule: TokuteiContinuityRule) -> bool {
-        self.my_number_card.is_some()
+    fn continuity_applies(&self, rule: TokuteiContinuityRule, today: NaiveDate) -> bool {
+        self.holds_valid_my_number_card(today)
             || (self.holds_tokutei() && rule == TokuteiContinuityRule::Applies)
     }
 }
@@ -108,7 +115,9 @@ impl CityHall {
     }
 
     fn entry_mut(&mut self, resident: ResidentId) -> Option<&mut Entry> {
-        self.entries.get_mut(resident.index()).and_then(Option::as_mut)
+        self.entries
+            .get_mut(resident.index())
+            .and_then(Option::as_mut)
     }
 
     fn decide_command(&self, command: &Command, ctx: &Context<'_>) -> Decision {
@@ -134,11 +143,9 @@ impl CityHall {
         }
         let resident = command.resident();
         let Some(entry) = self.entry(resident) else {
-            d.push(refused(
-                resident,
-                Procedure::MoveIn,
-                RefusalRule::NotRegisteredHere,
-            ));
+            if let Some(procedure) = command.procedure() {
+                d.push(refused(resident, procedure, RefusalRule::NotRegisteredHere));
+            }
             return d;
         };
         match command {
@@ -155,7 +162,7 @@ impl CityHall {
                     municipality: entry.municipality.clone(),
                     address: address.clone(),
                     moved_on: *moved_on,
-                    written_on: entry.cards_written(),
+                    written_on: entry.cards_written(today),
                 });
                 let deadline = calendar::deadline(*moved_on, 14, roll);
                 if today > deadline {
@@ -203,7 +210,7 @@ impl CityHall {
                     from,
                     address: address.clone(),
                     moved_on: *moved_on,
-                    written_on: entry.cards_written(),
+                    written_on: entry.cards_written(today),
                 });
                 let deadline = calendar::deadline(*moved_on, 14, roll);
                 if today > deadline {
@@ -215,26 +222,29 @@ impl CityHall {
                     });
                 }
                 let rule = ctx.policy.switches.tokutei_continuity_rule;
-                let late_card_based = entry
-                    .moving_out
-                    .as_ref()
-                    .filter(|m| m.card_based)
-                    .and_then(|m| {
-                        rules::late_move_in_after_card_based_move_out(
-                            *moved_on,
-                            m.planned_on,
-                            today,
-                            roll,
-                        )
-                    });
-                if let Some(deadline) = late_card_based.filter(|_| entry.continuity_applies(rule)) {
+                let late_card_based =
+                    entry
+                        .moving_out
+                        .as_ref()
+                        .filter(|m| m.card_based)
+                        .and_then(|m| {
+                            rules::late_move_in_after_card_based_move_out(
+                                *moved_on,
+                                m.planned_on,
+                                today,
+                                roll,
+                            )
+                        });
+                if let Some(deadline) =
+                    late_card_based.filter(|_| entry.continuity_applies(rule, today))
+                {
                     d.push(Event::DeadlineMissed {
                         resident,
                         duty: Duty::MoveInAfterCardBasedMoveOut,
                         deadline,
                         consequence: Consequence::MyNumberCardLapses,
                     });
-                } else if entry.continuity_applies(rule) {
+                } else if entry.continuity_applies(rule, today) {
                     if *present_my_number_card {
                         d.push(Event::MyNumberContinuityConfirmed {
                             resident,
@@ -271,7 +281,11 @@ impl CityHall {
                 }
             }
             Command::CheckContinuityDeadline { deadline, .. } => {
-                if entry.continuity_deadline == Some(*deadline) {
+                // A card that lapsed by its own expiry meanwhile has nothing left to lapse.
+                let rule = ctx.policy.switches.tokutei_continuity_rule;
+                if entry.continuity_deadline == Some(*deadline)
+                    && entry.continuity_applies(rule, *deadline)
+                {
                     d.push(Event::DeadlineMissed {
                         resident,
                         duty: Duty::MyNumberContinuity,
@@ -309,9 +323,11 @@ impl CityHall {
                         })
                     }
                     Ok(_) => d.push(refused(resident, procedure, RefusalRule::NothingPending)),
-                    Err(reason) => {
-                        d.push(refused(resident, procedure, RefusalRule::Validity { reason }))
-                    }
+                    Err(reason) => d.push(refused(
+                        resident,
+                        procedure,
+                        RefusalRule::Validity { reason },
+                    )),
                 }
             }
             _ => {}
@@ -357,7 +373,9 @@ impl CityHall {
                 });
             }
             // N9: the former municipality closes its entry.
-            Event::MoveInRecorded { from: Some(from), .. } if entry.former.as_ref() == Some(from) => {
+            Event::MoveInRecorded {
+                from: Some(from), ..
+            } if entry.former.as_ref() == Some(from) => {
                 d.push(Event::RegisterEntryClosed {
                     resident,
                     municipality: from.clone(),
@@ -467,7 +485,9 @@ impl StateMachine for CityHall {
                     card.valid_through = *valid_through;
                 }
             }
-            Event::MyNumberContinuityDue { deadline, .. } => e.continuity_deadline = Some(*deadline),
+            Event::MyNumberContinuityDue { deadline, .. } => {
+                e.continuity_deadline = Some(*deadline)
+            }
             Event::MyNumberContinuityConfirmed { .. } => e.continuity_deadline = None,
             Event::MyNumberCardWithdrawn { .. } => e.my_number_card = None,
             Event::DeadlineMissed {

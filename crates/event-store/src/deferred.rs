@@ -34,12 +34,22 @@ pub(crate) struct DeferredState {
 }
 
 /// Uncommitted changes of the batch being appended; `'a` borrows the batch's stream names.
-#[derive(Default)]
 pub(crate) struct Pending<'a> {
     pub(crate) streams: HashMap<&'a str, u64>,
     pub(crate) ids: HashMap<u128, u64>,
     /// Bytes the new stream names will add to the arena.
     pub(crate) new_name_bytes: u64,
+}
+
+impl Pending<'_> {
+    /// Room for a batch of `events`, so the maps never rehash while it is appended.
+    pub(crate) fn with_capacity(events: usize) -> Self {
+        Pending {
+            streams: HashMap::with_capacity(events),
+            ids: HashMap::with_capacity(events),
+            new_name_bytes: 0,
+        }
+    }
 }
 
 impl DeferredState {

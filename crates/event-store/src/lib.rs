@@ -183,12 +183,36 @@ impl EventStore {
     /// do this themselves; call it to end a bulk load without finishing the run.
     pub fn ensure_indexes(&mut self) -> Result<(), StoreError> {
         if !schema::indexes_present(&self.conn)? {
-            let tx = self.write_tx()?;
-            schema::create_indexes(&tx)?;
-            tx.commit()?;
+            self.building_indexes(|_| Ok(()))?;
         }
         self.deferred = None;
         Ok(())
+    }
+
+    /// Runs `work` in one write transaction that also creates any missing index, with the
+    /// connection tuned for the index build (see `schema::index_build_settings`) and
+    /// restored afterwards whatever the outcome.
+    fn building_indexes(
+        &mut self,
+        work: impl FnOnce(&Transaction<'_>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let build = !schema::indexes_present(&self.conn)?;
+        if build {
+            schema::index_build_settings(&self.conn, true)?;
+        }
+        let result = self.write_tx().and_then(|tx| {
+            schema::create_indexes(&tx)?;
+            work(&tx)?;
+            Ok(tx.commit()?)
+        });
+        if build {
+            // The outcome of the work matters more than a failed restore; report it first.
+            let restored = schema::index_build_settings(&self.conn, false);
+            result?;
+            restored
+        } else {
+            result
+        }
     }
 
     /// Appends a batch in one transaction: all of it or none of it.
@@ -335,12 +359,15 @@ impl EventStore {
     /// into the main file. Needs the run metadata to have been written. The store continues
     /// in live mode.
     pub fn finish(&mut self, final_state_hash: &str, log_hash: &str) -> Result<(), StoreError> {
-        let tx = self.write_tx()?;
-        schema::create_indexes(&tx)?;
-        if !meta::mark_finished(&tx, final_state_hash, log_hash)? {
-            return Err(StoreError::RunMetaMissing);
-        }
-        tx.commit()?;
+        self.building_indexes(|tx| {
+            if meta::mark_finished(tx, final_state_hash, log_hash)? {
+                Ok(())
+            } else {
+                // Returning the error drops the transaction, which rolls back the index
+                // build too: finish is all or nothing.
+                Err(StoreError::RunMetaMissing)
+            }
+        })?;
         self.deferred = None;
         // Folds the WAL into the database file so the finished log is one file to copy.
         // A concurrent reader may keep it from completing; that is harmless.
@@ -467,7 +494,7 @@ fn append_deferred<'a>(
 ) -> Result<(Vec<AppendResult>, Pending<'a>, u64), StoreError> {
     let mut insert = tx.prepare_cached(codec::INSERT_EVENT)?;
     let mut scratch = Scratch::default();
-    let mut pending = Pending::default();
+    let mut pending = Pending::with_capacity(batch.len());
     let mut last = state.last_seq;
     let mut results = Vec::with_capacity(batch.len());
     for NewEvent {

@@ -81,6 +81,23 @@ pub(crate) fn configure(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Switches the connection between its append settings and its index-build settings.
+///
+/// SQLite's sorter keeps runs of `cache_size` pages in memory and sorts each as a linked
+/// list, which thrashes the CPU cache when the runs are hundreds of megabytes; with
+/// temp_store=MEMORY its spill files are slow in-memory journals too. Measured on this
+/// project's 2-core machine, building the event_id index over 4 M rows took 5.5 s with the
+/// append settings and 1.8 s with an 8 MB cache and file-backed temporary storage. Must be
+/// called outside a transaction.
+pub(crate) fn index_build_settings(conn: &Connection, building: bool) -> Result<(), StoreError> {
+    conn.execute_batch(if building {
+        "PRAGMA cache_size = -8192; PRAGMA temp_store = FILE;"
+    } else {
+        "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;"
+    })?;
+    Ok(())
+}
+
 /// Reads `PRAGMA user_version`.
 pub(crate) fn user_version(conn: &Connection) -> Result<u32, StoreError> {
     let v: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;

@@ -125,11 +125,13 @@ impl ImmigrationBureau {
         let Some(rec) = self.record(resident) else {
             // A scenario validated against its residents cannot get here; a refusal keeps the
             // run going and names the problem.
-            d.push(Event::ProcedureRefused {
-                resident,
-                procedure: Procedure::Extension,
-                rule: RefusalRule::NothingPending,
-            });
+            if let Some(procedure) = command.procedure() {
+                d.push(Event::ProcedureRefused {
+                    resident,
+                    procedure,
+                    rule: RefusalRule::NothingPending,
+                });
+            }
             return d;
         };
         match command {
@@ -139,11 +141,18 @@ impl ImmigrationBureau {
                 if *channel == Channel::Counter {
                     d.push(visit(resident, Procedure::Extension));
                 }
-                if !rec.status.has_period_of_stay() || rec.pending.is_some() {
+                let refusal = if !rec.status.has_period_of_stay() {
+                    Some(RefusalRule::NoPeriodOfStay)
+                } else if rec.pending.is_some() {
+                    Some(RefusalRule::AlreadyPending)
+                } else {
+                    None
+                };
+                if let Some(rule) = refusal {
                     d.push(Event::ProcedureRefused {
                         resident,
                         procedure: Procedure::Extension,
-                        rule: RefusalRule::NothingPending,
+                        rule,
                     });
                     return d;
                 }
@@ -217,6 +226,8 @@ impl ImmigrationBureau {
                 }
             }
             Command::CollectCard { .. } => {
+                // The resident came to the counter, whether or not a card was waiting.
+                d.push(visit(resident, Procedure::CardCollection));
                 let Some(kind) = rec.ready else {
                     d.push(Event::ProcedureRefused {
                         resident,
@@ -225,7 +236,6 @@ impl ImmigrationBureau {
                     });
                     return d;
                 };
-                d.push(visit(resident, Procedure::CardCollection));
                 let mut expiry = rec.period_expiry;
                 if let Some(new_expiry) = rec.pending.as_ref().and_then(|p| p.granted) {
                     if ctx.policy.switches.disposition_at == DispositionAt::CardIssuance {

@@ -1,0 +1,794 @@
+//! Given/when/then tests of the bureau's decisions (domain-rules §3, §4, §5.4, §6, §8, §14).
+//!
+//! `given` folds events into a fresh state with `apply` only; `when` runs `decide` with an
+//! injected context; `then` compares the exact events and timers decided.
+
+use super::*;
+use model::card::Certificates;
+use model::command::ResidentProfile;
+use model::mynumber::MyNumber;
+use model::policy::{Policy, Regime};
+use model::time::{SimTime, opening_time};
+
+const SEED: u64 = 1;
+const R: ResidentId = ResidentId(0);
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// 10:00 on the given day: counters are open.
+fn at(y: i32, m: u32, day: u32) -> SimTime {
+    opening_time(d(y, m, day)) + chrono::Duration::hours(1)
+}
+
+fn integrated() -> Policy {
+    Policy::default()
+}
+
+fn legacy() -> Policy {
+    Policy::with_regime(Regime::Legacy)
+}
+
+fn decided_at_decision() -> Policy {
+    let mut p = Policy::default();
+    p.switches.disposition_at = DispositionAt::Decision;
+    p
+}
+
+// ---- given / when / then ----
+
+fn given(events: &[Event]) -> ImmigrationBureau {
+    let mut bureau = ImmigrationBureau::default();
+    for e in events {
+        bureau.apply(e);
+    }
+    bureau
+}
+
+trait When {
+    fn when(&self, policy: &Policy, now: SimTime, input: Input) -> Decision;
+}
+
+impl When for ImmigrationBureau {
+    fn when(&self, policy: &Policy, now: SimTime, input: Input) -> Decision {
+        self.decide(
+            &input,
+            &Context {
+                now,
+                policy,
+                seed: SEED,
+            },
+        )
+    }
+}
+
+/// The decision records exactly `events` and sets no timer.
+fn then(decision: &Decision, events: &[Event]) {
+    assert_eq!(decision.events, events);
+    assert!(
+        decision.timers.is_empty(),
+        "unexpected timers: {:?}",
+        decision.timers
+    );
+}
+
+fn cmd(c: Command) -> Input {
+    Input::Command(c)
+}
+
+fn notice(from: Service, event: Event) -> Input {
+    Input::Notice { from, event }
+}
+
+// ---- fixtures ----
+
+fn old_number() -> ResidenceCardNumber {
+    ResidenceCardNumber::generate(SEED, R.0, 1)
+}
+
+fn old_card() -> ResidenceCard {
+    ResidenceCard {
+        kind: CardKind::ResidenceCard,
+        number: old_number(),
+        issued_on: d(2023, 9, 20),
+        valid_through: d(2026, 9, 30),
+    }
+}
+
+fn profile(status: Status, period_expiry: Option<NaiveDate>) -> ResidentProfile {
+    ResidentProfile {
+        name: "mei".into(),
+        born_on: d(1990, 4, 1),
+        status,
+        period_expiry,
+        municipality: "shinjuku".into(),
+        address: "1-2-3 Nishi-Shinjuku".into(),
+        registered: true,
+        my_number: MyNumber::generate(SEED, 0),
+        residence_card: Some(old_card()),
+        my_number_card: None,
+        certificates: Certificates::default(),
+        cards_issued: 1,
+    }
+}
+
+/// An engineer whose period of stay ends on 2026-09-30.
+fn opened() -> Event {
+    opened_as(
+        Status::EngineerSpecialistHumanities,
+        Some(d(2026, 9, 30)),
+        true,
+    )
+}
+
+fn opened_as(status: Status, period_expiry: Option<NaiveDate>, registered: bool) -> Event {
+    Event::ImmigrationRecordOpened {
+        resident: R,
+        born_on: d(1990, 4, 1),
+        status,
+        period_expiry,
+        card: Some(old_card()),
+        municipality: "shinjuku".into(),
+        address: "1-2-3 Nishi-Shinjuku".into(),
+        registered,
+        cards_issued: 1,
+    }
+}
+
+fn applied(channel: Channel, filed_on: NaiveDate) -> Event {
+    Event::ExtensionApplied {
+        resident: R,
+        channel,
+        filed_on,
+        expiry_at_filing: Some(d(2026, 9, 30)),
+    }
+}
+
+fn tokutei_accepted() -> Event {
+    Event::TokuteiApplicationAccepted {
+        resident: R,
+        attached_to: Procedure::Extension,
+    }
+}
+
+fn granted(new_expiry: NaiveDate) -> Event {
+    Event::ExtensionGranted {
+        resident: R,
+        new_expiry,
+    }
+}
+
+fn ready(kind: CardKind) -> Event {
+    Event::CardReadyForCollection { resident: R, kind }
+}
+
+fn file(channel: Channel, tokutei: bool) -> Input {
+    cmd(Command::FileExtension {
+        resident: R,
+        channel,
+        tokutei,
+    })
+}
+
+fn grant(new_expiry: NaiveDate) -> Input {
+    cmd(Command::DecideExtension {
+        resident: R,
+        decision: Outcome::Grant { new_expiry },
+    })
+}
+
+fn collect() -> Input {
+    cmd(Command::CollectCard { resident: R })
+}
+
+fn visit_for(procedure: Procedure) -> Event {
+    Event::CounterVisited {
+        resident: R,
+        office: Office::ImmigrationBureau,
+        municipality: None,
+        procedure,
+    }
+}
+
+fn tokutei_refused(rule: RefusalRule) -> Event {
+    Event::TokuteiApplicationRefused {
+        resident: R,
+        attached_to: Procedure::Extension,
+        rule,
+    }
+}
+
+fn refused_by(procedure: Procedure, rule: RefusalRule) -> Event {
+    Event::ProcedureRefused {
+        resident: R,
+        procedure,
+        rule,
+    }
+}
+
+fn nothing_pending(procedure: Procedure) -> Event {
+    Event::ProcedureRefused {
+        resident: R,
+        procedure,
+        rule: RefusalRule::NothingPending,
+    }
+}
+
+// ---- enrolment ----
+
+#[test]
+fn given_no_record_when_resident_enrolled_then_immigration_record_opened_with_profile() {
+    let input = cmd(Command::EnrolResident {
+        resident: R,
+        profile: Box::new(profile(
+            Status::EngineerSpecialistHumanities,
+            Some(d(2026, 9, 30)),
+        )),
+    });
+    let mut bureau = given(&[]);
+    let decision = bureau.handle(
+        &input,
+        &Context {
+            now: at(2026, 7, 1),
+            policy: &integrated(),
+            seed: SEED,
+        },
+    );
+    then(&decision, &[opened()]);
+    let rec = bureau.record(R).expect("record opened");
+    assert_eq!(rec.period_expiry, Some(d(2026, 9, 30)));
+    assert_eq!(rec.card, Some(old_card()));
+    assert_eq!(rec.pending, None);
+}
+
+// ---- filing an extension (§5.4) ----
+
+#[test]
+fn given_record_when_extension_filed_at_counter_then_counter_visited_and_extension_applied() {
+    let decision =
+        given(&[opened()]).when(&legacy(), at(2026, 7, 1), file(Channel::Counter, false));
+    then(
+        &decision,
+        &[
+            visit_for(Procedure::Extension),
+            Event::ExtensionApplied {
+                resident: R,
+                channel: Channel::Counter,
+                filed_on: d(2026, 7, 1),
+                expiry_at_filing: Some(d(2026, 9, 30)),
+            },
+        ],
+    );
+}
+
+#[test]
+fn given_record_when_extension_filed_online_then_no_counter_visit() {
+    let decision = given(&[opened()]).when(&legacy(), at(2026, 7, 1), file(Channel::Online, false));
+    then(&decision, &[applied(Channel::Online, d(2026, 7, 1))]);
+}
+
+#[test]
+fn given_integrated_regime_after_counters_open_when_tokutei_attached_at_counter_then_accepted() {
+    let decision =
+        given(&[opened()]).when(&integrated(), at(2026, 6, 15), file(Channel::Counter, true));
+    then(
+        &decision,
+        &[
+            visit_for(Procedure::Extension),
+            applied(Channel::Counter, d(2026, 6, 15)),
+            tokutei_accepted(),
+        ],
+    );
+}
+
+#[test]
+fn given_integrated_regime_when_tokutei_attached_online_then_tokutei_refused_but_extension_applied()
+{
+    let decision =
+        given(&[opened()]).when(&integrated(), at(2026, 7, 1), file(Channel::Online, true));
+    then(
+        &decision,
+        &[
+            applied(Channel::Online, d(2026, 7, 1)),
+            tokutei_refused(RefusalRule::TokuteiOnline),
+        ],
+    );
+}
+
+#[test]
+fn given_tokutei_refused_online_when_extension_granted_then_standard_card_not_tokutei() {
+    // The attached procedure goes on without the Tokutei application (§4, §11).
+    let bureau = given(&[
+        opened(),
+        applied(Channel::Online, d(2026, 7, 1)),
+        tokutei_refused(RefusalRule::TokuteiOnline),
+    ]);
+    let decision = bureau.when(&integrated(), at(2026, 7, 15), grant(d(2029, 9, 30)));
+    then(
+        &decision,
+        &[
+            granted(d(2029, 9, 30)),
+            ready(CardKind::NewFormatResidenceCard),
+        ],
+    );
+}
+
+#[test]
+fn given_legacy_regime_when_tokutei_attached_then_refused_not_in_regime() {
+    let decision = given(&[opened()]).when(&legacy(), at(2026, 7, 1), file(Channel::Counter, true));
+    then(
+        &decision,
+        &[
+            visit_for(Procedure::Extension),
+            applied(Channel::Counter, d(2026, 7, 1)),
+            tokutei_refused(RefusalRule::TokuteiNotInRegime),
+        ],
+    );
+}
+
+#[test]
+fn given_integrated_regime_before_start_date_when_tokutei_attached_then_refused_before_start() {
+    let decision =
+        given(&[opened()]).when(&integrated(), at(2026, 6, 1), file(Channel::Counter, true));
+    then(
+        &decision,
+        &[
+            visit_for(Procedure::Extension),
+            applied(Channel::Counter, d(2026, 6, 1)),
+            tokutei_refused(RefusalRule::TokuteiBeforeStartDate {
+                start_date: d(2026, 6, 14),
+            }),
+        ],
+    );
+}
+
+#[test]
+fn given_start_day_is_sunday_when_tokutei_attached_at_bureau_then_counter_not_open() {
+    let decision =
+        given(&[opened()]).when(&integrated(), at(2026, 6, 14), file(Channel::Counter, true));
+    assert_eq!(
+        decision.events.last(),
+        Some(&tokutei_refused(RefusalRule::TokuteiCounterNotOpen {
+            opens_on: d(2026, 6, 15),
+        }))
+    );
+}
+
+#[test]
+fn given_resident_not_in_register_when_tokutei_attached_then_refused_not_in_register() {
+    let unregistered = opened_as(
+        Status::EngineerSpecialistHumanities,
+        Some(d(2026, 9, 30)),
+        false,
+    );
+    let decision =
+        given(&[unregistered]).when(&integrated(), at(2026, 7, 1), file(Channel::Counter, true));
+    assert_eq!(
+        decision.events.last(),
+        Some(&tokutei_refused(RefusalRule::TokuteiNotInResidentRegister))
+    );
+}
+
+#[test]
+fn given_permanent_resident_without_period_of_stay_when_extension_filed_then_refused() {
+    let pr = opened_as(Status::PermanentResident, None, true);
+    let decision = given(&[pr]).when(&integrated(), at(2026, 7, 1), file(Channel::Counter, true));
+    then(
+        &decision,
+        &[
+            visit_for(Procedure::Extension),
+            refused_by(Procedure::Extension, RefusalRule::NoPeriodOfStay),
+        ],
+    );
+}
+
+#[test]
+fn given_pending_extension_when_filed_again_then_refused() {
+    let bureau = given(&[opened(), applied(Channel::Counter, d(2026, 7, 1))]);
+    let decision = bureau.when(&legacy(), at(2026, 7, 2), file(Channel::Counter, false));
+    then(
+        &decision,
+        &[
+            visit_for(Procedure::Extension),
+            refused_by(Procedure::Extension, RefusalRule::AlreadyPending),
+        ],
+    );
+}
+
+// ---- deciding an extension ----
+
+#[test]
+fn given_legacy_regime_when_extension_granted_then_standard_card_ready_same_day() {
+    let bureau = given(&[opened(), applied(Channel::Counter, d(2026, 7, 1))]);
+    let decision = bureau.when(&legacy(), at(2026, 7, 15), grant(d(2029, 9, 30)));
+    then(
+        &decision,
+        &[granted(d(2029, 9, 30)), ready(CardKind::ResidenceCard)],
+    );
+}
+
+#[test]
+fn given_integrated_regime_after_start_when_extension_granted_then_new_format_card_ready() {
+    let bureau = given(&[opened(), applied(Channel::Counter, d(2026, 7, 1))]);
+    let decision = bureau.when(&integrated(), at(2026, 7, 15), grant(d(2029, 9, 30)));
+    then(
+        &decision,
+        &[
+            granted(d(2029, 9, 30)),
+            ready(CardKind::NewFormatResidenceCard),
+        ],
+    );
+}
+
+#[test]
+fn given_integrated_regime_before_start_when_extension_granted_then_old_format_card_ready() {
+    let bureau = given(&[opened(), applied(Channel::Counter, d(2026, 5, 20))]);
+    let decision = bureau.when(&integrated(), at(2026, 6, 10), grant(d(2029, 9, 30)));
+    then(
+        &decision,
+        &[granted(d(2029, 9, 30)), ready(CardKind::ResidenceCard)],
+    );
+}
+
+#[test]
+fn given_tokutei_accepted_when_extension_granted_then_tokutei_card_requested_through_new_expiry() {
+    let bureau = given(&[
+        opened(),
+        applied(Channel::Counter, d(2026, 7, 1)),
+        tokutei_accepted(),
+    ]);
+    let decision = bureau.when(&integrated(), at(2026, 7, 15), grant(d(2029, 9, 30)));
+    then(
+        &decision,
+        &[
+            granted(d(2029, 9, 30)),
+            Event::TokuteiCardRequested {
+                resident: R,
+                kind: CardKind::TokuteiResidenceCard,
+                valid_through: d(2029, 9, 30),
+            },
+        ],
+    );
+}
+
+#[test]
+fn given_nothing_pending_when_extension_decided_then_refused_nothing_pending() {
+    let decision = given(&[opened()]).when(&integrated(), at(2026, 7, 15), grant(d(2029, 9, 30)));
+    then(&decision, &[nothing_pending(Procedure::Extension)]);
+}
+
+#[test]
+fn given_extension_already_granted_when_decided_again_then_refused_nothing_pending() {
+    let bureau = given(&[
+        opened(),
+        applied(Channel::Counter, d(2026, 7, 1)),
+        granted(d(2029, 9, 30)),
+    ]);
+    let decision = bureau.when(&integrated(), at(2026, 7, 16), grant(d(2030, 9, 30)));
+    then(&decision, &[nothing_pending(Procedure::Extension)]);
+}
+
+#[test]
+fn given_pending_extension_when_refused_then_extension_refused_and_application_closed() {
+    let mut bureau = given(&[opened(), applied(Channel::Counter, d(2026, 7, 1))]);
+    let refuse = cmd(Command::DecideExtension {
+        resident: R,
+        decision: Outcome::Refuse,
+    });
+    let policy = integrated();
+    let ctx = Context {
+        now: at(2026, 7, 15),
+        policy: &policy,
+        seed: SEED,
+    };
+    let decision = bureau.handle(&refuse, &ctx);
+    then(
+        &decision,
+        &[Event::ExtensionRefused {
+            resident: R,
+            expiry: Some(d(2026, 9, 30)),
+        }],
+    );
+    // Nothing is pending any more, so a second decision is refused.
+    let again = bureau.when(&policy, at(2026, 7, 16), grant(d(2029, 9, 30)));
+    then(&again, &[nothing_pending(Procedure::Extension)]);
+}
+
+// ---- collecting the card (§5.4, §14) ----
+
+#[test]
+fn given_standard_card_ready_when_collected_then_period_extended_and_new_card_issued() {
+    let bureau = given(&[
+        opened(),
+        applied(Channel::Counter, d(2026, 7, 1)),
+        granted(d(2029, 9, 30)),
+        ready(CardKind::NewFormatResidenceCard),
+    ]);
+    let decision = bureau.when(&integrated(), at(2026, 7, 15), collect());
+    let new_number = ResidenceCardNumber::generate(SEED, R.0, 2);
+    then(
+        &decision,
+        &[
+            visit_for(Procedure::CardCollection),
+            Event::PeriodOfStayExtended {
+                resident: R,
+                previous_expiry: Some(d(2026, 9, 30)),
+                new_expiry: d(2029, 9, 30),
+            },
+            Event::ResidenceCardIssued {
+                resident: R,
+                card: ResidenceCard {
+                    kind: CardKind::NewFormatResidenceCard,
+                    number: new_number,
+                    issued_on: d(2026, 7, 15),
+                    valid_through: d(2029, 9, 30),
+                },
+                replaces: Some(old_number()),
+            },
+        ],
+    );
+    assert_ne!(
+        new_number,
+        old_number(),
+        "every issuance gets a new number (§14)"
+    );
+}
+
+#[test]
+fn given_disposition_at_decision_when_extension_granted_then_period_extended_at_decision() {
+    let bureau = given(&[opened(), applied(Channel::Counter, d(2026, 7, 1))]);
+    let decision = bureau.when(
+        &decided_at_decision(),
+        at(2026, 7, 15),
+        grant(d(2029, 9, 30)),
+    );
+    then(
+        &decision,
+        &[
+            granted(d(2029, 9, 30)),
+            Event::PeriodOfStayExtended {
+                resident: R,
+                previous_expiry: Some(d(2026, 9, 30)),
+                new_expiry: d(2029, 9, 30),
+            },
+            ready(CardKind::NewFormatResidenceCard),
+        ],
+    );
+}
+
+#[test]
+fn given_disposition_at_decision_when_card_collected_then_no_second_extension_event() {
+    let bureau = given(&[
+        opened(),
+        applied(Channel::Counter, d(2026, 7, 1)),
+        granted(d(2029, 9, 30)),
+        Event::PeriodOfStayExtended {
+            resident: R,
+            previous_expiry: Some(d(2026, 9, 30)),
+            new_expiry: d(2029, 9, 30),
+        },
+        ready(CardKind::NewFormatResidenceCard),
+    ]);
+    let decision = bureau.when(&decided_at_decision(), at(2026, 7, 16), collect());
+    then(
+        &decision,
+        &[
+            visit_for(Procedure::CardCollection),
+            Event::ResidenceCardIssued {
+                resident: R,
+                card: ResidenceCard {
+                    kind: CardKind::NewFormatResidenceCard,
+                    number: ResidenceCardNumber::generate(SEED, R.0, 2),
+                    issued_on: d(2026, 7, 16),
+                    valid_through: d(2029, 9, 30),
+                },
+                replaces: Some(old_number()),
+            },
+        ],
+    );
+}
+
+#[test]
+fn given_no_card_ready_when_collecting_then_refused_nothing_pending() {
+    let bureau = given(&[
+        opened(),
+        applied(Channel::Counter, d(2026, 7, 1)),
+        tokutei_accepted(),
+        granted(d(2029, 9, 30)),
+    ]);
+    let decision = bureau.when(&integrated(), at(2026, 7, 16), collect());
+    // The resident came to the counter for nothing: the visit counts.
+    then(
+        &decision,
+        &[
+            visit_for(Procedure::CardCollection),
+            nothing_pending(Procedure::CardCollection),
+        ],
+    );
+}
+
+#[test]
+fn given_two_collections_when_cards_issued_then_each_has_a_new_number() {
+    let policy = legacy();
+    let mut bureau = given(&[opened()]);
+    let mut numbers = vec![old_number()];
+    for (year, day) in [(2026, 1), (2029, 2)] {
+        let ctx = Context {
+            now: at(year, 7, day),
+            policy: &policy,
+            seed: SEED,
+        };
+        bureau.handle(&file(Channel::Counter, false), &ctx);
+        bureau.handle(&grant(d(year + 3, 9, 30)), &ctx);
+        let decision = bureau.handle(&collect(), &ctx);
+        let Some(Event::ResidenceCardIssued { card, replaces, .. }) = decision.events.last() else {
+            panic!("no card issued: {decision:?}");
+        };
+        assert_eq!(replaces.as_ref(), numbers.last());
+        assert_eq!(card.valid_through, d(year + 3, 9, 30));
+        numbers.push(card.number);
+    }
+    assert_eq!(bureau.record(R).unwrap().cards_issued, 3);
+    let mut distinct = numbers.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), numbers.len(), "numbers reused: {numbers:?}");
+}
+
+// ---- notices (N1, N5) ----
+
+#[test]
+fn given_tokutei_in_production_when_card_issuer_reports_it_produced_then_card_ready() {
+    let bureau = given(&[
+        opened(),
+        applied(Channel::Counter, d(2026, 7, 1)),
+        tokutei_accepted(),
+        granted(d(2029, 9, 30)),
+    ]);
+    let produced = Event::TokuteiCardProduced {
+        resident: R,
+        kind: CardKind::TokuteiResidenceCard,
+    };
+    let decision = bureau.when(
+        &integrated(),
+        at(2026, 7, 25),
+        notice(Service::CardIssuer, produced),
+    );
+    then(&decision, &[ready(CardKind::TokuteiResidenceCard)]);
+}
+
+#[test]
+fn given_record_when_move_within_municipality_notified_then_address_recorded() {
+    let moved = Event::MovedWithinMunicipality {
+        resident: R,
+        municipality: "shinjuku".into(),
+        address: "4-5-6 Okubo".into(),
+        moved_on: d(2026, 7, 1),
+        written_on: vec![CardKind::ResidenceCard],
+    };
+    let decision = given(&[opened()]).when(
+        &integrated(),
+        at(2026, 7, 3),
+        notice(Service::CityHall, moved),
+    );
+    then(
+        &decision,
+        &[Event::AddressRecorded {
+            resident: R,
+            municipality: "shinjuku".into(),
+            address: "4-5-6 Okubo".into(),
+        }],
+    );
+}
+
+#[test]
+fn given_record_when_move_in_notified_then_new_municipality_and_address_recorded() {
+    let moved_in = Event::MoveInRecorded {
+        resident: R,
+        municipality: "setagaya".into(),
+        from: Some("shinjuku".into()),
+        address: "7-8-9 Sangenjaya".into(),
+        moved_on: d(2026, 7, 1),
+        written_on: vec![CardKind::ResidenceCard],
+    };
+    let mut bureau = given(&[opened()]);
+    let policy = integrated();
+    let ctx = Context {
+        now: at(2026, 7, 3),
+        policy: &policy,
+        seed: SEED,
+    };
+    let decision = bureau.handle(&notice(Service::CityHall, moved_in), &ctx);
+    then(
+        &decision,
+        &[Event::AddressRecorded {
+            resident: R,
+            municipality: "setagaya".into(),
+            address: "7-8-9 Sangenjaya".into(),
+        }],
+    );
+    let rec = bureau.record(R).unwrap();
+    assert_eq!(rec.municipality, Municipality::from("setagaya"));
+    assert_eq!(rec.address, Address::from("7-8-9 Sangenjaya"));
+}
+
+#[test]
+fn given_no_record_when_notice_arrives_then_nothing_decided() {
+    let produced = Event::TokuteiCardProduced {
+        resident: R,
+        kind: CardKind::TokuteiResidenceCard,
+    };
+    let decision = given(&[]).when(
+        &integrated(),
+        at(2026, 7, 25),
+        notice(Service::CardIssuer, produced),
+    );
+    then(&decision, &[]);
+}
+
+// ---- whole flows: handle = decide + apply, and apply alone rebuilds the state ----
+
+#[test]
+fn given_integrated_regime_when_tokutei_extension_runs_end_to_end_then_tokutei_card_issued_at_collection()
+ {
+    let policy = integrated();
+    let ctx = |now| Context {
+        now,
+        policy: &policy,
+        seed: SEED,
+    };
+    let mut bureau = given(&[opened()]);
+    let mut log = vec![opened()];
+    let mut step = |bureau: &mut ImmigrationBureau, input: Input, now: SimTime| {
+        let decision = bureau.handle(&input, &ctx(now));
+        log.extend(decision.events.iter().cloned());
+        decision
+    };
+    step(&mut bureau, file(Channel::Counter, true), at(2026, 7, 1));
+    let decided = step(&mut bureau, grant(d(2029, 9, 30)), at(2026, 7, 15));
+    assert!(
+        !decided
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::PeriodOfStayExtended { .. })),
+        "by default the extension takes effect at card issuance"
+    );
+    let produced = Event::TokuteiCardProduced {
+        resident: R,
+        kind: CardKind::TokuteiResidenceCard,
+    };
+    step(
+        &mut bureau,
+        notice(Service::CardIssuer, produced),
+        at(2026, 7, 25),
+    );
+    let collected = step(&mut bureau, collect(), at(2026, 7, 27));
+    assert_eq!(
+        collected.events,
+        vec![
+            visit_for(Procedure::CardCollection),
+            Event::PeriodOfStayExtended {
+                resident: R,
+                previous_expiry: Some(d(2026, 9, 30)),
+                new_expiry: d(2029, 9, 30),
+            },
+            Event::ResidenceCardIssued {
+                resident: R,
+                card: ResidenceCard {
+                    kind: CardKind::TokuteiResidenceCard,
+                    number: ResidenceCardNumber::generate(SEED, R.0, 2),
+                    issued_on: d(2026, 7, 27),
+                    valid_through: d(2029, 9, 30),
+                },
+                replaces: Some(old_number()),
+            },
+        ]
+    );
+    let rec = bureau.record(R).unwrap();
+    assert_eq!(rec.period_expiry, Some(d(2029, 9, 30)));
+    assert_eq!(rec.pending, None);
+    assert_eq!(rec.ready, None);
+    // Replaying the log with `apply` alone gives the same record.
+    assert_eq!(given(&log).record(R), Some(rec));
+}

@@ -37,7 +37,9 @@ impl CardKind {
     pub fn has_my_number_functions(self) -> bool {
         matches!(
             self,
-            CardKind::TokuteiResidenceCard | CardKind::TokuteiSprCertificate | CardKind::MyNumberCard
+            CardKind::TokuteiResidenceCard
+                | CardKind::TokuteiSprCertificate
+                | CardKind::MyNumberCard
         )
     }
 

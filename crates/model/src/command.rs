@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::card::{Certificates, MyNumberCard, ResidenceCard};
 use crate::ids::{Address, Municipality, ResidentId};
 use crate::mynumber::MyNumber;
+use crate::procedure::Procedure;
 use crate::service::{Channel, Service};
 use crate::status::Status;
 
@@ -128,6 +129,24 @@ impl Command {
             | Command::CompleteTokuteiProduction { resident }
             | Command::CheckContinuityDeadline { resident, .. } => *resident,
         }
+    }
+
+    /// The procedure a resident's command performs (`None` for enrolment and timers).
+    pub fn procedure(&self) -> Option<Procedure> {
+        Some(match self {
+            Command::FileExtension { .. } | Command::DecideExtension { .. } => Procedure::Extension,
+            Command::CollectCard { .. } => Procedure::CardCollection,
+            Command::NotifyMoveWithinMunicipality { .. } => Procedure::MoveWithinMunicipality,
+            Command::NotifyMoveOut { .. } => Procedure::MoveOut,
+            Command::NotifyMoveIn { .. } => Procedure::MoveIn,
+            Command::ConfirmMyNumberContinuity { .. } => Procedure::MyNumberContinuity,
+            Command::RequestMyNumberValidityChange { .. } => Procedure::MyNumberValidityChange,
+            Command::EnrolResident { .. }
+            | Command::ExpireMyNumberCard { .. }
+            | Command::ExpireMyNumberFunctions { .. }
+            | Command::CompleteTokuteiProduction { .. }
+            | Command::CheckContinuityDeadline { .. } => return None,
+        })
     }
 
     /// The services the command is delivered to. Only enrolment goes to more than one.

@@ -16,7 +16,17 @@ use crate::validity::ValiditySwitches;
 
 /// Which legal world the run simulates.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
     JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
@@ -95,9 +105,7 @@ impl Latencies {
 }
 
 /// When an extension (or change of status) takes legal effect.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DispositionAt {
     /// Permission is effected by issuing the new card (domain-rules §1, §5.4 [A* MOJ 2010]); a
@@ -111,9 +119,7 @@ pub enum DispositionAt {
 
 /// What happens to an existing separate My Number card when a Tokutei card is issued
 /// (domain-rules §16.6 [C]).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ExistingMyNumberCardOnTokutei {
     /// One card per person: the separate card is invalidated when the Tokutei card is issued.
@@ -125,9 +131,7 @@ pub enum ExistingMyNumberCardOnTokutei {
 
 /// Whether the 90-day My Number continuity rule after a move (§5.3) applies to Tokutei cards
 /// (undocumented [C]).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TokuteiContinuityRule {
     /// The Tokutei card is a My Number card under the Number Use Act (§2 [A SHUGIIN]), so the

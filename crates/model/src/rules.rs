@@ -39,6 +39,10 @@ pub enum RefusalRule {
     TokuteiNotInResidentRegister,
     /// The office has no pending application to decide or card to hand over.
     NothingPending,
+    /// The status has no period of stay to extend (PR, HSP(ii), SPR; §5.4, §5.6).
+    NoPeriodOfStay,
+    /// An application of the same kind is already pending (§5.4).
+    AlreadyPending,
     /// The resident is not registered at this municipality.
     NotRegisteredHere,
     /// The resident holds no separate My Number card.
@@ -62,6 +66,8 @@ impl RefusalRule {
             RefusalRule::TokuteiNotMidToLongTerm { .. } => "§3",
             RefusalRule::TokuteiNotInResidentRegister => "§3",
             RefusalRule::NothingPending => "§5",
+            RefusalRule::NoPeriodOfStay => "§5.4",
+            RefusalRule::AlreadyPending => "§5.4",
             RefusalRule::NotRegisteredHere => "§5.3",
             RefusalRule::NoMyNumberCard => "§5.4",
             RefusalRule::HoldsTokuteiCard => "§8.6",
@@ -80,7 +86,10 @@ impl fmt::Display for RefusalRule {
                 write!(f, "the Tokutei card starts on {start_date}")
             }
             RefusalRule::TokuteiCounterNotOpen { opens_on } => {
-                write!(f, "this counter accepts Tokutei applications from {opens_on}")
+                write!(
+                    f,
+                    "this counter accepts Tokutei applications from {opens_on}"
+                )
             }
             RefusalRule::TokuteiOnline => {
                 f.write_str("a Tokutei application cannot be made online")
@@ -100,6 +109,10 @@ impl fmt::Display for RefusalRule {
                 f.write_str("the applicant is not recorded in the Basic Resident Register")
             }
             RefusalRule::NothingPending => f.write_str("nothing is pending for this resident"),
+            RefusalRule::NoPeriodOfStay => {
+                f.write_str("the status has no period of stay to extend")
+            }
+            RefusalRule::AlreadyPending => f.write_str("an application is already pending"),
             RefusalRule::NotRegisteredHere => {
                 f.write_str("the resident is not registered at this municipality")
             }
@@ -300,9 +313,10 @@ pub fn notification_code(event: &Event, to: Service) -> Option<&'static str> {
         (Event::ResidenceCardIssued { .. }, CardIssuer) => "N4",
         (Event::TokuteiCardRequested { .. }, CardIssuer) => "N4",
         (Event::TokuteiCardProduced { .. }, ImmigrationBureau) => "N5",
-        (Event::MovedWithinMunicipality { .. } | Event::MoveInRecorded { .. }, ImmigrationBureau) => {
-            "N1"
-        }
+        (
+            Event::MovedWithinMunicipality { .. } | Event::MoveInRecorded { .. },
+            ImmigrationBureau,
+        ) => "N1",
         (Event::MoveInRecorded { .. }, CityHall) => "N9",
         (Event::MyNumberCardInvalidated { .. }, CityHall) => "N8",
         (_, CardIssuer) => "N8",
@@ -327,7 +341,10 @@ mod tests {
 
     #[test]
     fn given_integrated_regime_when_applying_on_monday_after_start_then_accepted() {
-        assert_eq!(tokutei_refusal(&Policy::default(), &app((2026, 6, 15))), None);
+        assert_eq!(
+            tokutei_refusal(&Policy::default(), &app((2026, 6, 15))),
+            None
+        );
     }
 
     #[test]
@@ -340,17 +357,26 @@ mod tests {
     fn given_each_ineligibility_then_the_named_rule_refuses() {
         let p = Policy::default();
         let before = tokutei_refusal(&p, &app((2026, 6, 1)));
-        assert!(matches!(before, Some(RefusalRule::TokuteiBeforeStartDate { .. })));
+        assert!(matches!(
+            before,
+            Some(RefusalRule::TokuteiBeforeStartDate { .. })
+        ));
         let online = TokuteiApplication {
             channel: Channel::Online,
             ..app((2026, 7, 1))
         };
-        assert_eq!(tokutei_refusal(&p, &online), Some(RefusalRule::TokuteiOnline));
+        assert_eq!(
+            tokutei_refusal(&p, &online),
+            Some(RefusalRule::TokuteiOnline)
+        );
         let alone = TokuteiApplication {
             attached_to: None,
             ..app((2026, 7, 1))
         };
-        assert_eq!(tokutei_refusal(&p, &alone), Some(RefusalRule::TokuteiStandAlone));
+        assert_eq!(
+            tokutei_refusal(&p, &alone),
+            Some(RefusalRule::TokuteiStandAlone)
+        );
         let visitor = TokuteiApplication {
             status: Status::TemporaryVisitor,
             ..app((2026, 7, 1))
@@ -378,7 +404,10 @@ mod tests {
     fn card_law_switches_only_under_the_integrated_regime() {
         let d = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
         assert_eq!(card_law(&Policy::default(), d), CardLaw::Amended);
-        assert_eq!(card_law(&Policy::with_regime(Regime::Legacy), d), CardLaw::Old);
+        assert_eq!(
+            card_law(&Policy::with_regime(Regime::Legacy), d),
+            CardLaw::Old
+        );
         let before = NaiveDate::from_ymd_opt(2026, 6, 13).unwrap();
         assert_eq!(card_law(&Policy::default(), before), CardLaw::Old);
     }

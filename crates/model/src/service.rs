@@ -53,6 +53,15 @@ impl Service {
             Service::CardIssuer => "J-LIS",
         }
     }
+
+    /// The label as the object of a sentence ("notifies the city hall", "notifies J-LIS").
+    pub fn object(self) -> &'static str {
+        match self {
+            Service::ImmigrationBureau => "the immigration bureau",
+            Service::CityHall => "the city hall",
+            Service::CardIssuer => "J-LIS",
+        }
+    }
 }
 
 impl fmt::Display for Service {
@@ -117,7 +126,17 @@ impl fmt::Display for Link {
 
 /// How a procedure reached the office.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
     JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]

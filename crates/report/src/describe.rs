@@ -16,12 +16,18 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
             ..
         } => (
             match municipality {
-                Some(m) => format!("visits the {} of {m} for: {}", office.label(), procedure.label()),
+                Some(m) => format!(
+                    "visits the {} of {m} for: {}",
+                    office.label(),
+                    procedure.label()
+                ),
                 None => format!("visits the {} for: {}", office.label(), procedure.label()),
             },
             None,
         ),
-        ProcedureRefused { procedure, rule, .. } => (
+        ProcedureRefused {
+            procedure, rule, ..
+        } => (
             format!("refuses the {}: {rule}", procedure.label()),
             Some(rule.section()),
         ),
@@ -54,7 +60,12 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
                     .map(|e| format!(", period of stay to {e}"))
                     .unwrap_or_default(),
                 card.as_ref()
-                    .map(|c| format!(", {} {} valid through {}", c.kind.label(), c.number, c.valid_through))
+                    .map(|c| format!(
+                        ", {} {} valid through {}",
+                        c.kind.label(),
+                        c.number,
+                        c.valid_through
+                    ))
                     .unwrap_or_default()
             ),
             None,
@@ -71,7 +82,10 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
             Some("§5.4"),
         ),
         TokuteiApplicationAccepted { attached_to, .. } => (
-            format!("accepts a Tokutei card application attached to the {}", attached_to.label()),
+            format!(
+                "accepts a Tokutei card application attached to the {}",
+                attached_to.label()
+            ),
             Some("§3, §4"),
         ),
         TokuteiApplicationRefused {
@@ -83,14 +97,20 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
             ),
             Some(rule.section()),
         ),
-        ExtensionGranted { new_expiry, .. } => {
-            (format!("grants the extension to {new_expiry}"), Some("§5.4"))
-        }
+        ExtensionGranted { new_expiry, .. } => (
+            format!("grants the extension to {new_expiry}"),
+            Some("§5.4"),
+        ),
         ExtensionRefused { .. } => ("refuses the extension".to_owned(), Some("§5.4")),
         TokuteiCardRequested {
-            kind, valid_through, ..
+            kind,
+            valid_through,
+            ..
         } => (
-            format!("asks J-LIS to produce a {} valid through {valid_through}", kind.label()),
+            format!(
+                "asks J-LIS to produce a {} valid through {valid_through}",
+                kind.label()
+            ),
             Some("§6 N4"),
         ),
         CardReadyForCollection { kind, .. } => (
@@ -104,7 +124,9 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
         } => (
             format!(
                 "extends the period of stay{} to {new_expiry}",
-                previous_expiry.map(|e| format!(" from {e}")).unwrap_or_default()
+                previous_expiry
+                    .map(|e| format!(" from {e}"))
+                    .unwrap_or_default()
             ),
             Some("§5.4"),
         ),
@@ -118,7 +140,11 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
                     .map(|n| format!(" (new number {}, replaces {n})", card.number))
                     .unwrap_or_else(|| format!(" (number {})", card.number))
             ),
-            Some(if card.kind.is_tokutei() { "§8.2, §8.6, §14" } else { "§8, §14" }),
+            Some(if card.kind.is_tokutei() {
+                "§8.2, §8.6, §14"
+            } else {
+                "§8, §14"
+            }),
         ),
         AddressRecorded {
             municipality,
@@ -145,7 +171,9 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
             None,
         ),
         MovedWithinMunicipality {
-            address, written_on, ..
+            address,
+            written_on,
+            ..
         } => (
             format!(
                 "registers the move to {address} and writes it on {}",
@@ -154,11 +182,18 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
             Some("§5.2"),
         ),
         MoveOutRecorded {
-            to, planned_on, card_based, ..
+            to,
+            planned_on,
+            card_based,
+            ..
         } => (
             format!(
                 "records a move-out to {to} planned for {planned_on}{}",
-                if *card_based { " (card-based, online)" } else { "" }
+                if *card_based {
+                    " (card-based, online)"
+                } else {
+                    ""
+                }
             ),
             Some("§5.3"),
         ),
@@ -185,8 +220,12 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
         } => (
             format!(
                 "updates the register from the bureau's notice: period to {}, card {}",
-                period_expiry.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
-                card_number.map(|n| n.to_string()).unwrap_or_else(|| "—".into())
+                period_expiry
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "—".into()),
+                card_number
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "—".into())
             ),
             Some("§6 N3"),
         ),
@@ -199,7 +238,9 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
             Some("§5.4, §8.4"),
         ),
         MyNumberContinuityDue { deadline, .. } => (
-            format!("notes that the My Number card must be presented for continued use by {deadline}"),
+            format!(
+                "notes that the My Number card must be presented for continued use by {deadline}"
+            ),
             Some("§5.3"),
         ),
         MyNumberContinuityConfirmed { municipality, .. } => (
@@ -276,7 +317,10 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
             Some("§5.4"),
         ),
         TokuteiCardProduced { kind, .. } => (
-            format!("has produced the {} and sends it to the bureau", kind.label()),
+            format!(
+                "has produced the {} and sends it to the bureau",
+                kind.label()
+            ),
             Some("§6 N5"),
         ),
         MyNumberFunctionsActivated { valid_through, .. } => (
@@ -284,7 +328,9 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
             Some("§8.6"),
         ),
         MyNumberFunctionsExpired { valid_through, .. } => (
-            format!("records that the Tokutei card's My Number functions lapsed (valid through {valid_through})"),
+            format!(
+                "records that the Tokutei card's My Number functions lapsed (valid through {valid_through})"
+            ),
             Some("§8.6, §9"),
         ),
     };
@@ -310,7 +356,8 @@ fn cards(kinds: &[CardKind]) -> String {
 }
 
 fn opt(d: Option<chrono::NaiveDate>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_else(|| "none".to_owned())
+    d.map(|d| d.to_string())
+        .unwrap_or_else(|| "none".to_owned())
 }
 
 /// The masked form of a My Number (never printed in full).

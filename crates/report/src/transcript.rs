@@ -15,7 +15,10 @@ use simulator::{Projections, Totals};
 use crate::describe::describe;
 
 fn name(names: &[String], r: ResidentId) -> String {
-    names.get(r.index()).cloned().unwrap_or_else(|| r.to_string())
+    names
+        .get(r.index())
+        .cloned()
+        .unwrap_or_else(|| r.to_string())
 }
 
 /// The readable log: one line per event, with the notices it sends.
@@ -51,11 +54,11 @@ pub fn transcript(log: &[Envelope], names: &[String]) -> String {
             let code = rules::notification_code(&env.event, to).unwrap_or("—");
             let _ = writeln!(
                 out,
-                "{:16}  {:<18}  {:<width$}    → notifies the {} ({code})",
+                "{:16}  {:<18}  {:<width$}    → notifies {} ({code})",
                 "",
                 "",
                 "",
-                to.label()
+                to.object()
             );
         }
     }
@@ -68,7 +71,13 @@ pub fn summary(totals: &Totals, until: NaiveDate) -> String {
     let _ = writeln!(out, "Measures (through {until})");
     let visits = Office::ALL
         .iter()
-        .map(|o| format!("{} {}", o.label(), totals.visits.get(o).copied().unwrap_or(0)))
+        .map(|o| {
+            format!(
+                "{} {}",
+                o.label(),
+                totals.visits.get(o).copied().unwrap_or(0)
+            )
+        })
         .collect::<Vec<_>>()
         .join(" · ");
     let notes = if totals.notifications.is_empty() {
@@ -85,7 +94,10 @@ pub fn summary(totals: &Totals, until: NaiveDate) -> String {
         ("counter visits", visits),
         ("My Number outage days", totals.outage_days.to_string()),
         ("inconsistency days", totals.inconsistency_days.to_string()),
-        ("special-period days", totals.special_period_days.to_string()),
+        (
+            "special-period days",
+            totals.special_period_days.to_string(),
+        ),
         ("cards produced", totals.cards_produced.to_string()),
         ("deadline misses", totals.deadline_misses.to_string()),
         ("refusals", totals.refusals.to_string()),
@@ -150,7 +162,10 @@ pub fn card_record(
         );
     }
     if let Some(c) = rec.my_number_card {
-        if !held.iter().any(|(k, _)| *k == model::card::CardKind::MyNumberCard) {
+        if !held
+            .iter()
+            .any(|(k, _)| *k == model::card::CardKind::MyNumberCard)
+        {
             let _ = writeln!(
                 out,
                 "  {:<19} My Number card valid through {} ({})",
@@ -186,7 +201,11 @@ pub fn card_record(
     let _ = writeln!(
         out,
         "  lawfully resident:   {}{}",
-        if rec.lawfully_resident(day) { "yes" } else { "no" },
+        if rec.lawfully_resident(day) {
+            "yes"
+        } else {
+            "no"
+        },
         rec.special_period()
             .filter(|sp| sp.contains(day))
             .map(|sp| format!(" (special period until {})", sp.until))
@@ -215,7 +234,12 @@ pub fn card_record(
 }
 
 /// Every resident's card record on `day`.
-pub fn card_records(p: &Projections, names: &[String], day: NaiveDate, switch: SpecialPeriodMyNumber) -> String {
+pub fn card_records(
+    p: &Projections,
+    names: &[String],
+    day: NaiveDate,
+    switch: SpecialPeriodMyNumber,
+) -> String {
     p.records
         .iter()
         .enumerate()

@@ -35,7 +35,11 @@ pub struct ServiceGone(pub &'static str);
 
 impl ServiceHandle {
     /// Starts `M` on a new task with room for `residents` residents.
-    pub fn spawn<M: StateMachine>(residents: usize, policy: Arc<Policy>, seed: u64) -> ServiceHandle {
+    pub fn spawn<M: StateMachine>(
+        residents: usize,
+        policy: Arc<Policy>,
+        seed: u64,
+    ) -> ServiceHandle {
         // A small bound: the scheduler waits for each reply before sending more, so more
         // buffering would only hide a bug.
         let (tx, mut rx) = mpsc::channel::<ServiceMessage>(4);

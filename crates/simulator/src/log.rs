@@ -79,11 +79,12 @@ pub fn from_record(rec: &EventRecord) -> Result<Envelope, DecodeError> {
             version: rec.schema_version,
         });
     }
-    let event: Event = serde_json::from_str(&rec.payload).map_err(|source| DecodeError::Payload {
-        global_seq: rec.global_seq,
-        event_type: rec.event_type.clone(),
-        source,
-    })?;
+    let event: Event =
+        serde_json::from_str(&rec.payload).map_err(|source| DecodeError::Payload {
+            global_seq: rec.global_seq,
+            event_type: rec.event_type.clone(),
+            source,
+        })?;
     if event.type_name() != rec.event_type {
         return Err(DecodeError::TypeMismatch {
             global_seq: rec.global_seq,

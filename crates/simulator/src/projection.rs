@@ -39,8 +39,13 @@ pub struct View {
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum UseState {
     Active,
-    Expired { on: NaiveDate },
-    Invalidated { on: NaiveDate, reason: InvalidationReason },
+    Expired {
+        on: NaiveDate,
+    },
+    Invalidated {
+        on: NaiveDate,
+        reason: InvalidationReason,
+    },
 }
 
 /// A separate My Number card as J-LIS records it.

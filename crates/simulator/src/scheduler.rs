@@ -242,9 +242,8 @@ impl Recorder<'_> {
 /// The legal date a fact takes effect, when it differs from the day it was recorded.
 fn effective_on(event: &Event, at: SimTime) -> Option<NaiveDate> {
     let date = match event {
-        Event::MovedWithinMunicipality { moved_on, .. } | Event::MoveInRecorded { moved_on, .. } => {
-            *moved_on
-        }
+        Event::MovedWithinMunicipality { moved_on, .. }
+        | Event::MoveInRecorded { moved_on, .. } => *moved_on,
         _ => return None,
     };
     (date != at.date()).then_some(date)
@@ -270,7 +269,8 @@ where
         ServiceHandle::spawn::<CityHall>(n, policy.clone(), seed),
         ServiceHandle::spawn::<CardIssuer>(n, policy.clone(), seed),
     ];
-    let mut projections = Projections::new(start, policy.switches.validity.special_period_my_number, n);
+    let mut projections =
+        Projections::new(start, policy.switches.validity.special_period_my_number, n);
     let mut recorder = Recorder {
         seed,
         global_seq: 0,
@@ -315,7 +315,15 @@ where
                 queue.push(at, service, Input::Command(command.clone()), None, None);
             }
         }
-        step_instant(next, &mut queue, &handles, &policy, &mut recorder, &mut projections).await?;
+        step_instant(
+            next,
+            &mut queue,
+            &handles,
+            &policy,
+            &mut recorder,
+            &mut projections,
+        )
+        .await?;
         if recorder.buffer.len() >= recorder.batch_size {
             recorder.flush()?;
         }
@@ -350,7 +358,12 @@ async fn step_instant(
 ) -> Result<(), SimError> {
     let mut metas: [Vec<(Option<Uuid>, Option<Uuid>)>; 3] = Default::default();
     let mut inputs: [Vec<Input>; 3] = Default::default();
-    while let Some(Reverse(p)) = queue.heap.peek_mut().filter(|p| p.0.at == now).map(std::collections::binary_heap::PeekMut::pop) {
+    while let Some(Reverse(p)) = queue
+        .heap
+        .peek_mut()
+        .filter(|p| p.0.at == now)
+        .map(std::collections::binary_heap::PeekMut::pop)
+    {
         let k = service_index(p.to);
         metas[k].push((p.cause, p.correlation));
         inputs[k].push(p.input);
