@@ -1,1 +1,181 @@
-fn main() {}
+//! `zairyu`: the command-line tool. Runs scenarios and prints their transcripts, replays stored
+//! logs, checks scenario expectations, validates files, prints the scenario JSON Schema, and
+//! benchmarks the simulator at scale.
+//!
+//! Architecture invariant: this is the only crate that prints to a terminal or sets an exit
+//! code. Exit codes: 0 success, 1 a check or replay found a difference, 2 bad input (a
+//! malformed scenario, a missing file, a bad argument) — in which case nothing is written.
+
+mod bench;
+mod commands;
+mod diag;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use model::policy::Regime;
+
+/// Simulates how Japan's immigration bureau, city halls and J-LIS keep a foreign resident's
+/// card record in sync, under the legacy two-card regime and the integrated Tokutei card
+/// (from 2026-06-14). Every step is an event in a replayable SQLite log.
+#[derive(Parser)]
+#[command(name = "zairyu", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RegimeArg {
+    /// Residence card + separate My Number card; the amendment never comes into force.
+    Legacy,
+    /// The amended law from 2026-06-14, with the optional Tokutei card.
+    Integrated,
+}
+
+impl From<RegimeArg> for Regime {
+    fn from(r: RegimeArg) -> Regime {
+        match r {
+            RegimeArg::Legacy => Regime::Legacy,
+            RegimeArg::Integrated => Regime::Integrated,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario: print a transcript (date, office, what happened, why), the measures, the
+    /// expectations' results, the log hash and where the log was stored.
+    Run {
+        /// The scenario file (YAML; see docs/scenario-format.md).
+        scenario: PathBuf,
+        /// Where to store the event log (SQLite). Default: runs/<scenario>.<regime>.db.
+        /// An existing zairyu log there is replaced; any other file is left alone (error).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Override the scenario's seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Override the scenario's regime.
+        #[arg(long, value_enum)]
+        regime: Option<RegimeArg>,
+        /// Print only the measures and the hashes, not the transcript.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Rebuild every projection from a stored log, check it against the run's recorded hashes,
+    /// and show the card record on a date.
+    Replay {
+        /// The SQLite log written by `zairyu run`.
+        db: PathBuf,
+        /// Show the card record as it stood at the end of this day (YYYY-MM-DD). Default: the
+        /// run's last day.
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+        /// Show only this resident (the scenario id).
+        #[arg(long)]
+        resident: Option<String>,
+        /// Also print the transcript of the stored log up to that day.
+        #[arg(long)]
+        transcript: bool,
+    },
+    /// Run scenario files (or every *.yaml under directories) and report each expectation, pass
+    /// or fail. Exits 1 if any expectation fails, 2 if a file is malformed.
+    Check {
+        /// Scenario files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Override every scenario's regime.
+        #[arg(long, value_enum)]
+        regime: Option<RegimeArg>,
+        /// Override every scenario's seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Print every check, not only failures.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Parse and validate scenario files without running them.
+    Validate {
+        /// Scenario files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of the scenario file format.
+    Schema,
+    /// Benchmark: a synthetic population through the real services and store, with the raw
+    /// SQLite append rate of the same rows measured in the same run as the baseline.
+    Bench {
+        /// Number of residents.
+        #[arg(long, default_value_t = 100_000)]
+        residents: usize,
+        /// Seed of the population and the run.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Regime to simulate.
+        #[arg(long, value_enum, default_value = "integrated")]
+        regime: RegimeArg,
+        /// Events per store transaction.
+        #[arg(long, default_value_t = 100_000)]
+        batch: usize,
+        /// Directory for the benchmark databases (removed afterwards unless --keep).
+        #[arg(long, default_value = "target/zairyu-bench")]
+        dir: PathBuf,
+        /// Keep the benchmark databases.
+        #[arg(long)]
+        keep: bool,
+        /// Print the figures as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run {
+            scenario,
+            db,
+            seed,
+            regime,
+            quiet,
+        } => commands::run(&scenario, db, seed, regime.map(Into::into), quiet),
+        Command::Replay {
+            db,
+            as_of,
+            resident,
+            transcript,
+        } => commands::replay(&db, as_of, resident.as_deref(), transcript),
+        Command::Check {
+            paths,
+            regime,
+            seed,
+            verbose,
+        } => commands::check(&paths, seed, regime.map(Into::into), verbose),
+        Command::Validate { paths } => commands::validate(&paths),
+        Command::Schema => commands::schema(),
+        Command::Bench {
+            residents,
+            seed,
+            regime,
+            batch,
+            dir,
+            keep,
+            json,
+        } => bench::bench(&bench::BenchArgs {
+            residents,
+            seed,
+            regime: regime.into(),
+            batch,
+            dir,
+            keep,
+            json,
+        }),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => diag::report(e),
+    }
+}

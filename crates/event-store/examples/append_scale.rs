@@ -41,6 +41,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             final_state_hash: None,
             log_hash: None,
             finished: false,
+            label: "test run".into(),
+            start: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+            until: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            resident_names: vec!["mei".into(), "ana".into()],
         })?;
         let start = Instant::now();
         for chunk in batch_events.chunks(batch) {

@@ -36,6 +36,66 @@ impl BaselineReport {
     }
 }
 
+/// A baseline database being filled chunk by chunk, so that a benchmark can stream rows from
+/// its own log instead of holding them all in memory. Only the time spent appending counts.
+pub struct Baseline {
+    conn: Connection,
+    scratch: Scratch,
+    seq: u64,
+    seconds: f64,
+}
+
+impl Baseline {
+    /// Creates the baseline table in a fresh database at `path` (which must not exist or be
+    /// empty), with the store's pragmas and columns and no secondary index.
+    pub fn create(path: &Path) -> Result<Baseline, StoreError> {
+        crate::refuse_non_empty(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        schema::configure(&conn)?;
+        conn.execute_batch(schema::CREATE_EVENTS)?;
+        Ok(Baseline {
+            conn,
+            scratch: Scratch::default(),
+            seq: 0,
+            seconds: 0.0,
+        })
+    }
+
+    /// Appends `records` in one transaction (global_seq continues 1, 2, 3, …).
+    pub fn append(&mut self, records: &[EventRecord]) -> Result<(), StoreError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let start = Instant::now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut insert = tx.prepare_cached(codec::INSERT_EVENT)?;
+            for record in records {
+                self.seq += 1;
+                codec::insert_record(&mut insert, &mut self.scratch, self.seq, record)?;
+            }
+        }
+        tx.commit()?;
+        self.seconds += start.elapsed().as_secs_f64();
+        Ok(())
+    }
+
+    /// What was measured.
+    pub fn finish(self) -> BaselineReport {
+        BaselineReport {
+            rows: self.seq,
+            seconds: self.seconds,
+        }
+    }
+}
+
 /// Appends `records` into a fresh database at `path` (which must not exist or be empty),
 /// `batch_size` rows per transaction, global_seq 1, 2, 3, … and reports the time taken.
 pub fn raw_append_baseline(
@@ -46,31 +106,9 @@ pub fn raw_append_baseline(
     if batch_size == 0 {
         return Err(StoreError::InvalidBatchSize);
     }
-    crate::refuse_non_empty(path)?;
-    let mut conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    schema::configure(&conn)?;
-    conn.execute_batch(schema::CREATE_EVENTS)?;
-    let mut scratch = Scratch::default();
-    let mut seq = 0u64;
-    let start = Instant::now();
+    let mut baseline = Baseline::create(path)?;
     for chunk in records.chunks(batch_size) {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        {
-            let mut insert = tx.prepare_cached(codec::INSERT_EVENT)?;
-            for record in chunk {
-                seq += 1;
-                codec::insert_record(&mut insert, &mut scratch, seq, record)?;
-            }
-        }
-        tx.commit()?;
+        baseline.append(chunk)?;
     }
-    Ok(BaselineReport {
-        rows: seq,
-        seconds: start.elapsed().as_secs_f64(),
-    })
+    Ok(baseline.finish())
 }

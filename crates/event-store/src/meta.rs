@@ -4,6 +4,7 @@
 //! once the run finished, what it produced (final state hash, log hash). A log whose
 //! `finished` flag is false is the valid prefix of a run that was stopped or killed.
 
+use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use crate::error::StoreError;
@@ -28,6 +29,14 @@ pub struct RunMeta {
     pub log_hash: Option<String>,
     /// Whether the run completed (set by `EventStore::finish`).
     pub finished: bool,
+    /// What was run, for people: the scenario path or a population description.
+    pub label: String,
+    /// The run's first simulated day.
+    pub start: NaiveDate,
+    /// The run's last simulated day.
+    pub until: NaiveDate,
+    /// Display names of the residents, by resident id (empty for synthetic populations).
+    pub resident_names: Vec<String>,
 }
 
 pub(crate) fn write(conn: &Connection, meta: &RunMeta) -> Result<(), StoreError> {
@@ -40,17 +49,28 @@ pub(crate) fn write(conn: &Connection, meta: &RunMeta) -> Result<(), StoreError>
         final_state_hash,
         log_hash,
         finished,
+        label,
+        start,
+        until,
+        resident_names,
     } = meta;
+    let names = serde_json::to_string(resident_names).map_err(|e| StoreError::Corrupt {
+        location: "run_meta".into(),
+        reason: format!("resident names do not serialize: {e}"),
+    })?;
     conn.execute(
         "INSERT INTO run_meta (id, scenario_hash, policy, seed, code_version, schema_version,
-                               final_state_hash, log_hash, finished)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                               final_state_hash, log_hash, finished, label, start_date,
+                               until_date, resident_names)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT (id) DO UPDATE SET
              scenario_hash = excluded.scenario_hash, policy = excluded.policy,
              seed = excluded.seed, code_version = excluded.code_version,
              schema_version = excluded.schema_version,
              final_state_hash = excluded.final_state_hash, log_hash = excluded.log_hash,
-             finished = excluded.finished",
+             finished = excluded.finished, label = excluded.label,
+             start_date = excluded.start_date, until_date = excluded.until_date,
+             resident_names = excluded.resident_names",
         rusqlite::params![
             scenario_hash,
             policy,
@@ -60,6 +80,10 @@ pub(crate) fn write(conn: &Connection, meta: &RunMeta) -> Result<(), StoreError>
             final_state_hash,
             log_hash,
             *finished,
+            label,
+            start.to_string(),
+            until.to_string(),
+            names,
         ],
     )?;
     Ok(())
@@ -68,7 +92,7 @@ pub(crate) fn write(conn: &Connection, meta: &RunMeta) -> Result<(), StoreError>
 pub(crate) fn read(conn: &Connection) -> Result<Option<RunMeta>, StoreError> {
     conn.query_row(
         "SELECT scenario_hash, policy, seed, code_version, schema_version, final_state_hash,
-                log_hash, finished
+                log_hash, finished, label, start_date, until_date, resident_names
          FROM run_meta WHERE id = 1",
         [],
         |row| Ok(decode(row)),
@@ -91,6 +115,22 @@ fn decode(row: &Row<'_>) -> Result<RunMeta, StoreError> {
         final_state_hash: row.get(5)?,
         log_hash: row.get(6)?,
         finished: row.get(7)?,
+        label: row.get(8)?,
+        start: date(row.get(9)?)?,
+        until: date(row.get(10)?)?,
+        resident_names: serde_json::from_str(&row.get::<_, String>(11)?).map_err(|e| {
+            StoreError::Corrupt {
+                location: "run_meta".into(),
+                reason: format!("resident_names is not a JSON list of strings: {e}"),
+            }
+        })?,
+    })
+}
+
+fn date(text: String) -> Result<NaiveDate, StoreError> {
+    text.parse().map_err(|e| StoreError::Corrupt {
+        location: "run_meta".into(),
+        reason: format!("date {text:?} does not parse: {e}"),
     })
 }
 

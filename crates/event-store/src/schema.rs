@@ -45,7 +45,11 @@ const CREATE_RUN_META: &str = "CREATE TABLE run_meta (
     schema_version   INTEGER NOT NULL,
     final_state_hash TEXT,
     log_hash         TEXT,
-    finished         INTEGER NOT NULL DEFAULT 0 CHECK (finished IN (0, 1))
+    finished         INTEGER NOT NULL DEFAULT 0 CHECK (finished IN (0, 1)),
+    label            TEXT    NOT NULL,
+    start_date       TEXT    NOT NULL,
+    until_date       TEXT    NOT NULL,
+    resident_names   TEXT    NOT NULL CHECK (json_valid(resident_names))
 ) STRICT";
 
 /// The unique indexes that enforce idempotency and optimistic concurrency.

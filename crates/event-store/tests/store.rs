@@ -66,6 +66,10 @@ fn meta() -> RunMeta {
         final_state_hash: None,
         log_hash: None,
         finished: false,
+        label: "test run".into(),
+        start: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+        until: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+        resident_names: vec!["mei".into(), "ana".into()],
     }
 }
 

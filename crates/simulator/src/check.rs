@@ -1,1 +1,231 @@
-//! Scenario expectations checked against the log (placeholder until the scenario crate lands).
+//! Scenario expectations checked against a run's log.
+//!
+//! Each expectation is evaluated at the end of its day on projections folded from the log up to
+//! that day, so "visits: 2" means two visits by then, whatever happened afterwards.
+
+use chrono::NaiveDate;
+use model::card::CardKind;
+use model::envelope::Envelope;
+use model::event::Event;
+use model::ids::ResidentId;
+use model::rules::{self, RefusalRule};
+use model::validity::SpecialPeriodMyNumber;
+use scenario::{Expectation, Scenario};
+
+use crate::projection::{CardRecord, Projections};
+
+/// One check of one expectation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckResult {
+    /// What was checked, e.g. `visits.city_hall`.
+    pub what: String,
+    pub expected: String,
+    pub actual: String,
+}
+
+impl CheckResult {
+    pub fn passed(&self) -> bool {
+        self.expected == self.actual
+    }
+}
+
+/// All checks of one expectation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectationOutcome {
+    pub line: usize,
+    pub resident: String,
+    pub on: NaiveDate,
+    pub results: Vec<CheckResult>,
+}
+
+impl ExpectationOutcome {
+    pub fn passed(&self) -> bool {
+        self.results.iter().all(CheckResult::passed)
+    }
+}
+
+/// The projections as they stood at the end of `day`.
+pub fn projections_as_of(
+    log: &[Envelope],
+    start: NaiveDate,
+    day: NaiveDate,
+    switch: SpecialPeriodMyNumber,
+    residents: usize,
+) -> Projections {
+    let mut p = Projections::new(start, switch, residents);
+    for env in log.iter().take_while(|e| e.occurred_at.date() <= day) {
+        p.apply(env);
+    }
+    p.finish(day);
+    p
+}
+
+/// The tag name of a refusal rule, as scenario files write it (`tokutei_online`).
+pub fn refusal_tag(rule: &RefusalRule) -> String {
+    serde_json::to_value(rule)
+        .ok()
+        .and_then(|v| v.get("rule").and_then(|r| r.as_str()).map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn list(items: impl IntoIterator<Item = String>) -> String {
+    let v: Vec<String> = items.into_iter().collect();
+    format!("[{}]", v.join(", "))
+}
+
+fn kind_name(kind: CardKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// The last valid day of the resident's card of `kind`, valid or not.
+fn valid_through(rec: &CardRecord, kind: CardKind) -> Option<NaiveDate> {
+    if kind == CardKind::MyNumberCard {
+        return rec.my_number_card.map(|c| c.card.valid_through);
+    }
+    rec.residence_card
+        .as_ref()
+        .filter(|c| c.kind == kind)
+        .map(|c| c.valid_through)
+}
+
+fn evaluate(
+    e: &Expectation,
+    log: &[Envelope],
+    scenario: &Scenario,
+    switch: SpecialPeriodMyNumber,
+) -> ExpectationOutcome {
+    let p = projections_as_of(log, scenario.start, e.on, switch, scenario.residents.len());
+    let empty = CardRecord::default();
+    let rec = p.record(e.resident).unwrap_or(&empty);
+    let mine: Vec<&Envelope> = log
+        .iter()
+        .take_while(|env| env.occurred_at.date() <= e.on)
+        .filter(|env| env.event.resident() == e.resident)
+        .collect();
+    let c = &e.checks;
+    let mut results = Vec::new();
+    let mut push = |what: String, expected: String, actual: String| {
+        results.push(CheckResult {
+            what,
+            expected,
+            actual,
+        })
+    };
+    if let Some(cards) = &c.cards {
+        let mut expected: Vec<String> = cards.iter().map(|k| kind_name(*k)).collect();
+        expected.sort();
+        let mut actual: Vec<String> = rec
+            .cards_valid_on(e.on)
+            .into_iter()
+            .map(|(k, _)| kind_name(k))
+            .collect();
+        actual.sort();
+        push("cards".into(), list(expected), list(actual));
+    }
+    for (kind, date) in &c.valid_through {
+        push(
+            format!("valid_through.{}", kind_name(*kind)),
+            date.to_string(),
+            valid_through(rec, *kind)
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "not held".into()),
+        );
+    }
+    if let Some(v) = c.my_number_usable {
+        push(
+            "my_number_usable".into(),
+            v.to_string(),
+            rec.my_number_usable(e.on, switch).to_string(),
+        );
+    }
+    if let Some(v) = c.lawfully_resident {
+        push(
+            "lawfully_resident".into(),
+            v.to_string(),
+            rec.lawfully_resident(e.on).to_string(),
+        );
+    }
+    for (office, n) in &c.visits {
+        push(
+            format!("visits.{}", office.as_str()),
+            n.to_string(),
+            rec.visits_to(*office).to_string(),
+        );
+    }
+    for (code, n) in &c.notifications {
+        let actual: usize = mine
+            .iter()
+            .map(|env| {
+                rules::notified(&env.event)
+                    .iter()
+                    .filter(|to| rules::notification_code(&env.event, **to) == Some(code.as_str()))
+                    .count()
+            })
+            .sum();
+        push(format!("notifications.{code}"), n.to_string(), actual.to_string());
+    }
+    for name in &c.events {
+        let seen = mine.iter().any(|env| env.event.type_name() == name);
+        push(
+            format!("events.{name}"),
+            "occurred".into(),
+            if seen { "occurred" } else { "did not occur" }.into(),
+        );
+    }
+    for tag in &c.refusals {
+        let seen = mine.iter().any(|env| match &env.event {
+            Event::ProcedureRefused { rule, .. } | Event::TokuteiApplicationRefused { rule, .. } => {
+                refusal_tag(rule) == *tag
+            }
+            _ => false,
+        });
+        push(
+            format!("refusals.{tag}"),
+            "refused".into(),
+            if seen { "refused" } else { "not refused" }.into(),
+        );
+    }
+    if let Some(n) = c.outage_days {
+        push(
+            "outage_days".into(),
+            n.to_string(),
+            rec.days.outage_days.to_string(),
+        );
+    }
+    if let Some(n) = c.inconsistency_days {
+        push(
+            "inconsistency_days".into(),
+            n.to_string(),
+            rec.days.inconsistency_days.to_string(),
+        );
+    }
+    ExpectationOutcome {
+        line: e.line,
+        resident: e.resident_key.clone(),
+        on: e.on,
+        results,
+    }
+}
+
+/// Evaluates every expectation of `scenario` against the log of its run.
+pub fn check_expectations(scenario: &Scenario, log: &[Envelope]) -> Vec<ExpectationOutcome> {
+    let switch = scenario.policy.switches.validity.special_period_my_number;
+    scenario
+        .expectations
+        .iter()
+        .map(|e| evaluate(e, log, scenario, switch))
+        .collect()
+}
+
+/// The resident ids of a scenario by key, for display.
+pub fn names(scenario: &Scenario) -> Vec<String> {
+    scenario.residents.iter().map(|r| r.key.clone()).collect()
+}
+
+/// Unused-resident guard: the id of a resident key.
+pub fn resident_id(scenario: &Scenario, key: &str) -> Option<ResidentId> {
+    scenario.resident(key).map(|r| r.id)
+}

@@ -13,7 +13,9 @@ pub mod hashing;
 pub mod log;
 pub mod projection;
 pub mod replay;
+pub mod scenario_run;
 pub mod scheduler;
 
 pub use projection::{CardRecord, Projections, Totals};
 pub use scheduler::{Progress, RunInput, RunOptions, RunOutput, SimError, run, run_blocking};
+pub use scenario_run::run_scenario;

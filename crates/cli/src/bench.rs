@@ -1,0 +1,276 @@
+//! `zairyu bench`: a synthetic population through the real services and store, measured against
+//! the raw SQLite append of the same rows in the same run (design.md, Scale).
+//!
+//! Three measurements, each timed with the wall clock (benchmark code is the one place outside
+//! the store's own baseline that may read it):
+//! 1. the simulation alone (services, scheduler, projections; no store) — the ceiling;
+//! 2. the simulation appending to the store in deferred-index mode, plus the index build;
+//! 3. the baseline: the same rows, read back from (2), appended with one plain prepared INSERT.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use event_store::baseline::Baseline;
+use event_store::{EventStore, IndexMode, RunMeta};
+use indicatif::{ProgressBar, ProgressStyle};
+use model::envelope::{EventRecord, PAYLOAD_SCHEMA_VERSION};
+use model::policy::{Policy, Regime};
+use simulator::{Progress, RunInput, RunOptions, run_blocking};
+
+use crate::commands::CODE_VERSION;
+use crate::diag::Failure;
+
+pub struct BenchArgs {
+    pub residents: usize,
+    pub seed: u64,
+    pub regime: Regime,
+    pub batch: usize,
+    pub dir: PathBuf,
+    pub keep: bool,
+    pub json: bool,
+}
+
+/// Peak resident memory of this process so far, in MiB (Linux `VmHWM`).
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn remove_db(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}
+
+fn progress_bar(start: NaiveDate, until: NaiveDate, label: &str) -> ProgressBar {
+    let days = (until - start).num_days().max(1) as u64;
+    let bar = ProgressBar::new(days);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{prefix:>12} [{bar:30}] {pos}/{len} days  {msg}  ({elapsed}, eta {eta})",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_prefix(label.to_owned());
+    bar
+}
+
+struct Figures {
+    events: u64,
+    generate_s: f64,
+    sim_only_s: f64,
+    sim_store_s: f64,
+    index_build_s: f64,
+    baseline_s: f64,
+    peak_sim_mib: Option<f64>,
+    peak_store_mib: Option<f64>,
+    log_hash: String,
+}
+
+pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
+    std::fs::create_dir_all(&a.dir)
+        .with_context(|| format!("cannot create {}", a.dir.display()))
+        .map_err(Failure::Input)?;
+    let start = NaiveDate::from_ymd_opt(2026, 4, 1).expect("valid date");
+    let policy = Policy::with_regime(a.regime);
+    let run_err = |e: simulator::SimError| Failure::Run(e.into());
+
+    let t = Instant::now();
+    let population = scenario::population::generate(a.residents, a.seed, start);
+    let generate_s = t.elapsed().as_secs_f64();
+    let until = population.until;
+    let input = || RunInput {
+        residents: population.residents.clone(),
+        steps: population.steps.iter().map(|s| (s.at, s.command.clone())),
+        start,
+        until,
+        policy: policy.clone(),
+        seed: a.seed,
+    };
+
+    // 1. Simulation alone.
+    let bar = progress_bar(start, until, "simulate");
+    let mut report = |p: Progress| {
+        bar.set_position((p.now.date() - start).num_days().max(0) as u64);
+        bar.set_message(format!("{} events", p.events));
+    };
+    let t = Instant::now();
+    let sim = run_blocking(
+        input(),
+        RunOptions {
+            store: None,
+            keep_log: false,
+            batch_size: a.batch,
+            progress: Some(&mut report),
+        },
+    )
+    .map_err(run_err)?;
+    let sim_only_s = t.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let peak_sim_mib = peak_rss_mib();
+    drop(sim.projections);
+
+    // 2. Simulation + store.
+    let db = a.dir.join(format!("bench-{}-{}.db", a.residents, a.seed));
+    remove_db(&db);
+    let mut store = EventStore::create(&db, IndexMode::Deferred)
+        .with_context(|| format!("cannot create {}", db.display()))
+        .map_err(Failure::Run)?;
+    store
+        .write_run_meta(&RunMeta {
+            scenario_hash: format!("population:{}:{}", a.residents, a.seed),
+            policy: serde_json::to_string(&policy).expect("policies serialize"),
+            seed: a.seed,
+            code_version: CODE_VERSION.to_owned(),
+            schema_version: PAYLOAD_SCHEMA_VERSION,
+            final_state_hash: None,
+            log_hash: None,
+            finished: false,
+            label: format!("bench population of {} residents", a.residents),
+            start,
+            until,
+            resident_names: Vec::new(),
+        })
+        .map_err(|e| Failure::Run(e.into()))?;
+    let bar = progress_bar(start, until, "sim+store");
+    let mut report = |p: Progress| {
+        bar.set_position((p.now.date() - start).num_days().max(0) as u64);
+        bar.set_message(format!("{} events", p.events));
+    };
+    let t = Instant::now();
+    let stored = run_blocking(
+        input(),
+        RunOptions {
+            store: Some(&mut store),
+            keep_log: false,
+            batch_size: a.batch,
+            progress: Some(&mut report),
+        },
+    )
+    .map_err(run_err)?;
+    let sim_store_s = t.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let t = Instant::now();
+    store
+        .finish(&stored.state_hash, &stored.log_hash)
+        .map_err(|e| Failure::Run(e.into()))?;
+    let index_build_s = t.elapsed().as_secs_f64();
+    let peak_store_mib = peak_rss_mib();
+    if stored.log_hash != sim.log_hash {
+        return Err(Failure::Run(anyhow::anyhow!(
+            "the stored run's log differs from the in-memory run's: determinism is broken"
+        )));
+    }
+    drop(stored.projections);
+
+    // 3. Baseline: the same rows, plain INSERTs, same batch size. Only the inserts are timed.
+    let base_db = a.dir.join(format!("baseline-{}-{}.db", a.residents, a.seed));
+    remove_db(&base_db);
+    let mut baseline = Baseline::create(&base_db).map_err(|e| Failure::Run(e.into()))?;
+    let mut chunk: Vec<EventRecord> = Vec::with_capacity(a.batch);
+    store
+        .for_each(|rec| {
+            chunk.push(rec);
+            if chunk.len() == a.batch {
+                baseline.append(&chunk)?;
+                chunk.clear();
+            }
+            Ok::<(), event_store::StoreError>(())
+        })
+        .map_err(|e| Failure::Run(e.into()))?;
+    baseline.append(&chunk).map_err(|e| Failure::Run(e.into()))?;
+    let base = baseline.finish();
+    drop(store);
+    if !a.keep {
+        remove_db(&db);
+        remove_db(&base_db);
+    }
+
+    let f = Figures {
+        events: sim.events,
+        generate_s,
+        sim_only_s,
+        sim_store_s,
+        index_build_s,
+        baseline_s: base.seconds,
+        peak_sim_mib,
+        peak_store_mib,
+        log_hash: sim.log_hash,
+    };
+    print_figures(a, &f, base.rows);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_figures(a: &BenchArgs, f: &Figures, baseline_rows: u64) {
+    let rate = |n: u64, s: f64| if s > 0.0 { n as f64 / s } else { 0.0 };
+    let store_total = f.sim_store_s + f.index_build_s;
+    let sim_rate = rate(f.events, f.sim_only_s);
+    let store_rate = rate(f.events, store_total);
+    let base_rate = rate(baseline_rows, f.baseline_s);
+    if a.json {
+        let v = serde_json::json!({
+            "residents": a.residents,
+            "seed": a.seed,
+            "regime": a.regime.as_str(),
+            "batch": a.batch,
+            "events": f.events,
+            "generate_seconds": f.generate_s,
+            "simulation_only": { "seconds": f.sim_only_s, "events_per_second": sim_rate },
+            "simulation_with_store": {
+                "seconds": f.sim_store_s,
+                "index_build_seconds": f.index_build_s,
+                "events_per_second": store_rate,
+            },
+            "baseline_raw_append": { "rows": baseline_rows, "seconds": f.baseline_s, "rows_per_second": base_rate },
+            "ratio_store_to_baseline": if base_rate > 0.0 { store_rate / base_rate } else { 0.0 },
+            "peak_rss_mib_simulation": f.peak_sim_mib,
+            "peak_rss_mib_with_store": f.peak_store_mib,
+            "log_hash": f.log_hash,
+            "code_version": CODE_VERSION,
+        });
+        println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+        return;
+    }
+    let mib = |m: Option<f64>| m.map_or("n/a".to_owned(), |m| format!("{m:.0} MiB"));
+    println!(
+        "zairyu bench — {} residents, seed {}, {} regime, {} events/transaction",
+        a.residents,
+        a.seed,
+        a.regime.as_str(),
+        a.batch
+    );
+    println!("  events                        {}", f.events);
+    println!("  population generated in       {:.2} s", f.generate_s);
+    println!(
+        "  simulation alone              {:.2} s   {:>10.0} events/s   peak RSS {}",
+        f.sim_only_s,
+        sim_rate,
+        mib(f.peak_sim_mib)
+    );
+    println!(
+        "  simulation + store            {:.2} s   {:>10.0} events/s   (incl. index build {:.2} s)   peak RSS {}",
+        store_total,
+        store_rate,
+        f.index_build_s,
+        mib(f.peak_store_mib)
+    );
+    println!(
+        "  baseline: raw SQLite append   {:.2} s   {:>10.0} rows/s     (same rows, plain INSERT, no index)",
+        f.baseline_s, base_rate
+    );
+    if base_rate > 0.0 {
+        println!(
+            "  ratio (simulation + store) / baseline   {:.2}",
+            store_rate / base_rate
+        );
+    }
+    println!("  log hash  {}", f.log_hash);
+}

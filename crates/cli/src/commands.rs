@@ -1,0 +1,320 @@
+//! The scenario commands: run, replay, check, validate, schema.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+use chrono::NaiveDate;
+use event_store::{EventStore, IndexMode, RunMeta, StoreError};
+use model::envelope::PAYLOAD_SCHEMA_VERSION;
+use model::policy::{Policy, Regime};
+use scenario::{Overrides, Scenario};
+use simulator::check::{ExpectationOutcome, check_expectations, names};
+use simulator::replay::replay as replay_log;
+
+use crate::diag::Failure;
+
+/// The version written into every run's metadata.
+pub const CODE_VERSION: &str = concat!("zairyu ", env!("CARGO_PKG_VERSION"));
+
+fn load(path: &Path, seed: Option<u64>, regime: Option<Regime>) -> Result<Scenario, Failure> {
+    Ok(scenario::load_with(path, Overrides { seed, regime })?)
+}
+
+/// `runs/<stem>.<regime>.db`
+fn default_db(scenario: &Scenario, path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".into());
+    PathBuf::from("runs").join(format!("{stem}.{}.db", scenario.policy.regime.as_str()))
+}
+
+/// Makes room for a new log at `path`: an existing zairyu log is replaced; any other existing
+/// file is refused, so that `--db` can never clobber something that is not ours.
+fn prepare_db_path(path: &Path) -> Result<(), Failure> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create {}", dir.display()))
+            .map_err(Failure::Input)?;
+    }
+    if !path.exists() {
+        return Ok(());
+    }
+    match EventStore::open(path) {
+        Ok(store) => drop(store),
+        Err(e) => {
+            return Err(Failure::Input(anyhow!(
+                "{} exists and is not a zairyu event log ({e}); choose another --db path",
+                path.display()
+            )));
+        }
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let p = PathBuf::from(p);
+        if p.exists() {
+            std::fs::remove_file(&p)
+                .with_context(|| format!("cannot replace {}", p.display()))
+                .map_err(Failure::Input)?;
+        }
+    }
+    Ok(())
+}
+
+fn print_outcomes(source: &str, outcomes: &[ExpectationOutcome], verbose: bool) -> (usize, usize) {
+    let (mut passed, mut failed) = (0, 0);
+    for o in outcomes {
+        for r in &o.results {
+            if r.passed() {
+                passed += 1;
+                if verbose {
+                    println!(
+                        "  ok    {source}:{} {} on {}: {} = {}",
+                        o.line, o.resident, o.on, r.what, r.actual
+                    );
+                }
+            } else {
+                failed += 1;
+                println!(
+                    "  FAIL  {source}:{} {} on {}: {} expected {}, got {}",
+                    o.line, o.resident, o.on, r.what, r.expected, r.actual
+                );
+            }
+        }
+    }
+    (passed, failed)
+}
+
+/// `zairyu run`
+pub fn run(
+    path: &Path,
+    db: Option<PathBuf>,
+    seed: Option<u64>,
+    regime: Option<Regime>,
+    quiet: bool,
+) -> Result<ExitCode, Failure> {
+    let scenario = load(path, seed, regime)?;
+    let db = db.unwrap_or_else(|| default_db(&scenario, path));
+    prepare_db_path(&db)?;
+    let mut store = EventStore::create(&db, IndexMode::Live)
+        .with_context(|| format!("cannot create {}", db.display()))
+        .map_err(Failure::Run)?;
+    store
+        .write_run_meta(&RunMeta {
+            scenario_hash: scenario.hash.clone(),
+            policy: serde_json::to_string(&scenario.policy).expect("policies serialize"),
+            seed: scenario.seed,
+            code_version: CODE_VERSION.to_owned(),
+            schema_version: PAYLOAD_SCHEMA_VERSION,
+            final_state_hash: None,
+            log_hash: None,
+            finished: false,
+            label: scenario.source.clone(),
+            start: scenario.start,
+            until: scenario.until,
+            resident_names: names(&scenario),
+        })
+        .map_err(|e| Failure::Run(e.into()))?;
+    let out = simulator::run_scenario(&scenario, Some(&mut store), None)
+        .map_err(|e| Failure::Run(e.into()))?;
+    store
+        .finish(&out.state_hash, &out.log_hash)
+        .map_err(|e| Failure::Run(e.into()))?;
+    let names = names(&scenario);
+    println!("{} — {} regime, seed {}", scenario.name, scenario.policy.regime.as_str(), scenario.seed);
+    if !scenario.description.is_empty() {
+        for line in scenario.description.lines() {
+            println!("  {line}");
+        }
+    }
+    println!();
+    if !quiet {
+        print!("{}", report::transcript(&out.log, &names));
+        println!();
+    }
+    print!("{}", report::summary(&out.projections.totals(), scenario.until));
+    let mut code = ExitCode::SUCCESS;
+    if !scenario.expectations.is_empty() {
+        let outcomes = check_expectations(&scenario, &out.log);
+        println!();
+        println!("Expectations");
+        let (passed, failed) = print_outcomes(&scenario.source, &outcomes, false);
+        println!("  {passed} passed, {failed} failed");
+        if failed > 0 {
+            code = ExitCode::from(1);
+        }
+    }
+    println!();
+    println!("log hash    {}", out.log_hash);
+    println!("state hash  {}", out.state_hash);
+    println!("events      {}", out.events);
+    println!("database    {}", db.display());
+    Ok(code)
+}
+
+/// `zairyu replay`
+pub fn replay(
+    db: &Path,
+    as_of: Option<NaiveDate>,
+    resident: Option<&str>,
+    transcript: bool,
+) -> Result<ExitCode, Failure> {
+    let store = EventStore::open(db).map_err(|e| match e {
+        StoreError::NotFound { .. } | StoreError::NotAnEventLog { .. } => {
+            Failure::Input(anyhow!(e))
+        }
+        other => Failure::Run(other.into()),
+    })?;
+    let meta = store
+        .read_run_meta()
+        .map_err(|e| Failure::Run(e.into()))?
+        .ok_or_else(|| Failure::Input(anyhow!("{} has no run metadata", db.display())))?;
+    let policy: Policy = serde_json::from_str(&meta.policy)
+        .map_err(|e| Failure::Run(anyhow!("stored policy does not parse: {e}")))?;
+    let switch = policy.switches.validity.special_period_my_number;
+    if let Some(day) = as_of {
+        if day < meta.start || day > meta.until {
+            return Err(Failure::Input(anyhow!(
+                "--as-of {day} is outside the run ({} to {})",
+                meta.start,
+                meta.until
+            )));
+        }
+    }
+    let selected = match resident {
+        Some(key) => Some(
+            meta.resident_names
+                .iter()
+                .position(|n| n == key)
+                .ok_or_else(|| {
+                    Failure::Input(anyhow!(
+                        "no resident `{key}` in this run (residents: {})",
+                        meta.resident_names.join(", ")
+                    ))
+                })?,
+        ),
+        None => None,
+    };
+    // The full replay checks the hashes; the as-of replay shows the record on the day.
+    let full = replay_log(&store, meta.start, meta.until, None, switch, false)
+        .map_err(|e| Failure::Run(e.into()))?;
+    let day = as_of.unwrap_or(meta.until);
+    let shown = if day == meta.until && !transcript {
+        full.projections.clone()
+    } else {
+        replay_log(&store, meta.start, meta.until, Some(day), switch, transcript)
+            .map(|r| {
+                if transcript {
+                    print!("{}", report::transcript(&r.log, &meta.resident_names));
+                    println!();
+                }
+                r.projections
+            })
+            .map_err(|e| Failure::Run(e.into()))?
+    };
+    println!("{} — {} events, seed {}, {}", meta.label, full.events, meta.seed, meta.code_version);
+    println!();
+    for (i, rec) in shown.records.iter().enumerate() {
+        if selected.is_some_and(|s| s != i) {
+            continue;
+        }
+        let who = meta
+            .resident_names
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| format!("R{i}"));
+        println!("{}", report::card_record(rec, &who, day, switch));
+    }
+    let state_hash = full.projections.state_hash();
+    let mut ok = true;
+    let mut compare = |what: &str, stored: &Option<String>, rebuilt: &str| match stored {
+        Some(s) if s == rebuilt => println!("{what:<11} {rebuilt}  (matches the run)"),
+        Some(s) => {
+            ok = false;
+            println!("{what:<11} {rebuilt}  MISMATCH: the run recorded {s}");
+        }
+        None => println!("{what:<11} {rebuilt}  (the run did not finish: nothing recorded to compare)"),
+    };
+    compare("log hash", &meta.log_hash, &full.log_hash);
+    compare("state hash", &meta.final_state_hash, &state_hash);
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// `zairyu check`
+pub fn check(
+    paths: &[PathBuf],
+    seed: Option<u64>,
+    regime: Option<Regime>,
+    verbose: bool,
+) -> Result<ExitCode, Failure> {
+    let files = scenario::discover(paths)?;
+    if files.is_empty() {
+        return Err(Failure::Input(anyhow!("no scenario files (*.yaml) found")));
+    }
+    // Validate everything first: a malformed file is bad input, and nothing runs.
+    let scenarios = files
+        .iter()
+        .map(|f| load(f, seed, regime))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (mut passed, mut failed, mut failing_files) = (0, 0, 0);
+    for s in &scenarios {
+        let out = simulator::run_scenario(s, None, None).map_err(|e| Failure::Run(e.into()))?;
+        let outcomes = check_expectations(s, &out.log);
+        let ok = outcomes.iter().all(ExpectationOutcome::passed);
+        let n: usize = outcomes.iter().map(|o| o.results.len()).sum();
+        println!(
+            "{} {} ({} checks, {} regime)",
+            if ok { "ok  " } else { "FAIL" },
+            s.source,
+            n,
+            s.policy.regime.as_str()
+        );
+        let (p, f) = print_outcomes(&s.source, &outcomes, verbose);
+        passed += p;
+        failed += f;
+        if !ok {
+            failing_files += 1;
+        }
+    }
+    println!();
+    println!(
+        "{} scenarios: {passed} checks passed, {failed} failed ({failing_files} scenarios failing)",
+        scenarios.len()
+    );
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `zairyu validate`
+pub fn validate(paths: &[PathBuf]) -> Result<ExitCode, Failure> {
+    let files = scenario::discover(paths)?;
+    if files.is_empty() {
+        return Err(Failure::Input(anyhow!("no scenario files (*.yaml) found")));
+    }
+    for f in &files {
+        let s = scenario::load(f)?;
+        println!(
+            "ok  {}: {} residents, {} steps, {} expectations",
+            s.source,
+            s.residents.len(),
+            s.steps.len(),
+            s.expectations.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `zairyu schema`
+pub fn schema() -> Result<ExitCode, Failure> {
+    let schema = scenario::json_schema();
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&schema).expect("schemas serialize")
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,98 @@
+//! Errors as the user sees them: located scenario errors with the offending line underlined,
+//! and the exit code each kind of failure maps to.
+
+use std::process::ExitCode;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use scenario::ScenarioError;
+
+/// A failure of a command.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad input: exit 2, nothing written.
+    Input(anyhow::Error),
+    /// A malformed scenario file: exit 2, nothing written.
+    Scenario(ScenarioError),
+    /// Something went wrong while running (I/O, the store): exit 1.
+    Run(anyhow::Error),
+}
+
+impl From<ScenarioError> for Failure {
+    fn from(e: ScenarioError) -> Self {
+        Failure::Scenario(e)
+    }
+}
+
+/// A scenario error rendered by miette, with the source line and a caret.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(zairyu::scenario))]
+struct Located {
+    message: String,
+    #[source_code]
+    src: NamedSource<String>,
+    #[label("here")]
+    at: SourceSpan,
+}
+
+/// Byte offset of a 1-based line and column (in characters) in `text`.
+fn offset(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = &text[start.min(text.len())..];
+    start
+        + rest
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
+}
+
+/// Prints a failure to stderr and returns its exit code.
+pub fn report(failure: Failure) -> ExitCode {
+    match failure {
+        Failure::Scenario(e) => {
+            // The plain `file:line:column: message` line first, for editors and scripts.
+            eprintln!("error: {e}");
+            if let (ScenarioError::Invalid { file, message, .. }, Some((line, column))) =
+                (&e, e.position())
+            {
+                if let Ok(text) = std::fs::read_to_string(file) {
+                    let at = offset(&text, line, column);
+                    let len = text[at..].chars().next().map_or(0, char::len_utf8);
+                    let diag = Located {
+                        message: message.clone(),
+                        src: NamedSource::new(file, text),
+                        at: (at, len).into(),
+                    };
+                    eprintln!("{:?}", miette::Report::new(diag));
+                }
+            }
+            ExitCode::from(2)
+        }
+        Failure::Input(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+        Failure::Run(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::offset;
+
+    #[test]
+    fn offset_counts_lines_and_characters() {
+        let text = "a: 1\nbé: x\n";
+        assert_eq!(offset(text, 1, 1), 0);
+        assert_eq!(offset(text, 2, 1), 5);
+        // 'é' is two bytes: the 4th character of line 2 starts at byte 5 + 4.
+        assert_eq!(offset(text, 2, 4), 9);
+    }
+}
