@@ -18,7 +18,7 @@ use model::procedure::Procedure;
 use model::rules::{self, RefusalRule, TokuteiApplication, Venue};
 use model::service::{Channel, Office, Service};
 use model::status::Status;
-use model::validity::{self, CardLaw};
+use model::validity;
 
 #[cfg(test)]
 mod tests;
@@ -65,19 +65,6 @@ impl ImmigrationBureau {
         self.records
             .get_mut(resident.index())
             .and_then(Option::as_mut)
-    }
-
-    /// The kind of card the bureau issues to this resident under the law in force.
-    fn card_kind(law: CardLaw, status: Status, tokutei: bool) -> CardKind {
-        let spr = status == Status::SpecialPermanentResident;
-        match (law, spr, tokutei) {
-            (_, false, true) => CardKind::TokuteiResidenceCard,
-            (_, true, true) => CardKind::TokuteiSprCertificate,
-            (CardLaw::Old, false, false) => CardKind::ResidenceCard,
-            (CardLaw::Old, true, false) => CardKind::SprCertificate,
-            (CardLaw::Amended, false, false) => CardKind::NewFormatResidenceCard,
-            (CardLaw::Amended, true, false) => CardKind::NewFormatSprCertificate,
-        }
     }
 
     /// The validity of a card issued today with the given period expiry (§8.1, §8.2).
@@ -211,7 +198,7 @@ impl ImmigrationBureau {
                             });
                         }
                         let law = rules::card_law(ctx.policy, today);
-                        let kind = Self::card_kind(law, rec.status, pending.tokutei);
+                        let kind = rules::residence_document_kind(law, rec.status, pending.tokutei);
                         if pending.tokutei {
                             d.push(Event::TokuteiCardRequested {
                                 resident,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use crate::calendar::{DeadlineRoll, deadline};
+use crate::card::CardKind;
 use crate::event::Event;
 use crate::policy::{Policy, Regime};
 use crate::procedure::Procedure;
@@ -209,6 +210,23 @@ pub fn late_move_in_after_card_based_move_out(
     let after_plan = deadline(planned_on, 30, roll);
     let missed = after_move.min(after_plan);
     (filed_on > after_move || filed_on > after_plan).then_some(missed)
+}
+
+/// The kind of residence document the bureau issues.
+///
+/// domain-rules §2: a special permanent resident holds an SPR certificate, everyone else a
+/// residence card; cards issued under the amended law are new-format (second generation) [A\*
+/// ISA-PROC; B IMS]; with a Tokutei application they are Tokutei cards (§3 [A SHUGIIN]).
+pub fn residence_document_kind(law: CardLaw, status: Status, tokutei: bool) -> CardKind {
+    let spr = status == Status::SpecialPermanentResident;
+    match (law, spr, tokutei) {
+        (_, false, true) => CardKind::TokuteiResidenceCard,
+        (_, true, true) => CardKind::TokuteiSprCertificate,
+        (CardLaw::Old, false, false) => CardKind::ResidenceCard,
+        (CardLaw::Old, true, false) => CardKind::SprCertificate,
+        (CardLaw::Amended, false, false) => CardKind::NewFormatResidenceCard,
+        (CardLaw::Amended, true, false) => CardKind::NewFormatSprCertificate,
+    }
 }
 
 /// Where a Tokutei application is made.
