@@ -113,7 +113,11 @@ impl CardIssuer {
             }
             // A resident who already holds a Tokutei card has its My Number functions live,
             // aligned with the card's validity (§8.6) and carrying the enrolled certificates.
-            if let Some(card) = profile.residence_card.as_ref().filter(|c| c.kind.is_tokutei()) {
+            if let Some(card) = profile
+                .residence_card
+                .as_ref()
+                .filter(|c| c.kind.is_tokutei())
+            {
                 d.push(Event::MyNumberFunctionsActivated {
                     resident: *resident,
                     card_number: card.number,

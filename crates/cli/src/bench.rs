@@ -172,7 +172,9 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
     drop(stored.projections);
 
     // 3. Baseline: the same rows, plain INSERTs, same batch size. Only the inserts are timed.
-    let base_db = a.dir.join(format!("baseline-{}-{}.db", a.residents, a.seed));
+    let base_db = a
+        .dir
+        .join(format!("baseline-{}-{}.db", a.residents, a.seed));
     remove_db(&base_db);
     let mut baseline = Baseline::create(&base_db).map_err(|e| Failure::Run(e.into()))?;
     let mut chunk: Vec<EventRecord> = Vec::with_capacity(a.batch);
@@ -186,7 +188,9 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
             Ok::<(), event_store::StoreError>(())
         })
         .map_err(|e| Failure::Run(e.into()))?;
-    baseline.append(&chunk).map_err(|e| Failure::Run(e.into()))?;
+    baseline
+        .append(&chunk)
+        .map_err(|e| Failure::Run(e.into()))?;
     let base = baseline.finish();
     drop(store);
     if !a.keep {

@@ -123,7 +123,12 @@ pub fn run(
         .finish(&out.state_hash, &out.log_hash)
         .map_err(|e| Failure::Run(e.into()))?;
     let names = names(&scenario);
-    println!("{} — {} regime, seed {}", scenario.name, scenario.policy.regime.as_str(), scenario.seed);
+    println!(
+        "{} — {} regime, seed {}",
+        scenario.name,
+        scenario.policy.regime.as_str(),
+        scenario.seed
+    );
     if !scenario.description.is_empty() {
         for line in scenario.description.lines() {
             println!("  {line}");
@@ -134,7 +139,10 @@ pub fn run(
         print!("{}", report::transcript(&out.log, &names));
         println!();
     }
-    print!("{}", report::summary(&out.projections.totals(), scenario.until));
+    print!(
+        "{}",
+        report::summary(&out.projections.totals(), scenario.until)
+    );
     let mut code = ExitCode::SUCCESS;
     if !scenario.expectations.is_empty() {
         let outcomes = check_expectations(&scenario, &out.log);
@@ -204,17 +212,27 @@ pub fn replay(
     let shown = if day == meta.until && !transcript {
         full.projections.clone()
     } else {
-        replay_log(&store, meta.start, meta.until, Some(day), switch, transcript)
-            .map(|r| {
-                if transcript {
-                    print!("{}", report::transcript(&r.log, &meta.resident_names));
-                    println!();
-                }
-                r.projections
-            })
-            .map_err(|e| Failure::Run(e.into()))?
+        replay_log(
+            &store,
+            meta.start,
+            meta.until,
+            Some(day),
+            switch,
+            transcript,
+        )
+        .map(|r| {
+            if transcript {
+                print!("{}", report::transcript(&r.log, &meta.resident_names));
+                println!();
+            }
+            r.projections
+        })
+        .map_err(|e| Failure::Run(e.into()))?
     };
-    println!("{} — {} events, seed {}, {}", meta.label, full.events, meta.seed, meta.code_version);
+    println!(
+        "{} — {} events, seed {}, {}",
+        meta.label, full.events, meta.seed, meta.code_version
+    );
     println!();
     for (i, rec) in shown.records.iter().enumerate() {
         if selected.is_some_and(|s| s != i) {
@@ -235,11 +253,17 @@ pub fn replay(
             ok = false;
             println!("{what:<11} {rebuilt}  MISMATCH: the run recorded {s}");
         }
-        None => println!("{what:<11} {rebuilt}  (the run did not finish: nothing recorded to compare)"),
+        None => {
+            println!("{what:<11} {rebuilt}  (the run did not finish: nothing recorded to compare)")
+        }
     };
     compare("log hash", &meta.log_hash, &full.log_hash);
     compare("state hash", &meta.final_state_hash, &state_hash);
-    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// `zairyu check`

@@ -5,9 +5,10 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 use model::envelope::Envelope;
+use model::event::Event;
 use model::ids::ResidentId;
 use model::rules;
-use model::service::Office;
+use model::service::{Office, Service};
 use model::validity::SpecialPeriodMyNumber;
 use simulator::projection::{CardRecord, UseState, View};
 use simulator::{Projections, Totals};
@@ -52,13 +53,22 @@ pub fn transcript(log: &[Envelope], names: &[String]) -> String {
         out.push('\n');
         for &to in rules::notified(&env.event) {
             let code = rules::notification_code(&env.event, to).unwrap_or("—");
+            // The city hall service covers every municipality; name the one that is told.
+            let whom = match (&env.event, to) {
+                (
+                    Event::MoveInRecorded {
+                        from: Some(from), ..
+                    },
+                    Service::CityHall,
+                ) => {
+                    format!("the former city hall, {from}")
+                }
+                _ => to.object().to_owned(),
+            };
             let _ = writeln!(
                 out,
                 "{:16}  {:<18}  {:<width$}    → notifies {} ({code})",
-                "",
-                "",
-                "",
-                to.object()
+                "", "", "", whom
             );
         }
     }

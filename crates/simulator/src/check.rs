@@ -165,7 +165,11 @@ fn evaluate(
                     .count()
             })
             .sum();
-        push(format!("notifications.{code}"), n.to_string(), actual.to_string());
+        push(
+            format!("notifications.{code}"),
+            n.to_string(),
+            actual.to_string(),
+        );
     }
     for name in &c.events {
         let seen = mine.iter().any(|env| env.event.type_name() == name);
@@ -177,9 +181,8 @@ fn evaluate(
     }
     for tag in &c.refusals {
         let seen = mine.iter().any(|env| match &env.event {
-            Event::ProcedureRefused { rule, .. } | Event::TokuteiApplicationRefused { rule, .. } => {
-                refusal_tag(rule) == *tag
-            }
+            Event::ProcedureRefused { rule, .. }
+            | Event::TokuteiApplicationRefused { rule, .. } => refusal_tag(rule) == *tag,
             _ => false,
         });
         push(

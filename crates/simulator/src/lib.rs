@@ -17,5 +17,5 @@ pub mod scenario_run;
 pub mod scheduler;
 
 pub use projection::{CardRecord, Projections, Totals};
-pub use scheduler::{Progress, RunInput, RunOptions, RunOutput, SimError, run, run_blocking};
 pub use scenario_run::run_scenario;
+pub use scheduler::{Progress, RunInput, RunOptions, RunOutput, SimError, run, run_blocking};

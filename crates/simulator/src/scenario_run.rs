@@ -6,10 +6,10 @@ use scenario::Scenario;
 use crate::scheduler::{Progress, RunInput, RunOptions, RunOutput, SimError, run_blocking};
 
 /// Runs `scenario`, optionally appending its log to `store`.
-pub fn run_scenario(
+pub fn run_scenario<'a>(
     scenario: &Scenario,
-    store: Option<&mut EventStore>,
-    progress: Option<&mut dyn FnMut(Progress)>,
+    store: Option<&'a mut EventStore>,
+    progress: Option<&'a mut dyn FnMut(Progress)>,
 ) -> Result<RunOutput, SimError> {
     let input = RunInput {
         residents: scenario

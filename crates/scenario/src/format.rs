@@ -1,0 +1,369 @@
+//! The scenario file format as written: the serde structs a YAML file is read into, before any
+//! defaults that need context (the seed, the policy, the start date) are applied.
+//!
+//! These structs are also the source of the JSON Schema (`zairyu schema`), so every field carries
+//! a doc comment that says what it means and what its default is. Every struct denies unknown
+//! fields so that a typo (`tokuteii:`) is an error rather than a silently ignored line. Values that
+//! semantic checks refer back to are wrapped in `Located` so those errors can point at them.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{NaiveDate, NaiveTime};
+use model::card::CardKind;
+use model::event::Event;
+use model::ids::{Address, Municipality};
+use model::policy::Policy;
+use model::service::Office;
+use model::status::Status;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+
+use crate::node::Located;
+use crate::steps::StepNode;
+
+/// A calendar date written `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub NaiveDate);
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        struct DateVisitor;
+        impl Visitor<'_> for DateVisitor {
+            type Value = Date;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date YYYY-MM-DD")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Date, E> {
+                parse_date(s)
+                    .map(Date)
+                    .ok_or_else(|| E::custom(format!("expected a date YYYY-MM-DD, found `{s}`")))
+            }
+        }
+        d.deserialize_str(DateVisitor)
+    }
+}
+
+/// Strict `YYYY-MM-DD`: four-digit year, two-digit month and day, a real calendar day.
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let shape_ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape_ok {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+impl JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "description": "A calendar date, YYYY-MM-DD.",
+            "examples": ["2026-07-01"]
+        })
+    }
+}
+
+/// A time of day written `HH:MM` (24-hour).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TimeOfDay(pub NaiveTime);
+
+impl<'de> Deserialize<'de> for TimeOfDay {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<TimeOfDay, D::Error> {
+        struct TimeVisitor;
+        impl Visitor<'_> for TimeVisitor {
+            type Value = TimeOfDay;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a time of day HH:MM")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<TimeOfDay, E> {
+                let ok = s.len() == 5 && s.as_bytes()[2] == b':';
+                ok.then(|| NaiveTime::parse_from_str(s, "%H:%M").ok())
+                    .flatten()
+                    .map(TimeOfDay)
+                    .ok_or_else(|| {
+                        E::custom(format!(
+                            "expected a time of day HH:MM (24-hour), found `{s}`"
+                        ))
+                    })
+            }
+        }
+        d.deserialize_str(TimeVisitor)
+    }
+}
+
+impl JsonSchema for TimeOfDay {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "TimeOfDay".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-2][0-9]:[0-5][0-9]$",
+            "description": "A time of day, HH:MM (24-hour). Quote it in YAML: \"10:30\".",
+            "examples": ["10:30"]
+        })
+    }
+}
+
+/// A scenario: residents with their starting state, dated procedures, and what must be true on
+/// given days.
+///
+/// The comment lines at the top of the file (before the first key) are the scenario's
+/// description: say there what it demonstrates.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "zairyu scenario")]
+pub struct ScenarioFile {
+    /// A short title.
+    pub name: String,
+    /// Seed of every generated identifier (My Numbers, card numbers, event ids). Default 1.
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// The first simulated day; residents are enrolled at 00:00.
+    pub start: Located<Date>,
+    /// The last simulated day (inclusive): nothing after it is simulated.
+    pub until: Located<Date>,
+    /// Overrides of the default policy; every field is optional (see `zairyu policy`).
+    #[serde(default)]
+    pub policy: Option<Policy>,
+    /// The residents, numbered in this order.
+    pub residents: Vec<Located<ResidentFile>>,
+    /// The dated procedures. Steps at the same time happen in file order.
+    #[serde(default)]
+    pub steps: Vec<StepNode>,
+    /// What must be true on given days.
+    #[serde(default)]
+    pub expect: Vec<Located<ExpectFile>>,
+}
+
+/// A resident's state at the start of the run.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResidentFile {
+    /// Scenario-local id, used by steps and expectations (e.g. `mei`). Unique in the file.
+    pub id: Located<String>,
+    /// Display name; default: the id.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Date of birth.
+    pub born_on: Located<Date>,
+    /// Status of residence (在留資格), snake_case, e.g. `engineer_specialist_humanities`.
+    pub status: Located<Status>,
+    /// Period-of-stay expiry. Required exactly when the status has a period of stay (every
+    /// status except permanent_resident, highly_skilled_professional2 and
+    /// special_permanent_resident).
+    #[serde(default)]
+    pub period_expiry: Option<Located<Date>>,
+    /// Municipality of residence, e.g. `shinjuku`.
+    pub municipality: Municipality,
+    /// Address as written in the register.
+    pub address: Address,
+    /// Recorded in the Basic Resident Register. Default true.
+    #[serde(default = "default_true")]
+    pub registered: bool,
+    /// The residence card or SPR certificate held at the start. Default: issued one year before
+    /// `start`, with kind and validity computed from the law in force on that day. Not allowed
+    /// for statuses that hold no card (temporary_visitor, diplomat).
+    #[serde(default)]
+    pub residence_card: Option<Located<CardFile>>,
+    /// The separate My Number card held at the start; omit if none.
+    #[serde(default)]
+    pub my_number_card: Option<Located<CardFile>>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// A card held at the start of the run.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CardFile {
+    /// Issue date. Default: one year before `start` (or the birth date, if later).
+    #[serde(default)]
+    pub issued_on: Option<Located<Date>>,
+    /// Last valid day. Default: computed by the validity rules of domain-rules §8 for the law in
+    /// force on `issued_on`.
+    #[serde(default)]
+    pub valid_through: Option<Located<Date>>,
+}
+
+/// What must be true for one resident at the end of one day. Every check is optional.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectFile {
+    /// The day checked (the state at the end of that day).
+    pub on: Located<Date>,
+    /// The resident's scenario id.
+    pub resident: Located<String>,
+    /// Exactly the cards held and usable that day (an empty list: none).
+    #[serde(default)]
+    pub cards: Option<Vec<CardKind>>,
+    /// Last valid day of each named card.
+    #[serde(default)]
+    pub valid_through: BTreeMap<CardKind, Date>,
+    /// Whether My Number card functions (on any card) are usable that day.
+    #[serde(default)]
+    pub my_number_usable: Option<bool>,
+    /// Whether the resident is lawfully resident that day (period of stay or special period).
+    #[serde(default)]
+    pub lawfully_resident: Option<bool>,
+    /// Cumulative counter visits up to that day, by office.
+    #[serde(default)]
+    pub visits: BTreeMap<Office, u32>,
+    /// Cumulative deliveries between offices up to that day, by notification code of
+    /// domain-rules §6 (N1 … N9).
+    #[serde(default)]
+    pub notifications: BTreeMap<NotificationCode, u32>,
+    /// Event types that must have occurred for the resident by that day.
+    #[serde(default)]
+    pub events: Vec<EventType>,
+    /// Refusal rules that must have refused something for the resident by that day.
+    #[serde(default)]
+    pub refusals: Vec<RefusalTag>,
+    /// Cumulative My Number outage days (lawfully resident, functions unusable) up to and
+    /// including that day.
+    #[serde(default)]
+    pub outage_days: Option<u64>,
+    /// Cumulative days on which the bureau's and the city hall's records disagreed.
+    #[serde(default)]
+    pub inconsistency_days: Option<u64>,
+}
+
+/// The notification codes of domain-rules §6.
+pub const NOTIFICATION_CODES: &[&str] = &["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"];
+
+/// The `rule` tag of each `model::rules::RefusalRule` variant (its serde name).
+///
+/// model exposes no such list; `tests::refusal_tags_match_the_model` checks this one against
+/// serde's output for every variant, so a variant added there fails here until listed.
+pub const REFUSAL_RULE_TAGS: &[&str] = &[
+    "tokutei_not_in_regime",
+    "tokutei_before_start_date",
+    "tokutei_counter_not_open",
+    "tokutei_online",
+    "tokutei_at_port_of_entry",
+    "tokutei_stand_alone",
+    "tokutei_not_mid_to_long_term",
+    "tokutei_not_in_resident_register",
+    "nothing_pending",
+    "not_registered_here",
+    "no_my_number_card",
+    "holds_tokutei_card",
+    "validity",
+];
+
+/// Declares a string newtype whose values must come from a fixed list, with a located error
+/// that lists the choices (and the nearest one) otherwise.
+macro_rules! closed_string {
+    ($(#[$m:meta])* $name:ident, $what:literal, $list:expr) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub String);
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
+                let s = String::deserialize(d)?;
+                if $list.contains(&s.as_str()) {
+                    Ok($name(s))
+                } else {
+                    Err(de::Error::custom(crate::suggest::unknown(
+                        $what,
+                        &s,
+                        $list.iter().copied(),
+                    )))
+                }
+            }
+        }
+
+        impl JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let list: Vec<&str> = $list.to_vec();
+                schemars::json_schema!({ "type": "string", "enum": list })
+            }
+        }
+    };
+}
+
+closed_string!(
+    /// A notification code of domain-rules §6 (`N1` … `N9`).
+    NotificationCode,
+    "notification code",
+    NOTIFICATION_CODES
+);
+closed_string!(
+    /// An event type name (`model::event::Event::TYPE_NAMES`).
+    EventType,
+    "event type",
+    Event::TYPE_NAMES
+);
+closed_string!(
+    /// A refusal rule tag (`model::rules::RefusalRule`, snake_case).
+    RefusalTag,
+    "refusal rule",
+    REFUSAL_RULE_TAGS
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::rules::RefusalRule;
+    use model::validity::RefusalReason;
+
+    #[test]
+    fn refusal_tags_match_the_model() {
+        let d = NaiveDate::from_ymd_opt(2026, 6, 14).unwrap();
+        let every = [
+            RefusalRule::TokuteiNotInRegime,
+            RefusalRule::TokuteiBeforeStartDate { start_date: d },
+            RefusalRule::TokuteiCounterNotOpen { opens_on: d },
+            RefusalRule::TokuteiOnline,
+            RefusalRule::TokuteiAtPortOfEntry,
+            RefusalRule::TokuteiStandAlone,
+            RefusalRule::TokuteiNotMidToLongTerm {
+                status: Status::Student,
+            },
+            RefusalRule::TokuteiNotInResidentRegister,
+            RefusalRule::NothingPending,
+            RefusalRule::NotRegisteredHere,
+            RefusalRule::NoMyNumberCard,
+            RefusalRule::HoldsTokuteiCard,
+            RefusalRule::Validity {
+                reason: RefusalReason::CardAlreadyExpired,
+            },
+        ];
+        let tags: Vec<String> = every
+            .iter()
+            .map(|r| {
+                serde_json::to_value(r).unwrap()["rule"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(tags, REFUSAL_RULE_TAGS);
+    }
+
+    #[test]
+    fn dates_are_strict() {
+        assert!(parse_date("2026-07-01").is_some());
+        assert!(parse_date("2026-7-1").is_none());
+        assert!(parse_date("2026-02-30").is_none());
+        assert!(parse_date("20260701").is_none());
+    }
+}

@@ -1,0 +1,170 @@
+//! Building a resident's starting profile (`model::command::ResidentProfile`) from the few facts
+//! a scenario author or the population generator decides: the rest (identifiers, card kinds,
+//! validity dates, certificates) follows from the seed and the domain rules in `model`.
+//!
+//! Scenario files and the synthetic population share this function so that a resident written
+//! by hand and a generated one start from the same rules.
+
+use chrono::NaiveDate;
+use model::card::{CardKind, Certificates, MyNumberCard, ResidenceCard};
+use model::card_number::ResidenceCardNumber;
+use model::command::ResidentProfile;
+use model::ids::{Address, Municipality};
+use model::mynumber::MyNumber;
+use model::status::Status;
+use model::validity::{
+    self, CardLaw, CertificateKind, ValiditySwitches, certificate_valid_through,
+    signature_certificate_issuable,
+};
+
+/// A card held at the start: its issue date and, if the author fixed it, its last valid day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CardInput {
+    pub issued_on: NaiveDate,
+    pub valid_through: Option<NaiveDate>,
+}
+
+/// The facts about a resident that are not derived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileInput {
+    pub name: String,
+    pub born_on: NaiveDate,
+    pub status: Status,
+    pub period_expiry: Option<NaiveDate>,
+    pub municipality: Municipality,
+    pub address: Address,
+    pub registered: bool,
+    /// The residence card or SPR certificate; `None` exactly when the status holds no card.
+    pub card: Option<CardInput>,
+    /// The separate My Number card, if held.
+    pub my_number_card: Option<CardInput>,
+}
+
+/// The serial of the card a resident holds at the start. The bureau numbers the next card
+/// `cards_issued + 1`, so starting at 1 keeps every issuance distinct.
+pub const EXISTING_CARD_SERIAL: u32 = 1;
+
+/// The kind of a residence document issued under `law`: first generation under the old law,
+/// new format under the amended one (domain-rules §2 [B IMS]: everyone gets the new format at
+/// the first issuance after the amendment, opted in to Tokutei or not).
+pub fn residence_document_kind(status: Status, law: CardLaw) -> CardKind {
+    match (status == Status::SpecialPermanentResident, law) {
+        (true, CardLaw::Old) => CardKind::SprCertificate,
+        (true, CardLaw::Amended) => CardKind::NewFormatSprCertificate,
+        (false, CardLaw::Old) => CardKind::ResidenceCard,
+        (false, CardLaw::Amended) => CardKind::NewFormatResidenceCard,
+    }
+}
+
+/// The last valid day of a residence card or SPR certificate issued on `issued_on` under `law`
+/// (domain-rules §8.1–§8.3), not issued by a validity renewal.
+///
+/// Returns `None` only for a status whose card validity is tied to a period of stay when no
+/// expiry is given; scenario validation rules that out before calling.
+pub fn residence_document_valid_through(
+    status: Status,
+    born_on: NaiveDate,
+    issued_on: NaiveDate,
+    period_expiry: Option<NaiveDate>,
+    law: CardLaw,
+    switches: ValiditySwitches,
+) -> Option<NaiveDate> {
+    if status == Status::SpecialPermanentResident {
+        return Some(validity::spr_certificate_valid_through(
+            law, born_on, issued_on, None, switches,
+        ));
+    }
+    validity::residence_card_valid_through(
+        law,
+        status.card_category(),
+        born_on,
+        issued_on,
+        period_expiry,
+        false,
+        switches,
+    )
+    .ok()
+}
+
+/// The resident's profile. `index` is the resident's dense id (numbers derive from it and the
+/// seed); `law_on` says which card law governed a card issued on a given day.
+pub fn build_profile(
+    input: &ProfileInput,
+    seed: u64,
+    index: u32,
+    law_on: impl Fn(NaiveDate) -> CardLaw,
+    switches: ValiditySwitches,
+) -> ResidentProfile {
+    let residence_card = input.card.map(|card| {
+        let law = law_on(card.issued_on);
+        let valid_through = card.valid_through.unwrap_or_else(|| {
+            residence_document_valid_through(
+                input.status,
+                input.born_on,
+                card.issued_on,
+                input.period_expiry,
+                law,
+                switches,
+            )
+            // Only a period-tied status without an expiry has no validity, and callers
+            // require the expiry for those; fall back to the issue day rather than panic.
+            .unwrap_or(card.issued_on)
+        });
+        ResidenceCard {
+            kind: residence_document_kind(input.status, law),
+            number: ResidenceCardNumber::generate(seed, index, EXISTING_CARD_SERIAL),
+            issued_on: card.issued_on,
+            valid_through,
+        }
+    });
+    let my_number_card = input.my_number_card.map(|card| MyNumberCard {
+        issued_on: card.issued_on,
+        valid_through: card.valid_through.unwrap_or_else(|| {
+            validity::my_number_card_valid_through(
+                input.status.card_category(),
+                input.born_on,
+                card.issued_on,
+                input.period_expiry,
+            )
+        }),
+    });
+    let certificates = match my_number_card {
+        // Both certificates are issued with the card (domain-rules §8.5); the signature one
+        // only from age 15.
+        Some(card) => {
+            let through = |kind| {
+                certificate_valid_through(
+                    kind,
+                    input.born_on,
+                    card.issued_on,
+                    card.valid_through,
+                    input.period_expiry,
+                    false,
+                )
+            };
+            Certificates {
+                signature_through: signature_certificate_issuable(input.born_on, card.issued_on)
+                    .then(|| through(CertificateKind::Signature)),
+                user_auth_through: Some(through(CertificateKind::UserAuthentication)),
+            }
+        }
+        None => Certificates {
+            signature_through: None,
+            user_auth_through: None,
+        },
+    };
+    ResidentProfile {
+        name: input.name.clone(),
+        born_on: input.born_on,
+        status: input.status,
+        period_expiry: input.period_expiry,
+        municipality: input.municipality.clone(),
+        address: input.address.clone(),
+        registered: input.registered,
+        my_number: MyNumber::generate(seed, u64::from(index)),
+        cards_issued: u32::from(residence_card.is_some()) * EXISTING_CARD_SERIAL,
+        residence_card,
+        my_number_card,
+        certificates,
+    }
+}

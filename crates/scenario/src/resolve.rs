@@ -1,0 +1,402 @@
+//! From the raw file structs to a [`Scenario`]: defaults that need context, the checks a type
+//! cannot express (ids, date ranges, fields that depend on the status), and the `model` values.
+//!
+//! Each check fails with the position of the value it is about, so the message can say "this
+//! line, this column" for a semantic error just as serde does for a type error.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use model::calendar::add_years_clamped;
+use model::command::ResidentProfile;
+use model::ids::ResidentId;
+use model::policy::Policy;
+use model::rules::card_law;
+use model::status::Status;
+use serde::Deserialize;
+
+use crate::format::{CardFile, ExpectFile, ResidentFile, ScenarioFile};
+use crate::node::{DeError, Doc, Located, Pos};
+use crate::profile::{CardInput, ProfileInput, build_profile};
+use crate::steps::RawStep;
+use crate::{Checks, Expectation, Overrides, ResidentSpec, Scenario, ScenarioError, Step, suggest};
+
+/// The profile of resident `id` under `policy` and `seed`.
+pub(crate) fn profile(
+    input: &ProfileInput,
+    seed: u64,
+    id: ResidentId,
+    policy: &Policy,
+) -> ResidentProfile {
+    build_profile(
+        input,
+        seed,
+        id.0,
+        |issued_on| card_law(policy, issued_on),
+        policy.switches.validity,
+    )
+}
+
+pub(crate) fn scenario(
+    label: &str,
+    text: &str,
+    hash: String,
+    overrides: Overrides,
+) -> Result<Scenario, ScenarioError> {
+    let located = |e: DeError| {
+        let pos = e.pos.unwrap_or(Pos::START);
+        ScenarioError::Invalid {
+            file: label.to_owned(),
+            line: pos.line,
+            column: pos.column,
+            message: e.message,
+        }
+    };
+    let doc = Doc::parse(text).map_err(|e| ScenarioError::Invalid {
+        file: label.to_owned(),
+        line: e.pos.line,
+        column: e.pos.column,
+        message: e.message,
+    })?;
+    if doc.entries(doc.root()).is_none() {
+        return Err(located(DeError::at(
+            "expected a scenario: a mapping with `name`, `start`, `until`, `residents` …",
+            doc.node(doc.root()).pos,
+        )));
+    }
+    let file = ScenarioFile::deserialize(doc.de(doc.root())).map_err(located)?;
+    build(&doc, file, text, overrides)
+        .map_err(located)
+        .map(|mut s| {
+            s.source = label.to_owned();
+            s.hash = hash;
+            s
+        })
+}
+
+fn build(
+    doc: &Doc<'_>,
+    file: ScenarioFile,
+    text: &str,
+    overrides: Overrides,
+) -> Result<Scenario, DeError> {
+    let start = file.start.value.0;
+    let until = file.until.value.0;
+    if until < start {
+        return Err(DeError::at(
+            format!("`until` {until} is before `start` {start}"),
+            file.until.pos,
+        ));
+    }
+    let seed = overrides.seed.or(file.seed).unwrap_or(1);
+    let mut policy = file.policy.unwrap_or_default();
+    if let Some(regime) = overrides.regime {
+        policy.regime = regime;
+    }
+    if file.residents.is_empty() {
+        return Err(DeError::at(
+            "a scenario needs at least one resident under `residents`",
+            key_pos(doc, "residents"),
+        ));
+    }
+
+    let mut ids: BTreeMap<String, (ResidentId, Pos)> = BTreeMap::new();
+    let mut residents = Vec::with_capacity(file.residents.len());
+    let mut inputs = Vec::with_capacity(file.residents.len());
+    for (index, entry) in file.residents.into_iter().enumerate() {
+        let id = ResidentId(
+            u32::try_from(index)
+                .map_err(|_| DeError::at("too many residents for one scenario file", entry.pos))?,
+        );
+        let key = entry.value.id.value.clone();
+        if key.trim().is_empty() {
+            return Err(DeError::at(
+                "a resident id must not be empty",
+                entry.value.id.pos,
+            ));
+        }
+        if let Some((_, first)) = ids.get(&key) {
+            return Err(DeError::at(
+                format!(
+                    "duplicate resident id `{key}` (first declared on line {})",
+                    first.line
+                ),
+                entry.value.id.pos,
+            ));
+        }
+        ids.insert(key.clone(), (id, entry.value.id.pos));
+        let line = entry.pos.line;
+        let input = resident_input(entry.value, start)?;
+        residents.push(ResidentSpec {
+            key,
+            id,
+            profile: profile(&input, seed, id, &policy),
+            line,
+        });
+        inputs.push(input);
+    }
+
+    let lookup = |who: &Located<String>, what: &str| -> Result<ResidentId, DeError> {
+        match ids.get(&who.value) {
+            Some((id, _)) => Ok(*id),
+            None => Err(DeError::at(
+                format!(
+                    "{what} refers to {}",
+                    suggest::unknown("resident", &who.value, ids.keys().map(String::as_str))
+                ),
+                who.pos,
+            )),
+        }
+    };
+    let in_range = |on: &Located<NaiveDate>, what: &str| -> Result<(), DeError> {
+        let d = on.value;
+        if d < start {
+            Err(DeError::at(
+                format!("{what} date {d} is before `start` {start}"),
+                on.pos,
+            ))
+        } else if d > until {
+            Err(DeError::at(
+                format!("{what} date {d} is after `until` {until}"),
+                on.pos,
+            ))
+        } else {
+            Ok(())
+        }
+    };
+
+    let mut steps = Vec::with_capacity(file.steps.len());
+    for node in file.steps {
+        let raw = RawStep::read(doc, node.0)?;
+        let resident = lookup(&raw.resident, "step")?;
+        in_range(&raw.on, "step")?;
+        let (at, line) = (raw.at, raw.pos.line);
+        steps.push(Step {
+            at,
+            resident,
+            command: raw.command(resident)?,
+            line,
+        });
+    }
+    // Stable: steps at the same time keep file order.
+    steps.sort_by_key(|s| s.at);
+
+    let mut expectations = Vec::with_capacity(file.expect.len());
+    for entry in file.expect {
+        let ExpectFile {
+            on,
+            resident,
+            cards,
+            valid_through,
+            my_number_usable,
+            lawfully_resident,
+            visits,
+            notifications,
+            events,
+            refusals,
+            outage_days,
+            inconsistency_days,
+        } = entry.value;
+        let id = lookup(&resident, "expectation")?;
+        let on = Located {
+            pos: on.pos,
+            value: on.value.0,
+        };
+        in_range(&on, "expectation")?;
+        let cards = cards.map(|mut c| {
+            c.sort();
+            c.dedup();
+            c
+        });
+        expectations.push(Expectation {
+            on: on.value,
+            resident: id,
+            resident_key: resident.value,
+            line: entry.pos.line,
+            checks: Checks {
+                cards,
+                valid_through: valid_through.into_iter().map(|(k, d)| (k, d.0)).collect(),
+                my_number_usable,
+                lawfully_resident,
+                visits,
+                notifications: notifications.into_iter().map(|(k, n)| (k.0, n)).collect(),
+                events: events.into_iter().map(|e| e.0).collect(),
+                refusals: refusals.into_iter().map(|r| r.0).collect(),
+                outage_days,
+                inconsistency_days,
+            },
+        });
+    }
+
+    Ok(Scenario {
+        name: file.name,
+        description: description(text),
+        source: String::new(),
+        hash: String::new(),
+        seed,
+        start,
+        until,
+        policy,
+        residents,
+        steps,
+        expectations,
+        inputs,
+    })
+}
+
+/// The position of a top-level key, or the start of the file.
+fn key_pos(doc: &Doc<'_>, key: &str) -> Pos {
+    doc.entries(doc.root())
+        .and_then(|es| es.iter().find(|e| e.key == key))
+        .map_or(Pos::START, |e| e.key_pos)
+}
+
+/// The status as written in files (`student`).
+fn status_name(status: Status) -> String {
+    serde_json::to_value(status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("{status:?}"))
+}
+
+/// Checks a resident entry and fills the defaults that depend on `start`.
+fn resident_input(r: ResidentFile, start: NaiveDate) -> Result<ProfileInput, DeError> {
+    let born_on = r.born_on.value.0;
+    if born_on > start {
+        return Err(DeError::at(
+            format!("born_on {born_on} is after `start` {start}"),
+            r.born_on.pos,
+        ));
+    }
+    let status = r.status.value;
+    let period_expiry = match (status.has_period_of_stay(), r.period_expiry) {
+        (true, Some(e)) => Some(e.value.0),
+        (true, None) => {
+            return Err(DeError::at(
+                format!(
+                    "period_expiry is required for status {}",
+                    status_name(status)
+                ),
+                r.status.pos,
+            ));
+        }
+        (false, Some(e)) => {
+            return Err(DeError::at(
+                format!(
+                    "status {} has no period of stay: remove period_expiry",
+                    status_name(status)
+                ),
+                e.pos,
+            ));
+        }
+        (false, None) => None,
+    };
+    // A card issued a year before the run is the neutral default: old enough to be an
+    // ordinary card, recent enough to be valid.
+    let default_issue = add_years_clamped(start, -1).max(born_on);
+    let card_input = |card: Located<CardFile>, what: &str| -> Result<CardInput, DeError> {
+        let issued_on = match card.value.issued_on {
+            Some(d) => {
+                let v = d.value.0;
+                if v > start {
+                    return Err(DeError::at(
+                        format!("{what}.issued_on {v} is after `start` {start}"),
+                        d.pos,
+                    ));
+                }
+                if v < born_on {
+                    return Err(DeError::at(
+                        format!("{what}.issued_on {v} is before born_on {born_on}"),
+                        d.pos,
+                    ));
+                }
+                v
+            }
+            None => default_issue,
+        };
+        let valid_through = match card.value.valid_through {
+            Some(d) if d.value.0 < issued_on => {
+                return Err(DeError::at(
+                    format!(
+                        "{what}.valid_through {} is before its issued_on {issued_on}",
+                        d.value.0
+                    ),
+                    d.pos,
+                ));
+            }
+            Some(d) => Some(d.value.0),
+            None => None,
+        };
+        Ok(CardInput {
+            issued_on,
+            valid_through,
+        })
+    };
+    let no_card = |what: &str, pos: Pos| {
+        DeError::at(
+            format!(
+                "a {} resident is not a mid-to-long-term resident and holds no {what} (domain-rules §3): remove it",
+                status_name(status)
+            ),
+            pos,
+        )
+    };
+    let card = match (status.is_card_holding(), r.residence_card) {
+        (true, Some(c)) => Some(card_input(c, "residence_card")?),
+        (true, None) => Some(CardInput {
+            issued_on: default_issue,
+            valid_through: None,
+        }),
+        (false, Some(c)) => return Err(no_card("residence card", c.pos)),
+        (false, None) => None,
+    };
+    let my_number_card = match r.my_number_card {
+        Some(c) if !status.is_card_holding() => return Err(no_card("My Number card", c.pos)),
+        Some(c) => Some(card_input(c, "my_number_card")?),
+        None => None,
+    };
+    Ok(ProfileInput {
+        name: r.name.unwrap_or_else(|| r.id.value.clone()),
+        born_on,
+        status,
+        period_expiry,
+        municipality: r.municipality,
+        address: r.address,
+        registered: r.registered,
+        card,
+        my_number_card,
+    })
+}
+
+/// The comment block at the top of the file, `#` and one following space removed. Blank lines
+/// inside the block are kept; the block ends at the first line that is neither.
+fn description(text: &str) -> String {
+    let mut lines: Vec<&str> = Vec::new();
+    for line in text.trim_start_matches('\u{feff}').lines() {
+        let t = line.trim();
+        if t.is_empty() {
+            lines.push("");
+        } else if let Some(c) = t.strip_prefix('#') {
+            lines.push(c.strip_prefix(' ').unwrap_or(c).trim_end());
+        } else {
+            break;
+        }
+    }
+    lines.join("\n").trim_matches('\n').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn description_is_the_leading_comment_block() {
+        let text =
+            "\n# First line.\n#   indented\n\n# After a blank.\nname: x # not this\n# nor this\n";
+        assert_eq!(
+            description(text),
+            "First line.\n  indented\n\nAfter a blank."
+        );
+        assert_eq!(description("name: x\n"), "");
+    }
+}

@@ -1,0 +1,662 @@
+//! Scenario files end to end: a full valid file becomes the expected profiles, steps and
+//! expectations; each class of mistake is reported at its line and column with a message that
+//! names what was expected; the schema and the overrides work.
+
+use chrono::{NaiveDate, NaiveTime};
+use model::card::CardKind;
+use model::command::{Command, Decision};
+use model::ids::ResidentId;
+use model::mynumber::MyNumber;
+use model::policy::Regime;
+use model::service::{Channel, Office};
+use model::status::Status;
+use model::time::Latency;
+use scenario::{Overrides, ScenarioError, parse, parse_with};
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+const VALID: &str = r#"# Integrated regime: an extension with a Tokutei application attached.
+# Shows: one bureau visit to file, one to collect.
+
+name: Extension under the integrated regime
+seed: 7
+start: 2026-09-15
+until: 2026-12-31
+policy:
+  regime: integrated
+  card_production_lead_time: 12d
+residents:
+  - id: mei
+    name: Li Mei
+    born_on: 1995-04-12
+    status: engineer_specialist_humanities
+    period_expiry: 2026-10-31
+    municipality: shinjuku
+    address: 1-2-3 Nishi-Shinjuku
+    residence_card:
+      issued_on: 2023-07-25
+    my_number_card:
+      issued_on: 2023-09-01
+  - id: ken
+    born_on: 1975-11-03
+    status: permanent_resident
+    municipality: "13104"
+    address: 007
+    residence_card: { issued_on: 2026-06-22 }
+  - id: sun
+    born_on: 1956-10-05
+    status: special_permanent_resident
+    municipality: ikuno
+    address: 2-2
+    residence_card: { issued_on: 2026-09-10 }
+  - id: kid
+    born_on: 2015-01-01
+    status: dependent
+    period_expiry: 2027-03-31
+    municipality: shinjuku
+    address: 1-2-3 Nishi-Shinjuku
+    my_number_card: { issued_on: 2024-01-01 }
+  - id: tourist
+    born_on: 1990-01-01
+    status: temporary_visitor
+    period_expiry: 2026-10-01
+    municipality: shinjuku
+    address: hotel
+    registered: false
+steps:
+  - on: 2026-10-01
+    resident: mei
+    do: file_extension
+    tokutei: true
+  - on: 2026-10-20
+    resident: mei
+    do: decide_extension
+    grant: 2029-10-31
+  - { on: 2026-10-01, at: "08:30", resident: ken, do: move_within, address: 4-5-6, moved_on: 2026-09-25 }
+  - { on: 2026-10-01, resident: ken, do: collect_card }
+  - { on: 2026-11-01, resident: sun, do: move_out, to: setagaya, planned_on: 2026-11-05, card_based: true }
+  - { on: 2026-11-06, resident: sun, do: move_in, municipality: setagaya, address: 7-8 Sangenjaya, present_my_number_card: true }
+  - { on: 2026-11-07, resident: sun, do: confirm_my_number_continuity }
+  - { on: 2026-11-08, resident: mei, do: request_my_number_validity_change }
+  - { on: 2026-11-09, resident: mei, do: decide_extension, refuse: true }
+  - { on: 2026-11-10, resident: mei, do: file_extension, channel: online }
+expect:
+  - on: 2026-11-15
+    resident: mei
+    cards: [tokutei_residence_card, tokutei_residence_card]
+    valid_through: { tokutei_residence_card: 2029-10-31 }
+    my_number_usable: true
+    lawfully_resident: true
+    visits: { immigration_bureau: 2, city_hall: 0 }
+    notifications: { N3: 2, N4: 2 }
+    events: [PeriodOfStayExtended]
+    refusals: [tokutei_online]
+    outage_days: 0
+    inconsistency_days: 3
+  - { on: 2026-12-31, resident: ken, cards: [] }
+"#;
+
+#[test]
+fn a_full_scenario_becomes_profiles_steps_and_expectations() {
+    let s = parse("valid.yaml", VALID).unwrap();
+    assert_eq!(s.name, "Extension under the integrated regime");
+    assert_eq!(
+        s.description,
+        "Integrated regime: an extension with a Tokutei application attached.\nShows: one bureau visit to file, one to collect."
+    );
+    assert_eq!(s.source, "valid.yaml");
+    assert_eq!(s.hash.len(), 64);
+    assert_eq!(
+        (s.seed, s.start, s.until),
+        (7, d(2026, 9, 15), d(2026, 12, 31))
+    );
+    assert_eq!(s.policy.regime, Regime::Integrated);
+    assert_eq!(s.policy.card_production_lead_time, Latency::days(12));
+    // Fields not overlaid keep the default policy's values.
+    assert_eq!(s.policy.start_date, d(2026, 6, 14));
+
+    let keys: Vec<&str> = s.residents.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(keys, ["mei", "ken", "sun", "kid", "tourist"]);
+    assert!(
+        s.residents
+            .iter()
+            .enumerate()
+            .all(|(i, r)| r.id == ResidentId(i as u32))
+    );
+
+    // mei: first-generation card issued under the old law, valid to the period expiry
+    // (domain-rules §8.1 "others 16+"); the My Number card is capped at the expiry too (§8.4).
+    let mei = &s.resident("mei").unwrap().profile;
+    assert_eq!(mei.name, "Li Mei");
+    assert_eq!(mei.my_number, MyNumber::generate(7, 0));
+    let card = mei.residence_card.as_ref().unwrap();
+    assert_eq!(card.kind, CardKind::ResidenceCard);
+    assert_eq!(card.valid_through, d(2026, 10, 31));
+    assert_eq!(
+        card.number,
+        model::card_number::ResidenceCardNumber::generate(7, 0, 1)
+    );
+    assert_eq!(mei.cards_issued, 1);
+    let mn = mei.my_number_card.unwrap();
+    assert_eq!(
+        (mn.issued_on, mn.valid_through),
+        (d(2023, 9, 1), d(2026, 10, 31))
+    );
+    assert_eq!(mei.certificates.signature_through, Some(d(2026, 10, 31)));
+    assert_eq!(mei.certificates.user_auth_through, Some(d(2026, 10, 31)));
+
+    // ken: §8.2 example — PR born 1975-11-03, new-format card issued 2026-06-22 → 2035-11-03.
+    let ken = &s.resident("ken").unwrap().profile;
+    let card = ken.residence_card.as_ref().unwrap();
+    assert_eq!(card.kind, CardKind::NewFormatResidenceCard);
+    assert_eq!(card.valid_through, d(2035, 11, 3));
+    assert_eq!(ken.name, "ken");
+    assert_eq!(ken.municipality.0, "13104");
+    assert_eq!(ken.address.0, "007", "scalars keep the text as written");
+    assert!(ken.my_number_card.is_none());
+    assert_eq!(ken.certificates.user_auth_through, None);
+
+    // sun: §8.3 example — SPR born 1956-10-05, certificate issued 2026-09-10 → 2035-10-05.
+    let sun = &s.resident("sun").unwrap().profile;
+    let card = sun.residence_card.as_ref().unwrap();
+    assert_eq!(card.kind, CardKind::NewFormatSprCertificate);
+    assert_eq!(card.valid_through, d(2035, 10, 5));
+
+    // kid: default card issued a year before start; no signature certificate under 15 (§8.5).
+    let kid = &s.resident("kid").unwrap().profile;
+    assert_eq!(
+        kid.residence_card.as_ref().unwrap().issued_on,
+        d(2025, 9, 15)
+    );
+    assert_eq!(kid.certificates.signature_through, None);
+    assert!(kid.certificates.user_auth_through.is_some());
+
+    // tourist: not a mid-to-long-term resident, so no card at all.
+    let tourist = &s.resident("tourist").unwrap().profile;
+    assert!(tourist.residence_card.is_none());
+    assert_eq!(tourist.cards_issued, 0);
+    assert!(!tourist.registered);
+    assert_eq!(tourist.status, Status::TemporaryVisitor);
+
+    // Steps are sorted by time; equal times keep file order; `at` defaults to 09:00.
+    let at = |y, m, day, h, min| d(y, m, day).and_time(NaiveTime::from_hms_opt(h, min, 0).unwrap());
+    let line = |needle| pos_of(VALID, needle).0;
+    let first: Vec<_> = s
+        .steps
+        .iter()
+        .take(3)
+        .map(|st| (st.at, st.resident, st.line))
+        .collect();
+    assert_eq!(
+        first,
+        [
+            (at(2026, 10, 1, 8, 30), ResidentId(1), line("at: \"08:30\"")),
+            (
+                at(2026, 10, 1, 9, 0),
+                ResidentId(0),
+                line("tokutei: true") - 3
+            ),
+            (
+                at(2026, 10, 1, 9, 0),
+                ResidentId(1),
+                line("do: collect_card")
+            ),
+        ]
+    );
+    assert!(s.steps.windows(2).all(|w| w[0].at <= w[1].at));
+    let commands: Vec<&Command> = s.steps.iter().map(|st| &st.command).collect();
+    assert_eq!(
+        commands[0],
+        &Command::NotifyMoveWithinMunicipality {
+            resident: ResidentId(1),
+            address: "4-5-6".into(),
+            moved_on: d(2026, 9, 25)
+        }
+    );
+    assert_eq!(
+        commands[1],
+        &Command::FileExtension {
+            resident: ResidentId(0),
+            channel: Channel::Counter,
+            tokutei: true
+        }
+    );
+    assert!(commands.contains(&&Command::DecideExtension {
+        resident: ResidentId(0),
+        decision: Decision::Grant {
+            new_expiry: d(2029, 10, 31)
+        }
+    }));
+    assert!(commands.contains(&&Command::DecideExtension {
+        resident: ResidentId(0),
+        decision: Decision::Refuse
+    }));
+    assert!(commands.contains(&&Command::NotifyMoveOut {
+        resident: ResidentId(2),
+        to: "setagaya".into(),
+        planned_on: d(2026, 11, 5),
+        card_based: true
+    }));
+    assert!(commands.contains(&&Command::NotifyMoveIn {
+        resident: ResidentId(2),
+        municipality: "setagaya".into(),
+        address: "7-8 Sangenjaya".into(),
+        moved_on: d(2026, 11, 6),
+        present_my_number_card: true
+    }));
+    assert!(commands.contains(&&Command::FileExtension {
+        resident: ResidentId(0),
+        channel: Channel::Online,
+        tokutei: false
+    }));
+
+    assert_eq!(s.expectations.len(), 2);
+    let e = &s.expectations[0];
+    assert_eq!(
+        (e.on, e.resident, e.resident_key.as_str()),
+        (d(2026, 11, 15), ResidentId(0), "mei")
+    );
+    let c = &e.checks;
+    assert_eq!(
+        c.cards.as_deref(),
+        Some(&[CardKind::TokuteiResidenceCard][..])
+    );
+    assert_eq!(
+        c.valid_through[&CardKind::TokuteiResidenceCard],
+        d(2029, 10, 31)
+    );
+    assert_eq!(
+        (c.my_number_usable, c.lawfully_resident),
+        (Some(true), Some(true))
+    );
+    assert_eq!(c.visits[&Office::ImmigrationBureau], 2);
+    assert_eq!(c.visits[&Office::CityHall], 0);
+    assert_eq!(c.notifications["N4"], 2);
+    assert_eq!(c.events, ["PeriodOfStayExtended"]);
+    assert_eq!(c.refusals, ["tokutei_online"]);
+    assert_eq!((c.outage_days, c.inconsistency_days), (Some(0), Some(3)));
+    assert_eq!(s.expectations[1].checks.cards.as_deref(), Some(&[][..]));
+    assert_eq!(s.expectations[1].line, line("{ on: 2026-12-31"));
+    assert_eq!(s.residents[1].line, line("id: ken"));
+}
+
+#[test]
+fn overrides_recompute_the_profiles() {
+    let base = parse("valid.yaml", VALID).unwrap();
+    // Under the legacy regime the amendment never operates: ken's card is first generation
+    // with the old 7-year rule (§8.2 example: legacy 2033-06-21).
+    let legacy = base.clone().with_regime(Regime::Legacy);
+    assert_eq!(legacy.policy.regime, Regime::Legacy);
+    let card = legacy
+        .resident("ken")
+        .unwrap()
+        .profile
+        .residence_card
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (card.kind, card.valid_through),
+        (CardKind::ResidenceCard, d(2033, 6, 21))
+    );
+    let via_parse = parse_with(
+        "valid.yaml",
+        VALID,
+        Overrides {
+            seed: None,
+            regime: Some(Regime::Legacy),
+        },
+    )
+    .unwrap();
+    assert_eq!(via_parse, legacy);
+
+    let reseeded = base.clone().with_seed(99);
+    assert_eq!(reseeded.seed, 99);
+    assert_eq!(
+        reseeded.resident("mei").unwrap().profile.my_number,
+        MyNumber::generate(99, 0)
+    );
+    let via_parse = parse_with(
+        "valid.yaml",
+        VALID,
+        Overrides {
+            seed: Some(99),
+            regime: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(via_parse, reseeded);
+    assert_eq!(base.clone().with_overrides(Overrides::default()), base);
+}
+
+/// Line and column (1-based) of the first occurrence of `needle` in `text`.
+fn pos_of(text: &str, needle: &str) -> (usize, usize) {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"));
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line, column)
+}
+
+/// Replaces `from` by `to` in the valid scenario and returns the error.
+fn error_after(from: &str, to: &str) -> (String, (usize, usize), String) {
+    assert!(VALID.contains(from), "{from:?} not in VALID");
+    let text = VALID.replacen(from, to, 1);
+    match parse("bad.yaml", &text) {
+        Ok(_) => panic!("{to:?} was accepted"),
+        Err(ScenarioError::Invalid {
+            file,
+            line,
+            column,
+            message,
+        }) => {
+            assert_eq!(file, "bad.yaml");
+            (text, (line, column), message)
+        }
+        Err(e) => panic!("unexpected {e}"),
+    }
+}
+
+#[test]
+fn a_bad_date_names_the_format() {
+    let (text, pos, msg) = error_after("start: 2026-09-15", "start: 2026-13-01");
+    assert_eq!(pos, pos_of(&text, "2026-13-01"));
+    assert_eq!(msg, "expected a date YYYY-MM-DD, found `2026-13-01`");
+}
+
+#[test]
+fn an_unknown_field_in_a_step_is_reported_at_the_key() {
+    let (text, pos, msg) = error_after("    tokutei: true", "    tokuteii: true");
+    assert_eq!(pos, pos_of(&text, "tokuteii"));
+    assert!(
+        msg.starts_with(
+            "unknown field `tokuteii`, expected `tokutei` or `channel` for a `file_extension` step"
+        ),
+        "{msg}"
+    );
+    let (text, pos, msg) = error_after(
+        "do: confirm_my_number_continuity }",
+        "do: confirm_my_number_continuity, extra: 1 }",
+    );
+    assert_eq!(pos, pos_of(&text, "extra"));
+    assert!(
+        msg.contains("takes only `on`, `at`, `resident` and `do`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn an_unknown_top_level_or_resident_field_is_reported_at_the_key() {
+    let (text, pos, msg) = error_after("seed: 7", "sed: 7");
+    assert_eq!(pos, pos_of(&text, "sed"));
+    assert!(
+        msg.starts_with("unknown field `sed`, expected one of"),
+        "{msg}"
+    );
+    let (text, pos, msg) = error_after("    registered: false", "    registred: false");
+    assert_eq!(pos, pos_of(&text, "registred"));
+    assert!(msg.starts_with("unknown field `registred`"), "{msg}");
+}
+
+#[test]
+fn an_unknown_step_kind_lists_the_kinds() {
+    let (text, pos, msg) = error_after("do: file_extension\n", "do: file_extensionx\n");
+    assert_eq!(pos, pos_of(&text, "file_extensionx"));
+    assert!(
+        msg.starts_with("unknown variant `file_extensionx`, expected one of `file_extension`, `decide_extension`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_missing_do_names_the_step() {
+    let (text, pos, msg) = error_after("do: collect_card }", "at: \"10:00\" }");
+    assert_eq!(pos, pos_of(&text, "{ on: 2026-10-01, resident: ken, at"));
+    assert!(msg.starts_with("missing field `do`"), "{msg}");
+}
+
+#[test]
+fn an_unknown_resident_suggests_the_nearest() {
+    let (text, pos, msg) = error_after(
+        "    resident: mei\n    do: file_extension",
+        "    resident: meii\n    do: file_extension",
+    );
+    assert_eq!(pos, pos_of(&text, "meii"));
+    assert_eq!(
+        msg,
+        "step refers to unknown resident `meii`; did you mean `mei`?"
+    );
+    let (text, pos, msg) = error_after(
+        "{ on: 2026-12-31, resident: ken,",
+        "{ on: 2026-12-31, resident: nobody,",
+    );
+    assert_eq!(pos, pos_of(&text, "nobody"));
+    assert!(
+        msg.starts_with("expectation refers to unknown resident `nobody`, expected one of `ken`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_step_outside_the_run_is_rejected() {
+    let (text, pos, msg) = error_after("on: 2026-11-09", "on: 2027-01-05");
+    assert_eq!(pos, pos_of(&text, "2027-01-05"));
+    assert_eq!(msg, "step date 2027-01-05 is after `until` 2026-12-31");
+    let (text, pos, msg) = error_after("on: 2026-11-09", "on: 2026-09-01");
+    assert_eq!(pos, pos_of(&text, "2026-09-01"));
+    assert_eq!(msg, "step date 2026-09-01 is before `start` 2026-09-15");
+    let (text, pos, msg) = error_after("until: 2026-12-31", "until: 2026-01-01");
+    assert_eq!(pos, pos_of(&text, "2026-01-01"));
+    assert_eq!(msg, "`until` 2026-01-01 is before `start` 2026-09-15");
+}
+
+#[test]
+fn a_missing_period_expiry_is_reported_at_the_status() {
+    let (text, pos, msg) = error_after(
+        "    status: engineer_specialist_humanities\n    period_expiry: 2026-10-31\n",
+        "    status: student\n",
+    );
+    assert_eq!(pos, pos_of(&text, "student"));
+    assert_eq!(msg, "period_expiry is required for status student");
+    let (text, pos, msg) = error_after(
+        "    status: permanent_resident\n",
+        "    status: permanent_resident\n    period_expiry: 2027-01-01\n",
+    );
+    assert_eq!(pos, pos_of(&text, "2027-01-01"));
+    assert!(msg.contains("has no period of stay"), "{msg}");
+}
+
+#[test]
+fn a_duplicate_resident_id_points_at_the_second() {
+    let (text, pos, msg) = error_after("  - id: kid", "  - id: ken");
+    let second = text.match_indices("id: ken").nth(1).unwrap().0;
+    let line = text[..second].matches('\n').count() + 1;
+    assert_eq!(pos, (line, 9));
+    assert_eq!(
+        msg,
+        "duplicate resident id `ken` (first declared on line 23)"
+    );
+}
+
+#[test]
+fn step_field_combinations_and_types_are_checked() {
+    let (text, pos, msg) = error_after(
+        "    grant: 2029-10-31",
+        "    grant: 2029-10-31\n    refuse: true",
+    );
+    assert_eq!(pos, pos_of(&text, "true\n  - {"));
+    assert!(msg.contains("not both"), "{msg}");
+    let (text, pos, msg) = error_after("    grant: 2029-10-31", "    grant: soon");
+    assert_eq!(pos, pos_of(&text, "soon"));
+    assert_eq!(msg, "expected a date YYYY-MM-DD, found `soon`");
+    let (text, pos, msg) = error_after("at: \"08:30\"", "at: \"25:30\"");
+    assert_eq!(pos, pos_of(&text, "\"25:30\""));
+    assert!(msg.starts_with("expected a time of day HH:MM"), "{msg}");
+    let (text, pos, msg) = error_after("channel: online", "channel: fax");
+    assert_eq!(pos, pos_of(&text, "fax"));
+    assert!(
+        msg.starts_with("unknown variant `fax`, expected one of `counter`, `online`, `airport`"),
+        "{msg}"
+    );
+    let (text, pos, msg) = error_after("    tokutei: true", "    tokutei: maybe");
+    assert_eq!(pos, pos_of(&text, "maybe"));
+    assert!(msg.contains("expected a boolean"), "{msg}");
+}
+
+#[test]
+fn expectation_names_are_checked_against_the_model() {
+    let (text, pos, msg) = error_after("[PeriodOfStayExtended]", "[PeriodOfStayExtend]");
+    assert_eq!(pos, pos_of(&text, "PeriodOfStayExtend]"));
+    assert_eq!(
+        msg,
+        "unknown event type `PeriodOfStayExtend`; did you mean `PeriodOfStayExtended`?"
+    );
+    let (text, pos, msg) = error_after("N4: 2", "N10: 2");
+    assert_eq!(pos, pos_of(&text, "N10"));
+    assert!(msg.starts_with("unknown notification code `N10`"), "{msg}");
+    let (text, pos, msg) = error_after("[tokutei_online]", "[tokutei_onlin]");
+    assert_eq!(pos, pos_of(&text, "tokutei_onlin]"));
+    assert!(msg.contains("did you mean `tokutei_online`"), "{msg}");
+    let (text, pos, msg) = error_after("tokutei_residence_card: 2029", "tokutei_card: 2029");
+    assert_eq!(pos, pos_of(&text, "tokutei_card"));
+    assert!(msg.starts_with("unknown variant `tokutei_card`"), "{msg}");
+    let (text, pos, msg) = error_after("immigration_bureau: 2", "bureau: 2");
+    assert_eq!(pos, pos_of(&text, "bureau: 2"));
+    assert!(msg.starts_with("unknown variant `bureau`"), "{msg}");
+}
+
+#[test]
+fn yaml_syntax_and_policy_errors_are_located() {
+    let (_, pos, msg) = error_after("  regime: integrated\n", "  regime: [integrated\n");
+    assert!(pos.0 >= 9, "{pos:?}");
+    assert!(!msg.is_empty());
+    let (text, pos, msg) = error_after("regime: integrated", "regime: integrated2");
+    assert_eq!(pos, pos_of(&text, "integrated2"));
+    assert!(
+        msg.starts_with("unknown variant `integrated2`, expected `legacy` or `integrated`"),
+        "{msg}"
+    );
+    let (text, pos, msg) = error_after(
+        "card_production_lead_time: 12d",
+        "card_production_lead_time: soon",
+    );
+    assert_eq!(pos, pos_of(&text, "soon"));
+    assert!(msg.starts_with("expected a duration"), "{msg}");
+    let (text, pos, msg) = error_after("seed: 7", "seed: 7\nname: again");
+    assert_eq!(pos, pos_of(&text, "name: again"));
+    assert!(msg.contains("duplicate"), "{msg}");
+}
+
+#[test]
+fn cards_for_residents_who_cannot_hold_them_are_rejected() {
+    let (text, pos, msg) = error_after(
+        "    registered: false\n",
+        "    registered: false\n    residence_card: { issued_on: 2025-01-01 }\n",
+    );
+    assert_eq!(pos, pos_of(&text, "{ issued_on: 2025-01-01 }"));
+    assert!(msg.contains("holds no residence card"), "{msg}");
+    let (text, pos, msg) = error_after("{ issued_on: 2026-06-22 }", "{ issued_on: 2026-10-22 }");
+    assert_eq!(pos, pos_of(&text, "2026-10-22"));
+    assert_eq!(
+        msg,
+        "residence_card.issued_on 2026-10-22 is after `start` 2026-09-15"
+    );
+}
+
+#[test]
+fn errors_display_as_file_line_column_message() {
+    let text = VALID.replacen("start: 2026-09-15", "start: 2026-13-01", 1);
+    let err = parse("scenarios/x.yaml", &text).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "scenarios/x.yaml:6:8: expected a date YYYY-MM-DD, found `2026-13-01`"
+    );
+    assert_eq!(err.position(), Some((6, 8)));
+    let missing = scenario::load(std::path::Path::new("/nonexistent/zairyu.yaml")).unwrap_err();
+    assert!(matches!(missing, ScenarioError::Io { .. }));
+    assert!(
+        missing
+            .to_string()
+            .starts_with("/nonexistent/zairyu.yaml: ")
+    );
+}
+
+#[test]
+fn the_schema_describes_the_top_level_keys_and_every_step_kind() {
+    let schema = scenario::json_schema();
+    let text = serde_json::to_string(&schema).unwrap();
+    let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, schema);
+    let props = schema["properties"].as_object().unwrap();
+    for key in [
+        "name",
+        "seed",
+        "start",
+        "until",
+        "policy",
+        "residents",
+        "steps",
+        "expect",
+    ] {
+        assert!(props.contains_key(key), "schema lacks {key}");
+    }
+    assert_eq!(schema["additionalProperties"], false);
+    for kind in scenario::StepKind::ALL {
+        assert!(
+            text.contains(&format!("\"const\":\"{}\"", kind.as_str())),
+            "{kind:?}"
+        );
+    }
+}
+
+#[test]
+fn load_and_discover_read_files_and_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("teaching");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::write(sub.join("b.yaml"), VALID).unwrap();
+    std::fs::write(sub.join("a.yml"), VALID).unwrap();
+    std::fs::write(sub.join("notes.txt"), "not a scenario").unwrap();
+    let single = dir.path().join("single.scenario");
+    std::fs::write(&single, VALID).unwrap();
+    let found = scenario::discover(&[single.clone(), dir.path().to_path_buf()]).unwrap();
+    assert_eq!(found, [single, sub.join("a.yml"), sub.join("b.yaml")]);
+    let s = scenario::load(&found[1]).unwrap();
+    assert_eq!(s.source, found[1].display().to_string());
+    assert_eq!(s.hash, parse("x", VALID).unwrap().hash);
+    std::fs::write(sub.join("bad.yaml"), b"name: x\n\xff\n").unwrap();
+    let err = scenario::load(&sub.join("bad.yaml")).unwrap_err();
+    assert_eq!(err.position(), Some((2, 1)));
+}
+
+#[test]
+fn policy_switches_overlay_and_typos_are_caught() {
+    let text = VALID.replacen(
+        "  regime: integrated\n",
+        "  regime: integrated\n  switches: { child_cap: no_cap, disposition_at: decision }\n  latency: { bureau_to_city_hall: 4h }\n",
+        1,
+    );
+    let s = parse("p.yaml", &text).unwrap();
+    assert_eq!(
+        s.policy.switches.validity.child_cap,
+        model::validity::ChildCapUnderAmendedLaw::NoCap
+    );
+    assert_eq!(
+        s.policy.switches.disposition_at,
+        model::policy::DispositionAt::Decision
+    );
+    assert_eq!(s.policy.latency.bureau_to_city_hall, Latency::hours(4));
+    assert_eq!(
+        s.policy.latency.city_hall_to_bureau,
+        model::policy::Latencies::default().city_hall_to_bureau
+    );
+    let (text, pos, msg) = error_after(
+        "  regime: integrated\n",
+        "  regime: integrated\n  switches: { chld_cap: no_cap }\n",
+    );
+    assert_eq!(pos.0, pos_of(&text, "chld_cap").0);
+    assert!(msg.contains("chld_cap"), "{msg}");
+}
