@@ -38,7 +38,8 @@ fn check_scenario(path: &Path) {
     let db = dir.path().join("run.db");
     let mut store = EventStore::create(&db, IndexMode::Live).unwrap();
     store.write_run_meta(&store_meta(&s)).unwrap();
-    let live = run_scenario(&s, Some(&mut store), None).unwrap();
+    let mut live = run_scenario(&s, Some(store), None).unwrap();
+    let mut store = live.store.take().unwrap();
     store.finish(&live.state_hash, &live.log_hash).unwrap();
 
     // Expectations.

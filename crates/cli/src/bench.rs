@@ -146,10 +146,10 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
         bar.set_message(format!("{} events", p.events));
     };
     let t = Instant::now();
-    let stored = run_blocking(
+    let mut stored = run_blocking(
         input(),
         RunOptions {
-            store: Some(&mut store),
+            store: Some(store),
             keep_log: false,
             batch_size: a.batch,
             progress: Some(&mut report),
@@ -158,6 +158,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
     .map_err(run_err)?;
     let sim_store_s = t.elapsed().as_secs_f64();
     bar.finish_and_clear();
+    let mut store = stored.store.take().expect("the run returns the store it was given");
     let t = Instant::now();
     store
         .finish(&stored.state_hash, &stored.log_hash)

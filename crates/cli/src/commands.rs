@@ -117,8 +117,9 @@ pub fn run(
             resident_names: names(&scenario),
         })
         .map_err(|e| Failure::Run(e.into()))?;
-    let out = simulator::run_scenario(&scenario, Some(&mut store), None)
+    let mut out = simulator::run_scenario(&scenario, Some(store), None)
         .map_err(|e| Failure::Run(e.into()))?;
+    let mut store = out.store.take().expect("the run returns the store it was given");
     store
         .finish(&out.state_hash, &out.log_hash)
         .map_err(|e| Failure::Run(e.into()))?;

@@ -6,11 +6,12 @@
 //! by hand and a generated one start from the same rules.
 
 use chrono::NaiveDate;
-use model::card::{CardKind, Certificates, MyNumberCard, ResidenceCard};
+use model::card::{Certificates, MyNumberCard, ResidenceCard};
 use model::card_number::ResidenceCardNumber;
 use model::command::ResidentProfile;
 use model::ids::{Address, Municipality};
 use model::mynumber::MyNumber;
+use model::rules::residence_document_kind;
 use model::status::Status;
 use model::validity::{
     self, CardLaw, CertificateKind, ValiditySwitches, certificate_valid_through,
@@ -43,18 +44,6 @@ pub struct ProfileInput {
 /// The serial of the card a resident holds at the start. The bureau numbers the next card
 /// `cards_issued + 1`, so starting at 1 keeps every issuance distinct.
 pub const EXISTING_CARD_SERIAL: u32 = 1;
-
-/// The kind of a residence document issued under `law`: first generation under the old law,
-/// new format under the amended one (domain-rules §2 [B IMS]: everyone gets the new format at
-/// the first issuance after the amendment, opted in to Tokutei or not).
-pub fn residence_document_kind(status: Status, law: CardLaw) -> CardKind {
-    match (status == Status::SpecialPermanentResident, law) {
-        (true, CardLaw::Old) => CardKind::SprCertificate,
-        (true, CardLaw::Amended) => CardKind::NewFormatSprCertificate,
-        (false, CardLaw::Old) => CardKind::ResidenceCard,
-        (false, CardLaw::Amended) => CardKind::NewFormatResidenceCard,
-    }
-}
 
 /// The last valid day of a residence card or SPR certificate issued on `issued_on` under `law`
 /// (domain-rules §8.1–§8.3), not issued by a validity renewal.
@@ -111,7 +100,9 @@ pub fn build_profile(
             .unwrap_or(card.issued_on)
         });
         ResidenceCard {
-            kind: residence_document_kind(input.status, law),
+            // The kind rule lives in model (domain-rules §2); a card held at the start is never
+            // a Tokutei card here.
+            kind: residence_document_kind(law, input.status, false),
             number: ResidenceCardNumber::generate(seed, index, EXISTING_CARD_SERIAL),
             issued_on: card.issued_on,
             valid_through,

@@ -369,13 +369,17 @@ fn resident_input(r: ResidentFile, start: NaiveDate) -> Result<ProfileInput, DeE
 }
 
 /// The comment block at the top of the file, `#` and one following space removed. Blank lines
-/// inside the block are kept; the block ends at the first line that is neither.
+/// inside the block are kept; the block ends at the first line that is neither (a `---` marker
+/// or `%` directive is skipped).
 fn description(text: &str) -> String {
     let mut lines: Vec<&str> = Vec::new();
     for line in text.trim_start_matches('\u{feff}').lines() {
         let t = line.trim();
         if t.is_empty() {
             lines.push("");
+        } else if t == "---" || t.starts_with('%') {
+            // A document marker or directive is not a key: the block may go on after it.
+            continue;
         } else if let Some(c) = t.strip_prefix('#') {
             lines.push(c.strip_prefix(' ').unwrap_or(c).trim_end());
         } else {

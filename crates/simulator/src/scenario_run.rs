@@ -5,10 +5,10 @@ use scenario::Scenario;
 
 use crate::scheduler::{Progress, RunInput, RunOptions, RunOutput, SimError, run_blocking};
 
-/// Runs `scenario`, optionally appending its log to `store`.
+/// Runs `scenario`, optionally appending its log to `store` (returned in the output).
 pub fn run_scenario<'a>(
     scenario: &Scenario,
-    store: Option<&'a mut EventStore>,
+    store: Option<EventStore>,
     progress: Option<&'a mut dyn FnMut(Progress)>,
 ) -> Result<RunOutput, SimError> {
     let input = RunInput {

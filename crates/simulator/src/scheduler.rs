@@ -44,6 +44,8 @@ pub enum SimError {
     NotWritten { global_seq: u64 },
     #[error("could not start the async runtime: {0}")]
     Runtime(std::io::Error),
+    #[error("the log-writer thread stopped unexpectedly")]
+    WriterGone,
 }
 
 /// What a run simulates.
@@ -68,8 +70,9 @@ pub struct Progress {
 
 /// How to run.
 pub struct RunOptions<'a> {
-    /// Where to append the log; `None` keeps it only in memory (if `keep_log`).
-    pub store: Option<&'a mut EventStore>,
+    /// Where to append the log; `None` keeps it only in memory (if `keep_log`). The store is
+    /// handed to the log-writer thread for the run and returned in [`RunOutput::store`].
+    pub store: Option<EventStore>,
     /// Keep every envelope in memory (for transcripts and checks of small runs).
     pub keep_log: bool,
     /// Events per store transaction.
@@ -90,6 +93,8 @@ impl Default for RunOptions<'_> {
 
 /// What a run produced.
 pub struct RunOutput {
+    /// The store the log was appended to, if one was given.
+    pub store: Option<EventStore>,
     pub log: Vec<Envelope>,
     pub projections: Projections,
     pub log_hash: String,
@@ -159,20 +164,20 @@ impl Queue {
     }
 }
 
-/// Per-run bookkeeping for numbering and storing events.
-struct Recorder<'a> {
+/// Per-run bookkeeping for numbering events. Encoding, hashing and storing happen on the
+/// log-writer thread, so the two cores overlap simulation and I/O.
+struct Recorder {
     seed: u64,
     global_seq: u64,
     versions: [Vec<u32>; 3],
-    hasher: LogHasher,
-    buffer: Vec<NewEvent>,
-    store: Option<&'a mut EventStore>,
+    batch: Vec<Envelope>,
+    writer: LogWriter,
     keep_log: bool,
     log: Vec<Envelope>,
     batch_size: usize,
 }
 
-impl Recorder<'_> {
+impl Recorder {
     fn record(
         &mut self,
         service: Service,
@@ -181,7 +186,7 @@ impl Recorder<'_> {
         correlation: Option<Uuid>,
         cause: Option<Uuid>,
         projections: &mut Projections,
-    ) -> Envelope {
+    ) -> (Uuid, Uuid) {
         self.global_seq += 1;
         let id = event_id(self.seed, self.global_seq);
         let resident = event.resident();
@@ -190,12 +195,11 @@ impl Recorder<'_> {
             versions.resize(resident.index() + 1, 0);
         }
         versions[resident.index()] += 1;
-        let version = u64::from(versions[resident.index()]);
         let env = Envelope {
             global_seq: self.global_seq,
             event_id: id,
             stream: stream_name(service, resident),
-            stream_version: version,
+            stream_version: u64::from(versions[resident.index()]),
             occurred_at: at,
             effective_on: effective_on(&event, at),
             service,
@@ -204,38 +208,88 @@ impl Recorder<'_> {
             event,
         };
         projections.apply(&env);
-        let record = to_record(&env);
-        self.hasher.add(&record);
-        if self.store.is_some() {
-            self.buffer.push(NewEvent {
-                record,
-                expected_version: version - 1,
-            });
-        }
+        let ids = (env.event_id, env.correlation_id);
         if self.keep_log {
             self.log.push(env.clone());
         }
-        env
+        self.batch.push(env);
+        ids
     }
 
-    /// Appends the buffered events; every one must be reported written.
-    fn flush(&mut self) -> Result<(), SimError> {
-        let Some(store) = self.store.as_deref_mut() else {
-            return Ok(());
-        };
-        if self.buffer.is_empty() {
-            return Ok(());
+    /// Hands the pending events to the writer when the batch is full (or `force`).
+    fn flush(&mut self, force: bool) -> Result<(), SimError> {
+        if self.batch.len() >= self.batch_size || (force && !self.batch.is_empty()) {
+            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_size));
+            self.writer.send(batch)?;
         }
-        let results = store.append(&self.buffer)?;
-        for (new, result) in self.buffer.iter().zip(results) {
-            if let AppendResult::Duplicate { .. } = result {
-                return Err(SimError::NotWritten {
-                    global_seq: new.record.global_seq,
-                });
-            }
-        }
-        self.buffer.clear();
         Ok(())
+    }
+}
+
+/// The log-writer thread: encodes each envelope into its stored record, feeds the log hash, and
+/// appends to the store in one transaction per batch. A bounded channel keeps the simulator at
+/// most two batches ahead of the disk.
+struct LogWriter {
+    tx: Option<std::sync::mpsc::SyncSender<Vec<Envelope>>>,
+    thread: Option<std::thread::JoinHandle<Result<(Option<EventStore>, String), SimError>>>,
+}
+
+impl LogWriter {
+    fn spawn(mut store: Option<EventStore>) -> LogWriter {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Envelope>>(2);
+        let thread = std::thread::spawn(move || {
+            let mut hasher = LogHasher::new();
+            for batch in rx {
+                let mut rows = Vec::with_capacity(batch.len());
+                for env in &batch {
+                    let record = to_record(env);
+                    hasher.add(&record);
+                    if store.is_some() {
+                        rows.push(NewEvent {
+                            record,
+                            expected_version: env.stream_version - 1,
+                        });
+                    }
+                }
+                if let Some(store) = store.as_mut() {
+                    let results = store.append(&rows)?;
+                    // The store must have written every event; a duplicate means it did not.
+                    if let Some((new, _)) = rows
+                        .iter()
+                        .zip(results)
+                        .find(|(_, r)| matches!(r, AppendResult::Duplicate { .. }))
+                    {
+                        return Err(SimError::NotWritten {
+                            global_seq: new.record.global_seq,
+                        });
+                    }
+                }
+            }
+            Ok((store, hasher.finish()))
+        });
+        LogWriter {
+            tx: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    fn send(&mut self, batch: Vec<Envelope>) -> Result<(), SimError> {
+        let sent = self.tx.as_ref().is_some_and(|tx| tx.send(batch).is_ok());
+        if sent {
+            Ok(())
+        } else {
+            // The writer stopped: its own error says why.
+            Err(self.finish().err().unwrap_or(SimError::WriterGone))
+        }
+    }
+
+    /// Waits for every batch to be written; returns the store and the log hash.
+    fn finish(&mut self) -> Result<(Option<EventStore>, String), SimError> {
+        self.tx = None;
+        match self.thread.take() {
+            Some(t) => t.join().map_err(|_| SimError::WriterGone)?,
+            None => Err(SimError::WriterGone),
+        }
     }
 }
 
@@ -271,16 +325,16 @@ where
     ];
     let mut projections =
         Projections::new(start, policy.switches.validity.special_period_my_number, n);
+    let batch_size = options.batch_size.max(1);
     let mut recorder = Recorder {
         seed,
         global_seq: 0,
         versions: [vec![0; n], vec![0; n], vec![0; n]],
-        hasher: LogHasher::new(),
-        buffer: Vec::new(),
-        store: options.store,
+        batch: Vec::with_capacity(batch_size),
+        writer: LogWriter::spawn(options.store),
         keep_log: options.keep_log,
         log: Vec::new(),
-        batch_size: options.batch_size.max(1),
+        batch_size,
     };
     let mut progress = options.progress;
     let mut queue = Queue {
@@ -324,9 +378,7 @@ where
             &mut projections,
         )
         .await?;
-        if recorder.buffer.len() >= recorder.batch_size {
-            recorder.flush()?;
-        }
+        recorder.flush(false)?;
         if let Some(report) = progress.as_deref_mut() {
             report(Progress {
                 now: next,
@@ -334,14 +386,16 @@ where
             });
         }
     }
-    recorder.flush()?;
+    recorder.flush(true)?;
     drop(handles);
+    let (store, log_hash) = recorder.writer.finish()?;
     projections.finish(until);
     let state_hash = projections.state_hash();
     Ok(RunOutput {
+        store,
         log: recorder.log,
         projections,
-        log_hash: recorder.hasher.finish(),
+        log_hash,
         state_hash,
         events: recorder.global_seq,
     })
@@ -353,7 +407,7 @@ async fn step_instant(
     queue: &mut Queue,
     handles: &[ServiceHandle; 3],
     policy: &Policy,
-    recorder: &mut Recorder<'_>,
+    recorder: &mut Recorder,
     projections: &mut Projections,
 ) -> Result<(), SimError> {
     let mut metas: [Vec<(Option<Uuid>, Option<Uuid>)>; 3] = Default::default();
@@ -384,10 +438,17 @@ async fn step_instant(
             let mut chain = *correlation;
             let mut last = *cause;
             for event in decision.events {
-                let env = recorder.record(service, event, now, chain, *cause, projections);
-                chain.get_or_insert(env.correlation_id);
-                last = Some(env.event_id);
-                route(&env, now, policy, queue);
+                // Only events that travel need a copy once the recorder has taken the original.
+                let travels = !rules::notified(&event).is_empty()
+                    || matches!(event, Event::CardReadyForCollection { .. });
+                let routed = travels.then(|| event.clone());
+                let (id, correlation) =
+                    recorder.record(service, event, now, chain, *cause, projections);
+                chain.get_or_insert(correlation);
+                last = Some(id);
+                if let Some(event) = routed {
+                    route(event, service, id, correlation, now, policy, queue);
+                }
             }
             for (at, command) in decision.timers {
                 let to = command.targets()[0];
@@ -400,24 +461,16 @@ async fn step_instant(
 
 /// Schedules the deliveries an event causes: notices to other offices (§6) and the resident's
 /// own reaction (collecting a card that is ready).
-fn route(env: &Envelope, now: SimTime, policy: &Policy, queue: &mut Queue) {
-    for &to in rules::notified(&env.event) {
-        let latency = policy.latency.of(Link {
-            from: env.service,
-            to,
-        });
-        queue.push(
-            now + latency.as_duration(),
-            to,
-            Input::Notice {
-                from: env.service,
-                event: env.event.clone(),
-            },
-            Some(env.event_id),
-            Some(env.correlation_id),
-        );
-    }
-    if let Event::CardReadyForCollection { resident, .. } = &env.event {
+fn route(
+    event: Event,
+    from: Service,
+    id: Uuid,
+    correlation: Uuid,
+    now: SimTime,
+    policy: &Policy,
+    queue: &mut Queue,
+) {
+    if let Event::CardReadyForCollection { resident, .. } = &event {
         let at = counter_time(now + policy.resident.collect_card_after.as_duration());
         queue.push(
             at,
@@ -425,8 +478,21 @@ fn route(env: &Envelope, now: SimTime, policy: &Policy, queue: &mut Queue) {
             Input::Command(Command::CollectCard {
                 resident: *resident,
             }),
-            Some(env.event_id),
-            Some(env.correlation_id),
+            Some(id),
+            Some(correlation),
+        );
+    }
+    for &to in rules::notified(&event) {
+        let latency = policy.latency.of(Link { from, to });
+        queue.push(
+            now + latency.as_duration(),
+            to,
+            Input::Notice {
+                from,
+                event: event.clone(),
+            },
+            Some(id),
+            Some(correlation),
         );
     }
 }
