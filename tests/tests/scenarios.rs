@@ -107,5 +107,5 @@ fn check_scenario(path: &Path) {
 
 #[test]
 fn every_scenario_checks_replays_and_matches_its_snapshot() {
-    insta::glob!("../../scenarios", "**/*.yaml", |path| check_scenario(path));
+    insta::glob!("../../scenarios", "**/*.yaml", check_scenario);
 }

@@ -141,23 +141,24 @@ impl CardIssuer {
         match command {
             Command::ExpireMyNumberCard { valid_through, .. } => {
                 // A stale timer (the validity was changed since) does nothing.
-                if let Some((card, CardState::Active)) = chip.my_number_card {
-                    if card.valid_through == *valid_through {
-                        d.push(Event::MyNumberCardExpired {
-                            resident,
-                            valid_through: *valid_through,
-                        });
-                    }
+                if let Some((card, CardState::Active)) = chip.my_number_card
+                    && card.valid_through == *valid_through
+                {
+                    d.push(Event::MyNumberCardExpired {
+                        resident,
+                        valid_through: *valid_through,
+                    });
                 }
             }
             Command::ExpireMyNumberFunctions { valid_through, .. } => {
-                if let Some(f) = chip.tokutei {
-                    if f.state == CardState::Active && f.valid_through == *valid_through {
-                        d.push(Event::MyNumberFunctionsExpired {
-                            resident,
-                            valid_through: *valid_through,
-                        });
-                    }
+                if let Some(f) = chip.tokutei
+                    && f.state == CardState::Active
+                    && f.valid_through == *valid_through
+                {
+                    d.push(Event::MyNumberFunctionsExpired {
+                        resident,
+                        valid_through: *valid_through,
+                    });
                 }
             }
             Command::CompleteTokuteiProduction { .. } => {
@@ -235,13 +236,13 @@ impl CardIssuer {
                 );
             }
             // §8.5: the signature certificate lapses on an address change.
-            Event::MovedWithinMunicipality { .. } | Event::MoveInRecorded { .. } => {
-                if chip.certificates.signature_through.is_some() {
-                    d.push(Event::SignatureCertificateRevoked {
-                        resident,
-                        reason: RevocationReason::AddressChanged,
-                    });
-                }
+            Event::MovedWithinMunicipality { .. } | Event::MoveInRecorded { .. }
+                if chip.certificates.signature_through.is_some() =>
+            {
+                d.push(Event::SignatureCertificateRevoked {
+                    resident,
+                    reason: RevocationReason::AddressChanged,
+                });
             }
             // §5.3, §10: a missed continuity deadline makes the card lapse.
             Event::DeadlineMissed {

@@ -158,7 +158,10 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
     .map_err(run_err)?;
     let sim_store_s = t.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    let mut store = stored.store.take().expect("the run returns the store it was given");
+    let mut store = stored
+        .store
+        .take()
+        .expect("the run returns the store it was given");
     let t = Instant::now();
     store
         .finish(&stored.state_hash, &stored.log_hash)

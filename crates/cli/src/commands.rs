@@ -119,7 +119,10 @@ pub fn run(
         .map_err(|e| Failure::Run(e.into()))?;
     let mut out = simulator::run_scenario(&scenario, Some(store), None)
         .map_err(|e| Failure::Run(e.into()))?;
-    let mut store = out.store.take().expect("the run returns the store it was given");
+    let mut store = out
+        .store
+        .take()
+        .expect("the run returns the store it was given");
     store
         .finish(&out.state_hash, &out.log_hash)
         .map_err(|e| Failure::Run(e.into()))?;
@@ -183,14 +186,14 @@ pub fn replay(
     let policy: Policy = serde_json::from_str(&meta.policy)
         .map_err(|e| Failure::Run(anyhow!("stored policy does not parse: {e}")))?;
     let switch = policy.switches.validity.special_period_my_number;
-    if let Some(day) = as_of {
-        if day < meta.start || day > meta.until {
-            return Err(Failure::Input(anyhow!(
-                "--as-of {day} is outside the run ({} to {})",
-                meta.start,
-                meta.until
-            )));
-        }
+    if let Some(day) = as_of
+        && (day < meta.start || day > meta.until)
+    {
+        return Err(Failure::Input(anyhow!(
+            "--as-of {day} is outside the run ({} to {})",
+            meta.start,
+            meta.until
+        )));
     }
     let selected = match resident {
         Some(key) => Some(

@@ -58,17 +58,16 @@ pub fn report(failure: Failure) -> ExitCode {
             eprintln!("error: {e}");
             if let (ScenarioError::Invalid { file, message, .. }, Some((line, column))) =
                 (&e, e.position())
+                && let Ok(text) = std::fs::read_to_string(file)
             {
-                if let Ok(text) = std::fs::read_to_string(file) {
-                    let at = offset(&text, line, column);
-                    let len = text[at..].chars().next().map_or(0, char::len_utf8);
-                    let diag = Located {
-                        message: message.clone(),
-                        src: NamedSource::new(file, text),
-                        at: (at, len).into(),
-                    };
-                    eprintln!("{:?}", miette::Report::new(diag));
-                }
+                let at = offset(&text, line, column);
+                let len = text[at..].chars().next().map_or(0, char::len_utf8);
+                let diag = Located {
+                    message: message.clone(),
+                    src: NamedSource::new(file, text),
+                    at: (at, len).into(),
+                };
+                eprintln!("{:?}", miette::Report::new(diag));
             }
             ExitCode::from(2)
         }

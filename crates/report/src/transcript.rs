@@ -171,19 +171,18 @@ pub fn card_record(
             kind.label()
         );
     }
-    if let Some(c) = rec.my_number_card {
-        if !held
+    if let Some(c) = rec.my_number_card
+        && !held
             .iter()
             .any(|(k, _)| *k == model::card::CardKind::MyNumberCard)
-        {
-            let _ = writeln!(
-                out,
-                "  {:<19} My Number card valid through {} ({})",
-                "not valid:",
-                c.card.valid_through,
-                state(c.state)
-            );
-        }
+    {
+        let _ = writeln!(
+            out,
+            "  {:<19} My Number card valid through {} ({})",
+            "not valid:",
+            c.card.valid_through,
+            state(c.state)
+        );
     }
     let _ = writeln!(
         out,

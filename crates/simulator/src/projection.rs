@@ -161,15 +161,16 @@ impl CardRecord {
     /// The cards held and valid on `day`, with their validity.
     pub fn cards_valid_on(&self, day: NaiveDate) -> Vec<(CardKind, NaiveDate)> {
         let mut cards = Vec::new();
-        if let Some(card) = &self.residence_card {
-            if validity::residence_card_valid_on(card.valid_through, self.special_period(), day) {
-                cards.push((card.kind, card.valid_through));
-            }
+        if let Some(card) = &self.residence_card
+            && validity::residence_card_valid_on(card.valid_through, self.special_period(), day)
+        {
+            cards.push((card.kind, card.valid_through));
         }
-        if let Some(c) = self.my_number_card {
-            if c.state == UseState::Active && day <= c.card.valid_through {
-                cards.push((CardKind::MyNumberCard, c.card.valid_through));
-            }
+        if let Some(c) = self.my_number_card
+            && c.state == UseState::Active
+            && day <= c.card.valid_through
+        {
+            cards.push((CardKind::MyNumberCard, c.card.valid_through));
         }
         cards
     }

@@ -6,10 +6,10 @@ use scenario::Scenario;
 use crate::scheduler::{Progress, RunInput, RunOptions, RunOutput, SimError, run_blocking};
 
 /// Runs `scenario`, optionally appending its log to `store` (returned in the output).
-pub fn run_scenario<'a>(
+pub fn run_scenario(
     scenario: &Scenario,
     store: Option<EventStore>,
-    progress: Option<&'a mut dyn FnMut(Progress)>,
+    progress: Option<&mut dyn FnMut(Progress)>,
 ) -> Result<RunOutput, SimError> {
     let input = RunInput {
         residents: scenario

@@ -141,6 +141,9 @@ fn service_index(s: Service) -> usize {
 struct Queue {
     heap: BinaryHeap<Reverse<Pending>>,
     seq: u64,
+    /// Nothing at or after this time is ever delivered, so it is not queued (a card's lapse
+    /// timer years beyond the horizon would otherwise sit in memory for the whole run).
+    end: SimTime,
 }
 
 impl Queue {
@@ -152,6 +155,9 @@ impl Queue {
         cause: Option<Uuid>,
         correlation: Option<Uuid>,
     ) {
+        if at >= self.end {
+            return;
+        }
         self.seq += 1;
         self.heap.push(Reverse(Pending {
             at,
@@ -226,12 +232,15 @@ impl Recorder {
     }
 }
 
+/// What the log-writer thread hands back: the store (if any) and the log hash.
+type WriterResult = Result<(Option<EventStore>, String), SimError>;
+
 /// The log-writer thread: encodes each envelope into its stored record, feeds the log hash, and
 /// appends to the store in one transaction per batch. A bounded channel keeps the simulator at
 /// most two batches ahead of the disk.
 struct LogWriter {
     tx: Option<std::sync::mpsc::SyncSender<Vec<Envelope>>>,
-    thread: Option<std::thread::JoinHandle<Result<(Option<EventStore>, String), SimError>>>,
+    thread: Option<std::thread::JoinHandle<WriterResult>>,
 }
 
 impl LogWriter {
@@ -284,7 +293,7 @@ impl LogWriter {
     }
 
     /// Waits for every batch to be written; returns the store and the log hash.
-    fn finish(&mut self) -> Result<(Option<EventStore>, String), SimError> {
+    fn finish(&mut self) -> WriterResult {
         self.tx = None;
         match self.thread.take() {
             Some(t) => t.join().map_err(|_| SimError::WriterGone)?,
@@ -337,23 +346,37 @@ where
         batch_size,
     };
     let mut progress = options.progress;
+    let end = start_of_day(until.succ_opt().unwrap_or(until));
     let mut queue = Queue {
         heap: BinaryHeap::new(),
         seq: 0,
+        end,
     };
-    // Enrolment: every office records the resident's starting state at the first instant.
+    // Enrolment: every office records every resident's starting state at the first instant,
+    // before anything else happens. Profiles are cloned a chunk at a time.
     let t0 = start_of_day(start);
-    for (i, profile) in residents.into_iter().enumerate() {
-        let command = Command::EnrolResident {
-            resident: ResidentId(i as u32),
-            profile: Box::new(profile),
-        };
-        for &service in command.targets() {
-            queue.push(t0, service, Input::Command(command.clone()), None, None);
-        }
-    }
+    let enrol = |service: usize| -> Source<'_> {
+        let _ = service;
+        Box::new(residents.iter().enumerate().map(|(i, profile)| {
+            let command = Command::EnrolResident {
+                resident: ResidentId(i as u32),
+                profile: Box::new(profile.clone()),
+            };
+            (Input::Command(command), (None, None))
+        }))
+    };
+    deliver(
+        t0,
+        [enrol(0), enrol(1), enrol(2)],
+        &mut queue,
+        &handles,
+        &policy,
+        &mut recorder,
+        &mut projections,
+    )
+    .await?;
+    drop(residents);
     let mut steps: Peekable<S> = steps.peekable();
-    let end = start_of_day(until.succ_opt().unwrap_or(until));
     loop {
         let next = match (queue.heap.peek(), steps.peek()) {
             (Some(Reverse(p)), Some((t, _))) => p.at.min(*t),
@@ -401,6 +424,20 @@ where
     })
 }
 
+/// The cause and correlation of a delivery.
+type Meta = (Option<Uuid>, Option<Uuid>);
+
+/// A source of deliveries for one service at one instant.
+type Source<'s> = Box<dyn Iterator<Item = (Input, Meta)> + 's>;
+
+/// Inputs per message to a service task. Large instants (enrolling a national population) are
+/// sent in chunks of this size so memory stays bounded; the order of the log does not change.
+const CHUNK: usize = 8192;
+
+fn next_chunk(source: &mut Source<'_>) -> (Vec<Input>, Vec<Meta>) {
+    source.by_ref().take(CHUNK).unzip()
+}
+
 /// Delivers everything due at `now` and records what the services decide.
 async fn step_instant(
     now: SimTime,
@@ -410,53 +447,104 @@ async fn step_instant(
     recorder: &mut Recorder,
     projections: &mut Projections,
 ) -> Result<(), SimError> {
-    let mut metas: [Vec<(Option<Uuid>, Option<Uuid>)>; 3] = Default::default();
-    let mut inputs: [Vec<Input>; 3] = Default::default();
+    let mut due: [Vec<(Input, Meta)>; 3] = Default::default();
     while let Some(Reverse(p)) = queue
         .heap
         .peek_mut()
         .filter(|p| p.0.at == now)
         .map(std::collections::binary_heap::PeekMut::pop)
     {
-        let k = service_index(p.to);
-        metas[k].push((p.cause, p.correlation));
-        inputs[k].push(p.input);
+        due[service_index(p.to)].push((p.input, (p.cause, p.correlation)));
     }
-    // Send every service its batch first, so they work in parallel, then collect in order.
-    let mut receivers = Vec::with_capacity(3);
-    for (k, batch) in inputs.into_iter().enumerate() {
-        if batch.is_empty() {
-            continue;
+    let [a, b, c] = due;
+    let sources: [Source<'_>; 3] = [
+        Box::new(a.into_iter()),
+        Box::new(b.into_iter()),
+        Box::new(c.into_iter()),
+    ];
+    deliver(now, sources, queue, handles, policy, recorder, projections).await
+}
+
+/// Sends each service its deliveries in chunks — every service's first chunk at once, so they
+/// work in parallel — and records the decisions in a fixed order: service by service, delivery
+/// by delivery, never in the order the tasks answer.
+async fn deliver(
+    now: SimTime,
+    mut sources: [Source<'_>; 3],
+    queue: &mut Queue,
+    handles: &[ServiceHandle; 3],
+    policy: &Policy,
+    recorder: &mut Recorder,
+    projections: &mut Projections,
+) -> Result<(), SimError> {
+    let mut inflight: [Option<_>; 3] = Default::default();
+    for k in 0..3 {
+        let (inputs, metas) = next_chunk(&mut sources[k]);
+        if !inputs.is_empty() {
+            let name = Service::ALL[k].as_str();
+            inflight[k] = Some((handles[k].deliver(now, inputs, name).await?, metas));
         }
-        let service = Service::ALL[k];
-        receivers.push((k, handles[k].deliver(now, batch, service.as_str()).await?));
     }
-    for (k, rx) in receivers {
+    for k in 0..3 {
         let service = Service::ALL[k];
-        let decisions: Vec<Decision> = rx.await.map_err(|_| ServiceGone(service.as_str()))?;
-        for ((cause, correlation), decision) in metas[k].iter().zip(decisions) {
-            let mut chain = *correlation;
-            let mut last = *cause;
-            for event in decision.events {
-                // Only events that travel need a copy once the recorder has taken the original.
-                let travels = !rules::notified(&event).is_empty()
-                    || matches!(event, Event::CardReadyForCollection { .. });
-                let routed = travels.then(|| event.clone());
-                let (id, correlation) =
-                    recorder.record(service, event, now, chain, *cause, projections);
-                chain.get_or_insert(correlation);
-                last = Some(id);
-                if let Some(event) = routed {
-                    route(event, service, id, correlation, now, policy, queue);
-                }
+        while let Some((rx, metas)) = inflight[k].take() {
+            let decisions: Vec<Decision> = rx.await.map_err(|_| ServiceGone(service.as_str()))?;
+            // Let the service work on its next chunk while this one is recorded.
+            let (inputs, next_metas) = next_chunk(&mut sources[k]);
+            if !inputs.is_empty() {
+                let rx = handles[k].deliver(now, inputs, service.as_str()).await?;
+                inflight[k] = Some((rx, next_metas));
             }
-            for (at, command) in decision.timers {
-                let to = command.targets()[0];
-                queue.push(at.max(now), to, Input::Command(command), last, chain);
+            for ((cause, correlation), decision) in metas.into_iter().zip(decisions) {
+                record_decision(
+                    service,
+                    decision,
+                    cause,
+                    correlation,
+                    now,
+                    queue,
+                    policy,
+                    recorder,
+                    projections,
+                );
             }
+            recorder.flush(false)?;
         }
     }
     Ok(())
+}
+
+/// Records one decision's events, routes them, and sets its timers.
+#[allow(clippy::too_many_arguments)]
+fn record_decision(
+    service: Service,
+    decision: Decision,
+    cause: Option<Uuid>,
+    correlation: Option<Uuid>,
+    now: SimTime,
+    queue: &mut Queue,
+    policy: &Policy,
+    recorder: &mut Recorder,
+    projections: &mut Projections,
+) {
+    let mut chain = correlation;
+    let mut last = cause;
+    for event in decision.events {
+        // Only events that travel need a copy once the recorder has taken the original.
+        let travels = !rules::notified(&event).is_empty()
+            || matches!(event, Event::CardReadyForCollection { .. });
+        let routed = travels.then(|| event.clone());
+        let (id, correlation) = recorder.record(service, event, now, chain, cause, projections);
+        chain.get_or_insert(correlation);
+        last = Some(id);
+        if let Some(event) = routed {
+            route(event, service, id, correlation, now, policy, queue);
+        }
+    }
+    for (at, command) in decision.timers {
+        let to = command.targets()[0];
+        queue.push(at.max(now), to, Input::Command(command), last, chain);
+    }
 }
 
 /// Schedules the deliveries an event causes: notices to other offices (§6) and the resident's
