@@ -166,7 +166,7 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
                 masked(my_number),
                 my_number_card
                     .map(|c| format!("; My Number card valid through {}", c.valid_through))
-                    .unwrap_or_else(|| "; no My Number card".to_owned())
+                    .unwrap_or_else(|| "; no separate My Number card".to_owned())
             ),
             None,
         ),
@@ -263,7 +263,7 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
                     opt(certificates.signature_through),
                     opt(certificates.user_auth_through)
                 ),
-                None => "has no My Number card on record".to_owned(),
+                None => "has no separate My Number card on record".to_owned(),
             },
             None,
         ),

@@ -198,6 +198,12 @@ pub struct CardFile {
     /// force on `issued_on`.
     #[serde(default)]
     pub valid_through: Option<Located<Date>>,
+    /// `residence_card` only: the card is a Tokutei card (residence card or SPR certificate with
+    /// My Number functions). Requires the integrated regime and an issue date on or after the
+    /// bureau counters' opening day (domain-rules §3); such a resident holds no separate My
+    /// Number card (§16.6). Default false.
+    #[serde(default)]
+    pub tokutei: Option<Located<bool>>,
 }
 
 /// What must be true for one resident at the end of one day. Every check is optional.

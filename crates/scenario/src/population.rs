@@ -210,6 +210,7 @@ fn resident(
         // Issued within the last four years, so that few have lapsed before the run.
         issued_on: (cutoff - days(draw.below(4 * 365))).max(born_on),
         valid_through: None,
+        tokutei: false,
     });
     let municipality_index = draw.weighted(MUNICIPALITIES);
     let input = ProfileInput {
@@ -223,6 +224,7 @@ fn resident(
         card: Some(CardInput {
             issued_on: card_issued,
             valid_through: None,
+            tokutei: false,
         }),
         my_number_card,
     };

@@ -23,6 +23,9 @@ use model::validity::{
 pub struct CardInput {
     pub issued_on: NaiveDate,
     pub valid_through: Option<NaiveDate>,
+    /// A Tokutei card (residence document with My Number functions); validated by the caller
+    /// against the policy (domain-rules §3).
+    pub tokutei: bool,
 }
 
 /// The facts about a resident that are not derived.
@@ -100,9 +103,13 @@ pub fn build_profile(
             .unwrap_or(card.issued_on)
         });
         ResidenceCard {
-            // The kind rule lives in model (domain-rules §2); a card held at the start is never
-            // a Tokutei card here.
-            kind: residence_document_kind(law, input.status, false),
+            // The kind rule lives in model (domain-rules §2). A Tokutei card exists only under
+            // the amended law; resolution refuses a file that asks for one otherwise.
+            kind: residence_document_kind(
+                law,
+                input.status,
+                card.tokutei && law == CardLaw::Amended,
+            ),
             number: ResidenceCardNumber::generate(seed, index, EXISTING_CARD_SERIAL),
             issued_on: card.issued_on,
             valid_through,
@@ -119,22 +126,30 @@ pub fn build_profile(
             )
         }),
     });
-    let certificates = match my_number_card {
-        // Both certificates are issued with the card (domain-rules §8.5); the signature one
-        // only from age 15.
-        Some(card) => {
+    // The certificates live on whichever card carries the My Number functions: the separate
+    // card, or a Tokutei card.
+    let functions_card = my_number_card
+        .map(|c| (c.issued_on, c.valid_through))
+        .or_else(|| {
+            residence_card
+                .as_ref()
+                .filter(|c| c.kind.is_tokutei())
+                .map(|c| (c.issued_on, c.valid_through))
+        });
+    let certificates = match functions_card {
+        Some((issued_on, valid_through)) => {
             let through = |kind| {
                 certificate_valid_through(
                     kind,
                     input.born_on,
-                    card.issued_on,
-                    card.valid_through,
+                    issued_on,
+                    valid_through,
                     input.period_expiry,
                     false,
                 )
             };
             Certificates {
-                signature_through: signature_certificate_issuable(input.born_on, card.issued_on)
+                signature_through: signature_certificate_issuable(input.born_on, issued_on)
                     .then(|| through(CertificateKind::Signature)),
                 user_auth_through: Some(through(CertificateKind::UserAuthentication)),
             }

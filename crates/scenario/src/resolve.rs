@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use model::calendar::add_years_clamped;
 use model::command::ResidentProfile;
 use model::ids::ResidentId;
-use model::policy::Policy;
+use model::policy::{Policy, Regime};
 use model::rules::card_law;
 use model::status::Status;
 use serde::Deserialize;
@@ -126,7 +126,7 @@ fn build(
         }
         ids.insert(key.clone(), (id, entry.value.id.pos));
         let line = entry.pos.line;
-        let input = resident_input(entry.value, start)?;
+        let input = resident_input(entry.value, start, &policy)?;
         residents.push(ResidentSpec {
             key,
             id,
@@ -260,7 +260,11 @@ fn status_name(status: Status) -> String {
 }
 
 /// Checks a resident entry and fills the defaults that depend on `start`.
-fn resident_input(r: ResidentFile, start: NaiveDate) -> Result<ProfileInput, DeError> {
+fn resident_input(
+    r: ResidentFile,
+    start: NaiveDate,
+    policy: &Policy,
+) -> Result<ProfileInput, DeError> {
     let born_on = r.born_on.value.0;
     if born_on > start {
         return Err(DeError::at(
@@ -327,9 +331,41 @@ fn resident_input(r: ResidentFile, start: NaiveDate) -> Result<ProfileInput, DeE
             Some(d) => Some(d.value.0),
             None => None,
         };
+        let tokutei = match card.value.tokutei {
+            Some(t) if t.value && what != "residence_card" => {
+                return Err(DeError::at(
+                    format!("`tokutei` belongs on residence_card, not on {what}"),
+                    t.pos,
+                ));
+            }
+            Some(t) if t.value && policy.regime != Regime::Integrated => {
+                return Err(DeError::at(
+                    "a Tokutei card exists only under the integrated regime (domain-rules §3); set `policy: { regime: integrated }` or remove `tokutei`",
+                    t.pos,
+                ));
+            }
+            Some(t) if t.value && issued_on < policy.bureau_counters_from => {
+                return Err(DeError::at(
+                    format!(
+                        "a Tokutei card cannot have been issued before {} (domain-rules §3); residence_card.issued_on is {issued_on}",
+                        policy.bureau_counters_from
+                    ),
+                    t.pos,
+                ));
+            }
+            Some(t) if t.value && !r.registered => {
+                return Err(DeError::at(
+                    "a Tokutei card holder must be recorded in the Basic Resident Register (domain-rules §3): remove `registered: false` or `tokutei`",
+                    t.pos,
+                ));
+            }
+            Some(t) => t.value,
+            None => false,
+        };
         Ok(CardInput {
             issued_on,
             valid_through,
+            tokutei,
         })
     };
     let no_card = |what: &str, pos: Pos| {
@@ -346,12 +382,19 @@ fn resident_input(r: ResidentFile, start: NaiveDate) -> Result<ProfileInput, DeE
         (true, None) => Some(CardInput {
             issued_on: default_issue,
             valid_through: None,
+            tokutei: false,
         }),
         (false, Some(c)) => return Err(no_card("residence card", c.pos)),
         (false, None) => None,
     };
     let my_number_card = match r.my_number_card {
         Some(c) if !status.is_card_holding() => return Err(no_card("My Number card", c.pos)),
+        Some(c) if card.is_some_and(|c| c.tokutei) => {
+            return Err(DeError::at(
+                "a Tokutei card carries the My Number functions: this resident holds no separate my_number_card (domain-rules §16.6)",
+                c.pos,
+            ));
+        }
         Some(c) => Some(card_input(c, "my_number_card")?),
         None => None,
     };

@@ -660,3 +660,45 @@ fn policy_switches_overlay_and_typos_are_caught() {
     assert_eq!(pos.0, pos_of(&text, "chld_cap").0);
     assert!(msg.contains("chld_cap"), "{msg}");
 }
+
+#[test]
+fn given_tokutei_starting_card_under_integrated_regime_then_profile_holds_a_tokutei_card() {
+    let text = r#"
+name: t
+start: 2026-08-01
+until: 2026-12-31
+policy: { regime: integrated }
+residents:
+  - id: mei
+    born_on: 1995-04-12
+    status: student
+    period_expiry: 2027-03-31
+    municipality: shinjuku
+    address: a
+    residence_card: { issued_on: 2026-07-01, tokutei: true }
+steps: []
+expect: []
+"#;
+    let s = scenario::parse("t.yaml", text).unwrap();
+    let p = &s.residents[0].profile;
+    let card = p.residence_card.as_ref().unwrap();
+    assert_eq!(card.kind, model::card::CardKind::TokuteiResidenceCard);
+    assert_eq!(card.valid_through.to_string(), "2027-03-31");
+    // Certificates sit on the Tokutei card: capped by its validity (§8.5).
+    assert_eq!(
+        p.certificates
+            .user_auth_through
+            .map(|d| d.to_string())
+            .as_deref(),
+        Some("2027-03-31")
+    );
+    assert!(p.my_number_card.is_none());
+}
+
+#[test]
+fn given_tokutei_starting_card_under_legacy_regime_then_located_error() {
+    let text = "name: t\nstart: 2026-08-01\nuntil: 2026-12-31\npolicy: { regime: legacy }\nresidents:\n  - id: mei\n    born_on: 1995-04-12\n    status: student\n    period_expiry: 2027-03-31\n    municipality: shinjuku\n    address: a\n    residence_card: { issued_on: 2026-07-01, tokutei: true }\nsteps: []\nexpect: []\n";
+    let err = scenario::parse("t.yaml", text).unwrap_err();
+    assert_eq!(err.position(), Some((12, 55)), "{err}");
+    assert!(err.to_string().contains("integrated regime"), "{err}");
+}
