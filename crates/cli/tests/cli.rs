@@ -1,0 +1,248 @@
+//! The `zairyu` binary as a user meets it: exit codes, located errors, nothing written on bad
+//! input, run → replay round trip, and the same log hash twice.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn zairyu(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zairyu"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the binary runs")
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn scenario(name: &str) -> String {
+    root()
+        .join("scenarios/teaching")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn log_hash(o: &Output) -> String {
+    stdout(o)
+        .lines()
+        .find_map(|l| l.strip_prefix("log hash    "))
+        .expect("run prints the log hash")
+        .trim()
+        .to_owned()
+}
+
+#[test]
+fn malformed_scenario_exits_2_with_a_located_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "name: bad\nstart: 2026-06-20\nuntil: 2026-12-31\nresidents:\n  - id: mei\n    born_on: 1995-13-40\n",
+    )
+    .unwrap();
+    let db = dir.path().join("out.db");
+    let o = zairyu(
+        &["run", bad.to_str().unwrap(), "--db", db.to_str().unwrap()],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("bad.yaml:6:14"), "{err}");
+    assert!(err.contains("YYYY-MM-DD"), "{err}");
+    assert!(!db.exists(), "a malformed scenario must write nothing");
+    assert!(!dir.path().join("runs").exists());
+}
+
+#[test]
+fn run_then_replay_matches_and_shows_the_card_record_on_a_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ext.db");
+    let db = db.to_str().unwrap();
+    let run = zairyu(
+        &["run", &scenario("extension_legacy.yaml"), "--db", db],
+        dir.path(),
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let out = stdout(&run);
+    assert!(
+        out.contains("counter visits         immigration bureau 2 · city hall 1"),
+        "{out}"
+    );
+    assert!(out.contains("0 failed"), "{out}");
+
+    let replay = zairyu(&["replay", db, "--as-of", "2026-07-16"], dir.path());
+    assert_eq!(replay.status.code(), Some(0), "{}", stderr(&replay));
+    let text = stdout(&replay);
+    assert!(text.contains("mei on 2026-07-16"), "{text}");
+    // On 2026-07-16 the My Number card still carries the old expiry.
+    assert!(
+        text.contains("My Number card, valid through 2026-07-31"),
+        "{text}"
+    );
+    assert_eq!(text.matches("(matches the run)").count(), 2, "{text}");
+    assert!(text.contains(&log_hash(&run)), "{text}");
+
+    let outside = zairyu(&["replay", db, "--as-of", "2030-01-01"], dir.path());
+    assert_eq!(outside.status.code(), Some(2));
+}
+
+#[test]
+fn the_same_scenario_and_seed_twice_give_the_same_log_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = zairyu(
+        &[
+            "run",
+            &scenario("extension_integrated.yaml"),
+            "--db",
+            "a.db",
+        ],
+        dir.path(),
+    );
+    let b = zairyu(
+        &[
+            "run",
+            &scenario("extension_integrated.yaml"),
+            "--db",
+            "b.db",
+        ],
+        dir.path(),
+    );
+    assert_eq!(log_hash(&a), log_hash(&b));
+    let c = zairyu(
+        &[
+            "run",
+            &scenario("extension_integrated.yaml"),
+            "--db",
+            "c.db",
+            "--seed",
+            "8",
+        ],
+        dir.path(),
+    );
+    assert_ne!(
+        log_hash(&a),
+        log_hash(&c),
+        "another seed gives other numbers"
+    );
+}
+
+#[test]
+fn regime_override_changes_the_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = zairyu(
+        &[
+            "run",
+            &scenario("extension_integrated.yaml"),
+            "--regime",
+            "legacy",
+            "--quiet",
+        ],
+        dir.path(),
+    );
+    // The file expects a Tokutei card; under the legacy regime the application is refused, so
+    // its expectations fail (exit 1) and the refusal names the rule.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("FAIL"));
+    assert!(
+        dir.path()
+            .join("runs/extension_integrated.legacy.db")
+            .exists()
+    );
+}
+
+#[test]
+fn check_passes_on_the_bundled_scenarios_and_fails_on_a_wrong_expectation() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = zairyu(
+        &["check", root().join("scenarios").to_str().unwrap()],
+        dir.path(),
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    let wrong = dir.path().join("wrong.yaml");
+    let text = std::fs::read_to_string(scenario("extension_legacy.yaml"))
+        .unwrap()
+        .replace(
+            "visits: { immigration_bureau: 2, city_hall: 1 }\n    notifications",
+            "visits: { immigration_bureau: 2, city_hall: 0 }\n    notifications",
+        );
+    std::fs::write(&wrong, text).unwrap();
+    let o = zairyu(&["check", wrong.to_str().unwrap()], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("visits.city_hall expected 0, got 1"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn run_refuses_to_overwrite_a_file_that_is_not_a_zairyu_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let precious = dir.path().join("notes.db");
+    std::fs::write(&precious, "not a database").unwrap();
+    let o = zairyu(
+        &[
+            "run",
+            &scenario("extension_legacy.yaml"),
+            "--db",
+            precious.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(&precious).unwrap(),
+        "not a database"
+    );
+}
+
+#[test]
+fn schema_is_json_and_describes_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = zairyu(&["schema"], dir.path());
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let text = v.to_string();
+    assert!(text.contains("file_extension") && text.contains("residents"));
+}
+
+#[test]
+fn bench_reports_rates_against_the_raw_append_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = zairyu(
+        &[
+            "bench",
+            "--residents",
+            "300",
+            "--seed",
+            "3",
+            "--json",
+            "--dir",
+            "b",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let events = v["events"].as_u64().unwrap();
+    assert!(events > 300, "{v}");
+    assert_eq!(v["baseline_raw_append"]["rows"].as_u64(), Some(events));
+    assert!(
+        v["simulation_with_store"]["events_per_second"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    // The benchmark databases are removed unless --keep.
+    assert_eq!(std::fs::read_dir(dir.path().join("b")).unwrap().count(), 0);
+}
