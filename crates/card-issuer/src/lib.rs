@@ -14,7 +14,9 @@ use model::event::Event;
 use model::ids::ResidentId;
 use model::machine::{Context, Decision, Input, StateMachine};
 use model::policy::ExistingMyNumberCardOnTokutei;
-use model::rules::{Consequence, Duty, InvalidationReason, RevocationReason};
+use model::procedure::{ChangedItem, Procedure};
+use model::rules::{Consequence, Duty, InvalidationReason, RefusalRule, RevocationReason};
+use model::service::Office;
 use model::service::Service;
 use model::time::start_of_day;
 use model::validity::{self, CertificateKind};
@@ -28,6 +30,8 @@ pub enum CardState {
     Active,
     Expired,
     Invalidated,
+    /// Suspended through the call centre after a loss (§5.11).
+    Suspended,
 }
 
 /// My Number functions on a Tokutei card.
@@ -47,6 +51,8 @@ pub struct Chip {
     pub certificates: Certificates,
     /// A Tokutei card in production.
     pub producing: Option<CardKind>,
+    /// The user-authentication PIN is locked (§5.12).
+    pub pin_locked: bool,
 }
 
 impl Chip {
@@ -93,7 +99,7 @@ impl CardIssuer {
             .and_then(Option::as_mut)
     }
 
-    fn decide_command(&self, command: &Command) -> Decision {
+    fn decide_command(&self, command: &Command, ctx: &Context<'_>) -> Decision {
         let mut d = Decision::none();
         if let Command::EnrolResident { resident, profile } = command {
             d.push(Event::CardIssuerRecordOpened {
@@ -159,6 +165,41 @@ impl CardIssuer {
                         resident,
                         valid_through: *valid_through,
                     });
+                }
+            }
+            // §5.11: the call centre suspends a lost card's functions at once, 24 hours a day.
+            Command::SuspendMyNumberFunctions { .. } => {
+                d.push(Event::CounterVisited {
+                    resident,
+                    office: Office::CallCentre,
+                    municipality: None,
+                    procedure: Procedure::MyNumberSuspension,
+                });
+                let tokutei = chip
+                    .tokutei
+                    .filter(|f| f.state == CardState::Active)
+                    .filter(|_| ctx.policy.switches.call_centre_suspends_tokutei);
+                if chip.separate_card_active() {
+                    d.push(Event::MyNumberFunctionsSuspended {
+                        resident,
+                        tokutei_card: None,
+                    });
+                } else if let Some(f) = tokutei {
+                    d.push(Event::MyNumberFunctionsSuspended {
+                        resident,
+                        tokutei_card: Some(f.card_number),
+                    });
+                } else {
+                    d.push(Event::ProcedureRefused {
+                        resident,
+                        procedure: Procedure::MyNumberSuspension,
+                        rule: RefusalRule::NoMyNumberCard,
+                    });
+                }
+            }
+            Command::LockPin { .. } => {
+                if !chip.pin_locked && (chip.my_number_card.is_some() || chip.tokutei.is_some()) {
+                    d.push(Event::PinLocked { resident });
                 }
             }
             Command::CompleteTokuteiProduction { .. } => {
@@ -235,6 +276,48 @@ impl CardIssuer {
                     },
                 );
             }
+            // §5.12: the window reset the PIN.
+            Event::PinResetAtCounter { .. } if chip.pin_locked => {
+                d.push(Event::PinUnlocked { resident });
+            }
+            // §5.13: the special-period extension moves the separate card's validity.
+            Event::MyNumberCardSpecialPeriodExtended { valid_through, .. }
+                if chip.separate_card_active() =>
+            {
+                d.push(Event::MyNumberCardValidityRecorded {
+                    resident,
+                    valid_through: *valid_through,
+                });
+                d.timer(
+                    lapse_time(*valid_through),
+                    Command::ExpireMyNumberCard {
+                        resident,
+                        valid_through: *valid_through,
+                    },
+                );
+            }
+            // §8.5, §5.9: a name change revokes the signature certificate.
+            Event::RegisterItemUpdated {
+                item: ChangedItem::Name,
+                ..
+            } if chip.certificates.signature_through.is_some() => {
+                d.push(Event::SignatureCertificateRevoked {
+                    resident,
+                    reason: RevocationReason::NameChanged,
+                });
+            }
+            // §1, §16.1: a Tokutei card replaced by a standard card loses its functions.
+            Event::TokuteiCardReturned { card_number, .. } => {
+                if chip.tokutei.is_some_and(|f| {
+                    f.card_number == *card_number && f.state != CardState::Invalidated
+                }) {
+                    d.push(Event::MyNumberCardInvalidated {
+                        resident,
+                        reason: InvalidationReason::ReplacedByStandardCard,
+                        tokutei_card: Some(*card_number),
+                    });
+                }
+            }
             // §8.5: the signature certificate lapses on an address change.
             Event::MovedWithinMunicipality { .. } | Event::MoveInRecorded { .. }
                 if chip.certificates.signature_through.is_some() =>
@@ -290,7 +373,7 @@ impl StateMachine for CardIssuer {
 
     fn decide(&self, input: &Input, ctx: &Context<'_>) -> Decision {
         match input {
-            Input::Command(c) => self.decide_command(c),
+            Input::Command(c) => self.decide_command(c, ctx),
             Input::Notice { event, .. } => self.decide_notice(event, ctx),
         }
     }
@@ -314,6 +397,7 @@ impl StateMachine for CardIssuer {
                 tokutei: None,
                 certificates: *certificates,
                 producing: None,
+                pin_locked: false,
             });
             return;
         }
@@ -346,6 +430,20 @@ impl StateMachine for CardIssuer {
                 }
             },
             Event::TokuteiProductionStarted { kind, .. } => chip.producing = Some(*kind),
+            Event::MyNumberFunctionsSuspended { tokutei_card, .. } => match tokutei_card {
+                None => {
+                    if let Some((_, state)) = chip.my_number_card.as_mut() {
+                        *state = CardState::Suspended;
+                    }
+                }
+                Some(_) => {
+                    if let Some(f) = chip.tokutei.as_mut() {
+                        f.state = CardState::Suspended;
+                    }
+                }
+            },
+            Event::PinLocked { .. } => chip.pin_locked = true,
+            Event::PinUnlocked { .. } => chip.pin_locked = false,
             Event::TokuteiCardProduced { .. } => chip.producing = None,
             Event::MyNumberFunctionsActivated {
                 card_number,

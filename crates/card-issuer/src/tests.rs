@@ -168,6 +168,7 @@ fn tokutei_requested() -> Event {
         resident: R,
         kind: CardKind::TokuteiResidenceCard,
         valid_through: d(2029, 9, 30),
+        collect_at: model::service::Office::ImmigrationBureau,
     }
 }
 

@@ -53,6 +53,8 @@ pub struct Entry {
     pub former: Option<Municipality>,
     /// The 90-day continued-use deadline, while it runs (§5.3).
     pub continuity_deadline: Option<NaiveDate>,
+    /// The separate card already had its one special-period extension (§5.13).
+    pub special_extended: bool,
 }
 
 impl Entry {
@@ -142,6 +144,53 @@ impl CityHall {
             return d;
         }
         let resident = command.resident();
+        if let Command::NotifyResidence {
+            municipality,
+            address,
+            born_on,
+            status,
+            period_expiry,
+            landed_on,
+            tokutei,
+            ..
+        } = command
+        {
+            let procedure = Procedure::ResidenceNotification;
+            d.push(visit(resident, municipality, procedure));
+            if self.entry(resident).is_some() {
+                d.push(refused(resident, procedure, RefusalRule::NotExpectedHere));
+                return d;
+            }
+            // The My Number is assigned when the resident record is created (§5.1 [B]).
+            d.push(Event::ResidenceNotified {
+                resident,
+                municipality: municipality.clone(),
+                address: address.clone(),
+                my_number: MyNumber::generate(ctx.seed, u64::from(resident.0)),
+                status: *status,
+                period_expiry: *period_expiry,
+                born_on: *born_on,
+            });
+            if let Some(landed_on) = landed_on {
+                let deadline = calendar::deadline(*landed_on, 14, roll);
+                if today > deadline {
+                    d.push(Event::DeadlineMissed {
+                        resident,
+                        duty: Duty::ResidenceNotification,
+                        deadline,
+                        consequence: Consequence::PenaltyExposure,
+                    });
+                }
+            }
+            if *tokutei {
+                d.push(Event::ApplicationForwarded {
+                    resident,
+                    procedure,
+                    tokutei: true,
+                });
+            }
+            return d;
+        }
         let Some(entry) = self.entry(resident) else {
             if let Some(procedure) = command.procedure() {
                 d.push(refused(resident, procedure, RefusalRule::NotRegisteredHere));
@@ -149,8 +198,80 @@ impl CityHall {
             return d;
         };
         match command {
+            // §5.8: special permanent residents file their certificate procedures here; the
+            // municipality forwards them to the bureau (N7).
+            Command::RenewSprCertificate { tokutei, .. } => {
+                let procedure = Procedure::SprCertificateRenewal;
+                d.push(visit(resident, &entry.municipality, procedure));
+                if entry.status != Status::SpecialPermanentResident {
+                    d.push(refused(
+                        resident,
+                        procedure,
+                        RefusalRule::WrongOfficeForStatus,
+                    ));
+                } else {
+                    d.push(Event::ApplicationForwarded {
+                        resident,
+                        procedure,
+                        tokutei: *tokutei,
+                    });
+                }
+            }
+            Command::ApplyTokuteiAlone { .. } => {
+                d.push(visit(
+                    resident,
+                    &entry.municipality,
+                    Procedure::TokuteiApplication,
+                ));
+                d.push(Event::TokuteiApplicationRefused {
+                    resident,
+                    attached_to: Procedure::TokuteiApplication,
+                    rule: RefusalRule::TokuteiStandAlone,
+                });
+            }
+            // §5.13: the legacy special-period extension of the separate card, on proof of a
+            // pending application (the 申請中 stamp) — the municipality cannot know otherwise.
+            Command::RequestMyNumberSpecialPeriodExtension { applied_on, .. } => {
+                let procedure = Procedure::MyNumberSpecialPeriodExtension;
+                d.push(visit(resident, &entry.municipality, procedure));
+                let Some(card) = entry.my_number_card else {
+                    d.push(refused(resident, procedure, RefusalRule::NoMyNumberCard));
+                    return d;
+                };
+                let Some(expiry) = entry.period_expiry else {
+                    d.push(refused(resident, procedure, RefusalRule::NoPeriodOfStay));
+                    return d;
+                };
+                match validity::my_number_special_period_extension(
+                    card.valid_through,
+                    expiry,
+                    *applied_on,
+                    None,
+                    entry.special_extended,
+                    today,
+                ) {
+                    Ok(valid_through) => d.push(Event::MyNumberCardSpecialPeriodExtended {
+                        resident,
+                        previous: card.valid_through,
+                        valid_through,
+                    }),
+                    Err(reason) => d.push(refused(
+                        resident,
+                        procedure,
+                        RefusalRule::Validity { reason },
+                    )),
+                }
+            }
+            // §5.12: PINs are reset at the municipal window.
+            Command::ResetPin { .. } => {
+                d.push(visit(resident, &entry.municipality, Procedure::PinReset));
+                d.push(Event::PinResetAtCounter { resident });
+            }
             Command::NotifyMoveWithinMunicipality {
-                address, moved_on, ..
+                address,
+                moved_on,
+                tokutei,
+                ..
             } => {
                 d.push(visit(
                     resident,
@@ -164,6 +285,13 @@ impl CityHall {
                     moved_on: *moved_on,
                     written_on: entry.cards_written(today),
                 });
+                if *tokutei {
+                    d.push(Event::ApplicationForwarded {
+                        resident,
+                        procedure: Procedure::MoveWithinMunicipality,
+                        tokutei: true,
+                    });
+                }
                 let deadline = calendar::deadline(*moved_on, 14, roll);
                 if today > deadline {
                     d.push(Event::DeadlineMissed {
@@ -197,6 +325,7 @@ impl CityHall {
                 address,
                 moved_on,
                 present_my_number_card,
+                tokutei,
                 ..
             } => {
                 d.push(visit(resident, municipality, Procedure::MoveIn));
@@ -212,6 +341,13 @@ impl CityHall {
                     moved_on: *moved_on,
                     written_on: entry.cards_written(today),
                 });
+                if *tokutei {
+                    d.push(Event::ApplicationForwarded {
+                        resident,
+                        procedure: Procedure::MoveIn,
+                        tokutei: true,
+                    });
+                }
                 let deadline = calendar::deadline(*moved_on, 14, roll);
                 if today > deadline {
                     d.push(Event::DeadlineMissed {
@@ -335,15 +471,32 @@ impl CityHall {
         d
     }
 
-    fn decide_notice(&self, event: &Event) -> Decision {
+    fn decide_notice(&self, event: &Event, ctx: &Context<'_>) -> Decision {
         let mut d = Decision::none();
         let resident = event.resident();
         let Some(entry) = self.entry(resident) else {
             return d;
         };
+        // §16.8: with the N3 switch off the register ignores the bureau's notices.
+        let n3 = ctx.policy.switches.bureau_notifies_municipality;
         match event {
+            Event::StatusChanged { to, new_expiry, .. } if n3 => {
+                d.push(Event::ImmigrationDataUpdated {
+                    resident,
+                    status: *to,
+                    period_expiry: *new_expiry,
+                    card_number: entry.card_number,
+                    card_kind: entry.card_kind,
+                });
+            }
+            Event::ItemChangeNotified { item, .. } if n3 => {
+                d.push(Event::RegisterItemUpdated {
+                    resident,
+                    item: *item,
+                });
+            }
             // N3: the bureau's changes reach the register.
-            Event::PeriodOfStayExtended { new_expiry, .. } => {
+            Event::PeriodOfStayExtended { new_expiry, .. } if n3 => {
                 d.push(Event::ImmigrationDataUpdated {
                     resident,
                     status: entry.status,
@@ -352,7 +505,7 @@ impl CityHall {
                     card_kind: entry.card_kind,
                 });
             }
-            Event::ResidenceCardIssued { card, .. } => {
+            Event::ResidenceCardIssued { card, .. } if n3 => {
                 d.push(Event::ImmigrationDataUpdated {
                     resident,
                     status: entry.status,
@@ -399,7 +552,7 @@ impl StateMachine for CityHall {
     fn decide(&self, input: &Input, ctx: &Context<'_>) -> Decision {
         match input {
             Input::Command(c) => self.decide_command(c, ctx),
-            Input::Notice { event, .. } => self.decide_notice(event),
+            Input::Notice { event, .. } => self.decide_notice(event, ctx),
         }
     }
 
@@ -435,6 +588,38 @@ impl StateMachine for CityHall {
                 moving_out: None,
                 former: None,
                 continuity_deadline: None,
+                special_extended: false,
+            });
+            return;
+        }
+        if let Event::ResidenceNotified {
+            municipality,
+            address,
+            my_number,
+            status,
+            period_expiry,
+            born_on,
+            ..
+        } = event
+        {
+            let i = resident.index();
+            if self.entries.len() <= i {
+                self.entries.resize(i + 1, None);
+            }
+            self.entries[i] = Some(Entry {
+                municipality: municipality.clone(),
+                address: address.clone(),
+                my_number: *my_number,
+                born_on: *born_on,
+                status: *status,
+                period_expiry: *period_expiry,
+                card_number: None,
+                card_kind: None,
+                my_number_card: None,
+                moving_out: None,
+                former: None,
+                continuity_deadline: None,
+                special_extended: false,
             });
             return;
         }
@@ -484,6 +669,8 @@ impl StateMachine for CityHall {
                 if let Some(card) = e.my_number_card.as_mut() {
                     card.valid_through = *valid_through;
                 }
+                // A validity change after the decision ends the special-period extension (§5.13).
+                e.special_extended = false;
             }
             Event::MyNumberContinuityDue { deadline, .. } => {
                 e.continuity_deadline = Some(*deadline)

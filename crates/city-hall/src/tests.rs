@@ -167,6 +167,7 @@ fn move_within(moved_on: NaiveDate) -> Input {
         resident: R,
         address: "4-5-6 Okubo".into(),
         moved_on,
+        tokutei: false,
     })
 }
 
@@ -206,6 +207,7 @@ fn move_in(moved_on: NaiveDate, present_my_number_card: bool) -> Input {
         address: "7-8-9 Sangenjaya".into(),
         moved_on,
         present_my_number_card,
+        tokutei: false,
     })
 }
 

@@ -160,7 +160,11 @@ fn granted(new_expiry: NaiveDate) -> Event {
 }
 
 fn ready(kind: CardKind) -> Event {
-    Event::CardReadyForCollection { resident: R, kind }
+    Event::CardReadyForCollection {
+        resident: R,
+        kind,
+        at: Office::ImmigrationBureau,
+    }
 }
 
 fn file(channel: Channel, tokutei: bool) -> Input {
@@ -447,6 +451,7 @@ fn given_tokutei_accepted_when_extension_granted_then_tokutei_card_requested_thr
                 resident: R,
                 kind: CardKind::TokuteiResidenceCard,
                 valid_through: d(2029, 9, 30),
+                collect_at: Office::ImmigrationBureau,
             },
         ],
     );

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::card::{Certificates, MyNumberCard, ResidenceCard};
 use crate::ids::{Address, Municipality, ResidentId};
 use crate::mynumber::MyNumber;
-use crate::procedure::Procedure;
+use crate::procedure::{ChangedItem, Procedure, ReissueReason};
 use crate::service::{Channel, Service};
 use crate::status::Status;
 
@@ -71,6 +71,8 @@ pub enum Command {
         resident: ResidentId,
         address: Address,
         moved_on: NaiveDate,
+        /// A Tokutei application attached at the municipal window (§4).
+        tokutei: bool,
     },
     /// 転出届 (§5.3); `card_based` is the online 特例転出 with the My Number card.
     NotifyMoveOut {
@@ -87,11 +89,95 @@ pub enum Command {
         moved_on: NaiveDate,
         /// The resident presents the My Number card for continued use in the same visit.
         present_my_number_card: bool,
+        /// A Tokutei application attached at the municipal window (§4).
+        tokutei: bool,
     },
     /// 継続利用: presenting the My Number card at the new municipality later (§5.3).
     ConfirmMyNumberContinuity { resident: ResidentId },
     /// Legacy My Number card 有効期間変更 at the city hall (§5.4).
     RequestMyNumberValidityChange { resident: ResidentId },
+    /// 在留資格変更許可申請 (§5.5).
+    FileStatusChange {
+        resident: ResidentId,
+        to: Status,
+        channel: Channel,
+        tokutei: bool,
+    },
+    /// The bureau decides a pending change of status (input).
+    DecideStatusChange {
+        resident: ResidentId,
+        decision: Decision,
+    },
+    /// 永住許可申請 (§5.6).
+    FilePermanentResidence {
+        resident: ResidentId,
+        channel: Channel,
+        tokutei: bool,
+    },
+    /// The bureau decides a pending permanent residence application (input).
+    DecidePermanentResidence { resident: ResidentId, grant: bool },
+    /// 在留カード有効期間更新申請 for PR, HSP(ii) and 16th-birthday cards (§5.7).
+    FileCardRenewal { resident: ResidentId, tokutei: bool },
+    /// 住居地以外の記載事項変更届出 (§5.9).
+    NotifyItemChange {
+        resident: ResidentId,
+        item: ChangedItem,
+        changed_on: NaiveDate,
+        tokutei: bool,
+    },
+    /// Reissue of the residence card for damage, on request, or after loss (§5.10, §5.11).
+    RequestReissue {
+        resident: ResidentId,
+        reason: ReissueReason,
+        tokutei: bool,
+    },
+    /// Landing at a port of entry with a landing permission for the resident's status (§5.1).
+    Land {
+        resident: ResidentId,
+        port: String,
+        tokutei: bool,
+    },
+    /// A Tokutei card application made on its own, not attached to any procedure (§4).
+    ApplyTokuteiAlone {
+        resident: ResidentId,
+        at_city_hall: bool,
+    },
+    /// 住居地届出 at the municipality after landing (§5.1), with what the resident presents.
+    NotifyResidence {
+        resident: ResidentId,
+        municipality: Municipality,
+        address: Address,
+        /// From the passport or card the resident presents.
+        born_on: NaiveDate,
+        status: Status,
+        period_expiry: Option<NaiveDate>,
+        /// The landing date stamped in the passport, if known (for the 14-day deadline).
+        landed_on: Option<NaiveDate>,
+        tokutei: bool,
+    },
+    /// SPR certificate renewal, filed at the municipality (§5.8).
+    RenewSprCertificate { resident: ResidentId, tokutei: bool },
+    /// Legacy My Number card 特例期間延長 at the city hall (§5.13), showing the 申請中 stamp
+    /// of an application filed on `applied_on`.
+    RequestMyNumberSpecialPeriodExtension {
+        resident: ResidentId,
+        applied_on: NaiveDate,
+    },
+    /// A loss or theft report to the police (§5.11).
+    ReportLoss {
+        resident: ResidentId,
+        lost_on: NaiveDate,
+    },
+    /// A call to the My Number call centre to suspend a lost card's functions (§5.11).
+    SuspendMyNumberFunctions { resident: ResidentId },
+    /// The resident mistypes the user-authentication PIN until it locks (§5.12).
+    LockPin { resident: ResidentId },
+    /// Reset of a locked PIN at the municipal window, or at the bureau if the policy allows it
+    /// for Tokutei cards (§5.12, §16.5).
+    ResetPin {
+        resident: ResidentId,
+        at_bureau: bool,
+    },
     /// Timer (J-LIS): the separate My Number card reaches the end of `valid_through`.
     ExpireMyNumberCard {
         resident: ResidentId,
@@ -127,7 +213,23 @@ impl Command {
             | Command::ExpireMyNumberCard { resident, .. }
             | Command::ExpireMyNumberFunctions { resident, .. }
             | Command::CompleteTokuteiProduction { resident }
-            | Command::CheckContinuityDeadline { resident, .. } => *resident,
+            | Command::CheckContinuityDeadline { resident, .. }
+            | Command::FileStatusChange { resident, .. }
+            | Command::DecideStatusChange { resident, .. }
+            | Command::FilePermanentResidence { resident, .. }
+            | Command::DecidePermanentResidence { resident, .. }
+            | Command::FileCardRenewal { resident, .. }
+            | Command::NotifyItemChange { resident, .. }
+            | Command::RequestReissue { resident, .. }
+            | Command::Land { resident, .. }
+            | Command::ApplyTokuteiAlone { resident, .. }
+            | Command::NotifyResidence { resident, .. }
+            | Command::RenewSprCertificate { resident, .. }
+            | Command::RequestMyNumberSpecialPeriodExtension { resident, .. }
+            | Command::ReportLoss { resident, .. }
+            | Command::SuspendMyNumberFunctions { resident }
+            | Command::LockPin { resident }
+            | Command::ResetPin { resident, .. } => *resident,
         }
     }
 
@@ -141,7 +243,27 @@ impl Command {
             Command::NotifyMoveIn { .. } => Procedure::MoveIn,
             Command::ConfirmMyNumberContinuity { .. } => Procedure::MyNumberContinuity,
             Command::RequestMyNumberValidityChange { .. } => Procedure::MyNumberValidityChange,
-            Command::EnrolResident { .. }
+            Command::FileStatusChange { .. } | Command::DecideStatusChange { .. } => {
+                Procedure::StatusChange
+            }
+            Command::FilePermanentResidence { .. } | Command::DecidePermanentResidence { .. } => {
+                Procedure::PermanentResidence
+            }
+            Command::FileCardRenewal { .. } => Procedure::CardRenewal,
+            Command::NotifyItemChange { .. } => Procedure::ItemChange,
+            Command::RequestReissue { reason, .. } => reason.procedure(),
+            Command::Land { .. } => Procedure::Landing,
+            Command::ApplyTokuteiAlone { .. } => Procedure::TokuteiApplication,
+            Command::NotifyResidence { .. } => Procedure::ResidenceNotification,
+            Command::RenewSprCertificate { .. } => Procedure::SprCertificateRenewal,
+            Command::RequestMyNumberSpecialPeriodExtension { .. } => {
+                Procedure::MyNumberSpecialPeriodExtension
+            }
+            Command::ReportLoss { .. } => Procedure::LossReport,
+            Command::SuspendMyNumberFunctions { .. } => Procedure::MyNumberSuspension,
+            Command::ResetPin { .. } => Procedure::PinReset,
+            Command::LockPin { .. }
+            | Command::EnrolResident { .. }
             | Command::ExpireMyNumberCard { .. }
             | Command::ExpireMyNumberFunctions { .. }
             | Command::CompleteTokuteiProduction { .. }
@@ -152,10 +274,40 @@ impl Command {
     /// The services the command is delivered to. Only enrolment goes to more than one.
     pub fn targets(&self) -> &'static [Service] {
         match self {
-            Command::EnrolResident { .. } => &Service::ALL,
+            Command::EnrolResident { .. } => &[
+                Service::ImmigrationBureau,
+                Service::CityHall,
+                Service::CardIssuer,
+            ],
             Command::FileExtension { .. }
             | Command::DecideExtension { .. }
-            | Command::CollectCard { .. } => &[Service::ImmigrationBureau],
+            | Command::CollectCard { .. }
+            | Command::FileStatusChange { .. }
+            | Command::DecideStatusChange { .. }
+            | Command::FilePermanentResidence { .. }
+            | Command::DecidePermanentResidence { .. }
+            | Command::FileCardRenewal { .. }
+            | Command::NotifyItemChange { .. }
+            | Command::RequestReissue { .. }
+            | Command::Land { .. } => &[Service::ImmigrationBureau],
+            Command::ApplyTokuteiAlone { at_city_hall, .. } => {
+                if *at_city_hall {
+                    &[Service::CityHall]
+                } else {
+                    &[Service::ImmigrationBureau]
+                }
+            }
+            Command::ResetPin {
+                at_bureau: true, ..
+            } => &[Service::ImmigrationBureau],
+            Command::NotifyResidence { .. }
+            | Command::RenewSprCertificate { .. }
+            | Command::RequestMyNumberSpecialPeriodExtension { .. }
+            | Command::ResetPin { .. } => &[Service::CityHall],
+            Command::ReportLoss { .. } => &[Service::Police],
+            Command::SuspendMyNumberFunctions { .. } | Command::LockPin { .. } => {
+                &[Service::CardIssuer]
+            }
             Command::NotifyMoveWithinMunicipality { .. }
             | Command::NotifyMoveOut { .. }
             | Command::NotifyMoveIn { .. }

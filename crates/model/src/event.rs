@@ -12,7 +12,7 @@ use crate::card::{CardKind, Certificates, MyNumberCard, ResidenceCard};
 use crate::card_number::ResidenceCardNumber;
 use crate::ids::{Address, Municipality, ResidentId};
 use crate::mynumber::MyNumber;
-use crate::procedure::Procedure;
+use crate::procedure::{ChangedItem, Procedure, ReissueReason};
 use crate::rules::{Consequence, Duty, InvalidationReason, RefusalRule, RevocationReason};
 use crate::service::{Channel, Office};
 use crate::status::Status;
@@ -75,15 +75,38 @@ events! {
     /// The bureau refused the extension.
     ExtensionRefused { expiry: Option<NaiveDate> }
     /// N4: the bureau asked J-LIS to produce a Tokutei card with My Number functions (§6).
-    TokuteiCardRequested { kind: CardKind, valid_through: NaiveDate }
-    /// A card is ready for the resident at the bureau counter.
-    CardReadyForCollection { kind: CardKind }
+    TokuteiCardRequested { kind: CardKind, valid_through: NaiveDate, collect_at: Office }
+    /// A card is ready for the resident at a counter (the bureau's; the municipality's for SPR
+    /// certificates and, per the pickup switch, for Tokutei cards applied for there).
+    CardReadyForCollection { kind: CardKind, at: Office }
     /// The period of stay now ends on `new_expiry` (§5.4). N3 to the municipality.
     PeriodOfStayExtended { previous_expiry: Option<NaiveDate>, new_expiry: NaiveDate }
     /// A residence card or SPR certificate was issued with a new number (§14). N3.
     ResidenceCardIssued { card: ResidenceCard, replaces: Option<ResidenceCardNumber> }
     /// N1: the bureau recorded an address relayed by the municipality (§6).
     AddressRecorded { municipality: Municipality, address: Address }
+    /// A change-of-status application was received (§5.5); the special period applies (§9).
+    StatusChangeApplied { to: Status, channel: Channel, filed_on: NaiveDate, expiry_at_filing: Option<NaiveDate> }
+    /// The bureau decided to grant the change of status.
+    StatusChangeGranted { to: Status, new_expiry: NaiveDate }
+    /// A permanent residence application was received (§5.6).
+    PermanentResidenceApplied { channel: Channel, filed_on: NaiveDate }
+    /// The bureau decided to grant permanent residence.
+    PermanentResidenceGranted {}
+    /// The bureau refused an application on its merits (the resident's status is unchanged).
+    ApplicationRefused { procedure: Procedure }
+    /// The status of residence changed (§5.5, §5.6). N3 to the municipality.
+    StatusChanged { from: Status, to: Status, new_expiry: Option<NaiveDate> }
+    /// A card procedure was received: renewal (§5.7), item change (§5.9), reissue (§5.10, §5.11),
+    /// or an SPR certificate application forwarded by the municipality (§5.8).
+    CardApplicationReceived { procedure: Procedure, reissue: Option<ReissueReason> }
+    /// A non-address item changed (§5.9). N3 to the municipality.
+    ItemChangeNotified { item: ChangedItem, changed_on: NaiveDate }
+    /// A Tokutei card was replaced by a standard card and returned to the bureau (§1 [A
+    /// SHUGIIN]); J-LIS is told so that its My Number functions end (N4).
+    TokuteiCardReturned { card_number: ResidenceCardNumber }
+    /// The resident landed; the card was handed over at the port or will be issued later (§5.1).
+    Landed { port: String, card_at_port: bool }
 
     // ---- city hall ----
     /// The municipality's register entry at the start of the run (or a first registration).
@@ -110,6 +133,23 @@ events! {
     ImmigrationDataUpdated { status: Status, period_expiry: Option<NaiveDate>, card_number: Option<ResidenceCardNumber>, card_kind: Option<CardKind> }
     /// Legacy 有効期間変更: the separate My Number card is valid through a new date (§5.4). N8.
     MyNumberCardValidityChanged { previous: NaiveDate, valid_through: NaiveDate }
+    /// 住居地届出: a new arrival is registered, a My Number assigned (§5.1). N1 to the bureau.
+    ResidenceNotified {
+        municipality: Municipality,
+        address: Address,
+        my_number: MyNumber,
+        status: Status,
+        period_expiry: Option<NaiveDate>,
+        born_on: NaiveDate,
+    }
+    /// N7: an application made at the municipal window, forwarded to the bureau.
+    ApplicationForwarded { procedure: Procedure, tokutei: bool }
+    /// Legacy 特例期間延長 of the separate My Number card (§5.13). N8.
+    MyNumberCardSpecialPeriodExtended { previous: NaiveDate, valid_through: NaiveDate }
+    /// N3 received: a non-address item changed in the register. N8 to J-LIS.
+    RegisterItemUpdated { item: ChangedItem }
+    /// A locked PIN was reset at the window (§5.12). N8 to J-LIS.
+    PinResetAtCounter {}
     /// The My Number card was not presented at the move-in: continued use is due by `deadline` (§5.3).
     MyNumberContinuityDue { deadline: NaiveDate }
     /// 継続利用 confirmed at the new municipality (§5.3).
@@ -139,4 +179,15 @@ events! {
     MyNumberFunctionsActivated { card_number: ResidenceCardNumber, valid_through: NaiveDate, certificates: Certificates }
     /// A Tokutei card's My Number functions reached the end of their validity (§8.6, §9).
     MyNumberFunctionsExpired { valid_through: NaiveDate }
+    /// The call centre suspended the My Number functions of a lost card (§5.11): the separate
+    /// card (`tokutei_card: None`) or a Tokutei card's.
+    MyNumberFunctionsSuspended { tokutei_card: Option<ResidenceCardNumber> }
+    /// The user-authentication PIN locked after too many wrong tries (§5.12).
+    PinLocked {}
+    /// The locked PIN was unlocked by a reset at the window (§5.12).
+    PinUnlocked {}
+
+    // ---- police ----
+    /// A loss or theft was reported; the receipt number is needed for the reissue (§5.11).
+    LossReported { lost_on: NaiveDate, receipt: String }
 }

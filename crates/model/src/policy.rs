@@ -142,8 +142,42 @@ pub enum TokuteiContinuityRule {
     Exempt,
 }
 
+/// What replaces a lost Tokutei card (domain-rules §16.1, §5.11 [B/C]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LostTokuteiReplacement {
+    /// The guide's claim (AKIYAMA, MNAKAMURA): a standard new-format card; My Number functions
+    /// return only through a later Tokutei application or a separate My Number card.
+    #[default]
+    StandardCard,
+    /// SIAN's generic list: a reissue after loss can carry a Tokutei application.
+    TokuteiCard,
+}
+
+/// Where a Tokutei card applied for at the municipal window is handed over (§16.7, unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MunicipalTokuteiPickup {
+    /// At the bureau, which issues the card (§1 [A SHUGIIN]).
+    #[default]
+    BureauCounter,
+    /// At the municipal window where the application was made.
+    MunicipalCounter,
+}
+
+/// Where a Tokutei card holder resets a locked PIN (§5.12, §16.5, unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TokuteiPinReset {
+    /// Only at the municipal window, as for a separate My Number card.
+    #[default]
+    MunicipalWindow,
+    /// Also at the bureau (the amendment also amends the J-LIS certification act, §16.5).
+    BureauOrMunicipalWindow,
+}
+
 /// The switches for rules graded C or disputed (domain-rules §16).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Switches {
     /// Validity rules with unknown details (§8.2 child cap, §8.3 SPR anchor, §9 special period).
@@ -157,6 +191,42 @@ pub struct Switches {
     pub existing_my_number_card_on_tokutei: ExistingMyNumberCardOnTokutei,
     /// Whether the 90-day continuity rule applies to Tokutei cards (§5.3).
     pub tokutei_continuity_rule: TokuteiContinuityRule,
+    /// What replaces a lost Tokutei card (§16.1).
+    pub lost_tokutei_replacement: LostTokuteiReplacement,
+    /// Where a Tokutei card applied for at the municipal window is handed over (§16.7).
+    pub municipal_tokutei_pickup: MunicipalTokuteiPickup,
+    /// Where a Tokutei holder's locked PIN can be reset (§16.5).
+    pub tokutei_pin_reset: TokuteiPinReset,
+    /// N3: whether the bureau notifies the municipality of status, period and card changes
+    /// (§6 N3 [C]; §16.8 questions the statute). When false the register is never updated by
+    /// notice, only by the resident's visits.
+    pub bureau_notifies_municipality: bool,
+    /// Whether the My Number call centre also suspends a Tokutei card's functions (§1 [C]).
+    pub call_centre_suspends_tokutei: bool,
+    /// Whether a Tokutei application at the port of entry is refused (§4, §11 [C]).
+    pub refuse_tokutei_at_port: bool,
+    /// Whether a Tokutei application through the online system is refused (§4, §11 [B; Q5-2
+    /// answer unreadable]).
+    pub refuse_tokutei_online: bool,
+}
+
+impl Default for Switches {
+    fn default() -> Self {
+        Switches {
+            validity: ValiditySwitches::default(),
+            disposition_at: DispositionAt::default(),
+            deadline_roll: DeadlineRoll::default(),
+            existing_my_number_card_on_tokutei: ExistingMyNumberCardOnTokutei::default(),
+            tokutei_continuity_rule: TokuteiContinuityRule::default(),
+            lost_tokutei_replacement: LostTokuteiReplacement::default(),
+            municipal_tokutei_pickup: MunicipalTokuteiPickup::default(),
+            tokutei_pin_reset: TokuteiPinReset::default(),
+            bureau_notifies_municipality: true,
+            call_centre_suspends_tokutei: true,
+            refuse_tokutei_at_port: true,
+            refuse_tokutei_online: true,
+        }
+    }
 }
 
 /// How simulated residents behave where a scenario does not say.

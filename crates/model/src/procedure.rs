@@ -12,9 +12,33 @@ use serde::{Deserialize, Serialize};
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Procedure {
+    /// 上陸: landing at a port of entry (§5.1).
+    Landing,
+    /// 住居地届出: the first residence notification after landing (§5.1).
+    ResidenceNotification,
     /// 在留期間更新許可申請 (§5.4).
     Extension,
-    /// Collecting a card that is ready at the bureau.
+    /// 在留資格変更許可申請 (§5.5).
+    StatusChange,
+    /// 永住許可申請 (§5.6).
+    PermanentResidence,
+    /// 在留カード有効期間更新申請 (§5.7).
+    CardRenewal,
+    /// 特別永住者証明書の有効期間更新 at the municipality (§5.8).
+    SprCertificateRenewal,
+    /// 住居地以外の記載事項変更届出 (§5.9).
+    ItemChange,
+    /// Reissue for damage, soiling or on request (§5.10).
+    Reissue,
+    /// Reissue after loss or theft (§5.11).
+    LossReissue,
+    /// A loss report to the police (§5.11).
+    LossReport,
+    /// Suspension of My Number functions through the call centre (§5.11).
+    MyNumberSuspension,
+    /// A Tokutei card application made on its own (never allowed, §4).
+    TokuteiApplication,
+    /// Collecting a card that is ready.
     CardCollection,
     /// 転居届 (§5.2).
     MoveWithinMunicipality,
@@ -24,20 +48,126 @@ pub enum Procedure {
     MoveIn,
     /// Legacy My Number card 有効期間変更 (§5.4).
     MyNumberValidityChange,
+    /// Legacy My Number card 特例期間延長 (§5.13).
+    MyNumberSpecialPeriodExtension,
     /// My Number card continued use at the new municipality (継続利用, §5.3).
     MyNumberContinuity,
+    /// Resetting a locked PIN (§5.12).
+    PinReset,
 }
 
 impl Procedure {
+    /// Every procedure, in a fixed order (for tables).
+    pub const ALL: [Procedure; 21] = [
+        Procedure::Landing,
+        Procedure::ResidenceNotification,
+        Procedure::Extension,
+        Procedure::StatusChange,
+        Procedure::PermanentResidence,
+        Procedure::CardRenewal,
+        Procedure::SprCertificateRenewal,
+        Procedure::ItemChange,
+        Procedure::Reissue,
+        Procedure::LossReissue,
+        Procedure::LossReport,
+        Procedure::MyNumberSuspension,
+        Procedure::TokuteiApplication,
+        Procedure::CardCollection,
+        Procedure::MoveWithinMunicipality,
+        Procedure::MoveOut,
+        Procedure::MoveIn,
+        Procedure::MyNumberValidityChange,
+        Procedure::MyNumberSpecialPeriodExtension,
+        Procedure::MyNumberContinuity,
+        Procedure::PinReset,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
+            Procedure::Landing => "landing",
+            Procedure::ResidenceNotification => "first residence notification",
             Procedure::Extension => "period-of-stay extension",
+            Procedure::StatusChange => "change of status",
+            Procedure::PermanentResidence => "permanent residence application",
+            Procedure::CardRenewal => "card validity renewal",
+            Procedure::SprCertificateRenewal => "SPR certificate renewal",
+            Procedure::ItemChange => "change of a non-address item",
+            Procedure::Reissue => "card reissue",
+            Procedure::LossReissue => "reissue after loss",
+            Procedure::LossReport => "loss report",
+            Procedure::MyNumberSuspension => "suspension of My Number functions",
+            Procedure::TokuteiApplication => "Tokutei card application",
             Procedure::CardCollection => "card collection",
             Procedure::MoveWithinMunicipality => "address change within the municipality",
             Procedure::MoveOut => "move-out notification",
             Procedure::MoveIn => "move-in notification",
             Procedure::MyNumberValidityChange => "My Number card validity change",
+            Procedure::MyNumberSpecialPeriodExtension => "My Number card special-period extension",
             Procedure::MyNumberContinuity => "My Number card continued use",
+            Procedure::PinReset => "PIN reset",
+        }
+    }
+
+    /// Whether a new residence card results from the procedure (so a Tokutei application
+    /// may be attached at the bureau, domain-rules §4).
+    pub fn issues_card(self) -> bool {
+        matches!(
+            self,
+            Procedure::Extension
+                | Procedure::StatusChange
+                | Procedure::PermanentResidence
+                | Procedure::CardRenewal
+                | Procedure::SprCertificateRenewal
+                | Procedure::ItemChange
+                | Procedure::Reissue
+                | Procedure::LossReissue
+        )
+    }
+}
+
+/// A recorded item other than the address (§5.9).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangedItem {
+    Name,
+    Nationality,
+    DateOfBirth,
+    Sex,
+}
+
+impl ChangedItem {
+    pub fn label(self) -> &'static str {
+        match self {
+            ChangedItem::Name => "name",
+            ChangedItem::Nationality => "nationality or region",
+            ChangedItem::DateOfBirth => "date of birth",
+            ChangedItem::Sex => "sex",
+        }
+    }
+}
+
+/// Why a card is reissued (§5.10, §5.11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", tag = "reason")]
+pub enum ReissueReason {
+    /// Damaged, soiled, or the chip failed.
+    Damaged,
+    /// Exchange on request.
+    OnRequest,
+    /// Lost or stolen: learned of on `learned_on`; the police report, if made, on `reported_on`.
+    Lost {
+        learned_on: chrono::NaiveDate,
+        reported_on: Option<chrono::NaiveDate>,
+    },
+}
+
+impl ReissueReason {
+    pub fn procedure(self) -> Procedure {
+        match self {
+            ReissueReason::Lost { .. } => Procedure::LossReissue,
+            _ => Procedure::Reissue,
         }
     }
 }

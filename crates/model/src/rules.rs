@@ -4,7 +4,7 @@
 //! Each rule is one function with its source in the doc comment. Validity dates live in
 //! [`crate::validity`]; deadline arithmetic in [`crate::calendar`].
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -52,6 +52,25 @@ pub enum RefusalRule {
     HoldsTokuteiCard,
     /// A validity rule refused it (§5.4, §5.13, §11).
     Validity { reason: RefusalReason },
+    /// §5.7, §5.8: the renewal window has not opened yet.
+    RenewalWindowNotOpen { opens_on: NaiveDate },
+    /// §5.7: only PR, HSP(ii) and 16th-birthday cards are renewed; others extend their stay.
+    NotRenewable,
+    /// §5.11: a reissue after loss needs the police report's receipt number.
+    PoliceReportMissing,
+    /// §5.8: special permanent residents file at the municipality, and only they hold an SPR
+    /// certificate.
+    WrongOfficeForStatus,
+    /// §5.1: the person has not landed yet, or is already registered.
+    NotExpectedHere,
+    /// §5.12: no PIN is locked.
+    PinNotLocked,
+    /// §5.5: a change to permanent residence is a permanent residence application (§5.6).
+    UsePermanentResidenceApplication,
+    /// §5.11, §16.1: a lost Tokutei card is replaced by a standard card (policy switch).
+    TokuteiNotForLossReissue,
+    /// §5.12, §16.5: PINs are reset at the municipal window (policy switch for Tokutei cards).
+    PinResetOnlyAtMunicipality,
 }
 
 impl RefusalRule {
@@ -73,6 +92,15 @@ impl RefusalRule {
             RefusalRule::NoMyNumberCard => "§5.4",
             RefusalRule::HoldsTokuteiCard => "§8.6",
             RefusalRule::Validity { reason } => reason.rule(),
+            RefusalRule::RenewalWindowNotOpen { .. } => "§5.7",
+            RefusalRule::NotRenewable => "§5.7",
+            RefusalRule::PoliceReportMissing => "§5.11",
+            RefusalRule::WrongOfficeForStatus => "§5.8",
+            RefusalRule::NotExpectedHere => "§5.1",
+            RefusalRule::PinNotLocked => "§5.12",
+            RefusalRule::UsePermanentResidenceApplication => "§5.6",
+            RefusalRule::TokuteiNotForLossReissue => "§5.11, §16.1",
+            RefusalRule::PinResetOnlyAtMunicipality => "§5.12, §16.5",
         }
     }
 }
@@ -122,6 +150,31 @@ impl fmt::Display for RefusalRule {
                 f.write_str("a Tokutei card's validity follows the residence card")
             }
             RefusalRule::Validity { reason } => write!(f, "{reason}"),
+            RefusalRule::RenewalWindowNotOpen { opens_on } => {
+                write!(f, "the renewal window opens on {opens_on}")
+            }
+            RefusalRule::NotRenewable => f.write_str(
+                "this card's validity follows the period of stay: extend the stay instead",
+            ),
+            RefusalRule::PoliceReportMissing => {
+                f.write_str("a reissue after loss needs the police report's receipt number")
+            }
+            RefusalRule::WrongOfficeForStatus => f.write_str(
+                "special permanent residents' certificates are handled at the municipality",
+            ),
+            RefusalRule::NotExpectedHere => {
+                f.write_str("this person is not awaiting this procedure here")
+            }
+            RefusalRule::PinNotLocked => f.write_str("no PIN is locked"),
+            RefusalRule::UsePermanentResidenceApplication => {
+                f.write_str("a change to permanent residence is a permanent residence application")
+            }
+            RefusalRule::TokuteiNotForLossReissue => f.write_str(
+                "a lost card is replaced by a standard card, without My Number functions",
+            ),
+            RefusalRule::PinResetOnlyAtMunicipality => {
+                f.write_str("PINs are reset at the municipal window")
+            }
         }?;
         write!(f, " ({})", self.section())
     }
@@ -139,6 +192,14 @@ pub enum Duty {
     MyNumberContinuity,
     /// After a card-based move-out: 転入届 within 14 days of moving and 30 days of the planned date.
     MoveInAfterCardBasedMoveOut,
+    /// Residence notification within 14 days of landing (§5.1, §10).
+    ResidenceNotification,
+    /// Non-address item change within 14 days (§5.9, §10; 19条の10).
+    ItemChangeNotification,
+    /// Reissue within 14 days of learning of a loss (§5.11, §10; 19条の12).
+    LossReissue,
+    /// PR / HSP(ii) card renewal before the card expires (§5.7, §10).
+    CardRenewal,
 }
 
 impl Duty {
@@ -150,6 +211,10 @@ impl Duty {
             Duty::MoveInAfterCardBasedMoveOut => {
                 "move-in within 14 days of moving / 30 days of the planned move-out"
             }
+            Duty::ResidenceNotification => "residence notification within 14 days of landing",
+            Duty::ItemChangeNotification => "item-change notification within 14 days",
+            Duty::LossReissue => "reissue application within 14 days of learning of the loss",
+            Duty::CardRenewal => "card renewal before the card expires",
         }
     }
 }
@@ -174,6 +239,8 @@ pub enum InvalidationReason {
     ContinuityNotConfirmed,
     /// The move-in after a card-based move-out was late (§5.3).
     LateMoveInAfterCardBasedMoveOut,
+    /// A standard card replaced the Tokutei card (after a loss, per the switch of §16.1).
+    ReplacedByStandardCard,
 }
 
 /// Why a signature certificate was revoked (§8.5).
@@ -181,6 +248,7 @@ pub enum InvalidationReason {
 #[serde(rename_all = "snake_case")]
 pub enum RevocationReason {
     AddressChanged,
+    NameChanged,
 }
 
 /// Which card law governs a card issued on `date`.
@@ -264,15 +332,19 @@ pub fn tokutei_refusal(policy: &Policy, app: &TokuteiApplication) -> Option<Refu
         });
     }
     match app.channel {
-        Channel::Online => return Some(RefusalRule::TokuteiOnline),
-        Channel::Airport => return Some(RefusalRule::TokuteiAtPortOfEntry),
-        Channel::Counter => {}
+        Channel::Online if policy.switches.refuse_tokutei_online => {
+            return Some(RefusalRule::TokuteiOnline);
+        }
+        Channel::Airport if policy.switches.refuse_tokutei_at_port => {
+            return Some(RefusalRule::TokuteiAtPortOfEntry);
+        }
+        _ => {}
     }
     let opens_on = match app.venue {
         Venue::Bureau => policy.bureau_counters_from,
         Venue::Municipality => policy.municipal_counters_from,
     };
-    if app.date < opens_on {
+    if app.channel == Channel::Counter && app.date < opens_on {
         return Some(RefusalRule::TokuteiCounterNotOpen { opens_on });
     }
     if app.attached_to.is_none() {
@@ -299,20 +371,29 @@ pub fn notified(event: &Event) -> &'static [Service] {
     use Service::*;
     match event {
         // N3: the bureau tells the municipality; a Tokutei card also concerns J-LIS (N4).
-        Event::PeriodOfStayExtended { .. } => &[CityHall],
+        Event::PeriodOfStayExtended { .. }
+        | Event::StatusChanged { .. }
+        | Event::ItemChangeNotified { .. } => &[CityHall],
         Event::ResidenceCardIssued { card, .. } if card.kind.is_tokutei() => {
             &[CityHall, CardIssuer]
         }
         Event::ResidenceCardIssued { .. } => &[CityHall],
-        Event::TokuteiCardRequested { .. } => &[CardIssuer],
+        Event::TokuteiCardRequested { .. } | Event::TokuteiCardReturned { .. } => &[CardIssuer],
         // N5.
         Event::TokuteiCardProduced { .. } => &[ImmigrationBureau],
         // N1 (and the address written on a My Number card / certificate revocation, N8).
         Event::MovedWithinMunicipality { .. } => &[ImmigrationBureau, CardIssuer],
         // N1, N8 and N9 (the former municipality is the city hall service itself).
         Event::MoveInRecorded { .. } => &[ImmigrationBureau, CardIssuer, CityHall],
+        // N1 (first residence notification) and N7 (applications forwarded to the bureau).
+        Event::ResidenceNotified { .. } | Event::ApplicationForwarded { .. } => {
+            &[ImmigrationBureau]
+        }
         // N8.
-        Event::MyNumberCardValidityChanged { .. } => &[CardIssuer],
+        Event::MyNumberCardValidityChanged { .. }
+        | Event::MyNumberCardSpecialPeriodExtended { .. }
+        | Event::RegisterItemUpdated { .. }
+        | Event::PinResetAtCounter { .. } => &[CardIssuer],
         Event::DeadlineMissed {
             consequence: Consequence::MyNumberCardLapses,
             ..
@@ -327,12 +408,25 @@ pub fn notified(event: &Event) -> &'static [Service] {
 pub fn notification_code(event: &Event, to: Service) -> Option<&'static str> {
     use Service::*;
     Some(match (event, to) {
-        (Event::PeriodOfStayExtended { .. } | Event::ResidenceCardIssued { .. }, CityHall) => "N3",
-        (Event::ResidenceCardIssued { .. }, CardIssuer) => "N4",
-        (Event::TokuteiCardRequested { .. }, CardIssuer) => "N4",
-        (Event::TokuteiCardProduced { .. }, ImmigrationBureau) => "N5",
         (
-            Event::MovedWithinMunicipality { .. } | Event::MoveInRecorded { .. },
+            Event::PeriodOfStayExtended { .. }
+            | Event::StatusChanged { .. }
+            | Event::ItemChangeNotified { .. }
+            | Event::ResidenceCardIssued { .. },
+            CityHall,
+        ) => "N3",
+        (
+            Event::ResidenceCardIssued { .. }
+            | Event::TokuteiCardRequested { .. }
+            | Event::TokuteiCardReturned { .. },
+            CardIssuer,
+        ) => "N4",
+        (Event::TokuteiCardProduced { .. }, ImmigrationBureau) => "N5",
+        (Event::ApplicationForwarded { .. }, ImmigrationBureau) => "N7",
+        (
+            Event::MovedWithinMunicipality { .. }
+            | Event::MoveInRecorded { .. }
+            | Event::ResidenceNotified { .. },
             ImmigrationBureau,
         ) => "N1",
         (Event::MoveInRecorded { .. }, CityHall) => "N9",
@@ -340,6 +434,47 @@ pub fn notification_code(event: &Event, to: Service) -> Option<&'static str> {
         (_, CardIssuer) => "N8",
         _ => return None,
     })
+}
+
+/// The seven airports where the residence card is handed over on landing (§5.1 [A ISA-PORT]);
+/// elsewhere it is issued after the residence notification.
+pub const CARD_AT_LANDING_PORTS: [&str; 7] = [
+    "new_chitose",
+    "narita",
+    "haneda",
+    "chubu",
+    "kansai",
+    "hiroshima",
+    "fukuoka",
+];
+
+/// Whether the residence card is handed over at landing at `port` (§5.1 [A ISA-PORT]).
+pub fn card_handed_over_at_port(port: &str) -> bool {
+    CARD_AT_LANDING_PORTS.contains(&port)
+}
+
+/// The first day a card-validity renewal may be filed (§5.7 [B IWS quoting ISA]; §5.8 [A
+/// MUNI-SPR] for SPR certificates): two months before the expiry, or six months when the expiry
+/// is the one tied to the 16th birthday. "Earlier if unavoidable" is not modelled.
+pub fn renewal_window_opens(
+    valid_through: NaiveDate,
+    tied_to_sixteenth_birthday: bool,
+) -> NaiveDate {
+    let months = if tied_to_sixteenth_birthday { 6 } else { 2 };
+    crate::calendar::add_months_clamped(valid_through, -months)
+}
+
+/// Whether a card's validity is tied to the 16th birthday: its last day is the day before the
+/// 16th birthday (or the birthday itself, for cards issued before 2023-11-01) (§8.1, §8.3).
+pub fn tied_to_sixteenth_birthday(born_on: NaiveDate, valid_through: NaiveDate) -> bool {
+    let sixteenth = crate::calendar::birthday_in_year(born_on, born_on.year() + 16);
+    valid_through == sixteenth || Some(valid_through) == sixteenth.pred_opt()
+}
+
+/// Whether a residence card is renewed by a validity renewal (§5.7) rather than replaced by an
+/// extension: PR and HSP(ii) cards, SPR certificates, and cards tied to the 16th birthday.
+pub fn card_is_renewable(status: Status, born_on: NaiveDate, valid_through: NaiveDate) -> bool {
+    !status.has_period_of_stay() || tied_to_sixteenth_birthday(born_on, valid_through)
 }
 
 #[cfg(test)]

@@ -19,17 +19,31 @@ pub enum Service {
     ImmigrationBureau,
     /// 市区町村: the municipalities and their Basic Resident Register.
     CityHall,
-    /// 地方公共団体情報システム機構 (J-LIS): card production, My Number functions, certificates.
+    /// 地方公共団体情報システム機構 (J-LIS): card production, My Number functions, certificates,
+    /// and the My Number call centre.
     CardIssuer,
+    /// The police: loss and theft reports (§5.11). Keeps only the reports.
+    Police,
 }
 
 impl Service {
     /// Every service, in the fixed order the scheduler uses to break ties.
-    pub const ALL: [Service; 3] = [
+    pub const ALL: [Service; 4] = [
         Service::ImmigrationBureau,
         Service::CityHall,
         Service::CardIssuer,
+        Service::Police,
     ];
+
+    /// The position of the service in [`Service::ALL`].
+    pub fn index(self) -> usize {
+        match self {
+            Service::ImmigrationBureau => 0,
+            Service::CityHall => 1,
+            Service::CardIssuer => 2,
+            Service::Police => 3,
+        }
+    }
 
     /// The stable kebab-case name used in stream names and the store.
     pub fn as_str(self) -> &'static str {
@@ -37,6 +51,7 @@ impl Service {
             Service::ImmigrationBureau => "immigration-bureau",
             Service::CityHall => "city-hall",
             Service::CardIssuer => "card-issuer",
+            Service::Police => "police",
         }
     }
 
@@ -51,6 +66,7 @@ impl Service {
             Service::ImmigrationBureau => "immigration bureau",
             Service::CityHall => "city hall",
             Service::CardIssuer => "J-LIS",
+            Service::Police => "police",
         }
     }
 
@@ -60,6 +76,7 @@ impl Service {
             Service::ImmigrationBureau => "the immigration bureau",
             Service::CityHall => "the city hall",
             Service::CardIssuer => "J-LIS",
+            Service::Police => "the police",
         }
     }
 }

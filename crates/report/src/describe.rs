@@ -3,6 +3,7 @@
 use model::card::CardKind;
 use model::event::Event;
 use model::mynumber::MyNumber;
+use model::procedure::{Procedure, ReissueReason};
 use model::rules::{Consequence, InvalidationReason};
 
 /// What an event says, and the rule (section of domain-rules.md) it follows.
@@ -113,9 +114,13 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
             ),
             Some("§6 N4"),
         ),
-        CardReadyForCollection { kind, .. } => (
-            format!("has a {} ready for collection", kind.label()),
-            Some("§5.4"),
+        CardReadyForCollection { kind, at, .. } => (
+            format!(
+                "has a {} ready for collection at the {}",
+                kind.label(),
+                at.label()
+            ),
+            None,
         ),
         PeriodOfStayExtended {
             previous_expiry,
@@ -305,10 +310,13 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
                         "continued use not confirmed within 90 days",
                     InvalidationReason::LateMoveInAfterCardBasedMoveOut =>
                         "move-in too late after a card-based move-out",
+                    InvalidationReason::ReplacedByStandardCard =>
+                        "the Tokutei card was replaced by a standard card",
                 }
             ),
             Some(match reason {
                 InvalidationReason::ReplacedByTokutei => "§16.6",
+                InvalidationReason::ReplacedByStandardCard => "§5.11, §16.1",
                 _ => "§5.3",
             }),
         ),
@@ -326,6 +334,168 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
         MyNumberFunctionsActivated { valid_through, .. } => (
             format!("activates My Number functions on the Tokutei card through {valid_through}"),
             Some("§8.6"),
+        ),
+        StatusChangeApplied {
+            to,
+            expiry_at_filing,
+            ..
+        } => (
+            format!(
+                "receives a change-of-status application to {}{}",
+                to.label(),
+                expiry_at_filing
+                    .map(|e| format!(" (period expires {e})"))
+                    .unwrap_or_default()
+            ),
+            Some("§5.5"),
+        ),
+        StatusChangeGranted { to, new_expiry, .. } => (
+            format!(
+                "grants the change of status to {} until {new_expiry}",
+                to.label()
+            ),
+            Some("§5.5"),
+        ),
+        PermanentResidenceApplied { .. } => (
+            "receives a permanent residence application".to_owned(),
+            Some("§5.6"),
+        ),
+        PermanentResidenceGranted { .. } => ("grants permanent residence".to_owned(), Some("§5.6")),
+        ApplicationRefused { procedure, .. } => (
+            format!("refuses the {} on its merits", procedure.label()),
+            Some("§5"),
+        ),
+        StatusChanged {
+            from,
+            to,
+            new_expiry,
+            ..
+        } => (
+            format!(
+                "changes the status from {} to {}{}",
+                from.label(),
+                to.label(),
+                new_expiry
+                    .map(|e| format!(", period to {e}"))
+                    .unwrap_or_else(|| ", with no period of stay".to_owned())
+            ),
+            Some(if *to == model::status::Status::PermanentResident {
+                "§5.6"
+            } else {
+                "§5.5"
+            }),
+        ),
+        CardApplicationReceived {
+            procedure, reissue, ..
+        } => (
+            format!(
+                "receives an application for {}{}",
+                procedure.label(),
+                match reissue {
+                    Some(ReissueReason::Damaged) => " (damaged card)".to_owned(),
+                    Some(ReissueReason::OnRequest) => " (exchange on request)".to_owned(),
+                    Some(ReissueReason::Lost { learned_on, .. }) => {
+                        format!(" (loss learned of on {learned_on})")
+                    }
+                    None => String::new(),
+                }
+            ),
+            Some(match procedure {
+                Procedure::CardRenewal => "§5.7",
+                Procedure::SprCertificateRenewal => "§5.8",
+                Procedure::ItemChange => "§5.9",
+                Procedure::LossReissue => "§5.11",
+                _ => "§5.10",
+            }),
+        ),
+        ItemChangeNotified {
+            item, changed_on, ..
+        } => (
+            format!("records that the {} changed on {changed_on}", item.label()),
+            Some("§5.9"),
+        ),
+        TokuteiCardReturned { card_number, .. } => (
+            format!("takes back the Tokutei card {card_number}, replaced by a standard card"),
+            Some("§1, §16.1"),
+        ),
+        Landed {
+            port, card_at_port, ..
+        } => (
+            format!(
+                "lands the resident at {port}; {}",
+                if *card_at_port {
+                    "the residence card is handed over at the port"
+                } else {
+                    "the passport is stamped 在留カード後日交付: the card follows the residence notification"
+                }
+            ),
+            Some("§5.1"),
+        ),
+        ResidenceNotified {
+            municipality,
+            address,
+            my_number,
+            ..
+        } => (
+            format!(
+                "registers the new resident at {address}, {municipality} and assigns My Number {}",
+                masked(my_number)
+            ),
+            Some("§5.1"),
+        ),
+        ApplicationForwarded {
+            procedure, tokutei, ..
+        } => (
+            format!(
+                "forwards {} filed with the {} to the bureau",
+                if *tokutei {
+                    "the Tokutei card application"
+                } else {
+                    "the application"
+                },
+                procedure.label()
+            ),
+            Some("§6 N7"),
+        ),
+        MyNumberCardSpecialPeriodExtended {
+            previous,
+            valid_through,
+            ..
+        } => (
+            format!(
+                "extends the My Number card for the special period, from {previous} to {valid_through}"
+            ),
+            Some("§5.13"),
+        ),
+        RegisterItemUpdated { item, .. } => (
+            format!(
+                "updates the {} in the register from the bureau's notice",
+                item.label()
+            ),
+            Some("§6 N3"),
+        ),
+        PinResetAtCounter { .. } => ("resets the locked PIN".to_owned(), Some("§5.12")),
+        MyNumberFunctionsSuspended { tokutei_card, .. } => (
+            format!(
+                "suspends the My Number functions of {}",
+                if tokutei_card.is_some() {
+                    "the lost Tokutei card"
+                } else {
+                    "the lost My Number card"
+                }
+            ),
+            Some("§5.11"),
+        ),
+        PinLocked { .. } => (
+            "records that the user-authentication PIN locked after wrong tries".to_owned(),
+            Some("§5.12"),
+        ),
+        PinUnlocked { .. } => ("unlocks the PIN".to_owned(), Some("§5.12")),
+        LossReported {
+            lost_on, receipt, ..
+        } => (
+            format!("takes a loss report (lost on {lost_on}; receipt {receipt})"),
+            Some("§5.11"),
         ),
         MyNumberFunctionsExpired { valid_through, .. } => (
             format!(

@@ -143,6 +143,7 @@ fn state(s: UseState) -> String {
         UseState::Active => "active".to_owned(),
         UseState::Expired { on } => format!("lapsed on {on}"),
         UseState::Invalidated { on, .. } => format!("invalidated on {on}"),
+        UseState::Suspended { on } => format!("suspended on {on}"),
     }
 }
 

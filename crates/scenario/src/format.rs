@@ -181,6 +181,11 @@ pub struct ResidentFile {
     /// The separate My Number card held at the start; omit if none.
     #[serde(default)]
     pub my_number_card: Option<Located<CardFile>>,
+    /// Not yet in Japan: the resident lands with a `land` step (§5.1) and registers with a
+    /// `notify_residence` step. Such a resident holds no card and is not registered at the
+    /// start; `status` and `period_expiry` are those of the landing permission. Default false.
+    #[serde(default)]
+    pub arriving: Option<Located<bool>>,
 }
 
 fn default_true() -> bool {

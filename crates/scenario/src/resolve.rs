@@ -165,16 +165,28 @@ fn build(
         }
     };
 
-    let mut steps = Vec::with_capacity(file.steps.len());
+    // Read every step first: a `notify_residence` step presents the landing date of the same
+    // resident's `land` step, wherever that stands in the file.
+    let mut raws = Vec::with_capacity(file.steps.len());
+    let mut landed: BTreeMap<ResidentId, NaiveDate> = BTreeMap::new();
     for node in file.steps {
         let raw = RawStep::read(doc, node.0)?;
         let resident = lookup(&raw.resident, "step")?;
         in_range(&raw.on, "step")?;
+        if raw.kind() == crate::steps::StepKind::Land {
+            landed.entry(resident).or_insert(raw.on.value);
+        }
+        raws.push((raw, resident));
+    }
+    let mut steps = Vec::with_capacity(raws.len());
+    for (raw, resident) in raws {
         let (at, line) = (raw.at, raw.pos.line);
+        let profile = &residents[resident.index()].profile;
+        let landed_on = landed.get(&resident).copied();
         steps.push(Step {
             at,
             resident,
-            command: raw.command(resident)?,
+            command: raw.command(resident, profile, landed_on)?,
             line,
         });
     }
@@ -377,6 +389,35 @@ fn resident_input(
             pos,
         )
     };
+    // An arriving resident has nothing yet: the landing issues the card, the residence
+    // notification registers them (§5.1).
+    if let Some(arriving) = r.arriving.as_ref().filter(|a| a.value) {
+        let extra = r
+            .residence_card
+            .as_ref()
+            .map(|c| (c.pos, "residence_card"))
+            .or(r.my_number_card.as_ref().map(|c| (c.pos, "my_number_card")));
+        if let Some((pos, what)) = extra {
+            return Err(DeError::at(
+                format!(
+                    "an arriving resident holds no {what} yet: remove it (the card comes with the `land` step)"
+                ),
+                pos,
+            ));
+        }
+        let _ = arriving;
+        return Ok(ProfileInput {
+            name: r.name.unwrap_or_else(|| r.id.value.clone()),
+            born_on,
+            status,
+            period_expiry,
+            municipality: r.municipality,
+            address: r.address,
+            registered: false,
+            card: None,
+            my_number_card: None,
+        });
+    }
     let card = match (status.is_card_holding(), r.residence_card) {
         (true, Some(c)) => Some(card_input(c, "residence_card")?),
         (true, None) => Some(CardInput {

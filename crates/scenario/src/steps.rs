@@ -10,9 +10,11 @@
 //! follow from the table.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use model::command::{Command, Decision};
+use model::command::{Command, Decision, ResidentProfile};
 use model::ids::{Address, Municipality, ResidentId};
+use model::procedure::{ChangedItem, ReissueReason};
 use model::service::Channel;
+use model::status::Status;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
@@ -21,8 +23,13 @@ use crate::node::{DeError, Doc, EntriesDe, Located, NodeRef, Pos};
 use crate::suggest;
 
 /// What a step's fields struct knows when it builds its command.
-pub(crate) struct StepContext {
+pub(crate) struct StepContext<'p> {
+    pub kind: StepKind,
     pub resident: ResidentId,
+    /// The resident's starting state (what they present at a counter).
+    pub profile: &'p ResidentProfile,
+    /// The day the resident landed, if a `land` step says so.
+    pub landed_on: Option<NaiveDate>,
     /// The step's date (`on`).
     pub on: NaiveDate,
     /// Where the step starts, for errors about a combination of its fields.
@@ -89,6 +96,38 @@ step_kinds! {
     ConfirmMyNumberContinuity = "confirm_my_number_continuity" => ConfirmMyNumberContinuityStep,
     /// Legacy 有効期間変更 of the separate My Number card at the city hall (§5.4).
     RequestMyNumberValidityChange = "request_my_number_validity_change" => RequestMyNumberValidityChangeStep,
+    /// 在留資格変更許可申請 at the bureau (§5.5), optionally with a Tokutei application.
+    FileStatusChange = "file_status_change" => FileStatusChangeStep,
+    /// The bureau's decision on the pending change of status (an input).
+    DecideStatusChange = "decide_status_change" => DecideExtensionStep,
+    /// 永住許可申請 at the bureau (§5.6), optionally with a Tokutei application.
+    FilePermanentResidence = "file_permanent_residence" => FilePermanentResidenceStep,
+    /// The bureau's decision on the pending permanent residence application (an input).
+    DecidePermanentResidence = "decide_permanent_residence" => DecidePermanentResidenceStep,
+    /// 在留カード有効期間更新申請 for PR, HSP(ii) and 16th-birthday cards (§5.7).
+    FileCardRenewal = "file_card_renewal" => TokuteiOnlyStep,
+    /// 住居地以外の記載事項変更届出 at the bureau (§5.9).
+    NotifyItemChange = "notify_item_change" => NotifyItemChangeStep,
+    /// Reissue of the residence card: damaged, on request, or lost (§5.10, §5.11).
+    RequestReissue = "request_reissue" => RequestReissueStep,
+    /// Landing at a port of entry (§5.1): the card is handed over at the seven large airports.
+    Land = "land" => LandStep,
+    /// 住居地届出 at the municipality after landing (§5.1); registers the resident.
+    NotifyResidence = "notify_residence" => NotifyResidenceStep,
+    /// SPR certificate renewal at the municipality (§5.8).
+    RenewSprCertificate = "renew_spr_certificate" => TokuteiOnlyStep,
+    /// A Tokutei application on its own, not attached to a procedure (always refused, §4).
+    ApplyTokuteiAlone = "apply_tokutei_alone" => ApplyTokuteiAloneStep,
+    /// Legacy 特例期間延長 of the separate My Number card at the city hall (§5.13).
+    RequestMyNumberSpecialPeriodExtension = "request_my_number_special_period_extension" => SpecialPeriodExtensionStep,
+    /// A loss or theft report at a police box (§5.11).
+    ReportLoss = "report_loss" => ReportLossStep,
+    /// A call to the My Number call centre to suspend a lost card's functions (§5.11).
+    SuspendMyNumberFunctions = "suspend_my_number_functions" => NoFieldsStep,
+    /// The resident mistypes the user-authentication PIN until it locks (§5.12).
+    LockPin = "lock_pin" => NoFieldsStep,
+    /// Reset of a locked PIN at the municipal window (or the bureau, if the policy allows, §16.5).
+    ResetPin = "reset_pin" => ResetPinStep,
 }
 
 /// `file_extension`: file a period-of-stay extension.
@@ -113,7 +152,7 @@ impl StepFields for FileExtensionStep {
     }
 }
 
-/// `decide_extension`: give either `grant` or `refuse: true`.
+/// `decide_extension` / `decide_status_change`: give either `grant` or `refuse: true`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecideExtensionStep {
@@ -127,6 +166,7 @@ pub struct DecideExtensionStep {
 
 impl StepFields for DecideExtensionStep {
     fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
+        let what = ctx.kind.as_str();
         let decision = match (self.grant, self.refuse) {
             (Some(grant), None) => Decision::Grant {
                 new_expiry: grant.value.0,
@@ -146,14 +186,20 @@ impl StepFields for DecideExtensionStep {
             }
             (None, None) => {
                 return Err(DeError::at(
-                    "a decide_extension step needs `grant: <new expiry date>` or `refuse: true`",
+                    format!("a {what} step needs `grant: <new expiry date>` or `refuse: true`"),
                     ctx.pos,
                 ));
             }
         };
-        Ok(Command::DecideExtension {
-            resident: ctx.resident,
-            decision,
+        Ok(match ctx.kind {
+            StepKind::DecideStatusChange => Command::DecideStatusChange {
+                resident: ctx.resident,
+                decision,
+            },
+            _ => Command::DecideExtension {
+                resident: ctx.resident,
+                decision,
+            },
         })
     }
 }
@@ -180,6 +226,9 @@ pub struct MoveWithinStep {
     /// The day of the move. Default: the step's date.
     #[serde(default)]
     pub moved_on: Option<Date>,
+    /// Attach a Tokutei card application at the municipal window (§4). Default false.
+    #[serde(default)]
+    pub tokutei: bool,
 }
 
 impl StepFields for MoveWithinStep {
@@ -188,6 +237,7 @@ impl StepFields for MoveWithinStep {
             resident: ctx.resident,
             address: self.address,
             moved_on: self.moved_on.map_or(ctx.on, |d| d.0),
+            tokutei: self.tokutei,
         })
     }
 }
@@ -232,6 +282,9 @@ pub struct MoveInStep {
     /// false.
     #[serde(default)]
     pub present_my_number_card: bool,
+    /// Attach a Tokutei card application at the municipal window (§4). Default false.
+    #[serde(default)]
+    pub tokutei: bool,
 }
 
 impl StepFields for MoveInStep {
@@ -242,6 +295,7 @@ impl StepFields for MoveInStep {
             address: self.address,
             moved_on: self.moved_on.map_or(ctx.on, |d| d.0),
             present_my_number_card: self.present_my_number_card,
+            tokutei: self.tokutei,
         })
     }
 }
@@ -268,6 +322,336 @@ impl StepFields for RequestMyNumberValidityChangeStep {
     fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
         Ok(Command::RequestMyNumberValidityChange {
             resident: ctx.resident,
+        })
+    }
+}
+
+/// `file_status_change`: the status applied for.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileStatusChangeStep {
+    /// The status of residence applied for (not `permanent_resident`: use
+    /// `file_permanent_residence`).
+    pub to: Status,
+    /// Attach a Tokutei card application (§4). Default false.
+    #[serde(default)]
+    pub tokutei: bool,
+    /// How the application is made: counter (default), online or airport.
+    #[serde(default)]
+    pub channel: Channel,
+}
+
+impl StepFields for FileStatusChangeStep {
+    fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
+        Ok(Command::FileStatusChange {
+            resident: ctx.resident,
+            to: self.to,
+            channel: self.channel,
+            tokutei: self.tokutei,
+        })
+    }
+}
+
+/// `file_permanent_residence`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FilePermanentResidenceStep {
+    /// Attach a Tokutei card application (§4). Default false.
+    #[serde(default)]
+    pub tokutei: bool,
+    /// How the application is made: counter (default), online or airport.
+    #[serde(default)]
+    pub channel: Channel,
+}
+
+impl StepFields for FilePermanentResidenceStep {
+    fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
+        Ok(Command::FilePermanentResidence {
+            resident: ctx.resident,
+            channel: self.channel,
+            tokutei: self.tokutei,
+        })
+    }
+}
+
+/// `decide_permanent_residence`: `grant: true` or `refuse: true`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecidePermanentResidenceStep {
+    /// Grant permanent residence.
+    #[serde(default)]
+    pub grant: bool,
+    /// Refuse it.
+    #[serde(default)]
+    pub refuse: bool,
+}
+
+impl StepFields for DecidePermanentResidenceStep {
+    fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
+        if self.grant == self.refuse {
+            return Err(DeError::at(
+                "a decide_permanent_residence step needs exactly one of `grant: true` or `refuse: true`",
+                ctx.pos,
+            ));
+        }
+        Ok(Command::DecidePermanentResidence {
+            resident: ctx.resident,
+            grant: self.grant,
+        })
+    }
+}
+
+/// Steps whose only field is an optional Tokutei application (`file_card_renewal`,
+/// `renew_spr_certificate`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokuteiOnlyStep {
+    /// Attach a Tokutei card application (§4). Default false.
+    #[serde(default)]
+    pub tokutei: bool,
+}
+
+impl StepFields for TokuteiOnlyStep {
+    fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
+        Ok(match ctx.kind {
+            StepKind::RenewSprCertificate => Command::RenewSprCertificate {
+                resident: ctx.resident,
+                tokutei: self.tokutei,
+            },
+            _ => Command::FileCardRenewal {
+                resident: ctx.resident,
+                tokutei: self.tokutei,
+            },
+        })
+    }
+}
+
+/// `notify_item_change`: which item changed, and when.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyItemChangeStep {
+    /// name | nationality | date_of_birth | sex
+    pub item: ChangedItem,
+    /// The day the item changed (the 14-day deadline runs from it). Default: the step's date.
+    #[serde(default)]
+    pub changed_on: Option<Date>,
+    /// Attach a Tokutei card application (§4). Default false.
+    #[serde(default)]
+    pub tokutei: bool,
+}
+
+impl StepFields for NotifyItemChangeStep {
+    fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
+        Ok(Command::NotifyItemChange {
+            resident: ctx.resident,
+            item: self.item,
+            changed_on: self.changed_on.map_or(ctx.on, |d| d.0),
+            tokutei: self.tokutei,
+        })
+    }
+}
+
+/// Why a card is reissued, as written in files.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReissueWhy {
+    Damaged,
+    OnRequest,
+    Lost,
+}
+
+/// `request_reissue`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestReissueStep {
+    /// damaged | on_request | lost
+    pub reason: ReissueWhy,
+    /// `lost` only: the day the resident learned of the loss (the 14-day deadline runs from
+    /// it). Default: the step's date.
+    #[serde(default)]
+    pub learned_on: Option<Located<Date>>,
+    /// `lost` only: the day of the police report whose receipt number is presented; without
+    /// it the reissue is refused (§5.11).
+    #[serde(default)]
+    pub reported_on: Option<Located<Date>>,
+    /// Attach a Tokutei card application (§4). Default false.
+    #[serde(default)]
+    pub tokutei: bool,
+}
+
+impl StepFields for RequestReissueStep {
+    fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
+        let reason = match self.reason {
+            ReissueWhy::Lost => ReissueReason::Lost {
+                learned_on: self.learned_on.map_or(ctx.on, |d| d.value.0),
+                reported_on: self.reported_on.map(|d| d.value.0),
+            },
+            other => {
+                if let Some(extra) = self.learned_on.as_ref().or(self.reported_on.as_ref()) {
+                    return Err(DeError::at(
+                        "`learned_on` and `reported_on` belong to `reason: lost`",
+                        extra.pos,
+                    ));
+                }
+                match other {
+                    ReissueWhy::Damaged => ReissueReason::Damaged,
+                    _ => ReissueReason::OnRequest,
+                }
+            }
+        };
+        Ok(Command::RequestReissue {
+            resident: ctx.resident,
+            reason,
+            tokutei: self.tokutei,
+        })
+    }
+}
+
+/// `land`: the port of entry.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LandStep {
+    /// The port, e.g. `narita`, `kansai`, `naha`. Cards are handed over at new_chitose,
+    /// narita, haneda, chubu, kansai, hiroshima and fukuoka (§5.1).
+    pub port: String,
+    /// Attach a Tokutei card application at the port (refused, §4). Default false.
+    #[serde(default)]
+    pub tokutei: bool,
+}
+
+impl StepFields for LandStep {
+    fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
+        Ok(Command::Land {
+            resident: ctx.resident,
+            port: self.port,
+            tokutei: self.tokutei,
+        })
+    }
+}
+
+/// `notify_residence`: the first residence notification after landing.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyResidenceStep {
+    /// The municipality where the notification is filed.
+    pub municipality: Municipality,
+    /// The residence.
+    pub address: Address,
+    /// Attach a Tokutei card application at the municipal window (§4). Default false.
+    #[serde(default)]
+    pub tokutei: bool,
+}
+
+impl StepFields for NotifyResidenceStep {
+    fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
+        Ok(Command::NotifyResidence {
+            resident: ctx.resident,
+            municipality: self.municipality,
+            address: self.address,
+            born_on: ctx.profile.born_on,
+            status: ctx.profile.status,
+            period_expiry: ctx.profile.period_expiry,
+            landed_on: ctx.landed_on,
+            tokutei: self.tokutei,
+        })
+    }
+}
+
+/// Where a step happens, for the few that can happen at either office.
+#[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Where {
+    #[default]
+    CityHall,
+    Bureau,
+}
+
+/// `apply_tokutei_alone`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyTokuteiAloneStep {
+    /// city_hall (default) | bureau
+    #[serde(default)]
+    pub at: Where,
+}
+
+impl StepFields for ApplyTokuteiAloneStep {
+    fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
+        Ok(Command::ApplyTokuteiAlone {
+            resident: ctx.resident,
+            at_city_hall: matches!(self.at, Where::CityHall),
+        })
+    }
+}
+
+/// `reset_pin`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetPinStep {
+    /// city_hall (default) | bureau (only for Tokutei cards, and only if the policy allows)
+    #[serde(default)]
+    pub at: Where,
+}
+
+impl StepFields for ResetPinStep {
+    fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
+        Ok(Command::ResetPin {
+            resident: ctx.resident,
+            at_bureau: matches!(self.at, Where::Bureau),
+        })
+    }
+}
+
+/// `request_my_number_special_period_extension`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpecialPeriodExtensionStep {
+    /// The filing date of the pending extension or change application, as on the 申請中
+    /// stamp or the online receipt (§5.13).
+    pub applied_on: Date,
+}
+
+impl StepFields for SpecialPeriodExtensionStep {
+    fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
+        Ok(Command::RequestMyNumberSpecialPeriodExtension {
+            resident: ctx.resident,
+            applied_on: self.applied_on.0,
+        })
+    }
+}
+
+/// `report_loss`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportLossStep {
+    /// The day of the loss. Default: the step's date.
+    #[serde(default)]
+    pub lost_on: Option<Date>,
+}
+
+impl StepFields for ReportLossStep {
+    fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
+        Ok(Command::ReportLoss {
+            resident: ctx.resident,
+            lost_on: self.lost_on.map_or(ctx.on, |d| d.0),
+        })
+    }
+}
+
+/// Steps without fields of their own (`suspend_my_number_functions`, `lock_pin`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoFieldsStep {}
+
+impl StepFields for NoFieldsStep {
+    fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
+        Ok(match ctx.kind {
+            StepKind::LockPin => Command::LockPin {
+                resident: ctx.resident,
+            },
+            _ => Command::SuspendMyNumberFunctions {
+                resident: ctx.resident,
+            },
         })
     }
 }
@@ -343,14 +727,27 @@ impl<'d, 's> RawStep<'d, 's> {
         })
     }
 
+    /// The kind of step (`do:`).
+    pub fn kind(&self) -> StepKind {
+        self.kind
+    }
+
     /// The command, once the resident is known.
-    pub fn command(self, resident: ResidentId) -> Result<Command, DeError> {
+    pub fn command(
+        self,
+        resident: ResidentId,
+        profile: &ResidentProfile,
+        landed_on: Option<NaiveDate>,
+    ) -> Result<Command, DeError> {
+        let kind = self.kind;
         let ctx = StepContext {
+            kind,
             resident,
+            profile,
+            landed_on,
             on: self.on.value,
             pos: self.pos,
         };
-        let kind = self.kind;
         kind.command(self.fields, &ctx).map_err(|mut e| {
             // serde names only the kind's own fields; say that the common ones exist too.
             if e.message.starts_with("unknown field") {

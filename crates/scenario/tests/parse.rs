@@ -212,7 +212,8 @@ fn a_full_scenario_becomes_profiles_steps_and_expectations() {
         &Command::NotifyMoveWithinMunicipality {
             resident: ResidentId(1),
             address: "4-5-6".into(),
-            moved_on: d(2026, 9, 25)
+            moved_on: d(2026, 9, 25),
+            tokutei: false
         }
     );
     assert_eq!(
@@ -244,7 +245,8 @@ fn a_full_scenario_becomes_profiles_steps_and_expectations() {
         municipality: "setagaya".into(),
         address: "7-8 Sangenjaya".into(),
         moved_on: d(2026, 11, 6),
-        present_my_number_card: true
+        present_my_number_card: true,
+        tokutei: false
     }));
     assert!(commands.contains(&&Command::FileExtension {
         resident: ResidentId(0),

@@ -46,6 +46,10 @@ pub enum UseState {
         on: NaiveDate,
         reason: InvalidationReason,
     },
+    /// Suspended through the call centre after a loss (§5.11).
+    Suspended {
+        on: NaiveDate,
+    },
 }
 
 /// A separate My Number card as J-LIS records it.
@@ -103,6 +107,8 @@ pub struct CardRecord {
     pub evaluated_through: Option<NaiveDate>,
     pub deadline_misses: u32,
     pub refusals: u32,
+    /// The user-authentication PIN is locked (§5.12): the functions cannot be used.
+    pub pin_locked: bool,
 }
 
 impl CardRecord {
@@ -134,6 +140,9 @@ impl CardRecord {
 
     /// Whether My Number functions can be used on `day`.
     pub fn my_number_usable(&self, day: NaiveDate, switch: SpecialPeriodMyNumber) -> bool {
+        if self.pin_locked {
+            return false;
+        }
         let separate = self
             .my_number_card
             .is_some_and(|c| c.state == UseState::Active && day <= c.card.valid_through);
@@ -368,7 +377,58 @@ fn apply_event(rec: &mut CardRecord, event: &Event, day: NaiveDate) {
                 expiry_at_filing: *expiry_at_filing,
             })
         }
+        Event::StatusChangeApplied {
+            filed_on,
+            expiry_at_filing,
+            ..
+        } => {
+            rec.pending = Some(PendingApplication {
+                filed_on: *filed_on,
+                expiry_at_filing: *expiry_at_filing,
+            })
+        }
         Event::ExtensionRefused { .. } => rec.pending = None,
+        Event::ApplicationRefused { procedure, .. } => {
+            if *procedure == model::procedure::Procedure::StatusChange {
+                rec.pending = None;
+            }
+        }
+        Event::StatusChanged { to, new_expiry, .. } => {
+            rec.bureau.status = Some(*to);
+            rec.bureau.period_expiry = *new_expiry;
+        }
+        Event::ResidenceNotified {
+            municipality,
+            address,
+            status,
+            period_expiry,
+            ..
+        } => {
+            rec.city_hall = View {
+                status: Some(*status),
+                period_expiry: *period_expiry,
+                card_number: None,
+                municipality: Some(municipality.clone()),
+                address: Some(address.clone()),
+            }
+        }
+        Event::MyNumberFunctionsSuspended { tokutei_card, .. } => {
+            let state = UseState::Suspended { on: day };
+            match tokutei_card {
+                None => {
+                    if let Some(c) = rec.my_number_card.as_mut() {
+                        c.state = state;
+                    }
+                }
+                Some(_) => {
+                    if let Some(f) = rec.tokutei_functions.as_mut() {
+                        f.state = state;
+                    }
+                }
+            }
+        }
+        Event::PinLocked { .. } => rec.pin_locked = true,
+        Event::PinUnlocked { .. } => rec.pin_locked = false,
         Event::CardReadyForCollection { kind, .. } => rec.card_ready = Some(*kind),
         Event::PeriodOfStayExtended { new_expiry, .. } => {
             rec.bureau.period_expiry = Some(*new_expiry)
@@ -377,7 +437,11 @@ fn apply_event(rec: &mut CardRecord, event: &Event, day: NaiveDate) {
             rec.residence_card = Some(card.clone());
             rec.bureau.card_number = Some(card.number);
             rec.card_ready = None;
-            rec.pending = None;
+            // An extension or change of status ends with its card (a PR application may be
+            // pending alongside; it does not give a special period).
+            if rec.bureau.period_expiry != rec.pending.and_then(|p| p.expiry_at_filing) {
+                rec.pending = None;
+            }
         }
         Event::AddressRecorded {
             municipality,

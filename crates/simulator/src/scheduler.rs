@@ -27,6 +27,7 @@ use model::policy::Policy;
 use model::rules;
 use model::service::{Link, Service};
 use model::time::{SimTime, counter_time, start_of_day};
+use police::Police;
 use uuid::Uuid;
 
 use crate::actor::{ServiceGone, ServiceHandle};
@@ -129,12 +130,11 @@ impl Ord for Pending {
     }
 }
 
+/// The number of services, and so of task handles, batches and stream-version tables.
+const SERVICES: usize = Service::ALL.len();
+
 fn service_index(s: Service) -> usize {
-    match s {
-        Service::ImmigrationBureau => 0,
-        Service::CityHall => 1,
-        Service::CardIssuer => 2,
-    }
+    s.index()
 }
 
 /// The queue plus its sequence counter.
@@ -175,7 +175,7 @@ impl Queue {
 struct Recorder {
     seed: u64,
     global_seq: u64,
-    versions: [Vec<u32>; 3],
+    versions: [Vec<u32>; SERVICES],
     batch: Vec<Envelope>,
     writer: LogWriter,
     keep_log: bool,
@@ -327,10 +327,12 @@ where
     } = input;
     let n = residents.len();
     let policy = Arc::new(policy);
+    // In `Service::ALL` order.
     let handles = [
         ServiceHandle::spawn::<ImmigrationBureau>(n, policy.clone(), seed),
         ServiceHandle::spawn::<CityHall>(n, policy.clone(), seed),
         ServiceHandle::spawn::<CardIssuer>(n, policy.clone(), seed),
+        ServiceHandle::spawn::<Police>(n, policy.clone(), seed),
     ];
     let mut projections =
         Projections::new(start, policy.switches.validity.special_period_my_number, n);
@@ -338,7 +340,7 @@ where
     let mut recorder = Recorder {
         seed,
         global_seq: 0,
-        versions: [vec![0; n], vec![0; n], vec![0; n]],
+        versions: std::array::from_fn(|_| vec![0; n]),
         batch: Vec::with_capacity(batch_size),
         writer: LogWriter::spawn(options.store),
         keep_log: options.keep_log,
@@ -356,7 +358,10 @@ where
     // before anything else happens. Profiles are cloned a chunk at a time.
     let t0 = start_of_day(start);
     let enrol = |service: usize| -> Source<'_> {
-        let _ = service;
+        // Only the offices that keep records about residents are enrolled.
+        if Service::ALL[service] == Service::Police {
+            return Box::new(std::iter::empty());
+        }
         Box::new(residents.iter().enumerate().map(|(i, profile)| {
             let command = Command::EnrolResident {
                 resident: ResidentId(i as u32),
@@ -367,7 +372,7 @@ where
     };
     deliver(
         t0,
-        [enrol(0), enrol(1), enrol(2)],
+        std::array::from_fn(enrol),
         &mut queue,
         &handles,
         &policy,
@@ -442,12 +447,12 @@ fn next_chunk(source: &mut Source<'_>) -> (Vec<Input>, Vec<Meta>) {
 async fn step_instant(
     now: SimTime,
     queue: &mut Queue,
-    handles: &[ServiceHandle; 3],
+    handles: &[ServiceHandle; SERVICES],
     policy: &Policy,
     recorder: &mut Recorder,
     projections: &mut Projections,
 ) -> Result<(), SimError> {
-    let mut due: [Vec<(Input, Meta)>; 3] = Default::default();
+    let mut due: [Vec<(Input, Meta)>; SERVICES] = Default::default();
     while let Some(Reverse(p)) = queue
         .heap
         .peek_mut()
@@ -456,12 +461,7 @@ async fn step_instant(
     {
         due[service_index(p.to)].push((p.input, (p.cause, p.correlation)));
     }
-    let [a, b, c] = due;
-    let sources: [Source<'_>; 3] = [
-        Box::new(a.into_iter()),
-        Box::new(b.into_iter()),
-        Box::new(c.into_iter()),
-    ];
+    let sources: [Source<'_>; SERVICES] = due.map(|v| Box::new(v.into_iter()) as Source<'_>);
     deliver(now, sources, queue, handles, policy, recorder, projections).await
 }
 
@@ -470,22 +470,22 @@ async fn step_instant(
 /// by delivery, never in the order the tasks answer.
 async fn deliver(
     now: SimTime,
-    mut sources: [Source<'_>; 3],
+    mut sources: [Source<'_>; SERVICES],
     queue: &mut Queue,
-    handles: &[ServiceHandle; 3],
+    handles: &[ServiceHandle; SERVICES],
     policy: &Policy,
     recorder: &mut Recorder,
     projections: &mut Projections,
 ) -> Result<(), SimError> {
-    let mut inflight: [Option<_>; 3] = Default::default();
-    for k in 0..3 {
+    let mut inflight: [Option<_>; SERVICES] = Default::default();
+    for k in 0..SERVICES {
         let (inputs, metas) = next_chunk(&mut sources[k]);
         if !inputs.is_empty() {
             let name = Service::ALL[k].as_str();
             inflight[k] = Some((handles[k].deliver(now, inputs, name).await?, metas));
         }
     }
-    for k in 0..3 {
+    for k in 0..SERVICES {
         let service = Service::ALL[k];
         while let Some((rx, metas)) = inflight[k].take() {
             let decisions: Vec<Decision> = rx.await.map_err(|_| ServiceGone(service.as_str()))?;
