@@ -151,6 +151,7 @@ impl CityHall {
             status,
             period_expiry,
             landed_on,
+            card,
             tokutei,
             ..
         } = command
@@ -170,6 +171,7 @@ impl CityHall {
                 status: *status,
                 period_expiry: *period_expiry,
                 born_on: *born_on,
+                card: *card,
             });
             if let Some(landed_on) = landed_on {
                 let deadline = calendar::deadline(*landed_on, 14, roll);
@@ -599,6 +601,7 @@ impl StateMachine for CityHall {
             status,
             period_expiry,
             born_on,
+            card,
             ..
         } = event
         {
@@ -613,8 +616,8 @@ impl StateMachine for CityHall {
                 born_on: *born_on,
                 status: *status,
                 period_expiry: *period_expiry,
-                card_number: None,
-                card_kind: None,
+                card_number: card.map(|(_, n)| n),
+                card_kind: card.map(|(k, _)| k),
                 my_number_card: None,
                 moving_out: None,
                 former: None,

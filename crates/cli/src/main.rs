@@ -9,6 +9,7 @@
 mod bench;
 mod commands;
 mod diag;
+mod explain;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -103,6 +104,9 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Explain a scenario or a stored run for teaching: a day-by-day narrative, Mermaid
+    /// sequence diagrams, or a self-contained HTML report, in English or Japanese.
+    Explain(explain::ExplainArgs),
     /// Print the JSON Schema of the scenario file format.
     Schema,
     /// Benchmark: a synthetic population through the real services and store, with the raw
@@ -155,6 +159,7 @@ fn main() -> ExitCode {
             verbose,
         } => commands::check(&paths, seed, regime.map(Into::into), verbose),
         Command::Validate { paths } => commands::validate(&paths),
+        Command::Explain(args) => explain::explain(args),
         Command::Schema => commands::schema(),
         Command::Bench {
             residents,

@@ -392,18 +392,25 @@ impl ImmigrationBureau {
         } else {
             Venue::Bureau
         };
+        // §5.8: an SPR's procedures are filed at the municipality, and only theirs are.
+        let spr = rec.status == Status::SpecialPermanentResident;
+        if spr != (venue == Venue::Municipality) {
+            d.push(refused(
+                resident,
+                procedure,
+                RefusalRule::WrongOfficeForStatus,
+            ));
+            return;
+        }
         if rec.ready.is_some() || rec.card_procedure.is_some() {
             d.push(refused(resident, procedure, RefusalRule::AlreadyPending));
             return;
         }
-        let spr = rec.status == Status::SpecialPermanentResident;
         let Some(card) = rec.card.as_ref() else {
             d.push(refused(resident, procedure, RefusalRule::NothingPending));
             return;
         };
         let refusal = match procedure {
-            // §5.8: an SPR's procedures are filed at the municipality.
-            _ if spr != (venue == Venue::Municipality) => Some(RefusalRule::WrongOfficeForStatus),
             Procedure::CardRenewal | Procedure::SprCertificateRenewal => {
                 let tied = rules::tied_to_sixteenth_birthday(rec.born_on, card.valid_through);
                 let opens_on = rules::renewal_window_opens(card.valid_through, tied);

@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::card::{Certificates, MyNumberCard, ResidenceCard};
+use crate::card::{CardKind, Certificates, MyNumberCard, ResidenceCard};
+use crate::card_number::ResidenceCardNumber;
 use crate::ids::{Address, Municipality, ResidentId};
 use crate::mynumber::MyNumber;
 use crate::procedure::{ChangedItem, Procedure, ReissueReason};
@@ -153,6 +154,9 @@ pub enum Command {
         period_expiry: Option<NaiveDate>,
         /// The landing date stamped in the passport, if known (for the 14-day deadline).
         landed_on: Option<NaiveDate>,
+        /// The residence card presented, if it was handed over at the port: its kind and number
+        /// go into the register and the notice to the bureau (§5.1 [A JLT-ORDER]).
+        card: Option<(CardKind, ResidenceCardNumber)>,
         tokutei: bool,
     },
     /// SPR certificate renewal, filed at the municipality (§5.8).

@@ -141,6 +141,7 @@ events! {
         status: Status,
         period_expiry: Option<NaiveDate>,
         born_on: NaiveDate,
+        card: Option<(CardKind, ResidenceCardNumber)>,
     }
     /// N7: an application made at the municipal window, forwarded to the bureau.
     ApplicationForwarded { procedure: Procedure, tokutei: bool }

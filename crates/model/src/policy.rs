@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::DeadlineRoll;
+use crate::ids::Municipality;
 use crate::service::{Link, Service};
 use crate::time::Latency;
 use crate::validity::ValiditySwitches;
@@ -229,20 +230,199 @@ impl Default for Switches {
     }
 }
 
+/// A share of residents (or municipalities), between 0 and 1 inclusive.
+///
+/// Written as a plain number (`0.3`). NaN and values outside `0..=1` are refused when read, so
+/// shares compare as exact values and a policy stays `Eq`.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize)]
+#[serde(transparent)]
+pub struct Share(f64);
+
+impl Eq for Share {}
+
+impl Share {
+    pub const NONE: Share = Share(0.0);
+    pub const ALL: Share = Share(1.0);
+
+    /// `value` as a share, if it lies within `0..=1`.
+    pub fn new(value: f64) -> Option<Share> {
+        (0.0..=1.0).contains(&value).then_some(Share(value))
+    }
+
+    pub fn get(self) -> f64 {
+        self.0
+    }
+
+    /// Whether a uniform 64-bit `draw` falls within the share: true for a fraction `share` of
+    /// all draws, and for a larger share on a superset of them (so the residents who opt in at
+    /// 30 % also opt in at 50 %).
+    pub fn admits(self, draw: u64) -> bool {
+        // 2^64 * share, exact for the shares people write; 1.0 admits every draw.
+        let threshold = (self.0 * 18_446_744_073_709_551_616.0) as u128;
+        u128::from(draw) < threshold
+    }
+}
+
+impl<'de> Deserialize<'de> for Share {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Share, D::Error> {
+        let v = f64::deserialize(d)?;
+        Share::new(v).ok_or_else(|| {
+            serde::de::Error::custom(format!("expected a share between 0 and 1, found {v}"))
+        })
+    }
+}
+
+impl JsonSchema for Share {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Share".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "number",
+            "minimum": 0.0,
+            "maximum": 1.0,
+            "description": "A share between 0 and 1, e.g. 0.3 for 30 %."
+        })
+    }
+}
+
+/// A delay in whole days, drawn per resident and procedure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum DelayDays {
+    /// Every whole number of days from `min` to `max` (inclusive) equally likely.
+    Uniform { min: u32, max: u32 },
+    /// An empirical distribution: `days` with relative `weight`.
+    Table(Vec<WeightedDays>),
+}
+
+/// One row of [`DelayDays::Table`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WeightedDays {
+    pub days: u32,
+    pub weight: u32,
+}
+
+impl DelayDays {
+    /// The delay for a uniform 64-bit `draw` (integer arithmetic only, so every machine agrees).
+    pub fn pick(&self, draw: u64) -> u32 {
+        let scaled = |n: u64| ((u128::from(draw) * u128::from(n)) >> 64) as u64;
+        match self {
+            DelayDays::Uniform { min, max } => {
+                let (lo, hi) = (*min.min(max), *min.max(max));
+                lo + scaled(u64::from(hi - lo) + 1) as u32
+            }
+            DelayDays::Table(rows) => {
+                let total: u64 = rows.iter().map(|r| u64::from(r.weight)).sum();
+                let mut x = scaled(total);
+                for r in rows {
+                    if x < u64::from(r.weight) {
+                        return r.days;
+                    }
+                    x -= u64::from(r.weight);
+                }
+                rows.last().map_or(0, |r| r.days)
+            }
+        }
+    }
+}
+
+/// What a holder of a separate My Number card does after receiving a new residence card (legacy
+/// regime, or integrated without a Tokutei card): the validity change at the city hall is not
+/// automatic (domain-rules §5.4), so whether and when they go is behaviour under study.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ValidityChangeBehaviour {
+    /// The share who never go (assumption: 0.3).
+    pub never: Share,
+    /// For the others, days from the new card to the city-hall visit (assumption: 1–30 days,
+    /// uniform). The visit is at the same time of day as the card was issued.
+    pub delay: DelayDays,
+}
+
+impl Default for ValidityChangeBehaviour {
+    fn default() -> Self {
+        ValidityChangeBehaviour {
+            never: Share(0.3),
+            delay: DelayDays::Uniform { min: 1, max: 30 },
+        }
+    }
+}
+
 /// How simulated residents behave where a scenario does not say.
+///
+/// Scenario steps say what their residents do; `tokutei_uptake` and `validity_change` drive
+/// only the procedures a synthetic population leaves to the policy (the simulator's resident
+/// agent applies them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ResidentBehaviour {
     /// How long after a card is ready the resident comes to collect it (0 = the same day).
     pub collect_card_after: Latency,
+    /// The share of residents who attach a Tokutei application to a procedure whenever they
+    /// can (integrated regime, counter open, not online). No source gives a figure: the default
+    /// 0.3 is an assumption to vary.
+    pub tokutei_uptake: Share,
+    /// Legacy My Number card holders after a new residence card.
+    pub validity_change: ValidityChangeBehaviour,
 }
 
 impl Default for ResidentBehaviour {
     fn default() -> Self {
         ResidentBehaviour {
             collect_card_after: Latency::ZERO,
+            tokutei_uptake: Share(0.3),
+            validity_change: ValidityChangeBehaviour::default(),
         }
     }
+}
+
+/// A set of municipalities, by name or as a share of all of them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum MunicipalitySet {
+    /// Every municipality.
+    #[default]
+    All,
+    /// A share of the municipalities, chosen by a fixed hash of the name: the same in every run
+    /// and for every seed, and a larger share is a superset of a smaller one.
+    Share(Share),
+    /// The municipalities named.
+    Only(Vec<Municipality>),
+}
+
+impl MunicipalitySet {
+    pub fn contains(&self, municipality: &Municipality) -> bool {
+        match self {
+            MunicipalitySet::All => true,
+            MunicipalitySet::Share(share) => share.admits(name_hash(&municipality.0)),
+            MunicipalitySet::Only(names) => names.contains(municipality),
+        }
+    }
+}
+
+/// FNV-1a then SplitMix64: a stable 64-bit hash of a name, independent of the seed.
+fn name_hash(name: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h = h.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    h = (h ^ (h >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    h ^ (h >> 31)
+}
+
+/// Which municipal windows take Tokutei applications when (§3: "municipal start dates may
+/// vary" [B]).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct MunicipalAdoption {
+    /// The municipalities that accept from `municipal_counters_from` (default: all).
+    pub day_one: MunicipalitySet,
+    /// When the others start accepting; absent: not within the run.
+    pub others_from: Option<NaiveDate>,
 }
 
 /// Everything a run depends on besides its inputs and its seed.
@@ -266,6 +446,9 @@ pub struct Policy {
     pub card_production_lead_time: Latency,
     /// Resident behaviour defaults.
     pub resident: ResidentBehaviour,
+    /// Which municipalities take Tokutei applications from `municipal_counters_from`, and
+    /// when the others follow.
+    pub municipal_adoption: MunicipalAdoption,
     /// Switches for C-graded and disputed rules.
     pub switches: Switches,
 }
@@ -281,6 +464,7 @@ impl Default for Policy {
             latency: Latencies::default(),
             card_production_lead_time: Latency::days(10),
             resident: ResidentBehaviour::default(),
+            municipal_adoption: MunicipalAdoption::default(),
             switches: Switches::default(),
         }
     }
@@ -292,6 +476,19 @@ impl Policy {
         Policy {
             regime,
             ..Policy::default()
+        }
+    }
+
+    /// The first day `municipality`'s window accepts Tokutei applications, per the municipal
+    /// adoption (`None`: not within the run).
+    pub fn municipal_counters_open_from(&self, municipality: &Municipality) -> Option<NaiveDate> {
+        let adoption = &self.municipal_adoption;
+        if adoption.day_one.contains(municipality) {
+            Some(self.municipal_counters_from)
+        } else {
+            adoption
+                .others_from
+                .map(|d| d.max(self.municipal_counters_from))
         }
     }
 }

@@ -63,14 +63,72 @@ pub enum RefusalRule {
     WrongOfficeForStatus,
     /// §5.1: the person has not landed yet, or is already registered.
     NotExpectedHere,
-    /// §5.12: no PIN is locked.
-    PinNotLocked,
     /// §5.5: a change to permanent residence is a permanent residence application (§5.6).
     UsePermanentResidenceApplication,
     /// §5.11, §16.1: a lost Tokutei card is replaced by a standard card (policy switch).
     TokuteiNotForLossReissue,
     /// §5.12, §16.5: PINs are reset at the municipal window (policy switch for Tokutei cards).
     PinResetOnlyAtMunicipality,
+}
+
+impl RefusalRule {
+    /// Every rule's tag, as scenario files and stored payloads write it.
+    pub const TAGS: &'static [&'static str] = &[
+        "tokutei_not_in_regime",
+        "tokutei_before_start_date",
+        "tokutei_counter_not_open",
+        "tokutei_online",
+        "tokutei_at_port_of_entry",
+        "tokutei_stand_alone",
+        "tokutei_not_mid_to_long_term",
+        "tokutei_not_in_resident_register",
+        "nothing_pending",
+        "no_period_of_stay",
+        "already_pending",
+        "not_registered_here",
+        "no_my_number_card",
+        "holds_tokutei_card",
+        "validity",
+        "renewal_window_not_open",
+        "not_renewable",
+        "police_report_missing",
+        "wrong_office_for_status",
+        "not_expected_here",
+        "use_permanent_residence_application",
+        "tokutei_not_for_loss_reissue",
+        "pin_reset_only_at_municipality",
+    ];
+
+    /// The rule's tag (`tokutei_online`).
+    pub fn tag(&self) -> &'static str {
+        match self {
+            RefusalRule::TokuteiNotInRegime { .. } => "tokutei_not_in_regime",
+            RefusalRule::TokuteiBeforeStartDate { .. } => "tokutei_before_start_date",
+            RefusalRule::TokuteiCounterNotOpen { .. } => "tokutei_counter_not_open",
+            RefusalRule::TokuteiOnline { .. } => "tokutei_online",
+            RefusalRule::TokuteiAtPortOfEntry { .. } => "tokutei_at_port_of_entry",
+            RefusalRule::TokuteiStandAlone { .. } => "tokutei_stand_alone",
+            RefusalRule::TokuteiNotMidToLongTerm { .. } => "tokutei_not_mid_to_long_term",
+            RefusalRule::TokuteiNotInResidentRegister { .. } => "tokutei_not_in_resident_register",
+            RefusalRule::NothingPending { .. } => "nothing_pending",
+            RefusalRule::NoPeriodOfStay { .. } => "no_period_of_stay",
+            RefusalRule::AlreadyPending { .. } => "already_pending",
+            RefusalRule::NotRegisteredHere { .. } => "not_registered_here",
+            RefusalRule::NoMyNumberCard { .. } => "no_my_number_card",
+            RefusalRule::HoldsTokuteiCard { .. } => "holds_tokutei_card",
+            RefusalRule::Validity { .. } => "validity",
+            RefusalRule::RenewalWindowNotOpen { .. } => "renewal_window_not_open",
+            RefusalRule::NotRenewable { .. } => "not_renewable",
+            RefusalRule::PoliceReportMissing { .. } => "police_report_missing",
+            RefusalRule::WrongOfficeForStatus { .. } => "wrong_office_for_status",
+            RefusalRule::NotExpectedHere { .. } => "not_expected_here",
+            RefusalRule::UsePermanentResidenceApplication { .. } => {
+                "use_permanent_residence_application"
+            }
+            RefusalRule::TokuteiNotForLossReissue { .. } => "tokutei_not_for_loss_reissue",
+            RefusalRule::PinResetOnlyAtMunicipality { .. } => "pin_reset_only_at_municipality",
+        }
+    }
 }
 
 impl RefusalRule {
@@ -97,7 +155,6 @@ impl RefusalRule {
             RefusalRule::PoliceReportMissing => "§5.11",
             RefusalRule::WrongOfficeForStatus => "§5.8",
             RefusalRule::NotExpectedHere => "§5.1",
-            RefusalRule::PinNotLocked => "§5.12",
             RefusalRule::UsePermanentResidenceApplication => "§5.6",
             RefusalRule::TokuteiNotForLossReissue => "§5.11, §16.1",
             RefusalRule::PinResetOnlyAtMunicipality => "§5.12, §16.5",
@@ -165,7 +222,6 @@ impl fmt::Display for RefusalRule {
             RefusalRule::NotExpectedHere => {
                 f.write_str("this person is not awaiting this procedure here")
             }
-            RefusalRule::PinNotLocked => f.write_str("no PIN is locked"),
             RefusalRule::UsePermanentResidenceApplication => {
                 f.write_str("a change to permanent residence is a permanent residence application")
             }
@@ -551,6 +607,30 @@ mod tests {
             tokutei_refusal(&legacy, &app((2026, 7, 1))),
             Some(RefusalRule::TokuteiNotInRegime)
         );
+    }
+
+    #[test]
+    fn refusal_tags_are_the_serialized_tags() {
+        let d = NaiveDate::from_ymd_opt(2026, 6, 14).unwrap();
+        let samples = [
+            RefusalRule::TokuteiBeforeStartDate { start_date: d },
+            RefusalRule::TokuteiCounterNotOpen { opens_on: d },
+            RefusalRule::TokuteiNotMidToLongTerm {
+                status: Status::TemporaryVisitor,
+            },
+            RefusalRule::Validity {
+                reason: RefusalReason::CardAlreadyExpired,
+            },
+            RefusalRule::RenewalWindowNotOpen { opens_on: d },
+            RefusalRule::TokuteiOnline,
+            RefusalRule::PinResetOnlyAtMunicipality,
+        ];
+        for rule in samples {
+            let v = serde_json::to_value(&rule).unwrap();
+            assert_eq!(v["rule"].as_str(), Some(rule.tag()));
+            assert!(RefusalRule::TAGS.contains(&rule.tag()));
+        }
+        assert_eq!(RefusalRule::TAGS.len(), 23);
     }
 
     #[test]

@@ -284,8 +284,14 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
             ),
             Some("§8.5"),
         ),
-        SignatureCertificateRevoked { .. } => (
-            "revokes the signature certificate (the address changed)".to_owned(),
+        SignatureCertificateRevoked { reason, .. } => (
+            format!(
+                "revokes the signature certificate (the {} changed)",
+                match reason {
+                    model::rules::RevocationReason::AddressChanged => "address",
+                    model::rules::RevocationReason::NameChanged => "name",
+                }
+            ),
             Some("§8.5"),
         ),
         MyNumberCardExpired { valid_through, .. } => (

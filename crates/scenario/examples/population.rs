@@ -1,37 +1,23 @@
-//! Generates a synthetic population and prints its size and step mix, to eyeball the generator
-//! and time it: `time cargo run --release -p scenario --example population -- 1000000 1`.
+//! Generates a synthetic population and prints its census (statuses, My Number card holders,
+//! steps by kind), to eyeball the generator and time it:
+//! `time cargo run --release -p scenario --example population -- 3956619 1`.
 
-use std::collections::BTreeMap;
-
-use model::command::Command;
+use scenario::population::{Population, PopulationSpec};
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
-    let start = chrono::NaiveDate::from_ymd_opt(2026, 4, 1).expect("valid date");
-    let p = scenario::population::generate(n, seed, start);
-    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
-    for s in &p.steps {
-        let name = match &s.command {
-            Command::FileExtension { tokutei: true, .. } => "FileExtension (tokutei)",
-            Command::FileExtension { .. } => "FileExtension",
-            Command::DecideExtension { .. } => "DecideExtension",
-            Command::NotifyMoveWithinMunicipality { .. } => "NotifyMoveWithinMunicipality",
-            Command::NotifyMoveOut { .. } => "NotifyMoveOut",
-            Command::NotifyMoveIn { .. } => "NotifyMoveIn",
-            Command::RequestMyNumberValidityChange { .. } => "RequestMyNumberValidityChange",
-            _ => "other",
-        };
-        *kinds.entry(name).or_default() += 1;
-    }
+    let p = Population::generate(PopulationSpec::new(n, seed));
     println!(
-        "{} residents, {} steps through {}",
-        p.residents.len(),
-        p.steps.len(),
-        p.until
+        "{} residents, {} steps, {} → {}, digest {}",
+        p.len(),
+        p.step_count(),
+        p.spec.start,
+        p.until,
+        p.digest()
     );
-    for (k, c) in kinds {
-        println!("  {k:32} {c}");
+    for (k, c) in p.census() {
+        println!("  {k:48} {c:>9}  {:6.2} %", c as f64 * 100.0 / n as f64);
     }
 }

@@ -260,21 +260,7 @@ pub const NOTIFICATION_CODES: &[&str] = &["N1", "N2", "N3", "N4", "N5", "N6", "N
 ///
 /// model exposes no such list; `tests::refusal_tags_match_the_model` checks this one against
 /// serde's output for every variant, so a variant added there fails here until listed.
-pub const REFUSAL_RULE_TAGS: &[&str] = &[
-    "tokutei_not_in_regime",
-    "tokutei_before_start_date",
-    "tokutei_counter_not_open",
-    "tokutei_online",
-    "tokutei_at_port_of_entry",
-    "tokutei_stand_alone",
-    "tokutei_not_mid_to_long_term",
-    "tokutei_not_in_resident_register",
-    "nothing_pending",
-    "not_registered_here",
-    "no_my_number_card",
-    "holds_tokutei_card",
-    "validity",
-];
+pub const REFUSAL_RULE_TAGS: &[&str] = model::rules::RefusalRule::TAGS;
 
 /// Declares a string newtype whose values must come from a fixed list, with a located error
 /// that lists the choices (and the nearest one) otherwise.
@@ -333,42 +319,6 @@ closed_string!(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use model::rules::RefusalRule;
-    use model::validity::RefusalReason;
-
-    #[test]
-    fn refusal_tags_match_the_model() {
-        let d = NaiveDate::from_ymd_opt(2026, 6, 14).unwrap();
-        let every = [
-            RefusalRule::TokuteiNotInRegime,
-            RefusalRule::TokuteiBeforeStartDate { start_date: d },
-            RefusalRule::TokuteiCounterNotOpen { opens_on: d },
-            RefusalRule::TokuteiOnline,
-            RefusalRule::TokuteiAtPortOfEntry,
-            RefusalRule::TokuteiStandAlone,
-            RefusalRule::TokuteiNotMidToLongTerm {
-                status: Status::Student,
-            },
-            RefusalRule::TokuteiNotInResidentRegister,
-            RefusalRule::NothingPending,
-            RefusalRule::NotRegisteredHere,
-            RefusalRule::NoMyNumberCard,
-            RefusalRule::HoldsTokuteiCard,
-            RefusalRule::Validity {
-                reason: RefusalReason::CardAlreadyExpired,
-            },
-        ];
-        let tags: Vec<String> = every
-            .iter()
-            .map(|r| {
-                serde_json::to_value(r).unwrap()["rule"]
-                    .as_str()
-                    .unwrap()
-                    .to_owned()
-            })
-            .collect();
-        assert_eq!(tags, REFUSAL_RULE_TAGS);
-    }
 
     #[test]
     fn dates_are_strict() {

@@ -14,6 +14,7 @@
 
 pub mod format;
 mod node;
+pub mod policy_file;
 pub mod population;
 pub mod profile;
 mod resolve;

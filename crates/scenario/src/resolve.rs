@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use model::calendar::add_years_clamped;
-use model::command::ResidentProfile;
+use model::card::CardKind;
+use model::card_number::ResidenceCardNumber;
+use model::command::{Command, ResidentProfile};
 use model::ids::ResidentId;
 use model::policy::{Policy, Regime};
 use model::rules::card_law;
@@ -168,27 +170,62 @@ fn build(
     // Read every step first: a `notify_residence` step presents the landing date of the same
     // resident's `land` step, wherever that stands in the file.
     let mut raws = Vec::with_capacity(file.steps.len());
-    let mut landed: BTreeMap<ResidentId, NaiveDate> = BTreeMap::new();
     for node in file.steps {
         let raw = RawStep::read(doc, node.0)?;
         let resident = lookup(&raw.resident, "step")?;
         in_range(&raw.on, "step")?;
-        if raw.kind() == crate::steps::StepKind::Land {
-            landed.entry(resident).or_insert(raw.on.value);
-        }
         raws.push((raw, resident));
     }
     let mut steps = Vec::with_capacity(raws.len());
     for (raw, resident) in raws {
         let (at, line) = (raw.at, raw.pos.line);
         let profile = &residents[resident.index()].profile;
-        let landed_on = landed.get(&resident).copied();
+        let command = raw.command(resident, profile)?;
         steps.push(Step {
             at,
             resident,
-            command: raw.command(resident, profile, landed_on)?,
+            command,
             line,
         });
+    }
+    // What a resident presents at the first residence notification comes from their landing:
+    // its date (for the 14-day deadline) and, at the seven large airports, the card handed
+    // over there — the first card issued to them (§5.1, §14).
+    let landings: BTreeMap<ResidentId, (NaiveDate, Option<(CardKind, ResidenceCardNumber)>)> =
+        steps
+            .iter()
+            .filter_map(|st| match &st.command {
+                Command::Land { port, .. } => {
+                    let profile = &residents[st.resident.index()].profile;
+                    let on = st.at.date();
+                    let card = (model::rules::card_handed_over_at_port(port)
+                        && profile.status.is_card_holding())
+                    .then(|| {
+                        let law = card_law(&policy, on);
+                        (
+                            model::rules::residence_document_kind(law, profile.status, false),
+                            ResidenceCardNumber::generate(
+                                seed,
+                                st.resident.0,
+                                profile.cards_issued + 1,
+                            ),
+                        )
+                    });
+                    Some((st.resident, (on, card)))
+                }
+                _ => None,
+            })
+            .collect();
+    for st in &mut steps {
+        if let Command::NotifyResidence {
+            landed_on, card, ..
+        } = &mut st.command
+        {
+            if let Some((on, from_port)) = landings.get(&st.resident) {
+                *landed_on = Some(*on);
+                *card = *from_port;
+            }
+        }
     }
     // Stable: steps at the same time keep file order.
     steps.sort_by_key(|s| s.at);

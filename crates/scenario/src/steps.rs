@@ -28,8 +28,6 @@ pub(crate) struct StepContext<'p> {
     pub resident: ResidentId,
     /// The resident's starting state (what they present at a counter).
     pub profile: &'p ResidentProfile,
-    /// The day the resident landed, if a `land` step says so.
-    pub landed_on: Option<NaiveDate>,
     /// The step's date (`on`).
     pub on: NaiveDate,
     /// Where the step starts, for errors about a combination of its fields.
@@ -508,7 +506,7 @@ impl StepFields for RequestReissueStep {
 }
 
 /// `land`: the port of entry.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LandStep {
     /// The port, e.g. `narita`, `kansai`, `naha`. Cards are handed over at new_chitose,
@@ -551,7 +549,9 @@ impl StepFields for NotifyResidenceStep {
             born_on: ctx.profile.born_on,
             status: ctx.profile.status,
             period_expiry: ctx.profile.period_expiry,
-            landed_on: ctx.landed_on,
+            // Filled in from the resident's `land` step once every step is read.
+            landed_on: None,
+            card: None,
             tokutei: self.tokutei,
         })
     }
@@ -727,24 +727,17 @@ impl<'d, 's> RawStep<'d, 's> {
         })
     }
 
-    /// The kind of step (`do:`).
-    pub fn kind(&self) -> StepKind {
-        self.kind
-    }
-
     /// The command, once the resident is known.
     pub fn command(
         self,
         resident: ResidentId,
         profile: &ResidentProfile,
-        landed_on: Option<NaiveDate>,
     ) -> Result<Command, DeError> {
         let kind = self.kind;
         let ctx = StepContext {
             kind,
             resident,
             profile,
-            landed_on,
             on: self.on.value,
             pos: self.pos,
         };

@@ -62,10 +62,7 @@ pub fn projections_as_of(
 
 /// The tag name of a refusal rule, as scenario files write it (`tokutei_online`).
 pub fn refusal_tag(rule: &RefusalRule) -> String {
-    serde_json::to_value(rule)
-        .ok()
-        .and_then(|v| v.get("rule").and_then(|r| r.as_str()).map(str::to_owned))
-        .unwrap_or_default()
+    rule.tag().to_owned()
 }
 
 fn list(items: impl IntoIterator<Item = String>) -> String {

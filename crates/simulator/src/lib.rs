@@ -8,14 +8,18 @@
 //! before it is delivered. Same inputs + policy + seed ⇒ the same log, byte for byte.
 
 pub mod actor;
+pub mod agent;
 pub mod check;
 pub mod hashing;
 pub mod log;
+pub mod measures;
 pub mod projection;
 pub mod replay;
 pub mod scenario_run;
 pub mod scheduler;
+pub mod what_if;
 
+pub use agent::StepInput;
 pub use projection::{CardRecord, Projections, Totals};
 pub use scenario_run::run_scenario;
 pub use scheduler::{Progress, RunInput, RunOptions, RunOutput, SimError, run, run_blocking};

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use model::card::{CardKind, Certificates, MyNumberCard, ResidenceCard};
 use model::card_number::ResidenceCardNumber;
 use model::envelope::Envelope;
@@ -241,6 +241,14 @@ pub struct Totals {
     pub special_period_days: u64,
 }
 
+/// The work one calendar month brought to each office: counter visits (distinct
+/// resident-office-days, in `Office::ALL` order) and the Tokutei cards J-LIS started producing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct MonthWorkload {
+    pub visits: [u64; Office::ALL.len()],
+    pub tokutei_productions: u64,
+}
+
 /// Every resident's card record, plus run-wide totals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Projections {
@@ -253,6 +261,10 @@ pub struct Projections {
     pub notifications: BTreeMap<String, u64>,
     pub events: u64,
     pub cards_produced: u64,
+    /// Workload per month (keyed by the month's first day), for the what-if measures. Left out
+    /// of the state hash, which predates it: it is a sum of what the log already holds.
+    #[serde(skip)]
+    pub workload: BTreeMap<NaiveDate, MonthWorkload>,
 }
 
 impl Projections {
@@ -265,6 +277,7 @@ impl Projections {
             notifications: BTreeMap::new(),
             events: 0,
             cards_produced: 0,
+            workload: BTreeMap::new(),
         }
     }
 
@@ -297,7 +310,18 @@ impl Projections {
         if let Some(prev) = day.pred_opt() {
             rec.advance(prev, switch);
         }
+        let visits = rec.visits;
         apply_event(rec, &env.event, day);
+        let counted = rec.visits != visits;
+        let tokutei = matches!(env.event, Event::TokuteiProductionStarted { .. });
+        if counted || tokutei {
+            let month = day.with_day(1).unwrap_or(day);
+            let w = self.workload.entry(month).or_default();
+            for (k, (now, was)) in rec.visits.iter().zip(visits).enumerate() {
+                w.visits[k] += u64::from(now - was);
+            }
+            w.tokutei_productions += u64::from(tokutei);
+        }
     }
 
     /// Advances every record's day measures through `until` (call once at the end of a run).
@@ -402,12 +426,13 @@ fn apply_event(rec: &mut CardRecord, event: &Event, day: NaiveDate) {
             address,
             status,
             period_expiry,
+            card,
             ..
         } => {
             rec.city_hall = View {
                 status: Some(*status),
                 period_expiry: *period_expiry,
-                card_number: None,
+                card_number: card.map(|(_, n)| n),
                 municipality: Some(municipality.clone()),
                 address: Some(address.clone()),
             }

@@ -10,7 +10,6 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::iter::Peekable;
 use std::sync::Arc;
 
 use card_issuer::CardIssuer;
@@ -26,11 +25,12 @@ use model::machine::{Decision, Input};
 use model::policy::Policy;
 use model::rules;
 use model::service::{Link, Service};
-use model::time::{SimTime, counter_time, start_of_day};
+use model::time::{SimTime, start_of_day};
 use police::Police;
 use uuid::Uuid;
 
 use crate::actor::{ServiceGone, ServiceHandle};
+use crate::agent::{Agent, StepInput};
 use crate::log::{LogHasher, event_id, stream_name, to_record};
 use crate::projection::Projections;
 
@@ -53,7 +53,9 @@ pub enum SimError {
 pub struct RunInput<S> {
     /// The residents, in id order (resident `i` is `ResidentId(i)`).
     pub residents: Vec<ResidentProfile>,
-    /// Scenario steps, sorted by time (stable).
+    /// The steps, sorted by time (stable): scenario steps as `(time, command)`, or population
+    /// steps, whose resident behaviour the agent decides from the policy (see [`crate::agent`]).
+    /// Consumed lazily, one instant at a time.
     pub steps: S,
     pub start: NaiveDate,
     /// The last simulated day.
@@ -315,7 +317,8 @@ fn effective_on(event: &Event, at: SimTime) -> Option<NaiveDate> {
 /// Runs a simulation on the current tokio runtime.
 pub async fn run<S>(input: RunInput<S>, options: RunOptions<'_>) -> Result<RunOutput, SimError>
 where
-    S: Iterator<Item = (SimTime, Command)>,
+    S: Iterator,
+    S::Item: Into<StepInput>,
 {
     let RunInput {
         residents,
@@ -336,6 +339,7 @@ where
     ];
     let mut projections =
         Projections::new(start, policy.switches.validity.special_period_my_number, n);
+    let mut agent = Agent::new(seed, n);
     let batch_size = options.batch_size.max(1);
     let mut recorder = Recorder {
         seed,
@@ -374,6 +378,7 @@ where
         t0,
         std::array::from_fn(enrol),
         &mut queue,
+        &mut agent,
         &handles,
         &policy,
         &mut recorder,
@@ -381,25 +386,29 @@ where
     )
     .await?;
     drop(residents);
-    let mut steps: Peekable<S> = steps.peekable();
+    let mut steps = steps.map(Into::<StepInput>::into).peekable();
     loop {
         let next = match (queue.heap.peek(), steps.peek()) {
-            (Some(Reverse(p)), Some((t, _))) => p.at.min(*t),
+            (Some(Reverse(p)), Some(s)) => p.at.min(s.at),
             (Some(Reverse(p)), None) => p.at,
-            (None, Some((t, _))) => *t,
+            (None, Some(s)) => s.at,
             (None, None) => break,
         };
         if next >= end {
             break;
         }
-        while let Some((at, command)) = steps.next_if(|(t, _)| *t == next) {
-            for &service in command.targets() {
-                queue.push(at, service, Input::Command(command.clone()), None, None);
+        while let Some(mut step) = steps.next_if(|s| s.at == next) {
+            // The resident decides what the policy leaves to it (population steps only).
+            agent.on_step(&mut step, &policy, &projections);
+            for &service in step.command.targets() {
+                let input = Input::Command(step.command.clone());
+                queue.push(step.at, service, input, None, None);
             }
         }
         step_instant(
             next,
             &mut queue,
+            &mut agent,
             &handles,
             &policy,
             &mut recorder,
@@ -444,9 +453,11 @@ fn next_chunk(source: &mut Source<'_>) -> (Vec<Input>, Vec<Meta>) {
 }
 
 /// Delivers everything due at `now` and records what the services decide.
+#[allow(clippy::too_many_arguments)]
 async fn step_instant(
     now: SimTime,
     queue: &mut Queue,
+    agent: &mut Agent,
     handles: &[ServiceHandle; SERVICES],
     policy: &Policy,
     recorder: &mut Recorder,
@@ -462,16 +473,28 @@ async fn step_instant(
         due[service_index(p.to)].push((p.input, (p.cause, p.correlation)));
     }
     let sources: [Source<'_>; SERVICES] = due.map(|v| Box::new(v.into_iter()) as Source<'_>);
-    deliver(now, sources, queue, handles, policy, recorder, projections).await
+    deliver(
+        now,
+        sources,
+        queue,
+        agent,
+        handles,
+        policy,
+        recorder,
+        projections,
+    )
+    .await
 }
 
 /// Sends each service its deliveries in chunks — every service's first chunk at once, so they
 /// work in parallel — and records the decisions in a fixed order: service by service, delivery
 /// by delivery, never in the order the tasks answer.
+#[allow(clippy::too_many_arguments)]
 async fn deliver(
     now: SimTime,
     mut sources: [Source<'_>; SERVICES],
     queue: &mut Queue,
+    agent: &mut Agent,
     handles: &[ServiceHandle; SERVICES],
     policy: &Policy,
     recorder: &mut Recorder,
@@ -503,6 +526,7 @@ async fn deliver(
                     correlation,
                     now,
                     queue,
+                    agent,
                     policy,
                     recorder,
                     projections,
@@ -523,6 +547,7 @@ fn record_decision(
     correlation: Option<Uuid>,
     now: SimTime,
     queue: &mut Queue,
+    agent: &mut Agent,
     policy: &Policy,
     recorder: &mut Recorder,
     projections: &mut Projections,
@@ -531,14 +556,21 @@ fn record_decision(
     let mut last = cause;
     for event in decision.events {
         // Only events that travel need a copy once the recorder has taken the original.
-        let travels = !rules::notified(&event).is_empty()
-            || matches!(event, Event::CardReadyForCollection { .. });
+        let travels = !rules::notified(&event).is_empty() || Agent::reacts_to(&event);
         let routed = travels.then(|| event.clone());
         let (id, correlation) = recorder.record(service, event, now, chain, cause, projections);
         chain.get_or_insert(correlation);
         last = Some(id);
         if let Some(event) = routed {
-            route(event, service, id, correlation, now, policy, queue);
+            route(&event, service, id, correlation, now, policy, queue);
+            // The resident's own reaction comes after the notices: at the same instant, an
+            // office then hears of the event before the resident turns up.
+            if let Some((at, command)) = agent.on_event(&event, now, policy, projections) {
+                for &to in command.targets() {
+                    let input = Input::Command(command.clone());
+                    queue.push(at, to, input, Some(id), Some(correlation));
+                }
+            }
         }
     }
     for (at, command) in decision.timers {
@@ -547,10 +579,9 @@ fn record_decision(
     }
 }
 
-/// Schedules the deliveries an event causes: notices to other offices (§6) and the resident's
-/// own reaction (collecting a card that is ready).
+/// Schedules the notices an event causes to other offices (§6).
 fn route(
-    event: Event,
+    event: &Event,
     from: Service,
     id: Uuid,
     correlation: Uuid,
@@ -558,19 +589,7 @@ fn route(
     policy: &Policy,
     queue: &mut Queue,
 ) {
-    if let Event::CardReadyForCollection { resident, .. } = &event {
-        let at = counter_time(now + policy.resident.collect_card_after.as_duration());
-        queue.push(
-            at,
-            Service::ImmigrationBureau,
-            Input::Command(Command::CollectCard {
-                resident: *resident,
-            }),
-            Some(id),
-            Some(correlation),
-        );
-    }
-    for &to in rules::notified(&event) {
+    for &to in rules::notified(event) {
         let latency = policy.latency.of(Link { from, to });
         queue.push(
             now + latency.as_duration(),
@@ -588,7 +607,8 @@ fn route(
 /// Runs a simulation on a fresh two-worker runtime (for the CLI, tests and benchmarks).
 pub fn run_blocking<S>(input: RunInput<S>, options: RunOptions<'_>) -> Result<RunOutput, SimError>
 where
-    S: Iterator<Item = (SimTime, Command)>,
+    S: Iterator,
+    S::Item: Into<StepInput>,
 {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

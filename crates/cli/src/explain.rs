@@ -1,0 +1,191 @@
+//! `zairyu explain`: a run told for teaching — a day-by-day narrative, Mermaid sequence
+//! diagrams, or a self-contained HTML report — from a scenario file (run in memory) or from a
+//! log stored by `zairyu run` (replayed; its run metadata holds the dates, the residents' names
+//! and the policy).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+use clap::{Args, ValueEnum};
+use event_store::{EventStore, StoreError};
+use model::policy::{Policy, Regime};
+use report::{Lang, Person, Run, Story};
+use simulator::replay::replay;
+
+use crate::diag::Failure;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// Japanese (日本語).
+    Ja,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// A day-by-day narrative.
+    Text,
+    /// Markdown with one Mermaid sequence diagram per resident (GitHub renders it).
+    Mermaid,
+    /// One self-contained offline HTML file: latency-true sequence diagram, card-state
+    /// timeline, measures, step-through controls.
+    Html,
+}
+
+#[derive(Args)]
+pub struct ExplainArgs {
+    /// A scenario file (YAML; run in memory) or a stored log (SQLite, written by `zairyu run`).
+    input: PathBuf,
+    /// Tell only this resident (the scenario id).
+    #[arg(long)]
+    resident: Option<String>,
+    /// Language of the labels and sentences.
+    #[arg(long, value_enum, default_value = "en")]
+    lang: LangArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: FormatArg,
+    /// Run the scenario under both regimes and show them side by side (scenario files only).
+    #[arg(long)]
+    compare_regimes: bool,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// Whether `path` is an SQLite file (a stored log) rather than a scenario.
+fn is_sqlite(path: &Path) -> Result<bool, Failure> {
+    let mut file = std::fs::File::open(path)
+        .with_context(|| format!("cannot open {}", path.display()))
+        .map_err(Failure::Input)?;
+    let mut magic = [0u8; 16];
+    let n = file.read(&mut magic).unwrap_or(0);
+    Ok(n == 16 && &magic == b"SQLite format 3\0")
+}
+
+fn scenario_runs(path: &Path, compare: bool) -> Result<Vec<Run>, Failure> {
+    let scenario = scenario::load(path)?;
+    let regimes: Vec<Option<Regime>> = if compare {
+        vec![Some(Regime::Legacy), Some(Regime::Integrated)]
+    } else {
+        vec![None]
+    };
+    regimes
+        .into_iter()
+        .map(|regime| {
+            let s = match regime {
+                Some(r) => scenario.clone().with_regime(r),
+                None => scenario.clone(),
+            };
+            let out =
+                simulator::run_scenario(&s, None, None).map_err(|e| Failure::Run(e.into()))?;
+            Ok(Run::from_scenario(&s, out.log))
+        })
+        .collect()
+}
+
+fn stored_run(db: &Path) -> Result<Run, Failure> {
+    let store = EventStore::open(db).map_err(|e| match e {
+        StoreError::NotFound { .. } | StoreError::NotAnEventLog { .. } => {
+            Failure::Input(anyhow!(e))
+        }
+        other => Failure::Run(other.into()),
+    })?;
+    let meta = store
+        .read_run_meta()
+        .map_err(|e| Failure::Run(e.into()))?
+        .ok_or_else(|| Failure::Input(anyhow!("{} has no run metadata", db.display())))?;
+    let policy: Policy = serde_json::from_str(&meta.policy)
+        .map_err(|e| Failure::Run(anyhow!("stored policy does not parse: {e}")))?;
+    let switch = policy.switches.validity.special_period_my_number;
+    let replayed = replay(&store, meta.start, meta.until, None, switch, true)
+        .map_err(|e| Failure::Run(e.into()))?;
+    if let Some(stored) = &meta.log_hash
+        && *stored != replayed.log_hash
+    {
+        eprintln!(
+            "warning: {} does not match the log hash its run recorded; explaining it anyway",
+            db.display()
+        );
+    }
+    // The scenario file, if it is still there unchanged, gives the title, description and
+    // display names; the log alone has only the resident ids.
+    let scenario = scenario::load(Path::new(&meta.label))
+        .ok()
+        .filter(|s| s.hash == meta.scenario_hash);
+    let residents = meta
+        .resident_names
+        .iter()
+        .map(|key| Person {
+            key: key.clone(),
+            name: scenario
+                .as_ref()
+                .and_then(|s| s.resident(key))
+                .map(|r| r.profile.name.clone())
+                .filter(|n| n != key),
+        })
+        .collect();
+    Ok(Run {
+        title: scenario
+            .as_ref()
+            .map(|s| s.name.clone())
+            .unwrap_or_else(|| meta.label.clone()),
+        description: scenario
+            .as_ref()
+            .map(|s| s.description.clone())
+            .unwrap_or_default(),
+        source: db.display().to_string(),
+        seed: meta.seed,
+        policy,
+        start: meta.start,
+        until: meta.until,
+        residents,
+        log: replayed.log,
+    })
+}
+
+/// `zairyu explain`
+pub fn explain(args: ExplainArgs) -> Result<ExitCode, Failure> {
+    let runs = if is_sqlite(&args.input)? {
+        if args.compare_regimes {
+            return Err(Failure::Input(anyhow!(
+                "--compare-regimes needs a scenario file: a stored log holds one regime's run"
+            )));
+        }
+        vec![stored_run(&args.input)?]
+    } else {
+        scenario_runs(&args.input, args.compare_regimes)?
+    };
+    let stories = runs
+        .iter()
+        .map(|run| Story::build(run, args.resident.as_deref()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::Input(e.into()))?;
+    let lang = match args.lang {
+        LangArg::En => Lang::En,
+        LangArg::Ja => Lang::Ja,
+    };
+    let text = match args.format {
+        FormatArg::Text => report::explain::render(&stories, lang),
+        FormatArg::Mermaid => report::mermaid::render(&stories, lang),
+        FormatArg::Html => report::html::render(&stories, lang),
+    };
+    match &args.out {
+        Some(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))
+                    .map_err(Failure::Input)?;
+            }
+            std::fs::write(path, text)
+                .with_context(|| format!("cannot write {}", path.display()))
+                .map_err(Failure::Run)?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,365 @@
+//! A what-if comparison as a person (or a spreadsheet) reads it: the measures of the baseline and
+//! the reform side by side with their difference, as a terminal table, CSV or JSON, each with
+//! the manifest that says what was compared.
+//!
+//! Values are the mean over seeds, followed by `[min–max]` over seeds when the seeds disagree;
+//! a difference is reform − baseline for the same seed, summarised the same way (the manifest's
+//! `intervals` says so in every output).
+
+use std::fmt::Write;
+
+use model::envelope::Envelope;
+use simulator::measures::{workload_columns, workload_label};
+use simulator::what_if::{Comparison, Divergence, Row, Stat, SubjectManifest};
+
+use crate::describe::describe;
+
+/// `1234567` → `1,234,567`.
+fn thousands(v: i64) -> String {
+    let digits = v.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0 { format!("-{out}") } else { out }
+}
+
+/// A mean with one decimal and separators (`1,234.5`), or an integer when it is one.
+fn mean(m: f64, signed: bool) -> String {
+    let sign = if signed && m > 0.0 { "+" } else { "" };
+    if m.fract() == 0.0 {
+        return format!("{sign}{}", thousands(m as i64));
+    }
+    let tenths = (m * 10.0).round() as i64;
+    let whole = thousands(tenths / 10);
+    let whole = if tenths < 0 && tenths / 10 == 0 {
+        format!("-{whole}")
+    } else {
+        whole
+    };
+    format!("{sign}{whole}.{}", (tenths % 10).abs())
+}
+
+fn signed_int(v: i64) -> String {
+    if v > 0 {
+        format!("+{}", thousands(v))
+    } else {
+        thousands(v)
+    }
+}
+
+/// A cell: the mean, and the range over seeds when it is not a single value.
+fn cell(s: &Stat, signed: bool) -> String {
+    let m = mean(s.mean, signed);
+    if s.min == s.max {
+        m
+    } else if signed {
+        format!("{m} [{}–{}]", signed_int(s.min), signed_int(s.max))
+    } else {
+        format!("{m} [{}–{}]", thousands(s.min), thousands(s.max))
+    }
+}
+
+fn subject_line(c: &Comparison) -> String {
+    match &c.manifest.subject {
+        SubjectManifest::Scenario {
+            source,
+            name,
+            residents,
+            start,
+            until,
+            ..
+        } => format!(
+            "scenario {source} ({name}; {residents} resident{}), {start} → {until}",
+            if *residents == 1 { "" } else { "s" }
+        ),
+        SubjectManifest::Population {
+            residents,
+            start,
+            until,
+            ..
+        } => {
+            let shard = c
+                .manifest
+                .shard
+                .map(|s| format!(", shard {s}"))
+                .unwrap_or_default();
+            format!(
+                "synthetic population of {} residents{shard}, {start} → {until}",
+                thousands(*residents as i64)
+            )
+        }
+    }
+}
+
+fn seeds_line(c: &Comparison) -> String {
+    let seeds: Vec<String> = c.manifest.seeds.iter().map(u64::to_string).collect();
+    seeds.join(", ")
+}
+
+/// The comparison as a terminal table. `names` are the residents' display names (scenarios).
+pub fn table(c: &Comparison, names: &[String]) -> String {
+    let m = &c.manifest;
+    let mut out = String::new();
+    let _ = writeln!(out, "zairyu compare — {}", subject_line(c));
+    let _ = writeln!(
+        out,
+        "  baseline  {} ({})",
+        m.baseline.name,
+        m.baseline.files.join(" ← ")
+    );
+    let _ = writeln!(
+        out,
+        "  reform    {} ({})",
+        m.reform.name,
+        m.reform.files.join(" ← ")
+    );
+    let _ = writeln!(
+        out,
+        "  seeds     {} — mean over seeds [min–max]; difference = reform − baseline, same seed",
+        seeds_line(c)
+    );
+    out.push('\n');
+
+    let rows = c.rows();
+    let (workload, main): (Vec<&Row>, Vec<&Row>) =
+        rows.iter().partition(|r| r.key.starts_with("workload."));
+    let cells: Vec<[String; 4]> = main
+        .iter()
+        .map(|r| {
+            [
+                r.label.clone(),
+                cell(&r.baseline, false),
+                cell(&r.reform, false),
+                cell(&r.difference, true),
+            ]
+        })
+        .collect();
+    let header = [
+        "measure".to_owned(),
+        "baseline".to_owned(),
+        "reform".to_owned(),
+        "difference".to_owned(),
+    ];
+    write_grid(&mut out, &header, &cells);
+
+    if !workload.is_empty() {
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "Workload per month (mean over seeds): baseline → reform (difference)"
+        );
+        let columns = workload_columns();
+        let mut months: Vec<&str> = workload
+            .iter()
+            .filter_map(|r| r.key.rsplit_once('.').map(|(_, m)| m))
+            .collect();
+        months.sort_unstable();
+        months.dedup();
+        // Columns that are zero throughout (police, say) would only add noise.
+        let live: Vec<&String> = columns
+            .iter()
+            .filter(|col| {
+                workload.iter().any(|r| {
+                    r.key.starts_with(&format!("workload.{col}."))
+                        && (r.baseline.max != 0 || r.reform.max != 0)
+                })
+            })
+            .collect();
+        let mut header = vec!["month".to_owned()];
+        header.extend(live.iter().map(|c| workload_label(c)));
+        let grid: Vec<Vec<String>> = months
+            .iter()
+            .map(|month| {
+                let mut row = vec![(*month).to_owned()];
+                for col in &live {
+                    let key = format!("workload.{col}.{month}");
+                    row.push(match workload.iter().find(|r| r.key == key) {
+                        Some(r) => format!(
+                            "{} → {} ({})",
+                            mean(r.baseline.mean, false),
+                            mean(r.reform.mean, false),
+                            mean(r.difference.mean, true)
+                        ),
+                        None => "0 → 0 (0)".to_owned(),
+                    });
+                }
+                row
+            })
+            .collect();
+        write_grid(&mut out, &header, &grid);
+    }
+
+    if let Some(d) = &c.divergence {
+        out.push('\n');
+        out.push_str(&divergence_text(
+            d,
+            c.manifest.seeds.first().copied(),
+            names,
+        ));
+    }
+
+    out.push('\n');
+    out.push_str(&manifest_text(c));
+    out
+}
+
+/// Left-aligned first column, right-aligned others.
+fn write_grid<R: AsRef<[String]>>(out: &mut String, header: &[String], rows: &[R]) {
+    let n = header.len();
+    let mut width = vec![0; n];
+    for row in std::iter::once(header).chain(rows.iter().map(AsRef::as_ref)) {
+        for (i, c) in row.iter().enumerate().take(n) {
+            width[i] = width[i].max(c.chars().count());
+        }
+    }
+    for row in std::iter::once(header).chain(rows.iter().map(AsRef::as_ref)) {
+        let mut line = String::new();
+        for (i, c) in row.iter().enumerate().take(n) {
+            let pad = width[i] - c.chars().count();
+            if i == 0 {
+                line.push_str(c);
+                line.push_str(&" ".repeat(pad));
+            } else {
+                line.push_str("   ");
+                line.push_str(&" ".repeat(pad));
+                line.push_str(c);
+            }
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
+fn event_line(e: &Envelope, names: &[String]) -> String {
+    let (text, rule) = describe(&e.event);
+    let who = names
+        .get(e.event.resident().index())
+        .cloned()
+        .unwrap_or_else(|| e.event.resident().to_string());
+    let rule = rule.map(|r| format!("  [{r}]")).unwrap_or_default();
+    format!(
+        "{}  {}  {who}  {text}{rule}",
+        e.occurred_at.format("%Y-%m-%d %H:%M"),
+        e.service.label()
+    )
+}
+
+/// Where the two logs first differ, both sides described.
+pub fn divergence_text(d: &Divergence, seed: Option<u64>, names: &[String]) -> String {
+    let side = |e: &Option<Envelope>| match e {
+        Some(e) => event_line(e, names),
+        None => "(no further event)".to_owned(),
+    };
+    let seed = seed.map(|s| format!(" (seed {s})")).unwrap_or_default();
+    format!(
+        "The event logs first diverge at event {}{seed}:\n  baseline  {}\n  reform    {}\n",
+        d.index + 1,
+        side(&d.baseline),
+        side(&d.reform)
+    )
+}
+
+fn manifest_text(c: &Comparison) -> String {
+    let m = &c.manifest;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Manifest: {} · {} · seeds {}",
+        m.format,
+        m.code_version,
+        seeds_line(c)
+    );
+    match &m.subject {
+        SubjectManifest::Scenario { hash, .. } => {
+            let _ = writeln!(out, "  scenario hash  {hash}");
+        }
+        SubjectManifest::Population { generator, .. } => {
+            let _ = writeln!(out, "  population     {generator}; digest per seed:");
+            for r in &c.runs {
+                let _ = writeln!(out, "    seed {}  {}", r.seed, r.inputs_hash);
+            }
+        }
+    }
+    for r in &c.runs {
+        if let Some([b, f]) = &r.log_hashes {
+            let _ = writeln!(
+                out,
+                "  log hashes (seed {})  baseline {b}  reform {f}",
+                r.seed
+            );
+        }
+    }
+    let policy = |p: &serde_json::Value| serde_json::to_string(p).expect("json");
+    let _ = writeln!(out, "  baseline policy  {}", policy(&m.baseline.policy));
+    let _ = writeln!(out, "  reform policy    {}", policy(&m.reform.policy));
+    let _ = writeln!(out, "  intervals        {}", m.intervals);
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// The comparison as CSV: the manifest as `#` comment lines (compact JSON), then one row per
+/// measure, monthly workload included.
+pub fn csv(c: &Comparison) -> String {
+    let mut out = String::new();
+    let manifest = serde_json::to_string(&c.manifest).expect("json");
+    let _ = writeln!(out, "# manifest: {manifest}");
+    out.push_str("measure,label,baseline_mean,baseline_min,baseline_max,reform_mean,reform_min,reform_max,difference_mean,difference_min,difference_max\n");
+    for r in c.rows() {
+        let stat = |s: &Stat| format!("{},{},{}", s.mean, s.min, s.max);
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{}",
+            csv_field(&r.key),
+            csv_field(&r.label),
+            stat(&r.baseline),
+            stat(&r.reform),
+            stat(&r.difference)
+        );
+    }
+    out
+}
+
+/// The comparison as JSON: the manifest, the summary rows, every seed's raw measures (what
+/// `zairyu merge` adds up) and, for a single-resident scenario, the first divergence.
+pub fn json(c: &Comparison, names: &[String]) -> String {
+    let mut v = serde_json::to_value(c).expect("json");
+    v["summary"] = serde_json::to_value(c.rows()).expect("json");
+    if let Some(d) = &c.divergence {
+        v["divergence_text"] =
+            serde_json::Value::String(divergence_text(d, c.manifest.seeds.first().copied(), names));
+    }
+    let mut s = serde_json::to_string_pretty(&v).expect("json");
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(-1_000), "-1,000");
+        assert_eq!(mean(2.0, true), "+2");
+        assert_eq!(mean(-0.5, true), "-0.5");
+        assert_eq!(mean(1234.25, false), "1,234.3");
+        let s = Stat {
+            mean: -3.5,
+            min: -5,
+            max: -2,
+        };
+        assert_eq!(cell(&s, true), "-3.5 [-5–-2]");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+    }
+}

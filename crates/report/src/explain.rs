@@ -1,0 +1,724 @@
+//! The narrative of a run, day by day, for a class: who filed what where, what each office
+//! decided and whom it told (with the §6 notification code and when the notice arrived), what
+//! the card record said at the end of each day, and the rule behind each step as a section of
+//! docs/domain.md. In English or Japanese.
+//!
+//! Also the pieces the Mermaid and HTML renderers share with it: party names, the card-record
+//! summary, the changes of an office's view, and the measures.
+
+use std::fmt::Write;
+
+use chrono::NaiveDate;
+use model::event::Event;
+use model::service::{Office, Service};
+use model::time::SimTime;
+use model::validity::SpecialPeriodMyNumber;
+use simulator::Totals;
+use simulator::projection::{CardRecord, UseState, View};
+
+use crate::describe_ja::sentence;
+use crate::labels::{self, Lang, ui};
+use crate::sections::{Citation, citations};
+use crate::story::{
+    DayFlags, Group, Message, MessageKind, Party, ResidentStory, Row, Story, Trigger,
+};
+
+/// The name of a party in `lang`; the resident by their display name.
+pub fn party_name(party: Party, who: &str, lang: Lang) -> String {
+    match party {
+        Party::Resident => who.to_owned(),
+        Party::Police => labels::office(Office::Police).get(lang).to_owned(),
+        Party::CallCentre => labels::office(Office::CallCentre).get(lang).to_owned(),
+        Party::ImmigrationBureau => labels::service(Service::ImmigrationBureau)
+            .get(lang)
+            .to_owned(),
+        Party::CityHall => labels::service(Service::CityHall).get(lang).to_owned(),
+        Party::CardIssuer => labels::service(Service::CardIssuer).get(lang).to_owned(),
+    }
+}
+
+/// A party as the object of a sentence: "the city hall", "J-LIS".
+pub fn party_object(party: Party, who: &str, lang: Lang) -> String {
+    match (lang, party) {
+        (Lang::En, Party::ImmigrationBureau) => "the immigration bureau".to_owned(),
+        (Lang::En, Party::CityHall) => "the city hall".to_owned(),
+        (Lang::En, Party::Police) => "the police".to_owned(),
+        (Lang::En, Party::CallCentre) => "the My Number call centre".to_owned(),
+        (_, p) => party_name(p, who, lang),
+    }
+}
+
+/// A short name of a party, for diagram headers.
+pub fn party_short(party: Party, who: &str, lang: Lang) -> String {
+    match party {
+        Party::ImmigrationBureau => labels::service_short(Service::ImmigrationBureau)
+            .get(lang)
+            .to_owned(),
+        Party::CityHall => labels::service_short(Service::CityHall)
+            .get(lang)
+            .to_owned(),
+        Party::CardIssuer => labels::service_short(Service::CardIssuer)
+            .get(lang)
+            .to_owned(),
+        Party::CallCentre => match lang {
+            Lang::En => "call centre".to_owned(),
+            Lang::Ja => "コールセンター".to_owned(),
+        },
+        _ => party_name(party, who, lang),
+    }
+}
+
+/// `2026-07-10 Fri` / `2026-07-10（金）`
+pub fn day_heading(day: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{day} {}", labels::weekday(day, lang)),
+        Lang::Ja => format!("{day}（{}）", labels::weekday(day, lang)),
+    }
+}
+
+pub fn hm(t: SimTime) -> String {
+    t.format("%H:%M").to_string()
+}
+
+pub fn date_hm(t: SimTime) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Whom a notice goes to: "the city hall", or for N9 "the former city hall, setagaya".
+pub fn recipient(story: &ResidentStory, m: &Message, lang: Lang) -> String {
+    let event = &story.events[m.event].event;
+    if let (
+        Event::MoveInRecorded {
+            from: Some(from), ..
+        },
+        Party::CityHall,
+    ) = (event, m.to)
+    {
+        return match lang {
+            Lang::En => format!("the former city hall, {from}"),
+            Lang::Ja => format!("転出元の市区町村（{from}）"),
+        };
+    }
+    party_object(m.to, story.person.display(), lang)
+}
+
+/// The line under an event for a message it sends: a notice or a card handed over.
+pub fn message_note(story: &ResidentStory, m: &Message, lang: Lang) -> String {
+    let u = ui(lang);
+    match m.kind {
+        MessageKind::Notice => {
+            let code = m.code.unwrap_or("—");
+            let arrives = if m.delivered.date() == m.sent.date() {
+                hm(m.delivered)
+            } else {
+                date_hm(m.delivered)
+            };
+            match lang {
+                Lang::En => format!(
+                    "→ tells {} ({code}), arrives {arrives} ({} {})",
+                    recipient(story, m, lang),
+                    u.after,
+                    m.latency
+                ),
+                Lang::Ja => format!(
+                    "→ {}に通知（{code}）、{arrives} 到着（{} {}）",
+                    recipient(story, m, lang),
+                    u.after,
+                    m.latency
+                ),
+            }
+        }
+        MessageKind::HandOver => {
+            let card = m.card.map(|k| labels::card_kind(k).get(lang)).unwrap_or("");
+            match lang {
+                Lang::En => format!("→ hands {} the {card}", story.person.display()),
+                Lang::Ja => format!("→ {}に{card}を交付", story.person.display()),
+            }
+        }
+        MessageKind::Action => String::new(),
+    }
+}
+
+/// The heading of a group: what made the office act.
+pub fn group_heading(story: &ResidentStory, g: &Group, lang: Lang) -> String {
+    let u = ui(lang);
+    let who = story.person.display();
+    let office = labels::service(g.service).get(lang);
+    match g.trigger {
+        Trigger::Start => office.to_owned(),
+        Trigger::Resident {
+            office: o,
+            procedure,
+            channel,
+        } => format!(
+            "{who} → {}{}{}{}{}{}",
+            labels::office(o).get(lang),
+            u.lp,
+            labels::channel(channel).get(lang),
+            u.rp,
+            u.colon,
+            labels::procedure(procedure).get(lang)
+        ),
+        Trigger::Decision => match lang {
+            Lang::En => format!("{office} {}", u.decides),
+            Lang::Ja => format!("{office}{}", u.decides),
+        },
+        Trigger::Notice { message } => {
+            let m = &story.messages[message];
+            let from = party_object(m.from, who, lang);
+            let code = m.code.unwrap_or("—");
+            match lang {
+                Lang::En => format!(
+                    "{office}, on the notice {code} from {from} (sent {})",
+                    if m.sent.date() == m.delivered.date() {
+                        hm(m.sent)
+                    } else {
+                        date_hm(m.sent)
+                    }
+                ),
+                Lang::Ja => format!(
+                    "{office}：{from}からの通知 {code}（{} 送信）を受けて",
+                    if m.sent.date() == m.delivered.date() {
+                        hm(m.sent)
+                    } else {
+                        date_hm(m.sent)
+                    }
+                ),
+            }
+        }
+        Trigger::Timer => match lang {
+            Lang::En => format!("{office}, {}", u.timer),
+            Lang::Ja => format!("{office}：自ら設定した期日の到来"),
+        },
+    }
+}
+
+fn opt_date(d: Option<NaiveDate>, lang: Lang) -> String {
+    d.map(|d| d.to_string())
+        .unwrap_or_else(|| ui(lang).none.to_owned())
+}
+
+/// The cards valid on `day`, with numbers and validity.
+pub fn cards_line(rec: &CardRecord, day: NaiveDate, lang: Lang) -> String {
+    let u = ui(lang);
+    let held = rec.cards_valid_on(day);
+    if held.is_empty() {
+        return u.no_cards.to_owned();
+    }
+    held.iter()
+        .map(|(kind, through)| {
+            let number = match &rec.residence_card {
+                Some(c) if c.kind == *kind => format!(" {}", c.number),
+                _ => String::new(),
+            };
+            match lang {
+                Lang::En => format!(
+                    "{}{number}, {} {through}",
+                    labels::card_kind(*kind).en,
+                    u.valid_through
+                ),
+                Lang::Ja => format!(
+                    "{}{number}（{} {through}）",
+                    labels::card_kind(*kind).ja,
+                    u.valid_through
+                ),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The My Number functions and certificates on `day`.
+pub fn my_number_line(
+    rec: &CardRecord,
+    day: NaiveDate,
+    switch: SpecialPeriodMyNumber,
+    lang: Lang,
+) -> String {
+    let u = ui(lang);
+    let state = if !rec.has_my_number_card() {
+        u.no_functions
+    } else if rec.my_number_usable(day, switch) {
+        u.usable
+    } else {
+        u.not_usable
+    };
+    format!(
+        "{state} · {}{}{} {}{}{} {}",
+        u.certificates,
+        u.colon,
+        u.signature,
+        opt_date(rec.certificates.signature_through, lang),
+        u.comma,
+        u.user_auth,
+        opt_date(rec.certificates.user_auth_through, lang)
+    )
+}
+
+/// Lawful residence on `day`, and the special period if that is what it rests on.
+pub fn residence_line(rec: &CardRecord, day: NaiveDate, lang: Lang) -> String {
+    let u = ui(lang);
+    let lawful = rec.lawfully_resident(day);
+    let mut s = if lawful { u.lawful } else { u.not_lawful }.to_owned();
+    if let Some(sp) = rec.special_period().filter(|sp| sp.contains(day))
+        && rec.bureau.period_expiry.is_some_and(|e| day > e)
+    {
+        let _ = write!(s, "{}{} {}{}", u.lp, u.special_until, sp.until, u.rp);
+    }
+    s
+}
+
+/// The fields of two views, named, for comparing them.
+fn view_fields(v: &View, lang: Lang) -> [(&'static str, String); 5] {
+    let u = ui(lang);
+    [
+        (
+            u.status,
+            v.status
+                .map(|s| labels::status(s).get(lang).to_owned())
+                .unwrap_or_else(|| "—".into()),
+        ),
+        (
+            u.period_expiry,
+            v.period_expiry
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "—".into()),
+        ),
+        (
+            u.card_number,
+            v.card_number
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "—".into()),
+        ),
+        (
+            u.municipality,
+            v.municipality
+                .as_ref()
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| "—".into()),
+        ),
+        (
+            u.address,
+            v.address
+                .as_ref()
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| "—".into()),
+        ),
+    ]
+}
+
+/// Whether the bureau and the city hall agree, and where they do not.
+pub fn records_line(rec: &CardRecord, lang: Lang) -> String {
+    let u = ui(lang);
+    if !rec.inconsistent() {
+        return u.agree.to_owned();
+    }
+    let b = view_fields(&rec.bureau, lang);
+    let c = view_fields(&rec.city_hall, lang);
+    let diffs: Vec<String> = b
+        .iter()
+        .zip(c.iter())
+        .filter(|(x, y)| x.1 != y.1)
+        .map(|((name, bv), (_, cv))| match lang {
+            Lang::En => format!("{name}: {} {bv}, {} {cv}", u.bureau_view, u.city_hall_view),
+            Lang::Ja => format!("{name}：{} {bv}、{} {cv}", u.bureau_view, u.city_hall_view),
+        })
+        .collect();
+    match lang {
+        Lang::En => format!("{} — {}", u.disagree, diffs.join("; ")),
+        Lang::Ja => format!("{}：{}", u.disagree, diffs.join("；")),
+    }
+}
+
+/// The card record on `day`, as labelled lines.
+pub fn record_summary(
+    rec: &CardRecord,
+    day: NaiveDate,
+    switch: SpecialPeriodMyNumber,
+    lang: Lang,
+) -> Vec<(&'static str, String)> {
+    let u = ui(lang);
+    vec![
+        (u.cards, cards_line(rec, day, lang)),
+        (u.my_number, my_number_line(rec, day, switch, lang)),
+        (u.residence, residence_line(rec, day, lang)),
+        (u.records, records_line(rec, lang)),
+    ]
+}
+
+fn use_state(s: UseState, lang: Lang) -> String {
+    let u = ui(lang);
+    match s {
+        UseState::Active => u.active.to_owned(),
+        UseState::Expired { on } => format!("{} {on}", u.lapsed),
+        UseState::Invalidated { on, reason } => format!(
+            "{} {on}{}{}{}",
+            u.invalidated,
+            u.lp,
+            labels::invalidation(reason).get(lang),
+            u.rp
+        ),
+        UseState::Suspended { on } => format!("{} {on}", u.suspended),
+    }
+}
+
+/// What J-LIS's chip says, in one line.
+pub fn chip_line(rec: &CardRecord, lang: Lang) -> String {
+    let u = ui(lang);
+    let mut parts = Vec::new();
+    if let Some(c) = rec.my_number_card {
+        parts.push(format!(
+            "{} {} {}{}{}{}",
+            u.chip_separate,
+            u.valid_through,
+            c.card.valid_through,
+            u.lp,
+            use_state(c.state, lang),
+            u.rp
+        ));
+    }
+    if let Some(f) = rec.tokutei_functions {
+        parts.push(format!(
+            "{} {} {}{}{}{}",
+            u.chip_functions,
+            u.valid_through,
+            f.valid_through,
+            u.lp,
+            use_state(f.state, lang),
+            u.rp
+        ));
+    }
+    if parts.is_empty() {
+        parts.push(u.no_functions.to_owned());
+    }
+    parts.push(format!(
+        "{}{}{} {}{}{} {}",
+        u.certificates,
+        u.colon,
+        u.signature,
+        opt_date(rec.certificates.signature_through, lang),
+        u.comma,
+        u.user_auth,
+        opt_date(rec.certificates.user_auth_through, lang)
+    ));
+    parts.join(" · ")
+}
+
+/// What changed in one office's view at event `i`, e.g. "period expiry 2026-07-31 → 2029-07-31".
+pub fn change_text(story: &ResidentStory, row: Row, i: usize, lang: Lang) -> String {
+    let empty = CardRecord::default();
+    let before = story.before(i).unwrap_or(&empty);
+    let after = &story.after[i];
+    match row {
+        Row::Bureau | Row::CityHall => {
+            let (b, a) = match row {
+                Row::Bureau => (&before.bureau, &after.bureau),
+                _ => (&before.city_hall, &after.city_hall),
+            };
+            let bf = view_fields(b, lang);
+            let af = view_fields(a, lang);
+            bf.iter()
+                .zip(af.iter())
+                .filter(|(x, y)| x.1 != y.1)
+                .map(|((name, old), (_, new))| format!("{name} {old} → {new}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
+        Row::Chip => chip_line(after, lang),
+    }
+}
+
+/// The measures as labelled values, for one or more runs side by side.
+pub fn measure_rows(totals: &[&Totals], lang: Lang) -> Vec<(String, Vec<String>)> {
+    let u = ui(lang);
+    let mut rows = Vec::new();
+    for office in Office::ALL {
+        rows.push((
+            format!("{} — {}", u.visits, labels::office(office).get(lang)),
+            totals
+                .iter()
+                .map(|t| t.visits.get(&office).copied().unwrap_or(0).to_string())
+                .collect(),
+        ));
+    }
+    let simple: [(&str, fn(&Totals) -> u64); 6] = [
+        (u.outage_days, |t| t.outage_days),
+        (u.inconsistency_days, |t| t.inconsistency_days),
+        (u.special_period_days, |t| t.special_period_days),
+        (u.cards_produced, |t| t.cards_produced),
+        (u.deadline_misses, |t| t.deadline_misses),
+        (u.refusals, |t| t.refusals),
+    ];
+    for (name, get) in simple {
+        rows.push((
+            name.to_owned(),
+            totals.iter().map(|t| get(t).to_string()).collect(),
+        ));
+    }
+    rows.push((
+        u.notifications.to_owned(),
+        totals
+            .iter()
+            .map(|t| {
+                if t.notifications.is_empty() {
+                    u.none.to_owned()
+                } else {
+                    t.notifications
+                        .iter()
+                        .map(|(k, v)| format!("{k} {v}"))
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                }
+            })
+            .collect(),
+    ));
+    rows.push((
+        u.events.to_owned(),
+        totals.iter().map(|t| t.events.to_string()).collect(),
+    ));
+    rows
+}
+
+/// The measures of one resident, as labelled values.
+pub fn resident_measures(story: &ResidentStory, lang: Lang) -> Vec<(String, String)> {
+    let u = ui(lang);
+    let rec = &story.last;
+    let visits = Office::ALL
+        .iter()
+        .map(|o| format!("{} {}", labels::office(*o).get(lang), rec.visits_to(*o)))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    vec![
+        (u.visits.to_owned(), visits),
+        (u.outage_days.to_owned(), rec.days.outage_days.to_string()),
+        (
+            u.inconsistency_days.to_owned(),
+            rec.days.inconsistency_days.to_string(),
+        ),
+        (
+            u.special_period_days.to_owned(),
+            rec.days.special_period_days.to_string(),
+        ),
+    ]
+}
+
+/// Every section the resident's events cite, in order of the section numbers.
+pub fn cited(story: &ResidentStory) -> Vec<Citation> {
+    let mut all: Vec<Citation> = Vec::new();
+    for env in &story.events {
+        if let (_, Some(rule)) = crate::describe::describe(&env.event) {
+            for c in citations(rule) {
+                if !all.contains(&c) {
+                    all.push(c);
+                }
+            }
+        }
+    }
+    all.sort_by_key(|c| section_order(&c.id));
+    all
+}
+
+/// `5.10` after `5.9`: sections sort by their numbers.
+pub fn section_order(id: &str) -> Vec<u32> {
+    id.split('.').filter_map(|p| p.parse().ok()).collect()
+}
+
+/// What the day flags say changed on a day, as sentences.
+pub fn transitions(prev: &DayFlags, now: &DayFlags, lang: Lang) -> Vec<&'static str> {
+    let u = ui(lang);
+    let mut out = Vec::new();
+    let pairs = [
+        (prev.outage, now.outage, u.outage_begins, u.outage_ends),
+        (
+            prev.inconsistent,
+            now.inconsistent,
+            u.disagreement_begins,
+            u.disagreement_ends,
+        ),
+        (
+            prev.special_period,
+            now.special_period,
+            u.special_begins,
+            u.special_ends,
+        ),
+    ];
+    for (was, is, begins, ends) in pairs {
+        match (was, is) {
+            (false, true) => out.push(begins),
+            (true, false) => out.push(ends),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The title block of a report.
+fn header(out: &mut String, story: &Story, lang: Lang, compare: bool) {
+    let u = ui(lang);
+    let _ = writeln!(out, "{}", story.title);
+    let regime = if compare {
+        u.compare.to_owned()
+    } else {
+        labels::regime(story.regime()).get(lang).to_owned()
+    };
+    let _ = writeln!(
+        out,
+        "{regime} · {} · {} {} · {} – {}",
+        story.source, u.seed, story.seed, story.start, story.until
+    );
+    for line in story.description.lines() {
+        let _ = writeln!(out, "  {line}");
+    }
+}
+
+fn resident_title(story: &ResidentStory) -> String {
+    match &story.person.name {
+        Some(name) => format!("{name} ({})", story.person.key),
+        None => story.person.key.clone(),
+    }
+}
+
+/// The narrative of one resident in one run.
+fn narrate(out: &mut String, story: &Story, r: &ResidentStory, lang: Lang) {
+    let u = ui(lang);
+    let switch = story.policy.switches.validity.special_period_my_number;
+    let title = format!(
+        "{} — {}",
+        resident_title(r),
+        labels::regime_short(story.regime()).get(lang)
+    );
+    let _ = writeln!(out, "\n══ {title} ══");
+    let mut prev_flags = DayFlags::default();
+    let mut last_summary = None;
+    let mut g = 0;
+    for flags in &r.days {
+        let Some(day) = flags.day else { continue };
+        let first = g;
+        while g < r.groups.len() && r.groups[g].at.date() <= day {
+            g += 1;
+        }
+        let groups = &r.groups[first..g];
+        let notes = transitions(&prev_flags, flags, lang);
+        prev_flags = *flags;
+        if groups.is_empty() && notes.is_empty() {
+            continue;
+        }
+        if groups.iter().all(|x| x.trigger == Trigger::Start) && !groups.is_empty() {
+            let _ = writeln!(out, "\n{} {}", u.starting_state, day_heading(day, lang));
+        } else {
+            let _ = writeln!(out, "\n{}", day_heading(day, lang));
+        }
+        if groups.is_empty() {
+            let _ = writeln!(out, "  ({})", u.no_events);
+        }
+        for group in groups {
+            narrate_group(out, r, group, lang);
+        }
+        for note in &notes {
+            let _ = writeln!(out, "  ⚑ {note}");
+        }
+        if let Some(last) = groups.last() {
+            // The record at the end of the day: the state after the day's last event.
+            let rec = &r.after[last.events.end - 1];
+            let summary = record_summary(rec, day, switch, lang);
+            if last_summary.as_ref() == Some(&summary) {
+                let _ = writeln!(out, "  {}{}{}", u.end_of_day, u.colon, u.unchanged);
+            } else {
+                let _ = writeln!(out, "  {}{}", u.end_of_day, u.colon.trim_end());
+                for (k, v) in &summary {
+                    let _ = writeln!(out, "    {k:<10} {v}");
+                }
+            }
+            last_summary = Some(summary);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        match lang {
+            Lang::En => format!(
+                "Measures for {} (through {})",
+                r.person.display(),
+                story.until
+            ),
+            Lang::Ja => format!("{} の指標（{} まで）", r.person.display(), story.until),
+        }
+    );
+    for (k, v) in resident_measures(r, lang) {
+        let _ = writeln!(out, "  {k:<24} {v}");
+    }
+    let cited = cited(r);
+    if !cited.is_empty() {
+        let _ = writeln!(out, "{}", u.rules_cited);
+        for c in cited {
+            let _ = writeln!(out, "  {:<6} {} — {}", c.mark(), c.title(lang), c.link());
+        }
+    }
+}
+
+fn narrate_group(out: &mut String, r: &ResidentStory, g: &Group, lang: Lang) {
+    if g.trigger == Trigger::Start {
+        // The starting state: one line per record, the office in front.
+        for i in g.events.clone() {
+            let (text, _) = sentence(&r.events[i].event, lang);
+            let _ = writeln!(out, "  {:<18}  {text}", group_heading(r, g, lang));
+        }
+        return;
+    }
+    let _ = writeln!(out, "  {}  {}", hm(g.at), group_heading(r, g, lang));
+    for i in g.events.clone() {
+        // The heading already says who came where for what.
+        if shown_in_heading(g, &r.events[i].event) {
+            continue;
+        }
+        let (text, rule) = sentence(&r.events[i].event, lang);
+        let rule = rule.map(|x| format!("  [{x}]")).unwrap_or_default();
+        let _ = writeln!(out, "           {text}{rule}");
+        for m in r
+            .messages
+            .iter()
+            .filter(|m| m.event == i && m.kind != MessageKind::Action)
+        {
+            let _ = writeln!(out, "             {}", message_note(r, m, lang));
+        }
+    }
+}
+
+/// Whether an event only repeats what the group's heading says (the resident's counter
+/// visit), so that the narrative can leave it out.
+pub fn shown_in_heading(g: &Group, event: &Event) -> bool {
+    matches!(
+        (g.trigger, event),
+        (Trigger::Resident { .. }, Event::CounterVisited { .. })
+    )
+}
+
+/// The day-by-day narrative of one run, or of both regimes one after the other followed by
+/// their measures side by side.
+pub fn render(stories: &[Story], lang: Lang) -> String {
+    let mut out = String::new();
+    let Some(first) = stories.first() else {
+        return out;
+    };
+    let compare = stories.len() > 1;
+    header(&mut out, first, lang, compare);
+    for story in stories {
+        for r in &story.residents {
+            narrate(&mut out, story, r, lang);
+        }
+    }
+    let u = ui(lang);
+    let totals: Vec<&Totals> = stories.iter().map(|s| &s.totals).collect();
+    let _ = writeln!(out, "\n{} ({} – {})", u.measures, first.start, first.until);
+    if compare {
+        let heads: Vec<&str> = stories
+            .iter()
+            .map(|s| labels::regime_short(s.regime()).get(lang))
+            .collect();
+        let _ = writeln!(out, "  {:<40} {}", "", heads.join(" | "));
+    }
+    for (name, values) in measure_rows(&totals, lang) {
+        let _ = writeln!(out, "  {:<40} {}", name, values.join(" | "));
+    }
+    out
+}

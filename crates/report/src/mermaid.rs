@@ -1,0 +1,244 @@
+//! Mermaid sequence diagrams of a run, one per resident, in a Markdown document that GitHub
+//! renders: the resident, the immigration bureau, the city hall and J-LIS (the police and the
+//! call centre when the resident goes there). Mermaid draws every arrow level, so each arrow's
+//! label carries its times and latency; the HTML report draws them to scale.
+
+use std::fmt::Write;
+
+use crate::describe_ja::sentence;
+use crate::explain::{cited, day_heading, hm, party_short, shown_in_heading, transitions};
+use crate::labels::{self, Lang, ui};
+use crate::story::{DayFlags, Message, MessageKind, Party, ResidentStory, Story, Trigger};
+
+fn id(p: Party) -> &'static str {
+    match p {
+        Party::Resident => "R",
+        Party::Police => "PO",
+        Party::CallCentre => "CC",
+        Party::ImmigrationBureau => "IB",
+        Party::CityHall => "CH",
+        Party::CardIssuer => "JL",
+    }
+}
+
+/// Text safe inside a Mermaid message or note: `;` ends a statement and `#` starts an entity,
+/// and `<` `>` would be read as HTML, so they are written as entities.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '#' => out.push_str("#35;"),
+            ';' => out.push_str("#59;"),
+            '<' => out.push_str("#60;"),
+            '>' => out.push_str("#62;"),
+            '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn arrow(m: &Message) -> &'static str {
+    match m.kind {
+        MessageKind::Action => "->>",
+        MessageKind::Notice => "--)",
+        MessageKind::HandOver => "-->>",
+    }
+}
+
+fn message_label(m: &Message, lang: Lang) -> String {
+    let u = ui(lang);
+    match m.kind {
+        MessageKind::Action => {
+            let (procedure, channel) = m.procedure.expect("an action has a procedure");
+            format!(
+                "{} {} ({})",
+                hm(m.sent),
+                labels::procedure(procedure).get(lang),
+                labels::channel(channel).get(lang)
+            )
+        }
+        MessageKind::Notice => {
+            let arrives = if m.delivered.date() == m.sent.date() {
+                hm(m.delivered)
+            } else {
+                m.delivered.format("%m-%d %H:%M").to_string()
+            };
+            format!(
+                "{} {} → {arrives} ({} {})",
+                m.code.unwrap_or("—"),
+                hm(m.sent),
+                u.latency,
+                m.latency
+            )
+        }
+        MessageKind::HandOver => format!(
+            "{} {}",
+            hm(m.sent),
+            m.card.map(|k| labels::card_kind(k).get(lang)).unwrap_or("")
+        ),
+    }
+}
+
+fn diagram(out: &mut String, story: &Story, r: &ResidentStory, lang: Lang) {
+    let u = ui(lang);
+    let who = r.person.display();
+    let parties = r.parties();
+    let (Some(first), Some(last)) = (parties.first(), parties.last()) else {
+        return;
+    };
+    let span = format!("{},{}", id(*first), id(*last));
+    out.push_str("```mermaid\nsequenceDiagram\n");
+    for p in &parties {
+        let _ = writeln!(
+            out,
+            "    participant {} as {}",
+            id(*p),
+            text(&party_short(*p, who, lang))
+        );
+    }
+    let mut prev_flags = DayFlags::default();
+    let mut g = 0;
+    for flags in &r.days {
+        let Some(day) = flags.day else { continue };
+        let from = g;
+        while g < r.groups.len() && r.groups[g].at.date() <= day {
+            g += 1;
+        }
+        let groups = &r.groups[from..g];
+        let notes = transitions(&prev_flags, flags, lang);
+        prev_flags = *flags;
+        if groups.is_empty() && notes.is_empty() {
+            continue;
+        }
+        let mut heading = day_heading(day, lang);
+        if !groups.is_empty() && groups.iter().all(|x| x.trigger == Trigger::Start) {
+            heading = format!("{heading} — {}", u.starting_state);
+        }
+        let _ = writeln!(out, "    Note over {span}: {}", text(&heading));
+        for group in groups {
+            let service = Party::of_service(group.service);
+            if let Trigger::Resident { .. } = group.trigger
+                && let Some(m) = r
+                    .messages
+                    .iter()
+                    .find(|m| m.kind == MessageKind::Action && m.event == group.events.start)
+            {
+                let _ = writeln!(
+                    out,
+                    "    {}{}{}: {}",
+                    id(m.from),
+                    arrow(m),
+                    id(m.to),
+                    text(&message_label(m, lang))
+                );
+            }
+            let lines: Vec<String> = group
+                .events
+                .clone()
+                .filter(|i| !shown_in_heading(group, &r.events[*i].event))
+                .map(|i| {
+                    let e = &r.events[i].event;
+                    let rule = sentence(e, lang)
+                        .1
+                        .map(|x| format!(" [{x}]"))
+                        .unwrap_or_default();
+                    text(&format!("{}{rule}", labels::event_type(e).get(lang)))
+                })
+                .collect();
+            let time = if group.trigger == Trigger::Start {
+                String::new()
+            } else {
+                format!("{} ", hm(group.at))
+            };
+            if !lines.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "    Note over {}: {time}{}",
+                    id(service),
+                    lines.join("<br/>")
+                );
+            }
+            for i in group.events.clone() {
+                for m in r
+                    .messages
+                    .iter()
+                    .filter(|m| m.event == i && m.kind != MessageKind::Action)
+                {
+                    let _ = writeln!(
+                        out,
+                        "    {}{}{}: {}",
+                        id(m.from),
+                        arrow(m),
+                        id(m.to),
+                        text(&message_label(m, lang))
+                    );
+                }
+            }
+        }
+        for note in notes {
+            let _ = writeln!(
+                out,
+                "    Note over {}: ⚑ {}",
+                id(Party::Resident),
+                text(note)
+            );
+        }
+    }
+    let _ = story;
+    out.push_str("```\n");
+}
+
+/// The Markdown document: a heading and a diagram per resident (per regime when comparing),
+/// and the rules each diagram cites, linked to docs/domain.md.
+pub fn render(stories: &[Story], lang: Lang) -> String {
+    let mut out = String::new();
+    let Some(first) = stories.first() else {
+        return out;
+    };
+    let u = ui(lang);
+    let _ = writeln!(out, "# {}\n", first.title);
+    let regimes: Vec<&str> = stories
+        .iter()
+        .map(|s| labels::regime(s.regime()).get(lang))
+        .collect();
+    let _ = writeln!(
+        out,
+        "{} · `{}` · {} {} · {} – {}\n",
+        regimes.join(" / "),
+        first.source,
+        u.seed,
+        first.seed,
+        first.start,
+        first.until
+    );
+    if !first.description.is_empty() {
+        for line in first.description.lines() {
+            let _ = writeln!(out, "> {line}");
+        }
+        out.push('\n');
+    }
+    for story in stories {
+        for r in &story.residents {
+            let name = match &r.person.name {
+                Some(n) => format!("{n} ({})", r.person.key),
+                None => r.person.key.clone(),
+            };
+            let _ = writeln!(
+                out,
+                "## {name} — {}\n",
+                labels::regime_short(story.regime()).get(lang)
+            );
+            diagram(&mut out, story, r, lang);
+            let cited = cited(r);
+            if !cited.is_empty() {
+                let links: Vec<String> = cited
+                    .iter()
+                    .map(|c| format!("[{} {}]({})", c.mark(), c.title(lang), c.link()))
+                    .collect();
+                let _ = writeln!(out, "\n{}: {}\n", u.rules_cited, links.join(" · "));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,309 @@
+//! Policy files: a policy as data, for `zairyu compare`. A file may name a `base:` file and
+//! override only some of its fields, so a reform reads as "the baseline, except …".
+//!
+//! ```yaml
+//! # Half the municipalities take Tokutei applications from day one.
+//! name: Integrated, 30 % uptake, half the municipalities from day one
+//! base: integrated.policy.yaml          # relative to this file; optional
+//! policy:                               # an overlay: only what differs from the base
+//!   resident: { tokutei_uptake: 0.3 }
+//!   municipal_adoption: { day_one: { share: 0.5 }, others_from: 2027-01-04 }
+//! ```
+//!
+//! Layers apply in order: the starting policy (the defaults for a population, the scenario's own
+//! policy for a scenario), then the innermost `base:`, …, then the file itself. Mappings merge
+//! key by key; anything else (a number, a date, a list) replaces what was there; so does a
+//! single-key mapping whose key the base lacks, which is how an enum changes variant
+//! (`delay: { uniform: … }` → `delay: { table: … }`). Each layer is also read on its own as a
+//! full policy, so a misspelt field or a bad value is reported with its file, line and column,
+//! exactly as in scenario files.
+
+use std::path::{Path, PathBuf};
+
+use model::policy::Policy;
+use serde::Deserialize;
+use serde_json::{Map, Value as Json};
+
+use crate::ScenarioError;
+use crate::node::{Doc, NodeId, Pos, Value};
+use serde_saphyr::MessageFormatter;
+
+/// A resolved policy file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyFile {
+    /// The policy after every layer.
+    pub policy: Policy,
+    /// The file's `name:`, or its file name.
+    pub name: String,
+    /// The comment block at the top of the file.
+    pub description: String,
+    /// The files read, the file itself first, then its base, its base's base …
+    pub files: Vec<PathBuf>,
+}
+
+/// How deep `base:` chains may go (a cycle is reported before this).
+const MAX_DEPTH: usize = 16;
+
+/// Reads the policy file at `path` and applies it, with its bases, on top of `start`.
+pub fn load_policy(path: &Path, start: &Policy) -> Result<PolicyFile, ScenarioError> {
+    let mut layers = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut next = Some(path.to_path_buf());
+    let mut first: Option<(Option<String>, String)> = None;
+    while let Some(file) = next.take() {
+        let label = file.display().to_string();
+        let key = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+        if files
+            .iter()
+            .any(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.clone()) == key)
+            || files.len() >= MAX_DEPTH
+        {
+            return Err(ScenarioError::Invalid {
+                file: files
+                    .last()
+                    .map_or(label.clone(), |f| f.display().to_string()),
+                line: 1,
+                column: 1,
+                message: format!(
+                    "`base:` files form a cycle (or a chain deeper than {MAX_DEPTH}) at {label}"
+                ),
+            });
+        }
+        let text = std::fs::read_to_string(&file).map_err(|source| ScenarioError::Io {
+            file: label.clone(),
+            source,
+        })?;
+        let layer = read_layer(&text).map_err(|e| ScenarioError::Invalid {
+            file: label.clone(),
+            line: e.pos.map_or(1, |p| p.line),
+            column: e.pos.map_or(1, |p| p.column),
+            message: e.message,
+        })?;
+        if first.is_none() {
+            first = Some((layer.name.clone(), leading_comment(&text)));
+        }
+        next = layer.base.as_ref().map(|b| {
+            let dir = file.parent().unwrap_or(Path::new(""));
+            dir.join(b)
+        });
+        files.push(file);
+        layers.push(layer.overlay);
+    }
+    let mut merged = serde_json::to_value(start).expect("policies serialize");
+    for overlay in layers.into_iter().rev() {
+        merge(&mut merged, overlay);
+    }
+    let policy = Policy::deserialize(&merged).map_err(|e| ScenarioError::Invalid {
+        file: path.display().to_string(),
+        line: 1,
+        column: 1,
+        message: format!("the policy after applying every `base:` is invalid: {e}"),
+    })?;
+    let (name, description) = first.unwrap_or_default();
+    Ok(PolicyFile {
+        policy,
+        name: name.unwrap_or_else(|| {
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        }),
+        description,
+        files,
+    })
+}
+
+/// One file: its `name:`, `base:` and the `policy:` overlay as written.
+struct Layer {
+    name: Option<String>,
+    base: Option<String>,
+    overlay: Json,
+}
+
+/// The typed reading of a file, for its located errors (serde-saphyr locates them, enums with
+/// data included).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TypedLayer {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    base: Option<String>,
+    /// Read only to check it: the overlay merged is the text as written.
+    #[serde(default)]
+    #[allow(dead_code)]
+    policy: Option<Policy>,
+}
+
+fn read_layer(text: &str) -> Result<Layer, LayerError> {
+    let options = serde_saphyr::options! { with_snippet: false };
+    let typed: TypedLayer = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
+        let inner = e.without_snippet();
+        LayerError {
+            pos: inner.location().map(|l| Pos {
+                line: usize::try_from(l.line()).unwrap_or(1),
+                column: usize::try_from(l.column()).unwrap_or(1),
+            }),
+            message: serde_saphyr::DefaultMessageFormatter
+                .format_message(inner)
+                .into_owned(),
+        }
+    })?;
+    // The overlay as written: only the keys the file sets.
+    let doc = Doc::parse(text).map_err(|e| LayerError {
+        pos: Some(e.pos),
+        message: e.message,
+    })?;
+    let overlay = doc
+        .entries(doc.root())
+        .and_then(|es| es.iter().find(|e| e.key == "policy"))
+        .map_or(Json::Object(Map::new()), |e| to_json(&doc, e.value));
+    Ok(Layer {
+        name: typed.name,
+        base: typed.base,
+        overlay,
+    })
+}
+
+/// The comment block at the top of a file, without the `#`s.
+fn leading_comment(text: &str) -> String {
+    text.trim_start_matches('\u{feff}')
+        .lines()
+        .map(str::trim)
+        .take_while(|l| l.is_empty() || l.starts_with('#'))
+        .map(|l| {
+            l.trim_start_matches('#')
+                .strip_prefix(' ')
+                .unwrap_or(l.trim_start_matches('#'))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim_matches('\n')
+        .to_owned()
+}
+
+struct LayerError {
+    pos: Option<Pos>,
+    message: String,
+}
+
+fn to_json(doc: &Doc<'_>, id: NodeId) -> Json {
+    match &doc.node(id).value {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Int(i) => Json::from(*i),
+        Value::UInt(u) => Json::from(*u),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+        Value::Str(s) => Json::String(s.clone()),
+        Value::Seq(items) => Json::Array(items.iter().map(|i| to_json(doc, *i)).collect()),
+        Value::Map(entries) => Json::Object(
+            entries
+                .iter()
+                .map(|e| (e.key.clone(), to_json(doc, e.value)))
+                .collect(),
+        ),
+    }
+}
+
+/// Applies `overlay` to `base` (see the module doc for the rules).
+fn merge(base: &mut Json, overlay: Json) {
+    match (base, overlay) {
+        (Json::Object(b), Json::Object(o)) => {
+            let switches_variant = o.len() == 1 && o.keys().all(|k| !b.contains_key(k));
+            if switches_variant {
+                *b = o;
+                return;
+            }
+            for (k, v) in o {
+                match b.get_mut(&k) {
+                    Some(slot) => merge(slot, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (slot, v) => *slot = v,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::policy::{DelayDays, MunicipalitySet, Regime, Share};
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn a_reform_overrides_only_what_it_names() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "base.policy.yaml",
+            "# The baseline.\nname: Legacy\npolicy:\n  regime: legacy\n  resident:\n    tokutei_uptake: 0.3\n    validity_change: { never: 0.2, delay: { uniform: { min: 1, max: 30 } } }\n",
+        );
+        let reform = write(
+            dir.path(),
+            "reform.policy.yaml",
+            "base: base.policy.yaml\npolicy:\n  regime: integrated\n  resident:\n    validity_change: { delay: { table: [ { days: 7, weight: 1 } ] } }\n  municipal_adoption: { day_one: { share: 0.5 } }\n",
+        );
+        let p = load_policy(&reform, &Policy::default()).unwrap();
+        assert_eq!(p.policy.regime, Regime::Integrated);
+        assert_eq!(p.policy.resident.tokutei_uptake, Share::new(0.3).unwrap());
+        assert_eq!(
+            p.policy.resident.validity_change.never,
+            Share::new(0.2).unwrap()
+        );
+        assert!(matches!(
+            p.policy.resident.validity_change.delay,
+            DelayDays::Table(_)
+        ));
+        assert_eq!(
+            p.policy.municipal_adoption.day_one,
+            MunicipalitySet::Share(Share::new(0.5).unwrap())
+        );
+        assert_eq!(p.files.len(), 2);
+        assert_eq!(p.name, "reform.policy.yaml");
+        let base = load_policy(&dir.path().join("base.policy.yaml"), &Policy::default()).unwrap();
+        assert_eq!(
+            (base.name.as_str(), base.description.as_str()),
+            ("Legacy", "The baseline.")
+        );
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = write(
+            dir.path(),
+            "bad.policy.yaml",
+            "policy:\n  resident:\n    tokutei_uptake: 1.5\n",
+        );
+        let e = load_policy(&bad, &Policy::default()).unwrap_err();
+        assert_eq!(e.position(), Some((3, 21)), "{e}");
+        let typo = write(
+            dir.path(),
+            "typo.policy.yaml",
+            "policy:\n  regimee: legacy\n",
+        );
+        let e = load_policy(&typo, &Policy::default()).unwrap_err();
+        assert!(e.to_string().contains("regimee"), "{e}");
+        assert_eq!(e.position().map(|p| p.0), Some(2));
+        let cyc = write(
+            dir.path(),
+            "a.policy.yaml",
+            "base: a.policy.yaml\npolicy: {}\n",
+        );
+        assert!(load_policy(&cyc, &Policy::default()).is_err());
+        let key = write(dir.path(), "k.policy.yaml", "polic: {}\n");
+        assert!(
+            load_policy(&key, &Policy::default())
+                .unwrap_err()
+                .to_string()
+                .contains("policy")
+        );
+    }
+}

@@ -1,0 +1,348 @@
+//! The resident agent: what simulated residents do that no office decides and no scenario step
+//! says — resident behaviour, taken from the policy.
+//!
+//! Every resident collects a card as soon as it is ready (after `collect_card_after`; decision
+//! 5). Residents of a synthetic population also leave two choices to the policy, because they are
+//! the behaviour a what-if analysis varies and must not be baked into the population:
+//!
+//! - **Tokutei uptake.** When a population step may carry a Tokutei application, the agent
+//!   attaches one if the resident is among the `tokutei_uptake` share and the application can be
+//!   made: the integrated regime, the counter open (the bureau's from `bureau_counters_from`, a
+//!   municipality's per `municipal_adoption`), in person. At an address notification it is
+//!   attached only by residents who do not hold a Tokutei card yet; at a procedure that issues a
+//!   new card, every time (else the new card would be a standard one).
+//! - **The legacy validity change.** After a new standard residence card, a holder of a
+//!   separate, still valid My Number card goes to the city hall for the validity change
+//!   (domain-rules §5.4) unless among the `never` share, `delay` days later at the same time of
+//!   day. A resident who comes before the bureau's notice (N3) has reached the city hall is
+//!   turned away (§6: the municipality works from the notice) and does not retry: slow links
+//!   cost outage days, which is what the analysis should see.
+//!
+//! Scenario steps are scripted: the agent changes nothing in them and schedules no validity
+//! change for their residents.
+//!
+//! Every draw is a SplitMix64 hash of the seed, the resident's index in the *whole* population
+//! and what is drawn, never a position in a shard or a run order, so a shard decides exactly as
+//! the unsharded run does, and the same residents opt in under every policy with the same uptake
+//! (with a higher uptake, a superset of them). The uptake draw is per resident (a resident who
+//! wants the card asks for it whenever possible); the validity-change draws are per resident and
+//! new card (the first, second … new card of the run).
+
+use chrono::Duration;
+use model::command::Command;
+use model::event::Event;
+use model::ids::{Municipality, ResidentId};
+use model::policy::{Policy, Regime};
+use model::service::Channel;
+use model::time::{SimTime, counter_time};
+use scenario::population::PopulationStep;
+
+use crate::hashing::mix64;
+use crate::projection::{Projections, UseState};
+
+/// A step as the scheduler takes it: a dated command, and whether a policy-driven resident (a
+/// population's) performs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepInput {
+    pub at: SimTime,
+    pub command: Command,
+    /// `None` for scripted steps (scenario files).
+    pub agent: Option<AgentTag>,
+}
+
+/// What the agent needs to know about a population step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgentTag {
+    /// The resident's index in the whole population (the key of every draw).
+    pub global: u32,
+    /// The step's `tokutei` flag is the agent's to set.
+    pub decides_tokutei: bool,
+}
+
+impl From<(SimTime, Command)> for StepInput {
+    fn from((at, command): (SimTime, Command)) -> StepInput {
+        StepInput {
+            at,
+            command,
+            agent: None,
+        }
+    }
+}
+
+impl From<PopulationStep> for StepInput {
+    fn from(s: PopulationStep) -> StepInput {
+        StepInput {
+            at: s.at,
+            command: s.command,
+            agent: Some(AgentTag {
+                global: s.global,
+                decides_tokutei: s.policy_decides_tokutei,
+            }),
+        }
+    }
+}
+
+/// What is drawn, mixed into the key so that the draws are independent.
+#[derive(Debug, Clone, Copy)]
+#[repr(u64)]
+enum Purpose {
+    TokuteiUptake = 1,
+    NeverChangesValidity = 2,
+    ValidityChangeDelay = 3,
+}
+
+/// A uniform 64-bit draw for (seed, resident, what, which occurrence).
+fn draw(seed: u64, global: u32, purpose: Purpose, occurrence: u32) -> u64 {
+    let k = mix64(seed ^ (purpose as u64).rotate_right(8));
+    mix64(mix64(k ^ u64::from(global)) ^ u64::from(occurrence))
+}
+
+/// The agent's memory of one resident (8 bytes, one per resident).
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    /// The index in the whole population; valid when `driven`.
+    global: u32,
+    /// New residence cards received so far in the run (the occurrence of the validity draws).
+    cards: u16,
+    /// The resident belongs to a population: the policy decides for it.
+    driven: bool,
+}
+
+/// Where a Tokutei application attached to a command would be made.
+enum Venue {
+    Bureau,
+    Municipality(Municipality),
+}
+
+/// A command's Tokutei flag, where the application would be made, and whether the procedure
+/// issues a new card anyway. One line per procedure a population generates.
+fn tokutei_opportunity<'c>(
+    command: &'c mut Command,
+    projections: &Projections,
+) -> Option<(&'c mut bool, Venue, bool)> {
+    let current = |r: ResidentId| {
+        projections
+            .record(r)
+            .and_then(|rec| rec.city_hall.municipality.clone())
+    };
+    match command {
+        Command::FileExtension {
+            tokutei,
+            channel: Channel::Counter,
+            ..
+        } => Some((tokutei, Venue::Bureau, true)),
+        Command::NotifyMoveWithinMunicipality {
+            resident, tokutei, ..
+        } => {
+            let here = current(*resident)?;
+            Some((tokutei, Venue::Municipality(here), false))
+        }
+        Command::NotifyMoveIn {
+            municipality,
+            tokutei,
+            ..
+        } => Some((tokutei, Venue::Municipality(municipality.clone()), false)),
+        _ => None,
+    }
+}
+
+/// The resident agent of one run.
+pub(crate) struct Agent {
+    seed: u64,
+    slots: Vec<Slot>,
+}
+
+impl Agent {
+    pub(crate) fn new(seed: u64, residents: usize) -> Agent {
+        Agent {
+            seed,
+            slots: vec![Slot::default(); residents],
+        }
+    }
+
+    fn slot(&mut self, resident: ResidentId) -> &mut Slot {
+        let i = resident.index();
+        if self.slots.len() <= i {
+            self.slots.resize(i + 1, Slot::default());
+        }
+        &mut self.slots[i]
+    }
+
+    /// A step is about to be delivered: decide what the policy leaves to the resident.
+    pub(crate) fn on_step(
+        &mut self,
+        step: &mut StepInput,
+        policy: &Policy,
+        projections: &Projections,
+    ) {
+        let Some(tag) = step.agent else {
+            return;
+        };
+        let resident = step.command.resident();
+        let slot = self.slot(resident);
+        slot.global = tag.global;
+        slot.driven = true;
+        if !tag.decides_tokutei {
+            return;
+        }
+        let wants = policy.resident.tokutei_uptake.admits(draw(
+            self.seed,
+            tag.global,
+            Purpose::TokuteiUptake,
+            0,
+        ));
+        let holds_tokutei = projections
+            .record(resident)
+            .and_then(|r| r.residence_card.as_ref())
+            .is_some_and(|c| c.kind.is_tokutei());
+        let today = step.at.date();
+        let Some((flag, venue, new_card)) = tokutei_opportunity(&mut step.command, projections)
+        else {
+            return;
+        };
+        let opens = match venue {
+            Venue::Bureau => Some(policy.bureau_counters_from),
+            Venue::Municipality(m) => policy.municipal_counters_open_from(&m),
+        };
+        let open = policy.regime == Regime::Integrated
+            && today >= policy.start_date
+            && opens.is_some_and(|d| today >= d);
+        *flag = wants && open && (new_card || !holds_tokutei);
+    }
+
+    /// Whether the agent reacts to `event` (the scheduler routes it here).
+    pub(crate) fn reacts_to(event: &Event) -> bool {
+        matches!(
+            event,
+            Event::CardReadyForCollection { .. } | Event::ResidenceCardIssued { .. }
+        )
+    }
+
+    /// The resident's reaction to an event just recorded: the commands to schedule, and when.
+    pub(crate) fn on_event(
+        &mut self,
+        event: &Event,
+        now: SimTime,
+        policy: &Policy,
+        projections: &Projections,
+    ) -> Option<(SimTime, Command)> {
+        match event {
+            // Decision 5: every resident collects a ready card.
+            Event::CardReadyForCollection { resident, .. } => {
+                let at = counter_time(now + policy.resident.collect_card_after.as_duration());
+                Some((
+                    at,
+                    Command::CollectCard {
+                        resident: *resident,
+                    },
+                ))
+            }
+            Event::ResidenceCardIssued { resident, card, .. } => {
+                let seed = self.seed;
+                let slot = self.slot(*resident);
+                if !slot.driven {
+                    return None;
+                }
+                slot.cards = slot.cards.saturating_add(1);
+                let (global, nth) = (slot.global, u32::from(slot.cards));
+                if card.kind.is_tokutei() {
+                    return None;
+                }
+                // Only a separate card that is still valid can have its validity changed
+                // (§5.4); applying for a new card after a lapse is not simulated.
+                let today = now.date();
+                let valid = projections
+                    .record(*resident)
+                    .and_then(|r| r.my_number_card)
+                    .is_some_and(|c| c.state == UseState::Active && today <= c.card.valid_through);
+                let behaviour = &policy.resident.validity_change;
+                if !valid
+                    || behaviour.never.admits(draw(
+                        seed,
+                        global,
+                        Purpose::NeverChangesValidity,
+                        nth,
+                    ))
+                {
+                    return None;
+                }
+                let delay =
+                    behaviour
+                        .delay
+                        .pick(draw(seed, global, Purpose::ValidityChangeDelay, nth));
+                let at = counter_time(now + Duration::days(i64::from(delay)));
+                Some((
+                    at,
+                    Command::RequestMyNumberValidityChange {
+                        resident: *resident,
+                    },
+                ))
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::policy::{DelayDays, Share, WeightedDays};
+
+    #[test]
+    fn shares_admit_nested_sets_of_draws() {
+        let draws: Vec<u64> = (0..10_000u32)
+            .map(|g| draw(7, g, Purpose::TokuteiUptake, 0))
+            .collect();
+        let count = |s: f64| {
+            draws
+                .iter()
+                .filter(|&&d| Share::new(s).unwrap().admits(d))
+                .count()
+        };
+        assert_eq!(count(0.0), 0);
+        assert_eq!(count(1.0), 10_000);
+        let (a, b) = (count(0.3), count(0.5));
+        assert!((2_800..3_200).contains(&a), "{a}");
+        assert!((4_800..5_200).contains(&b), "{b}");
+        let s30 = Share::new(0.3).unwrap();
+        let s50 = Share::new(0.5).unwrap();
+        assert!(draws.iter().all(|&d| !s30.admits(d) || s50.admits(d)));
+    }
+
+    #[test]
+    fn delays_stay_within_their_distribution() {
+        let uniform = DelayDays::Uniform { min: 1, max: 30 };
+        let table = DelayDays::Table(vec![
+            WeightedDays { days: 3, weight: 1 },
+            WeightedDays {
+                days: 60,
+                weight: 3,
+            },
+        ]);
+        let mut seen_max = 0;
+        let mut sixty = 0;
+        for g in 0..4000u32 {
+            let d = draw(1, g, Purpose::ValidityChangeDelay, 1);
+            let u = uniform.pick(d);
+            assert!((1..=30).contains(&u));
+            seen_max = seen_max.max(u);
+            let t = table.pick(d);
+            assert!(t == 3 || t == 60);
+            sixty += usize::from(t == 60);
+        }
+        assert_eq!(seen_max, 30);
+        assert!((2_800..3_200).contains(&sixty), "{sixty}");
+        assert_eq!(uniform.pick(0), 1);
+        assert_eq!(uniform.pick(u64::MAX), 30);
+    }
+
+    #[test]
+    fn draws_depend_on_what_and_who() {
+        let a = draw(1, 5, Purpose::TokuteiUptake, 0);
+        assert_ne!(a, draw(2, 5, Purpose::TokuteiUptake, 0));
+        assert_ne!(a, draw(1, 6, Purpose::TokuteiUptake, 0));
+        assert_ne!(a, draw(1, 5, Purpose::NeverChangesValidity, 0));
+        assert_ne!(a, draw(1, 5, Purpose::TokuteiUptake, 1));
+        assert_eq!(a, draw(1, 5, Purpose::TokuteiUptake, 0));
+    }
+}

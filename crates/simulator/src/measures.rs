@@ -1,0 +1,200 @@
+//! The measures a what-if comparison reports, taken from a run's projections as named counts.
+//!
+//! Every measure is a non-negative integer that adds up over residents: counter visits per
+//! office, My Number outage days, inconsistency days, cards produced, deadline misses, counter
+//! workload per office and month, and so on. That is what makes sharding exact: the measures of
+//! the shards of a population, added key by key, are the measures of the whole (the residents
+//! never interact). Means and intervals over seeds are computed only after adding.
+//!
+//! Keys are stable, dotted names (`visits.city_hall`, `workload.city_hall.2026-07`): they are
+//! the rows of the comparison table, the CSV and the JSON, and what `zairyu merge` adds.
+
+use std::collections::BTreeMap;
+
+use model::service::Office;
+use serde::{Deserialize, Serialize};
+
+use crate::projection::{Projections, UseState};
+
+/// Named counts of one run (or the sum of several shards of one run).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Measures(pub BTreeMap<String, u64>);
+
+/// The headline measures, in the order a reader wants them, with a label each. Keys that are
+/// not listed here (notifications, monthly workload) follow in key order.
+pub const HEADLINE: &[(&str, &str)] = &[
+    ("visits.all", "counter visits, all offices"),
+    (
+        "visits.immigration_bureau",
+        "counter visits: immigration bureau",
+    ),
+    ("visits.city_hall", "counter visits: city hall"),
+    ("visits.police", "counter visits: police"),
+    ("visits.call_centre", "counter visits: call centre"),
+    ("my_number_outage_days", "My Number outage days"),
+    (
+        "residents_with_outage",
+        "residents with at least one outage day",
+    ),
+    (
+        "inconsistency_days",
+        "inconsistency days (records disagree)",
+    ),
+    (
+        "residents_with_inconsistency",
+        "residents with at least one inconsistency day",
+    ),
+    ("special_period_days", "special-period days"),
+    (
+        "cards_produced",
+        "residence cards / SPR certificates issued",
+    ),
+    ("tokutei_productions", "Tokutei cards produced by J-LIS"),
+    (
+        "residents_holding_tokutei",
+        "residents holding a Tokutei card at the end",
+    ),
+    ("deadline_misses", "deadline misses"),
+    ("refusals", "refusals"),
+    ("events", "events recorded"),
+];
+
+/// A label for any key: the headline's, or one built from the key's parts.
+pub fn label(key: &str) -> String {
+    if let Some((_, l)) = HEADLINE.iter().find(|(k, _)| *k == key) {
+        return (*l).to_owned();
+    }
+    if let Some(code) = key.strip_prefix("notifications.") {
+        return format!("notifications {code} (§6)");
+    }
+    if let Some(rest) = key.strip_prefix("workload.") {
+        if let Some((who, month)) = rest.rsplit_once('.') {
+            return format!("{month} workload: {}", workload_label(who));
+        }
+    }
+    key.to_owned()
+}
+
+/// The label of a workload column (`city_hall`, `jlis_tokutei`).
+pub fn workload_label(who: &str) -> String {
+    Office::ALL
+        .iter()
+        .find(|o| o.as_str() == who)
+        .map(|o| format!("{} visits", o.label()))
+        .unwrap_or_else(|| "J-LIS Tokutei productions".to_owned())
+}
+
+/// The workload columns, in order.
+pub fn workload_columns() -> Vec<String> {
+    let mut v: Vec<String> = Office::ALL.iter().map(|o| o.as_str().to_owned()).collect();
+    v.push(JLIS_TOKUTEI.to_owned());
+    v
+}
+
+const JLIS_TOKUTEI: &str = "jlis_tokutei";
+
+impl Measures {
+    /// The measures of a finished run.
+    pub fn from_projections(p: &Projections) -> Measures {
+        let mut m = BTreeMap::new();
+        let mut set = |k: &str, v: u64| {
+            m.insert(k.to_owned(), v);
+        };
+        let t = p.totals();
+        let mut all = 0;
+        for office in Office::ALL {
+            let v = t.visits.get(&office).copied().unwrap_or(0);
+            all += v;
+            set(&format!("visits.{}", office.as_str()), v);
+        }
+        set("visits.all", all);
+        set("my_number_outage_days", t.outage_days);
+        set("inconsistency_days", t.inconsistency_days);
+        set("special_period_days", t.special_period_days);
+        set("cards_produced", t.cards_produced);
+        set("deadline_misses", t.deadline_misses);
+        set("refusals", t.refusals);
+        set("events", t.events);
+        let count = |f: &dyn Fn(&crate::CardRecord) -> bool| {
+            p.records.iter().filter(|r| f(r)).count() as u64
+        };
+        set("residents_with_outage", count(&|r| r.days.outage_days > 0));
+        set(
+            "residents_with_inconsistency",
+            count(&|r| r.days.inconsistency_days > 0),
+        );
+        set(
+            "residents_holding_tokutei",
+            count(&|r| {
+                r.residence_card
+                    .as_ref()
+                    .is_some_and(|c| c.kind.is_tokutei())
+                    && r.tokutei_functions
+                        .is_some_and(|f| f.state == UseState::Active)
+            }),
+        );
+        for (code, n) in &t.notifications {
+            set(&format!("notifications.{code}"), *n);
+        }
+        let mut productions = 0;
+        for (month, w) in &p.workload {
+            let ym = month.format("%Y-%m");
+            for (office, v) in Office::ALL.iter().zip(w.visits) {
+                set(&format!("workload.{}.{ym}", office.as_str()), v);
+            }
+            set(
+                &format!("workload.{JLIS_TOKUTEI}.{ym}"),
+                w.tokutei_productions,
+            );
+            productions += w.tokutei_productions;
+        }
+        set("tokutei_productions", productions);
+        Measures(m)
+    }
+
+    /// Adds another part of the same run (a shard) key by key.
+    pub fn add(&mut self, other: &Measures) {
+        for (k, v) in &other.0 {
+            *self.0.entry(k.clone()).or_insert(0) += v;
+        }
+    }
+
+    pub fn get(&self, key: &str) -> u64 {
+        self.0.get(key).copied().unwrap_or(0)
+    }
+
+    /// Every key, headline measures first, then the rest in key order.
+    pub fn ordered_keys<'a>(sets: impl IntoIterator<Item = &'a Measures>) -> Vec<String> {
+        let mut rest: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        for m in sets {
+            rest.extend(m.0.keys().cloned());
+        }
+        let mut keys: Vec<String> = HEADLINE
+            .iter()
+            .map(|(k, _)| (*k).to_owned())
+            .filter(|k| rest.remove(k))
+            .collect();
+        keys.extend(rest);
+        keys
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adding_parts_adds_every_key() {
+        let mut a = Measures([("x".to_owned(), 2), ("y".to_owned(), 1)].into());
+        let b = Measures([("y".to_owned(), 3), ("z".to_owned(), 4)].into());
+        a.add(&b);
+        assert_eq!((a.get("x"), a.get("y"), a.get("z")), (2, 4, 4));
+        let keys = Measures::ordered_keys([&a, &Measures([("visits.all".into(), 1)].into())]);
+        assert_eq!(keys, ["visits.all", "x", "y", "z"]);
+        assert_eq!(
+            label("workload.city_hall.2026-07"),
+            "2026-07 workload: city hall visits"
+        );
+    }
+}
