@@ -19,7 +19,7 @@ use model::rules::{Consequence, Duty, InvalidationReason, RefusalRule, Revocatio
 use model::service::Office;
 use model::service::Service;
 use model::time::start_of_day;
-use model::validity::{self, CertificateKind};
+use model::validity::{self, CertificateKind, SpecialPeriodMyNumber};
 
 #[cfg(test)]
 mod tests;
@@ -156,8 +156,15 @@ impl CardIssuer {
                     });
                 }
             }
+            // Under `special_period_my_number: while_card_valid` (§9, §16.2 [C]) the functions
+            // follow the card, whose legal validity a pending application may extend beyond the
+            // date on the chip (19条の5②); J-LIS does not know of pending applications, so it
+            // records no lapse and the date rule (in the card record) decides.
             Command::ExpireMyNumberFunctions { valid_through, .. } => {
+                let ends_at_expiry = ctx.policy.switches.validity.special_period_my_number
+                    == SpecialPeriodMyNumber::EndsAtOriginalExpiry;
                 if let Some(f) = chip.tokutei
+                    && ends_at_expiry
                     && f.state == CardState::Active
                     && f.valid_through == *valid_through
                 {

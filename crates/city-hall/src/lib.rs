@@ -675,6 +675,12 @@ impl StateMachine for CityHall {
                 // A validity change after the decision ends the special-period extension (§5.13).
                 e.special_extended = false;
             }
+            Event::MyNumberCardSpecialPeriodExtended { valid_through, .. } => {
+                if let Some(card) = e.my_number_card.as_mut() {
+                    card.valid_through = *valid_through;
+                }
+                e.special_extended = true;
+            }
             Event::MyNumberContinuityDue { deadline, .. } => {
                 e.continuity_deadline = Some(*deadline)
             }

@@ -251,6 +251,45 @@ pub struct ExpectFile {
     /// Cumulative days on which the bureau's and the city hall's records disagreed.
     #[serde(default)]
     pub inconsistency_days: Option<u64>,
+    /// The signature certificate's last valid day that day, or `none` (§8.5).
+    #[serde(default)]
+    pub signature_certificate: Option<DateOrNone>,
+    /// The user-authentication certificate's last valid day that day, or `none` (§8.5).
+    #[serde(default)]
+    pub user_authentication_certificate: Option<DateOrNone>,
+}
+
+/// A date (`YYYY-MM-DD`) or the word `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateOrNone(pub Option<NaiveDate>);
+
+impl<'de> Deserialize<'de> for DateOrNone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        if text == "none" {
+            return Ok(DateOrNone(None));
+        }
+        NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map(|d| DateOrNone(Some(d)))
+            .map_err(|_| {
+                serde::de::Error::custom(format!(
+                    "expected a date YYYY-MM-DD or `none`, found {text:?}"
+                ))
+            })
+    }
+}
+
+impl JsonSchema for DateOrNone {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "DateOrNone".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A date YYYY-MM-DD, or `none`.",
+            "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2}|none)$"
+        })
+    }
 }
 
 /// The notification codes of domain-rules §6.

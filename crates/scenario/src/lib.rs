@@ -159,6 +159,10 @@ pub struct Checks {
     pub outage_days: Option<u64>,
     /// Cumulative days on which the bureau's and the city hall's records disagreed.
     pub inconsistency_days: Option<u64>,
+    /// The signature certificate's last valid day (`Some(None)`: none held), §8.5.
+    pub signature_certificate: Option<Option<NaiveDate>>,
+    /// The user-authentication certificate's last valid day (`Some(None)`: none held), §8.5.
+    pub user_authentication_certificate: Option<Option<NaiveDate>>,
 }
 
 impl Checks {
@@ -304,6 +308,14 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ScenarioError> {
     Ok(out)
 }
 
+/// Policy files (`*.policy.yaml`, read by `zairyu compare`) live beside scenarios but are not
+/// scenarios: directory searches skip them.
+pub fn is_policy_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".policy.yaml") || n.ends_with(".policy.yml"))
+}
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ScenarioError> {
     let io = |source| ScenarioError::Io {
         file: dir.display().to_string(),
@@ -317,6 +329,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ScenarioError> {
             walk(&path, out)?;
         } else if (kind.is_file() || (kind.is_symlink() && path.is_file()))
             && path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+            && !is_policy_file(&path)
         {
             out.push(path);
         }

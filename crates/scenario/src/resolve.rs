@@ -245,6 +245,8 @@ fn build(
             refusals,
             outage_days,
             inconsistency_days,
+            signature_certificate,
+            user_authentication_certificate,
         } = entry.value;
         let id = lookup(&resident, "expectation")?;
         let on = Located {
@@ -273,6 +275,8 @@ fn build(
                 refusals: refusals.into_iter().map(|r| r.0).collect(),
                 outage_days,
                 inconsistency_days,
+                signature_certificate: signature_certificate.map(|d| d.0),
+                user_authentication_certificate: user_authentication_certificate.map(|d| d.0),
             },
         });
     }

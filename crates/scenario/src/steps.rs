@@ -572,14 +572,14 @@ pub enum Where {
 pub struct ApplyTokuteiAloneStep {
     /// city_hall (default) | bureau
     #[serde(default)]
-    pub at: Where,
+    pub office: Where,
 }
 
 impl StepFields for ApplyTokuteiAloneStep {
     fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
         Ok(Command::ApplyTokuteiAlone {
             resident: ctx.resident,
-            at_city_hall: matches!(self.at, Where::CityHall),
+            at_city_hall: matches!(self.office, Where::CityHall),
         })
     }
 }
@@ -590,14 +590,14 @@ impl StepFields for ApplyTokuteiAloneStep {
 pub struct ResetPinStep {
     /// city_hall (default) | bureau (only for Tokutei cards, and only if the policy allows)
     #[serde(default)]
-    pub at: Where,
+    pub office: Where,
 }
 
 impl StepFields for ResetPinStep {
     fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
         Ok(Command::ResetPin {
             resident: ctx.resident,
-            at_bureau: matches!(self.at, Where::Bureau),
+            at_bureau: matches!(self.office, Where::Bureau),
         })
     }
 }

@@ -202,6 +202,21 @@ fn evaluate(
             rec.days.inconsistency_days.to_string(),
         );
     }
+    let cert = |d: Option<NaiveDate>| d.map_or_else(|| "none".to_owned(), |d| d.to_string());
+    if let Some(expected) = c.signature_certificate {
+        push(
+            "signature_certificate".into(),
+            cert(expected),
+            cert(rec.certificates.signature_through),
+        );
+    }
+    if let Some(expected) = c.user_authentication_certificate {
+        push(
+            "user_authentication_certificate".into(),
+            cert(expected),
+            cert(rec.certificates.user_auth_through),
+        );
+    }
     ExpectationOutcome {
         line: e.line,
         resident: e.resident_key.clone(),
