@@ -346,3 +346,14 @@ pub fn schema() -> Result<ExitCode, Failure> {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+/// `zairyu table`
+pub fn table(markdown: bool) -> Result<ExitCode, Failure> {
+    let rows = simulator::table::office_table().map_err(|e| Failure::Run(e.into()))?;
+    if markdown {
+        print!("{}", report::visits_table::markdown(&rows));
+    } else {
+        print!("{}", report::visits_table::text(&rows));
+    }
+    Ok(ExitCode::SUCCESS)
+}

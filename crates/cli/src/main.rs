@@ -8,8 +8,10 @@
 
 mod bench;
 mod commands;
+mod compare;
 mod diag;
 mod explain;
+mod merge;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -107,8 +109,20 @@ enum Command {
     /// Explain a scenario or a stored run for teaching: a day-by-day narrative, Mermaid
     /// sequence diagrams, or a self-contained HTML report, in English or Japanese.
     Explain(explain::ExplainArgs),
+    /// Run a scenario or a synthetic population under a baseline and a reform policy and print
+    /// the measures side by side with their difference (docs/what-if.md).
+    Compare(compare::CompareArgs),
+    /// Add up the JSON results of `compare --shard k/n` into the whole population's result.
+    Merge(merge::MergeArgs),
     /// Print the JSON Schema of the scenario file format.
     Schema,
+    /// For every procedure, which offices a resident must visit under each regime, generated
+    /// from simulations (the legacy two-card regime vs the integrated Tokutei card).
+    Table {
+        /// Print a Markdown table (for docs/domain.md).
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Benchmark: a synthetic population through the real services and store, with the raw
     /// SQLite append rate of the same rows measured in the same run as the baseline.
     Bench {
@@ -160,7 +174,10 @@ fn main() -> ExitCode {
         } => commands::check(&paths, seed, regime.map(Into::into), verbose),
         Command::Validate { paths } => commands::validate(&paths),
         Command::Explain(args) => explain::explain(args),
+        Command::Compare(args) => compare::compare(args),
+        Command::Merge(args) => merge::merge(args),
         Command::Schema => commands::schema(),
+        Command::Table { markdown } => commands::table(markdown),
         Command::Bench {
             residents,
             seed,

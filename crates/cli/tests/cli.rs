@@ -246,3 +246,18 @@ fn bench_reports_rates_against_the_raw_append_baseline() {
     // The benchmark databases are removed unless --keep.
     assert_eq!(std::fs::read_dir(dir.path().join("b")).unwrap().count(), 0);
 }
+
+#[test]
+fn table_says_an_extension_needs_the_city_hall_only_under_the_legacy_regime() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = zairyu(&["table", "--markdown"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("| period-of-stay extension"))
+        .expect("an extension row");
+    let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+    assert_eq!(cells[2], "immigration bureau + city hall", "{row}");
+    assert_eq!(cells[3], "immigration bureau", "{row}");
+}

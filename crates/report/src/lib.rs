@@ -21,3 +21,4 @@ pub mod transcript;
 pub use labels::Lang;
 pub use story::{Person, Run, Story, StoryError};
 pub use transcript::{card_record, card_records, summary, transcript};
+pub mod visits_table;

@@ -17,6 +17,7 @@ pub mod projection;
 pub mod replay;
 pub mod scenario_run;
 pub mod scheduler;
+pub mod table;
 pub mod what_if;
 
 pub use agent::StepInput;
