@@ -204,10 +204,11 @@ impl CardIssuer {
                     });
                 }
             }
-            Command::LockPin { .. } => {
-                if !chip.pin_locked && (chip.my_number_card.is_some() || chip.tokutei.is_some()) {
-                    d.push(Event::PinLocked { resident });
-                }
+            Command::LockPin { .. }
+                if !chip.pin_locked
+                    && (chip.my_number_card.is_some() || chip.tokutei.is_some()) =>
+            {
+                d.push(Event::PinLocked { resident });
             }
             Command::CompleteTokuteiProduction { .. } => {
                 if let Some(kind) = chip.producing {
@@ -314,16 +315,16 @@ impl CardIssuer {
                 });
             }
             // §1, §16.1: a Tokutei card replaced by a standard card loses its functions.
-            Event::TokuteiCardReturned { card_number, .. } => {
+            Event::TokuteiCardReturned { card_number, .. }
                 if chip.tokutei.is_some_and(|f| {
                     f.card_number == *card_number && f.state != CardState::Invalidated
-                }) {
-                    d.push(Event::MyNumberCardInvalidated {
-                        resident,
-                        reason: InvalidationReason::ReplacedByStandardCard,
-                        tokutei_card: Some(*card_number),
-                    });
-                }
+                }) =>
+            {
+                d.push(Event::MyNumberCardInvalidated {
+                    resident,
+                    reason: InvalidationReason::ReplacedByStandardCard,
+                    tokutei_card: Some(*card_number),
+                });
             }
             // §8.5: the signature certificate lapses on an address change.
             Event::MovedWithinMunicipality { .. } | Event::MoveInRecorded { .. }

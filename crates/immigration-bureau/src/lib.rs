@@ -225,6 +225,7 @@ impl ImmigrationBureau {
     }
 
     /// Files an extension or a change of status (§5.4, §5.5) or a PR application (§5.6).
+    #[allow(clippy::too_many_arguments)]
     fn file_application(
         d: &mut Decision,
         rec: &Record,
@@ -552,13 +553,13 @@ impl ImmigrationBureau {
             issued_on: ctx.today(),
             valid_through: Self::validity(rec, ctx, status, expiry, renewal),
         };
-        if let Some(old) = rec.card.as_ref().filter(|c| c.kind.is_tokutei()) {
-            if !kind.is_tokutei() {
-                d.push(Event::TokuteiCardReturned {
-                    resident,
-                    card_number: old.number,
-                });
-            }
+        if let Some(old) = rec.card.as_ref().filter(|c| c.kind.is_tokutei())
+            && !kind.is_tokutei()
+        {
+            d.push(Event::TokuteiCardReturned {
+                resident,
+                card_number: old.number,
+            });
         }
         d.push(Event::ResidenceCardIssued {
             resident,

@@ -102,31 +102,29 @@ impl RefusalRule {
     /// The rule's tag (`tokutei_online`).
     pub fn tag(&self) -> &'static str {
         match self {
-            RefusalRule::TokuteiNotInRegime { .. } => "tokutei_not_in_regime",
+            RefusalRule::TokuteiNotInRegime => "tokutei_not_in_regime",
             RefusalRule::TokuteiBeforeStartDate { .. } => "tokutei_before_start_date",
             RefusalRule::TokuteiCounterNotOpen { .. } => "tokutei_counter_not_open",
-            RefusalRule::TokuteiOnline { .. } => "tokutei_online",
-            RefusalRule::TokuteiAtPortOfEntry { .. } => "tokutei_at_port_of_entry",
-            RefusalRule::TokuteiStandAlone { .. } => "tokutei_stand_alone",
+            RefusalRule::TokuteiOnline => "tokutei_online",
+            RefusalRule::TokuteiAtPortOfEntry => "tokutei_at_port_of_entry",
+            RefusalRule::TokuteiStandAlone => "tokutei_stand_alone",
             RefusalRule::TokuteiNotMidToLongTerm { .. } => "tokutei_not_mid_to_long_term",
-            RefusalRule::TokuteiNotInResidentRegister { .. } => "tokutei_not_in_resident_register",
-            RefusalRule::NothingPending { .. } => "nothing_pending",
-            RefusalRule::NoPeriodOfStay { .. } => "no_period_of_stay",
-            RefusalRule::AlreadyPending { .. } => "already_pending",
-            RefusalRule::NotRegisteredHere { .. } => "not_registered_here",
-            RefusalRule::NoMyNumberCard { .. } => "no_my_number_card",
-            RefusalRule::HoldsTokuteiCard { .. } => "holds_tokutei_card",
+            RefusalRule::TokuteiNotInResidentRegister => "tokutei_not_in_resident_register",
+            RefusalRule::NothingPending => "nothing_pending",
+            RefusalRule::NoPeriodOfStay => "no_period_of_stay",
+            RefusalRule::AlreadyPending => "already_pending",
+            RefusalRule::NotRegisteredHere => "not_registered_here",
+            RefusalRule::NoMyNumberCard => "no_my_number_card",
+            RefusalRule::HoldsTokuteiCard => "holds_tokutei_card",
             RefusalRule::Validity { .. } => "validity",
             RefusalRule::RenewalWindowNotOpen { .. } => "renewal_window_not_open",
-            RefusalRule::NotRenewable { .. } => "not_renewable",
-            RefusalRule::PoliceReportMissing { .. } => "police_report_missing",
-            RefusalRule::WrongOfficeForStatus { .. } => "wrong_office_for_status",
-            RefusalRule::NotExpectedHere { .. } => "not_expected_here",
-            RefusalRule::UsePermanentResidenceApplication { .. } => {
-                "use_permanent_residence_application"
-            }
-            RefusalRule::TokuteiNotForLossReissue { .. } => "tokutei_not_for_loss_reissue",
-            RefusalRule::PinResetOnlyAtMunicipality { .. } => "pin_reset_only_at_municipality",
+            RefusalRule::NotRenewable => "not_renewable",
+            RefusalRule::PoliceReportMissing => "police_report_missing",
+            RefusalRule::WrongOfficeForStatus => "wrong_office_for_status",
+            RefusalRule::NotExpectedHere => "not_expected_here",
+            RefusalRule::UsePermanentResidenceApplication => "use_permanent_residence_application",
+            RefusalRule::TokuteiNotForLossReissue => "tokutei_not_for_loss_reissue",
+            RefusalRule::PinResetOnlyAtMunicipality => "pin_reset_only_at_municipality",
         }
     }
 }

@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 use model::event::Event;
-use model::service::{Office, Service};
+use model::service::{Channel, Office, Service};
 use model::time::SimTime;
 use model::validity::SpecialPeriodMyNumber;
 use simulator::Totals;
@@ -154,7 +154,7 @@ pub fn group_heading(story: &ResidentStory, g: &Group, lang: Lang) -> String {
             "{who} → {}{}{}{}{}{}",
             labels::office(o).get(lang),
             u.lp,
-            labels::channel(channel).get(lang),
+            channel_label(o, channel, lang),
             u.rp,
             u.colon,
             labels::procedure(procedure).get(lang)
@@ -190,6 +190,15 @@ pub fn group_heading(story: &ResidentStory, g: &Group, lang: Lang) -> String {
             Lang::En => format!("{office}, {}", u.timer),
             Lang::Ja => format!("{office}：自ら設定した期日の到来"),
         },
+    }
+}
+
+/// How the resident reached the office: "in person", "online", or, for the call centre,
+/// "by phone".
+pub fn channel_label(office: Office, channel: Channel, lang: Lang) -> &'static str {
+    match (office, channel) {
+        (Office::CallCentre, Channel::Counter) => ui(lang).by_phone,
+        _ => labels::channel(channel).get(lang),
     }
 }
 
@@ -428,6 +437,9 @@ pub fn change_text(story: &ResidentStory, row: Row, i: usize, lang: Lang) -> Str
     }
 }
 
+/// Reads one measure from a run's totals.
+type Measure = fn(&Totals) -> u64;
+
 /// The measures as labelled values, for one or more runs side by side.
 pub fn measure_rows(totals: &[&Totals], lang: Lang) -> Vec<(String, Vec<String>)> {
     let u = ui(lang);
@@ -441,7 +453,7 @@ pub fn measure_rows(totals: &[&Totals], lang: Lang) -> Vec<(String, Vec<String>)
                 .collect(),
         ));
     }
-    let simple: [(&str, fn(&Totals) -> u64); 6] = [
+    let simple: [(&str, Measure); 6] = [
         (u.outage_days, |t| t.outage_days),
         (u.inconsistency_days, |t| t.inconsistency_days),
         (u.special_period_days, |t| t.special_period_days),

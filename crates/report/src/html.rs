@@ -294,7 +294,8 @@ fn sequence_svg(
             let top = axis.y(prev.end) + PAD;
             let gap = s.start - prev.end;
             let text = if gap >= Duration::days(1) {
-                format!("⋯ {} {} {}", gap.num_days(), u.days, u.later)
+                let n = gap.num_days();
+                format!("⋯ {n} {} {}", if n == 1 { u.day } else { u.days }, u.later)
             } else {
                 format!("⋯ {} h {}", gap.num_hours(), u.later)
             };
@@ -937,9 +938,14 @@ const JS: &str = r#"
     next: document.getElementById("next"),
     last: document.getElementById("last")
   };
-  function place(article) {
+  function place(article, now) {
+    // Panels of the same resident share their time axes, so the current event's moment is
+    // marked in each of them; elsewhere the line stays at the last event shown.
     var shown = article.querySelectorAll("li.event:not(.future)");
     var last = shown.length ? shown[shown.length - 1] : null;
+    if (now && now.closest("article").getAttribute("data-resident") === article.getAttribute("data-resident")) {
+      last = now;
+    }
     var ny = article.querySelector("line.now-y");
     var nx = article.querySelector("line.now-x");
     if (ny) {
@@ -958,9 +964,9 @@ const JS: &str = r#"
       items[i].classList.toggle("future", stepOf[i] > cur);
       items[i].classList.toggle("current", stepOf[i] === cur);
     }
-    var articles = document.querySelectorAll("article.resident");
-    for (var a = 0; a < articles.length; a++) { place(articles[a]); }
     var now = document.querySelector("li.event.current");
+    var articles = document.querySelectorAll("article.resident");
+    for (var a = 0; a < articles.length; a++) { place(articles[a], now); }
     pos.textContent = (cur + 1) + " / " + (max + 1);
     caption.textContent = now ? now.getAttribute("data-caption") : "";
     buttons.first.disabled = buttons.prev.disabled = cur <= 0;
@@ -989,9 +995,9 @@ const JS: &str = r#"
 
 /// Markers and patterns shared by every diagram of the page.
 const DEFS: &str = r##"<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>
-<marker id="ah-action" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#b35c00"/></marker>
-<marker id="ah-notice" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#333"/></marker>
-<marker id="ah-handover" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#2a8a2a"/></marker>
+<marker id="ah-action" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="11" markerHeight="11" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#b35c00"/></marker>
+<marker id="ah-notice" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="11" markerHeight="11" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#333"/></marker>
+<marker id="ah-handover" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="11" markerHeight="11" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#2a8a2a"/></marker>
 <pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="5" height="5" fill="rgba(214,40,40,.12)"/><line x1="0" y1="0" x2="0" y2="5" stroke="rgba(190,30,30,.8)" stroke-width="2"/></pattern>
 </defs></svg>
 "##;

@@ -528,7 +528,7 @@ pub fn event_type(e: &Event) -> Label {
             l("My Number card lapsed", "個人番号カードの失効（期間満了）")
         }
         Event::MyNumberCardInvalidated { .. } => {
-            l("My Number functions invalidated", "マイナンバー機能の失効")
+            l("My Number card invalidated", "個人番号カード（機能）の失効")
         }
         Event::TokuteiProductionStarted { .. } => l(
             "Tokutei card production started",
@@ -565,6 +565,7 @@ pub struct Ui {
     pub end_of_day: &'static str,
     pub unchanged: &'static str,
     pub in_person: &'static str,
+    pub by_phone: &'static str,
     pub decides: &'static str,
     pub timer: &'static str,
     pub on_notice: &'static str,
@@ -620,6 +621,7 @@ pub struct Ui {
     pub no_events: &'static str,
     pub later: &'static str,
     pub days: &'static str,
+    pub day: &'static str,
     pub seed: &'static str,
     pub compare: &'static str,
     pub resident: &'static str,
@@ -658,6 +660,7 @@ const UI_EN: Ui = Ui {
     end_of_day: "At the end of the day",
     unchanged: "card record unchanged",
     in_person: "in person",
+    by_phone: "by phone",
     decides: "decides",
     timer: "at a time it had set itself",
     on_notice: "on the notice",
@@ -713,6 +716,7 @@ const UI_EN: Ui = Ui {
     no_events: "no event",
     later: "later",
     days: "days",
+    day: "day",
     seed: "seed",
     compare: "Both regimes compared",
     resident: "resident",
@@ -723,7 +727,7 @@ const UI_EN: Ui = Ui {
     keys_hint: "← → keys step, Home / End jump",
     step: "event",
     sequence: "Sequence diagram (vertical axis: simulated time; arrows slope with each message's latency)",
-    timeline: "Card record: when each office's view changed",
+    timeline: "Card record: when each office's view changed (days on which something happens are drawn wider)",
     event_list: "What happened",
     legend_action: "resident → office",
     legend_notice: "notice between offices (§6)",
@@ -751,6 +755,7 @@ const UI_JA: Ui = Ui {
     end_of_day: "この日の終わり",
     unchanged: "カード記録に変化なし",
     in_person: "窓口",
+    by_phone: "電話",
     decides: "が決定",
     timer: "が設定した期日の到来",
     on_notice: "通知を受けて",
@@ -806,6 +811,7 @@ const UI_JA: Ui = Ui {
     no_events: "イベントなし",
     later: "後",
     days: "日",
+    day: "日",
     seed: "シード",
     compare: "二つの制度の比較",
     resident: "在留者",
@@ -816,7 +822,7 @@ const UI_JA: Ui = Ui {
     keys_hint: "← → キーで一つずつ、Home / End で先頭・末尾",
     step: "イベント",
     sequence: "シーケンス図（縦軸は模擬時間。矢印の傾きは各通知の所要時間）",
-    timeline: "カード記録：各機関の記録が変わった時点",
+    timeline: "カード記録：各機関の記録が変わった時点（出来事のあった日は幅を広げて表示）",
     event_list: "起きたこと",
     legend_action: "在留者 → 機関",
     legend_notice: "機関間の通知（§6）",

@@ -6,7 +6,9 @@
 use std::fmt::Write;
 
 use crate::describe_ja::sentence;
-use crate::explain::{cited, day_heading, hm, party_short, shown_in_heading, transitions};
+use crate::explain::{
+    channel_label, cited, day_heading, hm, party_short, shown_in_heading, transitions,
+};
 use crate::labels::{self, Lang, ui};
 use crate::story::{DayFlags, Message, MessageKind, Party, ResidentStory, Story, Trigger};
 
@@ -51,11 +53,15 @@ fn message_label(m: &Message, lang: Lang) -> String {
     match m.kind {
         MessageKind::Action => {
             let (procedure, channel) = m.procedure.expect("an action has a procedure");
+            let office = match m.to {
+                Party::CallCentre => model::service::Office::CallCentre,
+                _ => model::service::Office::ImmigrationBureau,
+            };
             format!(
                 "{} {} ({})",
                 hm(m.sent),
                 labels::procedure(procedure).get(lang),
-                labels::channel(channel).get(lang)
+                channel_label(office, channel, lang)
             )
         }
         MessageKind::Notice => {

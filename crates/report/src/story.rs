@@ -568,8 +568,8 @@ fn tell(run: &Run, id: ResidentId, person: Person, events: Vec<Envelope>) -> Res
     }
 
     // Triggers, actions and hand-overs.
-    for g in 0..groups.len() {
-        let range = groups[g].events.clone();
+    for group in &mut groups {
+        let range = group.events.clone();
         let first = &events[range.start];
         let roles: Vec<Role> = range.clone().map(|i| role(&events[i].event)).collect();
         let visit = roles.iter().find_map(|r| match r {
@@ -610,7 +610,7 @@ fn tell(run: &Run, id: ResidentId, person: Person, events: Vec<Envelope>) -> Res
         } else {
             Trigger::Timer
         };
-        groups[g].trigger = trigger;
+        group.trigger = trigger;
         if let Trigger::Resident {
             office,
             procedure,
@@ -622,8 +622,8 @@ fn tell(run: &Run, id: ResidentId, person: Person, events: Vec<Envelope>) -> Res
                 kind: MessageKind::Action,
                 from: Party::Resident,
                 to: Party::of_office(office),
-                sent: groups[g].at,
-                delivered: groups[g].at,
+                sent: group.at,
+                delivered: group.at,
                 latency: Latency::ZERO,
                 code: None,
                 event: range.start,
@@ -642,8 +642,8 @@ fn tell(run: &Run, id: ResidentId, person: Person, events: Vec<Envelope>) -> Res
                     kind: MessageKind::HandOver,
                     from,
                     to: Party::Resident,
-                    sent: groups[g].at,
-                    delivered: groups[g].at,
+                    sent: group.at,
+                    delivered: group.at,
                     latency: Latency::ZERO,
                     code: None,
                     event: range.start + k,

@@ -26,11 +26,7 @@ fn cell(o: &Outcome) -> String {
 
 /// Offices only, no counts: what the guide's table says.
 fn offices(o: &Outcome) -> String {
-    let v: Vec<&str> = o
-        .visits
-        .iter()
-        .map(|(office, _)| office.label())
-        .collect();
+    let v: Vec<&str> = o.visits.iter().map(|(office, _)| office.label()).collect();
     if v.is_empty() {
         "—".to_owned()
     } else {
@@ -46,21 +42,35 @@ pub fn text(rows: &[Row]) -> String {
         .map(|r| r.procedure.label().len() + r.section.len() + 1)
         .max()
         .unwrap_or(20);
-    let lw = rows.iter().map(|r| cell(&r.legacy).len()).max().unwrap_or(20);
+    let lw = rows
+        .iter()
+        .map(|r| cell(&r.legacy).len())
+        .max()
+        .unwrap_or(20);
     let _ = writeln!(
         out,
-        "{:<w$}  {:<lw$}  {}",
-        "procedure", "legacy (two cards)", "integrated (Tokutei card)"
+        "{:<w$}  {:<lw$}  integrated (Tokutei card)",
+        "procedure", "legacy (two cards)"
     );
     for r in rows {
         let name = format!("{} {}", r.procedure.label(), r.section);
-        let _ = writeln!(out, "{name:<w$}  {:<lw$}  {}", cell(&r.legacy), cell(&r.integrated));
+        let _ = writeln!(
+            out,
+            "{name:<w$}  {:<lw$}  {}",
+            cell(&r.legacy),
+            cell(&r.integrated)
+        );
     }
     let notes: Vec<&Row> = rows.iter().filter(|r| r.note.is_some()).collect();
     if !notes.is_empty() {
         out.push('\n');
         for r in notes {
-            let _ = writeln!(out, "{}: {}", r.procedure.label(), r.note.unwrap_or_default());
+            let _ = writeln!(
+                out,
+                "{}: {}",
+                r.procedure.label(),
+                r.note.unwrap_or_default()
+            );
         }
     }
     out
@@ -90,7 +100,12 @@ pub fn markdown(rows: &[Row]) -> String {
     if !notes.is_empty() {
         out.push('\n');
         for r in notes {
-            let _ = writeln!(out, "- {}: {}", r.procedure.label(), r.note.unwrap_or_default());
+            let _ = writeln!(
+                out,
+                "- {}: {}",
+                r.procedure.label(),
+                r.note.unwrap_or_default()
+            );
         }
     }
     out

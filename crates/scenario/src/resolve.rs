@@ -220,11 +220,10 @@ fn build(
         if let Command::NotifyResidence {
             landed_on, card, ..
         } = &mut st.command
+            && let Some((on, from_port)) = landings.get(&st.resident)
         {
-            if let Some((on, from_port)) = landings.get(&st.resident) {
-                *landed_on = Some(*on);
-                *card = *from_port;
-            }
+            *landed_on = Some(*on);
+            *card = *from_port;
         }
     }
     // Stable: steps at the same time keep file order.

@@ -68,10 +68,10 @@ pub fn label(key: &str) -> String {
     if let Some(code) = key.strip_prefix("notifications.") {
         return format!("notifications {code} (§6)");
     }
-    if let Some(rest) = key.strip_prefix("workload.") {
-        if let Some((who, month)) = rest.rsplit_once('.') {
-            return format!("{month} workload: {}", workload_label(who));
-        }
+    if let Some(rest) = key.strip_prefix("workload.")
+        && let Some((who, month)) = rest.rsplit_once('.')
+    {
+        return format!("{month} workload: {}", workload_label(who));
     }
     key.to_owned()
 }

@@ -412,10 +412,10 @@ fn apply_event(rec: &mut CardRecord, event: &Event, day: NaiveDate) {
             })
         }
         Event::ExtensionRefused { .. } => rec.pending = None,
-        Event::ApplicationRefused { procedure, .. } => {
-            if *procedure == model::procedure::Procedure::StatusChange {
-                rec.pending = None;
-            }
+        Event::ApplicationRefused { procedure, .. }
+            if *procedure == model::procedure::Procedure::StatusChange =>
+        {
+            rec.pending = None;
         }
         Event::StatusChanged { to, new_expiry, .. } => {
             rec.bureau.status = Some(*to);

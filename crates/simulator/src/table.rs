@@ -65,7 +65,12 @@ struct Case {
     needs_functions: bool,
 }
 
-fn profile(status: Status, expiry: Option<NaiveDate>, tokutei: bool, my_number: bool) -> ResidentProfile {
+fn profile(
+    status: Status,
+    expiry: Option<NaiveDate>,
+    tokutei: bool,
+    my_number: bool,
+) -> ResidentProfile {
     let card_issued = d(2023, 9, 25);
     let kind = if tokutei {
         CardKind::TokuteiResidenceCard
@@ -90,7 +95,9 @@ fn profile(status: Status, expiry: Option<NaiveDate>, tokutei: bool, my_number: 
             expiry,
         ),
     });
-    let functions_through = my_number_card.map(|c| c.valid_through).or(tokutei.then_some(card_through));
+    let functions_through = my_number_card
+        .map(|c| c.valid_through)
+        .or(tokutei.then_some(card_through));
     ResidentProfile {
         name: "resident".into(),
         born_on,
@@ -137,68 +144,169 @@ fn case(procedure: Procedure, tokutei: bool) -> Option<Case> {
         Procedure::Extension => c(
             profile(engineer, expiry, false, true),
             vec![
-                (at(2026, 9, 1), Command::FileExtension { resident: R, channel: Channel::Counter, tokutei }),
-                (at(2026, 9, 8), Command::DecideExtension { resident: R, decision: grant }),
+                (
+                    at(2026, 9, 1),
+                    Command::FileExtension {
+                        resident: R,
+                        channel: Channel::Counter,
+                        tokutei,
+                    },
+                ),
+                (
+                    at(2026, 9, 8),
+                    Command::DecideExtension {
+                        resident: R,
+                        decision: grant,
+                    },
+                ),
             ],
             true,
         ),
         Procedure::StatusChange => c(
             profile(Status::Student, expiry, false, true),
             vec![
-                (at(2026, 9, 1), Command::FileStatusChange { resident: R, to: engineer, channel: Channel::Counter, tokutei }),
-                (at(2026, 9, 8), Command::DecideStatusChange { resident: R, decision: grant }),
+                (
+                    at(2026, 9, 1),
+                    Command::FileStatusChange {
+                        resident: R,
+                        to: engineer,
+                        channel: Channel::Counter,
+                        tokutei,
+                    },
+                ),
+                (
+                    at(2026, 9, 8),
+                    Command::DecideStatusChange {
+                        resident: R,
+                        decision: grant,
+                    },
+                ),
             ],
             true,
         ),
         Procedure::PermanentResidence => c(
             profile(Status::SpouseOfJapanese, Some(d(2027, 3, 31)), false, true),
             vec![
-                (at(2026, 8, 3), Command::FilePermanentResidence { resident: R, channel: Channel::Counter, tokutei }),
-                (at(2026, 8, 20), Command::DecidePermanentResidence { resident: R, grant: true }),
+                (
+                    at(2026, 8, 3),
+                    Command::FilePermanentResidence {
+                        resident: R,
+                        channel: Channel::Counter,
+                        tokutei,
+                    },
+                ),
+                (
+                    at(2026, 8, 20),
+                    Command::DecidePermanentResidence {
+                        resident: R,
+                        grant: true,
+                    },
+                ),
             ],
             true,
         ),
         Procedure::CardRenewal => c(
             profile(Status::PermanentResident, None, false, true),
-            vec![(at(2026, 10, 1), Command::FileCardRenewal { resident: R, tokutei })],
+            vec![(
+                at(2026, 10, 1),
+                Command::FileCardRenewal {
+                    resident: R,
+                    tokutei,
+                },
+            )],
             true,
         ),
         Procedure::SprCertificateRenewal => c(
             profile(Status::SpecialPermanentResident, None, false, true),
-            vec![(at(2026, 9, 1), Command::RenewSprCertificate { resident: R, tokutei })],
+            vec![(
+                at(2026, 9, 1),
+                Command::RenewSprCertificate {
+                    resident: R,
+                    tokutei,
+                },
+            )],
             true,
         ),
         Procedure::Reissue => c(
             profile(engineer, Some(d(2029, 9, 30)), tokutei, true),
-            vec![(at(2026, 9, 1), Command::RequestReissue { resident: R, reason: ReissueReason::Damaged, tokutei: false })],
+            vec![(
+                at(2026, 9, 1),
+                Command::RequestReissue {
+                    resident: R,
+                    reason: ReissueReason::Damaged,
+                    tokutei: false,
+                },
+            )],
             true,
         ),
         Procedure::LossReissue => {
             let mut steps = Vec::new();
             if tokutei {
-                steps.push((at(2026, 9, 1), Command::SuspendMyNumberFunctions { resident: R }));
+                steps.push((
+                    at(2026, 9, 1),
+                    Command::SuspendMyNumberFunctions { resident: R },
+                ));
             }
-            steps.push((at(2026, 9, 2), Command::ReportLoss { resident: R, lost_on: d(2026, 9, 1) }));
+            steps.push((
+                at(2026, 9, 2),
+                Command::ReportLoss {
+                    resident: R,
+                    lost_on: d(2026, 9, 1),
+                },
+            ));
             steps.push((
                 at(2026, 9, 3),
                 Command::RequestReissue {
                     resident: R,
-                    reason: ReissueReason::Lost { learned_on: d(2026, 9, 1), reported_on: Some(d(2026, 9, 2)) },
+                    reason: ReissueReason::Lost {
+                        learned_on: d(2026, 9, 1),
+                        reported_on: Some(d(2026, 9, 2)),
+                    },
                     tokutei: false,
                 },
             ));
-            c(profile(engineer, Some(d(2029, 9, 30)), tokutei, true), steps, true)
+            c(
+                profile(engineer, Some(d(2029, 9, 30)), tokutei, true),
+                steps,
+                true,
+            )
         }
         Procedure::MoveWithinMunicipality => c(
             profile(engineer, Some(d(2029, 9, 30)), tokutei, true),
-            vec![(at(2026, 9, 11), Command::NotifyMoveWithinMunicipality { resident: R, address: "5-3-1 Sangenjaya".into(), moved_on: d(2026, 9, 5), tokutei: false })],
+            vec![(
+                at(2026, 9, 11),
+                Command::NotifyMoveWithinMunicipality {
+                    resident: R,
+                    address: "5-3-1 Sangenjaya".into(),
+                    moved_on: d(2026, 9, 5),
+                    tokutei: false,
+                },
+            )],
             true,
         ),
         Procedure::MoveIn => c(
             profile(engineer, Some(d(2029, 9, 30)), tokutei, true),
             vec![
-                (at(2026, 9, 1), Command::NotifyMoveOut { resident: R, to: "yokohama-naka".into(), planned_on: d(2026, 9, 5), card_based: false }),
-                (at(2026, 9, 8), Command::NotifyMoveIn { resident: R, municipality: "yokohama-naka".into(), address: "3-1 Yamashita-cho".into(), moved_on: d(2026, 9, 5), present_my_number_card: true, tokutei: false }),
+                (
+                    at(2026, 9, 1),
+                    Command::NotifyMoveOut {
+                        resident: R,
+                        to: "yokohama-naka".into(),
+                        planned_on: d(2026, 9, 5),
+                        card_based: false,
+                    },
+                ),
+                (
+                    at(2026, 9, 8),
+                    Command::NotifyMoveIn {
+                        resident: R,
+                        municipality: "yokohama-naka".into(),
+                        address: "3-1 Yamashita-cho".into(),
+                        moved_on: d(2026, 9, 5),
+                        present_my_number_card: true,
+                        tokutei: false,
+                    },
+                ),
             ],
             true,
         ),
@@ -208,11 +316,21 @@ fn case(procedure: Procedure, tokutei: bool) -> Option<Case> {
             p.registered = false;
             p.cards_issued = 0;
             p.certificates = Certificates::default();
-            let card = Some((CardKind::NewFormatResidenceCard, ResidenceCardNumber::generate(SEED, 0, 1)));
+            let card = Some((
+                CardKind::NewFormatResidenceCard,
+                ResidenceCardNumber::generate(SEED, 0, 1),
+            ));
             c(
                 p,
                 vec![
-                    (at(2026, 9, 1), Command::Land { resident: R, port: "narita".into(), tokutei: false }),
+                    (
+                        at(2026, 9, 1),
+                        Command::Land {
+                            resident: R,
+                            port: "narita".into(),
+                            tokutei: false,
+                        },
+                    ),
                     (
                         at(2026, 9, 7),
                         Command::NotifyResidence {
@@ -268,14 +386,23 @@ fn goal_met(rec: &CardRecord, end: NaiveDate, needs_functions: bool, policy: &Po
     let stay = rec.bureau.period_expiry;
     let wanted = match (rec.my_number_card, rec.bureau.status, rec.born_on) {
         (Some(c), Some(status), Some(born)) if rec.tokutei_functions.is_none() => {
-            validity::my_number_card_valid_through(status.card_category(), born, c.card.issued_on, stay)
+            validity::my_number_card_valid_through(
+                status.card_category(),
+                born,
+                c.card.issued_on,
+                stay,
+            )
         }
         _ => stay.unwrap_or(through),
     };
     card_ok && through >= wanted
 }
 
-fn run_case(case: &Case, policy: &Policy, extra: &[(SimTime, Command)]) -> Result<CardRecord, SimError> {
+fn run_case(
+    case: &Case,
+    policy: &Policy,
+    extra: &[(SimTime, Command)],
+) -> Result<CardRecord, SimError> {
     let start = d(2026, 7, 1);
     let until = d(2026, 12, 31);
     let mut steps: Vec<(SimTime, Command)> = case.steps.iter().chain(extra).cloned().collect();
@@ -294,7 +421,12 @@ fn run_case(case: &Case, policy: &Policy, extra: &[(SimTime, Command)]) -> Resul
             ..RunOptions::default()
         },
     )?;
-    Ok(out.projections.records.into_iter().next().unwrap_or_default())
+    Ok(out
+        .projections
+        .records
+        .into_iter()
+        .next()
+        .unwrap_or_default())
 }
 
 fn outcome(procedure: Procedure, regime: Regime) -> Result<Option<Outcome>, SimError> {
@@ -304,9 +436,16 @@ fn outcome(procedure: Procedure, regime: Regime) -> Result<Option<Outcome>, SimE
     };
     let policy = Policy::with_regime(regime);
     let end = d(2026, 12, 31);
-    let last_step = case.steps.iter().map(|(t, _)| *t).max().unwrap_or(at(2026, 9, 1));
+    let last_step = case
+        .steps
+        .iter()
+        .map(|(t, _)| *t)
+        .max()
+        .unwrap_or(at(2026, 9, 1));
     // Follow-ups come a week after the procedure's last step, when the new card is in hand.
-    let when = last_step.checked_add_days(Days::new(7)).unwrap_or(last_step);
+    let when = last_step
+        .checked_add_days(Days::new(7))
+        .unwrap_or(last_step);
     let mut extra: Vec<(SimTime, Command)> = Vec::new();
     let mut added = Vec::new();
     let mut rec = run_case(&case, &policy, &extra)?;
@@ -339,7 +478,11 @@ pub fn office_table() -> Result<Vec<Row>, SimError> {
     let rows = [
         (Procedure::ResidenceNotification, "§5.1", None),
         (Procedure::MoveWithinMunicipality, "§5.2", None),
-        (Procedure::MoveIn, "§5.3", Some("move-out at the former and move-in at the new municipality")),
+        (
+            Procedure::MoveIn,
+            "§5.3",
+            Some("move-out at the former and move-in at the new municipality"),
+        ),
         (Procedure::Extension, "§5.4", None),
         (Procedure::StatusChange, "§5.5", None),
         (Procedure::PermanentResidence, "§5.6", None),
@@ -349,7 +492,9 @@ pub fn office_table() -> Result<Vec<Row>, SimError> {
         (
             Procedure::LossReissue,
             "§5.11",
-            Some("a lost Tokutei card is replaced by a standard card by default (§16.1): My Number functions need a new application"),
+            Some(
+                "a lost Tokutei card is replaced by a standard card by default (§16.1): My Number functions need a new application",
+            ),
         ),
     ];
     let mut out = Vec::new();
@@ -381,11 +526,18 @@ mod tests {
 
     #[test]
     fn after_an_extension_legacy_needs_bureau_and_city_hall_integrated_only_the_bureau() {
-        let legacy = outcome(Procedure::Extension, Regime::Legacy).unwrap().unwrap();
-        assert_eq!(offices(&legacy), vec![Office::ImmigrationBureau, Office::CityHall]);
+        let legacy = outcome(Procedure::Extension, Regime::Legacy)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            offices(&legacy),
+            vec![Office::ImmigrationBureau, Office::CityHall]
+        );
         assert_eq!(legacy.follow_ups, vec![Procedure::MyNumberValidityChange]);
         assert!(legacy.goal_met);
-        let integrated = outcome(Procedure::Extension, Regime::Integrated).unwrap().unwrap();
+        let integrated = outcome(Procedure::Extension, Regime::Integrated)
+            .unwrap()
+            .unwrap();
         assert_eq!(offices(&integrated), vec![Office::ImmigrationBureau]);
         assert!(integrated.follow_ups.is_empty());
         assert!(integrated.goal_met);
@@ -394,7 +546,9 @@ mod tests {
     #[test]
     fn a_move_within_the_municipality_needs_the_city_hall_under_both_regimes() {
         for regime in [Regime::Legacy, Regime::Integrated] {
-            let o = outcome(Procedure::MoveWithinMunicipality, regime).unwrap().unwrap();
+            let o = outcome(Procedure::MoveWithinMunicipality, regime)
+                .unwrap()
+                .unwrap();
             assert_eq!(offices(&o), vec![Office::CityHall]);
             assert!(o.goal_met);
         }
@@ -402,7 +556,9 @@ mod tests {
 
     #[test]
     fn a_lost_tokutei_card_leaves_the_functions_unrestored_by_default() {
-        let o = outcome(Procedure::LossReissue, Regime::Integrated).unwrap().unwrap();
+        let o = outcome(Procedure::LossReissue, Regime::Integrated)
+            .unwrap()
+            .unwrap();
         assert!(!o.goal_met);
         assert!(offices(&o).contains(&Office::Police));
     }

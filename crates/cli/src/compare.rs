@@ -1,0 +1,211 @@
+//! `zairyu compare`: a scenario or a synthetic population under a baseline and a reform policy,
+//! with the measures side by side (docs/what-if.md). Population runs keep measures only (no
+//! log, no store), show a progress bar on stderr, and can be split with `--shard k/n` into
+//! slices whose JSON results `zairyu merge` adds up.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use model::policy::Policy;
+use scenario::policy_file::load_policy;
+use scenario::population::{DEFAULT_START, NATIONAL_RESIDENTS, Shard};
+use simulator::what_if::{self, Arm, Comparison, RunProgress, Subject};
+
+use crate::commands::CODE_VERSION;
+use crate::diag::Failure;
+
+/// How a comparison is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for the terminal.
+    Table,
+    /// CSV: one row per measure, the manifest as a `#` comment line.
+    Csv,
+    /// JSON: manifest, summary and every seed's raw measures (what `zairyu merge` reads).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// A scenario file to compare (or use --population).
+    #[arg(required_unless_present = "population", conflicts_with = "population")]
+    pub scenario: Option<PathBuf>,
+    /// A synthetic population of N residents (N omitted: the national 3,956,619).
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "3956619")]
+    pub population: Option<usize>,
+    /// The baseline policy file (YAML; see scenarios/what-if/).
+    #[arg(long, value_name = "POLICY")]
+    pub baseline: PathBuf,
+    /// The reform policy file.
+    #[arg(long, value_name = "POLICY")]
+    pub reform: PathBuf,
+    /// How many seeds (consecutive from --seed); values are summarised over them.
+    #[arg(long, default_value_t = 1, value_name = "K")]
+    pub seeds: u32,
+    /// The first seed. Default: 1 (for a scenario, the scenario's own seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// The first simulated day of a population (a year is simulated).
+    #[arg(long, value_name = "DATE", default_value_t = DEFAULT_START)]
+    pub start: NaiveDate,
+    /// Run only the residents whose index is k modulo n (0 <= k < n), and write JSON for
+    /// `zairyu merge`.
+    #[arg(long, value_name = "k/n", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
+    /// Output format (default: table; json for a shard).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+fn arm(path: &Path, start: &Policy) -> Result<Arm, Failure> {
+    let file = load_policy(path, start)?;
+    Ok(Arm {
+        name: file.name,
+        files: file.files.iter().map(|f| f.display().to_string()).collect(),
+        policy: file.policy,
+    })
+}
+
+/// A progress bar over every run's simulated days, on stderr (hidden when it is not a
+/// terminal).
+pub fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(1);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{prefix:>16} [{bar:30}] {percent:>3}%  {msg}  ({elapsed}, eta {eta})",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+fn report_to(bar: &ProgressBar) -> impl FnMut(RunProgress) + '_ {
+    move |p: RunProgress| {
+        bar.set_length((p.runs as u64) * p.days);
+        bar.set_position(p.run as u64 * p.days + p.day.min(p.days));
+        bar.set_prefix(format!("seed {} {}", p.seed, p.arm));
+        bar.set_message(format!("{} events", p.events));
+    }
+}
+
+/// Writes `text` to `out` (or stdout).
+pub fn emit(text: &str, out: Option<&Path>) -> Result<(), Failure> {
+    match out {
+        Some(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))
+                    .map_err(Failure::Input)?;
+            }
+            std::fs::write(path, text)
+                .with_context(|| format!("cannot write {}", path.display()))
+                .map_err(Failure::Run)
+        }
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+/// Renders a comparison in `format`.
+pub fn render(c: &Comparison, format: Format, names: &[String]) -> String {
+    match format {
+        Format::Table => report::compare::table(c, names),
+        Format::Csv => report::compare::csv(c),
+        Format::Json => report::compare::json(c, names),
+    }
+}
+
+pub fn compare(a: CompareArgs) -> Result<ExitCode, Failure> {
+    if a.seeds == 0 {
+        return Err(Failure::Input(anyhow!("--seeds must be at least 1")));
+    }
+    let format = a.format.unwrap_or(if a.shard.is_some() {
+        Format::Json
+    } else {
+        Format::Table
+    });
+    if a.shard.is_some() && format != Format::Json {
+        return Err(Failure::Input(anyhow!(
+            "a shard's result is JSON, for `zairyu merge`; drop --format or use --format json"
+        )));
+    }
+    let bar = progress_bar();
+    let mut report = report_to(&bar);
+    let (comparison, names) = match (&a.scenario, a.population) {
+        (Some(path), _) => {
+            if a.shard.is_some() {
+                return Err(Failure::Input(anyhow!(
+                    "--shard splits a population; a scenario runs whole"
+                )));
+            }
+            let scenario = scenario::load(path)?;
+            // The policy files apply on top of the scenario's own policy.
+            let baseline = arm(&a.baseline, &scenario.policy)?;
+            let reform = arm(&a.reform, &scenario.policy)?;
+            let first = a.seed.unwrap_or(scenario.seed);
+            let seeds = seed_list(first, a.seeds)?;
+            let names = simulator::check::names(&scenario);
+            let c = what_if::compare(
+                Subject::Scenario(&scenario),
+                &baseline,
+                &reform,
+                &seeds,
+                CODE_VERSION,
+                Some(&mut report),
+            )
+            .map_err(|e| Failure::Run(e.into()))?;
+            (c, names)
+        }
+        (None, Some(residents)) => {
+            if residents == 0 || residents > u32::MAX as usize {
+                return Err(Failure::Input(anyhow!(
+                    "--population must be between 1 and {}",
+                    u32::MAX
+                )));
+            }
+            let defaults = Policy::default();
+            let baseline = arm(&a.baseline, &defaults)?;
+            let reform = arm(&a.reform, &defaults)?;
+            let seeds = seed_list(a.seed.unwrap_or(1), a.seeds)?;
+            let c = what_if::compare(
+                Subject::Population {
+                    residents,
+                    start: a.start,
+                    shard: a.shard.unwrap_or(Shard::WHOLE),
+                },
+                &baseline,
+                &reform,
+                &seeds,
+                CODE_VERSION,
+                Some(&mut report),
+            )
+            .map_err(|e| Failure::Run(e.into()))?;
+            (c, Vec::new())
+        }
+        (None, None) => {
+            return Err(Failure::Input(anyhow!(
+                "give a scenario file or --population N (N omitted: {NATIONAL_RESIDENTS})"
+            )));
+        }
+    };
+    bar.finish_and_clear();
+    emit(&render(&comparison, format, &names), a.out.as_deref())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn seed_list(first: u64, k: u32) -> Result<Vec<u64>, Failure> {
+    (0..u64::from(k))
+        .map(|i| first.checked_add(i))
+        .collect::<Option<Vec<u64>>>()
+        .ok_or_else(|| Failure::Input(anyhow!("--seed {first} with --seeds {k} overflows")))
+}

@@ -1,0 +1,56 @@
+//! `zairyu merge`: adds the JSON results of `zairyu compare --shard k/n` (one per shard, from
+//! any machines) into the result of the whole population, and prints it like `compare` does.
+//! The measures are counts that add over residents, so the merge is exact.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+use clap::Args;
+use simulator::what_if::{self, Comparison};
+
+use crate::compare::{Format, emit, render};
+use crate::diag::Failure;
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard results (JSON written by `zairyu compare --shard k/n`), every k once.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+pub fn merge(a: MergeArgs) -> Result<ExitCode, Failure> {
+    let mut parts: Vec<Comparison> = Vec::with_capacity(a.files.len());
+    for f in &a.files {
+        let text = std::fs::read_to_string(f)
+            .with_context(|| format!("cannot read {}", f.display()))
+            .map_err(Failure::Input)?;
+        let part: Comparison = serde_json::from_str(&text)
+            .with_context(|| {
+                format!(
+                    "{} is not a `zairyu compare --shard` result ({})",
+                    f.display(),
+                    what_if::FORMAT
+                )
+            })
+            .map_err(Failure::Input)?;
+        if part.manifest.format != what_if::FORMAT {
+            return Err(Failure::Input(anyhow!(
+                "{}: format {} (this zairyu reads {})",
+                f.display(),
+                part.manifest.format,
+                what_if::FORMAT
+            )));
+        }
+        parts.push(part);
+    }
+    let merged = what_if::merge(parts).map_err(|e| Failure::Input(e.into()))?;
+    emit(&render(&merged, a.format, &[]), a.out.as_deref())?;
+    Ok(ExitCode::SUCCESS)
+}

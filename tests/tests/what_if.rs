@@ -1,0 +1,174 @@
+//! The what-if analyses of `scenarios/what-if/`, run at a small population size and
+//! snapshotted; four shards merged must equal the unsharded run exactly; a single-resident
+//! scenario shows where the two logs first diverge.
+//!
+//! Sizes are small so that the suite stays fast on two cores; national figures belong in
+//! docs/what-if.md, not in tests.
+
+use std::path::Path;
+
+use model::policy::Policy;
+use scenario::policy_file::load_policy;
+use scenario::population::{DEFAULT_START, Shard};
+use simulator::what_if::{self, Arm, Comparison, Subject};
+
+/// Residents per analysis: enough for every measure to move, small enough for CI.
+const RESIDENTS: usize = 500;
+
+fn arm(path: &str, start: &Policy) -> Arm {
+    let f = load_policy(Path::new(path), start).unwrap_or_else(|e| panic!("{e}"));
+    Arm {
+        name: f.name,
+        files: f.files.iter().map(|p| p.display().to_string()).collect(),
+        policy: f.policy,
+    }
+}
+
+fn population(residents: usize, shard: Shard) -> Subject<'static> {
+    Subject::Population {
+        residents,
+        start: DEFAULT_START,
+        shard,
+    }
+}
+
+fn analysis(dir: &str, seeds: &[u64]) -> Comparison {
+    let base = format!("../scenarios/what-if/{dir}");
+    let defaults = Policy::default();
+    let baseline = arm(&format!("{base}/baseline.policy.yaml"), &defaults);
+    let reform = arm(&format!("{base}/reform.policy.yaml"), &defaults);
+    what_if::compare(
+        population(RESIDENTS, Shard::WHOLE),
+        &baseline,
+        &reform,
+        seeds,
+        "test",
+        None,
+    )
+    .unwrap()
+}
+
+/// The table without the lines that change with every new switch or event field: the policies
+/// printed in full (the policy-file tests check them) and the log hashes (determinism is checked
+/// below, run against run).
+fn snapshot_text(c: &Comparison) -> String {
+    report::compare::table(c, &[])
+        .lines()
+        .filter(|l| {
+            !l.starts_with("  baseline policy")
+                && !l.starts_with("  reform policy")
+                && !l.starts_with("  log hashes")
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+#[test]
+fn every_analysis_runs_and_matches_its_snapshot() {
+    let dirs = [
+        "uptake-30-half-municipalities",
+        "legacy-reminder",
+        "slow-links",
+        "full-uptake",
+    ];
+    for dir in dirs {
+        let c = analysis(dir, &[1, 2]);
+        insta::assert_snapshot!(format!("analysis_{dir}"), snapshot_text(&c));
+    }
+}
+
+#[test]
+fn the_reform_saves_city_hall_visits_and_outage_days() {
+    let c = analysis("full-uptake", &[3]);
+    let r = &c.runs[0];
+    assert!(r.reform.get("visits.city_hall") < r.baseline.get("visits.city_hall"));
+    assert!(r.reform.get("my_number_outage_days") < r.baseline.get("my_number_outage_days"));
+    assert_eq!(r.baseline.get("tokutei_productions"), 0);
+    assert!(r.reform.get("residents_holding_tokutei") > 0);
+    // The population is the same in both arms.
+    assert_eq!(
+        r.baseline.get("notifications.N9"),
+        r.reform.get("notifications.N9")
+    );
+}
+
+#[test]
+fn four_shards_merged_equal_the_whole_run_exactly() {
+    let defaults = Policy::default();
+    let dir = "../scenarios/what-if/uptake-30-half-municipalities";
+    let baseline = arm(&format!("{dir}/baseline.policy.yaml"), &defaults);
+    let reform = arm(&format!("{dir}/reform.policy.yaml"), &defaults);
+    let seeds = [5, 6];
+    let run = |shard| {
+        what_if::compare(
+            population(RESIDENTS, shard),
+            &baseline,
+            &reform,
+            &seeds,
+            "test",
+            None,
+        )
+        .unwrap()
+    };
+    let whole = run(Shard::WHOLE);
+    // Through JSON, as `zairyu merge` reads them, and in a shuffled order.
+    let mut parts: Vec<Comparison> = [2, 0, 3, 1]
+        .into_iter()
+        .map(|k| {
+            let part = run(Shard { index: k, count: 4 });
+            let text = report::compare::json(&part, &[]);
+            serde_json::from_str(&text).unwrap()
+        })
+        .collect();
+    let merged = what_if::merge(parts.clone()).unwrap();
+    assert_eq!(merged.manifest, whole.manifest);
+    for (m, w) in merged.runs.iter().zip(&whole.runs) {
+        assert_eq!(m.seed, w.seed);
+        assert_eq!(m.baseline, w.baseline, "seed {}: baseline", w.seed);
+        assert_eq!(m.reform, w.reform, "seed {}: reform", w.seed);
+        assert_eq!(m.inputs_hash, w.inputs_hash, "population digests add up");
+    }
+    assert_eq!(merged.rows(), whole.rows());
+    // A missing or repeated shard is refused.
+    parts.pop();
+    assert!(what_if::merge(parts.clone()).is_err());
+    parts.push(parts[0].clone());
+    assert!(what_if::merge(parts).is_err());
+    // Same inputs, policies and seeds: the same results, byte for byte.
+    let again = what_if::compare(
+        population(RESIDENTS, Shard::WHOLE),
+        &baseline,
+        &reform,
+        &seeds[..1],
+        "test",
+        None,
+    )
+    .unwrap();
+    assert_eq!(again.runs[0], whole.runs[0]);
+    assert!(again.runs[0].log_hashes.is_some());
+}
+
+#[test]
+fn a_single_resident_scenario_shows_where_the_logs_diverge() {
+    let s = scenario::load(Path::new("../scenarios/teaching/extension_integrated.yaml")).unwrap();
+    let baseline = arm("../scenarios/what-if/legacy.policy.yaml", &s.policy);
+    let reform = arm("../scenarios/what-if/integrated.policy.yaml", &s.policy);
+    let c = what_if::compare(
+        Subject::Scenario(&s),
+        &baseline,
+        &reform,
+        &[1],
+        "test",
+        None,
+    )
+    .unwrap();
+    let d = c.divergence.as_ref().expect("the regimes differ");
+    let text = report::compare::divergence_text(d, Some(1), &simulator::check::names(&s));
+    insta::assert_snapshot!("divergence_extension_integrated", text);
+    let r = &c.runs[0];
+    assert_eq!(r.reform.get("visits.city_hall"), 0);
+    assert!(
+        r.baseline.get("refusals") > 0,
+        "legacy refuses the Tokutei application"
+    );
+}
