@@ -12,7 +12,7 @@ use model::card_number::ResidenceCardNumber;
 use model::command::Command;
 use model::event::Event;
 use model::ids::ResidentId;
-use model::machine::{Context, Decision, Input, StateMachine};
+use model::machine::{Context, Decision, Input, ResidentTable, StateMachine};
 use model::policy::ExistingMyNumberCardOnTokutei;
 use model::procedure::{ChangedItem, Procedure};
 use model::rules::{Consequence, Duty, InvalidationReason, RefusalRule, RevocationReason};
@@ -64,7 +64,7 @@ impl Chip {
 /// J-LIS's state: one optional record per resident id.
 #[derive(Debug, Default, Clone)]
 pub struct CardIssuer {
-    chips: Vec<Option<Chip>>,
+    chips: ResidentTable<Chip>,
 }
 
 /// The timer that fires when a validity ends: the start of the following day.
@@ -90,13 +90,11 @@ fn new_certificates(
 
 impl CardIssuer {
     pub fn chip(&self, resident: ResidentId) -> Option<&Chip> {
-        self.chips.get(resident.index()).and_then(Option::as_ref)
+        self.chips.get(resident)
     }
 
     fn chip_mut(&mut self, resident: ResidentId) -> Option<&mut Chip> {
-        self.chips
-            .get_mut(resident.index())
-            .and_then(Option::as_mut)
+        self.chips.get_mut(resident)
     }
 
     fn decide_command(&self, command: &Command, ctx: &Context<'_>) -> Decision {
@@ -375,7 +373,7 @@ impl StateMachine for CardIssuer {
 
     fn with_capacity(residents: usize) -> Self {
         CardIssuer {
-            chips: Vec::with_capacity(residents),
+            chips: ResidentTable::with_capacity(residents),
         }
     }
 
@@ -395,18 +393,17 @@ impl StateMachine for CardIssuer {
             ..
         } = event
         {
-            let i = resident.index();
-            if self.chips.len() <= i {
-                self.chips.resize(i + 1, None);
-            }
-            self.chips[i] = Some(Chip {
-                born_on: *born_on,
-                my_number_card: my_number_card.map(|c| (c, CardState::Active)),
-                tokutei: None,
-                certificates: *certificates,
-                producing: None,
-                pin_locked: false,
-            });
+            self.chips.insert(
+                resident,
+                Chip {
+                    born_on: *born_on,
+                    my_number_card: my_number_card.map(|c| (c, CardState::Active)),
+                    tokutei: None,
+                    certificates: *certificates,
+                    producing: None,
+                    pin_locked: false,
+                },
+            );
             return;
         }
         let Some(chip) = self.chip_mut(resident) else {

@@ -14,7 +14,7 @@ use model::card_number::ResidenceCardNumber;
 use model::command::Command;
 use model::event::Event;
 use model::ids::{Address, Municipality, ResidentId};
-use model::machine::{Context, Decision, Input, StateMachine};
+use model::machine::{Context, Decision, Input, ResidentTable, StateMachine};
 use model::mynumber::MyNumber;
 use model::policy::TokuteiContinuityRule;
 use model::procedure::Procedure;
@@ -91,7 +91,7 @@ impl Entry {
 /// The register: one optional entry per resident id.
 #[derive(Debug, Default, Clone)]
 pub struct CityHall {
-    entries: Vec<Option<Entry>>,
+    entries: ResidentTable<Entry>,
 }
 
 fn visit(resident: ResidentId, municipality: &Municipality, procedure: Procedure) -> Event {
@@ -113,13 +113,11 @@ fn refused(resident: ResidentId, procedure: Procedure, rule: RefusalRule) -> Eve
 
 impl CityHall {
     pub fn entry(&self, resident: ResidentId) -> Option<&Entry> {
-        self.entries.get(resident.index()).and_then(Option::as_ref)
+        self.entries.get(resident)
     }
 
     fn entry_mut(&mut self, resident: ResidentId) -> Option<&mut Entry> {
-        self.entries
-            .get_mut(resident.index())
-            .and_then(Option::as_mut)
+        self.entries.get_mut(resident)
     }
 
     fn decide_command(&self, command: &Command, ctx: &Context<'_>) -> Decision {
@@ -547,7 +545,7 @@ impl StateMachine for CityHall {
 
     fn with_capacity(residents: usize) -> Self {
         CityHall {
-            entries: Vec::with_capacity(residents),
+            entries: ResidentTable::with_capacity(residents),
         }
     }
 
@@ -560,70 +558,80 @@ impl StateMachine for CityHall {
 
     fn apply(&mut self, event: &Event) {
         let resident = event.resident();
-        if let Event::ResidentRegistered {
+        // A register entry is opened at enrolment or by the first residence notification; the
+        // two events carry the same facts, except that a new arrival has no My Number card yet.
+        let opened = match event {
+            Event::ResidentRegistered {
+                municipality,
+                address,
+                my_number,
+                status,
+                period_expiry,
+                card_number,
+                card_kind,
+                my_number_card,
+                born_on,
+                ..
+            } => Some((
+                municipality,
+                address,
+                my_number,
+                born_on,
+                status,
+                period_expiry,
+                card_number.zip(*card_kind).map(|(n, k)| (k, n)),
+                *my_number_card,
+            )),
+            Event::ResidenceNotified {
+                municipality,
+                address,
+                my_number,
+                status,
+                period_expiry,
+                born_on,
+                card,
+                ..
+            } => Some((
+                municipality,
+                address,
+                my_number,
+                born_on,
+                status,
+                period_expiry,
+                *card,
+                None,
+            )),
+            _ => None,
+        };
+        if let Some((
             municipality,
             address,
             my_number,
+            born_on,
             status,
             period_expiry,
-            card_number,
-            card_kind,
-            my_number_card,
-            born_on,
-            ..
-        } = event
-        {
-            let i = resident.index();
-            if self.entries.len() <= i {
-                self.entries.resize(i + 1, None);
-            }
-            self.entries[i] = Some(Entry {
-                municipality: municipality.clone(),
-                address: address.clone(),
-                my_number: *my_number,
-                born_on: *born_on,
-                status: *status,
-                period_expiry: *period_expiry,
-                card_number: *card_number,
-                card_kind: *card_kind,
-                my_number_card: *my_number_card,
-                moving_out: None,
-                former: None,
-                continuity_deadline: None,
-                special_extended: false,
-            });
-            return;
-        }
-        if let Event::ResidenceNotified {
-            municipality,
-            address,
-            my_number,
-            status,
-            period_expiry,
-            born_on,
             card,
-            ..
-        } = event
+            my_number_card,
+        )) = opened
         {
-            let i = resident.index();
-            if self.entries.len() <= i {
-                self.entries.resize(i + 1, None);
-            }
-            self.entries[i] = Some(Entry {
-                municipality: municipality.clone(),
-                address: address.clone(),
-                my_number: *my_number,
-                born_on: *born_on,
-                status: *status,
-                period_expiry: *period_expiry,
-                card_number: card.map(|(_, n)| n),
-                card_kind: card.map(|(k, _)| k),
-                my_number_card: None,
-                moving_out: None,
-                former: None,
-                continuity_deadline: None,
-                special_extended: false,
-            });
+            self.entries.insert(
+                resident,
+                Entry {
+                    municipality: municipality.clone(),
+                    address: address.clone(),
+                    my_number: *my_number,
+                    born_on: *born_on,
+                    status: *status,
+                    period_expiry: *period_expiry,
+                    card_number: card.map(|(_, n)| n),
+                    card_kind: card.map(|(k, _)| k),
+                    my_number_card,
+                    moving_out: None,
+                    former: None,
+                    continuity_deadline: None,
+                    special_extended: false,
+                },
+            );
             return;
         }
         let Some(e) = self.entry_mut(resident) else {

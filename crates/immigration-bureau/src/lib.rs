@@ -14,7 +14,7 @@ use model::card_number::ResidenceCardNumber;
 use model::command::{Command, Decision as Outcome};
 use model::event::Event;
 use model::ids::{Address, Municipality, ResidentId};
-use model::machine::{Context, Decision, Input, StateMachine};
+use model::machine::{Context, Decision, Input, ResidentTable, StateMachine};
 use model::policy::{
     DispositionAt, LostTokuteiReplacement, MunicipalTokuteiPickup, TokuteiPinReset,
 };
@@ -101,7 +101,7 @@ impl Record {
 /// The bureau's state: one optional record per resident id.
 #[derive(Debug, Default, Clone)]
 pub struct ImmigrationBureau {
-    records: Vec<Option<Record>>,
+    records: ResidentTable<Record>,
 }
 
 fn visit(resident: ResidentId, procedure: Procedure) -> Event {
@@ -123,13 +123,11 @@ fn refused(resident: ResidentId, procedure: Procedure, rule: RefusalRule) -> Eve
 
 impl ImmigrationBureau {
     pub fn record(&self, resident: ResidentId) -> Option<&Record> {
-        self.records.get(resident.index()).and_then(Option::as_ref)
+        self.records.get(resident)
     }
 
     fn record_mut(&mut self, resident: ResidentId) -> Option<&mut Record> {
-        self.records
-            .get_mut(resident.index())
-            .and_then(Option::as_mut)
+        self.records.get_mut(resident)
     }
 
     /// The validity of a card issued today (§8.1–§8.3).
@@ -915,7 +913,7 @@ impl StateMachine for ImmigrationBureau {
 
     fn with_capacity(residents: usize) -> Self {
         ImmigrationBureau {
-            records: Vec::with_capacity(residents),
+            records: ResidentTable::with_capacity(residents),
         }
     }
 
@@ -940,28 +938,27 @@ impl StateMachine for ImmigrationBureau {
             ..
         } = event
         {
-            let i = resident.index();
-            if self.records.len() <= i {
-                self.records.resize(i + 1, None);
-            }
-            self.records[i] = Some(Record {
-                born_on: *born_on,
-                status: *status,
-                period_expiry: *period_expiry,
-                card: card.clone(),
-                municipality: municipality.clone(),
-                address: address.clone(),
-                registered: *registered,
-                cards_issued: *cards_issued,
-                pending: None,
-                pending_pr: None,
-                card_procedure: None,
-                card_tokutei: false,
-                ready: None,
-                awaiting_card: false,
-                // A resident on record without a card has yet to land (§5.1).
-                landed: card.is_some() || !status.is_card_holding(),
-            });
+            self.records.insert(
+                resident,
+                Record {
+                    born_on: *born_on,
+                    status: *status,
+                    period_expiry: *period_expiry,
+                    card: card.clone(),
+                    municipality: municipality.clone(),
+                    address: address.clone(),
+                    registered: *registered,
+                    cards_issued: *cards_issued,
+                    pending: None,
+                    pending_pr: None,
+                    card_procedure: None,
+                    card_tokutei: false,
+                    ready: None,
+                    awaiting_card: false,
+                    // A resident on record without a card has yet to land (§5.1).
+                    landed: card.is_some() || !status.is_card_holding(),
+                },
+            );
             return;
         }
         let Some(rec) = self.record_mut(resident) else {

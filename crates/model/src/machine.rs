@@ -80,3 +80,38 @@ pub trait StateMachine: Send + 'static {
         decision
     }
 }
+
+/// One office's per-resident state, indexed densely by resident id (design.md, Scale: a `Vec`
+/// is the most compact layout at 4 M residents, and has no iteration-order surprises).
+#[derive(Debug, Clone)]
+pub struct ResidentTable<T>(Vec<Option<T>>);
+
+impl<T> Default for ResidentTable<T> {
+    fn default() -> Self {
+        ResidentTable(Vec::new())
+    }
+}
+
+impl<T> ResidentTable<T> {
+    /// An empty table with room for `residents` residents.
+    pub fn with_capacity(residents: usize) -> Self {
+        ResidentTable(Vec::with_capacity(residents))
+    }
+
+    pub fn get(&self, resident: crate::ids::ResidentId) -> Option<&T> {
+        self.0.get(resident.index()).and_then(Option::as_ref)
+    }
+
+    pub fn get_mut(&mut self, resident: crate::ids::ResidentId) -> Option<&mut T> {
+        self.0.get_mut(resident.index()).and_then(Option::as_mut)
+    }
+
+    /// Records `value` for `resident`, growing the table as needed.
+    pub fn insert(&mut self, resident: crate::ids::ResidentId, value: T) {
+        let i = resident.index();
+        if self.0.len() <= i {
+            self.0.resize_with(i + 1, || None);
+        }
+        self.0[i] = Some(value);
+    }
+}
