@@ -302,14 +302,15 @@ impl CardIssuer {
                     },
                 );
             }
-            // §8.5, §5.9: a name change revokes the signature certificate.
-            Event::RegisterItemUpdated {
-                item: ChangedItem::Name,
-                ..
-            } if chip.certificates.signature_through.is_some() => {
+            // §8.5 [A MUNI-CERT], §5.9: a change of name, sex or date of birth revokes the
+            // signature certificate (a nationality change does not).
+            Event::RegisterItemUpdated { item, .. }
+                if *item != ChangedItem::Nationality
+                    && chip.certificates.signature_through.is_some() =>
+            {
                 d.push(Event::SignatureCertificateRevoked {
                     resident,
-                    reason: RevocationReason::NameChanged,
+                    reason: RevocationReason::ItemChanged { item: *item },
                 });
             }
             // §1, §16.1: a Tokutei card replaced by a standard card loses its functions.

@@ -187,6 +187,7 @@ impl CityHall {
                     resident,
                     procedure,
                     tokutei: true,
+                    filed_on: today,
                 });
             }
             return d;
@@ -214,6 +215,7 @@ impl CityHall {
                         resident,
                         procedure,
                         tokutei: *tokutei,
+                        filed_on: today,
                     });
                 }
             }
@@ -290,6 +292,7 @@ impl CityHall {
                         resident,
                         procedure: Procedure::MoveWithinMunicipality,
                         tokutei: true,
+                        filed_on: today,
                     });
                 }
                 let deadline = calendar::deadline(*moved_on, 14, roll);
@@ -346,6 +349,7 @@ impl CityHall {
                         resident,
                         procedure: Procedure::MoveIn,
                         tokutei: true,
+                        filed_on: today,
                     });
                 }
                 let deadline = calendar::deadline(*moved_on, 14, roll);

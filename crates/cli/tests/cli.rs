@@ -261,3 +261,14 @@ fn table_says_an_extension_needs_the_city_hall_only_under_the_legacy_regime() {
     assert_eq!(cells[2], "immigration bureau + city hall", "{row}");
     assert_eq!(cells[3], "immigration bureau", "{row}");
 }
+
+#[test]
+fn the_table_in_docs_domain_md_is_the_generated_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let generated = stdout(&zairyu(&["table", "--markdown"], dir.path()));
+    let doc = std::fs::read_to_string(root().join("docs/domain.md")).unwrap();
+    assert!(
+        doc.contains(&generated),
+        "docs/domain.md is out of date: paste the output of `zairyu table --markdown`"
+    );
+}

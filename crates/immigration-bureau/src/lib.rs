@@ -164,7 +164,38 @@ impl ImmigrationBureau {
         }
     }
 
+    /// The validity of a new card of `kind`: a reissue or an item change replaces the card, not
+    /// its validity (switch `reissue_keeps_validity`, [C]) — unless the new card is a first
+    /// Tokutei card, whose validity is that of a new-format card (§8.6); any other card gets the
+    /// validity the rules give on the day (§8).
+    fn new_card_validity(
+        rec: &Record,
+        ctx: &Context<'_>,
+        kind: CardKind,
+        status: Status,
+        expiry: Option<NaiveDate>,
+        procedure: Option<Procedure>,
+    ) -> NaiveDate {
+        let renewal = matches!(
+            procedure,
+            Some(Procedure::CardRenewal | Procedure::SprCertificateRenewal)
+        );
+        let replacement = matches!(
+            procedure,
+            Some(Procedure::Reissue | Procedure::LossReissue | Procedure::ItemChange)
+        );
+        let first_tokutei = kind.is_tokutei() && !rec.holds_tokutei();
+        rec.card
+            .as_ref()
+            .filter(|_| replacement && !first_tokutei && ctx.policy.switches.reissue_keeps_validity)
+            .map(|c| c.valid_through)
+            .unwrap_or_else(|| Self::validity(rec, ctx, status, expiry, renewal))
+    }
+
     /// The Tokutei decision for an application attached to `procedure`.
+    /// `filed_on` is the day the application was made (for one forwarded by a municipality,
+    /// the day of the window visit, not of its arrival).
+    #[allow(clippy::too_many_arguments)]
     fn tokutei_event(
         rec: &Record,
         ctx: &Context<'_>,
@@ -172,9 +203,10 @@ impl ImmigrationBureau {
         procedure: Procedure,
         channel: Channel,
         venue: Venue,
+        filed_on: NaiveDate,
     ) -> Event {
         let app = TokuteiApplication {
-            date: ctx.today(),
+            date: filed_on,
             venue,
             channel,
             attached_to: Some(procedure),
@@ -206,7 +238,7 @@ impl ImmigrationBureau {
         expiry: Option<NaiveDate>,
         tokutei: bool,
         at: Office,
-        renewal: bool,
+        procedure: Option<Procedure>,
     ) {
         let law = rules::card_law(ctx.policy, ctx.today());
         let kind = rules::residence_document_kind(law, status, tokutei);
@@ -214,7 +246,7 @@ impl ImmigrationBureau {
             d.push(Event::TokuteiCardRequested {
                 resident,
                 kind,
-                valid_through: Self::validity(rec, ctx, status, expiry, renewal),
+                valid_through: Self::new_card_validity(rec, ctx, kind, status, expiry, procedure),
                 collect_at: at,
             });
         } else {
@@ -285,6 +317,7 @@ impl ImmigrationBureau {
                 procedure,
                 channel,
                 Venue::Bureau,
+                ctx.today(),
             ));
         }
     }
@@ -346,7 +379,7 @@ impl ImmigrationBureau {
             grant.expiry,
             tokutei,
             Office::ImmigrationBureau,
-            false,
+            None,
         );
     }
 
@@ -384,6 +417,7 @@ impl ImmigrationBureau {
         reissue: Option<ReissueReason>,
         tokutei: bool,
         at: Office,
+        filed_on: NaiveDate,
     ) {
         let today = ctx.today();
         let venue = if at == Office::CityHall {
@@ -477,15 +511,12 @@ impl ImmigrationBureau {
                 });
             } else {
                 let channel = Channel::Counter;
-                let event = Self::tokutei_event(rec, ctx, resident, procedure, channel, venue);
+                let event =
+                    Self::tokutei_event(rec, ctx, resident, procedure, channel, venue, filed_on);
                 with_tokutei |= matches!(event, Event::TokuteiApplicationAccepted { .. });
                 d.push(event);
             }
         }
-        let renewal = matches!(
-            procedure,
-            Procedure::CardRenewal | Procedure::SprCertificateRenewal
-        );
         Self::produce(
             d,
             rec,
@@ -495,7 +526,7 @@ impl ImmigrationBureau {
             rec.period_expiry,
             with_tokutei,
             at,
-            renewal,
+            Some(procedure),
         );
     }
 
@@ -540,16 +571,19 @@ impl ImmigrationBureau {
         status: Status,
         expiry: Option<NaiveDate>,
     ) {
-        let renewal = matches!(
-            rec.card_procedure,
-            Some(Procedure::CardRenewal | Procedure::SprCertificateRenewal)
-        );
         let serial = rec.cards_issued + 1;
         let card = ResidenceCard {
             kind,
             number: ResidenceCardNumber::generate(ctx.seed, resident.0, serial),
             issued_on: ctx.today(),
-            valid_through: Self::validity(rec, ctx, status, expiry, renewal),
+            valid_through: Self::new_card_validity(
+                rec,
+                ctx,
+                kind,
+                status,
+                expiry,
+                rec.card_procedure,
+            ),
         };
         if let Some(old) = rec.card.as_ref().filter(|c| c.kind.is_tokutei())
             && !kind.is_tokutei()
@@ -682,6 +716,7 @@ impl ImmigrationBureau {
                     None,
                     *tokutei,
                     Office::ImmigrationBureau,
+                    ctx.today(),
                 );
             }
             Command::NotifyItemChange {
@@ -723,6 +758,7 @@ impl ImmigrationBureau {
                     None,
                     *tokutei,
                     Office::ImmigrationBureau,
+                    ctx.today(),
                 );
             }
             Command::RequestReissue {
@@ -739,6 +775,7 @@ impl ImmigrationBureau {
                     Some(*reason),
                     *tokutei,
                     Office::ImmigrationBureau,
+                    ctx.today(),
                 );
             }
             Command::Land { port, tokutei, .. } => {
@@ -764,6 +801,7 @@ impl ImmigrationBureau {
                         Procedure::Landing,
                         Channel::Airport,
                         Venue::Bureau,
+                        ctx.today(),
                     ));
                 }
                 if card_at_port && rec.status.is_card_holding() {
@@ -859,7 +897,10 @@ impl ImmigrationBureau {
             }
             // N7: an application made at the municipal window.
             Event::ApplicationForwarded {
-                procedure, tokutei, ..
+                procedure,
+                tokutei,
+                filed_on,
+                ..
             } => match procedure {
                 Procedure::SprCertificateRenewal => Self::card_procedure(
                     &mut d,
@@ -870,6 +911,7 @@ impl ImmigrationBureau {
                     None,
                     *tokutei,
                     Office::CityHall,
+                    *filed_on,
                 ),
                 _ if *tokutei => {
                     let event = Self::tokutei_event(
@@ -879,6 +921,7 @@ impl ImmigrationBureau {
                         *procedure,
                         Channel::Counter,
                         Venue::Municipality,
+                        *filed_on,
                     );
                     let accepted = matches!(event, Event::TokuteiApplicationAccepted { .. });
                     d.push(event);
@@ -896,7 +939,7 @@ impl ImmigrationBureau {
                             rec.period_expiry,
                             true,
                             at,
-                            false,
+                            None,
                         );
                     }
                 }

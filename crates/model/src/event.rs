@@ -144,7 +144,7 @@ events! {
         card: Option<(CardKind, ResidenceCardNumber)>,
     }
     /// N7: an application made at the municipal window, forwarded to the bureau.
-    ApplicationForwarded { procedure: Procedure, tokutei: bool }
+    ApplicationForwarded { procedure: Procedure, tokutei: bool, filed_on: NaiveDate }
     /// Legacy 特例期間延長 of the separate My Number card (§5.13). N8.
     MyNumberCardSpecialPeriodExtended { previous: NaiveDate, valid_through: NaiveDate }
     /// N3 received: a non-address item changed in the register. N8 to J-LIS.

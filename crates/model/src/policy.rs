@@ -209,6 +209,10 @@ pub struct Switches {
     /// Whether a Tokutei application through the online system is refused (§4, §11 [B; Q5-2
     /// answer unreadable]).
     pub refuse_tokutei_online: bool,
+    /// Whether a card reissued (§5.10, §5.11) or replaced after an item change (§5.9) keeps the
+    /// old card's validity rather than starting a new one. domain-rules.md is silent [C]; a
+    /// reissue that renewed the validity would be a free renewal.
+    pub reissue_keeps_validity: bool,
 }
 
 impl Default for Switches {
@@ -226,6 +230,7 @@ impl Default for Switches {
             call_centre_suspends_tokutei: true,
             refuse_tokutei_at_port: true,
             refuse_tokutei_online: true,
+            reissue_keeps_validity: true,
         }
     }
 }

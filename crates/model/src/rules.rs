@@ -299,10 +299,13 @@ pub enum InvalidationReason {
 
 /// Why a signature certificate was revoked (§8.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", tag = "reason")]
 pub enum RevocationReason {
     AddressChanged,
-    NameChanged,
+    /// A change of name, sex or date of birth (§8.5).
+    ItemChanged {
+        item: crate::procedure::ChangedItem,
+    },
 }
 
 /// Which card law governs a card issued on `date`.

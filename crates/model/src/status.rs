@@ -76,8 +76,8 @@ impl Status {
     ///
     /// domain-rules §3 [A SHUGIIN; A* 入管法19条の3]: short-term stayers and diplomats are not
     /// mid-to-long-term residents and hold no residence card. Periods of three months or less
-    /// are excluded by the same article; the simulator checks that separately because the
-    /// period length is not part of the status.
+    /// are excluded by the same article; that exclusion is not modelled (the simulator does not
+    /// carry period lengths), see docs/domain.md.
     pub fn is_card_holding(self) -> bool {
         !matches!(self, Status::TemporaryVisitor | Status::Diplomat)
     }

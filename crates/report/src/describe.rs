@@ -92,10 +92,14 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
         TokuteiApplicationRefused {
             attached_to, rule, ..
         } => (
-            format!(
-                "refuses the Tokutei card application ({rule}); the {} goes on",
-                attached_to.label()
-            ),
+            if *attached_to == Procedure::TokuteiApplication {
+                format!("refuses the Tokutei card application ({rule})")
+            } else {
+                format!(
+                    "refuses the Tokutei card application ({rule}); the {} goes on",
+                    attached_to.label()
+                )
+            },
             Some(rule.section()),
         ),
         ExtensionGranted { new_expiry, .. } => (
@@ -289,7 +293,7 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
                 "revokes the signature certificate (the {} changed)",
                 match reason {
                     model::rules::RevocationReason::AddressChanged => "address",
-                    model::rules::RevocationReason::NameChanged => "name",
+                    model::rules::RevocationReason::ItemChanged { item } => item.label(),
                 }
             ),
             Some("§8.5"),

@@ -291,7 +291,12 @@ pub fn invalidation(r: InvalidationReason) -> Label {
 pub fn revocation(r: RevocationReason) -> Label {
     match r {
         RevocationReason::AddressChanged => l("the address changed", "住所の変更"),
-        RevocationReason::NameChanged => l("the name changed", "氏名の変更"),
+        RevocationReason::ItemChanged { item } => match item {
+            ChangedItem::Name => l("the name changed", "氏名の変更"),
+            ChangedItem::Sex => l("the sex changed", "性別の変更"),
+            ChangedItem::DateOfBirth => l("the date of birth changed", "生年月日の変更"),
+            ChangedItem::Nationality => l("the nationality changed", "国籍・地域の変更"),
+        },
     }
 }
 

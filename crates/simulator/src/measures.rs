@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use model::service::Office;
 use serde::{Deserialize, Serialize};
 
-use crate::projection::{Projections, UseState};
+use crate::projection::Projections;
 
 /// Named counts of one run (or the sum of several shards of one run).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,8 +130,6 @@ impl Measures {
                 r.residence_card
                     .as_ref()
                     .is_some_and(|c| c.kind.is_tokutei())
-                    && r.tokutei_functions
-                        .is_some_and(|f| f.state == UseState::Active)
             }),
         );
         for (code, n) in &t.notifications {
