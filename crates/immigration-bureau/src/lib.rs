@@ -202,7 +202,7 @@ impl ImmigrationBureau {
         resident: ResidentId,
         procedure: Procedure,
         channel: Channel,
-        venue: Venue,
+        venue: Venue<'_>,
         filed_on: NaiveDate,
     ) -> Event {
         let app = TokuteiApplication {
@@ -421,13 +421,13 @@ impl ImmigrationBureau {
     ) {
         let today = ctx.today();
         let venue = if at == Office::CityHall {
-            Venue::Municipality
+            Venue::Municipality(&rec.municipality)
         } else {
             Venue::Bureau
         };
         // §5.8: an SPR's procedures are filed at the municipality, and only theirs are.
         let spr = rec.status == Status::SpecialPermanentResident;
-        if spr != (venue == Venue::Municipality) {
+        if spr != matches!(venue, Venue::Municipality(_)) {
             d.push(refused(
                 resident,
                 procedure,
@@ -920,7 +920,7 @@ impl ImmigrationBureau {
                         resident,
                         *procedure,
                         Channel::Counter,
-                        Venue::Municipality,
+                        Venue::Municipality(&rec.municipality),
                         *filed_on,
                     );
                     let accepted = matches!(event, Event::TokuteiApplicationAccepted { .. });

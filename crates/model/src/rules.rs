@@ -12,6 +12,7 @@ use std::fmt;
 use crate::calendar::{DeadlineRoll, deadline};
 use crate::card::CardKind;
 use crate::event::Event;
+use crate::ids::Municipality;
 use crate::policy::{Policy, Regime};
 use crate::procedure::Procedure;
 use crate::service::{Channel, Service};
@@ -32,6 +33,8 @@ pub enum RefusalRule {
     TokuteiOnline,
     /// §4, §11 [C]: not at the port of entry on landing.
     TokuteiAtPortOfEntry,
+    /// §3 [B]: this municipality's window does not accept Tokutei applications within the run.
+    TokuteiNotOfferedHere,
     /// §4 [A ISA-QA A2-1]: never a stand-alone procedure.
     TokuteiStandAlone,
     /// §3: only mid-to-long-term residents and special permanent residents.
@@ -79,6 +82,7 @@ impl RefusalRule {
         "tokutei_counter_not_open",
         "tokutei_online",
         "tokutei_at_port_of_entry",
+        "tokutei_not_offered_here",
         "tokutei_stand_alone",
         "tokutei_not_mid_to_long_term",
         "tokutei_not_in_resident_register",
@@ -107,6 +111,7 @@ impl RefusalRule {
             RefusalRule::TokuteiCounterNotOpen { .. } => "tokutei_counter_not_open",
             RefusalRule::TokuteiOnline => "tokutei_online",
             RefusalRule::TokuteiAtPortOfEntry => "tokutei_at_port_of_entry",
+            RefusalRule::TokuteiNotOfferedHere => "tokutei_not_offered_here",
             RefusalRule::TokuteiStandAlone => "tokutei_stand_alone",
             RefusalRule::TokuteiNotMidToLongTerm { .. } => "tokutei_not_mid_to_long_term",
             RefusalRule::TokuteiNotInResidentRegister => "tokutei_not_in_resident_register",
@@ -138,6 +143,7 @@ impl RefusalRule {
             RefusalRule::TokuteiCounterNotOpen { .. } => "§3",
             RefusalRule::TokuteiOnline => "§4, §11",
             RefusalRule::TokuteiAtPortOfEntry => "§4, §11",
+            RefusalRule::TokuteiNotOfferedHere => "§3",
             RefusalRule::TokuteiStandAlone => "§4",
             RefusalRule::TokuteiNotMidToLongTerm { .. } => "§3",
             RefusalRule::TokuteiNotInResidentRegister => "§3",
@@ -180,6 +186,9 @@ impl fmt::Display for RefusalRule {
             }
             RefusalRule::TokuteiAtPortOfEntry => {
                 f.write_str("a Tokutei application cannot be made at the port of entry")
+            }
+            RefusalRule::TokuteiNotOfferedHere => {
+                f.write_str("this municipality does not yet accept Tokutei applications")
             }
             RefusalRule::TokuteiStandAlone => {
                 f.write_str("a Tokutei application must be attached to another procedure")
@@ -356,16 +365,17 @@ pub fn residence_document_kind(law: CardLaw, status: Status, tokutei: bool) -> C
 
 /// Where a Tokutei application is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Venue {
+pub enum Venue<'a> {
     Bureau,
-    Municipality,
+    /// The window of this municipality (whose start date may differ, §3).
+    Municipality(&'a Municipality),
 }
 
 /// What the eligibility check needs to know about a Tokutei application.
 #[derive(Debug, Clone, Copy)]
-pub struct TokuteiApplication {
+pub struct TokuteiApplication<'a> {
     pub date: NaiveDate,
-    pub venue: Venue,
+    pub venue: Venue<'a>,
     pub channel: Channel,
     /// The procedure it is attached to; `None` for a stand-alone application.
     pub attached_to: Option<Procedure>,
@@ -379,7 +389,7 @@ pub struct TokuteiApplication {
 /// SHUGIIN]; start 2026-06-14, bureau counters from 2026-06-15 [A* ISA-PROC; B]), §4 (attached to
 /// another procedure, not online, not at the port of entry [A ISA-QA A2-1; B MNAKAMURA; C]),
 /// §11. The checks run in the order a clerk would: the law, the venue, then the person.
-pub fn tokutei_refusal(policy: &Policy, app: &TokuteiApplication) -> Option<RefusalRule> {
+pub fn tokutei_refusal(policy: &Policy, app: &TokuteiApplication<'_>) -> Option<RefusalRule> {
     if policy.regime == Regime::Legacy {
         return Some(RefusalRule::TokuteiNotInRegime);
     }
@@ -397,9 +407,16 @@ pub fn tokutei_refusal(policy: &Policy, app: &TokuteiApplication) -> Option<Refu
         }
         _ => {}
     }
+    // §3 [B]: municipal start dates may vary (`municipal_adoption`).
     let opens_on = match app.venue {
         Venue::Bureau => policy.bureau_counters_from,
-        Venue::Municipality => policy.municipal_counters_from,
+        Venue::Municipality(m) => match policy.municipal_counters_open_from(m) {
+            Some(d) => d,
+            None if app.channel == Channel::Counter => {
+                return Some(RefusalRule::TokuteiNotOfferedHere);
+            }
+            None => policy.municipal_counters_from,
+        },
     };
     if app.channel == Channel::Counter && app.date < opens_on {
         return Some(RefusalRule::TokuteiCounterNotOpen { opens_on });
@@ -538,7 +555,7 @@ pub fn card_is_renewable(status: Status, born_on: NaiveDate, valid_through: Naiv
 mod tests {
     use super::*;
 
-    fn app(date: (i32, u32, u32)) -> TokuteiApplication {
+    fn app(date: (i32, u32, u32)) -> TokuteiApplication<'static> {
         TokuteiApplication {
             date: NaiveDate::from_ymd_opt(date.0, date.1, date.2).unwrap(),
             venue: Venue::Bureau,
@@ -631,7 +648,7 @@ mod tests {
             assert_eq!(v["rule"].as_str(), Some(rule.tag()));
             assert!(RefusalRule::TAGS.contains(&rule.tag()));
         }
-        assert_eq!(RefusalRule::TAGS.len(), 23);
+        assert_eq!(RefusalRule::TAGS.len(), 24);
     }
 
     #[test]

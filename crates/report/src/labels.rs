@@ -366,6 +366,10 @@ pub fn refusal(rule: &RefusalRule, lang: Lang) -> String {
             "a Tokutei application cannot be made at the port of entry",
             "出入国港では特定在留カードを申請できない",
         )),
+        RefusalRule::TokuteiNotOfferedHere => fixed(l(
+            "this municipality does not yet accept Tokutei applications",
+            "この市区町村ではまだ特定在留カードの申請を受け付けていない",
+        )),
         RefusalRule::TokuteiStandAlone => fixed(l(
             "a Tokutei application must be attached to another procedure",
             "特定在留カードの申請は他の手続に併せて行う",

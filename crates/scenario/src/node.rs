@@ -494,10 +494,21 @@ impl<'de, 'd, 's> Deserializer<'de> for NodeDe<'d, 's> {
         visitor: V,
     ) -> Result<V::Value, DeError> {
         let node = self.node();
-        // Only unit variants are written in scenario files (`status: student`).
+        // Unit variants are written as a string (`status: student`); a variant with data as a
+        // mapping of one key (`day_one: { only: [setagaya] }`).
         match &node.value {
             Value::Str(s) => {
                 visitor.visit_enum(IntoDeserializer::<DeError>::into_deserializer(s.as_str()))
+            }
+            Value::Map(entries) if entries.len() == 1 => {
+                let entry = &entries[0];
+                visitor.visit_enum(MapEnum {
+                    key: entry.key.as_str(),
+                    value: NodeDe {
+                        doc: self.doc,
+                        id: entry.value,
+                    },
+                })
             }
             other => Err(<DeError as de::Error>::invalid_type(
                 unexpected(other),
@@ -725,5 +736,49 @@ mod tests {
         let err = A::deserialize(doc.de(doc.root())).unwrap_err();
         assert_eq!(err.pos, Some(Pos { line: 3, column: 5 }));
         assert!(err.message.contains("expected u32"), "{}", err.message);
+    }
+}
+
+/// An enum variant with data, written as a mapping of one key: the key names the variant, the
+/// value holds its data.
+struct MapEnum<'d, 's> {
+    key: &'d str,
+    value: NodeDe<'d, 's>,
+}
+
+impl<'de, 'd, 's> de::EnumAccess<'de> for MapEnum<'d, 's> {
+    type Error = DeError;
+    type Variant = Self;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), DeError> {
+        let variant = seed.deserialize(IntoDeserializer::<DeError>::into_deserializer(self.key))?;
+        Ok((variant, self))
+    }
+}
+
+impl<'de, 'd, 's> de::VariantAccess<'de> for MapEnum<'d, 's> {
+    type Error = DeError;
+
+    fn unit_variant(self) -> Result<(), DeError> {
+        Err(DeError::at(
+            format!("`{}` takes no value: write it as a plain string", self.key),
+            self.value.node().pos,
+        ))
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, DeError> {
+        seed.deserialize(self.value)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, DeError> {
+        self.value.deserialize_seq(visitor)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        self.value.deserialize_map(visitor)
     }
 }
