@@ -711,34 +711,6 @@ impl<'de> Deserializer<'de> for EntriesDe<'_, '_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_named_like_yaml_booleans_stay_strings_and_scalars_keep_their_text() {
-        let doc = Doc::parse("on: 2026-01-02\naddress: 007\n").unwrap();
-        let entries = doc.entries(doc.root()).unwrap();
-        assert_eq!(entries[0].key, "on");
-        let text = String::deserialize(doc.de(entries[1].value)).unwrap();
-        assert_eq!(text, "007");
-        assert_eq!(entries[1].key_pos, Pos { line: 2, column: 1 });
-    }
-
-    #[test]
-    fn errors_name_the_innermost_node() {
-        let doc = Doc::parse("a:\n  - 1\n  - x\n").unwrap();
-        #[derive(Deserialize, Debug)]
-        #[allow(dead_code)]
-        struct A {
-            a: Vec<u32>,
-        }
-        let err = A::deserialize(doc.de(doc.root())).unwrap_err();
-        assert_eq!(err.pos, Some(Pos { line: 3, column: 5 }));
-        assert!(err.message.contains("expected u32"), "{}", err.message);
-    }
-}
-
 /// An enum variant with data, written as a mapping of one key: the key names the variant, the
 /// value holds its data.
 struct MapEnum<'d, 's> {
@@ -780,5 +752,33 @@ impl<'de, 'd, 's> de::VariantAccess<'de> for MapEnum<'d, 's> {
         visitor: V,
     ) -> Result<V::Value, DeError> {
         self.value.deserialize_map(visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_named_like_yaml_booleans_stay_strings_and_scalars_keep_their_text() {
+        let doc = Doc::parse("on: 2026-01-02\naddress: 007\n").unwrap();
+        let entries = doc.entries(doc.root()).unwrap();
+        assert_eq!(entries[0].key, "on");
+        let text = String::deserialize(doc.de(entries[1].value)).unwrap();
+        assert_eq!(text, "007");
+        assert_eq!(entries[1].key_pos, Pos { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn errors_name_the_innermost_node() {
+        let doc = Doc::parse("a:\n  - 1\n  - x\n").unwrap();
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct A {
+            a: Vec<u32>,
+        }
+        let err = A::deserialize(doc.de(doc.root())).unwrap_err();
+        assert_eq!(err.pos, Some(Pos { line: 3, column: 5 }));
+        assert!(err.message.contains("expected u32"), "{}", err.message);
     }
 }
