@@ -8,12 +8,12 @@ use super::*;
 use model::card::ResidenceCard;
 use model::command::ResidentProfile;
 use model::ids::Address;
+use model::machine::testing::{self, SEED, When, cmd, notice, then, then_with_timers};
 use model::mynumber::MyNumber;
 use model::policy::{Policy, Regime};
 use model::status::Status;
 use model::time::{Latency, SimTime, opening_time};
 
-const SEED: u64 = 1;
 const R: ResidentId = ResidentId(0);
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -36,46 +36,7 @@ fn legacy() -> Policy {
 // ---- given / when / then ----
 
 fn given(events: &[Event]) -> CardIssuer {
-    let mut issuer = CardIssuer::default();
-    for e in events {
-        issuer.apply(e);
-    }
-    issuer
-}
-
-trait When {
-    fn when(&self, policy: &Policy, now: SimTime, input: Input) -> Decision;
-}
-
-impl When for CardIssuer {
-    fn when(&self, policy: &Policy, now: SimTime, input: Input) -> Decision {
-        self.decide(
-            &input,
-            &Context {
-                now,
-                policy,
-                seed: SEED,
-            },
-        )
-    }
-}
-
-/// The decision records exactly `events` and sets no timer.
-fn then(decision: &Decision, events: &[Event]) {
-    then_with_timers(decision, events, &[]);
-}
-
-fn then_with_timers(decision: &Decision, events: &[Event], timers: &[(SimTime, Command)]) {
-    assert_eq!(decision.events, events);
-    assert_eq!(decision.timers, timers);
-}
-
-fn cmd(c: Command) -> Input {
-    Input::Command(c)
-}
-
-fn notice(from: Service, event: Event) -> Input {
-    Input::Notice { from, event }
+    testing::given(events)
 }
 
 // ---- fixtures ----

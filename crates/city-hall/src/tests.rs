@@ -7,12 +7,12 @@ use super::*;
 use model::calendar::DeadlineRoll;
 use model::card::{Certificates, ResidenceCard};
 use model::command::ResidentProfile;
+use model::machine::testing::{self, SEED, When, cmd, notice, then, then_with_timers};
 use model::policy::{Policy, Regime};
 use model::rules::InvalidationReason;
 use model::time::{SimTime, opening_time};
 use model::validity::RefusalReason;
 
-const SEED: u64 = 1;
 const R: ResidentId = ResidentId(0);
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -35,46 +35,7 @@ fn integrated() -> Policy {
 // ---- given / when / then ----
 
 fn given(events: &[Event]) -> CityHall {
-    let mut city = CityHall::default();
-    for e in events {
-        city.apply(e);
-    }
-    city
-}
-
-trait When {
-    fn when(&self, policy: &Policy, now: SimTime, input: Input) -> Decision;
-}
-
-impl When for CityHall {
-    fn when(&self, policy: &Policy, now: SimTime, input: Input) -> Decision {
-        self.decide(
-            &input,
-            &Context {
-                now,
-                policy,
-                seed: SEED,
-            },
-        )
-    }
-}
-
-/// The decision records exactly `events` and sets no timer.
-fn then(decision: &Decision, events: &[Event]) {
-    then_with_timers(decision, events, &[]);
-}
-
-fn then_with_timers(decision: &Decision, events: &[Event], timers: &[(SimTime, Command)]) {
-    assert_eq!(decision.events, events);
-    assert_eq!(decision.timers, timers);
-}
-
-fn cmd(c: Command) -> Input {
-    Input::Command(c)
-}
-
-fn notice(from: Service, event: Event) -> Input {
-    Input::Notice { from, event }
+    testing::given(events)
 }
 
 // ---- fixtures ----

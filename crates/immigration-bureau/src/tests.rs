@@ -6,11 +6,11 @@
 use super::*;
 use model::card::Certificates;
 use model::command::ResidentProfile;
+use model::machine::testing::{self, SEED, When, cmd, notice, then};
 use model::mynumber::MyNumber;
 use model::policy::{Policy, Regime};
 use model::time::{SimTime, opening_time};
 
-const SEED: u64 = 1;
 const R: ResidentId = ResidentId(0);
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -39,46 +39,7 @@ fn decided_at_decision() -> Policy {
 // ---- given / when / then ----
 
 fn given(events: &[Event]) -> ImmigrationBureau {
-    let mut bureau = ImmigrationBureau::default();
-    for e in events {
-        bureau.apply(e);
-    }
-    bureau
-}
-
-trait When {
-    fn when(&self, policy: &Policy, now: SimTime, input: Input) -> Decision;
-}
-
-impl When for ImmigrationBureau {
-    fn when(&self, policy: &Policy, now: SimTime, input: Input) -> Decision {
-        self.decide(
-            &input,
-            &Context {
-                now,
-                policy,
-                seed: SEED,
-            },
-        )
-    }
-}
-
-/// The decision records exactly `events` and sets no timer.
-fn then(decision: &Decision, events: &[Event]) {
-    assert_eq!(decision.events, events);
-    assert!(
-        decision.timers.is_empty(),
-        "unexpected timers: {:?}",
-        decision.timers
-    );
-}
-
-fn cmd(c: Command) -> Input {
-    Input::Command(c)
-}
-
-fn notice(from: Service, event: Event) -> Input {
-    Input::Notice { from, event }
+    testing::given(events)
 }
 
 // ---- fixtures ----

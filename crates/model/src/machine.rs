@@ -115,3 +115,64 @@ impl<T> ResidentTable<T> {
         self.0[i] = Some(value);
     }
 }
+
+/// The given / when / then harness the offices' unit tests share (cqrs-es style): `given` folds
+/// past events into a fresh state, `when` decides on an input at a time under a policy, `then`
+/// asserts the exact events (and timers) decided.
+pub mod testing {
+    use super::{Context, Decision, Input, StateMachine};
+    use crate::command::Command;
+    use crate::event::Event;
+    use crate::policy::Policy;
+    use crate::service::Service;
+    use crate::time::SimTime;
+
+    /// The seed every office test runs with.
+    pub const SEED: u64 = 1;
+
+    /// A fresh state with `events` applied.
+    pub fn given<M: StateMachine>(events: &[Event]) -> M {
+        let mut machine = M::with_capacity(0);
+        for event in events {
+            machine.apply(event);
+        }
+        machine
+    }
+
+    /// Deciding on an input at `now` under `policy`.
+    pub trait When {
+        fn when(&self, policy: &Policy, now: SimTime, input: Input) -> Decision;
+    }
+
+    impl<M: StateMachine> When for M {
+        fn when(&self, policy: &Policy, now: SimTime, input: Input) -> Decision {
+            self.decide(
+                &input,
+                &Context {
+                    now,
+                    policy,
+                    seed: SEED,
+                },
+            )
+        }
+    }
+
+    /// The decision records exactly `events` and sets no timer.
+    pub fn then(decision: &Decision, events: &[Event]) {
+        then_with_timers(decision, events, &[]);
+    }
+
+    /// The decision records exactly `events` and sets exactly `timers`.
+    pub fn then_with_timers(decision: &Decision, events: &[Event], timers: &[(SimTime, Command)]) {
+        assert_eq!(decision.events, events);
+        assert_eq!(decision.timers, timers);
+    }
+
+    pub fn cmd(c: Command) -> Input {
+        Input::Command(c)
+    }
+
+    pub fn notice(from: Service, event: Event) -> Input {
+        Input::Notice { from, event }
+    }
+}
