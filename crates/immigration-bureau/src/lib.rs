@@ -74,8 +74,6 @@ pub struct Record {
     pub pending_pr: Option<Pending>,
     /// A card procedure under way (renewal, item change, reissue, SPR certificate).
     pub card_procedure: Option<Procedure>,
-    /// A Tokutei application accepted with a card procedure or a municipal notification.
-    pub card_tokutei: bool,
     pub ready: Option<Ready>,
     /// Landed at a port that does not hand over cards: the card follows the residence
     /// notification (§5.1).
@@ -397,12 +395,24 @@ impl ImmigrationBureau {
                 previous_expiry: rec.period_expiry,
                 new_expiry: grant.expiry.unwrap_or_default(),
             }),
-            _ => d.push(Event::StatusChanged {
-                resident,
-                from: rec.status,
-                to: grant.status,
-                new_expiry: grant.expiry,
-            }),
+            _ => {
+                d.push(Event::StatusChanged {
+                    resident,
+                    from: rec.status,
+                    to: grant.status,
+                    new_expiry: grant.expiry,
+                });
+                // A status without a period of stay leaves nothing for a pending extension or
+                // change of status to decide (§5.6).
+                if !grant.status.has_period_of_stay() {
+                    if let Some(p) = rec.pending.as_ref().filter(|p| p.procedure != procedure) {
+                        d.push(Event::ApplicationSuperseded {
+                            resident,
+                            procedure: p.procedure,
+                        });
+                    }
+                }
+            }
         }
     }
 
@@ -925,22 +935,21 @@ impl ImmigrationBureau {
                     );
                     let accepted = matches!(event, Event::TokuteiApplicationAccepted { .. });
                     d.push(event);
-                    if accepted && rec.ready.is_none() {
+                    // A standard card waiting at the counter is superseded by the Tokutei card
+                    // ordered now (its grant, if any, takes effect at collection all the same);
+                    // a Tokutei card already in production needs nothing more.
+                    if accepted && !rec.ready.is_some_and(|r| r.kind.is_tokutei()) {
                         let at = match ctx.policy.switches.municipal_tokutei_pickup {
                             MunicipalTokuteiPickup::BureauCounter => Office::ImmigrationBureau,
                             MunicipalTokuteiPickup::MunicipalCounter => Office::CityHall,
                         };
-                        Self::produce(
-                            &mut d,
-                            rec,
-                            ctx,
-                            resident,
-                            rec.status,
-                            rec.period_expiry,
-                            true,
-                            at,
-                            None,
-                        );
+                        // A granted application takes effect with this card.
+                        let (status, expiry) = rec
+                            .grant()
+                            .map_or((rec.status, rec.period_expiry), |(_, g)| {
+                                (g.status, g.expiry)
+                            });
+                        Self::produce(&mut d, rec, ctx, resident, status, expiry, true, at, None);
                     }
                 }
                 _ => {}
@@ -995,7 +1004,6 @@ impl StateMachine for ImmigrationBureau {
                     pending: None,
                     pending_pr: None,
                     card_procedure: None,
-                    card_tokutei: false,
                     ready: None,
                     awaiting_card: false,
                     // A resident on record without a card has yet to land (§5.1).
@@ -1053,7 +1061,7 @@ impl StateMachine for ImmigrationBureau {
                         p.tokutei = true;
                     }
                 }
-                _ => rec.card_tokutei = true,
+                _ => {}
             },
             Event::ExtensionGranted { new_expiry, .. } => {
                 if let Some(p) = rec.pending.as_mut() {
@@ -1080,6 +1088,7 @@ impl StateMachine for ImmigrationBureau {
                 }
             }
             Event::ExtensionRefused { .. } => rec.pending = None,
+            Event::ApplicationSuperseded { .. } => rec.pending = None,
             Event::ApplicationRefused { procedure, .. } => match procedure {
                 Procedure::PermanentResidence => rec.pending_pr = None,
                 _ => rec.pending = None,
@@ -1115,7 +1124,6 @@ impl StateMachine for ImmigrationBureau {
                 rec.cards_issued += 1;
                 rec.ready = None;
                 rec.card_procedure = None;
-                rec.card_tokutei = false;
                 rec.awaiting_card = false;
                 // The granted application is done: its card has been issued.
                 if rec.pending.as_ref().is_some_and(|p| p.granted.is_some()) {

@@ -95,6 +95,9 @@ events! {
     PermanentResidenceGranted {}
     /// The bureau refused an application on its merits (the resident's status is unchanged).
     ApplicationRefused { procedure: Procedure }
+    /// A pending application became moot and was closed: an extension or change of status
+    /// pending when permanent residence took effect (§5.6: PR has no period of stay).
+    ApplicationSuperseded { procedure: Procedure }
     /// The status of residence changed (§5.5, §5.6). N3 to the municipality.
     StatusChanged { from: Status, to: Status, new_expiry: Option<NaiveDate> }
     /// A card procedure was received: renewal (§5.7), item change (§5.9), reissue (§5.10, §5.11),

@@ -371,6 +371,13 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
             Some("§5.6"),
         ),
         PermanentResidenceGranted { .. } => ("grants permanent residence".to_owned(), Some("§5.6")),
+        ApplicationSuperseded { procedure, .. } => (
+            format!(
+                "closes the pending {}: permanent residence has no period of stay",
+                procedure.label()
+            ),
+            Some("§5.6"),
+        ),
         ApplicationRefused { procedure, .. } => (
             format!("refuses the {} on its merits", procedure.label()),
             Some("§5"),

@@ -174,6 +174,10 @@ pub fn describe_ja(event: &Event) -> String {
         Event::ApplicationRefused { procedure, .. } => {
             format!("{}を許可しない", labels::procedure(*procedure).ja)
         }
+        Event::ApplicationSuperseded { procedure, .. } => format!(
+            "永住者には在留期間がないため、係属中の{}を終了する",
+            labels::procedure(*procedure).ja
+        ),
         Event::StatusChanged {
             from,
             to,

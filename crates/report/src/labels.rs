@@ -490,6 +490,7 @@ pub fn event_type(e: &Event) -> Label {
         ),
         Event::PermanentResidenceGranted { .. } => l("permanent residence granted", "永住許可"),
         Event::ApplicationRefused { .. } => l("application refused", "申請の不許可"),
+        Event::ApplicationSuperseded { .. } => l("application closed as moot", "申請の終了"),
         Event::StatusChanged { .. } => l("status changed", "在留資格の変更"),
         Event::CardApplicationReceived { .. } => l("card application received", "カード申請の受付"),
         Event::ItemChangeNotified { .. } => l("item change recorded", "記載事項の変更"),

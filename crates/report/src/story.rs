@@ -187,6 +187,7 @@ pub fn role(event: &Event) -> Role {
         | Event::StatusChangeGranted { .. }
         | Event::PermanentResidenceGranted { .. }
         | Event::ApplicationRefused { .. }
+        | Event::ApplicationSuperseded { .. }
         | Event::StatusChanged { .. }
         | Event::CardApplicationReceived { .. }
         | Event::ItemChangeNotified { .. }

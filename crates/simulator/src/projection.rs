@@ -72,6 +72,8 @@ pub struct Functions {
 pub struct PendingApplication {
     pub filed_on: NaiveDate,
     pub expiry_at_filing: Option<NaiveDate>,
+    /// The day it was refused: the disposition day is the special period's last (§9).
+    pub decided_on: Option<NaiveDate>,
 }
 
 /// Day counts accumulated per resident.
@@ -116,7 +118,7 @@ impl CardRecord {
     pub fn special_period(&self) -> Option<SpecialPeriod> {
         let pending = self.pending?;
         let expiry = pending.expiry_at_filing?;
-        validity::special_period(expiry, pending.filed_on, None)
+        validity::special_period(expiry, pending.filed_on, pending.decided_on)
     }
 
     /// Lawfully resident on `day` (end of day), by the bureau's record (§9).
@@ -364,6 +366,14 @@ impl Projections {
     }
 }
 
+/// Records a refusal's date on the pending application: the special period runs through the
+/// disposition day and ends then (§9).
+fn decide(rec: &mut CardRecord, day: NaiveDate) {
+    if let Some(p) = rec.pending.as_mut() {
+        p.decided_on = Some(day);
+    }
+}
+
 /// The bookkeeping for one event. No judgement: every decision was made by the office.
 fn apply_event(rec: &mut CardRecord, event: &Event, day: NaiveDate) {
     match event {
@@ -399,6 +409,7 @@ fn apply_event(rec: &mut CardRecord, event: &Event, day: NaiveDate) {
             rec.pending = Some(PendingApplication {
                 filed_on: *filed_on,
                 expiry_at_filing: *expiry_at_filing,
+                decided_on: None,
             })
         }
         Event::StatusChangeApplied {
@@ -409,14 +420,16 @@ fn apply_event(rec: &mut CardRecord, event: &Event, day: NaiveDate) {
             rec.pending = Some(PendingApplication {
                 filed_on: *filed_on,
                 expiry_at_filing: *expiry_at_filing,
+                decided_on: None,
             })
         }
-        Event::ExtensionRefused { .. } => rec.pending = None,
+        Event::ExtensionRefused { .. } => decide(rec, day),
         Event::ApplicationRefused { procedure, .. }
             if *procedure == model::procedure::Procedure::StatusChange =>
         {
-            rec.pending = None;
+            decide(rec, day);
         }
+        Event::ApplicationSuperseded { .. } => rec.pending = None,
         Event::StatusChanged { to, new_expiry, .. } => {
             rec.bureau.status = Some(*to);
             rec.bureau.period_expiry = *new_expiry;
