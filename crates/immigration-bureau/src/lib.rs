@@ -404,13 +404,13 @@ impl ImmigrationBureau {
                 });
                 // A status without a period of stay leaves nothing for a pending extension or
                 // change of status to decide (§5.6).
-                if !grant.status.has_period_of_stay() {
-                    if let Some(p) = rec.pending.as_ref().filter(|p| p.procedure != procedure) {
-                        d.push(Event::ApplicationSuperseded {
-                            resident,
-                            procedure: p.procedure,
-                        });
-                    }
+                if !grant.status.has_period_of_stay()
+                    && let Some(p) = rec.pending.as_ref().filter(|p| p.procedure != procedure)
+                {
+                    d.push(Event::ApplicationSuperseded {
+                        resident,
+                        procedure: p.procedure,
+                    });
                 }
             }
         }
