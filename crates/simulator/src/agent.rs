@@ -32,7 +32,8 @@ use chrono::Duration;
 use model::command::Command;
 use model::event::Event;
 use model::ids::{Municipality, ResidentId};
-use model::policy::{Policy, Regime};
+use model::policy::Policy;
+use model::rules::{self, TokuteiApplication};
 use model::service::Channel;
 use model::time::{SimTime, counter_time};
 use scenario::population::PopulationStep;
@@ -191,23 +192,36 @@ impl Agent {
             Purpose::TokuteiUptake,
             0,
         ));
-        let holds_tokutei = projections
-            .record(resident)
+        let record = projections.record(resident);
+        let holds_tokutei = record
             .and_then(|r| r.residence_card.as_ref())
             .is_some_and(|c| c.kind.is_tokutei());
+        let status = record.and_then(|r| r.bureau.status);
+        let registered = record.is_some_and(|r| r.city_hall.municipality.is_some());
         let today = step.at.date();
+        let procedure = step.command.procedure();
         let Some((flag, venue, new_card)) = tokutei_opportunity(&mut step.command, projections)
         else {
             return;
         };
-        let opens = match venue {
-            Venue::Bureau => Some(policy.bureau_counters_from),
-            Venue::Municipality(m) => policy.municipal_counters_open_from(&m),
-        };
-        let open = policy.regime == Regime::Integrated
-            && today >= policy.start_date
-            && opens.is_some_and(|d| today >= d);
-        *flag = wants && open && (new_card || !holds_tokutei);
+        // A resident who wants the card asks when the rules would accept the application: the
+        // one eligibility rule decides (model::rules::tokutei_refusal, §3, §4).
+        let allowed = status.is_some_and(|status| {
+            let venue = match &venue {
+                Venue::Bureau => rules::Venue::Bureau,
+                Venue::Municipality(m) => rules::Venue::Municipality(m),
+            };
+            let app = TokuteiApplication {
+                date: today,
+                venue,
+                channel: Channel::Counter,
+                attached_to: procedure,
+                status,
+                registered,
+            };
+            rules::tokutei_refusal(policy, &app).is_none()
+        });
+        *flag = wants && allowed && (new_card || !holds_tokutei);
     }
 
     /// Whether the agent reacts to `event` (the scheduler routes it here).
