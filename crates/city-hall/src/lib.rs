@@ -103,6 +103,38 @@ fn visit(resident: ResidentId, municipality: &Municipality, procedure: Procedure
     }
 }
 
+/// What follows an address notification at the window (§5.2, §5.3): a Tokutei application made
+/// with it goes to the bureau (N7, §4), and a notification more than 14 days after the move
+/// is accepted with the missed deadline flagged (§10).
+fn address_notice_follow_ups(
+    d: &mut Decision,
+    resident: ResidentId,
+    procedure: Procedure,
+    tokutei: bool,
+    duty: Duty,
+    moved_on: NaiveDate,
+    ctx: &Context<'_>,
+) {
+    let today = ctx.today();
+    if tokutei {
+        d.push(Event::ApplicationForwarded {
+            resident,
+            procedure,
+            tokutei: true,
+            filed_on: today,
+        });
+    }
+    let deadline = calendar::deadline(moved_on, 14, ctx.policy.switches.deadline_roll);
+    if today > deadline {
+        d.push(Event::DeadlineMissed {
+            resident,
+            duty,
+            deadline,
+            consequence: Consequence::PenaltyExposure,
+        });
+    }
+}
+
 fn refused(resident: ResidentId, procedure: Procedure, rule: RefusalRule) -> Event {
     Event::ProcedureRefused {
         resident,
@@ -287,23 +319,15 @@ impl CityHall {
                     moved_on: *moved_on,
                     written_on: entry.cards_written(today),
                 });
-                if *tokutei {
-                    d.push(Event::ApplicationForwarded {
-                        resident,
-                        procedure: Procedure::MoveWithinMunicipality,
-                        tokutei: true,
-                        filed_on: today,
-                    });
-                }
-                let deadline = calendar::deadline(*moved_on, 14, roll);
-                if today > deadline {
-                    d.push(Event::DeadlineMissed {
-                        resident,
-                        duty: Duty::MoveWithinNotification,
-                        deadline,
-                        consequence: Consequence::PenaltyExposure,
-                    });
-                }
+                address_notice_follow_ups(
+                    &mut d,
+                    resident,
+                    Procedure::MoveWithinMunicipality,
+                    *tokutei,
+                    Duty::MoveWithinNotification,
+                    *moved_on,
+                    ctx,
+                );
             }
             Command::NotifyMoveOut {
                 to,
@@ -344,23 +368,15 @@ impl CityHall {
                     moved_on: *moved_on,
                     written_on: entry.cards_written(today),
                 });
-                if *tokutei {
-                    d.push(Event::ApplicationForwarded {
-                        resident,
-                        procedure: Procedure::MoveIn,
-                        tokutei: true,
-                        filed_on: today,
-                    });
-                }
-                let deadline = calendar::deadline(*moved_on, 14, roll);
-                if today > deadline {
-                    d.push(Event::DeadlineMissed {
-                        resident,
-                        duty: Duty::MoveInNotification,
-                        deadline,
-                        consequence: Consequence::PenaltyExposure,
-                    });
-                }
+                address_notice_follow_ups(
+                    &mut d,
+                    resident,
+                    Procedure::MoveIn,
+                    *tokutei,
+                    Duty::MoveInNotification,
+                    *moved_on,
+                    ctx,
+                );
                 let rule = ctx.policy.switches.tokutei_continuity_rule;
                 let late_card_based =
                     entry

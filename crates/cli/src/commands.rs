@@ -166,13 +166,9 @@ pub fn run(
     Ok(code)
 }
 
-/// `zairyu replay`
-pub fn replay(
-    db: &Path,
-    as_of: Option<NaiveDate>,
-    resident: Option<&str>,
-    transcript: bool,
-) -> Result<ExitCode, Failure> {
+/// Opens a stored run: its log, its metadata and the policy it ran under. A missing file or one
+/// that is not a zairyu log is bad input (exit 2).
+pub fn open_stored_run(db: &Path) -> Result<(EventStore, RunMeta, Policy), Failure> {
     let store = EventStore::open(db).map_err(|e| match e {
         StoreError::NotFound { .. } | StoreError::NotAnEventLog { .. } => {
             Failure::Input(anyhow!(e))
@@ -185,6 +181,17 @@ pub fn replay(
         .ok_or_else(|| Failure::Input(anyhow!("{} has no run metadata", db.display())))?;
     let policy: Policy = serde_json::from_str(&meta.policy)
         .map_err(|e| Failure::Run(anyhow!("stored policy does not parse: {e}")))?;
+    Ok((store, meta, policy))
+}
+
+/// `zairyu replay`
+pub fn replay(
+    db: &Path,
+    as_of: Option<NaiveDate>,
+    resident: Option<&str>,
+    transcript: bool,
+) -> Result<ExitCode, Failure> {
+    let (store, meta, policy) = open_stored_run(db)?;
     let switch = policy.switches.validity.special_period_my_number;
     if let Some(day) = as_of
         && (day < meta.start || day > meta.until)

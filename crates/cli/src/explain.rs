@@ -9,8 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 use clap::{Args, ValueEnum};
-use event_store::{EventStore, StoreError};
-use model::policy::{Policy, Regime};
+use model::policy::Regime;
 use report::{Lang, Person, Run, Story};
 use simulator::replay::replay;
 
@@ -88,18 +87,7 @@ fn scenario_runs(path: &Path, compare: bool) -> Result<Vec<Run>, Failure> {
 }
 
 fn stored_run(db: &Path) -> Result<Run, Failure> {
-    let store = EventStore::open(db).map_err(|e| match e {
-        StoreError::NotFound { .. } | StoreError::NotAnEventLog { .. } => {
-            Failure::Input(anyhow!(e))
-        }
-        other => Failure::Run(other.into()),
-    })?;
-    let meta = store
-        .read_run_meta()
-        .map_err(|e| Failure::Run(e.into()))?
-        .ok_or_else(|| Failure::Input(anyhow!("{} has no run metadata", db.display())))?;
-    let policy: Policy = serde_json::from_str(&meta.policy)
-        .map_err(|e| Failure::Run(anyhow!("stored policy does not parse: {e}")))?;
+    let (store, meta, policy) = crate::commands::open_stored_run(db)?;
     let switch = policy.switches.validity.special_period_my_number;
     let replayed = replay(&store, meta.start, meta.until, None, switch, true)
         .map_err(|e| Failure::Run(e.into()))?;
