@@ -150,12 +150,7 @@ impl ProcedureKind {
 
     /// Whether the generator emits steps for it today.
     pub fn simulated(self) -> bool {
-        matches!(
-            self,
-            ProcedureKind::Extension
-                | ProcedureKind::MoveWithinMunicipality
-                | ProcedureKind::MoveBetweenMunicipalities
-        )
+        !matches!(self, ProcedureKind::Arrival)
     }
 }
 
@@ -533,7 +528,25 @@ enum StepKind {
     /// `NotifyMoveIn` at municipality `a`, address `b`, moved on `start + day`; `flag` = presents
     /// the My Number card.
     MoveIn,
+    /// `FileStatusChange` to `STATUS_CHANGE_TARGETS[a]`; the agent decides the Tokutei application.
+    FileStatusChange,
+    /// `DecideStatusChange`, granted to `start + day`.
+    GrantStatusChange,
+    /// `FilePermanentResidence`; the agent decides the Tokutei application.
+    FilePermanentResidence,
+    /// `DecidePermanentResidence`, granted.
+    GrantPermanentResidence,
 }
+
+/// The statuses a change of status leads to (§5.5): a student to work, a technical intern to
+/// specified skilled work, others to work, family or long-term status. An assumption: the
+/// published statistics by transition were not retrieved (domain-rules §15).
+const STATUS_CHANGE_TARGETS: [Status; 4] = [
+    Status::EngineerSpecialistHumanities,
+    Status::SpecifiedSkilledWorker,
+    Status::SpouseOfJapanese,
+    Status::LongTermResident,
+];
 
 /// One step in 24 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -770,6 +783,25 @@ impl Population {
                 present_my_number_card: s.flag,
                 tokutei: false,
             },
+            StepKind::FileStatusChange => Command::FileStatusChange {
+                resident,
+                to: STATUS_CHANGE_TARGETS[usize::from(s.a) % STATUS_CHANGE_TARGETS.len()],
+                channel: Channel::Counter,
+                tokutei: false,
+            },
+            StepKind::GrantStatusChange => Command::DecideStatusChange {
+                resident,
+                decision: Decision::Grant { new_expiry: on },
+            },
+            StepKind::FilePermanentResidence => Command::FilePermanentResidence {
+                resident,
+                channel: Channel::Counter,
+                tokutei: false,
+            },
+            StepKind::GrantPermanentResidence => Command::DecidePermanentResidence {
+                resident,
+                grant: true,
+            },
         };
         PopulationStep {
             at: t0 + Duration::minutes(i64::from(s.minute)),
@@ -778,7 +810,11 @@ impl Population {
             procedure: s.procedure,
             policy_decides_tokutei: matches!(
                 s.kind,
-                StepKind::FileExtension | StepKind::MoveWithin | StepKind::MoveIn
+                StepKind::FileExtension
+                    | StepKind::FileStatusChange
+                    | StepKind::FilePermanentResidence
+                    | StepKind::MoveWithin
+                    | StepKind::MoveIn
             ),
             command,
         }
@@ -1014,11 +1050,61 @@ fn generate_procedure(
             let kind = StepKind::MoveIn;
             ctx.push(draw, steps, p, kind, in_on, moved_on, to, address, present);
         }
-        // Not simulated yet (issue 3 adds the procedures); arrivals also need new residents.
-        ProcedureKind::ChangeOfStatus
-        | ProcedureKind::PermanentResidence
-        | ProcedureKind::Arrival => {}
+        ProcedureKind::ChangeOfStatus => {
+            if let Some(expiry) = ctx.resident.period_expiry {
+                status_change(draw, ctx, p, expiry, steps);
+            }
+        }
+        ProcedureKind::PermanentResidence => {
+            if ctx.resident.status.has_period_of_stay() {
+                permanent_residence(draw, ctx, p, steps);
+            }
+        }
+        // Not simulated yet: arrivals need new residents, not only steps.
+        ProcedureKind::Arrival => {}
     }
+}
+
+/// 在留資格変更: filed like an extension, ahead of the expiry (§5.5 "same mechanics as 5.4"),
+/// decided 20–60 days later (assumption), granted for a period of the new status.
+fn status_change(
+    draw: &mut Draw,
+    ctx: &Ctx<'_>,
+    p: u8,
+    expiry: NaiveDate,
+    steps: &mut Vec<CompactStep>,
+) {
+    let aim = expiry - days(60) + days(draw.below(29)) - days(14);
+    let filed = if aim < ctx.start {
+        ctx.start + days(draw.below((expiry - ctx.start).num_days().max(0) as u32 + 1))
+    } else {
+        aim.min(expiry)
+    };
+    let target = match ctx.resident.status {
+        Status::Student => 0,
+        Status::TechnicalIntern => 1,
+        _ => [0u16, 2, 3][draw.below(3) as usize],
+    };
+    let to = STATUS_CHANGE_TARGETS[usize::from(target)];
+    let kind = StepKind::FileStatusChange;
+    ctx.push(draw, steps, p, kind, filed, filed, target, 0, false);
+    let decided = filed + days(draw.between(20, 60));
+    let periods = periods_of(to);
+    let years = periods[draw.weighted(periods)].0;
+    let new_expiry = add_years_clamped(expiry, i32::from(years));
+    let kind = StepKind::GrantStatusChange;
+    ctx.push(draw, steps, p, kind, decided, new_expiry, 0, 0, false);
+}
+
+/// 永住許可申請: filed during the first months of the year and decided 120–330 days later
+/// (§5.6 [B]: about 329 days on average); a decision after the horizon is not simulated.
+fn permanent_residence(draw: &mut Draw, ctx: &Ctx<'_>, p: u8, steps: &mut Vec<CompactStep>) {
+    let filed = ctx.start + days(draw.below(200));
+    let kind = StepKind::FilePermanentResidence;
+    ctx.push(draw, steps, p, kind, filed, filed, 0, 0, false);
+    let decided = filed + days(draw.between(120, 330));
+    let kind = StepKind::GrantPermanentResidence;
+    ctx.push(draw, steps, p, kind, decided, decided, 0, 0, false);
 }
 
 /// 在留期間更新: filed about 60 days ahead (§5.4: "usually from ~3 months before expiry"), never

@@ -131,6 +131,16 @@ fn tokutei_opportunity<'c>(
             tokutei,
             channel: Channel::Counter,
             ..
+        }
+        | Command::FileStatusChange {
+            tokutei,
+            channel: Channel::Counter,
+            ..
+        }
+        | Command::FilePermanentResidence {
+            tokutei,
+            channel: Channel::Counter,
+            ..
         } => Some((tokutei, Venue::Bureau, true)),
         Command::NotifyMoveWithinMunicipality {
             resident, tokutei, ..
