@@ -34,6 +34,20 @@ fn offices(o: &Outcome) -> String {
     }
 }
 
+/// The rows' notes after a blank line, one per line, each line starting with `bullet`.
+fn push_notes(out: &mut String, rows: &[Row], bullet: &str) {
+    let mut notes = rows
+        .iter()
+        .filter_map(|r| r.note.map(|n| (r.procedure, n)))
+        .peekable();
+    if notes.peek().is_some() {
+        out.push('\n');
+    }
+    for (procedure, note) in notes {
+        let _ = writeln!(out, "{bullet}{}: {note}", procedure.label());
+    }
+}
+
 /// A terminal table.
 pub fn text(rows: &[Row]) -> String {
     let mut out = String::new();
@@ -61,18 +75,7 @@ pub fn text(rows: &[Row]) -> String {
             cell(&r.integrated)
         );
     }
-    let notes: Vec<&Row> = rows.iter().filter(|r| r.note.is_some()).collect();
-    if !notes.is_empty() {
-        out.push('\n');
-        for r in notes {
-            let _ = writeln!(
-                out,
-                "{}: {}",
-                r.procedure.label(),
-                r.note.unwrap_or_default()
-            );
-        }
-    }
+    push_notes(&mut out, rows, "");
     out
 }
 
@@ -96,17 +99,6 @@ pub fn markdown(rows: &[Row]) -> String {
             cell(&r.integrated)
         );
     }
-    let notes: Vec<&Row> = rows.iter().filter(|r| r.note.is_some()).collect();
-    if !notes.is_empty() {
-        out.push('\n');
-        for r in notes {
-            let _ = writeln!(
-                out,
-                "- {}: {}",
-                r.procedure.label(),
-                r.note.unwrap_or_default()
-            );
-        }
-    }
+    push_notes(&mut out, rows, "- ");
     out
 }

@@ -1065,6 +1065,17 @@ fn generate_procedure(
     }
 }
 
+/// The day an application is filed ahead of the period's expiry: 46–74 days before it (§5.4:
+/// "usually from ~3 months before expiry"), never before the run nor after the expiry.
+fn filed_ahead(draw: &mut Draw, ctx: &Ctx<'_>, expiry: NaiveDate) -> NaiveDate {
+    let aim = expiry - days(60) + days(draw.below(29)) - days(14);
+    if aim < ctx.start {
+        ctx.start + days(draw.below((expiry - ctx.start).num_days().max(0) as u32 + 1))
+    } else {
+        aim.min(expiry)
+    }
+}
+
 /// 在留資格変更: filed like an extension, ahead of the expiry (§5.5 "same mechanics as 5.4"),
 /// decided 20–60 days later (assumption), granted for a period of the new status.
 fn status_change(
@@ -1074,12 +1085,7 @@ fn status_change(
     expiry: NaiveDate,
     steps: &mut Vec<CompactStep>,
 ) {
-    let aim = expiry - days(60) + days(draw.below(29)) - days(14);
-    let filed = if aim < ctx.start {
-        ctx.start + days(draw.below((expiry - ctx.start).num_days().max(0) as u32 + 1))
-    } else {
-        aim.min(expiry)
-    };
+    let filed = filed_ahead(draw, ctx, expiry);
     let target = match ctx.resident.status {
         Status::Student => 0,
         Status::TechnicalIntern => 1,
@@ -1117,12 +1123,7 @@ fn extension(
     expiry: NaiveDate,
     steps: &mut Vec<CompactStep>,
 ) {
-    let aim = expiry - days(60) + days(draw.below(29)) - days(14);
-    let filed = if aim < ctx.start {
-        ctx.start + days(draw.below((expiry - ctx.start).num_days().max(0) as u32 + 1))
-    } else {
-        aim.min(expiry)
-    };
+    let filed = filed_ahead(draw, ctx, expiry);
     ctx.push(
         draw,
         steps,

@@ -405,14 +405,8 @@ fn apply_event(rec: &mut CardRecord, event: &Event, day: NaiveDate) {
             filed_on,
             expiry_at_filing,
             ..
-        } => {
-            rec.pending = Some(PendingApplication {
-                filed_on: *filed_on,
-                expiry_at_filing: *expiry_at_filing,
-                decided_on: None,
-            })
         }
-        Event::StatusChangeApplied {
+        | Event::StatusChangeApplied {
             filed_on,
             expiry_at_filing,
             ..
