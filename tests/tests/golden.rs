@@ -71,7 +71,11 @@ fn replay_golden(db: &Path) -> (Value, String, Option<String>) {
         .read_run_meta()
         .unwrap()
         .expect("a golden log has its run metadata");
-    assert!(meta.finished, "{}: a golden log is a finished run", db.display());
+    assert!(
+        meta.finished,
+        "{}: a golden log is a finished run",
+        db.display()
+    );
     let policy: model::policy::Policy = serde_json::from_str(&meta.policy).unwrap();
     let switch = policy.switches.validity.special_period_my_number;
     let replayed = replay(&store, meta.start, meta.until, None, switch, false)
@@ -83,7 +87,11 @@ fn replay_golden(db: &Path) -> (Value, String, Option<String>) {
 #[test]
 fn golden_logs_of_every_earlier_format_still_replay_to_their_recorded_projections() {
     let logs = golden_logs();
-    assert!(!logs.is_empty(), "no golden logs under {}", golden_dir().display());
+    assert!(
+        !logs.is_empty(),
+        "no golden logs under {}",
+        golden_dir().display()
+    );
     let capture = std::env::var_os("ZAIRYU_CAPTURE_GOLDEN").is_some();
     let mut failures = Vec::new();
     for db in &logs {
@@ -116,7 +124,12 @@ fn golden_logs_of_every_earlier_format_still_replay_to_their_recorded_projection
             ));
         }
         let mut diffs = Vec::new();
-        contains(&projections, &golden["projections"], "projections", &mut diffs);
+        contains(
+            &projections,
+            &golden["projections"],
+            "projections",
+            &mut diffs,
+        );
         for d in diffs {
             failures.push(format!("{name}: {d}"));
         }
@@ -136,6 +149,11 @@ fn the_containment_check_sees_a_changed_value() {
     );
     assert_eq!(diffs, vec!["p.a.b[1]: expected 2, got 3".to_owned()]);
     diffs.clear();
-    contains(&serde_json::json!({"a": {"b": [1, 2]}}), &golden, "p", &mut diffs);
+    contains(
+        &serde_json::json!({"a": {"b": [1, 2]}}),
+        &golden,
+        "p",
+        &mut diffs,
+    );
     assert_eq!(diffs.len(), 1, "a missing key is a difference");
 }

@@ -152,6 +152,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_tracing();
     let result = match cli.command {
         Command::Run {
             scenario,
@@ -200,4 +201,18 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => diag::report(e),
     }
+}
+
+/// Diagnostics (run phases, store commits, replay, shard progress) are `tracing` events written
+/// to stderr, so stdout stays the command's output. `RUST_LOG` chooses what is shown (e.g.
+/// `RUST_LOG=info`, `RUST_LOG=event_store=debug`); without it only warnings and errors are.
+fn init_tracing() {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
 }
