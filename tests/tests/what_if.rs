@@ -8,9 +8,11 @@
 use std::path::Path;
 
 use model::policy::Policy;
+use model::shard::Shard;
+use population::DEFAULT_START;
+use projection::what_if::{Arm, Comparison};
 use scenario::policy_file::load_policy;
-use scenario::population::{DEFAULT_START, Shard};
-use simulator::what_if::{self, Arm, Comparison, Subject};
+use simulator::what_if::{self, Subject};
 
 /// Residents per analysis: enough for every measure to move, small enough for CI.
 const RESIDENTS: usize = 500;

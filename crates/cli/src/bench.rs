@@ -80,15 +80,15 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
         .with_context(|| format!("cannot create {}", a.dir.display()))
         .map_err(Failure::Input)?;
     let start = NaiveDate::from_ymd_opt(2026, 4, 1).expect("valid date");
-    let spec = scenario::population::PopulationSpec {
+    let spec = population::PopulationSpec {
         start,
-        ..scenario::population::PopulationSpec::new(a.residents, a.seed)
+        ..population::PopulationSpec::new(a.residents, a.seed)
     };
     let policy = Policy::with_regime(a.regime);
     let run_err = |e: simulator::SimError| Failure::Run(e.into());
 
     let t = Instant::now();
-    let population = scenario::population::Population::generate(spec);
+    let population = population::Population::generate(spec);
     let generate_s = t.elapsed().as_secs_f64();
     let until = population.until;
     let input = || RunInput {

@@ -11,9 +11,11 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::policy::Policy;
+use model::shard::Shard;
+use population::{DEFAULT_START, NATIONAL_RESIDENTS};
+use projection::what_if::{Arm, Comparison};
 use scenario::policy_file::load_policy;
-use scenario::population::{DEFAULT_START, NATIONAL_RESIDENTS, Shard};
-use simulator::what_if::{self, Arm, Comparison, RunProgress, Subject};
+use simulator::what_if::{self, RunProgress, Subject};
 
 use crate::commands::CODE_VERSION;
 use crate::diag::Failure;

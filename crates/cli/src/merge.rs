@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 use clap::Args;
-use simulator::what_if::{self, Comparison};
+use projection::what_if::{self, Comparison};
+use simulator::what_if::merge as merge_shards;
 
 use crate::compare::{Format, emit, render};
 use crate::diag::Failure;
@@ -50,7 +51,7 @@ pub fn merge(a: MergeArgs) -> Result<ExitCode, Failure> {
         }
         parts.push(part);
     }
-    let merged = what_if::merge(parts).map_err(|e| Failure::Input(e.into()))?;
+    let merged = merge_shards(parts).map_err(|e| Failure::Input(e.into()))?;
     emit(&render(&merged, a.format, &[]), a.out.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }

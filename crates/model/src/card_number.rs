@@ -96,31 +96,14 @@ impl ResidenceCardNumber {
     }
 }
 
-/// SplitMix64: a small, well-mixed pure function of its input, used to derive keys from seeds.
-/// (A private copy of the one in `mynumber`, so each identifier module stands alone.)
-fn splitmix64(state: u64) -> u64 {
-    let mut z = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-fn gcd(mut a: u64, mut b: u64) -> u64 {
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a
-}
-
-/// A multiplier coprime to `modulus` and an offset below it, derived from `seed`.
+/// The key of the generator's affine map. The salts ("ZAIRYUCA" / "CARDNO!!") differ from the My
+/// Number generator's, so the two are unrelated for one seed.
 fn affine_key(seed: u64, modulus: u64) -> (u64, u64) {
-    // Salts differ from the My Number generator's, so the two are unrelated for one seed.
-    let mut a = splitmix64(seed ^ 0x5A41_4952_5955_4341) % modulus; // "ZAIRYUCA"
-    while a <= 1 || gcd(a, modulus) != 1 {
-        a = (a + 1) % modulus;
-    }
-    let b = splitmix64(splitmix64(seed ^ 0x4341_5244_4E4F_2121)) % modulus;
-    (a, b)
+    crate::hashing::affine_key(
+        seed,
+        modulus,
+        [0x5A41_4952_5955_4341, 0x4341_5244_4E4F_2121],
+    )
 }
 
 impl fmt::Display for ResidenceCardNumber {

@@ -115,31 +115,14 @@ impl MyNumber {
     }
 }
 
-/// SplitMix64: a small, well-mixed pure function of its input, used to derive keys from seeds.
-fn splitmix64(state: u64) -> u64 {
-    let mut z = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-fn gcd(mut a: u64, mut b: u64) -> u64 {
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a
-}
-
-/// A multiplier coprime to `modulus` and an offset below it, derived from `seed`.
+/// The key of the generator's affine map: salted "MYNUMBER" / "OFFSET!!", so that the multiplier
+/// and the offset are independent of each other and of other generators keyed by the same seed.
 fn affine_key(seed: u64, modulus: u64) -> (u64, u64) {
-    // Distinct salts so that the multiplier and the offset are independent of each other and
-    // of other generators keyed by the same seed.
-    let mut a = splitmix64(seed ^ 0x4D59_4E55_4D42_4552) % modulus; // "MYNUMBER"
-    while a <= 1 || gcd(a, modulus) != 1 {
-        a = (a + 1) % modulus;
-    }
-    let b = splitmix64(splitmix64(seed ^ 0x4F46_4653_4554_2121)) % modulus;
-    (a, b)
+    crate::hashing::affine_key(
+        seed,
+        modulus,
+        [0x4D59_4E55_4D42_4552, 0x4F46_4653_4554_2121],
+    )
 }
 
 impl fmt::Display for MyNumber {

@@ -413,10 +413,7 @@ fn name_hash(name: &str) -> u64 {
     for b in name.bytes() {
         h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
     }
-    h = h.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    h = (h ^ (h >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    h = (h ^ (h >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    h ^ (h >> 31)
+    crate::hashing::mix64(h)
 }
 
 /// Which municipal windows take Tokutei applications when (§3: "municipal start dates may

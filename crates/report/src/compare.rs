@@ -9,8 +9,8 @@
 use std::fmt::Write;
 
 use model::envelope::Envelope;
-use simulator::measures::{workload_columns, workload_label};
-use simulator::what_if::{Comparison, Divergence, Row, Stat, SubjectManifest};
+use projection::measures::{workload_columns, workload_label};
+use projection::what_if::{Comparison, Divergence, Row, Stat, SubjectManifest};
 
 use crate::describe::describe;
 

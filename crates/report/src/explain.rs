@@ -13,8 +13,7 @@ use model::event::Event;
 use model::service::{Channel, Office, Service};
 use model::time::SimTime;
 use model::validity::SpecialPeriodMyNumber;
-use simulator::Totals;
-use simulator::projection::{CardRecord, UseState, View};
+use projection::{CardRecord, Totals, UseState, View};
 
 use crate::describe_ja::sentence;
 use crate::labels::{self, Lang, ui};

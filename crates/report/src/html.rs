@@ -1176,7 +1176,7 @@ pub fn render(stories: &[Story], lang: Lang) -> String {
     }
     out.push_str("</main>\n<footer>");
     // The run's measures, one column per regime.
-    let totals: Vec<&simulator::Totals> = stories.iter().map(|s| &s.totals).collect();
+    let totals: Vec<&projection::Totals> = stories.iter().map(|s| &s.totals).collect();
     let _ = write!(
         out,
         r#"<h2>{} ({} – {})</h2><table class="measures" id="measures"><tr><th></th>"#,

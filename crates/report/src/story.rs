@@ -9,7 +9,7 @@
 //! input, a notice, a timer) follows from its cause. A notice's delivery time is its sending
 //! time plus the latency of its link in the policy (`policy.latency.of`), as in
 //! `simulator::scheduler::route`. The card record after each event and the day measures come
-//! from the same fold as the live run (`simulator::projection`).
+//! from the same fold as the live run (the `projection` crate).
 
 use std::collections::BTreeMap;
 
@@ -23,8 +23,7 @@ use model::procedure::Procedure;
 use model::rules;
 use model::service::{Channel, Link, Office, Service};
 use model::time::{Latency, SimTime};
-use simulator::projection::{CardRecord, DayMeasures, Projections};
-use simulator::{Totals, projection};
+use projection::{CardRecord, DayMeasures, Projections, Totals};
 use uuid::Uuid;
 
 /// Why a story could not be told.

@@ -10,8 +10,7 @@ use model::ids::ResidentId;
 use model::rules;
 use model::service::{Office, Service};
 use model::validity::SpecialPeriodMyNumber;
-use simulator::projection::{CardRecord, UseState, View};
-use simulator::{Projections, Totals};
+use projection::{CardRecord, Projections, Totals, UseState, View};
 
 use crate::describe::describe;
 

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use simulator::table::{Outcome, Row};
+use projection::office_table::{Outcome, Row};
 
 fn cell(o: &Outcome) -> String {
     let mut s = o

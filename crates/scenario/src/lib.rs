@@ -1,6 +1,7 @@
 //! Scenario files: the YAML format a scrivener, clerk or teacher writes (residents, dated
 //! procedures, expectations), its validation with errors that name file, line and column, its
-//! JSON Schema, and a seeded synthetic population for the benchmark.
+//! JSON Schema, and policy files. (The synthetic population of the what-if runs and the
+//! benchmark is the `population` crate; residents of both are built by `model::profile`.)
 //!
 //! Reading a file goes through three stages, each able to fail with a located error:
 //! serde-saphyr parses the YAML into a located tree (`node`); the tree is deserialized into the
@@ -15,8 +16,6 @@
 pub mod format;
 mod node;
 pub mod policy_file;
-pub mod population;
-pub mod profile;
 mod resolve;
 pub mod steps;
 mod suggest;
@@ -30,7 +29,6 @@ use model::command::{Command, ResidentProfile};
 use model::ids::ResidentId;
 use model::policy::{Policy, Regime};
 use model::service::Office;
-use sha2::{Digest, Sha256};
 
 pub use format::{NOTIFICATION_CODES, REFUSAL_RULE_TAGS};
 pub use node::{Located, Pos};
@@ -100,7 +98,7 @@ pub struct Scenario {
     pub expectations: Vec<Expectation>,
     /// The underived resident facts, kept so that a seed or regime override can recompute the
     /// profiles (numbers derive from the seed, card kinds and validity from the regime).
-    inputs: Vec<profile::ProfileInput>,
+    inputs: Vec<model::profile::ProfileInput>,
 }
 
 /// A resident of a scenario.
@@ -269,16 +267,8 @@ pub fn parse_with(
     text: &str,
     overrides: Overrides,
 ) -> Result<Scenario, ScenarioError> {
-    let hash = hex(&Sha256::digest(text.as_bytes()));
+    let hash = model::hashing::sha256_hex(text.as_bytes());
     resolve::scenario(source_label, text, hash, overrides)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 /// The JSON Schema (draft 2020-12) of the scenario file format, for editors and `zairyu schema`.

@@ -19,9 +19,9 @@ use serde::Deserialize;
 
 use crate::format::{CardFile, ExpectFile, ResidentFile, ScenarioFile};
 use crate::node::{DeError, Doc, Located, Pos};
-use crate::profile::{CardInput, ProfileInput, build_profile};
 use crate::steps::RawStep;
 use crate::{Checks, Expectation, Overrides, ResidentSpec, Scenario, ScenarioError, Step, suggest};
+use model::profile::{CardInput, ProfileInput, build_profile};
 
 /// The profile of resident `id` under `policy` and `seed`.
 pub(crate) fn profile(

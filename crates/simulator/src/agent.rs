@@ -36,10 +36,10 @@ use model::policy::Policy;
 use model::rules::{self, TokuteiApplication};
 use model::service::Channel;
 use model::time::{SimTime, counter_time};
-use scenario::population::PopulationStep;
+use population::PopulationStep;
 
-use crate::hashing::mix64;
-use crate::projection::{Projections, UseState};
+use model::hashing::mix64;
+use projection::{Projections, UseState};
 
 /// A step as the scheduler takes it: a dated command, and whether a policy-driven resident (a
 /// population's) performs it.

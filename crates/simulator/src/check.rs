@@ -12,7 +12,7 @@ use model::rules::{self, RefusalRule};
 use model::validity::SpecialPeriodMyNumber;
 use scenario::{Expectation, Scenario};
 
-use crate::projection::{CardRecord, Projections};
+use projection::{CardRecord, Projections};
 
 /// One check of one expectation.
 #[derive(Debug, Clone, PartialEq, Eq)]

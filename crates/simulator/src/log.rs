@@ -7,7 +7,7 @@ use model::ids::ResidentId;
 use model::service::Service;
 use uuid::Uuid;
 
-use crate::hashing::{HashWriter, mix64};
+use model::hashing::{HashWriter, mix64};
 
 /// The deterministic id of the event at `global_seq` in a run with `seed`.
 ///

@@ -7,7 +7,7 @@ use model::envelope::Envelope;
 use model::validity::SpecialPeriodMyNumber;
 
 use crate::log::{DecodeError, LogHasher, from_record};
-use crate::projection::Projections;
+use projection::Projections;
 
 /// Why a replay failed.
 #[derive(Debug, thiserror::Error)]

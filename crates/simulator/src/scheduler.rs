@@ -32,7 +32,7 @@ use uuid::Uuid;
 use crate::actor::{ServiceGone, ServiceHandle};
 use crate::agent::{Agent, StepInput};
 use crate::log::{LogHasher, event_id, stream_name, to_record};
-use crate::projection::Projections;
+use projection::Projections;
 
 /// Why a run stopped.
 #[derive(Debug, thiserror::Error)]

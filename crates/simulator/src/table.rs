@@ -24,37 +24,15 @@ use model::status::Status;
 use model::time::{SimTime, opening_time};
 use model::validity;
 
-use crate::projection::CardRecord;
 use crate::scheduler::{RunInput, RunOptions, SimError, run_blocking};
+use projection::CardRecord;
+use projection::office_table::{Outcome, Row};
 
 const R: ResidentId = ResidentId(0);
 const SEED: u64 = 1;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
-}
-
-/// What one regime's run of a case showed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    /// Counter visits per office (offices with at least one).
-    pub visits: Vec<(Office, u32)>,
-    /// Follow-up procedures the resident had to add for the goal.
-    pub follow_ups: Vec<Procedure>,
-    /// Whether the goal was met at the end.
-    pub goal_met: bool,
-}
-
-/// One row of the table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
-    pub procedure: Procedure,
-    /// The section of domain-rules.md.
-    pub section: &'static str,
-    pub legacy: Outcome,
-    pub integrated: Outcome,
-    /// What the row does not show, if anything.
-    pub note: Option<&'static str>,
 }
 
 /// A case: a resident and the procedure's steps under a regime.

@@ -1,8 +1,8 @@
 //! Generates a synthetic population and prints its census (statuses, My Number card holders,
 //! steps by kind), to eyeball the generator and time it:
-//! `time cargo run --release -p scenario --example population -- 3956619 1`.
+//! `time cargo run --release -p population --example census -- 3956619 1`.
 
-use scenario::population::{Population, PopulationSpec};
+use population::{Population, PopulationSpec};
 
 fn main() {
     let mut args = std::env::args().skip(1);

@@ -30,6 +30,7 @@ use model::calendar::add_years_clamped;
 use model::command::{Command, Decision, ResidentProfile};
 use model::ids::{Address, Municipality, ResidentId};
 use model::service::Channel;
+use model::shard::Shard;
 use model::status::Status;
 use model::time::{SimTime, start_of_day};
 use model::validity::{CardLaw, ValiditySwitches};
@@ -38,7 +39,7 @@ use rand_chacha::rand_core::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::profile::{CardInput, ProfileInput, build_profile};
+use model::profile::{CardInput, ProfileInput, build_profile};
 
 /// Foreign residents of Japan in mid-2025 (domain-rules §15 [B]): 3,686,327 mid-to-long-term
 /// residents and 270,292 special permanent residents.
@@ -46,50 +47,6 @@ pub const NATIONAL_RESIDENTS: usize = 3_956_619;
 
 /// A year of procedures starts on the day the amended law operates (domain-rules §3).
 pub const DEFAULT_START: NaiveDate = NaiveDate::from_ymd_opt(2026, 6, 14).expect("valid date");
-
-/// One deterministic slice of a population: the residents whose global index is `index` modulo
-/// `count`. Interleaving (rather than contiguous blocks) gives every shard the same mix of
-/// statuses and municipalities and about the same size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct Shard {
-    pub index: u32,
-    pub count: u32,
-}
-
-impl Shard {
-    /// The whole population.
-    pub const WHOLE: Shard = Shard { index: 0, count: 1 };
-
-    /// Parses `k/n` with `0 <= k < n`.
-    pub fn parse(text: &str) -> Result<Shard, String> {
-        let err = || format!("expected a shard k/n with 0 <= k < n (e.g. 0/4), found `{text}`");
-        let (k, n) = text.split_once('/').ok_or_else(err)?;
-        let index: u32 = k.trim().parse().map_err(|_| err())?;
-        let count: u32 = n.trim().parse().map_err(|_| err())?;
-        if count == 0 || index >= count {
-            return Err(err());
-        }
-        Ok(Shard { index, count })
-    }
-
-    /// Whether this is the whole population.
-    pub fn is_whole(self) -> bool {
-        self.count == 1
-    }
-
-    /// The global indices in this shard of a population of `size`, in order.
-    pub fn globals(self, size: usize) -> impl Iterator<Item = u32> {
-        (self.index as usize..size)
-            .step_by(self.count as usize)
-            .map(|g| u32::try_from(g).expect("fewer than 2^32 residents"))
-    }
-}
-
-impl std::fmt::Display for Shard {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.index, self.count)
-    }
-}
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -1223,8 +1180,6 @@ mod tests {
         let b = whole.profile(ResidentId(6));
         a.name.clone_from(&b.name);
         assert_eq!(a, b);
-        assert_eq!(Shard::parse("2/4"), Ok(Shard { index: 2, count: 4 }));
-        assert!(Shard::parse("4/4").is_err() && Shard::parse("x").is_err());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use model::service::Office;
 use serde::{Deserialize, Serialize};
 
-use crate::projection::Projections;
+use crate::record::{CardRecord, Projections};
 
 /// Named counts of one run (or the sum of several shards of one run).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,9 +116,8 @@ impl Measures {
         set("deadline_misses", t.deadline_misses);
         set("refusals", t.refusals);
         set("events", t.events);
-        let count = |f: &dyn Fn(&crate::CardRecord) -> bool| {
-            p.records.iter().filter(|r| f(r)).count() as u64
-        };
+        let count =
+            |f: &dyn Fn(&CardRecord) -> bool| p.records.iter().filter(|r| f(r)).count() as u64;
         set("residents_with_outage", count(&|r| r.days.outage_days > 0));
         set(
             "residents_with_inconsistency",

@@ -1,4 +1,4 @@
-//! Projections computed from the log: the card record of every resident (cards held, numbers,
+//! The projections computed from the log: the card record of every resident (cards held, numbers,
 //! validity, My Number functions, certificates, and each office's view of status, expiry, card
 //! and address) and the measures (counter visits, My Number outage days, inconsistency days,
 //! special-period days, cards produced, deadline misses, notifications between offices).
@@ -15,14 +15,13 @@ use model::card::{CardKind, Certificates, MyNumberCard, ResidenceCard};
 use model::card_number::ResidenceCardNumber;
 use model::envelope::Envelope;
 use model::event::Event;
+use model::hashing::HashWriter;
 use model::ids::{Address, Municipality};
 use model::rules::{self, InvalidationReason};
 use model::service::Office;
 use model::status::Status;
 use model::validity::{self, SpecialPeriod, SpecialPeriodMyNumber};
 use serde::Serialize;
-
-use crate::hashing::HashWriter;
 
 /// What one office believes about a resident.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

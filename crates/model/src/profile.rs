@@ -5,18 +5,18 @@
 //! Scenario files and the synthetic population share this function so that a resident written
 //! by hand and a generated one start from the same rules.
 
-use chrono::NaiveDate;
-use model::card::{Certificates, MyNumberCard, ResidenceCard};
-use model::card_number::ResidenceCardNumber;
-use model::command::ResidentProfile;
-use model::ids::{Address, Municipality};
-use model::mynumber::MyNumber;
-use model::rules::residence_document_kind;
-use model::status::Status;
-use model::validity::{
+use crate::card::{Certificates, MyNumberCard, ResidenceCard};
+use crate::card_number::ResidenceCardNumber;
+use crate::command::ResidentProfile;
+use crate::ids::{Address, Municipality};
+use crate::mynumber::MyNumber;
+use crate::rules::residence_document_kind;
+use crate::status::Status;
+use crate::validity::{
     self, CardLaw, CertificateKind, ValiditySwitches, certificate_valid_through,
     signature_certificate_issuable,
 };
+use chrono::NaiveDate;
 
 /// A card held at the start: its issue date and, if the author fixed it, its last valid day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

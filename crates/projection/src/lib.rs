@@ -1,0 +1,23 @@
+//! What is derived from a run's log, as plain data: every resident's card record (cards held,
+//! numbers, validity, My Number functions, certificates, each office's view) and the day
+//! measures, folded event by event; the run-wide totals and the state hash; the named, additive
+//! measures of a what-if comparison; and the result types of the comparison and of the
+//! office-visit table.
+//!
+//! The fold is the same live (as the scheduler records events) and in replay (from the store),
+//! so replay gives exactly what the live run gave. This crate runs nothing: no tasks, no store,
+//! no services. That is why `report` can depend on it without depending on the simulator.
+//!
+//! Architecture invariant: the projections are bookkeeping. Whether a resident is lawfully
+//! resident or can use My Number functions on a day is asked of `model`; every decision was made
+//! by an office and is in the event.
+
+pub mod measures;
+pub mod office_table;
+mod record;
+pub mod what_if;
+
+pub use record::{
+    CardRecord, DayMeasures, Functions, HeldMyNumberCard, MonthWorkload, PendingApplication,
+    Projections, Totals, UseState, View,
+};

@@ -1,0 +1,29 @@
+//! The office-visit table as plain data: for every procedure, the offices a resident had to
+//! visit under each regime, the follow-ups the resident had to add, and whether the goal was met.
+//! `simulator::table` makes it by running small cases; `report` prints it.
+
+use model::procedure::Procedure;
+use model::service::Office;
+
+/// What one regime's run of a case showed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Counter visits per office (offices with at least one).
+    pub visits: Vec<(Office, u32)>,
+    /// Follow-up procedures the resident had to add for the goal.
+    pub follow_ups: Vec<Procedure>,
+    /// Whether the goal was met at the end.
+    pub goal_met: bool,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub procedure: Procedure,
+    /// The section of domain-rules.md.
+    pub section: &'static str,
+    pub legacy: Outcome,
+    pub integrated: Outcome,
+    /// What the row does not show, if anything.
+    pub note: Option<&'static str>,
+}
