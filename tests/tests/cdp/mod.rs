@@ -87,12 +87,17 @@ impl Browser {
         let stream =
             TcpStream::connect(("127.0.0.1", port.parse::<u16>().map_err(|e| e.to_string())?))
                 .map_err(|e| format!("cannot connect to DevTools: {e}"))?;
+        // The handshake waits as long as the launch may (a loaded machine answers slowly);
+        // only afterwards do reads time out quickly, so `receive` can poll.
         stream
-            .set_read_timeout(Some(Duration::from_millis(250)))
+            .set_read_timeout(Some(TIMEOUT))
             .map_err(|e| e.to_string())?;
         let url = format!("ws://127.0.0.1:{port}{path}");
         let (ws, _) = tungstenite::client(url.as_str(), stream)
             .map_err(|e| format!("DevTools handshake failed: {e}"))?;
+        ws.get_ref()
+            .set_read_timeout(Some(Duration::from_millis(250)))
+            .map_err(|e| e.to_string())?;
         Ok(Browser {
             child,
             ws,
