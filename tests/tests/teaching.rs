@@ -456,6 +456,10 @@ fn check_page(browser: &mut cdp::Browser, dir: &Path, page: &Page) -> Result<(),
     Ok(())
 }
 
+#[expect(
+    clippy::disallowed_methods,
+    reason = "reports how long the browser check took"
+)]
 #[test]
 fn html_report_in_headless_chromium() {
     let required = std::env::var("ZAIRYU_REQUIRE_BROWSER").is_ok_and(|v| v == "1");

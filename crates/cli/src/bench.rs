@@ -7,6 +7,8 @@
 //! 2. the simulation appending to the store in deferred-index mode, plus the index build;
 //! 3. the baseline: the same rows, read back from (2), appended with one plain prepared INSERT.
 
+#![expect(clippy::disallowed_methods, reason = "a benchmark measures wall time")]
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;

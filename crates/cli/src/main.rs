@@ -6,6 +6,12 @@
 //! code. Exit codes: 0 success, 1 a check or replay found a difference, 2 bad input (a
 //! malformed scenario, a missing file, a bad argument) — in which case nothing is written.
 
+#![expect(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "the CLI is the one crate that writes to the terminal"
+)]
+
 mod bench;
 mod commands;
 mod compare;

@@ -6,6 +6,9 @@
 //! (defaults: 1 000 000 events, 500 000 streams, 100 000 per transaction). Files go to a
 //! temporary directory that is removed at the end.
 
+#![expect(clippy::print_stdout, reason = "an example reports on the terminal")]
+#![expect(clippy::disallowed_methods, reason = "it measures wall time")]
+
 use std::time::Instant;
 
 use chrono::NaiveDate;

@@ -6,6 +6,8 @@
 //! is the price of the store's guarantees. This is the one place in the crate that reads
 //! the clock, because measuring time is its job.
 
+#![expect(clippy::disallowed_methods, reason = "a benchmark measures wall time")]
+
 use std::path::Path;
 use std::time::Instant;
 

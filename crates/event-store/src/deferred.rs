@@ -18,6 +18,11 @@
 //! Changes made while a batch is open go to a [`Pending`] layer and are merged only after
 //! the transaction commits, so a rolled-back batch leaves no trace in memory either.
 
+#![expect(
+    clippy::disallowed_types,
+    reason = "these maps are only looked up, never iterated, so no hash order reaches the log"
+)]
+
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 

@@ -155,7 +155,7 @@ impl JsonSchema for ResidenceCardNumber {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
+    use std::collections::BTreeSet;
 
     #[test]
     fn given_the_spec_test_vector_aa12345678bb_when_parsing_then_ok_and_displayed_in_full() {
@@ -190,7 +190,7 @@ mod tests {
 
     #[test]
     fn given_50000_resident_serial_pairs_when_generating_then_distinct_well_formed_numbers() {
-        let mut seen = HashSet::new();
+        let mut seen = BTreeSet::new();
         for resident in 0..5_000u32 {
             for serial in 0..10u32 {
                 let n = ResidenceCardNumber::generate(42, resident, serial);

@@ -168,7 +168,7 @@ impl JsonSchema for MyNumber {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
+    use std::collections::BTreeSet;
 
     #[test]
     fn given_base_12345678901_when_weighting_from_the_right_then_sum_212_r_3_check_digit_8() {
@@ -263,7 +263,7 @@ mod tests {
 
     #[test]
     fn given_100000_consecutive_indices_when_generating_then_distinct_valid_12_digit_numbers() {
-        let mut seen = HashSet::new();
+        let mut seen = BTreeSet::new();
         for i in 0..100_000 {
             let n = MyNumber::generate(42, i);
             assert!(n.is_valid());

@@ -2,6 +2,8 @@
 //! steps by kind), to eyeball the generator and time it:
 //! `time cargo run --release -p population --example census -- 3956619 1`.
 
+#![expect(clippy::print_stdout, reason = "an example reports on the terminal")]
+
 use population::{Population, PopulationSpec};
 
 fn main() {

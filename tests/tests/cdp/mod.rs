@@ -6,6 +6,11 @@
 //! Chromium is a Debian package (`chromium`) that `.ci/run` installs; where it is missing the
 //! test says so and passes, unless `ZAIRYU_REQUIRE_BROWSER=1` demands it.
 
+#![expect(
+    clippy::disallowed_methods,
+    reason = "waiting for the browser needs wall-clock timeouts"
+)]
+
 use std::io::ErrorKind;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
