@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod card;
 pub mod card_number;
 pub mod command;
+pub mod date_text;
 pub mod envelope;
 pub mod event;
 pub mod hashing;

@@ -424,6 +424,7 @@ pub struct MunicipalAdoption {
     /// The municipalities that accept from `municipal_counters_from` (default: all).
     pub day_one: MunicipalitySet,
     /// When the others start accepting; absent: not within the run.
+    #[serde(deserialize_with = "crate::date_text::deserialize_option")]
     pub others_from: Option<NaiveDate>,
 }
 
@@ -434,12 +435,15 @@ pub struct Policy {
     /// Legacy two-card regime, or the amended law with the optional Tokutei card.
     pub regime: Regime,
     /// The day the amended law operates (domain-rules §3 [A* ISA-PROC]: 2026-06-14).
+    #[serde(deserialize_with = "crate::date_text::deserialize")]
     pub start_date: NaiveDate,
     /// The first day regional bureau counters accept Tokutei applications (§3 [B]: 2026-06-15,
     /// the Monday after the Sunday start).
+    #[serde(deserialize_with = "crate::date_text::deserialize")]
     pub bureau_counters_from: NaiveDate,
     /// The first day municipal windows accept Tokutei applications (§3: "municipal start dates
     /// may vary" [B]); defaults to the bureau's date.
+    #[serde(deserialize_with = "crate::date_text::deserialize")]
     pub municipal_counters_from: NaiveDate,
     /// Link latencies.
     pub latency: Latencies,

@@ -36,28 +36,11 @@ impl<'de> Deserialize<'de> for Date {
                 f.write_str("a date YYYY-MM-DD")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Date, E> {
-                parse_date(s)
-                    .map(Date)
-                    .ok_or_else(|| E::custom(format!("expected a date YYYY-MM-DD, found `{s}`")))
+                model::date_text::parse(s).map(Date).map_err(E::custom)
             }
         }
         d.deserialize_str(DateVisitor)
     }
-}
-
-/// Strict `YYYY-MM-DD`: four-digit year, two-digit month and day, a real calendar day.
-fn parse_date(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
-    let shape_ok = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shape_ok {
-        return None;
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
 impl JsonSchema for Date {
@@ -269,13 +252,9 @@ impl<'de> Deserialize<'de> for DateOrNone {
         if text == "none" {
             return Ok(DateOrNone(None));
         }
-        NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        model::date_text::parse(&text)
             .map(|d| DateOrNone(Some(d)))
-            .map_err(|_| {
-                serde::de::Error::custom(format!(
-                    "expected a date YYYY-MM-DD or `none`, found {text:?}"
-                ))
-            })
+            .map_err(|e| serde::de::Error::custom(format!("{e} (or `none`)")))
     }
 }
 
@@ -354,16 +333,3 @@ closed_string!(
     "refusal rule",
     REFUSAL_RULE_TAGS
 );
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_strict() {
-        assert!(parse_date("2026-07-01").is_some());
-        assert!(parse_date("2026-7-1").is_none());
-        assert!(parse_date("2026-02-30").is_none());
-        assert!(parse_date("20260701").is_none());
-    }
-}

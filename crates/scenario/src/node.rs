@@ -100,9 +100,7 @@ impl<'s> Doc<'s> {
                         .location()
                         .map(|l| Pos::from_location(&l))
                         .unwrap_or(Pos::START),
-                    message: serde_saphyr::DefaultMessageFormatter
-                        .format_message(inner)
-                        .into_owned(),
+                    message: plain_message(inner),
                 }
             })?;
         let mut doc = Doc {
@@ -185,6 +183,56 @@ impl<'s> Doc<'s> {
         };
         self.nodes[id].value = value;
         id
+    }
+}
+
+/// A parse error in plain words. serde-saphyr's default budget allows 250,000 YAML nodes
+/// (scalars, mappings, sequences, alias copies included), which stops alias bombs and runaway
+/// files; a resident written in full takes about eleven, so a scenario holds at most about
+/// 22,700 residents (docs/scenario-format.md). serde-saphyr's own texts name its internals (`Nodes { nodes:
+/// 250001 }`, `DuplicateKeyPolicy in Options`), which mean nothing to the person who wrote the
+/// file; its user-facing texts serve for the rest.
+fn plain_message(err: &serde_saphyr::Error) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    let mut err = err;
+    while let serde_saphyr::Error::AliasError { error, .. }
+    | serde_saphyr::Error::WithSnippet { error, .. } = err
+    {
+        err = error;
+    }
+    let too_big = |what: String| {
+        format!("the file is too large or too complex to read: {what}")
+    };
+    match err {
+        serde_saphyr::Error::Budget { breach, .. } => match breach {
+            B::Nodes { .. } | B::Events { .. } => too_big(
+                "it holds more than 250,000 YAML values, counting each `*alias` as a copy \
+                 (a scenario holds at most about 22,700 residents; for a large population \
+                 use `zairyu compare --population`)"
+                    .into(),
+            ),
+            B::Aliases { .. } | B::Anchors { .. } | B::AliasAnchorRatio { .. } => {
+                too_big("it repeats `*alias` references too many times".into())
+            }
+            B::Depth { .. } => too_big("mappings and lists are nested too deeply".into()),
+            B::ScalarBytes { .. } | B::InputBytes { .. } => {
+                too_big("its text values are too long".into())
+            }
+            B::Documents { .. } => too_big("it holds too many `---` documents".into()),
+            _ => too_big("it breaks one of the YAML reader's size limits".into()),
+        },
+        serde_saphyr::Error::DuplicateMappingKey { key: Some(k), .. } => {
+            format!("duplicate key `{k}`: each key may appear only once in a mapping")
+        }
+        serde_saphyr::Error::DuplicateMappingKey { key: None, .. } => {
+            "duplicate key: each key may appear only once in a mapping".into()
+        }
+        serde_saphyr::Error::MultipleDocuments { .. } => {
+            "expected one YAML document, found a second one (`---`)".into()
+        }
+        other => serde_saphyr::UserMessageFormatter
+            .format_message(other)
+            .into_owned(),
     }
 }
 
@@ -378,6 +426,20 @@ impl<'de> Deserialize<'de> for NodeRef {
     }
 }
 
+/// What a node is, in the words of an error message ("found a sequence").
+fn found(value: &Value) -> String {
+    match value {
+        Value::Null => "an empty value".into(),
+        Value::Bool(b) => format!("the boolean `{b}`"),
+        Value::Int(i) => format!("the number `{i}`"),
+        Value::UInt(u) => format!("the number `{u}`"),
+        Value::Float(f) => format!("the number `{f}`"),
+        Value::Str(s) => format!("the string `{s}`"),
+        Value::Seq(_) => "a sequence".into(),
+        Value::Map(_) => "a mapping".into(),
+    }
+}
+
 fn unexpected(value: &Value) -> Unexpected<'_> {
     match value {
         Value::Null => Unexpected::Other("an empty value"),
@@ -540,13 +602,53 @@ impl<'de, 'd, 's> Deserializer<'de> for NodeDe<'d, 's> {
         self.deserialize_any(visitor)
     }
 
+    // A struct or map is read from a mapping only. serde's derived structs also accept a
+    // sequence, taking its items as the fields in declaration order, so without this
+    // `policy: [integrated, 2030-01-01]` would silently become a regime and a law start date.
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        let node = self.node();
+        match &node.value {
+            Value::Map(entries) => visitor.visit_map(MapDe::new(self.doc, entries.iter())),
+            other => Err(DeError::at(
+                format!("expected a mapping, found {}", found(other)),
+                node.pos,
+            )),
+        }
+        .map_err(|e| e.located(node.pos))
+    }
+
+    // Likewise a list is read from a sequence only, with the same plain message.
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        let node = self.node();
+        match &node.value {
+            Value::Seq(items) => visitor.visit_seq(SeqDe {
+                doc: self.doc,
+                items: items.iter(),
+            }),
+            other => Err(DeError::at(
+                format!("expected a sequence, found {}", found(other)),
+                node.pos,
+            )),
+        }
+        .map_err(|e| e.located(node.pos))
+    }
+
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         visitor.visit_unit()
     }
 
     forward_to_deserialize_any! {
         i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf
-        unit_struct seq tuple tuple_struct map struct
+        unit_struct tuple tuple_struct
     }
 }
 

@@ -366,7 +366,7 @@ fn error_after(from: &str, to: &str) -> (String, (usize, usize), String) {
 fn a_bad_date_names_the_format() {
     let (text, pos, msg) = error_after("start: 2026-09-15", "start: 2026-13-01");
     assert_eq!(pos, pos_of(&text, "2026-13-01"));
-    assert_eq!(msg, "expected a date YYYY-MM-DD, found `2026-13-01`");
+    assert_eq!(msg, "no such date `2026-13-01`: there is no month 13");
 }
 
 #[test]
@@ -574,7 +574,7 @@ fn errors_display_as_file_line_column_message() {
     let err = parse("scenarios/x.yaml", &text).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "scenarios/x.yaml:6:8: expected a date YYYY-MM-DD, found `2026-13-01`"
+        "scenarios/x.yaml:6:8: no such date `2026-13-01`: there is no month 13"
     );
     assert_eq!(err.position(), Some((6, 8)));
     let missing = scenario::load(std::path::Path::new("/nonexistent/zairyu.yaml")).unwrap_err();

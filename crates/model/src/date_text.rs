@@ -1,0 +1,83 @@
+//! How a date is written in every file zairyu reads (scenarios, policy files, the policy
+//! stored in a log): strictly `YYYY-MM-DD`, a real calendar day. One parser, so a scenario and
+//! a policy file say the same thing about `2026-02-30` ("no such date"), and the serde helpers
+//! for the policy's date fields, which chrono's own deserializer would report as "input is
+//! out of range".
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Deserializer};
+
+/// Parses a strict `YYYY-MM-DD` date. The error is a sentence for the person who wrote it.
+pub fn parse(s: &str) -> Result<NaiveDate, String> {
+    let b = s.as_bytes();
+    let shape_ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape_ok {
+        return Err(format!("expected a date YYYY-MM-DD, found `{s}`"));
+    }
+    // The shape guarantees three runs of ASCII digits.
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+    let (year, month, day) = (num(0..4) as i32, num(5..7), num(8..10));
+    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
+        let why = match NaiveDate::from_ymd_opt(year, month, 1) {
+            None => format!("there is no month {month}"),
+            Some(first) => {
+                let last = first
+                    .checked_add_months(chrono::Months::new(1))
+                    .and_then(|d| d.pred_opt())
+                    .map_or(28, |d| d.day());
+                format!("{} {year} has {last} days", first.format("%B"))
+            }
+        };
+        format!("no such date `{s}`: {why}")
+    })
+}
+
+/// serde `deserialize_with` for a `NaiveDate` field written as text.
+pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    let s = String::deserialize(d)?;
+    parse(&s).map_err(serde::de::Error::custom)
+}
+
+/// serde `deserialize_with` for an optional `NaiveDate` field written as text.
+pub fn deserialize_option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        Some(s) => parse(&s).map(Some).map_err(serde::de::Error::custom),
+        None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn only_real_days_in_the_strict_shape_are_dates() {
+        assert_eq!(
+            parse("2026-07-01"),
+            Ok(chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap())
+        );
+        assert_eq!(
+            parse("2026-7-1"),
+            Err("expected a date YYYY-MM-DD, found `2026-7-1`".into())
+        );
+        assert_eq!(
+            parse("2026-02-30"),
+            Err("no such date `2026-02-30`: February 2026 has 28 days".into())
+        );
+        assert_eq!(
+            parse("2028-02-30"),
+            Err("no such date `2028-02-30`: February 2028 has 29 days".into())
+        );
+        assert_eq!(
+            parse("2026-13-01"),
+            Err("no such date `2026-13-01`: there is no month 13".into())
+        );
+        assert!(parse("20260701").is_err());
+        assert!(parse("２０２６-07-01").is_err());
+    }
+}
