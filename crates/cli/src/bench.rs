@@ -250,41 +250,42 @@ fn print_figures(a: &BenchArgs, f: &Figures, baseline_rows: u64) {
             "log_hash": f.log_hash,
             "code_version": CODE_VERSION,
         });
-        println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+        outln!("{}", serde_json::to_string_pretty(&v).expect("json"));
         return;
     }
     let mib = |m: Option<f64>| m.map_or("n/a".to_owned(), |m| format!("{m:.0} MiB"));
-    println!(
+    outln!(
         "zairyu bench — {} residents, seed {}, {} regime, {} events/transaction",
         a.residents,
         a.seed,
         a.regime.as_str(),
         a.batch
     );
-    println!("  events                        {}", f.events);
-    println!("  population generated in       {:.2} s", f.generate_s);
-    println!(
+    outln!("  events                        {}", f.events);
+    outln!("  population generated in       {:.2} s", f.generate_s);
+    outln!(
         "  simulation alone              {:.2} s   {:>10.0} events/s   peak RSS {}",
         f.sim_only_s,
         sim_rate,
         mib(f.peak_sim_mib)
     );
-    println!(
+    outln!(
         "  simulation + store            {:.2} s   {:>10.0} events/s   (incl. index build {:.2} s)   peak RSS {}",
         store_total,
         store_rate,
         f.index_build_s,
         mib(f.peak_store_mib)
     );
-    println!(
+    outln!(
         "  baseline: raw SQLite append   {:.2} s   {:>10.0} rows/s     (same rows, plain INSERT, no index)",
-        f.baseline_s, base_rate
+        f.baseline_s,
+        base_rate
     );
     if base_rate > 0.0 {
-        println!(
+        outln!(
             "  ratio (simulation + store) / baseline   {:.2}",
             store_rate / base_rate
         );
     }
-    println!("  log hash  {}", f.log_hash);
+    outln!("  log hash  {}", f.log_hash);
 }

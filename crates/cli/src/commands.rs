@@ -70,16 +70,25 @@ fn print_outcomes(source: &str, outcomes: &[ExpectationOutcome], verbose: bool) 
             if r.passed() {
                 passed += 1;
                 if verbose {
-                    println!(
+                    outln!(
                         "  ok    {source}:{} {} on {}: {} = {}",
-                        o.line, o.resident, o.on, r.what, r.actual
+                        o.line,
+                        o.resident,
+                        o.on,
+                        r.what,
+                        r.actual
                     );
                 }
             } else {
                 failed += 1;
-                println!(
+                outln!(
                     "  FAIL  {source}:{} {} on {}: {} expected {}, got {}",
-                    o.line, o.resident, o.on, r.what, r.expected, r.actual
+                    o.line,
+                    o.resident,
+                    o.on,
+                    r.what,
+                    r.expected,
+                    r.actual
                 );
             }
         }
@@ -127,7 +136,7 @@ pub fn run(
         .finish(&out.state_hash, &out.log_hash)
         .map_err(|e| Failure::Run(e.into()))?;
     let names = names(&scenario);
-    println!(
+    outln!(
         "{} — {} regime, seed {}",
         scenario.name,
         scenario.policy.regime.as_str(),
@@ -135,34 +144,34 @@ pub fn run(
     );
     if !scenario.description.is_empty() {
         for line in scenario.description.lines() {
-            println!("  {line}");
+            outln!("  {line}");
         }
     }
-    println!();
+    outln!();
     if !quiet {
-        print!("{}", report::transcript(&out.log, &names));
-        println!();
+        out!("{}", report::transcript(&out.log, &names));
+        outln!();
     }
-    print!(
+    out!(
         "{}",
         report::summary(&out.projections.totals(), scenario.until)
     );
     let mut code = ExitCode::SUCCESS;
     if !scenario.expectations.is_empty() {
         let outcomes = check_expectations(&scenario, &out.log);
-        println!();
-        println!("Expectations");
+        outln!();
+        outln!("Expectations");
         let (passed, failed) = print_outcomes(&scenario.source, &outcomes, false);
-        println!("  {passed} passed, {failed} failed");
+        outln!("  {passed} passed, {failed} failed");
         if failed > 0 {
             code = ExitCode::from(1);
         }
     }
-    println!();
-    println!("log hash    {}", out.log_hash);
-    println!("state hash  {}", out.state_hash);
-    println!("events      {}", out.events);
-    println!("database    {}", db.display());
+    outln!();
+    outln!("log hash    {}", out.log_hash);
+    outln!("state hash  {}", out.state_hash);
+    outln!("events      {}", out.events);
+    outln!("database    {}", db.display());
     Ok(code)
 }
 
@@ -233,18 +242,21 @@ pub fn replay(
         )
         .map(|r| {
             if transcript {
-                print!("{}", report::transcript(&r.log, &meta.resident_names));
-                println!();
+                out!("{}", report::transcript(&r.log, &meta.resident_names));
+                outln!();
             }
             r.projections
         })
         .map_err(|e| Failure::Run(e.into()))?
     };
-    println!(
+    outln!(
         "{} — {} events, seed {}, {}",
-        meta.label, full.events, meta.seed, meta.code_version
+        meta.label,
+        full.events,
+        meta.seed,
+        meta.code_version
     );
-    println!();
+    outln!();
     for (i, rec) in shown.records.iter().enumerate() {
         if selected.is_some_and(|s| s != i) {
             continue;
@@ -254,18 +266,18 @@ pub fn replay(
             .get(i)
             .cloned()
             .unwrap_or_else(|| format!("R{i}"));
-        println!("{}", report::card_record(rec, &who, day, switch));
+        outln!("{}", report::card_record(rec, &who, day, switch));
     }
     let state_hash = full.projections.state_hash();
     let mut ok = true;
     let mut compare = |what: &str, stored: &Option<String>, rebuilt: &str| match stored {
-        Some(s) if s == rebuilt => println!("{what:<11} {rebuilt}  (matches the run)"),
+        Some(s) if s == rebuilt => outln!("{what:<11} {rebuilt}  (matches the run)"),
         Some(s) => {
             ok = false;
-            println!("{what:<11} {rebuilt}  MISMATCH: the run recorded {s}");
+            outln!("{what:<11} {rebuilt}  MISMATCH: the run recorded {s}");
         }
         None => {
-            println!("{what:<11} {rebuilt}  (the run did not finish: nothing recorded to compare)")
+            outln!("{what:<11} {rebuilt}  (the run did not finish: nothing recorded to compare)")
         }
     };
     compare("log hash", &meta.log_hash, &full.log_hash);
@@ -299,7 +311,7 @@ pub fn check(
         let outcomes = check_expectations(s, &out.log);
         let ok = outcomes.iter().all(ExpectationOutcome::passed);
         let n: usize = outcomes.iter().map(|o| o.results.len()).sum();
-        println!(
+        outln!(
             "{} {} ({} checks, {} regime)",
             if ok { "ok  " } else { "FAIL" },
             s.source,
@@ -313,8 +325,8 @@ pub fn check(
             failing_files += 1;
         }
     }
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{} scenarios: {passed} checks passed, {failed} failed ({failing_files} scenarios failing)",
         scenarios.len()
     );
@@ -333,7 +345,7 @@ pub fn validate(paths: &[PathBuf]) -> Result<ExitCode, Failure> {
     }
     for f in &files {
         let s = scenario::load(f)?;
-        println!(
+        outln!(
             "ok  {}: {} residents, {} steps, {} expectations",
             s.source,
             s.residents.len(),
@@ -347,7 +359,7 @@ pub fn validate(paths: &[PathBuf]) -> Result<ExitCode, Failure> {
 /// `zairyu schema`
 pub fn schema() -> Result<ExitCode, Failure> {
     let schema = scenario::json_schema();
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&schema).expect("schemas serialize")
     );
@@ -358,9 +370,9 @@ pub fn schema() -> Result<ExitCode, Failure> {
 pub fn table(markdown: bool) -> Result<ExitCode, Failure> {
     let rows = simulator::table::office_table().map_err(|e| Failure::Run(e.into()))?;
     if markdown {
-        print!("{}", report::visits_table::markdown(&rows));
+        out!("{}", report::visits_table::markdown(&rows));
     } else {
-        print!("{}", report::visits_table::text(&rows));
+        out!("{}", report::visits_table::text(&rows));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -112,7 +112,7 @@ pub fn emit(text: &str, out: Option<&Path>) -> Result<(), Failure> {
                 .map_err(Failure::Run)
         }
         None => {
-            print!("{text}");
+            out!("{text}");
             Ok(())
         }
     }

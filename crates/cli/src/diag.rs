@@ -50,15 +50,32 @@ fn offset(text: &str, line: usize, column: usize) -> usize {
             .map_or(rest.len(), |(i, _)| i)
 }
 
+/// The longest line shown under an error. The plain `file:line:column` line says where the
+/// error is whatever the length; miette's renderer lays out a line as a whole (and cannot
+/// address columns past 65,535), so a longer line is not drawn at all.
+const MAX_SHOWN_LINE: usize = 400;
+
+/// Line `line` (1-based) of `text`, if it exists and is short enough to show.
+fn shown_line(text: &str, line: usize) -> Option<&str> {
+    text.lines()
+        .nth(line.checked_sub(1)?)
+        .filter(|l| l.chars().count() <= MAX_SHOWN_LINE)
+}
+
 /// Prints a failure to stderr and returns its exit code.
 pub fn report(failure: Failure) -> ExitCode {
     match failure {
         Failure::Scenario(e) => {
             // The plain `file:line:column: message` line first, for editors and scripts.
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             if let (ScenarioError::Invalid { file, message, .. }, Some((line, column))) =
                 (&e, e.position())
-                && let Ok(text) = std::fs::read_to_string(file)
+                && let Ok(text) = scenario::input::read_text(
+                    std::path::Path::new(file),
+                    scenario::input::MAX_SCENARIO_BYTES,
+                    "an input",
+                )
+                && shown_line(&text, line).is_some()
             {
                 let at = offset(&text, line, column);
                 let len = text[at..].chars().next().map_or(0, char::len_utf8);
@@ -67,16 +84,16 @@ pub fn report(failure: Failure) -> ExitCode {
                     src: NamedSource::new(file, text),
                     at: (at, len).into(),
                 };
-                eprintln!("{:?}", miette::Report::new(diag));
+                errln!("{:?}", miette::Report::new(diag));
             }
             ExitCode::from(2)
         }
         Failure::Input(e) => {
-            eprintln!("error: {e:#}");
+            errln!("error: {e:#}");
             ExitCode::from(2)
         }
         Failure::Run(e) => {
-            eprintln!("error: {e:#}");
+            errln!("error: {e:#}");
             ExitCode::from(1)
         }
     }
@@ -85,6 +102,15 @@ pub fn report(failure: Failure) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::offset;
+
+    #[test]
+    fn only_short_existing_lines_are_shown() {
+        let long = format!("a: 1\nb: {}\n", "x".repeat(70_000));
+        assert_eq!(super::shown_line(&long, 1), Some("a: 1"));
+        assert_eq!(super::shown_line(&long, 2), None);
+        assert_eq!(super::shown_line(&long, 3), None);
+        assert_eq!(super::shown_line(&long, 0), None);
+    }
 
     #[test]
     fn offset_counts_lines_and_characters() {

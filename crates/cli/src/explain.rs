@@ -94,7 +94,7 @@ fn stored_run(db: &Path) -> Result<Run, Failure> {
     if let Some(stored) = &meta.log_hash
         && *stored != replayed.log_hash
     {
-        eprintln!(
+        errln!(
             "warning: {} does not match the log hash its run recorded; explaining it anyway",
             db.display()
         );
@@ -171,9 +171,9 @@ pub fn explain(args: ExplainArgs) -> Result<ExitCode, Failure> {
             std::fs::write(path, text)
                 .with_context(|| format!("cannot write {}", path.display()))
                 .map_err(Failure::Run)?;
-            eprintln!("wrote {}", path.display());
+            errln!("wrote {}", path.display());
         }
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }

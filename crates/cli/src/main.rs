@@ -6,11 +6,10 @@
 //! code. Exit codes: 0 success, 1 a check or replay found a difference, 2 bad input (a
 //! malformed scenario, a missing file, a bad argument) — in which case nothing is written.
 
-#![expect(
-    clippy::print_stdout,
-    clippy::print_stderr,
-    reason = "the CLI is the one crate that writes to the terminal"
-)]
+// The workspace forbids `print!` and `eprint!` (clippy::print_stdout, print_stderr): the CLI
+// writes through `out!`, `outln!` and `errln!`, which never panic.
+#[macro_use]
+mod out;
 
 mod bench;
 mod commands;
@@ -203,10 +202,11 @@ fn main() -> ExitCode {
             json,
         }),
     };
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err(e) => diag::report(e),
-    }
+    };
+    out::finish(code)
 }
 
 /// Diagnostics (run phases, store commits, replay, shard progress) are `tracing` events written

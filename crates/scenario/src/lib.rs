@@ -14,6 +14,7 @@
 //! scenario and its overrides determine the [`Scenario`] value exactly.
 
 pub mod format;
+pub mod input;
 mod node;
 pub mod policy_file;
 mod resolve;
@@ -227,32 +228,8 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
 
 /// Reads and validates the scenario file at `path`, with overrides.
 pub fn load_with(path: &Path, overrides: Overrides) -> Result<Scenario, ScenarioError> {
-    let label = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| ScenarioError::Io {
-        file: label.clone(),
-        source,
-    })?;
-    match std::str::from_utf8(&bytes) {
-        Ok(text) => parse_with(&label, text, overrides),
-        Err(e) => {
-            let before = &bytes[..e.valid_up_to()];
-            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-            let line_start = before
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&before[line_start..])
-                .chars()
-                .count()
-                + 1;
-            Err(ScenarioError::Invalid {
-                file: label,
-                line,
-                column,
-                message: "expected UTF-8 text; the file has an invalid byte here".into(),
-            })
-        }
-    }
+    let text = input::read_text(path, input::MAX_SCENARIO_BYTES, "a scenario")?;
+    parse_with(&path.display().to_string(), &text, overrides)
 }
 
 /// Parses and validates scenario text; `source_label` names it in errors and in

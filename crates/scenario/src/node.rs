@@ -200,9 +200,7 @@ fn plain_message(err: &serde_saphyr::Error) -> String {
     {
         err = error;
     }
-    let too_big = |what: String| {
-        format!("the file is too large or too complex to read: {what}")
-    };
+    let too_big = |what: String| format!("the file is too large or too complex to read: {what}");
     match err {
         serde_saphyr::Error::Budget { breach, .. } => match breach {
             B::Nodes { .. } | B::Events { .. } => too_big(

@@ -25,8 +25,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value as Json};
 
 use crate::ScenarioError;
-use crate::node::{Doc, NodeId, Pos, Value};
-use serde_saphyr::MessageFormatter;
+use crate::input::{MAX_POLICY_BYTES, read_text};
+use crate::node::{DeError, Doc, NodeId, Value};
 
 /// A resolved policy file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,10 +69,7 @@ pub fn load_policy(path: &Path, start: &Policy) -> Result<PolicyFile, ScenarioEr
                 ),
             });
         }
-        let text = std::fs::read_to_string(&file).map_err(|source| ScenarioError::Io {
-            file: label.clone(),
-            source,
-        })?;
+        let text = read_text(&file, MAX_POLICY_BYTES, "a policy")?;
         let layer = read_layer(&text).map_err(|e| ScenarioError::Invalid {
             file: label.clone(),
             line: e.pos.map_or(1, |p| p.line),
@@ -119,9 +116,9 @@ struct Layer {
     overlay: Json,
 }
 
-/// The typed reading of a file, for its located errors (serde-saphyr locates them, enums with
-/// data included).
-#[derive(Deserialize)]
+/// The typed reading of a file, for its located errors: the same located tree and reader as
+/// a scenario's, so a policy file's mistakes are reported exactly like a scenario's.
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TypedLayer {
     #[serde(default)]
@@ -134,29 +131,27 @@ struct TypedLayer {
     policy: Option<Policy>,
 }
 
-fn read_layer(text: &str) -> Result<Layer, LayerError> {
-    let options = serde_saphyr::options! { with_snippet: false };
-    let typed: TypedLayer = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-        let inner = e.without_snippet();
-        LayerError {
-            pos: inner.location().map(|l| Pos {
-                line: usize::try_from(l.line()).unwrap_or(1),
-                column: usize::try_from(l.column()).unwrap_or(1),
-            }),
-            message: serde_saphyr::DefaultMessageFormatter
-                .format_message(inner)
-                .into_owned(),
+fn read_layer(text: &str) -> Result<Layer, DeError> {
+    let doc = Doc::parse(text).map_err(|e| DeError::at(e.message, e.pos))?;
+    let root = doc.node(doc.root());
+    // An empty file is a policy that changes nothing.
+    let typed = match root.value {
+        Value::Null => TypedLayer::default(),
+        Value::Map(_) => TypedLayer::deserialize(doc.de(doc.root()))?,
+        _ => {
+            return Err(DeError::at(
+                "expected a policy file: a mapping with `name`, `base` and `policy`",
+                root.pos,
+            ));
         }
-    })?;
+    };
     // The overlay as written: only the keys the file sets.
-    let doc = Doc::parse(text).map_err(|e| LayerError {
-        pos: Some(e.pos),
-        message: e.message,
-    })?;
     let overlay = doc
         .entries(doc.root())
         .and_then(|es| es.iter().find(|e| e.key == "policy"))
-        .map_or(Json::Object(Map::new()), |e| to_json(&doc, e.value));
+        .map(|e| to_json(&doc, e.value))
+        .filter(|v| !v.is_null())
+        .unwrap_or_else(|| Json::Object(Map::new()));
     Ok(Layer {
         name: typed.name,
         base: typed.base,
@@ -179,11 +174,6 @@ fn leading_comment(text: &str) -> String {
         .join("\n")
         .trim_matches('\n')
         .to_owned()
-}
-
-struct LayerError {
-    pos: Option<Pos>,
-    message: String,
 }
 
 fn to_json(doc: &Doc<'_>, id: NodeId) -> Json {
