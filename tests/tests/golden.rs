@@ -66,7 +66,7 @@ fn replay_golden(db: &Path) -> (Value, String, Option<String>) {
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("golden.db");
     std::fs::copy(db, &copy).unwrap();
-    let store = EventStore::open(&copy).unwrap();
+    let store = EventStore::open_read_only(&copy).unwrap();
     let meta = store
         .read_run_meta()
         .unwrap()

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use event_store::{EventStore, IndexMode, RunMeta};
 use model::envelope::PAYLOAD_SCHEMA_VERSION;
-use simulator::check::{check_expectations, names};
+use simulator::check::{check_expectations, display_names, names};
 use simulator::replay::replay;
 use simulator::run_scenario;
 
@@ -27,6 +27,9 @@ fn store_meta(s: &scenario::Scenario) -> RunMeta {
         start: s.start,
         until: s.until,
         resident_names: names(s),
+        title: s.name.clone(),
+        description: s.description.clone(),
+        display_names: display_names(s),
     }
 }
 
@@ -69,7 +72,7 @@ fn check_scenario(path: &Path) {
 
     // Replay the stored log and compare with the live state.
     drop(store);
-    let store = EventStore::open(&db).unwrap();
+    let store = EventStore::open_read_only(&db).unwrap();
     let meta = store.read_run_meta().unwrap().unwrap();
     assert!(meta.finished);
     let switch = s.policy.switches.validity.special_period_my_number;

@@ -17,7 +17,7 @@ use model::envelope::PAYLOAD_SCHEMA_VERSION;
 use model::policy::Regime;
 use report::story::{MessageKind, Trigger};
 use report::{Lang, Person, Run, Story};
-use simulator::check::names;
+use simulator::check::{display_names, names};
 use simulator::run_scenario;
 
 fn run(s: &scenario::Scenario) -> Run {
@@ -178,6 +178,9 @@ fn a_stored_log_tells_the_same_story() {
             start: s.start,
             until: s.until,
             resident_names: names(&s),
+            title: s.name.clone(),
+            description: s.description.clone(),
+            display_names: display_names(&s),
         })
         .unwrap();
     let mut live = run_scenario(&s, Some(store), None).unwrap();
@@ -186,7 +189,7 @@ fn a_stored_log_tells_the_same_story() {
     drop(store);
 
     // What `zairyu explain run.db` reads: the log and the run metadata only.
-    let store = EventStore::open(&db).unwrap();
+    let store = EventStore::open_read_only(&db).unwrap();
     let meta = store.read_run_meta().unwrap().unwrap();
     let policy: model::policy::Policy = serde_json::from_str(&meta.policy).unwrap();
     let switch = policy.switches.validity.special_period_my_number;

@@ -144,6 +144,9 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
             start,
             until,
             resident_names: Vec::new(),
+            title: String::new(),
+            description: String::new(),
+            display_names: Vec::new(),
         })
         .map_err(|e| Failure::Run(e.into()))?;
     let bar = progress_bar(start, until, "sim+store");

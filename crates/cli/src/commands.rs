@@ -9,7 +9,7 @@ use event_store::{EventStore, IndexMode, RunMeta, StoreError};
 use model::envelope::PAYLOAD_SCHEMA_VERSION;
 use model::policy::{Policy, Regime};
 use scenario::{Overrides, Scenario};
-use simulator::check::{ExpectationOutcome, check_expectations, names};
+use simulator::check::{ExpectationOutcome, check_expectations, display_names, names};
 use simulator::replay::replay as replay_log;
 
 use crate::diag::Failure;
@@ -124,6 +124,9 @@ pub fn run(
             start: scenario.start,
             until: scenario.until,
             resident_names: names(&scenario),
+            title: scenario.name.clone(),
+            description: scenario.description.clone(),
+            display_names: display_names(&scenario),
         })
         .map_err(|e| Failure::Run(e.into()))?;
     let mut out = simulator::run_scenario(&scenario, Some(store), None)
@@ -178,11 +181,13 @@ pub fn run(
 /// Opens a stored run: its log, its metadata and the policy it ran under. A missing file or one
 /// that is not a zairyu log is bad input (exit 2).
 pub fn open_stored_run(db: &Path) -> Result<(EventStore, RunMeta, Policy), Failure> {
-    let store = EventStore::open(db).map_err(|e| match e {
-        StoreError::NotFound { .. } | StoreError::NotAnEventLog { .. } => {
-            Failure::Input(anyhow!(e))
-        }
-        other => Failure::Run(other.into()),
+    // Reading never writes: the log is opened read-only and left exactly as it was.
+    let store = EventStore::open_read_only(db).map_err(|e| match e {
+        StoreError::NotFound { .. }
+        | StoreError::NotAnEventLog { .. }
+        | StoreError::SchemaTooNew { .. }
+        | StoreError::Locked { .. } => Failure::Input(anyhow!("{}: {e}", db.display())),
+        other => Failure::Run(anyhow!(other).context(format!("cannot read {}", db.display()))),
     })?;
     let meta = store
         .read_run_meta()
@@ -199,6 +204,7 @@ pub fn replay(
     as_of: Option<NaiveDate>,
     resident: Option<&str>,
     transcript: bool,
+    expect_hash: Option<&str>,
 ) -> Result<ExitCode, Failure> {
     let (store, meta, policy) = open_stored_run(db)?;
     let switch = policy.switches.validity.special_period_my_number;
@@ -269,24 +275,61 @@ pub fn replay(
         outln!("{}", report::card_record(rec, &who, day, switch));
     }
     let state_hash = full.projections.state_hash();
-    let mut ok = true;
-    let mut compare = |what: &str, stored: &Option<String>, rebuilt: &str| match stored {
-        Some(s) if s == rebuilt => outln!("{what:<11} {rebuilt}  (matches the run)"),
-        Some(s) => {
-            ok = false;
-            outln!("{what:<11} {rebuilt}  MISMATCH: the run recorded {s}");
+    let verdict = verify(
+        &[
+            ("log hash", meta.log_hash.as_deref(), &full.log_hash),
+            ("state hash", meta.final_state_hash.as_deref(), &state_hash),
+        ],
+        expect_hash.map(|h| (h, full.log_hash.as_str())),
+    );
+    Ok(verdict)
+}
+
+/// Exit code of `replay` whose log could not be verified: the run recorded no hashes (it did
+/// not finish) and none was given with `--expect-hash`.
+const CANNOT_VERIFY: u8 = 3;
+
+/// Compares the rebuilt hashes with those the run recorded (and with `--expect-hash`), prints
+/// one line for each and a verdict, and returns the exit code: 0 verified, 1 a mismatch, 3
+/// nothing to compare with.
+fn verify(recorded: &[(&str, Option<&str>, &str)], expected: Option<(&str, &str)>) -> ExitCode {
+    // Verified means every hash the run records matched, or the one given did: a log whose
+    // run recorded only some of its hashes (or had some nulled) is not verified by the rest.
+    let mut mismatch = false;
+    let mut compared = recorded.iter().all(|(_, stored, _)| stored.is_some());
+    for &(what, stored, rebuilt) in recorded {
+        match stored {
+            Some(s) if s == rebuilt => {
+                outln!("{what:<11} {rebuilt}  (matches the run)");
+            }
+            Some(s) => {
+                mismatch = true;
+                outln!("{what:<11} {rebuilt}  MISMATCH: the run recorded {s}");
+            }
+            None => outln!("{what:<11} {rebuilt}  (the run did not finish: nothing recorded)"),
         }
-        None => {
-            outln!("{what:<11} {rebuilt}  (the run did not finish: nothing recorded to compare)")
+    }
+    if let Some((given, rebuilt)) = expected {
+        if given == rebuilt {
+            compared = true;
+            outln!("expected    {given}  (matches the log)");
+        } else {
+            mismatch = true;
+            outln!("expected    {given}  MISMATCH: the log hashes to {rebuilt}");
         }
-    };
-    compare("log hash", &meta.log_hash, &full.log_hash);
-    compare("state hash", &meta.final_state_hash, &state_hash);
-    Ok(if ok {
+    }
+    if mismatch {
+        errln!("error: the log does not match: it is not the log its run wrote");
+        ExitCode::from(1)
+    } else if compared {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(1)
-    })
+        errln!(
+            "warning: cannot verify the log: its run did not finish, so it recorded no hash; \
+             pass --expect-hash HASH to check it against a hash kept elsewhere"
+        );
+        ExitCode::from(CANNOT_VERIFY)
+    }
 }
 
 /// `zairyu check`

@@ -99,32 +99,25 @@ fn stored_run(db: &Path) -> Result<Run, Failure> {
             db.display()
         );
     }
-    // The scenario file, if it is still there unchanged, gives the title, description and
-    // display names; the log alone has only the resident ids.
-    let scenario = scenario::load(Path::new(&meta.label))
-        .ok()
-        .filter(|s| s.hash == meta.scenario_hash);
+    // Everything told comes from the log itself: a path stored in a log is never opened
+    // again (it could name a FIFO, /dev/zero, or another person's file). A log of schema
+    // version 1 has no title, description or display names; its label and ids stand in.
     let residents = meta
         .resident_names
         .iter()
-        .map(|key| Person {
+        .enumerate()
+        .map(|(i, key)| Person {
             key: key.clone(),
-            name: scenario
-                .as_ref()
-                .and_then(|s| s.resident(key))
-                .map(|r| r.profile.name.clone())
-                .filter(|n| n != key),
+            name: meta.display_names.get(i).filter(|n| *n != key).cloned(),
         })
         .collect();
     Ok(Run {
-        title: scenario
-            .as_ref()
-            .map(|s| s.name.clone())
-            .unwrap_or_else(|| meta.label.clone()),
-        description: scenario
-            .as_ref()
-            .map(|s| s.description.clone())
-            .unwrap_or_default(),
+        title: if meta.title.is_empty() {
+            meta.label.clone()
+        } else {
+            meta.title.clone()
+        },
+        description: meta.description.clone(),
         source: db.display().to_string(),
         seed: meta.seed,
         policy,

@@ -3,8 +3,10 @@
 //! benchmarks the simulator at scale.
 //!
 //! Architecture invariant: this is the only crate that prints to a terminal or sets an exit
-//! code. Exit codes: 0 success, 1 a check or replay found a difference, 2 bad input (a
-//! malformed scenario, a missing file, a bad argument) — in which case nothing is written.
+//! code. Exit codes: 0 success, 1 a check or replay found a difference (or a run failed), 2
+//! bad input (a malformed scenario, a missing file, a bad argument, a log in use by another
+//! process) — in which case nothing is written, 3 `replay` could not verify the log (its run
+//! did not finish and no `--expect-hash` was given).
 
 // The workspace forbids `print!` and `eprint!` (clippy::print_stdout, print_stderr): the CLI
 // writes through `out!`, `outln!` and `errln!`, which never panic.
@@ -74,7 +76,9 @@ enum Command {
         quiet: bool,
     },
     /// Rebuild every projection from a stored log, check it against the run's recorded hashes,
-    /// and show the card record on a date.
+    /// and show the card record on a date. Reads the log without changing it. Exit codes: 0
+    /// verified, 1 a hash does not match (or the log is corrupt), 3 cannot verify (the run did
+    /// not finish, so it recorded no hashes, and no --expect-hash was given).
     Replay {
         /// The SQLite log written by `zairyu run`.
         db: PathBuf,
@@ -88,6 +92,10 @@ enum Command {
         /// Also print the transcript of the stored log up to that day.
         #[arg(long)]
         transcript: bool,
+        /// Verify the log against this log hash, kept elsewhere (as `zairyu run` printed it),
+        /// besides the hashes recorded in the log itself.
+        #[arg(long, value_name = "HASH")]
+        expect_hash: Option<String>,
     },
     /// Run scenario files (or every *.yaml under directories) and report each expectation, pass
     /// or fail. Exits 1 if any expectation fails, 2 if a file is malformed.
@@ -171,7 +179,14 @@ fn main() -> ExitCode {
             as_of,
             resident,
             transcript,
-        } => commands::replay(&db, as_of, resident.as_deref(), transcript),
+            expect_hash,
+        } => commands::replay(
+            &db,
+            as_of,
+            resident.as_deref(),
+            transcript,
+            expect_hash.as_deref(),
+        ),
         Command::Check {
             paths,
             regime,

@@ -48,6 +48,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             start: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
             until: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
             resident_names: vec!["mei".into(), "ana".into()],
+            title: String::new(),
+            description: String::new(),
+            display_names: Vec::new(),
         })?;
         let start = Instant::now();
         for chunk in batch_events.chunks(batch) {

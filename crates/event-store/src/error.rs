@@ -21,6 +21,17 @@ pub enum StoreError {
         path: PathBuf,
     },
 
+    /// Another process has the log open: a writer (which excludes everyone else) or, for a
+    /// writer, a reader. One writer per log; a log is never replaced while it is read.
+    #[error(
+        "{path} is in use by another zairyu process (a run writing it, or a replay reading \
+         it); try again when that ends"
+    )]
+    Locked {
+        /// The log.
+        path: PathBuf,
+    },
+
     /// `open` needs an existing file; it never creates one by accident.
     #[error("no event log at {path}")]
     NotFound {

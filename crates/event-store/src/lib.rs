@@ -22,11 +22,14 @@ pub mod baseline;
 mod codec;
 mod deferred;
 mod error;
+mod file;
+mod integrity;
 mod meta;
 mod schema;
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::fs::File;
+use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
@@ -86,11 +89,28 @@ impl AppendResult {
     }
 }
 
-/// The event log of one run, and its only writer.
+/// The event log of one run: its only writer, or one of its readers.
 pub struct EventStore {
     conn: Connection,
     /// `Some` while in deferred index mode.
     deferred: Option<Box<DeferredState>>,
+    /// Whether this store only reads (see [`EventStore::open_read_only`]).
+    read_only: bool,
+    /// The database file, holding the writer's exclusive or a reader's shared lock (`None` in
+    /// memory). Declared after `conn` so that it is closed after the connection: closing a
+    /// descriptor of the file would drop SQLite's own POSIX locks on it.
+    _lock: Option<File>,
+}
+
+/// What an existing log holds, to say what a command is about to replace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogSummary {
+    /// The run's label (`RunMeta::label`), if it wrote its metadata.
+    pub label: Option<String>,
+    /// Whether the run finished.
+    pub finished: bool,
+    /// The number of stored events.
+    pub events: u64,
 }
 
 impl fmt::Debug for EventStore {
@@ -103,23 +123,61 @@ impl fmt::Debug for EventStore {
 }
 
 impl EventStore {
-    /// Creates a new log at `path`. Refuses a file that exists and is not empty, so an
-    /// existing log is never overwritten.
+    /// Creates a new log at `path`, private to its owner (`0600`) and locked for this writer.
+    /// Refuses a file that exists and is not empty, so an existing log is never overwritten,
+    /// and a file another writer holds ([`StoreError::Locked`]).
     pub fn create(path: impl AsRef<Path>, mode: IndexMode) -> Result<EventStore, StoreError> {
         let path = path.as_ref();
         refuse_non_empty(path)?;
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        EventStore::init(conn, mode)
+        let lock = file::open_for_writing(path, true)?;
+        // Checked again under the lock: another writer may have filled the file meanwhile.
+        if file::len(&lock, path)? > 0 {
+            return Err(StoreError::AlreadyExists {
+                path: path.to_path_buf(),
+            });
+        }
+        file::make_private(&lock, path)?;
+        EventStore::open_writer(path, lock, mode)
     }
 
-    /// Opens an existing log for reading or appending, in live mode. Upgrades an older
-    /// schema, refuses a newer one, and builds the unique indexes if they are missing (a
-    /// deferred run that was killed before `finish`).
+    /// Creates a new log at `path` like [`EventStore::create`], replacing the zairyu log that
+    /// is there, if any, and saying what it held. Refuses any other file
+    /// ([`StoreError::NotAnEventLog`]) and a log another process has open
+    /// ([`StoreError::Locked`]). The old log is emptied in place under the lock, never
+    /// unlinked, so no other process can slip in between.
+    pub fn create_replacing(
+        path: impl AsRef<Path>,
+        mode: IndexMode,
+    ) -> Result<(EventStore, Option<LogSummary>), StoreError> {
+        let path = path.as_ref();
+        let existing = std::fs::symlink_metadata(path).is_ok();
+        let lock = file::open_for_writing(path, true)?;
+        let replaced = if existing && (file::len(&lock, path)? > 0 || file::has_pending_wal(path)) {
+            let summary = {
+                let conn = Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                summarize(&conn)?
+            };
+            file::remove_sidecars(path)?;
+            lock.set_len(0).map_err(|source| StoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            Some(summary)
+        } else {
+            file::remove_sidecars(path)?;
+            None
+        };
+        file::make_private(&lock, path)?;
+        Ok((EventStore::open_writer(path, lock, mode)?, replaced))
+    }
+
+    /// Opens an existing log for appending, in live mode, as its only writer. Upgrades an
+    /// older schema, refuses a newer one, and builds the unique indexes if they are missing (a
+    /// deferred run that was killed before `finish`). To read a log, use
+    /// [`EventStore::open_read_only`], which changes nothing.
     pub fn open(path: impl AsRef<Path>) -> Result<EventStore, StoreError> {
         let path = path.as_ref();
         if !path.is_file() {
@@ -127,11 +185,60 @@ impl EventStore {
                 path: path.to_path_buf(),
             });
         }
+        let lock = file::open_for_writing(path, false)?;
+        let store = EventStore::open_writer(path, lock, IndexMode::Live)?;
+        // Only now is the file known to be a zairyu log (`init` refuses anything else).
+        if let Some(lock) = &store._lock {
+            file::make_private(lock, path)?;
+        }
+        Ok(store)
+    }
+
+    fn open_writer(path: &Path, lock: File, mode: IndexMode) -> Result<EventStore, StoreError> {
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        EventStore::init(conn, IndexMode::Live)
+        let mut store = EventStore::init(conn, mode)?;
+        store._lock = Some(lock);
+        Ok(store)
+    }
+
+    /// Opens a log to read it, changing nothing: no pragma, no migration, no index, no
+    /// `-wal` or `-shm` file created (see the `file` module). Works on a read-only file or
+    /// mount. Refuses a log a writer has open ([`StoreError::Locked`]); takes a shared lock so
+    /// that no writer replaces it meanwhile. Appending to it fails.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<EventStore, StoreError> {
+        let path = path.as_ref();
+        if !path.is_file() {
+            return Err(StoreError::NotFound {
+                path: path.to_path_buf(),
+            });
+        }
+        let lock = file::open_for_reading(path)?;
+        let immutable = !file::has_pending_wal(path);
+        let conn = Connection::open_with_flags(
+            file::read_only_uri(path, immutable),
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        schema::check_readable(&conn)?;
+        schema::configure_reader(&conn)?;
+        Ok(EventStore {
+            conn,
+            deferred: None,
+            read_only: true,
+            _lock: Some(lock),
+        })
+    }
+
+    /// What the log at `path` holds, read like [`EventStore::open_read_only`] does.
+    pub fn summary(path: impl AsRef<Path>) -> Result<LogSummary, StoreError> {
+        let store = EventStore::open_read_only(path)?;
+        summarize(&store.conn)
     }
 
     /// A new, empty log in memory, live mode (for tests).
@@ -153,6 +260,8 @@ impl EventStore {
         let mut store = EventStore {
             conn,
             deferred: None,
+            read_only: false,
+            _lock: None,
         };
         match mode {
             IndexMode::Live => store.ensure_indexes()?,
@@ -172,6 +281,11 @@ impl EventStore {
         } else {
             IndexMode::Live
         }
+    }
+
+    /// Whether this store was opened read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// Whether both unique indexes exist in the file.
@@ -239,7 +353,7 @@ impl EventStore {
             }
             error::to_i64("stream_version", record.stream_version)?;
         }
-        let EventStore { conn, deferred } = self;
+        let EventStore { conn, deferred, .. } = self;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Read under the write lock, so the sequence continues exactly where the file ends.
         let last = last_seq(&tx)?;
@@ -277,13 +391,22 @@ impl EventStore {
     }
 
     /// Calls `f` with every event in `global_seq` order, one row at a time, so memory stays
-    /// flat however long the log. Stops at the first error, `f`'s or the store's.
-    pub fn for_each<E, F>(&self, f: F) -> Result<(), E>
+    /// compact however long the log. Stops at the first error, `f`'s or the store's.
+    ///
+    /// It also checks, in memory, what the unique indexes would: `global_seq` runs 1, 2, 3 …
+    /// without a gap, every stream's versions run 1, 2, 3 … and no event id appears twice. A
+    /// reader cannot build indexes (reading never writes), and the log of a killed deferred
+    /// run has none; a log that breaks one of these is [`StoreError::Corrupt`].
+    pub fn for_each<E, F>(&self, mut f: F) -> Result<(), E>
     where
         E: From<StoreError>,
         F: FnMut(EventRecord) -> Result<(), E>,
     {
-        self.for_each_after(0, f)
+        let mut check = integrity::Check::default();
+        self.for_each_after(0, |record| {
+            check.next(&self.conn, &record)?;
+            f(record)
+        })
     }
 
     /// Like [`EventStore::for_each`], starting after `global_seq` `after` (to resume a
@@ -383,11 +506,27 @@ impl EventStore {
     }
 }
 
+/// What the log open on `conn` holds; a file that is not a zairyu log is refused.
+fn summarize(conn: &Connection) -> Result<LogSummary, StoreError> {
+    schema::check_identity(conn).map_err(schema::not_a_database)?;
+    if schema::user_version(conn)? == 0 {
+        return Ok(LogSummary {
+            label: None,
+            finished: false,
+            events: 0,
+        });
+    }
+    let meta = meta::read(conn)?;
+    Ok(LogSummary {
+        finished: meta.as_ref().is_some_and(|m| m.finished),
+        label: meta.map(|m| m.label),
+        events: last_seq(conn)?,
+    })
+}
+
 /// `create` must not clobber an existing log, nor adopt the write-ahead log of one.
 fn refuse_non_empty(path: &Path) -> Result<(), StoreError> {
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    for candidate in [path.to_path_buf(), PathBuf::from(wal)] {
+    for candidate in [path.to_path_buf(), file::sidecar(path, "-wal")] {
         match std::fs::metadata(&candidate) {
             Ok(meta) if meta.len() > 0 || meta.is_dir() => {
                 return Err(StoreError::AlreadyExists {
@@ -425,8 +564,8 @@ fn stream_version_sql(conn: &Connection, stream: &str) -> Result<u64, StoreError
     Ok(version.unwrap_or(0).max(0) as u64)
 }
 
-fn read_by_seq(tx: &Transaction<'_>, seq: u64) -> Result<Option<EventRecord>, StoreError> {
-    let mut stmt = tx.prepare_cached(select_events!("WHERE global_seq = ?1"))?;
+fn read_by_seq(conn: &Connection, seq: u64) -> Result<Option<EventRecord>, StoreError> {
+    let mut stmt = conn.prepare_cached(select_events!("WHERE global_seq = ?1"))?;
     let mut rows = stmt.query([error::to_i64("global_seq", seq)?])?;
     match rows.next()? {
         Some(row) => Ok(Some(codec::read_record(row)?)),

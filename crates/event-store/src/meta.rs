@@ -35,8 +35,15 @@ pub struct RunMeta {
     pub start: NaiveDate,
     /// The run's last simulated day.
     pub until: NaiveDate,
-    /// Display names of the residents, by resident id (empty for synthetic populations).
+    /// The residents' scenario ids (`id:`), by resident id (empty for synthetic populations).
     pub resident_names: Vec<String>,
+    /// The run's title (a scenario's `name:`). Empty in a log of schema version 1.
+    pub title: String,
+    /// What the run shows (a scenario's leading comment). Empty in a log of schema version 1.
+    pub description: String,
+    /// The residents' display names, by resident id (empty in a log of schema version 1 and
+    /// for synthetic populations).
+    pub display_names: Vec<String>,
 }
 
 pub(crate) fn write(conn: &Connection, meta: &RunMeta) -> Result<(), StoreError> {
@@ -53,16 +60,23 @@ pub(crate) fn write(conn: &Connection, meta: &RunMeta) -> Result<(), StoreError>
         start,
         until,
         resident_names,
+        title,
+        description,
+        display_names,
     } = meta;
-    let names = serde_json::to_string(resident_names).map_err(|e| StoreError::Corrupt {
-        location: "run_meta".into(),
-        reason: format!("resident names do not serialize: {e}"),
-    })?;
+    let json = |names: &Vec<String>| {
+        serde_json::to_string(names).map_err(|e| StoreError::Corrupt {
+            location: "run_meta".into(),
+            reason: format!("resident names do not serialize: {e}"),
+        })
+    };
+    let (names, display_names) = (json(resident_names)?, json(display_names)?);
     conn.execute(
         "INSERT INTO run_meta (id, scenario_hash, policy, seed, code_version, schema_version,
                                final_state_hash, log_hash, finished, label, start_date,
-                               until_date, resident_names)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                               until_date, resident_names, title, description,
+                               display_names)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
          ON CONFLICT (id) DO UPDATE SET
              scenario_hash = excluded.scenario_hash, policy = excluded.policy,
              seed = excluded.seed, code_version = excluded.code_version,
@@ -70,7 +84,8 @@ pub(crate) fn write(conn: &Connection, meta: &RunMeta) -> Result<(), StoreError>
              final_state_hash = excluded.final_state_hash, log_hash = excluded.log_hash,
              finished = excluded.finished, label = excluded.label,
              start_date = excluded.start_date, until_date = excluded.until_date,
-             resident_names = excluded.resident_names",
+             resident_names = excluded.resident_names, title = excluded.title,
+             description = excluded.description, display_names = excluded.display_names",
         rusqlite::params![
             scenario_hash,
             policy,
@@ -84,21 +99,41 @@ pub(crate) fn write(conn: &Connection, meta: &RunMeta) -> Result<(), StoreError>
             start.to_string(),
             until.to_string(),
             names,
+            title,
+            description,
+            display_names,
         ],
     )?;
     Ok(())
 }
 
+/// Reads the metadata. A reader never migrates, so a log of schema version 1 is read as it
+/// is, without the columns version 2 added.
 pub(crate) fn read(conn: &Connection) -> Result<Option<RunMeta>, StoreError> {
+    let text_columns = if crate::schema::user_version(conn)? >= 2 {
+        "title, description, display_names"
+    } else {
+        "'', '', '[]'"
+    };
     conn.query_row(
-        "SELECT scenario_hash, policy, seed, code_version, schema_version, final_state_hash,
-                log_hash, finished, label, start_date, until_date, resident_names
-         FROM run_meta WHERE id = 1",
+        &format!(
+            "SELECT scenario_hash, policy, seed, code_version, schema_version, final_state_hash,
+                    log_hash, finished, label, start_date, until_date, resident_names,
+                    {text_columns}
+             FROM run_meta WHERE id = 1"
+        ),
         [],
         |row| Ok(decode(row)),
     )
     .optional()?
     .transpose()
+}
+
+fn names(row: &Row<'_>, column: usize, what: &str) -> Result<Vec<String>, StoreError> {
+    serde_json::from_str(&row.get::<_, String>(column)?).map_err(|e| StoreError::Corrupt {
+        location: "run_meta".into(),
+        reason: format!("{what} is not a JSON list of strings: {e}"),
+    })
 }
 
 fn decode(row: &Row<'_>) -> Result<RunMeta, StoreError> {
@@ -118,12 +153,10 @@ fn decode(row: &Row<'_>) -> Result<RunMeta, StoreError> {
         label: row.get(8)?,
         start: date(row.get(9)?)?,
         until: date(row.get(10)?)?,
-        resident_names: serde_json::from_str(&row.get::<_, String>(11)?).map_err(|e| {
-            StoreError::Corrupt {
-                location: "run_meta".into(),
-                reason: format!("resident_names is not a JSON list of strings: {e}"),
-            }
-        })?,
+        resident_names: names(row, 11, "resident_names")?,
+        title: row.get(12)?,
+        description: row.get(13)?,
+        display_names: names(row, 14, "display_names")?,
     })
 }
 

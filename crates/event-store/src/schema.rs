@@ -11,8 +11,10 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::error::StoreError;
 
-/// The schema version this build writes and the newest it can read.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The schema version this build writes and the newest it can read. Version 2 keeps in the
+/// run's metadata what a reader needs to tell the run (title, description, display names),
+/// so that nothing ever reopens a path stored in a log; version 1 logs are read as they are.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// `PRAGMA application_id` of a zairyu event log: ASCII "zair".
 pub const APPLICATION_ID: i32 = 0x7A61_6972;
@@ -60,10 +62,21 @@ const CREATE_INDEXES: &str = "
 
 /// `MIGRATIONS[n]` upgrades a database from version `n` to `n + 1`.
 type Migration = fn(&Transaction<'_>) -> Result<(), StoreError>;
-const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] = [migrate_0_to_1];
+const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] = [migrate_0_to_1, migrate_1_to_2];
 
 fn migrate_0_to_1(tx: &Transaction<'_>) -> Result<(), StoreError> {
     tx.execute_batch(&format!("{CREATE_EVENTS};\n{CREATE_RUN_META};"))?;
+    Ok(())
+}
+
+/// The run's title, description and residents' display names, for readers of the log.
+fn migrate_1_to_2(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute_batch(
+        "ALTER TABLE run_meta ADD COLUMN title TEXT NOT NULL DEFAULT '';
+         ALTER TABLE run_meta ADD COLUMN description TEXT NOT NULL DEFAULT '';
+         ALTER TABLE run_meta ADD COLUMN display_names TEXT NOT NULL DEFAULT '[]'
+             CHECK (json_valid(display_names));",
+    )?;
     Ok(())
 }
 
@@ -83,6 +96,40 @@ pub(crate) fn configure(conn: &Connection) -> Result<(), StoreError> {
     )?;
     conn.set_prepared_statement_cache_capacity(32);
     Ok(())
+}
+
+/// The settings of a reader's connection: only what changes nothing in the file (a reader
+/// sets no journal mode and no synchronous level, which would need write access).
+pub(crate) fn configure_reader(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;")?;
+    conn.set_prepared_statement_cache_capacity(32);
+    Ok(())
+}
+
+/// Refuses, for a reader, a file that is not a zairyu log of a version this build reads. A
+/// reader never migrates, so every version from 1 up is read as it is.
+pub(crate) fn check_readable(conn: &Connection) -> Result<(), StoreError> {
+    check_identity(conn).map_err(not_a_database)?;
+    if user_version(conn)? == 0 {
+        return Err(StoreError::NotAnEventLog {
+            reason: "an empty database: the run stopped before it wrote anything".into(),
+        });
+    }
+    Ok(())
+}
+
+/// SQLite's "file is not a database" as the store's own refusal.
+pub(crate) fn not_a_database(e: StoreError) -> StoreError {
+    match e {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+            if f.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            StoreError::NotAnEventLog {
+                reason: "not an SQLite database".into(),
+            }
+        }
+        other => other,
+    }
 }
 
 /// Switches the connection between its append settings and its index-build settings.

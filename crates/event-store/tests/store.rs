@@ -70,6 +70,9 @@ fn meta() -> RunMeta {
         start: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
         until: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
         resident_names: vec!["mei".into(), "ana".into()],
+        title: "A test run".into(),
+        description: "What it shows.".into(),
+        display_names: vec!["Li Mei".into(), "Ana".into()],
     }
 }
 
@@ -463,7 +466,7 @@ fn given_a_new_file_when_created_then_user_version_and_application_id_are_set() 
     let journal: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .expect("pragma");
-    assert_eq!((version, SCHEMA_VERSION), (1, 1));
+    assert_eq!((version, SCHEMA_VERSION), (2, 2));
     assert_eq!(app, event_store::APPLICATION_ID);
     assert_eq!(journal, "wal");
 }
@@ -488,19 +491,23 @@ fn given_a_log_from_a_newer_build_when_opened_then_schema_too_new() {
     let path = dir.path().join("run.db");
     drop(EventStore::create(&path, IndexMode::Live).expect("create"));
     Connection::open(&path)
-        .and_then(|c| c.execute_batch("PRAGMA user_version = 2"))
+        .and_then(|c| c.execute_batch("PRAGMA user_version = 3"))
         .expect("bump");
-    let err = EventStore::open(&path).expect_err("too new");
-    assert!(
-        matches!(
-            err,
-            StoreError::SchemaTooNew {
-                found: 2,
-                supported: 1
-            }
-        ),
-        "{err:?}"
-    );
+    for err in [
+        EventStore::open(&path).expect_err("too new"),
+        EventStore::open_read_only(&path).expect_err("too new"),
+    ] {
+        assert!(
+            matches!(
+                err,
+                StoreError::SchemaTooNew {
+                    found: 3,
+                    supported: 2
+                }
+            ),
+            "{err:?}"
+        );
+    }
 }
 
 #[test]
@@ -590,9 +597,20 @@ fn given_a_deferred_store_when_another_connection_appends_then_the_next_append_i
     let path = dir.path().join("run.db");
     let mut bulk = EventStore::create(&path, IndexMode::Deferred).expect("create");
     bulk.append(&[event(1, "a", 1)]).expect("append");
-    let mut intruder = EventStore::open(&path).expect("open");
+    // A second store is refused by the writer's lock; a raw connection gets past it, and the
+    // deferred writer's own check still catches what it did.
+    assert!(matches!(
+        EventStore::open(&path),
+        Err(StoreError::Locked { .. })
+    ));
+    let intruder = Connection::open(&path).expect("raw");
     intruder
-        .append(&[event(2, "a", 2)])
+        .execute(
+            "INSERT INTO events SELECT 2, randomblob(16), stream, 2, event_type, schema_version,
+                 occurred_at, effective_on, service, correlation_id, causation_id, payload
+             FROM events WHERE global_seq = 1",
+            [],
+        )
         .expect("intruder append");
     let err = bulk.append(&[event(3, "b", 1)]).expect_err("refused");
     assert!(
@@ -605,7 +623,11 @@ fn given_a_deferred_store_when_another_connection_appends_then_the_next_append_i
         ),
         "{err:?}"
     );
-    assert_eq!(intruder.count().expect("count"), 2);
+    drop(bulk);
+    let count: i64 = intruder
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(count, 2);
 }
 
 #[test]

@@ -240,6 +240,15 @@ pub fn names(scenario: &Scenario) -> Vec<String> {
     scenario.residents.iter().map(|r| r.key.clone()).collect()
 }
 
+/// The residents' display names (`name:`, or the id), by resident id, as a log stores them.
+pub fn display_names(scenario: &Scenario) -> Vec<String> {
+    scenario
+        .residents
+        .iter()
+        .map(|r| r.profile.name.clone())
+        .collect()
+}
+
 /// Unused-resident guard: the id of a resident key.
 pub fn resident_id(scenario: &Scenario, key: &str) -> Option<ResidentId> {
     scenario.resident(key).map(|r| r.id)
