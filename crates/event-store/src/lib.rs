@@ -311,6 +311,8 @@ impl EventStore {
         work: impl FnOnce(&Transaction<'_>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let build = !schema::indexes_present(&self.conn)?;
+        // A national log's index build takes minutes; the span's close reports how long.
+        let _span = build.then(|| tracing::info_span!("build_indexes").entered());
         if build {
             schema::index_build_settings(&self.conn, true)?;
         }
@@ -361,6 +363,7 @@ impl EventStore {
             None => {
                 let results = append_live(&tx, last, batch)?;
                 tx.commit()?;
+                committed(IndexMode::Live, last, &results);
                 Ok(results)
             }
             Some(state) => {
@@ -372,6 +375,7 @@ impl EventStore {
                 }
                 let (results, pending, new_last) = append_deferred(&tx, state, batch)?;
                 tx.commit()?;
+                committed(IndexMode::Deferred, last, &results);
                 // Memory follows the file only once the file has the batch.
                 state.absorb(pending, new_last);
                 Ok(results)
@@ -496,6 +500,7 @@ impl EventStore {
         // A concurrent reader may keep it from completing; that is harmless.
         self.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        tracing::info!(log_hash, final_state_hash, "run finished: hashes recorded");
         Ok(())
     }
 
@@ -525,6 +530,21 @@ fn summarize(conn: &Connection) -> Result<LogSummary, StoreError> {
 }
 
 /// `create` must not clobber an existing log, nor adopt the write-ahead log of one.
+/// Reports a committed batch (at debug level: one line per transaction).
+fn committed(mode: IndexMode, last_before: u64, results: &[AppendResult]) {
+    let written = results
+        .iter()
+        .filter(|r| matches!(r, AppendResult::Written { .. }))
+        .count();
+    tracing::debug!(
+        ?mode,
+        written,
+        duplicates = results.len() - written,
+        after_global_seq = last_before,
+        "batch committed"
+    );
+}
+
 fn refuse_non_empty(path: &Path) -> Result<(), StoreError> {
     for candidate in [path.to_path_buf(), file::sidecar(path, "-wal")] {
         match std::fs::metadata(&candidate) {

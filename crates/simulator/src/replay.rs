@@ -39,6 +39,7 @@ pub fn replay(
     keep_log: bool,
 ) -> Result<Replayed, ReplayError> {
     let day = as_of.unwrap_or(until);
+    let _span = tracing::info_span!("replay", %day).entered();
     let mut projections = Projections::new(start, switch, 0);
     let mut hasher = LogHasher::new();
     let mut log = Vec::new();
@@ -56,6 +57,7 @@ pub fn replay(
         Ok::<(), ReplayError>(())
     })?;
     projections.finish(day);
+    tracing::info!(events, "log read back");
     Ok(Replayed {
         projections,
         log_hash: hasher.finish(),

@@ -106,6 +106,7 @@ pub fn compare(
     let mut runs = Vec::with_capacity(seeds.len());
     let mut divergence = None;
     for (k, &seed) in seeds.iter().enumerate() {
+        let _seed_span = tracing::info_span!("seed", seed).entered();
         // The population is generated once per seed and run under both policies: the inputs
         // are the same by construction, not by recomputation.
         let population = match subject {
@@ -113,12 +114,15 @@ pub fn compare(
                 residents,
                 start,
                 shard,
-            } => Some(Population::generate(PopulationSpec {
-                residents,
-                seed,
-                start,
-                shard,
-            })),
+            } => Some({
+                let _span = tracing::info_span!("generate_population", residents, %shard).entered();
+                Population::generate(PopulationSpec {
+                    residents,
+                    seed,
+                    start,
+                    shard,
+                })
+            }),
             Subject::Scenario(_) => None,
         };
         let mut arms = Vec::with_capacity(2);
@@ -127,6 +131,7 @@ pub fn compare(
             .enumerate()
         {
             let run = 2 * k + which;
+            let _arm_span = tracing::info_span!("arm", arm = name).entered();
             let mut report = |start: NaiveDate, until: NaiveDate, p: Progress| {
                 if let Some(f) = progress.as_deref_mut() {
                     f(RunProgress {
