@@ -8,7 +8,6 @@
 //! municipality; each resident's entry names the municipality it belongs to.
 
 use chrono::NaiveDate;
-use model::calendar;
 use model::card::{CardKind, MyNumberCard};
 use model::card_number::ResidenceCardNumber;
 use model::command::Command;
@@ -104,8 +103,8 @@ fn visit(resident: ResidentId, municipality: &Municipality, procedure: Procedure
 }
 
 /// What follows an address notification at the window (§5.2, §5.3): a Tokutei application made
-/// with it goes to the bureau (N7, §4), and a notification more than 14 days after the move
-/// is accepted with the missed deadline flagged (§10).
+/// with it goes to the bureau (N7, §4), and a notification after the duty's deadline (14 days
+/// from the move) is accepted with the missed deadline flagged (§10).
 fn address_notice_follow_ups(
     d: &mut Decision,
     resident: ResidentId,
@@ -124,7 +123,7 @@ fn address_notice_follow_ups(
             filed_on: today,
         });
     }
-    let deadline = calendar::deadline(moved_on, 14, ctx.policy.switches.deadline_roll);
+    let deadline = duty.deadline(moved_on, ctx.policy.switches.deadline_roll);
     if today > deadline {
         d.push(Event::DeadlineMissed {
             resident,
@@ -204,7 +203,7 @@ impl CityHall {
                 card: *card,
             });
             if let Some(landed_on) = landed_on {
-                let deadline = calendar::deadline(*landed_on, 14, roll);
+                let deadline = Duty::ResidenceNotification.deadline(*landed_on, roll);
                 if today > deadline {
                     d.push(Event::DeadlineMissed {
                         resident,
@@ -407,7 +406,7 @@ impl CityHall {
                             municipality: municipality.clone(),
                         });
                     } else {
-                        let deadline = calendar::deadline(today, 90, roll);
+                        let deadline = Duty::MyNumberContinuity.deadline(today, roll);
                         d.push(Event::MyNumberContinuityDue { resident, deadline });
                         d.timer(
                             start_of_day(deadline.succ_opt().unwrap_or(deadline)),

@@ -22,7 +22,7 @@ use model::procedure::{Procedure, ReissueReason};
 use model::rules::{self, Consequence, Duty, RefusalRule, TokuteiApplication, Venue};
 use model::service::{Channel, Office, Service};
 use model::status::Status;
-use model::{calendar, validity};
+use model::validity;
 
 #[cfg(test)]
 mod tests;
@@ -483,19 +483,20 @@ impl ImmigrationBureau {
             reissue,
         });
         // Deadlines that a late filing misses; the filing is still accepted (§10).
-        let missed = match (procedure, reissue) {
+        let duty = match (procedure, reissue) {
             (Procedure::CardRenewal | Procedure::SprCertificateRenewal, _)
-                if today > card.valid_through && !rec.status.has_period_of_stay() =>
+                if !rec.status.has_period_of_stay() =>
             {
                 Some((Duty::CardRenewal, card.valid_through))
             }
             (_, Some(ReissueReason::Lost { learned_on, .. })) => {
-                let deadline =
-                    calendar::deadline(learned_on, 14, ctx.policy.switches.deadline_roll);
-                (today > deadline).then_some((Duty::LossReissue, deadline))
+                Some((Duty::LossReissue, learned_on))
             }
             _ => None,
         };
+        let missed = duty
+            .map(|(duty, from)| (duty, duty.deadline(from, ctx.policy.switches.deadline_roll)))
+            .filter(|(_, deadline)| today > *deadline);
         if let Some((duty, deadline)) = missed {
             d.push(Event::DeadlineMissed {
                 resident,
@@ -749,8 +750,8 @@ impl ImmigrationBureau {
                     item: *item,
                     changed_on: *changed_on,
                 });
-                let deadline =
-                    calendar::deadline(*changed_on, 14, ctx.policy.switches.deadline_roll);
+                let deadline = Duty::ItemChangeNotification
+                    .deadline(*changed_on, ctx.policy.switches.deadline_roll);
                 if ctx.today() > deadline {
                     d.push(Event::DeadlineMissed {
                         resident,
@@ -1087,12 +1088,6 @@ impl StateMachine for ImmigrationBureau {
                     });
                 }
             }
-            Event::ExtensionRefused { .. } => rec.pending = None,
-            Event::ApplicationSuperseded { .. } => rec.pending = None,
-            Event::ApplicationRefused { procedure, .. } => match procedure {
-                Procedure::PermanentResidence => rec.pending_pr = None,
-                _ => rec.pending = None,
-            },
             Event::CardApplicationReceived { procedure, .. } => {
                 rec.card_procedure = Some(*procedure)
             }
@@ -1125,12 +1120,6 @@ impl StateMachine for ImmigrationBureau {
                 rec.ready = None;
                 rec.card_procedure = None;
                 rec.awaiting_card = false;
-                // The granted application is done: its card has been issued.
-                if rec.pending.as_ref().is_some_and(|p| p.granted.is_some()) {
-                    rec.pending = None;
-                } else if rec.pending_pr.as_ref().is_some_and(|p| p.granted.is_some()) {
-                    rec.pending_pr = None;
-                }
             }
             Event::Landed { card_at_port, .. } => {
                 rec.landed = true;
@@ -1147,6 +1136,18 @@ impl StateMachine for ImmigrationBureau {
                 rec.registered = true;
             }
             _ => {}
+        }
+        // A pending application ends by the one rule in model (refused, superseded, or granted
+        // and its card issued). One card carries one grant: an extension's before a PR's.
+        let ends = |p: &Option<Pending>| {
+            p.as_ref().is_some_and(|p| {
+                rules::pending_application_end(event, p.procedure, p.granted.is_some()).is_some()
+            })
+        };
+        if ends(&rec.pending) {
+            rec.pending = None;
+        } else if ends(&rec.pending_pr) {
+            rec.pending_pr = None;
         }
     }
 }

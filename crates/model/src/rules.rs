@@ -15,8 +15,9 @@ use crate::event::Event;
 use crate::ids::Municipality;
 use crate::policy::{Policy, Regime};
 use crate::procedure::Procedure;
-use crate::service::{Channel, Service};
+use crate::service::{Channel, Link, Service};
 use crate::status::Status;
+use crate::time::{Latency, SimTime};
 use crate::validity::{CardLaw, RefusalReason};
 
 /// Why an office refused something. Each names the rule (a section of domain-rules.md).
@@ -266,6 +267,30 @@ pub enum Duty {
 }
 
 impl Duty {
+    /// The last day to fulfil the duty, counted from `from`: the day it arose (the move, the
+    /// landing, the change, learning of the loss, the move-in for continued use), or for
+    /// [`Duty::CardRenewal`] the card's last valid day, which is itself the deadline.
+    ///
+    /// domain-rules §10 [A NYUKAN-LAW 19条の7・19条の10・19条の12; A MUNI-MOVE 住基法22条・23条]:
+    /// the notifications and the reissue after a loss are due within 14 days; continued use of
+    /// the My Number card within 90 days of the 転入届 (§5.3 [A MUNI-MOVE]); a PR or HSP(ii) card
+    /// is renewed before it expires (§5.7). For the move-in after a card-based move-out this is
+    /// the 14 days from the move; the second limit, 30 days from the planned move-out, is in
+    /// [`late_move_in_after_card_based_move_out`]. Days are counted as in
+    /// [`crate::calendar::deadline`], with the policy's weekend roll.
+    pub fn deadline(self, from: NaiveDate, roll: DeadlineRoll) -> NaiveDate {
+        match self {
+            Duty::MoveInNotification
+            | Duty::MoveWithinNotification
+            | Duty::MoveInAfterCardBasedMoveOut
+            | Duty::ResidenceNotification
+            | Duty::ItemChangeNotification
+            | Duty::LossReissue => deadline(from, 14, roll),
+            Duty::MyNumberContinuity => deadline(from, 90, roll),
+            Duty::CardRenewal => from,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Duty::MoveInNotification => "move-in notification within 14 days",
@@ -340,7 +365,7 @@ pub fn late_move_in_after_card_based_move_out(
     filed_on: NaiveDate,
     roll: DeadlineRoll,
 ) -> Option<NaiveDate> {
-    let after_move = deadline(moved_on, 14, roll);
+    let after_move = Duty::MoveInAfterCardBasedMoveOut.deadline(moved_on, roll);
     let after_plan = deadline(planned_on, 30, roll);
     let missed = after_move.min(after_plan);
     (filed_on > after_move || filed_on > after_plan).then_some(missed)
@@ -433,81 +458,169 @@ pub fn tokutei_refusal(policy: &Policy, app: &TokuteiApplication<'_>) -> Option<
     None
 }
 
-/// The services (other than the emitter's own follow-up) that are told of an event, per the
-/// notification table of domain-rules §6.
+/// One office that must hear of an event, and the number of that notification in the table of
+/// domain-rules §6 (`N1` … `N9`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Notified {
+    pub to: Service,
+    pub code: &'static str,
+}
+
+const fn to(to: Service, code: &'static str) -> Notified {
+    Notified { to, code }
+}
+
+const N1: Notified = to(Service::ImmigrationBureau, "N1");
+const N3: Notified = to(Service::CityHall, "N3");
+const N4: Notified = to(Service::CardIssuer, "N4");
+const N5: Notified = to(Service::ImmigrationBureau, "N5");
+const N7: Notified = to(Service::ImmigrationBureau, "N7");
+const N8_TO_CARD_ISSUER: Notified = to(Service::CardIssuer, "N8");
+const N8_TO_CITY_HALL: Notified = to(Service::CityHall, "N8");
+const N9: Notified = to(Service::CityHall, "N9");
+
+/// The offices (other than the emitter's own follow-up) that are told of an event, in delivery
+/// order, each with its notification number: the notification table of domain-rules §6.
 ///
 /// N1/N2 municipality → bureau (address, registration) [A JLT-ORDER, A* 61-8-2]; N3 bureau →
 /// municipality (status, period, card number) [C, practice B ANJ]; N4 bureau → J-LIS (Tokutei
-/// request) [A SHUGIIN]; N5 J-LIS → bureau (card produced) [A implied]; N8 municipality ↔ J-LIS
-/// (validity, certificates, suspension) [A MUNI-MN/CERT]; N9 new → former municipality [A*
-/// 住基法9条]. Events that stay inside an office are delivered nowhere else.
-pub fn notified(event: &Event) -> &'static [Service] {
-    use Service::*;
+/// request) [A SHUGIIN]; N5 J-LIS → bureau (card produced) [A implied]; N7 municipality → bureau
+/// (a Tokutei application forwarded) [C, addressed to the bureau per A SHUGIIN]; N8 municipality ↔ J-LIS (validity,
+/// certificates, suspension) [A MUNI-MN/CERT]; N9 new → former municipality [A* 住基法9条].
+///
+/// Every event is listed, those that stay inside their office with an empty list, so that a new
+/// event cannot notify nobody by omission: the match has no catch-all arm.
+pub fn notified(event: &Event) -> &'static [Notified] {
     match event {
         // N3: the bureau tells the municipality; a Tokutei card also concerns J-LIS (N4).
         Event::PeriodOfStayExtended { .. }
         | Event::StatusChanged { .. }
-        | Event::ItemChangeNotified { .. } => &[CityHall],
-        Event::ResidenceCardIssued { card, .. } if card.kind.is_tokutei() => {
-            &[CityHall, CardIssuer]
-        }
-        Event::ResidenceCardIssued { .. } => &[CityHall],
-        Event::TokuteiCardRequested { .. } | Event::TokuteiCardReturned { .. } => &[CardIssuer],
-        // N5.
-        Event::TokuteiCardProduced { .. } => &[ImmigrationBureau],
+        | Event::ItemChangeNotified { .. } => &[N3],
+        Event::ResidenceCardIssued { card, .. } if card.kind.is_tokutei() => &[N3, N4],
+        Event::ResidenceCardIssued { .. } => &[N3],
+        Event::TokuteiCardRequested { .. } | Event::TokuteiCardReturned { .. } => &[N4],
+        Event::TokuteiCardProduced { .. } => &[N5],
         // N1 (and the address written on a My Number card / certificate revocation, N8).
-        Event::MovedWithinMunicipality { .. } => &[ImmigrationBureau, CardIssuer],
+        Event::MovedWithinMunicipality { .. } => &[N1, N8_TO_CARD_ISSUER],
         // N1, N8 and N9 (the former municipality is the city hall service itself).
-        Event::MoveInRecorded { .. } => &[ImmigrationBureau, CardIssuer, CityHall],
+        Event::MoveInRecorded { .. } => &[N1, N8_TO_CARD_ISSUER, N9],
         // N1 (first residence notification) and N7 (applications forwarded to the bureau).
-        Event::ResidenceNotified { .. } | Event::ApplicationForwarded { .. } => {
-            &[ImmigrationBureau]
-        }
-        // N8.
+        Event::ResidenceNotified { .. } => &[N1],
+        Event::ApplicationForwarded { .. } => &[N7],
         Event::MyNumberCardValidityChanged { .. }
         | Event::MyNumberCardSpecialPeriodExtended { .. }
         | Event::RegisterItemUpdated { .. }
-        | Event::PinResetAtCounter { .. } => &[CardIssuer],
-        Event::DeadlineMissed {
-            consequence: Consequence::MyNumberCardLapses,
-            ..
-        } => &[CardIssuer],
+        | Event::PinResetAtCounter { .. } => &[N8_TO_CARD_ISSUER],
+        Event::DeadlineMissed { consequence, .. } => match consequence {
+            Consequence::MyNumberCardLapses => &[N8_TO_CARD_ISSUER],
+            Consequence::PenaltyExposure => &[],
+        },
         // N8, J-LIS → municipality.
-        Event::MyNumberCardInvalidated { .. } => &[CityHall],
-        _ => &[],
+        Event::MyNumberCardInvalidated { .. } => &[N8_TO_CITY_HALL],
+        // Facts that stay with the office that recorded them.
+        Event::CounterVisited { .. }
+        | Event::ProcedureRefused { .. }
+        | Event::ImmigrationRecordOpened { .. }
+        | Event::ExtensionApplied { .. }
+        | Event::TokuteiApplicationAccepted { .. }
+        | Event::TokuteiApplicationRefused { .. }
+        | Event::ExtensionGranted { .. }
+        | Event::ExtensionRefused { .. }
+        | Event::CardReadyForCollection { .. }
+        | Event::AddressRecorded { .. }
+        | Event::StatusChangeApplied { .. }
+        | Event::StatusChangeGranted { .. }
+        | Event::PermanentResidenceApplied { .. }
+        | Event::PermanentResidenceGranted { .. }
+        | Event::ApplicationRefused { .. }
+        | Event::ApplicationSuperseded { .. }
+        | Event::CardApplicationReceived { .. }
+        | Event::Landed { .. }
+        | Event::ResidentRegistered { .. }
+        | Event::MoveOutRecorded { .. }
+        | Event::RegisterEntryClosed { .. }
+        | Event::ImmigrationDataUpdated { .. }
+        | Event::MyNumberContinuityDue { .. }
+        | Event::MyNumberContinuityConfirmed { .. }
+        | Event::MyNumberCardWithdrawn { .. }
+        | Event::CardIssuerRecordOpened { .. }
+        | Event::MyNumberCardValidityRecorded { .. }
+        | Event::CertificatesIssued { .. }
+        | Event::SignatureCertificateRevoked { .. }
+        | Event::MyNumberCardExpired { .. }
+        | Event::TokuteiProductionStarted { .. }
+        | Event::MyNumberFunctionsActivated { .. }
+        | Event::MyNumberFunctionsExpired { .. }
+        | Event::MyNumberFunctionsSuspended { .. }
+        | Event::PinLocked { .. }
+        | Event::PinUnlocked { .. }
+        | Event::LossReported { .. } => &[],
     }
 }
 
-/// The notification number of domain-rules §6 that a delivery of `event` to `to` represents.
+/// The notification number of domain-rules §6 that a delivery of `event` to `to` represents
+/// (a lookup in [`notified`]); `None` when `to` is not told of the event.
 pub fn notification_code(event: &Event, to: Service) -> Option<&'static str> {
-    use Service::*;
-    Some(match (event, to) {
-        (
-            Event::PeriodOfStayExtended { .. }
-            | Event::StatusChanged { .. }
-            | Event::ItemChangeNotified { .. }
-            | Event::ResidenceCardIssued { .. },
-            CityHall,
-        ) => "N3",
-        (
-            Event::ResidenceCardIssued { .. }
-            | Event::TokuteiCardRequested { .. }
-            | Event::TokuteiCardReturned { .. },
-            CardIssuer,
-        ) => "N4",
-        (Event::TokuteiCardProduced { .. }, ImmigrationBureau) => "N5",
-        (Event::ApplicationForwarded { .. }, ImmigrationBureau) => "N7",
-        (
-            Event::MovedWithinMunicipality { .. }
-            | Event::MoveInRecorded { .. }
-            | Event::ResidenceNotified { .. },
-            ImmigrationBureau,
-        ) => "N1",
-        (Event::MoveInRecorded { .. }, CityHall) => "N9",
-        (Event::MyNumberCardInvalidated { .. }, CityHall) => "N8",
-        (_, CardIssuer) => "N8",
-        _ => return None,
-    })
+    notified(event).iter().find(|n| n.to == to).map(|n| n.code)
+}
+
+/// When a notice of an event that `from` recorded at `sent` reaches `to`, and the latency of
+/// that link.
+///
+/// domain-rules §6: the offices exchange notices over links whose delays are not published;
+/// the policy gives each link a latency ([`crate::policy::Latencies`], defaults documented
+/// there [C]), and the notice arrives that long after the event. The scheduler delivers by it,
+/// and the teaching reports draw by it.
+pub fn notice_delivery(
+    policy: &Policy,
+    from: Service,
+    to: Service,
+    sent: SimTime,
+) -> (Latency, SimTime) {
+    let latency = policy.latency.of(Link { from, to });
+    (latency, sent + latency.as_duration())
+}
+
+/// How a pending residence application (extension, change of status, permanent residence)
+/// ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PendingEnd {
+    /// Refused: the refusal is the disposition, and its day is the last day of any special
+    /// period (§9).
+    Refused,
+    /// Left without a decision: a status without a period of stay was granted meanwhile, so
+    /// there is nothing left to extend or change (§5.6).
+    Superseded,
+    /// Granted, and a card was issued: the grant takes effect with it (§5.4, §9 [A* MOJ 2010]:
+    /// permission is effected by issuing the card; docs/decisions/0004).
+    CardIssued,
+}
+
+/// Whether `event` ends a pending application for `procedure`, `granted` or not yet.
+///
+/// domain-rules §5.4–§5.6 and §9: a pending application ends with its disposition — a refusal,
+/// or a grant once the new card is issued (the next residence card issued to the resident
+/// carries the grant, whatever procedure it is issued for) — or when a status without a period
+/// of stay makes it moot. Any other event leaves it pending. The bureau's record and the card
+/// record's special period both end a pending application by this one rule.
+pub fn pending_application_end(
+    event: &Event,
+    procedure: Procedure,
+    granted: bool,
+) -> Option<PendingEnd> {
+    match event {
+        Event::ExtensionRefused { .. } if procedure == Procedure::Extension => {
+            Some(PendingEnd::Refused)
+        }
+        Event::ApplicationRefused { procedure: p, .. } if *p == procedure => {
+            Some(PendingEnd::Refused)
+        }
+        Event::ApplicationSuperseded { procedure: p, .. } if *p == procedure => {
+            Some(PendingEnd::Superseded)
+        }
+        Event::ResidenceCardIssued { .. } if granted => Some(PendingEnd::CardIssued),
+        _ => None,
+    }
 }
 
 /// The seven airports where the residence card is handed over on landing (§5.1 [A ISA-PORT]);
@@ -554,6 +667,108 @@ pub fn card_is_renewable(status: Status, born_on: NaiveDate, valid_through: Naiv
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn card_issued(kind: CardKind) -> Event {
+        let day = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        Event::ResidenceCardIssued {
+            resident: crate::ids::ResidentId(0),
+            card: crate::card::ResidenceCard {
+                kind,
+                number: crate::card_number::ResidenceCardNumber::generate(1, 0, 2),
+                issued_on: day,
+                valid_through: day,
+            },
+            replaces: None,
+        }
+    }
+
+    #[test]
+    fn given_a_pending_application_when_events_arrive_then_only_its_disposition_ends_it() {
+        let r = crate::ids::ResidentId(0);
+        let refused = Event::ExtensionRefused {
+            resident: r,
+            expiry: None,
+        };
+        let pr_refused = Event::ApplicationRefused {
+            resident: r,
+            procedure: Procedure::PermanentResidence,
+        };
+        let superseded = Event::ApplicationSuperseded {
+            resident: r,
+            procedure: Procedure::StatusChange,
+        };
+        let issued = card_issued(CardKind::ResidenceCard);
+        let end = pending_application_end;
+        assert_eq!(
+            end(&refused, Procedure::Extension, false),
+            Some(PendingEnd::Refused)
+        );
+        assert_eq!(end(&refused, Procedure::StatusChange, false), None);
+        assert_eq!(end(&pr_refused, Procedure::Extension, false), None);
+        assert_eq!(
+            end(&pr_refused, Procedure::PermanentResidence, false),
+            Some(PendingEnd::Refused)
+        );
+        assert_eq!(
+            end(&superseded, Procedure::StatusChange, false),
+            Some(PendingEnd::Superseded)
+        );
+        // A card ends a granted application only: a card reissued meanwhile does not.
+        assert_eq!(end(&issued, Procedure::Extension, false), None);
+        assert_eq!(
+            end(&issued, Procedure::Extension, true),
+            Some(PendingEnd::CardIssued)
+        );
+    }
+
+    #[test]
+    fn given_a_notified_event_when_delivering_then_each_office_gets_its_code_after_the_latency() {
+        let tokutei = card_issued(CardKind::TokuteiResidenceCard);
+        let codes: Vec<(Service, &str)> =
+            notified(&tokutei).iter().map(|n| (n.to, n.code)).collect();
+        assert_eq!(
+            codes,
+            [(Service::CityHall, "N3"), (Service::CardIssuer, "N4")]
+        );
+        assert_eq!(notification_code(&tokutei, Service::CardIssuer), Some("N4"));
+        assert_eq!(
+            notification_code(&tokutei, Service::ImmigrationBureau),
+            None
+        );
+        assert!(notified(&card_issued(CardKind::ResidenceCard)).len() == 1);
+        let sent = crate::time::opening_time(NaiveDate::from_ymd_opt(2026, 7, 1).unwrap());
+        let policy = Policy::default();
+        let (latency, at) = notice_delivery(
+            &policy,
+            Service::ImmigrationBureau,
+            Service::CardIssuer,
+            sent,
+        );
+        assert_eq!(latency, Latency::hours(2));
+        assert_eq!(at, sent + chrono::Duration::hours(2));
+    }
+
+    #[test]
+    fn given_a_duty_when_asking_its_deadline_then_14_or_90_days_or_the_card_s_last_day() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let roll = DeadlineRoll::None;
+        // 2026-07-01 + 14 days = 2026-07-15 (the event day is not counted, §10).
+        for duty in [
+            Duty::MoveInNotification,
+            Duty::MoveWithinNotification,
+            Duty::MoveInAfterCardBasedMoveOut,
+            Duty::ResidenceNotification,
+            Duty::ItemChangeNotification,
+            Duty::LossReissue,
+        ] {
+            assert_eq!(duty.deadline(d(7, 1), roll), d(7, 15), "{duty:?}");
+        }
+        assert_eq!(Duty::MyNumberContinuity.deadline(d(7, 1), roll), d(9, 29));
+        assert_eq!(Duty::CardRenewal.deadline(d(7, 4), roll), d(7, 4));
+        // The weekend roll applies to counted deadlines: 2026-07-18 is a Saturday.
+        let rolled = Duty::LossReissue.deadline(d(7, 4), DeadlineRoll::NextWeekday);
+        assert_eq!(rolled, d(7, 20));
+    }
 
     fn app(date: (i32, u32, u32)) -> TokuteiApplication<'static> {
         TokuteiApplication {

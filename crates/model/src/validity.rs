@@ -15,6 +15,7 @@ use crate::calendar::{
     age_on, birthday_in_year, day_before, nth_birthday_after, period_end_after_years,
     special_period_end,
 };
+use crate::status::Status;
 
 /// The categories the validity rules distinguish (§8). The status model maps statuses onto
 /// these.
@@ -303,6 +304,68 @@ pub fn in_special_period(
     date: NaiveDate,
 ) -> bool {
     special_period(expiry, applied_on, decided_on).is_some_and(|sp| sp.contains(date))
+}
+
+/// Whether a person with `status` is lawfully resident at the end of `day`.
+///
+/// domain-rules §2 and §9 [A* ISA-FAQ-SP; 入管法20条⑥, 21条④]: a status without a period of
+/// stay (PR, HSP(ii), SPR) is lawful throughout; a status with one is lawful through the
+/// period's expiry (the expiry day itself counting) and then only while a special period runs.
+/// A person the bureau has no record of is not asked about (the caller has no status to pass).
+pub fn lawfully_resident(
+    status: Status,
+    period_expiry: Option<NaiveDate>,
+    special_period: Option<SpecialPeriod>,
+    day: NaiveDate,
+) -> bool {
+    if !status.has_period_of_stay() {
+        return true;
+    }
+    match period_expiry {
+        Some(expiry) if day <= expiry => true,
+        _ => special_period.is_some_and(|sp| sp.contains(day)),
+    }
+}
+
+/// The cards that carry a resident's My Number functions, as far as their use is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MyNumberFunctionsHeld {
+    /// The last valid day of the separate My Number card, if one is held and in use (not
+    /// expired by J-LIS, invalidated or suspended).
+    pub separate_card_through: Option<NaiveDate>,
+    /// The recorded last valid day of the My Number functions on a Tokutei card, if they are
+    /// in use (not expired, invalidated or suspended).
+    pub tokutei_functions_through: Option<NaiveDate>,
+    /// The user-authentication PIN is locked.
+    pub pin_locked: bool,
+}
+
+impl MyNumberFunctionsHeld {
+    /// Whether the My Number functions can be used on `day`.
+    ///
+    /// domain-rules §8.4 [A MUNI-MN]: a separate card works through its validity; §8.6 and §9
+    /// [B EIJUU; C, §16.2]: the functions on a Tokutei card work through
+    /// [`my_number_functions_valid_through`], which during a running special period (`special`,
+    /// from the bureau's record) follows the policy's [`SpecialPeriodMyNumber`] reading;
+    /// §5.12 [A MUNI-PIN for the lock; C that a locked PIN stops every use until the reset]:
+    /// with the PIN locked neither works.
+    pub fn usable_on(
+        &self,
+        day: NaiveDate,
+        period_expiry: Option<NaiveDate>,
+        special: Option<SpecialPeriod>,
+        switch: SpecialPeriodMyNumber,
+    ) -> bool {
+        if self.pin_locked {
+            return false;
+        }
+        let separate = self.separate_card_through.is_some_and(|t| day <= t);
+        let tokutei = self.tokutei_functions_through.is_some_and(|t| {
+            let until = special.map(|sp| sp.until).filter(|_| day > t);
+            day <= my_number_functions_valid_through(t, period_expiry, until, switch)
+        });
+        separate || tokutei
+    }
 }
 
 /// Whether a residence card valid through `valid_through` is valid on `date`.
@@ -1036,5 +1099,57 @@ mod tests {
             sw.special_period_my_number,
             SpecialPeriodMyNumber::WhileCardValid
         );
+    }
+
+    #[test]
+    fn given_a_period_of_stay_when_it_expires_then_lawful_only_inside_the_special_period() {
+        let expiry = d(2026, 9, 30);
+        let sp = special_period(expiry, d(2026, 9, 1), None);
+        let worker = Status::EngineerSpecialistHumanities;
+        assert!(lawfully_resident(worker, Some(expiry), None, expiry));
+        assert!(!lawfully_resident(
+            worker,
+            Some(expiry),
+            None,
+            d(2026, 10, 1)
+        ));
+        assert!(lawfully_resident(worker, Some(expiry), sp, d(2026, 10, 1)));
+        assert!(!lawfully_resident(worker, Some(expiry), sp, d(2026, 12, 1)));
+        // A status without a period of stay is lawful whatever the dates.
+        assert!(lawfully_resident(
+            Status::PermanentResident,
+            None,
+            None,
+            d(2040, 1, 1)
+        ));
+    }
+
+    #[test]
+    fn given_my_number_cards_when_asking_usability_then_validity_special_period_and_pin_decide() {
+        let expiry = d(2026, 9, 30);
+        let sp = special_period(expiry, d(2026, 9, 1), None);
+        let separate = MyNumberFunctionsHeld {
+            separate_card_through: Some(expiry),
+            ..MyNumberFunctionsHeld::default()
+        };
+        let ends = SpecialPeriodMyNumber::EndsAtOriginalExpiry;
+        assert!(separate.usable_on(expiry, Some(expiry), None, ends));
+        assert!(!separate.usable_on(d(2026, 10, 1), Some(expiry), sp, ends));
+        let locked = MyNumberFunctionsHeld {
+            pin_locked: true,
+            ..separate
+        };
+        assert!(!locked.usable_on(expiry, Some(expiry), None, ends));
+        // Tokutei functions in a special period follow the policy's reading (§16.2).
+        let tokutei = MyNumberFunctionsHeld {
+            tokutei_functions_through: Some(expiry),
+            ..MyNumberFunctionsHeld::default()
+        };
+        let oct = d(2026, 10, 15);
+        assert!(!tokutei.usable_on(oct, Some(expiry), sp, ends));
+        let while_valid = SpecialPeriodMyNumber::WhileCardValid;
+        assert!(tokutei.usable_on(oct, Some(expiry), sp, while_valid));
+        assert!(!tokutei.usable_on(oct, Some(expiry), None, while_valid));
+        assert!(!MyNumberFunctionsHeld::default().usable_on(expiry, None, None, ends));
     }
 }

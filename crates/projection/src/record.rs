@@ -17,10 +17,11 @@ use model::envelope::Envelope;
 use model::event::Event;
 use model::hashing::HashWriter;
 use model::ids::{Address, Municipality};
-use model::rules::{self, InvalidationReason};
+use model::procedure::Procedure;
+use model::rules::{self, InvalidationReason, PendingEnd};
 use model::service::Office;
 use model::status::Status;
-use model::validity::{self, SpecialPeriod, SpecialPeriodMyNumber};
+use model::validity::{self, MyNumberFunctionsHeld, SpecialPeriod, SpecialPeriodMyNumber};
 use serde::Serialize;
 
 /// What one office believes about a resident.
@@ -66,13 +67,20 @@ pub struct Functions {
     pub state: UseState,
 }
 
-/// A pending extension, as far as the special period is concerned (§9).
+/// A pending extension or change of status, as far as the special period is concerned (§9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct PendingApplication {
     pub filed_on: NaiveDate,
     pub expiry_at_filing: Option<NaiveDate>,
     /// The day it was refused: the disposition day is the special period's last (§9).
     pub decided_on: Option<NaiveDate>,
+    /// What was applied for, and whether it was granted: what
+    /// `model::rules::pending_application_end` needs. Left out of the state hash, which predates
+    /// them (they follow from events the log already holds).
+    #[serde(skip)]
+    pub procedure: Procedure,
+    #[serde(skip)]
+    pub granted: bool,
 }
 
 /// Day counts accumulated per resident.
@@ -120,18 +128,17 @@ impl CardRecord {
         validity::special_period(expiry, pending.filed_on, pending.decided_on)
     }
 
-    /// Lawfully resident on `day` (end of day), by the bureau's record (§9).
+    /// Lawfully resident on `day` (end of day), by the bureau's record: the rule is
+    /// [`validity::lawfully_resident`]; a person the bureau has no record of is not.
     pub fn lawfully_resident(&self, day: NaiveDate) -> bool {
-        let Some(status) = self.bureau.status else {
-            return false;
-        };
-        if !status.has_period_of_stay() {
-            return true;
-        }
-        match self.bureau.period_expiry {
-            Some(expiry) if day <= expiry => true,
-            _ => self.special_period().is_some_and(|sp| sp.contains(day)),
-        }
+        self.bureau.status.is_some_and(|status| {
+            validity::lawfully_resident(
+                status,
+                self.bureau.period_expiry,
+                self.special_period(),
+                day,
+            )
+        })
     }
 
     /// Whether the resident has ever held a card with My Number functions.
@@ -139,28 +146,30 @@ impl CardRecord {
         self.my_number_card.is_some() || self.tokutei_functions.is_some()
     }
 
-    /// Whether My Number functions can be used on `day`.
-    pub fn my_number_usable(&self, day: NaiveDate, switch: SpecialPeriodMyNumber) -> bool {
-        if self.pin_locked {
-            return false;
+    /// The cards carrying My Number functions that are in use, for the usability rule.
+    fn functions_held(&self) -> MyNumberFunctionsHeld {
+        MyNumberFunctionsHeld {
+            separate_card_through: self
+                .my_number_card
+                .filter(|c| c.state == UseState::Active)
+                .map(|c| c.card.valid_through),
+            tokutei_functions_through: self
+                .tokutei_functions
+                .filter(|f| f.state == UseState::Active)
+                .map(|f| f.valid_through),
+            pin_locked: self.pin_locked,
         }
-        let separate = self
-            .my_number_card
-            .is_some_and(|c| c.state == UseState::Active && day <= c.card.valid_through);
-        let tokutei = self.tokutei_functions.is_some_and(|f| {
-            if f.state != UseState::Active {
-                return false;
-            }
-            let until = self.special_period().map(|sp| sp.until);
-            let through = validity::my_number_functions_valid_through(
-                f.valid_through,
-                self.bureau.period_expiry,
-                until.filter(|_| day > f.valid_through),
-                switch,
-            );
-            day <= through
-        });
-        separate || tokutei
+    }
+
+    /// Whether My Number functions can be used on `day`: the rule is
+    /// [`MyNumberFunctionsHeld::usable_on`], with the bureau's period expiry and special period.
+    pub fn my_number_usable(&self, day: NaiveDate, switch: SpecialPeriodMyNumber) -> bool {
+        self.functions_held().usable_on(
+            day,
+            self.bureau.period_expiry,
+            self.special_period(),
+            switch,
+        )
     }
 
     /// Whether the offices' views disagree (only for residents in the register).
@@ -176,11 +185,10 @@ impl CardRecord {
         {
             cards.push((card.kind, card.valid_through));
         }
-        if let Some(c) = self.my_number_card
-            && c.state == UseState::Active
-            && day <= c.card.valid_through
+        if let Some(through) = self.functions_held().separate_card_through
+            && day <= through
         {
-            cards.push((CardKind::MyNumberCard, c.card.valid_through));
+            cards.push((CardKind::MyNumberCard, through));
         }
         cards
     }
@@ -301,10 +309,8 @@ impl Projections {
         if matches!(env.event, Event::ResidenceCardIssued { .. }) {
             self.cards_produced += 1;
         }
-        for to in rules::notified(&env.event) {
-            if let Some(code) = rules::notification_code(&env.event, *to) {
-                *self.notifications.entry(code.to_owned()).or_insert(0) += 1;
-            }
+        for n in rules::notified(&env.event) {
+            *self.notifications.entry(n.code.to_owned()).or_insert(0) += 1;
         }
         let switch = self.switch;
         let rec = &mut self.records[i];
@@ -365,16 +371,38 @@ impl Projections {
     }
 }
 
-/// Records a refusal's date on the pending application: the special period runs through the
-/// disposition day and ends then (§9).
-fn decide(rec: &mut CardRecord, day: NaiveDate) {
-    if let Some(p) = rec.pending.as_mut() {
-        p.decided_on = Some(day);
+/// A pending application from its filing event.
+fn pending(
+    procedure: Procedure,
+    filed_on: NaiveDate,
+    expiry: Option<NaiveDate>,
+) -> PendingApplication {
+    PendingApplication {
+        filed_on,
+        expiry_at_filing: expiry,
+        decided_on: None,
+        procedure,
+        granted: false,
     }
 }
 
-/// The bookkeeping for one event. No judgement: every decision was made by the office.
+/// The bookkeeping for one event. No judgement: every decision was made by the office, and
+/// when a pending application ends is the model's rule.
 fn apply_event(rec: &mut CardRecord, event: &Event, day: NaiveDate) {
+    if let Some(p) = rec.pending
+        && let Some(end) = rules::pending_application_end(event, p.procedure, p.granted)
+    {
+        match end {
+            // The special period runs through the disposition day and ends then (§9).
+            PendingEnd::Refused => {
+                rec.pending = Some(PendingApplication {
+                    decided_on: Some(day),
+                    ..p
+                })
+            }
+            PendingEnd::Superseded | PendingEnd::CardIssued => rec.pending = None,
+        }
+    }
     match event {
         Event::CounterVisited { office, .. } => rec.visit(*office, day),
         Event::ProcedureRefused { .. } | Event::TokuteiApplicationRefused { .. } => {
@@ -404,25 +432,23 @@ fn apply_event(rec: &mut CardRecord, event: &Event, day: NaiveDate) {
             filed_on,
             expiry_at_filing,
             ..
-        }
-        | Event::StatusChangeApplied {
+        } => rec.pending = Some(pending(Procedure::Extension, *filed_on, *expiry_at_filing)),
+        Event::StatusChangeApplied {
             filed_on,
             expiry_at_filing,
             ..
         } => {
-            rec.pending = Some(PendingApplication {
-                filed_on: *filed_on,
-                expiry_at_filing: *expiry_at_filing,
-                decided_on: None,
-            })
+            rec.pending = Some(pending(
+                Procedure::StatusChange,
+                *filed_on,
+                *expiry_at_filing,
+            ))
         }
-        Event::ExtensionRefused { .. } => decide(rec, day),
-        Event::ApplicationRefused { procedure, .. }
-            if *procedure == model::procedure::Procedure::StatusChange =>
-        {
-            decide(rec, day);
+        Event::ExtensionGranted { .. } | Event::StatusChangeGranted { .. } => {
+            if let Some(p) = rec.pending.as_mut() {
+                p.granted = true;
+            }
         }
-        Event::ApplicationSuperseded { .. } => rec.pending = None,
         Event::StatusChanged { to, new_expiry, .. } => {
             rec.bureau.status = Some(*to);
             rec.bureau.period_expiry = *new_expiry;
@@ -468,11 +494,6 @@ fn apply_event(rec: &mut CardRecord, event: &Event, day: NaiveDate) {
             rec.residence_card = Some(card.clone());
             rec.bureau.card_number = Some(card.number);
             rec.card_ready = None;
-            // An extension or change of status ends with its card (a PR application may be
-            // pending alongside; it does not give a special period).
-            if rec.bureau.period_expiry != rec.pending.and_then(|p| p.expiry_at_filing) {
-                rec.pending = None;
-            }
         }
         Event::AddressRecorded {
             municipality,

@@ -6,9 +6,8 @@
 //! routed it, without re-running anything: the events one office recorded in answer to one
 //! delivery share their time, office, causation and correlation ids, so the log splits into
 //! [`Group`]s, and each group's trigger (a resident at a counter, an office decision given as
-//! input, a notice, a timer) follows from its cause. A notice's delivery time is its sending
-//! time plus the latency of its link in the policy (`policy.latency.of`), as in
-//! `simulator::scheduler::route`. The card record after each event and the day measures come
+//! input, a notice, a timer) follows from its cause. A notice's delivery time comes from
+//! `model::rules::notice_delivery`, the function the scheduler delivers by. The card record after each event and the day measures come
 //! from the same fold as the live run (the `projection` crate).
 
 use std::collections::BTreeMap;
@@ -21,7 +20,7 @@ use model::ids::ResidentId;
 use model::policy::{Policy, Regime};
 use model::procedure::Procedure;
 use model::rules;
-use model::service::{Channel, Link, Office, Service};
+use model::service::{Channel, Office, Service};
 use model::time::{Latency, SimTime};
 use projection::{CardRecord, DayMeasures, Projections, Totals};
 use uuid::Uuid;
@@ -546,20 +545,18 @@ fn tell(run: &Run, id: ResidentId, person: Person, events: Vec<Envelope>) -> Res
     // Messages: notices from the notification rules and the policy's latencies.
     let mut messages: Vec<Message> = Vec::new();
     for (i, env) in events.iter().enumerate() {
-        for &to in rules::notified(&env.event) {
-            let latency = policy.latency.of(Link {
-                from: env.service,
-                to,
-            });
+        for n in rules::notified(&env.event) {
+            let (latency, delivered) =
+                rules::notice_delivery(policy, env.service, n.to, env.occurred_at);
             messages.push(Message {
                 seq: 0,
                 kind: MessageKind::Notice,
                 from: Party::of_service(env.service),
-                to: Party::of_service(to),
+                to: Party::of_service(n.to),
                 sent: env.occurred_at,
-                delivered: env.occurred_at + latency.as_duration(),
+                delivered,
                 latency,
-                code: rules::notification_code(&env.event, to),
+                code: Some(n.code),
                 event: i,
                 procedure: None,
                 card: None,

@@ -50,8 +50,7 @@ pub fn transcript(log: &[Envelope], names: &[String]) -> String {
             let _ = write!(out, "  [{rule}]");
         }
         out.push('\n');
-        for &to in rules::notified(&env.event) {
-            let code = rules::notification_code(&env.event, to).unwrap_or("—");
+        for &rules::Notified { to, code } in rules::notified(&env.event) {
             // The city hall service covers every municipality; name the one that is told.
             let whom = match (&env.event, to) {
                 (

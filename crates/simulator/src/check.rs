@@ -158,7 +158,7 @@ fn evaluate(
             .map(|env| {
                 rules::notified(&env.event)
                     .iter()
-                    .filter(|to| rules::notification_code(&env.event, **to) == Some(code.as_str()))
+                    .filter(|n| n.code == code.as_str())
                     .count()
             })
             .sum();

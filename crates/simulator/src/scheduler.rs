@@ -24,7 +24,7 @@ use model::ids::ResidentId;
 use model::machine::{Decision, Input};
 use model::policy::Policy;
 use model::rules;
-use model::service::{Link, Service};
+use model::service::Service;
 use model::time::{SimTime, start_of_day};
 use police::Police;
 use uuid::Uuid;
@@ -589,11 +589,11 @@ fn route(
     policy: &Policy,
     queue: &mut Queue,
 ) {
-    for &to in rules::notified(event) {
-        let latency = policy.latency.of(Link { from, to });
+    for n in rules::notified(event) {
+        let (_, delivered) = rules::notice_delivery(policy, from, n.to, now);
         queue.push(
-            now + latency.as_duration(),
-            to,
+            delivered,
+            n.to,
             Input::Notice {
                 from,
                 event: event.clone(),
