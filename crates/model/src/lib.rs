@@ -21,6 +21,7 @@ pub mod policy;
 pub mod procedure;
 pub mod profile;
 pub mod rules;
+pub mod section;
 pub mod service;
 pub mod shard;
 pub mod status;

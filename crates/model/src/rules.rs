@@ -135,38 +135,6 @@ impl RefusalRule {
     }
 }
 
-impl RefusalRule {
-    /// The section of domain-rules.md that states the rule.
-    pub fn section(&self) -> &'static str {
-        match self {
-            RefusalRule::TokuteiNotInRegime => "§7",
-            RefusalRule::TokuteiBeforeStartDate { .. } => "§3, §11",
-            RefusalRule::TokuteiCounterNotOpen { .. } => "§3",
-            RefusalRule::TokuteiOnline => "§4, §11",
-            RefusalRule::TokuteiAtPortOfEntry => "§4, §11",
-            RefusalRule::TokuteiNotOfferedHere => "§3",
-            RefusalRule::TokuteiStandAlone => "§4",
-            RefusalRule::TokuteiNotMidToLongTerm { .. } => "§3",
-            RefusalRule::TokuteiNotInResidentRegister => "§3",
-            RefusalRule::NothingPending => "§5",
-            RefusalRule::NoPeriodOfStay => "§5.4",
-            RefusalRule::AlreadyPending => "§5.4",
-            RefusalRule::NotRegisteredHere => "§5.3",
-            RefusalRule::NoMyNumberCard => "§5.4",
-            RefusalRule::HoldsTokuteiCard => "§8.6",
-            RefusalRule::Validity { reason } => reason.rule(),
-            RefusalRule::RenewalWindowNotOpen { .. } => "§5.7",
-            RefusalRule::NotRenewable => "§5.7",
-            RefusalRule::PoliceReportMissing => "§5.11",
-            RefusalRule::WrongOfficeForStatus => "§5.8",
-            RefusalRule::NotExpectedHere => "§5.1",
-            RefusalRule::UsePermanentResidenceApplication => "§5.6",
-            RefusalRule::TokuteiNotForLossReissue => "§5.11, §16.1",
-            RefusalRule::PinResetOnlyAtMunicipality => "§5.12, §16.5",
-        }
-    }
-}
-
 impl fmt::Display for RefusalRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

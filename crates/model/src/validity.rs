@@ -420,18 +420,6 @@ pub enum RefusalReason {
     NoPendingApplication,
 }
 
-impl RefusalReason {
-    /// The domain-rules section the refusal rests on.
-    pub fn rule(&self) -> &'static str {
-        match self {
-            RefusalReason::CardAlreadyExpired => "§11",
-            RefusalReason::SecondSpecialExtension
-            | RefusalReason::ApplicationNotFiledBeforeExpiry
-            | RefusalReason::NoPendingApplication => "§5.13",
-        }
-    }
-}
-
 /// The new validity of a legacy My Number card after a 有効期間変更 at the municipality.
 ///
 /// domain-rules §5.4, §8.4, §11 [A MUNI-MN]: refused once the card has expired
@@ -961,7 +949,7 @@ mod tests {
             d(2027, 4, 1),
         );
         assert_eq!(v, Err(RefusalReason::CardAlreadyExpired));
-        assert_eq!(RefusalReason::CardAlreadyExpired.rule(), "§11");
+        assert_eq!(RefusalReason::CardAlreadyExpired.section(), "§11");
     }
 
     #[test]
@@ -1003,7 +991,7 @@ mod tests {
             ext(d(2026, 9, 1), Some(d(2026, 9, 15)), false, d(2026, 9, 20)),
             Err(RefusalReason::NoPendingApplication)
         );
-        assert_eq!(RefusalReason::SecondSpecialExtension.rule(), "§5.13");
+        assert_eq!(RefusalReason::SecondSpecialExtension.section(), "§5.13");
         assert_eq!(
             RefusalReason::NoPendingApplication.to_string(),
             "there is no pending residence application"

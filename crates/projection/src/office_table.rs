@@ -19,9 +19,8 @@ pub struct Outcome {
 /// One row of the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
+    /// The procedure; the rulebook section it follows is `procedure.section()`.
     pub procedure: Procedure,
-    /// The section of domain-rules.md.
-    pub section: &'static str,
     pub legacy: Outcome,
     pub integrated: Outcome,
     /// What the row does not show, if anything.

@@ -9,7 +9,9 @@ use model::rules::{Consequence, InvalidationReason};
 /// What an event says, and the rule (section of domain-rules.md) it follows.
 pub fn describe(event: &Event) -> (String, Option<&'static str>) {
     use Event::*;
-    let (text, rule): (String, Option<&'static str>) = match event {
+    // The section is the model's (`Event::section`); the arms' own sections go with the
+    // rewrite of this module into one describe for both languages.
+    let (text, _): (String, Option<&'static str>) = match event {
         CounterVisited {
             office,
             municipality,
@@ -521,7 +523,7 @@ pub fn describe(event: &Event) -> (String, Option<&'static str>) {
             Some("§8.6, §9"),
         ),
     };
-    (text, rule)
+    (text, event.section())
 }
 
 fn article(kind: CardKind) -> &'static str {

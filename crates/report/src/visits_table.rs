@@ -53,7 +53,7 @@ pub fn text(rows: &[Row]) -> String {
     let mut out = String::new();
     let w = rows
         .iter()
-        .map(|r| r.procedure.label().len() + r.section.len() + 1)
+        .map(|r| r.procedure.label().len() + r.procedure.section().len() + 1)
         .max()
         .unwrap_or(20);
     let lw = rows
@@ -67,7 +67,7 @@ pub fn text(rows: &[Row]) -> String {
         "procedure", "legacy (two cards)"
     );
     for r in rows {
-        let name = format!("{} {}", r.procedure.label(), r.section);
+        let name = format!("{} {}", r.procedure.label(), r.procedure.section());
         let _ = writeln!(
             out,
             "{name:<w$}  {:<lw$}  {}",
@@ -92,7 +92,7 @@ pub fn markdown(rows: &[Row]) -> String {
             out,
             "| {} ({}) | {} | {} | {} | {} |",
             r.procedure.label(),
-            r.section,
+            r.procedure.section(),
             offices(&r.legacy),
             offices(&r.integrated),
             cell(&r.legacy),

@@ -454,29 +454,27 @@ fn outcome(procedure: Procedure, regime: Regime) -> Result<Option<Outcome>, SimE
 /// The rows of the table, in procedure order.
 pub fn office_table() -> Result<Vec<Row>, SimError> {
     let rows = [
-        (Procedure::ResidenceNotification, "§5.1", None),
-        (Procedure::MoveWithinMunicipality, "§5.2", None),
+        (Procedure::ResidenceNotification, None),
+        (Procedure::MoveWithinMunicipality, None),
         (
             Procedure::MoveIn,
-            "§5.3",
             Some("move-out at the former and move-in at the new municipality"),
         ),
-        (Procedure::Extension, "§5.4", None),
-        (Procedure::StatusChange, "§5.5", None),
-        (Procedure::PermanentResidence, "§5.6", None),
-        (Procedure::CardRenewal, "§5.7", None),
-        (Procedure::SprCertificateRenewal, "§5.8", None),
-        (Procedure::Reissue, "§5.10", None),
+        (Procedure::Extension, None),
+        (Procedure::StatusChange, None),
+        (Procedure::PermanentResidence, None),
+        (Procedure::CardRenewal, None),
+        (Procedure::SprCertificateRenewal, None),
+        (Procedure::Reissue, None),
         (
             Procedure::LossReissue,
-            "§5.11",
             Some(
                 "a lost Tokutei card is replaced by a standard card by default (§16.1): My Number functions need a new application",
             ),
         ),
     ];
     let mut out = Vec::new();
-    for (procedure, section, note) in rows {
+    for (procedure, note) in rows {
         let (Some(legacy), Some(integrated)) = (
             outcome(procedure, Regime::Legacy)?,
             outcome(procedure, Regime::Integrated)?,
@@ -485,7 +483,6 @@ pub fn office_table() -> Result<Vec<Row>, SimError> {
         };
         out.push(Row {
             procedure,
-            section,
             legacy,
             integrated,
             note,
