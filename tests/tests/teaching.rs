@@ -282,7 +282,7 @@ fn cited_sections_have_headings_in_domain_md() {
     let mut missing = Vec::new();
     for path in teaching_scenarios() {
         for r in &story(&path).residents {
-            for c in report::explain::cited(r) {
+            for c in report::phrases::cited(r) {
                 if !anchors.contains(&c.anchor()) && !missing.contains(&c.mark()) {
                     missing.push(c.mark());
                 }

@@ -55,19 +55,6 @@ impl CardKind {
             CardKind::TokuteiResidenceCard | CardKind::TokuteiSprCertificate
         )
     }
-
-    /// Plain-English label.
-    pub fn label(self) -> &'static str {
-        match self {
-            CardKind::ResidenceCard => "residence card",
-            CardKind::NewFormatResidenceCard => "new-format residence card",
-            CardKind::SprCertificate => "SPR certificate",
-            CardKind::NewFormatSprCertificate => "new-format SPR certificate",
-            CardKind::TokuteiResidenceCard => "Tokutei residence card",
-            CardKind::TokuteiSprCertificate => "Tokutei SPR certificate",
-            CardKind::MyNumberCard => "My Number card",
-        }
-    }
 }
 
 /// A residence card or SPR certificate as issued.

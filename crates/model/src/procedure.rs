@@ -82,32 +82,6 @@ impl Procedure {
         Procedure::PinReset,
     ];
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Procedure::Landing => "landing",
-            Procedure::ResidenceNotification => "first residence notification",
-            Procedure::Extension => "period-of-stay extension",
-            Procedure::StatusChange => "change of status",
-            Procedure::PermanentResidence => "permanent residence application",
-            Procedure::CardRenewal => "card validity renewal",
-            Procedure::SprCertificateRenewal => "SPR certificate renewal",
-            Procedure::ItemChange => "change of a non-address item",
-            Procedure::Reissue => "card reissue",
-            Procedure::LossReissue => "reissue after loss",
-            Procedure::LossReport => "loss report",
-            Procedure::MyNumberSuspension => "suspension of My Number functions",
-            Procedure::TokuteiApplication => "Tokutei card application",
-            Procedure::CardCollection => "card collection",
-            Procedure::MoveWithinMunicipality => "address change within the municipality",
-            Procedure::MoveOut => "move-out notification",
-            Procedure::MoveIn => "move-in notification",
-            Procedure::MyNumberValidityChange => "My Number card validity change",
-            Procedure::MyNumberSpecialPeriodExtension => "My Number card special-period extension",
-            Procedure::MyNumberContinuity => "My Number card continued use",
-            Procedure::PinReset => "PIN reset",
-        }
-    }
-
     /// Whether a new residence card results from the procedure (so a Tokutei application
     /// may be attached at the bureau, domain-rules §4).
     pub fn issues_card(self) -> bool {
@@ -135,17 +109,6 @@ pub enum ChangedItem {
     Nationality,
     DateOfBirth,
     Sex,
-}
-
-impl ChangedItem {
-    pub fn label(self) -> &'static str {
-        match self {
-            ChangedItem::Name => "name",
-            ChangedItem::Nationality => "nationality or region",
-            ChangedItem::DateOfBirth => "date of birth",
-            ChangedItem::Sex => "sex",
-        }
-    }
 }
 
 /// Why a card is reissued (§5.10, §5.11).

@@ -7,7 +7,6 @@
 use chrono::{Datelike, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 use crate::calendar::{DeadlineRoll, deadline};
 use crate::card::CardKind;
@@ -135,83 +134,6 @@ impl RefusalRule {
     }
 }
 
-impl fmt::Display for RefusalRule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RefusalRule::TokuteiNotInRegime => {
-                f.write_str("no Tokutei card exists in the legacy regime")
-            }
-            RefusalRule::TokuteiBeforeStartDate { start_date } => {
-                write!(f, "the Tokutei card starts on {start_date}")
-            }
-            RefusalRule::TokuteiCounterNotOpen { opens_on } => {
-                write!(
-                    f,
-                    "this counter accepts Tokutei applications from {opens_on}"
-                )
-            }
-            RefusalRule::TokuteiOnline => {
-                f.write_str("a Tokutei application cannot be made online")
-            }
-            RefusalRule::TokuteiAtPortOfEntry => {
-                f.write_str("a Tokutei application cannot be made at the port of entry")
-            }
-            RefusalRule::TokuteiNotOfferedHere => {
-                f.write_str("this municipality does not yet accept Tokutei applications")
-            }
-            RefusalRule::TokuteiStandAlone => {
-                f.write_str("a Tokutei application must be attached to another procedure")
-            }
-            RefusalRule::TokuteiNotMidToLongTerm { status } => write!(
-                f,
-                "only mid-to-long-term and special permanent residents may apply ({})",
-                status.label()
-            ),
-            RefusalRule::TokuteiNotInResidentRegister => {
-                f.write_str("the applicant is not recorded in the Basic Resident Register")
-            }
-            RefusalRule::NothingPending => f.write_str("nothing is pending for this resident"),
-            RefusalRule::NoPeriodOfStay => {
-                f.write_str("the status has no period of stay to extend")
-            }
-            RefusalRule::AlreadyPending => f.write_str("an application is already pending"),
-            RefusalRule::NotRegisteredHere => {
-                f.write_str("the resident is not registered at this municipality")
-            }
-            RefusalRule::NoMyNumberCard => f.write_str("the resident holds no My Number card"),
-            RefusalRule::HoldsTokuteiCard => {
-                f.write_str("a Tokutei card's validity follows the residence card")
-            }
-            RefusalRule::Validity { reason } => write!(f, "{reason}"),
-            RefusalRule::RenewalWindowNotOpen { opens_on } => {
-                write!(f, "the renewal window opens on {opens_on}")
-            }
-            RefusalRule::NotRenewable => f.write_str(
-                "this card's validity follows the period of stay: extend the stay instead",
-            ),
-            RefusalRule::PoliceReportMissing => {
-                f.write_str("a reissue after loss needs the police report's receipt number")
-            }
-            RefusalRule::WrongOfficeForStatus => f.write_str(
-                "special permanent residents' certificates are handled at the municipality",
-            ),
-            RefusalRule::NotExpectedHere => {
-                f.write_str("this person is not awaiting this procedure here")
-            }
-            RefusalRule::UsePermanentResidenceApplication => {
-                f.write_str("a change to permanent residence is a permanent residence application")
-            }
-            RefusalRule::TokuteiNotForLossReissue => f.write_str(
-                "a lost card is replaced by a standard card, without My Number functions",
-            ),
-            RefusalRule::PinResetOnlyAtMunicipality => {
-                f.write_str("PINs are reset at the municipal window")
-            }
-        }?;
-        write!(f, " ({})", self.section())
-    }
-}
-
 /// A duty with a deadline (§10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -256,21 +178,6 @@ impl Duty {
             | Duty::LossReissue => deadline(from, 14, roll),
             Duty::MyNumberContinuity => deadline(from, 90, roll),
             Duty::CardRenewal => from,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Duty::MoveInNotification => "move-in notification within 14 days",
-            Duty::MoveWithinNotification => "address-change notification within 14 days",
-            Duty::MyNumberContinuity => "My Number card continued use within 90 days",
-            Duty::MoveInAfterCardBasedMoveOut => {
-                "move-in within 14 days of moving / 30 days of the planned move-out"
-            }
-            Duty::ResidenceNotification => "residence notification within 14 days of landing",
-            Duty::ItemChangeNotification => "item-change notification within 14 days",
-            Duty::LossReissue => "reissue application within 14 days of learning of the loss",
-            Duty::CardRenewal => "card renewal before the card expires",
         }
     }
 }

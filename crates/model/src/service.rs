@@ -59,26 +59,6 @@ impl Service {
     pub fn parse(s: &str) -> Option<Service> {
         Service::ALL.into_iter().find(|x| x.as_str() == s)
     }
-
-    /// Human label in English.
-    pub fn label(self) -> &'static str {
-        match self {
-            Service::ImmigrationBureau => "immigration bureau",
-            Service::CityHall => "city hall",
-            Service::CardIssuer => "J-LIS",
-            Service::Police => "police",
-        }
-    }
-
-    /// The label as the object of a sentence ("notifies the city hall", "notifies J-LIS").
-    pub fn object(self) -> &'static str {
-        match self {
-            Service::ImmigrationBureau => "the immigration bureau",
-            Service::CityHall => "the city hall",
-            Service::CardIssuer => "J-LIS",
-            Service::Police => "the police",
-        }
-    }
 }
 
 impl fmt::Display for Service {

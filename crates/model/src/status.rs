@@ -81,28 +81,4 @@ impl Status {
     pub fn is_card_holding(self) -> bool {
         !matches!(self, Status::TemporaryVisitor | Status::Diplomat)
     }
-
-    /// Plain-English label.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::PermanentResident => "permanent resident",
-            Status::HighlySkilledProfessional2 => "highly skilled professional (ii)",
-            Status::SpecialPermanentResident => "special permanent resident",
-            Status::HighlySkilledProfessional1 => "highly skilled professional (i)",
-            Status::EngineerSpecialistHumanities => {
-                "engineer / specialist in humanities / international services"
-            }
-            Status::Student => "student",
-            Status::Dependent => "dependent",
-            Status::SpouseOfJapanese => "spouse or child of Japanese national",
-            Status::SpouseOfPermanentResident => "spouse or child of permanent resident",
-            Status::LongTermResident => "long-term resident",
-            Status::TechnicalIntern => "technical intern training",
-            Status::SpecifiedSkilledWorker => "specified skilled worker",
-            Status::BusinessManager => "business manager",
-            Status::OtherMidToLongTerm => "other mid-to-long-term status",
-            Status::TemporaryVisitor => "temporary visitor",
-            Status::Diplomat => "diplomat",
-        }
-    }
 }

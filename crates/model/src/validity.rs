@@ -401,22 +401,16 @@ pub fn my_number_card_valid_through(
 }
 
 /// Why a municipality refuses a My Number card validity procedure.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, thiserror::Error,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RefusalReason {
     /// The card's validity has already ended; only a reissue (fee) is possible.
-    #[error("the card has already expired; a new card must be issued")]
     CardAlreadyExpired,
     /// The card was already extended once for the special period.
-    #[error("the card was already extended once for the special period")]
     SecondSpecialExtension,
     /// The extension/change application was not filed by the residence expiry.
-    #[error("the residence application was not filed by the period-of-stay expiry")]
     ApplicationNotFiledBeforeExpiry,
     /// The residence application has already been decided (use a validity change instead).
-    #[error("there is no pending residence application")]
     NoPendingApplication,
 }
 
@@ -992,10 +986,6 @@ mod tests {
             Err(RefusalReason::NoPendingApplication)
         );
         assert_eq!(RefusalReason::SecondSpecialExtension.section(), "§5.13");
-        assert_eq!(
-            RefusalReason::NoPendingApplication.to_string(),
-            "there is no pending residence application"
-        );
         assert_eq!(
             serde_json::to_string(&RefusalReason::CardAlreadyExpired).unwrap(),
             "\"card_already_expired\""

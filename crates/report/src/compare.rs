@@ -12,8 +12,6 @@ use model::envelope::Envelope;
 use projection::measures::{workload_columns, workload_label};
 use projection::what_if::{Comparison, Divergence, Row, Stat, SubjectManifest};
 
-use crate::describe::describe;
-
 /// `1234567` → `1,234,567`.
 fn thousands(v: i64) -> String {
     let digits = v.unsigned_abs().to_string();
@@ -234,17 +232,8 @@ fn write_grid<R: AsRef<[String]>>(out: &mut String, header: &[String], rows: &[R
 }
 
 fn event_line(e: &Envelope, names: &[String]) -> String {
-    let (text, rule) = describe(&e.event);
-    let who = names
-        .get(e.event.resident().index())
-        .cloned()
-        .unwrap_or_else(|| e.event.resident().to_string());
-    let rule = rule.map(|r| format!("  [{r}]")).unwrap_or_default();
-    format!(
-        "{}  {}  {who}  {text}{rule}",
-        e.occurred_at.format("%Y-%m-%d %H:%M"),
-        e.service.label()
-    )
+    let who = crate::transcript::name(names, e.event.resident());
+    crate::transcript::event_line(e, &who, None)
 }
 
 /// Where the two logs first differ, both sides described.

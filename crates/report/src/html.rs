@@ -19,12 +19,12 @@ use std::fmt::Write;
 use chrono::{Duration, NaiveDate};
 use model::time::{SimTime, start_of_day};
 
-use crate::describe_ja::sentence;
-use crate::explain::{
-    change_text, cited, date_hm, day_heading, group_heading, hm, measure_rows, message_note,
-    party_name, party_short, record_summary, resident_measures,
-};
+use crate::describe::describe;
 use crate::labels::{self, Lang, ui};
+use crate::phrases::{
+    change_text, cited, date_hm, day_heading, group_heading, hm, measure_rows, message_note,
+    party_name, party_short, record_summary, resident_measures, resident_title, section_order,
+};
 use crate::sections::citations;
 use crate::story::{Message, MessageKind, Party, ResidentStory, Row, Story, Trigger};
 
@@ -383,7 +383,7 @@ fn sequence_svg(
         };
         let x = column(parties, party) + 6.0 * k.min(6) as f64;
         let y = axis.y(env.occurred_at);
-        let (text, _) = sentence(&env.event, lang);
+        let text = describe(&env.event, lang);
         let _ = writeln!(
             out,
             r#"<circle class="ev {}" data-step="{}" cx="{x:.1}" cy="{y:.1}" r="4.5"><title>{} · {}</title></circle>"#,
@@ -780,7 +780,7 @@ fn event_list(
         );
         for i in g.events.clone() {
             let env = &r.events[i];
-            let (text, rule) = sentence(&env.event, lang);
+            let text = describe(&env.event, lang);
             let office = labels::service(env.service).get(lang);
             let caption = format!(
                 "{}{} · {} · {}",
@@ -805,7 +805,7 @@ fn event_list(
                 esc(&caption),
                 esc(&text)
             );
-            if let Some(rule) = rule {
+            if let Some(rule) = env.event.section() {
                 let _ = write!(
                     out,
                     r#" <span class="rule">[{}]</span>"#,
@@ -1115,16 +1115,12 @@ pub fn render(stories: &[Story], lang: Lang) -> String {
             esc(labels::regime(story.regime()).get(lang))
         );
         for (ri, r) in story.residents.iter().enumerate() {
-            let title = match &r.person.name {
-                Some(n) => format!("{n} ({})", r.person.key),
-                None => r.person.key.clone(),
-            };
             let _ = writeln!(
                 out,
                 r#"<article class="resident" data-resident="{}" data-messages="{}"><h3>{}</h3>"#,
                 esc(&r.person.key),
                 r.messages.len(),
-                esc(&title)
+                esc(&resident_title(r))
             );
             let _ = writeln!(
                 out,
@@ -1211,7 +1207,7 @@ pub fn render(stories: &[Story], lang: Lang) -> String {
             }
         }
     }
-    all.sort_by_key(|c| crate::explain::section_order(&c.id));
+    all.sort_by_key(|c| section_order(&c.id));
     if !all.is_empty() {
         let _ = writeln!(out, "<h2>{}</h2><ul>", esc(u.rules_cited));
         for c in all {

@@ -9,11 +9,11 @@
 
 pub mod compare;
 pub mod describe;
-pub mod describe_ja;
 pub mod explain;
 pub mod html;
 pub mod labels;
 pub mod mermaid;
+pub mod phrases;
 pub mod sections;
 pub mod story;
 pub mod transcript;

@@ -5,11 +5,11 @@
 
 use std::fmt::Write;
 
-use crate::describe_ja::sentence;
-use crate::explain::{
-    channel_label, cited, day_heading, hm, party_short, shown_in_heading, transitions,
-};
 use crate::labels::{self, Lang, ui};
+use crate::phrases::{
+    channel_label, cited, day_heading, hm, party_short, resident_title, shown_in_heading,
+    transitions,
+};
 use crate::story::{DayFlags, Message, MessageKind, Party, ResidentStory, Story, Trigger};
 
 fn id(p: Party) -> &'static str {
@@ -145,10 +145,7 @@ fn diagram(out: &mut String, story: &Story, r: &ResidentStory, lang: Lang) {
                 .filter(|i| !shown_in_heading(group, &r.events[*i].event))
                 .map(|i| {
                     let e = &r.events[i].event;
-                    let rule = sentence(e, lang)
-                        .1
-                        .map(|x| format!(" [{x}]"))
-                        .unwrap_or_default();
+                    let rule = e.section().map(|x| format!(" [{x}]")).unwrap_or_default();
                     text(&format!("{}{rule}", labels::event_type(e).get(lang)))
                 })
                 .collect();
@@ -226,13 +223,10 @@ pub fn render(stories: &[Story], lang: Lang) -> String {
     }
     for story in stories {
         for r in &story.residents {
-            let name = match &r.person.name {
-                Some(n) => format!("{n} ({})", r.person.key),
-                None => r.person.key.clone(),
-            };
             let _ = writeln!(
                 out,
-                "## {name} — {}\n",
+                "## {} — {}\n",
+                resident_title(r),
                 labels::regime_short(story.regime()).get(lang)
             );
             diagram(&mut out, story, r, lang);

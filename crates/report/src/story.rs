@@ -120,6 +120,17 @@ impl Party {
         }
     }
 
+    /// The service a party is, if it is one (the resident and the call centre are not).
+    pub fn service(self) -> Option<Service> {
+        match self {
+            Party::ImmigrationBureau => Some(Service::ImmigrationBureau),
+            Party::CityHall => Some(Service::CityHall),
+            Party::CardIssuer => Some(Service::CardIssuer),
+            Party::Police => Some(Service::Police),
+            Party::Resident | Party::CallCentre => None,
+        }
+    }
+
     pub fn of_office(o: Office) -> Party {
         match o {
             Office::ImmigrationBureau => Party::ImmigrationBureau,

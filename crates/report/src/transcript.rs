@@ -4,21 +4,47 @@
 use std::fmt::Write;
 
 use chrono::NaiveDate;
+use model::card::CardKind;
 use model::envelope::Envelope;
-use model::event::Event;
 use model::ids::ResidentId;
 use model::rules;
-use model::service::{Office, Service};
 use model::validity::SpecialPeriodMyNumber;
 use projection::{CardRecord, Projections, Totals, UseState, View};
 
 use crate::describe::describe;
+use crate::labels::{self, Lang, ui};
+use crate::phrases::{date_or_none, notifications_line, recipient, visits_line};
 
-fn name(names: &[String], r: ResidentId) -> String {
+/// The transcript, the summary and the card record are in English.
+const EN: Lang = Lang::En;
+
+/// A resident's display name: the scenario's, or the resident id.
+pub(crate) fn name(names: &[String], r: ResidentId) -> String {
     names
         .get(r.index())
         .cloned()
         .unwrap_or_else(|| r.to_string())
+}
+
+/// The width of the transcript's office column ("immigration bureau").
+const OFFICE_WIDTH: usize = 18;
+
+/// One event as the transcript writes it: when, which office, who, what it did and the rule
+/// behind it. `pad` is the width of the resident column, to line the events up; `None` for a
+/// line on its own.
+pub fn event_line(env: &Envelope, who: &str, pad: Option<usize>) -> String {
+    let (office_width, who_width) = pad.map_or((0, 0), |w| (OFFICE_WIDTH, w));
+    let mut line = format!(
+        "{}  {:<office_width$}  {:<who_width$}  {}",
+        env.occurred_at.format("%Y-%m-%d %H:%M"),
+        labels::service(env.service).en,
+        who,
+        describe(&env.event, EN),
+    );
+    if let Some(rule) = env.event.section() {
+        let _ = write!(line, "  [{rule}]");
+    }
+    line
 }
 
 /// The readable log: one line per event, with the notices it sends.
@@ -36,37 +62,16 @@ pub fn transcript(log: &[Envelope], names: &[String]) -> String {
             out.push('\n');
         }
         last_day = Some(day);
-        let (text, rule) = describe(&env.event);
         let who = name(names, env.event.resident());
-        let _ = write!(
-            out,
-            "{}  {:<18}  {:<width$}  {}",
-            env.occurred_at.format("%Y-%m-%d %H:%M"),
-            env.service.label(),
-            who,
-            text,
-        );
-        if let Some(rule) = rule {
-            let _ = write!(out, "  [{rule}]");
-        }
-        out.push('\n');
+        let _ = writeln!(out, "{}", event_line(env, &who, Some(width)));
         for &rules::Notified { to, code } in rules::notified(&env.event) {
-            // The city hall service covers every municipality; name the one that is told.
-            let whom = match (&env.event, to) {
-                (
-                    Event::MoveInRecorded {
-                        from: Some(from), ..
-                    },
-                    Service::CityHall,
-                ) => {
-                    format!("the former city hall, {from}")
-                }
-                _ => to.object().to_owned(),
-            };
             let _ = writeln!(
                 out,
-                "{:16}  {:<18}  {:<width$}    → notifies {} ({code})",
-                "", "", "", whom
+                "{:16}  {:<OFFICE_WIDTH$}  {:<width$}    → notifies {} ({code})",
+                "",
+                "",
+                "",
+                recipient(&env.event, to, EN)
             );
         }
     }
@@ -75,42 +80,30 @@ pub fn transcript(log: &[Envelope], names: &[String]) -> String {
 
 /// The measures of a run, as a small table.
 pub fn summary(totals: &Totals, until: NaiveDate) -> String {
+    let u = ui(EN);
     let mut out = String::new();
-    let _ = writeln!(out, "Measures (through {until})");
-    let visits = Office::ALL
-        .iter()
-        .map(|o| {
-            format!(
-                "{} {}",
-                o.label(),
-                totals.visits.get(o).copied().unwrap_or(0)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" · ");
-    let notes = if totals.notifications.is_empty() {
-        "none".to_owned()
-    } else {
-        totals
-            .notifications
-            .iter()
-            .map(|(k, v)| format!("{k} {v}"))
-            .collect::<Vec<_>>()
-            .join(" · ")
-    };
+    let _ = writeln!(out, "{} (through {until})", u.measures);
+    let visits = visits_line(
+        |o| totals.visits.get(&o).copied().unwrap_or(0),
+        labels::office_short,
+        EN,
+    );
     let rows: [(&str, String); 9] = [
-        ("counter visits", visits),
-        ("My Number outage days", totals.outage_days.to_string()),
-        ("inconsistency days", totals.inconsistency_days.to_string()),
+        (u.visits, visits),
+        (u.outage_days, totals.outage_days.to_string()),
+        (u.inconsistency_days, totals.inconsistency_days.to_string()),
         (
-            "special-period days",
+            u.special_period_days,
             totals.special_period_days.to_string(),
         ),
-        ("cards produced", totals.cards_produced.to_string()),
-        ("deadline misses", totals.deadline_misses.to_string()),
-        ("refusals", totals.refusals.to_string()),
-        ("notifications", notes),
-        ("events", totals.events.to_string()),
+        (u.cards_produced, totals.cards_produced.to_string()),
+        (u.deadline_misses, totals.deadline_misses.to_string()),
+        (u.refusals, totals.refusals.to_string()),
+        (
+            u.notifications,
+            notifications_line(&totals.notifications, EN),
+        ),
+        (u.events, totals.events.to_string()),
     ];
     for (k, v) in rows {
         let _ = writeln!(out, "  {k:<22} {v}");
@@ -121,7 +114,7 @@ pub fn summary(totals: &Totals, until: NaiveDate) -> String {
 fn view_line(v: &View) -> String {
     format!(
         "{}; period to {}; card {}; {}{}",
-        v.status.map(|s| s.label()).unwrap_or("—"),
+        v.status.map(|s| labels::status(s).en).unwrap_or("—"),
         v.period_expiry
             .map(|d| d.to_string())
             .unwrap_or_else(|| "— (none)".into()),
@@ -137,11 +130,12 @@ fn view_line(v: &View) -> String {
 }
 
 fn state(s: UseState) -> String {
+    let u = ui(EN);
     match s {
-        UseState::Active => "active".to_owned(),
-        UseState::Expired { on } => format!("lapsed on {on}"),
-        UseState::Invalidated { on, .. } => format!("invalidated on {on}"),
-        UseState::Suspended { on } => format!("suspended on {on}"),
+        UseState::Active => u.active.to_owned(),
+        UseState::Expired { on } => format!("{} on {on}", u.lapsed),
+        UseState::Invalidated { on, .. } => format!("{} on {on}", u.invalidated),
+        UseState::Suspended { on } => format!("{} on {on}", u.suspended),
     }
 }
 
@@ -152,11 +146,12 @@ pub fn card_record(
     day: NaiveDate,
     switch: SpecialPeriodMyNumber,
 ) -> String {
+    let u = ui(EN);
     let mut out = String::new();
     let _ = writeln!(out, "{who} on {day}");
     let held = rec.cards_valid_on(day);
     if held.is_empty() {
-        let _ = writeln!(out, "  cards valid:        none");
+        let _ = writeln!(out, "  cards valid:        {}", u.none);
     }
     for (i, (kind, through)) in held.iter().enumerate() {
         let number = match (kind, &rec.residence_card) {
@@ -165,20 +160,21 @@ pub fn card_record(
         };
         let _ = writeln!(
             out,
-            "  {:<19} {}{number}, valid through {through}",
+            "  {:<19} {}{number}, {} {through}",
             if i == 0 { "cards valid:" } else { "" },
-            kind.label()
+            labels::card_kind(*kind).en,
+            u.valid_through
         );
     }
     if let Some(c) = rec.my_number_card
-        && !held
-            .iter()
-            .any(|(k, _)| *k == model::card::CardKind::MyNumberCard)
+        && !held.iter().any(|(k, _)| *k == CardKind::MyNumberCard)
     {
         let _ = writeln!(
             out,
-            "  {:<19} My Number card valid through {} ({})",
+            "  {:<19} {} {} {} ({})",
             "not valid:",
+            labels::card_kind(CardKind::MyNumberCard).en,
+            u.valid_through,
             c.card.valid_through,
             state(c.state)
         );
@@ -187,24 +183,20 @@ pub fn card_record(
         out,
         "  My Number functions: {}",
         if !rec.has_my_number_card() {
-            "none (no card with My Number functions)".to_owned()
+            format!("{} ({})", u.none, u.no_functions)
         } else if rec.my_number_usable(day, switch) {
-            "usable".to_owned()
+            u.usable.to_owned()
         } else {
-            "NOT usable".to_owned()
+            u.not_usable.to_owned()
         }
     );
     let _ = writeln!(
         out,
-        "  certificates:        signature {}, user authentication {}",
-        rec.certificates
-            .signature_through
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| "none".into()),
-        rec.certificates
-            .user_auth_through
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| "none".into())
+        "  certificates:        {} {}, {} {}",
+        u.signature,
+        date_or_none(rec.certificates.signature_through, EN),
+        u.user_auth,
+        date_or_none(rec.certificates.user_auth_through, EN)
     );
     let _ = writeln!(
         out,
@@ -216,7 +208,7 @@ pub fn card_record(
         },
         rec.special_period()
             .filter(|sp| sp.contains(day))
-            .map(|sp| format!(" (special period until {})", sp.until))
+            .map(|sp| format!(" ({} {})", u.special_until, sp.until))
             .unwrap_or_default()
     );
     let _ = writeln!(out, "  bureau's view:       {}", view_line(&rec.bureau));
@@ -227,11 +219,7 @@ pub fn card_record(
     let _ = writeln!(
         out,
         "  visits so far:       {}",
-        Office::ALL
-            .iter()
-            .map(|o| format!("{} {}", o.label(), rec.visits_to(*o)))
-            .collect::<Vec<_>>()
-            .join(" · ")
+        visits_line(|o| rec.visits_to(o).into(), labels::office_short, EN)
     );
     let _ = writeln!(
         out,

@@ -1,21 +1,27 @@
-//! The office-visit table (`zairyu table`) as text and as Markdown.
+//! The office-visit table (`zairyu table`) as text and as Markdown, in English.
 
 use std::fmt::Write;
 
 use projection::office_table::{Outcome, Row};
 
+use crate::labels;
+
 fn cell(o: &Outcome) -> String {
     let mut s = o
         .visits
         .iter()
-        .map(|(office, n)| format!("{} ×{n}", office.label()))
+        .map(|(office, n)| format!("{} ×{n}", labels::office_short(*office).en))
         .collect::<Vec<_>>()
         .join(" + ");
     if s.is_empty() {
         s.push_str("no visit");
     }
     if !o.follow_ups.is_empty() {
-        let f: Vec<&str> = o.follow_ups.iter().map(|p| p.label()).collect();
+        let f: Vec<&str> = o
+            .follow_ups
+            .iter()
+            .map(|p| labels::procedure(*p).en)
+            .collect();
         let _ = write!(s, " (incl. {})", f.join(", "));
     }
     if !o.goal_met {
@@ -26,7 +32,11 @@ fn cell(o: &Outcome) -> String {
 
 /// Offices only, no counts: what the guide's table says.
 fn offices(o: &Outcome) -> String {
-    let v: Vec<&str> = o.visits.iter().map(|(office, _)| office.label()).collect();
+    let v: Vec<&str> = o
+        .visits
+        .iter()
+        .map(|(office, _)| labels::office_short(*office).en)
+        .collect();
     if v.is_empty() {
         "—".to_owned()
     } else {
@@ -44,7 +54,7 @@ fn push_notes(out: &mut String, rows: &[Row], bullet: &str) {
         out.push('\n');
     }
     for (procedure, note) in notes {
-        let _ = writeln!(out, "{bullet}{}: {note}", procedure.label());
+        let _ = writeln!(out, "{bullet}{}: {note}", labels::procedure(procedure).en);
     }
 }
 
@@ -53,7 +63,7 @@ pub fn text(rows: &[Row]) -> String {
     let mut out = String::new();
     let w = rows
         .iter()
-        .map(|r| r.procedure.label().len() + r.procedure.section().len() + 1)
+        .map(|r| labels::procedure(r.procedure).en.len() + r.procedure.section().len() + 1)
         .max()
         .unwrap_or(20);
     let lw = rows
@@ -67,7 +77,11 @@ pub fn text(rows: &[Row]) -> String {
         "procedure", "legacy (two cards)"
     );
     for r in rows {
-        let name = format!("{} {}", r.procedure.label(), r.procedure.section());
+        let name = format!(
+            "{} {}",
+            labels::procedure(r.procedure).en,
+            r.procedure.section()
+        );
         let _ = writeln!(
             out,
             "{name:<w$}  {:<lw$}  {}",
@@ -91,7 +105,7 @@ pub fn markdown(rows: &[Row]) -> String {
         let _ = writeln!(
             out,
             "| {} ({}) | {} | {} | {} | {} |",
-            r.procedure.label(),
+            labels::procedure(r.procedure).en,
             r.procedure.section(),
             offices(&r.legacy),
             offices(&r.integrated),

@@ -1,0 +1,88 @@
+//! The sentences of the events more than one office records — a counter visit, a refusal (of
+//! a procedure, or of a Tokutei application at the bureau or a city hall), a missed deadline —
+//! and of the police's loss report.
+
+use model::event::Event;
+use model::procedure::Procedure;
+
+use super::MISROUTED;
+use crate::labels::{self, Lang};
+
+pub(super) fn describe(event: &Event, lang: Lang) -> String {
+    match event {
+        Event::CounterVisited {
+            office,
+            municipality,
+            procedure,
+            ..
+        } => {
+            let procedure = labels::procedure(*procedure).get(lang);
+            match (lang, municipality) {
+                (Lang::En, Some(m)) => format!(
+                    "visits the {} of {m} for: {procedure}",
+                    labels::office_short(*office).en
+                ),
+                (Lang::En, None) => format!(
+                    "visits the {} for: {procedure}",
+                    labels::office_short(*office).en
+                ),
+                (Lang::Ja, Some(m)) => {
+                    format!(
+                        "{m}（{}）の窓口に来訪：{procedure}",
+                        labels::office(*office).ja
+                    )
+                }
+                (Lang::Ja, None) => format!("{}に来訪：{procedure}", labels::office(*office).ja),
+            }
+        }
+        Event::ProcedureRefused {
+            procedure, rule, ..
+        } => {
+            let procedure = labels::procedure(*procedure).get(lang);
+            let why = labels::refusal(rule, lang);
+            match lang {
+                Lang::En => format!("refuses the {procedure}: {why} ({})", rule.section()),
+                Lang::Ja => format!("{procedure}を受け付けない：{why}"),
+            }
+        }
+        Event::TokuteiApplicationRefused {
+            attached_to, rule, ..
+        } => {
+            let why = labels::refusal(rule, lang);
+            let goes_on = labels::procedure(*attached_to).get(lang);
+            match lang {
+                Lang::En if *attached_to == Procedure::TokuteiApplication => format!(
+                    "refuses the Tokutei card application ({why} ({}))",
+                    rule.section()
+                ),
+                Lang::En => format!(
+                    "refuses the Tokutei card application ({why} ({})); the {goes_on} goes on",
+                    rule.section()
+                ),
+                Lang::Ja => {
+                    format!("特定在留カード等交付申請を受け付けない（{why}）。{goes_on}は続行")
+                }
+            }
+        }
+        Event::DeadlineMissed {
+            duty,
+            deadline,
+            consequence,
+            ..
+        } => {
+            let duty = labels::duty(*duty).get(lang);
+            let cost = labels::consequence(*consequence).get(lang);
+            match lang {
+                Lang::En => format!("records a missed deadline ({duty}, due {deadline}): {cost}"),
+                Lang::Ja => format!("期限の徒過を記録（{duty}、期限 {deadline}）：{cost}"),
+            }
+        }
+        Event::LossReported {
+            lost_on, receipt, ..
+        } => match lang {
+            Lang::En => format!("takes a loss report (lost on {lost_on}; receipt {receipt})"),
+            Lang::Ja => format!("遺失届を受理（紛失日 {lost_on}、受理番号 {receipt}）"),
+        },
+        other => unreachable!("{MISROUTED}: {}", other.type_name()),
+    }
+}

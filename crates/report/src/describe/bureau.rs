@@ -1,0 +1,284 @@
+//! The sentences of the immigration bureau's events: its record at the start, applications and
+//! their decisions, cards ordered, issued and returned, addresses relayed to it, landings.
+
+use model::card::CardKind;
+use model::event::Event;
+use model::procedure::ReissueReason;
+
+use super::{MISROUTED, card, date_or_none};
+use crate::labels::{self, Lang};
+
+pub(super) fn describe(event: &Event, lang: Lang) -> String {
+    match event {
+        Event::ImmigrationRecordOpened {
+            status,
+            period_expiry,
+            card: held,
+            ..
+        } => {
+            let mut s = match lang {
+                Lang::En => format!("has on record: {}", labels::status(*status).en),
+                Lang::Ja => format!("記録：{}", labels::status(*status).ja),
+            };
+            if let Some(e) = period_expiry {
+                s.push_str(&match lang {
+                    Lang::En => format!(", period of stay to {e}"),
+                    Lang::Ja => format!("、在留期間の満了日 {e}"),
+                });
+            }
+            if let Some(c) = held {
+                let (kind, number, through) = (card(c.kind, lang), &c.number, c.valid_through);
+                s.push_str(&match lang {
+                    Lang::En => format!(", {kind} {number} valid through {through}"),
+                    Lang::Ja => format!("、{kind} {number}（有効期限 {through}）"),
+                });
+            }
+            s
+        }
+        Event::ExtensionApplied {
+            channel,
+            expiry_at_filing,
+            ..
+        } => match lang {
+            Lang::En => format!(
+                "receives an extension application{}",
+                expiry_at_filing
+                    .map(|e| format!(" (period expires {e})"))
+                    .unwrap_or_default()
+            ),
+            Lang::Ja => format!(
+                "在留期間更新許可申請を受け付ける（{}、在留期間の満了日 {}）",
+                labels::channel(*channel).ja,
+                date_or_none(*expiry_at_filing, lang)
+            ),
+        },
+        Event::TokuteiApplicationAccepted { attached_to, .. } => {
+            let procedure = labels::procedure(*attached_to).get(lang);
+            match lang {
+                Lang::En => {
+                    format!("accepts a Tokutei card application attached to the {procedure}")
+                }
+                Lang::Ja => format!("{procedure}に併せた特定在留カード等交付申請を受け付ける"),
+            }
+        }
+        Event::ExtensionGranted { new_expiry, .. } => match lang {
+            Lang::En => format!("grants the extension to {new_expiry}"),
+            Lang::Ja => format!("在留期間の更新を許可（新しい満了日 {new_expiry}）"),
+        },
+        Event::ExtensionRefused { .. } => match lang {
+            Lang::En => "refuses the extension".to_owned(),
+            Lang::Ja => "在留期間の更新を許可しない".to_owned(),
+        },
+        Event::TokuteiCardRequested {
+            kind,
+            valid_through,
+            collect_at,
+            ..
+        } => match lang {
+            Lang::En => format!(
+                "asks J-LIS to produce a {} valid through {valid_through}",
+                card(*kind, lang)
+            ),
+            Lang::Ja => format!(
+                "J-LISに{}（有効期限 {valid_through}）の作成を依頼（{}で交付）",
+                card(*kind, lang),
+                labels::office(*collect_at).ja
+            ),
+        },
+        Event::CardReadyForCollection { kind, at, .. } => match lang {
+            Lang::En => format!(
+                "has a {} ready for collection at the {}",
+                card(*kind, lang),
+                labels::office_short(*at).en
+            ),
+            Lang::Ja => format!(
+                "{}の交付準備ができた（{}で受領）",
+                card(*kind, lang),
+                labels::office(*at).ja
+            ),
+        },
+        Event::PeriodOfStayExtended {
+            previous_expiry,
+            new_expiry,
+            ..
+        } => match lang {
+            Lang::En => format!(
+                "extends the period of stay{} to {new_expiry}",
+                previous_expiry
+                    .map(|e| format!(" from {e}"))
+                    .unwrap_or_default()
+            ),
+            Lang::Ja => format!(
+                "在留期間を更新：満了日 {} → {new_expiry}",
+                date_or_none(*previous_expiry, lang)
+            ),
+        },
+        Event::ResidenceCardIssued {
+            card: c, replaces, ..
+        } => {
+            let (kind, number, through) = (card(c.kind, lang), &c.number, c.valid_through);
+            match (lang, replaces) {
+                (Lang::En, Some(old)) => format!(
+                    "issues {} {kind} valid through {through} (new number {number}, replaces {old})",
+                    article(c.kind)
+                ),
+                (Lang::En, None) => format!(
+                    "issues {} {kind} valid through {through} (number {number})",
+                    article(c.kind)
+                ),
+                (Lang::Ja, Some(old)) => format!(
+                    "{kind}を交付（番号 {number}、有効期限 {through}、旧カード {old} に代わる）"
+                ),
+                (Lang::Ja, None) => format!("{kind}を交付（番号 {number}、有効期限 {through}）"),
+            }
+        }
+        Event::AddressRecorded {
+            municipality,
+            address,
+            ..
+        } => match lang {
+            Lang::En => format!("records the new address {address}, {municipality}"),
+            Lang::Ja => format!("新しい住居地を記録：{address}、{municipality}"),
+        },
+        Event::StatusChangeApplied {
+            to,
+            channel,
+            expiry_at_filing,
+            ..
+        } => match lang {
+            Lang::En => format!(
+                "receives a change-of-status application to {}{}",
+                labels::status(*to).en,
+                expiry_at_filing
+                    .map(|e| format!(" (period expires {e})"))
+                    .unwrap_or_default()
+            ),
+            Lang::Ja => format!(
+                "在留資格変更許可申請を受け付ける（{}へ、{}、在留期間の満了日 {}）",
+                labels::status(*to).ja,
+                labels::channel(*channel).ja,
+                date_or_none(*expiry_at_filing, lang)
+            ),
+        },
+        Event::StatusChangeGranted { to, new_expiry, .. } => {
+            let to = labels::status(*to).get(lang);
+            match lang {
+                Lang::En => format!("grants the change of status to {to} until {new_expiry}"),
+                Lang::Ja => format!("在留資格の変更を許可（{to}、在留期間の満了日 {new_expiry}）"),
+            }
+        }
+        Event::PermanentResidenceApplied { channel, .. } => match lang {
+            Lang::En => "receives a permanent residence application".to_owned(),
+            Lang::Ja => format!(
+                "永住許可申請を受け付ける（{}）",
+                labels::channel(*channel).ja
+            ),
+        },
+        Event::PermanentResidenceGranted { .. } => match lang {
+            Lang::En => "grants permanent residence".to_owned(),
+            Lang::Ja => "永住を許可".to_owned(),
+        },
+        Event::ApplicationRefused { procedure, .. } => {
+            let procedure = labels::procedure(*procedure).get(lang);
+            match lang {
+                Lang::En => format!("refuses the {procedure} on its merits"),
+                Lang::Ja => format!("{procedure}を許可しない"),
+            }
+        }
+        Event::ApplicationSuperseded { procedure, .. } => {
+            let procedure = labels::procedure(*procedure).get(lang);
+            match lang {
+                Lang::En => format!(
+                    "closes the pending {procedure}: permanent residence has no period of stay"
+                ),
+                Lang::Ja => format!("永住者には在留期間がないため、係属中の{procedure}を終了する"),
+            }
+        }
+        Event::StatusChanged {
+            from,
+            to,
+            new_expiry,
+            ..
+        } => {
+            let (from, to) = (
+                labels::status(*from).get(lang),
+                labels::status(*to).get(lang),
+            );
+            match (lang, new_expiry) {
+                (Lang::En, Some(e)) => {
+                    format!("changes the status from {from} to {to}, period to {e}")
+                }
+                (Lang::En, None) => {
+                    format!("changes the status from {from} to {to}, with no period of stay")
+                }
+                (Lang::Ja, Some(e)) => {
+                    format!("在留資格を変更：{from} → {to}（在留期間の満了日 {e}）")
+                }
+                (Lang::Ja, None) => format!("在留資格を変更：{from} → {to}"),
+            }
+        }
+        Event::CardApplicationReceived {
+            procedure, reissue, ..
+        } => {
+            let procedure = labels::procedure(*procedure).get(lang);
+            match lang {
+                Lang::En => format!(
+                    "receives an application for {procedure}{}",
+                    reissue.map(reissue_en).unwrap_or_default()
+                ),
+                Lang::Ja => match reissue {
+                    Some(r) => format!(
+                        "{procedure}を受け付ける（{}）",
+                        labels::reissue_reason(*r).ja
+                    ),
+                    None => format!("{procedure}を受け付ける"),
+                },
+            }
+        }
+        Event::ItemChangeNotified {
+            item, changed_on, ..
+        } => {
+            let item = labels::changed_item(*item).get(lang);
+            match lang {
+                Lang::En => format!("records that the {item} changed on {changed_on}"),
+                Lang::Ja => format!("{item}の変更を記録（変更日 {changed_on}）"),
+            }
+        }
+        Event::TokuteiCardReturned { card_number, .. } => match lang {
+            Lang::En => {
+                format!("takes back the Tokutei card {card_number}, replaced by a standard card")
+            }
+            Lang::Ja => format!("特定在留カード {card_number} の返納を受ける"),
+        },
+        Event::Landed {
+            port, card_at_port, ..
+        } => match (lang, card_at_port) {
+            (Lang::En, true) => format!(
+                "lands the resident at {port}; the residence card is handed over at the port"
+            ),
+            (Lang::En, false) => format!(
+                "lands the resident at {port}; the passport is stamped 在留カード後日交付: the card follows the residence notification"
+            ),
+            (Lang::Ja, true) => format!("{port}で上陸を許可（在留カードは港で交付）"),
+            (Lang::Ja, false) => format!("{port}で上陸を許可（在留カードは住居地届出の後に交付）"),
+        },
+        other => unreachable!("{MISROUTED}: {}", other.type_name()),
+    }
+}
+
+/// Why a card is reissued, as the English sentence puts it after the procedure.
+fn reissue_en(reason: ReissueReason) -> String {
+    match reason {
+        ReissueReason::Damaged => " (damaged card)".to_owned(),
+        ReissueReason::OnRequest => format!(" ({})", labels::reissue_reason(reason).en),
+        ReissueReason::Lost { learned_on, .. } => format!(" (loss learned of on {learned_on})"),
+    }
+}
+
+/// "a" or "an" before a card's English name.
+fn article(kind: CardKind) -> &'static str {
+    match labels::card_kind(kind).en.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u' | 'A' | 'E' | 'I' | 'O' | 'U') => "an",
+        _ => "a",
+    }
+}

@@ -1,0 +1,184 @@
+//! The sentences of the city hall's events: its register entry, moves within and between
+//! municipalities, the bureau's notices it records, applications it forwards, and the separate
+//! My Number card's validity, continued use and PIN at its window.
+
+use model::event::Event;
+
+use super::{MISROUTED, date_or_none, written_on};
+use crate::labels::{self, Lang};
+
+pub(super) fn describe(event: &Event, lang: Lang) -> String {
+    match event {
+        Event::ResidentRegistered {
+            municipality,
+            address,
+            my_number,
+            my_number_card,
+            ..
+        } => match (lang, my_number_card) {
+            (Lang::En, Some(c)) => format!(
+                "has in its register: {address}, {municipality}; My Number {my_number}; My Number card valid through {}",
+                c.valid_through
+            ),
+            (Lang::En, None) => format!(
+                "has in its register: {address}, {municipality}; My Number {my_number}; no separate My Number card"
+            ),
+            (Lang::Ja, Some(c)) => format!(
+                "住民票：{address}、{municipality}。個人番号 {my_number}。個人番号カードの有効期限 {}",
+                c.valid_through
+            ),
+            (Lang::Ja, None) => {
+                format!(
+                    "住民票：{address}、{municipality}。個人番号 {my_number}。個人番号カードなし"
+                )
+            }
+        },
+        Event::MovedWithinMunicipality {
+            address,
+            written_on: cards,
+            ..
+        } => {
+            let cards = written_on(cards, lang);
+            match lang {
+                Lang::En => format!("registers the move to {address} and writes it on {cards}"),
+                Lang::Ja => format!("{address}への転居を記録し、{cards}"),
+            }
+        }
+        Event::MoveOutRecorded {
+            to,
+            planned_on,
+            card_based,
+            ..
+        } => match (lang, card_based) {
+            (Lang::En, false) => format!("records a move-out to {to} planned for {planned_on}"),
+            (Lang::En, true) => {
+                format!("records a move-out to {to} planned for {planned_on} (card-based, online)")
+            }
+            (Lang::Ja, false) => format!("{to}への転出（予定日 {planned_on}）を記録"),
+            (Lang::Ja, true) => format!(
+                "{to}への転出（予定日 {planned_on}）を記録（マイナンバーカードによる特例転出、オンライン）"
+            ),
+        },
+        Event::MoveInRecorded {
+            municipality,
+            address,
+            written_on: cards,
+            ..
+        } => {
+            let cards = written_on(cards, lang);
+            match lang {
+                Lang::En => format!(
+                    "registers the move-in to {address}, {municipality} and writes it on {cards}"
+                ),
+                Lang::Ja => format!("{address}、{municipality}への転入を記録し、{cards}"),
+            }
+        }
+        Event::RegisterEntryClosed { municipality, .. } => match lang {
+            Lang::En => format!("closes the register entry at {municipality}"),
+            Lang::Ja => format!("{municipality}の住民票を消除"),
+        },
+        Event::ImmigrationDataUpdated {
+            period_expiry,
+            card_number,
+            ..
+        } => match lang {
+            Lang::En => format!(
+                "updates the register from the bureau's notice: period to {}, card {}",
+                period_expiry
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "—".into()),
+                card_number
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "—".into())
+            ),
+            Lang::Ja => format!(
+                "入管の通知により住民票を更新：在留期間の満了日 {}、在留カード番号 {}",
+                date_or_none(*period_expiry, lang),
+                card_number
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| labels::ui(lang).none.to_owned())
+            ),
+        },
+        Event::MyNumberCardValidityChanged {
+            previous,
+            valid_through,
+            ..
+        } => match lang {
+            Lang::En => {
+                format!("changes the My Number card's validity from {previous} to {valid_through}")
+            }
+            Lang::Ja => format!("個人番号カードの有効期間を変更：{previous} → {valid_through}"),
+        },
+        Event::ResidenceNotified {
+            municipality,
+            address,
+            my_number,
+            ..
+        } => match lang {
+            Lang::En => format!(
+                "registers the new resident at {address}, {municipality} and assigns My Number {my_number}"
+            ),
+            Lang::Ja => format!(
+                "住居地届出を受け、住民票を作成：{address}、{municipality}。個人番号 {my_number}"
+            ),
+        },
+        Event::ApplicationForwarded {
+            procedure, tokutei, ..
+        } => {
+            let procedure = labels::procedure(*procedure).get(lang);
+            match (lang, tokutei) {
+                (Lang::En, true) => format!(
+                    "forwards the Tokutei card application filed with the {procedure} to the bureau"
+                ),
+                (Lang::En, false) => {
+                    format!("forwards the application filed with the {procedure} to the bureau")
+                }
+                (Lang::Ja, true) => {
+                    format!("{procedure}（特定在留カード等交付申請付き）を入管に送付")
+                }
+                (Lang::Ja, false) => format!("{procedure}を入管に送付"),
+            }
+        }
+        Event::MyNumberCardSpecialPeriodExtended {
+            previous,
+            valid_through,
+            ..
+        } => match lang {
+            Lang::En => format!(
+                "extends the My Number card for the special period, from {previous} to {valid_through}"
+            ),
+            Lang::Ja => {
+                format!("個人番号カードの有効期間を特例期間延長：{previous} → {valid_through}")
+            }
+        },
+        Event::RegisterItemUpdated { item, .. } => {
+            let item = labels::changed_item(*item).get(lang);
+            match lang {
+                Lang::En => format!("updates the {item} in the register from the bureau's notice"),
+                Lang::Ja => format!("住民票の{item}を更新"),
+            }
+        }
+        Event::PinResetAtCounter { .. } => match lang {
+            Lang::En => "resets the locked PIN".to_owned(),
+            Lang::Ja => "窓口で暗証番号を再設定".to_owned(),
+        },
+        Event::MyNumberContinuityDue { deadline, .. } => match lang {
+            Lang::En => format!(
+                "notes that the My Number card must be presented for continued use by {deadline}"
+            ),
+            Lang::Ja => format!("個人番号カードの継続利用の期限を記録：{deadline}まで"),
+        },
+        Event::MyNumberContinuityConfirmed { municipality, .. } => match lang {
+            Lang::En => format!("confirms the My Number card's continued use in {municipality}"),
+            Lang::Ja => format!("{municipality}で個人番号カードの継続利用を確認"),
+        },
+        Event::MyNumberCardWithdrawn { reason, .. } => match lang {
+            Lang::En => "removes the separate My Number card from its records".to_owned(),
+            Lang::Ja => format!(
+                "個人番号カードを記録から抹消（{}）",
+                labels::invalidation(*reason).ja
+            ),
+        },
+        other => unreachable!("{MISROUTED}: {}", other.type_name()),
+    }
+}

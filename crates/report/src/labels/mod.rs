@@ -1,0 +1,261 @@
+//! The one vocabulary of zairyu: every word a person reads — offices, services, procedures,
+//! cards, statuses, channels, regimes, duties, reasons, refusal rules, event types and the
+//! reports' own headings — in English and Japanese. The `run` transcript, the card record, the
+//! office-visit table and every teaching format take their words from here; the sentences that
+//! put them together are in `describe` (one per event) and `phrases`.
+//!
+//! Every function here is an exhaustive `match` without a wildcard arm, and every arm gives
+//! both languages at once, so that a variant added to the model later does not compile until
+//! it is labelled in both. The Japanese terms are the official ones docs/domain.md uses
+//! (在留期間更新許可申請, 転居届, 特定在留カード, 個人番号カード, 出入国在留管理庁 …).
+
+use model::card::CardKind;
+use model::policy::Regime;
+use model::procedure::Procedure;
+use model::service::{Channel, Office, Service};
+use model::status::Status;
+use model::validity::CertificateKind;
+
+mod events;
+mod reasons;
+mod ui;
+
+pub use events::event_type;
+pub use reasons::{
+    changed_item, consequence, duty, invalidation, refusal, refusal_reason, reissue_reason,
+    revocation,
+};
+pub use ui::{Ui, ui, weekday};
+
+/// The language of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Ja,
+}
+
+impl Lang {
+    /// The BCP 47 tag, for `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ja => "ja",
+        }
+    }
+}
+
+/// A label in both languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Label {
+    pub en: &'static str,
+    pub ja: &'static str,
+}
+
+impl Label {
+    pub const fn new(en: &'static str, ja: &'static str) -> Label {
+        Label { en, ja }
+    }
+
+    pub fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.en,
+            Lang::Ja => self.ja,
+        }
+    }
+}
+
+const fn l(en: &'static str, ja: &'static str) -> Label {
+    Label::new(en, ja)
+}
+
+/// A record-keeping office of the simulation.
+pub fn service(s: Service) -> Label {
+    match s {
+        Service::ImmigrationBureau => l("immigration bureau", "出入国在留管理庁"),
+        Service::CityHall => l("city hall", "市区町村"),
+        Service::CardIssuer => l("J-LIS", "地方公共団体情報システム機構（J-LIS）"),
+        Service::Police => l("police", "警察"),
+    }
+}
+
+/// A short form of [`service`] for narrow places (diagram headers).
+pub fn service_short(s: Service) -> Label {
+    match s {
+        Service::ImmigrationBureau => l("immigration bureau", "入管"),
+        Service::CityHall => service(s),
+        Service::CardIssuer => l("J-LIS", "J-LIS"),
+        Service::Police => service(s),
+    }
+}
+
+/// A service as the object of a sentence: "notifies the city hall", "notifies J-LIS".
+pub fn service_object(s: Service) -> Label {
+    let en = match s {
+        Service::ImmigrationBureau => "the immigration bureau",
+        Service::CityHall => "the city hall",
+        Service::CardIssuer => "J-LIS",
+        Service::Police => "the police",
+    };
+    Label::new(en, service(s).ja)
+}
+
+/// A place a resident goes.
+pub fn office(o: Office) -> Label {
+    match o {
+        Office::ImmigrationBureau => service(Service::ImmigrationBureau),
+        Office::CityHall => service(Service::CityHall),
+        Office::Police => service(Service::Police),
+        Office::CallCentre => l("My Number call centre", "マイナンバー総合フリーダイヤル"),
+    }
+}
+
+/// A short form of [`office`] for narrow places: diagram headers, the transcript's tallies.
+pub fn office_short(o: Office) -> Label {
+    match o {
+        Office::ImmigrationBureau => service_short(Service::ImmigrationBureau),
+        Office::CityHall => service_short(Service::CityHall),
+        Office::Police => service_short(Service::Police),
+        Office::CallCentre => l("call centre", "コールセンター"),
+    }
+}
+
+/// An office as the object of a sentence: "the immigration bureau", "the My Number call
+/// centre".
+pub fn office_object(o: Office) -> Label {
+    match o {
+        Office::ImmigrationBureau => service_object(Service::ImmigrationBureau),
+        Office::CityHall => service_object(Service::CityHall),
+        Office::Police => service_object(Service::Police),
+        Office::CallCentre => Label::new("the My Number call centre", office(o).ja),
+    }
+}
+
+/// What a resident comes to do.
+pub fn procedure(p: Procedure) -> Label {
+    match p {
+        Procedure::Landing => l("landing", "上陸"),
+        Procedure::ResidenceNotification => l("first residence notification", "住居地届出"),
+        Procedure::Extension => l("period-of-stay extension", "在留期間更新許可申請"),
+        Procedure::StatusChange => l("change of status", "在留資格変更許可申請"),
+        Procedure::PermanentResidence => l("permanent residence application", "永住許可申請"),
+        Procedure::CardRenewal => l("card validity renewal", "在留カード有効期間更新申請"),
+        Procedure::SprCertificateRenewal => l(
+            "SPR certificate renewal",
+            "特別永住者証明書の有効期間更新申請",
+        ),
+        Procedure::ItemChange => l(
+            "change of a non-address item",
+            "住居地以外の記載事項変更届出",
+        ),
+        Procedure::Reissue => l("card reissue", "在留カードの再交付申請"),
+        Procedure::LossReissue => l("reissue after loss", "紛失等による再交付申請"),
+        Procedure::LossReport => l("loss report", "遺失届"),
+        Procedure::MyNumberSuspension => l(
+            "suspension of My Number functions",
+            "マイナンバーカード機能の一時停止",
+        ),
+        Procedure::TokuteiApplication => l("Tokutei card application", "特定在留カード等交付申請"),
+        Procedure::CardCollection => l("card collection", "カードの受領"),
+        Procedure::MoveWithinMunicipality => l("address change within the municipality", "転居届"),
+        Procedure::MoveOut => l("move-out notification", "転出届"),
+        Procedure::MoveIn => l("move-in notification", "転入届"),
+        Procedure::MyNumberValidityChange => l(
+            "My Number card validity change",
+            "個人番号カードの有効期間変更",
+        ),
+        Procedure::MyNumberSpecialPeriodExtension => l(
+            "My Number card special-period extension",
+            "個人番号カードの特例期間延長",
+        ),
+        Procedure::MyNumberContinuity => {
+            l("My Number card continued use", "個人番号カードの継続利用")
+        }
+        Procedure::PinReset => l("PIN reset", "暗証番号の再設定"),
+    }
+}
+
+/// A kind of card.
+pub fn card_kind(k: CardKind) -> Label {
+    match k {
+        CardKind::ResidenceCard => l("residence card", "在留カード"),
+        CardKind::NewFormatResidenceCard => l("new-format residence card", "新様式の在留カード"),
+        CardKind::SprCertificate => l("SPR certificate", "特別永住者証明書"),
+        CardKind::NewFormatSprCertificate => {
+            l("new-format SPR certificate", "新様式の特別永住者証明書")
+        }
+        CardKind::TokuteiResidenceCard => l("Tokutei residence card", "特定在留カード"),
+        CardKind::TokuteiSprCertificate => l("Tokutei SPR certificate", "特定特別永住者証明書"),
+        CardKind::MyNumberCard => l("My Number card", "個人番号カード"),
+    }
+}
+
+/// A status of residence.
+pub fn status(s: Status) -> Label {
+    match s {
+        Status::PermanentResident => l("permanent resident", "永住者"),
+        Status::HighlySkilledProfessional2 => {
+            l("highly skilled professional (ii)", "高度専門職2号")
+        }
+        Status::SpecialPermanentResident => l("special permanent resident", "特別永住者"),
+        Status::HighlySkilledProfessional1 => l("highly skilled professional (i)", "高度専門職1号"),
+        Status::EngineerSpecialistHumanities => l(
+            "engineer / specialist in humanities / international services",
+            "技術・人文知識・国際業務",
+        ),
+        Status::Student => l("student", "留学"),
+        Status::Dependent => l("dependent", "家族滞在"),
+        Status::SpouseOfJapanese => l("spouse or child of Japanese national", "日本人の配偶者等"),
+        Status::SpouseOfPermanentResident => {
+            l("spouse or child of permanent resident", "永住者の配偶者等")
+        }
+        Status::LongTermResident => l("long-term resident", "定住者"),
+        Status::TechnicalIntern => l("technical intern training", "技能実習"),
+        Status::SpecifiedSkilledWorker => l("specified skilled worker", "特定技能"),
+        Status::BusinessManager => l("business manager", "経営・管理"),
+        Status::OtherMidToLongTerm => l("other mid-to-long-term status", "その他の中長期在留資格"),
+        Status::TemporaryVisitor => l("temporary visitor", "短期滞在"),
+        Status::Diplomat => l("diplomat", "外交・公用"),
+    }
+}
+
+/// How a procedure reached the office.
+pub fn channel(c: Channel) -> Label {
+    match c {
+        Channel::Counter => l("in person", "窓口"),
+        Channel::Online => l("online", "オンライン"),
+        Channel::Airport => l("at the port of entry", "出入国港"),
+    }
+}
+
+/// The regime a run simulates.
+pub fn regime(r: Regime) -> Label {
+    match r {
+        Regime::Legacy => l(
+            "legacy regime (residence card + separate My Number card)",
+            "従来制度（在留カードと個人番号カードの2枚）",
+        ),
+        Regime::Integrated => l(
+            "integrated regime (optional Tokutei card from 2026-06-14)",
+            "一体化制度（2026年6月14日から特定在留カードを選択可）",
+        ),
+    }
+}
+
+/// A short form of [`regime`] for headings and table columns.
+pub fn regime_short(r: Regime) -> Label {
+    match r {
+        Regime::Legacy => l("legacy", "従来制度"),
+        Regime::Integrated => l("integrated", "一体化制度"),
+    }
+}
+
+/// A JPKI certificate.
+pub fn certificate(c: CertificateKind) -> Label {
+    match c {
+        CertificateKind::Signature => l("signature certificate", "署名用電子証明書"),
+        CertificateKind::UserAuthentication => {
+            l("user authentication certificate", "利用者証明用電子証明書")
+        }
+    }
+}
