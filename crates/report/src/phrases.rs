@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use chrono::NaiveDate;
+use model::card::Certificates;
 use model::event::Event;
 use model::service::{Channel, Office, Service};
 use model::time::SimTime;
@@ -262,15 +263,31 @@ pub fn my_number_line(
     } else {
         u.not_usable
     };
+    format!("{state} · {}", certificates_line(&rec.certificates, lang))
+}
+
+/// "certificates: signature 2031-04-12, user authentication 2031-04-12".
+fn certificates_line(c: &Certificates, lang: Lang) -> String {
+    let u = ui(lang);
     format!(
-        "{state} · {}{}{} {}{}{} {}",
+        "{}{}{}",
         u.certificates,
         u.colon,
+        certificate_dates(c, lang)
+    )
+}
+
+/// Until when each JPKI certificate is valid: "signature 2031-04-12, user authentication
+/// 2031-04-12" / 「署名用 2031-04-12、利用者証明用 2031-04-12」 ("none" for one not issued).
+pub fn certificate_dates(c: &Certificates, lang: Lang) -> String {
+    let u = ui(lang);
+    format!(
+        "{} {}{}{} {}",
         u.signature,
-        date_or_none(rec.certificates.signature_through, lang),
+        date_or_none(c.signature_through, lang),
         u.comma,
         u.user_auth,
-        date_or_none(rec.certificates.user_auth_through, lang)
+        date_or_none(c.user_auth_through, lang)
     )
 }
 
@@ -410,16 +427,7 @@ pub fn chip_line(rec: &CardRecord, lang: Lang) -> String {
     if parts.is_empty() {
         parts.push(u.no_functions.to_owned());
     }
-    parts.push(format!(
-        "{}{}{} {}{}{} {}",
-        u.certificates,
-        u.colon,
-        u.signature,
-        date_or_none(rec.certificates.signature_through, lang),
-        u.comma,
-        u.user_auth,
-        date_or_none(rec.certificates.user_auth_through, lang)
-    ));
+    parts.push(certificates_line(&rec.certificates, lang));
     parts.join(" · ")
 }
 

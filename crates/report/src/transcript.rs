@@ -13,7 +13,7 @@ use projection::{CardRecord, Projections, Totals, UseState, View};
 
 use crate::describe::describe;
 use crate::labels::{self, Lang, ui};
-use crate::phrases::{date_or_none, notifications_line, recipient, visits_line};
+use crate::phrases::{certificate_dates, notifications_line, recipient, visits_line};
 
 /// The transcript, the summary and the card record are in English.
 const EN: Lang = Lang::En;
@@ -192,11 +192,8 @@ pub fn card_record(
     );
     let _ = writeln!(
         out,
-        "  certificates:        {} {}, {} {}",
-        u.signature,
-        date_or_none(rec.certificates.signature_through, EN),
-        u.user_auth,
-        date_or_none(rec.certificates.user_auth_through, EN)
+        "  certificates:        {}",
+        certificate_dates(&rec.certificates, EN)
     );
     let _ = writeln!(
         out,

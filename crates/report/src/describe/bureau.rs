@@ -5,8 +5,9 @@ use model::card::CardKind;
 use model::event::Event;
 use model::procedure::ReissueReason;
 
-use super::{MISROUTED, card, date_or_none};
+use super::{MISROUTED, card};
 use crate::labels::{self, Lang};
+use crate::phrases::date_or_none;
 
 pub(super) fn describe(event: &Event, lang: Lang) -> String {
     match event {

@@ -2,12 +2,12 @@
 //! of a Tokutei card's My Number functions, the JPKI certificates, Tokutei production, and
 //! the PIN.
 
-use model::card::Certificates;
 use model::event::Event;
 use model::rules::InvalidationReason;
 
-use super::{MISROUTED, card, date_or_none};
+use super::{MISROUTED, card};
 use crate::labels::{self, Lang};
+use crate::phrases::{certificate_dates, date_or_none};
 
 pub(super) fn describe(event: &Event, lang: Lang) -> String {
     match event {
@@ -19,7 +19,7 @@ pub(super) fn describe(event: &Event, lang: Lang) -> String {
             (Lang::En, Some(c)) => format!(
                 "has on record a My Number card valid through {}; certificates: {}",
                 c.valid_through,
-                certificates_en(certificates)
+                certificate_dates(certificates, lang)
             ),
             (Lang::En, None) => "has no separate My Number card on record".to_owned(),
             (Lang::Ja, Some(c)) => format!(
@@ -35,11 +35,13 @@ pub(super) fn describe(event: &Event, lang: Lang) -> String {
             Lang::Ja => format!("個人番号カードの新しい有効期限 {valid_through} を記録"),
         },
         Event::CertificatesIssued { certificates, .. } => match lang {
-            Lang::En => format!("issues new certificates: {}", certificates_en(certificates)),
+            Lang::En => format!(
+                "issues new certificates: {}",
+                certificate_dates(certificates, lang)
+            ),
             Lang::Ja => format!(
-                "電子証明書を発行：署名用 {}、利用者証明用 {}",
-                date_or_none(certificates.signature_through, lang),
-                date_or_none(certificates.user_auth_through, lang)
+                "電子証明書を発行：{}",
+                certificate_dates(certificates, lang)
             ),
         },
         Event::SignatureCertificateRevoked { reason, .. } => {
@@ -131,18 +133,6 @@ pub(super) fn describe(event: &Event, lang: Lang) -> String {
         },
         other => unreachable!("{MISROUTED}: {}", other.type_name()),
     }
-}
-
-/// "signature 2031-04-12, user authentication 2031-04-12" (or "none").
-fn certificates_en(c: &Certificates) -> String {
-    let u = labels::ui(Lang::En);
-    format!(
-        "{} {}, {} {}",
-        u.signature,
-        date_or_none(c.signature_through, Lang::En),
-        u.user_auth,
-        date_or_none(c.user_auth_through, Lang::En)
-    )
 }
 
 /// Why a card or a Tokutei card's functions were invalidated. The sentence already names the

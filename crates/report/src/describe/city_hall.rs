@@ -4,8 +4,9 @@
 
 use model::event::Event;
 
-use super::{MISROUTED, date_or_none, written_on};
+use super::{MISROUTED, written_on};
 use crate::labels::{self, Lang};
+use crate::phrases::date_or_none;
 
 pub(super) fn describe(event: &Event, lang: Lang) -> String {
     match event {

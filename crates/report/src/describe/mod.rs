@@ -10,11 +10,10 @@
 //! not compile until it is given to a family; the family then says it in both languages.
 //! My Numbers are only ever written in their masked form.
 
-use chrono::NaiveDate;
 use model::card::CardKind;
 use model::event::Event;
 
-use crate::labels::{self, Lang, ui};
+use crate::labels::{self, Lang};
 
 mod any_office;
 mod bureau;
@@ -90,12 +89,6 @@ const MISROUTED: &str = "describe routes each event type to the family that word
 /// The name of a card in `lang`.
 fn card(kind: CardKind, lang: Lang) -> &'static str {
     labels::card_kind(kind).get(lang)
-}
-
-/// A date, or "none" when there is none.
-fn date_or_none(d: Option<NaiveDate>, lang: Lang) -> String {
-    d.map(|d| d.to_string())
-        .unwrap_or_else(|| ui(lang).none.to_owned())
 }
 
 /// The cards an address was written on: "residence card and My Number card" /
