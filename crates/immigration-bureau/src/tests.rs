@@ -4,11 +4,19 @@
 //! injected context; `then` compares the exact events and timers decided.
 
 use super::*;
+use chrono::NaiveDate;
 use model::card::Certificates;
+use model::card::{CardKind, ResidenceCard};
+use model::card_number::ResidenceCardNumber;
+use model::command::Decision as Outcome;
 use model::command::ResidentProfile;
+use model::ids::{Address, Municipality};
 use model::machine::testing::{self, SEED, When, cmd, notice, then};
 use model::mynumber::MyNumber;
+use model::policy::DispositionAt;
 use model::policy::{Policy, Regime};
+use model::service::Channel;
+use model::status::Status;
 use model::time::{SimTime, opening_time};
 
 const R: ResidentId = ResidentId(0);
