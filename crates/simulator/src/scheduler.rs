@@ -314,6 +314,18 @@ fn effective_on(event: &Event, at: SimTime) -> Option<NaiveDate> {
     (date != at.date()).then_some(date)
 }
 
+/// The state of one run: the delivery queue, the resident agent, the service tasks, the policy,
+/// the recorder and the projections. Every step of the run is a method on it.
+struct Run {
+    queue: Queue,
+    agent: Agent,
+    /// In `Service::ALL` order.
+    handles: [ServiceHandle; SERVICES],
+    policy: Arc<Policy>,
+    recorder: Recorder,
+    projections: Projections,
+}
+
 /// Runs a simulation on the current tokio runtime.
 pub async fn run<S>(input: RunInput<S>, options: RunOptions<'_>) -> Result<RunOutput, SimError>
 where
@@ -330,37 +342,37 @@ where
     } = input;
     let n = residents.len();
     let policy = Arc::new(policy);
-    // In `Service::ALL` order.
-    let handles = [
-        ServiceHandle::spawn::<ImmigrationBureau>(n, policy.clone(), seed),
-        ServiceHandle::spawn::<CityHall>(n, policy.clone(), seed),
-        ServiceHandle::spawn::<CardIssuer>(n, policy.clone(), seed),
-        ServiceHandle::spawn::<Police>(n, policy.clone(), seed),
-    ];
-    let mut projections =
-        Projections::new(start, policy.switches.validity.special_period_my_number, n);
-    let mut agent = Agent::new(seed, n);
     let batch_size = options.batch_size.max(1);
-    let mut recorder = Recorder {
-        seed,
-        global_seq: 0,
-        versions: std::array::from_fn(|_| vec![0; n]),
-        batch: Vec::with_capacity(batch_size),
-        writer: LogWriter::spawn(options.store),
-        keep_log: options.keep_log,
-        log: Vec::new(),
-        batch_size,
+    let end = start_of_day(until.succ_opt().unwrap_or(until));
+    let mut run = Run {
+        queue: Queue {
+            heap: BinaryHeap::new(),
+            seq: 0,
+            end,
+        },
+        agent: Agent::new(seed, n),
+        handles: [
+            ServiceHandle::spawn::<ImmigrationBureau>(n, policy.clone(), seed),
+            ServiceHandle::spawn::<CityHall>(n, policy.clone(), seed),
+            ServiceHandle::spawn::<CardIssuer>(n, policy.clone(), seed),
+            ServiceHandle::spawn::<Police>(n, policy.clone(), seed),
+        ],
+        projections: Projections::new(start, policy.switches.validity.special_period_my_number, n),
+        policy,
+        recorder: Recorder {
+            seed,
+            global_seq: 0,
+            versions: std::array::from_fn(|_| vec![0; n]),
+            batch: Vec::with_capacity(batch_size),
+            writer: LogWriter::spawn(options.store),
+            keep_log: options.keep_log,
+            log: Vec::new(),
+            batch_size,
+        },
     };
     let mut progress = options.progress;
-    let end = start_of_day(until.succ_opt().unwrap_or(until));
-    let mut queue = Queue {
-        heap: BinaryHeap::new(),
-        seq: 0,
-        end,
-    };
     // Enrolment: every office records every resident's starting state at the first instant,
     // before anything else happens. Profiles are cloned a chunk at a time.
-    let t0 = start_of_day(start);
     let enrol = |service: usize| -> Source<'_> {
         // Only the offices that keep records about residents are enrolled.
         if Service::ALL[service] == Service::Police {
@@ -374,21 +386,12 @@ where
             (Input::Command(command), (None, None))
         }))
     };
-    deliver(
-        t0,
-        std::array::from_fn(enrol),
-        &mut queue,
-        &mut agent,
-        &handles,
-        &policy,
-        &mut recorder,
-        &mut projections,
-    )
-    .await?;
+    run.deliver(start_of_day(start), std::array::from_fn(enrol))
+        .await?;
     drop(residents);
     let mut steps = steps.map(Into::<StepInput>::into).peekable();
     loop {
-        let next = match (queue.heap.peek(), steps.peek()) {
+        let next = match (run.queue.heap.peek(), steps.peek()) {
             (Some(Reverse(p)), Some(s)) => p.at.min(s.at),
             (Some(Reverse(p)), None) => p.at,
             (None, Some(s)) => s.at,
@@ -398,44 +401,18 @@ where
             break;
         }
         while let Some(mut step) = steps.next_if(|s| s.at == next) {
-            // The resident decides what the policy leaves to it (population steps only).
-            agent.on_step(&mut step, &policy, &projections);
-            for &service in step.command.targets() {
-                let input = Input::Command(step.command.clone());
-                queue.push(step.at, service, input, None, None);
-            }
+            run.take_step(&mut step);
         }
-        step_instant(
-            next,
-            &mut queue,
-            &mut agent,
-            &handles,
-            &policy,
-            &mut recorder,
-            &mut projections,
-        )
-        .await?;
-        recorder.flush(false)?;
+        run.step_instant(next).await?;
+        run.recorder.flush(false)?;
         if let Some(report) = progress.as_deref_mut() {
             report(Progress {
                 now: next,
-                events: recorder.global_seq,
+                events: run.recorder.global_seq,
             });
         }
     }
-    recorder.flush(true)?;
-    drop(handles);
-    let (store, log_hash) = recorder.writer.finish()?;
-    projections.finish(until);
-    let state_hash = projections.state_hash();
-    Ok(RunOutput {
-        store,
-        log: recorder.log,
-        projections,
-        log_hash,
-        state_hash,
-        events: recorder.global_seq,
-    })
+    run.finish(until)
 }
 
 /// The cause and correlation of a delivery.
@@ -452,155 +429,148 @@ fn next_chunk(source: &mut Source<'_>) -> (Vec<Input>, Vec<Meta>) {
     source.by_ref().take(CHUNK).unzip()
 }
 
-/// Delivers everything due at `now` and records what the services decide.
-#[allow(clippy::too_many_arguments)]
-async fn step_instant(
-    now: SimTime,
-    queue: &mut Queue,
-    agent: &mut Agent,
-    handles: &[ServiceHandle; SERVICES],
-    policy: &Policy,
-    recorder: &mut Recorder,
-    projections: &mut Projections,
-) -> Result<(), SimError> {
-    let mut due: [Vec<(Input, Meta)>; SERVICES] = Default::default();
-    while let Some(Reverse(p)) = queue
-        .heap
-        .peek_mut()
-        .filter(|p| p.0.at == now)
-        .map(std::collections::binary_heap::PeekMut::pop)
-    {
-        due[service_index(p.to)].push((p.input, (p.cause, p.correlation)));
-    }
-    let sources: [Source<'_>; SERVICES] = due.map(|v| Box::new(v.into_iter()) as Source<'_>);
-    deliver(
-        now,
-        sources,
-        queue,
-        agent,
-        handles,
-        policy,
-        recorder,
-        projections,
-    )
-    .await
-}
-
-/// Sends each service its deliveries in chunks — every service's first chunk at once, so they
-/// work in parallel — and records the decisions in a fixed order: service by service, delivery
-/// by delivery, never in the order the tasks answer.
-#[allow(clippy::too_many_arguments)]
-async fn deliver(
-    now: SimTime,
-    mut sources: [Source<'_>; SERVICES],
-    queue: &mut Queue,
-    agent: &mut Agent,
-    handles: &[ServiceHandle; SERVICES],
-    policy: &Policy,
-    recorder: &mut Recorder,
-    projections: &mut Projections,
-) -> Result<(), SimError> {
-    let mut inflight: [Option<_>; SERVICES] = Default::default();
-    for k in 0..SERVICES {
-        let (inputs, metas) = next_chunk(&mut sources[k]);
-        if !inputs.is_empty() {
-            let name = Service::ALL[k].as_str();
-            inflight[k] = Some((handles[k].deliver(now, inputs, name).await?, metas));
+impl Run {
+    /// Queues a scenario or population step for the offices it concerns, after the resident
+    /// decided what the policy leaves to it (population steps only).
+    fn take_step(&mut self, step: &mut StepInput) {
+        self.agent.on_step(step, &self.policy, &self.projections);
+        for &service in step.command.targets() {
+            let input = Input::Command(step.command.clone());
+            self.queue.push(step.at, service, input, None, None);
         }
     }
-    for k in 0..SERVICES {
-        let service = Service::ALL[k];
-        while let Some((rx, metas)) = inflight[k].take() {
-            let decisions: Vec<Decision> = rx.await.map_err(|_| ServiceGone(service.as_str()))?;
-            // Let the service work on its next chunk while this one is recorded.
-            let (inputs, next_metas) = next_chunk(&mut sources[k]);
+
+    /// Delivers everything due at `now` and records what the services decide.
+    async fn step_instant(&mut self, now: SimTime) -> Result<(), SimError> {
+        let mut due: [Vec<(Input, Meta)>; SERVICES] = Default::default();
+        while let Some(Reverse(p)) = self
+            .queue
+            .heap
+            .peek_mut()
+            .filter(|p| p.0.at == now)
+            .map(std::collections::binary_heap::PeekMut::pop)
+        {
+            due[service_index(p.to)].push((p.input, (p.cause, p.correlation)));
+        }
+        let sources: [Source<'_>; SERVICES] = due.map(|v| Box::new(v.into_iter()) as Source<'_>);
+        self.deliver(now, sources).await
+    }
+
+    /// Sends each service its deliveries in chunks — every service's first chunk at once, so
+    /// they work in parallel — and records the decisions in a fixed order: service by service,
+    /// delivery by delivery, never in the order the tasks answer.
+    async fn deliver(
+        &mut self,
+        now: SimTime,
+        mut sources: [Source<'_>; SERVICES],
+    ) -> Result<(), SimError> {
+        let mut inflight: [Option<_>; SERVICES] = Default::default();
+        for k in 0..SERVICES {
+            let (inputs, metas) = next_chunk(&mut sources[k]);
             if !inputs.is_empty() {
-                let rx = handles[k].deliver(now, inputs, service.as_str()).await?;
-                inflight[k] = Some((rx, next_metas));
+                let name = Service::ALL[k].as_str();
+                inflight[k] = Some((self.handles[k].deliver(now, inputs, name).await?, metas));
             }
-            for ((cause, correlation), decision) in metas.into_iter().zip(decisions) {
-                record_decision(
-                    service,
-                    decision,
-                    cause,
-                    correlation,
-                    now,
-                    queue,
-                    agent,
-                    policy,
-                    recorder,
-                    projections,
-                );
-            }
-            recorder.flush(false)?;
         }
+        for k in 0..SERVICES {
+            let service = Service::ALL[k];
+            while let Some((rx, metas)) = inflight[k].take() {
+                let decisions: Vec<Decision> =
+                    rx.await.map_err(|_| ServiceGone(service.as_str()))?;
+                // Let the service work on its next chunk while this one is recorded.
+                let (inputs, next_metas) = next_chunk(&mut sources[k]);
+                if !inputs.is_empty() {
+                    let rx = self.handles[k]
+                        .deliver(now, inputs, service.as_str())
+                        .await?;
+                    inflight[k] = Some((rx, next_metas));
+                }
+                for ((cause, correlation), decision) in metas.into_iter().zip(decisions) {
+                    self.record_decision(service, decision, cause, correlation, now);
+                }
+                self.recorder.flush(false)?;
+            }
+        }
+        Ok(())
     }
-    Ok(())
-}
 
-/// Records one decision's events, routes them, and sets its timers.
-#[allow(clippy::too_many_arguments)]
-fn record_decision(
-    service: Service,
-    decision: Decision,
-    cause: Option<Uuid>,
-    correlation: Option<Uuid>,
-    now: SimTime,
-    queue: &mut Queue,
-    agent: &mut Agent,
-    policy: &Policy,
-    recorder: &mut Recorder,
-    projections: &mut Projections,
-) {
-    let mut chain = correlation;
-    let mut last = cause;
-    for event in decision.events {
-        // Only events that travel need a copy once the recorder has taken the original.
-        let travels = !rules::notified(&event).is_empty() || Agent::reacts_to(&event);
-        let routed = travels.then(|| event.clone());
-        let (id, correlation) = recorder.record(service, event, now, chain, cause, projections);
-        chain.get_or_insert(correlation);
-        last = Some(id);
-        if let Some(event) = routed {
-            route(&event, service, id, correlation, now, policy, queue);
-            // The resident's own reaction comes after the notices: at the same instant, an
-            // office then hears of the event before the resident turns up.
-            if let Some((at, command)) = agent.on_event(&event, now, policy, projections) {
-                for &to in command.targets() {
-                    let input = Input::Command(command.clone());
-                    queue.push(at, to, input, Some(id), Some(correlation));
+    /// Records one decision's events, routes them, and sets its timers.
+    fn record_decision(
+        &mut self,
+        service: Service,
+        decision: Decision,
+        cause: Option<Uuid>,
+        correlation: Option<Uuid>,
+        now: SimTime,
+    ) {
+        let mut chain = correlation;
+        let mut last = cause;
+        for event in decision.events {
+            // Only events that travel need a copy once the recorder has taken the original.
+            let travels = !rules::notified(&event).is_empty() || Agent::reacts_to(&event);
+            let routed = travels.then(|| event.clone());
+            let (id, correlation) =
+                self.recorder
+                    .record(service, event, now, chain, cause, &mut self.projections);
+            chain.get_or_insert(correlation);
+            last = Some(id);
+            if let Some(event) = routed {
+                self.route(&event, service, id, correlation, now);
+                // The resident's own reaction comes after the notices: at the same instant, an
+                // office then hears of the event before the resident turns up.
+                if let Some((at, command)) =
+                    self.agent
+                        .on_event(&event, now, &self.policy, &self.projections)
+                {
+                    for &to in command.targets() {
+                        let input = Input::Command(command.clone());
+                        self.queue.push(at, to, input, Some(id), Some(correlation));
+                    }
                 }
             }
         }
+        for (at, command) in decision.timers {
+            let to = command.targets()[0];
+            self.queue
+                .push(at.max(now), to, Input::Command(command), last, chain);
+        }
     }
-    for (at, command) in decision.timers {
-        let to = command.targets()[0];
-        queue.push(at.max(now), to, Input::Command(command), last, chain);
-    }
-}
 
-/// Schedules the notices an event causes to other offices (§6).
-fn route(
-    event: &Event,
-    from: Service,
-    id: Uuid,
-    correlation: Uuid,
-    now: SimTime,
-    policy: &Policy,
-    queue: &mut Queue,
-) {
-    for n in rules::notified(event) {
-        let (_, delivered) = rules::notice_delivery(policy, from, n.to, now);
-        queue.push(
-            delivered,
-            n.to,
-            Input::Notice {
+    /// Schedules the notices an event causes to other offices, each delivered when the model
+    /// says it arrives (§6).
+    fn route(&mut self, event: &Event, from: Service, id: Uuid, correlation: Uuid, now: SimTime) {
+        for n in rules::notified(event) {
+            let (_, delivered) = rules::notice_delivery(&self.policy, from, n.to, now);
+            let input = Input::Notice {
                 from,
                 event: event.clone(),
-            },
-            Some(id),
-            Some(correlation),
-        );
+            };
+            self.queue
+                .push(delivered, n.to, input, Some(id), Some(correlation));
+        }
+    }
+
+    /// Stops the services, waits for the log to be written, and closes the day measures.
+    fn finish(self, until: NaiveDate) -> Result<RunOutput, SimError> {
+        let Run {
+            handles,
+            mut recorder,
+            mut projections,
+            ..
+        } = self;
+        recorder.flush(true)?;
+        drop(handles);
+        let (store, log_hash) = recorder.writer.finish()?;
+        projections.finish(until);
+        let state_hash = projections.state_hash();
+        Ok(RunOutput {
+            store,
+            log: recorder.log,
+            projections,
+            log_hash,
+            state_hash,
+            events: recorder.global_seq,
+        })
     }
 }
 
