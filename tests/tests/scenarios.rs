@@ -7,31 +7,10 @@
 
 use std::path::Path;
 
-use event_store::{EventStore, IndexMode, RunMeta};
-use model::envelope::PAYLOAD_SCHEMA_VERSION;
-use simulator::check::{check_expectations, display_names, names};
+use event_store::{EventStore, IndexMode};
+use simulator::check::{check_expectations, names};
 use simulator::replay::replay;
-use simulator::run_scenario;
-
-fn store_meta(s: &scenario::Scenario) -> RunMeta {
-    RunMeta {
-        scenario_hash: s.hash.clone(),
-        policy: serde_json::to_string(&s.policy).unwrap(),
-        seed: s.seed,
-        code_version: "test".into(),
-        schema_version: PAYLOAD_SCHEMA_VERSION,
-        final_state_hash: None,
-        log_hash: None,
-        finished: false,
-        label: s.source.clone(),
-        start: s.start,
-        until: s.until,
-        resident_names: names(s),
-        title: s.name.clone(),
-        description: s.description.clone(),
-        display_names: display_names(s),
-    }
-}
+use simulator::{run_scenario, run_scenario_stored};
 
 fn check_scenario(path: &Path) {
     // Policy files for `zairyu compare` (scenarios/what-if/) are not scenarios.
@@ -43,11 +22,9 @@ fn check_scenario(path: &Path) {
     // Run, storing the log.
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("run.db");
-    let mut store = EventStore::create(&db, IndexMode::Live).unwrap();
-    store.write_run_meta(&store_meta(&s)).unwrap();
-    let mut live = run_scenario(&s, Some(store), None).unwrap();
-    let mut store = live.store.take().unwrap();
-    store.finish(&live.state_hash, &live.log_hash).unwrap();
+    let store = EventStore::create(&db, IndexMode::Live).unwrap();
+    let mut live = run_scenario_stored(&s, store, "test", None).unwrap();
+    let store = live.store.take();
 
     // Expectations.
     assert!(

@@ -12,12 +12,10 @@ mod cdp;
 use std::path::Path;
 use std::time::Instant;
 
-use event_store::{EventStore, IndexMode, RunMeta};
-use model::envelope::PAYLOAD_SCHEMA_VERSION;
+use event_store::{EventStore, IndexMode};
 use model::policy::Regime;
 use report::story::{MessageKind, Trigger};
 use report::{Lang, Person, Run, Story};
-use simulator::check::{display_names, names};
 use simulator::run_scenario;
 
 fn run(s: &scenario::Scenario) -> Run {
@@ -163,30 +161,9 @@ fn a_stored_log_tells_the_same_story() {
     let s = scenario::load(&path).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("run.db");
-    let mut store = EventStore::create(&db, IndexMode::Live).unwrap();
-    store
-        .write_run_meta(&RunMeta {
-            scenario_hash: s.hash.clone(),
-            policy: serde_json::to_string(&s.policy).unwrap(),
-            seed: s.seed,
-            code_version: "test".into(),
-            schema_version: PAYLOAD_SCHEMA_VERSION,
-            final_state_hash: None,
-            log_hash: None,
-            finished: false,
-            label: s.source.clone(),
-            start: s.start,
-            until: s.until,
-            resident_names: names(&s),
-            title: s.name.clone(),
-            description: s.description.clone(),
-            display_names: display_names(&s),
-        })
-        .unwrap();
-    let mut live = run_scenario(&s, Some(store), None).unwrap();
-    let mut store = live.store.take().unwrap();
-    store.finish(&live.state_hash, &live.log_hash).unwrap();
-    drop(store);
+    let store = EventStore::create(&db, IndexMode::Live).unwrap();
+    let mut live = simulator::run_scenario_stored(&s, store, "test", None).unwrap();
+    drop(live.store.take());
 
     // What `zairyu explain run.db` reads: the log and the run metadata only.
     let store = EventStore::open_read_only(&db).unwrap();

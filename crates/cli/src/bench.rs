@@ -124,7 +124,8 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
     let peak_sim_mib = peak_rss_mib();
     drop(sim.projections);
 
-    // 2. Simulation + store.
+    // 2. Simulation + store. The same sequence as `simulator::run_scenario_stored` (metadata,
+    // events, finish), written out because the index build in `finish` is timed on its own.
     let db = a.dir.join(format!("bench-{}-{}.db", a.residents, a.seed));
     remove_db(&db);
     let mut store = EventStore::create(&db, IndexMode::Deferred)

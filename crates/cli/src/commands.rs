@@ -6,10 +6,9 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow};
 use chrono::NaiveDate;
 use event_store::{EventStore, IndexMode, RunMeta, StoreError};
-use model::envelope::PAYLOAD_SCHEMA_VERSION;
 use model::policy::{Policy, Regime};
 use scenario::{Overrides, Scenario};
-use simulator::check::{ExpectationOutcome, check_expectations, display_names, names};
+use simulator::check::{ExpectationOutcome, check_expectations, names};
 use simulator::replay::replay as replay_log;
 
 use crate::diag::Failure;
@@ -107,36 +106,10 @@ pub fn run(
     let scenario = load(path, seed, regime)?;
     let db = db.unwrap_or_else(|| default_db(&scenario, path));
     prepare_db_path(&db)?;
-    let mut store = EventStore::create(&db, IndexMode::Live)
+    let store = EventStore::create(&db, IndexMode::Live)
         .with_context(|| format!("cannot create {}", db.display()))
         .map_err(Failure::Run)?;
-    store
-        .write_run_meta(&RunMeta {
-            scenario_hash: scenario.hash.clone(),
-            policy: serde_json::to_string(&scenario.policy).expect("policies serialize"),
-            seed: scenario.seed,
-            code_version: CODE_VERSION.to_owned(),
-            schema_version: PAYLOAD_SCHEMA_VERSION,
-            final_state_hash: None,
-            log_hash: None,
-            finished: false,
-            label: scenario.source.clone(),
-            start: scenario.start,
-            until: scenario.until,
-            resident_names: names(&scenario),
-            title: scenario.name.clone(),
-            description: scenario.description.clone(),
-            display_names: display_names(&scenario),
-        })
-        .map_err(|e| Failure::Run(e.into()))?;
-    let mut out = simulator::run_scenario(&scenario, Some(store), None)
-        .map_err(|e| Failure::Run(e.into()))?;
-    let mut store = out
-        .store
-        .take()
-        .expect("the run returns the store it was given");
-    store
-        .finish(&out.state_hash, &out.log_hash)
+    let out = simulator::run_scenario_stored(&scenario, store, CODE_VERSION, None)
         .map_err(|e| Failure::Run(e.into()))?;
     let names = names(&scenario);
     outln!(

@@ -19,5 +19,5 @@ pub mod table;
 pub mod what_if;
 
 pub use agent::StepInput;
-pub use scenario_run::run_scenario;
+pub use scenario_run::{run_scenario, run_scenario_stored, scenario_run_meta};
 pub use scheduler::{Progress, RunInput, RunOptions, RunOutput, SimError, run, run_blocking};
