@@ -1,0 +1,356 @@
+//! Generating one resident: its facts (status, age, period of stay, cards, municipality) and the
+//! steps of the procedures it does during the year, each procedure from its own range of the
+//! resident's stream, packed into compact records.
+
+use chrono::NaiveDate;
+use model::calendar::add_years_clamped;
+use model::status::Status;
+use sha2::{Digest, Sha256};
+
+use crate::ProcedureKind;
+use crate::draw::{Draw, days};
+use crate::tables::{
+    AT_EXPIRY, MY_NUMBER_CARD_PER_MILLE, PRESENT_CARD_AT_MOVE_IN_PER_MILLE, STATUS_CHANGE_TARGETS,
+    STATUSES, municipalities, periods_of,
+};
+
+/// A resident's facts, compactly; the profile is built from them on demand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Resident {
+    pub(crate) global: u32,
+    pub(crate) born_on: NaiveDate,
+    pub(crate) status: Status,
+    pub(crate) period_expiry: Option<NaiveDate>,
+    pub(crate) card_issued: NaiveDate,
+    pub(crate) my_number_card_issued: Option<NaiveDate>,
+    pub(crate) municipality: u16,
+    pub(crate) address: u16,
+}
+
+/// What a step does, with its arguments packed into [`CompactStep`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub(crate) enum StepKind {
+    /// `FileExtension`; the agent decides the Tokutei application.
+    FileExtension,
+    /// `DecideExtension`, granted to `start + day`.
+    GrantExtension,
+    /// `NotifyMoveWithinMunicipality` to address `a`, moved on `start + day`.
+    MoveWithin,
+    /// `NotifyMoveOut` to municipality `a`, planned for `start + day`.
+    MoveOut,
+    /// `NotifyMoveIn` at municipality `a`, address `b`, moved on `start + day`; `flag` = presents
+    /// the My Number card.
+    MoveIn,
+    /// `FileStatusChange` to `STATUS_CHANGE_TARGETS[a]`; the agent decides the Tokutei application.
+    FileStatusChange,
+    /// `DecideStatusChange`, granted to `start + day`.
+    GrantStatusChange,
+    /// `FilePermanentResidence`; the agent decides the Tokutei application.
+    FilePermanentResidence,
+    /// `DecidePermanentResidence`, granted.
+    GrantPermanentResidence,
+}
+
+/// One step in 24 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CompactStep {
+    /// Minutes after 00:00 on the start day.
+    pub(crate) minute: u32,
+    /// Position of the resident in this population (its `ResidentId`).
+    pub(crate) local: u32,
+    pub(crate) kind: StepKind,
+    /// Which table row (procedure) of the resident the step belongs to.
+    pub(crate) procedure: u8,
+    pub(crate) flag: bool,
+    /// Days after the start day.
+    pub(crate) day: u16,
+    pub(crate) a: u16,
+    pub(crate) b: u16,
+}
+
+/// The procedure row numbers: 0 is the at-expiry choice, then one per [`DURING_YEAR`] row.
+pub(crate) const AT_EXPIRY_PROCEDURE: u8 = 0;
+
+/// A resident's SHA-256 over its facts and steps, as a 128-bit number.
+pub(crate) fn resident_digest(r: &Resident, steps: &[CompactStep]) -> u128 {
+    let mut h = Sha256::new();
+    let date = |d: NaiveDate| d.to_string();
+    h.update(r.global.to_le_bytes());
+    h.update(date(r.born_on));
+    h.update(serde_plain(r.status));
+    h.update(r.period_expiry.map(date).unwrap_or_default());
+    h.update(date(r.card_issued));
+    h.update(r.my_number_card_issued.map(date).unwrap_or_default());
+    h.update(r.municipality.to_le_bytes());
+    h.update(r.address.to_le_bytes());
+    for s in steps {
+        h.update(s.minute.to_le_bytes());
+        h.update([s.kind as u8, s.procedure, u8::from(s.flag)]);
+        h.update(s.day.to_le_bytes());
+        h.update(s.a.to_le_bytes());
+        h.update(s.b.to_le_bytes());
+    }
+    let bytes = h.finalize();
+    u128::from_le_bytes(bytes[..16].try_into().expect("16 bytes"))
+}
+
+pub(crate) fn resident(
+    draw: &mut Draw,
+    global: u32,
+    start: NaiveDate,
+    cutoff: NaiveDate,
+) -> Resident {
+    let weights: Vec<(Status, u32)> = STATUSES.iter().map(|r| (r.status, r.residents)).collect();
+    let row = &STATUSES[draw.weighted(&weights)];
+    let band = row.ages[draw.weighted(
+        &row.ages
+            .iter()
+            .map(|&(lo, hi, w)| ((lo, hi), w))
+            .collect::<Vec<_>>(),
+    )];
+    let age = draw.between(u32::from(band.0), u32::from(band.1)) as i32;
+    let born_on = (add_years_clamped(start, -age) - days(draw.below(365))).min(cutoff);
+    let status = row.status;
+    let period = (!row.periods.is_empty()).then(|| {
+        let years = u32::from(row.periods[draw.weighted(row.periods)].0);
+        // The expiry falls uniformly within the period granted last time.
+        let expiry = start + days(draw.between(1, years * 365));
+        (years, expiry)
+    });
+    let card_issued = match period {
+        // Issued at the last grant.
+        Some((years, expiry)) => add_years_clamped(expiry, -(years as i32)),
+        // PR and SPR cards run about 7 years under the old law: issued within those years.
+        None => start - days(draw.below(7 * 365 - 30)),
+    }
+    .clamp(born_on, cutoff);
+    // Issued within the last four years, so that few have lapsed before the run.
+    let my_number_card_issued = draw
+        .per_mille(MY_NUMBER_CARD_PER_MILLE)
+        .then(|| (cutoff - days(draw.below(4 * 365))).max(born_on));
+    Resident {
+        global,
+        born_on,
+        status,
+        period_expiry: period.map(|p| p.1),
+        card_issued,
+        my_number_card_issued,
+        municipality: draw.municipality(),
+        address: draw.address(),
+    }
+}
+
+/// What the procedure generators need to know.
+pub(crate) struct Ctx<'a> {
+    pub(crate) resident: &'a Resident,
+    pub(crate) local: u32,
+    pub(crate) start: NaiveDate,
+    pub(crate) until: NaiveDate,
+}
+
+/// A step to generate: what it does, the day it happens, and its packed arguments (a day, two
+/// codes and a flag; see [`StepKind`]).
+struct Planned {
+    kind: StepKind,
+    on: NaiveDate,
+    day: NaiveDate,
+    a: u16,
+    b: u16,
+    flag: bool,
+}
+
+impl Planned {
+    /// A step of `kind` on `on` whose day argument is `day` and whose codes are unused.
+    fn new(kind: StepKind, on: NaiveDate, day: NaiveDate) -> Planned {
+        Planned {
+            kind,
+            on,
+            day,
+            a: 0,
+            b: 0,
+            flag: false,
+        }
+    }
+
+    fn with(self, a: u16, b: u16, flag: bool) -> Planned {
+        Planned { a, b, flag, ..self }
+    }
+}
+
+impl Ctx<'_> {
+    /// Pushes a step of procedure `procedure` at an office time, if it falls inside the
+    /// horizon. The time is drawn either way, so the draws that follow do not depend on it.
+    fn push(&self, draw: &mut Draw, steps: &mut Vec<CompactStep>, procedure: u8, step: Planned) {
+        let minute = draw.office_minute();
+        if step.on > self.until || step.on < self.start {
+            return;
+        }
+        let day_of = |d: NaiveDate| u16::try_from((d - self.start).num_days()).unwrap_or(u16::MAX);
+        steps.push(CompactStep {
+            minute: (day_of(step.on) as u32) * 24 * 60 + 9 * 60 + minute,
+            local: self.local,
+            kind: step.kind,
+            procedure,
+            flag: step.flag,
+            day: day_of(step.day),
+            a: step.a,
+            b: step.b,
+        });
+    }
+}
+
+/// Which [`AT_EXPIRY`] row a resident whose period ends within the year follows, if any: the
+/// share left over (about a fifth) leaves Japan or lets the period lapse and files nothing.
+pub(crate) fn at_expiry_choice(
+    draw: &mut Draw,
+    ctx: &Ctx<'_>,
+    shares: &[f64],
+) -> Option<ProcedureKind> {
+    ctx.resident.period_expiry.filter(|e| *e <= ctx.until)?;
+    let x = draw.unit();
+    let mut acc = 0.0;
+    for (rate, share) in AT_EXPIRY.iter().zip(shares) {
+        acc += share;
+        if x < acc {
+            return Some(rate.kind);
+        }
+    }
+    None
+}
+
+/// The steps of one procedure of the tables. A procedure the simulator cannot run yet generates
+/// nothing: giving it steps here is all that adding it takes.
+pub(crate) fn generate_procedure(
+    kind: ProcedureKind,
+    draw: &mut Draw,
+    ctx: &Ctx<'_>,
+    p: u8,
+    steps: &mut Vec<CompactStep>,
+) {
+    match kind {
+        ProcedureKind::Extension => {
+            if let Some(expiry) = ctx.resident.period_expiry {
+                extension(draw, ctx, p, expiry, steps);
+            }
+        }
+        // Moves inside the municipality fall in the first half of the year and moves between
+        // municipalities in the second, so one resident's moves never overlap.
+        ProcedureKind::MoveWithinMunicipality => {
+            let moved_on = ctx.start + days(draw.below(170));
+            let address = draw.address();
+            let notified_on = moved_on + days(draw.below(15));
+            let step = Planned::new(StepKind::MoveWithin, notified_on, moved_on);
+            ctx.push(draw, steps, p, step.with(address, 0, false));
+        }
+        ProcedureKind::MoveBetweenMunicipalities => {
+            let out_on = ctx.start + days(draw.between(180, 340));
+            let planned_on = out_on + days(draw.below(8));
+            let mut to = draw.municipality();
+            if to == ctx.resident.municipality {
+                to = ((usize::from(to) + 1) % municipalities().len()) as u16;
+            }
+            let step = Planned::new(StepKind::MoveOut, out_on, planned_on);
+            ctx.push(draw, steps, p, step.with(to, 0, false));
+            let in_on = out_on + days(draw.between(3, 10));
+            let address = draw.address();
+            let present = draw.per_mille(PRESENT_CARD_AT_MOVE_IN_PER_MILLE);
+            let moved_on = planned_on.min(in_on);
+            let step = Planned::new(StepKind::MoveIn, in_on, moved_on);
+            ctx.push(draw, steps, p, step.with(to, address, present));
+        }
+        ProcedureKind::ChangeOfStatus => {
+            if let Some(expiry) = ctx.resident.period_expiry {
+                status_change(draw, ctx, p, expiry, steps);
+            }
+        }
+        ProcedureKind::PermanentResidence => {
+            if ctx.resident.status.has_period_of_stay() {
+                permanent_residence(draw, ctx, p, steps);
+            }
+        }
+        // Not simulated yet: arrivals need new residents, not only steps.
+        ProcedureKind::Arrival => {}
+    }
+}
+
+/// The day an application is filed ahead of the period's expiry: 46–74 days before it (§5.4:
+/// "usually from ~3 months before expiry"), never before the run nor after the expiry.
+fn filed_ahead(draw: &mut Draw, ctx: &Ctx<'_>, expiry: NaiveDate) -> NaiveDate {
+    let aim = expiry - days(60) + days(draw.below(29)) - days(14);
+    if aim < ctx.start {
+        ctx.start + days(draw.below((expiry - ctx.start).num_days().max(0) as u32 + 1))
+    } else {
+        aim.min(expiry)
+    }
+}
+
+/// 在留資格変更: filed like an extension, ahead of the expiry (§5.5 "same mechanics as 5.4"),
+/// decided 20–60 days later (assumption), granted for a period of the new status.
+fn status_change(
+    draw: &mut Draw,
+    ctx: &Ctx<'_>,
+    p: u8,
+    expiry: NaiveDate,
+    steps: &mut Vec<CompactStep>,
+) {
+    let filed = filed_ahead(draw, ctx, expiry);
+    let target = match ctx.resident.status {
+        Status::Student => 0,
+        Status::TechnicalIntern => 1,
+        _ => [0u16, 2, 3][draw.below(3) as usize],
+    };
+    let to = STATUS_CHANGE_TARGETS[usize::from(target)];
+    let step = Planned::new(StepKind::FileStatusChange, filed, filed);
+    ctx.push(draw, steps, p, step.with(target, 0, false));
+    let decided = filed + days(draw.between(20, 60));
+    let periods = periods_of(to);
+    let years = periods[draw.weighted(periods)].0;
+    let new_expiry = add_years_clamped(expiry, i32::from(years));
+    let step = Planned::new(StepKind::GrantStatusChange, decided, new_expiry);
+    ctx.push(draw, steps, p, step);
+}
+
+/// 永住許可申請: filed during the first months of the year and decided 120–330 days later
+/// (§5.6 [B]: about 329 days on average); a decision after the horizon is not simulated.
+fn permanent_residence(draw: &mut Draw, ctx: &Ctx<'_>, p: u8, steps: &mut Vec<CompactStep>) {
+    let filed = ctx.start + days(draw.below(200));
+    let step = Planned::new(StepKind::FilePermanentResidence, filed, filed);
+    ctx.push(draw, steps, p, step);
+    let decided = filed + days(draw.between(120, 330));
+    let step = Planned::new(StepKind::GrantPermanentResidence, decided, decided);
+    ctx.push(draw, steps, p, step);
+}
+
+/// 在留期間更新: filed about 60 days ahead (§5.4: "usually from ~3 months before expiry"), never
+/// before the run nor after the expiry; decided 20–60 days later (an assumption; §15's Tokyo
+/// backlog signal suggests weeks to months) and granted for a period of the status.
+fn extension(
+    draw: &mut Draw,
+    ctx: &Ctx<'_>,
+    p: u8,
+    expiry: NaiveDate,
+    steps: &mut Vec<CompactStep>,
+) {
+    let filed = filed_ahead(draw, ctx, expiry);
+    ctx.push(
+        draw,
+        steps,
+        p,
+        Planned::new(StepKind::FileExtension, filed, filed),
+    );
+    let decided = filed + days(draw.between(20, 60));
+    let periods = periods_of(ctx.resident.status);
+    let years = periods[draw.weighted(periods)].0;
+    let new_expiry = add_years_clamped(expiry, i32::from(years));
+    let step = Planned::new(StepKind::GrantExtension, decided, new_expiry);
+    ctx.push(draw, steps, p, step);
+}
+
+/// A status as its serde name (`engineer_specialist_humanities`).
+pub(crate) fn serde_plain(status: Status) -> String {
+    serde_json::to_value(status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
