@@ -3,10 +3,15 @@
 //!
 //! At each instant it takes every delivery due, sends each service its share in one batch over
 //! the service's channel, awaits the decisions, and then — in a fixed order (service order, then
-//! delivery order) — numbers the events, stores them, folds them into the projections, and
-//! schedules their delivery to the services the notification rules name, after each link's
-//! latency. Because ordering never depends on which task answered first, the log is the same on
-//! every machine.
+//! delivery order) — numbers the events, folds them into the projections, schedules their
+//! delivery to the services the notification rules name, after each link's latency, and hands
+//! them to the log-writer thread. Because ordering never depends on which task answered first,
+//! the log is the same on every machine.
+//!
+//! Storing trails delivery: the writer commits events in batches (`RunOptions::batch_size`)
+//! while the simulation goes on, so an office may act on an event before it is on disk. The
+//! order is fixed when the event is numbered, the writer keeps it, and the run returns only
+//! once every batch is committed.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -27,6 +32,7 @@ use model::rules;
 use model::service::Service;
 use model::time::{SimTime, start_of_day};
 use police::Police;
+use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::actor::{ServiceGone, ServiceHandle};
@@ -249,6 +255,8 @@ impl LogWriter {
     fn spawn(mut store: Option<EventStore>) -> LogWriter {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Envelope>>(2);
         let thread = std::thread::spawn(move || {
+            // The store's commit events are reported inside this span.
+            let _span = tracing::debug_span!("log_writer").entered();
             let mut hasher = LogHasher::new();
             for batch in rx {
                 let mut rows = Vec::with_capacity(batch.len());
@@ -327,6 +335,14 @@ struct Run {
 }
 
 /// Runs a simulation on the current tokio runtime.
+///
+/// Reports its phases as `tracing` spans — `run`, and in it `enrolment`, `steps` and `finish` —
+/// with a debug event at each new simulated day; none of this touches the log.
+#[tracing::instrument(
+    name = "run",
+    skip_all,
+    fields(residents = input.residents.len(), seed = input.seed)
+)]
 pub async fn run<S>(input: RunInput<S>, options: RunOptions<'_>) -> Result<RunOutput, SimError>
 where
     S: Iterator,
@@ -387,32 +403,47 @@ where
         }))
     };
     run.deliver(start_of_day(start), std::array::from_fn(enrol))
+        .instrument(tracing::info_span!("enrolment"))
         .await?;
+    tracing::info!(events = run.recorder.global_seq, "residents enrolled");
     drop(residents);
     let mut steps = steps.map(Into::<StepInput>::into).peekable();
-    loop {
-        let next = match (run.queue.heap.peek(), steps.peek()) {
-            (Some(Reverse(p)), Some(s)) => p.at.min(s.at),
-            (Some(Reverse(p)), None) => p.at,
-            (None, Some(s)) => s.at,
-            (None, None) => break,
-        };
-        if next >= end {
-            break;
+    async {
+        let mut day = None;
+        loop {
+            let next = match (run.queue.heap.peek(), steps.peek()) {
+                (Some(Reverse(p)), Some(s)) => p.at.min(s.at),
+                (Some(Reverse(p)), None) => p.at,
+                (None, Some(s)) => s.at,
+                (None, None) => break,
+            };
+            if next >= end {
+                break;
+            }
+            if day != Some(next.date()) {
+                day = Some(next.date());
+                tracing::debug!(day = %next.date(), events = run.recorder.global_seq, "new day");
+            }
+            while let Some(mut step) = steps.next_if(|s| s.at == next) {
+                run.take_step(&mut step);
+            }
+            run.step_instant(next).await?;
+            run.recorder.flush(false)?;
+            if let Some(report) = progress.as_deref_mut() {
+                report(Progress {
+                    now: next,
+                    events: run.recorder.global_seq,
+                });
+            }
         }
-        while let Some(mut step) = steps.next_if(|s| s.at == next) {
-            run.take_step(&mut step);
-        }
-        run.step_instant(next).await?;
-        run.recorder.flush(false)?;
-        if let Some(report) = progress.as_deref_mut() {
-            report(Progress {
-                now: next,
-                events: run.recorder.global_seq,
-            });
-        }
+        Ok::<(), SimError>(())
     }
-    run.finish(until)
+    .instrument(tracing::info_span!("steps"))
+    .await?;
+    let _finish = tracing::info_span!("finish").entered();
+    let out = run.finish(until)?;
+    tracing::info!(events = out.events, log_hash = %out.log_hash, "run finished");
+    Ok(out)
 }
 
 /// The cause and correlation of a delivery.
