@@ -87,21 +87,14 @@ impl Office {
         Office::CallCentre,
     ];
 
+    /// The stable snake_case name used in measure keys (`visits.city_hall`); the words shown
+    /// to people are the report's labels.
     pub fn as_str(self) -> &'static str {
         match self {
             Office::ImmigrationBureau => "immigration_bureau",
             Office::CityHall => "city_hall",
             Office::Police => "police",
             Office::CallCentre => "call_centre",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Office::ImmigrationBureau => "immigration bureau",
-            Office::CityHall => "city hall",
-            Office::Police => "police",
-            Office::CallCentre => "call centre",
         }
     }
 }

@@ -21,69 +21,26 @@ use crate::record::{CardRecord, Projections};
 #[serde(transparent)]
 pub struct Measures(pub BTreeMap<String, u64>);
 
-/// The headline measures, in the order a reader wants them, with a label each. Keys that are
-/// not listed here (notifications, monthly workload) follow in key order.
-pub const HEADLINE: &[(&str, &str)] = &[
-    ("visits.all", "counter visits, all offices"),
-    (
-        "visits.immigration_bureau",
-        "counter visits: immigration bureau",
-    ),
-    ("visits.city_hall", "counter visits: city hall"),
-    ("visits.police", "counter visits: police"),
-    ("visits.call_centre", "counter visits: call centre"),
-    ("my_number_outage_days", "My Number outage days"),
-    (
-        "residents_with_outage",
-        "residents with at least one outage day",
-    ),
-    (
-        "inconsistency_days",
-        "inconsistency days (records disagree)",
-    ),
-    (
-        "residents_with_inconsistency",
-        "residents with at least one inconsistency day",
-    ),
-    ("special_period_days", "special-period days"),
-    (
-        "cards_produced",
-        "residence cards / SPR certificates issued",
-    ),
-    ("tokutei_productions", "Tokutei cards produced by J-LIS"),
-    (
-        "residents_holding_tokutei",
-        "residents holding a Tokutei card at the end",
-    ),
-    ("deadline_misses", "deadline misses"),
-    ("refusals", "refusals"),
-    ("events", "events recorded"),
+/// The headline measures, in the order a reader wants them. Keys that are not listed here
+/// (notifications, monthly workload) follow in key order. Their labels are the report's.
+pub const HEADLINE: &[&str] = &[
+    "visits.all",
+    "visits.immigration_bureau",
+    "visits.city_hall",
+    "visits.police",
+    "visits.call_centre",
+    "my_number_outage_days",
+    "residents_with_outage",
+    "inconsistency_days",
+    "residents_with_inconsistency",
+    "special_period_days",
+    "cards_produced",
+    "tokutei_productions",
+    "residents_holding_tokutei",
+    "deadline_misses",
+    "refusals",
+    "events",
 ];
-
-/// A label for any key: the headline's, or one built from the key's parts.
-pub fn label(key: &str) -> String {
-    if let Some((_, l)) = HEADLINE.iter().find(|(k, _)| *k == key) {
-        return (*l).to_owned();
-    }
-    if let Some(code) = key.strip_prefix("notifications.") {
-        return format!("notifications {code} (§6)");
-    }
-    if let Some(rest) = key.strip_prefix("workload.")
-        && let Some((who, month)) = rest.rsplit_once('.')
-    {
-        return format!("{month} workload: {}", workload_label(who));
-    }
-    key.to_owned()
-}
-
-/// The label of a workload column (`city_hall`, `jlis_tokutei`).
-pub fn workload_label(who: &str) -> String {
-    Office::ALL
-        .iter()
-        .find(|o| o.as_str() == who)
-        .map(|o| format!("{} visits", o.label()))
-        .unwrap_or_else(|| "J-LIS Tokutei productions".to_owned())
-}
 
 /// The workload columns, in order.
 pub fn workload_columns() -> Vec<String> {
@@ -169,7 +126,7 @@ impl Measures {
         }
         let mut keys: Vec<String> = HEADLINE
             .iter()
-            .map(|(k, _)| (*k).to_owned())
+            .map(|k| (*k).to_owned())
             .filter(|k| rest.remove(k))
             .collect();
         keys.extend(rest);
@@ -189,9 +146,5 @@ mod tests {
         assert_eq!((a.get("x"), a.get("y"), a.get("z")), (2, 4, 4));
         let keys = Measures::ordered_keys([&a, &Measures([("visits.all".into(), 1)].into())]);
         assert_eq!(keys, ["visits.all", "x", "y", "z"]);
-        assert_eq!(
-            label("workload.city_hall.2026-07"),
-            "2026-07 workload: city hall visits"
-        );
     }
 }

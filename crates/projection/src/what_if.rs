@@ -10,7 +10,7 @@ use model::policy::Policy;
 use model::shard::Shard;
 use serde::{Deserialize, Serialize};
 
-use crate::measures::{Measures, label};
+use crate::measures::Measures;
 
 /// The format tag of comparison results (the JSON `zairyu compare` writes and `merge` reads).
 pub const FORMAT: &str = "zairyu-compare/1";
@@ -137,8 +137,8 @@ impl Stat {
 /// One measure, both arms and the difference.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
+    /// The measure's key (`visits.city_hall`); the report labels it.
     pub key: String,
-    pub label: String,
     pub baseline: Stat,
     pub reform: Stat,
     pub difference: Stat,
@@ -166,7 +166,6 @@ impl Comparison {
                     .collect();
                 let d: Vec<i64> = b.iter().zip(&f).map(|(b, f)| f - b).collect();
                 Row {
-                    label: label(&key),
                     baseline: Stat::of(&b),
                     reform: Stat::of(&f),
                     difference: Stat::of(&d),

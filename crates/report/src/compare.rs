@@ -9,8 +9,13 @@
 use std::fmt::Write;
 
 use model::envelope::Envelope;
-use projection::measures::{workload_columns, workload_label};
+use projection::measures::workload_columns;
 use projection::what_if::{Comparison, Divergence, Row, Stat, SubjectManifest};
+
+use crate::labels::{self, Lang};
+
+/// Comparisons are in English.
+const EN: Lang = Lang::En;
 
 /// `1234567` → `1,234,567`.
 fn thousands(v: i64) -> String {
@@ -129,7 +134,7 @@ pub fn table(c: &Comparison, names: &[String]) -> String {
         .iter()
         .map(|r| {
             [
-                r.label.clone(),
+                labels::measure(&r.key, EN),
                 cell(&r.baseline, false),
                 cell(&r.reform, false),
                 cell(&r.difference, true),
@@ -168,7 +173,7 @@ pub fn table(c: &Comparison, names: &[String]) -> String {
             })
             .collect();
         let mut header = vec!["month".to_owned()];
-        header.extend(live.iter().map(|c| workload_label(c)));
+        header.extend(live.iter().map(|c| labels::workload_column(c, EN)));
         let grid: Vec<Vec<String>> = months
             .iter()
             .map(|month| {
@@ -309,7 +314,7 @@ pub fn csv(c: &Comparison) -> String {
             out,
             "{},{},{},{},{}",
             csv_field(&r.key),
-            csv_field(&r.label),
+            csv_field(&labels::measure(&r.key, EN)),
             stat(&r.baseline),
             stat(&r.reform),
             stat(&r.difference)
@@ -322,7 +327,15 @@ pub fn csv(c: &Comparison) -> String {
 /// `zairyu merge` adds up) and, for a single-resident scenario, the first divergence.
 pub fn json(c: &Comparison, names: &[String]) -> String {
     let mut v = serde_json::to_value(c).expect("json");
-    v["summary"] = serde_json::to_value(c.rows()).expect("json");
+    v["summary"] = c
+        .rows()
+        .iter()
+        .map(|row| {
+            let mut labelled = serde_json::to_value(row).expect("json");
+            labelled["label"] = labels::measure(&row.key, EN).into();
+            labelled
+        })
+        .collect();
     if let Some(d) = &c.divergence {
         v["divergence_text"] =
             serde_json::Value::String(divergence_text(d, c.manifest.seeds.first().copied(), names));

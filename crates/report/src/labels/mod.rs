@@ -1,6 +1,6 @@
 //! The one vocabulary of zairyu: every word a person reads — offices, services, procedures,
-//! cards, statuses, channels, regimes, duties, reasons, refusal rules, event types and the
-//! reports' own headings — in English and Japanese. The `run` transcript, the card record, the
+//! cards, statuses, channels, regimes, duties, reasons, refusal rules, event types, measures
+//! and the reports' own headings — in English and Japanese. The `run` transcript, the card record, the
 //! office-visit table and every teaching format take their words from here; the sentences that
 //! put them together are in `describe` (one per event) and `phrases`.
 //!
@@ -17,10 +17,12 @@ use model::status::Status;
 use model::validity::CertificateKind;
 
 mod events;
+mod measures;
 mod reasons;
 mod ui;
 
 pub use events::event_type;
+pub use measures::{measure, workload_column};
 pub use reasons::{
     changed_item, consequence, duty, invalidation, refusal, refusal_reason, reissue_reason,
     revocation,

@@ -1,0 +1,130 @@
+//! Labels of the measures a what-if comparison reports, by their stable keys
+//! (`projection::measures`): `visits.city_hall`, `my_number_outage_days`, `notifications.N3`,
+//! `workload.city_hall.2026-07`. Keys are strings that a newer run may add to, so a key the
+//! labels do not know is shown as it is rather than refused.
+
+use model::service::Office;
+
+use super::{Label, Lang, l, office_short, ui};
+
+/// The label of the measure `key`.
+pub fn measure(key: &str, lang: Lang) -> String {
+    known(key, lang).unwrap_or_else(|| key.to_owned())
+}
+
+/// The label of a key the labels know.
+fn known(key: &str, lang: Lang) -> Option<String> {
+    let u = ui(lang);
+    if let Some(office) = key.strip_prefix("visits.").and_then(office_by_key) {
+        return Some(format!(
+            "{}{}{}",
+            u.visits,
+            u.colon,
+            office_short(office).get(lang)
+        ));
+    }
+    if let Some(code) = key.strip_prefix("notifications.") {
+        return Some(match lang {
+            Lang::En => format!("notifications {code} (§6)"),
+            Lang::Ja => format!("{} {code}（§6）", u.notifications),
+        });
+    }
+    if let Some((who, month)) = key
+        .strip_prefix("workload.")
+        .and_then(|rest| rest.rsplit_once('.'))
+    {
+        let column = workload_column(who, lang);
+        return Some(match lang {
+            Lang::En => format!("{month} workload: {column}"),
+            Lang::Ja => format!("{month}の業務量：{column}"),
+        });
+    }
+    let text = match key {
+        "my_number_outage_days" => u.outage_days,
+        "special_period_days" => u.special_period_days,
+        "deadline_misses" => u.deadline_misses,
+        "refusals" => u.refusals,
+        _ => headline(key)?.get(lang),
+    };
+    Some(text.to_owned())
+}
+
+/// The headline measures that are not one of the reports' own words (`ui`).
+fn headline(key: &str) -> Option<Label> {
+    Some(match key {
+        "visits.all" => l("counter visits, all offices", "窓口への来訪（全機関）"),
+        "residents_with_outage" => l(
+            "residents with at least one outage day",
+            "マイナンバー機能が使えない日が1日以上あった在留者",
+        ),
+        "inconsistency_days" => l(
+            "inconsistency days (records disagree)",
+            "記録が不一致だった日数",
+        ),
+        "residents_with_inconsistency" => l(
+            "residents with at least one inconsistency day",
+            "記録の不一致が1日以上あった在留者",
+        ),
+        "cards_produced" => l(
+            "residence cards / SPR certificates issued",
+            "交付された在留カード・特別永住者証明書",
+        ),
+        "tokutei_productions" => l(
+            "Tokutei cards produced by J-LIS",
+            "J-LISが作成した特定在留カード",
+        ),
+        "residents_holding_tokutei" => l(
+            "residents holding a Tokutei card at the end",
+            "期間の終わりに特定在留カードを持つ在留者",
+        ),
+        "events" => l("events recorded", "記録されたイベント数"),
+        _ => return None,
+    })
+}
+
+/// The label of a workload column (`city_hall`, `jlis_tokutei`): an office's counter visits,
+/// or J-LIS's Tokutei productions.
+pub fn workload_column(key: &str, lang: Lang) -> String {
+    match (office_by_key(key), lang) {
+        (Some(o), Lang::En) => format!("{} visits", office_short(o).en),
+        (Some(o), Lang::Ja) => format!("{}への来訪", office_short(o).ja),
+        (None, Lang::En) => "J-LIS Tokutei productions".to_owned(),
+        (None, Lang::Ja) => "J-LISによる特定在留カードの作成".to_owned(),
+    }
+}
+
+fn office_by_key(key: &str) -> Option<Office> {
+    Office::ALL.into_iter().find(|o| o.as_str() == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_measure_key_has_a_label_in_english() {
+        let en = |k| measure(k, Lang::En);
+        assert_eq!(en("visits.call_centre"), "counter visits: call centre");
+        assert_eq!(en("visits.all"), "counter visits, all offices");
+        assert_eq!(en("my_number_outage_days"), "My Number outage days");
+        assert_eq!(en("notifications.N3"), "notifications N3 (§6)");
+        assert_eq!(
+            en("workload.city_hall.2026-07"),
+            "2026-07 workload: city hall visits"
+        );
+        assert_eq!(
+            en("workload.jlis_tokutei.2026-07"),
+            "2026-07 workload: J-LIS Tokutei productions"
+        );
+        assert_eq!(en("a_key_from_a_newer_run"), "a_key_from_a_newer_run");
+    }
+
+    #[test]
+    fn every_headline_measure_is_labelled_in_both_languages() {
+        for key in projection::measures::HEADLINE {
+            for lang in [Lang::En, Lang::Ja] {
+                assert!(known(key, lang).is_some(), "{key} has no {lang:?} label");
+            }
+        }
+    }
+}
