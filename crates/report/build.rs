@@ -5,6 +5,11 @@
 use std::fmt::Write;
 use std::path::Path;
 
+#[path = "src/slug.rs"]
+mod slug;
+
+use slug::slug;
+
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let doc = root.join("docs/domain.md");
@@ -39,19 +44,4 @@ fn main() {
     let dest =
         Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("domain_anchors.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
-}
-
-/// GitHub's heading anchor; the same function as `sections::slug`.
-fn slug(heading: &str) -> String {
-    heading
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            '-' | '_' => Some(c),
-            c if c.is_alphanumeric() => Some(c),
-            _ => None,
-        })
-        .collect()
 }

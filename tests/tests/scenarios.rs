@@ -87,6 +87,18 @@ fn check_scenario(path: &Path) {
     text.push_str(&report::summary(&live.projections.totals(), s.until));
     text.push_str(&format!("\nlog hash {}\n", live.log_hash));
     insta::assert_snapshot!(text);
+
+    // Every event is said in Japanese too, in words of its own (the teaching reports use them).
+    for env in &live.log {
+        let ja = report::describe::describe(&env.event, report::Lang::Ja);
+        let en = report::describe::describe(&env.event, report::Lang::En);
+        assert!(
+            !ja.is_empty() && ja != en,
+            "{}: {} has no Japanese sentence",
+            s.source,
+            env.event.type_name()
+        );
+    }
 }
 
 #[test]

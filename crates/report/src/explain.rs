@@ -12,7 +12,7 @@ use crate::describe::describe;
 use crate::labels::{self, Lang, ui};
 use crate::phrases::{
     cited, day_heading, group_heading, hm, measure_rows, message_note, record_summary,
-    resident_measures, resident_title, shown_in_heading, transitions,
+    resident_measures, resident_title, run_line, shown_in_heading, transitions,
 };
 use crate::story::{DayFlags, Group, MessageKind, ResidentStory, Story, Trigger};
 
@@ -25,11 +25,7 @@ fn header(out: &mut String, story: &Story, lang: Lang, compare: bool) {
     } else {
         labels::regime(story.regime()).get(lang).to_owned()
     };
-    let _ = writeln!(
-        out,
-        "{regime} · {} · {} {} · {} – {}",
-        story.source, u.seed, story.seed, story.start, story.until
-    );
+    let _ = writeln!(out, "{}", run_line(story, &regime, &story.source, lang));
     for line in story.description.lines() {
         let _ = writeln!(out, "  {line}");
     }

@@ -7,8 +7,8 @@ use std::fmt::Write;
 
 use crate::labels::{self, Lang, ui};
 use crate::phrases::{
-    channel_label, cited, day_heading, hm, party_short, resident_title, shown_in_heading,
-    transitions,
+    channel_label, cited, day_heading, hm, party_short, regimes, resident_title, run_line,
+    shown_in_heading, transitions,
 };
 use crate::story::{DayFlags, Message, MessageKind, Party, ResidentStory, Story, Trigger};
 
@@ -46,6 +46,18 @@ fn arrow(m: &Message) -> &'static str {
         MessageKind::Notice => "--)",
         MessageKind::HandOver => "-->>",
     }
+}
+
+/// A message as a Mermaid arrow statement.
+fn arrow_line(out: &mut String, m: &Message, lang: Lang) {
+    let _ = writeln!(
+        out,
+        "    {}{}{}: {}",
+        id(m.from),
+        arrow(m),
+        id(m.to),
+        text(&message_label(m, lang))
+    );
 }
 
 fn message_label(m: &Message, lang: Lang) -> String {
@@ -86,7 +98,7 @@ fn message_label(m: &Message, lang: Lang) -> String {
     }
 }
 
-fn diagram(out: &mut String, story: &Story, r: &ResidentStory, lang: Lang) {
+fn diagram(out: &mut String, r: &ResidentStory, lang: Lang) {
     let u = ui(lang);
     let who = r.person.display();
     let parties = r.parties();
@@ -130,14 +142,7 @@ fn diagram(out: &mut String, story: &Story, r: &ResidentStory, lang: Lang) {
                     .iter()
                     .find(|m| m.kind == MessageKind::Action && m.event == group.events.start)
             {
-                let _ = writeln!(
-                    out,
-                    "    {}{}{}: {}",
-                    id(m.from),
-                    arrow(m),
-                    id(m.to),
-                    text(&message_label(m, lang))
-                );
+                arrow_line(out, m, lang);
             }
             let lines: Vec<String> = group
                 .events
@@ -168,14 +173,7 @@ fn diagram(out: &mut String, story: &Story, r: &ResidentStory, lang: Lang) {
                     .iter()
                     .filter(|m| m.event == i && m.kind != MessageKind::Action)
                 {
-                    let _ = writeln!(
-                        out,
-                        "    {}{}{}: {}",
-                        id(m.from),
-                        arrow(m),
-                        id(m.to),
-                        text(&message_label(m, lang))
-                    );
+                    arrow_line(out, m, lang);
                 }
             }
         }
@@ -188,7 +186,6 @@ fn diagram(out: &mut String, story: &Story, r: &ResidentStory, lang: Lang) {
             );
         }
     }
-    let _ = story;
     out.push_str("```\n");
 }
 
@@ -201,19 +198,11 @@ pub fn render(stories: &[Story], lang: Lang) -> String {
     };
     let u = ui(lang);
     let _ = writeln!(out, "# {}\n", first.title);
-    let regimes: Vec<&str> = stories
-        .iter()
-        .map(|s| labels::regime(s.regime()).get(lang))
-        .collect();
+    let source = format!("`{}`", first.source);
     let _ = writeln!(
         out,
-        "{} · `{}` · {} {} · {} – {}\n",
-        regimes.join(" / "),
-        first.source,
-        u.seed,
-        first.seed,
-        first.start,
-        first.until
+        "{}\n",
+        run_line(first, &regimes(stories, lang), &source, lang)
     );
     if !first.description.is_empty() {
         for line in first.description.lines() {
@@ -229,7 +218,7 @@ pub fn render(stories: &[Story], lang: Lang) -> String {
                 resident_title(r),
                 labels::regime_short(story.regime()).get(lang)
             );
-            diagram(&mut out, story, r, lang);
+            diagram(&mut out, r, lang);
             let cited = cited(r);
             if !cited.is_empty() {
                 let links: Vec<String> = cited

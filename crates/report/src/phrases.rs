@@ -18,7 +18,9 @@ use projection::{CardRecord, Totals, UseState, View};
 
 use crate::labels::{self, Label, Lang, ui};
 use crate::sections::{Citation, citations};
-use crate::story::{DayFlags, Group, Message, MessageKind, Party, ResidentStory, Row, Trigger};
+use crate::story::{
+    DayFlags, Group, Message, MessageKind, Party, ResidentStory, Row, Story, Trigger,
+};
 
 /// A party's label in one of its forms (`labels::service` or `labels::service_short`, with
 /// the matching form for offices); `None` for the resident, who is named by their name.
@@ -68,6 +70,27 @@ pub fn resident_title(story: &ResidentStory) -> String {
         Some(name) => format!("{name} ({})", story.person.key),
         None => story.person.key.clone(),
     }
+}
+
+/// The regimes of the runs told, as a heading says them: "legacy regime (…) / integrated
+/// regime (…)".
+pub fn regimes(stories: &[Story], lang: Lang) -> String {
+    stories
+        .iter()
+        .map(|s| labels::regime(s.regime()).get(lang))
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+/// The line under a report's title: "{regimes} · {source} · seed 7 · 2026-06-20 – 2026-12-31".
+pub fn run_line(story: &Story, regimes: &str, source: &str, lang: Lang) -> String {
+    format!(
+        "{regimes} · {source} · {} {} · {} – {}",
+        ui(lang).seed,
+        story.seed,
+        story.start,
+        story.until
+    )
 }
 
 /// `2026-07-10 Fri` / `2026-07-10（金）`

@@ -9,6 +9,8 @@
 //! (or for a section the file lacks) the anchor is derived from the section's title in
 //! domain-rules.md, which docs/domain.md is written from.
 
+pub use crate::slug::slug;
+
 // (section, anchor) pairs read from docs/domain.md by build.rs; empty when the file is absent.
 include!(concat!(env!("OUT_DIR"), "/domain_anchors.rs"));
 
@@ -274,22 +276,6 @@ pub fn citations(rule: &str) -> Vec<Citation> {
         }
     }
     out
-}
-
-/// GitHub's heading anchor (github-slugger): lower case, punctuation and symbols dropped,
-/// spaces to hyphens; letters of any script (Japanese included) and digits kept.
-pub fn slug(heading: &str) -> String {
-    heading
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            '-' | '_' => Some(c),
-            c if c.is_alphanumeric() => Some(c),
-            _ => None,
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@ use super::{MISROUTED, card};
 use crate::labels::{self, Lang};
 use crate::phrases::date_or_none;
 
-pub(super) fn describe(event: &Event, lang: Lang) -> String {
+/// The bureau's record of the resident: at the start, the landing, addresses and items
+/// it is told of.
+pub(super) fn record(event: &Event, lang: Lang) -> String {
     match event {
         Event::ImmigrationRecordOpened {
             status,
@@ -36,6 +38,42 @@ pub(super) fn describe(event: &Event, lang: Lang) -> String {
             }
             s
         }
+        Event::AddressRecorded {
+            municipality,
+            address,
+            ..
+        } => match lang {
+            Lang::En => format!("records the new address {address}, {municipality}"),
+            Lang::Ja => format!("新しい住居地を記録：{address}、{municipality}"),
+        },
+        Event::ItemChangeNotified {
+            item, changed_on, ..
+        } => {
+            let item = labels::changed_item(*item).get(lang);
+            match lang {
+                Lang::En => format!("records that the {item} changed on {changed_on}"),
+                Lang::Ja => format!("{item}の変更を記録（変更日 {changed_on}）"),
+            }
+        }
+        Event::Landed {
+            port, card_at_port, ..
+        } => match (lang, card_at_port) {
+            (Lang::En, true) => format!(
+                "lands the resident at {port}; the residence card is handed over at the port"
+            ),
+            (Lang::En, false) => format!(
+                "lands the resident at {port}; the passport is stamped 在留カード後日交付: the card follows the residence notification"
+            ),
+            (Lang::Ja, true) => format!("{port}で上陸を許可（在留カードは港で交付）"),
+            (Lang::Ja, false) => format!("{port}で上陸を許可（在留カードは住居地届出の後に交付）"),
+        },
+        other => unreachable!("{MISROUTED}: {}", other.type_name()),
+    }
+}
+
+/// Applications for a period of stay or a status, and the bureau's decisions on them.
+pub(super) fn applications(event: &Event, lang: Lang) -> String {
+    match event {
         Event::ExtensionApplied {
             channel,
             expiry_at_filing,
@@ -70,34 +108,6 @@ pub(super) fn describe(event: &Event, lang: Lang) -> String {
             Lang::En => "refuses the extension".to_owned(),
             Lang::Ja => "在留期間の更新を許可しない".to_owned(),
         },
-        Event::TokuteiCardRequested {
-            kind,
-            valid_through,
-            collect_at,
-            ..
-        } => match lang {
-            Lang::En => format!(
-                "asks J-LIS to produce a {} valid through {valid_through}",
-                card(*kind, lang)
-            ),
-            Lang::Ja => format!(
-                "J-LISに{}（有効期限 {valid_through}）の作成を依頼（{}で交付）",
-                card(*kind, lang),
-                labels::office(*collect_at).ja
-            ),
-        },
-        Event::CardReadyForCollection { kind, at, .. } => match lang {
-            Lang::En => format!(
-                "has a {} ready for collection at the {}",
-                card(*kind, lang),
-                labels::office_short(*at).en
-            ),
-            Lang::Ja => format!(
-                "{}の交付準備ができた（{}で受領）",
-                card(*kind, lang),
-                labels::office(*at).ja
-            ),
-        },
         Event::PeriodOfStayExtended {
             previous_expiry,
             new_expiry,
@@ -113,33 +123,6 @@ pub(super) fn describe(event: &Event, lang: Lang) -> String {
                 "在留期間を更新：満了日 {} → {new_expiry}",
                 date_or_none(*previous_expiry, lang)
             ),
-        },
-        Event::ResidenceCardIssued {
-            card: c, replaces, ..
-        } => {
-            let (kind, number, through) = (card(c.kind, lang), &c.number, c.valid_through);
-            match (lang, replaces) {
-                (Lang::En, Some(old)) => format!(
-                    "issues {} {kind} valid through {through} (new number {number}, replaces {old})",
-                    article(c.kind)
-                ),
-                (Lang::En, None) => format!(
-                    "issues {} {kind} valid through {through} (number {number})",
-                    article(c.kind)
-                ),
-                (Lang::Ja, Some(old)) => format!(
-                    "{kind}を交付（番号 {number}、有効期限 {through}、旧カード {old} に代わる）"
-                ),
-                (Lang::Ja, None) => format!("{kind}を交付（番号 {number}、有効期限 {through}）"),
-            }
-        }
-        Event::AddressRecorded {
-            municipality,
-            address,
-            ..
-        } => match lang {
-            Lang::En => format!("records the new address {address}, {municipality}"),
-            Lang::Ja => format!("新しい住居地を記録：{address}、{municipality}"),
         },
         Event::StatusChangeApplied {
             to,
@@ -218,6 +201,13 @@ pub(super) fn describe(event: &Event, lang: Lang) -> String {
                 (Lang::Ja, None) => format!("在留資格を変更：{from} → {to}"),
             }
         }
+        other => unreachable!("{MISROUTED}: {}", other.type_name()),
+    }
+}
+
+/// Cards: applied for, ordered from J-LIS, ready, issued, returned.
+pub(super) fn cards(event: &Event, lang: Lang) -> String {
+    match event {
         Event::CardApplicationReceived {
             procedure, reissue, ..
         } => {
@@ -236,13 +226,51 @@ pub(super) fn describe(event: &Event, lang: Lang) -> String {
                 },
             }
         }
-        Event::ItemChangeNotified {
-            item, changed_on, ..
+        Event::TokuteiCardRequested {
+            kind,
+            valid_through,
+            collect_at,
+            ..
+        } => match lang {
+            Lang::En => format!(
+                "asks J-LIS to produce a {} valid through {valid_through}",
+                card(*kind, lang)
+            ),
+            Lang::Ja => format!(
+                "J-LISに{}（有効期限 {valid_through}）の作成を依頼（{}で交付）",
+                card(*kind, lang),
+                labels::office(*collect_at).ja
+            ),
+        },
+        Event::CardReadyForCollection { kind, at, .. } => match lang {
+            Lang::En => format!(
+                "has a {} ready for collection at the {}",
+                card(*kind, lang),
+                labels::office_short(*at).en
+            ),
+            Lang::Ja => format!(
+                "{}の交付準備ができた（{}で受領）",
+                card(*kind, lang),
+                labels::office(*at).ja
+            ),
+        },
+        Event::ResidenceCardIssued {
+            card: c, replaces, ..
         } => {
-            let item = labels::changed_item(*item).get(lang);
-            match lang {
-                Lang::En => format!("records that the {item} changed on {changed_on}"),
-                Lang::Ja => format!("{item}の変更を記録（変更日 {changed_on}）"),
+            let (kind, number, through) = (card(c.kind, lang), &c.number, c.valid_through);
+            match (lang, replaces) {
+                (Lang::En, Some(old)) => format!(
+                    "issues {} {kind} valid through {through} (new number {number}, replaces {old})",
+                    article(c.kind)
+                ),
+                (Lang::En, None) => format!(
+                    "issues {} {kind} valid through {through} (number {number})",
+                    article(c.kind)
+                ),
+                (Lang::Ja, Some(old)) => format!(
+                    "{kind}を交付（番号 {number}、有効期限 {through}、旧カード {old} に代わる）"
+                ),
+                (Lang::Ja, None) => format!("{kind}を交付（番号 {number}、有効期限 {through}）"),
             }
         }
         Event::TokuteiCardReturned { card_number, .. } => match lang {
@@ -250,18 +278,6 @@ pub(super) fn describe(event: &Event, lang: Lang) -> String {
                 format!("takes back the Tokutei card {card_number}, replaced by a standard card")
             }
             Lang::Ja => format!("特定在留カード {card_number} の返納を受ける"),
-        },
-        Event::Landed {
-            port, card_at_port, ..
-        } => match (lang, card_at_port) {
-            (Lang::En, true) => format!(
-                "lands the resident at {port}; the residence card is handed over at the port"
-            ),
-            (Lang::En, false) => format!(
-                "lands the resident at {port}; the passport is stamped 在留カード後日交付: the card follows the residence notification"
-            ),
-            (Lang::Ja, true) => format!("{port}で上陸を許可（在留カードは港で交付）"),
-            (Lang::Ja, false) => format!("{port}で上陸を許可（在留カードは住居地届出の後に交付）"),
         },
         other => unreachable!("{MISROUTED}: {}", other.type_name()),
     }

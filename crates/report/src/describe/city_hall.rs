@@ -8,7 +8,9 @@ use super::{MISROUTED, written_on};
 use crate::labels::{self, Lang};
 use crate::phrases::date_or_none;
 
-pub(super) fn describe(event: &Event, lang: Lang) -> String {
+/// The Basic Resident Register: the entry, moves, the bureau's notices, forwarded
+/// applications.
+pub(super) fn register(event: &Event, lang: Lang) -> String {
     match event {
         Event::ResidentRegistered {
             municipality,
@@ -100,16 +102,6 @@ pub(super) fn describe(event: &Event, lang: Lang) -> String {
                     .unwrap_or_else(|| labels::ui(lang).none.to_owned())
             ),
         },
-        Event::MyNumberCardValidityChanged {
-            previous,
-            valid_through,
-            ..
-        } => match lang {
-            Lang::En => {
-                format!("changes the My Number card's validity from {previous} to {valid_through}")
-            }
-            Lang::Ja => format!("個人番号カードの有効期間を変更：{previous} → {valid_through}"),
-        },
         Event::ResidenceNotified {
             municipality,
             address,
@@ -140,6 +132,31 @@ pub(super) fn describe(event: &Event, lang: Lang) -> String {
                 (Lang::Ja, false) => format!("{procedure}を入管に送付"),
             }
         }
+        Event::RegisterItemUpdated { item, .. } => {
+            let item = labels::changed_item(*item).get(lang);
+            match lang {
+                Lang::En => format!("updates the {item} in the register from the bureau's notice"),
+                Lang::Ja => format!("住民票の{item}を更新"),
+            }
+        }
+        other => unreachable!("{MISROUTED}: {}", other.type_name()),
+    }
+}
+
+/// The separate My Number card at the window: its validity, continued use, the PIN, and its
+/// removal from the register.
+pub(super) fn my_number_card(event: &Event, lang: Lang) -> String {
+    match event {
+        Event::MyNumberCardValidityChanged {
+            previous,
+            valid_through,
+            ..
+        } => match lang {
+            Lang::En => {
+                format!("changes the My Number card's validity from {previous} to {valid_through}")
+            }
+            Lang::Ja => format!("個人番号カードの有効期間を変更：{previous} → {valid_through}"),
+        },
         Event::MyNumberCardSpecialPeriodExtended {
             previous,
             valid_through,
@@ -152,13 +169,6 @@ pub(super) fn describe(event: &Event, lang: Lang) -> String {
                 format!("個人番号カードの有効期間を特例期間延長：{previous} → {valid_through}")
             }
         },
-        Event::RegisterItemUpdated { item, .. } => {
-            let item = labels::changed_item(*item).get(lang);
-            match lang {
-                Lang::En => format!("updates the {item} in the register from the bureau's notice"),
-                Lang::Ja => format!("住民票の{item}を更新"),
-            }
-        }
         Event::PinResetAtCounter { .. } => match lang {
             Lang::En => "resets the locked PIN".to_owned(),
             Lang::Ja => "窓口で暗証番号を再設定".to_owned(),

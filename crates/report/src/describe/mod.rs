@@ -3,9 +3,10 @@
 //! divergence all say an event with [`describe`]; the rule behind it is the model's
 //! (`Event::section`).
 //!
-//! The sentences are grouped by the office that records the events, one module each, and each
-//! event's English and Japanese sentences stand side by side so that they are written and
-//! changed together. The nouns in them (offices, procedures, cards, statuses, reasons) come
+//! The sentences are grouped by the office that records the events, one module each (and
+//! within an office by family: the bureau's record, applications and cards; the city hall's
+//! register and My Number card), and each event's English and Japanese sentences stand side
+//! by side so that they are written and changed together. The nouns in them (offices, procedures, cards, statuses, reasons) come
 //! from `labels`. [`describe`] lists every event type without a wildcard, so a new event does
 //! not compile until it is given to a family; the family then says it in both languages.
 //! My Numbers are only ever written in their masked form.
@@ -31,41 +32,41 @@ pub fn describe(event: &Event, lang: Lang) -> String {
         | DeadlineMissed { .. }
         | LossReported { .. } => any_office::describe(event, lang),
         ImmigrationRecordOpened { .. }
-        | ExtensionApplied { .. }
+        | AddressRecorded { .. }
+        | ItemChangeNotified { .. }
+        | Landed { .. } => bureau::record(event, lang),
+        ExtensionApplied { .. }
         | TokuteiApplicationAccepted { .. }
         | ExtensionGranted { .. }
         | ExtensionRefused { .. }
-        | TokuteiCardRequested { .. }
-        | CardReadyForCollection { .. }
         | PeriodOfStayExtended { .. }
-        | ResidenceCardIssued { .. }
-        | AddressRecorded { .. }
         | StatusChangeApplied { .. }
         | StatusChangeGranted { .. }
         | PermanentResidenceApplied { .. }
         | PermanentResidenceGranted { .. }
         | ApplicationRefused { .. }
         | ApplicationSuperseded { .. }
-        | StatusChanged { .. }
-        | CardApplicationReceived { .. }
-        | ItemChangeNotified { .. }
-        | TokuteiCardReturned { .. }
-        | Landed { .. } => bureau::describe(event, lang),
+        | StatusChanged { .. } => bureau::applications(event, lang),
+        CardApplicationReceived { .. }
+        | TokuteiCardRequested { .. }
+        | CardReadyForCollection { .. }
+        | ResidenceCardIssued { .. }
+        | TokuteiCardReturned { .. } => bureau::cards(event, lang),
         ResidentRegistered { .. }
         | MovedWithinMunicipality { .. }
         | MoveOutRecorded { .. }
         | MoveInRecorded { .. }
         | RegisterEntryClosed { .. }
         | ImmigrationDataUpdated { .. }
-        | MyNumberCardValidityChanged { .. }
         | ResidenceNotified { .. }
         | ApplicationForwarded { .. }
+        | RegisterItemUpdated { .. } => city_hall::register(event, lang),
+        MyNumberCardValidityChanged { .. }
         | MyNumberCardSpecialPeriodExtended { .. }
-        | RegisterItemUpdated { .. }
         | PinResetAtCounter { .. }
         | MyNumberContinuityDue { .. }
         | MyNumberContinuityConfirmed { .. }
-        | MyNumberCardWithdrawn { .. } => city_hall::describe(event, lang),
+        | MyNumberCardWithdrawn { .. } => city_hall::my_number_card(event, lang),
         CardIssuerRecordOpened { .. }
         | MyNumberCardValidityRecorded { .. }
         | CertificatesIssued { .. }
@@ -100,5 +101,46 @@ fn written_on(kinds: &[CardKind], lang: Lang) -> String {
         (Lang::En, false) => names.join(" and "),
         (Lang::Ja, true) => "どのカードにも記載なし".to_owned(),
         (Lang::Ja, false) => format!("{}に記載", names.join("と")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use model::ids::ResidentId;
+    use model::procedure::Procedure;
+
+    use super::*;
+
+    #[test]
+    fn a_refusal_on_the_merits_names_the_procedure_in_both_languages() {
+        // No scenario refuses an application on its merits, so it is said here.
+        let refused = Event::ApplicationRefused {
+            resident: ResidentId(0),
+            procedure: Procedure::StatusChange,
+        };
+        assert_eq!(
+            describe(&refused, Lang::En),
+            "refuses the change of status on its merits"
+        );
+        assert_eq!(
+            describe(&refused, Lang::Ja),
+            "在留資格変更許可申請を許可しない"
+        );
+        assert_eq!(refused.section(), Some("§5"));
+    }
+
+    #[test]
+    fn an_address_is_written_on_the_cards_presented_or_on_none() {
+        let cards = [CardKind::TokuteiResidenceCard, CardKind::MyNumberCard];
+        assert_eq!(
+            written_on(&cards, Lang::En),
+            "Tokutei residence card and My Number card"
+        );
+        assert_eq!(
+            written_on(&cards, Lang::Ja),
+            "特定在留カードと個人番号カードに記載"
+        );
+        assert_eq!(written_on(&[], Lang::En), "no card");
+        assert_eq!(written_on(&[], Lang::Ja), "どのカードにも記載なし");
     }
 }

@@ -14,7 +14,9 @@ use super::sequence::{Axis, sequence_svg};
 use super::timeline::{Span, timeline_svg};
 use super::{Panel, Steps, esc};
 use crate::labels::{self, Lang, ui};
-use crate::phrases::{cited, measure_rows, resident_measures, resident_title, section_order};
+use crate::phrases::{
+    cited, measure_rows, regimes, resident_measures, resident_title, run_line, section_order,
+};
 use crate::story::{DayFlags, Party, Story};
 
 const CSS: &str = include_str!("page.css");
@@ -101,20 +103,16 @@ fn head(out: &mut String, stories: &[Story], steps: &Steps, lang: Lang) {
         stories.iter().map(Story::message_count).sum::<usize>()
     );
     out.push_str(DEFS);
-    let regimes: Vec<&str> = stories
-        .iter()
-        .map(|s| labels::regime(s.regime()).get(lang))
-        .collect();
     let _ = writeln!(
         out,
-        r#"<header><h1>{}</h1><p class="meta">{} · {} · {} {} · {} – {}</p>"#,
+        r#"<header><h1>{}</h1><p class="meta">{}</p>"#,
         esc(&first.title),
-        esc(&regimes.join(" / ")),
-        esc(&first.source),
-        u.seed,
-        first.seed,
-        first.start,
-        first.until
+        esc(&run_line(
+            first,
+            &regimes(stories, lang),
+            &first.source,
+            lang
+        ))
     );
     if !first.description.is_empty() {
         let _ = writeln!(out, r#"<p class="desc">{}</p>"#, esc(&first.description));
