@@ -7,85 +7,30 @@
 //! and continued use after a move (§5.3), with their deadlines (§10). One service covers every
 //! municipality; each resident's entry names the municipality it belongs to.
 
-use chrono::NaiveDate;
-use model::card::{CardKind, MyNumberCard};
-use model::card_number::ResidenceCardNumber;
+//!
+//! The rooms: `register` (the entry of one resident and its bookkeeping), `moves` (residence
+//! notification and address changes), `my_number` (the separate card at the window). This file
+//! routes each input to one of them and keeps the register in step with the other offices'
+//! notices.
+
+mod moves;
+mod my_number;
+mod register;
+
 use model::command::Command;
 use model::event::Event;
-use model::ids::{Address, Municipality, ResidentId};
+use model::ids::{Municipality, ResidentId};
 use model::machine::{Context, Decision, Input, ResidentTable, StateMachine};
-use model::mynumber::MyNumber;
-use model::policy::TokuteiContinuityRule;
 use model::procedure::Procedure;
-use model::rules::{self, Consequence, Duty, RefusalRule};
+use model::rules::RefusalRule;
 use model::service::{Office, Service};
 use model::status::Status;
-use model::time::start_of_day;
-use model::validity;
+use model::time::SimTime;
+
+pub use register::{Entry, MoveOut};
 
 #[cfg(test)]
 mod tests;
-
-/// A move-out recorded and not yet followed by a move-in.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MoveOut {
-    pub to: Municipality,
-    pub planned_on: NaiveDate,
-    pub card_based: bool,
-}
-
-/// One resident's register entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    pub municipality: Municipality,
-    pub address: Address,
-    pub my_number: MyNumber,
-    pub born_on: NaiveDate,
-    pub status: Status,
-    pub period_expiry: Option<NaiveDate>,
-    pub card_number: Option<ResidenceCardNumber>,
-    /// The kind of the residence card last notified (a Tokutei card carries My Number functions).
-    pub card_kind: Option<CardKind>,
-    pub my_number_card: Option<MyNumberCard>,
-    pub moving_out: Option<MoveOut>,
-    /// The municipality the resident moved from, until it closes its entry (N9).
-    pub former: Option<Municipality>,
-    /// The 90-day continued-use deadline, while it runs (§5.3).
-    pub continuity_deadline: Option<NaiveDate>,
-    /// The separate card already had its one special-period extension (§5.13).
-    pub special_extended: bool,
-}
-
-impl Entry {
-    fn holds_tokutei(&self) -> bool {
-        self.card_kind.is_some_and(CardKind::is_tokutei)
-    }
-
-    /// Whether the separate My Number card is held and still valid on `today` (§5.4: it lapses
-    /// after its expiry).
-    fn holds_valid_my_number_card(&self, today: NaiveDate) -> bool {
-        self.my_number_card
-            .is_some_and(|c| today <= c.valid_through)
-    }
-
-    /// The cards on which the municipality writes a new address at the counter (§5.2).
-    fn cards_written(&self, today: NaiveDate) -> Vec<CardKind> {
-        let mut cards = Vec::new();
-        if let Some(kind) = self.card_kind {
-            cards.push(kind);
-        }
-        if self.holds_valid_my_number_card(today) {
-            cards.push(CardKind::MyNumberCard);
-        }
-        cards
-    }
-
-    /// Whether the resident holds a card with My Number functions the continuity rule covers.
-    fn continuity_applies(&self, rule: TokuteiContinuityRule, today: NaiveDate) -> bool {
-        self.holds_valid_my_number_card(today)
-            || (self.holds_tokutei() && rule == TokuteiContinuityRule::Applies)
-    }
-}
 
 /// The register: one optional entry per resident id.
 #[derive(Debug, Default, Clone)]
@@ -93,7 +38,58 @@ pub struct CityHall {
     entries: ResidentTable<Entry>,
 }
 
-fn visit(resident: ResidentId, municipality: &Municipality, procedure: Procedure) -> Event {
+/// One decision at the window about one registered resident: their entry, the run's context,
+/// and the events and timers decided so far. Every rule of the city hall is a method on it.
+pub(crate) struct Window<'a> {
+    pub entry: &'a Entry,
+    pub ctx: Context<'a>,
+    pub resident: ResidentId,
+    decision: Decision,
+}
+
+impl<'a> Window<'a> {
+    fn new(entry: &'a Entry, ctx: Context<'a>, resident: ResidentId) -> Window<'a> {
+        Window {
+            entry,
+            ctx,
+            resident,
+            decision: Decision::none(),
+        }
+    }
+
+    pub(crate) fn push(&mut self, event: Event) {
+        self.decision.push(event);
+    }
+
+    pub(crate) fn timer(&mut self, at: SimTime, command: Command) {
+        self.decision.timer(at, command);
+    }
+
+    /// The resident came to the window of their municipality for `procedure`.
+    pub(crate) fn visit(&mut self, procedure: Procedure) {
+        self.push(visit(self.resident, &self.entry.municipality, procedure));
+    }
+
+    /// The resident came to the window of `municipality` (a move-in: the new one).
+    pub(crate) fn visit_at(&mut self, municipality: &Municipality, procedure: Procedure) {
+        self.push(visit(self.resident, municipality, procedure));
+    }
+
+    /// The municipality refuses `procedure` under `rule`.
+    pub(crate) fn refuse(&mut self, procedure: Procedure, rule: RefusalRule) {
+        self.push(refused(self.resident, procedure, rule));
+    }
+
+    fn done(self) -> Decision {
+        self.decision
+    }
+}
+
+pub(crate) fn visit(
+    resident: ResidentId,
+    municipality: &Municipality,
+    procedure: Procedure,
+) -> Event {
     Event::CounterVisited {
         resident,
         office: Office::CityHall,
@@ -102,39 +98,7 @@ fn visit(resident: ResidentId, municipality: &Municipality, procedure: Procedure
     }
 }
 
-/// What follows an address notification at the window (§5.2, §5.3): a Tokutei application made
-/// with it goes to the bureau (N7, §4), and a notification after the duty's deadline (14 days
-/// from the move) is accepted with the missed deadline flagged (§10).
-fn address_notice_follow_ups(
-    d: &mut Decision,
-    resident: ResidentId,
-    procedure: Procedure,
-    tokutei: bool,
-    duty: Duty,
-    moved_on: NaiveDate,
-    ctx: &Context<'_>,
-) {
-    let today = ctx.today();
-    if tokutei {
-        d.push(Event::ApplicationForwarded {
-            resident,
-            procedure,
-            tokutei: true,
-            filed_on: today,
-        });
-    }
-    let deadline = duty.deadline(moved_on, ctx.policy.switches.deadline_roll);
-    if today > deadline {
-        d.push(Event::DeadlineMissed {
-            resident,
-            duty,
-            deadline,
-            consequence: Consequence::PenaltyExposure,
-        });
-    }
-}
-
-fn refused(resident: ResidentId, procedure: Procedure, rule: RefusalRule) -> Event {
+pub(crate) fn refused(resident: ResidentId, procedure: Procedure, rule: RefusalRule) -> Event {
     Event::ProcedureRefused {
         resident,
         procedure,
@@ -147,14 +111,8 @@ impl CityHall {
         self.entries.get(resident)
     }
 
-    fn entry_mut(&mut self, resident: ResidentId) -> Option<&mut Entry> {
-        self.entries.get_mut(resident)
-    }
-
     fn decide_command(&self, command: &Command, ctx: &Context<'_>) -> Decision {
         let mut d = Decision::none();
-        let today = ctx.today();
-        let roll = ctx.policy.switches.deadline_roll;
         if let Command::EnrolResident { resident, profile } = command {
             if profile.registered {
                 d.push(Event::ResidentRegistered {
@@ -172,180 +130,58 @@ impl CityHall {
             }
             return d;
         }
-        let resident = command.resident();
-        if let Command::NotifyResidence {
-            municipality,
-            address,
-            born_on,
-            status,
-            period_expiry,
-            landed_on,
-            card,
-            tokutei,
-            ..
-        } = command
-        {
-            let procedure = Procedure::ResidenceNotification;
-            d.push(visit(resident, municipality, procedure));
-            if self.entry(resident).is_some() {
-                d.push(refused(resident, procedure, RefusalRule::NotExpectedHere));
-                return d;
-            }
-            // The My Number is assigned when the resident record is created (§5.1 [B]).
-            d.push(Event::ResidenceNotified {
-                resident,
-                municipality: municipality.clone(),
-                address: address.clone(),
-                my_number: MyNumber::generate(ctx.seed, u64::from(resident.0)),
-                status: *status,
-                period_expiry: *period_expiry,
-                born_on: *born_on,
-                card: *card,
-            });
-            if let Some(landed_on) = landed_on {
-                let deadline = Duty::ResidenceNotification.deadline(*landed_on, roll);
-                if today > deadline {
-                    d.push(Event::DeadlineMissed {
-                        resident,
-                        duty: Duty::ResidenceNotification,
-                        deadline,
-                        consequence: Consequence::PenaltyExposure,
-                    });
-                }
-            }
-            if *tokutei {
-                d.push(Event::ApplicationForwarded {
-                    resident,
-                    procedure,
-                    tokutei: true,
-                    filed_on: today,
-                });
-            }
-            return d;
+        if let Command::NotifyResidence { .. } = command {
+            return self.notify_residence(command, ctx);
         }
+        let resident = command.resident();
         let Some(entry) = self.entry(resident) else {
             if let Some(procedure) = command.procedure() {
                 d.push(refused(resident, procedure, RefusalRule::NotRegisteredHere));
             }
             return d;
         };
+        let mut window = Window::new(entry, *ctx, resident);
         match command {
             // §5.8: special permanent residents file their certificate procedures here; the
             // municipality forwards them to the bureau (N7).
             Command::RenewSprCertificate { tokutei, .. } => {
                 let procedure = Procedure::SprCertificateRenewal;
-                d.push(visit(resident, &entry.municipality, procedure));
+                window.visit(procedure);
                 if entry.status != Status::SpecialPermanentResident {
-                    d.push(refused(
-                        resident,
-                        procedure,
-                        RefusalRule::WrongOfficeForStatus,
-                    ));
+                    window.refuse(procedure, RefusalRule::WrongOfficeForStatus);
                 } else {
-                    d.push(Event::ApplicationForwarded {
+                    window.push(Event::ApplicationForwarded {
                         resident,
                         procedure,
                         tokutei: *tokutei,
-                        filed_on: today,
+                        filed_on: ctx.today(),
                     });
                 }
             }
             Command::ApplyTokuteiAlone { .. } => {
-                d.push(visit(
-                    resident,
-                    &entry.municipality,
-                    Procedure::TokuteiApplication,
-                ));
-                d.push(Event::TokuteiApplicationRefused {
+                window.visit(Procedure::TokuteiApplication);
+                window.push(Event::TokuteiApplicationRefused {
                     resident,
                     attached_to: Procedure::TokuteiApplication,
                     rule: RefusalRule::TokuteiStandAlone,
                 });
             }
-            // §5.13: the legacy special-period extension of the separate card, on proof of a
-            // pending application (the 申請中 stamp) — the municipality cannot know otherwise.
             Command::RequestMyNumberSpecialPeriodExtension { applied_on, .. } => {
-                let procedure = Procedure::MyNumberSpecialPeriodExtension;
-                d.push(visit(resident, &entry.municipality, procedure));
-                let Some(card) = entry.my_number_card else {
-                    d.push(refused(resident, procedure, RefusalRule::NoMyNumberCard));
-                    return d;
-                };
-                let Some(expiry) = entry.period_expiry else {
-                    d.push(refused(resident, procedure, RefusalRule::NoPeriodOfStay));
-                    return d;
-                };
-                match validity::my_number_special_period_extension(
-                    card.valid_through,
-                    expiry,
-                    *applied_on,
-                    None,
-                    entry.special_extended,
-                    today,
-                ) {
-                    Ok(valid_through) => d.push(Event::MyNumberCardSpecialPeriodExtended {
-                        resident,
-                        previous: card.valid_through,
-                        valid_through,
-                    }),
-                    Err(reason) => d.push(refused(
-                        resident,
-                        procedure,
-                        RefusalRule::Validity { reason },
-                    )),
-                }
+                window.my_number_special_period_extension(*applied_on)
             }
-            // §5.12: PINs are reset at the municipal window.
-            Command::ResetPin { .. } => {
-                d.push(visit(resident, &entry.municipality, Procedure::PinReset));
-                d.push(Event::PinResetAtCounter { resident });
-            }
+            Command::ResetPin { .. } => window.reset_pin(),
             Command::NotifyMoveWithinMunicipality {
                 address,
                 moved_on,
                 tokutei,
                 ..
-            } => {
-                d.push(visit(
-                    resident,
-                    &entry.municipality,
-                    Procedure::MoveWithinMunicipality,
-                ));
-                d.push(Event::MovedWithinMunicipality {
-                    resident,
-                    municipality: entry.municipality.clone(),
-                    address: address.clone(),
-                    moved_on: *moved_on,
-                    written_on: entry.cards_written(today),
-                });
-                address_notice_follow_ups(
-                    &mut d,
-                    resident,
-                    Procedure::MoveWithinMunicipality,
-                    *tokutei,
-                    Duty::MoveWithinNotification,
-                    *moved_on,
-                    ctx,
-                );
-            }
+            } => window.move_within(address, *moved_on, *tokutei),
             Command::NotifyMoveOut {
                 to,
                 planned_on,
                 card_based,
                 ..
-            } => {
-                // A card-based move-out (特例転出) is filed online: no counter visit (§5.3).
-                if !card_based {
-                    d.push(visit(resident, &entry.municipality, Procedure::MoveOut));
-                }
-                d.push(Event::MoveOutRecorded {
-                    resident,
-                    municipality: entry.municipality.clone(),
-                    to: to.clone(),
-                    planned_on: *planned_on,
-                    card_based: *card_based,
-                });
-            }
+            } => window.move_out(to, *planned_on, *card_based),
             Command::NotifyMoveIn {
                 municipality,
                 address,
@@ -353,141 +189,21 @@ impl CityHall {
                 present_my_number_card,
                 tokutei,
                 ..
-            } => {
-                d.push(visit(resident, municipality, Procedure::MoveIn));
-                let from = entry
-                    .moving_out
-                    .as_ref()
-                    .map(|_| entry.municipality.clone());
-                d.push(Event::MoveInRecorded {
-                    resident,
-                    municipality: municipality.clone(),
-                    from,
-                    address: address.clone(),
-                    moved_on: *moved_on,
-                    written_on: entry.cards_written(today),
-                });
-                address_notice_follow_ups(
-                    &mut d,
-                    resident,
-                    Procedure::MoveIn,
-                    *tokutei,
-                    Duty::MoveInNotification,
-                    *moved_on,
-                    ctx,
-                );
-                let rule = ctx.policy.switches.tokutei_continuity_rule;
-                let late_card_based =
-                    entry
-                        .moving_out
-                        .as_ref()
-                        .filter(|m| m.card_based)
-                        .and_then(|m| {
-                            rules::late_move_in_after_card_based_move_out(
-                                *moved_on,
-                                m.planned_on,
-                                today,
-                                roll,
-                            )
-                        });
-                if let Some(deadline) =
-                    late_card_based.filter(|_| entry.continuity_applies(rule, today))
-                {
-                    d.push(Event::DeadlineMissed {
-                        resident,
-                        duty: Duty::MoveInAfterCardBasedMoveOut,
-                        deadline,
-                        consequence: Consequence::MyNumberCardLapses,
-                    });
-                } else if entry.continuity_applies(rule, today) {
-                    if *present_my_number_card {
-                        d.push(Event::MyNumberContinuityConfirmed {
-                            resident,
-                            municipality: municipality.clone(),
-                        });
-                    } else {
-                        let deadline = Duty::MyNumberContinuity.deadline(today, roll);
-                        d.push(Event::MyNumberContinuityDue { resident, deadline });
-                        d.timer(
-                            start_of_day(deadline.succ_opt().unwrap_or(deadline)),
-                            Command::CheckContinuityDeadline { resident, deadline },
-                        );
-                    }
-                }
-            }
-            Command::ConfirmMyNumberContinuity { .. } => {
-                d.push(visit(
-                    resident,
-                    &entry.municipality,
-                    Procedure::MyNumberContinuity,
-                ));
-                match entry.continuity_deadline {
-                    Some(deadline) if today <= deadline => {
-                        d.push(Event::MyNumberContinuityConfirmed {
-                            resident,
-                            municipality: entry.municipality.clone(),
-                        })
-                    }
-                    _ => d.push(refused(
-                        resident,
-                        Procedure::MyNumberContinuity,
-                        RefusalRule::NothingPending,
-                    )),
-                }
-            }
+            } => window.move_in(
+                municipality,
+                address,
+                *moved_on,
+                *present_my_number_card,
+                *tokutei,
+            ),
+            Command::ConfirmMyNumberContinuity { .. } => window.confirm_continuity(),
             Command::CheckContinuityDeadline { deadline, .. } => {
-                // A card that lapsed by its own expiry meanwhile has nothing left to lapse.
-                let rule = ctx.policy.switches.tokutei_continuity_rule;
-                if entry.continuity_deadline == Some(*deadline)
-                    && entry.continuity_applies(rule, *deadline)
-                {
-                    d.push(Event::DeadlineMissed {
-                        resident,
-                        duty: Duty::MyNumberContinuity,
-                        deadline: *deadline,
-                        consequence: Consequence::MyNumberCardLapses,
-                    });
-                }
+                window.check_continuity_deadline(*deadline)
             }
-            Command::RequestMyNumberValidityChange { .. } => {
-                let procedure = Procedure::MyNumberValidityChange;
-                d.push(visit(resident, &entry.municipality, procedure));
-                let Some(card) = entry.my_number_card else {
-                    let rule = if entry.holds_tokutei() {
-                        RefusalRule::HoldsTokuteiCard
-                    } else {
-                        RefusalRule::NoMyNumberCard
-                    };
-                    d.push(refused(resident, procedure, rule));
-                    return d;
-                };
-                let changed = validity::my_number_validity_change(
-                    entry.status.card_category(),
-                    entry.born_on,
-                    card.issued_on,
-                    card.valid_through,
-                    entry.period_expiry,
-                    today,
-                );
-                match changed {
-                    Ok(valid_through) if valid_through != card.valid_through => {
-                        d.push(Event::MyNumberCardValidityChanged {
-                            resident,
-                            previous: card.valid_through,
-                            valid_through,
-                        })
-                    }
-                    Ok(_) => d.push(refused(resident, procedure, RefusalRule::NothingPending)),
-                    Err(reason) => d.push(refused(
-                        resident,
-                        procedure,
-                        RefusalRule::Validity { reason },
-                    )),
-                }
-            }
+            Command::RequestMyNumberValidityChange { .. } => window.my_number_validity_change(),
             _ => {}
         }
-        d
+        window.done()
     }
 
     fn decide_notice(&self, event: &Event, ctx: &Context<'_>) -> Decision {
@@ -577,150 +293,10 @@ impl StateMachine for CityHall {
 
     fn apply(&mut self, event: &Event) {
         let resident = event.resident();
-        // A register entry is opened at enrolment or by the first residence notification; the
-        // two events carry the same facts, except that a new arrival has no My Number card yet.
-        let opened = match event {
-            Event::ResidentRegistered {
-                municipality,
-                address,
-                my_number,
-                status,
-                period_expiry,
-                card_number,
-                card_kind,
-                my_number_card,
-                born_on,
-                ..
-            } => Some((
-                municipality,
-                address,
-                my_number,
-                born_on,
-                status,
-                period_expiry,
-                card_number.zip(*card_kind).map(|(n, k)| (k, n)),
-                *my_number_card,
-            )),
-            Event::ResidenceNotified {
-                municipality,
-                address,
-                my_number,
-                status,
-                period_expiry,
-                born_on,
-                card,
-                ..
-            } => Some((
-                municipality,
-                address,
-                my_number,
-                born_on,
-                status,
-                period_expiry,
-                *card,
-                None,
-            )),
-            _ => None,
-        };
-        if let Some((
-            municipality,
-            address,
-            my_number,
-            born_on,
-            status,
-            period_expiry,
-            card,
-            my_number_card,
-        )) = opened
-        {
-            self.entries.insert(
-                resident,
-                Entry {
-                    municipality: municipality.clone(),
-                    address: address.clone(),
-                    my_number: *my_number,
-                    born_on: *born_on,
-                    status: *status,
-                    period_expiry: *period_expiry,
-                    card_number: card.map(|(_, n)| n),
-                    card_kind: card.map(|(k, _)| k),
-                    my_number_card,
-                    moving_out: None,
-                    former: None,
-                    continuity_deadline: None,
-                    special_extended: false,
-                },
-            );
-            return;
-        }
-        let Some(e) = self.entry_mut(resident) else {
-            return;
-        };
-        match event {
-            Event::MovedWithinMunicipality { address, .. } => e.address = address.clone(),
-            Event::MoveOutRecorded {
-                to,
-                planned_on,
-                card_based,
-                ..
-            } => {
-                e.moving_out = Some(MoveOut {
-                    to: to.clone(),
-                    planned_on: *planned_on,
-                    card_based: *card_based,
-                })
-            }
-            Event::MoveInRecorded {
-                municipality,
-                from,
-                address,
-                ..
-            } => {
-                e.former = from.clone();
-                e.municipality = municipality.clone();
-                e.address = address.clone();
-                e.moving_out = None;
-                e.continuity_deadline = None;
-            }
-            Event::RegisterEntryClosed { .. } => e.former = None,
-            Event::ImmigrationDataUpdated {
-                status,
-                period_expiry,
-                card_number,
-                card_kind,
-                ..
-            } => {
-                e.status = *status;
-                e.period_expiry = *period_expiry;
-                e.card_number = *card_number;
-                e.card_kind = *card_kind;
-            }
-            Event::MyNumberCardValidityChanged { valid_through, .. } => {
-                if let Some(card) = e.my_number_card.as_mut() {
-                    card.valid_through = *valid_through;
-                }
-                // A validity change after the decision ends the special-period extension (§5.13).
-                e.special_extended = false;
-            }
-            Event::MyNumberCardSpecialPeriodExtended { valid_through, .. } => {
-                if let Some(card) = e.my_number_card.as_mut() {
-                    card.valid_through = *valid_through;
-                }
-                e.special_extended = true;
-            }
-            Event::MyNumberContinuityDue { deadline, .. } => {
-                e.continuity_deadline = Some(*deadline)
-            }
-            Event::MyNumberContinuityConfirmed { .. } => e.continuity_deadline = None,
-            Event::MyNumberCardWithdrawn { .. } => e.my_number_card = None,
-            Event::DeadlineMissed {
-                consequence: Consequence::MyNumberCardLapses,
-                ..
-            } => {
-                e.continuity_deadline = None;
-                e.my_number_card = None;
-            }
-            _ => {}
+        if let Some(entry) = Entry::opened(event) {
+            self.entries.insert(resident, entry);
+        } else if let Some(entry) = self.entries.get_mut(resident) {
+            entry.apply(event);
         }
     }
 }

@@ -4,12 +4,18 @@
 //! injected context; `then` compares the exact events (and timers) decided.
 
 use super::*;
+use chrono::NaiveDate;
 use model::calendar::DeadlineRoll;
-use model::card::{Certificates, ResidenceCard};
+use model::card::{CardKind, Certificates, MyNumberCard, ResidenceCard};
+use model::card_number::ResidenceCardNumber;
 use model::command::ResidentProfile;
 use model::machine::testing::{self, SEED, When, cmd, notice, then, then_with_timers};
+use model::mynumber::MyNumber;
+use model::policy::TokuteiContinuityRule;
 use model::policy::{Policy, Regime};
 use model::rules::InvalidationReason;
+use model::rules::{Consequence, Duty};
+use model::time::start_of_day;
 use model::time::{SimTime, opening_time};
 use model::validity::RefusalReason;
 

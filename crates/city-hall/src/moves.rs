@@ -1,0 +1,209 @@
+//! Where a resident lives: the first residence notification after landing (domain-rules §5.1),
+//! an address change inside the municipality (転居, §5.2), and a move between municipalities
+//! (転出 and 転入, §5.3) with the continued use of the My Number card it calls for; the new
+//! address is written on the cards presented, and the deadlines of §10 are checked.
+
+use chrono::NaiveDate;
+use model::command::Command;
+use model::event::Event;
+use model::ids::{Address, Municipality};
+use model::machine::{Context, Decision};
+use model::mynumber::MyNumber;
+use model::procedure::Procedure;
+use model::rules::{self, Consequence, Duty, RefusalRule};
+use model::time::start_of_day;
+
+use crate::{CityHall, Window, refused, visit};
+
+impl CityHall {
+    /// The first residence notification (§5.1): it opens the register entry, with a My Number
+    /// assigned now, and reaches the bureau (N1); a late one is flagged (§10), and a Tokutei
+    /// application made with it is forwarded (N7).
+    pub(crate) fn notify_residence(&self, command: &Command, ctx: &Context<'_>) -> Decision {
+        let mut d = Decision::none();
+        let Command::NotifyResidence {
+            resident,
+            municipality,
+            address,
+            born_on,
+            status,
+            period_expiry,
+            landed_on,
+            card,
+            tokutei,
+        } = command
+        else {
+            return d;
+        };
+        let (resident, today) = (*resident, ctx.today());
+        let procedure = Procedure::ResidenceNotification;
+        d.push(visit(resident, municipality, procedure));
+        if self.entry(resident).is_some() {
+            d.push(refused(resident, procedure, RefusalRule::NotExpectedHere));
+            return d;
+        }
+        // The My Number is assigned when the resident record is created (§5.1 [B]).
+        d.push(Event::ResidenceNotified {
+            resident,
+            municipality: municipality.clone(),
+            address: address.clone(),
+            my_number: MyNumber::generate(ctx.seed, u64::from(resident.0)),
+            status: *status,
+            period_expiry: *period_expiry,
+            born_on: *born_on,
+            card: *card,
+        });
+        if let Some(landed_on) = landed_on {
+            let duty = Duty::ResidenceNotification;
+            let deadline = duty.deadline(*landed_on, ctx.policy.switches.deadline_roll);
+            if today > deadline {
+                d.push(Event::DeadlineMissed {
+                    resident,
+                    duty,
+                    deadline,
+                    consequence: Consequence::PenaltyExposure,
+                });
+            }
+        }
+        if *tokutei {
+            d.push(Event::ApplicationForwarded {
+                resident,
+                procedure,
+                tokutei: true,
+                filed_on: today,
+            });
+        }
+        d
+    }
+}
+
+impl Window<'_> {
+    /// 転居 (§5.2): the new address is recorded and written on the cards presented.
+    pub(crate) fn move_within(&mut self, address: &Address, moved_on: NaiveDate, tokutei: bool) {
+        let (entry, today) = (self.entry, self.ctx.today());
+        self.visit(Procedure::MoveWithinMunicipality);
+        self.push(Event::MovedWithinMunicipality {
+            resident: self.resident,
+            municipality: entry.municipality.clone(),
+            address: address.clone(),
+            moved_on,
+            written_on: entry.cards_written(today),
+        });
+        self.address_notice_follow_ups(
+            Procedure::MoveWithinMunicipality,
+            tokutei,
+            Duty::MoveWithinNotification,
+            moved_on,
+        );
+    }
+
+    /// 転出 (§5.3): recorded at the counter, or online for a card-based move-out (特例転出),
+    /// which needs no visit.
+    pub(crate) fn move_out(&mut self, to: &Municipality, planned_on: NaiveDate, card_based: bool) {
+        if !card_based {
+            self.visit(Procedure::MoveOut);
+        }
+        self.push(Event::MoveOutRecorded {
+            resident: self.resident,
+            municipality: self.entry.municipality.clone(),
+            to: to.clone(),
+            planned_on,
+            card_based,
+        });
+    }
+
+    /// 転入 (§5.3): recorded at the new municipality, which tells the former one (N9); the My
+    /// Number card's continued use is confirmed if it is presented, falls due within 90 days
+    /// otherwise, and lapses if the move-in after a card-based move-out was late (§10).
+    pub(crate) fn move_in(
+        &mut self,
+        municipality: &Municipality,
+        address: &Address,
+        moved_on: NaiveDate,
+        present_my_number_card: bool,
+        tokutei: bool,
+    ) {
+        let (entry, ctx, resident) = (self.entry, self.ctx, self.resident);
+        let (today, roll) = (ctx.today(), ctx.policy.switches.deadline_roll);
+        self.visit_at(municipality, Procedure::MoveIn);
+        let from = entry
+            .moving_out
+            .as_ref()
+            .map(|_| entry.municipality.clone());
+        self.push(Event::MoveInRecorded {
+            resident,
+            municipality: municipality.clone(),
+            from,
+            address: address.clone(),
+            moved_on,
+            written_on: entry.cards_written(today),
+        });
+        self.address_notice_follow_ups(
+            Procedure::MoveIn,
+            tokutei,
+            Duty::MoveInNotification,
+            moved_on,
+        );
+        let rule = ctx.policy.switches.tokutei_continuity_rule;
+        if !entry.continuity_applies(rule, today) {
+            return;
+        }
+        let late_card_based = entry
+            .moving_out
+            .as_ref()
+            .filter(|m| m.card_based)
+            .and_then(|m| {
+                rules::late_move_in_after_card_based_move_out(moved_on, m.planned_on, today, roll)
+            });
+        if let Some(deadline) = late_card_based {
+            self.push(Event::DeadlineMissed {
+                resident,
+                duty: Duty::MoveInAfterCardBasedMoveOut,
+                deadline,
+                consequence: Consequence::MyNumberCardLapses,
+            });
+        } else if present_my_number_card {
+            self.push(Event::MyNumberContinuityConfirmed {
+                resident,
+                municipality: municipality.clone(),
+            });
+        } else {
+            let deadline = Duty::MyNumberContinuity.deadline(today, roll);
+            self.push(Event::MyNumberContinuityDue { resident, deadline });
+            self.timer(
+                start_of_day(deadline.succ_opt().unwrap_or(deadline)),
+                Command::CheckContinuityDeadline { resident, deadline },
+            );
+        }
+    }
+
+    /// What follows an address notification at the window (§5.2, §5.3): a Tokutei application
+    /// made with it goes to the bureau (N7, §4), and a notification after the duty's deadline
+    /// (14 days from the move) is accepted with the missed deadline flagged (§10).
+    fn address_notice_follow_ups(
+        &mut self,
+        procedure: Procedure,
+        tokutei: bool,
+        duty: Duty,
+        moved_on: NaiveDate,
+    ) {
+        let (resident, today) = (self.resident, self.ctx.today());
+        if tokutei {
+            self.push(Event::ApplicationForwarded {
+                resident,
+                procedure,
+                tokutei: true,
+                filed_on: today,
+            });
+        }
+        let deadline = duty.deadline(moved_on, self.ctx.policy.switches.deadline_roll);
+        if today > deadline {
+            self.push(Event::DeadlineMissed {
+                resident,
+                duty,
+                deadline,
+                consequence: Consequence::PenaltyExposure,
+            });
+        }
+    }
+}
