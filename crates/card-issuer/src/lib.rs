@@ -5,10 +5,11 @@
 //! produces Tokutei cards on the bureau's request (N4) and reports them produced (N5), records
 //! the municipality's validity changes and address changes (N8), and sets its own timers for the
 //! day a card or its functions lapse, so that the log says when that happened.
+//!
+//! `chip` is the record of one resident and its bookkeeping; this file decides.
 
 use chrono::NaiveDate;
-use model::card::{CardKind, Certificates, MyNumberCard};
-use model::card_number::ResidenceCardNumber;
+use model::card::Certificates;
 use model::command::Command;
 use model::event::Event;
 use model::ids::ResidentId;
@@ -21,45 +22,12 @@ use model::service::Service;
 use model::time::start_of_day;
 use model::validity::{self, CertificateKind, SpecialPeriodMyNumber};
 
+mod chip;
+
+pub use chip::{CardState, Chip, TokuteiFunctions};
+
 #[cfg(test)]
 mod tests;
-
-/// Whether a card (or a card's My Number functions) can still be used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CardState {
-    Active,
-    Expired,
-    Invalidated,
-    /// Suspended through the call centre after a loss (§5.11).
-    Suspended,
-}
-
-/// My Number functions on a Tokutei card.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TokuteiFunctions {
-    pub card_number: ResidenceCardNumber,
-    pub valid_through: NaiveDate,
-    pub state: CardState,
-}
-
-/// J-LIS's record of one resident.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Chip {
-    pub born_on: NaiveDate,
-    pub my_number_card: Option<(MyNumberCard, CardState)>,
-    pub tokutei: Option<TokuteiFunctions>,
-    pub certificates: Certificates,
-    /// A Tokutei card in production.
-    pub producing: Option<CardKind>,
-    /// The user-authentication PIN is locked (§5.12).
-    pub pin_locked: bool,
-}
-
-impl Chip {
-    fn separate_card_active(&self) -> bool {
-        matches!(self.my_number_card, Some((_, CardState::Active)))
-    }
-}
 
 /// J-LIS's state: one optional record per resident id.
 #[derive(Debug, Default, Clone)]
@@ -91,10 +59,6 @@ fn new_certificates(
 impl CardIssuer {
     pub fn chip(&self, resident: ResidentId) -> Option<&Chip> {
         self.chips.get(resident)
-    }
-
-    fn chip_mut(&mut self, resident: ResidentId) -> Option<&mut Chip> {
-        self.chips.get_mut(resident)
     }
 
     fn decide_command(&self, command: &Command, ctx: &Context<'_>) -> Decision {
@@ -180,27 +144,18 @@ impl CardIssuer {
                     municipality: None,
                     procedure: Procedure::MyNumberSuspension,
                 });
-                let tokutei = chip
-                    .tokutei
-                    .filter(|f| f.state == CardState::Active)
-                    .filter(|_| ctx.policy.switches.call_centre_suspends_tokutei);
-                if chip.separate_card_active() {
-                    d.push(Event::MyNumberFunctionsSuspended {
+                let tokutei = ctx.policy.switches.call_centre_suspends_tokutei;
+                d.push(match chip.card_in_use(tokutei) {
+                    Some(tokutei_card) => Event::MyNumberFunctionsSuspended {
                         resident,
-                        tokutei_card: None,
-                    });
-                } else if let Some(f) = tokutei {
-                    d.push(Event::MyNumberFunctionsSuspended {
-                        resident,
-                        tokutei_card: Some(f.card_number),
-                    });
-                } else {
-                    d.push(Event::ProcedureRefused {
+                        tokutei_card,
+                    },
+                    None => Event::ProcedureRefused {
                         resident,
                         procedure: Procedure::MyNumberSuspension,
                         rule: RefusalRule::NoMyNumberCard,
-                    });
-                }
+                    },
+                });
             }
             Command::LockPin { .. }
                 if !chip.pin_locked
@@ -348,18 +303,11 @@ impl CardIssuer {
                 };
                 // The card carrying the functions lapses: the separate card if active, else the
                 // Tokutei card's functions.
-                let tokutei = chip.tokutei.filter(|f| f.state == CardState::Active);
-                if chip.separate_card_active() {
+                if let Some(tokutei_card) = chip.card_in_use(true) {
                     d.push(Event::MyNumberCardInvalidated {
                         resident,
                         reason,
-                        tokutei_card: None,
-                    });
-                } else if let Some(f) = tokutei {
-                    d.push(Event::MyNumberCardInvalidated {
-                        resident,
-                        reason,
-                        tokutei_card: Some(f.card_number),
+                        tokutei_card,
                     });
                 }
             }
@@ -387,89 +335,10 @@ impl StateMachine for CardIssuer {
 
     fn apply(&mut self, event: &Event) {
         let resident = event.resident();
-        if let Event::CardIssuerRecordOpened {
-            born_on,
-            my_number_card,
-            certificates,
-            ..
-        } = event
-        {
-            self.chips.insert(
-                resident,
-                Chip {
-                    born_on: *born_on,
-                    my_number_card: my_number_card.map(|c| (c, CardState::Active)),
-                    tokutei: None,
-                    certificates: *certificates,
-                    producing: None,
-                    pin_locked: false,
-                },
-            );
-            return;
-        }
-        let Some(chip) = self.chip_mut(resident) else {
-            return;
-        };
-        match event {
-            Event::MyNumberCardValidityRecorded { valid_through, .. } => {
-                if let Some((card, _)) = chip.my_number_card.as_mut() {
-                    card.valid_through = *valid_through;
-                }
-            }
-            Event::CertificatesIssued { certificates, .. } => chip.certificates = *certificates,
-            Event::SignatureCertificateRevoked { .. } => chip.certificates.signature_through = None,
-            Event::MyNumberCardExpired { .. } => {
-                if let Some((_, state)) = chip.my_number_card.as_mut() {
-                    *state = CardState::Expired;
-                }
-            }
-            Event::MyNumberCardInvalidated { tokutei_card, .. } => match tokutei_card {
-                None => {
-                    if let Some((_, state)) = chip.my_number_card.as_mut() {
-                        *state = CardState::Invalidated;
-                    }
-                }
-                Some(_) => {
-                    if let Some(f) = chip.tokutei.as_mut() {
-                        f.state = CardState::Invalidated;
-                    }
-                }
-            },
-            Event::TokuteiProductionStarted { kind, .. } => chip.producing = Some(*kind),
-            Event::MyNumberFunctionsSuspended { tokutei_card, .. } => match tokutei_card {
-                None => {
-                    if let Some((_, state)) = chip.my_number_card.as_mut() {
-                        *state = CardState::Suspended;
-                    }
-                }
-                Some(_) => {
-                    if let Some(f) = chip.tokutei.as_mut() {
-                        f.state = CardState::Suspended;
-                    }
-                }
-            },
-            Event::PinLocked { .. } => chip.pin_locked = true,
-            Event::PinUnlocked { .. } => chip.pin_locked = false,
-            Event::TokuteiCardProduced { .. } => chip.producing = None,
-            Event::MyNumberFunctionsActivated {
-                card_number,
-                valid_through,
-                certificates,
-                ..
-            } => {
-                chip.tokutei = Some(TokuteiFunctions {
-                    card_number: *card_number,
-                    valid_through: *valid_through,
-                    state: CardState::Active,
-                });
-                chip.certificates = *certificates;
-            }
-            Event::MyNumberFunctionsExpired { .. } => {
-                if let Some(f) = chip.tokutei.as_mut() {
-                    f.state = CardState::Expired;
-                }
-            }
-            _ => {}
+        if let Some(chip) = Chip::opened(event) {
+            self.chips.insert(resident, chip);
+        } else if let Some(chip) = self.chips.get_mut(resident) {
+            chip.apply(event);
         }
     }
 }

@@ -6,6 +6,8 @@
 
 use super::*;
 use model::card::ResidenceCard;
+use model::card::{CardKind, MyNumberCard};
+use model::card_number::ResidenceCardNumber;
 use model::command::ResidentProfile;
 use model::ids::Address;
 use model::machine::testing::{self, SEED, When, cmd, notice, then, then_with_timers};

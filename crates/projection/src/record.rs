@@ -193,6 +193,17 @@ impl CardRecord {
         cards
     }
 
+    /// Sets the state of the Tokutei card's functions (`tokutei`) or of the separate card.
+    fn set_use_state(&mut self, tokutei: bool, state: UseState) {
+        if tokutei {
+            if let Some(f) = self.tokutei_functions.as_mut() {
+                f.state = state;
+            }
+        } else if let Some(c) = self.my_number_card.as_mut() {
+            c.state = state;
+        }
+    }
+
     fn visit(&mut self, office: Office, day: NaiveDate) {
         let i = Office::ALL.iter().position(|o| *o == office).unwrap_or(0);
         if self.last_visit[i] != Some(day) {
@@ -470,19 +481,7 @@ fn apply_event(rec: &mut CardRecord, event: &Event, day: NaiveDate) {
             }
         }
         Event::MyNumberFunctionsSuspended { tokutei_card, .. } => {
-            let state = UseState::Suspended { on: day };
-            match tokutei_card {
-                None => {
-                    if let Some(c) = rec.my_number_card.as_mut() {
-                        c.state = state;
-                    }
-                }
-                Some(_) => {
-                    if let Some(f) = rec.tokutei_functions.as_mut() {
-                        f.state = state;
-                    }
-                }
-            }
+            rec.set_use_state(tokutei_card.is_some(), UseState::Suspended { on: day })
         }
         Event::PinLocked { .. } => rec.pin_locked = true,
         Event::PinUnlocked { .. } => rec.pin_locked = false,
@@ -572,18 +571,7 @@ fn apply_event(rec: &mut CardRecord, event: &Event, day: NaiveDate) {
                 on: day,
                 reason: *reason,
             };
-            match tokutei_card {
-                None => {
-                    if let Some(c) = rec.my_number_card.as_mut() {
-                        c.state = state;
-                    }
-                }
-                Some(_) => {
-                    if let Some(f) = rec.tokutei_functions.as_mut() {
-                        f.state = state;
-                    }
-                }
-            }
+            rec.set_use_state(tokutei_card.is_some(), state)
         }
         Event::MyNumberFunctionsActivated {
             card_number,
