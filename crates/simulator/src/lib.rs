@@ -4,9 +4,11 @@
 //! `projection` crate); replay; scenario checks; and the runners of the what-if comparison and
 //! the office-visit table.
 //!
-//! Architecture invariant: the scheduler is the only clock. Services never call each other and
-//! never see wall-clock time; everything one office tells another is an event that is stored
-//! before it is delivered. Same inputs + policy + seed ⇒ the same log, byte for byte.
+//! The scheduler is the only clock. Services never call each other and never see wall-clock
+//! time; everything one office tells another is an event, numbered in the log before it is
+//! delivered (the log-writer thread stores it behind the simulation, in batches). Same inputs +
+//! policy + seed ⇒ the same log, byte for byte, whatever the thread count (see
+//! `tests/determinism.rs` and docs/ARCHITECTURE.md, Invariants).
 
 pub mod actor;
 pub mod agent;
