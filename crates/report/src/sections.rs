@@ -1,8 +1,8 @@
 //! The sections of the domain rules that reports cite, with their titles and their anchors in
 //! `docs/domain.md`.
 //!
-//! Offices record rules as strings such as `§5.4`, `§6 N4` or `§8.2, §8.6, §14` (see
-//! `describe.rs` and `RefusalRule::section`). A teaching report links each cited section to its
+//! Events cite their rules as strings such as `§5.4`, `§6 N4` or `§8.2, §8.6, §14` (see
+//! `model::section`: `Event::section`, `RefusalRule::section`). A teaching report links each cited section to its
 //! heading in docs/domain.md, which has one heading per section (`## §5.4 …`). GitHub derives a
 //! heading's anchor from its text, so the anchor depends on the title: the build script reads
 //! the headings of docs/domain.md when the file exists and the anchors follow them; otherwise
