@@ -12,12 +12,14 @@
 //! resident or can use My Number functions on a day is asked of `model`; every decision was made
 //! by an office and is in the event.
 
+mod fold;
 pub mod measures;
 pub mod office_table;
+mod projections;
 mod record;
 pub mod what_if;
 
+pub use projections::{MonthWorkload, Projections, Totals};
 pub use record::{
-    CardRecord, DayMeasures, Functions, HeldMyNumberCard, MonthWorkload, PendingApplication,
-    Projections, Totals, UseState, View,
+    CardRecord, DayMeasures, Functions, HeldMyNumberCard, PendingApplication, UseState, View,
 };

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use model::service::Office;
 use serde::{Deserialize, Serialize};
 
-use crate::record::{CardRecord, Projections};
+use crate::{CardRecord, Projections};
 
 /// Named counts of one run (or the sum of several shards of one run).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,24 +1,18 @@
-//! The projections computed from the log: the card record of every resident (cards held, numbers,
-//! validity, My Number functions, certificates, and each office's view of status, expiry, card
-//! and address) and the measures (counter visits, My Number outage days, inconsistency days,
-//! special-period days, cards produced, deadline misses, notifications between offices).
+//! The card record of one resident, rebuilt from the log: the cards held (numbers, validity,
+//! state), the My Number functions and certificates, each office's view of status, expiry, card
+//! and address, a pending application, counter visits and the day measures. Whether the resident
+//! is lawfully resident or can use My Number functions on a day is asked of `model` with the
+//! record's facts.
 //!
-//! The same fold runs live (as the scheduler records events) and in replay (from the store), so
-//! replay gives exactly what the live run gave. Day measures are evaluated at the end of each
-//! day: before applying an event on day `d`, a resident's record is "advanced" through `d - 1`
-//! with the state it had.
+//! Day measures are evaluated at the end of each day: before applying an event on day `d`, a
+//! resident's record is "advanced" through `d - 1` with the state it had.
 
-use std::collections::BTreeMap;
-
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use model::card::{CardKind, Certificates, MyNumberCard, ResidenceCard};
 use model::card_number::ResidenceCardNumber;
-use model::envelope::Envelope;
-use model::event::Event;
-use model::hashing::HashWriter;
 use model::ids::{Address, Municipality};
 use model::procedure::Procedure;
-use model::rules::{self, InvalidationReason, PendingEnd};
+use model::rules::InvalidationReason;
 use model::service::Office;
 use model::status::Status;
 use model::validity::{self, MyNumberFunctionsHeld, SpecialPeriod, SpecialPeriodMyNumber};
@@ -110,7 +104,7 @@ pub struct CardRecord {
     /// Counter visits per office (distinct office-days), in `Office::ALL` order.
     pub visits: [u32; 4],
     #[serde(skip)]
-    last_visit: [Option<NaiveDate>; 4],
+    pub(crate) last_visit: [Option<NaiveDate>; 4],
     /// Day measures through `evaluated_through`.
     pub days: DayMeasures,
     pub evaluated_through: Option<NaiveDate>,
@@ -194,7 +188,7 @@ impl CardRecord {
     }
 
     /// Sets the state of the Tokutei card's functions (`tokutei`) or of the separate card.
-    fn set_use_state(&mut self, tokutei: bool, state: UseState) {
+    pub(crate) fn set_use_state(&mut self, tokutei: bool, state: UseState) {
         if tokutei {
             if let Some(f) = self.tokutei_functions.as_mut() {
                 f.state = state;
@@ -204,7 +198,7 @@ impl CardRecord {
         }
     }
 
-    fn visit(&mut self, office: Office, day: NaiveDate) {
+    pub(crate) fn visit(&mut self, office: Office, day: NaiveDate) {
         let i = Office::ALL.iter().position(|o| *o == office).unwrap_or(0);
         if self.last_visit[i] != Some(day) {
             self.last_visit[i] = Some(day);
@@ -219,7 +213,7 @@ impl CardRecord {
     }
 
     /// Accumulates the day measures for every day from the last evaluated one through `through`.
-    fn advance(&mut self, through: NaiveDate, switch: SpecialPeriodMyNumber) {
+    pub(crate) fn advance(&mut self, through: NaiveDate, switch: SpecialPeriodMyNumber) {
         let Some(mut day) = self.evaluated_through.and_then(|d| d.succ_opt()) else {
             return;
         };
@@ -241,356 +235,5 @@ impl CardRecord {
                 None => break,
             }
         }
-    }
-}
-
-/// Run-wide counts.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Totals {
-    pub events: u64,
-    /// Counter visits per office (distinct resident-office-days).
-    pub visits: BTreeMap<Office, u64>,
-    /// Deliveries between offices, by notification code of domain-rules §6.
-    pub notifications: BTreeMap<String, u64>,
-    /// Residence cards and SPR certificates issued.
-    pub cards_produced: u64,
-    pub deadline_misses: u64,
-    pub refusals: u64,
-    pub outage_days: u64,
-    pub inconsistency_days: u64,
-    pub special_period_days: u64,
-}
-
-/// The work one calendar month brought to each office: counter visits (distinct
-/// resident-office-days, in `Office::ALL` order) and the Tokutei cards J-LIS started producing.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct MonthWorkload {
-    pub visits: [u64; Office::ALL.len()],
-    pub tokutei_productions: u64,
-}
-
-/// Every resident's card record, plus run-wide totals.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Projections {
-    /// The day before the run's first day: measures count from the first day.
-    #[serde(skip)]
-    start: NaiveDate,
-    #[serde(skip)]
-    switch: SpecialPeriodMyNumber,
-    pub records: Vec<CardRecord>,
-    pub notifications: BTreeMap<String, u64>,
-    pub events: u64,
-    pub cards_produced: u64,
-    /// Workload per month (keyed by the month's first day), for the what-if measures. Left out
-    /// of the state hash, which predates it: it is a sum of what the log already holds.
-    #[serde(skip)]
-    pub workload: BTreeMap<NaiveDate, MonthWorkload>,
-}
-
-impl Projections {
-    /// Empty projections for a run starting on `start`.
-    pub fn new(start: NaiveDate, switch: SpecialPeriodMyNumber, residents: usize) -> Projections {
-        Projections {
-            start,
-            switch,
-            records: Vec::with_capacity(residents),
-            notifications: BTreeMap::new(),
-            events: 0,
-            cards_produced: 0,
-            workload: BTreeMap::new(),
-        }
-    }
-
-    pub fn record(&self, resident: model::ids::ResidentId) -> Option<&CardRecord> {
-        self.records.get(resident.index())
-    }
-
-    /// Folds one event into the projections.
-    pub fn apply(&mut self, env: &Envelope) {
-        let day = env.occurred_at.date();
-        let i = env.event.resident().index();
-        if self.records.len() <= i {
-            let before = self.start.pred_opt().unwrap_or(self.start);
-            self.records.resize_with(i + 1, || CardRecord {
-                evaluated_through: Some(before),
-                ..CardRecord::default()
-            });
-        }
-        self.events += 1;
-        if matches!(env.event, Event::ResidenceCardIssued { .. }) {
-            self.cards_produced += 1;
-        }
-        for n in rules::notified(&env.event) {
-            *self.notifications.entry(n.code.to_owned()).or_insert(0) += 1;
-        }
-        let switch = self.switch;
-        let rec = &mut self.records[i];
-        if let Some(prev) = day.pred_opt() {
-            rec.advance(prev, switch);
-        }
-        let visits = rec.visits;
-        apply_event(rec, &env.event, day);
-        let counted = rec.visits != visits;
-        let tokutei = matches!(env.event, Event::TokuteiProductionStarted { .. });
-        if counted || tokutei {
-            let month = day.with_day(1).unwrap_or(day);
-            let w = self.workload.entry(month).or_default();
-            for (k, (now, was)) in rec.visits.iter().zip(visits).enumerate() {
-                w.visits[k] += u64::from(now - was);
-            }
-            w.tokutei_productions += u64::from(tokutei);
-        }
-    }
-
-    /// Advances every record's day measures through `until` (call once at the end of a run).
-    pub fn finish(&mut self, until: NaiveDate) {
-        let switch = self.switch;
-        for rec in &mut self.records {
-            rec.advance(until, switch);
-        }
-    }
-
-    /// Run-wide totals.
-    pub fn totals(&self) -> Totals {
-        let mut t = Totals {
-            events: self.events,
-            notifications: self.notifications.clone(),
-            ..Totals::default()
-        };
-        for office in Office::ALL {
-            t.visits.insert(office, 0);
-        }
-        for rec in &self.records {
-            for (k, office) in Office::ALL.iter().enumerate() {
-                *t.visits.entry(*office).or_insert(0) += u64::from(rec.visits[k]);
-            }
-            t.deadline_misses += u64::from(rec.deadline_misses);
-            t.refusals += u64::from(rec.refusals);
-            t.outage_days += rec.days.outage_days;
-            t.inconsistency_days += rec.days.inconsistency_days;
-            t.special_period_days += rec.days.special_period_days;
-        }
-        t.cards_produced = self.cards_produced;
-        t
-    }
-
-    /// SHA-256 of the projections' canonical JSON: the "final state hash".
-    pub fn state_hash(&self) -> String {
-        let mut h = HashWriter::new();
-        serde_json::to_writer(&mut h, self).expect("projections always serialize");
-        h.finish()
-    }
-}
-
-/// A pending application from its filing event.
-fn pending(
-    procedure: Procedure,
-    filed_on: NaiveDate,
-    expiry: Option<NaiveDate>,
-) -> PendingApplication {
-    PendingApplication {
-        filed_on,
-        expiry_at_filing: expiry,
-        decided_on: None,
-        procedure,
-        granted: false,
-    }
-}
-
-/// The bookkeeping for one event. No judgement: every decision was made by the office, and
-/// when a pending application ends is the model's rule.
-fn apply_event(rec: &mut CardRecord, event: &Event, day: NaiveDate) {
-    if let Some(p) = rec.pending
-        && let Some(end) = rules::pending_application_end(event, p.procedure, p.granted)
-    {
-        match end {
-            // The special period runs through the disposition day and ends then (§9).
-            PendingEnd::Refused => {
-                rec.pending = Some(PendingApplication {
-                    decided_on: Some(day),
-                    ..p
-                })
-            }
-            PendingEnd::Superseded | PendingEnd::CardIssued => rec.pending = None,
-        }
-    }
-    match event {
-        Event::CounterVisited { office, .. } => rec.visit(*office, day),
-        Event::ProcedureRefused { .. } | Event::TokuteiApplicationRefused { .. } => {
-            rec.refusals += 1
-        }
-        Event::DeadlineMissed { .. } => rec.deadline_misses += 1,
-        Event::ImmigrationRecordOpened {
-            born_on,
-            status,
-            period_expiry,
-            card,
-            municipality,
-            address,
-            ..
-        } => {
-            rec.born_on = Some(*born_on);
-            rec.residence_card = card.clone();
-            rec.bureau = View {
-                status: Some(*status),
-                period_expiry: *period_expiry,
-                card_number: card.as_ref().map(|c| c.number),
-                municipality: Some(municipality.clone()),
-                address: Some(address.clone()),
-            };
-        }
-        Event::ExtensionApplied {
-            filed_on,
-            expiry_at_filing,
-            ..
-        } => rec.pending = Some(pending(Procedure::Extension, *filed_on, *expiry_at_filing)),
-        Event::StatusChangeApplied {
-            filed_on,
-            expiry_at_filing,
-            ..
-        } => {
-            rec.pending = Some(pending(
-                Procedure::StatusChange,
-                *filed_on,
-                *expiry_at_filing,
-            ))
-        }
-        Event::ExtensionGranted { .. } | Event::StatusChangeGranted { .. } => {
-            if let Some(p) = rec.pending.as_mut() {
-                p.granted = true;
-            }
-        }
-        Event::StatusChanged { to, new_expiry, .. } => {
-            rec.bureau.status = Some(*to);
-            rec.bureau.period_expiry = *new_expiry;
-        }
-        Event::ResidenceNotified {
-            municipality,
-            address,
-            status,
-            period_expiry,
-            card,
-            ..
-        } => {
-            rec.city_hall = View {
-                status: Some(*status),
-                period_expiry: *period_expiry,
-                card_number: card.map(|(_, n)| n),
-                municipality: Some(municipality.clone()),
-                address: Some(address.clone()),
-            }
-        }
-        Event::MyNumberFunctionsSuspended { tokutei_card, .. } => {
-            rec.set_use_state(tokutei_card.is_some(), UseState::Suspended { on: day })
-        }
-        Event::PinLocked { .. } => rec.pin_locked = true,
-        Event::PinUnlocked { .. } => rec.pin_locked = false,
-        Event::CardReadyForCollection { kind, .. } => rec.card_ready = Some(*kind),
-        Event::PeriodOfStayExtended { new_expiry, .. } => {
-            rec.bureau.period_expiry = Some(*new_expiry)
-        }
-        Event::ResidenceCardIssued { card, .. } => {
-            rec.residence_card = Some(card.clone());
-            rec.bureau.card_number = Some(card.number);
-            rec.card_ready = None;
-        }
-        Event::AddressRecorded {
-            municipality,
-            address,
-            ..
-        } => {
-            rec.bureau.municipality = Some(municipality.clone());
-            rec.bureau.address = Some(address.clone());
-        }
-        Event::ResidentRegistered {
-            municipality,
-            address,
-            status,
-            period_expiry,
-            card_number,
-            ..
-        } => {
-            rec.city_hall = View {
-                status: Some(*status),
-                period_expiry: *period_expiry,
-                card_number: *card_number,
-                municipality: Some(municipality.clone()),
-                address: Some(address.clone()),
-            }
-        }
-        Event::MovedWithinMunicipality { address, .. } => {
-            rec.city_hall.address = Some(address.clone())
-        }
-        Event::MoveInRecorded {
-            municipality,
-            address,
-            ..
-        } => {
-            rec.city_hall.municipality = Some(municipality.clone());
-            rec.city_hall.address = Some(address.clone());
-        }
-        Event::ImmigrationDataUpdated {
-            status,
-            period_expiry,
-            card_number,
-            ..
-        } => {
-            rec.city_hall.status = Some(*status);
-            rec.city_hall.period_expiry = *period_expiry;
-            rec.city_hall.card_number = *card_number;
-        }
-        Event::CardIssuerRecordOpened {
-            my_number_card,
-            certificates,
-            ..
-        } => {
-            rec.my_number_card = my_number_card.map(|card| HeldMyNumberCard {
-                card,
-                state: UseState::Active,
-            });
-            rec.certificates = *certificates;
-        }
-        Event::MyNumberCardValidityRecorded { valid_through, .. } => {
-            if let Some(c) = rec.my_number_card.as_mut() {
-                c.card.valid_through = *valid_through;
-            }
-        }
-        Event::CertificatesIssued { certificates, .. } => rec.certificates = *certificates,
-        Event::SignatureCertificateRevoked { .. } => rec.certificates.signature_through = None,
-        Event::MyNumberCardExpired { .. } => {
-            if let Some(c) = rec.my_number_card.as_mut() {
-                c.state = UseState::Expired { on: day };
-            }
-        }
-        Event::MyNumberCardInvalidated {
-            reason,
-            tokutei_card,
-            ..
-        } => {
-            let state = UseState::Invalidated {
-                on: day,
-                reason: *reason,
-            };
-            rec.set_use_state(tokutei_card.is_some(), state)
-        }
-        Event::MyNumberFunctionsActivated {
-            card_number,
-            valid_through,
-            certificates,
-            ..
-        } => {
-            rec.tokutei_functions = Some(Functions {
-                card_number: *card_number,
-                valid_through: *valid_through,
-                state: UseState::Active,
-            });
-            rec.certificates = *certificates;
-        }
-        Event::MyNumberFunctionsExpired { .. } => {
-            if let Some(f) = rec.tokutei_functions.as_mut() {
-                f.state = UseState::Expired { on: day };
-            }
-        }
-        _ => {}
     }
 }

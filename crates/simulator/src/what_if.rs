@@ -14,6 +14,7 @@
 //! that shard results can be merged exactly and the summary recomputed from them.
 
 use chrono::NaiveDate;
+use model::envelope::Envelope;
 use model::shard::Shard;
 use population::{Population, PopulationSpec, add_digests};
 use projection::measures::Measures;
@@ -57,16 +58,25 @@ pub struct RunProgress {
 /// made before and after merge.
 pub const GENERATOR: &str = "scenario::population v1";
 
-/// Runs both arms for every seed.
-pub fn compare(
+/// What one arm's run of one seed gave.
+struct ArmRun {
+    measures: Measures,
+    log_hash: String,
+    /// The log (scenario runs only: a population run keeps none).
+    log: Vec<Envelope>,
+    /// The scenario's hash, or the population's digest.
+    inputs_hash: String,
+}
+
+/// The manifest of a comparison: enough to reproduce it.
+fn manifest(
     subject: Subject<'_>,
     baseline: &Arm,
     reform: &Arm,
     seeds: &[u64],
     code_version: &str,
-    mut progress: Option<&mut dyn FnMut(RunProgress)>,
-) -> Result<Comparison, SimError> {
-    let (subject_manifest, shard) = match subject {
+) -> Manifest {
+    let (subject, shard) = match subject {
         Subject::Scenario(s) => (
             SubjectManifest::Scenario {
                 source: s.source.clone(),
@@ -92,16 +102,84 @@ pub fn compare(
             (!shard.is_whole()).then_some(shard),
         ),
     };
-    let manifest = Manifest {
+    Manifest {
         format: FORMAT.to_owned(),
         code_version: code_version.to_owned(),
-        subject: subject_manifest,
+        subject,
         baseline: PolicyManifest::of(baseline),
         reform: PolicyManifest::of(reform),
         seeds: seeds.to_vec(),
         shard,
         intervals: INTERVALS.to_owned(),
-    };
+    }
+}
+
+/// Runs one arm for one seed: the scenario with the arm's policy, or the seed's population
+/// (generated once per seed by the caller) under it. `report` gets the run's first and last day
+/// with each progress report.
+fn run_arm(
+    subject: Subject<'_>,
+    population: Option<&Population>,
+    arm: &Arm,
+    seed: u64,
+    report: &mut dyn FnMut(NaiveDate, NaiveDate, Progress),
+) -> Result<ArmRun, SimError> {
+    match (subject, population) {
+        (Subject::Scenario(s), _) => {
+            let mut s = s.clone();
+            s.policy = arm.policy.clone();
+            let s = s.with_seed(seed);
+            let (start, until) = (s.start, s.until);
+            let mut cb = |p: Progress| report(start, until, p);
+            let out = crate::run_scenario(&s, None, Some(&mut cb))?;
+            Ok(ArmRun {
+                measures: Measures::from_projections(&out.projections),
+                log_hash: out.log_hash,
+                log: out.log,
+                inputs_hash: s.hash.clone(),
+            })
+        }
+        (Subject::Population { start, .. }, Some(pop)) => {
+            let until = pop.until;
+            let mut cb = |p: Progress| report(start, until, p);
+            let input = RunInput {
+                residents: pop.profiles(),
+                steps: pop.steps(),
+                start,
+                until,
+                policy: arm.policy.clone(),
+                seed,
+            };
+            let out = run_blocking(
+                input,
+                RunOptions {
+                    store: None,
+                    keep_log: false,
+                    progress: Some(&mut cb),
+                    ..RunOptions::default()
+                },
+            )?;
+            Ok(ArmRun {
+                measures: Measures::from_projections(&out.projections),
+                log_hash: out.log_hash,
+                log: Vec::new(),
+                inputs_hash: pop.digest(),
+            })
+        }
+        (Subject::Population { .. }, None) => unreachable!("the caller generates it"),
+    }
+}
+
+/// Runs both arms for every seed.
+pub fn compare(
+    subject: Subject<'_>,
+    baseline: &Arm,
+    reform: &Arm,
+    seeds: &[u64],
+    code_version: &str,
+    mut progress: Option<&mut dyn FnMut(RunProgress)>,
+) -> Result<Comparison, SimError> {
+    let manifest = manifest(subject, baseline, reform, seeds, code_version);
     let runs_total = seeds.len() * 2;
     let mut runs = Vec::with_capacity(seeds.len());
     let mut divergence = None;
@@ -145,57 +223,27 @@ pub fn compare(
                     });
                 }
             };
-            arms.push(match (subject, &population) {
-                (Subject::Scenario(s), _) => {
-                    let mut s = s.clone();
-                    s.policy = arm.policy.clone();
-                    let s = s.with_seed(seed);
-                    let (start, until) = (s.start, s.until);
-                    let mut cb = |p: Progress| report(start, until, p);
-                    let out = crate::run_scenario(&s, None, Some(&mut cb))?;
-                    let m = Measures::from_projections(&out.projections);
-                    (m, out.log_hash, out.log, s.hash.clone())
-                }
-                (Subject::Population { start, .. }, Some(pop)) => {
-                    let until = pop.until;
-                    let mut cb = |p: Progress| report(start, until, p);
-                    let input = RunInput {
-                        residents: pop.profiles(),
-                        steps: pop.steps(),
-                        start,
-                        until,
-                        policy: arm.policy.clone(),
-                        seed,
-                    };
-                    let out = run_blocking(
-                        input,
-                        RunOptions {
-                            store: None,
-                            keep_log: false,
-                            progress: Some(&mut cb),
-                            ..RunOptions::default()
-                        },
-                    )?;
-                    let m = Measures::from_projections(&out.projections);
-                    (m, out.log_hash, Vec::new(), pop.digest())
-                }
-                (Subject::Population { .. }, None) => unreachable!("generated above"),
-            });
+            arms.push(run_arm(
+                subject,
+                population.as_ref(),
+                arm,
+                seed,
+                &mut report,
+            )?);
         }
-        let [(b, b_hash, b_log, inputs_hash), (r, r_hash, r_log, _)]: [_; 2] =
-            arms.try_into().expect("two arms");
+        let [b, r]: [ArmRun; 2] = arms.try_into().ok().expect("two arms");
         if k == 0
             && let Subject::Scenario(s) = subject
             && s.residents.len() == 1
         {
-            divergence = first_divergence(&b_log, &r_log);
+            divergence = first_divergence(&b.log, &r.log);
         }
         runs.push(SeedRun {
             seed,
-            inputs_hash,
-            baseline: b,
-            reform: r,
-            log_hashes: shard.is_none().then_some([b_hash, r_hash]),
+            inputs_hash: b.inputs_hash,
+            baseline: b.measures,
+            reform: r.measures,
+            log_hashes: manifest.shard.is_none().then_some([b.log_hash, r.log_hash]),
         });
     }
     Ok(Comparison {

@@ -1,0 +1,157 @@
+//! Every resident's card record plus the run-wide counts, folded event by event; the totals,
+//! the monthly workload and the state hash.
+//!
+//! The same fold runs live (as the scheduler records events) and in replay (from the store), so
+//! replay gives exactly what the live run gave.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use model::envelope::Envelope;
+use model::event::Event;
+use model::hashing::HashWriter;
+use model::rules;
+use model::service::Office;
+use model::validity::SpecialPeriodMyNumber;
+use serde::Serialize;
+
+use crate::fold::apply_event;
+use crate::record::CardRecord;
+
+/// Run-wide counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub events: u64,
+    /// Counter visits per office (distinct resident-office-days).
+    pub visits: BTreeMap<Office, u64>,
+    /// Deliveries between offices, by notification code of domain-rules §6.
+    pub notifications: BTreeMap<String, u64>,
+    /// Residence cards and SPR certificates issued.
+    pub cards_produced: u64,
+    pub deadline_misses: u64,
+    pub refusals: u64,
+    pub outage_days: u64,
+    pub inconsistency_days: u64,
+    pub special_period_days: u64,
+}
+
+/// The work one calendar month brought to each office: counter visits (distinct
+/// resident-office-days, in `Office::ALL` order) and the Tokutei cards J-LIS started producing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct MonthWorkload {
+    pub visits: [u64; Office::ALL.len()],
+    pub tokutei_productions: u64,
+}
+
+/// Every resident's card record, plus run-wide totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Projections {
+    /// The day before the run's first day: measures count from the first day.
+    #[serde(skip)]
+    start: NaiveDate,
+    #[serde(skip)]
+    switch: SpecialPeriodMyNumber,
+    pub records: Vec<CardRecord>,
+    pub notifications: BTreeMap<String, u64>,
+    pub events: u64,
+    pub cards_produced: u64,
+    /// Workload per month (keyed by the month's first day), for the what-if measures. Left out
+    /// of the state hash, which predates it: it is a sum of what the log already holds.
+    #[serde(skip)]
+    pub workload: BTreeMap<NaiveDate, MonthWorkload>,
+}
+
+impl Projections {
+    /// Empty projections for a run starting on `start`.
+    pub fn new(start: NaiveDate, switch: SpecialPeriodMyNumber, residents: usize) -> Projections {
+        Projections {
+            start,
+            switch,
+            records: Vec::with_capacity(residents),
+            notifications: BTreeMap::new(),
+            events: 0,
+            cards_produced: 0,
+            workload: BTreeMap::new(),
+        }
+    }
+
+    pub fn record(&self, resident: model::ids::ResidentId) -> Option<&CardRecord> {
+        self.records.get(resident.index())
+    }
+
+    /// Folds one event into the projections.
+    pub fn apply(&mut self, env: &Envelope) {
+        let day = env.occurred_at.date();
+        let i = env.event.resident().index();
+        if self.records.len() <= i {
+            let before = self.start.pred_opt().unwrap_or(self.start);
+            self.records.resize_with(i + 1, || CardRecord {
+                evaluated_through: Some(before),
+                ..CardRecord::default()
+            });
+        }
+        self.events += 1;
+        if matches!(env.event, Event::ResidenceCardIssued { .. }) {
+            self.cards_produced += 1;
+        }
+        for n in rules::notified(&env.event) {
+            *self.notifications.entry(n.code.to_owned()).or_insert(0) += 1;
+        }
+        let switch = self.switch;
+        let rec = &mut self.records[i];
+        if let Some(prev) = day.pred_opt() {
+            rec.advance(prev, switch);
+        }
+        let visits = rec.visits;
+        apply_event(rec, &env.event, day);
+        let counted = rec.visits != visits;
+        let tokutei = matches!(env.event, Event::TokuteiProductionStarted { .. });
+        if counted || tokutei {
+            let month = day.with_day(1).unwrap_or(day);
+            let w = self.workload.entry(month).or_default();
+            for (k, (now, was)) in rec.visits.iter().zip(visits).enumerate() {
+                w.visits[k] += u64::from(now - was);
+            }
+            w.tokutei_productions += u64::from(tokutei);
+        }
+    }
+
+    /// Advances every record's day measures through `until` (call once at the end of a run).
+    pub fn finish(&mut self, until: NaiveDate) {
+        let switch = self.switch;
+        for rec in &mut self.records {
+            rec.advance(until, switch);
+        }
+    }
+
+    /// Run-wide totals.
+    pub fn totals(&self) -> Totals {
+        let mut t = Totals {
+            events: self.events,
+            notifications: self.notifications.clone(),
+            ..Totals::default()
+        };
+        for office in Office::ALL {
+            t.visits.insert(office, 0);
+        }
+        for rec in &self.records {
+            for (k, office) in Office::ALL.iter().enumerate() {
+                *t.visits.entry(*office).or_insert(0) += u64::from(rec.visits[k]);
+            }
+            t.deadline_misses += u64::from(rec.deadline_misses);
+            t.refusals += u64::from(rec.refusals);
+            t.outage_days += rec.days.outage_days;
+            t.inconsistency_days += rec.days.inconsistency_days;
+            t.special_period_days += rec.days.special_period_days;
+        }
+        t.cards_produced = self.cards_produced;
+        t
+    }
+
+    /// SHA-256 of the projections' canonical JSON: the "final state hash".
+    pub fn state_hash(&self) -> String {
+        let mut h = HashWriter::new();
+        serde_json::to_writer(&mut h, self).expect("projections always serialize");
+        h.finish()
+    }
+}
