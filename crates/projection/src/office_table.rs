@@ -23,6 +23,4 @@ pub struct Row {
     pub procedure: Procedure,
     pub legacy: Outcome,
     pub integrated: Outcome,
-    /// What the row does not show, if anything.
-    pub note: Option<&'static str>,
 }

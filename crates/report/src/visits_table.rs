@@ -48,7 +48,7 @@ fn offices(o: &Outcome) -> String {
 fn push_notes(out: &mut String, rows: &[Row], bullet: &str) {
     let mut notes = rows
         .iter()
-        .filter_map(|r| r.note.map(|n| (r.procedure, n)))
+        .filter_map(|r| labels::office_table_note(r.procedure).map(|n| (r.procedure, n.en)))
         .peekable();
     if notes.peek().is_some() {
         out.push('\n');

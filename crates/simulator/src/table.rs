@@ -454,27 +454,19 @@ fn outcome(procedure: Procedure, regime: Regime) -> Result<Option<Outcome>, SimE
 /// The rows of the table, in procedure order.
 pub fn office_table() -> Result<Vec<Row>, SimError> {
     let rows = [
-        (Procedure::ResidenceNotification, None),
-        (Procedure::MoveWithinMunicipality, None),
-        (
-            Procedure::MoveIn,
-            Some("move-out at the former and move-in at the new municipality"),
-        ),
-        (Procedure::Extension, None),
-        (Procedure::StatusChange, None),
-        (Procedure::PermanentResidence, None),
-        (Procedure::CardRenewal, None),
-        (Procedure::SprCertificateRenewal, None),
-        (Procedure::Reissue, None),
-        (
-            Procedure::LossReissue,
-            Some(
-                "a lost Tokutei card is replaced by a standard card by default (§16.1): My Number functions need a new application",
-            ),
-        ),
+        Procedure::ResidenceNotification,
+        Procedure::MoveWithinMunicipality,
+        Procedure::MoveIn,
+        Procedure::Extension,
+        Procedure::StatusChange,
+        Procedure::PermanentResidence,
+        Procedure::CardRenewal,
+        Procedure::SprCertificateRenewal,
+        Procedure::Reissue,
+        Procedure::LossReissue,
     ];
     let mut out = Vec::new();
-    for (procedure, note) in rows {
+    for procedure in rows {
         let (Some(legacy), Some(integrated)) = (
             outcome(procedure, Regime::Legacy)?,
             outcome(procedure, Regime::Integrated)?,
@@ -485,7 +477,6 @@ pub fn office_table() -> Result<Vec<Row>, SimError> {
             procedure,
             legacy,
             integrated,
-            note,
         });
     }
     Ok(out)

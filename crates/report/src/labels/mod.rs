@@ -177,6 +177,39 @@ pub fn procedure(p: Procedure) -> Label {
     }
 }
 
+/// What the office-visit table's row for a procedure does not show, if anything.
+pub fn office_table_note(p: Procedure) -> Option<Label> {
+    match p {
+        Procedure::MoveIn => Some(l(
+            "move-out at the former and move-in at the new municipality",
+            "転出届は転出元、転入届は転入先の市区町村で行う",
+        )),
+        Procedure::LossReissue => Some(l(
+            "a lost Tokutei card is replaced by a standard card by default (§16.1): My Number functions need a new application",
+            "紛失した特定在留カードは既定では標準の在留カードで再交付される（§16.1）：マイナンバー機能には新たな申請が必要",
+        )),
+        Procedure::Landing
+        | Procedure::ResidenceNotification
+        | Procedure::Extension
+        | Procedure::StatusChange
+        | Procedure::PermanentResidence
+        | Procedure::CardRenewal
+        | Procedure::SprCertificateRenewal
+        | Procedure::ItemChange
+        | Procedure::Reissue
+        | Procedure::LossReport
+        | Procedure::MyNumberSuspension
+        | Procedure::TokuteiApplication
+        | Procedure::CardCollection
+        | Procedure::MoveWithinMunicipality
+        | Procedure::MoveOut
+        | Procedure::MyNumberValidityChange
+        | Procedure::MyNumberSpecialPeriodExtension
+        | Procedure::MyNumberContinuity
+        | Procedure::PinReset => None,
+    }
+}
+
 /// A kind of card.
 pub fn card_kind(k: CardKind) -> Label {
     match k {
