@@ -19,6 +19,7 @@ pub mod scenario_run;
 pub mod scheduler;
 pub mod table;
 pub mod what_if;
+pub mod writer;
 
 pub use agent::StepInput;
 pub use scenario_run::{run_scenario, run_scenario_stored, scenario_run_meta};

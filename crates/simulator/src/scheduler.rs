@@ -20,7 +20,7 @@ use std::sync::Arc;
 use card_issuer::CardIssuer;
 use chrono::NaiveDate;
 use city_hall::CityHall;
-use event_store::{AppendResult, EventStore, NewEvent, StoreError};
+use event_store::{EventStore, StoreError};
 use immigration_bureau::ImmigrationBureau;
 use model::command::{Command, ResidentProfile};
 use model::envelope::Envelope;
@@ -37,7 +37,8 @@ use uuid::Uuid;
 
 use crate::actor::{ServiceGone, ServiceHandle};
 use crate::agent::{Agent, StepInput};
-use crate::log::{LogHasher, event_id, stream_name, to_record};
+use crate::log::{event_id, stream_name};
+use crate::writer::{LogBatch, LogWriter};
 use projection::Projections;
 
 /// Why a run stopped.
@@ -233,82 +234,13 @@ impl Recorder {
     /// Hands the pending events to the writer when the batch is full (or `force`).
     fn flush(&mut self, force: bool) -> Result<(), SimError> {
         if self.batch.len() >= self.batch_size || (force && !self.batch.is_empty()) {
-            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_size));
-            self.writer.send(batch)?;
+            let events = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_size));
+            self.writer.send(LogBatch {
+                events,
+                closes: None,
+            })?;
         }
         Ok(())
-    }
-}
-
-/// What the log-writer thread hands back: the store (if any) and the log hash.
-type WriterResult = Result<(Option<EventStore>, String), SimError>;
-
-/// The log-writer thread: encodes each envelope into its stored record, feeds the log hash, and
-/// appends to the store in one transaction per batch. A bounded channel keeps the simulator at
-/// most two batches ahead of the disk.
-struct LogWriter {
-    tx: Option<std::sync::mpsc::SyncSender<Vec<Envelope>>>,
-    thread: Option<std::thread::JoinHandle<WriterResult>>,
-}
-
-impl LogWriter {
-    fn spawn(mut store: Option<EventStore>) -> LogWriter {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Envelope>>(2);
-        let thread = std::thread::spawn(move || {
-            // The store's commit events are reported inside this span.
-            let _span = tracing::debug_span!("log_writer").entered();
-            let mut hasher = LogHasher::new();
-            for batch in rx {
-                let mut rows = Vec::with_capacity(batch.len());
-                for env in &batch {
-                    let record = to_record(env);
-                    hasher.add(&record);
-                    if store.is_some() {
-                        rows.push(NewEvent {
-                            record,
-                            expected_version: env.stream_version - 1,
-                        });
-                    }
-                }
-                if let Some(store) = store.as_mut() {
-                    let results = store.append(&rows)?;
-                    // The store must have written every event; a duplicate means it did not.
-                    if let Some((new, _)) = rows
-                        .iter()
-                        .zip(results)
-                        .find(|(_, r)| matches!(r, AppendResult::Duplicate { .. }))
-                    {
-                        return Err(SimError::NotWritten {
-                            global_seq: new.record.global_seq,
-                        });
-                    }
-                }
-            }
-            Ok((store, hasher.finish()))
-        });
-        LogWriter {
-            tx: Some(tx),
-            thread: Some(thread),
-        }
-    }
-
-    fn send(&mut self, batch: Vec<Envelope>) -> Result<(), SimError> {
-        let sent = self.tx.as_ref().is_some_and(|tx| tx.send(batch).is_ok());
-        if sent {
-            Ok(())
-        } else {
-            // The writer stopped: its own error says why.
-            Err(self.finish().err().unwrap_or(SimError::WriterGone))
-        }
-    }
-
-    /// Waits for every batch to be written; returns the store and the log hash.
-    fn finish(&mut self) -> WriterResult {
-        self.tx = None;
-        match self.thread.take() {
-            Some(t) => t.join().map_err(|_| SimError::WriterGone)?,
-            None => Err(SimError::WriterGone),
-        }
     }
 }
 
