@@ -2,7 +2,7 @@
 //! into its stored record, feeds the log hash, and appends to the store in one transaction per
 //! batch. A bounded channel keeps the simulation at most two batches ahead of the disk, and the
 //! simulation and the I/O overlap on separate cores (decision 2). What it receives is fixed by
-//! decision 10: compact envelopes in the global order, batches that say which instants they close.
+//! decision 11: compact envelopes in the global order, batches that say which instants they close.
 
 use event_store::{AppendResult, EventStore, NewEvent};
 use model::envelope::Envelope;
