@@ -18,7 +18,7 @@
 //! the measures, the rules cited) around the style sheet `page.css`, the script `report.js`
 //! and the shared SVG markers `defs.svg`, which are real files included at build time;
 //! `sequence` draws the sequence diagram, `timeline` the card-state timeline and `events` the
-//! list of events. This module holds what they share: escaping, the steps, and [`Panel`].
+//! list of events. This module holds what they share: escaping, the steps, and `Panel`.
 
 use model::time::SimTime;
 
