@@ -40,6 +40,56 @@ fn text(s: &str) -> String {
     out
 }
 
+/// Text from a scenario (its name, description, a resident's name) safe in the Markdown
+/// around the diagrams: `<` `>` `&` as entities, so a name like `</script><script>` stays text
+/// wherever the document is rendered; the marks that open emphasis, code, links or tables
+/// backslash-escaped; line breaks as spaces, so a heading stays one line.
+fn markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '~' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A scenario's description in the document: its Markdown is kept (authors write `code` and
+/// [links] in it), but `<` `>` `&` become entities, so it cannot carry HTML.
+fn without_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A Markdown code span holding `s` as it is: fenced by one backtick more than the longest run
+/// inside it (CommonMark), on one line. Nothing in a code span is read as HTML.
+fn code(s: &str) -> String {
+    let one_line: String = s
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    let longest = one_line
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    if longest == 0 {
+        format!("{fence}{one_line}{fence}")
+    } else {
+        format!("{fence} {one_line} {fence}")
+    }
+}
+
 fn arrow(m: &Message) -> &'static str {
     match m.kind {
         MessageKind::Action => "->>",
@@ -197,8 +247,8 @@ pub fn render(stories: &[Story], lang: Lang) -> String {
         return out;
     };
     let u = ui(lang);
-    let _ = writeln!(out, "# {}\n", first.title);
-    let source = format!("`{}`", first.source);
+    let _ = writeln!(out, "# {}\n", markdown(&first.title));
+    let source = code(&first.source);
     let _ = writeln!(
         out,
         "{}\n",
@@ -206,7 +256,7 @@ pub fn render(stories: &[Story], lang: Lang) -> String {
     );
     if !first.description.is_empty() {
         for line in first.description.lines() {
-            let _ = writeln!(out, "> {line}");
+            let _ = writeln!(out, "> {}", without_html(line));
         }
         out.push('\n');
     }
@@ -215,7 +265,7 @@ pub fn render(stories: &[Story], lang: Lang) -> String {
             let _ = writeln!(
                 out,
                 "## {} — {}\n",
-                resident_title(r),
+                markdown(&resident_title(r)),
                 labels::regime_short(story.regime()).get(lang)
             );
             diagram(&mut out, r, lang);
@@ -230,4 +280,22 @@ pub fn render(stories: &[Story], lang: Lang) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{code, markdown, without_html};
+
+    #[test]
+    fn scenario_text_cannot_become_html_or_markdown() {
+        assert_eq!(
+            markdown("</script><script>alert(1)</script>"),
+            "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+        assert_eq!(markdown("[x](y) `z`\n*h*"), "\\[x\\](y) \\`z\\` \\*h\\*");
+        assert_eq!(markdown("Li Mei 李 — 1.5"), "Li Mei 李 — 1.5");
+        assert_eq!(code("runs/x.db"), "`runs/x.db`");
+        assert_eq!(without_html("`a` <b>&"), "`a` &lt;b&gt;&amp;");
+        assert_eq!(code("a`b``c\nd"), "``` a`b``c d ```");
+    }
 }
