@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use model::calendar::add_years_clamped;
 use model::card::CardKind;
 use model::card_number::ResidenceCardNumber;
-use model::command::{Command, ResidentProfile};
+use model::command::{Command, Decision, ResidentProfile};
 use model::ids::ResidentId;
 use model::policy::{Policy, Regime};
 use model::rules::card_law;
@@ -176,11 +176,27 @@ fn build(
         in_range(&raw.on, "step")?;
         raws.push((raw, resident));
     }
+    // In time order (stable: steps at the same time keep file order), so that each decision
+    // is checked against the expiry the earlier grants left.
+    raws.sort_by_key(|(raw, _)| raw.at);
+    let mut expiries: Vec<Option<NaiveDate>> =
+        residents.iter().map(|r| r.profile.period_expiry).collect();
     let mut steps = Vec::with_capacity(raws.len());
     for (raw, resident) in raws {
         let (at, line) = (raw.at, raw.pos.line);
         let profile = &residents[resident.index()].profile;
-        let command = raw.command(resident, profile)?;
+        let command = raw.command(resident, profile, expiries[resident.index()])?;
+        if let Command::DecideExtension {
+            decision: Decision::Grant { new_expiry },
+            ..
+        }
+        | Command::DecideStatusChange {
+            decision: Decision::Grant { new_expiry },
+            ..
+        } = &command
+        {
+            expiries[resident.index()] = Some(*new_expiry);
+        }
         steps.push(Step {
             at,
             resident,
@@ -325,6 +341,7 @@ fn resident_input(
         ));
     }
     let status = r.status.value;
+    let period_expiry_pos = r.period_expiry.as_ref().map(|e| e.pos);
     let period_expiry = match (status.has_period_of_stay(), r.period_expiry) {
         (true, Some(e)) => Some(e.value.0),
         (true, None) => {
@@ -347,6 +364,14 @@ fn resident_input(
         }
         (false, None) => None,
     };
+    if let (Some(expiry), Some(pos)) = (period_expiry, period_expiry_pos)
+        && expiry <= born_on
+    {
+        return Err(DeError::at(
+            format!("period_expiry {expiry} is not after born_on {born_on}"),
+            pos,
+        ));
+    }
     // A card issued a year before the run is the neutral default: old enough to be an
     // ordinary card, recent enough to be valid.
     let default_issue = add_years_clamped(start, -1).max(born_on);
@@ -468,6 +493,14 @@ fn resident_input(
         (false, Some(c)) => return Err(no_card("residence card", c.pos)),
         (false, None) => None,
     };
+    if let (Some(expiry), Some(pos)) = (period_expiry, period_expiry_pos)
+        && expiry <= born_on
+    {
+        return Err(DeError::at(
+            format!("period_expiry {expiry} is not after born_on {born_on}"),
+            pos,
+        ));
+    }
     let my_number_card = match r.my_number_card {
         Some(c) if !status.is_card_holding() => return Err(no_card("My Number card", c.pos)),
         Some(c) if card.is_some_and(|c| c.tokutei) => {

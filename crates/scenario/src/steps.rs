@@ -30,8 +30,37 @@ pub(crate) struct StepContext<'p> {
     pub profile: &'p ResidentProfile,
     /// The step's date (`on`).
     pub on: NaiveDate,
+    /// The resident's period-of-stay expiry when the step happens, as far as the file says:
+    /// the starting `period_expiry`, moved by each earlier granted extension or change of
+    /// status. `None` without a period of stay.
+    pub expiry: Option<NaiveDate>,
     /// Where the step starts, for errors about a combination of its fields.
     pub pos: Pos,
+}
+
+/// A day a step reports as past (`moved_on`, `changed_on`, `lost_on`, `learned_on`), the
+/// step's own date when absent. A day after the step's date is refused: nobody notifies a move
+/// before it happens or reports a loss before it occurs, and the deadlines that run from such
+/// a day would start in the future.
+fn reported_day(
+    day: Option<Located<Date>>,
+    field: &str,
+    ctx: &StepContext,
+) -> Result<NaiveDate, DeError> {
+    match day {
+        None => Ok(ctx.on),
+        Some(d) if d.value.0 > ctx.on => Err(DeError::at(
+            format!(
+                "{field} {} is after the step's date {}: a `{}` step reports what has already \
+                 happened",
+                d.value.0,
+                ctx.on,
+                ctx.kind.as_str()
+            ),
+            d.pos,
+        )),
+        Some(d) => Ok(d.value.0),
+    }
 }
 
 /// The fields a kind of step adds to the common ones, and the command they make.
@@ -167,7 +196,7 @@ impl StepFields for DecideExtensionStep {
         let what = ctx.kind.as_str();
         let decision = match (self.grant, self.refuse) {
             (Some(grant), None) => Decision::Grant {
-                new_expiry: grant.value.0,
+                new_expiry: granted_expiry(&grant, ctx)?,
             },
             (None, Some(Located { value: true, .. })) => Decision::Refuse,
             (Some(_), Some(refuse)) => {
@@ -202,6 +231,36 @@ impl StepFields for DecideExtensionStep {
     }
 }
 
+/// The new expiry of a granted extension or change of status. A period granted on the
+/// decision day must end after it; an extension must also end after the period it extends
+/// (a change of status starts a new period, which may end earlier than the old one).
+fn granted_expiry(grant: &Located<Date>, ctx: &StepContext) -> Result<NaiveDate, DeError> {
+    let new = grant.value.0;
+    if new <= ctx.on {
+        return Err(DeError::at(
+            format!(
+                "grant {new} is not after the decision day {}: a period of stay granted \
+                 that day must end later",
+                ctx.on
+            ),
+            grant.pos,
+        ));
+    }
+    if ctx.kind == StepKind::DecideExtension
+        && let Some(current) = ctx.expiry
+        && new <= current
+    {
+        return Err(DeError::at(
+            format!(
+                "grant {new} does not extend the period of stay, which ends on {current}: \
+                 an extension must end after the current expiry"
+            ),
+            grant.pos,
+        ));
+    }
+    Ok(new)
+}
+
 /// `collect_card`: no fields of its own.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -221,9 +280,9 @@ impl StepFields for CollectCardStep {
 pub struct MoveWithinStep {
     /// The new address.
     pub address: Address,
-    /// The day of the move. Default: the step's date.
+    /// The day of the move, on or before the step's date. Default: the step's date.
     #[serde(default)]
-    pub moved_on: Option<Date>,
+    pub moved_on: Option<Located<Date>>,
     /// Attach a Tokutei card application at the municipal window (§4). Default false.
     #[serde(default)]
     pub tokutei: bool,
@@ -234,7 +293,7 @@ impl StepFields for MoveWithinStep {
         Ok(Command::NotifyMoveWithinMunicipality {
             resident: ctx.resident,
             address: self.address,
-            moved_on: self.moved_on.map_or(ctx.on, |d| d.0),
+            moved_on: reported_day(self.moved_on, "moved_on", ctx)?,
             tokutei: self.tokutei,
         })
     }
@@ -273,9 +332,9 @@ pub struct MoveInStep {
     pub municipality: Municipality,
     /// The new address.
     pub address: Address,
-    /// The day of the move. Default: the step's date.
+    /// The day of the move, on or before the step's date. Default: the step's date.
     #[serde(default)]
-    pub moved_on: Option<Date>,
+    pub moved_on: Option<Located<Date>>,
     /// The resident presents the My Number card for continued use in the same visit. Default
     /// false.
     #[serde(default)]
@@ -291,7 +350,7 @@ impl StepFields for MoveInStep {
             resident: ctx.resident,
             municipality: self.municipality,
             address: self.address,
-            moved_on: self.moved_on.map_or(ctx.on, |d| d.0),
+            moved_on: reported_day(self.moved_on, "moved_on", ctx)?,
             present_my_number_card: self.present_my_number_card,
             tokutei: self.tokutei,
         })
@@ -430,9 +489,10 @@ impl StepFields for TokuteiOnlyStep {
 pub struct NotifyItemChangeStep {
     /// name | nationality | date_of_birth | sex
     pub item: ChangedItem,
-    /// The day the item changed (the 14-day deadline runs from it). Default: the step's date.
+    /// The day the item changed (the 14-day deadline runs from it), on or before the step's
+    /// date. Default: the step's date.
     #[serde(default)]
-    pub changed_on: Option<Date>,
+    pub changed_on: Option<Located<Date>>,
     /// Attach a Tokutei card application (§4). Default false.
     #[serde(default)]
     pub tokutei: bool,
@@ -443,7 +503,7 @@ impl StepFields for NotifyItemChangeStep {
         Ok(Command::NotifyItemChange {
             resident: ctx.resident,
             item: self.item,
-            changed_on: self.changed_on.map_or(ctx.on, |d| d.0),
+            changed_on: reported_day(self.changed_on, "changed_on", ctx)?,
             tokutei: self.tokutei,
         })
     }
@@ -481,7 +541,7 @@ impl StepFields for RequestReissueStep {
     fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
         let reason = match self.reason {
             ReissueWhy::Lost => ReissueReason::Lost {
-                learned_on: self.learned_on.map_or(ctx.on, |d| d.value.0),
+                learned_on: reported_day(self.learned_on, "learned_on", ctx)?,
                 reported_on: self.reported_on.map(|d| d.value.0),
             },
             other => {
@@ -624,16 +684,16 @@ impl StepFields for SpecialPeriodExtensionStep {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportLossStep {
-    /// The day of the loss. Default: the step's date.
+    /// The day of the loss, on or before the step's date. Default: the step's date.
     #[serde(default)]
-    pub lost_on: Option<Date>,
+    pub lost_on: Option<Located<Date>>,
 }
 
 impl StepFields for ReportLossStep {
     fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
         Ok(Command::ReportLoss {
             resident: ctx.resident,
-            lost_on: self.lost_on.map_or(ctx.on, |d| d.0),
+            lost_on: reported_day(self.lost_on, "lost_on", ctx)?,
         })
     }
 }
@@ -732,6 +792,7 @@ impl<'d, 's> RawStep<'d, 's> {
         self,
         resident: ResidentId,
         profile: &ResidentProfile,
+        expiry: Option<NaiveDate>,
     ) -> Result<Command, DeError> {
         let kind = self.kind;
         let ctx = StepContext {
@@ -739,6 +800,7 @@ impl<'d, 's> RawStep<'d, 's> {
             resident,
             profile,
             on: self.on.value,
+            expiry,
             pos: self.pos,
         };
         kind.command(self.fields, &ctx).map_err(|mut e| {
