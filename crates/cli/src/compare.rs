@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -19,6 +19,7 @@ use simulator::what_if::{self, RunProgress, Subject};
 
 use crate::commands::CODE_VERSION;
 use crate::diag::Failure;
+use crate::out::emit;
 
 /// How a comparison is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -95,26 +96,6 @@ fn report_to(bar: &ProgressBar) -> impl FnMut(RunProgress) + '_ {
         bar.set_position(p.run as u64 * p.days + p.day.min(p.days));
         bar.set_prefix(format!("seed {} {}", p.seed, p.arm));
         bar.set_message(format!("{} events", p.events));
-    }
-}
-
-/// Writes `text` to `out` (or stdout).
-pub fn emit(text: &str, out: Option<&Path>) -> Result<(), Failure> {
-    match out {
-        Some(path) => {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create {}", dir.display()))
-                    .map_err(Failure::Input)?;
-            }
-            std::fs::write(path, text)
-                .with_context(|| format!("cannot write {}", path.display()))
-                .map_err(Failure::Run)
-        }
-        None => {
-            out!("{text}");
-            Ok(())
-        }
     }
 }
 

@@ -154,19 +154,9 @@ pub fn explain(args: ExplainArgs) -> Result<ExitCode, Failure> {
         FormatArg::Mermaid => report::mermaid::render(&stories, lang),
         FormatArg::Html => report::html::render(&stories, lang),
     };
-    match &args.out {
-        Some(path) => {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create {}", dir.display()))
-                    .map_err(Failure::Input)?;
-            }
-            std::fs::write(path, text)
-                .with_context(|| format!("cannot write {}", path.display()))
-                .map_err(Failure::Run)?;
-            errln!("wrote {}", path.display());
-        }
-        None => out!("{text}"),
+    crate::out::emit(&text, args.out.as_deref())?;
+    if let Some(path) = &args.out {
+        errln!("wrote {}", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }

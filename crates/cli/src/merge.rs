@@ -10,8 +10,9 @@ use clap::Args;
 use projection::what_if::{self, Comparison};
 use simulator::what_if::merge as merge_shards;
 
-use crate::compare::{Format, emit, render};
+use crate::compare::{Format, render};
 use crate::diag::Failure;
+use crate::out::emit;
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {

@@ -1,4 +1,5 @@
-//! Standard output and standard error that never panic. `print!` panics when the write fails,
+//! Where a command's output goes — standard output, or a file given with `--out` — and
+//! standard output and standard error that never panic. `print!` panics when the write fails,
 //! which is how `zairyu run … | head -1` and `zairyu schema > /dev/full` used to end with a
 //! panic (exit 101). Here the first failed write to standard output is remembered and every
 //! later one skipped; when the command ends, [`finish`] decides: a closed pipe (the reader
@@ -8,8 +9,13 @@
 
 use std::fmt;
 use std::io::{self, Write};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Mutex;
+
+use anyhow::Context;
+
+use crate::diag::Failure;
 
 /// The first error writing standard output, if any.
 static FAILED: Mutex<Option<io::Error>> = Mutex::new(None);
@@ -76,4 +82,42 @@ pub fn finish(code: ExitCode) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Writes `text` to the file `out`, or to standard output when there is none.
+///
+/// A file is written whole or not at all: the text goes to a temporary file beside it
+/// (created `0600`, readable by its owner only) which is synced and then renamed over `out`, so
+/// a full disk or a killed process never leaves a truncated file, and an existing file is
+/// replaced only by a complete one. A failure names the file and exits 1.
+pub fn emit(text: &str, out: Option<&Path>) -> Result<(), Failure> {
+    let Some(path) = out else {
+        out!("{text}");
+        return Ok(());
+    };
+    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))
+                .map_err(Failure::Input)?;
+            dir
+        }
+        None => Path::new("."),
+    };
+    let cannot = || format!("cannot write {}", path.display());
+    let mut file = tempfile::Builder::new()
+        .prefix(".zairyu-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(cannot)
+        .map_err(Failure::Run)?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.as_file().sync_all())
+        .with_context(cannot)
+        .map_err(Failure::Run)?;
+    file.persist(path)
+        .map_err(|e| e.error)
+        .with_context(cannot)
+        .map_err(Failure::Run)?;
+    Ok(())
 }
