@@ -91,7 +91,13 @@ impl<'s> Doc<'s> {
     /// so a repeated field is never silently dropped.
     pub fn parse(src: &'s str) -> Result<Doc<'s>, SyntaxError> {
         // Snippets are for terminals; the CLI renders its own, so we take the bare message.
-        let options = serde_saphyr::options! { with_snippet: false };
+        // Nesting is capped well below serde-saphyr's default of 64: a scenario needs six
+        // levels, and each level costs tens of kilobytes of stack in a debug build, so 64
+        // nested mappings overflowed a 2 MiB thread stack (a test thread, a tokio worker).
+        let options = serde_saphyr::options! {
+            with_snippet: false,
+            budget: serde_saphyr::budget! { max_depth: MAX_DEPTH },
+        };
         let tree: Spanned<Tree> =
             serde_saphyr::from_str_with_options(src, options).map_err(|e| {
                 let inner = e.without_snippet();
@@ -212,7 +218,9 @@ fn plain_message(err: &serde_saphyr::Error) -> String {
             B::Aliases { .. } | B::Anchors { .. } | B::AliasAnchorRatio { .. } => {
                 too_big("it repeats `*alias` references too many times".into())
             }
-            B::Depth { .. } => too_big("mappings and lists are nested too deeply".into()),
+            B::Depth { .. } => too_big(format!(
+                "mappings and lists are nested more than {MAX_DEPTH} deep"
+            )),
             B::ScalarBytes { .. } | B::InputBytes { .. } => {
                 too_big("its text values are too long".into())
             }
@@ -233,6 +241,9 @@ fn plain_message(err: &serde_saphyr::Error) -> String {
             .into_owned(),
     }
 }
+
+/// The deepest nesting of mappings and lists read (see [`Doc::parse`]).
+pub const MAX_DEPTH: usize = 24;
 
 /// What serde-saphyr produces: a tree whose every node is wrapped in `Spanned`.
 enum Tree {

@@ -26,7 +26,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::ScenarioError;
 use crate::input::{MAX_POLICY_BYTES, read_text};
-use crate::node::{DeError, Doc, NodeId, Value};
+use crate::node::{DeError, Doc, Located, NodeId, Pos, Value};
 
 /// A resolved policy file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,28 +48,40 @@ const MAX_DEPTH: usize = 16;
 pub fn load_policy(path: &Path, start: &Policy) -> Result<PolicyFile, ScenarioError> {
     let mut layers = Vec::new();
     let mut files: Vec<PathBuf> = Vec::new();
-    let mut next = Some(path.to_path_buf());
+    // The next file to read, and where the file before it named it (`base:`), so that a
+    // base that cannot be read is reported at the line that names it.
+    let mut next: Option<(PathBuf, Option<Pos>)> = Some((path.to_path_buf(), None));
     let mut first: Option<(Option<String>, String)> = None;
-    while let Some(file) = next.take() {
+    while let Some((file, named_at)) = next.take() {
         let label = file.display().to_string();
+        let at_base = |message: String| {
+            let referrer = files.last().map(|f: &PathBuf| f.display().to_string());
+            let pos = named_at.unwrap_or(Pos::START);
+            ScenarioError::Invalid {
+                file: referrer.unwrap_or_else(|| label.clone()),
+                line: pos.line,
+                column: pos.column,
+                message,
+            }
+        };
         let key = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
         if files
             .iter()
             .any(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.clone()) == key)
             || files.len() >= MAX_DEPTH
         {
-            return Err(ScenarioError::Invalid {
-                file: files
-                    .last()
-                    .map_or(label.clone(), |f| f.display().to_string()),
-                line: 1,
-                column: 1,
-                message: format!(
-                    "`base:` files form a cycle (or a chain deeper than {MAX_DEPTH}) at {label}"
-                ),
-            });
+            return Err(at_base(format!(
+                "`base:` files form a cycle (or a chain deeper than {MAX_DEPTH}) at {label}"
+            )));
         }
-        let text = read_text(&file, MAX_POLICY_BYTES, "a policy")?;
+        let text = match read_text(&file, MAX_POLICY_BYTES, "a policy") {
+            Err(ScenarioError::Io { source, .. }) if named_at.is_some() => {
+                return Err(at_base(format!(
+                    "cannot read the `base:` file {label}: {source}"
+                )));
+            }
+            other => other?,
+        };
         let layer = read_layer(&text).map_err(|e| ScenarioError::Invalid {
             file: label.clone(),
             line: e.pos.map_or(1, |p| p.line),
@@ -81,7 +93,7 @@ pub fn load_policy(path: &Path, start: &Policy) -> Result<PolicyFile, ScenarioEr
         }
         next = layer.base.as_ref().map(|b| {
             let dir = file.parent().unwrap_or(Path::new(""));
-            dir.join(b)
+            (dir.join(&b.value), Some(b.pos))
         });
         files.push(file);
         layers.push(layer.overlay);
@@ -112,7 +124,7 @@ pub fn load_policy(path: &Path, start: &Policy) -> Result<PolicyFile, ScenarioEr
 /// One file: its `name:`, `base:` and the `policy:` overlay as written.
 struct Layer {
     name: Option<String>,
-    base: Option<String>,
+    base: Option<Located<String>>,
     overlay: Json,
 }
 
@@ -124,7 +136,7 @@ struct TypedLayer {
     #[serde(default)]
     name: Option<String>,
     #[serde(default)]
-    base: Option<String>,
+    base: Option<Located<String>>,
     /// Read only to check it: the overlay merged is the text as written.
     #[serde(default)]
     #[allow(dead_code)]

@@ -1,0 +1,3 @@
+//! Shared by the hostile-input tests: the corpus generator.
+
+pub mod corpus;
