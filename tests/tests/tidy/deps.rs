@@ -1,5 +1,6 @@
 //! Checks on what the packages declare: the crate graph points one way, only `event-store`
-//! links SQLite, and every declared dependency is used by the code that its kind serves.
+//! links SQLite, only `cli` takes the terminal program's crates, and every declared dependency
+//! is used by the code that its kind serves.
 
 use std::collections::BTreeSet;
 
@@ -82,6 +83,39 @@ pub fn sql_dependencies(packages: &[Package]) -> Vec<String> {
                 .map(move |d| {
                     format!(
                         "{}: `{}` declares `{}`, but only `event-store` may use SQL",
+                        p.declaration(d),
+                        p.name,
+                        d.name
+                    )
+                })
+        })
+        .collect()
+}
+
+/// Crates for a terminal program: catch-all errors and their rendering, argument parsing,
+/// progress bars, the tracing subscriber. Library crates return typed errors (`thiserror`) and
+/// leave the terminal to `cli`.
+const CLI_CRATES: [&str; 5] = [
+    "anyhow",
+    "miette",
+    "clap",
+    "indicatif",
+    "tracing-subscriber",
+];
+
+/// Every package other than `cli` that declares one of [`CLI_CRATES`] (in any section).
+pub fn cli_dependencies(packages: &[Package]) -> Vec<String> {
+    packages
+        .iter()
+        .filter(|p| p.name != "cli")
+        .flat_map(|p| {
+            p.deps
+                .iter()
+                .filter(|d| CLI_CRATES.contains(&d.name.as_str()))
+                .map(move |d| {
+                    format!(
+                        "{}: `{}` declares `{}`, which only `cli` may use: a library returns typed \
+                         errors (thiserror) and leaves the terminal to the CLI",
                         p.declaration(d),
                         p.name,
                         d.name
@@ -224,6 +258,25 @@ mod planted {
             [
                 "crates/cli/Cargo.toml:4: `cli` declares `rusqlite`, but only `event-store` may use SQL"
             ]
+        );
+    }
+
+    #[test]
+    fn terminal_crates_outside_the_cli_are_refused() {
+        let ps = [
+            package(
+                "cli",
+                &[("anyhow", DepKind::Normal), ("clap", DepKind::Normal)],
+            ),
+            package("report", &[("miette", DepKind::Normal)]),
+        ];
+        let v = cli_dependencies(&ps);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert!(
+            v[0].starts_with(
+                "crates/report/Cargo.toml:4: `report` declares `miette`, which only `cli` may use"
+            ),
+            "{v:?}"
         );
     }
 

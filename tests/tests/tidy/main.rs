@@ -45,6 +45,14 @@ fn only_the_event_store_uses_sql() {
 }
 
 #[test]
+fn only_the_cli_takes_terminal_and_catch_all_error_crates() {
+    assert_tidy(
+        "terminal crates outside cli",
+        deps::cli_dependencies(&tree().packages),
+    );
+}
+
+#[test]
 fn only_the_cli_prints() {
     assert_tidy("terminal output", code::terminal_output(&tree().sources));
 }
