@@ -884,7 +884,7 @@ mod tests {
     fn errors_name_the_innermost_node() {
         let doc = Doc::parse("a:\n  - 1\n  - x\n").unwrap();
         #[derive(Deserialize, Debug)]
-        #[allow(dead_code)]
+        #[expect(dead_code, reason = "only deserialized, to provoke the error")]
         struct A {
             a: Vec<u32>,
         }

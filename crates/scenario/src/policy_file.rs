@@ -139,7 +139,7 @@ struct TypedLayer {
     base: Option<Located<String>>,
     /// Read only to check it: the overlay merged is the text as written.
     #[serde(default)]
-    #[allow(dead_code)]
+    #[expect(dead_code, reason = "deserialized only to check it")]
     policy: Option<Policy>,
 }
 
