@@ -29,37 +29,71 @@ fn default_db(scenario: &Scenario, path: &Path) -> PathBuf {
     PathBuf::from("runs").join(format!("{stem}.{}.db", scenario.policy.regime.as_str()))
 }
 
-/// Makes room for a new log at `path`: an existing zairyu log is replaced; any other existing
-/// file is refused, so that `--db` can never clobber something that is not ours.
-fn prepare_db_path(path: &Path) -> Result<(), Failure> {
+/// The new log at `path`, created for this run alone (the store locks it, decision 9).
+///
+/// Without `force`, a file already there is never touched: an existing log is refused with
+/// what it holds, so a run cannot silently replace another run's log. With `force`, a zairyu
+/// log is replaced in place and what it held is said on standard error; anything else is
+/// still refused. A log another process has open (a run writing it, a replay reading it) is
+/// refused either way. Every refusal is bad input (exit 2), in one message naming the path.
+fn create_log(path: &Path, force: bool) -> Result<EventStore, Failure> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create {}", dir.display()))
+            .with_context(|| format!("cannot create the directory {}", dir.display()))
             .map_err(Failure::Input)?;
     }
-    if !path.exists() {
-        return Ok(());
+    let shown = path.display();
+    if path.is_dir() {
+        return Err(Failure::Input(anyhow!(
+            "{shown} is a directory; --db names the log file to create"
+        )));
     }
-    match EventStore::open(path) {
-        Ok(store) => drop(store),
-        Err(e) => {
-            return Err(Failure::Input(anyhow!(
-                "{} exists and is not a zairyu event log ({e}); choose another --db path",
-                path.display()
-            )));
+    let refused = |e: StoreError| -> Failure {
+        Failure::Input(match e {
+            StoreError::AlreadyExists { .. } => match EventStore::summary(path) {
+                Ok(held) => anyhow!(
+                    "{shown} already holds {}; pass --force to replace it, or choose another --db",
+                    describe_log(&held)
+                ),
+                Err(e) => return refused_other(path, e),
+            },
+            other => return refused_other(path, other),
+        })
+    };
+    if force {
+        let (store, replaced) =
+            EventStore::create_replacing(path, IndexMode::Live).map_err(refused)?;
+        if let Some(held) = replaced {
+            errln!("replacing {shown}: it held {}", describe_log(&held));
         }
+        Ok(store)
+    } else {
+        EventStore::create(path, IndexMode::Live).map_err(refused)
     }
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        let p = PathBuf::from(p);
-        if p.exists() {
-            std::fs::remove_file(&p)
-                .with_context(|| format!("cannot replace {}", p.display()))
-                .map_err(Failure::Input)?;
-        }
-    }
-    Ok(())
+}
+
+/// A refusal to create the log at `path` for any reason but an existing log.
+fn refused_other(path: &Path, e: StoreError) -> Failure {
+    let shown = path.display();
+    Failure::Input(match e {
+        StoreError::NotAnEventLog { reason } => anyhow!(
+            "{shown} exists and is not a zairyu event log ({reason}); choose another --db path"
+        ),
+        StoreError::Locked { .. } => anyhow!("{e}"),
+        StoreError::Io { source, .. } => anyhow!("cannot create the log {shown}: {source}"),
+        other => anyhow!("cannot create the log {shown}: {other}"),
+    })
+}
+
+/// "the log of X (N events, finished)", for messages about an existing log.
+fn describe_log(held: &event_store::LogSummary) -> String {
+    let what = held.label.as_deref().unwrap_or("an unnamed run");
+    let state = if held.finished {
+        "finished"
+    } else {
+        "unfinished"
+    };
+    format!("the log of {what} ({} events, {state})", held.events)
 }
 
 fn print_outcomes(source: &str, outcomes: &[ExpectationOutcome], verbose: bool) -> (usize, usize) {
@@ -102,15 +136,19 @@ pub fn run(
     seed: Option<u64>,
     regime: Option<Regime>,
     quiet: bool,
+    force: bool,
 ) -> Result<ExitCode, Failure> {
     let scenario = load(path, seed, regime)?;
     let db = db.unwrap_or_else(|| default_db(&scenario, path));
-    prepare_db_path(&db)?;
-    let store = EventStore::create(&db, IndexMode::Live)
-        .with_context(|| format!("cannot create {}", db.display()))
-        .map_err(Failure::Run)?;
-    let out = simulator::run_scenario_stored(&scenario, store, CODE_VERSION, None)
-        .map_err(|e| Failure::Run(e.into()))?;
+    let store = create_log(&db, force)?;
+    // A failure from here on (a full disk, an I/O error) leaves a valid, unfinished prefix.
+    let out =
+        simulator::run_scenario_stored(&scenario, store, CODE_VERSION, None).map_err(|e| {
+            Failure::Run(anyhow!(e).context(format!(
+                "the run stopped: the log {} is incomplete (marked unfinished)",
+                db.display()
+            )))
+        })?;
     let names = names(&scenario);
     outln!(
         "{} — {} regime, seed {}",
@@ -391,4 +429,34 @@ pub fn table(markdown: bool) -> Result<ExitCode, Failure> {
         out!("{}", report::visits_table::text(&rows));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::verify;
+    use std::process::ExitCode;
+
+    fn code(recorded: &[(&str, Option<&str>, &str)], expected: Option<(&str, &str)>) -> ExitCode {
+        verify(recorded, expected)
+    }
+
+    #[test]
+    fn replay_is_verified_only_when_every_recorded_hash_or_the_given_one_matches() {
+        let both = |log: Option<&'static str>, state: Option<&'static str>| {
+            [("log hash", log, "L"), ("state hash", state, "S")]
+        };
+        assert_eq!(code(&both(Some("L"), Some("S")), None), ExitCode::SUCCESS);
+        assert_eq!(code(&both(Some("L"), Some("x")), None), ExitCode::from(1));
+        assert_eq!(code(&both(Some("x"), None), None), ExitCode::from(1));
+        // Nothing recorded (the run did not finish), or only part of it: cannot verify.
+        assert_eq!(code(&both(None, None), None), ExitCode::from(3));
+        assert_eq!(code(&both(None, Some("S")), None), ExitCode::from(3));
+        // A hash kept elsewhere verifies an unfinished log, and a wrong one fails any log.
+        assert_eq!(code(&both(None, None), Some(("L", "L"))), ExitCode::SUCCESS);
+        assert_eq!(code(&both(None, None), Some(("y", "L"))), ExitCode::from(1));
+        assert_eq!(
+            code(&both(Some("L"), Some("S")), Some(("y", "L"))),
+            ExitCode::from(1)
+        );
+    }
 }

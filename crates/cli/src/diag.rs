@@ -62,6 +62,25 @@ fn shown_line(text: &str, line: usize) -> Option<&str> {
         .filter(|l| l.chars().count() <= MAX_SHOWN_LINE)
 }
 
+/// An error and its causes on one line, each cause only if it adds something: SQLite's errors
+/// come wrapped three deep with the same words ("disk I/O error: disk I/O error: Error code
+/// 778: disk I/O error"), which says nothing three times.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        let core = text.rsplit(": ").next().unwrap_or(&text);
+        if line.contains(core) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}
+
 /// Prints a failure to stderr and returns its exit code.
 pub fn report(failure: Failure) -> ExitCode {
     match failure {
@@ -89,11 +108,11 @@ pub fn report(failure: Failure) -> ExitCode {
             ExitCode::from(2)
         }
         Failure::Input(e) => {
-            errln!("error: {e:#}");
+            errln!("error: {}", one_line(&e));
             ExitCode::from(2)
         }
         Failure::Run(e) => {
-            errln!("error: {e:#}");
+            errln!("error: {}", one_line(&e));
             ExitCode::from(1)
         }
     }
@@ -102,6 +121,20 @@ pub fn report(failure: Failure) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::offset;
+
+    #[test]
+    fn a_cause_that_repeats_its_error_is_left_out() {
+        let e = anyhow::anyhow!("Error code 778: disk I/O error")
+            .context("disk I/O error")
+            .context("SQLite: disk I/O error")
+            .context("the log x.db is incomplete");
+        assert_eq!(
+            super::one_line(&e),
+            "the log x.db is incomplete: SQLite: disk I/O error"
+        );
+        let e = anyhow::anyhow!("No such file").context("cannot read x.yaml");
+        assert_eq!(super::one_line(&e), "cannot read x.yaml: No such file");
+    }
 
     #[test]
     fn only_short_existing_lines_are_shown() {

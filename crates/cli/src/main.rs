@@ -61,10 +61,14 @@ enum Command {
     Run {
         /// The scenario file (YAML; see docs/scenario-format.md).
         scenario: PathBuf,
-        /// Where to store the event log (SQLite). Default: runs/<scenario>.<regime>.db.
-        /// An existing zairyu log there is replaced; any other file is left alone (error).
+        /// Where to store the event log (SQLite, created 0600). Default:
+        /// runs/<scenario>.<regime>.db. An existing log there is refused unless --force; any
+        /// other file is never touched; a log another zairyu process has open is refused.
         #[arg(long)]
         db: Option<PathBuf>,
+        /// Replace the zairyu log already at the --db path (says what it held).
+        #[arg(long)]
+        force: bool,
         /// Override the scenario's seed.
         #[arg(long)]
         seed: Option<u64>,
@@ -173,7 +177,8 @@ fn main() -> ExitCode {
             seed,
             regime,
             quiet,
-        } => commands::run(&scenario, db, seed, regime.map(Into::into), quiet),
+            force,
+        } => commands::run(&scenario, db, seed, regime.map(Into::into), quiet, force),
         Command::Replay {
             db,
             as_of,

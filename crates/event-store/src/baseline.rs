@@ -49,9 +49,13 @@ pub struct Baseline {
 
 impl Baseline {
     /// Creates the baseline table in a fresh database at `path` (which must not exist or be
-    /// empty), with the store's pragmas and columns and no secondary index.
+    /// empty; created `0600`), with the store's pragmas and columns and no secondary index.
     pub fn create(path: &Path) -> Result<Baseline, StoreError> {
         crate::refuse_non_empty(path)?;
+        // The rows are a real log's, My Numbers included: the file is private like a log.
+        let file = crate::file::open_for_writing(path, true)?;
+        crate::file::make_private(&file, path)?;
+        drop(file);
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE

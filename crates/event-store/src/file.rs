@@ -88,6 +88,15 @@ fn result(taken: Result<(), std::fs::TryLockError>, path: &Path) -> Result<(), S
 
 /// Opens (creating it `0600` if missing) the database file for a writer and locks it.
 pub(crate) fn open_for_writing(path: &Path, create: bool) -> Result<File, StoreError> {
+    // A device, FIFO or directory is never a log, and opening one to write could block or
+    // (with the chmod below) change a system file.
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(StoreError::NotAnEventLog {
+            reason: "not a regular file".into(),
+        });
+    }
     let file = OpenOptions::new()
         .read(true)
         .write(true)
@@ -96,7 +105,37 @@ pub(crate) fn open_for_writing(path: &Path, create: bool) -> Result<File, StoreE
         .open(path)
         .map_err(io(path))?;
     lock(&file, path, Hold::Exclusive)?;
+    // The lock is on the file this process opened. If a writer that failed removed it
+    // meanwhile (or someone renamed another file over it), the lock guards nothing anyone
+    // will read: refuse rather than write a log into a file no longer at `path`.
+    if !same_file(&file, path) {
+        return Err(StoreError::Locked {
+            path: path.to_path_buf(),
+        });
+    }
     Ok(file)
+}
+
+/// Whether `path` still names the open `file`.
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+        _ => false,
+    }
+}
+
+/// Removes a log this process has just created and failed to initialise, with its sidecars,
+/// while it still holds the lock: a failed run leaves nothing behind. Anyone who opened the
+/// file meanwhile finds it gone once they get the lock (see [`open_for_writing`]).
+pub(crate) fn remove_failed(path: &Path) {
+    for p in [
+        path.to_path_buf(),
+        sidecar(path, "-wal"),
+        sidecar(path, "-shm"),
+    ] {
+        let _ = std::fs::remove_file(p);
+    }
 }
 
 /// Makes the locked file private: a file that existed keeps its mode on open, and the log it

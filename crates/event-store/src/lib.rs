@@ -129,15 +129,30 @@ impl EventStore {
     pub fn create(path: impl AsRef<Path>, mode: IndexMode) -> Result<EventStore, StoreError> {
         let path = path.as_ref();
         refuse_non_empty(path)?;
+        let existed = std::fs::symlink_metadata(path).is_ok();
         let lock = file::open_for_writing(path, true)?;
         // Checked again under the lock: another writer may have filled the file meanwhile.
-        if file::len(&lock, path)? > 0 {
+        if file::len(&lock, path)? > 0 || file::has_pending_wal(path) {
             return Err(StoreError::AlreadyExists {
                 path: path.to_path_buf(),
             });
         }
         file::make_private(&lock, path)?;
-        EventStore::open_writer(path, lock, mode)
+        match EventStore::connect_writer(path, mode) {
+            Ok(mut store) => {
+                store._lock = Some(lock);
+                Ok(store)
+            }
+            Err(e) => {
+                // A file this call created and could not make a log of (a full disk) goes,
+                // removed while the lock is still held.
+                if !existed {
+                    file::remove_failed(path);
+                }
+                drop(lock);
+                Err(e)
+            }
+        }
     }
 
     /// Creates a new log at `path` like [`EventStore::create`], replacing the zairyu log that
@@ -150,9 +165,10 @@ impl EventStore {
         mode: IndexMode,
     ) -> Result<(EventStore, Option<LogSummary>), StoreError> {
         let path = path.as_ref();
-        let existing = std::fs::symlink_metadata(path).is_ok();
         let lock = file::open_for_writing(path, true)?;
-        let replaced = if existing && (file::len(&lock, path)? > 0 || file::has_pending_wal(path)) {
+        // Decided under the lock, from what the file holds now: a writer that created the
+        // file a moment ago may have filled it while this one waited for the lock.
+        let replaced = if file::len(&lock, path)? > 0 || file::has_pending_wal(path) {
             let summary = {
                 let conn = Connection::open_with_flags(
                     path,
@@ -194,14 +210,21 @@ impl EventStore {
         Ok(store)
     }
 
-    fn open_writer(path: &Path, lock: File, mode: IndexMode) -> Result<EventStore, StoreError> {
+    /// The writer's connection to the locked file at `path`; the caller keeps the lock until
+    /// the store holds it.
+    fn connect_writer(path: &Path, mode: IndexMode) -> Result<EventStore, StoreError> {
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        let mut store = EventStore::init(conn, mode)?;
+        EventStore::init(conn, mode)
+    }
+
+    /// [`EventStore::connect_writer`], handing the lock to the store on success.
+    fn open_writer(path: &Path, lock: File, mode: IndexMode) -> Result<EventStore, StoreError> {
+        let mut store = EventStore::connect_writer(path, mode)?;
         store._lock = Some(lock);
         Ok(store)
     }

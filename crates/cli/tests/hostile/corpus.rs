@@ -185,9 +185,9 @@ fn mutations(kind: Kind) -> Vec<Case> {
     };
     let mut out = Vec::new();
 
-    // Truncations at 40 evenly spread points (most leave a broken or incomplete file).
-    for i in 1..=40 {
-        let cut = src.len() * i / 41;
+    // Truncations at 30 evenly spread points (most leave a broken or incomplete file).
+    for i in 1..=30 {
+        let cut = src.len() * i / 31;
         let cut = (0..=cut)
             .rev()
             .find(|&c| src.is_char_boundary(c))
@@ -202,10 +202,7 @@ fn mutations(kind: Kind) -> Vec<Case> {
     let shapes = [
         ("list", "[a, b]"),
         ("mapping", "{ x: 1 }"),
-        ("number", "12345"),
         ("negative", "-1"),
-        ("float", "1.5e300"),
-        ("bool", "true"),
         ("null", "~"),
         ("garbage", "\"@@@\""),
     ];
@@ -222,11 +219,8 @@ fn mutations(kind: Kind) -> Vec<Case> {
     let dates = [
         "2026-02-30",
         "2026-13-01",
-        "2026-00-10",
         "0000-00-00",
         "2026-2-3",
-        "20260203",
-        "2026-07-32",
         "99999-01-01",
     ];
     for (n, v) in values(src).iter().enumerate() {
