@@ -57,6 +57,11 @@ pub struct ExplainArgs {
 
 /// Whether `path` is an SQLite file (a stored log) rather than a scenario.
 fn is_sqlite(path: &Path) -> Result<bool, Failure> {
+    // Only a regular file is opened: opening a FIFO to read blocks until someone writes. Any
+    // other kind of file goes to the scenario reader, which refuses it with a located error.
+    if !path.is_file() {
+        return Ok(false);
+    }
     let mut file = std::fs::File::open(path)
         .with_context(|| format!("cannot open {}", path.display()))
         .map_err(Failure::Input)?;

@@ -27,12 +27,15 @@ pub struct MergeArgs {
     pub out: Option<PathBuf>,
 }
 
+/// The largest shard result read: 64 MiB (a shard's JSON holds its measures per seed, a few
+/// hundred kilobytes at national scale).
+const MAX_SHARD_BYTES: u64 = 64 << 20;
+
 pub fn merge(a: MergeArgs) -> Result<ExitCode, Failure> {
     let mut parts: Vec<Comparison> = Vec::with_capacity(a.files.len());
     for f in &a.files {
-        let text = std::fs::read_to_string(f)
-            .with_context(|| format!("cannot read {}", f.display()))
-            .map_err(Failure::Input)?;
+        // Read like every other input: a regular file, of bounded size, in UTF-8.
+        let text = scenario::input::read_text(f, MAX_SHARD_BYTES, "a shard result")?;
         let part: Comparison = serde_json::from_str(&text)
             .with_context(|| {
                 format!(

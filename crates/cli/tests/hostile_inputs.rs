@@ -256,3 +256,48 @@ fn every_hostile_input_is_refused_with_a_location_and_nothing_written() {
     assert!(broken.is_empty(), "{}", broken.join("\n"));
     assert!(hostile >= 300, "only {hostile} hostile inputs");
 }
+
+#[test]
+fn no_command_blocks_on_or_reads_a_file_that_is_not_a_regular_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let fifo = d.join("pipe.yaml");
+    let ok = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(ok.success());
+    std::fs::write(d.join("good.yaml"), corpus::SCENARIO).expect("write");
+    std::fs::write(d.join("good.policy.yaml"), corpus::POLICY).expect("write");
+    let before = listing(d);
+    for bad in [fifo.to_str().expect("utf-8"), "/dev/zero", "/dev/null"] {
+        let runs: [&[&str]; 7] = [
+            &["validate", bad],
+            &["check", bad],
+            &["explain", bad],
+            &["replay", bad],
+            &["merge", bad],
+            &[
+                "compare",
+                bad,
+                "--baseline",
+                "good.policy.yaml",
+                "--reform",
+                "good.policy.yaml",
+            ],
+            &[
+                "compare",
+                "good.yaml",
+                "--baseline",
+                bad,
+                "--reform",
+                "good.policy.yaml",
+            ],
+        ];
+        for args in runs {
+            let (code, stderr, _) =
+                run_bounded(args, d).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            assert_eq!(code, Some(2), "{args:?}: {stderr}");
+            assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{args:?}: one message: {stderr}");
+        }
+    }
+    assert_eq!(listing(d), before, "nothing written");
+}
