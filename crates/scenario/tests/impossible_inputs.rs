@@ -3,7 +3,9 @@
 //! the period it extends, a `period_expiry` before the resident was born, a move, change or
 //! loss reported before it happened.
 
-use scenario::{ScenarioError, parse};
+mod common;
+
+use scenario::parse;
 
 const BASE: &str = "name: impossible
 start: 2026-06-20
@@ -22,18 +24,7 @@ steps:
 ";
 
 fn error(from: &str, to: &str) -> ((usize, usize), String) {
-    assert!(BASE.contains(from), "{from:?} not in BASE");
-    let text = BASE.replacen(from, to, 1);
-    match parse("impossible.yaml", &text) {
-        Ok(_) => panic!("{to:?} was accepted"),
-        Err(ScenarioError::Invalid {
-            line,
-            column,
-            message,
-            ..
-        }) => ((line, column), message),
-        Err(e) => panic!("unexpected {e}"),
-    }
+    common::refused(BASE, from, to)
 }
 
 #[test]

@@ -2,7 +2,9 @@
 //! (or the reverse) is a located error that says what was expected and what was found, never
 //! read field by field in declaration order.
 
-use scenario::{ScenarioError, parse};
+mod common;
+
+use scenario::parse;
 
 const BASE: &str = "name: shapes
 start: 2026-06-20
@@ -22,20 +24,9 @@ expect:
   - { on: 2026-12-31, resident: mei, my_number_usable: true }
 ";
 
-/// The error of `BASE` with `from` replaced by `to`: (line, column, message).
 fn error(from: &str, to: &str) -> (usize, usize, String) {
-    assert!(BASE.contains(from), "{from:?} not in BASE");
-    let text = BASE.replacen(from, to, 1);
-    match parse("shape.yaml", &text) {
-        Ok(s) => panic!("{to:?} was accepted (policy {:?})", s.policy.regime),
-        Err(ScenarioError::Invalid {
-            line,
-            column,
-            message,
-            ..
-        }) => (line, column, message),
-        Err(e) => panic!("unexpected {e}"),
-    }
+    let ((line, column), message) = common::refused(BASE, from, to);
+    (line, column, message)
 }
 
 #[test]
