@@ -1,8 +1,8 @@
 # Recipes for contributors. Each is a plain cargo command; `just` is optional.
 
-# Run the bundled teaching scenario (integrated regime extension).
+# Run the bundled teaching scenario (integrated regime extension), replacing its earlier log.
 run scenario="scenarios/teaching/extension_integrated.yaml":
-    cargo run --release -- run {{scenario}}
+    cargo run --release -- run {{scenario}} --force
 
 # The test suite, as CI runs it.
 test:
