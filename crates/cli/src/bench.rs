@@ -127,8 +127,9 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
     // 2. Simulation + store. The same sequence as `simulator::run_scenario_stored` (metadata,
     // events, finish), written out because the index build in `finish` is timed on its own.
     let db = a.dir.join(format!("bench-{}-{}.db", a.residents, a.seed));
-    remove_db(&db);
-    let mut store = EventStore::create(&db, IndexMode::Deferred)
+    // An earlier benchmark's log is replaced in place, under the lock: never unlinked under
+    // another benchmark still writing it.
+    let (mut store, _replaced) = EventStore::create_replacing(&db, IndexMode::Deferred)
         .with_context(|| format!("cannot create {}", db.display()))
         .map_err(Failure::Run)?;
     store
