@@ -406,6 +406,23 @@ fn mutations(kind: Kind) -> Vec<Case> {
         format!("{k}-1mb-flow-list"),
         format!("{src}extra: [{}]\n", "1,".repeat(1 << 19)),
     ));
+    // An error located past column 65,535 (the error renderer's limit), on a long line.
+    let far = " ".repeat(70_000);
+    let (from, to) = match kind {
+        Kind::Scenario => (
+            "my_number_card: { issued_on: 2023-09-01 }",
+            format!("my_number_card: {{ issued_on: 2023-09-01,{far} bogus: 1 }}"),
+        ),
+        Kind::Policy => (
+            "validity_change: { never: 0.2,",
+            format!("validity_change: {{ never: 0.2,{far} bogus: 1,"),
+        ),
+    };
+    out.push(text(
+        kind,
+        format!("{k}-error-past-column-65535"),
+        src.replacen(from, &to, 1),
+    ));
     // Deep nesting, flow and block.
     for depth in [100usize, 10_000, 200_000] {
         out.push(text(
