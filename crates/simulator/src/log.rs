@@ -1,18 +1,19 @@
 //! The stored form of events: converting between typed envelopes and store records, deriving
 //! event ids, naming streams, and hashing the log.
 
-use model::envelope::{Envelope, EventRecord, PAYLOAD_SCHEMA_VERSION};
+use model::envelope::{Envelope, EventRecord, PAYLOAD_SCHEMA_VERSION, StreamId};
 use model::event::Event;
-use model::ids::ResidentId;
 use model::service::Service;
 use uuid::Uuid;
 
 use model::hashing::{HashWriter, mix64};
 
-/// The deterministic id of the event at `global_seq` in a run with `seed`.
+/// The format-1 id of the event at `global_seq` in a run with `seed`.
 ///
 /// `mix64` is a bijection, so ids never collide within a run; different seeds give different
-/// ids. Version 8 (custom) UUIDs say honestly that these are not random.
+/// ids. Version 8 (custom) UUIDs say honestly that these are not random. Decision 11 replaces it
+/// with [`model::envelope::event_id`], which a shard can compute without knowing `global_seq`,
+/// once the log is ordered by (time, resident).
 pub fn event_id(seed: u64, global_seq: u64) -> Uuid {
     let a = mix64(seed ^ mix64(global_seq));
     let b = mix64(a ^ 0x5A17_0C0D_E5EE_D000);
@@ -20,11 +21,6 @@ pub fn event_id(seed: u64, global_seq: u64) -> Uuid {
     bytes[..8].copy_from_slice(&a.to_be_bytes());
     bytes[8..].copy_from_slice(&b.to_be_bytes());
     Uuid::new_v8(bytes)
-}
-
-/// The stream an office's events about one resident belong to.
-pub fn stream_name(service: Service, resident: ResidentId) -> String {
-    format!("{}/resident/{}", service.as_str(), resident.0)
 }
 
 /// Errors converting a stored record back into a typed envelope.
@@ -44,6 +40,14 @@ pub enum DecodeError {
         stored: String,
         payload: &'static str,
     },
+    #[error("event {global_seq}: stored stream {stored} but the event belongs to {derived}")]
+    StreamMismatch {
+        global_seq: u64,
+        stored: String,
+        derived: StreamId,
+    },
+    #[error("event {global_seq}: stream version {version} is out of range")]
+    StreamVersion { global_seq: u64, version: u64 },
     #[error("event {global_seq}: payload schema version {version} is newer than this build knows")]
     NewerSchema { global_seq: u64, version: u16 },
 }
@@ -53,8 +57,8 @@ pub fn to_record(env: &Envelope) -> EventRecord {
     EventRecord {
         global_seq: env.global_seq,
         event_id: env.event_id,
-        stream: env.stream.clone(),
-        stream_version: env.stream_version,
+        stream: env.stream().to_string(),
+        stream_version: u64::from(env.stream_version),
         event_type: env.event.type_name().to_owned(),
         schema_version: PAYLOAD_SCHEMA_VERSION,
         occurred_at: env.occurred_at,
@@ -92,11 +96,26 @@ pub fn from_record(rec: &EventRecord) -> Result<Envelope, DecodeError> {
             payload: event.type_name(),
         });
     }
+    let stream = StreamId {
+        service,
+        resident: event.resident(),
+    };
+    if StreamId::parse(&rec.stream) != Some(stream) {
+        return Err(DecodeError::StreamMismatch {
+            global_seq: rec.global_seq,
+            stored: rec.stream.clone(),
+            derived: stream,
+        });
+    }
+    let stream_version =
+        u32::try_from(rec.stream_version).map_err(|_| DecodeError::StreamVersion {
+            global_seq: rec.global_seq,
+            version: rec.stream_version,
+        })?;
     Ok(Envelope {
         global_seq: rec.global_seq,
         event_id: rec.event_id,
-        stream: rec.stream.clone(),
-        stream_version: rec.stream_version,
+        stream_version,
         occurred_at: rec.occurred_at,
         effective_on: rec.effective_on,
         service,

@@ -37,7 +37,7 @@ use uuid::Uuid;
 
 use crate::actor::{ServiceGone, ServiceHandle};
 use crate::agent::{Agent, StepInput};
-use crate::log::{event_id, stream_name};
+use crate::log::event_id;
 use crate::writer::{LogBatch, LogWriter};
 use projection::Projections;
 
@@ -213,8 +213,7 @@ impl Recorder {
         let env = Envelope {
             global_seq: self.global_seq,
             event_id: id,
-            stream: stream_name(service, resident),
-            stream_version: u64::from(versions[resident.index()]),
+            stream_version: versions[resident.index()],
             occurred_at: at,
             effective_on: effective_on(&event, at),
             service,

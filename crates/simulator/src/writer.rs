@@ -43,7 +43,7 @@ impl LogWriter {
                     if store.is_some() {
                         rows.push(NewEvent {
                             record,
-                            expected_version: env.stream_version - 1,
+                            expected_version: u64::from(env.stream_version - 1),
                         });
                     }
                 }
