@@ -82,9 +82,13 @@ fn check_scenario(path: &Path) {
 
     // The reviewed transcript.
     let mut text = String::new();
-    text.push_str(&report::transcript(&live.log, &names(&s)));
+    text.push_str(&report::transcript(&live.log, &names(&s), report::Lang::En));
     text.push('\n');
-    text.push_str(&report::summary(&live.projections.totals(), s.until));
+    text.push_str(&report::summary(
+        &live.projections.totals(),
+        s.until,
+        report::Lang::En,
+    ));
     text.push_str(&format!("\nlog hash {}\n", live.log_hash));
     insta::assert_snapshot!(text);
 

@@ -54,7 +54,7 @@ fn analysis(dir: &str, seeds: &[u64]) -> Comparison {
 /// printed in full (the policy-file tests check them) and the log hashes (determinism is checked
 /// below, run against run).
 fn snapshot_text(c: &Comparison) -> String {
-    report::compare::table(c, &[])
+    report::compare::table(c, &[], report::Lang::En)
         .lines()
         .filter(|l| {
             !l.starts_with("  baseline policy")
@@ -118,7 +118,7 @@ fn four_shards_merged_equal_the_whole_run_exactly() {
         .into_iter()
         .map(|k| {
             let part = run(Shard { index: k, count: 4 });
-            let text = report::compare::json(&part, &[]);
+            let text = report::compare::json(&part, &[], report::Lang::En);
             serde_json::from_str(&text).unwrap()
         })
         .collect();
@@ -165,7 +165,12 @@ fn a_single_resident_scenario_shows_where_the_logs_diverge() {
     )
     .unwrap();
     let d = c.divergence.as_ref().expect("the regimes differ");
-    let text = report::compare::divergence_text(d, Some(1), &simulator::check::names(&s));
+    let text = report::compare::divergence_text(
+        d,
+        Some(1),
+        &simulator::check::names(&s),
+        report::Lang::En,
+    );
     insta::assert_snapshot!("divergence_extension_integrated", text);
     let r = &c.runs[0];
     assert_eq!(r.reform.get("visits.city_hall"), 0);

@@ -163,12 +163,12 @@ pub fn run(
     }
     outln!();
     if !quiet {
-        out!("{}", report::transcript(&out.log, &names));
+        out!("{}", report::transcript(&out.log, &names, report::Lang::En));
         outln!();
     }
     out!(
         "{}",
-        report::summary(&out.projections.totals(), scenario.until)
+        report::summary(&out.projections.totals(), scenario.until, report::Lang::En)
     );
     let mut code = ExitCode::SUCCESS;
     if !scenario.expectations.is_empty() {
@@ -259,7 +259,10 @@ pub fn replay(
         )
         .map(|r| {
             if transcript {
-                out!("{}", report::transcript(&r.log, &meta.resident_names));
+                out!(
+                    "{}",
+                    report::transcript(&r.log, &meta.resident_names, report::Lang::En)
+                );
                 outln!();
             }
             r.projections
@@ -283,7 +286,10 @@ pub fn replay(
             .get(i)
             .cloned()
             .unwrap_or_else(|| format!("R{i}"));
-        outln!("{}", report::card_record(rec, &who, day, switch));
+        outln!(
+            "{}",
+            report::card_record(rec, &who, day, switch, report::Lang::En)
+        );
     }
     let state_hash = full.projections.state_hash();
     let verdict = verify(
@@ -424,9 +430,12 @@ pub fn schema() -> Result<ExitCode, Failure> {
 pub fn table(markdown: bool) -> Result<ExitCode, Failure> {
     let rows = simulator::table::office_table().map_err(|e| Failure::Run(e.into()))?;
     if markdown {
-        out!("{}", report::visits_table::markdown(&rows));
+        out!(
+            "{}",
+            report::visits_table::markdown(&rows, report::Lang::En)
+        );
     } else {
-        out!("{}", report::visits_table::text(&rows));
+        out!("{}", report::visits_table::text(&rows, report::Lang::En));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -102,9 +102,9 @@ fn report_to(bar: &ProgressBar) -> impl FnMut(RunProgress) + '_ {
 /// Renders a comparison in `format`.
 pub fn render(c: &Comparison, format: Format, names: &[String]) -> String {
     match format {
-        Format::Table => report::compare::table(c, names),
-        Format::Csv => report::compare::csv(c),
-        Format::Json => report::compare::json(c, names),
+        Format::Table => report::compare::table(c, names, report::Lang::En),
+        Format::Csv => report::compare::csv(c, report::Lang::En),
+        Format::Json => report::compare::json(c, names, report::Lang::En),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod event;
 pub mod hashing;
 pub mod ids;
 pub mod machine;
+pub mod municipality;
 pub mod mynumber;
 pub mod policy;
 pub mod procedure;

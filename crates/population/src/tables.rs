@@ -364,3 +364,18 @@ pub(crate) fn periods_of(status: Status) -> &'static [(u8, u32)] {
             }
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_named_municipality_has_its_official_name_in_the_model() {
+        for (name, _) in NAMED_MUNICIPALITIES {
+            assert!(
+                model::municipality::is_named(&Municipality((*name).to_owned())),
+                "{name} is not in model::municipality::NAMED"
+            );
+        }
+    }
+}

@@ -12,10 +12,8 @@ use model::envelope::Envelope;
 use projection::measures::workload_columns;
 use projection::what_if::{Comparison, Divergence, Row, Stat, SubjectManifest};
 
-use crate::labels::{self, Lang};
-
-/// Comparisons are in English.
-const EN: Lang = Lang::En;
+use crate::align::{pad, pad_left, width};
+use crate::labels::{self, Lang, ui};
 
 /// `1234567` → `1,234,567`.
 fn thousands(v: i64) -> String {
@@ -66,7 +64,7 @@ fn cell(s: &Stat, signed: bool) -> String {
     }
 }
 
-fn subject_line(c: &Comparison) -> String {
+fn subject_line(c: &Comparison, lang: Lang) -> String {
     match &c.manifest.subject {
         SubjectManifest::Scenario {
             source,
@@ -75,25 +73,40 @@ fn subject_line(c: &Comparison) -> String {
             start,
             until,
             ..
-        } => format!(
-            "scenario {source} ({name}; {residents} resident{}), {start} → {until}",
-            if *residents == 1 { "" } else { "s" }
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "scenario {source} ({name}; {residents} resident{}), {start} → {until}",
+                if *residents == 1 { "" } else { "s" }
+            ),
+            Lang::Ja => {
+                format!("シナリオ {source}（{name}、在留者 {residents} 人）、{start} → {until}")
+            }
+        },
         SubjectManifest::Population {
             residents,
             start,
             until,
             ..
         } => {
-            let shard = c
-                .manifest
-                .shard
-                .map(|s| format!(", shard {s}"))
-                .unwrap_or_default();
-            format!(
-                "synthetic population of {} residents{shard}, {start} → {until}",
-                thousands(*residents as i64)
-            )
+            let n = thousands(*residents as i64);
+            match lang {
+                Lang::En => {
+                    let shard = c
+                        .manifest
+                        .shard
+                        .map(|s| format!(", shard {s}"))
+                        .unwrap_or_default();
+                    format!("synthetic population of {n} residents{shard}, {start} → {until}")
+                }
+                Lang::Ja => {
+                    let shard = c
+                        .manifest
+                        .shard
+                        .map(|s| format!("、分割 {s}"))
+                        .unwrap_or_default();
+                    format!("在留者 {n} 人の合成母集団{shard}、{start} → {until}")
+                }
+            }
         }
     }
 }
@@ -104,26 +117,37 @@ fn seeds_line(c: &Comparison) -> String {
 }
 
 /// The comparison as a terminal table. `names` are the residents' display names (scenarios).
-pub fn table(c: &Comparison, names: &[String]) -> String {
+pub fn table(c: &Comparison, names: &[String], lang: Lang) -> String {
     let m = &c.manifest;
+    let u = ui(lang);
     let mut out = String::new();
-    let _ = writeln!(out, "zairyu compare — {}", subject_line(c));
+    let _ = writeln!(out, "zairyu compare — {}", subject_line(c, lang));
+    let arms = [u.baseline, u.reform, u.seeds];
+    let w = arms.iter().map(|a| width(a)).max().unwrap_or(0);
     let _ = writeln!(
         out,
-        "  baseline  {} ({})",
+        "  {}  {}{}{}{}",
+        pad(u.baseline, w),
         m.baseline.name,
-        m.baseline.files.join(" ← ")
+        u.lp,
+        m.baseline.files.join(" ← "),
+        u.rp
     );
     let _ = writeln!(
         out,
-        "  reform    {} ({})",
+        "  {}  {}{}{}{}",
+        pad(u.reform, w),
         m.reform.name,
-        m.reform.files.join(" ← ")
+        u.lp,
+        m.reform.files.join(" ← "),
+        u.rp
     );
     let _ = writeln!(
         out,
-        "  seeds     {} — mean over seeds [min–max]; difference = reform − baseline, same seed",
-        seeds_line(c)
+        "  {}  {} — {}",
+        pad(u.seeds, w),
+        seeds_line(c),
+        u.intervals_short
     );
     out.push('\n');
 
@@ -134,27 +158,19 @@ pub fn table(c: &Comparison, names: &[String]) -> String {
         .iter()
         .map(|r| {
             [
-                labels::measure(&r.key, EN),
+                labels::measure(&r.key, lang),
                 cell(&r.baseline, false),
                 cell(&r.reform, false),
                 cell(&r.difference, true),
             ]
         })
         .collect();
-    let header = [
-        "measure".to_owned(),
-        "baseline".to_owned(),
-        "reform".to_owned(),
-        "difference".to_owned(),
-    ];
+    let header = [u.measure, u.baseline, u.reform, u.difference].map(str::to_owned);
     write_grid(&mut out, &header, &cells);
 
     if !workload.is_empty() {
         out.push('\n');
-        let _ = writeln!(
-            out,
-            "Workload per month (mean over seeds): baseline → reform (difference)"
-        );
+        let _ = writeln!(out, "{}", u.workload_heading);
         let columns = workload_columns();
         let mut months: Vec<&str> = workload
             .iter()
@@ -172,8 +188,8 @@ pub fn table(c: &Comparison, names: &[String]) -> String {
                 })
             })
             .collect();
-        let mut header = vec!["month".to_owned()];
-        header.extend(live.iter().map(|c| labels::workload_column(c, EN)));
+        let mut header = vec![u.month.to_owned()];
+        header.extend(live.iter().map(|c| labels::workload_column(c, lang)));
         let grid: Vec<Vec<String>> = months
             .iter()
             .map(|month| {
@@ -202,11 +218,12 @@ pub fn table(c: &Comparison, names: &[String]) -> String {
             d,
             c.manifest.seeds.first().copied(),
             names,
+            lang,
         ));
     }
 
     out.push('\n');
-    out.push_str(&manifest_text(c));
+    out.push_str(&manifest_text(c, lang));
     out
 }
 
@@ -216,80 +233,107 @@ fn write_grid<R: AsRef<[String]>>(out: &mut String, header: &[String], rows: &[R
     let mut width = vec![0; n];
     for row in std::iter::once(header).chain(rows.iter().map(AsRef::as_ref)) {
         for (i, c) in row.iter().enumerate().take(n) {
-            width[i] = width[i].max(c.chars().count());
+            width[i] = width[i].max(crate::align::width(c));
         }
     }
     for row in std::iter::once(header).chain(rows.iter().map(AsRef::as_ref)) {
         let mut line = String::new();
         for (i, c) in row.iter().enumerate().take(n) {
-            let pad = width[i] - c.chars().count();
             if i == 0 {
-                line.push_str(c);
-                line.push_str(&" ".repeat(pad));
+                line.push_str(&pad(c, width[i]));
             } else {
                 line.push_str("   ");
-                line.push_str(&" ".repeat(pad));
-                line.push_str(c);
+                line.push_str(&pad_left(c, width[i]));
             }
         }
         let _ = writeln!(out, "{}", line.trim_end());
     }
 }
 
-fn event_line(e: &Envelope, names: &[String]) -> String {
+fn event_line(e: &Envelope, names: &[String], lang: Lang) -> String {
     let who = crate::transcript::name(names, e.event.resident());
-    crate::transcript::event_line(e, &who, None)
+    crate::transcript::event_line(e, &who, None, lang)
 }
 
 /// Where the two logs first differ, both sides described.
-pub fn divergence_text(d: &Divergence, seed: Option<u64>, names: &[String]) -> String {
+pub fn divergence_text(d: &Divergence, seed: Option<u64>, names: &[String], lang: Lang) -> String {
+    let u = ui(lang);
     let side = |e: &Option<Envelope>| match e {
-        Some(e) => event_line(e, names),
-        None => "(no further event)".to_owned(),
+        Some(e) => event_line(e, names, lang),
+        None => u.no_further_event.to_owned(),
     };
-    let seed = seed.map(|s| format!(" (seed {s})")).unwrap_or_default();
+    let w = width(u.baseline).max(width(u.reform));
+    let heading = match (lang, seed) {
+        (Lang::En, Some(s)) => format!(
+            "The event logs first diverge at event {} (seed {s}):",
+            d.index + 1
+        ),
+        (Lang::En, None) => format!("The event logs first diverge at event {}:", d.index + 1),
+        (Lang::Ja, Some(s)) => format!(
+            "二つのイベントログは {} 番目のイベントで初めて分かれる（シード {s}）：",
+            d.index + 1
+        ),
+        (Lang::Ja, None) => format!(
+            "二つのイベントログは {} 番目のイベントで初めて分かれる：",
+            d.index + 1
+        ),
+    };
     format!(
-        "The event logs first diverge at event {}{seed}:\n  baseline  {}\n  reform    {}\n",
-        d.index + 1,
+        "{heading}\n  {}  {}\n  {}  {}\n",
+        pad(u.baseline, w),
         side(&d.baseline),
+        pad(u.reform, w),
         side(&d.reform)
     )
 }
 
-fn manifest_text(c: &Comparison) -> String {
+fn manifest_text(c: &Comparison, lang: Lang) -> String {
     let m = &c.manifest;
+    let u = ui(lang);
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Manifest: {} · {} · seeds {}",
+        "{}{}{} · {} · {} {}",
+        u.manifest,
+        u.colon,
         m.format,
         m.code_version,
+        u.seeds,
         seeds_line(c)
     );
-    match &m.subject {
-        SubjectManifest::Scenario { hash, .. } => {
-            let _ = writeln!(out, "  scenario hash  {hash}");
+    let policy = |p: &serde_json::Value| serde_json::to_string(p).expect("json");
+    let mut rows: Vec<(String, String)> = vec![match &m.subject {
+        SubjectManifest::Scenario { hash, .. } => (u.scenario_hash.to_owned(), hash.clone()),
+        SubjectManifest::Population { generator, .. } => (
+            u.population.to_owned(),
+            format!("{generator}{}", u.digest_per_seed),
+        ),
+    }];
+    for r in &c.runs {
+        if let Some([b, f]) = &r.log_hashes {
+            rows.push((
+                format!("{}{}{} {}{}", u.log_hashes, u.lp, u.seed, r.seed, u.rp),
+                format!("{} {b}  {} {f}", u.baseline, u.reform),
+            ));
         }
-        SubjectManifest::Population { generator, .. } => {
-            let _ = writeln!(out, "  population     {generator}; digest per seed:");
+    }
+    rows.push((u.baseline_policy.to_owned(), policy(&m.baseline.policy)));
+    rows.push((u.reform_policy.to_owned(), policy(&m.reform.policy)));
+    let intervals = match lang {
+        Lang::En => m.intervals.clone(),
+        Lang::Ja => u.intervals_long.to_owned(),
+    };
+    rows.push((u.intervals.to_owned(), intervals));
+    let w = crate::align::max_width(rows.iter().map(|(k, _)| k.as_str()));
+    for (i, (k, v)) in rows.iter().enumerate() {
+        let _ = writeln!(out, "  {}  {v}", pad(k, w));
+        // A population's digest per seed, under its line.
+        if i == 0 && matches!(m.subject, SubjectManifest::Population { .. }) {
             for r in &c.runs {
-                let _ = writeln!(out, "    seed {}  {}", r.seed, r.inputs_hash);
+                let _ = writeln!(out, "    {} {}  {}", u.seed, r.seed, r.inputs_hash);
             }
         }
     }
-    for r in &c.runs {
-        if let Some([b, f]) = &r.log_hashes {
-            let _ = writeln!(
-                out,
-                "  log hashes (seed {})  baseline {b}  reform {f}",
-                r.seed
-            );
-        }
-    }
-    let policy = |p: &serde_json::Value| serde_json::to_string(p).expect("json");
-    let _ = writeln!(out, "  baseline policy  {}", policy(&m.baseline.policy));
-    let _ = writeln!(out, "  reform policy    {}", policy(&m.reform.policy));
-    let _ = writeln!(out, "  intervals        {}", m.intervals);
     out
 }
 
@@ -303,7 +347,7 @@ fn csv_field(s: &str) -> String {
 
 /// The comparison as CSV: the manifest as `#` comment lines (compact JSON), then one row per
 /// measure, monthly workload included.
-pub fn csv(c: &Comparison) -> String {
+pub fn csv(c: &Comparison, lang: Lang) -> String {
     let mut out = String::new();
     let manifest = serde_json::to_string(&c.manifest).expect("json");
     let _ = writeln!(out, "# manifest: {manifest}");
@@ -314,7 +358,7 @@ pub fn csv(c: &Comparison) -> String {
             out,
             "{},{},{},{},{}",
             csv_field(&r.key),
-            csv_field(&labels::measure(&r.key, EN)),
+            csv_field(&labels::measure(&r.key, lang)),
             stat(&r.baseline),
             stat(&r.reform),
             stat(&r.difference)
@@ -325,20 +369,24 @@ pub fn csv(c: &Comparison) -> String {
 
 /// The comparison as JSON: the manifest, the summary rows, every seed's raw measures (what
 /// `zairyu merge` adds up) and, for a single-resident scenario, the first divergence.
-pub fn json(c: &Comparison, names: &[String]) -> String {
+pub fn json(c: &Comparison, names: &[String], lang: Lang) -> String {
     let mut v = serde_json::to_value(c).expect("json");
     v["summary"] = c
         .rows()
         .iter()
         .map(|row| {
             let mut labelled = serde_json::to_value(row).expect("json");
-            labelled["label"] = labels::measure(&row.key, EN).into();
+            labelled["label"] = labels::measure(&row.key, lang).into();
             labelled
         })
         .collect();
     if let Some(d) = &c.divergence {
-        v["divergence_text"] =
-            serde_json::Value::String(divergence_text(d, c.manifest.seeds.first().copied(), names));
+        v["divergence_text"] = serde_json::Value::String(divergence_text(
+            d,
+            c.manifest.seeds.first().copied(),
+            names,
+            lang,
+        ));
     }
     let mut s = serde_json::to_string_pretty(&v).expect("json");
     s.push('\n');

@@ -8,6 +8,7 @@ use std::fmt::Write;
 
 use projection::Totals;
 
+use crate::align::{labelled, max_width, pad};
 use crate::describe::describe;
 use crate::labels::{self, Lang, ui};
 use crate::phrases::{
@@ -78,9 +79,7 @@ fn narrate(out: &mut String, story: &Story, r: &ResidentStory, lang: Lang) {
                 let _ = writeln!(out, "  {}{}{}", u.end_of_day, u.colon, u.unchanged);
             } else {
                 let _ = writeln!(out, "  {}{}", u.end_of_day, u.colon.trim_end());
-                for (k, v) in &summary {
-                    let _ = writeln!(out, "    {k:<10} {v}");
-                }
+                out.push_str(&labelled(&summary, 4, 1));
             }
             last_summary = Some(summary);
         }
@@ -97,16 +96,30 @@ fn narrate(out: &mut String, story: &Story, r: &ResidentStory, lang: Lang) {
             Lang::Ja => format!("{} の指標（{} まで）", r.person.display(), story.until),
         }
     );
-    for (k, v) in resident_measures(r, lang) {
-        let _ = writeln!(out, "  {k:<24} {v}");
-    }
+    out.push_str(&labelled(&resident_measures(r, lang), 2, 1));
     let cited = cited(r);
     if !cited.is_empty() {
         let _ = writeln!(out, "{}", u.rules_cited);
-        for c in cited {
-            let _ = writeln!(out, "  {:<6} {} — {}", c.mark(), c.title(lang), c.link());
-        }
+        let rows: Vec<(String, String)> = cited
+            .iter()
+            .map(|c| (c.mark(), format!("{} — {}", c.title(lang), c.link())))
+            .collect();
+        out.push_str(&labelled(&rows, 2, 1));
     }
+}
+
+/// The width of the office column of the starting state: the widest office name.
+fn start_width(lang: Lang) -> usize {
+    use model::service::Service;
+    max_width(
+        [
+            Service::ImmigrationBureau,
+            Service::CityHall,
+            Service::CardIssuer,
+            Service::Police,
+        ]
+        .map(|s| labels::service(s).get(lang)),
+    )
 }
 
 fn narrate_group(out: &mut String, r: &ResidentStory, g: &Group, lang: Lang) {
@@ -114,7 +127,8 @@ fn narrate_group(out: &mut String, r: &ResidentStory, g: &Group, lang: Lang) {
         // The starting state: one line per record, the office in front.
         for i in g.events.clone() {
             let text = describe(&r.events[i].event, lang);
-            let _ = writeln!(out, "  {:<18}  {text}", group_heading(r, g, lang));
+            let office = group_heading(r, g, lang);
+            let _ = writeln!(out, "  {}  {text}", pad(&office, start_width(lang)));
         }
         return;
     }
@@ -157,16 +171,22 @@ pub fn render(stories: &[Story], lang: Lang) -> String {
     }
     let u = ui(lang);
     let totals: Vec<&Totals> = stories.iter().map(|s| &s.totals).collect();
-    let _ = writeln!(out, "\n{} ({} – {})", u.measures, first.start, first.until);
+    let _ = writeln!(
+        out,
+        "\n{}{}{} – {}{}",
+        u.measures, u.lp, first.start, first.until, u.rp
+    );
+    let mut rows: Vec<(String, String)> = Vec::new();
     if compare {
         let heads: Vec<&str> = stories
             .iter()
             .map(|s| labels::regime_short(s.regime()).get(lang))
             .collect();
-        let _ = writeln!(out, "  {:<40} {}", "", heads.join(" | "));
+        rows.push((String::new(), heads.join(" | ")));
     }
     for (name, values) in measure_rows(&totals, lang) {
-        let _ = writeln!(out, "  {:<40} {}", name, values.join(" | "));
+        rows.push((name, values.join(" | ")));
     }
+    out.push_str(&labelled(&rows, 2, 1));
     out
 }

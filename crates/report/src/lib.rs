@@ -11,6 +11,7 @@
 //! Architecture invariant: this crate renders; it decides nothing. Every sentence is derived from
 //! an event or a projection, and every rule it names is the one the office recorded.
 
+pub mod align;
 pub mod compare;
 pub mod describe;
 pub mod explain;

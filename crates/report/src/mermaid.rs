@@ -137,7 +137,7 @@ fn message_label(m: &Message, lang: Lang) -> String {
                 m.code.unwrap_or("—"),
                 hm(m.sent),
                 u.latency,
-                m.latency
+                labels::duration(m.latency, lang)
             )
         }
         MessageKind::HandOver => format!(

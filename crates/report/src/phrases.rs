@@ -101,6 +101,14 @@ pub fn day_heading(day: NaiveDate, lang: Lang) -> String {
     }
 }
 
+/// " (through 2026-12-31)" / 「（2026-12-31まで）」, after a heading.
+pub fn through(until: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(" (through {until})"),
+        Lang::Ja => format!("（{until}まで）"),
+    }
+}
+
 pub fn hm(t: SimTime) -> String {
     t.format("%H:%M").to_string()
 }
@@ -121,7 +129,7 @@ pub fn recipient(event: &Event, to: Service, lang: Lang) -> String {
             Service::CityHall,
         ) => match lang {
             Lang::En => format!("the former city hall, {from}"),
-            Lang::Ja => format!("転出元の市区町村（{from}）"),
+            Lang::Ja => format!("転出元の市区町村（{}）", labels::municipality(from, lang)),
         },
         _ => labels::service_object(to).get(lang).to_owned(),
     }
@@ -151,13 +159,13 @@ pub fn message_note(story: &ResidentStory, m: &Message, lang: Lang) -> String {
                     "→ tells {} ({code}), arrives {arrives} ({} {})",
                     message_recipient(story, m, lang),
                     u.after,
-                    m.latency
+                    labels::duration(m.latency, lang)
                 ),
                 Lang::Ja => format!(
                     "→ {}に通知（{code}）、{arrives} 到着（{} {}）",
                     message_recipient(story, m, lang),
                     u.after,
-                    m.latency
+                    labels::duration(m.latency, lang)
                 ),
             }
         }
@@ -353,7 +361,7 @@ fn view_fields(v: &View, lang: Lang) -> [(&'static str, String); 5] {
             u.municipality,
             v.municipality
                 .as_ref()
-                .map(|m| m.to_string())
+                .map(|m| labels::municipality(m, lang))
                 .unwrap_or_else(|| "—".into()),
         ),
         (

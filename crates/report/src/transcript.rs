@@ -8,15 +8,14 @@ use model::card::CardKind;
 use model::envelope::Envelope;
 use model::ids::ResidentId;
 use model::rules;
+use model::service::Service;
 use model::validity::SpecialPeriodMyNumber;
 use projection::{CardRecord, Projections, Totals, UseState, View};
 
+use crate::align::{labelled, max_width, pad};
 use crate::describe::describe;
 use crate::labels::{self, Lang, ui};
-use crate::phrases::{certificate_dates, notifications_line, recipient, visits_line};
-
-/// The transcript, the summary and the card record are in English.
-const EN: Lang = Lang::En;
+use crate::phrases::{certificate_dates, notifications_line, recipient, through, visits_line};
 
 /// A resident's display name: the scenario's, or the resident id.
 pub(crate) fn name(names: &[String], r: ResidentId) -> String {
@@ -26,20 +25,32 @@ pub(crate) fn name(names: &[String], r: ResidentId) -> String {
         .unwrap_or_else(|| r.to_string())
 }
 
-/// The width of the transcript's office column ("immigration bureau").
-const OFFICE_WIDTH: usize = 18;
+/// The office column's width: the widest short office name in `lang`.
+fn office_width(lang: Lang) -> usize {
+    max_width(
+        [
+            Service::ImmigrationBureau,
+            Service::CityHall,
+            Service::CardIssuer,
+            Service::Police,
+        ]
+        .map(|s| labels::service_short(s).get(lang)),
+    )
+}
 
 /// One event as the transcript writes it: when, which office, who, what it did and the rule
-/// behind it. `pad` is the width of the resident column, to line the events up; `None` for a
-/// line on its own.
-pub fn event_line(env: &Envelope, who: &str, pad: Option<usize>) -> String {
-    let (office_width, who_width) = pad.map_or((0, 0), |w| (OFFICE_WIDTH, w));
+/// behind it. `pad_who` is the width of the resident column, to line the events up; `None`
+/// for a line on its own.
+pub fn event_line(env: &Envelope, who: &str, pad_who: Option<usize>, lang: Lang) -> String {
+    let office = labels::service_short(env.service).get(lang);
+    let (office, who) = match pad_who {
+        Some(w) => (pad(office, office_width(lang)), pad(who, w)),
+        None => (office.to_owned(), who.to_owned()),
+    };
     let mut line = format!(
-        "{}  {:<office_width$}  {:<who_width$}  {}",
+        "{}  {office}  {who}  {}",
         env.occurred_at.format("%Y-%m-%d %H:%M"),
-        labels::service(env.service).en,
-        who,
-        describe(&env.event, EN),
+        describe(&env.event, lang),
     );
     if let Some(rule) = env.event.section() {
         let _ = write!(line, "  [{rule}]");
@@ -48,12 +59,15 @@ pub fn event_line(env: &Envelope, who: &str, pad: Option<usize>) -> String {
 }
 
 /// The readable log: one line per event, with the notices it sends.
-pub fn transcript(log: &[Envelope], names: &[String]) -> String {
+pub fn transcript(log: &[Envelope], names: &[String], lang: Lang) -> String {
     let width = log
         .iter()
-        .map(|e| name(names, e.event.resident()).chars().count())
+        .map(|e| crate::align::width(&name(names, e.event.resident())))
         .max()
         .unwrap_or(4);
+    // The notices are indented under the description: date, office and resident columns.
+    let indent = " ".repeat(16 + 2 + office_width(lang) + 2 + width + 4);
+    let u = ui(lang);
     let mut out = String::new();
     let mut last_day = None;
     for env in log {
@@ -63,30 +77,27 @@ pub fn transcript(log: &[Envelope], names: &[String]) -> String {
         }
         last_day = Some(day);
         let who = name(names, env.event.resident());
-        let _ = writeln!(out, "{}", event_line(env, &who, Some(width)));
+        let _ = writeln!(out, "{}", event_line(env, &who, Some(width), lang));
         for &rules::Notified { to, code } in rules::notified(&env.event) {
-            let _ = writeln!(
-                out,
-                "{:16}  {:<OFFICE_WIDTH$}  {:<width$}    → notifies {} ({code})",
-                "",
-                "",
-                "",
-                recipient(&env.event, to, EN)
-            );
+            let to = recipient(&env.event, to, lang);
+            let _ = match lang {
+                Lang::En => writeln!(out, "{indent}→ {} {to} ({code})", u.notifies),
+                Lang::Ja => writeln!(out, "{indent}→ {to}に{}（{code}）", u.notifies),
+            };
         }
     }
     out
 }
 
 /// The measures of a run, as a small table.
-pub fn summary(totals: &Totals, until: NaiveDate) -> String {
-    let u = ui(EN);
+pub fn summary(totals: &Totals, until: NaiveDate, lang: Lang) -> String {
+    let u = ui(lang);
     let mut out = String::new();
-    let _ = writeln!(out, "{} (through {until})", u.measures);
+    let _ = writeln!(out, "{}{}", u.measures, through(until, lang));
     let visits = visits_line(
         |o| totals.visits.get(&o).copied().unwrap_or(0),
         labels::office_short,
-        EN,
+        lang,
     );
     let rows: [(&str, String); 9] = [
         (u.visits, visits),
@@ -101,41 +112,58 @@ pub fn summary(totals: &Totals, until: NaiveDate) -> String {
         (u.refusals, totals.refusals.to_string()),
         (
             u.notifications,
-            notifications_line(&totals.notifications, EN),
+            notifications_line(&totals.notifications, lang),
         ),
         (u.events, totals.events.to_string()),
     ];
-    for (k, v) in rows {
-        let _ = writeln!(out, "  {k:<22} {v}");
-    }
+    out.push_str(&labelled(&rows, 2, 2));
     out
 }
 
-fn view_line(v: &View) -> String {
-    format!(
-        "{}; period to {}; card {}; {}{}",
-        v.status.map(|s| labels::status(s).en).unwrap_or("—"),
-        v.period_expiry
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| "— (none)".into()),
-        v.card_number
-            .map(|n| n.to_string())
-            .unwrap_or_else(|| "—".into()),
-        v.address.as_ref().map(|a| a.0.as_str()).unwrap_or("—"),
-        v.municipality
-            .as_ref()
-            .map(|m| format!(", {m}"))
-            .unwrap_or_default()
-    )
+fn view_line(v: &View, lang: Lang) -> String {
+    let u = ui(lang);
+    let status = v.status.map(|s| labels::status(s).get(lang)).unwrap_or("—");
+    let period = v
+        .period_expiry
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| format!("—{}{}{}", u.lp, u.none, u.rp));
+    let card = v
+        .card_number
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| "—".into());
+    let address = v.address.as_ref().map(|a| a.0.as_str()).unwrap_or("—");
+    let municipality = v
+        .municipality
+        .as_ref()
+        .map(|m| labels::municipality(m, lang));
+    match lang {
+        Lang::En => format!(
+            "{status}; {} {period}; {} {card}; {address}{}",
+            u.period_to,
+            u.card,
+            municipality.map(|m| format!(", {m}")).unwrap_or_default()
+        ),
+        Lang::Ja => format!(
+            "{status}、{} {period}、{} {card}、{}{address}",
+            u.period_to,
+            u.card,
+            municipality.map(|m| format!("{m} ")).unwrap_or_default()
+        ),
+    }
 }
 
-fn state(s: UseState) -> String {
-    let u = ui(EN);
+/// "lapsed on 2026-10-01" / 「失効（期間満了） 2026-10-01」.
+fn state(s: UseState, lang: Lang) -> String {
+    let u = ui(lang);
+    let on = |what: &str, day: NaiveDate| match lang {
+        Lang::En => format!("{what} on {day}"),
+        Lang::Ja => format!("{what} {day}"),
+    };
     match s {
         UseState::Active => u.active.to_owned(),
-        UseState::Expired { on } => format!("{} on {on}", u.lapsed),
-        UseState::Invalidated { on, .. } => format!("{} on {on}", u.invalidated),
-        UseState::Suspended { on } => format!("{} on {on}", u.suspended),
+        UseState::Expired { on: day } => on(u.lapsed, day),
+        UseState::Invalidated { on: day, .. } => on(u.invalidated, day),
+        UseState::Suspended { on: day } => on(u.suspended, day),
     }
 }
 
@@ -145,84 +173,116 @@ pub fn card_record(
     who: &str,
     day: NaiveDate,
     switch: SpecialPeriodMyNumber,
+    lang: Lang,
 ) -> String {
-    let u = ui(EN);
-    let mut out = String::new();
-    let _ = writeln!(out, "{who} on {day}");
+    let u = ui(lang);
+    let mut rows: Vec<(String, String)> = Vec::new();
+    let label = |l: &str| format!("{l}{}", u.colon.trim_end());
     let held = rec.cards_valid_on(day);
     if held.is_empty() {
-        let _ = writeln!(out, "  cards valid:        {}", u.none);
+        rows.push((label(u.cards_valid), u.none.to_owned()));
     }
     for (i, (kind, through)) in held.iter().enumerate() {
         let number = match (kind, &rec.residence_card) {
             (k, Some(c)) if c.kind == *k => format!(" {}", c.number),
             _ => String::new(),
         };
-        let _ = writeln!(
-            out,
-            "  {:<19} {}{number}, {} {through}",
-            if i == 0 { "cards valid:" } else { "" },
-            labels::card_kind(*kind).en,
-            u.valid_through
-        );
+        let card = labels::card_kind(*kind).get(lang);
+        let value = match lang {
+            Lang::En => format!("{card}{number}, {} {through}", u.valid_through),
+            Lang::Ja => format!("{card}{number}（{} {through}）", u.valid_through),
+        };
+        let key = if i == 0 {
+            label(u.cards_valid)
+        } else {
+            String::new()
+        };
+        rows.push((key, value));
     }
     if let Some(c) = rec.my_number_card
         && !held.iter().any(|(k, _)| *k == CardKind::MyNumberCard)
     {
-        let _ = writeln!(
-            out,
-            "  {:<19} {} {} {} ({})",
-            "not valid:",
-            labels::card_kind(CardKind::MyNumberCard).en,
-            u.valid_through,
-            c.card.valid_through,
-            state(c.state)
-        );
+        rows.push((
+            label(u.not_valid),
+            format!(
+                "{} {} {}{}{}{}",
+                labels::card_kind(CardKind::MyNumberCard).get(lang),
+                u.valid_through,
+                c.card.valid_through,
+                u.lp,
+                state(c.state, lang),
+                u.rp
+            ),
+        ));
     }
-    let _ = writeln!(
-        out,
-        "  My Number functions: {}",
-        if !rec.has_my_number_card() {
-            format!("{} ({})", u.none, u.no_functions)
-        } else if rec.my_number_usable(day, switch) {
-            u.usable.to_owned()
-        } else {
-            u.not_usable.to_owned()
-        }
-    );
-    let _ = writeln!(
-        out,
-        "  certificates:        {}",
-        certificate_dates(&rec.certificates, EN)
-    );
-    let _ = writeln!(
-        out,
-        "  lawfully resident:   {}{}",
-        if rec.lawfully_resident(day) {
-            "yes"
-        } else {
-            "no"
-        },
-        rec.special_period()
-            .filter(|sp| sp.contains(day))
-            .map(|sp| format!(" ({} {})", u.special_until, sp.until))
-            .unwrap_or_default()
-    );
-    let _ = writeln!(out, "  bureau's view:       {}", view_line(&rec.bureau));
-    let _ = writeln!(out, "  city hall's view:    {}", view_line(&rec.city_hall));
+    let functions = if !rec.has_my_number_card() {
+        format!("{}{}{}{}", u.none, u.lp, u.no_functions, u.rp)
+    } else if rec.my_number_usable(day, switch) {
+        u.usable.to_owned()
+    } else {
+        u.not_usable.to_owned()
+    };
+    rows.push((label(u.my_number_functions), functions));
+    rows.push((
+        label(u.certificates),
+        certificate_dates(&rec.certificates, lang),
+    ));
+    let special = rec
+        .special_period()
+        .filter(|sp| sp.contains(day))
+        .map(|sp| format!("{}{} {}{}", u.lp, u.special_until, sp.until, u.rp))
+        .unwrap_or_default();
+    let lawful = if rec.lawfully_resident(day) {
+        u.yes
+    } else {
+        u.no
+    };
+    rows.push((label(u.lawful_question), format!("{lawful}{special}")));
+    rows.push((label(u.bureau_record), view_line(&rec.bureau, lang)));
+    rows.push((label(u.city_hall_record), view_line(&rec.city_hall, lang)));
+    let days = match lang {
+        Lang::En => format!(
+            "{} {} · {} {} · {} {}",
+            u.outage,
+            rec.days.outage_days,
+            u.inconsistent,
+            rec.days.inconsistency_days,
+            u.special_period,
+            rec.days.special_period_days
+        ),
+        Lang::Ja => format!(
+            "{} {}{d} · {} {}{d} · {} {}{d}",
+            u.outage,
+            rec.days.outage_days,
+            u.inconsistent,
+            rec.days.inconsistency_days,
+            u.special_period,
+            rec.days.special_period_days,
+            d = u.days
+        ),
+    };
+    let tail = [
+        (
+            label(u.visits_so_far),
+            visits_line(|o| rec.visits_to(o).into(), labels::office_short, lang),
+        ),
+        (label(u.days_so_far), days),
+    ];
+    // Every labelled line, the warning's neighbours included, lines up in one column.
+    let w = max_width(rows.iter().chain(&tail).map(|(k, _)| k.as_str()));
+    let line = |out: &mut String, (k, v): &(String, String)| {
+        let _ = writeln!(out, "  {} {v}", pad(k, w));
+    };
+    let mut out = String::new();
+    let _ = match lang {
+        Lang::En => writeln!(out, "{who} on {day}"),
+        Lang::Ja => writeln!(out, "{who}（{day}）"),
+    };
+    rows.iter().for_each(|r| line(&mut out, r));
     if rec.inconsistent() {
-        let _ = writeln!(out, "  ⚠ the offices' views disagree");
+        let _ = writeln!(out, "  {}", u.views_disagree);
     }
-    let _ = writeln!(
-        out,
-        "  visits so far:       {}",
-        visits_line(|o| rec.visits_to(o).into(), labels::office_short, EN)
-    );
-    let _ = writeln!(
-        out,
-        "  days so far:         outage {} · inconsistent {} · special period {}",
-        rec.days.outage_days, rec.days.inconsistency_days, rec.days.special_period_days
-    );
+    tail.iter().for_each(|r| line(&mut out, r));
     out
 }
 
@@ -232,11 +292,12 @@ pub fn card_records(
     names: &[String],
     day: NaiveDate,
     switch: SpecialPeriodMyNumber,
+    lang: Lang,
 ) -> String {
     p.records
         .iter()
         .enumerate()
-        .map(|(i, rec)| card_record(rec, &name(names, ResidentId(i as u32)), day, switch))
+        .map(|(i, rec)| card_record(rec, &name(names, ResidentId(i as u32)), day, switch, lang))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -28,7 +28,8 @@ pub(super) fn describe(event: &Event, lang: Lang) -> String {
                 ),
                 (Lang::Ja, Some(m)) => {
                     format!(
-                        "{m}（{}）の窓口に来訪：{procedure}",
+                        "{}（{}）の窓口に来訪：{procedure}",
+                        labels::municipality(m, lang),
                         labels::office(*office).ja
                     )
                 }

@@ -44,7 +44,10 @@ pub(super) fn record(event: &Event, lang: Lang) -> String {
             ..
         } => match lang {
             Lang::En => format!("records the new address {address}, {municipality}"),
-            Lang::Ja => format!("新しい住居地を記録：{address}、{municipality}"),
+            Lang::Ja => format!(
+                "新しい住居地を記録：{} {address}",
+                labels::municipality(municipality, lang)
+            ),
         },
         Event::ItemChangeNotified {
             item, changed_on, ..

@@ -18,21 +18,25 @@ pub(super) fn register(event: &Event, lang: Lang) -> String {
             my_number,
             my_number_card,
             ..
-        } => match (lang, my_number_card) {
-            (Lang::En, Some(c)) => format!(
+        } => match (
+            lang,
+            my_number_card,
+            labels::municipality(municipality, lang),
+        ) {
+            (Lang::En, Some(c), municipality) => format!(
                 "has in its register: {address}, {municipality}; My Number {my_number}; My Number card valid through {}",
                 c.valid_through
             ),
-            (Lang::En, None) => format!(
+            (Lang::En, None, municipality) => format!(
                 "has in its register: {address}, {municipality}; My Number {my_number}; no separate My Number card"
             ),
-            (Lang::Ja, Some(c)) => format!(
-                "住民票：{address}、{municipality}。個人番号 {my_number}。個人番号カードの有効期限 {}",
+            (Lang::Ja, Some(c), municipality) => format!(
+                "住民票：{municipality} {address}。個人番号 {my_number}。個人番号カードの有効期限 {}",
                 c.valid_through
             ),
-            (Lang::Ja, None) => {
+            (Lang::Ja, None, municipality) => {
                 format!(
-                    "住民票：{address}、{municipality}。個人番号 {my_number}。個人番号カードなし"
+                    "住民票：{municipality} {address}。個人番号 {my_number}。個人番号カードなし"
                 )
             }
         },
@@ -52,13 +56,13 @@ pub(super) fn register(event: &Event, lang: Lang) -> String {
             planned_on,
             card_based,
             ..
-        } => match (lang, card_based) {
-            (Lang::En, false) => format!("records a move-out to {to} planned for {planned_on}"),
-            (Lang::En, true) => {
+        } => match (lang, card_based, labels::municipality(to, lang)) {
+            (Lang::En, false, to) => format!("records a move-out to {to} planned for {planned_on}"),
+            (Lang::En, true, to) => {
                 format!("records a move-out to {to} planned for {planned_on} (card-based, online)")
             }
-            (Lang::Ja, false) => format!("{to}への転出（予定日 {planned_on}）を記録"),
-            (Lang::Ja, true) => format!(
+            (Lang::Ja, false, to) => format!("{to}への転出（予定日 {planned_on}）を記録"),
+            (Lang::Ja, true, to) => format!(
                 "{to}への転出（予定日 {planned_on}）を記録（マイナンバーカードによる特例転出、オンライン）"
             ),
         },
@@ -69,16 +73,17 @@ pub(super) fn register(event: &Event, lang: Lang) -> String {
             ..
         } => {
             let cards = written_on(cards, lang);
+            let municipality = labels::municipality(municipality, lang);
             match lang {
                 Lang::En => format!(
                     "registers the move-in to {address}, {municipality} and writes it on {cards}"
                 ),
-                Lang::Ja => format!("{address}、{municipality}への転入を記録し、{cards}"),
+                Lang::Ja => format!("{municipality} {address}への転入を記録し、{cards}"),
             }
         }
         Event::RegisterEntryClosed { municipality, .. } => match lang {
+            Lang::Ja => format!("{}の住民票を消除", labels::municipality(municipality, lang)),
             Lang::En => format!("closes the register entry at {municipality}"),
-            Lang::Ja => format!("{municipality}の住民票を消除"),
         },
         Event::ImmigrationDataUpdated {
             period_expiry,
@@ -107,12 +112,12 @@ pub(super) fn register(event: &Event, lang: Lang) -> String {
             address,
             my_number,
             ..
-        } => match lang {
-            Lang::En => format!(
+        } => match (lang, labels::municipality(municipality, lang)) {
+            (Lang::En, municipality) => format!(
                 "registers the new resident at {address}, {municipality} and assigns My Number {my_number}"
             ),
-            Lang::Ja => format!(
-                "住居地届出を受け、住民票を作成：{address}、{municipality}。個人番号 {my_number}"
+            (Lang::Ja, municipality) => format!(
+                "住居地届出を受け、住民票を作成：{municipality} {address}。個人番号 {my_number}"
             ),
         },
         Event::ApplicationForwarded {
@@ -180,8 +185,11 @@ pub(super) fn my_number_card(event: &Event, lang: Lang) -> String {
             Lang::Ja => format!("個人番号カードの継続利用の期限を記録：{deadline}まで"),
         },
         Event::MyNumberContinuityConfirmed { municipality, .. } => match lang {
+            Lang::Ja => format!(
+                "{}で個人番号カードの継続利用を確認",
+                labels::municipality(municipality, lang)
+            ),
             Lang::En => format!("confirms the My Number card's continued use in {municipality}"),
-            Lang::Ja => format!("{municipality}で個人番号カードの継続利用を確認"),
         },
         Event::MyNumberCardWithdrawn { reason, .. } => match lang {
             Lang::En => "removes the separate My Number card from its records".to_owned(),

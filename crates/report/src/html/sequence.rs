@@ -123,7 +123,11 @@ fn message_short(m: &Message, lang: Lang) -> String {
             .procedure
             .map(|(p, _)| labels::procedure(p).get(lang).to_owned())
             .unwrap_or_default(),
-        MessageKind::Notice => format!("{} · {}", m.code.unwrap_or("—"), m.latency),
+        MessageKind::Notice => format!(
+            "{} · {}",
+            m.code.unwrap_or("—"),
+            labels::duration(m.latency, lang)
+        ),
         MessageKind::HandOver => m
             .card
             .map(|k| labels::card_kind(k).get(lang).to_owned())
@@ -150,7 +154,7 @@ fn message_title(r: &ResidentStory, m: &Message, lang: Lang) -> String {
             u.arrives,
             date_hm(m.delivered),
             u.latency,
-            m.latency
+            labels::duration(m.latency, lang)
         ),
         MessageKind::HandOver => {
             format!("{head}: {} · {}", message_short(m, lang), date_hm(m.sent))

@@ -10,10 +10,12 @@
 //! (在留期間更新許可申請, 転居届, 特定在留カード, 個人番号カード, 出入国在留管理庁 …).
 
 use model::card::CardKind;
+use model::ids::Municipality;
 use model::policy::Regime;
 use model::procedure::Procedure;
 use model::service::{Channel, Office, Service};
 use model::status::Status;
+use model::time::Latency;
 use model::validity::CertificateKind;
 
 mod events;
@@ -292,5 +294,77 @@ pub fn certificate(c: CertificateKind) -> Label {
         CertificateKind::UserAuthentication => {
             l("user authentication certificate", "利用者証明用電子証明書")
         }
+    }
+}
+
+/// A municipality: in English its key as scenarios write it (`yokohama-naka`), in Japanese its
+/// official name (横浜市中区, `model::municipality`). A key zairyu does not know is shown as it
+/// is, except the synthetic population's `other-NNN`, which is 「その他の市区町村（NNN）」 in
+/// Japanese.
+pub fn municipality(m: &Municipality, lang: Lang) -> String {
+    match lang {
+        Lang::En => m.0.clone(),
+        Lang::Ja => match model::municipality::official_name(m) {
+            Some(name) => name.to_owned(),
+            None => match m.0.strip_prefix("other-") {
+                Some(n) => format!("その他の市区町村（{n}）"),
+                None => m.0.clone(),
+            },
+        },
+    }
+}
+
+/// A duration, to the minute: `1d 2h 10m` / 「1日2時間10分」.
+pub fn duration(d: Latency, lang: Lang) -> String {
+    let minutes = d.as_minutes();
+    let (days, rem) = (minutes / 1440, minutes % 1440);
+    let (hours, mins) = (rem / 60, rem % 60);
+    let units = match lang {
+        Lang::En => ["d", "h", "m"],
+        Lang::Ja => ["日", "時間", "分"],
+    };
+    let mut parts = Vec::new();
+    for (n, unit) in [days, hours, mins].into_iter().zip(units) {
+        if n > 0 {
+            parts.push(format!("{n}{unit}"));
+        }
+    }
+    if parts.is_empty() {
+        parts.push(format!("0{}", units[2]));
+    }
+    parts.join(match lang {
+        Lang::En => " ",
+        Lang::Ja => "",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_in_both_languages() {
+        let d = Latency::minutes;
+        assert_eq!(duration(d(10), Lang::En), "10m");
+        assert_eq!(duration(d(10), Lang::Ja), "10分");
+        assert_eq!(duration(d(1440), Lang::En), "1d");
+        assert_eq!(duration(d(1440), Lang::Ja), "1日");
+        assert_eq!(duration(d(1440 + 130), Lang::En), "1d 2h 10m");
+        assert_eq!(duration(d(1440 + 130), Lang::Ja), "1日2時間10分");
+        assert_eq!(duration(d(0), Lang::Ja), "0分");
+        // The English form is the one the model writes.
+        assert_eq!(duration(d(1440 + 130), Lang::En), d(1440 + 130).to_string());
+    }
+
+    #[test]
+    fn municipalities_have_their_official_names_in_japanese() {
+        let m = |k: &str| Municipality(k.to_owned());
+        assert_eq!(municipality(&m("yokohama-naka"), Lang::En), "yokohama-naka");
+        assert_eq!(municipality(&m("yokohama-naka"), Lang::Ja), "横浜市中区");
+        assert_eq!(
+            municipality(&m("other-017"), Lang::Ja),
+            "その他の市区町村（017）"
+        );
+        assert_eq!(municipality(&m("atlantis"), Lang::Ja), "atlantis");
     }
 }
