@@ -224,10 +224,14 @@ fn a_full_disk_names_the_log_and_leaves_no_finished_claim() {
     let d = dir.path();
     let scenario = teaching("extension_legacy.yaml");
     // Too small to create the log at all: nothing is left behind.
-    let tiny = zairyu_with_disk_of(8, &["run", &scenario, "--db", "tiny.db"], d);
-    assert_eq!(tiny.status.code(), Some(2), "{}", stderr(&tiny));
-    assert!(stderr(&tiny).starts_with("error: cannot create the log tiny.db: "));
-    assert!(snapshot(d).is_empty(), "{:?}", snapshot(d));
+    for force in [&[][..], &["--force"]] {
+        let mut args = vec!["run", &scenario, "--db", "tiny.db"];
+        args.extend(force);
+        let tiny = zairyu_with_disk_of(8, &args, d);
+        assert_eq!(tiny.status.code(), Some(2), "{}", stderr(&tiny));
+        assert!(stderr(&tiny).starts_with("error: cannot create the log tiny.db: "));
+        assert!(snapshot(d).is_empty(), "{force:?}: {:?}", snapshot(d));
+    }
     // Room for the start of the log only: the run fails naming it, and the log left behind
     // is an unfinished prefix that replay cannot verify (never one it calls verified).
     let mut stopped = None;

@@ -138,21 +138,7 @@ impl EventStore {
             });
         }
         file::make_private(&lock, path)?;
-        match EventStore::connect_writer(path, mode) {
-            Ok(mut store) => {
-                store._lock = Some(lock);
-                Ok(store)
-            }
-            Err(e) => {
-                // A file this call created and could not make a log of (a full disk) goes,
-                // removed while the lock is still held.
-                if !existed {
-                    file::remove_failed(path);
-                }
-                drop(lock);
-                Err(e)
-            }
-        }
+        EventStore::start_log(path, lock, mode, !existed)
     }
 
     /// Creates a new log at `path` like [`EventStore::create`], replacing the zairyu log that
@@ -165,6 +151,7 @@ impl EventStore {
         mode: IndexMode,
     ) -> Result<(EventStore, Option<LogSummary>), StoreError> {
         let path = path.as_ref();
+        let existed = std::fs::symlink_metadata(path).is_ok();
         let lock = file::open_for_writing(path, true)?;
         // Decided under the lock, from what the file holds now: a writer that created the
         // file a moment ago may have filled it while this one waited for the lock.
@@ -187,7 +174,31 @@ impl EventStore {
             None
         };
         file::make_private(&lock, path)?;
-        Ok((EventStore::open_writer(path, lock, mode)?, replaced))
+        Ok((EventStore::start_log(path, lock, mode, !existed)?, replaced))
+    }
+
+    /// Makes a new log in the locked, empty file at `path`. If that fails (a full disk) and
+    /// this call `created` the file, the file goes again, removed while the lock is still
+    /// held, so a failed run leaves nothing behind.
+    fn start_log(
+        path: &Path,
+        lock: File,
+        mode: IndexMode,
+        created: bool,
+    ) -> Result<EventStore, StoreError> {
+        match EventStore::connect_writer(path, mode) {
+            Ok(mut store) => {
+                store._lock = Some(lock);
+                Ok(store)
+            }
+            Err(e) => {
+                if created {
+                    file::remove_failed(path);
+                }
+                drop(lock);
+                Err(e)
+            }
+        }
     }
 
     /// Opens an existing log for appending, in live mode, as its only writer. Upgrades an
