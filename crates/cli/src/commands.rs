@@ -306,47 +306,84 @@ pub fn replay(
 /// not finish) and none was given with `--expect-hash`.
 const CANNOT_VERIFY: u8 = 3;
 
-/// Compares the rebuilt hashes with those the run recorded (and with `--expect-hash`), prints
-/// one line for each and a verdict, and returns the exit code: 0 verified, 1 a mismatch, 3
-/// nothing to compare with.
-fn verify(recorded: &[(&str, Option<&str>, &str)], expected: Option<(&str, &str)>) -> ExitCode {
+/// What `replay` could establish about a log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Verified,
+    Mismatch,
+    CannotVerify,
+}
+
+impl Verdict {
+    fn exit_code(self) -> ExitCode {
+        match self {
+            Verdict::Verified => ExitCode::SUCCESS,
+            Verdict::Mismatch => ExitCode::from(1),
+            Verdict::CannotVerify => ExitCode::from(CANNOT_VERIFY),
+        }
+    }
+}
+
+/// Compares the rebuilt hashes with those the run recorded (and with `--expect-hash`): one
+/// line for each comparison, and the verdict.
+fn verdict(
+    recorded: &[(&str, Option<&str>, &str)],
+    expected: Option<(&str, &str)>,
+) -> (Vec<String>, Verdict) {
     // Verified means every hash the run records matched, or the one given did: a log whose
     // run recorded only some of its hashes (or had some nulled) is not verified by the rest.
+    let mut lines = Vec::new();
     let mut mismatch = false;
     let mut compared = recorded.iter().all(|(_, stored, _)| stored.is_some());
     for &(what, stored, rebuilt) in recorded {
-        match stored {
-            Some(s) if s == rebuilt => {
-                outln!("{what:<11} {rebuilt}  (matches the run)");
-            }
+        lines.push(match stored {
+            Some(s) if s == rebuilt => format!("{what:<11} {rebuilt}  (matches the run)"),
             Some(s) => {
                 mismatch = true;
-                outln!("{what:<11} {rebuilt}  MISMATCH: the run recorded {s}");
+                format!("{what:<11} {rebuilt}  MISMATCH: the run recorded {s}")
             }
-            None => outln!("{what:<11} {rebuilt}  (the run did not finish: nothing recorded)"),
-        }
+            None => format!("{what:<11} {rebuilt}  (the run did not finish: nothing recorded)"),
+        });
     }
     if let Some((given, rebuilt)) = expected {
         if given == rebuilt {
             compared = true;
-            outln!("expected    {given}  (matches the log)");
+            lines.push(format!("expected    {given}  (matches the log)"));
         } else {
             mismatch = true;
-            outln!("expected    {given}  MISMATCH: the log hashes to {rebuilt}");
+            lines.push(format!(
+                "expected    {given}  MISMATCH: the log hashes to {rebuilt}"
+            ));
         }
     }
-    if mismatch {
-        errln!("error: the log does not match: it is not the log its run wrote");
-        ExitCode::from(1)
+    let verdict = if mismatch {
+        Verdict::Mismatch
     } else if compared {
-        ExitCode::SUCCESS
+        Verdict::Verified
     } else {
-        errln!(
+        Verdict::CannotVerify
+    };
+    (lines, verdict)
+}
+
+/// Prints the comparisons and what the verdict means, and returns the exit code: 0 verified,
+/// 1 a mismatch, 3 nothing to compare with.
+fn verify(recorded: &[(&str, Option<&str>, &str)], expected: Option<(&str, &str)>) -> ExitCode {
+    let (lines, verdict) = verdict(recorded, expected);
+    for line in lines {
+        outln!("{line}");
+    }
+    match verdict {
+        Verdict::Mismatch => {
+            errln!("error: the log does not match: it is not the log its run wrote");
+        }
+        Verdict::CannotVerify => errln!(
             "warning: cannot verify the log: its run did not finish, so it recorded no hash; \
              pass --expect-hash HASH to check it against a hash kept elsewhere"
-        );
-        ExitCode::from(CANNOT_VERIFY)
+        ),
+        Verdict::Verified => {}
     }
+    verdict.exit_code()
 }
 
 /// `zairyu check`
@@ -442,11 +479,10 @@ pub fn table(markdown: bool) -> Result<ExitCode, Failure> {
 
 #[cfg(test)]
 mod tests {
-    use super::verify;
-    use std::process::ExitCode;
+    use super::{Verdict, verdict};
 
-    fn code(recorded: &[(&str, Option<&str>, &str)], expected: Option<(&str, &str)>) -> ExitCode {
-        verify(recorded, expected)
+    fn of(recorded: &[(&str, Option<&str>, &str)], expected: Option<(&str, &str)>) -> Verdict {
+        verdict(recorded, expected).1
     }
 
     #[test]
@@ -454,18 +490,20 @@ mod tests {
         let both = |log: Option<&'static str>, state: Option<&'static str>| {
             [("log hash", log, "L"), ("state hash", state, "S")]
         };
-        assert_eq!(code(&both(Some("L"), Some("S")), None), ExitCode::SUCCESS);
-        assert_eq!(code(&both(Some("L"), Some("x")), None), ExitCode::from(1));
-        assert_eq!(code(&both(Some("x"), None), None), ExitCode::from(1));
+        assert_eq!(of(&both(Some("L"), Some("S")), None), Verdict::Verified);
+        assert_eq!(of(&both(Some("L"), Some("x")), None), Verdict::Mismatch);
+        assert_eq!(of(&both(Some("x"), None), None), Verdict::Mismatch);
         // Nothing recorded (the run did not finish), or only part of it: cannot verify.
-        assert_eq!(code(&both(None, None), None), ExitCode::from(3));
-        assert_eq!(code(&both(None, Some("S")), None), ExitCode::from(3));
+        assert_eq!(of(&both(None, None), None), Verdict::CannotVerify);
+        assert_eq!(of(&both(None, Some("S")), None), Verdict::CannotVerify);
         // A hash kept elsewhere verifies an unfinished log, and a wrong one fails any log.
-        assert_eq!(code(&both(None, None), Some(("L", "L"))), ExitCode::SUCCESS);
-        assert_eq!(code(&both(None, None), Some(("y", "L"))), ExitCode::from(1));
+        assert_eq!(of(&both(None, None), Some(("L", "L"))), Verdict::Verified);
+        assert_eq!(of(&both(None, None), Some(("y", "L"))), Verdict::Mismatch);
         assert_eq!(
-            code(&both(Some("L"), Some("S")), Some(("y", "L"))),
-            ExitCode::from(1)
+            of(&both(Some("L"), Some("S")), Some(("y", "L"))),
+            Verdict::Mismatch
         );
+        let (lines, _) = verdict(&both(Some("L"), Some("x")), None);
+        assert_eq!(lines[1], "state hash  S  MISMATCH: the run recorded x");
     }
 }
