@@ -238,6 +238,17 @@ impl Browser {
         Ok(r["result"].get("value").cloned().unwrap_or(Value::Null))
     }
 
+    /// Sets the page's viewport to `width` × `height` CSS pixels (device scale 1), as a
+    /// projector of that size shows it.
+    pub fn viewport(&mut self, session: &str, width: u32, height: u32) -> Result<(), String> {
+        self.call(
+            Some(session),
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false }),
+        )?;
+        Ok(())
+    }
+
     /// Presses and releases a key (e.g. `ArrowRight`) in the page.
     pub fn key(&mut self, session: &str, key: &str, code: i64) -> Result<(), String> {
         for kind in ["rawKeyDown", "keyUp"] {

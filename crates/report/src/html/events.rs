@@ -29,9 +29,15 @@ fn rule_links(rule: &str, lang: Lang) -> String {
             Some(c) => {
                 let _ = write!(
                     out,
-                    r#"<a href="{}" title="{}">{}</a>"#,
-                    esc(&c.link()),
-                    esc(&format!("{} {}", c.mark(), c.title(lang))),
+                    r##"<a href="#{}" title="{}">{}</a>"##,
+                    c.note_id(),
+                    esc(&format!(
+                        "{} {}{}{}",
+                        c.mark(),
+                        c.title(lang),
+                        ui(lang).colon,
+                        c.rule_text(lang)
+                    )),
                     esc(&mark)
                 );
             }

@@ -26,6 +26,7 @@ use crate::labels::Lang;
 use crate::story::{Party, ResidentStory, Story, Trigger};
 
 mod events;
+mod lanes;
 mod page;
 mod sequence;
 mod timeline;
@@ -121,8 +122,8 @@ struct Panel<'a> {
     r: &'a ResidentStory,
     /// The step of each of the resident's events (`Steps::index[panel][resident]`).
     steps: &'a [usize],
-    /// The parties of the sequence diagram, left to right.
-    parties: &'a [Party],
+    /// The columns of the sequence diagram, left to right.
+    lanes: &'a [lanes::Lane],
     axis: &'a sequence::Axis,
     span: &'a timeline::Span,
     lang: Lang,

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use projection::Totals;
 
 use super::events::event_list;
+use super::lanes::{Lane, lanes as lanes_of, merge_order};
 use super::sequence::{Axis, sequence_svg};
 use super::timeline::{Span, timeline_svg};
 use super::{Panel, Steps, esc};
@@ -17,7 +18,7 @@ use crate::labels::{self, Lang, ui};
 use crate::phrases::{
     cited, measure_rows, regimes, resident_measures, resident_title, run_line, section_order,
 };
-use crate::story::{DayFlags, Party, Story};
+use crate::story::{DayFlags, Story};
 
 const CSS: &str = include_str!("page.css");
 const JS: &str = include_str!("report.js");
@@ -51,7 +52,7 @@ pub fn render(stories: &[Story], lang: Lang) -> String {
                 story,
                 r,
                 steps: &steps.index[p][ri],
-                parties: &shared.parties[ri],
+                lanes: &shared.lanes[ri],
                 axis: &shared.axes[ri],
                 span: &shared.spans[ri],
                 lang,
@@ -117,9 +118,11 @@ fn head(out: &mut String, stories: &[Story], steps: &Steps, lang: Lang) {
     if !first.description.is_empty() {
         let _ = writeln!(out, r#"<p class="desc">{}</p>"#, esc(&first.description));
     }
+    out.push_str("</header>\n");
+    summary(out, stories, lang);
     let _ = writeln!(
         out,
-        r#"</header><div id="bar"><nav id="controls"><button id="first" type="button">{}</button><button id="prev" type="button">{}</button><output id="pos"></output><button id="next" type="button">{}</button><button id="last" type="button">{}</button><span class="hint">{}</span></nav><p id="caption"></p></div>"#,
+        r#"<div id="bar"><nav id="controls"><button id="first" type="button">{}</button><button id="prev" type="button">{}</button><output id="pos"></output><button id="next" type="button">{}</button><button id="last" type="button">{}</button><span class="hint">{}</span></nav><p id="caption"></p></div>"#,
         esc(u.first),
         esc(u.prev),
         esc(u.next),
@@ -128,10 +131,50 @@ fn head(out: &mut String, stories: &[Story], steps: &Steps, lang: Lang) {
     );
 }
 
+/// The run's headline measures, large, at the top of the page: one tile per measure, one
+/// value per regime.
+fn summary(out: &mut String, stories: &[Story], lang: Lang) {
+    let u = ui(lang);
+    type Get = fn(&Totals) -> u64;
+    let tiles: [(&str, Get, bool); 4] = [
+        (u.visits, |t| t.visits.values().sum(), false),
+        (u.outage_days, |t| t.outage_days, true),
+        (u.inconsistency_days, |t| t.inconsistency_days, true),
+        (u.special_period_days, |t| t.special_period_days, true),
+    ];
+    let _ = write!(
+        out,
+        r#"<section id="summary" aria-label="{}">"#,
+        esc(u.measures)
+    );
+    for (what, get, alarming) in tiles {
+        let bad = alarming && stories.iter().any(|s| get(&s.totals) > 0);
+        let _ = write!(
+            out,
+            r#"<div class="tile{}"><div class="what">{}</div><div class="vals">"#,
+            if bad { " bad" } else { "" },
+            esc(what)
+        );
+        for s in stories {
+            let regime = if stories.len() > 1 {
+                format!(
+                    "<small>{}</small>",
+                    esc(labels::regime_short(s.regime()).get(lang))
+                )
+            } else {
+                String::new()
+            };
+            let _ = write!(out, r#"<div class="v">{}{regime}</div>"#, get(&s.totals));
+        }
+        out.push_str("</div></div>");
+    }
+    out.push_str("</section>\n");
+}
+
 /// Per resident, the columns, time axis and day axis the panels of both regimes share, so
 /// that they line up.
 struct SharedAxes {
-    parties: Vec<Vec<Party>>,
+    lanes: Vec<Vec<Lane>>,
     axes: Vec<Axis>,
     spans: Vec<Span>,
 }
@@ -140,7 +183,7 @@ impl SharedAxes {
     fn of(stories: &[Story]) -> SharedAxes {
         let residents = stories.iter().map(|s| s.residents.len()).max().unwrap_or(0);
         let mut shared = SharedAxes {
-            parties: Vec::with_capacity(residents),
+            lanes: Vec::with_capacity(residents),
             axes: Vec::with_capacity(residents),
             spans: Vec::with_capacity(residents),
         };
@@ -149,14 +192,14 @@ impl SharedAxes {
         };
         for ri in 0..residents {
             let mut spans = Vec::new();
-            let mut parties: Vec<Party> = Vec::new();
+            let mut lanes: Vec<Lane> = Vec::new();
             let mut active: Vec<NaiveDate> = Vec::new();
             for r in stories.iter().filter_map(|s| s.residents.get(ri)) {
                 spans.extend(r.events.iter().map(|e| (e.occurred_at, e.occurred_at)));
                 spans.extend(r.messages.iter().map(|m| (m.sent, m.delivered)));
-                for p in r.parties() {
-                    if !parties.contains(&p) {
-                        parties.push(p);
+                for lane in lanes_of(r) {
+                    if !lanes.contains(&lane) {
+                        lanes.push(lane);
                     }
                 }
                 // The days drawn wide: those with an event, and those on which a measure
@@ -172,10 +215,10 @@ impl SharedAxes {
                     prev = *f;
                 }
             }
-            parties.sort();
+            let lanes = merge_order(lanes);
             active.sort();
             active.dedup();
-            shared.parties.push(parties);
+            shared.lanes.push(lanes);
             shared.axes.push(Axis::new(spans));
             shared
                 .spans
@@ -272,16 +315,23 @@ fn footer(out: &mut String, stories: &[Story], lang: Lang) {
     }
     all.sort_by_key(|c| section_order(&c.id));
     if !all.is_empty() {
-        let _ = writeln!(out, "<h2>{}</h2><ul>", esc(u.rules_cited));
+        // The rules are written out here, so that the file explains itself wherever it is
+        // copied; the events link to these notes, never to a file beside the report.
+        let _ = writeln!(
+            out,
+            r#"<h2>{}</h2><ol class="rules">"#,
+            esc(u.rules_in_file)
+        );
         for c in all {
             let _ = writeln!(
                 out,
-                r#"<li><a href="{}">{} {}</a></li>"#,
-                esc(&c.link()),
+                r#"<li id="{}"><b>{} {}</b><br><span class="rt">{}</span></li>"#,
+                c.note_id(),
                 esc(&c.mark()),
-                esc(c.title(lang))
+                esc(c.title(lang)),
+                esc(c.rule_text(lang))
             );
         }
-        out.push_str("</ul>");
+        out.push_str("</ol>");
     }
 }

@@ -5,9 +5,10 @@
   var stepOf = items.map(function (el) { return Number(el.getAttribute("data-step")); });
   var max = Number(body.getAttribute("data-steps")) - 1;
   var cur = Number(body.getAttribute("data-initial"));
-  // A link may open the report at a given event: report.html#step=12.
+  // A link may open the report at a given event: report.html#step=12 opens it where the
+  // counter reads 12 / N; stepping keeps the address in step with the counter.
   var wanted = /^#step=(\d+)$/.exec(window.location.hash);
-  if (wanted) { cur = Number(wanted[1]); }
+  if (wanted) { cur = Number(wanted[1]) - 1; }
   var pos = document.getElementById("pos");
   var caption = document.getElementById("caption");
   var buttons = {
@@ -55,6 +56,9 @@
       list.scrollTop = top > 0 ? top : 0;
     }
     body.setAttribute("data-step", String(cur));
+    if (window.history && window.history.replaceState && /^#(step=\d+)?$/.test(window.location.hash || "#")) {
+      window.history.replaceState(null, "", "#step=" + (cur + 1));
+    }
   }
   buttons.first.addEventListener("click", function () { show(0); });
   buttons.prev.addEventListener("click", function () { show(cur - 1); });

@@ -9,16 +9,17 @@ use std::fmt::Write;
 use chrono::Duration;
 use model::time::{SimTime, start_of_day};
 
+use super::lanes::{Lane, event_lane, message_lanes};
 use super::{Panel, esc, iso, party_class};
 use crate::describe::describe;
 use crate::labels::{self, Lang, ui};
 use crate::phrases::{date_hm, day_heading, hm, party_name, party_short};
-use crate::story::{Message, MessageKind, Party, ResidentStory};
+use crate::story::{Message, MessageKind, ResidentStory};
 
 /// Vertical room above and below each drawn stretch, the height of a cut, and the target
 /// height of all stretches together.
-const PAD: f64 = 24.0;
-const CUT: f64 = 34.0;
+const PAD: f64 = 32.0;
+const CUT: f64 = 36.0;
 const TARGET: f64 = 760.0;
 /// Bounds of the scale, in pixels per minute: 12 px per hour at most, so a short latency
 /// is visibly sloped without a day-long one growing huge; at least 0.5 px per hour.
@@ -102,13 +103,69 @@ impl Axis {
 // ---------------------------------------------------------------------------------------------
 // The diagram.
 
-const LEFT: f64 = 104.0;
-const COL: f64 = 160.0;
-const HEAD: f64 = 44.0;
+const LEFT: f64 = 132.0;
+const COL: f64 = 184.0;
+const HEAD: f64 = 54.0;
+/// The size of every text in the diagram, in pixels: the diagram is never drawn smaller than
+/// its own size (it scrolls instead), so this is the size on the screen, and 14 px is the
+/// least a projected report may use.
+const FONT: f64 = 14.0;
+/// The height of a label's box.
+const LINE: f64 = 19.0;
 
-fn column(parties: &[Party], p: Party) -> f64 {
-    let k = parties.iter().position(|x| *x == p).unwrap_or(0);
+fn column(lanes: &[Lane], lane: &Lane) -> f64 {
+    let k = lanes.iter().position(|x| x == lane).unwrap_or(0);
     LEFT + COL * k as f64 + COL / 2.0
+}
+
+/// How wide a text is drawn, in pixels, estimated on the safe side: the diagram places labels
+/// before any font is at hand (the browser test measures the real boxes).
+fn text_width(s: &str) -> f64 {
+    s.chars()
+        .map(|c| match unicode_width::UnicodeWidthChar::width(c) {
+            Some(2) => FONT,
+            _ if c.is_ascii_uppercase() => FONT * 0.72,
+            _ => FONT * 0.62,
+        })
+        .sum::<f64>()
+        + 6.0
+}
+
+/// A label's box: centre x, baseline y, width.
+#[derive(Clone, Copy)]
+struct LabelBox {
+    x: f64,
+    y: f64,
+    w: f64,
+}
+
+impl LabelBox {
+    fn overlaps(&self, o: &LabelBox) -> bool {
+        (self.x - o.x).abs() * 2.0 < self.w + o.w && (self.y - o.y).abs() < LINE
+    }
+}
+
+/// Places a label of width `w` near the point `at(t)` of its arrow: the middle first, then
+/// further along the arrow, then above and below, at the first place where it overlaps no
+/// label already placed. Messages that share a minute would otherwise write over each other.
+fn place_label(placed: &mut Vec<LabelBox>, w: f64, at: impl Fn(f64) -> (f64, f64)) -> (f64, f64) {
+    let along = [0.5, 0.34, 0.66, 0.22, 0.78];
+    let mut fallback = None;
+    for step in 0..12 {
+        let dy = -5.0 - LINE * f64::from(step / 2) * if step % 2 == 0 { 1.0 } else { -1.0 };
+        for t in along {
+            let (x, y) = at(t);
+            let b = LabelBox { x, y: y + dy, w };
+            fallback.get_or_insert(b);
+            if !placed.iter().any(|p| p.overlaps(&b)) {
+                placed.push(b);
+                return (b.x, b.y);
+            }
+        }
+    }
+    let b = fallback.unwrap_or(LabelBox { x: 0.0, y: 0.0, w });
+    placed.push(b);
+    (b.x, b.y)
 }
 
 /// How far (in pixels, sideways) the k-th of several arrows with the same ends bulges.
@@ -166,13 +223,13 @@ fn message_title(r: &ResidentStory, m: &Message, lang: Lang) -> String {
 pub(super) fn sequence_svg(out: &mut String, panel: &Panel) {
     let &Panel {
         r,
-        parties,
+        lanes,
         axis,
         lang,
         ..
     } = panel;
     let u = ui(lang);
-    let width = LEFT + COL * parties.len() as f64 + 12.0;
+    let width = LEFT + COL * lanes.len() as f64 + 12.0;
     let height = axis.bottom + 16.0;
     let _ = writeln!(
         out,
@@ -202,7 +259,7 @@ pub(super) fn sequence_svg(out: &mut String, panel: &Panel) {
         let _ = write!(
             out,
             r#"<text class="date" x="6" y="{:.1}">{}</text>"#,
-            s.y0 - 8.0,
+            s.y0 - 16.0,
             esc(&day_heading(s.start.date(), lang))
         );
         let mut day = s.start.date();
@@ -229,7 +286,7 @@ pub(super) fn sequence_svg(out: &mut String, panel: &Panel) {
     times.dedup();
     for t in times {
         let y = axis.y(t);
-        if y - last_y >= 12.0 {
+        if y - last_y >= LINE {
             let _ = write!(
                 out,
                 r#"<text class="time" x="{:.0}" y="{:.1}">{}</text>"#,
@@ -241,60 +298,72 @@ pub(super) fn sequence_svg(out: &mut String, panel: &Panel) {
         }
     }
     out.push_str("</g>\n");
-    // Participants and lifelines.
+    // Participants and lifelines; a city hall's head names its municipality.
     let who = r.person.display();
-    for party in parties {
-        let x = column(parties, *party);
+    for lane in lanes {
+        let x = column(lanes, lane);
+        let name = party_short(lane.party, who, lang);
+        let text = match &lane.municipality {
+            Some(m) => format!(
+                r#"<text class="head" x="{x:.1}" y="27">{}</text><text class="head" x="{x:.1}" y="46">{}</text>"#,
+                esc(&name),
+                esc(&labels::municipality(m, lang))
+            ),
+            None => format!(
+                r#"<text class="head" x="{x:.1}" y="36">{}</text>"#,
+                esc(&name)
+            ),
+        };
         let _ = write!(
             out,
-            r#"<g class="party {}"><line class="life" x1="{x:.1}" x2="{x:.1}" y1="{HEAD:.0}" y2="{:.1}"/><rect x="{:.1}" y="6" width="{:.0}" height="{:.0}" rx="5"/><text class="head" x="{x:.1}" y="30">{}</text></g>"#,
-            party_class(*party),
+            r#"<g class="party {}"><line class="life" x1="{x:.1}" x2="{x:.1}" y1="{HEAD:.0}" y2="{:.1}"/><rect x="{:.1}" y="4" width="{:.0}" height="{:.0}" rx="5"/>{text}</g>"#,
+            party_class(lane.party),
             axis.bottom,
             x - COL / 2.0 + 8.0,
             COL - 16.0,
-            HEAD - 12.0,
-            esc(&party_short(*party, who, lang))
+            HEAD - 8.0,
         );
     }
     out.push('\n');
     // Events as dots on the lifeline of the office that recorded them.
-    let mut seen: Vec<(Party, SimTime, usize)> = Vec::new();
+    let mut seen: Vec<(Lane, SimTime, usize)> = Vec::new();
     for (i, env) in r.events.iter().enumerate() {
-        let party = Party::of_service(env.service);
+        let lane = event_lane(r, i);
         let k = match seen
             .iter_mut()
-            .find(|(q, t, _)| *q == party && *t == env.occurred_at)
+            .find(|(q, t, _)| *q == lane && *t == env.occurred_at)
         {
             Some(entry) => {
                 entry.2 += 1;
                 entry.2
             }
             None => {
-                seen.push((party, env.occurred_at, 0));
+                seen.push((lane.clone(), env.occurred_at, 0));
                 0
             }
         };
-        let x = column(parties, party) + 6.0 * k.min(6) as f64;
+        let x = column(lanes, &lane) + 6.0 * k.min(6) as f64;
         let y = axis.y(env.occurred_at);
         let text = describe(&env.event, lang);
         let _ = writeln!(
             out,
             r#"<circle class="ev {}" data-step="{}" cx="{x:.1}" cy="{y:.1}" r="4.5"><title>{} · {}</title></circle>"#,
-            party_class(party),
+            party_class(lane.party),
             panel.step(i),
             esc(&date_hm(env.occurred_at)),
             esc(&text)
         );
     }
-    // Messages.
-    let mut same: Vec<((Party, Party, SimTime, SimTime), usize)> = Vec::new();
+    // Messages, their labels placed clear of each other.
+    let mut same: Vec<((usize, usize, SimTime, SimTime), usize)> = Vec::new();
+    let mut placed: Vec<LabelBox> = Vec::new();
     for m in &r.messages {
-        let (a, b) = if m.from <= m.to {
-            (m.from, m.to)
-        } else {
-            (m.to, m.from)
-        };
-        let key = (a, b, m.sent, m.delivered);
+        let (from, to) = message_lanes(r, m);
+        let (cf, ct) = (
+            lanes.iter().position(|l| *l == from).unwrap_or(0),
+            lanes.iter().position(|l| *l == to).unwrap_or(0),
+        );
+        let key = (cf.min(ct), cf.max(ct), m.sent, m.delivered);
         let k = match same.iter_mut().find(|(x, _)| *x == key) {
             Some(entry) => {
                 entry.1 += 1;
@@ -305,18 +374,26 @@ pub(super) fn sequence_svg(out: &mut String, panel: &Panel) {
                 0
             }
         };
-        let (x1, y1) = (column(parties, m.from), axis.y(m.sent));
-        let (x2, y2) = (column(parties, m.to), axis.y(m.delivered));
-        let (d, lx, ly) = if m.from == m.to {
-            let w = 56.0 + 16.0 * k as f64;
+        let (x1, y1) = (column(lanes, &from), axis.y(m.sent));
+        let (x2, y2) = (column(lanes, &to), axis.y(m.delivered));
+        let label = message_short(m, lang);
+        let w = text_width(&label);
+        let (d, (lx, ly)) = if from == to {
+            let bow = 56.0 + 16.0 * k as f64;
+            let (c1, c2) = (x1 + bow, x2 + bow);
+            let at = |t: f64| {
+                let u = 1.0 - t;
+                (
+                    u * u * u * x1 + 3.0 * u * u * t * c1 + 3.0 * u * t * t * c2 + t * t * t * x2,
+                    u * u * u * y1 + 3.0 * u * u * t * y1 + 3.0 * u * t * t * y2 + t * t * t * y2,
+                )
+            };
             (
-                format!(
-                    "M{x1:.1} {y1:.1} C{:.1} {y1:.1} {:.1} {y2:.1} {x2:.1} {y2:.1}",
-                    x1 + w,
-                    x2 + w
-                ),
-                x1 + w * 0.75 + 4.0,
-                (y1 + y2) / 2.0,
+                format!("M{x1:.1} {y1:.1} C{c1:.1} {y1:.1} {c2:.1} {y2:.1} {x2:.1} {y2:.1}"),
+                place_label(&mut placed, w, |t| {
+                    let (x, y) = at(t);
+                    (x + w / 2.0, y + 5.0)
+                }),
             )
         } else {
             let off = bulge(k);
@@ -330,23 +407,19 @@ pub(super) fn sequence_svg(out: &mut String, panel: &Panel) {
                 (nx, ny)
             };
             let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
-            if off == 0.0 {
-                (format!("M{x1:.1} {y1:.1} L{x2:.1} {y2:.1}"), mx, my - 5.0)
-            } else {
-                let (cx, cy) = (mx + nx * 2.0 * off, my + ny * 2.0 * off);
-                // The label sits on the curve, moved along it so that the labels of
-                // neighbouring curves do not overlap.
-                let t = 0.5 + if off < 0.0 { -0.13 } else { 0.13 } * (k.div_ceil(2) as f64);
-                let t = t.clamp(0.15, 0.85);
+            let (cx, cy) = (mx + nx * 2.0 * off, my + ny * 2.0 * off);
+            let at = |t: f64| {
                 let q = |a: f64, c: f64, b: f64| {
                     (1.0 - t) * (1.0 - t) * a + 2.0 * (1.0 - t) * t * c + t * t * b
                 };
-                (
-                    format!("M{x1:.1} {y1:.1} Q{cx:.1} {cy:.1} {x2:.1} {y2:.1}"),
-                    q(x1, cx, x2),
-                    q(y1, cy, y2) - 5.0,
-                )
-            }
+                (q(x1, cx, x2), q(y1, cy, y2))
+            };
+            let d = if off == 0.0 {
+                format!("M{x1:.1} {y1:.1} L{x2:.1} {y2:.1}")
+            } else {
+                format!("M{x1:.1} {y1:.1} Q{cx:.1} {cy:.1} {x2:.1} {y2:.1}")
+            };
+            (d, place_label(&mut placed, w, at))
         };
         let _ = writeln!(
             out,
@@ -362,7 +435,7 @@ pub(super) fn sequence_svg(out: &mut String, panel: &Panel) {
                 .map(|c| format!(r#" data-code="{c}""#))
                 .unwrap_or_default(),
             esc(&message_title(r, m, lang)),
-            esc(&message_short(m, lang)),
+            esc(&label),
             kind = m.kind.as_str(),
         );
     }

@@ -13,10 +13,10 @@ use crate::labels::{self, ui};
 use crate::phrases::{change_text, date_hm};
 use crate::story::{DayFlags, ResidentStory, Row};
 
-const TL_LEFT: f64 = 118.0;
+const TL_LEFT: f64 = 160.0;
 const TL_WIDTH: f64 = 760.0;
-const TL_ROW: f64 = 30.0;
-const TL_TOP: f64 = 26.0;
+const TL_ROW: f64 = 32.0;
+const TL_TOP: f64 = 32.0;
 
 /// The horizontal axis of a timeline: whole days, left to right. Days on which something
 /// happens (an event, or a measure starting or stopping) are drawn wide, the others narrow, so
@@ -122,7 +122,7 @@ pub(super) fn timeline_svg(out: &mut String, panel: &Panel) {
         use chrono::Datelike;
         let x = span.x(start_of_day(day));
         let wide = span.x(start_of_day(day.succ_opt().unwrap_or(day))) - x > 8.0;
-        if (day.day() == 1 || day == story.start || wide) && x - last_label >= 34.0 {
+        if (day.day() == 1 || day == story.start || wide) && x - last_label >= 50.0 {
             last_label = x;
             let _ = write!(
                 out,
@@ -130,7 +130,7 @@ pub(super) fn timeline_svg(out: &mut String, panel: &Panel) {
                 TL_TOP - 6.0,
                 TL_TOP + TL_ROW * 3.0,
                 x + 2.0,
-                TL_TOP - 10.0,
+                TL_TOP - 12.0,
                 day.format("%m-%d")
             );
         }
