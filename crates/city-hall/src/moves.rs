@@ -10,7 +10,7 @@ use model::ids::{Address, Municipality};
 use model::machine::{Context, Decision};
 use model::mynumber::MyNumber;
 use model::procedure::Procedure;
-use model::rules::{self, Consequence, Duty, RefusalRule};
+use model::rules::{self, Duty, RefusalRule};
 use model::time::start_of_day;
 
 use crate::{CityHall, Window, refused, visit};
@@ -53,17 +53,11 @@ impl CityHall {
             born_on: *born_on,
             card: *card,
         });
-        if let Some(landed_on) = landed_on {
-            let duty = Duty::ResidenceNotification;
-            let deadline = duty.deadline(*landed_on, ctx.policy.switches.deadline_roll);
-            if today > deadline {
-                d.push(Event::DeadlineMissed {
-                    resident,
-                    duty,
-                    deadline,
-                    consequence: Consequence::PenaltyExposure,
-                });
-            }
+        let roll = ctx.policy.switches.deadline_roll;
+        if let Some(late) = landed_on.and_then(|landed_on| {
+            Duty::ResidenceNotification.late_filing(resident, landed_on, today, roll)
+        }) {
+            d.push(late);
         }
         if *tokutei {
             d.push(Event::ApplicationForwarded {
@@ -156,12 +150,7 @@ impl Window<'_> {
                 rules::late_move_in_after_card_based_move_out(moved_on, m.planned_on, today, roll)
             });
         if let Some(deadline) = late_card_based {
-            self.push(Event::DeadlineMissed {
-                resident,
-                duty: Duty::MoveInAfterCardBasedMoveOut,
-                deadline,
-                consequence: Consequence::MyNumberCardLapses,
-            });
+            self.push(Duty::MoveInAfterCardBasedMoveOut.missed(resident, deadline));
         } else if present_my_number_card {
             self.push(Event::MyNumberContinuityConfirmed {
                 resident,
@@ -196,14 +185,9 @@ impl Window<'_> {
                 filed_on: today,
             });
         }
-        let deadline = duty.deadline(moved_on, self.ctx.policy.switches.deadline_roll);
-        if today > deadline {
-            self.push(Event::DeadlineMissed {
-                resident,
-                duty,
-                deadline,
-                consequence: Consequence::PenaltyExposure,
-            });
+        let roll = self.ctx.policy.switches.deadline_roll;
+        if let Some(late) = duty.late_filing(resident, moved_on, today, roll) {
+            self.push(late);
         }
     }
 }

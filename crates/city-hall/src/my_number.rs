@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use model::event::Event;
 use model::procedure::Procedure;
-use model::rules::{Consequence, Duty, RefusalRule};
+use model::rules::{Duty, RefusalRule};
 use model::validity;
 
 use crate::Window;
@@ -101,12 +101,7 @@ impl Window<'_> {
         let entry = self.entry;
         let rule = self.ctx.policy.switches.tokutei_continuity_rule;
         if entry.continuity_deadline == Some(deadline) && entry.continuity_applies(rule, deadline) {
-            self.push(Event::DeadlineMissed {
-                resident: self.resident,
-                duty: Duty::MyNumberContinuity,
-                deadline,
-                consequence: Consequence::MyNumberCardLapses,
-            });
+            self.push(Duty::MyNumberContinuity.missed(self.resident, deadline));
         }
     }
 

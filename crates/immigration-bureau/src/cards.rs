@@ -10,7 +10,7 @@ use model::card_number::ResidenceCardNumber;
 use model::event::Event;
 use model::policy::{DispositionAt, LostTokuteiReplacement, MunicipalTokuteiPickup};
 use model::procedure::{ChangedItem, Procedure, ReissueReason};
-use model::rules::{self, Consequence, Duty, RefusalRule, TokuteiApplication, Venue};
+use model::rules::{self, Duty, RefusalRule, TokuteiApplication, Venue};
 use model::service::{Channel, Office};
 use model::status::Status;
 use model::validity;
@@ -154,15 +154,10 @@ impl Case<'_> {
             item,
             changed_on,
         });
+        let roll = ctx.policy.switches.deadline_roll;
         let duty = Duty::ItemChangeNotification;
-        let deadline = duty.deadline(changed_on, ctx.policy.switches.deadline_roll);
-        if ctx.today() > deadline {
-            self.push(Event::DeadlineMissed {
-                resident,
-                duty,
-                deadline,
-                consequence: Consequence::PenaltyExposure,
-            });
+        if let Some(late) = duty.late_filing(resident, changed_on, ctx.today(), roll) {
+            self.push(late);
         }
         self.card_at_bureau(Procedure::ItemChange, None, tokutei);
     }
@@ -301,16 +296,11 @@ impl Case<'_> {
             }
             _ => None,
         };
-        let missed = duty
-            .map(|(duty, from)| (duty, duty.deadline(from, ctx.policy.switches.deadline_roll)))
-            .filter(|(_, deadline)| ctx.today() > *deadline);
-        if let Some((duty, deadline)) = missed {
-            self.push(Event::DeadlineMissed {
-                resident: self.resident,
-                duty,
-                deadline,
-                consequence: Consequence::PenaltyExposure,
-            });
+        let roll = ctx.policy.switches.deadline_roll;
+        if let Some(late) =
+            duty.and_then(|(duty, from)| duty.late_filing(self.resident, from, ctx.today(), roll))
+        {
+            self.push(late);
         }
     }
 

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{DeadlineRoll, deadline};
 use crate::card::CardKind;
 use crate::event::Event;
-use crate::ids::Municipality;
+use crate::ids::{Municipality, ResidentId};
 use crate::policy::{Policy, Regime};
 use crate::procedure::Procedure;
 use crate::service::{Channel, Link, Service};
@@ -179,6 +179,50 @@ impl Duty {
             Duty::MyNumberContinuity => deadline(from, 90, roll),
             Duty::CardRenewal => from,
         }
+    }
+
+    /// What missing the duty's deadline costs.
+    ///
+    /// domain-rules §10 [A MUNI-MOVE for the lapse; penalties B/C per duty]: a late move-in
+    /// after a card-based move-out and a continued use not confirmed within 90 days make the My
+    /// Number card lapse; every other duty only exposes the resident to a fine, which is
+    /// flagged, never imposed.
+    pub fn consequence(self) -> Consequence {
+        match self {
+            Duty::MyNumberContinuity | Duty::MoveInAfterCardBasedMoveOut => {
+                Consequence::MyNumberCardLapses
+            }
+            Duty::MoveInNotification
+            | Duty::MoveWithinNotification
+            | Duty::ResidenceNotification
+            | Duty::ItemChangeNotification
+            | Duty::LossReissue
+            | Duty::CardRenewal => Consequence::PenaltyExposure,
+        }
+    }
+
+    /// The fact recorded when the duty's `deadline` passed unmet: the duty, the deadline and
+    /// its [`Duty::consequence`] (§10).
+    pub fn missed(self, resident: ResidentId, deadline: NaiveDate) -> Event {
+        Event::DeadlineMissed {
+            resident,
+            duty: self,
+            deadline,
+            consequence: self.consequence(),
+        }
+    }
+
+    /// The deadline a filing on `filed_on` missed, counted from `from` ([`Duty::deadline`]), as
+    /// the fact to record; `None` when it was in time. A late filing is still accepted (§10).
+    pub fn late_filing(
+        self,
+        resident: ResidentId,
+        from: NaiveDate,
+        filed_on: NaiveDate,
+        roll: DeadlineRoll,
+    ) -> Option<Event> {
+        let deadline = self.deadline(from, roll);
+        (filed_on > deadline).then(|| self.missed(resident, deadline))
     }
 }
 
@@ -643,6 +687,32 @@ mod tests {
         // The weekend roll applies to counted deadlines: 2026-07-18 is a Saturday.
         let rolled = Duty::LossReissue.deadline(d(7, 4), DeadlineRoll::NextWeekday);
         assert_eq!(rolled, d(7, 20));
+    }
+
+    #[test]
+    fn given_a_late_filing_when_checking_its_duty_then_the_miss_carries_the_duty_s_consequence() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let r = crate::ids::ResidentId(0);
+        let roll = DeadlineRoll::None;
+        let duty = Duty::MoveInNotification;
+        assert_eq!(duty.late_filing(r, d(7, 1), d(7, 15), roll), None);
+        assert_eq!(
+            duty.late_filing(r, d(7, 1), d(7, 16), roll),
+            Some(Event::DeadlineMissed {
+                resident: r,
+                duty,
+                deadline: d(7, 15),
+                consequence: Consequence::PenaltyExposure,
+            })
+        );
+        assert_eq!(
+            Duty::MyNumberContinuity.consequence(),
+            Consequence::MyNumberCardLapses
+        );
+        assert_eq!(
+            Duty::MoveInAfterCardBasedMoveOut.consequence(),
+            Consequence::MyNumberCardLapses
+        );
     }
 
     fn app(date: (i32, u32, u32)) -> TokuteiApplication<'static> {
