@@ -372,8 +372,9 @@ impl Case<'_> {
                 self.tokutei_event(Procedure::Landing, Channel::Airport, Venue::Bureau, today);
             self.push(event);
         }
-        if card_at_port && rec.status.is_card_holding() {
-            self.issue_standard_card();
+        let today = self.ctx.today();
+        if let Some(kind) = rules::card_at_landing(self.ctx.policy, port, rec.status, today) {
+            self.issue(kind, rec.status, rec.period_expiry);
         }
     }
 

@@ -559,6 +559,20 @@ pub fn card_handed_over_at_port(port: &str) -> bool {
     CARD_AT_LANDING_PORTS.contains(&port)
 }
 
+/// The card handed over at landing at `port` on `on`, if any: a standard residence card or SPR
+/// certificate of the kind the law in force gives (§2), at the seven ports that hand cards over
+/// (§5.1 [A ISA-PORT]); elsewhere, or for a status that holds no card, none (the card follows
+/// the residence notification).
+pub fn card_at_landing(
+    policy: &Policy,
+    port: &str,
+    status: Status,
+    on: NaiveDate,
+) -> Option<CardKind> {
+    (card_handed_over_at_port(port) && status.is_card_holding())
+        .then(|| residence_document_kind(card_law(policy, on), status, false))
+}
+
 /// The first day a card-validity renewal may be filed (§5.7 [B IWS quoting ISA]; §5.8 [A
 /// MUNI-SPR] for SPR certificates): two months before the expiry, or six months when the expiry
 /// is the one tied to the 16th birthday. "Earlier if unavoidable" is not modelled.

@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use crate::format::{CardFile, ExpectFile, ResidentFile, ScenarioFile};
 use crate::node::{DeError, Doc, Located, Pos};
-use crate::steps::RawStep;
+use crate::steps::{RawStep, StepNode};
 use crate::{Checks, Expectation, Overrides, ResidentSpec, Scenario, ScenarioError, Step, suggest};
 use model::profile::{CardInput, ProfileInput, build_profile};
 
@@ -101,57 +101,63 @@ fn build(
             key_pos(doc, "residents"),
         ));
     }
+    let mut frame = Frame {
+        start,
+        until,
+        ids: BTreeMap::new(),
+    };
+    let (residents, inputs) = frame.residents(file.residents, seed, &policy)?;
+    let mut steps = frame.steps(doc, file.steps, &residents)?;
+    present_landings(&mut steps, &residents, &policy, seed);
+    // Stable: steps at the same time keep file order.
+    steps.sort_by_key(|s| s.at);
+    let expectations = file
+        .expect
+        .into_iter()
+        .map(|entry| frame.expectation(entry))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Scenario {
+        name: file.name,
+        description: description(text),
+        source: String::new(),
+        hash: String::new(),
+        seed,
+        start,
+        until,
+        policy,
+        residents,
+        steps,
+        expectations,
+        inputs,
+    })
+}
 
-    let mut ids: BTreeMap<String, (ResidentId, Pos)> = BTreeMap::new();
-    let mut residents = Vec::with_capacity(file.residents.len());
-    let mut inputs = Vec::with_capacity(file.residents.len());
-    for (index, entry) in file.residents.into_iter().enumerate() {
-        let id = ResidentId(
-            u32::try_from(index)
-                .map_err(|_| DeError::at("too many residents for one scenario file", entry.pos))?,
-        );
-        let key = entry.value.id.value.clone();
-        if key.trim().is_empty() {
-            return Err(DeError::at(
-                "a resident id must not be empty",
-                entry.value.id.pos,
-            ));
-        }
-        if let Some((_, first)) = ids.get(&key) {
-            return Err(DeError::at(
-                format!(
-                    "duplicate resident id `{key}` (first declared on line {})",
-                    first.line
-                ),
-                entry.value.id.pos,
-            ));
-        }
-        ids.insert(key.clone(), (id, entry.value.id.pos));
-        let line = entry.pos.line;
-        let input = resident_input(entry.value, start, &policy)?;
-        residents.push(ResidentSpec {
-            key,
-            id,
-            profile: profile(&input, seed, id, &policy),
-            line,
-        });
-        inputs.push(input);
-    }
+/// What every part of a scenario is checked against: its dates and its residents' ids.
+struct Frame {
+    start: NaiveDate,
+    until: NaiveDate,
+    /// Resident keys, with their ids and where each was declared.
+    ids: BTreeMap<String, (ResidentId, Pos)>,
+}
 
-    let lookup = |who: &Located<String>, what: &str| -> Result<ResidentId, DeError> {
-        match ids.get(&who.value) {
+impl Frame {
+    /// The resident a step or an expectation names.
+    fn lookup(&self, who: &Located<String>, what: &str) -> Result<ResidentId, DeError> {
+        match self.ids.get(&who.value) {
             Some((id, _)) => Ok(*id),
             None => Err(DeError::at(
                 format!(
                     "{what} refers to {}",
-                    suggest::unknown("resident", &who.value, ids.keys().map(String::as_str))
+                    suggest::unknown("resident", &who.value, self.ids.keys().map(String::as_str))
                 ),
                 who.pos,
             )),
         }
-    };
-    let in_range = |on: &Located<NaiveDate>, what: &str| -> Result<(), DeError> {
-        let d = on.value;
+    }
+
+    /// A date of a step or an expectation must fall within `start..=until`.
+    fn in_range(&self, on: &Located<NaiveDate>, what: &str) -> Result<(), DeError> {
+        let (d, start, until) = (on.value, self.start, self.until);
         if d < start {
             Err(DeError::at(
                 format!("{what} date {d} is before `start` {start}"),
@@ -165,88 +171,101 @@ fn build(
         } else {
             Ok(())
         }
-    };
+    }
 
-    // Read every step first: a `notify_residence` step presents the landing date of the same
-    // resident's `land` step, wherever that stands in the file.
-    let mut raws = Vec::with_capacity(file.steps.len());
-    for node in file.steps {
-        let raw = RawStep::read(doc, node.0)?;
-        let resident = lookup(&raw.resident, "step")?;
-        in_range(&raw.on, "step")?;
-        raws.push((raw, resident));
-    }
-    // In time order (stable: steps at the same time keep file order), so that each decision
-    // is checked against the expiry the earlier grants left.
-    raws.sort_by_key(|(raw, _)| raw.at);
-    let mut expiries: Vec<Option<NaiveDate>> =
-        residents.iter().map(|r| r.profile.period_expiry).collect();
-    let mut steps = Vec::with_capacity(raws.len());
-    for (raw, resident) in raws {
-        let (at, line) = (raw.at, raw.pos.line);
-        let profile = &residents[resident.index()].profile;
-        let command = raw.command(resident, profile, expiries[resident.index()])?;
-        if let Command::DecideExtension {
-            decision: Decision::Grant { new_expiry },
-            ..
+    /// Reads the residents in file order (the order gives their ids), with their profiles and
+    /// the facts the file gave.
+    fn residents(
+        &mut self,
+        entries: Vec<Located<ResidentFile>>,
+        seed: u64,
+        policy: &Policy,
+    ) -> Result<(Vec<ResidentSpec>, Vec<ProfileInput>), DeError> {
+        let mut residents = Vec::with_capacity(entries.len());
+        let mut inputs = Vec::with_capacity(entries.len());
+        for (index, entry) in entries.into_iter().enumerate() {
+            let id =
+                ResidentId(u32::try_from(index).map_err(|_| {
+                    DeError::at("too many residents for one scenario file", entry.pos)
+                })?);
+            let key = entry.value.id.value.clone();
+            if key.trim().is_empty() {
+                return Err(DeError::at(
+                    "a resident id must not be empty",
+                    entry.value.id.pos,
+                ));
+            }
+            if let Some((_, first)) = self.ids.get(&key) {
+                return Err(DeError::at(
+                    format!(
+                        "duplicate resident id `{key}` (first declared on line {})",
+                        first.line
+                    ),
+                    entry.value.id.pos,
+                ));
+            }
+            self.ids.insert(key.clone(), (id, entry.value.id.pos));
+            let line = entry.pos.line;
+            let input = resident_input(entry.value, self.start, policy)?;
+            residents.push(ResidentSpec {
+                key,
+                id,
+                profile: profile(&input, seed, id, policy),
+                line,
+            });
+            inputs.push(input);
         }
-        | Command::DecideStatusChange {
-            decision: Decision::Grant { new_expiry },
-            ..
-        } = &command
-        {
-            expiries[resident.index()] = Some(*new_expiry);
-        }
-        steps.push(Step {
-            at,
-            resident,
-            command,
-            line,
-        });
+        Ok((residents, inputs))
     }
-    // What a resident presents at the first residence notification comes from their landing:
-    // its date (for the 14-day deadline) and, at the seven large airports, the card handed
-    // over there — the first card issued to them (§5.1, §14).
-    let landings: BTreeMap<ResidentId, (NaiveDate, Option<(CardKind, ResidenceCardNumber)>)> =
-        steps
-            .iter()
-            .filter_map(|st| match &st.command {
-                Command::Land { port, .. } => {
-                    let profile = &residents[st.resident.index()].profile;
-                    let on = st.at.date();
-                    let card = (model::rules::card_handed_over_at_port(port)
-                        && profile.status.is_card_holding())
-                    .then(|| {
-                        let law = card_law(&policy, on);
-                        (
-                            model::rules::residence_document_kind(law, profile.status, false),
-                            ResidenceCardNumber::generate(
-                                seed,
-                                st.resident.0,
-                                profile.cards_issued + 1,
-                            ),
-                        )
-                    });
-                    Some((st.resident, (on, card)))
-                }
-                _ => None,
-            })
-            .collect();
-    for st in &mut steps {
-        if let Command::NotifyResidence {
-            landed_on, card, ..
-        } = &mut st.command
-            && let Some((on, from_port)) = landings.get(&st.resident)
-        {
-            *landed_on = Some(*on);
-            *card = *from_port;
-        }
-    }
-    // Stable: steps at the same time keep file order.
-    steps.sort_by_key(|s| s.at);
 
-    let mut expectations = Vec::with_capacity(file.expect.len());
-    for entry in file.expect {
+    /// Reads the steps and builds their commands in time order (stable: steps at the same time
+    /// keep file order), so that each decision is checked against the expiry the earlier grants
+    /// left. Every step is read first, so that a step's resident and date are checked before
+    /// any command is built.
+    fn steps(
+        &self,
+        doc: &Doc<'_>,
+        nodes: Vec<StepNode>,
+        residents: &[ResidentSpec],
+    ) -> Result<Vec<Step>, DeError> {
+        let mut raws = Vec::with_capacity(nodes.len());
+        for node in nodes {
+            let raw = RawStep::read(doc, node.0)?;
+            let resident = self.lookup(&raw.resident, "step")?;
+            self.in_range(&raw.on, "step")?;
+            raws.push((raw, resident));
+        }
+        raws.sort_by_key(|(raw, _)| raw.at);
+        let mut expiries: Vec<Option<NaiveDate>> =
+            residents.iter().map(|r| r.profile.period_expiry).collect();
+        let mut steps = Vec::with_capacity(raws.len());
+        for (raw, resident) in raws {
+            let (at, line) = (raw.at, raw.pos.line);
+            let profile = &residents[resident.index()].profile;
+            let command = raw.command(resident, profile, expiries[resident.index()])?;
+            if let Command::DecideExtension {
+                decision: Decision::Grant { new_expiry },
+                ..
+            }
+            | Command::DecideStatusChange {
+                decision: Decision::Grant { new_expiry },
+                ..
+            } = &command
+            {
+                expiries[resident.index()] = Some(*new_expiry);
+            }
+            steps.push(Step {
+                at,
+                resident,
+                command,
+                line,
+            });
+        }
+        Ok(steps)
+    }
+
+    /// Reads one expectation: its resident and date checked, its lists normalised.
+    fn expectation(&self, entry: Located<ExpectFile>) -> Result<Expectation, DeError> {
         let ExpectFile {
             on,
             resident,
@@ -263,18 +282,18 @@ fn build(
             signature_certificate,
             user_authentication_certificate,
         } = entry.value;
-        let id = lookup(&resident, "expectation")?;
+        let id = self.lookup(&resident, "expectation")?;
         let on = Located {
             pos: on.pos,
             value: on.value.0,
         };
-        in_range(&on, "expectation")?;
+        self.in_range(&on, "expectation")?;
         let cards = cards.map(|mut c| {
             c.sort();
             c.dedup();
             c
         });
-        expectations.push(Expectation {
+        Ok(Expectation {
             on: on.value,
             resident: id,
             resident_key: resident.value,
@@ -293,23 +312,43 @@ fn build(
                 signature_certificate: signature_certificate.map(|d| d.0),
                 user_authentication_certificate: user_authentication_certificate.map(|d| d.0),
             },
-        });
+        })
     }
+}
 
-    Ok(Scenario {
-        name: file.name,
-        description: description(text),
-        source: String::new(),
-        hash: String::new(),
-        seed,
-        start,
-        until,
-        policy,
-        residents,
-        steps,
-        expectations,
-        inputs,
-    })
+/// What a resident presents at the first residence notification comes from their landing, wherever
+/// that stands in the file: its date (for the 14-day deadline) and, at the ports that hand
+/// cards over, that card — the first card issued to them (§5.1, §14).
+fn present_landings(steps: &mut [Step], residents: &[ResidentSpec], policy: &Policy, seed: u64) {
+    let landings: BTreeMap<ResidentId, (NaiveDate, Option<(CardKind, ResidenceCardNumber)>)> =
+        steps
+            .iter()
+            .filter_map(|st| match &st.command {
+                Command::Land { port, .. } => {
+                    let profile = &residents[st.resident.index()].profile;
+                    let on = st.at.date();
+                    let card = model::rules::card_at_landing(policy, port, profile.status, on).map(
+                        |kind| {
+                            let serial = profile.cards_issued + 1;
+                            let number = ResidenceCardNumber::generate(seed, st.resident.0, serial);
+                            (kind, number)
+                        },
+                    );
+                    Some((st.resident, (on, card)))
+                }
+                _ => None,
+            })
+            .collect();
+    for st in steps {
+        if let Command::NotifyResidence {
+            landed_on, card, ..
+        } = &mut st.command
+            && let Some((on, from_port)) = landings.get(&st.resident)
+        {
+            *landed_on = Some(*on);
+            *card = *from_port;
+        }
+    }
 }
 
 /// The position of a top-level key, or the start of the file.
