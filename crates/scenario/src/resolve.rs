@@ -380,9 +380,85 @@ fn resident_input(
         ));
     }
     let status = r.status.value;
-    let period_expiry_pos = r.period_expiry.as_ref().map(|e| e.pos);
-    let period_expiry = match (status.has_period_of_stay(), r.period_expiry) {
-        (true, Some(e)) => Some(e.value.0),
+    let period_expiry = period_expiry(&r, born_on)?;
+    let cards = CardReader {
+        start,
+        born_on,
+        // A card issued a year before the run is the neutral default: old enough to be an
+        // ordinary card, recent enough to be valid.
+        default_issue: add_years_clamped(start, -1).max(born_on),
+        policy,
+        registered: r.registered,
+    };
+    let no_card = |what: &str, pos: Pos| {
+        DeError::at(
+            format!(
+                "a {} resident is not a mid-to-long-term resident and holds no {what} (domain-rules §3): remove it",
+                status_name(status)
+            ),
+            pos,
+        )
+    };
+    // An arriving resident has nothing yet: the landing issues the card, the residence
+    // notification registers them (§5.1).
+    let arriving = r.arriving.as_ref().is_some_and(|a| a.value);
+    if arriving {
+        let extra = r
+            .residence_card
+            .as_ref()
+            .map(|c| (c.pos, "residence_card"))
+            .or(r.my_number_card.as_ref().map(|c| (c.pos, "my_number_card")));
+        if let Some((pos, what)) = extra {
+            return Err(DeError::at(
+                format!(
+                    "an arriving resident holds no {what} yet: remove it (the card comes with the `land` step)"
+                ),
+                pos,
+            ));
+        }
+    }
+    let card = match (status.is_card_holding(), r.residence_card) {
+        _ if arriving => None,
+        (true, Some(c)) => Some(cards.read(c, "residence_card")?),
+        (true, None) => Some(CardInput {
+            issued_on: cards.default_issue,
+            valid_through: None,
+            tokutei: false,
+        }),
+        (false, Some(c)) => return Err(no_card("residence card", c.pos)),
+        (false, None) => None,
+    };
+    let my_number_card = match r.my_number_card {
+        _ if arriving => None,
+        Some(c) if !status.is_card_holding() => return Err(no_card("My Number card", c.pos)),
+        Some(c) if card.is_some_and(|c| c.tokutei) => {
+            return Err(DeError::at(
+                "a Tokutei card carries the My Number functions: this resident holds no separate my_number_card (domain-rules §16.6)",
+                c.pos,
+            ));
+        }
+        Some(c) => Some(cards.read(c, "my_number_card")?),
+        None => None,
+    };
+    Ok(ProfileInput {
+        name: r.name.unwrap_or_else(|| r.id.value.clone()),
+        born_on,
+        status,
+        period_expiry,
+        municipality: r.municipality,
+        address: r.address,
+        registered: r.registered && !arriving,
+        card,
+        my_number_card,
+    })
+}
+
+/// The period of stay's expiry: required exactly for the statuses that have one, and after the
+/// birth.
+fn period_expiry(r: &ResidentFile, born_on: NaiveDate) -> Result<Option<NaiveDate>, DeError> {
+    let status = r.status.value;
+    let expiry = match (status.has_period_of_stay(), &r.period_expiry) {
+        (true, Some(e)) => e,
         (true, None) => {
             return Err(DeError::at(
                 format!(
@@ -401,20 +477,35 @@ fn resident_input(
                 e.pos,
             ));
         }
-        (false, None) => None,
+        (false, None) => return Ok(None),
     };
-    if let (Some(expiry), Some(pos)) = (period_expiry, period_expiry_pos)
-        && expiry <= born_on
-    {
+    if expiry.value.0 <= born_on {
         return Err(DeError::at(
-            format!("period_expiry {expiry} is not after born_on {born_on}"),
-            pos,
+            format!(
+                "period_expiry {} is not after born_on {born_on}",
+                expiry.value.0
+            ),
+            expiry.pos,
         ));
     }
-    // A card issued a year before the run is the neutral default: old enough to be an
-    // ordinary card, recent enough to be valid.
-    let default_issue = add_years_clamped(start, -1).max(born_on);
-    let card_input = |card: Located<CardFile>, what: &str| -> Result<CardInput, DeError> {
+    Ok(Some(expiry.value.0))
+}
+
+/// Reads the cards a resident holds at the start, against the scenario's start, the
+/// resident's birth and the policy.
+struct CardReader<'a> {
+    start: NaiveDate,
+    born_on: NaiveDate,
+    default_issue: NaiveDate,
+    policy: &'a Policy,
+    registered: bool,
+}
+
+impl CardReader<'_> {
+    /// One card (`what` names its key): issued between the birth and the start (by default a
+    /// year before the start), valid from its issue, Tokutei only where the rules allow one.
+    fn read(&self, card: Located<CardFile>, what: &str) -> Result<CardInput, DeError> {
+        let (start, born_on, policy) = (self.start, self.born_on, self.policy);
         let issued_on = match card.value.issued_on {
             Some(d) => {
                 let v = d.value.0;
@@ -432,7 +523,7 @@ fn resident_input(
                 }
                 v
             }
-            None => default_issue,
+            None => self.default_issue,
         };
         let valid_through = match card.value.valid_through {
             Some(d) if d.value.0 < issued_on => {
@@ -469,7 +560,7 @@ fn resident_input(
                     t.pos,
                 ));
             }
-            Some(t) if t.value && !r.registered => {
+            Some(t) if t.value && !self.registered => {
                 return Err(DeError::at(
                     "a Tokutei card holder must be recorded in the Basic Resident Register (domain-rules §3): remove `registered: false` or `tokutei`",
                     t.pos,
@@ -483,85 +574,7 @@ fn resident_input(
             valid_through,
             tokutei,
         })
-    };
-    let no_card = |what: &str, pos: Pos| {
-        DeError::at(
-            format!(
-                "a {} resident is not a mid-to-long-term resident and holds no {what} (domain-rules §3): remove it",
-                status_name(status)
-            ),
-            pos,
-        )
-    };
-    // An arriving resident has nothing yet: the landing issues the card, the residence
-    // notification registers them (§5.1).
-    if let Some(arriving) = r.arriving.as_ref().filter(|a| a.value) {
-        let extra = r
-            .residence_card
-            .as_ref()
-            .map(|c| (c.pos, "residence_card"))
-            .or(r.my_number_card.as_ref().map(|c| (c.pos, "my_number_card")));
-        if let Some((pos, what)) = extra {
-            return Err(DeError::at(
-                format!(
-                    "an arriving resident holds no {what} yet: remove it (the card comes with the `land` step)"
-                ),
-                pos,
-            ));
-        }
-        let _ = arriving;
-        return Ok(ProfileInput {
-            name: r.name.unwrap_or_else(|| r.id.value.clone()),
-            born_on,
-            status,
-            period_expiry,
-            municipality: r.municipality,
-            address: r.address,
-            registered: false,
-            card: None,
-            my_number_card: None,
-        });
     }
-    let card = match (status.is_card_holding(), r.residence_card) {
-        (true, Some(c)) => Some(card_input(c, "residence_card")?),
-        (true, None) => Some(CardInput {
-            issued_on: default_issue,
-            valid_through: None,
-            tokutei: false,
-        }),
-        (false, Some(c)) => return Err(no_card("residence card", c.pos)),
-        (false, None) => None,
-    };
-    if let (Some(expiry), Some(pos)) = (period_expiry, period_expiry_pos)
-        && expiry <= born_on
-    {
-        return Err(DeError::at(
-            format!("period_expiry {expiry} is not after born_on {born_on}"),
-            pos,
-        ));
-    }
-    let my_number_card = match r.my_number_card {
-        Some(c) if !status.is_card_holding() => return Err(no_card("My Number card", c.pos)),
-        Some(c) if card.is_some_and(|c| c.tokutei) => {
-            return Err(DeError::at(
-                "a Tokutei card carries the My Number functions: this resident holds no separate my_number_card (domain-rules §16.6)",
-                c.pos,
-            ));
-        }
-        Some(c) => Some(card_input(c, "my_number_card")?),
-        None => None,
-    };
-    Ok(ProfileInput {
-        name: r.name.unwrap_or_else(|| r.id.value.clone()),
-        born_on,
-        status,
-        period_expiry,
-        municipality: r.municipality,
-        address: r.address,
-        registered: r.registered,
-        card,
-        my_number_card,
-    })
 }
 
 /// The comment block at the top of the file, `#` and one following space removed. Blank lines
