@@ -1,6 +1,6 @@
 //! Reads the section headings of docs/domain.md (`## §5.4 …`), when the file exists, so that
 //! teaching reports link to the anchors GitHub gives them (see src/sections.rs). Without the
-//! file the table is empty and the anchors are derived from the domain-rules titles.
+//! file the table is empty and the anchors are derived from the section titles in src/sections.rs.
 
 use std::fmt::Write;
 use std::path::Path;

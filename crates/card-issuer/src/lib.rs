@@ -1,7 +1,7 @@
 //! J-LIS (地方公共団体情報システム機構), the card issuer, as a pure state machine.
 //!
 //! It keeps the chip-side truth: the separate My Number card's validity and state, the My Number
-//! functions on a Tokutei card, and the two JPKI certificates (domain-rules §8.4–§8.6). It
+//! functions on a Tokutei card, and the two JPKI certificates (docs/domain.md §8.4–§8.6). It
 //! produces Tokutei cards on the bureau's request (N4) and reports them produced (N5), records
 //! the municipality's validity changes and address changes (N8), and sets its own timers for the
 //! day a card or its functions lapse, so that the log says when that happened.

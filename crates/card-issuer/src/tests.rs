@@ -1,4 +1,4 @@
-//! Given/when/then tests of J-LIS's decisions (domain-rules §5.3, §5.4, §6 N4/N5/N8, §8.4–§8.6,
+//! Given/when/then tests of J-LIS's decisions (docs/domain.md §5.3, §5.4, §6 N4/N5/N8, §8.4–§8.6,
 //! §10).
 //!
 //! `given` folds events into a fresh state with `apply` only; `when` runs `decide` with an

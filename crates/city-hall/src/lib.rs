@@ -1,6 +1,6 @@
 //! The municipalities (市区町村) and their Basic Resident Register, as one pure state machine.
 //!
-//! A city hall records address changes (転居, 転出, 転入; domain-rules §5.2, §5.3), writes the new
+//! A city hall records address changes (転居, 転出, 転入; docs/domain.md §5.2, §5.3), writes the new
 //! address on the cards presented, relays residence notifications to the bureau (N1) and the
 //! move-in to the former municipality (N9), keeps the register in step with the bureau's notices
 //! (N3), and handles the separate My Number card: validity changes after an extension (§5.4)

@@ -1,4 +1,4 @@
-//! Where a resident lives: the first residence notification after landing (domain-rules §5.1),
+//! Where a resident lives: the first residence notification after landing (docs/domain.md §5.1),
 //! an address change inside the municipality (転居, §5.2), and a move between municipalities
 //! (転出 and 転入, §5.3) with the continued use of the My Number card it calls for; the new
 //! address is written on the cards presented, and the deadlines of §10 are checked.

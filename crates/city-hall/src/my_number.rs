@@ -1,5 +1,5 @@
 //! The separate My Number card at the municipal window: the validity change after a new period
-//! of stay (有効期間変更, domain-rules §5.4), the special-period extension while an application
+//! of stay (有効期間変更, docs/domain.md §5.4), the special-period extension while an application
 //! is pending (§5.13), continued use after a move and its 90-day deadline (§5.3, §10), and PIN
 //! resets (§5.12).
 

@@ -1,4 +1,4 @@
-//! Given/when/then tests of the municipality's decisions (domain-rules §5.2–§5.4, §6, §8.4, §10).
+//! Given/when/then tests of the municipality's decisions (docs/domain.md §5.2–§5.4, §6, §8.4, §10).
 //!
 //! `given` folds events into a fresh state with `apply` only; `when` runs `decide` with an
 //! injected context; `then` compares the exact events (and timers) decided.

@@ -1,5 +1,5 @@
 //! `zairyu bench`: a synthetic population through the real services and store, measured against
-//! the raw SQLite append of the same rows in the same run (design.md, Scale).
+//! the raw SQLite append of the same rows in the same run (docs/benchmarks.md).
 //!
 //! Three measurements, each timed with the wall clock (benchmark code is the one place outside
 //! the store's own baseline that may read it):

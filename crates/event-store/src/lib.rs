@@ -7,7 +7,7 @@
 //! gap-free `global_seq`; any refusal rolls the whole batch back, and a result is returned
 //! only after the commit, so the store never reports an event it did not write.
 //!
-//! Scale decides the write path (design.md, "Scale"): a unique index fed in random stream
+//! Scale decides the write path (decision 2, docs/decisions/): a unique index fed in random stream
 //! order costs about 10×. [`IndexMode::Live`] keeps the unique indexes from the start and
 //! lets SQLite answer the checks; [`IndexMode::Deferred`], for a fresh bulk run, answers
 //! them from compact in-memory structures and builds the indexes once, sorted, in

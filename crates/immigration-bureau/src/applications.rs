@@ -1,4 +1,4 @@
-//! Residence applications: filing an extension (domain-rules §5.4), a change of status (§5.5) or
+//! Residence applications: filing an extension (docs/domain.md §5.4), a change of status (§5.5) or
 //! a permanent residence application (§5.6), the bureau's decision on it (an input, not
 //! simulated judgement), and the grant's legal effect — on the decision day or when the new card
 //! is issued, per the policy (docs/decisions/0004).

@@ -1,4 +1,4 @@
-//! Cards: the card procedures — validity renewal (domain-rules §5.7), SPR certificates forwarded
+//! Cards: the card procedures — validity renewal (docs/domain.md §5.7), SPR certificates forwarded
 //! by the municipality (§5.8), item changes (§5.9), reissues (§5.10, §5.11) and the card at
 //! landing (§5.1) — the Tokutei application that rides on a procedure (§3, §4), ordering a card
 //! (at once, or from J-LIS for a Tokutei card, N4), handing it over (N5 → collection), and

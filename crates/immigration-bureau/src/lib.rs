@@ -1,6 +1,6 @@
 //! The immigration bureau (出入国在留管理庁 and its regional bureaus) as a pure state machine.
 //!
-//! It decides residence applications — extensions (domain-rules §5.4), changes of status (§5.5)
+//! It decides residence applications — extensions (docs/domain.md §5.4), changes of status (§5.5)
 //! and permanent residence (§5.6) — and handles the card procedures: validity renewal (§5.7),
 //! SPR certificates forwarded by the municipality (§5.8), item changes (§5.9), reissues (§5.10,
 //! §5.11) and the card at landing (§5.1). Every issuance gets a new number (§14). A Tokutei

@@ -1,4 +1,4 @@
-//! Given/when/then tests of the bureau's decisions (domain-rules §3, §4, §5.4, §6, §8, §14).
+//! Given/when/then tests of the bureau's decisions (docs/domain.md §3, §4, §5.4, §6, §8, §14).
 //!
 //! `given` folds events into a fresh state with `apply` only; `when` runs `decide` with an
 //! injected context; `then` compares the exact events and timers decided.

@@ -2,7 +2,7 @@
 //! counted under the Civil Code (民法140・143), filing deadlines and the end of the special
 //! extension period.
 //!
-//! Everything here is a pure function of `chrono::NaiveDate`s. The domain rules (domain-rules.md
+//! Everything here is a pure function of `chrono::NaiveDate`s. The domain rules (docs/domain.md
 //! §5, §8, §9) are written in terms of "the N-th birthday after issuance", "N years counted from
 //! the issuance day" and "N days from the event"; those phrases mean different things and mixing
 //! them up is the most common source of one-day errors, so each has exactly one function here.
@@ -55,7 +55,7 @@ pub fn day_before(d: NaiveDate) -> NaiveDate {
 
 /// The birthday of a person born on `dob` in `year`.
 ///
-/// domain-rules §8 conventions [A* ACT-19-5 for the 16th birthday; C elsewhere]: a Feb-29
+/// §8 conventions [A* ACT-19-5 for the 16th birthday; C elsewhere]: a Feb-29
 /// birthday falls on Feb 28 in common years. 入管法19条の5 says so expressly for the 16th
 /// birthday; we use the same convention for every birthday so that one person has one birthday
 /// per year throughout the model.
@@ -65,10 +65,10 @@ pub fn birthday_in_year(dob: NaiveDate, year: i32) -> NaiveDate {
 
 /// The person's age on `date`, in whole years.
 ///
-/// domain-rules §8 conventions [C]: the age goes up on the birthday itself (the day
+/// §8 conventions [C]: the age goes up on the birthday itself (the day
 /// [`birthday_in_year`] returns), so a person born on Feb 29 turns one year older on Feb 28 in
 /// common years. (Strictly, 年齢計算ニ関スル法律 with 民法143 makes the age change at the end of the
-/// day before the birthday; the rules in domain-rules.md are phrased in "age at issuance" and
+/// day before the birthday; the rules in docs/domain.md are phrased in "age at issuance" and
 /// "birthday" terms, and using the birthday keeps [`age_on`] and [`nth_birthday_after`]
 /// consistent with each other.) Dates before the birth give 0.
 pub fn age_on(dob: NaiveDate, date: NaiveDate) -> u32 {
@@ -83,7 +83,7 @@ pub fn age_on(dob: NaiveDate, date: NaiveDate) -> u32 {
 
 /// The `n`-th birthday strictly after `issued_on`.
 ///
-/// domain-rules §8 conventions [C; A* for the Feb-29 rule on the 16th birthday]: birthdays are
+/// §8 conventions [C; A* for the Feb-29 rule on the 16th birthday]: birthdays are
 /// counted strictly after the issuance day, so a card issued on a birthday does not count that
 /// birthday (§8.2: PR born 1990-07-20 issued 2026-07-20 → 10th birthday after = 2036-07-20);
 /// Feb-29 birthdays fall on Feb 28 in common years. `n = 0` gives the most recent birthday on or
@@ -116,7 +116,7 @@ pub fn period_end_months(first_day: NaiveDate, months: u32) -> NaiveDate {
 /// The day on which `years` years, counted from the issuance day, elapse: the day before the
 /// `years`-th anniversary of `issued_on`.
 ///
-/// domain-rules §8 conventions and §8.1 [A* ACT-19-5 for the wording "交付の日から起算して7年を経過
+/// §8 conventions and §8.1 [A* ACT-19-5 for the wording "交付の日から起算して7年を経過
 /// する日"; C for the arithmetic, 民法143]: the issuance day is the first counted day, so a PR
 /// card issued 2020-04-01 is valid through 2027-03-31. A Feb-29 issuance whose anniversary
 /// falls in a common year ends on Feb 28 (民法143② proviso), not Feb 27.
@@ -126,7 +126,7 @@ pub fn period_end_after_years(issued_on: NaiveDate, years: u32) -> NaiveDate {
 
 /// How a filing deadline that ends on a non-working day is treated.
 ///
-/// domain-rules §5 [C recollection]: 行政機関の休日に関する法律 2条 moves a deadline ending on an
+/// §5 [C recollection]: 行政機関の休日に関する法律 2条 moves a deadline ending on an
 /// administrative holiday to the next business day. We model weekends only: there is no
 /// national-holiday or year-end (12/29–1/3) calendar in the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -141,7 +141,7 @@ pub enum DeadlineRoll {
 
 /// The last day of an N-day deadline for an event on `event_day`.
 ///
-/// domain-rules §5 intro and §10 [C recollection: 民法140 and 行政機関の休日に関する法律 2条]: the
+/// §5 intro and §10 [C recollection: 民法140 and 行政機関の休日に関する法律 2条]: the
 /// count starts the day after the event (the event day is not counted), so "within 14 days" of
 /// a move on 2026-07-01 ends on 2026-07-15. With [`DeadlineRoll::NextWeekday`] a Saturday or
 /// Sunday last day moves to Monday; holidays are not modelled (see [`DeadlineRoll`]).
@@ -159,7 +159,7 @@ pub fn deadline(event_day: NaiveDate, days: u32, roll: DeadlineRoll) -> NaiveDat
 /// The last day of the special extension period (特例期間) for a period of stay expiring on
 /// `expiry`: the end of the day on which 2 months have elapsed from the expiry.
 ///
-/// domain-rules §9 [A* ISA-FAQ-SP; 入管法20条⑥, 21条④; arithmetic per 民法140・143]: the two
+/// §9 [A* ISA-FAQ-SP; 入管法20条⑥, 21条④; arithmetic per 民法140・143]: the two
 /// months are counted from the day after the expiry, and end on the day before the
 /// corresponding day two months later (or at the end of the month if it has none). Hence
 /// 2026-06-30 → 2026-08-31 (not 08-30) and 2026-12-31 → 2027-02-28.

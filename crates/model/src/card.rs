@@ -1,6 +1,6 @@
 //! The cards a resident can hold, as recorded by the office that issued them.
 //!
-//! domain-rules §2: the first-generation residence card, the new-format (second-generation)
+//! docs/domain.md §2: the first-generation residence card, the new-format (second-generation)
 //! card issued from 2026-06-14, the SPR certificate in both generations, the separate My Number
 //! card, and the Tokutei card (residence card or SPR certificate with My Number functions).
 

@@ -1,5 +1,5 @@
 //! The residence card / SPR certificate number (在留カード番号): two letters, eight digits, two
-//! letters (domain-rules §2, §14), with validation and deterministic seeded generation.
+//! letters (docs/domain.md §2, §14), with validation and deterministic seeded generation.
 //!
 //! A new number is assigned at every issuance, reissue included (§2 [A* ACT-19-4(2)]), so the
 //! generator takes the resident's issuance counter as well as the resident. No public check
@@ -35,7 +35,7 @@ pub enum CardNumberError {
 }
 
 impl ResidenceCardNumber {
-    /// Parses `AB12345678CD` (domain-rules §14 [B CARDNO, TECH]).
+    /// Parses `AB12345678CD` (§14 [B CARDNO, TECH]).
     pub fn parse(s: &str) -> Result<ResidenceCardNumber, CardNumberError> {
         let bytes: [u8; 12] = s
             .as_bytes()
@@ -65,7 +65,7 @@ impl ResidenceCardNumber {
     /// The number for the `serial`-th issuance (0-based) to simulated resident `resident` in a
     /// run seeded with `seed`.
     ///
-    /// domain-rules §2 [A* ACT-19-4(2)]: every issuance gets a new number. The value
+    /// §2 [A* ACT-19-4(2)]: every issuance gets a new number. The value
     /// `resident·1000 + serial` is mapped by a seed-keyed affine bijection of the 26^4·10^8
     /// number space (`(a·v + b) mod 26^4·10^8`, `a` coprime to the modulus) and spelled as
     /// letters-digits-letters. Distinct `(resident, serial)` pairs with `serial < 1000`
@@ -146,7 +146,7 @@ impl JsonSchema for ResidenceCardNumber {
         schemars::json_schema!({
             "type": "string",
             "pattern": "^[A-Z]{2}[0-9]{8}[A-Z]{2}$",
-            "description": "A residence card / SPR certificate number (domain-rules §14).",
+            "description": "A residence card / SPR certificate number (docs/domain.md §14).",
             "examples": ["AA12345678BB"]
         })
     }

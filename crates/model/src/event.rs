@@ -2,7 +2,7 @@
 //!
 //! Every event names its resident. The service that decided an event is recorded in the
 //! envelope; which other services hear of it is a domain rule ([`crate::rules::notified`],
-//! domain-rules §6). Events only record what was decided: all the reasoning happens in the
+//! docs/domain.md §6). Events only record what was decided: all the reasoning happens in the
 //! services' `decide` functions, so that `apply` (and every projection) is plain bookkeeping.
 
 use chrono::NaiveDate;

@@ -3,7 +3,7 @@
 //!
 //! Architecture invariant: this crate does no I/O, starts no tasks, reads no clock and draws no
 //! random numbers. Generators (My Numbers, card numbers) take a seed. Every domain rule lives in
-//! exactly one function here, with its source (a section of domain-rules.md and its grade) in
+//! exactly one function here, with its source (a section of docs/domain.md, `§5.4`, and its grade) in
 //! the doc comment, so that the services only decide *which* rule applies.
 
 pub mod calendar;

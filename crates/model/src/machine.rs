@@ -81,8 +81,8 @@ pub trait StateMachine: Send + 'static {
     }
 }
 
-/// One office's per-resident state, indexed densely by resident id (design.md, Scale: a `Vec`
-/// is the most compact layout at 4 M residents, and has no iteration-order surprises).
+/// One office's per-resident state, indexed densely by resident id (a `Vec` is the most compact
+/// layout at 4 M residents, docs/benchmarks.md, and has no iteration-order surprises).
 #[derive(Debug, Clone)]
 pub struct ResidentTable<T>(Vec<Option<T>>);
 

@@ -1,4 +1,4 @@
-//! The My Number (個人番号): a 12-digit number whose last digit is a check digit (domain-rules
+//! The My Number (個人番号): a 12-digit number whose last digit is a check digit (docs/domain.md
 //! §2, §13), with validation, deterministic seeded generation for simulated residents, and
 //! privacy-preserving formatting.
 //!
@@ -23,7 +23,7 @@ const GENERATED_BASE_COUNT: u64 = 90_000_000_000;
 /// The check digit for the 11-digit base `base11` (only its 11 low-order decimal digits are
 /// used).
 ///
-/// domain-rules §13 [A* MN-CD, 平成26年総務省令第85号 5条]: with P_n the n-th digit from the right
+/// §13 [A* MN-CD, 平成26年総務省令第85号 5条]: with P_n the n-th digit from the right
 /// and weights Q_n = n+1 (n ≤ 6), n−5 (n ≥ 7), i.e. 2,3,4,5,6,7,2,3,4,5,6 from the right,
 /// r = Σ P_n·Q_n mod 11; the check digit is 0 if r ≤ 1, else 11 − r.
 pub fn check_digit(base11: u64) -> u8 {
@@ -50,7 +50,7 @@ pub enum MyNumberError {
     WrongLength { len: usize },
     #[error("a My Number has only ASCII digits; character {position} is not one")]
     NotADigit { position: usize },
-    #[error("the check digit does not match (domain-rules §13)")]
+    #[error("the check digit does not match (docs/domain.md §13)")]
     BadCheckDigit,
 }
 
@@ -160,7 +160,7 @@ impl JsonSchema for MyNumber {
         schemars::json_schema!({
             "type": "string",
             "pattern": "^[0-9]{12}$",
-            "description": "A My Number (個人番号): 12 digits, the last a check digit (domain-rules §13)."
+            "description": "A My Number (個人番号): 12 digits, the last a check digit (docs/domain.md §13)."
         })
     }
 }

@@ -1,7 +1,7 @@
 //! The policy: every setting a run depends on besides its inputs and seed.
 //!
 //! A policy is data. A what-if analysis applies a reform policy to the same scenario (or
-//! population) and seed as its baseline. Every rule that domain-rules.md grades C, or lists as
+//! population) and seed as its baseline. Every rule that docs/domain.md grades C, or lists as
 //! disputed in §16, is a switch here with a documented default, so no guess is hard-coded.
 //! docs/domain.md lists them all.
 
@@ -50,7 +50,7 @@ impl Regime {
     }
 }
 
-/// Latency of every link between services (domain-rules §6). Defaults are assumptions [C]:
+/// Latency of every link between services (§6). Defaults are assumptions [C]:
 /// the published sources say the records are updated "by notice" but not how fast.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -109,7 +109,7 @@ impl Latencies {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DispositionAt {
-    /// Permission is effected by issuing the new card (domain-rules §1, §5.4 [A* MOJ 2010]); a
+    /// Permission is effected by issuing the new card (§1, §5.4 [A* MOJ 2010]); a
     /// Tokutei card's ~10-day production therefore keeps the resident in the special period
     /// until collection (§9 nuance [C]).
     #[default]
@@ -119,7 +119,7 @@ pub enum DispositionAt {
 }
 
 /// What happens to an existing separate My Number card when a Tokutei card is issued
-/// (domain-rules §16.6 [C]).
+/// (§16.6 [C]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ExistingMyNumberCardOnTokutei {
@@ -143,7 +143,7 @@ pub enum TokuteiContinuityRule {
     Exempt,
 }
 
-/// What replaces a lost Tokutei card (domain-rules §16.1, §5.11 [B/C]).
+/// What replaces a lost Tokutei card (§16.1, §5.11 [B/C]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LostTokuteiReplacement {
@@ -177,7 +177,7 @@ pub enum TokuteiPinReset {
     BureauOrMunicipalWindow,
 }
 
-/// The switches for rules graded C or disputed (domain-rules §16).
+/// The switches for rules graded C or disputed (§16).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Switches {
@@ -210,7 +210,7 @@ pub struct Switches {
     /// answer unreadable]).
     pub refuse_tokutei_online: bool,
     /// Whether a card reissued (§5.10, §5.11) or replaced after an item change (§5.9) keeps the
-    /// old card's validity rather than starting a new one. domain-rules.md is silent [C]; a
+    /// old card's validity rather than starting a new one. The sources are silent [C]; a
     /// reissue that renewed the validity would be a free renewal.
     pub reissue_keeps_validity: bool,
 }
@@ -335,7 +335,7 @@ impl DelayDays {
 
 /// What a holder of a separate My Number card does after receiving a new residence card (legacy
 /// regime, or integrated without a Tokutei card): the validity change at the city hall is not
-/// automatic (domain-rules §5.4), so whether and when they go is behaviour under study.
+/// automatic (§5.4), so whether and when they go is behaviour under study.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ValidityChangeBehaviour {
@@ -434,7 +434,7 @@ pub struct MunicipalAdoption {
 pub struct Policy {
     /// Legacy two-card regime, or the amended law with the optional Tokutei card.
     pub regime: Regime,
-    /// The day the amended law operates (domain-rules §3 [A* ISA-PROC]: 2026-06-14).
+    /// The day the amended law operates (§3 [A* ISA-PROC]: 2026-06-14).
     #[serde(deserialize_with = "crate::date_text::deserialize")]
     pub start_date: NaiveDate,
     /// The first day regional bureau counters accept Tokutei applications (§3 [B]: 2026-06-15,

@@ -1,7 +1,7 @@
 //! Procedures: what a resident comes to an office to do.
 //!
 //! A procedure names the purpose of a counter visit and the procedure a Tokutei application is
-//! attached to (domain-rules §4). The office-visit table (`zairyu table`) is keyed by it.
+//! attached to (docs/domain.md §4). The office-visit table (`zairyu table`) is keyed by it.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -83,7 +83,7 @@ impl Procedure {
     ];
 
     /// Whether a new residence card results from the procedure (so a Tokutei application
-    /// may be attached at the bureau, domain-rules §4).
+    /// may be attached at the bureau, §4).
     pub fn issues_card(self) -> bool {
         matches!(
             self,

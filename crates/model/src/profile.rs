@@ -24,7 +24,7 @@ pub struct CardInput {
     pub issued_on: NaiveDate,
     pub valid_through: Option<NaiveDate>,
     /// A Tokutei card (residence document with My Number functions); validated by the caller
-    /// against the policy (domain-rules §3).
+    /// against the policy (§3).
     pub tokutei: bool,
 }
 
@@ -49,7 +49,7 @@ pub struct ProfileInput {
 pub const EXISTING_CARD_SERIAL: u32 = 1;
 
 /// The last valid day of a residence card or SPR certificate issued on `issued_on` under `law`
-/// (domain-rules §8.1–§8.3), not issued by a validity renewal.
+/// (§8.1–§8.3), not issued by a validity renewal.
 ///
 /// Returns `None` only for a status whose card validity is tied to a period of stay when no
 /// expiry is given; scenario validation rules that out before calling.
@@ -103,7 +103,7 @@ pub fn build_profile(
             .unwrap_or(card.issued_on)
         });
         ResidenceCard {
-            // The kind rule lives in model (domain-rules §2). A Tokutei card exists only under
+            // The kind rule lives in model (§2). A Tokutei card exists only under
             // the amended law; resolution refuses a file that asks for one otherwise.
             kind: residence_document_kind(
                 law,

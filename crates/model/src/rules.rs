@@ -19,7 +19,7 @@ use crate::status::Status;
 use crate::time::{Latency, SimTime};
 use crate::validity::{CardLaw, RefusalReason};
 
-/// Why an office refused something. Each names the rule (a section of domain-rules.md).
+/// Why an office refused something. Each names the rule (a section of docs/domain.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "rule")]
 pub enum RefusalRule {
@@ -161,7 +161,7 @@ impl Duty {
     /// landing, the change, learning of the loss, the move-in for continued use), or for
     /// [`Duty::CardRenewal`] the card's last valid day, which is itself the deadline.
     ///
-    /// domain-rules §10 [A NYUKAN-LAW 19条の7・19条の10・19条の12; A MUNI-MOVE 住基法22条・23条]:
+    /// §10 [A NYUKAN-LAW 19条の7・19条の10・19条の12; A MUNI-MOVE 住基法22条・23条]:
     /// the notifications and the reissue after a loss are due within 14 days; continued use of
     /// the My Number card within 90 days of the 転入届 (§5.3 [A MUNI-MOVE]); a PR or HSP(ii) card
     /// is renewed before it expires (§5.7). For the move-in after a card-based move-out this is
@@ -183,7 +183,7 @@ impl Duty {
 
     /// What missing the duty's deadline costs.
     ///
-    /// domain-rules §10 [A MUNI-MOVE for the lapse; penalties B/C per duty]: a late move-in
+    /// §10 [A MUNI-MOVE for the lapse; penalties B/C per duty]: a late move-in
     /// after a card-based move-out and a continued use not confirmed within 90 days make the My
     /// Number card lapse; every other duty only exposes the resident to a fine, which is
     /// flagged, never imposed.
@@ -264,7 +264,7 @@ pub enum RevocationReason {
 /// Which card law governs a card issued on `date`.
 ///
 /// Under the legacy regime the amendment never comes into force; under the integrated regime it
-/// applies from the policy's start date (domain-rules §3 [A* ISA-PROC], §8.2).
+/// applies from the policy's start date (§3 [A* ISA-PROC], §8.2).
 pub fn card_law(policy: &Policy, date: NaiveDate) -> CardLaw {
     if policy.regime == Regime::Integrated && date >= policy.start_date {
         CardLaw::Amended
@@ -275,7 +275,7 @@ pub fn card_law(policy: &Policy, date: NaiveDate) -> CardLaw {
 
 /// The deadline a late move-in after a card-based move-out (特例転出) missed, if any.
 ///
-/// domain-rules §5.3 and §10 [A MUNI-MOVE]: after a card-based move-out the 転入届 must be made
+/// §5.3 and §10 [A MUNI-MOVE]: after a card-based move-out the 転入届 must be made
 /// within 14 days of moving and within 30 days of the planned move-out date, otherwise the My
 /// Number card lapses. Returns the earlier deadline that was missed.
 pub fn late_move_in_after_card_based_move_out(
@@ -292,7 +292,7 @@ pub fn late_move_in_after_card_based_move_out(
 
 /// The kind of residence document the bureau issues.
 ///
-/// domain-rules §2: a special permanent resident holds an SPR certificate, everyone else a
+/// §2: a special permanent resident holds an SPR certificate, everyone else a
 /// residence card; cards issued under the amended law are new-format (second generation) [A\*
 /// ISA-PROC; B IMS]; with a Tokutei application they are Tokutei cards (§3 [A SHUGIIN]).
 pub fn residence_document_kind(law: CardLaw, status: Status, tokutei: bool) -> CardKind {
@@ -329,7 +329,7 @@ pub struct TokuteiApplication<'a> {
 
 /// Whether a Tokutei application must be refused, and by which rule.
 ///
-/// domain-rules §3 (eligibility: mid-to-long-term or SPR, recorded in the register [A
+/// §3 (eligibility: mid-to-long-term or SPR, recorded in the register [A
 /// SHUGIIN]; start 2026-06-14, bureau counters from 2026-06-15 [A* ISA-PROC; B]), §4 (attached to
 /// another procedure, not online, not at the port of entry [A ISA-QA A2-1; B MNAKAMURA; C]),
 /// §11. The checks run in the order a clerk would: the law, the venue, then the person.
@@ -378,7 +378,7 @@ pub fn tokutei_refusal(policy: &Policy, app: &TokuteiApplication<'_>) -> Option<
 }
 
 /// One office that must hear of an event, and the number of that notification in the table of
-/// domain-rules §6 (`N1` … `N9`).
+/// §6 (`N1` … `N9`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Notified {
     pub to: Service,
@@ -399,7 +399,7 @@ const N8_TO_CITY_HALL: Notified = to(Service::CityHall, "N8");
 const N9: Notified = to(Service::CityHall, "N9");
 
 /// The offices (other than the emitter's own follow-up) that are told of an event, in delivery
-/// order, each with its notification number: the notification table of domain-rules §6.
+/// order, each with its notification number: the notification table of §6.
 ///
 /// N1/N2 municipality → bureau (address, registration) [A JLT-ORDER, A* 61-8-2]; N3 bureau →
 /// municipality (status, period, card number) [C, practice B ANJ]; N4 bureau → J-LIS (Tokutei
@@ -477,7 +477,7 @@ pub fn notified(event: &Event) -> &'static [Notified] {
     }
 }
 
-/// The notification number of domain-rules §6 that a delivery of `event` to `to` represents
+/// The notification number of §6 that a delivery of `event` to `to` represents
 /// (a lookup in [`notified`]); `None` when `to` is not told of the event.
 pub fn notification_code(event: &Event, to: Service) -> Option<&'static str> {
     notified(event).iter().find(|n| n.to == to).map(|n| n.code)
@@ -486,7 +486,7 @@ pub fn notification_code(event: &Event, to: Service) -> Option<&'static str> {
 /// When a notice of an event that `from` recorded at `sent` reaches `to`, and the latency of
 /// that link.
 ///
-/// domain-rules §6: the offices exchange notices over links whose delays are not published;
+/// §6: the offices exchange notices over links whose delays are not published;
 /// the policy gives each link a latency ([`crate::policy::Latencies`], defaults documented
 /// there [C]), and the notice arrives that long after the event. The scheduler delivers by it,
 /// and the teaching reports draw by it.
@@ -517,7 +517,7 @@ pub enum PendingEnd {
 
 /// Whether `event` ends a pending application for `procedure`, `granted` or not yet.
 ///
-/// domain-rules §5.4–§5.6 and §9: a pending application ends with its disposition — a refusal,
+/// §5.4–§5.6 and §9: a pending application ends with its disposition — a refusal,
 /// or a grant once the new card is issued (the next residence card issued to the resident
 /// carries the grant, whatever procedure it is issued for) — or when a status without a period
 /// of stay makes it moot. Any other event leaves it pending. The bureau's record and the card

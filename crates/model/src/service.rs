@@ -3,7 +3,7 @@
 //! A [`Service`] is one of the three simulated offices, each a pure state machine in its own
 //! crate. An [`Office`] is any counter a resident can visit (the police and the My Number call
 //! centre are places a resident goes, not simulated record keepers). A [`Link`] is a directed
-//! channel between two services; its latency comes from the policy (domain-rules §6).
+//! channel between two services; its latency comes from the policy (docs/domain.md §6).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 //! Statuses of residence (在留資格) and the categories the card rules care about.
 //!
-//! The card rules (domain-rules §8) do not care about most of the 29 statuses: they split
+//! The card rules (docs/domain.md §8) do not care about most of the 29 statuses: they split
 //! residents into permanent residents, Highly Skilled Professional (ii), special permanent
 //! residents and everyone else. Eligibility for a Tokutei card (§3) splits them into
 //! mid-to-long-term residents and those who are not.
@@ -74,7 +74,7 @@ impl Status {
     /// Whether the holder is a mid-to-long-term resident (中長期在留者) or a special permanent
     /// resident, the two groups eligible for a Tokutei card.
     ///
-    /// domain-rules §3 [A SHUGIIN; A* 入管法19条の3]: short-term stayers and diplomats are not
+    /// §3 [A SHUGIIN; A* 入管法19条の3]: short-term stayers and diplomats are not
     /// mid-to-long-term residents and hold no residence card. Periods of three months or less
     /// are excluded by the same article; that exclusion is not modelled (the simulator does not
     /// carry period lengths), see docs/domain.md.

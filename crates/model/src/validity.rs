@@ -1,5 +1,5 @@
 //! Validity rules for residence cards, SPR certificates, My Number cards, JPKI certificates and
-//! the Tokutei card (domain-rules.md §8), the special extension period (§9), and the legacy My
+//! the Tokutei card (docs/domain.md §8), the special extension period (§9), and the legacy My
 //! Number validity change and special-period extension (§5.4, §5.13, §11).
 //!
 //! Each rule is one pure function of dates and a few enums; no clock is read ("today" is a
@@ -43,13 +43,13 @@ pub enum CardLaw {
 }
 
 impl CardLaw {
-    /// The day the amended law operates (domain-rules §3 [A* ISA-PROC]).
+    /// The day the amended law operates (§3 [A* ISA-PROC]).
     pub const AMENDED_FROM: NaiveDate = NaiveDate::from_ymd_opt(2026, 6, 14).expect("valid date");
 
     /// The law governing a card issued on `issued_on` when the amendment operates from
     /// `amended_from` (normally [`CardLaw::AMENDED_FROM`]; the policy may move it).
     ///
-    /// domain-rules §2 [B IMS]: everyone, opted in to Tokutei or not, receives a new-format card
+    /// §2 [B IMS]: everyone, opted in to Tokutei or not, receives a new-format card
     /// at the first issuance after the amendment, so the issuance date alone decides.
     pub fn for_issuance(issued_on: NaiveDate, amended_from: NaiveDate) -> CardLaw {
         if issued_on >= amended_from {
@@ -119,12 +119,12 @@ pub struct ValiditySwitches {
 pub enum ValidityError {
     /// A card whose validity is tied to the period of stay was given no period expiry.
     #[error(
-        "a residence card for this status needs the period-of-stay expiry (domain-rules §8.1/§8.2)"
+        "a residence card for this status needs the period-of-stay expiry (docs/domain.md §8.1/§8.2)"
     )]
     MissingPeriodExpiry,
     /// Special permanent residents hold an SPR certificate; use `spr_certificate_valid_through`.
     #[error(
-        "special permanent residents hold an SPR certificate, not a residence card (domain-rules §8.3)"
+        "special permanent residents hold an SPR certificate, not a residence card (docs/domain.md §8.3)"
     )]
     SprHoldsCertificate,
 }
@@ -135,7 +135,7 @@ pub const UNDER_SIXTEEN_RULE_CHANGED_ON: NaiveDate =
 
 /// The last valid day of a card whose validity is capped by the holder's 16th birthday.
 ///
-/// domain-rules §8.1 rows 2 and 4, §8.3 [A* ACT-19-5 for "the day before the 16th birthday"
+/// §8.1 rows 2 and 4, §8.3 [A* ACT-19-5 for "the day before the 16th birthday"
 /// and the Feb-29 → Feb-28 rule; B YSV for the 2023-11-01 change]: the day before the 16th
 /// birthday; for cards issued before 2023-11-01, the 16th birthday itself. The sources
 /// (YSV and a second scrivener page) state the change for PR, SPR and other statuses alike, so
@@ -152,7 +152,7 @@ pub fn under_sixteen_valid_through(dob: NaiveDate, issued_on: NaiveDate) -> Naiv
 /// The "like Japanese nationals" birthday scheme: the 10th birthday after `anchor` when the
 /// holder is 18 or older on `issued_on`, else the 5th.
 ///
-/// domain-rules §8.2 rows 1–3 [B OFUNE, EIJUU] and §8.4 [A MUNI-MN]: the new-format PR card, the
+/// §8.2 rows 1–3 [B OFUNE, EIJUU] and §8.4 [A MUNI-MN]: the new-format PR card, the
 /// amended SPR certificate and the My Number card of PR/HSP(ii)/SPR holders share it. (For the
 /// 2022 My Number transition the age is judged at J-LIS receipt of the application [A
 /// MUNI-AGE]; callers modelling that pass the receipt date as `issued_on`.)
@@ -167,13 +167,13 @@ pub fn birthday_scheme_valid_through(
 
 /// The last valid day of a residence card.
 ///
-/// domain-rules §8.1 [A* ACT-19-5; B YSV for the 2023-11-01 date] for [`CardLaw::Old`]:
+/// §8.1 [A* ACT-19-5; B YSV for the 2023-11-01 date] for [`CardLaw::Old`]:
 /// PR 16+ and HSP(ii): the day 7 years counted from issuance elapse; PR under 16: see
 /// [`under_sixteen_valid_through`]; others 16+: the period expiry; others under 16: the earlier
 /// of the period expiry and the 16th-birthday cap. A card issued by a validity renewal
 /// (19条の11) is excluded from the under-16 rows, so the 16+ rows apply.
 ///
-/// domain-rules §8.2 [B OFUNE, EIJUU; C for the legal text] for [`CardLaw::Amended`]: PR 18+
+/// §8.2 [B OFUNE, EIJUU; C for the legal text] for [`CardLaw::Amended`]: PR 18+
 /// and HSP(ii): 10th birthday after issuance; PR under 18: 5th; others 16+: the period expiry;
 /// others under 16: per [`ChildCapUnderAmendedLaw`] (the 19条の11 exclusion kept).
 ///
@@ -223,12 +223,12 @@ pub fn residence_card_valid_through(
 
 /// The last valid day of an SPR certificate.
 ///
-/// domain-rules §8.3 [A MUNI-SPR] for [`CardLaw::Old`]: 16+: the 7th birthday after the
+/// §8.3 [A MUNI-SPR] for [`CardLaw::Old`]: 16+: the 7th birthday after the
 /// application/notification date (pass it as `issued_on`), or on renewal
 /// (`previous_expiry = Some`) the 7th birthday after the previous expiry; under 16 (and not a
 /// renewal): [`under_sixteen_valid_through`].
 ///
-/// domain-rules §8.2 row 3 [B EIJUU; C for the anchor, §16.4] for [`CardLaw::Amended`]: the PR
+/// §8.2 row 3 [B EIJUU; C for the anchor, §16.4] for [`CardLaw::Amended`]: the PR
 /// birthday scheme ([`birthday_scheme_valid_through`]), counted from the issuance day or, on
 /// renewal, from the previous expiry per [`SprRenewalAnchor`].
 pub fn spr_certificate_valid_through(
@@ -273,7 +273,7 @@ impl SpecialPeriod {
 
 /// The special extension period (特例期間), if any.
 ///
-/// domain-rules §9 [A* ISA-FAQ-SP; 入管法20条⑥, 21条④]: when an extension or change application
+/// §9 [A* ISA-FAQ-SP; 入管法20条⑥, 21条④]: when an extension or change application
 /// is filed by the expiry (`applied_on <= expiry`, the expiry day itself counting) and not
 /// decided by it, the person may remain until the earlier of the disposition and
 /// [`special_period_end`]. The disposition day counts as the last day (the old card is
@@ -296,7 +296,7 @@ pub fn special_period(
 }
 
 /// Whether `date` is inside the special extension period; a convenience over
-/// [`special_period`] (domain-rules §9).
+/// [`special_period`] (§9).
 pub fn in_special_period(
     expiry: NaiveDate,
     applied_on: NaiveDate,
@@ -308,7 +308,7 @@ pub fn in_special_period(
 
 /// Whether a person with `status` is lawfully resident at the end of `day`.
 ///
-/// domain-rules §2 and §9 [A* ISA-FAQ-SP; 入管法20条⑥, 21条④]: a status without a period of
+/// §2 and §9 [A* ISA-FAQ-SP; 入管法20条⑥, 21条④]: a status without a period of
 /// stay (PR, HSP(ii), SPR) is lawful throughout; a status with one is lawful through the
 /// period's expiry (the expiry day itself counting) and then only while a special period runs.
 /// A person the bureau has no record of is not asked about (the caller has no status to pass).
@@ -343,7 +343,7 @@ pub struct MyNumberFunctionsHeld {
 impl MyNumberFunctionsHeld {
     /// Whether the My Number functions can be used on `day`.
     ///
-    /// domain-rules §8.4 [A MUNI-MN]: a separate card works through its validity; §8.6 and §9
+    /// §8.4 [A MUNI-MN]: a separate card works through its validity; §8.6 and §9
     /// [B EIJUU; C, §16.2]: the functions on a Tokutei card work through
     /// [`my_number_functions_valid_through`], which during a running special period (`special`,
     /// from the bureau's record) follows the policy's [`SpecialPeriodMyNumber`] reading;
@@ -370,7 +370,7 @@ impl MyNumberFunctionsHeld {
 
 /// Whether a residence card valid through `valid_through` is valid on `date`.
 ///
-/// domain-rules §9 and §8.1 "special period" row [A* ACT-19-5, 19条の5②]: a card whose validity
+/// §9 and §8.1 "special period" row [A* ACT-19-5, 19条の5②]: a card whose validity
 /// is the period expiry ("expiry-tied") stays valid while the special period runs. A card
 /// capped earlier (e.g. by the 16th birthday) or running past the expiry is not extended.
 pub fn residence_card_valid_on(
@@ -384,7 +384,7 @@ pub fn residence_card_valid_on(
 
 /// The last valid day of a separate My Number card (個人番号カード) held by a foreign resident.
 ///
-/// domain-rules §8.4 [A MUNI-MN]: PR, HSP(ii) and SPR holders: like Japanese nationals
+/// §8.4 [A MUNI-MN]: PR, HSP(ii) and SPR holders: like Japanese nationals
 /// ([`birthday_scheme_valid_through`] from issuance); others: the earlier of the period expiry
 /// and that birthday cap. An `Other` holder without a known expiry gets the birthday cap.
 pub fn my_number_card_valid_through(
@@ -416,7 +416,7 @@ pub enum RefusalReason {
 
 /// The new validity of a legacy My Number card after a 有効期間変更 at the municipality.
 ///
-/// domain-rules §5.4, §8.4, §11 [A MUNI-MN]: refused once the card has expired
+/// §5.4, §8.4, §11 [A MUNI-MN]: refused once the card has expired
 /// (`today > current_valid_through`); otherwise the validity becomes what a card issued on
 /// `card_issued_on` would have with the new period expiry, i.e. the earlier of the new expiry
 /// and the 10th/5th birthday after the card's issuance ([`my_number_card_valid_through`]).
@@ -444,7 +444,7 @@ pub fn my_number_validity_change(
 
 /// The new validity of a legacy My Number card after a special-period extension (特例期間延長).
 ///
-/// domain-rules §5.13, §11 [A MUNI-MN Adachi, Tsumagoi, Hachioji]: refused after the card has
+/// §5.13, §11 [A MUNI-MN Adachi, Tsumagoi, Hachioji]: refused after the card has
 /// expired, for a second special extension, when the residence application was not filed by
 /// the residence expiry (the expiry day counts, as in §9), or when it has already been decided
 /// (`decided_on <= today`; a 有効期間変更 is then needed instead). Otherwise the card runs to the
@@ -487,7 +487,7 @@ pub enum CertificateKind {
 
 /// The last valid day of a JPKI certificate.
 ///
-/// domain-rules §8.5 [A MUNI-CERT; A* JPKI]: the earliest of the 5th birthday after the
+/// §8.5 [A MUNI-CERT; A* JPKI]: the earliest of the 5th birthday after the
 /// certificate's issuance (the 6th when renewed within the 3 months before expiry), the card's
 /// validity, and the period expiry for foreigners with a period of stay. The signature
 /// certificate is also capped by the user-authentication certificate; both are issued together
@@ -511,7 +511,7 @@ pub fn certificate_valid_through(
 
 /// Whether a signature certificate (署名用) may be issued to a person born on `dob` on `today`.
 ///
-/// domain-rules §8.5 [A MUNI-CERT]: not issued to under-15s "in principle"; the exceptions are
+/// §8.5 [A MUNI-CERT]: not issued to under-15s "in principle"; the exceptions are
 /// not modelled.
 pub fn signature_certificate_issuable(dob: NaiveDate, today: NaiveDate) -> bool {
     age_on(dob, today) >= 15
@@ -519,7 +519,7 @@ pub fn signature_certificate_issuable(dob: NaiveDate, today: NaiveDate) -> bool 
 
 /// The last day a Tokutei card's My Number functions are valid.
 ///
-/// domain-rules §8.6 [B EIJUU: aligned with card validity] and §9 [C, §16.2]: normally the
+/// §8.6 [B EIJUU: aligned with card validity] and §9 [C, §16.2]: normally the
 /// card's validity. During a special period (`in_special_period_until = Some(until)`), per
 /// [`SpecialPeriodMyNumber`]: either the original period expiry (default; the card stays valid
 /// as a residence card only) or as long as the card is valid, i.e. through `until`.

@@ -1,5 +1,5 @@
 //! The police, as far as residence cards are concerned: they take loss and theft reports and
-//! give the receipt number (受理番号) a reissue needs (domain-rules §5.11 [A* ACT-19-12; A
+//! give the receipt number (受理番号) a reissue needs (docs/domain.md §5.11 [A* ACT-19-12; A
 //! MUNI-LOSS]). They keep no other record and tell no other office: the resident carries the
 //! receipt number to the bureau.
 

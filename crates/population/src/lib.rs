@@ -1,7 +1,7 @@
 //! A synthetic population of foreign residents and a year of their procedures, for the policy
 //! what-if runs (`zairyu compare`) and the benchmark.
 //!
-//! Its default size is the national one (domain-rules §15, mid-2025: 3,956,619 residents), with
+//! Its default size is the national one (docs/domain.md §15, mid-2025: 3,956,619 residents), with
 //! a mix of statuses, ages, periods of stay, municipalities and My Number card holding, and a
 //! year of procedures drawn from national yearly counts ([`AT_EXPIRY`], [`DURING_YEAR`]).
 //! docs/what-if.md lists every rate with its source, or says it is an assumption.
@@ -54,11 +54,11 @@ use generate::{
 };
 use tables::{STATUS_CHANGE_TARGETS, expiring_per_year};
 
-/// Foreign residents of Japan in mid-2025 (domain-rules §15 [B]): 3,686,327 mid-to-long-term
+/// Foreign residents of Japan in mid-2025 (§15 [B]): 3,686,327 mid-to-long-term
 /// residents and 270,292 special permanent residents.
 pub const NATIONAL_RESIDENTS: usize = 3_956_619;
 
-/// A year of procedures starts on the day the amended law operates (domain-rules §3).
+/// A year of procedures starts on the day the amended law operates (§3).
 pub const DEFAULT_START: NaiveDate = NaiveDate::from_ymd_opt(2026, 6, 14).expect("valid date");
 
 /// What to generate.

@@ -56,12 +56,12 @@ pub const AT_EXPIRY: &[Rate] = &[
     Rate {
         kind: ProcedureKind::Extension,
         per_year: 1_100_000,
-        source: "design.md (Scale)",
+        source: "docs/domain.md §15, planning figure [C]",
     },
     Rate {
         kind: ProcedureKind::ChangeOfStatus,
         per_year: 350_000,
-        source: "design.md (Scale)",
+        source: "docs/domain.md §15, planning figure [C]",
     },
 ];
 
@@ -70,22 +70,22 @@ pub const DURING_YEAR: &[Rate] = &[
     Rate {
         kind: ProcedureKind::MoveWithinMunicipality,
         per_year: 600_000,
-        source: "design.md (Scale): 1.1 M moves; the 600 k / 500 k split is an assumption",
+        source: "docs/domain.md §15: 1.1 M moves [C]; the 600 k / 500 k split is an assumption",
     },
     Rate {
         kind: ProcedureKind::MoveBetweenMunicipalities,
         per_year: 500_000,
-        source: "design.md (Scale): 1.1 M moves; the 600 k / 500 k split is an assumption",
+        source: "docs/domain.md §15: 1.1 M moves [C]; the 600 k / 500 k split is an assumption",
     },
     Rate {
         kind: ProcedureKind::PermanentResidence,
         per_year: 120_000,
-        source: "design.md (Scale)",
+        source: "docs/domain.md §15, planning figure [C]",
     },
     Rate {
         kind: ProcedureKind::Arrival,
         per_year: 500_000,
-        source: "design.md (Scale); needs new residents, not only a table row",
+        source: "docs/domain.md §15, planning figure [C]; needs new residents, not only a table row",
     },
 ];
 
@@ -137,7 +137,7 @@ const EXPERT: &[(u8, u8, u32)] = &[(25, 34, 40), (35, 49, 50), (50, 64, 10)];
 
 const MIXED: &[(u8, u32)] = &[(1, 35), (3, 40), (5, 25)];
 
-/// National residents per status. PR and SPR are domain-rules §15 [B]; the other counts are
+/// National residents per status. PR and SPR are §15 [B]; the other counts are
 /// assumptions of the right order (ISA's tables by status were not retrieved), and "other"
 /// takes the rest so that the mid-to-long-term total is §15's 3,686,327.
 pub(crate) const STATUSES: &[StatusRow] = &[
@@ -227,8 +227,8 @@ pub(crate) const STATUSES: &[StatusRow] = &[
     },
 ];
 
-/// Per mille of residents holding a separate My Number card: "just under 60 %" (domain-rules
-/// §15 [B]).
+/// Per mille of residents holding a separate My Number card: "just under 60 %" (§15
+/// [B]).
 pub(crate) const MY_NUMBER_CARD_PER_MILLE: u32 = 590;
 
 /// Per mille of movers between municipalities who present their My Number card at the move-in
@@ -324,7 +324,7 @@ pub(crate) fn municipality_cumulative() -> &'static [u32] {
 
 /// The statuses a change of status leads to (§5.5): a student to work, a technical intern to
 /// specified skilled work, others to work, family or long-term status. An assumption: the
-/// published statistics by transition were not retrieved (domain-rules §15).
+/// published statistics by transition were not retrieved (§15).
 pub(crate) const STATUS_CHANGE_TARGETS: [Status; 4] = [
     Status::EngineerSpecialistHumanities,
     Status::SpecifiedSkilledWorker,

@@ -24,7 +24,7 @@ pub struct Totals {
     pub events: u64,
     /// Counter visits per office (distinct resident-office-days).
     pub visits: BTreeMap<Office, u64>,
-    /// Deliveries between offices, by notification code of domain-rules §6.
+    /// Deliveries between offices, by notification code of §6.
     pub notifications: BTreeMap<String, u64>,
     /// Residence cards and SPR certificates issued.
     pub cards_produced: u64,

@@ -6,8 +6,8 @@
 //! heading in docs/domain.md, which has one heading per section (`## §5.4 …`). GitHub derives a
 //! heading's anchor from its text, so the anchor depends on the title: the build script reads
 //! the headings of docs/domain.md when the file exists and the anchors follow them; otherwise
-//! (or for a section the file lacks) the anchor is derived from the section's title in
-//! domain-rules.md, which docs/domain.md is written from.
+//! (or for a section the file lacks) the anchor is derived from the section's title below, which
+//! follows the rulebook's numbering.
 
 pub use crate::slug::slug;
 
@@ -17,7 +17,7 @@ include!(concat!(env!("OUT_DIR"), "/domain_anchors.rs"));
 /// Where reports link to.
 pub const DOMAIN_DOC: &str = "docs/domain.md";
 
-/// A section of the domain rules: its number, English title (as in domain-rules.md) and a
+/// A section of the domain rules: its number, English title (the rulebook's) and a
 /// short Japanese title.
 struct Section {
     id: &'static str,

@@ -182,13 +182,13 @@ pub struct CardFile {
     /// Issue date. Default: one year before `start` (or the birth date, if later).
     #[serde(default)]
     pub issued_on: Option<Located<Date>>,
-    /// Last valid day. Default: computed by the validity rules of domain-rules §8 for the law in
+    /// Last valid day. Default: computed by the validity rules of §8 for the law in
     /// force on `issued_on`.
     #[serde(default)]
     pub valid_through: Option<Located<Date>>,
     /// `residence_card` only: the card is a Tokutei card (residence card or SPR certificate with
     /// My Number functions). Requires the integrated regime and an issue date on or after the
-    /// bureau counters' opening day (domain-rules §3); such a resident holds no separate My
+    /// bureau counters' opening day (§3); such a resident holds no separate My
     /// Number card (§16.6). Default false.
     #[serde(default)]
     pub tokutei: Option<Located<bool>>,
@@ -218,7 +218,7 @@ pub struct ExpectFile {
     #[serde(default)]
     pub visits: BTreeMap<Office, u32>,
     /// Cumulative deliveries between offices up to that day, by notification code of
-    /// domain-rules §6 (N1 … N9).
+    /// §6 (N1 … N9).
     #[serde(default)]
     pub notifications: BTreeMap<NotificationCode, u32>,
     /// Event types that must have occurred for the resident by that day.
@@ -271,7 +271,7 @@ impl JsonSchema for DateOrNone {
     }
 }
 
-/// The notification codes of domain-rules §6.
+/// The notification codes of §6.
 pub const NOTIFICATION_CODES: &[&str] = &["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"];
 
 /// The `rule` tag of each `model::rules::RefusalRule` variant (its serde name).
@@ -316,7 +316,7 @@ macro_rules! closed_string {
 }
 
 closed_string!(
-    /// A notification code of domain-rules §6 (`N1` … `N9`).
+    /// A notification code of §6 (`N1` … `N9`).
     NotificationCode,
     "notification code",
     NOTIFICATION_CODES

@@ -148,7 +148,7 @@ pub struct Checks {
     pub lawfully_resident: Option<bool>,
     /// Cumulative counter visits up to that day.
     pub visits: BTreeMap<Office, u32>,
-    /// Cumulative deliveries between offices, by domain-rules §6 code (`N3`).
+    /// Cumulative deliveries between offices, by §6 code (`N3`).
     pub notifications: BTreeMap<String, u32>,
     /// Event type names (`model::event::Event::TYPE_NAMES`) that must have occurred by then.
     pub events: Vec<String>,

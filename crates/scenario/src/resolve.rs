@@ -393,7 +393,7 @@ fn resident_input(
     let no_card = |what: &str, pos: Pos| {
         DeError::at(
             format!(
-                "a {} resident is not a mid-to-long-term resident and holds no {what} (domain-rules §3): remove it",
+                "a {} resident is not a mid-to-long-term resident and holds no {what} (docs/domain.md §3): remove it",
                 status_name(status)
             ),
             pos,
@@ -433,7 +433,7 @@ fn resident_input(
         Some(c) if !status.is_card_holding() => return Err(no_card("My Number card", c.pos)),
         Some(c) if card.is_some_and(|c| c.tokutei) => {
             return Err(DeError::at(
-                "a Tokutei card carries the My Number functions: this resident holds no separate my_number_card (domain-rules §16.6)",
+                "a Tokutei card carries the My Number functions: this resident holds no separate my_number_card (docs/domain.md §16.6)",
                 c.pos,
             ));
         }
@@ -547,14 +547,14 @@ impl CardReader<'_> {
             }
             Some(t) if t.value && policy.regime != Regime::Integrated => {
                 return Err(DeError::at(
-                    "a Tokutei card exists only under the integrated regime (domain-rules §3); set `policy: { regime: integrated }` or remove `tokutei`",
+                    "a Tokutei card exists only under the integrated regime (docs/domain.md §3); set `policy: { regime: integrated }` or remove `tokutei`",
                     t.pos,
                 ));
             }
             Some(t) if t.value && issued_on < policy.bureau_counters_from => {
                 return Err(DeError::at(
                     format!(
-                        "a Tokutei card cannot have been issued before {} (domain-rules §3); residence_card.issued_on is {issued_on}",
+                        "a Tokutei card cannot have been issued before {} (docs/domain.md §3); residence_card.issued_on is {issued_on}",
                         policy.bureau_counters_from
                     ),
                     t.pos,
@@ -562,7 +562,7 @@ impl CardReader<'_> {
             }
             Some(t) if t.value && !self.registered => {
                 return Err(DeError::at(
-                    "a Tokutei card holder must be recorded in the Basic Resident Register (domain-rules §3): remove `registered: false` or `tokutei`",
+                    "a Tokutei card holder must be recorded in the Basic Resident Register (docs/domain.md §3): remove `registered: false` or `tokutei`",
                     t.pos,
                 ));
             }

@@ -106,7 +106,7 @@ macro_rules! step_kinds {
 }
 
 step_kinds! {
-    /// 在留期間更新許可申請 at the immigration bureau (domain-rules §5.4), optionally with a
+    /// 在留期間更新許可申請 at the immigration bureau (§5.4), optionally with a
     /// Tokutei application attached (§4).
     FileExtension = "file_extension" => FileExtensionStep,
     /// The bureau's decision on the pending extension (an input, not simulated judgement).

@@ -127,7 +127,7 @@ fn a_full_scenario_becomes_profiles_steps_and_expectations() {
     );
 
     // mei: first-generation card issued under the old law, valid to the period expiry
-    // (domain-rules §8.1 "others 16+"); the My Number card is capped at the expiry too (§8.4).
+    // (§8.1 "others 16+"); the My Number card is capped at the expiry too (§8.4).
     let mei = &s.resident("mei").unwrap().profile;
     assert_eq!(mei.name, "Li Mei");
     assert_eq!(mei.my_number, MyNumber::generate(7, 0));

@@ -3,7 +3,7 @@
 //! when every handle is dropped.
 //!
 //! The scheduler sends a whole batch of deliveries due at one instant in a single message, so the
-//! per-message cost is paid once per batch, not once per event (design.md, Scale).
+//! per-message cost is paid once per batch, not once per event (docs/benchmarks.md).
 
 use std::sync::Arc;
 

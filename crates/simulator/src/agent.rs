@@ -13,7 +13,7 @@
 //!   new card, every time (else the new card would be a standard one).
 //! - **The legacy validity change.** After a new standard residence card, a holder of a
 //!   separate, still valid My Number card goes to the city hall for the validity change
-//!   (domain-rules §5.4) unless among the `never` share, `delay` days later at the same time of
+//!   (docs/domain.md §5.4) unless among the `never` share, `delay` days later at the same time of
 //!   day. A resident who comes before the bureau's notice (N3) has reached the city hall is
 //!   turned away (§6: the municipality works from the notice) and does not retry: slow links
 //!   cost outage days, which is what the analysis should see.

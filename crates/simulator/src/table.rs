@@ -1,6 +1,6 @@
 //! The office-visit table: for every procedure, which offices a resident must visit under each
 //! regime — the simulator's own version of the guide's "current system vs after Tokutei" table
-//! (domain-rules §17), generated from simulations rather than written down.
+//! (docs/domain.md §17), generated from simulations rather than written down.
 //!
 //! Each row is a small case: one resident, the procedure's own steps, and a goal the resident
 //! needs at the end (a valid residence card; and, for a resident who had My Number functions,

@@ -5,8 +5,8 @@
 //! Nothing derived from the baseline is reused under the reform: each arm generates the same
 //! population from the same seed and runs it from scratch, so whatever the reform changes
 //! (resident behaviour included, which the agent draws from the policy) shows up in its run
-//! alone. Population runs keep no log and no store: only the measures are kept (design.md,
-//! Scale). A scenario run keeps its log, so that for a single resident the two logs can be
+//! alone. Population runs keep no log and no store: only the measures are kept (at
+//! national scale a log would not fit; docs/what-if.md). A scenario run keeps its log, so that for a single resident the two logs can be
 //! compared event by event and the first difference shown.
 //!
 //! The result, a [`Comparison`] (in the `projection` crate, with its summary), carries a manifest

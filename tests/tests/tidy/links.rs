@@ -1,6 +1,7 @@
-//! Checks on the Markdown docs: every relative link points at a file or directory of the
-//! repository (never outside it), and every `#anchor` into a Markdown file at one of its
-//! headings — so that the docs work in a clone, on their own.
+//! Checks that the docs work in a clone, on their own: every relative Markdown link points at a
+//! file or directory of the repository (never outside it), every `#anchor` into a Markdown file
+//! at one of its headings, and no file (code comments and messages included) cites a document
+//! that is not in the repository.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -194,9 +195,59 @@ pub fn dead_links(markdown: &BTreeMap<String, String>, paths: &BTreeSet<String>)
     out
 }
 
+/// Names of documents that lived beside the repository while it was built, and of the machine
+/// it was built on. Spelled in pieces so that this file does not contain them itself.
+const OUTSIDE: [&str; 4] = [
+    concat!("domain", "-rules"),
+    concat!("design", ".md"),
+    concat!("../", "shared"),
+    concat!("/work", "/"),
+];
+
+/// Every line of `texts` (path → text: sources, docs, scenarios, manifests) that cites one of
+/// [`OUTSIDE`].
+pub fn outside_references(texts: &BTreeMap<String, String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (path, text) in texts {
+        for (n, line) in text.lines().enumerate() {
+            for name in OUTSIDE {
+                if let Some(col) = line.find(name) {
+                    out.push(format!(
+                        "{path}:{}:{}: `{name}` is not in the repository; cite the project's own \
+                         docs (docs/domain.md §…, docs/ARCHITECTURE.md, docs/decisions/)",
+                        n + 1,
+                        line[..col].chars().count() + 1
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod planted {
     use super::*;
+
+    #[test]
+    fn citing_a_document_outside_the_repository_is_refused() {
+        let rules = concat!("domain", "-rules");
+        let texts = BTreeMap::from([
+            (
+                "crates/model/src/rules.rs".to_string(),
+                format!("//! Rules.\n/// {rules} §6: the table.\nfn f() {{}}\n"),
+            ),
+            ("docs/domain.md".to_string(), "# Rules (§6)\n".to_string()),
+        ]);
+        let v = outside_references(&texts);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert!(
+            v[0].starts_with(&format!(
+                "crates/model/src/rules.rs:2:5: `{rules}` is not in the repository"
+            )),
+            "{v:?}"
+        );
+    }
 
     #[test]
     fn github_anchors() {
@@ -216,7 +267,7 @@ mod planted {
 
     #[test]
     fn dead_outside_and_anchorless_links_are_refused() {
-        let shared = concat!("../", "shared/domain-rules.md");
+        let shared = concat!("../", "shared/domain", "-rules.md");
         let readme = format!(
             "See [rules]({shared}) and [domain](docs/domain.md#16-open-questions) and \
              [ok](docs/domain.md#rules) and [gone](docs/gone.md).\n\

@@ -77,6 +77,14 @@ fn docs_have_no_dead_links() {
 }
 
 #[test]
+fn nothing_cites_a_document_outside_the_repository() {
+    assert_tidy(
+        "outside references",
+        links::outside_references(&tree().texts),
+    );
+}
+
+#[test]
 fn every_declared_dependency_is_used() {
     let t = tree();
     assert_tidy("dependencies", deps::unused(&t.packages, &t.sources));

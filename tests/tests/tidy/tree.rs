@@ -179,6 +179,8 @@ pub struct Tree {
     pub sources: Vec<Source>,
     /// Markdown files by path.
     pub markdown: BTreeMap<String, String>,
+    /// Every text file people or tools read (sources, docs, scenarios, manifests, scripts).
+    pub texts: BTreeMap<String, String>,
     /// Every file and directory in the repository (outside `target/` and `.git/`).
     pub paths: BTreeSet<String>,
 }
@@ -223,10 +225,25 @@ impl Tree {
         };
         let sources = sources(&packages, &text_of(".rs"));
         let markdown = text_of(".md");
+        let texts = paths
+            .iter()
+            .filter(|p| {
+                let ext = p.rsplit_once('.').map_or("", |(_, e)| e);
+                let name = p.rsplit('/').next().unwrap_or(p);
+                [
+                    "rs", "md", "toml", "yaml", "yml", "json", "sh", "html", "css", "js",
+                ]
+                .contains(&ext)
+                    || ["run", "justfile", ".gitignore"].contains(&name)
+            })
+            .filter(|p| root.join(p).is_file())
+            .map(|p| (p.clone(), read(p)))
+            .collect();
         Tree {
             packages,
             sources,
             markdown,
+            texts,
             paths,
         }
     }

@@ -182,7 +182,7 @@ pub struct Group {
 pub enum MessageKind {
     /// A resident's action arriving at an office.
     Action,
-    /// A notice one office sends another (domain-rules §6), delivered after the link's latency.
+    /// A notice one office sends another (§6), delivered after the link's latency.
     Notice,
     /// An office hands the resident a card.
     HandOver,
