@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use event_store::{EventStore, IndexMode};
+use event_store::EventStore;
 use simulator::check::{check_expectations, names};
 use simulator::replay::replay;
 use simulator::{run_scenario, run_scenario_stored};
@@ -22,7 +22,7 @@ fn check_scenario(path: &Path) {
     // Run, storing the log.
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("run.db");
-    let store = EventStore::create(&db, IndexMode::Live).unwrap();
+    let store = EventStore::create(&db).unwrap();
     let mut live = run_scenario_stored(&s, store, "test", None).unwrap();
     let store = live.store.take();
 

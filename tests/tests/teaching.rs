@@ -16,7 +16,7 @@ mod cdp;
 use std::path::Path;
 use std::time::Instant;
 
-use event_store::{EventStore, IndexMode};
+use event_store::EventStore;
 use model::policy::Regime;
 use report::story::{MessageKind, Trigger};
 use report::{Lang, Person, Run, Story};
@@ -165,7 +165,7 @@ fn a_stored_log_tells_the_same_story() {
     let s = scenario::load(&path).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("run.db");
-    let store = EventStore::create(&db, IndexMode::Live).unwrap();
+    let store = EventStore::create(&db).unwrap();
     let mut live = simulator::run_scenario_stored(&s, store, "test", None).unwrap();
     drop(live.store.take());
 

@@ -16,10 +16,11 @@ use std::time::Instant;
 use anyhow::Context;
 use chrono::NaiveDate;
 use event_store::baseline::Baseline;
-use event_store::{EventStore, IndexMode, RunMeta};
+use event_store::{EventStore, RunMeta};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::envelope::{EventRecord, PAYLOAD_SCHEMA_VERSION};
 use model::policy::{Policy, Regime};
+use simulator::log::RunHeader;
 use simulator::{Progress, RunInput, RunOptions, run_blocking};
 
 use crate::commands::CODE_VERSION;
@@ -102,6 +103,25 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
         seed: a.seed,
     };
 
+    let meta = RunMeta {
+        scenario_hash: format!("population:{}:{}", a.residents, a.seed),
+        policy: serde_json::to_string(&policy).expect("policies serialize"),
+        seed: a.seed,
+        code_version: CODE_VERSION.to_owned(),
+        schema_version: PAYLOAD_SCHEMA_VERSION,
+        final_state_hash: None,
+        log_hash: None,
+        finished: false,
+        label: format!("bench population of {} residents", a.residents),
+        start,
+        until,
+        resident_names: Vec::new(),
+        title: String::new(),
+        description: String::new(),
+        display_names: Vec::new(),
+    };
+    let header = RunHeader::of(&meta);
+
     // 1. Simulation alone.
     let bar = progress_bar(start, until, "simulate");
     let mut report = |p: Progress| {
@@ -116,6 +136,8 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
             keep_log: false,
             batch_size: a.batch,
             progress: Some(&mut report),
+            header: header.clone(),
+            resume: false,
         },
     )
     .map_err(run_err)?;
@@ -129,27 +151,11 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
     let db = a.dir.join(format!("bench-{}-{}.db", a.residents, a.seed));
     // An earlier benchmark's log is replaced in place, under the lock: never unlinked under
     // another benchmark still writing it.
-    let (mut store, _replaced) = EventStore::create_replacing(&db, IndexMode::Deferred)
+    let (mut store, _replaced) = EventStore::create_replacing(&db)
         .with_context(|| format!("cannot create {}", db.display()))
         .map_err(Failure::Run)?;
     store
-        .write_run_meta(&RunMeta {
-            scenario_hash: format!("population:{}:{}", a.residents, a.seed),
-            policy: serde_json::to_string(&policy).expect("policies serialize"),
-            seed: a.seed,
-            code_version: CODE_VERSION.to_owned(),
-            schema_version: PAYLOAD_SCHEMA_VERSION,
-            final_state_hash: None,
-            log_hash: None,
-            finished: false,
-            label: format!("bench population of {} residents", a.residents),
-            start,
-            until,
-            resident_names: Vec::new(),
-            title: String::new(),
-            description: String::new(),
-            display_names: Vec::new(),
-        })
+        .write_run_meta(&meta)
         .map_err(|e| Failure::Run(e.into()))?;
     let bar = progress_bar(start, until, "sim+store");
     let mut report = |p: Progress| {
@@ -164,6 +170,8 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
             keep_log: false,
             batch_size: a.batch,
             progress: Some(&mut report),
+            header,
+            resume: false,
         },
     )
     .map_err(run_err)?;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 use chrono::NaiveDate;
-use event_store::{EventStore, IndexMode, RunMeta, StoreError};
+use event_store::{EventStore, RunMeta, StoreError};
 use model::policy::{Policy, Regime};
 use scenario::{Overrides, Scenario};
 use simulator::check::{ExpectationOutcome, check_expectations, names};
@@ -61,15 +61,32 @@ fn create_log(path: &Path, force: bool) -> Result<EventStore, Failure> {
         })
     };
     if force {
-        let (store, replaced) =
-            EventStore::create_replacing(path, IndexMode::Live).map_err(refused)?;
+        let (store, replaced) = EventStore::create_replacing(path).map_err(refused)?;
         if let Some(held) = replaced {
             errln!("replacing {shown}: it held {}", describe_log(&held));
         }
         Ok(store)
     } else {
-        EventStore::create(path, IndexMode::Live).map_err(refused)
+        EventStore::create(path).map_err(refused)
     }
+}
+
+/// The log at `path` of a run to continue (`run --resume`), opened as its one writer; which
+/// reads it once and checks it. Anything that is not a log of the current format, or is in use,
+/// is bad input.
+fn open_log_to_resume(path: &Path) -> Result<EventStore, Failure> {
+    EventStore::open(path).map_err(|e| {
+        let shown = path.display();
+        Failure::Input(match e {
+            StoreError::NotFound { .. } => {
+                anyhow!("{shown}: no log to resume (run without --resume to start one)")
+            }
+            StoreError::ReadOnlyFormat { .. } | StoreError::Corrupt { .. } => {
+                anyhow!("{shown}: cannot resume: {e}")
+            }
+            other => return refused_other(path, other),
+        })
+    })
 }
 
 /// A refusal to create the log at `path` for any reason but an existing log.
@@ -137,18 +154,43 @@ pub fn run(
     regime: Option<Regime>,
     quiet: bool,
     force: bool,
+    resume: bool,
 ) -> Result<ExitCode, Failure> {
     let scenario = load(path, seed, regime)?;
     let db = db.unwrap_or_else(|| default_db(&scenario, path));
-    let store = create_log(&db, force)?;
-    // A failure from here on (a full disk, an I/O error) leaves a valid, unfinished prefix.
-    let out =
-        simulator::run_scenario_stored(&scenario, store, CODE_VERSION, None).map_err(|e| {
-            Failure::Run(anyhow!(e).context(format!(
-                "the run stopped: the log {} is incomplete (marked unfinished)",
-                db.display()
-            )))
-        })?;
+    let stopped = |e: simulator::SimError| {
+        Failure::Run(anyhow!(e).context(format!(
+            "the run stopped: the log {} is incomplete (marked unfinished)",
+            db.display()
+        )))
+    };
+    let out = if resume {
+        let store = open_log_to_resume(&db)?;
+        let kept = store
+            .last_global_seq()
+            .map_err(|e| Failure::Run(e.into()))?;
+        let out =
+            simulator::resume_scenario_stored(&scenario, store, None).map_err(|e| match e {
+                // A log of another run, or one this run does not reproduce, is not this run's to
+                // continue: bad input, and nothing was written.
+                simulator::SimError::ResumeOtherRun { .. }
+                | simulator::SimError::ResumeMismatch { .. }
+                | simulator::SimError::ResumeLonger { .. } => {
+                    Failure::Input(anyhow!("{}: {e}", db.display()))
+                }
+                other => stopped(other),
+            })?;
+        errln!(
+            "resumed {}: the {kept} stored events are this run's; {} appended",
+            db.display(),
+            out.events - kept
+        );
+        out
+    } else {
+        let store = create_log(&db, force)?;
+        // A failure from here on (a full disk, an I/O error) leaves a valid, unfinished prefix.
+        simulator::run_scenario_stored(&scenario, store, CODE_VERSION, None).map_err(stopped)?
+    };
     let names = names(&scenario);
     outln!(
         "{} — {} regime, seed {}",
@@ -192,6 +234,18 @@ pub fn run(
 /// Opens a stored run: its log, its metadata and the policy it ran under. A missing file or one
 /// that is not a zairyu log is bad input (exit 2).
 pub fn open_stored_run(db: &Path) -> Result<(EventStore, RunMeta, Policy), Failure> {
+    match open_stored_log(db)? {
+        (store, Some((meta, policy))) => Ok((store, meta, policy)),
+        (_, None) => Err(Failure::Input(anyhow!(
+            "{} has no run metadata",
+            db.display()
+        ))),
+    }
+}
+
+/// [`open_stored_run`], with no metadata being an answer rather than an error (a run stopped
+/// before it recorded what it ran).
+fn open_stored_log(db: &Path) -> Result<(EventStore, Option<(RunMeta, Policy)>), Failure> {
     // Reading never writes: the log is opened read-only and left exactly as it was.
     let store = EventStore::open_read_only(db).map_err(|e| match e {
         StoreError::NotFound { .. }
@@ -200,13 +254,12 @@ pub fn open_stored_run(db: &Path) -> Result<(EventStore, RunMeta, Policy), Failu
         | StoreError::Locked { .. } => Failure::Input(anyhow!("{}: {e}", db.display())),
         other => Failure::Run(anyhow!(other).context(format!("cannot read {}", db.display()))),
     })?;
-    let meta = store
-        .read_run_meta()
-        .map_err(|e| Failure::Run(e.into()))?
-        .ok_or_else(|| Failure::Input(anyhow!("{} has no run metadata", db.display())))?;
+    let Some(meta) = store.read_run_meta().map_err(|e| Failure::Run(e.into()))? else {
+        return Ok((store, None));
+    };
     let policy: Policy = serde_json::from_str(&meta.policy)
         .map_err(|e| Failure::Run(anyhow!("stored policy does not parse: {e}")))?;
-    Ok((store, meta, policy))
+    Ok((store, Some((meta, policy))))
 }
 
 /// `zairyu replay`
@@ -217,7 +270,14 @@ pub fn replay(
     transcript: bool,
     expect_hash: Option<&str>,
 ) -> Result<ExitCode, Failure> {
-    let (store, meta, policy) = open_stored_run(db)?;
+    let (store, Some((meta, policy))) = open_stored_log(db)? else {
+        errln!(
+            "warning: cannot verify {}: its run stopped before it recorded what it ran (no run \
+             metadata)",
+            db.display()
+        );
+        return Ok(ExitCode::from(CANNOT_VERIFY));
+    };
     let switch = policy.switches.validity.special_period_my_number;
     if let Some(day) = as_of
         && (day < meta.start || day > meta.until)
@@ -292,14 +352,46 @@ pub fn replay(
         );
     }
     let state_hash = full.projections.state_hash();
+    let commits_match = report_commits(&full);
     let verdict = verify(
         &[
             ("log hash", meta.log_hash.as_deref(), &full.log_hash),
             ("state hash", meta.final_state_hash.as_deref(), &state_hash),
         ],
         expect_hash.map(|h| (h, full.log_hash.as_str())),
+        commits_match,
     );
     Ok(verdict)
+}
+
+/// Prints what the hashes recorded at the commits say (decision 11) and whether they all match:
+/// a log of format 2 records the hash of the log up to each commit, so even a killed run's
+/// prefix is checked.
+fn report_commits(full: &simulator::replay::Replayed) -> bool {
+    let c = &full.commits;
+    if full.format == event_store::LogFormat::V1 {
+        outln!("commits     (a log of format 1 records no hash at its commits)");
+        return true;
+    }
+    if let Some((seq, recorded, rebuilt)) = &c.mismatch {
+        outln!(
+            "commits     MISMATCH at the commit ending at event {seq}: it recorded {recorded}, \
+             the log hashes to {rebuilt} there"
+        );
+        return false;
+    }
+    if let Some(seq) = c.beyond_log {
+        outln!("commits     MISMATCH: a commit ended at event {seq}, which the log does not hold");
+        return false;
+    }
+    match c.checked {
+        0 => outln!("commits     (no hash recorded at any commit)"),
+        n => outln!(
+            "commits     {n} hashes match: the log is the one its run committed, up to event {}",
+            c.through
+        ),
+    }
+    true
 }
 
 /// Exit code of `replay` whose log could not be verified: the run recorded no hashes (it did
@@ -325,15 +417,18 @@ impl Verdict {
 }
 
 /// Compares the rebuilt hashes with those the run recorded (and with `--expect-hash`): one
-/// line for each comparison, and the verdict.
+/// line for each comparison, and the verdict. `commits_match` says whether every hash recorded
+/// at a commit matched (`report_commits`).
 fn verdict(
     recorded: &[(&str, Option<&str>, &str)],
     expected: Option<(&str, &str)>,
+    commits_match: bool,
 ) -> (Vec<String>, Verdict) {
     // Verified means every hash the run records matched, or the one given did: a log whose
     // run recorded only some of its hashes (or had some nulled) is not verified by the rest.
     let mut lines = Vec::new();
-    let mut mismatch = false;
+    // A commit hash the log does not reproduce is a mismatch whatever else matches.
+    let mut mismatch = !commits_match;
     let mut compared = recorded.iter().all(|(_, stored, _)| stored.is_some());
     for &(what, stored, rebuilt) in recorded {
         lines.push(match stored {
@@ -368,8 +463,12 @@ fn verdict(
 
 /// Prints the comparisons and what the verdict means, and returns the exit code: 0 verified,
 /// 1 a mismatch, 3 nothing to compare with.
-fn verify(recorded: &[(&str, Option<&str>, &str)], expected: Option<(&str, &str)>) -> ExitCode {
-    let (lines, verdict) = verdict(recorded, expected);
+fn verify(
+    recorded: &[(&str, Option<&str>, &str)],
+    expected: Option<(&str, &str)>,
+    commits_match: bool,
+) -> ExitCode {
+    let (lines, verdict) = verdict(recorded, expected, commits_match);
     for line in lines {
         outln!("{line}");
     }
@@ -378,8 +477,9 @@ fn verify(recorded: &[(&str, Option<&str>, &str)], expected: Option<(&str, &str)
             errln!("error: the log does not match: it is not the log its run wrote");
         }
         Verdict::CannotVerify => errln!(
-            "warning: cannot verify the log: its run did not finish, so it recorded no hash; \
-             pass --expect-hash HASH to check it against a hash kept elsewhere"
+            "warning: cannot verify the log: its run did not finish, so it recorded no final \
+             hash (the hashes at its commits, above, check the prefix it kept); pass \
+             --expect-hash HASH to check it against a hash kept elsewhere"
         ),
         Verdict::Verified => {}
     }
@@ -482,7 +582,7 @@ mod tests {
     use super::{Verdict, verdict};
 
     fn of(recorded: &[(&str, Option<&str>, &str)], expected: Option<(&str, &str)>) -> Verdict {
-        verdict(recorded, expected).1
+        verdict(recorded, expected, true).1
     }
 
     #[test]
@@ -503,7 +603,14 @@ mod tests {
             of(&both(Some("L"), Some("S")), Some(("y", "L"))),
             Verdict::Mismatch
         );
-        let (lines, _) = verdict(&both(Some("L"), Some("x")), None);
+        let (lines, _) = verdict(&both(Some("L"), Some("x")), None, true);
         assert_eq!(lines[1], "state hash  S  MISMATCH: the run recorded x");
+        // A commit hash the log does not reproduce fails even a log whose final hashes match
+        // (they could have been recomputed), and so does an unfinished one.
+        assert_eq!(
+            verdict(&both(Some("L"), Some("S")), None, false).1,
+            Verdict::Mismatch
+        );
+        assert_eq!(verdict(&both(None, None), None, false).1, Verdict::Mismatch);
     }
 }

@@ -67,8 +67,14 @@ enum Command {
         #[arg(long)]
         db: Option<PathBuf>,
         /// Replace the zairyu log already at the --db path (says what it held).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "resume")]
         force: bool,
+        /// Continue the run whose log is at the --db path (a run that was killed or stopped):
+        /// re-run it, check every stored event against the one the run produces, and append
+        /// the rest. A log of another scenario, policy or seed, or one this run does not
+        /// reproduce, is refused and left as it is.
+        #[arg(long)]
+        resume: bool,
         /// Override the scenario's seed.
         #[arg(long)]
         seed: Option<u64>,
@@ -79,10 +85,11 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
-    /// Rebuild every projection from a stored log, check it against the run's recorded hashes,
-    /// and show the card record on a date. Reads the log without changing it. Exit codes: 0
-    /// verified, 1 a hash does not match (or the log is corrupt), 3 cannot verify (the run did
-    /// not finish, so it recorded no hashes, and no --expect-hash was given).
+    /// Rebuild every projection from a stored log, check it against the run's recorded hashes
+    /// (the log hash, the final state hash and, in a log of format 2, the hash recorded at
+    /// every commit), and show the card record on a date. Reads the log without changing it.
+    /// Exit codes: 0 verified, 1 a hash does not match (or the log is corrupt), 3 cannot verify
+    /// (the run did not finish or its hashes were removed, and no --expect-hash was given).
     Replay {
         /// The SQLite log written by `zairyu run`.
         db: PathBuf,
@@ -178,7 +185,16 @@ fn main() -> ExitCode {
             regime,
             quiet,
             force,
-        } => commands::run(&scenario, db, seed, regime.map(Into::into), quiet, force),
+            resume,
+        } => commands::run(
+            &scenario,
+            db,
+            seed,
+            regime.map(Into::into),
+            quiet,
+            force,
+            resume,
+        ),
         Command::Replay {
             db,
             as_of,

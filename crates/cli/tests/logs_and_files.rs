@@ -300,9 +300,7 @@ fn replay_and_explain_of_a_log_change_nothing_beside_it() {
     // The log of a bulk run stopped before `finish`: no unique index yet (which a writer
     // would build on open), and marked unfinished.
     let s = scenario::load(Path::new(&scenario)).unwrap();
-    let store =
-        event_store::EventStore::create(d.join("bulk.db"), event_store::IndexMode::Deferred)
-            .unwrap();
+    let store = event_store::EventStore::create(d.join("bulk.db")).unwrap();
     let mut store = store;
     store
         .write_run_meta(&simulator::scenario_run_meta(&s, "test"))

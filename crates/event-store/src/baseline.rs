@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use crate::codec::{self, Scratch};
+use crate::codec::{self, Dictionary};
 use crate::error::StoreError;
 use crate::schema;
 use model::envelope::EventRecord;
@@ -42,7 +42,7 @@ impl BaselineReport {
 /// its own log instead of holding them all in memory. Only the time spent appending counts.
 pub struct Baseline {
     conn: Connection,
-    scratch: Scratch,
+    dictionary: Dictionary,
     seq: u64,
     seconds: f64,
 }
@@ -63,10 +63,15 @@ impl Baseline {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         schema::configure(&conn)?;
-        conn.execute_batch(schema::CREATE_EVENTS)?;
+        conn.execute_batch(&format!(
+            "{};\n{}",
+            schema::CREATE_EVENTS,
+            schema::CREATE_CODES
+        ))?;
+        let dictionary = Dictionary::load(&conn)?;
         Ok(Baseline {
             conn,
-            scratch: Scratch::default(),
+            dictionary,
             seq: 0,
             seconds: 0.0,
         })
@@ -85,7 +90,7 @@ impl Baseline {
             let mut insert = tx.prepare_cached(codec::INSERT_EVENT)?;
             for record in records {
                 self.seq += 1;
-                codec::insert_record(&mut insert, &mut self.scratch, self.seq, record)?;
+                codec::insert_record(&tx, &mut insert, &mut self.dictionary, self.seq, record)?;
             }
         }
         tx.commit()?;

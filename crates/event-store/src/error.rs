@@ -69,9 +69,9 @@ pub enum StoreError {
         /// Its stream.
         stream: String,
         /// The version the caller said the stream was at.
-        expected_version: u64,
+        expected_version: u32,
         /// The version the record claims.
-        stream_version: u64,
+        stream_version: u32,
     },
 
     /// Optimistic concurrency: the stream is not at the version the caller expected.
@@ -80,9 +80,9 @@ pub enum StoreError {
         /// The stream.
         stream: String,
         /// The version the caller expected.
-        expected: u64,
+        expected: u32,
         /// The version the log holds.
-        actual: u64,
+        actual: u32,
     },
 
     /// The same event id is already stored with different content.
@@ -92,11 +92,12 @@ pub enum StoreError {
         event_id: Uuid,
     },
 
-    /// In deferred mode the writer's in-memory view must be the whole truth; another
-    /// connection appended behind its back, so its checks can no longer be trusted.
+    /// The writer's in-memory view must be the whole truth; another connection appended
+    /// behind its back (only a process that ignores the lock can), so its checks can no longer
+    /// be trusted.
     #[error(
         "another writer appended to the log (expected last global_seq {expected}, found \
-         {found}); deferred index mode needs a single writer"
+         {found}); a log has a single writer"
     )]
     ConcurrentWriter {
         /// The last global_seq this writer knows of.
@@ -127,9 +128,37 @@ pub enum StoreError {
         value: u64,
     },
 
-    /// A limit of the compact deferred-mode structures (far beyond any real run).
-    #[error("deferred index mode limit exceeded: {0}")]
-    DeferredCapacity(&'static str),
+    /// In a log of format 2 ids increase along the log; a new event whose id does not exceed
+    /// the last stored one, and is not stored either, cannot be appended.
+    #[error(
+        "event {event_id} cannot be appended: its id does not follow the last stored one, and \
+         ids must increase along the log"
+    )]
+    IdOutOfOrder {
+        /// The event.
+        event_id: Uuid,
+    },
+
+    /// Simulated times are whole minutes; a log stores them as whole seconds.
+    #[error("the simulated time {at} has a fraction of a second, which a log cannot store")]
+    SubSecondTime {
+        /// The time.
+        at: chrono::NaiveDateTime,
+    },
+
+    /// A log of an older format is read, never written (docs/log-format.md).
+    #[error(
+        "the log is of format {format}, which this build reads but never writes; run the \
+         scenario again for a log of the current format"
+    )]
+    ReadOnlyFormat {
+        /// The log's format.
+        format: u32,
+    },
+
+    /// A store opened read-only was asked to write.
+    #[error("the log was opened read-only")]
+    ReadOnly,
 
     /// `raw_append_baseline` needs at least one row per transaction.
     #[error("batch size must be at least 1")]

@@ -1,24 +1,43 @@
-//! The checks a reader makes in memory while it streams a log, in place of the unique
-//! indexes it may not have (a killed deferred run) and may not build (reading never writes):
+//! The checks made in memory on every event of a log, in place of unique indexes (decision 11):
 //! `global_seq` gap-free from 1, each stream's versions gap-free from 1, no event id twice.
-//! They reuse the compact tables of the deferred writer, sized for a national log.
+//!
+//! A reader runs them while it streams a log; the writer starts from them (reading an existing
+//! log once when it opens it) and then keeps the same state up to date as it appends. In format
+//! 2 ids increase strictly along the log, so "no id twice" is "each id exceeds the last": no
+//! memory at all. Format-1 ids are random, so a format-1 reader keeps the compact [`IdTable`].
 
 use rusqlite::Connection;
+use uuid::Uuid;
 
-use crate::deferred::{IdLookup, IdTable, StreamTable};
-use crate::error::StoreError;
-use crate::{EventRecord, read_by_seq};
+use crate::EventRecord;
+use crate::error::{StoreError, to_i64};
+use crate::ids::{IdLookup, IdTable};
+use crate::schema::LogFormat;
+use crate::streams::StreamVersions;
 
-/// The running state of the checks.
-#[derive(Default)]
+/// The running state of the checks: what the log holds so far.
 pub(crate) struct Check {
-    last_seq: u64,
-    streams: StreamTable,
-    ids: IdTable,
+    /// The last `global_seq` (0: none yet).
+    pub(crate) last_seq: u64,
+    /// The last event id (format 2).
+    pub(crate) last_id: Option<u128>,
+    /// Every stream's version.
+    pub(crate) versions: StreamVersions,
+    /// Every id seen, for a format-1 log.
+    ids: Option<IdTable>,
 }
 
 impl Check {
-    /// Checks the next record read in `global_seq` order.
+    pub(crate) fn new(format: LogFormat) -> Check {
+        Check {
+            last_seq: 0,
+            last_id: None,
+            versions: StreamVersions::default(),
+            ids: (format == LogFormat::V1).then(IdTable::default),
+        }
+    }
+
+    /// Checks the next record read in `global_seq` order, and takes it in.
     pub(crate) fn next(&mut self, conn: &Connection, r: &EventRecord) -> Result<(), StoreError> {
         let corrupt = |reason: String| StoreError::Corrupt {
             location: format!("events row global_seq {}", r.global_seq),
@@ -30,37 +49,65 @@ impl Check {
                 self.last_seq, r.global_seq
             )));
         }
-        let version = self.streams.get(&r.stream);
-        if r.stream_version != version + 1 {
+        let version = self.versions.get(r.stream);
+        if Some(r.stream_version) != version.checked_add(1) {
             return Err(corrupt(format!(
                 "stream {} goes from version {version} to {}",
                 r.stream, r.stream_version
             )));
         }
         let id = r.event_id.as_u128();
-        let first = match self.ids.lookup(id) {
-            IdLookup::Stored(seq) => Some(seq),
-            // A fingerprint match is confirmed against the stored row's id.
-            IdLookup::Candidate(seq) => read_by_seq(conn, seq)?
-                .filter(|earlier| earlier.event_id == r.event_id)
-                .map(|_| seq),
-            IdLookup::Absent => None,
-        };
-        if let Some(seq) = first {
-            return Err(corrupt(format!(
-                "event id {} was already stored at global_seq {seq}",
-                r.event_id
-            )));
+        match &mut self.ids {
+            None => {
+                if let Some(last) = self.last_id.filter(|&last| id <= last) {
+                    return Err(corrupt(format!(
+                        "event id {} does not follow the previous one, {}: ids must increase \
+                         along the log",
+                        r.event_id,
+                        Uuid::from_u128(last)
+                    )));
+                }
+            }
+            Some(ids) => {
+                let first = match ids.lookup(id) {
+                    IdLookup::Stored(seq) => Some(seq),
+                    // A fingerprint match is confirmed against the stored row's id.
+                    IdLookup::Candidate(seq) => {
+                        (id_at(conn, seq)? == Some(r.event_id)).then_some(seq)
+                    }
+                    IdLookup::Absent => None,
+                };
+                if let Some(seq) = first {
+                    return Err(corrupt(format!(
+                        "event id {} was already stored at global_seq {seq}",
+                        r.event_id
+                    )));
+                }
+                ids.insert(id, r.global_seq);
+            }
         }
-        let version = u32::try_from(r.stream_version).map_err(|_| {
-            corrupt(format!(
-                "stream version {} is out of range",
-                r.stream_version
-            ))
-        })?;
-        self.streams.set(&r.stream, version);
-        self.ids.insert(id, r.global_seq);
+        self.versions.set(r.stream, r.stream_version);
+        self.last_id = Some(id);
         self.last_seq = r.global_seq;
         Ok(())
     }
+}
+
+/// The id stored at `global_seq`, if there is such a row.
+pub(crate) fn id_at(conn: &Connection, seq: u64) -> Result<Option<Uuid>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT event_id FROM events WHERE global_seq = ?1")?;
+    let mut rows = stmt.query([to_i64("global_seq", seq)?])?;
+    let Some(row) = rows.next()? else {
+        return Ok(None);
+    };
+    let bytes = row.get_ref(0)?.as_blob().map_err(|_| StoreError::Corrupt {
+        location: format!("events row global_seq {seq}"),
+        reason: "event_id is not a BLOB".into(),
+    })?;
+    Uuid::from_slice(bytes)
+        .map(Some)
+        .map_err(|_| StoreError::Corrupt {
+            location: format!("events row global_seq {seq}"),
+            reason: format!("event_id has {} bytes, not 16", bytes.len()),
+        })
 }

@@ -1,18 +1,24 @@
 //! The event log: an append-only SQLite file holding every event of a run, in replay order,
 //! with the run's metadata beside it. This is the only crate that knows SQL.
 //!
-//! One [`EventStore`] owns one connection and is the log's single writer. Appends take a
-//! batch and are all-or-nothing: each event is checked for idempotency (its `event_id`) and
-//! optimistic concurrency (its stream's expected version), then written with the next
-//! gap-free `global_seq`; any refusal rolls the whole batch back, and a result is returned
-//! only after the commit, so the store never reports an event it did not write.
+//! One [`EventStore`] owns one connection and is the log's single writer (decision 9's lock),
+//! or one of its readers. Appends take a batch and are all-or-nothing: each event is checked
+//! for idempotency (its `event_id`) and optimistic concurrency (its stream's expected version),
+//! then written with the next gap-free `global_seq`; any refusal rolls the whole batch back,
+//! and a result is returned only after the commit, so the store never reports an event it did
+//! not write.
 //!
-//! Scale decides the write path (decision 2, docs/decisions/): a unique index fed in random stream
-//! order costs about 10×. [`IndexMode::Live`] keeps the unique indexes from the start and
-//! lets SQLite answer the checks; [`IndexMode::Deferred`], for a fresh bulk run, answers
-//! them from compact in-memory structures and builds the indexes once, sorted, in
-//! [`EventStore::finish`]. Both give the same answers. A deferred run killed before
-//! `finish` leaves a valid prefix without indexes; [`EventStore::open`] builds them.
+//! Scale decides how (decision 11): a unique index costs a national run more than half its
+//! append time, so a log of format 2 has none. The one writer answers the checks from memory —
+//! every stream's version in a dense table ([`streams`]), and the last event id, since ids
+//! increase strictly along the log, so a new id is unique exactly when it exceeds the last one
+//! (an id that does not is looked up by bisecting `global_seq`). Every reader makes the same
+//! checks while it streams the log ([`integrity`]). Opening a log to append reads it once to
+//! rebuild the writer's table. Each commit can record the hash of the log up to it
+//! ([`EventStore::append_committing`]), so a killed run's log is checkable to its last commit.
+//!
+//! Logs of format 1 (JSON payloads, two unique indexes) are read by the same reader and never
+//! written again.
 //!
 //! Nothing here reads the clock, except the benchmark in [`baseline`].
 
@@ -20,37 +26,27 @@
 
 pub mod baseline;
 mod codec;
-mod deferred;
 mod error;
 mod file;
+mod ids;
 mod integrity;
 mod meta;
 mod schema;
+mod streams;
 
 use std::fmt;
 use std::fs::File;
 use std::path::Path;
 
+use model::envelope::StreamId;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
-use crate::codec::{Scratch, select_events};
-use crate::deferred::{DeferredState, IdLookup, Pending};
+use crate::codec::{COLUMNS, COLUMNS_V1, Dictionary};
 pub use crate::error::StoreError;
-pub use crate::meta::RunMeta;
-pub use crate::schema::{APPLICATION_ID, SCHEMA_VERSION};
+use crate::integrity::Check;
+pub use crate::meta::{CommitHash, RunMeta};
+pub use crate::schema::{APPLICATION_ID, LogFormat, SCHEMA_VERSION, STORE_TABLES};
 pub use model::envelope::EventRecord;
-
-/// When the unique indexes on `event_id` and `(stream, stream_version)` exist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IndexMode {
-    /// The indexes exist from the start and SQLite enforces them. Right for scenario runs,
-    /// appends to an existing log, and any log with more than one writer over its life.
-    Live,
-    /// No secondary index during the load: the one writer checks versions and ids in
-    /// memory, and [`EventStore::finish`] builds the indexes once. Only for a fresh log
-    /// written by this store alone.
-    Deferred,
-}
 
 /// An event to append.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +55,7 @@ pub struct NewEvent {
     /// `stream_version` must be `expected_version + 1`.
     pub record: EventRecord,
     /// The stream's version before this event: 0 for a new stream.
-    pub expected_version: u64,
+    pub expected_version: u32,
 }
 
 /// What happened to one event of an appended batch.
@@ -92,10 +88,13 @@ impl AppendResult {
 /// The event log of one run: its only writer, or one of its readers.
 pub struct EventStore {
     conn: Connection,
-    /// `Some` while in deferred index mode.
-    deferred: Option<Box<DeferredState>>,
-    /// Whether this store only reads (see [`EventStore::open_read_only`]).
-    read_only: bool,
+    /// The stored layout (format 1 only ever for a reader).
+    format: LogFormat,
+    /// The log's codes for event types and offices (format 2).
+    dictionary: Dictionary,
+    /// The writer's view of the log, what every append is checked against; `None` for a
+    /// reader.
+    writer: Option<Box<Check>>,
     /// The database file, holding the writer's exclusive or a reader's shared lock (`None` in
     /// memory). Declared after `conn` so that it is closed after the connection: closing a
     /// descriptor of the file would drop SQLite's own POSIX locks on it.
@@ -117,7 +116,8 @@ impl fmt::Debug for EventStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EventStore")
             .field("path", &self.conn.path())
-            .field("mode", &self.index_mode())
+            .field("format", &self.format)
+            .field("read_only", &self.is_read_only())
             .finish()
     }
 }
@@ -126,7 +126,7 @@ impl EventStore {
     /// Creates a new log at `path`, private to its owner (`0600`) and locked for this writer.
     /// Refuses a file that exists and is not empty, so an existing log is never overwritten,
     /// and a file another writer holds ([`StoreError::Locked`]).
-    pub fn create(path: impl AsRef<Path>, mode: IndexMode) -> Result<EventStore, StoreError> {
+    pub fn create(path: impl AsRef<Path>) -> Result<EventStore, StoreError> {
         let path = path.as_ref();
         refuse_non_empty(path)?;
         let existed = std::fs::symlink_metadata(path).is_ok();
@@ -138,7 +138,7 @@ impl EventStore {
             });
         }
         file::make_private(&lock, path)?;
-        EventStore::start_log(path, lock, mode, !existed)
+        EventStore::start_log(path, lock, !existed)
     }
 
     /// Creates a new log at `path` like [`EventStore::create`], replacing the zairyu log that
@@ -148,7 +148,6 @@ impl EventStore {
     /// unlinked, so no other process can slip in between.
     pub fn create_replacing(
         path: impl AsRef<Path>,
-        mode: IndexMode,
     ) -> Result<(EventStore, Option<LogSummary>), StoreError> {
         let path = path.as_ref();
         let existed = std::fs::symlink_metadata(path).is_ok();
@@ -174,19 +173,14 @@ impl EventStore {
             None
         };
         file::make_private(&lock, path)?;
-        Ok((EventStore::start_log(path, lock, mode, !existed)?, replaced))
+        Ok((EventStore::start_log(path, lock, !existed)?, replaced))
     }
 
     /// Makes a new log in the locked, empty file at `path`. If that fails (a full disk) and
     /// this call `created` the file, the file goes again, removed while the lock is still
     /// held, so a failed run leaves nothing behind.
-    fn start_log(
-        path: &Path,
-        lock: File,
-        mode: IndexMode,
-        created: bool,
-    ) -> Result<EventStore, StoreError> {
-        match EventStore::connect_writer(path, mode) {
+    fn start_log(path: &Path, lock: File, created: bool) -> Result<EventStore, StoreError> {
+        match EventStore::connect_writer(path) {
             Ok(mut store) => {
                 store._lock = Some(lock);
                 Ok(store)
@@ -201,9 +195,10 @@ impl EventStore {
         }
     }
 
-    /// Opens an existing log for appending, in live mode, as its only writer. Upgrades an
-    /// older schema, refuses a newer one, and builds the unique indexes if they are missing (a
-    /// deferred run that was killed before `finish`). To read a log, use
+    /// Opens an existing log of format 2 for appending, as its only writer, reading it once to
+    /// rebuild the writer's checks (which also checks the log: a gap, a broken stream or an id
+    /// out of order is [`StoreError::Corrupt`]). Refuses a log of format 1
+    /// ([`StoreError::ReadOnlyFormat`]) and a newer schema. To read a log, use
     /// [`EventStore::open_read_only`], which changes nothing.
     pub fn open(path: impl AsRef<Path>) -> Result<EventStore, StoreError> {
         let path = path.as_ref();
@@ -213,7 +208,7 @@ impl EventStore {
             });
         }
         let lock = file::open_for_writing(path, false)?;
-        let store = EventStore::open_writer(path, lock, IndexMode::Live)?;
+        let store = EventStore::open_writer(path, lock)?;
         // Only now is the file known to be a zairyu log (`init` refuses anything else).
         if let Some(lock) = &store._lock {
             file::make_private(lock, path)?;
@@ -223,27 +218,27 @@ impl EventStore {
 
     /// The writer's connection to the locked file at `path`; the caller keeps the lock until
     /// the store holds it.
-    fn connect_writer(path: &Path, mode: IndexMode) -> Result<EventStore, StoreError> {
+    fn connect_writer(path: &Path) -> Result<EventStore, StoreError> {
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        EventStore::init(conn, mode)
+        EventStore::init(conn)
     }
 
     /// [`EventStore::connect_writer`], handing the lock to the store on success.
-    fn open_writer(path: &Path, lock: File, mode: IndexMode) -> Result<EventStore, StoreError> {
-        let mut store = EventStore::connect_writer(path, mode)?;
+    fn open_writer(path: &Path, lock: File) -> Result<EventStore, StoreError> {
+        let mut store = EventStore::connect_writer(path)?;
         store._lock = Some(lock);
         Ok(store)
     }
 
-    /// Opens a log to read it, changing nothing: no pragma, no migration, no index, no
-    /// `-wal` or `-shm` file created (see the `file` module). Works on a read-only file or
-    /// mount. Refuses a log a writer has open ([`StoreError::Locked`]); takes a shared lock so
-    /// that no writer replaces it meanwhile. Appending to it fails.
+    /// Opens a log to read it, changing nothing: no pragma, no migration, no `-wal` or `-shm`
+    /// file created (see the `file` module). Works on a read-only file or mount, and on logs of
+    /// both formats. Refuses a log a writer has open ([`StoreError::Locked`]); takes a shared
+    /// lock so that no writer replaces it meanwhile. Appending to it fails.
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<EventStore, StoreError> {
         let path = path.as_ref();
         if !path.is_file() {
@@ -259,12 +254,17 @@ impl EventStore {
                 | OpenFlags::SQLITE_OPEN_URI
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        schema::check_readable(&conn)?;
+        let format = schema::check_readable(&conn)?;
         schema::configure_reader(&conn)?;
+        let dictionary = match format {
+            LogFormat::V1 => Dictionary::default(),
+            LogFormat::V2 => Dictionary::load(&conn)?,
+        };
         Ok(EventStore {
             conn,
-            deferred: None,
-            read_only: true,
+            format,
+            dictionary,
+            writer: None,
             _lock: Some(lock),
         })
     }
@@ -275,105 +275,73 @@ impl EventStore {
         summarize(&store.conn)
     }
 
-    /// A new, empty log in memory, live mode (for tests).
+    /// A new, empty log in memory (for tests).
     pub fn open_in_memory() -> Result<EventStore, StoreError> {
-        EventStore::create_in_memory(IndexMode::Live)
+        EventStore::init(Connection::open_in_memory()?)
     }
 
-    /// A new, empty log in memory in the given mode (for tests).
-    pub fn create_in_memory(mode: IndexMode) -> Result<EventStore, StoreError> {
-        EventStore::init(Connection::open_in_memory()?, mode)
-    }
-
-    fn init(mut conn: Connection, mode: IndexMode) -> Result<EventStore, StoreError> {
+    fn init(mut conn: Connection) -> Result<EventStore, StoreError> {
         // Identity first, so a foreign or too-new file is refused before any pragma
         // (journal mode is persistent) changes it.
         schema::check_identity(&conn)?;
+        schema::refuse_format_1(&conn)?;
         schema::configure(&conn)?;
-        schema::migrate(&mut conn)?;
+        schema::prepare_for_writing(&mut conn)?;
+        let dictionary = Dictionary::load(&conn)?;
         let mut store = EventStore {
             conn,
-            deferred: None,
-            read_only: false,
+            format: LogFormat::V2,
+            dictionary,
+            writer: None,
             _lock: None,
         };
-        match mode {
-            IndexMode::Live => store.ensure_indexes()?,
-            IndexMode::Deferred => {
-                // Only `create` asks for deferred mode, so the log is empty and the empty
-                // in-memory state describes it exactly; `append` re-checks at each batch.
-                store.deferred = Some(Box::default());
-            }
-        }
+        // The writer's checks start from what the log holds: nothing for a new log, the whole
+        // log (read once, checked as any reader checks it) when appending to an existing one.
+        let mut check = Check::new(LogFormat::V2);
+        store.for_each_checked(0, &mut check, |_| Ok::<(), StoreError>(()))?;
+        store.writer = Some(Box::new(check));
         Ok(store)
-    }
-
-    /// The current index mode.
-    pub fn index_mode(&self) -> IndexMode {
-        if self.deferred.is_some() {
-            IndexMode::Deferred
-        } else {
-            IndexMode::Live
-        }
     }
 
     /// Whether this store was opened read-only.
     pub fn is_read_only(&self) -> bool {
-        self.read_only
+        self.writer.is_none()
     }
 
-    /// Whether both unique indexes exist in the file.
-    pub fn indexes_present(&self) -> Result<bool, StoreError> {
-        schema::indexes_present(&self.conn)
-    }
-
-    /// Builds any missing unique index now and continues in live mode. `finish` and `open`
-    /// do this themselves; call it to end a bulk load without finishing the run.
-    pub fn ensure_indexes(&mut self) -> Result<(), StoreError> {
-        if !schema::indexes_present(&self.conn)? {
-            self.building_indexes(|_| Ok(()))?;
-        }
-        self.deferred = None;
-        Ok(())
-    }
-
-    /// Runs `work` in one write transaction that also creates any missing index, with the
-    /// connection tuned for the index build (see `schema::index_build_settings`) and
-    /// restored afterwards whatever the outcome.
-    fn building_indexes(
-        &mut self,
-        work: impl FnOnce(&Transaction<'_>) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        let build = !schema::indexes_present(&self.conn)?;
-        // A national log's index build takes minutes; the span's close reports how long.
-        let _span = build.then(|| tracing::info_span!("build_indexes").entered());
-        if build {
-            schema::index_build_settings(&self.conn, true)?;
-        }
-        let result = self.write_tx().and_then(|tx| {
-            schema::create_indexes(&tx)?;
-            work(&tx)?;
-            Ok(tx.commit()?)
-        });
-        if build {
-            // The outcome of the work matters more than a failed restore; report it first.
-            let restored = schema::index_build_settings(&self.conn, false);
-            result?;
-            restored
-        } else {
-            result
-        }
+    /// The stored format of the log.
+    pub fn format(&self) -> LogFormat {
+        self.format
     }
 
     /// Appends a batch in one transaction: all of it or none of it.
     ///
     /// For each event in order: an id already stored with identical content gives
     /// [`AppendResult::Duplicate`] and adds nothing; an id stored with other content is
-    /// [`StoreError::DuplicateIdMismatch`]; a stream not at `expected_version` is
+    /// [`StoreError::DuplicateIdMismatch`]; a new id that does not exceed the last stored one
+    /// is [`StoreError::IdOutOfOrder`]; a stream not at `expected_version` is
     /// [`StoreError::VersionConflict`]; otherwise the event is written at the next
     /// `global_seq`. Events earlier in the same batch count as stored. On any error the
-    /// batch is rolled back.
+    /// batch is rolled back, and the writer's memory with it.
     pub fn append(&mut self, batch: &[NewEvent]) -> Result<Vec<AppendResult>, StoreError> {
+        self.append_inner(batch, None)
+    }
+
+    /// [`EventStore::append`], recording in the same transaction `log_hash`, the hash of the log
+    /// up to the end of this batch (the `commits` table, decision 11), so that the prefix a
+    /// killed run leaves can be checked up to its last commit. The caller computes the hash.
+    pub fn append_committing(
+        &mut self,
+        batch: &[NewEvent],
+        log_hash: &str,
+    ) -> Result<Vec<AppendResult>, StoreError> {
+        self.append_inner(batch, Some(log_hash))
+    }
+
+    fn append_inner(
+        &mut self,
+        batch: &[NewEvent],
+        log_hash: Option<&str>,
+    ) -> Result<Vec<AppendResult>, StoreError> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
@@ -382,37 +350,46 @@ impl EventStore {
             if event.expected_version.checked_add(1) != Some(record.stream_version) {
                 return Err(StoreError::InvalidStreamVersion {
                     event_id: record.event_id,
-                    stream: record.stream.clone(),
+                    stream: record.stream.to_string(),
                     expected_version: event.expected_version,
                     stream_version: record.stream_version,
                 });
             }
-            error::to_i64("stream_version", record.stream_version)?;
+            codec::seconds(&record.occurred_at)?;
         }
-        let EventStore { conn, deferred, .. } = self;
+        let EventStore {
+            conn,
+            dictionary,
+            writer,
+            ..
+        } = self;
+        let check = writer.as_deref_mut().ok_or(StoreError::ReadOnly)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Read under the write lock, so the sequence continues exactly where the file ends.
         let last = last_seq(&tx)?;
-        match deferred {
-            None => {
-                let results = append_live(&tx, last, batch)?;
-                tx.commit()?;
-                committed(IndexMode::Live, last, &results);
+        if last != check.last_seq {
+            return Err(StoreError::ConcurrentWriter {
+                expected: check.last_seq,
+                found: last,
+            });
+        }
+        let mut undo = Undo::start(check, dictionary);
+        let appended = append_rows(&tx, dictionary, check, &mut undo, batch).and_then(|results| {
+            if let Some(hash) = log_hash {
+                meta::write_commit(&tx, check.last_seq, hash)?;
+            }
+            tx.commit()?;
+            Ok(results)
+        });
+        match appended {
+            Ok(results) => {
+                committed(last, &results);
                 Ok(results)
             }
-            Some(state) => {
-                if last != state.last_seq {
-                    return Err(StoreError::ConcurrentWriter {
-                        expected: state.last_seq,
-                        found: last,
-                    });
-                }
-                let (results, pending, new_last) = append_deferred(&tx, state, batch)?;
-                tx.commit()?;
-                committed(IndexMode::Deferred, last, &results);
-                // Memory follows the file only once the file has the batch.
-                state.absorb(pending, new_last);
-                Ok(results)
+            Err(e) => {
+                // The transaction rolled back (dropped uncommitted): memory follows the file.
+                undo.revert(check, dictionary);
+                Err(e)
             }
         }
     }
@@ -431,52 +408,98 @@ impl EventStore {
     /// Calls `f` with every event in `global_seq` order, one row at a time, so memory stays
     /// compact however long the log. Stops at the first error, `f`'s or the store's.
     ///
-    /// It also checks, in memory, what the unique indexes would: `global_seq` runs 1, 2, 3 …
-    /// without a gap, every stream's versions run 1, 2, 3 … and no event id appears twice. A
-    /// reader cannot build indexes (reading never writes), and the log of a killed deferred
-    /// run has none; a log that breaks one of these is [`StoreError::Corrupt`].
-    pub fn for_each<E, F>(&self, mut f: F) -> Result<(), E>
+    /// It also checks, in memory, what unique indexes would: `global_seq` runs 1, 2, 3 …
+    /// without a gap, every stream's versions run 1, 2, 3 … and no event id appears twice (in
+    /// format 2: every id exceeds the one before). A log that breaks one of these is
+    /// [`StoreError::Corrupt`].
+    pub fn for_each<E, F>(&self, f: F) -> Result<(), E>
     where
         E: From<StoreError>,
         F: FnMut(EventRecord) -> Result<(), E>,
     {
-        let mut check = integrity::Check::default();
-        self.for_each_after(0, |record| {
+        let mut check = Check::new(self.format);
+        self.for_each_checked(0, &mut check, f)
+    }
+
+    fn for_each_checked<E, F>(&self, after: u64, check: &mut Check, mut f: F) -> Result<(), E>
+    where
+        E: From<StoreError>,
+        F: FnMut(EventRecord) -> Result<(), E>,
+    {
+        self.for_each_after(after, |record| {
             check.next(&self.conn, &record)?;
             f(record)
         })
     }
 
-    /// Like [`EventStore::for_each`], starting after `global_seq` `after` (to resume a
-    /// replay or read what was appended since).
+    /// Calls `f` with every event after `global_seq` `after`, in order (to resume a replay or
+    /// read what was appended since). Unlike [`EventStore::for_each`], it checks nothing.
     pub fn for_each_after<E, F>(&self, after: u64, mut f: F) -> Result<(), E>
     where
         E: From<StoreError>,
         F: FnMut(EventRecord) -> Result<(), E>,
     {
         let after = error::to_i64("global_seq", after)?;
+        let columns = match self.format {
+            LogFormat::V1 => COLUMNS_V1,
+            LogFormat::V2 => COLUMNS,
+        };
         let mut stmt = self
             .conn
-            .prepare_cached(select_events!("WHERE global_seq > ?1 ORDER BY global_seq"))
+            .prepare_cached(&format!(
+                "SELECT {columns} FROM events WHERE global_seq > ?1 ORDER BY global_seq"
+            ))
             .map_err(StoreError::from)?;
         let mut rows = stmt.query([after]).map_err(StoreError::from)?;
         while let Some(row) = rows.next().map_err(StoreError::from)? {
-            f(codec::read_record(row)?)?;
+            f(self.decode(row)?)?;
         }
         Ok(())
     }
 
-    /// The events of one stream, in stream_version order. (Without the indexes, during a
-    /// deferred load, this scans the table.)
-    pub fn read_stream(&self, stream: &str) -> Result<Vec<EventRecord>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(select_events!("WHERE stream = ?1 ORDER BY stream_version"))?;
-        let mut rows = stmt.query([stream])?;
-        let mut events = Vec::new();
+    /// Up to `limit` events after `global_seq` `after`, in order (a window of a long log).
+    /// Like [`EventStore::for_each_after`], it checks nothing.
+    pub fn read_after(&self, after: u64, limit: usize) -> Result<Vec<EventRecord>, StoreError> {
+        let columns = match self.format {
+            LogFormat::V1 => COLUMNS_V1,
+            LogFormat::V2 => COLUMNS,
+        };
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {columns} FROM events WHERE global_seq > ?1 ORDER BY global_seq LIMIT ?2"
+        ))?;
+        let mut rows = stmt.query(rusqlite::params![
+            error::to_i64("global_seq", after)?,
+            i64::try_from(limit).unwrap_or(i64::MAX)
+        ])?;
+        let mut events = Vec::with_capacity(limit.min(65_536));
         while let Some(row) = rows.next()? {
-            events.push(codec::read_record(row)?);
+            events.push(self.decode(row)?);
         }
+        Ok(events)
+    }
+
+    fn decode(&self, row: &rusqlite::Row<'_>) -> Result<EventRecord, StoreError> {
+        match self.format {
+            LogFormat::V1 => codec::read_record_v1(row),
+            LogFormat::V2 => codec::read_record(row, &self.dictionary),
+        }
+    }
+
+    /// The event at `global_seq`, if there is one.
+    pub fn read_at(&self, global_seq: u64) -> Result<Option<EventRecord>, StoreError> {
+        read_by_seq(&self.conn, self.format, &self.dictionary, global_seq)
+    }
+
+    /// The events of one stream, in stream_version order. There is no index on streams, so
+    /// this scans the log: for tests and small logs.
+    pub fn read_stream(&self, stream: StreamId) -> Result<Vec<EventRecord>, StoreError> {
+        let mut events = Vec::new();
+        self.for_each(|record| {
+            if record.stream == stream {
+                events.push(record);
+            }
+            Ok::<(), StoreError>(())
+        })?;
         Ok(events)
     }
 
@@ -494,11 +517,23 @@ impl EventStore {
         last_seq(&self.conn)
     }
 
-    /// The stream's current version: the stream_version of its last event, 0 if none.
-    pub fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
-        match &self.deferred {
-            Some(state) => Ok(state.streams.get(stream)),
-            None => stream_version_sql(&self.conn, stream),
+    /// The stream's current version: the stream_version of its last event, 0 if none. A
+    /// writer answers from memory; a reader scans the log.
+    pub fn stream_version(&self, stream: StreamId) -> Result<u32, StoreError> {
+        match &self.writer {
+            Some(check) => Ok(check.versions.get(stream)),
+            None => Ok(self
+                .read_stream(stream)?
+                .last()
+                .map_or(0, |r| r.stream_version)),
+        }
+    }
+
+    /// The hashes the log recorded at its commits, in order (none in a log of format 1).
+    pub fn commits(&self) -> Result<Vec<CommitHash>, StoreError> {
+        match self.format {
+            LogFormat::V1 => Ok(Vec::new()),
+            LogFormat::V2 => meta::read_commits(&self.conn),
         }
     }
 
@@ -515,21 +550,16 @@ impl EventStore {
         meta::read(&self.conn)
     }
 
-    /// Ends the run: builds any deferred index, records the final state hash and the log
-    /// hash, and sets the finished flag, all in one transaction; then checkpoints the WAL
-    /// into the main file. Needs the run metadata to have been written. The store continues
-    /// in live mode.
+    /// Ends the run: records the final state hash and the log hash and sets the finished flag,
+    /// in one transaction; then checkpoints the WAL into the main file. Needs the run
+    /// metadata to have been written.
     pub fn finish(&mut self, final_state_hash: &str, log_hash: &str) -> Result<(), StoreError> {
-        self.building_indexes(|tx| {
-            if meta::mark_finished(tx, final_state_hash, log_hash)? {
-                Ok(())
-            } else {
-                // Returning the error drops the transaction, which rolls back the index
-                // build too: finish is all or nothing.
-                Err(StoreError::RunMetaMissing)
-            }
-        })?;
-        self.deferred = None;
+        let tx = self.write_tx()?;
+        if !meta::mark_finished(&tx, final_state_hash, log_hash)? {
+            // Dropping the transaction rolls it back.
+            return Err(StoreError::RunMetaMissing);
+        }
+        tx.commit()?;
         // Folds the WAL into the database file so the finished log is one file to copy.
         // A concurrent reader may keep it from completing; that is harmless.
         self.conn
@@ -539,10 +569,118 @@ impl EventStore {
     }
 
     fn write_tx(&mut self) -> Result<Transaction<'_>, StoreError> {
+        if self.writer.is_none() {
+            return Err(StoreError::ReadOnly);
+        }
         Ok(self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
+}
+
+/// What an append changed in the writer's memory, to put back if its transaction rolls back.
+struct Undo {
+    last_seq: u64,
+    last_id: Option<u128>,
+    versions: Vec<(StreamId, u32)>,
+    types: usize,
+    services: usize,
+}
+
+impl Undo {
+    fn start(check: &Check, dictionary: &Dictionary) -> Undo {
+        Undo {
+            last_seq: check.last_seq,
+            last_id: check.last_id,
+            versions: Vec::new(),
+            types: dictionary.types.len(),
+            services: dictionary.services.len(),
+        }
+    }
+
+    fn revert(self, check: &mut Check, dictionary: &mut Dictionary) {
+        for (stream, version) in self.versions.into_iter().rev() {
+            check.versions.set(stream, version);
+        }
+        check.last_seq = self.last_seq;
+        check.last_id = self.last_id;
+        dictionary.types.truncate(self.types);
+        dictionary.services.truncate(self.services);
+    }
+}
+
+/// Checks and inserts a batch inside the open transaction `tx`, advancing the writer's memory
+/// (and noting in `undo` how to take it back).
+fn append_rows(
+    tx: &Transaction<'_>,
+    dictionary: &mut Dictionary,
+    check: &mut Check,
+    undo: &mut Undo,
+    batch: &[NewEvent],
+) -> Result<Vec<AppendResult>, StoreError> {
+    let mut insert = tx.prepare_cached(codec::INSERT_EVENT)?;
+    let mut results = Vec::with_capacity(batch.len());
+    for NewEvent {
+        record,
+        expected_version,
+    } in batch
+    {
+        let id = record.event_id.as_u128();
+        if check.last_id.is_some_and(|last| id <= last) {
+            // Not after the last id: either an event already stored, or out of order.
+            let stored = find_by_id(tx, dictionary, check.last_seq, id)?.ok_or(
+                StoreError::IdOutOfOrder {
+                    event_id: record.event_id,
+                },
+            )?;
+            results.push(duplicate(&stored, record)?);
+            continue;
+        }
+        let actual = check.versions.get(record.stream);
+        if actual != *expected_version {
+            return Err(StoreError::VersionConflict {
+                stream: record.stream.to_string(),
+                expected: *expected_version,
+                actual,
+            });
+        }
+        let seq = check.last_seq + 1;
+        codec::insert_record(tx, &mut insert, dictionary, seq, record)?;
+        let before = check.versions.set(record.stream, record.stream_version);
+        undo.versions.push((record.stream, before));
+        check.last_seq = seq;
+        check.last_id = Some(id);
+        results.push(AppendResult::Written { global_seq: seq });
+    }
+    Ok(results)
+}
+
+/// The stored event with id `id`, found by bisecting `global_seq` 1 ..= `last`: a log of format
+/// 2 stores its ids in increasing order, so the id order is the row order.
+fn find_by_id(
+    conn: &Connection,
+    dictionary: &Dictionary,
+    last: u64,
+    id: u128,
+) -> Result<Option<EventRecord>, StoreError> {
+    let (mut lo, mut hi) = (1u64, last);
+    while lo <= hi {
+        let mid = lo + (hi - lo) / 2;
+        let stored = integrity::id_at(conn, mid)?
+            .ok_or_else(|| StoreError::Corrupt {
+                location: format!("events row global_seq {mid}"),
+                reason: "missing inside the log".into(),
+            })?
+            .as_u128();
+        match stored.cmp(&id) {
+            std::cmp::Ordering::Equal => {
+                return read_by_seq(conn, LogFormat::V2, dictionary, mid);
+            }
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid - 1,
+        }
+    }
+    Ok(None)
 }
 
 /// What the log open on `conn` holds; a file that is not a zairyu log is refused.
@@ -563,15 +701,13 @@ fn summarize(conn: &Connection) -> Result<LogSummary, StoreError> {
     })
 }
 
-/// `create` must not clobber an existing log, nor adopt the write-ahead log of one.
 /// Reports a committed batch (at debug level: one line per transaction).
-fn committed(mode: IndexMode, last_before: u64, results: &[AppendResult]) {
+fn committed(last_before: u64, results: &[AppendResult]) {
     let written = results
         .iter()
         .filter(|r| matches!(r, AppendResult::Written { .. }))
         .count();
     tracing::debug!(
-        ?mode,
         written,
         duplicates = results.len() - written,
         after_global_seq = last_before,
@@ -579,6 +715,7 @@ fn committed(mode: IndexMode, last_before: u64, results: &[AppendResult]) {
     );
 }
 
+/// `create` must not clobber an existing log, nor adopt the write-ahead log of one.
 fn refuse_non_empty(path: &Path) -> Result<(), StoreError> {
     for candidate in [path.to_path_buf(), file::sidecar(path, "-wal")] {
         match std::fs::metadata(&candidate) {
@@ -609,28 +746,33 @@ fn last_seq(conn: &Connection) -> Result<u64, StoreError> {
     Ok(n.max(0) as u64)
 }
 
-fn stream_version_sql(conn: &Connection, stream: &str) -> Result<u64, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT stream_version FROM events WHERE stream = ?1 \
-         ORDER BY stream_version DESC LIMIT 1",
-    )?;
-    let version: Option<i64> = stmt.query_row([stream], |row| row.get(0)).optional()?;
-    Ok(version.unwrap_or(0).max(0) as u64)
-}
-
-fn read_by_seq(conn: &Connection, seq: u64) -> Result<Option<EventRecord>, StoreError> {
-    let mut stmt = conn.prepare_cached(select_events!("WHERE global_seq = ?1"))?;
-    let mut rows = stmt.query([error::to_i64("global_seq", seq)?])?;
-    match rows.next()? {
-        Some(row) => Ok(Some(codec::read_record(row)?)),
-        None => Ok(None),
-    }
+fn read_by_seq(
+    conn: &Connection,
+    format: LogFormat,
+    dictionary: &Dictionary,
+    seq: u64,
+) -> Result<Option<EventRecord>, StoreError> {
+    let columns = match format {
+        LogFormat::V1 => COLUMNS_V1,
+        LogFormat::V2 => COLUMNS,
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {columns} FROM events WHERE global_seq = ?1"
+    ))?;
+    stmt.query_row([error::to_i64("global_seq", seq)?], |row| {
+        Ok(match format {
+            LogFormat::V1 => codec::read_record_v1(row),
+            LogFormat::V2 => codec::read_record(row, dictionary),
+        })
+    })
+    .optional()?
+    .transpose()
 }
 
 /// Decides a duplicate: the stored event with the same id is either the same event or a
 /// different one claiming its id.
 fn duplicate(stored: &EventRecord, new: &EventRecord) -> Result<AppendResult, StoreError> {
-    if codec::same_content(stored, new) {
+    if same_content(stored, new) {
         Ok(AppendResult::Duplicate {
             global_seq: stored.global_seq,
         })
@@ -641,157 +783,31 @@ fn duplicate(stored: &EventRecord, new: &EventRecord) -> Result<AppendResult, St
     }
 }
 
-/// Live mode: the checks are index lookups, which also see this batch's earlier rows.
-fn append_live(
-    tx: &Transaction<'_>,
-    mut last: u64,
-    batch: &[NewEvent],
-) -> Result<Vec<AppendResult>, StoreError> {
-    let mut by_id = tx.prepare_cached(select_events!("WHERE event_id = ?1"))?;
-    let mut insert = tx.prepare_cached(codec::INSERT_EVENT)?;
-    let mut scratch = Scratch::default();
-    let mut results = Vec::with_capacity(batch.len());
-    for NewEvent {
-        record,
-        expected_version,
-    } in batch
-    {
-        let mut rows = by_id.query([record.event_id.as_bytes().as_slice()])?;
-        if let Some(row) = rows.next()? {
-            let stored = codec::read_record(row)?;
-            results.push(duplicate(&stored, record)?);
-            continue;
-        }
-        drop(rows);
-        let actual = stream_version_sql(tx, &record.stream)?;
-        if actual != *expected_version {
-            return Err(StoreError::VersionConflict {
-                stream: record.stream.clone(),
-                expected: *expected_version,
-                actual,
-            });
-        }
-        last += 1;
-        codec::insert_record(&mut insert, &mut scratch, last, record)?;
-        results.push(AppendResult::Written { global_seq: last });
-    }
-    Ok(results)
-}
-
-/// Deferred mode: the checks are answered from memory; the only reads are primary-key
-/// lookups of a possible duplicate's row.
-fn append_deferred<'a>(
-    tx: &Transaction<'_>,
-    state: &DeferredState,
-    batch: &'a [NewEvent],
-) -> Result<(Vec<AppendResult>, Pending<'a>, u64), StoreError> {
-    let mut insert = tx.prepare_cached(codec::INSERT_EVENT)?;
-    let mut scratch = Scratch::default();
-    let mut pending = Pending::with_capacity(batch.len());
-    let mut last = state.last_seq;
-    let mut results = Vec::with_capacity(batch.len());
-    for NewEvent {
-        record,
-        expected_version,
-    } in batch
-    {
-        let id = record.event_id.as_u128();
-        let probe = match pending.ids.get(&id) {
-            Some(&seq) => Some(seq),
-            None => match state.ids.lookup(id) {
-                IdLookup::Stored(seq) | IdLookup::Candidate(seq) => Some(seq),
-                IdLookup::Absent => None,
-            },
-        };
-        if let Some(seq) = probe {
-            let stored = read_by_seq(tx, seq)?.ok_or_else(|| StoreError::Corrupt {
-                location: format!("events row global_seq {seq}"),
-                reason: "missing, though the deferred id index points at it".into(),
-            })?;
-            // A different id here is a fingerprint collision: the id itself is not stored.
-            if stored.event_id == record.event_id {
-                results.push(duplicate(&stored, record)?);
-                continue;
-            }
-        }
-        let actual = state.version(&pending, &record.stream);
-        if actual != *expected_version {
-            return Err(StoreError::VersionConflict {
-                stream: record.stream.clone(),
-                expected: *expected_version,
-                actual,
-            });
-        }
-        last += 1;
-        state.stage(
-            &mut pending,
-            &record.stream,
-            record.stream_version,
-            id,
-            last,
-        )?;
-        codec::insert_record(&mut insert, &mut scratch, last, record)?;
-        results.push(AppendResult::Written { global_seq: last });
-    }
-    Ok((results, pending, last))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::NaiveDate;
-    use uuid::Uuid;
-
-    fn event(id: u128, stream: &str) -> NewEvent {
-        NewEvent {
-            record: EventRecord {
-                global_seq: 0,
-                event_id: Uuid::from_u128(id),
-                stream: stream.to_owned(),
-                stream_version: 1,
-                event_type: "CardIssued".to_owned(),
-                schema_version: 1,
-                occurred_at: NaiveDate::from_ymd_opt(2026, 6, 14)
-                    .and_then(|d| d.and_hms_opt(10, 0, 0))
-                    .expect("time"),
-                effective_on: None,
-                service: "card-issuer".to_owned(),
-                correlation_id: Uuid::from_u128(id),
-                causation_id: None,
-                payload: "{}".to_owned(),
-            },
-            expected_version: 0,
-        }
-    }
-
-    #[test]
-    fn given_two_ids_sharing_a_fingerprint_when_appended_deferred_then_both_are_told_apart() {
-        let (a, b) = deferred::colliding_ids();
-        let mut store = EventStore::create_in_memory(IndexMode::Deferred).expect("store");
-        // Across batches the second id meets the first only through the fingerprint table.
-        assert_eq!(
-            store.append(&[event(a, "s/a")]).expect("a"),
-            vec![AppendResult::Written { global_seq: 1 }]
-        );
-        assert_eq!(
-            store.append(&[event(b, "s/b")]).expect("b"),
-            vec![AppendResult::Written { global_seq: 2 }]
-        );
-        assert_eq!(
-            store
-                .append(&[event(b, "s/b"), event(a, "s/a")])
-                .expect("again"),
-            vec![
-                AppendResult::Duplicate { global_seq: 2 },
-                AppendResult::Duplicate { global_seq: 1 }
-            ]
-        );
-        let mut impostor = event(b, "s/b");
-        impostor.record.payload = r#"{"other":1}"#.to_owned();
-        assert!(matches!(
-            store.append(&[impostor]),
-            Err(StoreError::DuplicateIdMismatch { .. })
-        ));
-        assert_eq!(store.count().expect("count"), 2);
-    }
+/// True when `stored` and `new` are the same event: every field but `global_seq` (which the
+/// store assigns) is equal.
+fn same_content(stored: &EventRecord, new: &EventRecord) -> bool {
+    // Destructured so that a field added to the envelope fails to compile here.
+    let EventRecord {
+        global_seq: _,
+        event_id,
+        stream,
+        stream_version,
+        event_type,
+        schema_version,
+        occurred_at,
+        effective_on,
+        correlation_id,
+        causation_id,
+        payload,
+    } = new;
+    stored.event_id == *event_id
+        && stored.stream == *stream
+        && stored.stream_version == *stream_version
+        && stored.event_type == *event_type
+        && stored.schema_version == *schema_version
+        && stored.occurred_at == *occurred_at
+        && stored.effective_on == *effective_on
+        && stored.correlation_id == *correlation_id
+        && stored.causation_id == *causation_id
+        && stored.payload == *payload
 }

@@ -179,3 +179,47 @@ pub(crate) fn mark_finished(
     )?;
     Ok(updated == 1)
 }
+
+/// The hash of the log up to one commit (decision 11).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitHash {
+    /// The last event the commit wrote.
+    pub last_global_seq: u64,
+    /// The hash of the run's inputs and events 1 ..= `last_global_seq`.
+    pub log_hash: String,
+}
+
+/// Records the hash of the log up to `last_global_seq`, in the caller's transaction.
+pub(crate) fn write_commit(
+    conn: &Connection,
+    last_global_seq: u64,
+    log_hash: &str,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO commits (last_global_seq, log_hash) VALUES (?1, ?2)",
+    )?
+    .execute(rusqlite::params![
+        crate::error::to_i64("global_seq", last_global_seq)?,
+        log_hash
+    ])?;
+    Ok(())
+}
+
+/// Every recorded commit hash, in order.
+pub(crate) fn read_commits(conn: &Connection) -> Result<Vec<CommitHash>, StoreError> {
+    let mut stmt =
+        conn.prepare("SELECT last_global_seq, log_hash FROM commits ORDER BY last_global_seq")?;
+    let mut rows = stmt.query([])?;
+    let mut commits = Vec::new();
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        commits.push(CommitHash {
+            last_global_seq: u64::try_from(seq).map_err(|_| StoreError::Corrupt {
+                location: "commits".into(),
+                reason: format!("negative global_seq {seq}"),
+            })?,
+            log_hash: row.get(1)?,
+        });
+    }
+    Ok(commits)
+}

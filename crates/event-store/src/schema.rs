@@ -1,40 +1,86 @@
-//! The SQL schema, its migrations, and how every connection is set up.
+//! The SQL schema, its versions, and how every connection is set up.
 //!
 //! The schema version lives in `PRAGMA user_version` and the file is marked as ours with
-//! `PRAGMA application_id`. Opening runs the migrations from the file's version up to
-//! [`SCHEMA_VERSION`] in one transaction (the pattern of mozilla application-services'
-//! `open_database.rs`); a file from a newer build is refused rather than misread. The two
-//! unique indexes are kept apart from the migrations because *when* they exist depends on
-//! the index mode: from the start (live) or built once after a bulk load (deferred).
+//! `PRAGMA application_id`; a file from a newer build is refused rather than misread. Two log
+//! formats exist (docs/log-format.md has the versioning policy):
+//!
+//! * **format 1** — schema versions 1 and 2: text columns, JSON payloads, two unique indexes.
+//!   Read forever, written never: a writer refuses it (re-run the scenario instead);
+//! * **format 2** — schema version 3 (decision 11): integer header columns with the `services`
+//!   and `event_types` code tables, the canonical binary payload, the `commits` table of prefix
+//!   hashes, the `events_readable` view, and no secondary index.
+//!
+//! A blank file becomes schema 3 in one transaction; there is no migration from format 1,
+//! because a log is evidence and rewriting it in place would destroy what it proves.
 
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 
 use crate::error::StoreError;
 
-/// The schema version this build writes and the newest it can read. Version 2 keeps in the
-/// run's metadata what a reader needs to tell the run (title, description, display names),
-/// so that nothing ever reopens a path stored in a log; version 1 logs are read as they are.
-pub const SCHEMA_VERSION: u32 = 2;
+/// The schema version this build writes and the newest it can read.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// `PRAGMA application_id` of a zairyu event log: ASCII "zair".
 pub const APPLICATION_ID: i32 = 0x7A61_6972;
 
-/// The events table. `global_seq` is the rowid, so appending in order writes to the end of
-/// the table's B-tree and reading in replay order is a sequential scan. STRICT makes SQLite
-/// refuse a value of the wrong type instead of storing it.
+/// The stored layout of a log, as far as reading it is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogFormat {
+    /// Schema versions 1–2: JSON payloads, random ids, the format-1 log hash. Read-only.
+    V1,
+    /// Schema version 3: binary payloads, ids in log order, the format-2 log hash with a hash at
+    /// every commit.
+    V2,
+}
+
+impl LogFormat {
+    /// The format of a file of schema version `user_version` (≥ 1).
+    pub(crate) fn of(user_version: u32) -> LogFormat {
+        if user_version >= 3 {
+            LogFormat::V2
+        } else {
+            LogFormat::V1
+        }
+    }
+
+    /// The format's number, as the docs and messages name it.
+    pub fn number(self) -> u32 {
+        match self {
+            LogFormat::V1 => 1,
+            LogFormat::V2 => 2,
+        }
+    }
+}
+
+/// The events table. `global_seq` is the rowid, so appending in order writes to the end of the
+/// table's B-tree and reading in replay order is a sequential scan. STRICT makes SQLite refuse a
+/// value of the wrong type instead of storing it. The header is integers (codes, seconds and
+/// days since 1970) and the payload the canonical binary form: a third of format 1's bytes.
 pub(crate) const CREATE_EVENTS: &str = "CREATE TABLE events (
     global_seq     INTEGER PRIMARY KEY,
     event_id       BLOB    NOT NULL CHECK (length(event_id) = 16),
-    stream         TEXT    NOT NULL,
+    service        INTEGER NOT NULL,
+    resident       INTEGER NOT NULL,
     stream_version INTEGER NOT NULL CHECK (stream_version >= 1),
-    event_type     TEXT    NOT NULL,
+    event_type     INTEGER NOT NULL,
     schema_version INTEGER NOT NULL,
-    occurred_at    TEXT    NOT NULL,
-    effective_on   TEXT,
-    service        TEXT    NOT NULL,
+    occurred_at    INTEGER NOT NULL,
+    effective_on   INTEGER,
     correlation_id BLOB    NOT NULL CHECK (length(correlation_id) = 16),
     causation_id   BLOB    CHECK (causation_id IS NULL OR length(causation_id) = 16),
-    payload        TEXT    NOT NULL
+    payload        BLOB    NOT NULL
+) STRICT";
+
+/// The code tables: each stored code and the name it stands for.
+pub(crate) const CREATE_CODES: &str = "
+    CREATE TABLE event_types (code INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE) STRICT;
+    CREATE TABLE services (code INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE) STRICT;";
+
+/// The hash of the log up to each commit (decision 11): `log_hash` covers the run's inputs and
+/// events 1 ..= `last_global_seq`, exactly as the finished run's log hash covers all of them.
+const CREATE_COMMITS: &str = "CREATE TABLE commits (
+    last_global_seq INTEGER PRIMARY KEY,
+    log_hash        TEXT    NOT NULL
 ) STRICT";
 
 /// The run's metadata: one row, id 1.
@@ -51,48 +97,61 @@ const CREATE_RUN_META: &str = "CREATE TABLE run_meta (
     label            TEXT    NOT NULL,
     start_date       TEXT    NOT NULL,
     until_date       TEXT    NOT NULL,
-    resident_names   TEXT    NOT NULL CHECK (json_valid(resident_names))
+    resident_names   TEXT    NOT NULL CHECK (json_valid(resident_names)),
+    title            TEXT    NOT NULL DEFAULT '',
+    description      TEXT    NOT NULL DEFAULT '',
+    display_names    TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(display_names))
 ) STRICT";
 
-/// The unique indexes that enforce idempotency and optimistic concurrency.
-pub(crate) const INDEX_NAMES: [&str; 2] = ["events_event_id", "events_stream_version"];
-const CREATE_INDEXES: &str = "
-    CREATE UNIQUE INDEX IF NOT EXISTS events_event_id ON events (event_id);
-    CREATE UNIQUE INDEX IF NOT EXISTS events_stream_version ON events (stream, stream_version);";
+/// The events as text, for people and for tools that open the file with any SQLite: the stream
+/// as `city-hall/resident/17`, names for codes, ISO times, ids as UUIDs. The payload stays the
+/// canonical binary form (`zairyu` decodes it).
+const CREATE_READABLE_VIEW: &str = "CREATE VIEW events_readable AS
+SELECT e.global_seq,
+       lower(substr(hex(e.event_id), 1, 8) || '-' || substr(hex(e.event_id), 9, 4) || '-' ||
+             substr(hex(e.event_id), 13, 4) || '-' || substr(hex(e.event_id), 17, 4) || '-' ||
+             substr(hex(e.event_id), 21)) AS event_id,
+       s.name || '/resident/' || e.resident AS stream,
+       e.stream_version,
+       t.name AS event_type,
+       e.schema_version,
+       strftime('%Y-%m-%dT%H:%M:%S', e.occurred_at, 'unixepoch') AS occurred_at,
+       date(e.effective_on * 86400, 'unixepoch') AS effective_on,
+       s.name AS service,
+       lower(substr(hex(e.correlation_id), 1, 8) || '-' || substr(hex(e.correlation_id), 9, 4)
+             || '-' || substr(hex(e.correlation_id), 13, 4) || '-' ||
+             substr(hex(e.correlation_id), 17, 4) || '-' || substr(hex(e.correlation_id), 21))
+           AS correlation_id,
+       lower(substr(hex(e.causation_id), 1, 8) || '-' || substr(hex(e.causation_id), 9, 4) ||
+             '-' || substr(hex(e.causation_id), 13, 4) || '-' ||
+             substr(hex(e.causation_id), 17, 4) || '-' || substr(hex(e.causation_id), 21))
+           AS causation_id,
+       e.payload
+FROM events e
+JOIN services s ON s.code = e.service
+JOIN event_types t ON t.code = e.event_type";
 
-/// `MIGRATIONS[n]` upgrades a database from version `n` to `n + 1`.
-type Migration = fn(&Transaction<'_>) -> Result<(), StoreError>;
-const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] = [migrate_0_to_1, migrate_1_to_2];
+/// The tables and views a log holds, which nothing else may take a name of.
+pub const STORE_TABLES: &[&str] = &[
+    "events",
+    "event_types",
+    "services",
+    "commits",
+    "run_meta",
+    "events_readable",
+];
 
-fn migrate_0_to_1(tx: &Transaction<'_>) -> Result<(), StoreError> {
-    tx.execute_batch(&format!("{CREATE_EVENTS};\n{CREATE_RUN_META};"))?;
-    Ok(())
-}
-
-/// The run's title, description and residents' display names, for readers of the log.
-fn migrate_1_to_2(tx: &Transaction<'_>) -> Result<(), StoreError> {
-    tx.execute_batch(
-        "ALTER TABLE run_meta ADD COLUMN title TEXT NOT NULL DEFAULT '';
-         ALTER TABLE run_meta ADD COLUMN description TEXT NOT NULL DEFAULT '';
-         ALTER TABLE run_meta ADD COLUMN display_names TEXT NOT NULL DEFAULT '[]'
-             CHECK (json_valid(display_names));",
-    )?;
-    Ok(())
-}
-
-/// The pragmas every connection gets, the store's and the baseline's alike: WAL so readers
-/// never block the writer and a commit is one sequential write; synchronous=NORMAL because
-/// in WAL mode it loses at most the last transactions on power failure, never consistency;
-/// a 256 MB page cache so the B-trees' hot pages stay in memory during bulk loads; temp
-/// storage in memory for the index builds' sorting; and helper threads for that sort.
+/// The pragmas every writer's connection gets, the store's and the baseline's alike: WAL so
+/// readers never block the writer and a commit is one sequential write; synchronous=NORMAL
+/// because in WAL mode it loses at most the last transactions on power failure, never
+/// consistency; a 64 MB page cache (appending in rowid order touches only the right edge of the
+/// table's B-tree, so a bigger cache buys nothing now that there is no index to keep hot).
 pub(crate) fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
     conn.execute_batch(
         "PRAGMA synchronous = NORMAL;
-         PRAGMA cache_size = -262144;
-         PRAGMA temp_store = MEMORY;
-         PRAGMA threads = 2;",
+         PRAGMA cache_size = -65536;",
     )?;
     conn.set_prepared_statement_cache_capacity(32);
     Ok(())
@@ -107,15 +166,15 @@ pub(crate) fn configure_reader(conn: &Connection) -> Result<(), StoreError> {
 }
 
 /// Refuses, for a reader, a file that is not a zairyu log of a version this build reads. A
-/// reader never migrates, so every version from 1 up is read as it is.
-pub(crate) fn check_readable(conn: &Connection) -> Result<(), StoreError> {
+/// reader never changes a file, so every version from 1 up is read as it is.
+pub(crate) fn check_readable(conn: &Connection) -> Result<LogFormat, StoreError> {
     check_identity(conn).map_err(not_a_database)?;
-    if user_version(conn)? == 0 {
-        return Err(StoreError::NotAnEventLog {
+    match user_version(conn)? {
+        0 => Err(StoreError::NotAnEventLog {
             reason: "an empty database: the run stopped before it wrote anything".into(),
-        });
+        }),
+        v => Ok(LogFormat::of(v)),
     }
-    Ok(())
 }
 
 /// SQLite's "file is not a database" as the store's own refusal.
@@ -132,23 +191,6 @@ pub(crate) fn not_a_database(e: StoreError) -> StoreError {
     }
 }
 
-/// Switches the connection between its append settings and its index-build settings.
-///
-/// SQLite's sorter keeps runs of `cache_size` pages in memory and sorts each as a linked
-/// list, which thrashes the CPU cache when the runs are hundreds of megabytes; with
-/// temp_store=MEMORY its spill files are slow in-memory journals too. Measured on this
-/// project's 2-core machine, building the event_id index over 4 M rows took 5.5 s with the
-/// append settings and 1.8 s with an 8 MB cache and file-backed temporary storage. Must be
-/// called outside a transaction.
-pub(crate) fn index_build_settings(conn: &Connection, building: bool) -> Result<(), StoreError> {
-    conn.execute_batch(if building {
-        "PRAGMA cache_size = -8192; PRAGMA temp_store = FILE;"
-    } else {
-        "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;"
-    })?;
-    Ok(())
-}
-
 /// Reads `PRAGMA user_version`.
 pub(crate) fn user_version(conn: &Connection) -> Result<u32, StoreError> {
     let v: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -157,26 +199,42 @@ pub(crate) fn user_version(conn: &Connection) -> Result<u32, StoreError> {
     })
 }
 
-/// Checks the file is ours (or blank), refuses newer versions, and runs the missing
-/// migrations in one write transaction.
-pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+/// Makes a blank file a log of the current schema, in one write transaction; leaves a current
+/// log as it is; refuses a log of format 1, which is never written again.
+pub(crate) fn prepare_for_writing(conn: &mut Connection) -> Result<(), StoreError> {
     // Checked before anything is written so a foreign or too-new file is left untouched.
     check_identity(conn)?;
     if user_version(conn)? == SCHEMA_VERSION {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    // Read again under the write lock: another process may have migrated meanwhile.
+    // Read again under the write lock: another process may have created it meanwhile.
     check_identity(&tx)?;
-    let from = user_version(&tx)?;
-    for migration in &MIGRATIONS[from as usize..] {
-        migration(&tx)?;
+    match user_version(&tx)? {
+        0 => {
+            tx.execute_batch(&format!(
+                "{CREATE_EVENTS};\n{CREATE_CODES}\n{CREATE_COMMITS};\n{CREATE_RUN_META};\n\
+                 {CREATE_READABLE_VIEW};\n\
+                 PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};"
+            ))?;
+            tx.commit()?;
+            Ok(())
+        }
+        SCHEMA_VERSION => Ok(()),
+        old => Err(StoreError::ReadOnlyFormat {
+            format: LogFormat::of(old).number(),
+        }),
     }
-    tx.execute_batch(&format!(
-        "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};"
-    ))?;
-    tx.commit()?;
-    Ok(())
+}
+
+/// Refuses a log of format 1 for writing, before anything (the journal mode included) changes.
+pub(crate) fn refuse_format_1(conn: &Connection) -> Result<(), StoreError> {
+    match user_version(conn)? {
+        v @ 1..SCHEMA_VERSION => Err(StoreError::ReadOnlyFormat {
+            format: LogFormat::of(v).number(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Refuses a file that is not a blank database or a zairyu log this build can read.
@@ -185,7 +243,7 @@ pub(crate) fn check_identity(conn: &Connection) -> Result<(), StoreError> {
     let version = user_version(conn)?;
     if app_id == 0 {
         // Blank: no application id, no version, no tables. Anything else is somebody
-        // else's database, and migrating it would scribble on it.
+        // else's database, and writing to it would scribble on it.
         let objects: i64 =
             conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
         if version != 0 || objects != 0 {
@@ -208,23 +266,5 @@ pub(crate) fn check_identity(conn: &Connection) -> Result<(), StoreError> {
             supported: SCHEMA_VERSION,
         });
     }
-    Ok(())
-}
-
-/// Whether both unique indexes exist.
-pub(crate) fn indexes_present(conn: &Connection) -> Result<bool, StoreError> {
-    let n: i64 = conn.query_row(
-        "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN (?1, ?2)",
-        INDEX_NAMES,
-        |row| row.get(0),
-    )?;
-    Ok(n == INDEX_NAMES.len() as i64)
-}
-
-/// Creates whichever unique index is missing, inside the caller's transaction. Building
-/// an index over rows that are already there sorts them once, which is the cheap way to
-/// get a B-tree; on a log whose in-memory checks were right it cannot fail.
-pub(crate) fn create_indexes(tx: &Transaction<'_>) -> Result<(), StoreError> {
-    tx.execute_batch(CREATE_INDEXES)?;
     Ok(())
 }

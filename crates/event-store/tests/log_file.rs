@@ -6,27 +6,33 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use event_store::{EventRecord, EventStore, IndexMode, NewEvent, RunMeta, StoreError};
+use event_store::{EventRecord, EventStore, NewEvent, RunMeta, StoreError};
+use model::envelope::StreamId;
+use model::ids::ResidentId;
+use model::service::Service;
 use rusqlite::Connection;
 use uuid::Uuid;
 
-fn event(n: u64, stream: &str, version: u64) -> NewEvent {
+/// Event `n` (ids increase with `n`, as a log's must) of resident `resident`'s bureau stream.
+fn event(n: u64, resident: u32, version: u32) -> NewEvent {
     NewEvent {
         record: EventRecord {
             global_seq: 0,
-            event_id: Uuid::from_u64_pair(0x5eed, n),
-            stream: stream.to_owned(),
+            event_id: Uuid::from_u64_pair(n, 0x5eed),
+            stream: StreamId {
+                service: Service::ImmigrationBureau,
+                resident: ResidentId(resident),
+            },
             stream_version: version,
-            event_type: "PeriodOfStayExtended".to_owned(),
-            schema_version: 1,
+            event_type: "PeriodOfStayExtended".into(),
+            schema_version: 2,
             occurred_at: NaiveDate::from_ymd_opt(2026, 7, 1)
                 .and_then(|d| d.and_hms_opt(9, 0, 0))
                 .expect("time"),
             effective_on: None,
-            service: "immigration-bureau".to_owned(),
             correlation_id: Uuid::from_u64_pair(0xc0, n),
             causation_id: None,
-            payload: format!(r#"{{"n":{n}}}"#),
+            payload: format!("n{n}").into_bytes(),
         },
         expected_version: version - 1,
     }
@@ -66,9 +72,9 @@ fn sidecar(path: &Path, suffix: &str) -> PathBuf {
 
 /// A finished log of `events` events (stream `s`, one version each).
 fn finished_log(path: &Path, label: &str, events: u64) {
-    let mut store = EventStore::create(path, IndexMode::Live).expect("create");
+    let mut store = EventStore::create(path).expect("create");
     store.write_run_meta(&meta(label)).expect("meta");
-    let batch: Vec<NewEvent> = (1..=events).map(|n| event(n, "s", n)).collect();
+    let batch: Vec<NewEvent> = (1..=events).map(|n| event(n, 0, n as u32)).collect();
     store.append(&batch).expect("append");
     store.finish("state", "log").expect("finish");
 }
@@ -95,9 +101,9 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
 fn a_log_and_its_write_ahead_files_are_private_to_their_owner() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("run.db");
-    let mut store = EventStore::create(&path, IndexMode::Live).expect("create");
+    let mut store = EventStore::create(&path).expect("create");
     store.write_run_meta(&meta("private")).expect("meta");
-    store.append(&[event(1, "s", 1)]).expect("append");
+    store.append(&[event(1, 0, 1)]).expect("append");
     for p in [path.clone(), sidecar(&path, "-wal"), sidecar(&path, "-shm")] {
         assert_eq!(mode(&p), 0o600, "{}", p.display());
     }
@@ -105,7 +111,7 @@ fn a_log_and_its_write_ahead_files_are_private_to_their_owner() {
     let empty = dir.path().join("empty.db");
     std::fs::write(&empty, b"").expect("empty");
     std::fs::set_permissions(&empty, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-    drop(EventStore::create(&empty, IndexMode::Live).expect("create"));
+    drop(EventStore::create(&empty).expect("create"));
     assert_eq!(mode(&empty), 0o600);
 }
 
@@ -113,29 +119,25 @@ fn a_log_and_its_write_ahead_files_are_private_to_their_owner() {
 fn a_second_writer_and_a_reader_are_refused_while_a_log_is_written() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("run.db");
-    let mut writer = EventStore::create(&path, IndexMode::Deferred).expect("create");
+    let mut writer = EventStore::create(&path).expect("create");
     writer.write_run_meta(&meta("first")).expect("meta");
     let locked = |r: Result<EventStore, StoreError>| matches!(r, Err(StoreError::Locked { .. }));
     assert!(locked(EventStore::open(&path)));
     assert!(locked(EventStore::open_read_only(&path)));
-    assert!(locked(
-        EventStore::create_replacing(&path, IndexMode::Live).map(|(s, _)| s)
-    ));
+    assert!(locked(EventStore::create_replacing(&path).map(|(s, _)| s)));
     assert!(matches!(
         EventStore::summary(&path),
         Err(StoreError::Locked { .. })
     ));
     writer
-        .append(&[event(1, "s", 1)])
+        .append(&[event(1, 0, 1)])
         .expect("the writer goes on");
     writer.finish("state", "log").expect("finish");
     drop(writer);
     // Once it is closed, readers come in, and then no writer may replace it under them.
     let reader = EventStore::open_read_only(&path).expect("reader");
     let second = EventStore::open_read_only(&path).expect("two readers");
-    assert!(locked(
-        EventStore::create_replacing(&path, IndexMode::Live).map(|(s, _)| s)
-    ));
+    assert!(locked(EventStore::create_replacing(&path).map(|(s, _)| s)));
     assert_eq!(reader.count().expect("count"), 1);
     drop((reader, second));
     assert_eq!(
@@ -150,17 +152,16 @@ fn replacing_a_log_says_what_it_held_and_refuses_anything_else() {
     let path = dir.path().join("run.db");
     finished_log(&path, "the first run", 3);
     assert!(matches!(
-        EventStore::create(&path, IndexMode::Live),
+        EventStore::create(&path),
         Err(StoreError::AlreadyExists { .. })
     ));
-    let (mut store, replaced) =
-        EventStore::create_replacing(&path, IndexMode::Live).expect("replace");
+    let (mut store, replaced) = EventStore::create_replacing(&path).expect("replace");
     let replaced = replaced.expect("it replaced a log");
     assert_eq!(replaced.label.as_deref(), Some("the first run"));
     assert_eq!((replaced.events, replaced.finished), (3, true));
     assert_eq!(store.count().expect("count"), 0);
     assert_eq!(store.read_run_meta().expect("meta"), None);
-    store.append(&[event(9, "t", 1)]).expect("append");
+    store.append(&[event(9, 1, 1)]).expect("append");
     drop(store);
     assert_eq!(mode(&path), 0o600);
 
@@ -174,14 +175,14 @@ fn replacing_a_log_says_what_it_held_and_refuses_anything_else() {
     std::fs::set_permissions(&text, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     for p in [&other, &text] {
         let before = std::fs::read(p).expect("read");
-        let err = EventStore::create_replacing(p, IndexMode::Live).expect_err("refused");
+        let err = EventStore::create_replacing(p).expect_err("refused");
         assert!(matches!(err, StoreError::NotAnEventLog { .. }), "{err:?}");
         assert_eq!(std::fs::read(p).expect("read"), before);
     }
     assert_eq!(mode(&text), 0o644);
     // No log there yet: a plain creation.
     let fresh = dir.path().join("fresh.db");
-    let (_, replaced) = EventStore::create_replacing(&fresh, IndexMode::Live).expect("create");
+    let (_, replaced) = EventStore::create_replacing(&fresh).expect("create");
     assert_eq!(replaced, None);
 }
 
@@ -201,7 +202,7 @@ fn reading_a_finished_log_changes_no_byte_and_creates_no_file() {
             "A title"
         );
         assert!(
-            store.append(&[event(6, "s", 6)]).is_err(),
+            store.append(&[event(6, 0, 6)]).is_err(),
             "a reader cannot append"
         );
         let summary = EventStore::summary(&path).expect("summary");
@@ -214,12 +215,12 @@ fn reading_a_finished_log_changes_no_byte_and_creates_no_file() {
 fn reading_the_log_of_a_killed_run_sees_its_committed_prefix_and_changes_nothing() {
     let live = tempfile::tempdir().expect("tempdir");
     let running = live.path().join("run.db");
-    let mut store = EventStore::create(&running, IndexMode::Deferred).expect("create");
+    let mut store = EventStore::create(&running).expect("create");
     store.write_run_meta(&meta("killed")).expect("meta");
     store
-        .append(&[event(1, "s", 1), event(2, "s", 2)])
+        .append(&[event(1, 0, 1), event(2, 0, 2)])
         .expect("append");
-    store.append(&[event(3, "t", 1)]).expect("append");
+    store.append(&[event(3, 1, 1)]).expect("append");
     // What a killed process leaves: the files as they are mid-run, with no finish, no
     // checkpoint and no cleanup of the WAL (and no lock, which dies with the process).
     let dir = tempfile::tempdir().expect("tempdir");
@@ -239,7 +240,6 @@ fn reading_the_log_of_a_killed_run_sees_its_committed_prefix_and_changes_nothing
         let reader = EventStore::open_read_only(&path).expect("open");
         let all = reader.read_all().expect("read");
         assert_eq!(all.len(), 3);
-        assert!(!reader.indexes_present().expect("indexes"));
         assert!(
             !reader
                 .read_run_meta()
@@ -271,7 +271,7 @@ fn a_reader_refuses_logs_with_gaps_duplicate_ids_or_skipped_versions() {
         (
             "UPDATE events SET event_id = (SELECT event_id FROM events WHERE global_seq = 1)
              WHERE global_seq = 3",
-            "already stored at global_seq 1",
+            "does not follow the previous one",
         ),
         (
             "UPDATE events SET stream_version = 5 WHERE global_seq = 3",
@@ -282,10 +282,10 @@ fn a_reader_refuses_logs_with_gaps_duplicate_ids_or_skipped_versions() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("run.db");
         {
-            // A deferred log killed before `finish` has no unique index to stop the tampering.
-            let mut store = EventStore::create(&path, IndexMode::Deferred).expect("create");
+            // A log has no unique index to stop the tampering: every reader checks.
+            let mut store = EventStore::create(&path).expect("create");
             store.write_run_meta(&meta("tampered")).expect("meta");
-            let batch: Vec<NewEvent> = (1..=4).map(|n| event(n, "s", n)).collect();
+            let batch: Vec<NewEvent> = (1..=4).map(|n| event(n, 0, n as u32)).collect();
             store.append(&batch).expect("append");
         }
         Connection::open(&path)

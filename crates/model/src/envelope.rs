@@ -7,6 +7,7 @@
 //! format 2) fixes how the ids are made ([`event_id`]) and that a stream is a small value, an
 //! office and a resident ([`StreamId`]), rendered as text only where a person or SQL needs it.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -21,7 +22,7 @@ use crate::service::Service;
 /// The current schema version of event payloads. Bumped when a payload changes shape or
 /// encoding; readers upcast older versions. Version 1 was the event as JSON (log format 1);
 /// version 2 is the event's own fields in the canonical binary form (log format 2).
-pub const PAYLOAD_SCHEMA_VERSION: u16 = 1;
+pub const PAYLOAD_SCHEMA_VERSION: u16 = 2;
 
 /// A stream: one office's events about one resident. Its text form, used in the stored log of
 /// format 1 and wherever a person reads it, is `city-hall/resident/17`.
@@ -84,32 +85,40 @@ pub fn event_id(seed: u64, occurred_at: NaiveDateTime, resident: ResidentId, cou
 }
 
 /// One stored event, payload serialized. This is what the event store appends and returns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRecord {
     /// Gap-free position in the log, starting at 1; the replay order. Assigned by the store.
     pub global_seq: u64,
-    /// Deterministic id (derived from run seed and sequence); the idempotency key.
+    /// The event's id ([`event_id`]); the idempotency key.
     pub event_id: Uuid,
-    /// The stream (aggregate) the event belongs to, e.g. `card-issuer/resident/17`.
-    pub stream: String,
+    /// The stream the event belongs to: the office that decided it and the resident.
+    pub stream: StreamId,
     /// Position within the stream, starting at 1.
-    pub stream_version: u64,
-    /// The event's type name, e.g. `PeriodOfStayExtended`.
-    pub event_type: String,
-    /// Version of the payload's shape, for upcasting.
+    pub stream_version: u32,
+    /// The event's type name, e.g. `PeriodOfStayExtended` (borrowed from this build's list of
+    /// names whenever it is one of them, so reading a log allocates no name per event).
+    pub event_type: Cow<'static, str>,
+    /// Version of the payload's shape and encoding ([`PAYLOAD_SCHEMA_VERSION`]).
     pub schema_version: u16,
     /// Simulated time at which the office recorded the fact.
     pub occurred_at: NaiveDateTime,
     /// The legal date the fact takes effect, when it differs from `occurred_at`'s date.
     pub effective_on: Option<NaiveDate>,
-    /// The office (service) that decided the event.
-    pub service: String,
     /// The procedure that started the chain (the id of the first event of the chain).
     pub correlation_id: Uuid,
     /// The event that caused this one, if any.
     pub causation_id: Option<Uuid>,
-    /// The event payload as JSON text.
-    pub payload: String,
+    /// The payload: JSON text in schema version 1, the canonical binary form
+    /// ([`Event::encode_payload`]) from version 2.
+    pub payload: Vec<u8>,
+}
+
+/// This build's name for an event type, borrowed when it is one of [`Event::TYPE_NAMES`].
+pub fn type_name(name: &str) -> Cow<'static, str> {
+    match Event::TYPE_NAMES.iter().find(|n| **n == name) {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(name.to_owned()),
+    }
 }
 
 /// One event with its metadata, payload typed.

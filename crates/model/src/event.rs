@@ -39,8 +39,59 @@ macro_rules! events {
 
             /// Every event type name, for documentation and label tables.
             pub const TYPE_NAMES: &'static [&'static str] = &[ $( stringify!($name) ),* ];
+
+            /// Appends the event's canonical binary payload to `out` (log format 2, decision
+            /// 11): its own fields — not its type, not its resident, which the envelope holds —
+            /// in declaration order, as a MessagePack array (structs as arrays, enum variants by
+            /// name).
+            pub fn encode_payload(&self, out: &mut Vec<u8>) {
+                let done = match self {
+                    $( Event::$name { resident: _ $(, $field)* } => {
+                        rmp_serde::encode::write(out, &( $( $field, )* ))
+                    } )*
+                };
+                // Writing to a `Vec` cannot fail, and every field type serializes.
+                done.expect("events always encode");
+            }
+
+            /// The event of type `event_type` about `resident` whose canonical payload is
+            /// `bytes` ([`Event::encode_payload`]): the whole of `bytes`, nothing left over.
+            pub fn decode_payload(
+                event_type: &str,
+                resident: ResidentId,
+                bytes: &[u8],
+            ) -> Result<Event, PayloadError> {
+                let mut de = rmp_serde::Deserializer::new(std::io::Cursor::new(bytes));
+                let event = match event_type {
+                    $( stringify!($name) => {
+                        let ( $( $field, )* ): ( $( $ty, )* ) =
+                            serde::Deserialize::deserialize(&mut de)?;
+                        Event::$name { resident $(, $field)* }
+                    } )*
+                    other => return Err(PayloadError::UnknownType(other.to_owned())),
+                };
+                let rest = bytes.len() as u64 - de.position();
+                if rest != 0 {
+                    return Err(PayloadError::TrailingBytes(rest as usize));
+                }
+                Ok(event)
+            }
         }
     };
+}
+
+/// Why a canonical binary payload does not decode.
+#[derive(Debug, thiserror::Error)]
+pub enum PayloadError {
+    /// No event type of that name exists in this build.
+    #[error("unknown event type {0}")]
+    UnknownType(String),
+    /// The bytes are not the fields of the named type.
+    #[error("the payload is not a valid encoding of the type's fields: {0}")]
+    Malformed(#[from] rmp_serde::decode::Error),
+    /// The fields decoded with bytes left over.
+    #[error("{0} bytes left over after the type's fields")]
+    TrailingBytes(usize),
 }
 
 events! {

@@ -18,9 +18,12 @@ pub mod replay;
 pub mod scenario_run;
 pub mod scheduler;
 pub mod table;
+pub mod upcast;
 pub mod what_if;
 pub mod writer;
 
 pub use agent::StepInput;
-pub use scenario_run::{run_scenario, run_scenario_stored, scenario_run_meta};
+pub use scenario_run::{
+    resume_scenario_stored, run_scenario, run_scenario_stored, scenario_run_meta,
+};
 pub use scheduler::{Progress, RunInput, RunOptions, RunOutput, SimError, run, run_blocking};

@@ -1,12 +1,15 @@
 //! Running a parsed scenario file through the simulator, in memory or stored: a stored run
-//! writes its metadata, then its events, then the final state and log hashes, in that order, so
-//! that a killed run leaves a log marked unfinished and a finished one can be verified.
+//! writes its metadata, then its events (committing at least once per simulated day, with the
+//! hash of the log so far), then the final state and log hashes, in that order, so that a killed
+//! run leaves a log marked unfinished, checkable up to its last commit, which `run --resume`
+//! continues ([`resume_scenario_stored`]).
 
 use event_store::{EventStore, RunMeta};
 use model::envelope::PAYLOAD_SCHEMA_VERSION;
 use scenario::Scenario;
 
 use crate::check::{display_names, names};
+use crate::log::RunHeader;
 use crate::scheduler::{Progress, RunInput, RunOptions, RunOutput, SimError, run_blocking};
 
 /// Runs `scenario`, optionally appending its log to `store` (returned in the output).
@@ -14,6 +17,15 @@ pub fn run_scenario(
     scenario: &Scenario,
     store: Option<EventStore>,
     progress: Option<&mut dyn FnMut(Progress)>,
+) -> Result<RunOutput, SimError> {
+    run_scenario_with(scenario, store, progress, false)
+}
+
+fn run_scenario_with(
+    scenario: &Scenario,
+    store: Option<EventStore>,
+    progress: Option<&mut dyn FnMut(Progress)>,
+    resume: bool,
 ) -> Result<RunOutput, SimError> {
     let input = RunInput {
         residents: scenario
@@ -33,6 +45,8 @@ pub fn run_scenario(
             store,
             keep_log: true,
             progress,
+            header: RunHeader::of(&scenario_run_meta(scenario, "")),
+            resume,
             ..RunOptions::default()
         },
     )
@@ -75,4 +89,57 @@ pub fn run_scenario_stored(
         store.finish(&out.state_hash, &out.log_hash)?;
     }
     Ok(out)
+}
+
+/// Continues the run of `scenario` whose log `store` holds (a run that was killed, or stopped by
+/// a full disk): checks that the log is of this scenario, policy and seed, re-runs it checking
+/// every stored event against the one it produces (the writer does), appends the rest and
+/// finishes the log. A log that is not a prefix of this run is refused, and nothing is written.
+pub fn resume_scenario_stored(
+    scenario: &Scenario,
+    store: EventStore,
+    progress: Option<&mut dyn FnMut(Progress)>,
+) -> Result<RunOutput, SimError> {
+    let stored = store.read_run_meta()?.ok_or(SimError::ResumeOtherRun {
+        what: "run metadata (the run stopped before it began)",
+    })?;
+    let wanted = scenario_run_meta(scenario, "");
+    if let Some(what) = header_difference(&RunHeader::of(&stored), &RunHeader::of(&wanted)) {
+        return Err(SimError::ResumeOtherRun { what });
+    }
+    let mut out = run_scenario_with(scenario, Some(store), progress, true)?;
+    if let Some(store) = out.store.as_mut() {
+        store.finish(&out.state_hash, &out.log_hash)?;
+    }
+    Ok(out)
+}
+
+/// The first input in which two runs differ, named for a person.
+fn header_difference(a: &RunHeader, b: &RunHeader) -> Option<&'static str> {
+    let RunHeader {
+        scenario_hash,
+        policy,
+        seed,
+        start,
+        until,
+        title,
+        description,
+        resident_names,
+        display_names,
+    } = a;
+    [
+        (scenario_hash == &b.scenario_hash, "scenario file"),
+        (policy == &b.policy, "policy"),
+        (seed == &b.seed, "seed"),
+        (start == &b.start && until == &b.until, "simulated period"),
+        (
+            title == &b.title
+                && description == &b.description
+                && resident_names == &b.resident_names
+                && display_names == &b.display_names,
+            "scenario's names",
+        ),
+    ]
+    .into_iter()
+    .find_map(|(same, what)| (!same).then_some(what))
 }

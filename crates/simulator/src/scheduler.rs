@@ -37,7 +37,7 @@ use uuid::Uuid;
 
 use crate::actor::{ServiceGone, ServiceHandle};
 use crate::agent::{Agent, StepInput};
-use crate::log::event_id;
+use crate::log::RunHeader;
 use crate::writer::{LogBatch, LogWriter};
 use projection::Projections;
 
@@ -54,6 +54,18 @@ pub enum SimError {
     Runtime(std::io::Error),
     #[error("the log-writer thread stopped unexpectedly")]
     WriterGone,
+    #[error(
+        "cannot resume: event {global_seq} of the stored log is not the one this run produces \
+         (the log was written by another run, another build, or was changed)"
+    )]
+    ResumeMismatch { global_seq: u64 },
+    #[error(
+        "cannot resume: the stored log holds {stored} events, more than the {produced} this run \
+         produces"
+    )]
+    ResumeLonger { stored: u64, produced: u64 },
+    #[error("cannot resume: the log is of another run (its {what} differs)")]
+    ResumeOtherRun { what: &'static str },
 }
 
 /// What a run simulates.
@@ -85,9 +97,15 @@ pub struct RunOptions<'a> {
     pub store: Option<EventStore>,
     /// Keep every envelope in memory (for transcripts and checks of small runs).
     pub keep_log: bool,
-    /// Events per store transaction.
+    /// Events per store transaction at most; the writer also commits at the end of every
+    /// simulated day (decision 11).
     pub batch_size: usize,
     pub progress: Option<&'a mut dyn FnMut(Progress)>,
+    /// The run's inputs, which the log hash covers besides the events (decision 11).
+    pub header: RunHeader,
+    /// The store already holds a prefix of this run (`run --resume`): the writer checks every
+    /// stored event against the one the run produces, and appends only what follows.
+    pub resume: bool,
 }
 
 impl Default for RunOptions<'_> {
@@ -97,6 +115,8 @@ impl Default for RunOptions<'_> {
             keep_log: true,
             batch_size: 100_000,
             progress: None,
+            header: RunHeader::default(),
+            resume: false,
         }
     }
 }
@@ -181,10 +201,22 @@ impl Queue {
 
 /// Per-run bookkeeping for numbering events. Encoding, hashing and storing happen on the
 /// log-writer thread, so the two cores overlap simulation and I/O.
+///
+/// The log is ordered by (time, resident, the resident's own order) (decision 11): an event is
+/// numbered in its resident's own count when it is decided (its id needs it, and the next
+/// deliveries need the id), and given its `global_seq` when its instant is complete and sorted
+/// by resident.
 struct Recorder {
     seed: u64,
+    /// Events numbered so far (every closed instant's).
     global_seq: u64,
+    /// Events decided so far, numbered or not.
+    decided: u64,
     versions: [Vec<u32>; SERVICES],
+    /// Each resident's events so far.
+    counters: Vec<u32>,
+    /// The events of the instant being decided, in the order they were decided.
+    instant: Vec<Envelope>,
     batch: Vec<Envelope>,
     writer: LogWriter,
     keep_log: bool,
@@ -202,18 +234,24 @@ impl Recorder {
         cause: Option<Uuid>,
         projections: &mut Projections,
     ) -> (Uuid, Uuid) {
-        self.global_seq += 1;
-        let id = event_id(self.seed, self.global_seq);
+        self.decided += 1;
         let resident = event.resident();
-        let versions = &mut self.versions[service_index(service)];
-        if versions.len() <= resident.index() {
-            versions.resize(resident.index() + 1, 0);
+        let i = resident.index();
+        if self.counters.len() <= i {
+            self.counters.resize(i + 1, 0);
         }
-        versions[resident.index()] += 1;
+        self.counters[i] += 1;
+        let id = model::envelope::event_id(self.seed, at, resident, self.counters[i]);
+        let versions = &mut self.versions[service_index(service)];
+        if versions.len() <= i {
+            versions.resize(i + 1, 0);
+        }
+        versions[i] += 1;
         let env = Envelope {
-            global_seq: self.global_seq,
+            // Numbered when the instant closes.
+            global_seq: 0,
             event_id: id,
-            stream_version: versions[resident.index()],
+            stream_version: versions[i],
             occurred_at: at,
             effective_on: effective_on(&event, at),
             service,
@@ -223,21 +261,30 @@ impl Recorder {
         };
         projections.apply(&env);
         let ids = (env.event_id, env.correlation_id);
-        if self.keep_log {
-            self.log.push(env.clone());
-        }
-        self.batch.push(env);
+        self.instant.push(env);
         ids
     }
 
-    /// Hands the pending events to the writer when the batch is full (or `force`).
-    fn flush(&mut self, force: bool) -> Result<(), SimError> {
+    /// Puts the instant's events in the log's order — by resident, each resident's in the
+    /// order decided (a stable sort) — numbers them, and queues them for the writer.
+    fn close_instant(&mut self) {
+        self.instant.sort_by_key(|env| env.event.resident());
+        for mut env in self.instant.drain(..) {
+            self.global_seq += 1;
+            env.global_seq = self.global_seq;
+            if self.keep_log {
+                self.log.push(env.clone());
+            }
+            self.batch.push(env);
+        }
+    }
+
+    /// Hands the pending events to the writer when the batch is full (or `force`), saying
+    /// which instant the batch closes (`closes`: the last one numbered).
+    fn flush(&mut self, force: bool, closes: Option<SimTime>) -> Result<(), SimError> {
         if self.batch.len() >= self.batch_size || (force && !self.batch.is_empty()) {
             let events = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_size));
-            self.writer.send(LogBatch {
-                events,
-                closes: None,
-            })?;
+            self.writer.send(LogBatch { events, closes })?;
         }
         Ok(())
     }
@@ -309,9 +356,12 @@ where
         recorder: Recorder {
             seed,
             global_seq: 0,
+            decided: 0,
             versions: std::array::from_fn(|_| vec![0; n]),
+            counters: vec![0; n],
+            instant: Vec::new(),
             batch: Vec::with_capacity(batch_size),
-            writer: LogWriter::spawn(options.store),
+            writer: LogWriter::spawn(options.store, options.header, options.resume),
             keep_log: options.keep_log,
             log: Vec::new(),
             batch_size,
@@ -333,12 +383,16 @@ where
             (Input::Command(command), (None, None))
         }))
     };
-    run.deliver(start_of_day(start), std::array::from_fn(enrol))
+    let first = start_of_day(start);
+    run.deliver(first, std::array::from_fn(enrol))
         .instrument(tracing::info_span!("enrolment"))
         .await?;
-    tracing::info!(events = run.recorder.global_seq, "residents enrolled");
+    tracing::info!(events = run.recorder.decided, "residents enrolled");
     drop(residents);
     let mut steps = steps.map(Into::<StepInput>::into).peekable();
+    // The instant being decided: its events are numbered when the clock moves past it, and
+    // handed to the writer at least at the end of every simulated day.
+    let mut current = first;
     async {
         let mut day = None;
         loop {
@@ -351,6 +405,12 @@ where
             if next >= end {
                 break;
             }
+            if next != current {
+                run.recorder.close_instant();
+                let day_ends = next.date() != current.date();
+                run.recorder.flush(day_ends, Some(current))?;
+                current = next;
+            }
             if day != Some(next.date()) {
                 day = Some(next.date());
                 tracing::debug!(day = %next.date(), events = run.recorder.global_seq, "new day");
@@ -359,7 +419,6 @@ where
                 run.take_step(&mut step);
             }
             run.step_instant(next).await?;
-            run.recorder.flush(false)?;
             if let Some(report) = progress.as_deref_mut() {
                 report(Progress {
                     now: next,
@@ -372,7 +431,7 @@ where
     .instrument(tracing::info_span!("steps"))
     .await?;
     let _finish = tracing::info_span!("finish").entered();
-    let out = run.finish(until)?;
+    let out = run.finish(until, current)?;
     tracing::info!(events = out.events, log_hash = %out.log_hash, "run finished");
     Ok(out)
 }
@@ -450,7 +509,6 @@ impl Run {
                 for ((cause, correlation), decision) in metas.into_iter().zip(decisions) {
                     self.record_decision(service, decision, cause, correlation, now);
                 }
-                self.recorder.flush(false)?;
             }
         }
         Ok(())
@@ -513,14 +571,15 @@ impl Run {
     }
 
     /// Stops the services, waits for the log to be written, and closes the day measures.
-    fn finish(self, until: NaiveDate) -> Result<RunOutput, SimError> {
+    fn finish(self, until: NaiveDate, last: SimTime) -> Result<RunOutput, SimError> {
         let Run {
             handles,
             mut recorder,
             mut projections,
             ..
         } = self;
-        recorder.flush(true)?;
+        recorder.close_instant();
+        recorder.flush(true, Some(last))?;
         drop(handles);
         let (store, log_hash) = recorder.writer.finish()?;
         projections.finish(until);

@@ -1,14 +1,23 @@
 //! The log-writer thread: it receives the run's events in global order, in batches, encodes each
 //! into its stored record, feeds the log hash, and appends to the store in one transaction per
-//! batch. A bounded channel keeps the simulation at most two batches ahead of the disk, and the
-//! simulation and the I/O overlap on separate cores (decision 2). What it receives is fixed by
-//! decision 11: compact envelopes in the global order, batches that say which instants they close.
+//! batch — recording in that transaction the hash of the log up to it (decision 11). The
+//! scheduler sends a batch at the end of every simulated day and whenever it holds
+//! `batch_size` events, so a killed run keeps every day it finished. A bounded channel keeps
+//! the simulation at most two batches ahead of the disk, and the simulation and the I/O overlap
+//! on separate cores (decision 2).
+//!
+//! Resuming (`run --resume`): the store already holds a prefix of this run. The writer then
+//! reads the stored events back as the run produces them and checks each against its new copy
+//! (every field, so the hash up to there matches too); it appends only what follows, and a
+//! difference stops the run before anything is written.
 
-use event_store::{AppendResult, EventStore, NewEvent};
+use std::collections::VecDeque;
+
+use event_store::{AppendResult, EventRecord, EventStore, NewEvent};
 use model::envelope::Envelope;
 use model::time::SimTime;
 
-use crate::log::{LogHasher, to_record};
+use crate::log::{LogHasher, RunHeader, to_record};
 use crate::scheduler::SimError;
 
 /// Events in global order, handed to the writer together.
@@ -29,39 +38,18 @@ pub(crate) struct LogWriter {
 }
 
 impl LogWriter {
-    pub(crate) fn spawn(mut store: Option<EventStore>) -> LogWriter {
+    /// Starts the thread. With `resume`, the events `store` already holds are checked, not
+    /// appended.
+    pub(crate) fn spawn(store: Option<EventStore>, header: RunHeader, resume: bool) -> LogWriter {
         let (tx, rx) = std::sync::mpsc::sync_channel::<LogBatch>(2);
         let thread = std::thread::spawn(move || {
             // The store's commit events are reported inside this span.
             let _span = tracing::debug_span!("log_writer").entered();
-            let mut hasher = LogHasher::new();
+            let mut writer = Writer::new(store, &header, resume)?;
             for batch in rx {
-                let mut rows = Vec::with_capacity(batch.events.len());
-                for env in &batch.events {
-                    let record = to_record(env);
-                    hasher.add(&record);
-                    if store.is_some() {
-                        rows.push(NewEvent {
-                            record,
-                            expected_version: u64::from(env.stream_version - 1),
-                        });
-                    }
-                }
-                if let Some(store) = store.as_mut() {
-                    let results = store.append(&rows)?;
-                    // The store must have written every event; a duplicate means it did not.
-                    if let Some((new, _)) = rows
-                        .iter()
-                        .zip(results)
-                        .find(|(_, r)| matches!(r, AppendResult::Duplicate { .. }))
-                    {
-                        return Err(SimError::NotWritten {
-                            global_seq: new.record.global_seq,
-                        });
-                    }
-                }
+                writer.write(batch)?;
             }
-            Ok((store, hasher.finish()))
+            writer.finish()
         });
         LogWriter {
             tx: Some(tx),
@@ -86,5 +74,108 @@ impl LogWriter {
             Some(t) => t.join().map_err(|_| SimError::WriterGone)?,
             None => Err(SimError::WriterGone),
         }
+    }
+}
+
+/// Stored events read ahead while a resumed run is checked against them.
+const READ_AHEAD: usize = 16_384;
+
+/// The writer thread's state.
+struct Writer {
+    store: Option<EventStore>,
+    hasher: LogHasher,
+    /// When resuming: how many events the store held at the start (they are checked, not
+    /// appended), and the next ones read ahead.
+    stored: u64,
+    ahead: VecDeque<EventRecord>,
+    /// The last `global_seq` read ahead.
+    read: u64,
+    /// Events received so far.
+    seen: u64,
+}
+
+impl Writer {
+    fn new(
+        store: Option<EventStore>,
+        header: &RunHeader,
+        resume: bool,
+    ) -> Result<Writer, SimError> {
+        let stored = match (&store, resume) {
+            (Some(store), true) => store.last_global_seq()?,
+            _ => 0,
+        };
+        Ok(Writer {
+            store,
+            hasher: LogHasher::new(header),
+            stored,
+            ahead: VecDeque::new(),
+            read: 0,
+            seen: 0,
+        })
+    }
+
+    fn write(&mut self, batch: LogBatch) -> Result<(), SimError> {
+        let mut rows = Vec::with_capacity(if self.store.is_some() {
+            batch.events.len()
+        } else {
+            0
+        });
+        for env in &batch.events {
+            let record = to_record(env);
+            self.hasher.add(&record);
+            self.seen = env.global_seq;
+            if env.global_seq <= self.stored {
+                self.check_stored(&record)?;
+            } else if self.store.is_some() {
+                rows.push(NewEvent {
+                    record,
+                    expected_version: env.stream_version - 1,
+                });
+            }
+        }
+        if let Some(store) = self.store.as_mut()
+            && !rows.is_empty()
+        {
+            let results = store.append_committing(&rows, &self.hasher.current())?;
+            // The store must have written every event; a duplicate means it did not.
+            if let Some((new, _)) = rows
+                .iter()
+                .zip(results)
+                .find(|(_, r)| matches!(r, AppendResult::Duplicate { .. }))
+            {
+                return Err(SimError::NotWritten {
+                    global_seq: new.record.global_seq,
+                });
+            }
+            if let Some(t) = batch.closes {
+                tracing::debug!(through = %t, events = self.seen, "committed");
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks a stored event of a resumed run against the run's own.
+    fn check_stored(&mut self, record: &EventRecord) -> Result<(), SimError> {
+        if self.ahead.is_empty() {
+            let store = self.store.as_ref().ok_or(SimError::WriterGone)?;
+            self.ahead.extend(store.read_after(self.read, READ_AHEAD)?);
+            self.read += self.ahead.len() as u64;
+        }
+        match self.ahead.pop_front() {
+            Some(stored) if stored == *record => Ok(()),
+            _ => Err(SimError::ResumeMismatch {
+                global_seq: record.global_seq,
+            }),
+        }
+    }
+
+    fn finish(self) -> WriterResult {
+        if self.seen < self.stored {
+            return Err(SimError::ResumeLonger {
+                stored: self.stored,
+                produced: self.seen,
+            });
+        }
+        Ok((self.store, self.hasher.finish()))
     }
 }

@@ -6,7 +6,7 @@
 //! change. Then the same run is appended a second time to the store that already holds it:
 //! the store reports the events as duplicates, so the run must fail, naming the first event.
 
-use event_store::{EventStore, IndexMode};
+use event_store::EventStore;
 use model::policy::Policy;
 use population::{Population, PopulationSpec};
 use simulator::{RunInput, RunOptions, RunOutput, SimError, run};
@@ -42,13 +42,13 @@ fn run_on(
             store: Some(store),
             keep_log: false,
             batch_size,
-            progress: None,
+            ..RunOptions::default()
         },
     ))
 }
 
 fn fresh_store() -> EventStore {
-    EventStore::create_in_memory(IndexMode::Deferred).expect("an in-memory log")
+    EventStore::open_in_memory().expect("an in-memory log")
 }
 
 #[test]
