@@ -4,7 +4,8 @@
 //! Three measurements, each timed with the wall clock (benchmark code is the one place outside
 //! the store's own baseline that may read it):
 //! 1. the simulation alone (services, scheduler, projections; no store) — the ceiling;
-//! 2. the simulation appending to the store in deferred-index mode, plus the index build;
+//! 2. the simulation appending to the store (no secondary index: decision 11), with a commit
+//!    and its log hash per batch;
 //! 3. the baseline: the same rows, read back from (2), appended with one plain prepared INSERT.
 
 #![expect(clippy::disallowed_methods, reason = "a benchmark measures wall time")]

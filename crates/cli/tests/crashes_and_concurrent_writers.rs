@@ -23,8 +23,8 @@ use event_store::{EventRecord, EventStore, StoreError};
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 
-/// Kills of `zairyu run` and of `zairyu bench` (which stores in deferred mode, in batches of
-/// 50 events, so that kills land between commits today).
+/// Kills of `zairyu run` and of `zairyu bench` (which stores in batches of 50 events, so that
+/// kills land between commits).
 const RUN_KILLS: usize = 10;
 const BENCH_KILLS: usize = 12;
 const BENCH_ARGS: [&str; 6] = ["--residents", "400", "--seed", "1", "--batch", "50"];
@@ -275,7 +275,7 @@ fn runs_killed_at_random_points_leave_valid_prefixes_that_replay_says_are_unveri
         tally.add(&left, alive);
     }
 
-    // `zairyu bench`: a deferred-index log in batches of 50, killed between commits.
+    // `zairyu bench`: a log in batches of 50, killed between commits.
     let reference_dir = d.join("bench-ref");
     let started = Instant::now();
     let mut args = vec!["bench", "--dir", "bench-ref", "--keep"];

@@ -279,10 +279,25 @@ impl Recorder {
         }
     }
 
-    /// Hands the pending events to the writer when the batch is full (or `force`), saying
-    /// which instant the batch closes (`closes`: the last one numbered).
+    /// Hands the pending events to the writer, `batch_size` at a time, and the rest too when
+    /// `force`; `closes` is the last instant numbered (a batch cut inside it closes none).
     fn flush(&mut self, force: bool, closes: Option<SimTime>) -> Result<(), SimError> {
-        if self.batch.len() >= self.batch_size || (force && !self.batch.is_empty()) {
+        if self.batch.len() > self.batch_size {
+            // Each event moves once, into its batch; what is left waits for the next flush.
+            let mut all = std::mem::take(&mut self.batch).into_iter();
+            loop {
+                let events: Vec<Envelope> = all.by_ref().take(self.batch_size).collect();
+                if events.len() < self.batch_size || all.len() == 0 {
+                    self.batch = events;
+                    break;
+                }
+                self.writer.send(LogBatch {
+                    events,
+                    closes: None,
+                })?;
+            }
+        }
+        if self.batch.len() == self.batch_size || (force && !self.batch.is_empty()) {
             let events = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_size));
             self.writer.send(LogBatch { events, closes })?;
         }
