@@ -4,12 +4,13 @@
 //! `zairyu run … --db`, never edited), each with `<name>.json`: the projections that log replayed
 //! to when it was captured and the log hash its run recorded. Every later change of the stored
 //! format must keep these replaying — through an upcaster for an old payload shape, through the
-//! hasher of the format the log was written in — to the same card records and measures. See
+//! hasher of the format the log was written in — to the same card records and measures, and (from
+//! format 2) with every hash recorded at a commit reproduced. See
 //! `tests/golden/README.md` for the rules (a golden log is captured once and never regenerated).
 
 use std::path::{Path, PathBuf};
 
-use event_store::EventStore;
+use event_store::{EventStore, LogFormat};
 use serde_json::Value;
 use simulator::replay::replay;
 
@@ -60,9 +61,19 @@ fn contains(actual: &Value, expected: &Value, path: &str, diffs: &mut Vec<String
     }
 }
 
-/// Replays one golden log from a copy (so the fixture is never touched) and returns the
-/// projections as JSON, the recomputed log hash and the hash the run recorded.
-fn replay_golden(db: &Path) -> (Value, String, Option<String>) {
+/// What replaying one golden log gave.
+struct GoldenReplay {
+    projections: Value,
+    /// The log hash recomputed in the log's own format.
+    log_hash: String,
+    /// The log hash its run recorded.
+    recorded_hash: Option<String>,
+    /// Format 2 on: a failure of the hashes recorded at the commits, if any.
+    commits_failure: Option<String>,
+}
+
+/// Replays one golden log from a copy (so the fixture is never touched).
+fn replay_golden(db: &Path) -> GoldenReplay {
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("golden.db");
     std::fs::copy(db, &copy).unwrap();
@@ -80,8 +91,26 @@ fn replay_golden(db: &Path) -> (Value, String, Option<String>) {
     let switch = policy.switches.validity.special_period_my_number;
     let replayed = replay(&store, meta.start, meta.until, None, switch, false)
         .unwrap_or_else(|e| panic!("{}: does not replay: {e}", db.display()));
-    let projections = serde_json::to_value(&replayed.projections).unwrap();
-    (projections, replayed.log_hash, meta.log_hash)
+    let commits = &replayed.commits;
+    let commits_failure = match replayed.format {
+        // Format 1 recorded no commit hashes.
+        LogFormat::V1 => None,
+        _ if commits.checked == 0 => Some("no commit hash recorded".to_owned()),
+        _ if commits.mismatch.is_some() || commits.beyond_log.is_some() => {
+            Some(format!("the commit hashes do not match: {commits:?}"))
+        }
+        _ if commits.through != replayed.events => Some(format!(
+            "the commit hashes vouch for events up to {}, of {}",
+            commits.through, replayed.events
+        )),
+        _ => None,
+    };
+    GoldenReplay {
+        projections: serde_json::to_value(&replayed.projections).unwrap(),
+        log_hash: replayed.log_hash,
+        recorded_hash: meta.log_hash,
+        commits_failure,
+    }
 }
 
 #[test]
@@ -95,7 +124,12 @@ fn golden_logs_of_every_earlier_format_still_replay_to_their_recorded_projection
     let capture = std::env::var_os("ZAIRYU_CAPTURE_GOLDEN").is_some();
     let mut failures = Vec::new();
     for db in &logs {
-        let (projections, log_hash, recorded_hash) = replay_golden(db);
+        let GoldenReplay {
+            projections,
+            log_hash,
+            recorded_hash,
+            commits_failure,
+        } = replay_golden(db);
         let json = db.with_extension("json");
         if capture && !json.exists() {
             let golden = serde_json::json!({
@@ -111,6 +145,9 @@ fn golden_logs_of_every_earlier_format_still_replay_to_their_recorded_projection
         )
         .unwrap();
         let name = db.display();
+        if let Some(failure) = commits_failure {
+            failures.push(format!("{name}: {failure}"));
+        }
         if recorded_hash.as_deref() != Some(log_hash.as_str()) {
             failures.push(format!(
                 "{name}: the log hash recomputed on replay ({log_hash}) is not the one its run \
