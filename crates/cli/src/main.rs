@@ -17,6 +17,7 @@ mod bench;
 mod commands;
 mod compare;
 mod diag;
+mod diff;
 mod explain;
 mod merge;
 
@@ -136,6 +137,10 @@ enum Command {
     /// Run a scenario or a synthetic population under a baseline and a reform policy and print
     /// the measures side by side with their difference (docs/what-if.md).
     Compare(compare::CompareArgs),
+    /// Compare two stored event logs: where they first differ (with the events around it),
+    /// then the differences by resident and event kind. Exit 0 when they record the same facts
+    /// in the same order, 1 when they differ, 2 on bad input.
+    Diff(diff::DiffArgs),
     /// Add up the JSON results of `compare --shard k/n` into the whole population's result.
     Merge(merge::MergeArgs),
     /// Print the JSON Schema of the scenario file format.
@@ -218,6 +223,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::explain(args),
         Command::Compare(args) => compare::compare(args),
         Command::Merge(args) => merge::merge(args),
+        Command::Diff(args) => diff::diff(args),
         Command::Schema => commands::schema(),
         Command::Table { markdown } => commands::table(markdown),
         Command::Bench {

@@ -1,8 +1,8 @@
 //! What is derived from a run's log, as plain data: every resident's card record (cards held,
 //! numbers, validity, My Number functions, certificates, each office's view) and the day
 //! measures, folded event by event; the run-wide totals and the state hash; the named, additive
-//! measures of a what-if comparison; and the result types of the comparison and of the
-//! office-visit table.
+//! measures of a what-if comparison; the result types of the comparison and of the
+//! office-visit table; and the difference between two logs (`log_diff`).
 //!
 //! The fold is the same live (as the scheduler records events) and in replay (from the store),
 //! so replay gives exactly what the live run gave. This crate runs nothing: no tasks, no store,
@@ -13,6 +13,7 @@
 //! by an office and is in the event.
 
 mod fold;
+pub mod log_diff;
 pub mod measures;
 pub mod office_table;
 mod projections;

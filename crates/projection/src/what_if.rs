@@ -178,13 +178,10 @@ impl Comparison {
 
 /// The first event at which two logs differ, if they do.
 pub fn first_divergence(baseline: &[Envelope], reform: &[Envelope]) -> Option<Divergence> {
-    let same = |a: &Envelope, b: &Envelope| {
-        a.occurred_at == b.occurred_at && a.service == b.service && a.event == b.event
-    };
     let index = baseline
         .iter()
         .zip(reform)
-        .position(|(a, b)| !same(a, b))
+        .position(|(a, b)| !crate::log_diff::same_fact(a, b))
         .unwrap_or(baseline.len().min(reform.len()));
     (index < baseline.len().max(reform.len())).then(|| Divergence {
         index,

@@ -2,7 +2,8 @@
 //! of measures, and the card record of a resident on a date; and, for teaching, the narrated
 //! timeline (`explain`), Mermaid sequence diagrams (`mermaid`) and a self-contained HTML report
 //! (`html`), all drawn from one structured reading of the log (`story`); the what-if
-//! comparison (`compare`) and the office-visit table (`visits_table`).
+//! comparison (`compare`) and the office-visit table (`visits_table`); the difference between
+//! two stored logs (`log_diff`).
 //!
 //! One vocabulary: every word comes from `labels` (English and Japanese), every event is said
 //! by `describe(event, lang)`, and the phrases several outputs share are in `phrases`; the
@@ -17,6 +18,7 @@ pub mod describe;
 pub mod explain;
 pub mod html;
 pub mod labels;
+pub mod log_diff;
 pub mod mermaid;
 pub mod phrases;
 pub mod sections;

@@ -19,11 +19,13 @@ use model::time::Latency;
 use model::validity::CertificateKind;
 
 mod events;
+mod history;
 mod measures;
 mod reasons;
 mod ui;
 
 pub use events::event_type;
+pub use history::{History, diff_totals, first_difference, history, identical};
 pub use measures::{measure, workload_column};
 pub use reasons::{
     changed_item, consequence, duty, invalidation, refusal, refusal_reason, reissue_reason,
