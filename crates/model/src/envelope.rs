@@ -1,6 +1,6 @@
 //! The event envelope: the public, stored shape of every fact in the log.
 //!
-//! Design.md ("The event envelope") fixes these fields as a contract from day one. The
+//! docs/ARCHITECTURE.md ("The event envelope") fixes these fields as a contract from day one. The
 //! [`EventRecord`] is the storage form (payload already serialized) that the event store reads
 //! and writes; it carries no domain payload type so the store stays ignorant of the domain.
 //! [`Envelope`] is the typed form the simulator and projections work with. Decision 11 (log

@@ -10,6 +10,11 @@
 //! raised for it. Two marker newtypes let a typed struct ask for more than the value:
 //! [`Located<T>`] (the value and where it was written) and [`NodeRef`] (the node itself, for the
 //! steps, whose shape depends on their `do` key and which are read by hand in `steps`).
+//!
+//! The file is long (about 700 lines besides its tests) on purpose: serde's `Deserializer` and
+//! its sequence, map and key accessors are one unit over one arena, each attaching the node's
+//! position to the errors it raises; apart, they would share private types across modules for
+//! no reader's gain.
 
 use std::fmt;
 

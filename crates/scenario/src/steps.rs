@@ -8,6 +8,11 @@
 //! fields. Adding a procedure is one line in the `step_kinds!` table plus its fields struct and
 //! its `command` method; the parser, the list of kinds in error messages and the JSON Schema all
 //! follow from the table.
+//!
+//! The file is long (about 700 lines besides its tests) on purpose: it holds one small fields
+//! struct per step kind, each field with the doc comment the JSON Schema publishes, beside the
+//! table row that names it; split by kind, a procedure's step would be read in one file and
+//! listed in another.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use model::command::{Command, Decision, ResidentProfile};

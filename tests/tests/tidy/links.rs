@@ -205,13 +205,15 @@ const OUTSIDE: [&str; 4] = [
 ];
 
 /// Every line of `texts` (path → text: sources, docs, scenarios, manifests) that cites one of
-/// [`OUTSIDE`].
+/// [`OUTSIDE`], in any letter case (a sentence may start with the name, capitalised).
 pub fn outside_references(texts: &BTreeMap<String, String>) -> Vec<String> {
     let mut out = Vec::new();
     for (path, text) in texts {
         for (n, line) in text.lines().enumerate() {
+            // ASCII lower-casing keeps every byte offset, so `col` points into `line` too.
+            let lower = line.to_ascii_lowercase();
             for name in OUTSIDE {
-                if let Some(col) = line.find(name) {
+                if let Some(col) = lower.find(name) {
                     out.push(format!(
                         "{path}:{}:{}: `{name}` is not in the repository; cite the project's own \
                          docs (docs/domain.md §…, docs/ARCHITECTURE.md, docs/decisions/)",
@@ -237,12 +239,23 @@ mod planted {
                 "crates/model/src/rules.rs".to_string(),
                 format!("//! Rules.\n/// {rules} §6: the table.\nfn f() {{}}\n"),
             ),
+            (
+                "crates/model/src/envelope.rs".to_string(),
+                format!("//! {} fixes these fields.\n", concat!("Design", ".md")),
+            ),
             ("docs/domain.md".to_string(), "# Rules (§6)\n".to_string()),
         ]);
         let v = outside_references(&texts);
-        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v.len(), 2, "{v:?}");
         assert!(
             v[0].starts_with(&format!(
+                "crates/model/src/envelope.rs:1:5: `{}` is not in the repository",
+                concat!("design", ".md")
+            )),
+            "{v:?}"
+        );
+        assert!(
+            v[1].starts_with(&format!(
                 "crates/model/src/rules.rs:2:5: `{rules}` is not in the repository"
             )),
             "{v:?}"

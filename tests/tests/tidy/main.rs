@@ -8,7 +8,9 @@
 
 mod code;
 mod deps;
+mod invariants;
 mod links;
+mod outputs;
 mod source;
 mod tree;
 
@@ -85,6 +87,24 @@ fn nothing_cites_a_document_outside_the_repository() {
 }
 
 #[test]
+fn no_recorded_output_shows_a_my_number_in_full() {
+    assert_tidy(
+        "My Numbers in outputs",
+        outputs::full_my_numbers(&tree().texts),
+    );
+}
+
+#[test]
+fn every_invariant_names_a_test_that_exists() {
+    let t = tree();
+    let doc = "docs/ARCHITECTURE.md";
+    assert_tidy(
+        "invariants",
+        invariants::unchecked(doc, &t.markdown[doc], &t.texts),
+    );
+}
+
+#[test]
 fn every_declared_dependency_is_used() {
     let t = tree();
     assert_tidy("dependencies", deps::unused(&t.packages, &t.sources));
@@ -103,4 +123,6 @@ fn the_tree_is_read_whole() {
     assert!(t.sources.len() > 50, "{} sources", t.sources.len());
     assert!(t.markdown.contains_key("README.md"));
     assert!(t.markdown.contains_key("docs/ARCHITECTURE.md"));
+    let snapshots = t.texts.keys().filter(|p| p.ends_with(".snap")).count();
+    assert!(snapshots > 50, "{snapshots} snapshots");
 }

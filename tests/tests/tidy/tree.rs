@@ -179,7 +179,8 @@ pub struct Tree {
     pub sources: Vec<Source>,
     /// Markdown files by path.
     pub markdown: BTreeMap<String, String>,
-    /// Every text file people or tools read (sources, docs, scenarios, manifests, scripts).
+    /// Every text file people or tools read (sources, docs, scenarios, manifests, scripts,
+    /// recorded outputs).
     pub texts: BTreeMap<String, String>,
     /// Every file and directory in the repository (outside `target/` and `.git/`).
     pub paths: BTreeSet<String>,
@@ -231,7 +232,8 @@ impl Tree {
                 let ext = p.rsplit_once('.').map_or("", |(_, e)| e);
                 let name = p.rsplit('/').next().unwrap_or(p);
                 [
-                    "rs", "md", "toml", "yaml", "yml", "json", "sh", "html", "css", "js",
+                    "rs", "md", "toml", "yaml", "yml", "json", "sh", "html", "css", "js", "svg",
+                    "snap",
                 ]
                 .contains(&ext)
                     || ["run", "justfile", ".gitignore"].contains(&name)
