@@ -1,17 +1,26 @@
-//! The scenario commands: run, replay, check, validate, schema.
+//! The scenario commands: run, replay, check, validate, schema, table — each as text for
+//! people or as JSON for programs (and `check` as JUnit XML or GitHub annotations for CI).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 use chrono::NaiveDate;
+use clap::ValueEnum;
 use event_store::{EventStore, RunMeta, StoreError};
+use model::envelope::Envelope;
 use model::policy::{Policy, Regime};
+use model::rules;
+use projection::rows::RecordRow;
+use report::Lang;
+use report::labels::ui;
 use scenario::{Overrides, Scenario};
+use serde_json::{Value, json};
 use simulator::check::{ExpectationOutcome, check_expectations, names};
 use simulator::replay::replay as replay_log;
 
 use crate::diag::Failure;
+use crate::global::{Global, TextOrJson, paint};
 
 /// The version written into every run's metadata.
 pub const CODE_VERSION: &str = concat!("zairyu ", env!("CARGO_PKG_VERSION"));
@@ -113,7 +122,14 @@ fn describe_log(held: &event_store::LogSummary) -> String {
     format!("the log of {what} ({} events, {state})", held.events)
 }
 
-fn print_outcomes(source: &str, outcomes: &[ExpectationOutcome], verbose: bool) -> (usize, usize) {
+/// Prints each check of `outcomes` (the failures; every one when `verbose`) and returns how
+/// many passed and failed.
+fn print_outcomes(
+    source: &str,
+    outcomes: &[ExpectationOutcome],
+    verbose: bool,
+    color: bool,
+) -> (usize, usize) {
     let (mut passed, mut failed) = (0, 0);
     for o in outcomes {
         for r in &o.results {
@@ -121,7 +137,8 @@ fn print_outcomes(source: &str, outcomes: &[ExpectationOutcome], verbose: bool) 
                 passed += 1;
                 if verbose {
                     outln!(
-                        "  ok    {source}:{} {} on {}: {} = {}",
+                        "  {}    {source}:{} {} on {}: {} = {}",
+                        paint("ok", 32, color),
                         o.line,
                         o.resident,
                         o.on,
@@ -132,7 +149,8 @@ fn print_outcomes(source: &str, outcomes: &[ExpectationOutcome], verbose: bool) 
             } else {
                 failed += 1;
                 outln!(
-                    "  FAIL  {source}:{} {} on {}: {} expected {}, got {}",
+                    "  {}  {source}:{} {} on {}: {} expected {}, got {}",
+                    paint("FAIL", 31, color),
                     o.line,
                     o.resident,
                     o.on,
@@ -146,25 +164,80 @@ fn print_outcomes(source: &str, outcomes: &[ExpectationOutcome], verbose: bool) 
     (passed, failed)
 }
 
+/// What `zairyu run` was asked.
+pub struct RunArgs<'a> {
+    pub path: &'a Path,
+    pub db: Option<PathBuf>,
+    pub seed: Option<u64>,
+    pub regime: Option<Regime>,
+    pub format: TextOrJson,
+    /// Replace the zairyu log already at the path.
+    pub force: bool,
+    /// Continue the run whose log is at the path.
+    pub resume: bool,
+}
+
+/// One expectation's check as JSON.
+fn check_json(source: &str, o: &ExpectationOutcome, r: &simulator::check::CheckResult) -> Value {
+    json!({
+        "file": source,
+        "line": o.line,
+        "resident": o.resident,
+        "on": o.on,
+        "check": r.what,
+        "expected": r.expected,
+        "actual": r.actual,
+        "passed": r.passed(),
+    })
+}
+
+/// The events of a log as JSON: when, which office, who, the event type, the sentence (in
+/// `lang`), the rule, and the notices it sends. No My Number is ever in the sentence.
+fn events_json(log: &[Envelope], names: &[String], lang: Lang) -> Value {
+    log.iter()
+        .map(|env| {
+            let r = env.event.resident();
+            json!({
+                "seq": env.global_seq,
+                "event_id": env.event_id.to_string(),
+                "at": env.occurred_at.format("%Y-%m-%dT%H:%M").to_string(),
+                "office": env.service,
+                "resident": names.get(r.index()).cloned().unwrap_or_else(|| r.to_string()),
+                "type": env.event.type_name(),
+                "text": report::describe::describe(&env.event, lang),
+                "rule": env.event.section(),
+                "notifies": rules::notified(&env.event)
+                    .iter()
+                    .map(|n| json!({ "to": n.to, "code": n.code }))
+                    .collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}
+
+/// Prints `value` as pretty JSON on stdout.
+fn print_json(value: &Value) {
+    outln!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("JSON values serialize")
+    );
+}
+
 /// `zairyu run`
-pub fn run(
-    path: &Path,
-    db: Option<PathBuf>,
-    seed: Option<u64>,
-    regime: Option<Regime>,
-    quiet: bool,
-    force: bool,
-    resume: bool,
-) -> Result<ExitCode, Failure> {
-    let scenario = load(path, seed, regime)?;
-    let db = db.unwrap_or_else(|| default_db(&scenario, path));
+pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
+    let lang = g.lang();
+    let u = ui(lang);
+    let scenario = load(a.path, a.seed, a.regime)?;
+    let db =
+        a.db.clone()
+            .unwrap_or_else(|| default_db(&scenario, a.path));
     let stopped = |e: simulator::SimError| {
         Failure::Run(anyhow!(e).context(format!(
             "the run stopped: the log {} is incomplete (marked unfinished)",
             db.display()
         )))
     };
-    let out = if resume {
+    let out = if a.resume {
         let store = open_log_to_resume(&db)?;
         let kept = store
             .last_global_seq()
@@ -187,16 +260,53 @@ pub fn run(
         );
         out
     } else {
-        let store = create_log(&db, force)?;
+        let store = create_log(&db, a.force)?;
         // A failure from here on (a full disk, an I/O error) leaves a valid, unfinished prefix.
         simulator::run_scenario_stored(&scenario, store, CODE_VERSION, None).map_err(stopped)?
     };
     let names = names(&scenario);
+    let outcomes = check_expectations(&scenario, &out.log);
+    let failed = outcomes
+        .iter()
+        .flat_map(|o| &o.results)
+        .filter(|r| !r.passed())
+        .count();
+    let code = if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
+    let totals = out.projections.totals();
+    if a.format == TextOrJson::Json {
+        let mut doc = json!({
+            "scenario": {
+                "name": scenario.name,
+                "file": scenario.source,
+                "regime": scenario.policy.regime.as_str(),
+                "seed": scenario.seed,
+                "start": scenario.start,
+                "until": scenario.until,
+            },
+            "measures": totals,
+            "expectations": outcomes
+                .iter()
+                .flat_map(|o| o.results.iter().map(|r| check_json(&scenario.source, o, r)))
+                .collect::<Vec<_>>(),
+            "log_hash": out.log_hash,
+            "state_hash": out.state_hash,
+            "events": out.events,
+            "database": db.display().to_string(),
+        });
+        if !g.quiet {
+            doc["transcript"] = events_json(&out.log, &names, lang);
+        }
+        print_json(&doc);
+        return Ok(code);
+    }
     outln!(
-        "{} — {} regime, seed {}",
+        "{} — {}",
         scenario.name,
-        scenario.policy.regime.as_str(),
-        scenario.seed
+        regime_and_seed(scenario.policy.regime, scenario.seed, lang)
     );
     if !scenario.description.is_empty() {
         for line in scenario.description.lines() {
@@ -204,31 +314,48 @@ pub fn run(
         }
     }
     outln!();
-    if !quiet {
-        out!("{}", report::transcript(&out.log, &names, report::Lang::En));
+    if !g.quiet {
+        out!("{}", report::transcript(&out.log, &names, lang));
         outln!();
     }
-    out!(
-        "{}",
-        report::summary(&out.projections.totals(), scenario.until, report::Lang::En)
-    );
-    let mut code = ExitCode::SUCCESS;
+    out!("{}", report::summary(&totals, scenario.until, lang));
     if !scenario.expectations.is_empty() {
-        let outcomes = check_expectations(&scenario, &out.log);
         outln!();
-        outln!("Expectations");
-        let (passed, failed) = print_outcomes(&scenario.source, &outcomes, false);
-        outln!("  {passed} passed, {failed} failed");
-        if failed > 0 {
-            code = ExitCode::from(1);
-        }
+        outln!("{}", u.expectations);
+        let (passed, failed) = print_outcomes(&scenario.source, &outcomes, false, g.color_stdout());
+        outln!("  {}", passed_failed(passed, failed, lang));
     }
     outln!();
-    outln!("log hash    {}", out.log_hash);
-    outln!("state hash  {}", out.state_hash);
-    outln!("events      {}", out.events);
-    outln!("database    {}", db.display());
+    out!(
+        "{}",
+        report::align::labelled(
+            &[
+                (u.log_hash, out.log_hash.clone()),
+                (u.state_hash, out.state_hash.clone()),
+                (u.events, out.events.to_string()),
+                (u.database, db.display().to_string()),
+            ],
+            0,
+            2,
+        )
+    );
     Ok(code)
+}
+
+/// "legacy regime, seed 7" / 「従来制度、シード 7」.
+fn regime_and_seed(regime: Regime, seed: u64, lang: Lang) -> String {
+    let u = ui(lang);
+    let name = report::labels::regime_short(regime).get(lang);
+    match lang {
+        Lang::En => format!("{name} {}{}{} {seed}", u.regime_word, u.comma, u.seed),
+        Lang::Ja => format!("{name}{}{} {seed}", u.comma, u.seed),
+    }
+}
+
+/// "3 passed, 1 failed" / 「3 成功、1 失敗」.
+fn passed_failed(passed: usize, failed: usize, lang: Lang) -> String {
+    let u = ui(lang);
+    format!("{passed} {}{}{failed} {}", u.passed, u.comma, u.failed)
 }
 
 /// Opens a stored run: its log, its metadata and the policy it ran under. A missing file or one
@@ -262,24 +389,29 @@ fn open_stored_log(db: &Path) -> Result<(EventStore, Option<(RunMeta, Policy)>),
     Ok((store, Some((meta, policy))))
 }
 
+/// What `zairyu replay` was asked.
+pub struct ReplayArgs<'a> {
+    pub db: &'a Path,
+    pub as_of: Option<NaiveDate>,
+    pub resident: Option<&'a str>,
+    pub transcript: bool,
+    pub expect_hash: Option<&'a str>,
+    pub format: TextOrJson,
+}
+
 /// `zairyu replay`
-pub fn replay(
-    db: &Path,
-    as_of: Option<NaiveDate>,
-    resident: Option<&str>,
-    transcript: bool,
-    expect_hash: Option<&str>,
-) -> Result<ExitCode, Failure> {
-    let (store, Some((meta, policy))) = open_stored_log(db)? else {
+pub fn replay(a: &ReplayArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
+    let json = a.format == TextOrJson::Json;
+    let (store, Some((meta, policy))) = open_stored_log(a.db)? else {
         errln!(
             "warning: cannot verify {}: its run stopped before it recorded what it ran (no run \
              metadata)",
-            db.display()
+            a.db.display()
         );
         return Ok(ExitCode::from(CANNOT_VERIFY));
     };
     let switch = policy.switches.validity.special_period_my_number;
-    if let Some(day) = as_of
+    if let Some(day) = a.as_of
         && (day < meta.start || day > meta.until)
     {
         return Err(Failure::Input(anyhow!(
@@ -288,7 +420,7 @@ pub fn replay(
             meta.until
         )));
     }
-    let selected = match resident {
+    let selected = match a.resident {
         Some(key) => Some(
             meta.resident_names
                 .iter()
@@ -305,9 +437,9 @@ pub fn replay(
     // The full replay checks the hashes; the as-of replay shows the record on the day.
     let full = replay_log(&store, meta.start, meta.until, None, switch, false)
         .map_err(|e| Failure::Run(e.into()))?;
-    let day = as_of.unwrap_or(meta.until);
-    let shown = if day == meta.until && !transcript {
-        full.projections.clone()
+    let day = a.as_of.unwrap_or(meta.until);
+    let (shown, log) = if day == meta.until && !a.transcript {
+        (full.projections.clone(), Vec::new())
     } else {
         replay_log(
             &store,
@@ -315,164 +447,78 @@ pub fn replay(
             meta.until,
             Some(day),
             switch,
-            transcript,
+            a.transcript,
         )
-        .map(|r| {
-            if transcript {
-                out!(
-                    "{}",
-                    report::transcript(&r.log, &meta.resident_names, report::Lang::En)
-                );
-                outln!();
-            }
-            r.projections
-        })
+        .map(|r| (r.projections, r.log))
         .map_err(|e| Failure::Run(e.into()))?
     };
-    outln!(
-        "{} — {} events, seed {}, {}",
-        meta.label,
-        full.events,
-        meta.seed,
-        meta.code_version
-    );
-    outln!();
-    for (i, rec) in shown.records.iter().enumerate() {
-        if selected.is_some_and(|s| s != i) {
-            continue;
-        }
-        let who = meta
-            .resident_names
+    let who = |i: usize| {
+        meta.resident_names
             .get(i)
             .cloned()
-            .unwrap_or_else(|| format!("R{i}"));
-        outln!(
-            "{}",
-            report::card_record(rec, &who, day, switch, report::Lang::En)
-        );
-    }
+            .unwrap_or_else(|| model::ids::ResidentId(i as u32).to_string())
+    };
+    let records = shown
+        .records
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| selected.is_none_or(|s| s == *i));
     let state_hash = full.projections.state_hash();
-    let commits_match = report_commits(&full);
-    let verdict = verify(
+    let commits = commit_check(&full);
+    let checks = verify(
         &[
             ("log hash", meta.log_hash.as_deref(), &full.log_hash),
             ("state hash", meta.final_state_hash.as_deref(), &state_hash),
         ],
-        expect_hash.map(|h| (h, full.log_hash.as_str())),
-        commits_match,
+        a.expect_hash.map(|h| (h, full.log_hash.as_str())),
+        commits.matches,
     );
-    Ok(verdict)
-}
-
-/// Prints what the hashes recorded at the commits say (decision 11) and whether they all match:
-/// a log of format 2 records the hash of the log up to each commit, so even a killed run's
-/// prefix is checked.
-fn report_commits(full: &simulator::replay::Replayed) -> bool {
-    let c = &full.commits;
-    if full.format == event_store::LogFormat::V1 {
-        outln!("commits     (a log of format 1 records no hash at its commits)");
-        return true;
-    }
-    if let Some((seq, recorded, rebuilt)) = &c.mismatch {
-        outln!(
-            "commits     MISMATCH at the commit ending at event {seq}: it recorded {recorded}, \
-             the log hashes to {rebuilt} there"
-        );
-        return false;
-    }
-    if let Some(seq) = c.beyond_log {
-        outln!("commits     MISMATCH: a commit ended at event {seq}, which the log does not hold");
-        return false;
-    }
-    match c.checked {
-        0 => outln!("commits     (no hash recorded at any commit)"),
-        n => outln!(
-            "commits     {n} hashes match: the log is the one its run committed, up to event {}",
-            c.through
-        ),
-    }
-    true
-}
-
-/// Exit code of `replay` whose log could not be verified: the run recorded no hashes (it did
-/// not finish) and none was given with `--expect-hash`.
-const CANNOT_VERIFY: u8 = 3;
-
-/// What `replay` could establish about a log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Verdict {
-    Verified,
-    Mismatch,
-    CannotVerify,
-}
-
-impl Verdict {
-    fn exit_code(self) -> ExitCode {
-        match self {
-            Verdict::Verified => ExitCode::SUCCESS,
-            Verdict::Mismatch => ExitCode::from(1),
-            Verdict::CannotVerify => ExitCode::from(CANNOT_VERIFY),
-        }
-    }
-}
-
-/// Compares the rebuilt hashes with those the run recorded (and with `--expect-hash`): one
-/// line for each comparison, and the verdict. `commits_match` says whether every hash recorded
-/// at a commit matched (`report_commits`).
-fn verdict(
-    recorded: &[(&str, Option<&str>, &str)],
-    expected: Option<(&str, &str)>,
-    commits_match: bool,
-) -> (Vec<String>, Verdict) {
-    // Verified means every hash the run records matched, or the one given did: a log whose
-    // run recorded only some of its hashes (or had some nulled) is not verified by the rest.
-    let mut lines = Vec::new();
-    // A commit hash the log does not reproduce is a mismatch whatever else matches.
-    let mut mismatch = !commits_match;
-    let mut compared = recorded.iter().all(|(_, stored, _)| stored.is_some());
-    for &(what, stored, rebuilt) in recorded {
-        lines.push(match stored {
-            Some(s) if s == rebuilt => format!("{what:<11} {rebuilt}  (matches the run)"),
-            Some(s) => {
-                mismatch = true;
-                format!("{what:<11} {rebuilt}  MISMATCH: the run recorded {s}")
-            }
-            None => format!("{what:<11} {rebuilt}  (the run did not finish: nothing recorded)"),
+    if json {
+        let mut doc = json!({
+            "run": {
+                "label": meta.label,
+                "title": meta.title,
+                "seed": meta.seed,
+                "code_version": meta.code_version,
+                "start": meta.start,
+                "until": meta.until,
+                "finished": meta.finished,
+                "events": full.events,
+            },
+            "as_of": day,
+            "records": records
+                .map(|(i, rec)| RecordRow::of(rec, &who(i), day, switch))
+                .collect::<Vec<_>>(),
+            "commits": { "checked": full.commits.checked, "matches": commits.matches },
+            "hashes": checks.hashes.iter().map(HashCheck::to_json).collect::<Vec<_>>(),
+            "verdict": checks.verdict.as_str(),
         });
-    }
-    if let Some((given, rebuilt)) = expected {
-        if given == rebuilt {
-            compared = true;
-            lines.push(format!("expected    {given}  (matches the log)"));
-        } else {
-            mismatch = true;
-            lines.push(format!(
-                "expected    {given}  MISMATCH: the log hashes to {rebuilt}"
-            ));
+        if a.transcript {
+            doc["transcript"] = events_json(&log, &meta.resident_names, lang);
+        }
+        print_json(&doc);
+    } else {
+        if a.transcript {
+            out!("{}", report::transcript(&log, &meta.resident_names, lang));
+            outln!();
+        }
+        outln!(
+            "{} — {} events, seed {}, {}",
+            meta.label,
+            full.events,
+            meta.seed,
+            meta.code_version
+        );
+        outln!();
+        for (i, rec) in records {
+            outln!("{}", report::card_record(rec, &who(i), day, switch, lang));
+        }
+        outln!("{}", commits.line);
+        for h in &checks.hashes {
+            outln!("{}", h.line());
         }
     }
-    let verdict = if mismatch {
-        Verdict::Mismatch
-    } else if compared {
-        Verdict::Verified
-    } else {
-        Verdict::CannotVerify
-    };
-    (lines, verdict)
-}
-
-/// Prints the comparisons and what the verdict means, and returns the exit code: 0 verified,
-/// 1 a mismatch, 3 nothing to compare with.
-fn verify(
-    recorded: &[(&str, Option<&str>, &str)],
-    expected: Option<(&str, &str)>,
-    commits_match: bool,
-) -> ExitCode {
-    let (lines, verdict) = verdict(recorded, expected, commits_match);
-    for line in lines {
-        outln!("{line}");
-    }
-    match verdict {
+    match checks.verdict {
         Verdict::Mismatch => {
             errln!("error: the log does not match: it is not the log its run wrote");
         }
@@ -483,7 +529,184 @@ fn verify(
         ),
         Verdict::Verified => {}
     }
-    verdict.exit_code()
+    Ok(checks.verdict.exit_code())
+}
+
+/// What the hashes recorded at the commits say (decision 11): a log of format 2 records the
+/// hash of the log up to each commit, so even a killed run's prefix is checked.
+struct CommitCheck {
+    /// The line `replay` prints.
+    line: String,
+    /// Whether every hash recorded at a commit matched.
+    matches: bool,
+}
+
+fn commit_check(full: &simulator::replay::Replayed) -> CommitCheck {
+    let c = &full.commits;
+    let (line, matches) = if full.format == event_store::LogFormat::V1 {
+        (
+            "commits     (a log of format 1 records no hash at its commits)".to_owned(),
+            true,
+        )
+    } else if let Some((seq, recorded, rebuilt)) = &c.mismatch {
+        (
+            format!(
+                "commits     MISMATCH at the commit ending at event {seq}: it recorded \
+                 {recorded}, the log hashes to {rebuilt} there"
+            ),
+            false,
+        )
+    } else if let Some(seq) = c.beyond_log {
+        (
+            format!(
+                "commits     MISMATCH: a commit ended at event {seq}, which the log does not hold"
+            ),
+            false,
+        )
+    } else {
+        let line = match c.checked {
+            0 => "commits     (no hash recorded at any commit)".to_owned(),
+            n => format!(
+                "commits     {n} hashes match: the log is the one its run committed, up to event {}",
+                c.through
+            ),
+        };
+        (line, true)
+    };
+    CommitCheck { line, matches }
+}
+
+/// Exit code of `replay` whose log could not be verified: the run recorded no hashes (it did
+/// not finish) and none was given with `--expect-hash`.
+const CANNOT_VERIFY: u8 = 3;
+
+/// One hash rebuilt from the log, and what it was compared with.
+#[derive(Debug)]
+struct HashCheck {
+    /// `log hash`, `state hash`, or `expected` (compared with the `--expect-hash` given).
+    what: &'static str,
+    rebuilt: String,
+    /// What the run recorded (or the hash given); `None` when the run recorded nothing.
+    recorded: Option<String>,
+    matches: bool,
+}
+
+impl HashCheck {
+    fn to_json(&self) -> Value {
+        json!({
+            "what": self.what,
+            "rebuilt": self.rebuilt,
+            "recorded": self.recorded,
+            "matches": self.matches,
+        })
+    }
+
+    /// The text line: the hash and whether it matches.
+    fn line(&self) -> String {
+        let (what, rebuilt) = (self.what, &self.rebuilt);
+        match (what, &self.recorded, self.matches) {
+            ("expected", Some(given), true) => format!("{what:<11} {given}  (matches the log)"),
+            ("expected", Some(given), false) => {
+                format!("{what:<11} {given}  MISMATCH: the log hashes to {rebuilt}")
+            }
+            (_, Some(_), true) => format!("{what:<11} {rebuilt}  (matches the run)"),
+            (_, Some(r), false) => format!("{what:<11} {rebuilt}  MISMATCH: the run recorded {r}"),
+            (_, None, _) => {
+                format!("{what:<11} {rebuilt}  (the run did not finish: nothing recorded)")
+            }
+        }
+    }
+}
+
+/// What the comparison of hashes concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Verified,
+    Mismatch,
+    CannotVerify,
+}
+
+impl Verdict {
+    fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Verified => "verified",
+            Verdict::Mismatch => "mismatch",
+            Verdict::CannotVerify => "cannot_verify",
+        }
+    }
+
+    /// The exit code: 0 verified, 1 a mismatch, 3 nothing to compare with.
+    fn exit_code(self) -> ExitCode {
+        match self {
+            Verdict::Verified => ExitCode::SUCCESS,
+            Verdict::Mismatch => ExitCode::from(1),
+            Verdict::CannotVerify => ExitCode::from(CANNOT_VERIFY),
+        }
+    }
+}
+
+struct Checks {
+    hashes: Vec<HashCheck>,
+    verdict: Verdict,
+}
+
+/// Compares the rebuilt hashes with those the run recorded (and with `--expect-hash`).
+/// Verified means every hash the run records matched, or the one given did: a log whose run
+/// recorded only some of its hashes (or had some nulled) is not verified by the rest.
+/// `commits_match` says whether every hash recorded at a commit matched ([`commit_check`]): one
+/// the log does not reproduce is a mismatch whatever else matches.
+fn verify(
+    recorded: &[(&'static str, Option<&str>, &str)],
+    expected: Option<(&str, &str)>,
+    commits_match: bool,
+) -> Checks {
+    let mut hashes: Vec<HashCheck> = recorded
+        .iter()
+        .map(|&(what, stored, rebuilt)| HashCheck {
+            what,
+            rebuilt: rebuilt.to_owned(),
+            recorded: stored.map(str::to_owned),
+            matches: stored == Some(rebuilt),
+        })
+        .collect();
+    let mut compared = recorded.iter().all(|(_, stored, _)| stored.is_some());
+    if let Some((given, rebuilt)) = expected {
+        compared |= given == rebuilt;
+        hashes.push(HashCheck {
+            what: "expected",
+            rebuilt: rebuilt.to_owned(),
+            recorded: Some(given.to_owned()),
+            matches: given == rebuilt,
+        });
+    }
+    let mismatch = !commits_match || hashes.iter().any(|h| h.recorded.is_some() && !h.matches);
+    let verdict = if mismatch {
+        Verdict::Mismatch
+    } else if compared {
+        Verdict::Verified
+    } else {
+        Verdict::CannotVerify
+    };
+    Checks { hashes, verdict }
+}
+
+/// How `zairyu check` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// A line per scenario, the failing checks under it (every check with -v), a total.
+    Text,
+    /// One JSON document: every scenario with every check.
+    Json,
+    /// JUnit XML: a test suite per scenario file, a test case per check.
+    Junit,
+    /// GitHub Actions workflow commands: an error annotation on each failing expectation's line.
+    Github,
+}
+
+/// One scenario's checks.
+struct Checked<'a> {
+    scenario: &'a Scenario,
+    outcomes: Vec<ExpectationOutcome>,
 }
 
 /// `zairyu check`
@@ -491,7 +714,8 @@ pub fn check(
     paths: &[PathBuf],
     seed: Option<u64>,
     regime: Option<Regime>,
-    verbose: bool,
+    format: CheckFormat,
+    g: &Global,
 ) -> Result<ExitCode, Failure> {
     let files = scenario::discover(paths)?;
     if files.is_empty() {
@@ -502,31 +726,87 @@ pub fn check(
         .iter()
         .map(|f| load(f, seed, regime))
         .collect::<Result<Vec<_>, _>>()?;
-    let (mut passed, mut failed, mut failing_files) = (0, 0, 0);
+    let mut checked = Vec::with_capacity(scenarios.len());
     for s in &scenarios {
         let out = simulator::run_scenario(s, None, None).map_err(|e| Failure::Run(e.into()))?;
         let outcomes = check_expectations(s, &out.log);
-        let ok = outcomes.iter().all(ExpectationOutcome::passed);
-        let n: usize = outcomes.iter().map(|o| o.results.len()).sum();
-        outln!(
-            "{} {} ({} checks, {} regime)",
-            if ok { "ok  " } else { "FAIL" },
-            s.source,
-            n,
-            s.policy.regime.as_str()
-        );
-        let (p, f) = print_outcomes(&s.source, &outcomes, verbose);
-        passed += p;
-        failed += f;
-        if !ok {
-            failing_files += 1;
+        if format == CheckFormat::Text {
+            print_checked_text(
+                &Checked {
+                    scenario: s,
+                    outcomes: outcomes.clone(),
+                },
+                g,
+            );
+        }
+        checked.push(Checked {
+            scenario: s,
+            outcomes,
+        });
+    }
+    let results = || {
+        checked
+            .iter()
+            .flat_map(|c| c.outcomes.iter().flat_map(|o| &o.results))
+    };
+    let failed = results().filter(|r| !r.passed()).count();
+    let passed = results().count() - failed;
+    let failing = checked
+        .iter()
+        .filter(|c| !c.outcomes.iter().all(ExpectationOutcome::passed))
+        .count();
+    match format {
+        CheckFormat::Text => {
+            outln!();
+            let u = ui(g.lang());
+            outln!(
+                "{} {}{}{} {}",
+                checked.len(),
+                u.scenarios,
+                u.colon,
+                u.checks,
+                passed_failed(passed, failed, g.lang())
+            );
+            if failing > 0 {
+                outln!("{} {} {}", failing, u.scenarios, u.failed);
+            }
+        }
+        CheckFormat::Json => print_json(&json!({
+            "scenarios": checked.iter().map(|c| json!({
+                "file": c.scenario.source,
+                "name": c.scenario.name,
+                "regime": c.scenario.policy.regime.as_str(),
+                "passed": c.outcomes.iter().all(ExpectationOutcome::passed),
+                "checks": c.outcomes.iter()
+                    .flat_map(|o| o.results.iter().map(move |r| check_json(&c.scenario.source, o, r)))
+                    .collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "passed": passed,
+            "failed": failed,
+        })),
+        CheckFormat::Junit => out!("{}", junit(&checked)?),
+        CheckFormat::Github => {
+            for c in &checked {
+                for o in &c.outcomes {
+                    for r in o.results.iter().filter(|r| !r.passed()) {
+                        outln!(
+                            "::error file={},line={},title=zairyu check::{}",
+                            github_property(&c.scenario.source),
+                            o.line,
+                            github_data(&format!(
+                                "{} on {}: {} expected {}, got {}",
+                                o.resident, o.on, r.what, r.expected, r.actual
+                            ))
+                        );
+                    }
+                }
+            }
+            outln!(
+                "{} scenarios: {passed} checks passed, {failed} failed",
+                checked.len()
+            );
         }
     }
-    outln!();
-    outln!(
-        "{} scenarios: {passed} checks passed, {failed} failed ({failing_files} scenarios failing)",
-        scenarios.len()
-    );
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {
@@ -534,55 +814,183 @@ pub fn check(
     })
 }
 
+/// A scenario's line and its failing checks (every check with `-v`).
+fn print_checked_text(c: &Checked<'_>, g: &Global) {
+    let s = c.scenario;
+    let ok = c.outcomes.iter().all(ExpectationOutcome::passed);
+    let n: usize = c.outcomes.iter().map(|o| o.results.len()).sum();
+    let color = g.color_stdout();
+    if ok && g.quiet {
+        return;
+    }
+    let u = ui(g.lang());
+    outln!(
+        "{} {} {}{n} {}{}{}{}",
+        if ok {
+            paint("ok  ", 32, color)
+        } else {
+            paint("FAIL", 31, color)
+        },
+        s.source,
+        u.lp,
+        u.checks,
+        u.comma,
+        report::labels::regime_short(s.policy.regime).get(g.lang()),
+        u.rp
+    );
+    print_outcomes(&s.source, &c.outcomes, g.verbose > 0, color);
+}
+
+/// A GitHub workflow command's message, escaped as the runner expects (`%`, CR, LF).
+fn github_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A GitHub workflow command's property value (`:` and `,` too).
+fn github_property(s: &str) -> String {
+    github_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The checks as a JUnit XML report: one test suite per scenario file, one test case per
+/// check, named after the expectation's line, resident, day and what it checks.
+fn junit(checked: &[Checked<'_>]) -> Result<String, Failure> {
+    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+    let mut report = Report::new("zairyu check");
+    for c in checked {
+        let mut suite = TestSuite::new(c.scenario.source.as_str());
+        for o in &c.outcomes {
+            for r in &o.results {
+                let name = format!("line {}: {} on {}: {}", o.line, o.resident, o.on, r.what);
+                let status = if r.passed() {
+                    TestCaseStatus::success()
+                } else {
+                    let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                    s.set_message(format!("expected {}, got {}", r.expected, r.actual));
+                    s.set_type("expectation");
+                    s
+                };
+                let mut case = TestCase::new(name, status);
+                case.set_classname(c.scenario.source.as_str());
+                suite.add_test_case(case);
+            }
+        }
+        report.add_test_suite(suite);
+    }
+    report
+        .to_string()
+        .context("cannot write the JUnit report")
+        .map_err(Failure::Run)
+}
+
 /// `zairyu validate`
-pub fn validate(paths: &[PathBuf]) -> Result<ExitCode, Failure> {
+pub fn validate(paths: &[PathBuf], format: TextOrJson) -> Result<ExitCode, Failure> {
     let files = scenario::discover(paths)?;
     if files.is_empty() {
         return Err(Failure::Input(anyhow!("no scenario files (*.yaml) found")));
     }
+    let mut valid = Vec::with_capacity(files.len());
     for f in &files {
         let s = scenario::load(f)?;
-        outln!(
-            "ok  {}: {} residents, {} steps, {} expectations",
-            s.source,
-            s.residents.len(),
-            s.steps.len(),
-            s.expectations.len()
-        );
+        if format == TextOrJson::Text {
+            outln!(
+                "ok  {}: {} residents, {} steps, {} expectations",
+                s.source,
+                s.residents.len(),
+                s.steps.len(),
+                s.expectations.len()
+            );
+        }
+        valid.push(json!({
+            "file": s.source,
+            "name": s.name,
+            "residents": s.residents.len(),
+            "steps": s.steps.len(),
+            "expectations": s.expectations.len(),
+        }));
+    }
+    if format == TextOrJson::Json {
+        print_json(&json!({ "valid": valid }));
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// Which file format `zairyu schema` describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaOf {
+    /// Scenario files (schemas/scenario.schema.json).
+    Scenario,
+    /// Policy files for `zairyu compare` (schemas/policy.schema.json).
+    Policy,
+}
+
 /// `zairyu schema`
-pub fn schema() -> Result<ExitCode, Failure> {
-    let schema = scenario::json_schema();
-    outln!(
-        "{}",
-        serde_json::to_string_pretty(&schema).expect("schemas serialize")
-    );
+pub fn schema(of: SchemaOf) -> Result<ExitCode, Failure> {
+    print_json(&match of {
+        SchemaOf::Scenario => scenario::json_schema(),
+        SchemaOf::Policy => scenario::policy_file::json_schema(),
+    });
     Ok(ExitCode::SUCCESS)
 }
 
+/// How `zairyu table` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    /// For the terminal.
+    Text,
+    /// A Markdown table (for docs/domain.md).
+    Markdown,
+    /// One JSON document: per procedure, the visits under each regime.
+    Json,
+}
+
+/// The width `zairyu table` keeps within unless `--wide`.
+const TABLE_WIDTH: usize = 100;
+
+/// One regime's outcome of a procedure as JSON: the visits per office (machine names), the
+/// follow-up procedures, and whether the goal was met.
+fn outcome_json(o: &projection::office_table::Outcome) -> Value {
+    json!({
+        "visits": o.visits.iter()
+            .map(|(office, n)| (office.as_str().to_owned(), json!(n)))
+            .collect::<serde_json::Map<_, _>>(),
+        "follow_ups": o.follow_ups,
+        "goal_met": o.goal_met,
+    })
+}
+
 /// `zairyu table`
-pub fn table(markdown: bool) -> Result<ExitCode, Failure> {
+pub fn table(format: TableFormat, wide: bool, lang: Lang) -> Result<ExitCode, Failure> {
     let rows = simulator::table::office_table().map_err(|e| Failure::Run(e.into()))?;
-    if markdown {
-        out!(
+    match format {
+        TableFormat::Text => out!(
             "{}",
-            report::visits_table::markdown(&rows, report::Lang::En)
-        );
-    } else {
-        out!("{}", report::visits_table::text(&rows, report::Lang::En));
+            report::visits_table::text(&rows, lang, (!wide).then_some(TABLE_WIDTH))
+        ),
+        TableFormat::Markdown => out!("{}", report::visits_table::markdown(&rows, lang)),
+        TableFormat::Json => print_json(&json!({
+            "procedures": rows.iter().map(|r| json!({
+                "procedure": r.procedure,
+                "label": report::labels::procedure(r.procedure).get(lang),
+                "section": r.procedure.section(),
+                "legacy": outcome_json(&r.legacy),
+                "integrated": outcome_json(&r.integrated),
+            })).collect::<Vec<_>>(),
+        })),
     }
     Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Verdict, verdict};
+    use super::{Verdict, verify};
 
-    fn of(recorded: &[(&str, Option<&str>, &str)], expected: Option<(&str, &str)>) -> Verdict {
-        verdict(recorded, expected, true).1
+    fn of(
+        recorded: &[(&'static str, Option<&str>, &str)],
+        expected: Option<(&str, &str)>,
+    ) -> Verdict {
+        verify(recorded, expected, true).verdict
     }
 
     #[test]
@@ -603,14 +1011,20 @@ mod tests {
             of(&both(Some("L"), Some("S")), Some(("y", "L"))),
             Verdict::Mismatch
         );
-        let (lines, _) = verdict(&both(Some("L"), Some("x")), None, true);
-        assert_eq!(lines[1], "state hash  S  MISMATCH: the run recorded x");
+        let checks = verify(&both(Some("L"), Some("x")), None, true);
+        assert_eq!(
+            checks.hashes[1].line(),
+            "state hash  S  MISMATCH: the run recorded x"
+        );
         // A commit hash the log does not reproduce fails even a log whose final hashes match
         // (they could have been recomputed), and so does an unfinished one.
         assert_eq!(
-            verdict(&both(Some("L"), Some("S")), None, false).1,
+            verify(&both(Some("L"), Some("S")), None, false).verdict,
             Verdict::Mismatch
         );
-        assert_eq!(verdict(&both(None, None), None, false).1, Verdict::Mismatch);
+        assert_eq!(
+            verify(&both(None, None), None, false).verdict,
+            Verdict::Mismatch
+        );
     }
 }

@@ -14,11 +14,13 @@ use model::policy::Policy;
 use model::shard::Shard;
 use population::{DEFAULT_START, NATIONAL_RESIDENTS};
 use projection::what_if::{Arm, Comparison};
+use report::Lang;
 use scenario::policy_file::load_policy;
 use simulator::what_if::{self, RunProgress, Subject};
 
 use crate::commands::CODE_VERSION;
 use crate::diag::Failure;
+use crate::global::Global;
 use crate::out::emit;
 
 /// How a comparison is printed.
@@ -99,16 +101,16 @@ fn report_to(bar: &ProgressBar) -> impl FnMut(RunProgress) + '_ {
     }
 }
 
-/// Renders a comparison in `format`.
-pub fn render(c: &Comparison, format: Format, names: &[String]) -> String {
+/// Renders a comparison in `format`, its words in `lang`.
+pub fn render(c: &Comparison, format: Format, names: &[String], lang: Lang) -> String {
     match format {
-        Format::Table => report::compare::table(c, names, report::Lang::En),
-        Format::Csv => report::compare::csv(c, report::Lang::En),
-        Format::Json => report::compare::json(c, names, report::Lang::En),
+        Format::Table => report::compare::table(c, names, lang),
+        Format::Csv => report::compare::csv(c, lang),
+        Format::Json => report::compare::json(c, names, lang),
     }
 }
 
-pub fn compare(a: CompareArgs) -> Result<ExitCode, Failure> {
+pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
     if a.seeds == 0 {
         return Err(Failure::Input(anyhow!("--seeds must be at least 1")));
     }
@@ -122,7 +124,11 @@ pub fn compare(a: CompareArgs) -> Result<ExitCode, Failure> {
             "a shard's result is JSON, for `zairyu merge`; drop --format or use --format json"
         )));
     }
-    let bar = progress_bar();
+    let bar = if g.progress() {
+        progress_bar()
+    } else {
+        ProgressBar::hidden()
+    };
     let mut report = report_to(&bar);
     let (comparison, names) = match (&a.scenario, a.population) {
         (Some(path), _) => {
@@ -182,7 +188,10 @@ pub fn compare(a: CompareArgs) -> Result<ExitCode, Failure> {
         }
     };
     bar.finish_and_clear();
-    emit(&render(&comparison, format, &names), a.out.as_deref())?;
+    emit(
+        &render(&comparison, format, &names, g.lang()),
+        a.out.as_deref(),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -81,11 +81,34 @@ fn one_line(e: &anyhow::Error) -> String {
     line
 }
 
-/// Prints a failure to stderr and returns its exit code.
-pub fn report(failure: Failure) -> ExitCode {
+/// miette's rendering of `diag` without its header (the message, which the plain line above
+/// it already said): only the source lines and the caret, so that each error is said once.
+fn snippet(diag: Located, color: bool) -> String {
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let mut text = String::new();
+    if miette::GraphicalReportHandler::new_themed(theme)
+        .render_report(&mut text, &diag)
+        .is_err()
+    {
+        return String::new();
+    }
+    // The header is every line before the snippet's frame (`╭─[file:line:col]`).
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines.iter().position(|l| l.contains("─[")).unwrap_or(0);
+    lines[start..].join("\n")
+}
+
+/// Prints a failure to stderr, once, and returns its exit code. `color`: whether stderr may
+/// be coloured.
+pub fn report(failure: Failure, color: bool) -> ExitCode {
     match failure {
         Failure::Scenario(e) => {
-            // The plain `file:line:column: message` line first, for editors and scripts.
+            // The plain `file:line:column: message` line first, for editors and scripts; then
+            // the line itself with a caret under the place.
             errln!("error: {e}");
             if let (ScenarioError::Invalid { file, message, .. }, Some((line, column))) =
                 (&e, e.position())
@@ -103,7 +126,10 @@ pub fn report(failure: Failure) -> ExitCode {
                     src: NamedSource::new(file, text),
                     at: (at, len).into(),
                 };
-                errln!("{:?}", miette::Report::new(diag));
+                let shown = snippet(diag, color);
+                if !shown.is_empty() {
+                    errln!("{shown}");
+                }
             }
             ExitCode::from(2)
         }

@@ -14,7 +14,6 @@ use simulator::replay::replay;
 
 use crate::commands::open_stored_run;
 use crate::diag::Failure;
-use crate::explain::LangArg;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum DiffFormat {
@@ -36,9 +35,6 @@ pub struct DiffArgs {
     /// How many events to show before and after the first difference.
     #[arg(long, default_value_t = 3)]
     context: usize,
-    /// Language of the labels and sentences.
-    #[arg(long, value_enum, default_value = "en")]
-    lang: LangArg,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: DiffFormat,
@@ -72,8 +68,8 @@ fn only(side: &Side, log: Vec<Envelope>, key: &str) -> (bool, Vec<Envelope>) {
     }
 }
 
-/// `zairyu diff`
-pub fn diff(args: DiffArgs) -> Result<ExitCode, Failure> {
+/// `zairyu diff`, its labels and sentences in `lang` (the global `--lang`).
+pub fn diff(args: DiffArgs, lang: report::Lang) -> Result<ExitCode, Failure> {
     let (a, mut log_a) = read(&args.a)?;
     let (b, mut log_b) = read(&args.b)?;
     if let Some(key) = &args.resident {
@@ -89,10 +85,6 @@ pub fn diff(args: DiffArgs) -> Result<ExitCode, Failure> {
         (log_a, log_b) = (la, lb);
     }
     let d = diff_logs(&log_a, &log_b, args.context);
-    let lang = match args.lang {
-        LangArg::En => report::Lang::En,
-        LangArg::Ja => report::Lang::Ja,
-    };
     let resident = args.resident.as_deref();
     match args.format {
         DiffFormat::Text => out!("{}", report::log_diff::text(&d, &a, &b, resident, lang)),

@@ -16,14 +16,6 @@ use simulator::replay::replay;
 use crate::diag::Failure;
 
 #[derive(Clone, Copy, ValueEnum)]
-pub enum LangArg {
-    /// English.
-    En,
-    /// Japanese (日本語).
-    Ja,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
 pub enum FormatArg {
     /// A day-by-day narrative.
     Text,
@@ -41,9 +33,6 @@ pub struct ExplainArgs {
     /// Tell only this resident (the scenario id).
     #[arg(long)]
     resident: Option<String>,
-    /// Language of the labels and sentences.
-    #[arg(long, value_enum, default_value = "en")]
-    lang: LangArg,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: FormatArg,
@@ -134,7 +123,7 @@ fn stored_run(db: &Path) -> Result<Run, Failure> {
 }
 
 /// `zairyu explain`
-pub fn explain(args: ExplainArgs) -> Result<ExitCode, Failure> {
+pub fn explain(args: ExplainArgs, lang: Lang) -> Result<ExitCode, Failure> {
     let runs = if is_sqlite(&args.input)? {
         if args.compare_regimes {
             return Err(Failure::Input(anyhow!(
@@ -150,10 +139,6 @@ pub fn explain(args: ExplainArgs) -> Result<ExitCode, Failure> {
         .map(|run| Story::build(run, args.resident.as_deref()))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::Input(e.into()))?;
-    let lang = match args.lang {
-        LangArg::En => Lang::En,
-        LangArg::Ja => Lang::Ja,
-    };
     let text = match args.format {
         FormatArg::Text => report::explain::render(&stories, lang),
         FormatArg::Mermaid => report::mermaid::render(&stories, lang),

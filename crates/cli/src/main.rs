@@ -19,21 +19,31 @@ mod compare;
 mod diag;
 mod diff;
 mod explain;
+mod global;
 mod merge;
+mod reference;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use model::policy::Regime;
+
+use crate::global::{ColorArg, Global, TextOrJson};
+
+/// `zairyu --version`: the package version and, when built from a git checkout, the commit and
+/// its date (see build.rs).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("ZAIRYU_COMMIT"));
 
 /// Simulates how Japan's immigration bureau, city halls and J-LIS keep a foreign resident's
 /// card record in sync, under the legacy two-card regime and the integrated Tokutei card
 /// (from 2026-06-14). Every step is an event in a replayable SQLite log.
 #[derive(Parser)]
-#[command(name = "zairyu", version, propagate_version = true)]
+#[command(name = "zairyu", version = VERSION, propagate_version = true)]
 struct Cli {
+    #[command(flatten)]
+    global: Global,
     #[command(subcommand)]
     command: Command,
 }
@@ -82,9 +92,10 @@ enum Command {
         /// Override the scenario's regime.
         #[arg(long, value_enum)]
         regime: Option<RegimeArg>,
-        /// Print only the measures and the hashes, not the transcript.
-        #[arg(long)]
-        quiet: bool,
+        /// Output: text for people, or one JSON document (the transcript's events, the
+        /// measures, the expectations, the hashes).
+        #[arg(long, value_enum, default_value = "text")]
+        format: TextOrJson,
     },
     /// Rebuild every projection from a stored log, check it against the run's recorded hashes
     /// (the log hash, the final state hash and, in a log of format 2, the hash recorded at
@@ -108,6 +119,10 @@ enum Command {
         /// besides the hashes recorded in the log itself.
         #[arg(long, value_name = "HASH")]
         expect_hash: Option<String>,
+        /// Output: text for people, or one JSON document (the card records, the hashes and
+        /// whether they match).
+        #[arg(long, value_enum, default_value = "text")]
+        format: TextOrJson,
     },
     /// Run scenario files (or every *.yaml under directories) and report each expectation, pass
     /// or fail. Exits 1 if any expectation fails, 2 if a file is malformed.
@@ -121,15 +136,20 @@ enum Command {
         /// Override every scenario's seed.
         #[arg(long)]
         seed: Option<u64>,
-        /// Print every check, not only failures.
-        #[arg(long, short)]
-        verbose: bool,
+        /// Output: text (failures only; every check with -v), json, junit (JUnit XML for CI
+        /// test reports: one test case per check), or github (workflow annotations on the
+        /// failing expectations' lines).
+        #[arg(long, value_enum, default_value = "text")]
+        format: commands::CheckFormat,
     },
     /// Parse and validate scenario files without running them.
     Validate {
         /// Scenario files or directories.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Output: text, or one JSON document (each file with its counts).
+        #[arg(long, value_enum, default_value = "text")]
+        format: TextOrJson,
     },
     /// Explain a scenario or a stored run for teaching: a day-by-day narrative, Mermaid
     /// sequence diagrams, or a self-contained HTML report, in English or Japanese.
@@ -143,14 +163,36 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Add up the JSON results of `compare --shard k/n` into the whole population's result.
     Merge(merge::MergeArgs),
-    /// Print the JSON Schema of the scenario file format.
-    Schema,
+    /// Print the JSON Schema of the scenario file format (or of policy files), the same as
+    /// schemas/*.schema.json.
+    Schema {
+        /// Which file format.
+        #[arg(value_enum, default_value = "scenario")]
+        of: commands::SchemaOf,
+    },
     /// For every procedure, which offices a resident must visit under each regime, generated
     /// from simulations (the legacy two-card regime vs the integrated Tokutei card).
     Table {
-        /// Print a Markdown table (for docs/domain.md).
+        /// Output: text (one block per procedure, within 100 columns), markdown (for
+        /// docs/domain.md), or json.
+        #[arg(long, value_enum, default_value = "text")]
+        format: commands::TableFormat,
+        /// Text as one line per procedure, as wide as it takes.
         #[arg(long)]
-        markdown: bool,
+        wide: bool,
+    },
+    /// Print a shell completion script: e.g. `zairyu completions bash >
+    /// ~/.local/share/bash-completion/completions/zairyu`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command into a directory: e.g.
+    /// `zairyu man | man -l -`.
+    Man {
+        /// Write zairyu.1 and zairyu-COMMAND.1 into this directory instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
     /// Benchmark: a synthetic population through the real services and store, with the raw
     /// SQLite append rate of the same rows measured in the same run as the baseline.
@@ -180,25 +222,34 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    init_tracing();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // clap's own messages (help, usage errors) follow --color and NO_COLOR too.
+    let color = ColorArg::from_args(&args);
+    let matches = Cli::command().color(color.clap()).get_matches_from(&args);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let g = cli.global;
+    g.init_tracing();
+    let lang = g.lang();
     let result = match cli.command {
         Command::Run {
             scenario,
             db,
             seed,
             regime,
-            quiet,
             force,
             resume,
+            format,
         } => commands::run(
-            &scenario,
-            db,
-            seed,
-            regime.map(Into::into),
-            quiet,
-            force,
-            resume,
+            &commands::RunArgs {
+                path: &scenario,
+                db,
+                seed,
+                regime: regime.map(Into::into),
+                format,
+                force,
+                resume,
+            },
+            &g,
         ),
         Command::Replay {
             db,
@@ -206,26 +257,33 @@ fn main() -> ExitCode {
             resident,
             transcript,
             expect_hash,
+            format,
         } => commands::replay(
-            &db,
-            as_of,
-            resident.as_deref(),
-            transcript,
-            expect_hash.as_deref(),
+            &commands::ReplayArgs {
+                db: &db,
+                as_of,
+                resident: resident.as_deref(),
+                transcript,
+                expect_hash: expect_hash.as_deref(),
+                format,
+            },
+            lang,
         ),
         Command::Check {
             paths,
             regime,
             seed,
-            verbose,
-        } => commands::check(&paths, seed, regime.map(Into::into), verbose),
-        Command::Validate { paths } => commands::validate(&paths),
-        Command::Explain(args) => explain::explain(args),
-        Command::Compare(args) => compare::compare(args),
-        Command::Merge(args) => merge::merge(args),
-        Command::Diff(args) => diff::diff(args),
-        Command::Schema => commands::schema(),
-        Command::Table { markdown } => commands::table(markdown),
+            format,
+        } => commands::check(&paths, seed, regime.map(Into::into), format, &g),
+        Command::Validate { paths, format } => commands::validate(&paths, format),
+        Command::Explain(args) => explain::explain(args, lang),
+        Command::Compare(args) => compare::compare(args, &g),
+        Command::Merge(args) => merge::merge(args, lang),
+        Command::Diff(args) => diff::diff(args, lang),
+        Command::Schema { of } => commands::schema(of),
+        Command::Table { format, wide } => commands::table(format, wide, lang),
+        Command::Completions { shell } => reference::completions(shell, &mut Cli::command()),
+        Command::Man { dir } => reference::man(Cli::command(), dir.as_deref()),
         Command::Bench {
             residents,
             seed,
@@ -246,24 +304,7 @@ fn main() -> ExitCode {
     };
     let code = match result {
         Ok(code) => code,
-        Err(e) => diag::report(e),
+        Err(e) => diag::report(e, g.color.enabled(global::Stream::Stderr)),
     };
     out::finish(code)
-}
-
-/// Diagnostics (run phases, store commits, replay, shard progress) are `tracing` events written
-/// to stderr, so stdout stays the command's output. `RUST_LOG` chooses what is shown (e.g.
-/// `RUST_LOG=info`, `RUST_LOG=event_store=debug`); without it only warnings and errors are.
-fn init_tracing() {
-    use std::io::IsTerminal;
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        // A phase's span (enrolment, a seed's run, the index build …) reports its duration
-        // when it closes.
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
 }

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow};
 use clap::Args;
 use projection::what_if::{self, Comparison};
+use report::Lang;
 use simulator::what_if::merge as merge_shards;
 
 use crate::compare::{Format, render};
@@ -31,7 +32,7 @@ pub struct MergeArgs {
 /// hundred kilobytes at national scale).
 const MAX_SHARD_BYTES: u64 = 64 << 20;
 
-pub fn merge(a: MergeArgs) -> Result<ExitCode, Failure> {
+pub fn merge(a: MergeArgs, lang: Lang) -> Result<ExitCode, Failure> {
     let mut parts: Vec<Comparison> = Vec::with_capacity(a.files.len());
     for f in &a.files {
         // Read like every other input: a regular file, of bounded size, in UTF-8.
@@ -56,6 +57,6 @@ pub fn merge(a: MergeArgs) -> Result<ExitCode, Failure> {
         parts.push(part);
     }
     let merged = merge_shards(parts).map_err(|e| Failure::Input(e.into()))?;
-    emit(&render(&merged, a.format, &[]), a.out.as_deref())?;
+    emit(&render(&merged, a.format, &[], lang), a.out.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }

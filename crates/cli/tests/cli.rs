@@ -253,7 +253,7 @@ fn bench_reports_rates_against_the_raw_append_baseline() {
 #[test]
 fn table_says_an_extension_needs_the_city_hall_only_under_the_legacy_regime() {
     let dir = tempfile::tempdir().unwrap();
-    let o = zairyu(&["table", "--markdown"], dir.path());
+    let o = zairyu(&["table", "--format", "markdown"], dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
     let row = text
@@ -268,10 +268,10 @@ fn table_says_an_extension_needs_the_city_hall_only_under_the_legacy_regime() {
 #[test]
 fn the_table_in_docs_domain_md_is_the_generated_one() {
     let dir = tempfile::tempdir().unwrap();
-    let generated = stdout(&zairyu(&["table", "--markdown"], dir.path()));
+    let generated = stdout(&zairyu(&["table", "--format", "markdown"], dir.path()));
     let doc = std::fs::read_to_string(root().join("docs/domain.md")).unwrap();
     assert!(
         doc.contains(&generated),
-        "docs/domain.md is out of date: paste the output of `zairyu table --markdown`"
+        "docs/domain.md is out of date: paste the output of `zairyu table --format markdown`"
     );
 }

@@ -18,6 +18,7 @@ pub mod measures;
 pub mod office_table;
 mod projections;
 mod record;
+pub mod rows;
 pub mod what_if;
 
 pub use projections::{MonthWorkload, Projections, Totals};

@@ -1,10 +1,11 @@
-//! The office-visit table (`zairyu table`) as text and as Markdown, in English or Japanese.
+//! The office-visit table (`zairyu table`) as text (within a width, or one line per procedure)
+//! and as Markdown, in English or Japanese.
 
 use std::fmt::Write;
 
 use projection::office_table::{Outcome, Row};
 
-use crate::align::{max_width, pad};
+use crate::align::{max_width, pad, width};
 use crate::labels::{self, Lang, ui};
 
 fn cell(o: &Outcome, lang: Lang) -> String {
@@ -75,8 +76,77 @@ fn push_notes(out: &mut String, rows: &[Row], bullet: &str, lang: Lang) {
     }
 }
 
-/// A terminal table.
-pub fn text(rows: &[Row], lang: Lang) -> String {
+/// A terminal table. With a `width`, each procedure is a block — its name, then one line per
+/// regime — with long cells wrapped so that no line is wider than `width` terminal columns;
+/// without, one line per procedure, as wide as it takes.
+pub fn text(rows: &[Row], lang: Lang, width: Option<usize>) -> String {
+    match width {
+        Some(width) => blocks(rows, lang, width),
+        None => grid(rows, lang),
+    }
+}
+
+/// A block per procedure, within `width` terminal columns.
+fn blocks(rows: &[Row], lang: Lang, width: usize) -> String {
+    let u = ui(lang);
+    let regimes = [u.legacy_two_cards, u.integrated_tokutei];
+    let label_width = max_width(regimes);
+    let cell_width = width.saturating_sub(2 + label_width + 2).max(20);
+    let mut out = String::new();
+    for (i, r) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let _ = writeln!(out, "{}", procedure(r, lang));
+        for (regime, outcome) in regimes.iter().zip([&r.legacy, &r.integrated]) {
+            for (k, line) in wrap(&cell(outcome, lang), cell_width).iter().enumerate() {
+                let label = if k == 0 { regime } else { "" };
+                let _ = writeln!(out, "  {}  {line}", pad(label, label_width));
+            }
+        }
+    }
+    let mut notes = String::new();
+    push_notes(&mut notes, rows, "", lang);
+    for line in notes.lines() {
+        for (k, part) in wrap(line, width.saturating_sub(2).max(20))
+            .iter()
+            .enumerate()
+        {
+            let _ = writeln!(out, "{}{part}", if k == 0 { "" } else { "  " });
+        }
+    }
+    out
+}
+
+/// `text` in lines of at most `columns` terminal columns, broken at spaces (a word wider than
+/// that, or text without spaces such as Japanese, is broken where it must be).
+fn wrap(text: &str, columns: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let needed = width(&line) + usize::from(!line.is_empty()) + width(word);
+        if !line.is_empty() && needed > columns {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        for c in word.chars() {
+            let mut buf = [0u8; 4];
+            if width(&line) + width(c.encode_utf8(&mut buf)) > columns {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// One line per procedure.
+fn grid(rows: &[Row], lang: Lang) -> String {
     let u = ui(lang);
     let names: Vec<String> = rows.iter().map(|r| procedure(r, lang)).collect();
     let legacy: Vec<String> = rows.iter().map(|r| cell(&r.legacy, lang)).collect();
@@ -150,4 +220,22 @@ pub fn markdown(rows: &[Row], lang: Lang) -> String {
     }
     push_notes(&mut out, rows, "- ", lang);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrap_breaks_at_spaces_within_the_width() {
+        assert_eq!(
+            wrap("immigration bureau ×2 + city hall ×1", 20),
+            ["immigration bureau", "×2 + city hall ×1"]
+        );
+        assert_eq!(wrap("short", 20), ["short"]);
+        assert_eq!(wrap("", 20), [""]);
+        // Text without spaces is broken where it must be, by display width (kanji are two
+        // columns wide).
+        assert_eq!(wrap("出入国在留管理庁", 10), ["出入国在留", "管理庁"]);
+    }
 }

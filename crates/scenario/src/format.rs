@@ -118,7 +118,8 @@ pub struct ScenarioFile {
     pub start: Located<Date>,
     /// The last simulated day (inclusive): nothing after it is simulated.
     pub until: Located<Date>,
-    /// Overrides of the default policy; every field is optional (see `zairyu policy`).
+    /// Overrides of the default policy; every field is optional (the policy fields are those of
+    /// docs/what-if.md and schemas/policy.schema.json).
     #[serde(default)]
     pub policy: Option<Policy>,
     /// The residents, numbered in this order.

@@ -106,14 +106,52 @@ pub fn read_text(path: &Path, limit: u64, what: &str) -> Result<String, Scenario
     })
 }
 
+/// The description of a file: the comment block at its top, `#` and one following space
+/// removed. Blank lines inside the block are kept; the block ends at the first line that is
+/// neither (a `---` marker or `%` directive is skipped). An editor's modeline
+/// (`# yaml-language-server: $schema=…`) is not part of it.
+pub(crate) fn description(text: &str) -> String {
+    let mut lines: Vec<&str> = Vec::new();
+    for line in text.trim_start_matches('\u{feff}').lines() {
+        let t = line.trim();
+        if t.is_empty() {
+            lines.push("");
+        } else if t == "---" || t.starts_with('%') {
+            // A document marker or directive is not a key: the block may go on after it.
+            continue;
+        } else if let Some(c) = t.strip_prefix('#') {
+            let c = c.strip_prefix(' ').unwrap_or(c).trim_end();
+            if !c.starts_with("yaml-language-server:") {
+                lines.push(c);
+            }
+        } else {
+            break;
+        }
+    }
+    lines.join("\n").trim_matches('\n').to_owned()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::position_after;
+    use super::{description, position_after};
 
     #[test]
     fn positions_count_lines_and_characters() {
         assert_eq!(position_after(b""), (1, 1));
         assert_eq!(position_after(b"ab\ncd"), (2, 3));
         assert_eq!(position_after("a\n\u{e9}\u{e9}".as_bytes()), (2, 3));
+    }
+
+    #[test]
+    fn description_is_the_leading_comment_block_without_the_modeline() {
+        let text =
+            "\n# First line.\n#   indented\n\n# After a blank.\nname: x # not this\n# nor this\n";
+        assert_eq!(
+            description(text),
+            "First line.\n  indented\n\nAfter a blank."
+        );
+        assert_eq!(description("name: x\n"), "");
+        let headed = "# yaml-language-server: $schema=../../schemas/scenario.schema.json\n\n# Shows X.\nname: x\n";
+        assert_eq!(description(headed), "Shows X.");
     }
 }

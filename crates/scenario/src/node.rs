@@ -812,6 +812,16 @@ pub struct EntriesDe<'d, 's> {
     entries: Vec<&'d Entry>,
 }
 
+impl EntriesDe<'_, '_> {
+    /// Where the value of `key` starts, if the mapping has it.
+    pub fn value_pos(&self, key: &str) -> Option<Pos> {
+        self.entries
+            .iter()
+            .find(|e| e.key == key)
+            .map(|e| self.doc.node(e.value).pos)
+    }
+}
+
 impl<'de> Deserializer<'de> for EntriesDe<'_, '_> {
     type Error = DeError;
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {

@@ -21,6 +21,7 @@
 use std::path::{Path, PathBuf};
 
 use model::policy::Policy;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value as Json};
 
@@ -89,7 +90,7 @@ pub fn load_policy(path: &Path, start: &Policy) -> Result<PolicyFile, ScenarioEr
             message: e.message,
         })?;
         if first.is_none() {
-            first = Some((layer.name.clone(), leading_comment(&text)));
+            first = Some((layer.name.clone(), crate::input::description(&text)));
         }
         next = layer.base.as_ref().map(|b| {
             let dir = file.parent().unwrap_or(Path::new(""));
@@ -128,19 +129,32 @@ struct Layer {
     overlay: Json,
 }
 
-/// The typed reading of a file, for its located errors: the same located tree and reader as
-/// a scenario's, so a policy file's mistakes are reported exactly like a scenario's.
-#[derive(Default, Deserialize)]
+// The typed reading of a file, for its located errors: the same located tree and reader as a
+// scenario's, so a policy file's mistakes are reported exactly like a scenario's. Its doc
+// comments are the policy file's JSON Schema (`zairyu schema policy`, schemas/).
+/// A policy file for `zairyu compare`: a name, an optional `base:` file it builds on, and the
+/// policy fields that differ from that base (every field is optional; see docs/what-if.md).
+#[derive(Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "zairyu policy file")]
 struct TypedLayer {
+    /// A short title, shown in the comparison's manifest. Default: the file name.
     #[serde(default)]
     name: Option<String>,
+    /// A policy file this one builds on, relative to this file (e.g. `baseline.policy.yaml`).
     #[serde(default)]
     base: Option<Located<String>>,
-    /// Read only to check it: the overlay merged is the text as written.
+    /// The policy fields to set, on top of the base (or of the defaults for a population, or
+    /// of the scenario's own policy). Mappings merge key by key; anything else replaces.
+    // Read only to check it: the overlay merged is the text as written.
     #[serde(default)]
     #[expect(dead_code, reason = "deserialized only to check it")]
     policy: Option<Policy>,
+}
+
+/// The JSON Schema (draft 2020-12) of policy files, for editors and `zairyu schema policy`.
+pub fn json_schema() -> serde_json::Value {
+    schemars::schema_for!(TypedLayer).to_value()
 }
 
 fn read_layer(text: &str) -> Result<Layer, DeError> {
@@ -169,23 +183,6 @@ fn read_layer(text: &str) -> Result<Layer, DeError> {
         base: typed.base,
         overlay,
     })
-}
-
-/// The comment block at the top of a file, without the `#`s.
-fn leading_comment(text: &str) -> String {
-    text.trim_start_matches('\u{feff}')
-        .lines()
-        .map(str::trim)
-        .take_while(|l| l.is_empty() || l.starts_with('#'))
-        .map(|l| {
-            l.trim_start_matches('#')
-                .strip_prefix(' ')
-                .unwrap_or(l.trim_start_matches('#'))
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-        .trim_matches('\n')
-        .to_owned()
 }
 
 fn to_json(doc: &Doc<'_>, id: NodeId) -> Json {

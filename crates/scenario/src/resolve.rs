@@ -11,7 +11,7 @@ use model::calendar::add_years_clamped;
 use model::card::CardKind;
 use model::card_number::ResidenceCardNumber;
 use model::command::{Command, Decision, ResidentProfile};
-use model::ids::ResidentId;
+use model::ids::{Municipality, ResidentId};
 use model::policy::{Policy, Regime};
 use model::rules::card_law;
 use model::status::Status;
@@ -118,7 +118,7 @@ fn build(
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Scenario {
         name: file.name,
-        description: description(text),
+        description: crate::input::description(text),
         source: String::new(),
         hash: String::new(),
         seed,
@@ -239,8 +239,10 @@ impl Frame {
         let mut expiries: Vec<Option<NaiveDate>> =
             residents.iter().map(|r| r.profile.period_expiry).collect();
         let mut steps = Vec::with_capacity(raws.len());
+        let mut municipality_at = Vec::with_capacity(raws.len());
         for (raw, resident) in raws {
             let (at, line) = (raw.at, raw.pos.line);
+            municipality_at.push(raw.municipality_pos().unwrap_or(raw.pos));
             let profile = &residents[resident.index()].profile;
             let command = raw.command(resident, profile, expiries[resident.index()])?;
             if let Command::DecideExtension {
@@ -261,6 +263,7 @@ impl Frame {
                 line,
             });
         }
+        check_moves(&steps, &municipality_at)?;
         Ok(steps)
     }
 
@@ -349,6 +352,43 @@ fn present_landings(steps: &mut [Step], residents: &[ResidentSpec], policy: &Pol
             *card = *from_port;
         }
     }
+}
+
+/// A move-in must be at the municipality the resident's move-out named: a move-in elsewhere is
+/// almost always a misspelling (`shibuyaa` after a move-out `to: shibuya`), which would
+/// otherwise run as a move to a third municipality without a word. `steps` are in time order;
+/// `municipality_at[i]` is where step `i` writes its municipality.
+fn check_moves(steps: &[Step], municipality_at: &[Pos]) -> Result<(), DeError> {
+    let mut leaving: BTreeMap<ResidentId, (&Municipality, usize)> = BTreeMap::new();
+    for (st, at) in steps.iter().zip(municipality_at) {
+        match &st.command {
+            Command::NotifyMoveOut { to, .. } => {
+                leaving.insert(st.resident, (to, st.line));
+            }
+            Command::NotifyMoveIn { municipality, .. } => {
+                if let Some((to, line)) = leaving.remove(&st.resident)
+                    && to != municipality
+                {
+                    let hint = match suggest::nearest(&municipality.0, &[to.0.as_str()]) {
+                        Some(m) => format!("; did you mean `{m}`?"),
+                        None => format!(
+                            "; file the move-in at `{}`, or change the move-out's `to:`",
+                            to.0
+                        ),
+                    };
+                    return Err(DeError::at(
+                        format!(
+                            "move-in at `{}`, but the move-out on line {line} was to `{}`{hint}",
+                            municipality.0, to.0
+                        ),
+                        *at,
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// The position of a top-level key, or the start of the file.
@@ -574,42 +614,5 @@ impl CardReader<'_> {
             valid_through,
             tokutei,
         })
-    }
-}
-
-/// The comment block at the top of the file, `#` and one following space removed. Blank lines
-/// inside the block are kept; the block ends at the first line that is neither (a `---` marker
-/// or `%` directive is skipped).
-fn description(text: &str) -> String {
-    let mut lines: Vec<&str> = Vec::new();
-    for line in text.trim_start_matches('\u{feff}').lines() {
-        let t = line.trim();
-        if t.is_empty() {
-            lines.push("");
-        } else if t == "---" || t.starts_with('%') {
-            // A document marker or directive is not a key: the block may go on after it.
-            continue;
-        } else if let Some(c) = t.strip_prefix('#') {
-            lines.push(c.strip_prefix(' ').unwrap_or(c).trim_end());
-        } else {
-            break;
-        }
-    }
-    lines.join("\n").trim_matches('\n').to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn description_is_the_leading_comment_block() {
-        let text =
-            "\n# First line.\n#   indented\n\n# After a blank.\nname: x # not this\n# nor this\n";
-        assert_eq!(
-            description(text),
-            "First line.\n  indented\n\nAfter a blank."
-        );
-        assert_eq!(description("name: x\n"), "");
     }
 }

@@ -792,6 +792,13 @@ impl<'d, 's> RawStep<'d, 's> {
         })
     }
 
+    /// Where the municipality a step names is written (`municipality:`, or a move-out's `to:`).
+    pub fn municipality_pos(&self) -> Option<Pos> {
+        self.fields
+            .value_pos("municipality")
+            .or_else(|| self.fields.value_pos("to"))
+    }
+
     /// The command, once the resident is known.
     pub fn command(
         self,

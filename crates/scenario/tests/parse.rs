@@ -421,6 +421,32 @@ fn a_missing_do_names_the_step() {
 }
 
 #[test]
+fn a_move_in_elsewhere_than_the_move_out_said_is_a_located_error_with_a_suggestion() {
+    let (text, pos, msg) = error_after(
+        "do: move_in, municipality: setagaya,",
+        "do: move_in, municipality: setagayaa,",
+    );
+    assert_eq!(pos, pos_of(&text, "setagayaa"));
+    let move_out_line = pos_of(&text, "do: move_out").0;
+    assert_eq!(
+        msg,
+        format!(
+            "move-in at `setagayaa`, but the move-out on line {move_out_line} was to `setagaya`; \
+             did you mean `setagaya`?"
+        )
+    );
+    // Not a near miss: the message says what to change.
+    let (_, _, msg) = error_after(
+        "do: move_in, municipality: setagaya,",
+        "do: move_in, municipality: shinjuku,",
+    );
+    assert!(
+        msg.ends_with("file the move-in at `setagaya`, or change the move-out's `to:`"),
+        "{msg}"
+    );
+}
+
+#[test]
 fn an_unknown_resident_suggests_the_nearest() {
     let (text, pos, msg) = error_after(
         "    resident: mei\n    do: file_extension",

@@ -20,7 +20,7 @@ const TERMINAL: [&str; 8] = [
 /// Every place where production code outside `cli` writes to the terminal.
 pub fn terminal_output(sources: &[Source]) -> Vec<String> {
     let mut out = Vec::new();
-    for s in sources.iter().filter(|s| s.package != "cli") {
+    for s in sources.iter().filter(|s| s.package != "zairyu") {
         for needle in TERMINAL {
             for i in s.find_code(needle).filter(|&i| s.is_production(i)) {
                 out.push(format!(
@@ -215,7 +215,7 @@ mod planted {
     fn printing_from_a_library_is_refused() {
         let text = "//! m\nfn f() {\n    // println! in a comment is fine\n    let _ = \"print!\";\n    eprintln!(\"x\");\n    std::io::stdout();\n}\n#[cfg(test)]\nmod tests { fn t() { println!(\"ok in tests\"); } }\n";
         assert_eq!(
-            terminal_output(&[lib("projection", text), lib("cli", text)]),
+            terminal_output(&[lib("projection", text), lib("zairyu", text)]),
             [
                 "crates/projection/src/lib.rs:5:5: `eprintln!` in `projection`: only `cli` writes to the terminal; return the text or a typed error instead",
                 "crates/projection/src/lib.rs:6:14: `stdout` in `projection`: only `cli` writes to the terminal; return the text or a typed error instead",

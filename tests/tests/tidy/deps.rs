@@ -25,7 +25,7 @@ pub fn allowed(krate: &str) -> Option<Vec<&'static str>> {
             .chain(["event-store", "scenario", "population", "projection"])
             .collect(),
         "report" => vec!["model", "projection", "scenario"],
-        "cli" | "zairyu-tests" => vec!["*"],
+        "zairyu" | "zairyu-tests" => vec!["*"],
         _ => return None,
     })
 }
@@ -103,11 +103,12 @@ const CLI_CRATES: [&str; 5] = [
     "tracing-subscriber",
 ];
 
-/// Every package other than `cli` that declares one of [`CLI_CRATES`] (in any section).
+/// Every package other than `cli` (the package `zairyu`) that declares one of [`CLI_CRATES`]
+/// (in any section).
 pub fn cli_dependencies(packages: &[Package]) -> Vec<String> {
     packages
         .iter()
-        .filter(|p| p.name != "cli")
+        .filter(|p| p.name != "zairyu")
         .flat_map(|p| {
             p.deps
                 .iter()
@@ -265,7 +266,7 @@ mod planted {
     fn terminal_crates_outside_the_cli_are_refused() {
         let ps = [
             package(
-                "cli",
+                "zairyu",
                 &[("anyhow", DepKind::Normal), ("clap", DepKind::Normal)],
             ),
             package("report", &[("miette", DepKind::Normal)]),
