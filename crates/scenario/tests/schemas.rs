@@ -106,8 +106,8 @@ fn every_bundled_file_names_its_schema_for_editors() {
         let schema: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&resolved).unwrap()).unwrap();
         let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
-        let doc: serde_json::Value = serde_saphyr::from_str(&text)
-            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let doc: serde_json::Value =
+            serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let errors: Vec<String> = validator
             .iter_errors(&doc)
             .map(|e| format!("{} at {}", e, e.instance_path()))
