@@ -223,6 +223,33 @@ fn print_json(value: &Value) {
     );
 }
 
+/// Writes the analysis tables (docs/analysis.md) into the log a run has just finished (`store`,
+/// still its writer), rebuilt from its events. The log itself is complete whatever happens here.
+fn write_analysis_tables(
+    store: &mut EventStore,
+    db: &Path,
+    scenario: &Scenario,
+) -> Result<(), Failure> {
+    let failed = |e: anyhow::Error| {
+        Failure::Run(e.context(format!(
+            "the run finished and its log {} is complete, but its analysis tables could not be \
+             written (`zairyu export` rebuilds them from the log)",
+            db.display()
+        )))
+    };
+    let names = names(scenario);
+    let run = simulator::analysis::Run {
+        start: scenario.start,
+        until: scenario.until,
+        policy: &scenario.policy,
+        names: &names,
+    };
+    simulator::analysis::Tables::build(store, &run, &[])
+        .map_err(|e| failed(e.into()))?
+        .write(store)
+        .map_err(|e| failed(e.into()))
+}
+
 /// `zairyu run`
 pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
     let lang = g.lang();
@@ -264,6 +291,10 @@ pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
         // A failure from here on (a full disk, an I/O error) leaves a valid, unfinished prefix.
         simulator::run_scenario_stored(&scenario, store, CODE_VERSION, None).map_err(stopped)?
     };
+    let mut out = out;
+    if let Some(store) = out.store.as_mut() {
+        write_analysis_tables(store, &db, &scenario)?;
+    }
     let names = names(&scenario);
     let outcomes = check_expectations(&scenario, &out.log);
     let failed = outcomes

@@ -19,6 +19,7 @@ mod compare;
 mod diag;
 mod diff;
 mod explain;
+mod export;
 mod global;
 mod merge;
 mod reference;
@@ -68,7 +69,9 @@ impl From<RegimeArg> for Regime {
 #[derive(Subcommand)]
 enum Command {
     /// Run a scenario: print a transcript (date, office, what happened, why), the measures, the
-    /// expectations' results, the log hash and where the log was stored.
+    /// expectations' results, the log hash and where the log was stored. The log also gets the
+    /// analysis tables rebuilt from it (residents, card_records, measures, notifications;
+    /// docs/analysis.md), for SQLite, pandas or DuckDB, or `zairyu export`.
     Run {
         /// The scenario file (YAML; see docs/scenario-format.md).
         scenario: PathBuf,
@@ -161,6 +164,9 @@ enum Command {
     /// then the differences by resident and event kind. Exit 0 when they record the same facts
     /// in the same order, 1 when they differ, 2 on bad input.
     Diff(diff::DiffArgs),
+    /// Write the analysis tables of a stored run (residents, card_records, measures,
+    /// notifications; docs/analysis.md) as CSV or JSON files. Reads the log without changing it.
+    Export(export::ExportArgs),
     /// Add up the JSON results of `compare --shard k/n` into the whole population's result.
     Merge(merge::MergeArgs),
     /// Print the JSON Schema of the scenario file format (or of policy files), the same as
@@ -280,6 +286,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => compare::compare(args, &g),
         Command::Merge(args) => merge::merge(args, lang),
         Command::Diff(args) => diff::diff(args, lang),
+        Command::Export(args) => export::export(&args),
         Command::Schema { of } => commands::schema(of),
         Command::Table { format, wide } => commands::table(format, wide, lang),
         Command::Completions { shell } => reference::completions(shell, &mut Cli::command()),

@@ -32,6 +32,14 @@ pub enum StoreError {
         path: PathBuf,
     },
 
+    /// A derived table (`derived`) was asked for with a name the store owns or cannot take,
+    /// or given a row that does not fit its columns.
+    #[error("derived table: {reason}")]
+    Derived {
+        /// What was wrong.
+        reason: String,
+    },
+
     /// `open` needs an existing file; it never creates one by accident.
     #[error("no event log at {path}")]
     NotFound {

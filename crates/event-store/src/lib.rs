@@ -32,6 +32,7 @@
 
 pub mod baseline;
 mod codec;
+pub mod derived;
 mod error;
 mod file;
 mod ids;

@@ -12,6 +12,7 @@
 
 pub mod actor;
 pub mod agent;
+pub mod analysis;
 pub mod check;
 pub mod log;
 pub mod replay;
