@@ -175,6 +175,8 @@ pub struct RunArgs<'a> {
     pub force: bool,
     /// Continue the run whose log is at the path.
     pub resume: bool,
+    /// More days for the `card_records` analysis table.
+    pub as_of: Vec<NaiveDate>,
 }
 
 /// One expectation's check as JSON.
@@ -225,10 +227,12 @@ fn print_json(value: &Value) {
 
 /// Writes the analysis tables (docs/analysis.md) into the log a run has just finished (`store`,
 /// still its writer), rebuilt from its events. The log itself is complete whatever happens here.
+/// `as_of` are more days for the card records.
 fn write_analysis_tables(
     store: &mut EventStore,
     db: &Path,
     scenario: &Scenario,
+    as_of: &[NaiveDate],
 ) -> Result<(), Failure> {
     let failed = |e: anyhow::Error| {
         Failure::Run(e.context(format!(
@@ -244,7 +248,7 @@ fn write_analysis_tables(
         policy: &scenario.policy,
         names: &names,
     };
-    simulator::analysis::Tables::build(store, &run, &[])
+    simulator::analysis::Tables::build(store, &run, as_of)
         .map_err(|e| failed(e.into()))?
         .write(store)
         .map_err(|e| failed(e.into()))
@@ -255,6 +259,18 @@ pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
     let lang = g.lang();
     let u = ui(lang);
     let scenario = load(a.path, a.seed, a.regime)?;
+    // Checked before anything is written: a day outside the run is bad input.
+    if let Some(day) = a
+        .as_of
+        .iter()
+        .find(|&&d| d < scenario.start || d > scenario.until)
+    {
+        return Err(Failure::Input(anyhow!(
+            "--as-of {day} is outside the run ({} to {})",
+            scenario.start,
+            scenario.until
+        )));
+    }
     let db =
         a.db.clone()
             .unwrap_or_else(|| default_db(&scenario, a.path));
@@ -293,7 +309,7 @@ pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
     };
     let mut out = out;
     if let Some(store) = out.store.as_mut() {
-        write_analysis_tables(store, &db, &scenario)?;
+        write_analysis_tables(store, &db, &scenario, &a.as_of)?;
     }
     let names = names(&scenario);
     let outcomes = check_expectations(&scenario, &out.log);

@@ -89,6 +89,10 @@ enum Command {
         /// reproduce, is refused and left as it is.
         #[arg(long)]
         resume: bool,
+        /// Also store the card records at the end of this day in the log's `card_records`
+        /// table (repeatable; the run's last day is always there; docs/analysis.md).
+        #[arg(long, value_name = "DATE")]
+        as_of: Vec<NaiveDate>,
         /// Override the scenario's seed.
         #[arg(long)]
         seed: Option<u64>,
@@ -244,6 +248,7 @@ fn main() -> ExitCode {
             regime,
             force,
             resume,
+            as_of,
             format,
         } => commands::run(
             &commands::RunArgs {
@@ -254,6 +259,7 @@ fn main() -> ExitCode {
                 format,
                 force,
                 resume,
+                as_of,
             },
             &g,
         ),

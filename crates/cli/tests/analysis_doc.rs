@@ -161,6 +161,20 @@ fn the_analysis_walk_through_runs_as_written() {
         records.lines().any(|l| l.contains(",2026-10-05,")),
         "{records}"
     );
+    // `run --as-of` stored the record on 5 October beside the last day's: still at Setagaya.
+    let rows = run_sql(
+        "-- in analysis/move.db\nSELECT as_of, city_hall_municipality FROM card_records \
+         ORDER BY as_of",
+        dir.path(),
+    );
+    let text = |s: &str| Cell::Text(s.into());
+    assert_eq!(
+        rows,
+        [
+            vec![text("2026-10-05"), text("setagaya")],
+            vec![text("2026-12-31"), text("yokohama-naka")],
+        ]
+    );
 }
 
 #[test]
@@ -184,4 +198,29 @@ fn the_column_reference_names_every_column() {
             );
         }
     }
+}
+
+#[test]
+fn a_day_outside_the_run_is_bad_input_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/teaching/move_between_integrated.yaml");
+    let out = Command::new(env!("CARGO_BIN_EXE_zairyu"))
+        .args([
+            "run",
+            &scenario.display().to_string(),
+            "--db",
+            "x.db",
+            "--as-of",
+            "2030-01-01",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--as-of 2030-01-01 is outside the run"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("x.db").exists());
 }
