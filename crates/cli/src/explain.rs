@@ -122,6 +122,17 @@ fn stored_run(db: &Path) -> Result<Run, Failure> {
     })
 }
 
+/// The run a scenario file (run in memory) or a stored log (replayed) holds, for the commands
+/// that question one run (`why`).
+pub(crate) fn run_of(path: &Path) -> Result<Run, Failure> {
+    if is_sqlite(path)? {
+        stored_run(path)
+    } else {
+        let mut runs = scenario_runs(path, false)?;
+        Ok(runs.remove(0))
+    }
+}
+
 /// `zairyu explain`
 pub fn explain(args: ExplainArgs, lang: Lang) -> Result<ExitCode, Failure> {
     let runs = if is_sqlite(&args.input)? {

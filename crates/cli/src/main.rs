@@ -23,6 +23,7 @@ mod export;
 mod global;
 mod merge;
 mod reference;
+mod why;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -171,6 +172,10 @@ enum Command {
     /// Write the analysis tables of a stored run (residents, card_records, measures,
     /// notifications; docs/analysis.md) as CSV or JSON files. Reads the log without changing it.
     Export(export::ExportArgs),
+    /// Explain one value of a resident's card record: the event that set it, the rule function
+    /// of the model that computed it (with its rulebook section and grade), the rule's inputs,
+    /// and the chain of events that led there.
+    Why(why::WhyArgs),
     /// Add up the JSON results of `compare --shard k/n` into the whole population's result.
     Merge(merge::MergeArgs),
     /// Print the JSON Schema of the scenario file format (or of policy files), the same as
@@ -293,6 +298,7 @@ fn main() -> ExitCode {
         Command::Merge(args) => merge::merge(args, lang),
         Command::Diff(args) => diff::diff(args, lang),
         Command::Export(args) => export::export(&args),
+        Command::Why(args) => why::why(args, lang),
         Command::Schema { of } => commands::schema(of),
         Command::Table { format, wide } => commands::table(format, wide, lang),
         Command::Completions { shell } => reference::completions(shell, &mut Cli::command()),

@@ -1,5 +1,6 @@
 //! Questions asked of stored histories, as a user asks them: `zairyu diff` of two logs (where
-//! they first differ, the differences by resident and event kind, exit 0/1/2 like `diff`).
+//! they first differ, the differences by resident and event kind, exit 0/1/2 like `diff`) and
+//! `zairyu why` (the event, rule, inputs and causes behind a value of the card record).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -213,4 +214,244 @@ fn diff_refuses_a_missing_log_or_an_unknown_resident_with_exit_2() {
         "{}",
         stderr(&o)
     );
+}
+
+/// `zairyu why` with `args`, which must succeed; its standard output.
+fn why(dir: &Path, args: &[&str]) -> String {
+    let mut all = vec!["why"];
+    all.extend_from_slice(args);
+    let o = zairyu(&all, dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    stdout(&o)
+}
+
+#[test]
+fn why_names_the_model_function_and_the_section_behind_a_tokutei_cards_validity_in_both_languages()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/teaching/extension_integrated.yaml");
+    let scenario = scenario.to_str().unwrap();
+    let field = ["--resident", "mei", "--field", "tokutei_card.valid_through"];
+    let args: Vec<&str> = [scenario].iter().copied().chain(field).collect();
+    let en = why(dir.path(), &args);
+    assert!(
+        en.starts_with("mei: tokutei_card.valid_through at the end of 2026-12-31 = 2029-07-31"),
+        "{en}"
+    );
+    // The card handed over on 2026-07-25 set it, by the residence card validity rule of the
+    // amended law (§8.2), from the period the extension granted.
+    assert!(
+        en.contains("function            model::validity::residence_card_valid_through"),
+        "{en}"
+    );
+    assert!(
+        en.contains("rulebook            §8.2 New-format card"),
+        "{en}"
+    );
+    assert!(
+        !en.contains("§8.1"),
+        "the old law's section does not apply: {en}"
+    );
+    assert!(
+        en.contains("law in force            the amended law"),
+        "{en}"
+    );
+    let expiry = en
+        .lines()
+        .find(|l| l.contains("period of stay expires"))
+        .unwrap();
+    assert!(
+        expiry.contains("2029-07-31") && expiry.contains("extends the period of stay"),
+        "{expiry}"
+    );
+    // The chain goes back from the hand-over through J-LIS's production to the grant.
+    let chain = en.split("Why it happened").nth(1).expect("a chain");
+    let order = [
+        "issues a Tokutei residence card",
+        "has produced",
+        "asks J-LIS",
+        "grants the extension",
+    ];
+    let at: Vec<usize> = order
+        .iter()
+        .map(|s| chain.find(s).unwrap_or_else(|| panic!("{s}: {chain}")))
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{chain}");
+
+    let mut ja_args = args.clone();
+    ja_args.extend(["--lang", "ja"]);
+    let ja = why(dir.path(), &ja_args);
+    assert!(
+        ja.contains("関数              model::validity::residence_card_valid_through"),
+        "{ja}"
+    );
+    assert!(
+        ja.contains("規則集            §8.2 新様式のカードの有効期間"),
+        "{ja}"
+    );
+    assert!(ja.contains("改正後の入管法"), "{ja}");
+
+    let mut json_args = args.clone();
+    json_args.extend(["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&why(dir.path(), &json_args)).unwrap();
+    assert_eq!(v["value"], "2029-07-31");
+    assert_eq!(
+        v["rule"]["function"],
+        "model::validity::residence_card_valid_through"
+    );
+    assert_eq!(v["rule"]["file"], "crates/model/src/validity.rs");
+    assert_eq!(v["rule"]["sections"], serde_json::json!(["§8.2"]));
+    assert_eq!(v["set_by"]["event_type"], "ResidenceCardIssued");
+    let chain: Vec<&str> = v["chain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(chain.first(), Some(&"ResidenceCardIssued"));
+    assert_eq!(chain.last(), Some(&"ExtensionGranted"));
+}
+
+#[test]
+fn why_reads_a_stored_log_on_any_day_of_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = stored(
+        dir.path(),
+        "teaching/extension_legacy.yaml",
+        "legacy.db",
+        &[],
+    );
+    let before = std::fs::read(&db).unwrap();
+    let field = [
+        "--resident",
+        "mei",
+        "--field",
+        "my_number_card.valid_through",
+    ];
+    // After the city hall's validity change, that rule set the date.
+    let mut args = vec![db.as_str()];
+    args.extend(field);
+    let after = why(dir.path(), &args);
+    assert!(after.contains("= 2029-07-31"), "{after}");
+    assert!(
+        after.contains("model::validity::my_number_validity_change"),
+        "{after}"
+    );
+    assert!(after.contains("§8.4"), "{after}");
+    // Before it, the starting record's validity, by the My Number card rule.
+    args.extend(["--on", "2026-07-01"]);
+    let early = why(dir.path(), &args);
+    assert!(
+        early.contains("at the end of 2026-07-01 = 2026-07-31"),
+        "{early}"
+    );
+    assert!(
+        early.contains("model::validity::my_number_card_valid_through"),
+        "{early}"
+    );
+    // The legacy regime's residence card follows the old law's section.
+    let card = why(
+        dir.path(),
+        &[
+            db.as_str(),
+            "--resident",
+            "mei",
+            "--field",
+            "residence_card.valid_through",
+        ],
+    );
+    assert!(
+        card.contains("rulebook            §8.1 Residence card — legacy"),
+        "{card}"
+    );
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "why must not change the log"
+    );
+}
+
+#[test]
+fn why_my_number_is_not_usable_shows_the_lapsed_card_that_makes_it_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/teaching/extension_legacy_never_renews.yaml");
+    let text = why(
+        dir.path(),
+        &[
+            scenario.to_str().unwrap(),
+            "--resident",
+            "mei",
+            "--field",
+            "my_number.usable",
+        ],
+    );
+    assert!(
+        text.contains("my_number.usable at the end of 2026-12-31 = no"),
+        "{text}"
+    );
+    assert!(
+        text.contains("model::validity::MyNumberFunctionsHeld::usable_on"),
+        "{text}"
+    );
+    let card = text
+        .lines()
+        .find(|l| l.contains("separate My Number card"))
+        .unwrap();
+    assert!(
+        card.contains("valid through 2026-07-31 (not in use)"),
+        "{card}"
+    );
+    assert!(
+        card.contains("records that the My Number card lapsed"),
+        "{card}"
+    );
+    // Before the lapse, the same card made the functions usable.
+    let early = why(
+        dir.path(),
+        &[
+            scenario.to_str().unwrap(),
+            "--resident",
+            "mei",
+            "--field",
+            "my_number.usable",
+            "--on",
+            "2026-07-20",
+        ],
+    );
+    assert!(early.contains("= yes"), "{early}");
+}
+
+#[test]
+fn why_refuses_an_unknown_field_resident_or_day_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/teaching/extension_legacy.yaml");
+    let s = scenario.to_str().unwrap();
+    for (args, says) in [
+        (
+            vec![s, "--resident", "mei", "--field", "card.colour"],
+            "one of: residence_card.valid_through",
+        ),
+        (
+            vec![s, "--resident", "nobody", "--field", "my_number.usable"],
+            "no resident `nobody`",
+        ),
+        (
+            vec![
+                s,
+                "--resident",
+                "mei",
+                "--field",
+                "my_number.usable",
+                "--on",
+                "2030-01-01",
+            ],
+            "outside the run",
+        ),
+    ] {
+        let mut all = vec!["why"];
+        all.extend(args);
+        let o = zairyu(&all, dir.path());
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+    }
 }

@@ -21,6 +21,7 @@ pub mod mynumber;
 pub mod policy;
 pub mod procedure;
 pub mod profile;
+pub mod provenance;
 pub mod rules;
 pub mod section;
 pub mod service;

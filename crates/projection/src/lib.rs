@@ -2,7 +2,8 @@
 //! numbers, validity, My Number functions, certificates, each office's view) and the day
 //! measures, folded event by event; the run-wide totals and the state hash; the named, additive
 //! measures of a what-if comparison; the result types of the comparison and of the
-//! office-visit table; and the difference between two logs (`log_diff`).
+//! office-visit table; the difference between two logs (`log_diff`); and the chain behind a
+//! value of the card record (`why`).
 //!
 //! The fold is the same live (as the scheduler records events) and in replay (from the store),
 //! so replay gives exactly what the live run gave. This crate runs nothing: no tasks, no store,
@@ -20,6 +21,7 @@ mod projections;
 mod record;
 pub mod rows;
 pub mod what_if;
+pub mod why;
 
 pub use projections::{MonthWorkload, Projections, Totals};
 pub use record::{

@@ -3,7 +3,7 @@
 //! timeline (`explain`), Mermaid sequence diagrams (`mermaid`) and a self-contained HTML report
 //! (`html`), all drawn from one structured reading of the log (`story`); the what-if
 //! comparison (`compare`) and the office-visit table (`visits_table`); the difference between
-//! two stored logs (`log_diff`).
+//! two stored logs (`log_diff`); the chain behind a value of the card record (`why`).
 //!
 //! One vocabulary: every word comes from `labels` (English and Japanese), every event is said
 //! by `describe(event, lang)`, and the phrases several outputs share are in `phrases`; the
@@ -26,6 +26,7 @@ mod slug;
 pub mod story;
 pub mod transcript;
 pub mod visits_table;
+pub mod why;
 
 pub use labels::Lang;
 pub use story::{Person, Run, Story, StoryError};

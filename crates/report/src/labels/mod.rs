@@ -25,7 +25,10 @@ mod reasons;
 mod ui;
 
 pub use events::event_type;
-pub use history::{History, diff_totals, first_difference, history, identical};
+pub use history::{
+    History, card_law, diff_totals, first_difference, history, identical, input, rule_summary,
+    why_heading,
+};
 pub use measures::{measure, workload_column};
 pub use reasons::{
     changed_item, consequence, duty, invalidation, refusal, refusal_reason, reissue_reason,
