@@ -31,45 +31,33 @@ pub fn reading(r: Reading, lang: Lang) -> String {
     }
 }
 
+/// A card (or a Tokutei card's functions): valid through when, and whether it is in use.
+fn in_use(card: Option<(chrono::NaiveDate, projection::UseState)>, lang: Lang) -> String {
+    let (h, u) = (history(lang), ui(lang));
+    match card {
+        None => h.absent.to_owned(),
+        Some((through, state)) => {
+            let state = if state == projection::UseState::Active {
+                h.active
+            } else {
+                h.inactive
+            };
+            format!("{} {through}{}{state}{}", u.valid_through, u.lp, u.rp)
+        }
+    }
+}
+
 /// An input's value, said.
 fn input_value(v: &InputValue, lang: Lang) -> String {
     let h = history(lang);
-    let u = ui(lang);
-    let state = |active: bool| if active { h.active } else { h.inactive };
     match v {
         InputValue::CardLaw(law) => labels::card_law(*law).get(lang).to_owned(),
         InputValue::Status(s) => s
             .map_or(h.absent, |s| labels::status(s).get(lang))
             .to_owned(),
         InputValue::Date(d) => d.map_or_else(|| h.absent.to_owned(), |d| d.to_string()),
-        InputValue::SeparateCard(c) => c.map_or_else(
-            || h.absent.to_owned(),
-            |c| {
-                let active = c.state == projection::UseState::Active;
-                format!(
-                    "{} {}{}{}{}",
-                    u.valid_through,
-                    c.card.valid_through,
-                    u.lp,
-                    state(active),
-                    u.rp
-                )
-            },
-        ),
-        InputValue::TokuteiFunctions(f) => f.map_or_else(
-            || h.absent.to_owned(),
-            |f| {
-                let active = f.state == projection::UseState::Active;
-                format!(
-                    "{} {}{}{}{}",
-                    u.valid_through,
-                    f.valid_through,
-                    u.lp,
-                    state(active),
-                    u.rp
-                )
-            },
-        ),
+        InputValue::SeparateCard(c) => in_use(c.map(|c| (c.card.valid_through, c.state)), lang),
+        InputValue::TokuteiFunctions(f) => in_use(f.map(|f| (f.valid_through, f.state)), lang),
         InputValue::Bool(b) => if *b { h.yes } else { h.no }.to_owned(),
         InputValue::SpecialPeriod(sp) => sp.map_or_else(
             || h.absent.to_owned(),
