@@ -93,7 +93,7 @@ pub(crate) fn visit(
     Event::CounterVisited {
         resident,
         office: Office::CityHall,
-        municipality: Some(municipality.clone()),
+        municipality: Some(*municipality),
         procedure,
     }
 }
@@ -117,8 +117,8 @@ impl CityHall {
             if profile.registered {
                 d.push(Event::ResidentRegistered {
                     resident: *resident,
-                    municipality: profile.municipality.clone(),
-                    address: profile.address.clone(),
+                    municipality: profile.municipality,
+                    address: profile.address,
                     my_number: profile.my_number,
                     status: profile.status,
                     period_expiry: profile.period_expiry,
@@ -266,7 +266,7 @@ impl CityHall {
             } if entry.former.as_ref() == Some(from) => {
                 d.push(Event::RegisterEntryClosed {
                     resident,
-                    municipality: from.clone(),
+                    municipality: *from,
                 });
             }
             _ => {}

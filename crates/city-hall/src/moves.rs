@@ -45,8 +45,8 @@ impl CityHall {
         // The My Number is assigned when the resident record is created (§5.1 [B]).
         d.push(Event::ResidenceNotified {
             resident,
-            municipality: municipality.clone(),
-            address: address.clone(),
+            municipality: *municipality,
+            address: *address,
             my_number: MyNumber::generate(ctx.seed, u64::from(resident.0)),
             status: *status,
             period_expiry: *period_expiry,
@@ -78,8 +78,8 @@ impl Window<'_> {
         self.visit(Procedure::MoveWithinMunicipality);
         self.push(Event::MovedWithinMunicipality {
             resident: self.resident,
-            municipality: entry.municipality.clone(),
-            address: address.clone(),
+            municipality: entry.municipality,
+            address: *address,
             moved_on,
             written_on: entry.cards_written(today),
         });
@@ -99,8 +99,8 @@ impl Window<'_> {
         }
         self.push(Event::MoveOutRecorded {
             resident: self.resident,
-            municipality: self.entry.municipality.clone(),
-            to: to.clone(),
+            municipality: self.entry.municipality,
+            to: *to,
             planned_on,
             card_based,
         });
@@ -120,15 +120,12 @@ impl Window<'_> {
         let (entry, ctx, resident) = (self.entry, self.ctx, self.resident);
         let (today, roll) = (ctx.today(), ctx.policy.switches.deadline_roll);
         self.visit_at(municipality, Procedure::MoveIn);
-        let from = entry
-            .moving_out
-            .as_ref()
-            .map(|_| entry.municipality.clone());
+        let from = entry.moving_out.as_ref().map(|_| entry.municipality);
         self.push(Event::MoveInRecorded {
             resident,
-            municipality: municipality.clone(),
+            municipality: *municipality,
             from,
-            address: address.clone(),
+            address: *address,
             moved_on,
             written_on: entry.cards_written(today),
         });
@@ -154,7 +151,7 @@ impl Window<'_> {
         } else if present_my_number_card {
             self.push(Event::MyNumberContinuityConfirmed {
                 resident,
-                municipality: municipality.clone(),
+                municipality: *municipality,
             });
         } else {
             let deadline = Duty::MyNumberContinuity.deadline(today, roll);

@@ -88,7 +88,7 @@ impl Window<'_> {
             Some(deadline) if self.ctx.today() <= deadline => {
                 self.push(Event::MyNumberContinuityConfirmed {
                     resident: self.resident,
-                    municipality: entry.municipality.clone(),
+                    municipality: entry.municipality,
                 })
             }
             _ => self.refuse(Procedure::MyNumberContinuity, RefusalRule::NothingPending),

@@ -121,8 +121,8 @@ impl Entry {
                 _ => return None,
             };
         Some(Entry {
-            municipality: municipality.clone(),
-            address: address.clone(),
+            municipality: *municipality,
+            address: *address,
             my_number: *my_number,
             born_on: *born_on,
             status: *status,
@@ -140,7 +140,7 @@ impl Entry {
     /// Folds one of the city hall's own events into the entry.
     pub(crate) fn apply(&mut self, event: &Event) {
         match event {
-            Event::MovedWithinMunicipality { address, .. } => self.address = address.clone(),
+            Event::MovedWithinMunicipality { address, .. } => self.address = *address,
             Event::MoveOutRecorded {
                 to,
                 planned_on,
@@ -148,7 +148,7 @@ impl Entry {
                 ..
             } => {
                 self.moving_out = Some(MoveOut {
-                    to: to.clone(),
+                    to: *to,
                     planned_on: *planned_on,
                     card_based: *card_based,
                 })
@@ -159,9 +159,9 @@ impl Entry {
                 address,
                 ..
             } => {
-                self.former = from.clone();
-                self.municipality = municipality.clone();
-                self.address = address.clone();
+                self.former = *from;
+                self.municipality = *municipality;
+                self.address = *address;
                 self.moving_out = None;
                 self.continuity_deadline = None;
             }

@@ -331,7 +331,7 @@ impl Case<'_> {
     pub(crate) fn collect(&mut self) {
         let rec = self.rec;
         let at = rec.ready.map_or(Office::ImmigrationBureau, |r| r.at);
-        let municipality = (at == Office::CityHall).then(|| rec.municipality.clone());
+        let municipality = (at == Office::CityHall).then_some(rec.municipality);
         self.push(Event::CounterVisited {
             resident: self.resident,
             office: at,

@@ -101,8 +101,8 @@ impl ImmigrationBureau {
                 status: profile.status,
                 period_expiry: profile.period_expiry,
                 card: profile.residence_card.clone(),
-                municipality: profile.municipality.clone(),
-                address: profile.address.clone(),
+                municipality: profile.municipality,
+                address: profile.address,
                 registered: profile.registered,
                 cards_issued: profile.cards_issued,
             });
@@ -208,8 +208,8 @@ impl ImmigrationBureau {
                 ..
             } => case.push(Event::AddressRecorded {
                 resident,
-                municipality: municipality.clone(),
-                address: address.clone(),
+                municipality: *municipality,
+                address: *address,
             }),
             // N1 after landing: the bureau learns the address; a card not handed over at the
             // port is issued now and mailed (§5.1 [A ISA-PORT]).
@@ -220,8 +220,8 @@ impl ImmigrationBureau {
             } => {
                 case.push(Event::AddressRecorded {
                     resident,
-                    municipality: municipality.clone(),
-                    address: address.clone(),
+                    municipality: *municipality,
+                    address: *address,
                 });
                 if rec.awaiting_card {
                     case.issue_standard_card();

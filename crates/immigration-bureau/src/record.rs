@@ -111,8 +111,8 @@ impl Record {
             status: *status,
             period_expiry: *period_expiry,
             card: card.clone(),
-            municipality: municipality.clone(),
-            address: address.clone(),
+            municipality: *municipality,
+            address: *address,
             registered: *registered,
             cards_issued: *cards_issued,
             pending: None,
@@ -278,8 +278,8 @@ impl Record {
                 address,
                 ..
             } => {
-                self.municipality = municipality.clone();
-                self.address = address.clone();
+                self.municipality = *municipality;
+                self.address = *address;
                 // A municipality relayed an address: the person is in its register (N1).
                 self.registered = true;
             }

@@ -70,7 +70,7 @@ pub const NAMED: &[(&str, &str)] = &[
 /// The official name (漢字) of the municipality `m`, if zairyu knows it.
 pub fn official_name(m: &Municipality) -> Option<&'static str> {
     NAMED
-        .binary_search_by(|(key, _)| (*key).cmp(m.0.as_str()))
+        .binary_search_by(|(key, _)| (*key).cmp(m.as_str()))
         .ok()
         .map(|i| NAMED[i].1)
 }

@@ -401,7 +401,7 @@ impl MunicipalitySet {
     pub fn contains(&self, municipality: &Municipality) -> bool {
         match self {
             MunicipalitySet::All => true,
-            MunicipalitySet::Share(share) => share.admits(name_hash(&municipality.0)),
+            MunicipalitySet::Share(share) => share.admits(name_hash(municipality.as_str())),
             MunicipalitySet::Only(names) => names.contains(municipality),
         }
     }

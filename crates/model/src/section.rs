@@ -191,7 +191,7 @@ mod tests {
         assert_eq!(visit.section(), None);
         let closed = Event::RegisterEntryClosed {
             resident: r,
-            municipality: crate::ids::Municipality("setagaya".into()),
+            municipality: crate::ids::Municipality::new("setagaya"),
         };
         assert_eq!(closed.section(), Some("§6 N9"));
     }

@@ -3,6 +3,8 @@
 //! change between releases; these may not), and the packed codes of municipalities and
 //! addresses.
 
+use std::sync::OnceLock;
+
 use chrono::Duration;
 use model::ids::{Address, Municipality};
 use rand_chacha::ChaCha8Rng;
@@ -70,19 +72,30 @@ impl Draw {
     }
 }
 
-/// The address packed by [`Draw::address`].
+/// The number of distinct addresses [`Draw::address`] packs.
+const ADDRESSES: u32 = 9 * 600;
+
+/// The address packed by [`Draw::address`]. The 5,400 addresses are interned once, in a table,
+/// so that building a national population's profiles and steps formats no text.
 pub(crate) fn address(code: u16) -> Address {
-    let c = u32::from(code);
-    Address(format!(
-        "{}-{}-{}",
-        c / 600 + 1,
-        c / 20 % 30 + 1,
-        c % 20 + 1
-    ))
+    static TABLE: OnceLock<Vec<Address>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (0..ADDRESSES)
+            .map(|c| {
+                Address::new(&format!(
+                    "{}-{}-{}",
+                    c / 600 + 1,
+                    c / 20 % 30 + 1,
+                    c % 20 + 1
+                ))
+            })
+            .collect()
+    });
+    table[usize::from(code)]
 }
 
 pub(crate) fn municipality(index: u16) -> Municipality {
-    municipalities()[usize::from(index)].0.clone()
+    municipalities()[usize::from(index)].0
 }
 
 pub(crate) fn days(n: u32) -> Duration {

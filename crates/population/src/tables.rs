@@ -295,13 +295,13 @@ pub fn municipalities() -> &'static [(Municipality, u32)] {
     TABLE.get_or_init(|| {
         let mut table: Vec<(Municipality, u32)> = NAMED_MUNICIPALITIES
             .iter()
-            .map(|(name, k)| (Municipality((*name).to_owned()), k * 1000))
+            .map(|(name, k)| (Municipality::new(name), k * 1000))
             .collect();
         let named: u32 = table.iter().map(|m| m.1).sum();
         let rest = NATIONAL_RESIDENTS as u32 - named;
         let each = rest / REMAINDER_BUCKETS as u32;
         for b in 0..REMAINDER_BUCKETS {
-            table.push((Municipality(format!("other-{:03}", b + 1)), each));
+            table.push((Municipality::new(&format!("other-{:03}", b + 1)), each));
         }
         table
     })
@@ -373,7 +373,7 @@ mod tests {
     fn every_named_municipality_has_its_official_name_in_the_model() {
         for (name, _) in NAMED_MUNICIPALITIES {
             assert!(
-                model::municipality::is_named(&Municipality((*name).to_owned())),
+                model::municipality::is_named(&Municipality::new(name)),
                 "{name} is not in model::municipality::NAMED"
             );
         }

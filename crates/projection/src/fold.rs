@@ -102,8 +102,8 @@ fn apply_to_views(rec: &mut CardRecord, event: &Event) {
                 status: Some(*status),
                 period_expiry: *period_expiry,
                 card_number: card.as_ref().map(|c| c.number),
-                municipality: Some(municipality.clone()),
-                address: Some(address.clone()),
+                municipality: Some(*municipality),
+                address: Some(*address),
             };
         }
         Event::StatusChanged { to, new_expiry, .. } => {
@@ -119,8 +119,8 @@ fn apply_to_views(rec: &mut CardRecord, event: &Event) {
             address,
             ..
         } => {
-            rec.bureau.municipality = Some(municipality.clone());
-            rec.bureau.address = Some(address.clone());
+            rec.bureau.municipality = Some(*municipality);
+            rec.bureau.address = Some(*address);
         }
         Event::ResidenceNotified {
             municipality,
@@ -134,8 +134,8 @@ fn apply_to_views(rec: &mut CardRecord, event: &Event) {
                 status: Some(*status),
                 period_expiry: *period_expiry,
                 card_number: card.map(|(_, n)| n),
-                municipality: Some(municipality.clone()),
-                address: Some(address.clone()),
+                municipality: Some(*municipality),
+                address: Some(*address),
             }
         }
         Event::ResidentRegistered {
@@ -150,20 +150,18 @@ fn apply_to_views(rec: &mut CardRecord, event: &Event) {
                 status: Some(*status),
                 period_expiry: *period_expiry,
                 card_number: *card_number,
-                municipality: Some(municipality.clone()),
-                address: Some(address.clone()),
+                municipality: Some(*municipality),
+                address: Some(*address),
             }
         }
-        Event::MovedWithinMunicipality { address, .. } => {
-            rec.city_hall.address = Some(address.clone())
-        }
+        Event::MovedWithinMunicipality { address, .. } => rec.city_hall.address = Some(*address),
         Event::MoveInRecorded {
             municipality,
             address,
             ..
         } => {
-            rec.city_hall.municipality = Some(municipality.clone());
-            rec.city_hall.address = Some(address.clone());
+            rec.city_hall.municipality = Some(*municipality);
+            rec.city_hall.address = Some(*address);
         }
         Event::ImmigrationDataUpdated {
             status,

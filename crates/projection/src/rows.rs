@@ -45,8 +45,8 @@ impl ViewRow {
             status: v.status.as_ref().and_then(tag),
             period_expiry: v.period_expiry,
             card_number: v.card_number.map(|n| n.to_string()),
-            municipality: v.municipality.as_ref().map(|m| m.0.clone()),
-            address: v.address.as_ref().map(|a| a.0.clone()),
+            municipality: v.municipality.map(|m| m.as_str().to_owned()),
+            address: v.address.map(|a| a.as_str().to_owned()),
         }
     }
 }

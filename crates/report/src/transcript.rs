@@ -131,7 +131,7 @@ fn view_line(v: &View, lang: Lang) -> String {
         .card_number
         .map(|n| n.to_string())
         .unwrap_or_else(|| "—".into());
-    let address = v.address.as_ref().map(|a| a.0.as_str()).unwrap_or("—");
+    let address = v.address.as_ref().map(|a| a.as_str()).unwrap_or("—");
     let municipality = v
         .municipality
         .as_ref()

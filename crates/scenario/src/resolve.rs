@@ -369,17 +369,18 @@ fn check_moves(steps: &[Step], municipality_at: &[Pos]) -> Result<(), DeError> {
                 if let Some((to, line)) = leaving.remove(&st.resident)
                     && to != municipality
                 {
-                    let hint = match suggest::nearest(&municipality.0, &[to.0.as_str()]) {
+                    let hint = match suggest::nearest(municipality.as_str(), &[to.as_str()]) {
                         Some(m) => format!("; did you mean `{m}`?"),
                         None => format!(
                             "; file the move-in at `{}`, or change the move-out's `to:`",
-                            to.0
+                            to.as_str()
                         ),
                     };
                     return Err(DeError::at(
                         format!(
                             "move-in at `{}`, but the move-out on line {line} was to `{}`{hint}",
-                            municipality.0, to.0
+                            municipality.as_str(),
+                            to.as_str()
                         ),
                         *at,
                     ));

@@ -153,8 +153,12 @@ fn a_full_scenario_becomes_profiles_steps_and_expectations() {
     assert_eq!(card.kind, CardKind::NewFormatResidenceCard);
     assert_eq!(card.valid_through, d(2035, 11, 3));
     assert_eq!(ken.name, "ken");
-    assert_eq!(ken.municipality.0, "13104");
-    assert_eq!(ken.address.0, "007", "scalars keep the text as written");
+    assert_eq!(ken.municipality.as_str(), "13104");
+    assert_eq!(
+        ken.address.as_str(),
+        "007",
+        "scalars keep the text as written"
+    );
     assert!(ken.my_number_card.is_none());
     assert_eq!(ken.certificates.user_auth_through, None);
 

@@ -124,7 +124,7 @@ fn tokutei_opportunity<'c>(
     let current = |r: ResidentId| {
         projections
             .record(r)
-            .and_then(|rec| rec.city_hall.municipality.clone())
+            .and_then(|rec| rec.city_hall.municipality)
     };
     match command {
         Command::FileExtension {
@@ -152,7 +152,7 @@ fn tokutei_opportunity<'c>(
             municipality,
             tokutei,
             ..
-        } => Some((tokutei, Venue::Municipality(municipality.clone()), false)),
+        } => Some((tokutei, Venue::Municipality(*municipality), false)),
         _ => None,
     }
 }

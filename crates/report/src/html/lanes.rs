@@ -49,12 +49,8 @@ fn named_municipality(e: &Event) -> Option<&Municipality> {
 fn event_municipality(r: &ResidentStory, i: usize) -> Option<Municipality> {
     named_municipality(&r.events[i].event)
         .cloned()
-        .or_else(|| r.before(i).and_then(|b| b.city_hall.municipality.clone()))
-        .or_else(|| {
-            r.after
-                .get(i)
-                .and_then(|a| a.city_hall.municipality.clone())
-        })
+        .or_else(|| r.before(i).and_then(|b| b.city_hall.municipality))
+        .or_else(|| r.after.get(i).and_then(|a| a.city_hall.municipality))
 }
 
 /// The lane of `party` for event `i`: a city hall gets the event's municipality.
@@ -87,7 +83,7 @@ pub(super) fn message_lanes(r: &ResidentStory, m: &Message) -> (Lane, Lane) {
                 .map(|g| g.events.start);
             let municipality = match (answered, &r.events[m.event].event) {
                 (Some(i), _) => event_municipality(r, i),
-                (None, Event::MoveInRecorded { from: Some(f), .. }) => Some(f.clone()),
+                (None, Event::MoveInRecorded { from: Some(f), .. }) => Some(*f),
                 (None, _) => event_municipality(r, m.event),
             };
             Lane {

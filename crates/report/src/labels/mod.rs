@@ -308,12 +308,12 @@ pub fn certificate(c: CertificateKind) -> Label {
 /// Japanese.
 pub fn municipality(m: &Municipality, lang: Lang) -> String {
     match lang {
-        Lang::En => m.0.clone(),
+        Lang::En => m.as_str().to_owned(),
         Lang::Ja => match model::municipality::official_name(m) {
             Some(name) => name.to_owned(),
-            None => match m.0.strip_prefix("other-") {
+            None => match m.as_str().strip_prefix("other-") {
                 Some(n) => format!("その他の市区町村（{n}）"),
-                None => m.0.clone(),
+                None => m.as_str().to_owned(),
             },
         },
     }
@@ -363,7 +363,7 @@ mod tests {
 
     #[test]
     fn municipalities_have_their_official_names_in_japanese() {
-        let m = |k: &str| Municipality(k.to_owned());
+        let m = |k: &str| Municipality::new(k);
         assert_eq!(municipality(&m("yokohama-naka"), Lang::En), "yokohama-naka");
         assert_eq!(municipality(&m("yokohama-naka"), Lang::Ja), "横浜市中区");
         assert_eq!(
