@@ -17,6 +17,9 @@ use simulator::what_if::{self, Subject};
 /// Residents per analysis: enough for every measure to move, small enough for CI.
 const RESIDENTS: usize = 500;
 
+/// Threads of a population comparison (the results do not depend on it: see below).
+const THREADS: usize = 2;
+
 fn arm(path: &str, start: &Policy) -> Arm {
     let f = load_policy(Path::new(path), start).unwrap_or_else(|e| panic!("{e}"));
     Arm {
@@ -45,6 +48,7 @@ fn analysis(dir: &str, seeds: &[u64]) -> Comparison {
         &reform,
         seeds,
         "test",
+        THREADS,
         None,
     )
     .unwrap()
@@ -108,6 +112,7 @@ fn four_shards_merged_equal_the_whole_run_exactly() {
             &reform,
             &seeds,
             "test",
+            THREADS,
             None,
         )
         .unwrap()
@@ -143,11 +148,42 @@ fn four_shards_merged_equal_the_whole_run_exactly() {
         &reform,
         &seeds[..1],
         "test",
+        THREADS,
         None,
     )
     .unwrap();
     assert_eq!(again.runs[0], whole.runs[0]);
-    assert!(again.runs[0].log_hashes.is_some());
+    // A population's arms keep no log, so they have no log hash to show.
+    assert!(again.runs[0].log_hashes.is_none());
+}
+
+#[test]
+fn a_population_gives_the_same_results_whatever_the_threads_and_parts() {
+    let defaults = Policy::default();
+    let dir = "../scenarios/what-if/full-uptake";
+    let baseline = arm(&format!("{dir}/baseline.policy.yaml"), &defaults);
+    let reform = arm(&format!("{dir}/reform.policy.yaml"), &defaults);
+    let run = |threads, part| {
+        what_if::compare_in_parts(
+            population(RESIDENTS, Shard::WHOLE),
+            &baseline,
+            &reform,
+            &[7],
+            "test",
+            what_if::Workers { threads, part },
+            None,
+        )
+        .unwrap()
+    };
+    let whole = run(1, RESIDENTS);
+    assert!(whole.runs[0].baseline.get("visits.all") > 0, "a real run");
+    for (threads, part) in [(2, RESIDENTS), (3, 64), (2, 1)] {
+        let other = run(threads, part);
+        assert_eq!(
+            other.runs, whole.runs,
+            "{threads} threads, parts of {part} residents"
+        );
+    }
 }
 
 #[test]
@@ -161,6 +197,7 @@ fn a_single_resident_scenario_shows_where_the_logs_diverge() {
         &reform,
         &[1],
         "test",
+        THREADS,
         None,
     )
     .unwrap();

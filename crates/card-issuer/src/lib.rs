@@ -320,9 +320,9 @@ impl CardIssuer {
 impl StateMachine for CardIssuer {
     const SERVICE: Service = Service::CardIssuer;
 
-    fn with_capacity(residents: usize) -> Self {
+    fn for_residents(residents: std::ops::Range<u32>) -> Self {
         CardIssuer {
-            chips: ResidentTable::with_capacity(residents),
+            chips: ResidentTable::for_residents(residents),
         }
     }
 

@@ -278,9 +278,9 @@ impl CityHall {
 impl StateMachine for CityHall {
     const SERVICE: Service = Service::CityHall;
 
-    fn with_capacity(residents: usize) -> Self {
+    fn for_residents(residents: std::ops::Range<u32>) -> Self {
         CityHall {
-            entries: ResidentTable::with_capacity(residents),
+            entries: ResidentTable::for_residents(residents),
         }
     }
 

@@ -22,7 +22,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use model::envelope::{EventRecord, PAYLOAD_SCHEMA_VERSION};
 use model::policy::{Policy, Regime};
 use simulator::log::RunHeader;
-use simulator::{Progress, RunInput, RunOptions, run_blocking};
+use simulator::{Progress, RunInput, RunOptions, run};
 
 use crate::commands::CODE_VERSION;
 use crate::diag::Failure;
@@ -96,8 +96,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
     let generate_s = t.elapsed().as_secs_f64();
     let until = population.until;
     let input = || RunInput {
-        residents: population.profiles(),
-        steps: population.steps(),
+        residents: &population,
         start,
         until,
         policy: policy.clone(),
@@ -130,7 +129,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
         bar.set_message(format!("{} events", p.events));
     };
     let t = Instant::now();
-    let sim = run_blocking(
+    let sim = run(
         input(),
         RunOptions {
             store: None,
@@ -139,6 +138,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
             progress: Some(&mut report),
             header: header.clone(),
             resume: false,
+            ..RunOptions::default()
         },
     )
     .map_err(run_err)?;
@@ -164,7 +164,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
         bar.set_message(format!("{} events", p.events));
     };
     let t = Instant::now();
-    let mut stored = run_blocking(
+    let mut stored = run(
         input(),
         RunOptions {
             store: Some(store),
@@ -173,6 +173,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
             progress: Some(&mut report),
             header,
             resume: false,
+            ..RunOptions::default()
         },
     )
     .map_err(run_err)?;

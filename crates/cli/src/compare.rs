@@ -67,6 +67,10 @@ pub struct CompareArgs {
     /// Write the output to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Worker threads for a population (default: the cores available). The results do not
+    /// depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 fn arm(path: &Path, start: &Policy) -> Result<Arm, Failure> {
@@ -94,9 +98,9 @@ pub fn progress_bar() -> ProgressBar {
 
 fn report_to(bar: &ProgressBar) -> impl FnMut(RunProgress) + '_ {
     move |p: RunProgress| {
-        bar.set_length((p.runs as u64) * p.days);
-        bar.set_position(p.run as u64 * p.days + p.day.min(p.days));
-        bar.set_prefix(format!("seed {} {}", p.seed, p.arm));
+        bar.set_length(p.total);
+        bar.set_position(p.done.min(p.total));
+        bar.set_prefix(format!("seed {}", p.seed));
         bar.set_message(format!("{} events", p.events));
     }
 }
@@ -124,6 +128,11 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
             "a shard's result is JSON, for `zairyu merge`; drop --format or use --format json"
         )));
     }
+    let threads = match a.threads {
+        Some(0) => return Err(Failure::Input(anyhow!("--threads must be at least 1"))),
+        Some(n) => n,
+        None => simulator::default_threads(),
+    };
     let bar = if g.progress() {
         progress_bar()
     } else {
@@ -150,6 +159,7 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
                 &reform,
                 &seeds,
                 CODE_VERSION,
+                threads,
                 Some(&mut report),
             )
             .map_err(|e| Failure::Run(e.into()))?;
@@ -176,6 +186,7 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
                 &reform,
                 &seeds,
                 CODE_VERSION,
+                threads,
                 Some(&mut report),
             )
             .map_err(|e| Failure::Run(e.into()))?;

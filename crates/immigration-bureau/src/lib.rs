@@ -249,9 +249,9 @@ impl ImmigrationBureau {
 impl StateMachine for ImmigrationBureau {
     const SERVICE: Service = Service::ImmigrationBureau;
 
-    fn with_capacity(residents: usize) -> Self {
+    fn for_residents(residents: std::ops::Range<u32>) -> Self {
         ImmigrationBureau {
-            records: ResidentTable::with_capacity(residents),
+            records: ResidentTable::for_residents(residents),
         }
     }
 

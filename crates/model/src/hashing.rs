@@ -28,7 +28,30 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
 /// the key of the affine bijection `x ↦ a·x + b (mod modulus)` the identifier generators use.
 /// Distinct salts keep the multiplier and the offset independent of each other and of other
 /// generators keyed by the same seed.
+///
+/// The search for a coprime multiplier costs about as much as the rest of an identifier, and
+/// a run asks for the same few keys millions of times, so each thread remembers the last keys
+/// it computed (a pure function's results: nothing about the run depends on the cache).
 pub fn affine_key(seed: u64, modulus: u64, salts: [u64; 2]) -> (u64, u64) {
+    type Entry = ((u64, u64, [u64; 2]), (u64, u64));
+    thread_local! {
+        static KEYS: std::cell::Cell<[Option<Entry>; 4]> = const { std::cell::Cell::new([None; 4]) };
+    }
+    let args = (seed, modulus, salts);
+    KEYS.with(|keys| {
+        let mut entries = keys.get();
+        if let Some((_, key)) = entries.iter().flatten().find(|(a, _)| *a == args) {
+            return *key;
+        }
+        let key = compute_affine_key(seed, modulus, salts);
+        entries.rotate_right(1);
+        entries[0] = Some((args, key));
+        keys.set(entries);
+        key
+    })
+}
+
+fn compute_affine_key(seed: u64, modulus: u64, salts: [u64; 2]) -> (u64, u64) {
     let mut a = mix64(seed ^ salts[0]) % modulus;
     while a <= 1 || gcd(a, modulus) != 1 {
         a = (a + 1) % modulus;

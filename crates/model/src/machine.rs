@@ -5,6 +5,8 @@
 //! never mutates. `apply` folds one of the service's own events into its state, with no
 //! judgement at all, so that state can always be rebuilt from the log (cqrs-es style).
 
+use std::ops::Range;
+
 use crate::command::Command;
 use crate::event::Event;
 use crate::policy::Policy;
@@ -62,8 +64,9 @@ pub trait StateMachine: Send + 'static {
     /// Which service this is.
     const SERVICE: Service;
 
-    /// Creates an empty state sized for `residents` residents.
-    fn with_capacity(residents: usize) -> Self;
+    /// Creates an empty state for the residents with ids in `residents` (a shard's range;
+    /// `0..n` for a whole run). Only those residents are ever delivered to it.
+    fn for_residents(residents: Range<u32>) -> Self;
 
     /// Decides what happens; no mutation.
     fn decide(&self, input: &Input, ctx: &Context<'_>) -> Decision;
@@ -82,37 +85,60 @@ pub trait StateMachine: Send + 'static {
 }
 
 /// One office's per-resident state, indexed densely by resident id (a `Vec` is the most compact
-/// layout at 4 M residents, docs/benchmarks.md, and has no iteration-order surprises).
+/// layout at 4 M residents, docs/benchmarks.md, and has no iteration-order surprises). A shard
+/// holds a contiguous range of ids, so the table starts at the range's first id.
 #[derive(Debug, Clone)]
-pub struct ResidentTable<T>(Vec<Option<T>>);
+pub struct ResidentTable<T> {
+    /// The id of the first slot.
+    base: u32,
+    slots: Vec<Option<T>>,
+}
 
 impl<T> Default for ResidentTable<T> {
     fn default() -> Self {
-        ResidentTable(Vec::new())
+        ResidentTable {
+            base: 0,
+            slots: Vec::new(),
+        }
     }
 }
 
 impl<T> ResidentTable<T> {
-    /// An empty table with room for `residents` residents.
-    pub fn with_capacity(residents: usize) -> Self {
-        ResidentTable(Vec::with_capacity(residents))
+    /// An empty table for the residents with ids in `residents`.
+    pub fn for_residents(residents: Range<u32>) -> Self {
+        ResidentTable {
+            base: residents.start,
+            slots: Vec::with_capacity(residents.len()),
+        }
+    }
+
+    fn slot(&self, resident: crate::ids::ResidentId) -> Option<usize> {
+        resident.0.checked_sub(self.base).map(|i| i as usize)
     }
 
     pub fn get(&self, resident: crate::ids::ResidentId) -> Option<&T> {
-        self.0.get(resident.index()).and_then(Option::as_ref)
+        let i = self.slot(resident)?;
+        self.slots.get(i).and_then(Option::as_ref)
     }
 
     pub fn get_mut(&mut self, resident: crate::ids::ResidentId) -> Option<&mut T> {
-        self.0.get_mut(resident.index()).and_then(Option::as_mut)
+        let i = self.slot(resident)?;
+        self.slots.get_mut(i).and_then(Option::as_mut)
     }
 
     /// Records `value` for `resident`, growing the table as needed.
+    ///
+    /// # Panics
+    /// If `resident` comes before the table's range: a shard was handed another shard's
+    /// resident, which the scheduler never does.
     pub fn insert(&mut self, resident: crate::ids::ResidentId, value: T) {
-        let i = resident.index();
-        if self.0.len() <= i {
-            self.0.resize_with(i + 1, || None);
+        let i = self
+            .slot(resident)
+            .unwrap_or_else(|| panic!("{resident} is not in this shard's range"));
+        if self.slots.len() <= i {
+            self.slots.resize_with(i + 1, || None);
         }
-        self.0[i] = Some(value);
+        self.slots[i] = Some(value);
     }
 }
 
@@ -132,7 +158,7 @@ pub mod testing {
 
     /// A fresh state with `events` applied.
     pub fn given<M: StateMachine>(events: &[Event]) -> M {
-        let mut machine = M::with_capacity(0);
+        let mut machine = M::for_residents(0..0);
         for event in events {
             machine.apply(event);
         }

@@ -36,7 +36,7 @@ impl Shard {
     }
 
     /// The global indices in this shard of a population of `size`, in order.
-    pub fn globals(self, size: usize) -> impl Iterator<Item = u32> {
+    pub fn globals(self, size: usize) -> impl ExactSizeIterator<Item = u32> {
         (self.index as usize..size)
             .step_by(self.count as usize)
             .map(|g| u32::try_from(g).expect("fewer than 2^32 residents"))

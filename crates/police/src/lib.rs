@@ -26,7 +26,7 @@ impl Police {
 impl StateMachine for Police {
     const SERVICE: Service = Service::Police;
 
-    fn with_capacity(_residents: usize) -> Self {
+    fn for_residents(_residents: std::ops::Range<u32>) -> Self {
         Police::default()
     }
 

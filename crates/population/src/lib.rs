@@ -117,6 +117,19 @@ pub struct Population {
 impl Population {
     /// Generates the population of `spec` (only the residents of its shard).
     pub fn generate(spec: PopulationSpec) -> Population {
+        Population::generate_part(spec, 0..usize::MAX)
+    }
+
+    /// How many residents the shard of `spec` holds.
+    pub fn shard_len(spec: &PopulationSpec) -> usize {
+        spec.shard.globals(spec.residents).len()
+    }
+
+    /// Generates a part of the population of `spec`: the residents at positions `part` of its
+    /// shard (its residents in order, from 0), numbered from 0. A resident is the same in a part
+    /// as in the whole, and the digests of disjoint parts add up to the digest of the whole, so a
+    /// what-if can run a national population a part at a time in bounded memory.
+    pub fn generate_part(spec: PopulationSpec, part: std::ops::Range<usize>) -> Population {
         let start = spec.start;
         let until = start + days(365);
         // Cards held at the start predate both the run and the amended law, so their kind and
@@ -129,11 +142,13 @@ impl Population {
             .map(|r| f64::from(r.per_year) / expiring)
             .collect();
         let size = spec.residents;
-        let mut residents = Vec::with_capacity(size / spec.shard.count as usize + 1);
+        let globals = spec.shard.globals(size).skip(part.start).take(part.len());
+        let len = globals.len();
+        let mut residents = Vec::with_capacity(len);
         // About 1.2 steps per resident.
-        let mut steps = Vec::with_capacity(size / spec.shard.count as usize * 5 / 4 + 16);
+        let mut steps = Vec::with_capacity(len * 5 / 4 + 16);
         let mut digest = 0u128;
-        for global in spec.shard.globals(size) {
+        for global in globals {
             let local = u32::try_from(residents.len()).expect("fewer than 2^32 residents");
             let stream = |part: u32| {
                 let mut rng = base.clone();
@@ -245,6 +260,19 @@ impl Population {
     pub fn steps(&self) -> impl Iterator<Item = PopulationStep> + '_ {
         let t0 = start_of_day(self.spec.start);
         self.steps.iter().map(move |s| self.materialize(s, t0))
+    }
+
+    /// The steps of the residents with local ids in `residents`, in time order, each built when
+    /// it is reached (a shard of a run asks for its own).
+    pub fn steps_of(
+        &self,
+        residents: std::ops::Range<u32>,
+    ) -> impl Iterator<Item = PopulationStep> + Send + '_ {
+        let t0 = start_of_day(self.spec.start);
+        self.steps
+            .iter()
+            .filter(move |s| residents.contains(&s.local))
+            .map(move |s| self.materialize(s, t0))
     }
 
     fn materialize(&self, s: &CompactStep, t0: NaiveDateTime) -> PopulationStep {
@@ -420,6 +448,39 @@ mod tests {
         let b = whole.profile(ResidentId(6));
         a.name.clone_from(&b.name);
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn parts_partition_a_shard_and_their_digests_add_up() {
+        let spec = PopulationSpec {
+            shard: Shard { index: 1, count: 3 },
+            ..spec(1000, 9)
+        };
+        let whole = Population::generate(spec);
+        assert_eq!(Population::shard_len(&spec), whole.len());
+        let parts: Vec<Population> = [0..100, 100..250, 250..usize::MAX]
+            .into_iter()
+            .map(|r| Population::generate_part(spec, r))
+            .collect();
+        assert_eq!(
+            parts.iter().map(Population::len).sum::<usize>(),
+            whole.len()
+        );
+        assert_eq!(
+            parts.iter().map(Population::step_count).sum::<usize>(),
+            whole.step_count()
+        );
+        let digests: Vec<String> = parts.iter().map(Population::digest).collect();
+        assert_eq!(
+            add_digests(digests.iter().map(String::as_str)).unwrap(),
+            whole.digest()
+        );
+        // The second part's first resident is the shard's 101st.
+        assert_eq!(
+            parts[1].global(ResidentId(0)),
+            whole.global(ResidentId(100))
+        );
+        assert_eq!(parts[1].residents[0], whole.residents[100]);
     }
 
     #[test]

@@ -5,8 +5,9 @@
 //! replay gives exactly what the live run gave.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use model::envelope::Envelope;
 use model::event::Event;
 use model::hashing::HashWriter;
@@ -43,6 +44,14 @@ pub struct MonthWorkload {
     pub tokutei_productions: u64,
 }
 
+/// A resident's record before the first event: measured from the day after `before`.
+fn fresh_record(before: NaiveDate) -> CardRecord {
+    CardRecord {
+        evaluated_through: Some(before),
+        ..CardRecord::default()
+    }
+}
+
 /// Every resident's card record, plus run-wide totals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Projections {
@@ -51,6 +60,10 @@ pub struct Projections {
     start: NaiveDate,
     #[serde(skip)]
     switch: SpecialPeriodMyNumber,
+    /// The id of the first resident in `records`: a shard's projections hold its own range.
+    #[serde(skip)]
+    base: u32,
+    /// The card records, resident by resident from `base`.
     pub records: Vec<CardRecord>,
     pub notifications: BTreeMap<String, u64>,
     pub events: u64,
@@ -64,10 +77,21 @@ pub struct Projections {
 impl Projections {
     /// Empty projections for a run starting on `start`.
     pub fn new(start: NaiveDate, switch: SpecialPeriodMyNumber, residents: usize) -> Projections {
+        let residents = u32::try_from(residents).unwrap_or(u32::MAX);
+        Projections::for_residents(start, switch, 0..residents)
+    }
+
+    /// Empty projections of the residents with ids in `residents` (a shard's range).
+    pub fn for_residents(
+        start: NaiveDate,
+        switch: SpecialPeriodMyNumber,
+        residents: Range<u32>,
+    ) -> Projections {
         Projections {
             start,
             switch,
-            records: Vec::with_capacity(residents),
+            base: residents.start,
+            records: Vec::with_capacity(residents.len()),
             notifications: BTreeMap::new(),
             events: 0,
             cards_produced: 0,
@@ -76,26 +100,74 @@ impl Projections {
     }
 
     pub fn record(&self, resident: model::ids::ResidentId) -> Option<&CardRecord> {
-        self.records.get(resident.index())
+        let i = resident.0.checked_sub(self.base)?;
+        self.records.get(i as usize)
+    }
+
+    /// Adds the projections of the next shard (the residents right after these): its records
+    /// follow these, its counts add up. Shards of one run, absorbed in order, give exactly the
+    /// projections of the whole run — every fold is per resident or a sum.
+    pub fn absorb(&mut self, next: Projections) {
+        let Projections {
+            base,
+            records,
+            notifications,
+            events,
+            cards_produced,
+            workload,
+            ..
+        } = next;
+        let own_end = self.base as usize + self.records.len();
+        let gap = (base as usize).saturating_sub(own_end);
+        let before = self.start.pred_opt().unwrap_or(self.start);
+        self.records
+            .extend(std::iter::repeat_with(|| fresh_record(before)).take(gap));
+        self.records.extend(records);
+        for (code, n) in notifications {
+            *self.notifications.entry(code).or_insert(0) += n;
+        }
+        self.events += events;
+        self.cards_produced += cards_produced;
+        for (month, w) in workload {
+            let mine = self.workload.entry(month).or_default();
+            for (a, b) in mine.visits.iter_mut().zip(w.visits) {
+                *a += b;
+            }
+            mine.tokutei_productions += w.tokutei_productions;
+        }
     }
 
     /// Folds one event into the projections.
     pub fn apply(&mut self, env: &Envelope) {
-        let day = env.occurred_at.date();
-        let i = env.event.resident().index();
+        self.apply_event(&env.event, env.occurred_at);
+    }
+
+    /// Folds one event, recorded at `at`, into the projections (all the fold needs of its
+    /// envelope).
+    pub fn apply_event(&mut self, event: &Event, at: NaiveDateTime) {
+        let day = at.date();
+        let resident = event.resident();
+        let i = resident
+            .0
+            .checked_sub(self.base)
+            .unwrap_or_else(|| panic!("{resident} comes before these projections' residents"))
+            as usize;
         if self.records.len() <= i {
             let before = self.start.pred_opt().unwrap_or(self.start);
-            self.records.resize_with(i + 1, || CardRecord {
-                evaluated_through: Some(before),
-                ..CardRecord::default()
-            });
+            self.records.resize_with(i + 1, || fresh_record(before));
         }
         self.events += 1;
-        if matches!(env.event, Event::ResidenceCardIssued { .. }) {
+        if matches!(event, Event::ResidenceCardIssued { .. }) {
             self.cards_produced += 1;
         }
-        for n in rules::notified(&env.event) {
-            *self.notifications.entry(n.code.to_owned()).or_insert(0) += 1;
+        for n in rules::notified(event) {
+            // The key is allocated once per code, not once per notice.
+            match self.notifications.get_mut(n.code) {
+                Some(count) => *count += 1,
+                None => {
+                    self.notifications.insert(n.code.to_owned(), 1);
+                }
+            }
         }
         let switch = self.switch;
         let rec = &mut self.records[i];
@@ -103,9 +175,9 @@ impl Projections {
             rec.advance(prev, switch);
         }
         let visits = rec.visits;
-        apply_event(rec, &env.event, day);
+        apply_event(rec, event, day);
         let counted = rec.visits != visits;
-        let tokutei = matches!(env.event, Event::TokuteiProductionStarted { .. });
+        let tokutei = matches!(event, Event::TokuteiProductionStarted { .. });
         if counted || tokutei {
             let month = day.with_day(1).unwrap_or(day);
             let w = self.workload.entry(month).or_default();

@@ -213,27 +213,186 @@ impl CardRecord {
     }
 
     /// Accumulates the day measures for every day from the last evaluated one through `through`.
+    ///
+    /// Between two events a record does not change, and each day measure depends on the day only
+    /// through comparisons with the record's own dates ([`CardRecord::measure_breakpoints`]), so
+    /// the days are counted a stretch at a time: one evaluation per stretch between breakpoints,
+    /// not one per day (a national year is 4 M residents × 365 days per arm). A test checks it
+    /// against the day-by-day count on random records.
     pub(crate) fn advance(&mut self, through: NaiveDate, switch: SpecialPeriodMyNumber) {
         let Some(mut day) = self.evaluated_through.and_then(|d| d.succ_opt()) else {
             return;
         };
-        while day <= through {
-            let lawful = self.lawfully_resident(day);
-            if lawful && self.has_my_number_card() && !self.my_number_usable(day, switch) {
-                self.days.outage_days += 1;
-            }
-            if self.inconsistent() {
-                self.days.inconsistency_days += 1;
-            }
-            let by_expiry = self.bureau.period_expiry.is_none_or(|e| day <= e);
-            if lawful && !by_expiry {
-                self.days.special_period_days += 1;
-            }
-            self.evaluated_through = Some(day);
-            match day.succ_opt() {
-                Some(next) => day = next,
-                None => break,
+        if day > through {
+            return;
+        }
+        let breakpoints = self.measure_breakpoints();
+        loop {
+            // The stretch runs to the first breakpoint on or after `day` (its last day with the
+            // same answers), or to `through`.
+            let last = breakpoints
+                .iter()
+                .flatten()
+                .filter(|&&b| b >= day)
+                .min()
+                .map_or(through, |&b| b.min(through));
+            let days = (last - day).num_days() as u64 + 1;
+            let counted = self.day_measures(day, switch);
+            self.days.outage_days += days * counted.outage_days;
+            self.days.inconsistency_days += days * counted.inconsistency_days;
+            self.days.special_period_days += days * counted.special_period_days;
+            self.evaluated_through = Some(last);
+            match last.succ_opt() {
+                Some(next) if last < through => day = next,
+                _ => return,
             }
         }
+    }
+
+    /// The day measures of one day (each 0 or 1) with the record as it is.
+    fn day_measures(&self, day: NaiveDate, switch: SpecialPeriodMyNumber) -> DayMeasures {
+        let lawful = self.lawfully_resident(day);
+        let by_expiry = self.bureau.period_expiry.is_none_or(|e| day <= e);
+        DayMeasures {
+            outage_days: u64::from(
+                lawful && self.has_my_number_card() && !self.my_number_usable(day, switch),
+            ),
+            inconsistency_days: u64::from(self.inconsistent()),
+            special_period_days: u64::from(lawful && !by_expiry),
+        }
+    }
+
+    /// The days after which a day measure of this record may change: every date the rules behind
+    /// [`CardRecord::day_measures`] compare the day with — the period expiry, the special
+    /// period's expiry and end, the separate My Number card's validity and the Tokutei card's
+    /// functions' validity (`validity::lawfully_resident`, `SpecialPeriod::contains`,
+    /// `MyNumberFunctionsHeld::usable_on`; the functions' validity during a special period,
+    /// `validity::my_number_functions_valid_through`, is always one of these). Listing one too
+    /// many only costs an evaluation; the test against the day-by-day count guards against one
+    /// too few.
+    fn measure_breakpoints(&self) -> [Option<NaiveDate>; 5] {
+        let special = self.special_period();
+        let held = self.functions_held();
+        [
+            self.bureau.period_expiry,
+            special.map(|sp| sp.expiry),
+            special.map(|sp| sp.until),
+            held.separate_card_through,
+            held.tokutei_functions_through,
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::hashing::mix64;
+
+    /// The day measures counted one day at a time: the definition `advance` must agree with.
+    fn advance_daily(rec: &mut CardRecord, through: NaiveDate, switch: SpecialPeriodMyNumber) {
+        let Some(mut day) = rec.evaluated_through.and_then(|d| d.succ_opt()) else {
+            return;
+        };
+        while day <= through {
+            let m = rec.day_measures(day, switch);
+            rec.days.outage_days += m.outage_days;
+            rec.days.inconsistency_days += m.inconsistency_days;
+            rec.days.special_period_days += m.special_period_days;
+            rec.evaluated_through = Some(day);
+            day = day.succ_opt().expect("a date in range");
+        }
+    }
+
+    /// A record with every date that matters drawn around a year, from `seed`.
+    fn random_record(seed: u64) -> CardRecord {
+        let mut k = 0;
+        let mut next = || {
+            k += 1;
+            mix64(seed.wrapping_mul(31).wrapping_add(k))
+        };
+        let base = NaiveDate::from_ymd_opt(2026, 6, 1).expect("a date");
+        let date = |r: u64| base + chrono::Duration::days((r % 500) as i64 - 60);
+        let maybe = |r: u64, d: NaiveDate| (!r.is_multiple_of(4)).then_some(d);
+        let statuses = [
+            Status::EngineerSpecialistHumanities,
+            Status::PermanentResident,
+            Status::Student,
+        ];
+        let mut rec = CardRecord::default();
+        rec.bureau.status = Some(statuses[(next() % 3) as usize]);
+        let (a, b) = (next(), next());
+        rec.bureau.period_expiry = maybe(a, date(b));
+        if next() % 2 == 0 {
+            let (a, b) = (next(), next());
+            rec.pending = Some(PendingApplication {
+                filed_on: date(a),
+                // Usually the expiry on record; after a grant, not any more.
+                expiry_at_filing: if next() % 3 == 0 {
+                    Some(date(next()))
+                } else {
+                    rec.bureau.period_expiry
+                },
+                decided_on: maybe(b, date(next())),
+                procedure: Procedure::Extension,
+                granted: false,
+            });
+        }
+        if next() % 2 == 0 {
+            let (a, b) = (next(), next());
+            rec.my_number_card = Some(HeldMyNumberCard {
+                card: MyNumberCard {
+                    issued_on: date(a),
+                    valid_through: date(b),
+                },
+                state: if next() % 3 == 0 {
+                    UseState::Expired { on: date(next()) }
+                } else {
+                    UseState::Active
+                },
+            });
+        }
+        if next() % 2 == 0 {
+            rec.tokutei_functions = Some(Functions {
+                card_number: ResidenceCardNumber::generate(seed, 0, 1),
+                valid_through: date(next()),
+                state: UseState::Active,
+            });
+        }
+        rec.pin_locked = next() % 7 == 0;
+        if next() % 3 == 0 {
+            rec.city_hall.municipality = Some(Municipality::new("nakano"));
+        }
+        rec.evaluated_through = Some(base - chrono::Duration::days((next() % 30) as i64));
+        rec
+    }
+
+    #[test]
+    fn counting_by_stretches_agrees_with_counting_day_by_day() {
+        let switches = [
+            SpecialPeriodMyNumber::EndsAtOriginalExpiry,
+            SpecialPeriodMyNumber::WhileCardValid,
+        ];
+        let through = NaiveDate::from_ymd_opt(2027, 6, 1).expect("a date");
+        let mut moved = DayMeasures::default();
+        for seed in 0..4000 {
+            for switch in switches {
+                let mut fast = random_record(seed);
+                let mut slow = fast.clone();
+                // In two steps, as events split a run.
+                let mid = through - chrono::Duration::days((seed % 200) as i64);
+                fast.advance(mid, switch);
+                fast.advance(through, switch);
+                advance_daily(&mut slow, mid, switch);
+                advance_daily(&mut slow, through, switch);
+                assert_eq!(fast.days, slow.days, "seed {seed}, {switch:?}: {slow:?}");
+                assert_eq!(fast.evaluated_through, slow.evaluated_through);
+                moved.outage_days += slow.days.outage_days;
+                moved.inconsistency_days += slow.days.inconsistency_days;
+                moved.special_period_days += slow.days.special_period_days;
+            }
+        }
+        // The random records exercise every measure.
+        assert!(moved.outage_days > 0 && moved.inconsistency_days > 0);
+        assert!(moved.special_period_days > 0);
     }
 }

@@ -1,80 +1,100 @@
-//! A service task: one office's state machine running on its own tokio task behind a bounded
-//! channel, reached through a cloneable handle (the "actor with Tokio" pattern). The task stops
-//! when every handle is dropped.
+//! A service: one office's state machine behind its own bounded inbox, reached through a handle
+//! that accepts one closed set of messages — the actor shape of docs/ARCHITECTURE.md — stepped
+//! in-line by its shard's scheduler on the shard's thread (decision 12).
 //!
 //! The scheduler sends a whole batch of deliveries due at one instant in a single message, so the
-//! per-message cost is paid once per batch, not once per event (docs/benchmarks.md).
+//! per-message cost is paid once per batch, never once per event (docs/benchmarks.md), and
+//! nothing wakes a thread: the shard's scheduler steps the service when it wants the decisions.
+//! The inbox is where a delivery waits until the office handles it — the place an office outage
+//! (deliveries wait) or a crash-restart (the state rebuilt, the inbox kept) belongs.
 
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::ops::Range;
 
 use model::machine::{Context, Decision, Input, StateMachine};
 use model::policy::Policy;
+use model::service::Service;
 use model::time::SimTime;
-use tokio::sync::{mpsc, oneshot};
 
-/// The closed set of messages a service task accepts.
+/// The closed set of messages a service accepts.
 pub enum ServiceMessage {
     /// Handle these inputs, in order, at simulated time `now`; reply with one decision each.
-    Deliver {
-        now: SimTime,
-        inputs: Vec<Input>,
-        reply: oneshot::Sender<Vec<Decision>>,
-    },
+    Deliver { now: SimTime, inputs: Vec<Input> },
 }
 
-/// The handle to a running service task.
-#[derive(Clone)]
-pub struct ServiceHandle {
-    tx: mpsc::Sender<ServiceMessage>,
-}
+/// Messages a service holds before it must be stepped. The scheduler sends one batch and steps
+/// the service before sending more, so a larger bound would only hide a bug.
+const INBOX: usize = 4;
 
-/// The task stopped before answering (it panicked); the run cannot go on.
+/// A message was sent to a service whose inbox is full: the scheduler did not step it.
 #[derive(Debug, thiserror::Error)]
-#[error("the {0} task stopped unexpectedly")]
-pub struct ServiceGone(pub &'static str);
+#[error("the {0} inbox is full: the scheduler sent a batch without stepping the service")]
+pub struct InboxFull(pub &'static str);
 
-impl ServiceHandle {
-    /// Starts `M` on a new task with room for `residents` residents.
-    pub fn spawn<M: StateMachine>(
-        residents: usize,
-        policy: Arc<Policy>,
-        seed: u64,
-    ) -> ServiceHandle {
-        // A small bound: the scheduler waits for each reply before sending more, so more
-        // buffering would only hide a bug.
-        let (tx, mut rx) = mpsc::channel::<ServiceMessage>(4);
-        tokio::spawn(async move {
-            let mut machine = M::with_capacity(residents);
-            while let Some(message) = rx.recv().await {
-                match message {
-                    ServiceMessage::Deliver { now, inputs, reply } => {
-                        let ctx = Context {
-                            now,
-                            policy: &policy,
-                            seed,
-                        };
-                        let decisions = inputs.iter().map(|i| machine.handle(i, &ctx)).collect();
-                        // The scheduler may have given up (an error elsewhere); nothing to do.
-                        let _ = reply.send(decisions);
-                    }
-                }
-            }
-        });
-        ServiceHandle { tx }
+/// One office with its inbox.
+struct Task<M> {
+    machine: M,
+    inbox: VecDeque<ServiceMessage>,
+}
+
+/// What a shard's scheduler sees of an office of any kind.
+trait Step: Send {
+    fn send(&mut self, message: ServiceMessage) -> Result<(), InboxFull>;
+    fn step(&mut self, policy: &Policy, seed: u64, replies: &mut Vec<Decision>);
+}
+
+impl<M: StateMachine> Step for Task<M> {
+    fn send(&mut self, message: ServiceMessage) -> Result<(), InboxFull> {
+        if self.inbox.len() >= INBOX {
+            return Err(InboxFull(M::SERVICE.as_str()));
+        }
+        self.inbox.push_back(message);
+        Ok(())
     }
 
-    /// Sends a batch; the returned receiver yields the decisions.
-    pub async fn deliver(
-        &self,
-        now: SimTime,
-        inputs: Vec<Input>,
-        name: &'static str,
-    ) -> Result<oneshot::Receiver<Vec<Decision>>, ServiceGone> {
-        let (reply, rx) = oneshot::channel();
-        self.tx
-            .send(ServiceMessage::Deliver { now, inputs, reply })
-            .await
-            .map_err(|_| ServiceGone(name))?;
-        Ok(rx)
+    fn step(&mut self, policy: &Policy, seed: u64, replies: &mut Vec<Decision>) {
+        while let Some(message) = self.inbox.pop_front() {
+            match message {
+                ServiceMessage::Deliver { now, inputs } => {
+                    let ctx = Context { now, policy, seed };
+                    replies.extend(inputs.iter().map(|i| self.machine.handle(i, &ctx)));
+                }
+            }
+        }
+    }
+}
+
+/// The handle to one office of a shard.
+pub struct ServiceHandle {
+    service: Service,
+    task: Box<dyn Step>,
+}
+
+impl ServiceHandle {
+    /// Starts `M` for the residents with ids in `residents`.
+    pub fn start<M: StateMachine>(residents: Range<u32>) -> ServiceHandle {
+        ServiceHandle {
+            service: M::SERVICE,
+            task: Box::new(Task {
+                machine: M::for_residents(residents),
+                inbox: VecDeque::with_capacity(INBOX),
+            }),
+        }
+    }
+
+    /// Which office this is.
+    pub fn service(&self) -> Service {
+        self.service
+    }
+
+    /// Puts a message in the office's inbox.
+    pub fn send(&mut self, message: ServiceMessage) -> Result<(), InboxFull> {
+        self.task.send(message)
+    }
+
+    /// Lets the office handle everything in its inbox, in order; appends one decision per input
+    /// to `replies`.
+    pub fn step(&mut self, policy: &Policy, seed: u64, replies: &mut Vec<Decision>) {
+        self.task.step(policy, seed, replies);
     }
 }

@@ -157,22 +157,30 @@ fn tokutei_opportunity<'c>(
     }
 }
 
-/// The resident agent of one run.
+/// The resident agent of one shard.
 pub(crate) struct Agent {
     seed: u64,
+    /// The id of the first slot (the shard's first resident).
+    base: u32,
     slots: Vec<Slot>,
 }
 
 impl Agent {
-    pub(crate) fn new(seed: u64, residents: usize) -> Agent {
+    /// The agent of the residents with ids in `residents`.
+    pub(crate) fn new(seed: u64, residents: std::ops::Range<u32>) -> Agent {
         Agent {
             seed,
-            slots: vec![Slot::default(); residents],
+            base: residents.start,
+            slots: vec![Slot::default(); residents.len()],
         }
     }
 
     fn slot(&mut self, resident: ResidentId) -> &mut Slot {
-        let i = resident.index();
+        let i = resident
+            .0
+            .checked_sub(self.base)
+            .unwrap_or_else(|| panic!("{resident} is not in this shard's range"))
+            as usize;
         if self.slots.len() <= i {
             self.slots.resize(i + 1, Slot::default());
         }

@@ -10,7 +10,7 @@ use scenario::Scenario;
 
 use crate::check::{display_names, names};
 use crate::log::RunHeader;
-use crate::scheduler::{Progress, RunInput, RunOptions, RunOutput, SimError, run_blocking};
+use crate::scheduler::{Progress, RunInput, RunOptions, RunOutput, Scripted, SimError, run};
 
 /// Runs `scenario`, optionally appending its log to `store` (returned in the output).
 pub fn run_scenario(
@@ -27,19 +27,26 @@ fn run_scenario_with(
     progress: Option<&mut dyn FnMut(Progress)>,
     resume: bool,
 ) -> Result<RunOutput, SimError> {
-    let input = RunInput {
+    let residents = Scripted {
         residents: scenario
             .residents
             .iter()
             .map(|r| r.profile.clone())
             .collect(),
-        steps: scenario.steps.iter().map(|s| (s.at, s.command.clone())),
+        steps: scenario
+            .steps
+            .iter()
+            .map(|s| (s.at, s.command.clone()))
+            .collect(),
+    };
+    let input = RunInput {
+        residents: &residents,
         start: scenario.start,
         until: scenario.until,
         policy: scenario.policy.clone(),
         seed: scenario.seed,
     };
-    run_blocking(
+    run(
         input,
         RunOptions {
             store,

@@ -1,59 +1,52 @@
-//! The deterministic scheduler: a virtual clock and a queue of deliveries ordered by
-//! (simulated time, sequence number).
+//! The run: residents partitioned into shards, each stepped by its own scheduler on its own
+//! thread (`shard.rs`), and the merge of their outputs into the one global order of the log
+//! (decision 11), which the log-writer thread encodes, hashes and stores.
 //!
-//! At each instant it takes every delivery due, sends each service its share in one batch over
-//! the service's channel, awaits the decisions, and then — in a fixed order (service order, then
-//! delivery order) — numbers the events, folds them into the projections, schedules their
-//! delivery to the services the notification rules name, after each link's latency, and hands
-//! them to the log-writer thread. Because ordering never depends on which task answered first,
-//! the log is the same on every machine.
+//! Shard *k* of *N* holds the contiguous ids `[k·n/N, (k+1)·n/N)`. Each shard hands on, tick by
+//! tick (the enrolment, then each instant), its events sorted by resident; the merger takes the
+//! earliest tick any shard has, concatenates the shards' events for it in shard order, numbers
+//! them (`global_seq`, positional) and passes them on in batches. Because the order is defined by
+//! (time, resident, the resident's own order) and never by the shards, the log, its hash, the
+//! projections and every measure are the same for any number of threads.
 //!
-//! Storing trails delivery: the writer commits events in batches (`RunOptions::batch_size`)
-//! while the simulation goes on, so an office may act on an event before it is on disk. The
-//! order is fixed when the event is numbered, the writer keeps it, and the run returns only
-//! once every batch is committed.
+//! Storing trails delivery: the writer commits batches while the simulation goes on, so an
+//! office may act on an event before it is on disk. A batch is sent when it is full (at an
+//! instant boundary when one comes soon enough) and at the end of every simulated day, so the
+//! writer can commit at least once per simulated day; the run returns only once every batch is
+//! committed.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-use std::sync::Arc;
+use std::ops::Range;
+use std::sync::mpsc::{Receiver, sync_channel};
 
-use card_issuer::CardIssuer;
 use chrono::NaiveDate;
-use city_hall::CityHall;
 use event_store::{EventStore, StoreError};
-use immigration_bureau::ImmigrationBureau;
-use model::command::{Command, ResidentProfile};
+use model::command::ResidentProfile;
 use model::envelope::Envelope;
-use model::event::Event;
 use model::ids::ResidentId;
-use model::machine::{Decision, Input};
 use model::policy::Policy;
-use model::rules;
-use model::service::Service;
-use model::time::{SimTime, start_of_day};
-use police::Police;
-use tracing::Instrument;
-use uuid::Uuid;
-
-use crate::actor::{ServiceGone, ServiceHandle};
-use crate::agent::{Agent, StepInput};
-use crate::log::RunHeader;
-use crate::writer::{LogBatch, LogWriter};
+use model::time::SimTime;
 use projection::Projections;
+
+use crate::agent::StepInput;
+use crate::log::RunHeader;
+use crate::shard::{Chunk, Shard, ShardInput, ShardOutput, Tick, TickOut};
+use crate::writer::{LogBatch, LogWriter};
 
 /// Why a run stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error(transparent)]
-    Service(#[from] ServiceGone),
     #[error("the store did not write event {global_seq}: it reported a duplicate")]
     NotWritten { global_seq: u64 },
-    #[error("could not start the async runtime: {0}")]
-    Runtime(std::io::Error),
     #[error("the log-writer thread stopped unexpectedly")]
     WriterGone,
+    #[error("the {0} inbox overflowed: a scheduler bug")]
+    Inbox(&'static str),
+    #[error("a shard stopped because the run was abandoned")]
+    MergerGone,
+    #[error("shard {0} stopped unexpectedly (it panicked)")]
+    ShardPanicked(usize),
     #[error(
         "cannot resume: event {global_seq} of the stored log is not the one this run produces \
          (the log was written by another run, another build, or was changed)"
@@ -68,14 +61,70 @@ pub enum SimError {
     ResumeOtherRun { what: &'static str },
 }
 
-/// What a run simulates.
-pub struct RunInput<S> {
-    /// The residents, in id order (resident `i` is `ResidentId(i)`).
+/// The residents a run simulates and their steps, handed out by shard: resident ids are
+/// `0..len()`, and a shard asks only for its own range.
+pub trait Residents: Sync {
+    /// How many residents (ids `0..len()`).
+    fn len(&self) -> usize;
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The starting profile of `resident`.
+    fn profile(&self, resident: ResidentId) -> ResidentProfile;
+
+    /// The steps of the residents with ids in `range`, sorted by time (stable), built as they
+    /// are reached.
+    fn steps(&self, range: Range<u32>) -> Box<dyn Iterator<Item = StepInput> + Send + '_>;
+}
+
+/// Scripted residents: profiles and dated commands, as a scenario file or a test gives them.
+#[derive(Debug, Clone, Default)]
+pub struct Scripted {
     pub residents: Vec<ResidentProfile>,
-    /// The steps, sorted by time (stable): scenario steps as `(time, command)`, or population
-    /// steps, whose resident behaviour the agent decides from the policy (see [`crate::agent`]).
-    /// Consumed lazily, one instant at a time.
-    pub steps: S,
+    /// Sorted by time (stable).
+    pub steps: Vec<(SimTime, model::command::Command)>,
+}
+
+impl Residents for Scripted {
+    fn len(&self) -> usize {
+        self.residents.len()
+    }
+
+    fn profile(&self, resident: ResidentId) -> ResidentProfile {
+        self.residents[resident.index()].clone()
+    }
+
+    fn steps(&self, range: Range<u32>) -> Box<dyn Iterator<Item = StepInput> + Send + '_> {
+        Box::new(
+            self.steps
+                .iter()
+                .filter(move |(_, c)| range.contains(&c.resident().0))
+                .map(|(at, c)| StepInput::from((*at, c.clone()))),
+        )
+    }
+}
+
+/// A synthetic population: profiles and steps are built from its compact records as a shard
+/// reaches them.
+impl Residents for population::Population {
+    fn len(&self) -> usize {
+        population::Population::len(self)
+    }
+
+    fn profile(&self, resident: ResidentId) -> ResidentProfile {
+        population::Population::profile(self, resident)
+    }
+
+    fn steps(&self, range: Range<u32>) -> Box<dyn Iterator<Item = StepInput> + Send + '_> {
+        Box::new(self.steps_of(range).map(StepInput::from))
+    }
+}
+
+/// What a run simulates.
+pub struct RunInput<'a> {
+    pub residents: &'a dyn Residents,
     pub start: NaiveDate,
     /// The last simulated day.
     pub until: NaiveDate,
@@ -97,9 +146,14 @@ pub struct RunOptions<'a> {
     pub store: Option<EventStore>,
     /// Keep every envelope in memory (for transcripts and checks of small runs).
     pub keep_log: bool,
-    /// Events per store transaction at most; the writer also commits at the end of every
+    /// Compute the log hash and the final state hash. A run with no store, no log kept and no
+    /// hashes (a what-if arm) builds no envelopes at all: only the projections.
+    pub hashes: bool,
+    /// Most events per store transaction; the writer also commits at the end of every
     /// simulated day (decision 11).
     pub batch_size: usize,
+    /// Worker threads, one shard each (never more shards than residents).
+    pub threads: usize,
     pub progress: Option<&'a mut dyn FnMut(Progress)>,
     /// The run's inputs, which the log hash covers besides the events (decision 11).
     pub header: RunHeader,
@@ -108,12 +162,19 @@ pub struct RunOptions<'a> {
     pub resume: bool,
 }
 
+/// The default number of worker threads: the cores available.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
 impl Default for RunOptions<'_> {
     fn default() -> Self {
         RunOptions {
             store: None,
             keep_log: true,
+            hashes: true,
             batch_size: 100_000,
+            threads: default_threads(),
             progress: None,
             header: RunHeader::default(),
             resume: false,
@@ -127,498 +188,263 @@ pub struct RunOutput {
     pub store: Option<EventStore>,
     pub log: Vec<Envelope>,
     pub projections: Projections,
+    /// The log hash and the final state hash; empty when the run was asked for no hashes and had
+    /// neither a store nor a log to keep.
     pub log_hash: String,
     pub state_hash: String,
     pub events: u64,
 }
 
-/// A delivery waiting in the queue.
-struct Pending {
-    at: SimTime,
-    seq: u64,
-    to: Service,
-    input: Input,
-    cause: Option<Uuid>,
-    correlation: Option<Uuid>,
+/// The shard ranges: `n` residents in `shards` contiguous, nearly equal parts.
+pub(crate) fn shard_ranges(n: usize, shards: usize) -> Vec<Range<u32>> {
+    let shards = shards.clamp(1, n.max(1));
+    let bound = |k: usize| u32::try_from(k * n / shards).expect("fewer than 2^32 residents");
+    (0..shards).map(|k| bound(k)..bound(k + 1)).collect()
 }
 
-impl PartialEq for Pending {
-    fn eq(&self, other: &Self) -> bool {
-        (self.at, self.seq) == (other.at, other.seq)
-    }
-}
-impl Eq for Pending {}
-impl PartialOrd for Pending {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Pending {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.at, self.seq).cmp(&(other.at, other.seq))
-    }
-}
-
-/// The number of services, and so of task handles, batches and stream-version tables.
-const SERVICES: usize = Service::ALL.len();
-
-fn service_index(s: Service) -> usize {
-    s.index()
-}
-
-/// The queue plus its sequence counter.
-struct Queue {
-    heap: BinaryHeap<Reverse<Pending>>,
-    seq: u64,
-    /// Nothing at or after this time is ever delivered, so it is not queued (a card's lapse
-    /// timer years beyond the horizon would otherwise sit in memory for the whole run).
-    end: SimTime,
-}
-
-impl Queue {
-    fn push(
-        &mut self,
-        at: SimTime,
-        to: Service,
-        input: Input,
-        cause: Option<Uuid>,
-        correlation: Option<Uuid>,
-    ) {
-        if at >= self.end {
-            return;
-        }
-        self.seq += 1;
-        self.heap.push(Reverse(Pending {
-            at,
-            seq: self.seq,
-            to,
-            input,
-            cause,
-            correlation,
-        }));
-    }
-}
-
-/// Per-run bookkeeping for numbering events. Encoding, hashing and storing happen on the
-/// log-writer thread, so the two cores overlap simulation and I/O.
+/// Runs a simulation: the shards on their own threads, the merge and the writer's feed on this
+/// one.
 ///
-/// The log is ordered by (time, resident, the resident's own order) (decision 11): an event is
-/// numbered in its resident's own count when it is decided (its id needs it, and the next
-/// deliveries need the id), and given its `global_seq` when its instant is complete and sorted
-/// by resident.
-struct Recorder {
-    seed: u64,
-    /// Events numbered so far (every closed instant's).
-    global_seq: u64,
-    /// Events decided so far, numbered or not.
-    decided: u64,
-    versions: [Vec<u32>; SERVICES],
-    /// Each resident's events so far.
-    counters: Vec<u32>,
-    /// The events of the instant being decided, in the order they were decided.
-    instant: Vec<Envelope>,
-    batch: Vec<Envelope>,
-    writer: LogWriter,
-    keep_log: bool,
-    log: Vec<Envelope>,
-    batch_size: usize,
-}
-
-impl Recorder {
-    fn record(
-        &mut self,
-        service: Service,
-        event: Event,
-        at: SimTime,
-        correlation: Option<Uuid>,
-        cause: Option<Uuid>,
-        projections: &mut Projections,
-    ) -> (Uuid, Uuid) {
-        self.decided += 1;
-        let resident = event.resident();
-        let i = resident.index();
-        if self.counters.len() <= i {
-            self.counters.resize(i + 1, 0);
-        }
-        self.counters[i] += 1;
-        let id = model::envelope::event_id(self.seed, at, resident, self.counters[i]);
-        let versions = &mut self.versions[service_index(service)];
-        if versions.len() <= i {
-            versions.resize(i + 1, 0);
-        }
-        versions[i] += 1;
-        let env = Envelope {
-            // Numbered when the instant closes.
-            global_seq: 0,
-            event_id: id,
-            stream_version: versions[i],
-            occurred_at: at,
-            effective_on: effective_on(&event, at),
-            service,
-            correlation_id: correlation.unwrap_or(id),
-            causation_id: cause,
-            event,
-        };
-        projections.apply(&env);
-        let ids = (env.event_id, env.correlation_id);
-        self.instant.push(env);
-        ids
-    }
-
-    /// Puts the instant's events in the log's order — by resident, each resident's in the
-    /// order decided (a stable sort) — numbers them, and queues them for the writer.
-    fn close_instant(&mut self) {
-        self.instant.sort_by_key(|env| env.event.resident());
-        for mut env in self.instant.drain(..) {
-            self.global_seq += 1;
-            env.global_seq = self.global_seq;
-            if self.keep_log {
-                self.log.push(env.clone());
-            }
-            self.batch.push(env);
-        }
-    }
-
-    /// Hands the pending events to the writer, `batch_size` at a time, and the rest too when
-    /// `force`; `closes` is the last instant numbered (a batch cut inside it closes none).
-    fn flush(&mut self, force: bool, closes: Option<SimTime>) -> Result<(), SimError> {
-        if self.batch.len() > self.batch_size {
-            // Each event moves once, into its batch; what is left waits for the next flush.
-            let mut all = std::mem::take(&mut self.batch).into_iter();
-            loop {
-                let events: Vec<Envelope> = all.by_ref().take(self.batch_size).collect();
-                if events.len() < self.batch_size || all.len() == 0 {
-                    self.batch = events;
-                    break;
-                }
-                self.writer.send(LogBatch {
-                    events,
-                    closes: None,
-                })?;
-            }
-        }
-        if self.batch.len() == self.batch_size || (force && !self.batch.is_empty()) {
-            let events = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_size));
-            self.writer.send(LogBatch { events, closes })?;
-        }
-        Ok(())
-    }
-}
-
-/// The legal date a fact takes effect, when it differs from the day it was recorded.
-fn effective_on(event: &Event, at: SimTime) -> Option<NaiveDate> {
-    let date = match event {
-        Event::MovedWithinMunicipality { moved_on, .. }
-        | Event::MoveInRecorded { moved_on, .. } => *moved_on,
-        _ => return None,
-    };
-    (date != at.date()).then_some(date)
-}
-
-/// The state of one run: the delivery queue, the resident agent, the service tasks, the policy,
-/// the recorder and the projections. Every step of the run is a method on it.
-struct Run {
-    queue: Queue,
-    agent: Agent,
-    /// In `Service::ALL` order.
-    handles: [ServiceHandle; SERVICES],
-    policy: Arc<Policy>,
-    recorder: Recorder,
-    projections: Projections,
-}
-
-/// Runs a simulation on the current tokio runtime.
-///
-/// Reports its phases as `tracing` spans — `run`, and in it `enrolment`, `steps` and `finish` —
-/// with a debug event at each new simulated day; none of this touches the log.
+/// Reports its phases as `tracing` spans — `run`, and in it `shards` and `finish` — with a debug
+/// event at each new simulated day; none of this touches the log.
 #[tracing::instrument(
     name = "run",
     skip_all,
-    fields(residents = input.residents.len(), seed = input.seed)
+    fields(residents = input.residents.len(), seed = input.seed, threads = options.threads)
 )]
-pub async fn run<S>(input: RunInput<S>, options: RunOptions<'_>) -> Result<RunOutput, SimError>
-where
-    S: Iterator,
-    S::Item: Into<StepInput>,
-{
+pub fn run(input: RunInput<'_>, options: RunOptions<'_>) -> Result<RunOutput, SimError> {
     let RunInput {
         residents,
-        steps,
         start,
         until,
         policy,
         seed,
     } = input;
-    let n = residents.len();
-    let policy = Arc::new(policy);
-    let batch_size = options.batch_size.max(1);
-    let end = start_of_day(until.succ_opt().unwrap_or(until));
-    let mut run = Run {
-        queue: Queue {
-            heap: BinaryHeap::new(),
-            seq: 0,
-            end,
-        },
-        agent: Agent::new(seed, n),
-        handles: [
-            ServiceHandle::spawn::<ImmigrationBureau>(n, policy.clone(), seed),
-            ServiceHandle::spawn::<CityHall>(n, policy.clone(), seed),
-            ServiceHandle::spawn::<CardIssuer>(n, policy.clone(), seed),
-            ServiceHandle::spawn::<Police>(n, policy.clone(), seed),
-        ],
-        projections: Projections::new(start, policy.switches.validity.special_period_my_number, n),
-        policy,
-        recorder: Recorder {
-            seed,
-            global_seq: 0,
-            decided: 0,
-            versions: std::array::from_fn(|_| vec![0; n]),
-            counters: vec![0; n],
-            instant: Vec::new(),
-            batch: Vec::with_capacity(batch_size),
-            writer: LogWriter::spawn(options.store, options.header, options.resume),
-            keep_log: options.keep_log,
-            log: Vec::new(),
-            batch_size,
-        },
+    let emit = options.store.is_some() || options.keep_log || options.hashes || options.resume;
+    let ranges = shard_ranges(residents.len(), options.threads);
+    let policy = &policy;
+    let mut merger = Merger {
+        writer: emit.then(|| LogWriter::spawn(options.store, options.header, options.resume)),
+        keep_log: options.keep_log,
+        log: Vec::new(),
+        batch: Vec::new(),
+        batch_size: options.batch_size.max(1),
+        global_seq: 0,
+        recorded: 0,
+        progress: options.progress,
     };
-    let mut progress = options.progress;
-    // Enrolment: every office records every resident's starting state at the first instant,
-    // before anything else happens. Profiles are cloned a chunk at a time.
-    let enrol = |service: usize| -> Source<'_> {
-        // Only the offices that keep records about residents are enrolled.
-        if Service::ALL[service] == Service::Police {
-            return Box::new(std::iter::empty());
+    let outputs = std::thread::scope(|scope| {
+        let mut streams = Vec::with_capacity(ranges.len());
+        let mut handles = Vec::with_capacity(ranges.len());
+        for (k, range) in ranges.iter().enumerate() {
+            // A few chunks in flight per shard: a shard may run ahead of the merger by that
+            // much, and no more.
+            let (tx, rx) = sync_channel::<Chunk>(16);
+            let shard = Shard::new(ShardInput {
+                residents: range.clone(),
+                subject: residents,
+                start,
+                until,
+                policy,
+                seed,
+                emit,
+            });
+            let span = tracing::info_span!("shard", index = k);
+            handles.push(scope.spawn(move || span.in_scope(|| shard.run(tx))));
+            streams.push(Stream::new(rx));
         }
-        Box::new(residents.iter().enumerate().map(|(i, profile)| {
-            let command = Command::EnrolResident {
-                resident: ResidentId(i as u32),
-                profile: Box::new(profile.clone()),
-            };
-            (Input::Command(command), (None, None))
-        }))
-    };
-    let first = start_of_day(start);
-    run.deliver(first, std::array::from_fn(enrol))
-        .instrument(tracing::info_span!("enrolment"))
-        .await?;
-    tracing::info!(events = run.recorder.decided, "residents enrolled");
-    drop(residents);
-    let mut steps = steps.map(Into::<StepInput>::into).peekable();
-    // The instant being decided: its events are numbered when the clock moves past it, and
-    // handed to the writer at least at the end of every simulated day.
-    let mut current = first;
-    async {
-        let mut day = None;
-        loop {
-            let next = match (run.queue.heap.peek(), steps.peek()) {
-                (Some(Reverse(p)), Some(s)) => p.at.min(s.at),
-                (Some(Reverse(p)), None) => p.at,
-                (None, Some(s)) => s.at,
-                (None, None) => break,
-            };
-            if next >= end {
-                break;
-            }
-            if next != current {
-                run.recorder.close_instant();
-                let day_ends = next.date() != current.date();
-                run.recorder.flush(day_ends, Some(current))?;
-                current = next;
-            }
-            if day != Some(next.date()) {
-                day = Some(next.date());
-                tracing::debug!(day = %next.date(), events = run.recorder.global_seq, "new day");
-            }
-            while let Some(mut step) = steps.next_if(|s| s.at == next) {
-                run.take_step(&mut step);
-            }
-            run.step_instant(next).await?;
-            if let Some(report) = progress.as_deref_mut() {
-                report(Progress {
-                    now: next,
-                    events: run.recorder.global_seq,
-                });
+        let merged = merger.merge(&mut streams);
+        // Dropping the receivers stops any shard still running (the merge failed).
+        drop(streams);
+        let mut outputs: Vec<ShardOutput> = Vec::with_capacity(handles.len());
+        let mut first_error = merged.err();
+        for (k, h) in handles.into_iter().enumerate() {
+            match h.join() {
+                Ok(Ok(out)) => outputs.push(out),
+                Ok(Err(e)) => {
+                    first_error.get_or_insert(e);
+                }
+                Err(_) => {
+                    first_error.get_or_insert(SimError::ShardPanicked(k));
+                }
             }
         }
-        Ok::<(), SimError>(())
-    }
-    .instrument(tracing::info_span!("steps"))
-    .await?;
+        match first_error {
+            // A shard stopped because the merger did: the merger's own error says why.
+            Some(e) => Err(e),
+            None => Ok(outputs),
+        }
+    });
+    let outputs = match outputs {
+        Ok(o) => o,
+        Err(e @ (SimError::WriterGone | SimError::MergerGone)) => {
+            // The writer stopped first: its own failure is the cause.
+            return Err(match merger.writer.take().map(|mut w| w.finish()) {
+                Some(Err(writer_error)) => writer_error,
+                _ => e,
+            });
+        }
+        Err(e) => return Err(e),
+    };
     let _finish = tracing::info_span!("finish").entered();
-    let out = run.finish(until, current)?;
-    tracing::info!(events = out.events, log_hash = %out.log_hash, "run finished");
-    Ok(out)
+    merger.flush(None)?;
+    let events: u64 = outputs.iter().map(|o| o.events).sum();
+    let mut parts = outputs.into_iter().map(|o| o.projections);
+    let mut projections = parts.next().unwrap_or_else(|| {
+        Projections::new(start, policy.switches.validity.special_period_my_number, 0)
+    });
+    for part in parts {
+        projections.absorb(part);
+    }
+    projections.finish(until);
+    let state_hash = if emit {
+        projections.state_hash()
+    } else {
+        String::new()
+    };
+    let (store, log_hash) = match merger.writer.take() {
+        Some(mut w) => w.finish()?,
+        None => (None, String::new()),
+    };
+    tracing::info!(events, log_hash = %log_hash, "run finished");
+    Ok(RunOutput {
+        store,
+        log: merger.log,
+        projections,
+        log_hash,
+        state_hash,
+        events,
+    })
 }
 
-/// The cause and correlation of a delivery.
-type Meta = (Option<Uuid>, Option<Uuid>);
-
-/// A source of deliveries for one service at one instant.
-type Source<'s> = Box<dyn Iterator<Item = (Input, Meta)> + 's>;
-
-/// Inputs per message to a service task. Large instants (enrolling a national population) are
-/// sent in chunks of this size so memory stays bounded; the order of the log does not change.
-const CHUNK: usize = 8192;
-
-fn next_chunk(source: &mut Source<'_>) -> (Vec<Input>, Vec<Meta>) {
-    source.by_ref().take(CHUNK).unzip()
+/// One shard's output as the merger reads it.
+struct Stream {
+    rx: Receiver<Chunk>,
+    ticks: Vec<TickOut>,
+    /// The next tick of `ticks` to take.
+    tick: usize,
+    /// The events of `ticks` not taken yet.
+    events: std::vec::IntoIter<Envelope>,
+    /// Where `events` starts in its chunk.
+    event: usize,
+    done: bool,
 }
 
-impl Run {
-    /// Queues a scenario or population step for the offices it concerns, after the resident
-    /// decided what the policy leaves to it (population steps only).
-    fn take_step(&mut self, step: &mut StepInput) {
-        self.agent.on_step(step, &self.policy, &self.projections);
-        for &service in step.command.targets() {
-            let input = Input::Command(step.command.clone());
-            self.queue.push(step.at, service, input, None, None);
+impl Stream {
+    fn new(rx: Receiver<Chunk>) -> Stream {
+        Stream {
+            rx,
+            ticks: Vec::new(),
+            tick: 0,
+            events: Vec::new().into_iter(),
+            event: 0,
+            done: false,
         }
     }
 
-    /// Delivers everything due at `now` and records what the services decide.
-    async fn step_instant(&mut self, now: SimTime) -> Result<(), SimError> {
-        let mut due: [Vec<(Input, Meta)>; SERVICES] = Default::default();
-        while let Some(Reverse(p)) = self
-            .queue
-            .heap
-            .peek_mut()
-            .filter(|p| p.0.at == now)
-            .map(std::collections::binary_heap::PeekMut::pop)
-        {
-            due[service_index(p.to)].push((p.input, (p.cause, p.correlation)));
-        }
-        let sources: [Source<'_>; SERVICES] = due.map(|v| Box::new(v.into_iter()) as Source<'_>);
-        self.deliver(now, sources).await
-    }
-
-    /// Sends each service its deliveries in chunks — every service's first chunk at once, so
-    /// they work in parallel — and records the decisions in a fixed order: service by service,
-    /// delivery by delivery, never in the order the tasks answer.
-    async fn deliver(
-        &mut self,
-        now: SimTime,
-        mut sources: [Source<'_>; SERVICES],
-    ) -> Result<(), SimError> {
-        let mut inflight: [Option<_>; SERVICES] = Default::default();
-        for k in 0..SERVICES {
-            let (inputs, metas) = next_chunk(&mut sources[k]);
-            if !inputs.is_empty() {
-                let name = Service::ALL[k].as_str();
-                inflight[k] = Some((self.handles[k].deliver(now, inputs, name).await?, metas));
+    /// The shard's next tick, waiting for it if need be; `None` when the shard has finished.
+    fn peek(&mut self) -> Option<Tick> {
+        while self.tick == self.ticks.len() && !self.done {
+            match self.rx.recv() {
+                Ok(chunk) => {
+                    self.ticks = chunk.ticks;
+                    self.events = chunk.events.into_iter();
+                    self.tick = 0;
+                    self.event = 0;
+                }
+                // The shard finished (or failed: its thread's result says so).
+                Err(_) => self.done = true,
             }
         }
-        for k in 0..SERVICES {
-            let service = Service::ALL[k];
-            while let Some((rx, metas)) = inflight[k].take() {
-                let decisions: Vec<Decision> =
-                    rx.await.map_err(|_| ServiceGone(service.as_str()))?;
-                // Let the service work on its next chunk while this one is recorded.
-                let (inputs, next_metas) = next_chunk(&mut sources[k]);
-                if !inputs.is_empty() {
-                    let rx = self.handles[k]
-                        .deliver(now, inputs, service.as_str())
-                        .await?;
-                    inflight[k] = Some((rx, next_metas));
-                }
-                for ((cause, correlation), decision) in metas.into_iter().zip(decisions) {
-                    self.record_decision(service, decision, cause, correlation, now);
-                }
-            }
-        }
-        Ok(())
+        self.ticks.get(self.tick).map(|t| t.tick)
     }
 
-    /// Records one decision's events, routes them, and sets its timers.
-    fn record_decision(
-        &mut self,
-        service: Service,
-        decision: Decision,
-        cause: Option<Uuid>,
-        correlation: Option<Uuid>,
-        now: SimTime,
-    ) {
-        let mut chain = correlation;
-        let mut last = cause;
-        for event in decision.events {
-            // Only events that travel need a copy once the recorder has taken the original.
-            let travels = !rules::notified(&event).is_empty() || Agent::reacts_to(&event);
-            let routed = travels.then(|| event.clone());
-            let (id, correlation) =
-                self.recorder
-                    .record(service, event, now, chain, cause, &mut self.projections);
-            chain.get_or_insert(correlation);
-            last = Some(id);
-            if let Some(event) = routed {
-                self.route(&event, service, id, correlation, now);
-                // The resident's own reaction comes after the notices: at the same instant, an
-                // office then hears of the event before the resident turns up.
-                if let Some((at, command)) =
-                    self.agent
-                        .on_event(&event, now, &self.policy, &self.projections)
-                {
-                    for &to in command.targets() {
-                        let input = Input::Command(command.clone());
-                        self.queue.push(at, to, input, Some(id), Some(correlation));
+    /// Takes the next tick: how many events it recorded, and its events (if handed on).
+    fn take(&mut self) -> (u64, impl Iterator<Item = Envelope> + '_) {
+        let t = self.ticks[self.tick];
+        self.tick += 1;
+        let n = t.end - self.event;
+        self.event = t.end;
+        (t.recorded, self.events.by_ref().take(n))
+    }
+}
+
+/// The merge of the shards' outputs into the global order, and the feed of the writer.
+struct Merger<'p> {
+    writer: Option<LogWriter>,
+    keep_log: bool,
+    log: Vec<Envelope>,
+    batch: Vec<Envelope>,
+    batch_size: usize,
+    global_seq: u64,
+    /// Events recorded so far (also when not handed on).
+    recorded: u64,
+    progress: Option<&'p mut dyn FnMut(Progress)>,
+}
+
+impl Merger<'_> {
+    /// Merges until every shard has finished.
+    fn merge(&mut self, streams: &mut [Stream]) -> Result<(), SimError> {
+        let mut day: Option<NaiveDate> = None;
+        let mut last: Option<SimTime> = None;
+        loop {
+            let Some(next) = streams.iter_mut().filter_map(Stream::peek).min() else {
+                return Ok(());
+            };
+            if let Tick::At(t) = next {
+                if day != Some(t.date()) {
+                    // The day before is complete: a batch ends there.
+                    if day.is_some() {
+                        self.flush(last)?;
+                    }
+                    day = Some(t.date());
+                    tracing::debug!(day = %t.date(), events = self.recorded, "new day");
+                }
+                last = Some(t);
+            }
+            for s in streams.iter_mut() {
+                // A tick may continue in the shard's next chunk (a large enrolment).
+                while s.peek() == Some(next) {
+                    let (recorded, events) = s.take();
+                    self.recorded += recorded;
+                    for mut env in events {
+                        self.global_seq += 1;
+                        env.global_seq = self.global_seq;
+                        if self.keep_log {
+                            self.log.push(env.clone());
+                        }
+                        self.batch.push(env);
+                        if self.batch.len() >= self.batch_size {
+                            // Inside a tick too large for one batch.
+                            self.flush(None)?;
+                        }
                     }
                 }
             }
-        }
-        for (at, command) in decision.timers {
-            let to = command.targets()[0];
-            self.queue
-                .push(at.max(now), to, Input::Command(command), last, chain);
-        }
-    }
-
-    /// Schedules the notices an event causes to other offices, each delivered when the model
-    /// says it arrives (§6).
-    fn route(&mut self, event: &Event, from: Service, id: Uuid, correlation: Uuid, now: SimTime) {
-        for n in rules::notified(event) {
-            let (_, delivered) = rules::notice_delivery(&self.policy, from, n.to, now);
-            let input = Input::Notice {
-                from,
-                event: event.clone(),
-            };
-            self.queue
-                .push(delivered, n.to, input, Some(id), Some(correlation));
+            if let Tick::At(now) = next {
+                if self.batch.len() * 2 >= self.batch_size {
+                    self.flush(Some(now))?;
+                }
+                if let Some(report) = self.progress.as_deref_mut() {
+                    report(Progress {
+                        now,
+                        events: self.recorded,
+                    });
+                }
+            }
         }
     }
 
-    /// Stops the services, waits for the log to be written, and closes the day measures.
-    fn finish(self, until: NaiveDate, last: SimTime) -> Result<RunOutput, SimError> {
-        let Run {
-            handles,
-            mut recorder,
-            mut projections,
-            ..
-        } = self;
-        recorder.close_instant();
-        recorder.flush(true, Some(last))?;
-        drop(handles);
-        let (store, log_hash) = recorder.writer.finish()?;
-        projections.finish(until);
-        let state_hash = projections.state_hash();
-        Ok(RunOutput {
-            store,
-            log: recorder.log,
-            projections,
-            log_hash,
-            state_hash,
-            events: recorder.global_seq,
-        })
+    /// Hands the pending events to the writer; `closes` says they end at that instant.
+    fn flush(&mut self, closes: Option<SimTime>) -> Result<(), SimError> {
+        let Some(writer) = self.writer.as_mut() else {
+            self.batch.clear();
+            return Ok(());
+        };
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let events = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_size));
+        writer.send(LogBatch { events, closes })
     }
-}
-
-/// Runs a simulation on a fresh two-worker runtime (for the CLI, tests and benchmarks).
-pub fn run_blocking<S>(input: RunInput<S>, options: RunOptions<'_>) -> Result<RunOutput, SimError>
-where
-    S: Iterator,
-    S::Item: Into<StepInput>,
-{
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .build()
-        .map_err(SimError::Runtime)?;
-    runtime.block_on(run(input, options))
 }

@@ -24,7 +24,7 @@ use model::status::Status;
 use model::time::{SimTime, opening_time};
 use model::validity;
 
-use crate::scheduler::{RunInput, RunOptions, SimError, run_blocking};
+use crate::scheduler::{RunInput, RunOptions, Scripted, SimError, run};
 use projection::CardRecord;
 use projection::office_table::{Outcome, Row};
 
@@ -385,10 +385,13 @@ fn run_case(
     let until = d(2026, 12, 31);
     let mut steps: Vec<(SimTime, Command)> = case.steps.iter().chain(extra).cloned().collect();
     steps.sort_by_key(|(t, _)| *t);
-    let out = run_blocking(
+    let residents = Scripted {
+        residents: vec![case.profile.clone()],
+        steps,
+    };
+    let out = run(
         RunInput {
-            residents: vec![case.profile.clone()],
-            steps: steps.into_iter(),
+            residents: &residents,
             start,
             until,
             policy: policy.clone(),

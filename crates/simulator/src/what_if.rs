@@ -5,8 +5,11 @@
 //! Nothing derived from the baseline is reused under the reform: each arm generates the same
 //! population from the same seed and runs it from scratch, so whatever the reform changes
 //! (resident behaviour included, which the agent draws from the policy) shows up in its run
-//! alone. Population runs keep no log and no store: only the measures are kept (at
-//! national scale a log would not fit; docs/what-if.md). A scenario run keeps its log, so that for a single resident the two logs can be
+//! alone. Population runs keep no log, no store and no log hash: only the projections are folded
+//! (at national scale a log would not fit; docs/what-if.md), and a population is run a part at a
+//! time ([`PART`] residents, generated, run under both arms, added up) on every thread, so that
+//! its memory does not grow with its size; its measures do not depend on the parts or the
+//! threads, every measure being a sum over residents. A scenario run keeps its log, so that for a single resident the two logs can be
 //! compared event by event and the first difference shown.
 //!
 //! The result, a [`Comparison`] (in the `projection` crate, with its summary), carries a manifest
@@ -24,7 +27,10 @@ use projection::what_if::{
 };
 use scenario::Scenario;
 
-use crate::scheduler::{Progress, RunInput, RunOptions, SimError, run_blocking};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use crate::scheduler::{Progress, RunInput, RunOptions, SimError, run};
 
 /// What is compared.
 #[derive(Debug, Clone, Copy)]
@@ -40,32 +46,35 @@ pub enum Subject<'a> {
     },
 }
 
-/// Progress of a comparison, reported after each simulated instant.
+/// Progress of a comparison: the work done of the whole comparison (every seed, both arms), in
+/// units that take about the same time each — a resident simulated for a year in one arm, or a
+/// day of a scenario's run — so that a rate and an ETA can be drawn from it.
 #[derive(Debug, Clone, Copy)]
 pub struct RunProgress {
-    /// Which run (0-based) of `runs` (two per seed).
-    pub run: usize,
-    pub runs: usize,
+    pub done: u64,
+    pub total: u64,
+    /// The seed being run.
     pub seed: u64,
-    pub arm: &'static str,
-    pub day: u64,
-    pub days: u64,
+    /// Events simulated so far, all runs together.
     pub events: u64,
 }
+
+/// Residents per part of a population what-if. Each part is generated and run under both
+/// arms on its own, so memory is bounded by the parts in flight (one per thread), not by the
+/// population; parts large enough that the work of a simulated instant is shared by many
+/// residents.
+pub const PART: usize = 1 << 17;
 
 /// The population generator's name in manifests. It names the generator's version, not a
 /// module path: it stays as it was when the generator moved to its own crate, so that results
 /// made before and after merge.
 pub const GENERATOR: &str = "scenario::population v1";
 
-/// What one arm's run of one seed gave.
+/// What one arm's run of one seed of a scenario gave.
 struct ArmRun {
     measures: Measures,
     log_hash: String,
-    /// The log (scenario runs only: a population run keeps none).
     log: Vec<Envelope>,
-    /// The scenario's hash, or the population's digest.
-    inputs_hash: String,
 }
 
 /// The manifest of a comparison: enough to reproduce it.
@@ -114,137 +123,268 @@ fn manifest(
     }
 }
 
-/// Runs one arm for one seed: the scenario with the arm's policy, or the seed's population
-/// (generated once per seed by the caller) under it. `report` gets the run's first and last day
-/// with each progress report.
-fn run_arm(
-    subject: Subject<'_>,
-    population: Option<&Population>,
+/// Runs one arm of a scenario for one seed: the scenario with the arm's policy on top of its own.
+/// `report` gets the run's first and last day with each progress report.
+fn scenario_arm(
+    scenario: &Scenario,
     arm: &Arm,
     seed: u64,
     report: &mut dyn FnMut(NaiveDate, NaiveDate, Progress),
 ) -> Result<ArmRun, SimError> {
-    match (subject, population) {
-        (Subject::Scenario(s), _) => {
-            let mut s = s.clone();
-            s.policy = arm.policy.clone();
-            let s = s.with_seed(seed);
-            let (start, until) = (s.start, s.until);
-            let mut cb = |p: Progress| report(start, until, p);
-            let out = crate::run_scenario(&s, None, Some(&mut cb))?;
-            Ok(ArmRun {
-                measures: Measures::from_projections(&out.projections),
-                log_hash: out.log_hash,
-                log: out.log,
-                inputs_hash: s.hash.clone(),
-            })
-        }
-        (Subject::Population { start, .. }, Some(pop)) => {
-            let until = pop.until;
-            let mut cb = |p: Progress| report(start, until, p);
-            let input = RunInput {
-                residents: pop.profiles(),
-                steps: pop.steps(),
-                start,
-                until,
-                policy: arm.policy.clone(),
-                seed,
-            };
-            let out = run_blocking(
-                input,
-                RunOptions {
-                    store: None,
-                    keep_log: false,
-                    progress: Some(&mut cb),
-                    ..RunOptions::default()
-                },
-            )?;
-            Ok(ArmRun {
-                measures: Measures::from_projections(&out.projections),
-                log_hash: out.log_hash,
-                log: Vec::new(),
-                inputs_hash: pop.digest(),
-            })
-        }
-        (Subject::Population { .. }, None) => unreachable!("the caller generates it"),
-    }
+    let mut s = scenario.clone();
+    s.policy = arm.policy.clone();
+    let s = s.with_seed(seed);
+    let (start, until) = (s.start, s.until);
+    let mut cb = |p: Progress| report(start, until, p);
+    let out = crate::run_scenario(&s, None, Some(&mut cb))?;
+    Ok(ArmRun {
+        measures: Measures::from_projections(&out.projections),
+        log_hash: out.log_hash,
+        log: out.log,
+    })
 }
 
-/// Runs both arms for every seed.
+/// What one part of a population gave under one arm.
+struct PartRun {
+    part: usize,
+    arm: usize,
+    residents: usize,
+    events: u64,
+    measures: Measures,
+    /// The part's population digest (with the first arm's result).
+    digest: Option<String>,
+}
+
+/// Both arms of one seed of a population: its parts (of `workers.part` residents) generated and run
+/// under each arm on `threads` threads, their measures added up in part order — every measure is
+/// a sum over residents, so the result does not depend on the parts or the threads. No log, no
+/// hash: only the projections are folded. Returns the two arms' measures and the population's
+/// digest; `report` gets the residents and events of each part run as it finishes.
+fn population_arms(
+    spec: PopulationSpec,
+    arms: [&Arm; 2],
+    Workers {
+        threads,
+        part: size,
+    }: Workers,
+    report: &mut dyn FnMut(u64, u64),
+) -> Result<([Measures; 2], String), SimError> {
+    let size = size.max(1);
+    let parts = Population::shard_len(&spec).div_ceil(size).max(1);
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<Result<PartRun, SimError>>();
+    let mut results: Vec<[Option<Measures>; 2]> = (0..parts).map(|_| [None, None]).collect();
+    let mut digests = vec![String::new(); parts];
+    let mut failure = None;
+    std::thread::scope(|scope| {
+        for _ in 0..threads.clamp(1, parts) {
+            let (tx, next) = (tx.clone(), &next);
+            scope.spawn(move || {
+                loop {
+                    let part = next.fetch_add(1, Ordering::Relaxed);
+                    if part >= parts {
+                        return;
+                    }
+                    let population =
+                        Population::generate_part(spec, part * size..(part + 1) * size);
+                    let mut digest = Some(population.digest());
+                    for (which, arm) in arms.into_iter().enumerate() {
+                        let out = run(
+                            RunInput {
+                                residents: &population,
+                                start: spec.start,
+                                until: population.until,
+                                policy: arm.policy.clone(),
+                                seed: spec.seed,
+                            },
+                            RunOptions {
+                                store: None,
+                                keep_log: false,
+                                hashes: false,
+                                threads: 1,
+                                ..RunOptions::default()
+                            },
+                        );
+                        let sent = tx.send(out.map(|out| PartRun {
+                            part,
+                            arm: which,
+                            residents: population.len(),
+                            events: out.events,
+                            measures: Measures::from_projections(&out.projections),
+                            digest: digest.take(),
+                        }));
+                        if sent.is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+        drop(tx);
+        for message in rx {
+            match message {
+                Ok(r) => {
+                    report(r.residents as u64, r.events);
+                    if let Some(d) = r.digest {
+                        digests[r.part] = d;
+                    }
+                    results[r.part][r.arm] = Some(r.measures);
+                }
+                Err(e) => {
+                    // Stop handing out parts; the threads finish the ones they hold.
+                    next.store(parts, Ordering::Relaxed);
+                    failure.get_or_insert(e);
+                }
+            }
+        }
+    });
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let mut sums = [Measures::default(), Measures::default()];
+    for part in results {
+        for (sum, m) in sums.iter_mut().zip(part) {
+            sum.add(&m.expect("every part ran under both arms"));
+        }
+    }
+    let digest = add_digests(digests.iter().map(String::as_str)).unwrap_or_default();
+    Ok((sums, digest))
+}
+
+/// Runs both arms for every seed, populations on `threads` threads in parts of [`PART`]
+/// residents.
 pub fn compare(
     subject: Subject<'_>,
     baseline: &Arm,
     reform: &Arm,
     seeds: &[u64],
     code_version: &str,
+    threads: usize,
+    progress: Option<&mut dyn FnMut(RunProgress)>,
+) -> Result<Comparison, SimError> {
+    compare_in_parts(
+        subject,
+        baseline,
+        reform,
+        seeds,
+        code_version,
+        Workers {
+            threads,
+            part: PART,
+        },
+        progress,
+    )
+}
+
+/// How a population comparison is spread: threads, and residents per part.
+#[derive(Debug, Clone, Copy)]
+pub struct Workers {
+    pub threads: usize,
+    pub part: usize,
+}
+
+/// [`compare`] with parts of `workers.part` residents (tests use small parts to show that the
+/// result does not depend on them).
+pub fn compare_in_parts(
+    subject: Subject<'_>,
+    baseline: &Arm,
+    reform: &Arm,
+    seeds: &[u64],
+    code_version: &str,
+    workers: Workers,
     mut progress: Option<&mut dyn FnMut(RunProgress)>,
 ) -> Result<Comparison, SimError> {
     let manifest = manifest(subject, baseline, reform, seeds, code_version);
-    let runs_total = seeds.len() * 2;
+    // The work of one seed: a unit per resident and arm, or per day of each arm's run.
+    let per_seed = match subject {
+        Subject::Scenario(s) => 2 * (s.until - s.start).num_days().max(1) as u64,
+        Subject::Population {
+            residents,
+            start,
+            shard,
+        } => {
+            2 * Population::shard_len(&PopulationSpec {
+                residents,
+                seed: 0,
+                start,
+                shard,
+            }) as u64
+        }
+    };
+    let total = per_seed * seeds.len() as u64;
+    let (mut done, mut events) = (0u64, 0u64);
     let mut runs = Vec::with_capacity(seeds.len());
     let mut divergence = None;
     for (k, &seed) in seeds.iter().enumerate() {
         let _seed_span = tracing::info_span!("seed", seed).entered();
-        // The population is generated once per seed and run under both policies: the inputs
-        // are the same by construction, not by recomputation.
-        let population = match subject {
+        let mut tell = |done: u64, events: u64| {
+            if let Some(f) = progress.as_deref_mut() {
+                f(RunProgress {
+                    done,
+                    total,
+                    seed,
+                    events,
+                });
+            }
+        };
+        let run = match subject {
+            Subject::Scenario(s) => {
+                let mut arms = Vec::with_capacity(2);
+                for (arm, name) in [(baseline, "baseline"), (reform, "reform")] {
+                    let _arm_span = tracing::info_span!("arm", arm = name).entered();
+                    let before = (done, events);
+                    let mut report = |start: NaiveDate, until: NaiveDate, p: Progress| {
+                        let day = (p.now.date() - start)
+                            .num_days()
+                            .clamp(0, (until - start).num_days());
+                        tell(before.0 + day as u64, before.1 + p.events);
+                    };
+                    let out = scenario_arm(s, arm, seed, &mut report)?;
+                    done = before.0 + per_seed / 2;
+                    events += out.log.len() as u64;
+                    arms.push(out);
+                }
+                let [b, r]: [ArmRun; 2] = arms.try_into().ok().expect("two arms");
+                if k == 0 && s.residents.len() == 1 {
+                    divergence = first_divergence(&b.log, &r.log);
+                }
+                SeedRun {
+                    seed,
+                    inputs_hash: s.hash.clone(),
+                    baseline: b.measures,
+                    reform: r.measures,
+                    log_hashes: Some([b.log_hash, r.log_hash]),
+                }
+            }
             Subject::Population {
                 residents,
                 start,
                 shard,
-            } => Some({
-                let _span = tracing::info_span!("generate_population", residents, %shard).entered();
-                Population::generate(PopulationSpec {
+            } => {
+                let spec = PopulationSpec {
                     residents,
                     seed,
                     start,
                     shard,
-                })
-            }),
-            Subject::Scenario(_) => None,
-        };
-        let mut arms = Vec::with_capacity(2);
-        for (which, (arm, name)) in [(baseline, "baseline"), (reform, "reform")]
-            .into_iter()
-            .enumerate()
-        {
-            let run = 2 * k + which;
-            let _arm_span = tracing::info_span!("arm", arm = name).entered();
-            let mut report = |start: NaiveDate, until: NaiveDate, p: Progress| {
-                if let Some(f) = progress.as_deref_mut() {
-                    f(RunProgress {
-                        run,
-                        runs: runs_total,
-                        seed,
-                        arm: name,
-                        day: (p.now.date() - start).num_days().max(0) as u64,
-                        days: (until - start).num_days().max(1) as u64,
-                        events: p.events,
-                    });
+                };
+                let mut report = |residents: u64, part_events: u64| {
+                    done += residents;
+                    events += part_events;
+                    tell(done, events);
+                };
+                let ([b, r], digest) =
+                    population_arms(spec, [baseline, reform], workers, &mut report)?;
+                // A population's arms keep no log, so they have no log hash.
+                SeedRun {
+                    seed,
+                    inputs_hash: digest,
+                    baseline: b,
+                    reform: r,
+                    log_hashes: None,
                 }
-            };
-            arms.push(run_arm(
-                subject,
-                population.as_ref(),
-                arm,
-                seed,
-                &mut report,
-            )?);
-        }
-        let [b, r]: [ArmRun; 2] = arms.try_into().ok().expect("two arms");
-        if k == 0
-            && let Subject::Scenario(s) = subject
-            && s.residents.len() == 1
-        {
-            divergence = first_divergence(&b.log, &r.log);
-        }
-        runs.push(SeedRun {
-            seed,
-            inputs_hash: b.inputs_hash,
-            baseline: b.measures,
-            reform: r.measures,
-            log_hashes: manifest.shard.is_none().then_some([b.log_hash, r.log_hash]),
-        });
+            }
+        };
+        runs.push(run);
     }
     Ok(Comparison {
         manifest,

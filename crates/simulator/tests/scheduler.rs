@@ -11,7 +11,7 @@ use model::policy::{Policy, Regime};
 use model::service::{Channel, Office};
 use model::status::Status;
 use model::time::opening_time;
-use simulator::{RunInput, RunOptions, RunOutput, run_blocking};
+use simulator::{RunInput, RunOptions, RunOutput, Scripted, run};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -72,10 +72,13 @@ fn extension(regime: Regime, tokutei: bool, city_hall_visit: bool) -> RunOutput 
             Command::RequestMyNumberValidityChange { resident: r },
         ));
     }
-    run_blocking(
+    let residents = Scripted {
+        residents: vec![profile()],
+        steps,
+    };
+    run(
         RunInput {
-            residents: vec![profile()],
-            steps: steps.into_iter(),
+            residents: &residents,
             start: d(2026, 6, 20),
             until: d(2026, 12, 31),
             policy: Policy::with_regime(regime),

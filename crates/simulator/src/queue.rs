@@ -1,0 +1,136 @@
+//! A shard's delivery queue: what is due to which office, when, ordered by (simulated time,
+//! sequence number) — the order in which the shard queued it, so that ties never depend on
+//! anything but the shard's own residents.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::iter::Peekable;
+
+use chrono::NaiveDate;
+use model::machine::Input;
+use model::service::Service;
+use model::time::SimTime;
+use uuid::Uuid;
+
+/// The event that caused a delivery and the chain it belongs to (its correlation).
+pub(crate) type Meta = (Option<Uuid>, Option<Uuid>);
+
+/// A delivery waiting in the queue.
+pub(crate) struct Pending {
+    pub(crate) at: SimTime,
+    seq: u64,
+    pub(crate) to: Service,
+    pub(crate) input: Input,
+    pub(crate) meta: Meta,
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.seq) == (other.at, other.seq)
+    }
+}
+impl Eq for Pending {}
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Pending {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.at, self.seq).cmp(&(other.at, other.seq))
+    }
+}
+
+/// The queue: a calendar of day buckets. Deliveries for a later day wait, in the order queued, in
+/// that day's bucket; when the day comes its bucket is sorted by time once (a stable sort: ties
+/// stay in the order queued) and read in order. Deliveries queued for the current day while it
+/// runs go to a small heap beside it. A year's timers thus cost a push and a share of one sort,
+/// not a climb through a heap of all of them.
+pub(crate) struct Queue {
+    /// The day of bucket 0.
+    first: NaiveDate,
+    /// Deliveries for the days after the open one, by day.
+    days: Vec<Vec<Pending>>,
+    /// What is left of the open day's bucket, sorted by (time, sequence).
+    today: Peekable<std::vec::IntoIter<Pending>>,
+    /// The open day's index in `days`, once a day is open.
+    open: Option<usize>,
+    /// Deliveries queued for the open day after it opened.
+    late: BinaryHeap<Reverse<Pending>>,
+    seq: u64,
+    /// Nothing at or after this time is ever delivered, so it is not queued (a card's lapse
+    /// timer years beyond the horizon would otherwise sit in memory for the whole run).
+    end: SimTime,
+}
+
+impl Queue {
+    /// An empty queue for a run from `first` to just before `end`.
+    pub(crate) fn new(first: NaiveDate, end: SimTime) -> Queue {
+        let days = (end.date() - first).num_days().max(0) as usize + 1;
+        Queue {
+            first,
+            days: (0..days).map(|_| Vec::new()).collect(),
+            today: Vec::new().into_iter().peekable(),
+            open: None,
+            late: BinaryHeap::new(),
+            seq: 0,
+            end,
+        }
+    }
+
+    /// Queues `input` for `to` at `at`, after everything already queued for that time.
+    pub(crate) fn push(&mut self, at: SimTime, to: Service, input: Input, meta: Meta) {
+        if at >= self.end {
+            return;
+        }
+        self.seq += 1;
+        let pending = Pending {
+            at,
+            seq: self.seq,
+            to,
+            input,
+            meta,
+        };
+        let day = (at.date() - self.first).num_days().max(0) as usize;
+        match self.open {
+            // The scheduler never queues into the past; were it to, the delivery would come
+            // next, as from a heap.
+            Some(open) if day <= open => self.late.push(Reverse(pending)),
+            _ => self.days[day].push(pending),
+        }
+    }
+
+    /// When the next delivery is due (opening the next day with deliveries if need be).
+    pub(crate) fn next_time(&mut self) -> Option<SimTime> {
+        loop {
+            let today = self.today.peek().map(|p| p.at);
+            let late = self.late.peek().map(|p| p.0.at);
+            match (today, late) {
+                (Some(a), Some(b)) => return Some(a.min(b)),
+                (Some(a), None) | (None, Some(a)) => return Some(a),
+                (None, None) => {}
+            }
+            let from = self.open.map_or(0, |d| d + 1);
+            let day = (from..self.days.len()).find(|&d| !self.days[d].is_empty())?;
+            let mut bucket = std::mem::take(&mut self.days[day]);
+            bucket.sort_by_key(|p| p.at);
+            self.today = bucket.into_iter().peekable();
+            self.open = Some(day);
+        }
+    }
+
+    /// The next delivery, if it is due at `now`.
+    pub(crate) fn pop_due(&mut self, now: SimTime) -> Option<Pending> {
+        let today = self.today.peek().map(|p| (p.at, p.seq));
+        let late = self.late.peek().map(|p| (p.0.at, p.0.seq));
+        match (today, late) {
+            (Some(a), b) if b.is_none_or(|b| a < b) => self.today.next_if(|p| p.at == now),
+            (_, Some(_)) => self
+                .late
+                .peek_mut()
+                .filter(|p| p.0.at == now)
+                .map(|p| std::collections::binary_heap::PeekMut::pop(p).0),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,461 @@
+//! A shard: a contiguous range of residents with its own offices (immigration bureau, city hall,
+//! J-LIS, police), delivery queue, links, resident agent and projections, stepped by its own
+//! scheduler on its own thread.
+//!
+//! Residents never interact, so a shard's residents do exactly what they would do in a run of
+//! their own. At each instant the shard takes every delivery due, sends each office its share in
+//! one batch, steps the office, and records the decisions in a fixed order — office by office
+//! (`Service::ALL`), delivery by delivery — then the deliveries those events cause at the same
+//! instant, until nothing more is due then. It numbers each resident's events (the resident's
+//! event counter, from which the event id derives; decision 11) and each stream's versions, folds
+//! the events into its projections, and — when the run wants the log — hands the instant's events
+//! on sorted by resident (a stable sort, so each resident's own order stays): the global order of
+//! decision 11 is then the shards' outputs concatenated in shard order, instant by instant.
+
+use std::ops::Range;
+use std::sync::mpsc::SyncSender;
+
+use card_issuer::CardIssuer;
+use chrono::NaiveDate;
+use city_hall::CityHall;
+use immigration_bureau::ImmigrationBureau;
+use model::command::{Command, ResidentProfile};
+use model::envelope::{Envelope, event_id};
+use model::event::Event;
+use model::ids::ResidentId;
+use model::machine::{Decision, Input};
+use model::policy::Policy;
+use model::rules;
+use model::service::Service;
+use model::time::{SimTime, start_of_day};
+use police::Police;
+use projection::Projections;
+use uuid::Uuid;
+
+use crate::actor::{InboxFull, ServiceHandle, ServiceMessage};
+use crate::agent::{Agent, StepInput};
+use crate::delivery::Links;
+use crate::queue::{Meta, Queue};
+use crate::scheduler::{Residents, SimError};
+
+/// The number of offices, and so of handles and stream-version tables.
+const SERVICES: usize = Service::ALL.len();
+
+/// Inputs per message to an office. The enrolment of a large shard is sent (and its events
+/// handed on) this many residents at a time so that memory stays bounded; the order of the log
+/// does not change, because residents never interact.
+const CHUNK: usize = 8192;
+
+/// Events per chunk handed to the merger: small enough to bound the memory in flight, large
+/// enough that a message is rare.
+const CHUNK_EVENTS: usize = 8192;
+
+/// A point of the global order: the enrolment (first, before every instant), then each instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Tick {
+    Enrolment,
+    At(SimTime),
+}
+
+/// The end of one tick's events in a [`Chunk`], and how many events the tick recorded (also
+/// when they are not handed on).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TickOut {
+    pub(crate) tick: Tick,
+    /// One past the tick's last event in [`Chunk::events`].
+    pub(crate) end: usize,
+    pub(crate) recorded: u64,
+}
+
+/// What a shard hands the merger: consecutive ticks (a tick may continue in the next chunk) and,
+/// when the run wants the log, their events in the global order.
+#[derive(Debug, Default)]
+pub(crate) struct Chunk {
+    pub(crate) ticks: Vec<TickOut>,
+    pub(crate) events: Vec<Envelope>,
+}
+
+/// What a finished shard returns.
+pub(crate) struct ShardOutput {
+    pub(crate) projections: Projections,
+    pub(crate) events: u64,
+}
+
+/// What a shard runs.
+pub(crate) struct ShardInput<'a> {
+    pub(crate) residents: Range<u32>,
+    pub(crate) subject: &'a dyn Residents,
+    pub(crate) start: NaiveDate,
+    pub(crate) until: NaiveDate,
+    pub(crate) policy: &'a Policy,
+    pub(crate) seed: u64,
+    /// Hand every event on (for the log, its hash, or the transcript); otherwise only counts.
+    pub(crate) emit: bool,
+}
+
+/// Numbers each resident's events and each stream's versions, and keeps the current tick's
+/// envelopes until the tick ends.
+struct Recorder {
+    seed: u64,
+    base: u32,
+    /// Events recorded so far per resident (its last event counter).
+    counters: Vec<u32>,
+    versions: [Vec<u32>; SERVICES],
+    emit: bool,
+    /// The current tick's envelopes, in the order the shard decided them.
+    tick: Vec<Envelope>,
+    /// Events recorded in the current tick.
+    recorded: u64,
+    total: u64,
+}
+
+impl Recorder {
+    /// Records one event; returns its id and its chain's correlation id.
+    fn record(
+        &mut self,
+        service: Service,
+        event: Event,
+        at: SimTime,
+        (cause, correlation): Meta,
+        projections: &mut Projections,
+    ) -> (Uuid, Uuid) {
+        let resident = event.resident();
+        let i = resident
+            .0
+            .checked_sub(self.base)
+            .map(|i| i as usize)
+            .filter(|&i| i < self.counters.len())
+            .unwrap_or_else(|| panic!("{resident} is not in this shard's range"));
+        self.counters[i] += 1;
+        let version = &mut self.versions[service.index()][i];
+        *version += 1;
+        self.recorded += 1;
+        if !self.emit {
+            // Nothing reads the envelope or the ids: fold the event and drop it.
+            projections.apply_event(&event, at);
+            return (Uuid::nil(), Uuid::nil());
+        }
+        let id = event_id(self.seed, at, resident, self.counters[i]);
+        let env = Envelope {
+            global_seq: 0,
+            event_id: id,
+            service,
+            stream_version: *version,
+            occurred_at: at,
+            effective_on: effective_on(&event, at),
+            correlation_id: correlation.unwrap_or(id),
+            causation_id: cause,
+            event,
+        };
+        projections.apply(&env);
+        let ids = (env.event_id, env.correlation_id);
+        self.tick.push(env);
+        ids
+    }
+}
+
+/// The legal date a fact takes effect, when it differs from the day it was recorded.
+fn effective_on(event: &Event, at: SimTime) -> Option<NaiveDate> {
+    let date = match event {
+        Event::MovedWithinMunicipality { moved_on, .. }
+        | Event::MoveInRecorded { moved_on, .. } => *moved_on,
+        _ => return None,
+    };
+    (date != at.date()).then_some(date)
+}
+
+/// Where a shard's output goes: the merger's channel, one chunk at a time.
+struct Outbox {
+    tx: SyncSender<Chunk>,
+    chunk: Chunk,
+}
+
+impl Outbox {
+    /// Sends the chunk being filled; `Err` when the merger has stopped (it says why).
+    fn flush(&mut self) -> Result<(), SimError> {
+        if self.chunk.ticks.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::take(&mut self.chunk);
+        self.tx.send(chunk).map_err(|_| SimError::MergerGone)
+    }
+}
+
+/// One shard's state while it runs.
+pub(crate) struct Shard<'a> {
+    residents: Range<u32>,
+    subject: &'a dyn Residents,
+    queue: Queue,
+    links: Links<'a>,
+    agent: Agent,
+    /// In `Service::ALL` order.
+    offices: [ServiceHandle; SERVICES],
+    policy: &'a Policy,
+    seed: u64,
+    recorder: Recorder,
+    projections: Projections,
+    /// Reused reply buffer of the offices.
+    replies: Vec<Decision>,
+    /// Batches sent to the offices, and instants stepped (for the diagnostics).
+    batches: u64,
+    instants: u64,
+    start: NaiveDate,
+    until: NaiveDate,
+}
+
+impl<'a> Shard<'a> {
+    pub(crate) fn new(input: ShardInput<'a>) -> Shard<'a> {
+        let ShardInput {
+            residents,
+            subject,
+            start,
+            until,
+            policy,
+            seed,
+            emit,
+        } = input;
+        let n = residents.len();
+        let end = start_of_day(until.succ_opt().unwrap_or(until));
+        Shard {
+            subject,
+            queue: Queue::new(start, end),
+            links: Links::new(policy),
+            agent: Agent::new(seed, residents.clone()),
+            offices: [
+                ServiceHandle::start::<ImmigrationBureau>(residents.clone()),
+                ServiceHandle::start::<CityHall>(residents.clone()),
+                ServiceHandle::start::<CardIssuer>(residents.clone()),
+                ServiceHandle::start::<Police>(residents.clone()),
+            ],
+            policy,
+            seed,
+            recorder: Recorder {
+                seed,
+                base: residents.start,
+                counters: vec![0; n],
+                versions: std::array::from_fn(|_| vec![0; n]),
+                emit,
+                tick: Vec::new(),
+                recorded: 0,
+                total: 0,
+            },
+            projections: Projections::for_residents(
+                start,
+                policy.switches.validity.special_period_my_number,
+                residents.clone(),
+            ),
+            replies: Vec::new(),
+            batches: 0,
+            instants: 0,
+            residents,
+            start,
+            until,
+        }
+    }
+
+    /// Runs the shard to the end of the run, handing its ticks to `tx`.
+    pub(crate) fn run(mut self, tx: SyncSender<Chunk>) -> Result<ShardOutput, SimError> {
+        let mut out = Outbox {
+            tx,
+            chunk: Chunk::default(),
+        };
+        let first = start_of_day(self.start);
+        let end = start_of_day(self.until.succ_opt().unwrap_or(self.until));
+        // Enrolment: every office records every resident's starting state at the first instant,
+        // before anything else happens, a chunk of residents at a time.
+        let (lo, hi) = (self.residents.start, self.residents.end);
+        let enrolment = tracing::info_span!("enrolment").entered();
+        let mut from = lo;
+        while from < hi {
+            let to = hi.min(from.saturating_add(CHUNK as u32));
+            self.enrol(first, from..to)?;
+            self.end_tick(Tick::Enrolment, &mut out)?;
+            from = to;
+        }
+        tracing::info!(events = self.recorder.total, "residents enrolled");
+        drop(enrolment);
+        let _steps = tracing::info_span!("steps").entered();
+        let subject = self.subject;
+        let mut steps = subject.steps(self.residents.clone()).peekable();
+        let mut day = None;
+        loop {
+            let next = match (self.queue.next_time(), steps.peek()) {
+                (Some(q), Some(s)) => q.min(s.at),
+                (Some(q), None) => q,
+                (None, Some(s)) => s.at,
+                (None, None) => break,
+            };
+            if next >= end {
+                break;
+            }
+            if day != Some(next.date()) {
+                // A day's ticks reach the merger together, and no later than the day's end.
+                if day.is_some() {
+                    out.flush()?;
+                }
+                day = Some(next.date());
+            }
+            while let Some(mut step) = steps.next_if(|s| s.at == next) {
+                self.take_step(&mut step);
+            }
+            while self.queue.next_time() == Some(next) {
+                self.step_instant(next)?;
+            }
+            self.end_tick(Tick::At(next), &mut out)?;
+            self.instants += 1;
+        }
+        out.flush()?;
+        tracing::info!(
+            events = self.recorder.total,
+            instants = self.instants,
+            batches = self.batches,
+            "shard finished"
+        );
+        Ok(ShardOutput {
+            projections: self.projections,
+            events: self.recorder.total,
+        })
+    }
+
+    /// Closes a tick: its events, sorted by resident (stable: each resident's own order stays),
+    /// go into the chunk, which is sent when it is full.
+    fn end_tick(&mut self, tick: Tick, out: &mut Outbox) -> Result<(), SimError> {
+        let rec = &mut self.recorder;
+        if !rec.tick.is_sorted_by_key(Envelope::resident) {
+            rec.tick.sort_by_key(Envelope::resident);
+        }
+        out.chunk.events.append(&mut rec.tick);
+        match out.chunk.ticks.last_mut() {
+            // Without the events, the merger needs only the day's progress: one tick per chunk.
+            Some(last) if !rec.emit => {
+                last.tick = tick;
+                last.recorded += rec.recorded;
+            }
+            _ => out.chunk.ticks.push(TickOut {
+                tick,
+                end: out.chunk.events.len(),
+                recorded: rec.recorded,
+            }),
+        }
+        rec.total += rec.recorded;
+        rec.recorded = 0;
+        if out.chunk.events.len() >= CHUNK_EVENTS {
+            out.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Enrols the residents `ids` at every office that keeps records about residents.
+    fn enrol(&mut self, now: SimTime, ids: Range<u32>) -> Result<(), SimError> {
+        // Each profile is built once and copied to the offices.
+        let profiles: Vec<ResidentProfile> = ids
+            .clone()
+            .map(|i| self.subject.profile(ResidentId(i)))
+            .collect();
+        for k in 0..SERVICES {
+            // The police keep no record of residents until one reports a loss.
+            if Service::ALL[k] == Service::Police {
+                continue;
+            }
+            let inputs: Vec<Input> = ids
+                .clone()
+                .zip(&profiles)
+                .map(|(i, profile)| {
+                    Input::Command(Command::EnrolResident {
+                        resident: ResidentId(i),
+                        profile: Box::new(profile.clone()),
+                    })
+                })
+                .collect();
+            let metas = vec![(None, None); inputs.len()];
+            self.deliver(k, now, inputs, metas)?;
+        }
+        Ok(())
+    }
+
+    /// Queues a scenario or population step for the offices it concerns, after the resident
+    /// decided what the policy leaves to it (population steps only).
+    fn take_step(&mut self, step: &mut StepInput) {
+        self.agent.on_step(step, self.policy, &self.projections);
+        for &service in step.command.targets() {
+            let input = Input::Command(step.command.clone());
+            self.queue.push(step.at, service, input, (None, None));
+        }
+    }
+
+    /// Delivers everything due at `now` (one batch per office) and records what the offices
+    /// decide, office by office in `Service::ALL` order.
+    fn step_instant(&mut self, now: SimTime) -> Result<(), SimError> {
+        let mut due: [(Vec<Input>, Vec<Meta>); SERVICES] = Default::default();
+        while let Some(p) = self.queue.pop_due(now) {
+            let (inputs, metas) = &mut due[p.to.index()];
+            inputs.push(p.input);
+            metas.push(p.meta);
+        }
+        for (k, (inputs, metas)) in due.into_iter().enumerate() {
+            if !inputs.is_empty() {
+                self.deliver(k, now, inputs, metas)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends office `k` one batch, steps it, and records its decisions in delivery order.
+    fn deliver(
+        &mut self,
+        k: usize,
+        now: SimTime,
+        inputs: Vec<Input>,
+        metas: Vec<Meta>,
+    ) -> Result<(), SimError> {
+        self.batches += 1;
+        let office = &mut self.offices[k];
+        office
+            .send(ServiceMessage::Deliver { now, inputs })
+            .map_err(|InboxFull(name)| SimError::Inbox(name))?;
+        let mut replies = std::mem::take(&mut self.replies);
+        office.step(self.policy, self.seed, &mut replies);
+        let service = office.service();
+        for (meta, decision) in metas.into_iter().zip(replies.drain(..)) {
+            self.record_decision(service, decision, meta, now);
+        }
+        self.replies = replies;
+        Ok(())
+    }
+
+    /// Records one decision's events, routes them, and sets its timers.
+    fn record_decision(&mut self, service: Service, decision: Decision, meta: Meta, now: SimTime) {
+        let (cause, mut chain) = meta;
+        let mut last = cause;
+        for event in decision.events {
+            // Only events that travel need a copy once the recorder has taken the original.
+            let travels = !rules::notified(&event).is_empty() || Agent::reacts_to(&event);
+            let routed = travels.then(|| event.clone());
+            let (id, correlation) =
+                self.recorder
+                    .record(service, event, now, (cause, chain), &mut self.projections);
+            chain.get_or_insert(correlation);
+            last = Some(id);
+            if let Some(event) = routed {
+                let meta = (Some(id), Some(correlation));
+                self.links.send(&event, service, now, meta, &mut self.queue);
+                // The resident's own reaction comes after the notices: at the same instant, an
+                // office then hears of the event before the resident turns up.
+                if let Some((at, command)) =
+                    self.agent
+                        .on_event(&event, now, self.policy, &self.projections)
+                {
+                    for &to in command.targets() {
+                        let input = Input::Command(command.clone());
+                        self.queue.push(at, to, input, meta);
+                    }
+                }
+            }
+        }
+        for (at, command) in decision.timers {
+            let to = command.targets()[0];
+            self.queue
+                .push(at.max(now), to, Input::Command(command), (last, chain));
+        }
+    }
+}
