@@ -10,7 +10,7 @@ use anyhow::anyhow;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use event_store::derived::{Cell, TableSpec};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use simulator::analysis::{Run, TABLES, Tables};
 
 use crate::commands::open_stored_run;
@@ -79,28 +79,28 @@ pub fn csv(spec: &TableSpec, rows: &[Vec<Cell>]) -> String {
     out
 }
 
-/// A table as a JSON array of objects (booleans as true/false, as their column says).
+/// A table as a JSON array of objects, each with its keys in the table's column order (so
+/// pandas and DuckDB see the columns as documented); booleans as true/false, as their column
+/// says.
 pub fn json(spec: &TableSpec, rows: &[Vec<Cell>]) -> String {
     use event_store::derived::ColumnType;
-    let array: Vec<Value> = rows
-        .iter()
-        .map(|row| {
-            let mut object = Map::new();
-            for (c, cell) in spec.columns.iter().zip(row) {
-                let value = match (cell, c.kind) {
-                    (Cell::Null, _) => Value::Null,
-                    (Cell::Int(i), ColumnType::Boolean) => Value::Bool(*i != 0),
-                    (Cell::Int(i), _) => Value::from(*i),
-                    (Cell::Text(s), _) => Value::from(s.as_str()),
-                };
-                object.insert(c.name.to_owned(), value);
-            }
-            Value::Object(object)
-        })
-        .collect();
-    let mut text = serde_json::to_string_pretty(&array).expect("JSON values serialize");
-    text.push('\n');
-    text
+    let mut out = String::from("[");
+    for (i, row) in rows.iter().enumerate() {
+        out.push_str(if i == 0 { "\n  {" } else { ",\n  {" });
+        for (j, (c, cell)) in spec.columns.iter().zip(row).enumerate() {
+            let value = match (cell, c.kind) {
+                (Cell::Null, _) => Value::Null,
+                (Cell::Int(i), ColumnType::Boolean) => Value::Bool(*i != 0),
+                (Cell::Int(i), _) => Value::from(*i),
+                (Cell::Text(s), _) => Value::from(s.as_str()),
+            };
+            let sep = if j == 0 { "" } else { ", " };
+            out.push_str(&format!("{sep}{}: {value}", Value::from(c.name)));
+        }
+        out.push('}');
+    }
+    out.push_str(if rows.is_empty() { "]\n" } else { "\n]\n" });
+    out
 }
 
 /// `zairyu export`
@@ -207,5 +207,10 @@ mod tests {
         assert_eq!(v[0]["ok"], Value::Bool(true));
         assert_eq!(v[1]["n"], Value::Null);
         assert_eq!(v[0]["id"], "a, \"b\"");
+        // The keys come in the column order, not sorted.
+        let text = json(&SPEC, &rows);
+        assert!(text.find("\"n\"") < text.find("\"ok\""), "{text}");
+        assert!(text.find("\"ok\"").unwrap() > text.find("\"id\"").unwrap());
+        assert_eq!(json(&SPEC, &[]), "[]\n");
     }
 }

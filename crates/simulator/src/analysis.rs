@@ -336,6 +336,7 @@ impl Tables {
         run: &Run<'_>,
         as_of: &[NaiveDate],
     ) -> Result<Tables, ReplayError> {
+        let _span = tracing::info_span!("analysis_tables", days = 1 + as_of.len()).entered();
         let switch = run.policy.switches.validity.special_period_my_number;
         let full = replay(store, run.start, run.until, None, switch, true)?;
         let name = |i: usize| {
@@ -401,6 +402,12 @@ impl Tables {
                 ]);
             }
         }
+        tracing::info!(
+            residents = residents.len(),
+            card_records = card_records.len(),
+            notifications = notifications.len(),
+            "analysis tables rebuilt"
+        );
         Ok(Tables {
             rows: vec![
                 (&RESIDENTS, residents),
