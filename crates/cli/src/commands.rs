@@ -11,6 +11,7 @@ use event_store::{EventStore, RunMeta, StoreError};
 use model::envelope::Envelope;
 use model::policy::{Policy, Regime};
 use model::rules;
+use projection::Projections;
 use projection::rows::RecordRow;
 use report::Lang;
 use report::labels::ui;
@@ -440,6 +441,8 @@ fn open_stored_log(db: &Path) -> Result<(EventStore, Option<(RunMeta, Policy)>),
 pub struct ReplayArgs<'a> {
     pub db: &'a Path,
     pub as_of: Option<NaiveDate>,
+    /// What was legally true on this day, as known by the end of the log (instead of `as_of`).
+    pub effective_on: Option<NaiveDate>,
     pub resident: Option<&'a str>,
     pub transcript: bool,
     pub expect_hash: Option<&'a str>,
@@ -458,14 +461,16 @@ pub fn replay(a: &ReplayArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::from(CANNOT_VERIFY));
     };
     let switch = policy.switches.validity.special_period_my_number;
-    if let Some(day) = a.as_of
-        && (day < meta.start || day > meta.until)
-    {
-        return Err(Failure::Input(anyhow!(
-            "--as-of {day} is outside the run ({} to {})",
-            meta.start,
-            meta.until
-        )));
+    for (option, day) in [("--as-of", a.as_of), ("--effective-on", a.effective_on)] {
+        if let Some(day) = day
+            && (day < meta.start || day > meta.until)
+        {
+            return Err(Failure::Input(anyhow!(
+                "{option} {day} is outside the run ({} to {})",
+                meta.start,
+                meta.until
+            )));
+        }
     }
     let selected = match a.resident {
         Some(key) => Some(
@@ -481,11 +486,23 @@ pub fn replay(a: &ReplayArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
         ),
         None => None,
     };
-    // The full replay checks the hashes; the as-of replay shows the record on the day.
-    let full = replay_log(&store, meta.start, meta.until, None, switch, false)
+    // The full replay checks the hashes; the as-of replay shows the record on the day. What
+    // was legally true on a day is folded from the whole log, by the events' legal dates.
+    let legal = a.effective_on.is_some();
+    let full = replay_log(&store, meta.start, meta.until, None, switch, legal)
         .map_err(|e| Failure::Run(e.into()))?;
-    let day = a.as_of.unwrap_or(meta.until);
-    let (shown, log) = if day == meta.until && !a.transcript {
+    let day = a.effective_on.or(a.as_of).unwrap_or(meta.until);
+    let (shown, log) = if let Some(on) = a.effective_on {
+        let shown = Projections::legally_on(&full.log, meta.start, switch, on);
+        let legal_on =
+            |e: &&model::envelope::Envelope| e.effective_on.unwrap_or(e.occurred_at.date()) <= on;
+        let log = if a.transcript {
+            full.log.iter().filter(legal_on).cloned().collect()
+        } else {
+            Vec::new()
+        };
+        (shown, log)
+    } else if day == meta.until && !a.transcript {
         (full.projections.clone(), Vec::new())
     } else {
         replay_log(
@@ -532,7 +549,8 @@ pub fn replay(a: &ReplayArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
                 "finished": meta.finished,
                 "events": full.events,
             },
-            "as_of": day,
+            "as_of": a.effective_on.is_none().then_some(day),
+            "effective_on": a.effective_on,
             "records": records
                 .map(|(i, rec)| RecordRow::of(rec, &who(i), day, switch))
                 .collect::<Vec<_>>(),
@@ -557,6 +575,10 @@ pub fn replay(a: &ReplayArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
             meta.code_version
         );
         outln!();
+        if let Some(on) = a.effective_on {
+            outln!("{}", report::labels::legally_on(on, lang));
+            outln!();
+        }
         for (i, rec) in records {
             outln!("{}", report::card_record(rec, &who(i), day, switch, lang));
         }

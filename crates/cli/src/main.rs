@@ -117,6 +117,11 @@ enum Command {
         /// run's last day.
         #[arg(long)]
         as_of: Option<NaiveDate>,
+        /// Show instead what was legally true on this day, as known by the end of the log:
+        /// events count from the day they take effect (a move notified late counts from the
+        /// day of the move), not the day an office recorded them (docs/history.md).
+        #[arg(long, value_name = "DATE", conflicts_with = "as_of")]
+        effective_on: Option<NaiveDate>,
         /// Show only this resident (the scenario id).
         #[arg(long)]
         resident: Option<String>,
@@ -271,6 +276,7 @@ fn main() -> ExitCode {
         Command::Replay {
             db,
             as_of,
+            effective_on,
             resident,
             transcript,
             expect_hash,
@@ -279,6 +285,7 @@ fn main() -> ExitCode {
             &commands::ReplayArgs {
                 db: &db,
                 as_of,
+                effective_on,
                 resident: resident.as_deref(),
                 transcript,
                 expect_hash: expect_hash.as_deref(),

@@ -455,3 +455,55 @@ fn why_refuses_an_unknown_field_resident_or_day_with_exit_2() {
         assert!(stderr(&o).contains(says), "{}", stderr(&o));
     }
 }
+
+#[test]
+fn replay_effective_on_shows_a_late_notified_move_from_the_day_of_the_move() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = stored(
+        dir.path(),
+        "teaching/move_between_integrated.yaml",
+        "move.db",
+        &[],
+    );
+    let replay = |option: &str| {
+        let o = zairyu(&["replay", &db, option, "2026-10-05"], dir.path());
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let text = stdout(&o);
+        let city_hall = text
+            .lines()
+            .find(|l| l.contains("city hall's view"))
+            .unwrap()
+            .to_owned();
+        (text, city_hall)
+    };
+    // Moved on 2026-10-03, notified on 2026-10-08: on the 5th the city hall still had Setagaya,
+    // but she legally lived in Yokohama.
+    let (_, known) = replay("--as-of");
+    assert!(known.ends_with("2-14-7 Kitazawa, setagaya"), "{known}");
+    let (text, legal) = replay("--effective-on");
+    assert!(
+        legal.ends_with("3-1 Yamashita-cho, yokohama-naka"),
+        "{legal}"
+    );
+    assert!(
+        text.contains("What was legally true on 2026-10-05"),
+        "{text}"
+    );
+    // The log is still verified, and the two questions cannot be asked at once.
+    assert!(text.contains("(matches the run)"), "{text}");
+    let both = zairyu(
+        &[
+            "replay",
+            &db,
+            "--as-of",
+            "2026-10-05",
+            "--effective-on",
+            "2026-10-05",
+        ],
+        dir.path(),
+    );
+    assert_eq!(both.status.code(), Some(2), "{}", stderr(&both));
+    let outside = zairyu(&["replay", &db, "--effective-on", "2027-01-01"], dir.path());
+    assert_eq!(outside.status.code(), Some(2), "{}", stderr(&outside));
+    assert!(stderr(&outside).contains("--effective-on 2027-01-01 is outside the run"));
+}

@@ -220,6 +220,49 @@ impl Projections {
         t
     }
 
+    /// What each office knew at the end of `day`: every event of `log` recorded on or before
+    /// it, folded in log order (what `replay --as-of` shows).
+    pub fn known_at_end_of(
+        log: &[Envelope],
+        start: NaiveDate,
+        switch: SpecialPeriodMyNumber,
+        day: NaiveDate,
+    ) -> Projections {
+        Projections::fold_where(log, start, switch, day, |e| e.occurred_at.date() <= day)
+    }
+
+    /// What was legally true at the end of `day`, as known by the end of the log: every event
+    /// whose legal date — its `effective_on` (a move that took effect before it was notified),
+    /// else the day it was recorded — is on or before `day`, folded in log order (what
+    /// `replay --effective-on` shows). The card record's facts are then those in force on
+    /// `day`; its day measures still count by the days events were recorded, so they are not
+    /// shown for it.
+    pub fn legally_on(
+        log: &[Envelope],
+        start: NaiveDate,
+        switch: SpecialPeriodMyNumber,
+        day: NaiveDate,
+    ) -> Projections {
+        Projections::fold_where(log, start, switch, day, |e| {
+            e.effective_on.unwrap_or(e.occurred_at.date()) <= day
+        })
+    }
+
+    fn fold_where(
+        log: &[Envelope],
+        start: NaiveDate,
+        switch: SpecialPeriodMyNumber,
+        day: NaiveDate,
+        keep: impl Fn(&Envelope) -> bool,
+    ) -> Projections {
+        let mut p = Projections::new(start, switch, 0);
+        for e in log.iter().filter(|e| keep(e)) {
+            p.apply(e);
+        }
+        p.finish(day);
+        p
+    }
+
     /// SHA-256 of the projections' canonical JSON: the "final state hash".
     pub fn state_hash(&self) -> String {
         let mut h = HashWriter::new();

@@ -244,3 +244,15 @@ pub fn why_heading(
         Lang::Ja => format!("{who}：{day} の終わりの {path} = {value}"),
     }
 }
+
+/// What `replay --effective-on` shows, said above it.
+pub fn legally_on(day: chrono::NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "What was legally true on {day}, as known by the end of the log: each event counts from the day it took effect (a move notified late, from the day of the move), not the day an office recorded it."
+        ),
+        Lang::Ja => format!(
+            "{day} に法的に成立していたこと（ログの最後の時点で分かっていること）：各イベントは、機関が記録した日ではなく効力が生じた日（届出が遅れた転居は転居した日）から数える。"
+        ),
+    }
+}

@@ -26,8 +26,8 @@ mod ui;
 
 pub use events::event_type;
 pub use history::{
-    History, card_law, diff_totals, first_difference, history, identical, input, rule_summary,
-    why_heading,
+    History, card_law, diff_totals, first_difference, history, identical, input, legally_on,
+    rule_summary, why_heading,
 };
 pub use measures::{measure, workload_column};
 pub use reasons::{
