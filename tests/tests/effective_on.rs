@@ -24,13 +24,7 @@ fn a_move_notified_five_days_late_is_legally_in_force_before_the_city_hall_recor
     let day = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
     let known = Projections::known_at_end_of(&out.log, s.start, switch, day);
     let legal = Projections::legally_on(&out.log, s.start, switch, day);
-    let city_hall = |p: &Projections| {
-        p.records[0]
-            .city_hall
-            .address
-            .clone()
-            .map(|a| a.to_string())
-    };
+    let city_hall = |p: &Projections| p.records[0].city_hall.address.map(|a| a.to_string());
     assert_eq!(city_hall(&known).as_deref(), Some("2-14-7 Kitazawa"));
     assert_eq!(city_hall(&legal).as_deref(), Some("3-1 Yamashita-cho"));
     insta::assert_snapshot!(
