@@ -286,8 +286,8 @@ pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
         let kept = store
             .last_global_seq()
             .map_err(|e| Failure::Run(e.into()))?;
-        let out =
-            simulator::resume_scenario_stored(&scenario, store, None).map_err(|e| match e {
+        let out = simulator::resume_scenario_stored(&scenario, store, CODE_VERSION, None).map_err(
+            |e| match e {
                 // A log of another run, or one this run does not reproduce, is not this run's to
                 // continue: bad input, and nothing was written.
                 simulator::SimError::ResumeOtherRun { .. }
@@ -296,7 +296,8 @@ pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
                     Failure::Input(anyhow!("{}: {e}", db.display()))
                 }
                 other => stopped(other),
-            })?;
+            },
+        )?;
         errln!(
             "resumed {}: the {kept} stored events are this run's; {} appended",
             db.display(),

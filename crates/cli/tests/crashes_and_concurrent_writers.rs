@@ -4,7 +4,9 @@
 //! events are exactly the first events of the complete run (the prefix property): readable by a
 //! reader that checks, in memory, gap-free sequences, stream versions and unique ids; marked
 //! unfinished unless the run finished; and `replay` must say so in its exit code (3, never 1 or
-//! a panic). The kill releases the log's lock. Two writers started on one `--db` at once never
+//! a panic), while every commit hash the prefix holds matches, up to its last event. The kill
+//! releases the log's lock, and `run --resume` continues the prefix to the log of the
+//! uninterrupted run. Two writers started on one `--db` at once never
 //! both claim it: without `--force` exactly one runs; with it, the log left is one a run that
 //! reported success wrote. Kill points are drawn from a seeded generator; where they land in
 //! the run depends on the machine, which is the point.
@@ -23,8 +25,8 @@ use event_store::{EventRecord, EventStore, StoreError};
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 
-/// Kills of `zairyu run` and of `zairyu bench` (which stores in batches of 50 events, so that
-/// kills land between commits).
+/// Kills of `zairyu run` (which commits at the end of every simulated day) and of `zairyu
+/// bench` (which also commits every 50 events), so that kills land between commits.
 const RUN_KILLS: usize = 10;
 const BENCH_KILLS: usize = 12;
 const BENCH_ARGS: [&str; 6] = ["--residents", "400", "--seed", "1", "--batch", "50"];
@@ -220,6 +222,10 @@ struct Tally {
     prefixes: usize,
     finished: usize,
     events_kept: usize,
+    /// Events kept by the kills of `zairyu run` (which commits at every simulated day's end).
+    run_events_kept: usize,
+    /// Unfinished `run` logs continued with `run --resume` to the uninterrupted run's log hash.
+    resumed: usize,
 }
 
 impl Tally {
@@ -252,9 +258,11 @@ fn runs_killed_at_random_points_leave_valid_prefixes_that_replay_says_are_unveri
     let length = started.elapsed();
     assert_eq!(reference.status.code(), Some(0), "{}", stderr(&reference));
     let complete = complete_events(&d.join("ref.db"));
+    let complete_run_events = complete.len();
     for k in 0..RUN_KILLS {
         let db = d.join(format!("run-{k}.db"));
-        let delay = length.mul_f64(rng.next_u32() as f64 / u32::MAX as f64);
+        // The log appears once the scenario is read: most of the run is still to come.
+        let delay = length.mul_f64(0.7 * rng.next_u32() as f64 / u32::MAX as f64);
         let name = db.file_name().unwrap().to_str().unwrap().to_owned();
         let alive = kill_after(
             &["run", "many.yaml", "--db", &name, "--quiet"],
@@ -271,8 +279,24 @@ fn runs_killed_at_random_points_leave_valid_prefixes_that_replay_says_are_unveri
                 d,
             );
             assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+        } else if let Left::Log {
+            finished: false, ..
+        } = left
+        {
+            // Or continued: `run --resume` checks the kept prefix against a re-run and appends
+            // the rest, giving the log of the uninterrupted run.
+            let resumed = run(
+                &["run", "many.yaml", "--db", &name, "--quiet", "--resume"],
+                d,
+            );
+            assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
+            assert_eq!(log_hash(&resumed), log_hash(&reference), "{name} resumed");
+            tally.resumed += 1;
         }
         tally.add(&left, alive);
+        if let Left::Log { events, .. } = left {
+            tally.run_events_kept += events;
+        }
     }
 
     // `zairyu bench`: a log in batches of 50, killed between commits.
@@ -299,14 +323,19 @@ fn runs_killed_at_random_points_leave_valid_prefixes_that_replay_says_are_unveri
     }
     println!(
         "kills: {} ({} while running); left nothing {}, not yet a log {}, valid prefixes {} \
-         ({} finished, {} events kept in all); corrupt logs 0, gaps 0",
+         ({} finished, {} events kept in all, {} of {} per `run` kill on average); corrupt logs \
+         0, gaps 0; every prefix's commit hashes matched up to its last event; {} unfinished \
+         `run` logs resumed to the uninterrupted run's log hash",
         tally.kills,
         tally.killed_while_running,
         tally.nothing,
         tally.not_yet_a_log,
         tally.prefixes,
         tally.finished,
-        tally.events_kept
+        tally.events_kept,
+        tally.run_events_kept / RUN_KILLS,
+        complete_run_events,
+        tally.resumed
     );
     assert!(tally.kills >= 20);
 }
@@ -324,6 +353,19 @@ fn check_replay(db: &Path, left: &Left, dir: &Path) {
         db.display(),
         stderr(&o)
     );
+    // Every commit recorded the hash of the log up to it, so the whole kept prefix is checked.
+    if let Left::Log { events, .. } = *left
+        && events > 0
+    {
+        let vouched =
+            format!("hashes match: the log is the one its run committed, up to event {events}");
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains(&vouched),
+            "{}: {}",
+            db.display(),
+            String::from_utf8_lossy(&o.stdout)
+        );
+    }
 }
 
 #[test]

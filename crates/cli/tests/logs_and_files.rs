@@ -253,6 +253,79 @@ fn a_full_disk_names_the_log_and_leaves_no_finished_claim() {
     assert!(!stdout(&o).contains("log hash"), "no success claimed");
     let replay = zairyu(&["replay", "full.db"], d);
     assert_eq!(replay.status.code(), Some(3), "{}", stderr(&replay));
+
+    // With room again, `run --resume` checks the stored prefix against a re-run, appends the
+    // rest and finishes the log: the same log an uninterrupted run writes, and now verified.
+    let kept = event_store::EventStore::open_read_only(d.join("full.db"))
+        .and_then(|s| s.last_global_seq())
+        .unwrap();
+    let resumed = zairyu(&["run", &scenario, "--db", "full.db", "--resume"], d);
+    assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
+    assert!(
+        stderr(&resumed).contains(&format!("the {kept} stored events are this run's")),
+        "{}",
+        stderr(&resumed)
+    );
+    let whole = zairyu(&["run", &scenario, "--db", "whole.db"], d);
+    assert_eq!(whole.status.code(), Some(0), "{}", stderr(&whole));
+    assert_eq!(log_hash(&resumed), log_hash(&whole));
+    let replay = zairyu(&["replay", "full.db"], d);
+    assert_eq!(replay.status.code(), Some(0), "{}", stdout(&replay));
+}
+
+#[test]
+fn resume_continues_only_a_prefix_of_the_same_run_and_otherwise_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let legacy = teaching("extension_legacy.yaml");
+    let run = zairyu(&["run", &legacy, "--db", "x.db"], d);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    // The same grant date edited in the stored payload, as in the replay test below.
+    let mut edited = std::fs::read(d.join("x.db")).unwrap();
+    let from = b"2029-07-31";
+    let places: Vec<usize> = edited
+        .windows(from.len())
+        .enumerate()
+        .filter(|(_, w)| *w == from)
+        .map(|(i, _)| i)
+        .collect();
+    assert!(!places.is_empty(), "the grant date is stored");
+    for at in places {
+        edited[at + 9] = b'0';
+    }
+    std::fs::write(d.join("edited.db"), &edited).unwrap();
+    std::fs::set_permissions(d.join("edited.db"), std::fs::Permissions::from_mode(0o600)).unwrap();
+
+    let integrated = teaching("extension_integrated.yaml");
+    let refusals: [(&[&str], &str); 4] = [
+        (
+            &["run", &integrated, "--db", "x.db", "--resume"],
+            "the log is of another run (its scenario file differs)",
+        ),
+        (
+            &["run", &legacy, "--db", "x.db", "--resume", "--seed", "8"],
+            "the log is of another run (its seed differs)",
+        ),
+        (
+            &["run", &legacy, "--db", "edited.db", "--resume"],
+            "cannot resume",
+        ),
+        (
+            &["run", &legacy, "--db", "none.db", "--resume"],
+            "none.db: no log to resume",
+        ),
+    ];
+    for (args, says) in refusals {
+        let before = snapshot(d);
+        let o = zairyu(args, d);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+        assert!(
+            !stdout(&o).contains("log hash"),
+            "{args:?}: no success claimed"
+        );
+        assert_eq!(snapshot(d), before, "{args:?}: nothing written");
+    }
 }
 
 #[test]

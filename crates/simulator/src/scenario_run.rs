@@ -102,14 +102,23 @@ pub fn run_scenario_stored(
 /// a full disk): checks that the log is of this scenario, policy and seed, re-runs it checking
 /// every stored event against the one it produces (the writer does), appends the rest and
 /// finishes the log. A log that is not a prefix of this run is refused, and nothing is written.
+/// A log the run left before it began (no metadata, no event) is started afresh.
 pub fn resume_scenario_stored(
     scenario: &Scenario,
     store: EventStore,
+    code_version: &str,
     progress: Option<&mut dyn FnMut(Progress)>,
 ) -> Result<RunOutput, SimError> {
-    let stored = store.read_run_meta()?.ok_or(SimError::ResumeOtherRun {
-        what: "run metadata (the run stopped before it began)",
-    })?;
+    let Some(stored) = store.read_run_meta()? else {
+        // Stopped before it began (a kill or a full disk right after the file was made): no
+        // metadata, so no event either (the metadata is written first) — start it afresh.
+        if store.last_global_seq()? != 0 {
+            return Err(SimError::ResumeOtherRun {
+                what: "run metadata (the log has events but no metadata)",
+            });
+        }
+        return run_scenario_stored(scenario, store, code_version, progress);
+    };
     let wanted = scenario_run_meta(scenario, "");
     if let Some(what) = header_difference(&RunHeader::of(&stored), &RunHeader::of(&wanted)) {
         return Err(SimError::ResumeOtherRun { what });
