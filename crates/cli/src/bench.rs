@@ -6,7 +6,9 @@
 //! 1. the simulation alone (services, scheduler, projections; no store) — the ceiling;
 //! 2. the simulation appending to the store (no secondary index: decision 11), with a commit
 //!    and its log hash per batch;
-//! 3. the baseline: the same rows, read back from (2), appended with one plain prepared INSERT.
+//! 3. the baseline: the same rows, read back from (2), appended with one plain prepared INSERT;
+//! 4. the replay of the stored log, as `zairyu replay` does it: every event read, checked,
+//!    decoded, hashed and folded into the projections; its log hash must be the run's.
 
 #![expect(clippy::disallowed_methods, reason = "a benchmark measures wall time")]
 
@@ -72,8 +74,10 @@ struct Figures {
     generate_s: f64,
     sim_only_s: f64,
     sim_store_s: f64,
-    index_build_s: f64,
+    /// Marking the log finished (the run's hashes) and checkpointing its write-ahead file.
+    finish_s: f64,
     baseline_s: f64,
+    replay_s: f64,
     peak_sim_mib: Option<f64>,
     peak_store_mib: Option<f64>,
     log_hash: String,
@@ -148,7 +152,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
     drop(sim.projections);
 
     // 2. Simulation + store. The same sequence as `simulator::run_scenario_stored` (metadata,
-    // events, finish), written out because the index build in `finish` is timed on its own.
+    // events, finish), written out so that `finish` is timed on its own.
     let db = a.dir.join(format!("bench-{}-{}.db", a.residents, a.seed));
     // An earlier benchmark's log is replaced in place, under the lock: never unlinked under
     // another benchmark still writing it.
@@ -187,7 +191,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
     store
         .finish(&stored.state_hash, &stored.log_hash)
         .map_err(|e| Failure::Run(e.into()))?;
-    let index_build_s = t.elapsed().as_secs_f64();
+    let finish_s = t.elapsed().as_secs_f64();
     let peak_store_mib = peak_rss_mib();
     if stored.log_hash != sim.log_hash {
         return Err(Failure::Run(anyhow::anyhow!(
@@ -218,6 +222,26 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
         .map_err(|e| Failure::Run(e.into()))?;
     let base = baseline.finish();
     drop(store);
+
+    // 4. Replay of the stored log, read-only, as `zairyu replay` reads it.
+    let reader = EventStore::open_read_only(&db).map_err(|e| Failure::Run(e.into()))?;
+    let t = Instant::now();
+    let replayed = simulator::replay::replay(
+        &reader,
+        start,
+        until,
+        None,
+        policy.switches.validity.special_period_my_number,
+        false,
+    )
+    .map_err(|e| Failure::Run(e.into()))?;
+    let replay_s = t.elapsed().as_secs_f64();
+    drop(reader);
+    if replayed.log_hash != sim.log_hash || replayed.events != sim.events {
+        return Err(Failure::Run(anyhow::anyhow!(
+            "the replayed log's hash differs from the run's: the store or the replay is broken"
+        )));
+    }
     if !a.keep {
         remove_db(&db);
         remove_db(&base_db);
@@ -228,8 +252,9 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
         generate_s,
         sim_only_s,
         sim_store_s,
-        index_build_s,
+        finish_s,
         baseline_s: base.seconds,
+        replay_s,
         peak_sim_mib,
         peak_store_mib,
         log_hash: sim.log_hash,
@@ -240,7 +265,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
 
 fn print_figures(a: &BenchArgs, f: &Figures, baseline_rows: u64) {
     let rate = |n: u64, s: f64| if s > 0.0 { n as f64 / s } else { 0.0 };
-    let store_total = f.sim_store_s + f.index_build_s;
+    let store_total = f.sim_store_s + f.finish_s;
     let sim_rate = rate(f.events, f.sim_only_s);
     let store_rate = rate(f.events, store_total);
     let base_rate = rate(baseline_rows, f.baseline_s);
@@ -255,11 +280,12 @@ fn print_figures(a: &BenchArgs, f: &Figures, baseline_rows: u64) {
             "simulation_only": { "seconds": f.sim_only_s, "events_per_second": sim_rate },
             "simulation_with_store": {
                 "seconds": f.sim_store_s,
-                "index_build_seconds": f.index_build_s,
+                "finish_seconds": f.finish_s,
                 "events_per_second": store_rate,
             },
             "baseline_raw_append": { "rows": baseline_rows, "seconds": f.baseline_s, "rows_per_second": base_rate },
             "ratio_store_to_baseline": if base_rate > 0.0 { store_rate / base_rate } else { 0.0 },
+            "replay": { "seconds": f.replay_s, "events_per_second": rate(f.events, f.replay_s) },
             "peak_rss_mib_simulation": f.peak_sim_mib,
             "peak_rss_mib_with_store": f.peak_store_mib,
             "log_hash": f.log_hash,
@@ -285,10 +311,10 @@ fn print_figures(a: &BenchArgs, f: &Figures, baseline_rows: u64) {
         mib(f.peak_sim_mib)
     );
     outln!(
-        "  simulation + store            {:.2} s   {:>10.0} events/s   (incl. index build {:.2} s)   peak RSS {}",
+        "  simulation + store            {:.2} s   {:>10.0} events/s   (incl. finish {:.2} s)   peak RSS {}",
         store_total,
         store_rate,
-        f.index_build_s,
+        f.finish_s,
         mib(f.peak_store_mib)
     );
     outln!(
@@ -302,5 +328,10 @@ fn print_figures(a: &BenchArgs, f: &Figures, baseline_rows: u64) {
             store_rate / base_rate
         );
     }
+    outln!(
+        "  replay of the stored log      {:.2} s   {:>10.0} events/s   (hash checked)",
+        f.replay_s,
+        rate(f.events, f.replay_s)
+    );
     outln!("  log hash  {}", f.log_hash);
 }
