@@ -124,27 +124,110 @@ pub fn period_end_after_years(issued_on: NaiveDate, years: u32) -> NaiveDate {
     period_end_months(issued_on, years * 12)
 }
 
-/// How a filing deadline that ends on a non-working day is treated.
+/// The national holidays (国民の祝日・休日) the calendar knows: the Cabinet Office's list, one
+/// `YYYY-MM-DD,name` row per day, with its source in the file's header.
+const NATIONAL_HOLIDAYS_CSV: &str = include_str!("../data/national_holidays.csv");
+
+/// The years [`NATIONAL_HOLIDAYS_CSV`] covers. Outside them only Saturdays, Sundays and the
+/// year-end closure are known to close a counter (docs/domain.md §5).
+pub const HOLIDAY_YEARS: std::ops::RangeInclusive<i32> = 2024..=2028;
+
+/// The national holidays, sorted, with their names, read once from the data file.
+fn national_holidays() -> &'static [(NaiveDate, &'static str)] {
+    static HOLIDAYS: std::sync::OnceLock<Vec<(NaiveDate, &'static str)>> =
+        std::sync::OnceLock::new();
+    HOLIDAYS.get_or_init(|| {
+        let mut days: Vec<(NaiveDate, &'static str)> = NATIONAL_HOLIDAYS_CSV
+            .lines()
+            .filter(|l| l.as_bytes().first().is_some_and(u8::is_ascii_digit))
+            .filter_map(|l| {
+                let (date, name) = l.split_once(',')?;
+                Some((
+                    NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?,
+                    name.trim(),
+                ))
+            })
+            .collect();
+        days.sort();
+        days
+    })
+}
+
+/// The name of the national holiday on `date` (`海の日`, `休日` for a substitute holiday or the
+/// day between two holidays), if it is one.
 ///
-/// §5 [C recollection]: 行政機関の休日に関する法律 2条 moves a deadline ending on an
-/// administrative holiday to the next business day. We model weekends only: there is no
-/// national-holiday or year-end (12/29–1/3) calendar in the model.
+/// 国民の祝日に関する法律 arts. 2–3, as the Cabinet Office lists its days [A for 2024–2027;
+/// 2028 computed, C until published]: see [`NATIONAL_HOLIDAYS_CSV`].
+pub fn national_holiday(date: NaiveDate) -> Option<&'static str> {
+    let days = national_holidays();
+    days.binary_search_by_key(&date, |(d, _)| *d)
+        .ok()
+        .map(|i| days[i].1)
+}
+
+/// Why a day is an administrative holiday (行政機関の休日), on which counters are closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosedDay {
+    Saturday,
+    Sunday,
+    /// A national holiday, by its name in the Cabinet Office's list.
+    NationalHoliday(&'static str),
+    /// 12/29–1/3.
+    YearEnd,
+}
+
+/// Whether `date` is an administrative holiday, and why.
+///
+/// 行政機関の休日に関する法律 art. 1 [C recollection, docs/domain.md §5]: the days on which administrative organs are closed are Sundays and Saturdays,
+/// the national holidays (国民の祝日に関する法律's 休日, substitute holidays included), and 29
+/// December to 3 January. A Sunday that is also a holiday is reported as a Sunday.
+pub fn closed_day(date: NaiveDate) -> Option<ClosedDay> {
+    match date.weekday() {
+        Weekday::Sat => return Some(ClosedDay::Saturday),
+        Weekday::Sun => return Some(ClosedDay::Sunday),
+        _ => {}
+    }
+    if let Some(name) = national_holiday(date) {
+        return Some(ClosedDay::NationalHoliday(name));
+    }
+    let year_end =
+        (date.month() == 12 && date.day() >= 29) || (date.month() == 1 && date.day() <= 3);
+    year_end.then_some(ClosedDay::YearEnd)
+}
+
+/// The first business day (not an administrative holiday, [`closed_day`]) on or after `date`.
+pub fn next_business_day(date: NaiveDate) -> NaiveDate {
+    let mut day = date;
+    while closed_day(day).is_some() {
+        day = day.succ_opt().expect("date within chrono's range");
+    }
+    day
+}
+
+/// How a filing deadline that ends on a day the offices are closed is treated.
+///
+/// §5 [C recollection]: 行政機関の休日に関する法律 art. 2 moves a deadline that ends
+/// on an administrative holiday to the next day that is not one ([`closed_day`]: Saturdays,
+/// Sundays, national holidays, 12/29–1/3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineRoll {
-    /// The deadline is the N-th day, whatever day of the week it is.
+    /// The deadline is the N-th day, whatever day it is.
     None,
-    /// A deadline ending on Saturday or Sunday moves to the following Monday.
-    #[default]
+    /// Only weekends move a deadline: Saturday or Sunday to the following Monday (the reading
+    /// before holidays were modelled).
     NextWeekday,
+    /// A deadline ending on any administrative holiday moves to the next business day.
+    #[default]
+    NextBusinessDay,
 }
 
 /// The last day of an N-day deadline for an event on `event_day`.
 ///
 /// §5 intro and §10 [C recollection: 民法140 and 行政機関の休日に関する法律 2条]: the
 /// count starts the day after the event (the event day is not counted), so "within 14 days" of
-/// a move on 2026-07-01 ends on 2026-07-15. With [`DeadlineRoll::NextWeekday`] a Saturday or
-/// Sunday last day moves to Monday; holidays are not modelled (see [`DeadlineRoll`]).
+/// a move on 2026-07-01 ends on 2026-07-15. A last day on a closed day moves per
+/// [`DeadlineRoll`].
 pub fn deadline(event_day: NaiveDate, days: u32, roll: DeadlineRoll) -> NaiveDate {
     let last = event_day
         .checked_add_days(Days::new(u64::from(days)))
@@ -152,6 +235,7 @@ pub fn deadline(event_day: NaiveDate, days: u32, roll: DeadlineRoll) -> NaiveDat
     match (roll, last.weekday()) {
         (DeadlineRoll::NextWeekday, Weekday::Sat) => last + Days::new(2),
         (DeadlineRoll::NextWeekday, Weekday::Sun) => last + Days::new(1),
+        (DeadlineRoll::NextBusinessDay, _) => next_business_day(last),
         _ => last,
     }
 }
@@ -277,12 +361,187 @@ mod tests {
     }
 
     #[test]
-    fn given_deadline_roll_when_defaulted_and_serialized_then_next_weekday_in_snake_case() {
-        assert_eq!(DeadlineRoll::default(), DeadlineRoll::NextWeekday);
+    fn given_deadline_roll_when_defaulted_and_serialized_then_next_business_day_in_snake_case() {
+        assert_eq!(DeadlineRoll::default(), DeadlineRoll::NextBusinessDay);
         assert_eq!(
-            serde_json::to_string(&DeadlineRoll::NextWeekday).unwrap(),
-            "\"next_weekday\""
+            serde_json::to_string(&DeadlineRoll::NextBusinessDay).unwrap(),
+            "\"next_business_day\""
         );
+    }
+
+    #[test]
+    fn given_a_deadline_on_a_holiday_when_rolling_to_a_business_day_then_it_skips_every_closed_day()
+    {
+        // 2026-09-19 (Sat) + 0: Sat, Sun 9-20, 敬老の日 9-21, 休日 9-22, 秋分の日 9-23 → Thu 9-24.
+        let roll = DeadlineRoll::NextBusinessDay;
+        assert_eq!(deadline(d(2026, 9, 5), 14, roll), d(2026, 9, 24));
+        // The weekday roll stops at the Monday holiday.
+        assert_eq!(
+            deadline(d(2026, 9, 5), 14, DeadlineRoll::NextWeekday),
+            d(2026, 9, 21)
+        );
+        // 2026-12-29 → the year-end closure and the weekend: Monday 2027-01-04.
+        assert_eq!(deadline(d(2026, 12, 15), 14, roll), d(2027, 1, 4));
+        // A business day stays.
+        assert_eq!(deadline(d(2026, 7, 1), 14, roll), d(2026, 7, 15));
+    }
+
+    #[test]
+    fn given_the_closed_days_when_asking_why_then_weekend_holiday_and_year_end_are_named() {
+        assert_eq!(closed_day(d(2026, 7, 25)), Some(ClosedDay::Saturday));
+        assert_eq!(closed_day(d(2026, 7, 26)), Some(ClosedDay::Sunday));
+        assert_eq!(
+            closed_day(d(2026, 7, 20)),
+            Some(ClosedDay::NationalHoliday("海の日"))
+        );
+        assert_eq!(closed_day(d(2026, 12, 29)), Some(ClosedDay::YearEnd));
+        assert_eq!(
+            closed_day(d(2027, 1, 1)),
+            Some(ClosedDay::NationalHoliday("元日"))
+        );
+        assert_eq!(closed_day(d(2027, 1, 3)), Some(ClosedDay::Sunday));
+        assert_eq!(closed_day(d(2027, 1, 4)), None);
+        assert_eq!(next_business_day(d(2026, 12, 28)), d(2026, 12, 28));
+        assert_eq!(next_business_day(d(2026, 12, 29)), d(2027, 1, 4));
+    }
+
+    /// The Cabinet Office's list for 2026–2028, as published (2026, 2027) and as the Act gives
+    /// it with the computed equinoxes (2028).
+    const CABINET_OFFICE_2026_2028: [(i32, u32, u32); 51] = [
+        (2026, 1, 1),
+        (2026, 1, 12),
+        (2026, 2, 11),
+        (2026, 2, 23),
+        (2026, 3, 20),
+        (2026, 4, 29),
+        (2026, 5, 3),
+        (2026, 5, 4),
+        (2026, 5, 5),
+        (2026, 5, 6),
+        (2026, 7, 20),
+        (2026, 8, 11),
+        (2026, 9, 21),
+        (2026, 9, 22),
+        (2026, 9, 23),
+        (2026, 10, 12),
+        (2026, 11, 3),
+        (2026, 11, 23),
+        (2027, 1, 1),
+        (2027, 1, 11),
+        (2027, 2, 11),
+        (2027, 2, 23),
+        (2027, 3, 21),
+        (2027, 3, 22),
+        (2027, 4, 29),
+        (2027, 5, 3),
+        (2027, 5, 4),
+        (2027, 5, 5),
+        (2027, 7, 19),
+        (2027, 8, 11),
+        (2027, 9, 20),
+        (2027, 9, 23),
+        (2027, 10, 11),
+        (2027, 11, 3),
+        (2027, 11, 23),
+        (2028, 1, 1),
+        (2028, 1, 10),
+        (2028, 2, 11),
+        (2028, 2, 23),
+        (2028, 3, 20),
+        (2028, 4, 29),
+        (2028, 5, 3),
+        (2028, 5, 4),
+        (2028, 5, 5),
+        (2028, 7, 17),
+        (2028, 8, 11),
+        (2028, 9, 18),
+        (2028, 9, 22),
+        (2028, 10, 9),
+        (2028, 11, 3),
+        (2028, 11, 23),
+    ];
+
+    #[test]
+    fn the_holiday_file_lists_exactly_the_cabinet_office_days_of_2026_to_2028() {
+        let listed: Vec<NaiveDate> = national_holidays()
+            .iter()
+            .map(|(d, _)| *d)
+            .filter(|d| (2026..=2028).contains(&d.year()))
+            .collect();
+        let expected: Vec<NaiveDate> = CABINET_OFFICE_2026_2028
+            .iter()
+            .map(|&(y, m, day)| d(y, m, day))
+            .collect();
+        assert_eq!(listed, expected);
+    }
+
+    /// The n-th Monday of a month (the Act's Happy Monday days).
+    fn nth_monday(year: i32, month: u32, n: u32) -> NaiveDate {
+        NaiveDate::from_weekday_of_month_opt(year, month, Weekday::Mon, n as u8).unwrap()
+    }
+
+    #[test]
+    fn every_row_of_the_holiday_file_follows_the_act() {
+        // The equinox days (春分日, 秋分日) of each year, the only days the Act does not fix.
+        let equinoxes = [
+            (2024, 20, 22),
+            (2025, 20, 23),
+            (2026, 20, 23),
+            (2027, 21, 23),
+            (2028, 20, 22),
+        ];
+        let mut expected: Vec<(NaiveDate, &str)> = Vec::new();
+        for (y, spring, autumn) in equinoxes {
+            // Art. 2: the holidays themselves.
+            let mut days = vec![
+                (d(y, 1, 1), "元日"),
+                (nth_monday(y, 1, 2), "成人の日"),
+                (d(y, 2, 11), "建国記念の日"),
+                (d(y, 2, 23), "天皇誕生日"),
+                (d(y, 3, spring), "春分の日"),
+                (d(y, 4, 29), "昭和の日"),
+                (d(y, 5, 3), "憲法記念日"),
+                (d(y, 5, 4), "みどりの日"),
+                (d(y, 5, 5), "こどもの日"),
+                (nth_monday(y, 7, 3), "海の日"),
+                (d(y, 8, 11), "山の日"),
+                (nth_monday(y, 9, 3), "敬老の日"),
+                (d(y, 9, autumn), "秋分の日"),
+                (nth_monday(y, 10, 2), "スポーツの日"),
+                (d(y, 11, 3), "文化の日"),
+                (d(y, 11, 23), "勤労感謝の日"),
+            ];
+            let holiday =
+                |days: &[(NaiveDate, &str)], x: NaiveDate| days.iter().any(|(h, _)| *h == x);
+            let fixed = days.clone();
+            // Art. 3②: a holiday on a Sunday gives the next day that is not a holiday.
+            for (h, _) in &fixed {
+                if h.weekday() == Weekday::Sun {
+                    let mut s = h.succ_opt().unwrap();
+                    while holiday(&days, s) {
+                        s = s.succ_opt().unwrap();
+                    }
+                    days.push((s, "休日"));
+                }
+            }
+            // Art. 3③: a day between two holidays is a holiday (unless a Sunday).
+            for (h, _) in &fixed {
+                let between = h.succ_opt().unwrap();
+                let after = between.succ_opt().unwrap();
+                if holiday(&fixed, after)
+                    && !holiday(&days, between)
+                    && between.weekday() != Weekday::Sun
+                {
+                    days.push((between, "休日"));
+                }
+            }
+            expected.extend(days);
+        }
+        expected.sort();
+        assert_eq!(national_holidays(), expected.as_slice());
+        for (day, _) in national_holidays() {
+            assert!(HOLIDAY_YEARS.contains(&day.year()));
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::card_number::ResidenceCardNumber;
 use crate::ids::{Address, Municipality, ResidentId};
 use crate::mynumber::MyNumber;
 use crate::procedure::{ChangedItem, Procedure, ReissueReason};
-use crate::service::{Channel, Service};
+use crate::service::{Channel, Office, Service};
 use crate::status::Status;
 
 /// A resident's starting state, as each office will record it at enrolment.
@@ -43,6 +43,20 @@ pub enum Decision {
     Grant { new_expiry: NaiveDate },
     /// Refused.
     Refuse,
+}
+
+/// Where a command is done, for the calendar (docs/domain.md §5): at a counter in person, by
+/// an office at its desk, or anywhere at any time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// At the counter of this office, in person.
+    Counter(Office),
+    /// At the counter where the card waits: the bureau's or the municipality's.
+    CardCounter,
+    /// The bureau's own work: a decision on an application.
+    BureauDesk,
+    /// Online, at a port of entry, on the resident's own card, or an office's timer.
+    Anywhere,
 }
 
 /// A command to one service.
@@ -273,6 +287,60 @@ impl Command {
             | Command::CompleteTokuteiProduction { .. }
             | Command::CheckContinuityDeadline { .. } => return None,
         })
+    }
+
+    /// Where the command is done (docs/domain.md §5, §1): the counter a resident attends, the
+    /// bureau's desk for its decisions, or anywhere (an online filing, a card-based move-out, a
+    /// landing at the port, the resident's own card, an office's timer).
+    pub fn place(&self) -> Place {
+        let counter = |channel: &Channel| match channel {
+            Channel::Counter => Place::Counter(Office::ImmigrationBureau),
+            Channel::Online | Channel::Airport => Place::Anywhere,
+        };
+        match self {
+            Command::FileExtension { channel, .. }
+            | Command::FileStatusChange { channel, .. }
+            | Command::FilePermanentResidence { channel, .. } => counter(channel),
+            Command::DecideExtension { .. }
+            | Command::DecideStatusChange { .. }
+            | Command::DecidePermanentResidence { .. } => Place::BureauDesk,
+            Command::CollectCard { .. } => Place::CardCounter,
+            Command::FileCardRenewal { .. }
+            | Command::NotifyItemChange { .. }
+            | Command::RequestReissue { .. } => Place::Counter(Office::ImmigrationBureau),
+            Command::ApplyTokuteiAlone { at_city_hall, .. } => Place::Counter(if *at_city_hall {
+                Office::CityHall
+            } else {
+                Office::ImmigrationBureau
+            }),
+            Command::ResetPin { at_bureau, .. } => Place::Counter(if *at_bureau {
+                Office::ImmigrationBureau
+            } else {
+                Office::CityHall
+            }),
+            Command::NotifyMoveOut {
+                card_based: true, ..
+            } => Place::Anywhere,
+            Command::NotifyMoveWithinMunicipality { .. }
+            | Command::NotifyMoveOut { .. }
+            | Command::NotifyMoveIn { .. }
+            | Command::ConfirmMyNumberContinuity { .. }
+            | Command::RequestMyNumberValidityChange { .. }
+            | Command::NotifyResidence { .. }
+            | Command::RenewSprCertificate { .. }
+            | Command::RequestMyNumberSpecialPeriodExtension { .. } => {
+                Place::Counter(Office::CityHall)
+            }
+            Command::ReportLoss { .. } => Place::Counter(Office::Police),
+            Command::SuspendMyNumberFunctions { .. } => Place::Counter(Office::CallCentre),
+            Command::EnrolResident { .. }
+            | Command::Land { .. }
+            | Command::LockPin { .. }
+            | Command::ExpireMyNumberCard { .. }
+            | Command::ExpireMyNumberFunctions { .. }
+            | Command::CompleteTokuteiProduction { .. }
+            | Command::CheckContinuityDeadline { .. } => Place::Anywhere,
+        }
     }
 
     /// The services the command is delivered to. Only enrolment goes to more than one.

@@ -177,6 +177,32 @@ pub enum TokuteiPinReset {
     BureauOrMunicipalWindow,
 }
 
+/// Which counters open on Sundays (docs/domain.md §5: counters close on administrative
+/// holidays [C recollection of 行政機関の休日に関する法律 art. 1]; some municipalities open their
+/// windows on a Sunday a month, 休日開庁 [C]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SundayCounters {
+    /// No counter opens on a Sunday.
+    #[default]
+    None,
+    /// The municipal windows open on Sundays (not on national holidays or 12/29–1/3).
+    CityHall,
+}
+
+/// On which days the bureau and the municipalities process what reaches them: notices from
+/// other offices and their own decisions (docs/domain.md §5, §6 [C]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OfficeDays {
+    /// Business days only: a notice arriving on an administrative holiday is processed at
+    /// 09:00 on the next business day, and the bureau decides on business days.
+    #[default]
+    BusinessDays,
+    /// Every day, as soon as a notice arrives.
+    EveryDay,
+}
+
 /// The switches for rules graded C or disputed (§16).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -186,8 +212,12 @@ pub struct Switches {
     pub validity: ValiditySwitches,
     /// When an extension takes legal effect (§9 nuance).
     pub disposition_at: DispositionAt,
-    /// Whether a deadline ending on a weekend moves to Monday (§5 [C]).
+    /// Whether a deadline ending on a closed day moves to the next business day (§5 [C]).
     pub deadline_roll: DeadlineRoll,
+    /// Which counters open on Sundays (§5 [C]).
+    pub sunday_counters: SundayCounters,
+    /// On which days the bureau and the municipalities process notices and decide (§5, §6 [C]).
+    pub offices_work: OfficeDays,
     /// Fate of a separate My Number card when a Tokutei card is issued (§16.6).
     pub existing_my_number_card_on_tokutei: ExistingMyNumberCardOnTokutei,
     /// Whether the 90-day continuity rule applies to Tokutei cards (§5.3).
@@ -221,6 +251,8 @@ impl Default for Switches {
             validity: ValiditySwitches::default(),
             disposition_at: DispositionAt::default(),
             deadline_roll: DeadlineRoll::default(),
+            sunday_counters: SundayCounters::default(),
+            offices_work: OfficeDays::default(),
             existing_my_number_card_on_tokutei: ExistingMyNumberCardOnTokutei::default(),
             tokutei_continuity_rule: TokuteiContinuityRule::default(),
             lost_tokutei_replacement: LostTokuteiReplacement::default(),

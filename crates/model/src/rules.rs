@@ -12,9 +12,9 @@ use crate::calendar::{DeadlineRoll, deadline};
 use crate::card::CardKind;
 use crate::event::Event;
 use crate::ids::{Municipality, ResidentId};
-use crate::policy::{Policy, Regime};
+use crate::policy::{OfficeDays, Policy, Regime, SundayCounters};
 use crate::procedure::Procedure;
-use crate::service::{Channel, Link, Service};
+use crate::service::{Channel, Link, Office, Service};
 use crate::status::Status;
 use crate::time::{Latency, SimTime};
 use crate::validity::{CardLaw, RefusalReason};
@@ -483,13 +483,15 @@ pub fn notification_code(event: &Event, to: Service) -> Option<&'static str> {
     notified(event).iter().find(|n| n.to == to).map(|n| n.code)
 }
 
-/// When a notice of an event that `from` recorded at `sent` reaches `to`, and the latency of
-/// that link.
+/// When a notice of an event that `from` recorded at `sent` is taken up by `to`, and how long
+/// after `sent` that is.
 ///
 /// §6: the offices exchange notices over links whose delays are not published;
 /// the policy gives each link a latency ([`crate::policy::Latencies`], defaults documented
-/// there [C]), and the notice arrives that long after the event. The scheduler delivers by it,
-/// and the teaching reports draw by it.
+/// there [C]), and the notice arrives that long after the event. An office that works on
+/// business days only ([`works_on`]) takes up a notice that arrives on a day it is closed at
+/// 09:00 on its next working day (docs/domain.md §5 [C], switch `offices_work`). The scheduler
+/// delivers by it, and the teaching reports draw by it.
 pub fn notice_delivery(
     policy: &Policy,
     from: Service,
@@ -497,7 +499,82 @@ pub fn notice_delivery(
     sent: SimTime,
 ) -> (Latency, SimTime) {
     let latency = policy.latency.of(Link { from, to });
-    (latency, sent + latency.as_duration())
+    let arrives = sent + latency.as_duration();
+    let day = arrives.date();
+    if works_on(policy, to, day) {
+        return (latency, arrives);
+    }
+    let mut next = day.succ_opt().unwrap_or(day);
+    while !works_on(policy, to, next) {
+        next = next.succ_opt().unwrap_or(next);
+    }
+    let taken_up = crate::time::opening_time(next);
+    let minutes = u32::try_from((taken_up - sent).num_minutes()).unwrap_or(u32::MAX);
+    (Latency::minutes(minutes), taken_up)
+}
+
+/// Whether `service` processes notices and decides on `date`.
+///
+/// docs/domain.md §5 [C]: the bureau and the municipalities work on business days (not on the
+/// administrative holidays of [`crate::calendar::closed_day`]) unless the policy says every day
+/// (`offices_work`); J-LIS's systems and call centre, and the police, run every day [A
+/// MUNI-LOSS for the call centre's 24 hours; C for the rest].
+pub fn works_on(policy: &Policy, service: Service, date: NaiveDate) -> bool {
+    match service {
+        Service::ImmigrationBureau | Service::CityHall => {
+            policy.switches.offices_work == OfficeDays::EveryDay
+                || crate::calendar::closed_day(date).is_none()
+        }
+        Service::CardIssuer | Service::Police => true,
+    }
+}
+
+/// Whether the counter of `office` is open to residents on `date`.
+///
+/// docs/domain.md §5 [C recollection of 行政機関の休日に関する法律 art. 1]: the bureau's counters
+/// and the municipal windows are closed on Saturdays, Sundays, national holidays and 12/29–1/3
+/// ([`crate::calendar::closed_day`]); the municipal windows open on Sundays where the policy
+/// says so (`sunday_counters`, 休日開庁 [C]). A police box and the My Number call centre (24 h,
+/// 365 days [A MUNI-LOSS]) are always open.
+pub fn counter_open(policy: &Policy, office: Office, date: NaiveDate) -> bool {
+    use crate::calendar::ClosedDay;
+    match office {
+        Office::Police | Office::CallCentre => true,
+        Office::ImmigrationBureau => crate::calendar::closed_day(date).is_none(),
+        Office::CityHall => match crate::calendar::closed_day(date) {
+            None => true,
+            Some(ClosedDay::Sunday) => policy.switches.sunday_counters == SundayCounters::CityHall,
+            Some(_) => false,
+        },
+    }
+}
+
+/// Whether `command` can be done on `date` (docs/domain.md §5): its counter is open
+/// ([`counter_open`]; a card waits at the bureau's or the municipality's, so either will do), or
+/// for a decision the bureau works that day ([`works_on`]). Online filings, card-based
+/// move-outs, landings and an office's timers can be done any day.
+pub fn can_be_done_on(policy: &Policy, command: &crate::command::Command, date: NaiveDate) -> bool {
+    use crate::command::Place;
+    match command.place() {
+        Place::Counter(office) => counter_open(policy, office, date),
+        Place::CardCounter => {
+            counter_open(policy, Office::ImmigrationBureau, date)
+                || counter_open(policy, Office::CityHall, date)
+        }
+        Place::BureauDesk => works_on(policy, Service::ImmigrationBureau, date),
+        Place::Anywhere => true,
+    }
+}
+
+/// The first moment at or after `t` when the counter of `office` is open: 09:00–17:00
+/// ([`crate::time::counter_time`]) on a day [`counter_open`] allows.
+pub fn next_counter_time(policy: &Policy, office: Office, t: SimTime) -> SimTime {
+    let mut at = crate::time::counter_time(t);
+    while !counter_open(policy, office, at.date()) {
+        let next = at.date().succ_opt().unwrap_or(at.date());
+        at = crate::time::opening_time(next);
+    }
+    at
 }
 
 /// How a pending residence application (extension, change of status, permanent residence)

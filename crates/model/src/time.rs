@@ -25,8 +25,8 @@ pub fn start_of_day(date: NaiveDate) -> SimTime {
 /// Counters close at 17:00.
 pub const CLOSING_HOUR: u32 = 17;
 
-/// The first moment at or after `t` when a counter is open (09:00–17:00). Weekends and
-/// holidays are not modelled: the published rules give no calendar for counters.
+/// The first moment at or after `t` within counter hours (09:00–17:00), whatever the day; which
+/// days a counter opens is `model::rules::next_counter_time`'s question.
 pub fn counter_time(t: SimTime) -> SimTime {
     use chrono::Timelike;
     if t.hour() < 9 {

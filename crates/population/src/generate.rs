@@ -3,7 +3,7 @@
 //! resident's stream, packed into compact records.
 
 use chrono::NaiveDate;
-use model::calendar::add_years_clamped;
+use model::calendar::{add_years_clamped, next_business_day};
 use model::status::Status;
 use sha2::{Digest, Sha256};
 
@@ -179,10 +179,18 @@ impl Planned {
 }
 
 impl Ctx<'_> {
-    /// Pushes a step of procedure `procedure` at an office time, if it falls inside the
-    /// horizon. The time is drawn either way, so the draws that follow do not depend on it.
+    /// Pushes a step of procedure `procedure` at an office time on the first business day on
+    /// or after its planned day (every generated step is at a bureau or municipal counter, or a
+    /// bureau decision, and they are closed on administrative holidays: docs/domain.md §5), if
+    /// it falls inside the horizon. The time is drawn either way, so the draws that follow do
+    /// not depend on it; the population does not depend on the policy, so a policy that opens
+    /// windows on Sundays does not move it.
     fn push(&self, draw: &mut Draw, steps: &mut Vec<CompactStep>, procedure: u8, step: Planned) {
         let minute = draw.office_minute();
+        let step = Planned {
+            on: next_business_day(step.on),
+            ..step
+        };
         if step.on > self.until || step.on < self.start {
             return;
         }
@@ -252,7 +260,10 @@ pub(crate) fn generate_procedure(
             }
             let step = Planned::new(StepKind::MoveOut, out_on, planned_on);
             ctx.push(draw, steps, p, step.with(to, 0, false));
-            let in_on = out_on + days(draw.between(3, 10));
+            // After the move-out's business day, whatever closed days moved it (so the two
+            // never share a day, where their drawn times could reverse them).
+            let in_on =
+                (out_on + days(draw.between(3, 10))).max(next_business_day(out_on) + days(1));
             let address = draw.address();
             let present = draw.per_mille(PRESENT_CARD_AT_MOVE_IN_PER_MILLE);
             let moved_on = planned_on.min(in_on);

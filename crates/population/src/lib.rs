@@ -496,6 +496,33 @@ mod tests {
     }
 
     #[test]
+    fn every_step_falls_on_a_business_day_and_a_move_in_after_its_move_out() {
+        let p = Population::generate(spec(2000, 1));
+        let steps: Vec<PopulationStep> = p.steps().collect();
+        for s in &steps {
+            let day = s.at.date();
+            assert_eq!(
+                model::calendar::closed_day(day),
+                None,
+                "{:?} on {day}",
+                s.command
+            );
+        }
+        let mut out_on = std::collections::BTreeMap::new();
+        for s in &steps {
+            match &s.command {
+                Command::NotifyMoveOut { resident, .. } => {
+                    out_on.insert(*resident, s.at.date());
+                }
+                Command::NotifyMoveIn { resident, .. } => {
+                    assert!(out_on.get(resident).is_none_or(|d| *d < s.at.date()));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
     fn proportions_follow_the_tables() {
         let n = 40_000;
         let p = Population::generate(spec(n, 42));

@@ -107,7 +107,7 @@ fn build(
         ids: BTreeMap::new(),
     };
     let (residents, inputs) = frame.residents(file.residents, seed, &policy)?;
-    let mut steps = frame.steps(doc, file.steps, &residents)?;
+    let mut steps = frame.steps(doc, file.steps, &residents, &policy)?;
     present_landings(&mut steps, &residents, &policy, seed);
     // Stable: steps at the same time keep file order.
     steps.sort_by_key(|s| s.at);
@@ -227,6 +227,7 @@ impl Frame {
         doc: &Doc<'_>,
         nodes: Vec<StepNode>,
         residents: &[ResidentSpec],
+        policy: &Policy,
     ) -> Result<Vec<Step>, DeError> {
         let mut raws = Vec::with_capacity(nodes.len());
         for node in nodes {
@@ -241,10 +242,13 @@ impl Frame {
         let mut steps = Vec::with_capacity(raws.len());
         let mut municipality_at = Vec::with_capacity(raws.len());
         for (raw, resident) in raws {
-            let (at, line) = (raw.at, raw.pos.line);
+            let (at, line, on_pos) = (raw.at, raw.pos.line, raw.on.pos);
             municipality_at.push(raw.municipality_pos().unwrap_or(raw.pos));
             let profile = &residents[resident.index()].profile;
             let command = raw.command(resident, profile, expiries[resident.index()])?;
+            if !model::rules::can_be_done_on(policy, &command, at.date()) {
+                return Err(DeError::at(closed_message(&command, at.date()), on_pos));
+            }
             if let Command::DecideExtension {
                 decision: Decision::Grant { new_expiry },
                 ..
@@ -390,6 +394,44 @@ fn check_moves(steps: &[Step], municipality_at: &[Pos]) -> Result<(), DeError> {
         }
     }
     Ok(())
+}
+
+/// Why a step cannot be done on `date`: its counter (or, for a decision, the bureau) is closed
+/// on an administrative holiday (docs/domain.md §5), and what to do about it.
+fn closed_message(command: &Command, date: NaiveDate) -> String {
+    use model::calendar::{ClosedDay, closed_day, next_business_day};
+    use model::command::Place;
+    use model::service::Office;
+    let why = match closed_day(date) {
+        Some(ClosedDay::Saturday) => "a Saturday".to_owned(),
+        Some(ClosedDay::Sunday) => "a Sunday".to_owned(),
+        Some(ClosedDay::NationalHoliday(name)) => format!("a national holiday ({name})"),
+        Some(ClosedDay::YearEnd) => "in the year-end closure (12/29–1/3)".to_owned(),
+        None => "a closed day".to_owned(),
+    };
+    let sunday = closed_day(date) == Some(ClosedDay::Sunday);
+    let (what, hint) = match command.place() {
+        Place::BureauDesk => (
+            "the immigration bureau does not decide",
+            "; or let the offices work every day with `policy: { switches: { offices_work: \
+             every_day } }`",
+        ),
+        Place::Counter(Office::CityHall) => ("the city hall's window is closed", ""),
+        Place::CardCounter => ("no counter is open to collect a card", ""),
+        _ => ("the immigration bureau's counter is closed", ""),
+    };
+    let hint = match command.place() {
+        Place::Counter(Office::CityHall) | Place::CardCounter if sunday => {
+            "; or open the municipal windows on Sundays with `policy: { switches: { \
+             sunday_counters: city_hall } }`"
+        }
+        _ => hint,
+    };
+    format!(
+        "{what} on {date}, {why}: counters are closed on Saturdays, Sundays, national holidays \
+         and 12/29–1/3 (docs/domain.md §5); the next business day is {}{hint}",
+        next_business_day(date)
+    )
 }
 
 /// The position of a top-level key, or the start of the file.

@@ -35,7 +35,8 @@ use model::ids::{Municipality, ResidentId};
 use model::policy::Policy;
 use model::rules::{self, TokuteiApplication};
 use model::service::Channel;
-use model::time::{SimTime, counter_time};
+use model::service::Office;
+use model::time::SimTime;
 use population::PopulationStep;
 
 use model::hashing::mix64;
@@ -260,8 +261,10 @@ impl Agent {
     ) -> Option<(SimTime, Command)> {
         match event {
             // Decision 5: every resident collects a ready card.
-            Event::CardReadyForCollection { resident, .. } => {
-                let at = counter_time(now + policy.resident.collect_card_after.as_duration());
+            // The counter must be open that day (docs/domain.md §5).
+            Event::CardReadyForCollection { resident, at, .. } => {
+                let after = now + policy.resident.collect_card_after.as_duration();
+                let at = rules::next_counter_time(policy, *at, after);
                 Some((
                     at,
                     Command::CollectCard {
@@ -302,7 +305,8 @@ impl Agent {
                     behaviour
                         .delay
                         .pick(draw(seed, global, Purpose::ValidityChangeDelay, nth));
-                let at = counter_time(now + Duration::days(i64::from(delay)));
+                let after = now + Duration::days(i64::from(delay));
+                let at = rules::next_counter_time(policy, Office::CityHall, after);
                 Some((
                     at,
                     Command::RequestMyNumberValidityChange {
