@@ -219,15 +219,20 @@ pub struct ExpectFile {
     #[serde(default)]
     pub visits: BTreeMap<Office, u32>,
     /// Cumulative deliveries between offices up to that day, by notification code of
-    /// §6 (N1 … N9).
+    /// §6 (N1 … N9): an exact count (`0`: none), or `at_least_once`.
     #[serde(default)]
-    pub notifications: BTreeMap<NotificationCode, u32>,
+    pub notifications: BTreeMap<NotificationCode, NotificationCount>,
     /// Event types that must have occurred for the resident by that day.
     #[serde(default)]
     pub events: Vec<EventType>,
     /// Refusal rules that must have refused something for the resident by that day.
     #[serde(default)]
     pub refusals: Vec<RefusalTag>,
+    /// What must NOT have happened for the resident by that day: event types
+    /// (`DeadlineMissed`), notification codes (`N2`) or refusal rules (`nothing_pending`), mixed
+    /// in one list.
+    #[serde(default)]
+    pub absent: Vec<Happening>,
     /// Cumulative My Number outage days (lawfully resident, functions unusable) up to and
     /// including that day.
     #[serde(default)]
@@ -241,6 +246,73 @@ pub struct ExpectFile {
     /// The user-authentication certificate's last valid day that day, or `none` (§8.5).
     #[serde(default)]
     pub user_authentication_certificate: Option<DateOrNone>,
+}
+
+/// How many notifications of one code an expectation asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotificationCount {
+    /// Exactly this many (`0`: none at all).
+    Exactly(u32),
+    /// One or more (`at_least_once`).
+    AtLeastOnce,
+}
+
+impl<'de> Deserialize<'de> for NotificationCount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct CountVisitor;
+        impl Visitor<'_> for CountVisitor {
+            type Value = NotificationCount;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a count (0, 1, 2 …) or `at_least_once`")
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
+                u32::try_from(n)
+                    .map(NotificationCount::Exactly)
+                    .map_err(|_| E::custom(format!("count {n} is too large")))
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
+                u64::try_from(n)
+                    .map_err(|_| E::custom(format!("a count cannot be negative ({n})")))
+                    .and_then(|n| self.visit_u64(n))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                if s == "at_least_once" {
+                    Ok(NotificationCount::AtLeastOnce)
+                } else {
+                    Err(E::custom(format!(
+                        "expected a count (0, 1, 2 …) or `at_least_once`, found `{s}`"
+                    )))
+                }
+            }
+        }
+        d.deserialize_any(CountVisitor)
+    }
+}
+
+impl JsonSchema for NotificationCount {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NotificationCount".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An exact count (0: none), or `at_least_once`.",
+            "oneOf": [
+                { "type": "integer", "minimum": 0 },
+                { "type": "string", "enum": ["at_least_once"] }
+            ]
+        })
+    }
+}
+
+/// What an `absent:` list may name: an event type, a notification code or a refusal rule tag
+/// (the three lists do not overlap: `CamelCase`, `N1` … `N9`, `snake_case`).
+pub fn happening_names() -> Vec<&'static str> {
+    Event::TYPE_NAMES
+        .iter()
+        .chain(NOTIFICATION_CODES)
+        .chain(REFUSAL_RULE_TAGS)
+        .copied()
+        .collect()
 }
 
 /// A date (`YYYY-MM-DD`) or the word `none`.
@@ -333,4 +405,10 @@ closed_string!(
     RefusalTag,
     "refusal rule",
     REFUSAL_RULE_TAGS
+);
+closed_string!(
+    /// What an `absent:` list names: an event type, a notification code or a refusal rule.
+    Happening,
+    "event type, notification code or refusal rule",
+    happening_names()
 );

@@ -31,7 +31,7 @@ use model::ids::ResidentId;
 use model::policy::{Policy, Regime};
 use model::service::Office;
 
-pub use format::{NOTIFICATION_CODES, REFUSAL_RULE_TAGS};
+pub use format::{NOTIFICATION_CODES, NotificationCount, REFUSAL_RULE_TAGS};
 pub use node::{Located, Pos};
 pub use steps::StepKind;
 
@@ -149,11 +149,14 @@ pub struct Checks {
     /// Cumulative counter visits up to that day.
     pub visits: BTreeMap<Office, u32>,
     /// Cumulative deliveries between offices, by §6 code (`N3`).
-    pub notifications: BTreeMap<String, u32>,
+    pub notifications: BTreeMap<String, NotificationCount>,
     /// Event type names (`model::event::Event::TYPE_NAMES`) that must have occurred by then.
     pub events: Vec<String>,
     /// Refusal rule tags ([`REFUSAL_RULE_TAGS`]) that must have occurred by then.
     pub refusals: Vec<String>,
+    /// Event types, notification codes and refusal rule tags that must not have occurred by
+    /// then.
+    pub absent: Vec<String>,
     /// Cumulative My Number outage days up to and including that day.
     pub outage_days: Option<u64>,
     /// Cumulative days on which the bureau's and the city hall's records disagreed.

@@ -11,7 +11,7 @@ use model::policy::Regime;
 use model::service::{Channel, Office};
 use model::status::Status;
 use model::time::Latency;
-use scenario::{Overrides, ScenarioError, parse, parse_with};
+use scenario::{NotificationCount, Overrides, ScenarioError, parse, parse_with};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -78,8 +78,8 @@ steps:
   - { on: 2026-10-01, resident: ken, do: collect_card }
   - { on: 2026-11-01, resident: sun, do: move_out, to: setagaya, planned_on: 2026-11-05, card_based: true }
   - { on: 2026-11-06, resident: sun, do: move_in, municipality: setagaya, address: 7-8 Sangenjaya, present_my_number_card: true }
-  - { on: 2026-11-07, resident: sun, do: confirm_my_number_continuity }
-  - { on: 2026-11-08, resident: mei, do: request_my_number_validity_change }
+  - { on: 2026-11-09, resident: sun, do: confirm_my_number_continuity }
+  - { on: 2026-11-10, resident: mei, do: request_my_number_validity_change }
   - { on: 2026-11-09, resident: mei, do: decide_extension, refuse: true }
   - { on: 2026-11-10, resident: mei, do: file_extension, channel: online }
 expect:
@@ -90,9 +90,10 @@ expect:
     my_number_usable: true
     lawfully_resident: true
     visits: { immigration_bureau: 2, city_hall: 0 }
-    notifications: { N3: 2, N4: 2 }
+    notifications: { N3: 2, N4: at_least_once, N2: 0 }
     events: [PeriodOfStayExtended]
     refusals: [tokutei_online]
+    absent: [DeadlineMissed, N7, nothing_pending]
     outage_days: 0
     inconsistency_days: 3
   - { on: 2026-12-31, resident: ken, cards: [] }
@@ -279,9 +280,12 @@ fn a_full_scenario_becomes_profiles_steps_and_expectations() {
     );
     assert_eq!(c.visits[&Office::ImmigrationBureau], 2);
     assert_eq!(c.visits[&Office::CityHall], 0);
-    assert_eq!(c.notifications["N4"], 2);
+    assert_eq!(c.notifications["N3"], NotificationCount::Exactly(2));
+    assert_eq!(c.notifications["N4"], NotificationCount::AtLeastOnce);
+    assert_eq!(c.notifications["N2"], NotificationCount::Exactly(0));
     assert_eq!(c.events, ["PeriodOfStayExtended"]);
     assert_eq!(c.refusals, ["tokutei_online"]);
+    assert_eq!(c.absent, ["DeadlineMissed", "N7", "nothing_pending"]);
     assert_eq!((c.outage_days, c.inconsistency_days), (Some(0), Some(3)));
     assert_eq!(s.expectations[1].checks.cards.as_deref(), Some(&[][..]));
     assert_eq!(s.expectations[1].line, line("{ on: 2026-12-31"));
@@ -539,6 +543,61 @@ fn step_field_combinations_and_types_are_checked() {
 }
 
 #[test]
+fn a_counter_step_on_a_closed_day_is_located_and_names_the_next_business_day() {
+    // A Sunday at the city hall.
+    let (text, pos, msg) = error_after(
+        "{ on: 2026-11-09, resident: sun, do: confirm",
+        "{ on: 2026-11-08, resident: sun, do: confirm",
+    );
+    assert_eq!(pos, pos_of(&text, "2026-11-08, resident: sun"));
+    assert!(
+        msg.starts_with("the city hall's window is closed on 2026-11-08, a Sunday")
+            && msg.contains("the next business day is 2026-11-09")
+            && msg.contains("sunday_counters: city_hall"),
+        "{msg}"
+    );
+    // A national holiday, for a bureau decision.
+    let (text, pos, msg) = error_after("  - on: 2026-10-20\n", "  - on: 2026-11-03\n");
+    assert_eq!(pos, pos_of(&text, "2026-11-03"));
+    assert!(
+        msg.starts_with(
+            "the immigration bureau does not decide on 2026-11-03, a national holiday (文化の日)"
+        ) && msg.contains("the next business day is 2026-11-04"),
+        "{msg}"
+    );
+    // The year-end closure, at the bureau's counter.
+    let (_, _, msg) = error_after(
+        "on: 2026-11-10, resident: mei, do: file_extension, channel: online",
+        "on: 2026-12-30, resident: mei, do: file_extension, channel: counter",
+    );
+    assert!(
+        msg.starts_with(
+            "the immigration bureau's counter is closed on 2026-12-30, in the year-end closure"
+        ) && msg.contains("the next business day is 2027-01-04"),
+        "{msg}"
+    );
+    // Online, the same day is allowed; so is a Sunday at a city hall that opens on Sundays.
+    let online = VALID.replacen(
+        "on: 2026-11-10, resident: mei, do: file_extension",
+        "on: 2026-12-30, resident: mei, do: file_extension",
+        1,
+    );
+    assert!(parse("ok.yaml", &online).is_ok());
+    let sunday = VALID
+        .replacen(
+            "{ on: 2026-11-09, resident: sun, do: confirm",
+            "{ on: 2026-11-08, resident: sun, do: confirm",
+            1,
+        )
+        .replacen(
+            "  regime: integrated\n",
+            "  regime: integrated\n  switches: { sunday_counters: city_hall }\n",
+            1,
+        );
+    assert!(parse("ok.yaml", &sunday).is_ok());
+}
+
+#[test]
 fn expectation_names_are_checked_against_the_model() {
     let (text, pos, msg) = error_after("[PeriodOfStayExtended]", "[PeriodOfStayExtend]");
     assert_eq!(pos, pos_of(&text, "PeriodOfStayExtend]"));
@@ -546,9 +605,22 @@ fn expectation_names_are_checked_against_the_model() {
         msg,
         "unknown event type `PeriodOfStayExtend`; did you mean `PeriodOfStayExtended`?"
     );
-    let (text, pos, msg) = error_after("N4: 2", "N10: 2");
+    let (text, pos, msg) = error_after("N4: at_least_once", "N10: 2");
     assert_eq!(pos, pos_of(&text, "N10"));
     assert!(msg.starts_with("unknown notification code `N10`"), "{msg}");
+    let (text, pos, msg) = error_after("N4: at_least_once", "N4: at_least_twice");
+    assert_eq!(pos, pos_of(&text, "at_least_twice"));
+    assert!(
+        msg.contains("a count (0, 1, 2 …) or `at_least_once`"),
+        "{msg}"
+    );
+    let (text, pos, msg) = error_after("[DeadlineMissed, N7", "[DeadlineMised, N7");
+    assert_eq!(pos, pos_of(&text, "DeadlineMised"));
+    assert!(
+        msg.starts_with("unknown event type, notification code or refusal rule `DeadlineMised`")
+            && msg.contains("did you mean `DeadlineMissed`"),
+        "{msg}"
+    );
     let (text, pos, msg) = error_after("[tokutei_online]", "[tokutei_onlin]");
     assert_eq!(pos, pos_of(&text, "tokutei_onlin]"));
     assert!(msg.contains("did you mean `tokutei_online`"), "{msg}");

@@ -10,7 +10,7 @@ use model::event::Event;
 use model::ids::ResidentId;
 use model::rules::{self, RefusalRule};
 use model::validity::SpecialPeriodMyNumber;
-use scenario::{Expectation, Scenario};
+use scenario::{Expectation, NOTIFICATION_CODES, NotificationCount, REFUSAL_RULE_TAGS, Scenario};
 
 use projection::{CardRecord, Projections};
 
@@ -152,41 +152,73 @@ fn evaluate(
             rec.visits_to(*office).to_string(),
         );
     }
-    for (code, n) in &c.notifications {
-        let actual: usize = mine
-            .iter()
+    let notified = |code: &str| -> usize {
+        mine.iter()
             .map(|env| {
                 rules::notified(&env.event)
                     .iter()
-                    .filter(|n| n.code == code.as_str())
+                    .filter(|n| n.code == code)
                     .count()
             })
-            .sum();
-        push(
-            format!("notifications.{code}"),
-            n.to_string(),
-            actual.to_string(),
-        );
+            .sum()
+    };
+    let occurred = |name: &str| mine.iter().any(|env| env.event.type_name() == name);
+    let refused = |tag: &str| {
+        mine.iter().any(|env| match &env.event {
+            Event::ProcedureRefused { rule, .. }
+            | Event::TokuteiApplicationRefused { rule, .. } => refusal_tag(rule) == tag,
+            _ => false,
+        })
+    };
+    for (code, count) in &c.notifications {
+        let actual = notified(code);
+        let (expected, actual) = match count {
+            NotificationCount::Exactly(n) => (n.to_string(), actual.to_string()),
+            NotificationCount::AtLeastOnce if actual > 0 => {
+                ("at least once".to_owned(), "at least once".to_owned())
+            }
+            NotificationCount::AtLeastOnce => ("at least once".to_owned(), "0".to_owned()),
+        };
+        push(format!("notifications.{code}"), expected, actual);
     }
     for name in &c.events {
-        let seen = mine.iter().any(|env| env.event.type_name() == name);
         push(
             format!("events.{name}"),
             "occurred".into(),
-            if seen { "occurred" } else { "did not occur" }.into(),
+            if occurred(name) {
+                "occurred"
+            } else {
+                "did not occur"
+            }
+            .into(),
         );
     }
     for tag in &c.refusals {
-        let seen = mine.iter().any(|env| match &env.event {
-            Event::ProcedureRefused { rule, .. }
-            | Event::TokuteiApplicationRefused { rule, .. } => refusal_tag(rule) == *tag,
-            _ => false,
-        });
         push(
             format!("refusals.{tag}"),
             "refused".into(),
-            if seen { "refused" } else { "not refused" }.into(),
+            if refused(tag) {
+                "refused"
+            } else {
+                "not refused"
+            }
+            .into(),
         );
+    }
+    // What must not have happened: a notification code, an event type or a refusal rule (the
+    // scenario reader accepts only names from these three lists).
+    for name in &c.absent {
+        let actual = if NOTIFICATION_CODES.contains(&name.as_str()) {
+            match notified(name) {
+                0 => "absent".to_owned(),
+                n => format!("sent {n} times"),
+            }
+        } else if REFUSAL_RULE_TAGS.contains(&name.as_str()) {
+            if refused(name) { "refused" } else { "absent" }.to_owned()
+        } else {
+            if occurred(name) { "occurred" } else { "absent" }.to_owned()
+        };
+        push(format!("absent.{name}"), "absent".into(), actual);
     }
     if let Some(n) = c.outage_days {
         push(
