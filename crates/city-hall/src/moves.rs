@@ -10,7 +10,8 @@ use model::ids::{Address, Municipality};
 use model::machine::{Context, Decision};
 use model::mynumber::MyNumber;
 use model::procedure::Procedure;
-use model::rules::{self, Duty, RefusalRule};
+use model::rules::{self, Duty, RefusalRule, TokuteiApplication, Venue};
+use model::service::Channel;
 use model::time::start_of_day;
 
 use crate::{CityHall, Window, refused, visit};
@@ -18,7 +19,8 @@ use crate::{CityHall, Window, refused, visit};
 impl CityHall {
     /// The first residence notification (§5.1): it opens the register entry, with a My Number
     /// assigned now, and reaches the bureau (N1); a late one is flagged (§10), and a Tokutei
-    /// application made with it is forwarded (N7).
+    /// application made with it is forwarded (N7). A person the register does not take (§3) is
+    /// refused, with every rule that applies: the register's, and the Tokutei application's.
     pub(crate) fn notify_residence(&self, command: &Command, ctx: &Context<'_>) -> Decision {
         let mut d = Decision::none();
         let Command::NotifyResidence {
@@ -40,6 +42,29 @@ impl CityHall {
         d.push(visit(resident, municipality, procedure));
         if self.entry(resident).is_some() {
             d.push(refused(resident, procedure, RefusalRule::NotExpectedHere));
+            return d;
+        }
+        // §3, §5.1: not a person the register takes — no entry, no My Number, nothing notified;
+        // a Tokutei application made with it is refused here, by its own rule.
+        if let Some(rule) = rules::register_refusal(*status) {
+            d.push(refused(resident, procedure, rule));
+            if *tokutei {
+                let app = TokuteiApplication {
+                    date: today,
+                    venue: Venue::Municipality(municipality),
+                    channel: Channel::Counter,
+                    attached_to: Some(procedure),
+                    status: *status,
+                    registered: false,
+                };
+                if let Some(rule) = rules::tokutei_refusal(ctx.policy, &app) {
+                    d.push(Event::TokuteiApplicationRefused {
+                        resident,
+                        attached_to: procedure,
+                        rule,
+                    });
+                }
+            }
             return d;
         }
         // The My Number is assigned when the resident record is created (§5.1 [B]).

@@ -265,6 +265,119 @@ fn given_unregistered_profile_when_enrolled_then_nothing_recorded_and_procedures
     );
 }
 
+// ---- the first residence notification (§5.1) and the register's scope (§3) ----
+
+fn notify_residence(status: Status, tokutei: bool) -> Input {
+    cmd(Command::NotifyResidence {
+        resident: R,
+        municipality: "shinjuku".into(),
+        address: "1-2-3 Nishi-Shinjuku".into(),
+        born_on: born(),
+        status,
+        period_expiry: Some(d(2026, 9, 30)),
+        landed_on: Some(d(2026, 7, 1)),
+        card: None,
+        tokutei,
+    })
+}
+
+#[test]
+fn given_an_arriving_student_when_notifying_residence_then_registered_with_a_my_number() {
+    let decision = given(&[]).when(
+        &legacy(),
+        at(2026, 7, 6),
+        notify_residence(Status::Student, false),
+    );
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", Procedure::ResidenceNotification),
+            Event::ResidenceNotified {
+                resident: R,
+                municipality: "shinjuku".into(),
+                address: "1-2-3 Nishi-Shinjuku".into(),
+                my_number: MyNumber::generate(SEED, 0),
+                status: Status::Student,
+                period_expiry: Some(d(2026, 9, 30)),
+                born_on: born(),
+                card: None,
+            },
+        ],
+    );
+}
+
+#[test]
+fn given_a_short_term_visitor_when_notifying_residence_then_refused_by_every_rule_and_nothing_recorded()
+ {
+    let visit = visit_for("shinjuku", Procedure::ResidenceNotification);
+    let not_in_scope = refused(
+        Procedure::ResidenceNotification,
+        RefusalRule::NotInRegisterScope {
+            status: Status::TemporaryVisitor,
+        },
+    );
+    let tokutei_refused = |rule| Event::TokuteiApplicationRefused {
+        resident: R,
+        attached_to: Procedure::ResidenceNotification,
+        rule,
+    };
+    // Integrated: the register's rule and the Tokutei application's own.
+    let mut city = given(&[]);
+    let decision = city.when(
+        &integrated(),
+        at(2026, 7, 6),
+        notify_residence(Status::TemporaryVisitor, true),
+    );
+    then(
+        &decision,
+        &[
+            visit.clone(),
+            not_in_scope.clone(),
+            tokutei_refused(RefusalRule::TokuteiNotMidToLongTerm {
+                status: Status::TemporaryVisitor,
+            }),
+        ],
+    );
+    let ctx = Context {
+        now: at(2026, 7, 6),
+        policy: &integrated(),
+        seed: SEED,
+    };
+    city.handle(&notify_residence(Status::TemporaryVisitor, true), &ctx);
+    assert!(city.entry(R).is_none(), "no register entry");
+    // Legacy: there is no Tokutei card to apply for; a diplomat is outside the register too.
+    let decision = given(&[]).when(
+        &legacy(),
+        at(2026, 7, 6),
+        notify_residence(Status::TemporaryVisitor, true),
+    );
+    then(
+        &decision,
+        &[
+            visit.clone(),
+            not_in_scope,
+            tokutei_refused(RefusalRule::TokuteiNotInRegime),
+        ],
+    );
+    let decision = given(&[]).when(
+        &legacy(),
+        at(2026, 7, 6),
+        notify_residence(Status::Diplomat, false),
+    );
+    then(
+        &decision,
+        &[
+            visit,
+            refused(
+                Procedure::ResidenceNotification,
+                RefusalRule::NotInRegisterScope {
+                    status: Status::Diplomat,
+                },
+            ),
+        ],
+    );
+}
+
 // ---- 転居 (§5.2) ----
 
 #[test]
@@ -323,10 +436,11 @@ fn given_move_when_notified_after_14_days_then_deadline_missed_with_penalty_expo
 }
 
 #[test]
-fn given_deadline_on_saturday_when_notified_on_the_following_monday_then_on_time() {
-    // Moved Sat 2026-07-04: day 14 is Sat 07-18, which rolls to Mon 07-20 (§5 [C]).
+fn given_deadline_on_saturday_before_a_monday_holiday_when_notified_on_the_tuesday_then_on_time() {
+    // Moved Sat 2026-07-04: day 14 is Sat 07-18, which rolls over Sunday and 海の日 (Mon 07-20)
+    // to Tue 07-21 (§5 [C]).
     let decision =
-        given(&[registered()]).when(&legacy(), at(2026, 7, 20), move_within(d(2026, 7, 4)));
+        given(&[registered()]).when(&legacy(), at(2026, 7, 21), move_within(d(2026, 7, 4)));
     then(
         &decision,
         &[
@@ -337,33 +451,40 @@ fn given_deadline_on_saturday_when_notified_on_the_following_monday_then_on_time
 }
 
 #[test]
-fn given_rolled_deadline_when_notified_on_tuesday_then_missed_deadline_is_the_monday() {
+fn given_rolled_deadline_when_notified_on_wednesday_then_missed_deadline_is_the_tuesday() {
     let decision =
-        given(&[registered()]).when(&legacy(), at(2026, 7, 21), move_within(d(2026, 7, 4)));
+        given(&[registered()]).when(&legacy(), at(2026, 7, 22), move_within(d(2026, 7, 4)));
     assert_eq!(
         decision.events.last(),
         Some(&missed(
             Duty::MoveWithinNotification,
-            d(2026, 7, 20),
+            d(2026, 7, 21),
             Consequence::PenaltyExposure,
         ))
     );
 }
 
 #[test]
-fn given_no_weekend_roll_when_notified_on_the_monday_then_saturday_deadline_missed() {
-    let mut policy = legacy();
-    policy.switches.deadline_roll = DeadlineRoll::None;
-    let decision =
-        given(&[registered()]).when(&policy, at(2026, 7, 20), move_within(d(2026, 7, 4)));
-    assert_eq!(
-        decision.events.last(),
-        Some(&missed(
-            Duty::MoveWithinNotification,
-            d(2026, 7, 18),
-            Consequence::PenaltyExposure,
-        ))
-    );
+fn given_no_roll_or_a_weekend_roll_when_notified_on_the_tuesday_then_an_earlier_deadline_missed() {
+    for (roll, due) in [
+        (DeadlineRoll::None, d(2026, 7, 18)),
+        // Only weekends move: the Monday holiday (海の日) is the last day.
+        (DeadlineRoll::NextWeekday, d(2026, 7, 20)),
+    ] {
+        let mut policy = legacy();
+        policy.switches.deadline_roll = roll;
+        let decision =
+            given(&[registered()]).when(&policy, at(2026, 7, 21), move_within(d(2026, 7, 4)));
+        assert_eq!(
+            decision.events.last(),
+            Some(&missed(
+                Duty::MoveWithinNotification,
+                due,
+                Consequence::PenaltyExposure,
+            )),
+            "{roll:?}"
+        );
+    }
 }
 
 // ---- 転出 / 転入 (§5.3) ----

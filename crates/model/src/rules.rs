@@ -72,6 +72,9 @@ pub enum RefusalRule {
     TokuteiNotForLossReissue,
     /// §5.12, §16.5: PINs are reset at the municipal window (policy switch for Tokutei cards).
     PinResetOnlyAtMunicipality,
+    /// §3, §5.1: the Basic Resident Register takes mid-to-long-term residents and special
+    /// permanent residents, not a short-term visitor or a diplomat ([`register_refusal`]).
+    NotInRegisterScope { status: Status },
 }
 
 impl RefusalRule {
@@ -101,6 +104,7 @@ impl RefusalRule {
         "use_permanent_residence_application",
         "tokutei_not_for_loss_reissue",
         "pin_reset_only_at_municipality",
+        "not_in_register_scope",
     ];
 
     /// The rule's tag (`tokutei_online`).
@@ -130,6 +134,7 @@ impl RefusalRule {
             RefusalRule::UsePermanentResidenceApplication => "use_permanent_residence_application",
             RefusalRule::TokuteiNotForLossReissue => "tokutei_not_for_loss_reissue",
             RefusalRule::PinResetOnlyAtMunicipality => "pin_reset_only_at_municipality",
+            RefusalRule::NotInRegisterScope { .. } => "not_in_register_scope",
         }
     }
 }
@@ -305,6 +310,19 @@ pub fn residence_document_kind(law: CardLaw, status: Status, tokutei: bool) -> C
         (CardLaw::Amended, false, false) => CardKind::NewFormatResidenceCard,
         (CardLaw::Amended, true, false) => CardKind::NewFormatSprCertificate,
     }
+}
+
+/// Whether the Basic Resident Register takes a foreign national of `status`: `None` if it does,
+/// or the rule that refuses the entry.
+///
+/// 住民基本台帳法 30条の45 [A* as the source rules recall it, domain-rules §3 and §5.1]: the
+/// foreign nationals recorded in the register are the mid-to-long-term residents (中長期在留者,
+/// 入管法19条の3) and the special permanent residents (and persons under temporary protection or
+/// in a transitional stay, not modelled); a short-term visitor or a diplomat is not, and gets no
+/// register entry, no My Number and no notice to the bureau. The same people hold a residence
+/// card or SPR certificate ([`Status::is_card_holding`]).
+pub fn register_refusal(status: Status) -> Option<RefusalRule> {
+    (!status.is_card_holding()).then_some(RefusalRule::NotInRegisterScope { status })
 }
 
 /// Where a Tokutei application is made.
@@ -879,6 +897,23 @@ mod tests {
     }
 
     #[test]
+    fn the_register_takes_mid_to_long_term_and_special_permanent_residents_only() {
+        for status in [Status::TemporaryVisitor, Status::Diplomat] {
+            assert_eq!(
+                register_refusal(status),
+                Some(RefusalRule::NotInRegisterScope { status })
+            );
+        }
+        for status in [
+            Status::Student,
+            Status::PermanentResident,
+            Status::SpecialPermanentResident,
+        ] {
+            assert_eq!(register_refusal(status), None);
+        }
+    }
+
+    #[test]
     fn refusal_tags_are_the_serialized_tags() {
         let d = NaiveDate::from_ymd_opt(2026, 6, 14).unwrap();
         let samples = [
@@ -893,13 +928,16 @@ mod tests {
             RefusalRule::RenewalWindowNotOpen { opens_on: d },
             RefusalRule::TokuteiOnline,
             RefusalRule::PinResetOnlyAtMunicipality,
+            RefusalRule::NotInRegisterScope {
+                status: Status::Diplomat,
+            },
         ];
         for rule in samples {
             let v = serde_json::to_value(&rule).unwrap();
             assert_eq!(v["rule"].as_str(), Some(rule.tag()));
             assert!(RefusalRule::TAGS.contains(&rule.tag()));
         }
-        assert_eq!(RefusalRule::TAGS.len(), 24);
+        assert_eq!(RefusalRule::TAGS.len(), 25);
     }
 
     #[test]

@@ -152,6 +152,7 @@ impl RefusalRule {
             RefusalRule::UsePermanentResidenceApplication => "§5.6",
             RefusalRule::TokuteiNotForLossReissue => "§5.11, §16.1",
             RefusalRule::PinResetOnlyAtMunicipality => "§5.12, §16.5",
+            RefusalRule::NotInRegisterScope { .. } => "§3, §5.1",
         }
     }
 }

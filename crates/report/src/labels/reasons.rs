@@ -228,6 +228,16 @@ pub fn refusal(rule: &RefusalRule, lang: Lang) -> String {
             "PINs are reset at the municipal window",
             "暗証番号の再設定は市区町村の窓口で行う",
         )),
+        RefusalRule::NotInRegisterScope { status: s } => match lang {
+            Lang::En => format!(
+                "the resident register takes only mid-to-long-term and special permanent residents ({})",
+                status(*s).en
+            ),
+            Lang::Ja => format!(
+                "住民基本台帳に記録されるのは中長期在留者と特別永住者のみ（{}）",
+                status(*s).ja
+            ),
+        },
         RefusalRule::UsePermanentResidenceApplication => fixed(l(
             "a change to permanent residence is a permanent residence application",
             "永住者への変更は永住許可申請による",
