@@ -315,7 +315,7 @@ pub fn residence_document_kind(law: CardLaw, status: Status, tokutei: bool) -> C
 /// Whether the Basic Resident Register takes a foreign national of `status`: `None` if it does,
 /// or the rule that refuses the entry.
 ///
-/// 住民基本台帳法 30条の45 [A* as the source rules recall it, domain-rules §3 and §5.1]: the
+/// 住民基本台帳法 30条の45 [A* as recalled in docs/domain.md §3 and §5.1]: the
 /// foreign nationals recorded in the register are the mid-to-long-term residents (中長期在留者,
 /// 入管法19条の3) and the special permanent residents (and persons under temporary protection or
 /// in a transitional stay, not modelled); a short-term visitor or a diplomat is not, and gets no
