@@ -57,12 +57,9 @@ impl CityHall {
                     status: *status,
                     registered: false,
                 };
+                // Refused as a procedure of its own: the notification it rode on does not go on.
                 if let Some(rule) = rules::tokutei_refusal(ctx.policy, &app) {
-                    d.push(Event::TokuteiApplicationRefused {
-                        resident,
-                        attached_to: procedure,
-                        rule,
-                    });
+                    d.push(refused(resident, Procedure::TokuteiApplication, rule));
                 }
             }
             return d;

@@ -316,11 +316,7 @@ fn given_a_short_term_visitor_when_notifying_residence_then_refused_by_every_rul
             status: Status::TemporaryVisitor,
         },
     );
-    let tokutei_refused = |rule| Event::TokuteiApplicationRefused {
-        resident: R,
-        attached_to: Procedure::ResidenceNotification,
-        rule,
-    };
+    let tokutei_refused = |rule| refused(Procedure::TokuteiApplication, rule);
     // Integrated: the register's rule and the Tokutei application's own.
     let mut city = given(&[]);
     let decision = city.when(
