@@ -107,13 +107,22 @@ fn many_residents(n: usize) -> String {
         ));
     }
     s.push_str("steps:\n");
+    // Counters are closed on weekends and holidays (docs/domain.md §5): each step falls on
+    // the first business day on or after its day of the month.
+    let on = |month: u32, day: usize| {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, month, day as u32).expect("date");
+        model::calendar::next_business_day(date)
+    };
     for i in 0..n {
         let d = 1 + i % 28;
         s.push_str(&format!(
-            "  - {{ on: 2026-07-{d:02}, resident: r{i}, do: file_extension, tokutei: {} }}\n\
-             \x20 - {{ on: 2026-08-{d:02}, resident: r{i}, do: decide_extension, grant: 2029-09-30 }}\n\
-             \x20 - {{ on: 2026-10-{d:02}, resident: r{i}, do: move_within, address: b{i} }}\n",
-            i % 2 == 1
+            "  - {{ on: {}, resident: r{i}, do: file_extension, tokutei: {} }}\n\
+             \x20 - {{ on: {}, resident: r{i}, do: decide_extension, grant: 2029-09-30 }}\n\
+             \x20 - {{ on: {}, resident: r{i}, do: move_within, address: b{i} }}\n",
+            on(7, d),
+            i % 2 == 1,
+            on(8, d),
+            on(10, d)
         ));
     }
     s
