@@ -34,6 +34,8 @@ pub struct BenchArgs {
     pub seed: u64,
     pub regime: Regime,
     pub batch: usize,
+    /// Shards of the simulation (one thread each).
+    pub threads: usize,
     pub dir: PathBuf,
     pub keep: bool,
     pub json: bool,
@@ -139,6 +141,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
             store: None,
             keep_log: false,
             batch_size: a.batch,
+            threads: a.threads,
             progress: Some(&mut report),
             header: header.clone(),
             resume: false,
@@ -174,6 +177,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
             store: Some(store),
             keep_log: false,
             batch_size: a.batch,
+            threads: a.threads,
             progress: Some(&mut report),
             header,
             resume: false,
@@ -275,9 +279,14 @@ fn print_figures(a: &BenchArgs, f: &Figures, baseline_rows: u64) {
             "seed": a.seed,
             "regime": a.regime.as_str(),
             "batch": a.batch,
+            "threads": a.threads,
             "events": f.events,
             "generate_seconds": f.generate_s,
-            "simulation_only": { "seconds": f.sim_only_s, "events_per_second": sim_rate },
+            "simulation_only": {
+                "seconds": f.sim_only_s,
+                "events_per_second": sim_rate,
+                "events_per_second_per_thread": sim_rate / a.threads as f64,
+            },
             "simulation_with_store": {
                 "seconds": f.sim_store_s,
                 "finish_seconds": f.finish_s,
@@ -285,6 +294,7 @@ fn print_figures(a: &BenchArgs, f: &Figures, baseline_rows: u64) {
             },
             "baseline_raw_append": { "rows": baseline_rows, "seconds": f.baseline_s, "rows_per_second": base_rate },
             "ratio_store_to_baseline": if base_rate > 0.0 { store_rate / base_rate } else { 0.0 },
+            "ratio_simulation_to_baseline": if base_rate > 0.0 { sim_rate / base_rate } else { 0.0 },
             "replay": { "seconds": f.replay_s, "events_per_second": rate(f.events, f.replay_s) },
             "peak_rss_mib_simulation": f.peak_sim_mib,
             "peak_rss_mib_with_store": f.peak_store_mib,
@@ -296,18 +306,20 @@ fn print_figures(a: &BenchArgs, f: &Figures, baseline_rows: u64) {
     }
     let mib = |m: Option<f64>| m.map_or("n/a".to_owned(), |m| format!("{m:.0} MiB"));
     outln!(
-        "zairyu bench — {} residents, seed {}, {} regime, {} events/transaction",
+        "zairyu bench — {} residents, seed {}, {} regime, {} events/transaction, {} threads",
         a.residents,
         a.seed,
         a.regime.as_str(),
-        a.batch
+        a.batch,
+        a.threads
     );
     outln!("  events                        {}", f.events);
     outln!("  population generated in       {:.2} s", f.generate_s);
     outln!(
-        "  simulation alone              {:.2} s   {:>10.0} events/s   peak RSS {}",
+        "  simulation alone              {:.2} s   {:>10.0} events/s   ({:.0} per thread)   peak RSS {}",
         f.sim_only_s,
         sim_rate,
+        sim_rate / a.threads as f64,
         mib(f.peak_sim_mib)
     );
     outln!(
@@ -326,6 +338,10 @@ fn print_figures(a: &BenchArgs, f: &Figures, baseline_rows: u64) {
         outln!(
             "  ratio (simulation + store) / baseline   {:.2}",
             store_rate / base_rate
+        );
+        outln!(
+            "  ratio simulation alone / baseline       {:.2}",
+            sim_rate / base_rate
         );
     }
     outln!(

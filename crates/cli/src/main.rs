@@ -229,6 +229,10 @@ enum Command {
         /// Events per store transaction.
         #[arg(long, default_value_t = 100_000)]
         batch: usize,
+        /// Threads of the simulation, one shard of residents each (default: the cores
+        /// available). The log and its hash do not depend on it.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
         /// Directory for the benchmark databases (removed afterwards unless --keep).
         #[arg(long, default_value = "target/zairyu-bench")]
         dir: PathBuf,
@@ -315,6 +319,7 @@ fn main() -> ExitCode {
             seed,
             regime,
             batch,
+            threads,
             dir,
             keep,
             json,
@@ -323,6 +328,7 @@ fn main() -> ExitCode {
             seed,
             regime: regime.into(),
             batch,
+            threads: threads.map_or_else(simulator::default_threads, usize::from),
             dir,
             keep,
             json,

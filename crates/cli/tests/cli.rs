@@ -251,6 +251,42 @@ fn bench_reports_rates_against_the_raw_append_baseline() {
 }
 
 #[test]
+fn bench_gives_the_same_log_hash_on_one_thread_or_three() {
+    let dir = tempfile::tempdir().unwrap();
+    let on = |threads: &str| {
+        let o = zairyu(
+            &[
+                "bench",
+                "--residents",
+                "300",
+                "--seed",
+                "3",
+                "--threads",
+                threads,
+                "--json",
+                "--dir",
+                "b",
+            ],
+            dir.path(),
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap()
+    };
+    let (one, three) = (on("1"), on("3"));
+    assert_eq!(one["threads"].as_u64(), Some(1));
+    assert_eq!(three["threads"].as_u64(), Some(3));
+    assert!(
+        one["log_hash"].as_str().is_some_and(|h| !h.is_empty()),
+        "{one}"
+    );
+    assert_eq!(one["log_hash"], three["log_hash"]);
+    assert_eq!(one["events"], three["events"]);
+    // No thread count of zero.
+    let o = zairyu(&["bench", "--threads", "0"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
 fn table_says_an_extension_needs_the_city_hall_only_under_the_legacy_regime() {
     let dir = tempfile::tempdir().unwrap();
     let o = zairyu(&["table", "--format", "markdown"], dir.path());

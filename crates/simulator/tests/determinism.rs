@@ -12,7 +12,7 @@ use event_store::EventStore;
 use model::policy::Policy;
 use population::{Population, PopulationSpec};
 use projection::measures::Measures;
-use simulator::{RunInput, RunOptions, RunOutput, SimError, run};
+use simulator::{RunInput, RunOptions, RunOutput, Scripted, SimError, run};
 
 const SEED: u64 = 11;
 
@@ -85,5 +85,49 @@ fn a_run_fails_when_the_store_reports_an_event_it_did_not_write() {
             "a run into a log that already holds it succeeded: {} events",
             out.events
         ),
+    }
+}
+
+/// Runs a scenario file in `threads` shards, keeping its log.
+fn scenario_on(path: &str, threads: usize) -> RunOutput {
+    let s = scenario::load(std::path::Path::new(path)).unwrap_or_else(|e| panic!("{e}"));
+    let residents = Scripted {
+        residents: s.residents.iter().map(|r| r.profile.clone()).collect(),
+        steps: s
+            .steps
+            .iter()
+            .map(|st| (st.at, st.command.clone()))
+            .collect(),
+    };
+    run(
+        RunInput {
+            residents: &residents,
+            start: s.start,
+            until: s.until,
+            policy: s.policy.clone(),
+            seed: s.seed,
+        },
+        RunOptions {
+            threads,
+            ..RunOptions::default()
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_scenario_of_residents_acting_at_the_same_instants_gives_one_log_in_any_number_of_shards() {
+    // Five residents whose refusals fall on the same instants: the shards' outputs must
+    // interleave exactly as one shard's do.
+    let path = "../../scenarios/rules/tokutei_refusals.yaml";
+    let one = scenario_on(path, 1);
+    let residents: std::collections::BTreeSet<_> =
+        one.log.iter().map(|e| e.event.resident()).collect();
+    assert!(residents.len() >= 5, "several residents: {residents:?}");
+    for threads in [2, 3, 5] {
+        let other = scenario_on(path, threads);
+        assert_eq!(one.log, other.log, "{threads} shards");
+        assert_eq!(one.log_hash, other.log_hash, "{threads} shards");
+        assert_eq!(one.state_hash, other.state_hash, "{threads} shards");
     }
 }
