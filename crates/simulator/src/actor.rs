@@ -1,6 +1,6 @@
 //! A service: one office's state machine behind its own bounded inbox, reached through a handle
 //! that accepts one closed set of messages — the actor shape of docs/ARCHITECTURE.md — stepped
-//! in-line by its shard's scheduler on the shard's thread (decision 12).
+//! in-line by its shard's scheduler on the shard's thread (decision 13).
 //!
 //! The scheduler sends a whole batch of deliveries due at one instant in a single message, so the
 //! per-message cost is paid once per batch, never once per event (docs/benchmarks.md), and
