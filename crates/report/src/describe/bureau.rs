@@ -67,8 +67,14 @@ pub(super) fn record(event: &Event, lang: Lang) -> String {
             (Lang::En, false) => format!(
                 "lands the resident at {port}; the passport is stamped 在留カード後日交付: the card follows the residence notification"
             ),
-            (Lang::Ja, true) => format!("{port}で上陸を許可（在留カードは港で交付）"),
-            (Lang::Ja, false) => format!("{port}で上陸を許可（在留カードは住居地届出の後に交付）"),
+            (Lang::Ja, true) => format!(
+                "{}で上陸を許可（在留カードは港で交付）",
+                labels::port(port, lang)
+            ),
+            (Lang::Ja, false) => format!(
+                "{}で上陸を許可（在留カードは住居地届出の後に交付）",
+                labels::port(port, lang)
+            ),
         },
         other => unreachable!("{MISROUTED}: {}", other.type_name()),
     }

@@ -319,6 +319,27 @@ pub fn municipality(m: &Municipality, lang: Lang) -> String {
     }
 }
 
+/// A port of entry, as scenarios write it (`narita`): in English the key, in Japanese the
+/// airport's name (成田空港). The table holds the seven airports that hand the residence card
+/// over on landing (`model::rules::CARD_AT_LANDING_PORTS`) and Naha, which the bundled scenarios
+/// use; a port not in it is shown as it is written.
+pub fn port(port: &str, lang: Lang) -> String {
+    const JA: [(&str, &str); 8] = [
+        ("new_chitose", "新千歳空港"),
+        ("narita", "成田空港"),
+        ("haneda", "羽田空港"),
+        ("chubu", "中部国際空港"),
+        ("kansai", "関西国際空港"),
+        ("hiroshima", "広島空港"),
+        ("fukuoka", "福岡空港"),
+        ("naha", "那覇空港"),
+    ];
+    match (lang, JA.iter().find(|(key, _)| *key == port)) {
+        (Lang::Ja, Some((_, name))) => (*name).to_owned(),
+        _ => port.to_owned(),
+    }
+}
+
 /// A duration, to the minute: `1d 2h 10m` / 「1日2時間10分」.
 pub fn duration(d: Latency, lang: Lang) -> String {
     let minutes = d.as_minutes();

@@ -1,0 +1,259 @@
+//! `--lang ja` output has no English words (issue 12): `run`'s transcript and measures,
+//! `explain`'s narrative (one regime and `--compare-regimes`), `table` and `compare` are run with
+//! `--lang ja` over the bundled teaching and rules scenarios (`compare` over the teaching ones),
+//! and any ASCII word in their output that is not an identifier, a number or text quoted from the
+//! input files fails the test, with the command and the word in context.
+//!
+//! Not scanned yet: `replay` (its verification lines — `commits … hashes match`, `log hash …
+//! (matches the run)`, `N events, seed S` — are still English), `check` (`ok`) and `validate`
+//! (`N residents, N steps`). Their wording lives in the CLI, not yet in the labels.
+//!
+//! What may stay in ASCII, and why (the whole allow-list):
+//! - **a word with a digit in it**: numbers, dates and times, card numbers (`JI90958672CU`), the
+//!   notification codes (`N1`–`N9`), hashes in hex, versions — identifiers and numbers are the
+//!   same in both languages (`--help`: "Identifiers, dates and numbers are the same in both");
+//! - **a path**: a word holding `/` or ending in a file extension (`scenarios/…/x.yaml`,
+//!   `docs/domain.md#…`): it names a file the reader can open;
+//! - **text quoted from the input files**: the scenario's name and description, the residents'
+//!   ids, names and addresses, and the policy files' names — written by the scenario's author in
+//!   whatever language they chose, and shown as written;
+//! - **two names**: `zairyu` (the program, and `zairyu compare` as the command one types) and
+//!   `J-LIS` (the card issuer's own abbreviation, which Japanese text uses too:
+//!   地方公共団体情報システム機構（J-LIS）);
+//! - **the policy as canonical JSON** in `compare`'s manifest (`{"regime":"legacy",…}`): it is
+//!   the machine-readable record of what was compared, keys and values are identifiers.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .canonicalize()
+        .unwrap()
+}
+
+/// The bundled scenarios the scan runs over, relative to the repository's root.
+fn scenarios() -> Vec<String> {
+    let mut out = Vec::new();
+    for dir in ["scenarios/teaching", "scenarios/rules"] {
+        for entry in std::fs::read_dir(root().join(dir)).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if name.ends_with(".yaml") {
+                out.push(format!("{dir}/{name}"));
+            }
+        }
+    }
+    out.sort();
+    assert!(
+        out.len() > 30,
+        "the bundled scenarios were not found: {out:?}"
+    );
+    out
+}
+
+/// Runs `zairyu --lang ja ARGS` and returns its standard output; it must succeed.
+fn zairyu_ja(args: &[&str]) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_zairyu"))
+        .arg("--lang")
+        .arg("ja")
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs");
+    assert!(
+        o.status.success(),
+        "zairyu --lang ja {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).expect("UTF-8 output")
+}
+
+/// The strings of `files` (scenario or policy files) that outputs quote as written: the values
+/// of `name:`, `id:` and `address:` lines, and a scenario's description (its leading comment).
+fn quoted(files: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(root().join(file)).unwrap();
+        for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+            // `key: value` on its own line or inside a flow mapping `{ key: value, … }`.
+            for part in line.split([',', '{', '}']) {
+                let part = part.trim().trim_start_matches("- ");
+                for key in ["name:", "id:", "address:"] {
+                    if let Some(value) = part.strip_prefix(key) {
+                        out.push(value.trim().trim_matches('"').to_string());
+                    }
+                }
+            }
+        }
+        if file.ends_with(".yaml") && !file.ends_with(".policy.yaml") {
+            let s = scenario::load(&root().join(file)).unwrap();
+            out.push(s.name);
+            out.push(s.description);
+        }
+    }
+    // A command line as one types it: the program's name is allowed on its own below.
+    out.push("zairyu compare".into());
+    let mut out: Vec<String> = out
+        .into_iter()
+        .map(|q| normalize(&q))
+        .filter(|q| !q.is_empty())
+        .collect();
+    // The longest first, so that a name inside a description does not split it.
+    out.sort_by_key(|q| std::cmp::Reverse(q.len()));
+    out
+}
+
+/// Whitespace collapsed to single spaces: the narrative wraps quoted text at its own width.
+fn normalize(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The JSON objects in `text` (compare's manifest prints each policy as one).
+fn without_json(text: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '{' && (depth > 0 || chars.peek() == Some(&'"')) {
+            depth += 1;
+        } else if c == '}' && depth > 0 {
+            depth -= 1;
+            if depth == 0 {
+                out.push(' ');
+            }
+        } else if depth == 0 {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `word` (a run of ASCII letters, digits and `-_./#§:'`) may stay in ASCII.
+fn allowed(word: &str) -> bool {
+    let word = word.trim_matches(|c: char| matches!(c, '.' | ':' | '\'' | '-'));
+    !word.chars().any(|c| c.is_ascii_alphabetic())
+        || word.chars().any(|c| c.is_ascii_digit())
+        || word.contains('/')
+        || [".yaml", ".md", ".db", ".json"]
+            .iter()
+            .any(|ext| word.contains(ext))
+        || matches!(word, "zairyu" | "J-LIS")
+}
+
+/// The English words in `output` (with a little context each), after taking out what `quoted`
+/// lists.
+fn english_words(output: &str, quoted: &[String]) -> Vec<String> {
+    let is_word_char = |c: char| {
+        c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '#' | '§' | ':' | '\'')
+    };
+    let mut text = normalize(&without_json(output));
+    for q in quoted {
+        // Only where the quoted text stands as whole words: a resident id `ali` is not taken out
+        // of `validity`.
+        let mut kept = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(q.as_str()) {
+            let end = at + q.len();
+            let bounded = !rest[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphanumeric())
+                && !rest[end..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric());
+            kept.push_str(&rest[..at]);
+            kept.push_str(if bounded { " " } else { &rest[at..end] });
+            rest = &rest[end..];
+        }
+        kept.push_str(rest);
+        text = kept;
+    }
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        match (start, is_word_char(c)) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                let word = &text[s..i];
+                if !allowed(word) {
+                    let from = text.floor_char_boundary(s.saturating_sub(30));
+                    let to = text.ceil_char_boundary((i + 30).min(text.len()));
+                    out.push(format!("{word:?} in «{}»", &text[from..to]));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Scans `zairyu --lang ja ARGS` and adds what it finds to `leaks`.
+fn scan(args: &[&str], inputs: &[&str], leaks: &mut Vec<String>) {
+    let output = zairyu_ja(args);
+    assert!(!output.trim().is_empty(), "{args:?} printed nothing");
+    for w in english_words(&output, &quoted(inputs)) {
+        leaks.push(format!("zairyu --lang ja {}: {w}", args.join(" ")));
+    }
+}
+
+fn assert_clean(leaks: Vec<String>) {
+    assert!(
+        leaks.is_empty(),
+        "{} English words in --lang ja output:\n{}",
+        leaks.len(),
+        leaks.join("\n")
+    );
+}
+
+#[test]
+fn the_scan_finds_english_and_passes_identifiers() {
+    let quoted = vec![normalize("Ana Souza")];
+    let leaks = english_words(
+        "Ana Souza → 市区町村：転出届 JI90958672CU §5.3 N1 2026-10-09 09:00 1日 \
+         scenarios/teaching/x.yaml docs/domain.md#53-x zairyu 0.1.0 J-LIS 709652ca81e1 \
+         {\"regime\":\"legacy\",\"latency\":{\"a\":\"1d\"}}\ncommits 4 hashes match",
+        &quoted,
+    );
+    let words: Vec<&str> = leaks.iter().map(|l| l.split(' ').next().unwrap()).collect();
+    assert_eq!(
+        words,
+        ["\"commits\"", "\"hashes\"", "\"match\""],
+        "{leaks:#?}"
+    );
+}
+
+#[test]
+fn run_and_explain_in_japanese_have_no_english_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut leaks = Vec::new();
+    for (i, s) in scenarios().iter().enumerate() {
+        let db = dir.path().join(format!("{i}.db"));
+        let db = db.to_str().unwrap();
+        scan(&["run", s, "--db", db], &[s], &mut leaks);
+        scan(&["explain", s], &[s], &mut leaks);
+        scan(&["explain", s, "--compare-regimes"], &[s], &mut leaks);
+    }
+    assert_clean(leaks);
+}
+
+#[test]
+fn table_and_compare_in_japanese_have_no_english_words() {
+    let mut leaks = Vec::new();
+    scan(&["table"], &[], &mut leaks);
+    let (base, reform) = (
+        "scenarios/what-if/legacy.policy.yaml",
+        "scenarios/what-if/integrated.policy.yaml",
+    );
+    for s in scenarios().iter().filter(|s| s.contains("teaching")) {
+        scan(
+            &["compare", "--baseline", base, "--reform", reform, s],
+            &[s, base, reform],
+            &mut leaks,
+        );
+    }
+    assert_clean(leaks);
+}
