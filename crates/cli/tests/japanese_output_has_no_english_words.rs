@@ -179,8 +179,13 @@ fn english_words(output: &str, quoted: &[String]) -> Vec<String> {
             (Some(s), false) => {
                 let word = &text[s..i];
                 if !allowed(word) {
-                    let from = text.floor_char_boundary(s.saturating_sub(30));
-                    let to = text.ceil_char_boundary((i + 30).min(text.len()));
+                    let from = (0..=s.saturating_sub(30))
+                        .rev()
+                        .find(|&k| text.is_char_boundary(k))
+                        .unwrap_or(0);
+                    let to = ((i + 30).min(text.len())..=text.len())
+                        .find(|&k| text.is_char_boundary(k))
+                        .unwrap_or(text.len());
                     out.push(format!("{word:?} in «{}»", &text[from..to]));
                 }
                 start = None;
