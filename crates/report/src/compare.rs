@@ -382,6 +382,7 @@ pub fn json(c: &Comparison, names: &[String], lang: Lang) -> String {
         })
         .collect();
     if let Some(d) = &c.divergence {
+        v["divergence"] = divergence_json(d);
         v["divergence_text"] = serde_json::Value::String(divergence_text(
             d,
             c.manifest.seeds.first().copied(),
@@ -394,9 +395,86 @@ pub fn json(c: &Comparison, names: &[String], lang: Lang) -> String {
     s
 }
 
+/// The first divergence as JSON, with every My Number masked: the envelopes are the log's own,
+/// and the log keeps the number in full (it is private to its owner), but what `compare` prints
+/// may be pasted anywhere, and no output shows a My Number in full.
+fn divergence_json(d: &Divergence) -> serde_json::Value {
+    let mut v = serde_json::to_value(d).expect("json");
+    mask_my_numbers(&mut v);
+    v
+}
+
+/// Replaces, at any depth, the value of every `my_number` field that is a My Number by its
+/// masked form (the one `model::mynumber` shows).
+fn mask_my_numbers(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                let masked = match value {
+                    serde_json::Value::String(s) if key == "my_number" => {
+                        model::mynumber::MyNumber::parse(s)
+                            .ok()
+                            .map(|n| n.to_string())
+                    }
+                    _ => None,
+                };
+                match masked {
+                    Some(m) => *value = serde_json::Value::String(m),
+                    None => mask_my_numbers(value),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(mask_my_numbers),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A divergence at the city hall's first registration (which carries the My Number it
+    /// assigned) is printed with the number masked.
+    #[test]
+    fn a_divergence_never_shows_a_my_number_in_full() {
+        use chrono::NaiveDate;
+        use model::event::Event;
+        use model::ids::{Address, Municipality, ResidentId};
+        use model::mynumber::MyNumber;
+        use model::service::Service;
+        use model::status::Status;
+
+        let number = MyNumber::generate(7, 0);
+        let day = NaiveDate::from_ymd_opt(2026, 7, 1).expect("date");
+        let envelope = Envelope {
+            global_seq: 1,
+            event_id: uuid::Uuid::nil(),
+            service: Service::CityHall,
+            stream_version: 1,
+            occurred_at: day.and_hms_opt(9, 0, 0).expect("time"),
+            effective_on: None,
+            correlation_id: uuid::Uuid::nil(),
+            causation_id: None,
+            event: Event::ResidenceNotified {
+                resident: ResidentId(0),
+                municipality: Municipality::new("shinjuku"),
+                address: Address::new("1-1 Nishi-Shinjuku"),
+                my_number: number,
+                status: Status::PermanentResident,
+                period_expiry: None,
+                born_on: NaiveDate::from_ymd_opt(1990, 1, 1).expect("date"),
+                card: None,
+            },
+        };
+        let d = Divergence {
+            index: 0,
+            baseline: Some(envelope),
+            reform: None,
+        };
+        let shown = divergence_json(&d).to_string();
+        assert!(!shown.contains(&number.reveal()), "{shown}");
+        assert!(shown.contains(&number.to_string()), "{shown}");
+    }
 
     #[test]
     fn numbers_read_well() {
