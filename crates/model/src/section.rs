@@ -162,6 +162,7 @@ impl RefusalReason {
     pub fn section(&self) -> &'static str {
         match self {
             RefusalReason::CardAlreadyExpired => "§11",
+            RefusalReason::PeriodNotYetNotified => "§5.4",
             RefusalReason::SecondSpecialExtension
             | RefusalReason::ApplicationNotFiledBeforeExpiry
             | RefusalReason::NoPendingApplication => "§5.13",

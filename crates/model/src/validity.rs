@@ -412,6 +412,9 @@ pub enum RefusalReason {
     ApplicationNotFiledBeforeExpiry,
     /// The residence application has already been decided (use a validity change instead).
     NoPendingApplication,
+    /// The period the window knows would shorten the card: the bureau's notice of the new
+    /// period (N3) has not reached the register yet; come back once it has (§5.4, §5.13).
+    PeriodNotYetNotified,
 }
 
 /// The new validity of a legacy My Number card after a 有効期間変更 at the municipality.
@@ -423,6 +426,12 @@ pub enum RefusalReason {
 /// When the birthday cap binds, the cap is returned: going beyond it needs a new card. PR,
 /// HSP(ii) and SPR holders (e.g. after a PR grant) get the birthday cap whatever
 /// `new_period_expiry` is.
+///
+/// A validity change never shortens the card [C, docs/domain.md §5.4]: a card specially
+/// extended under §5.13 (to the decision date or two months after the old expiry) that is
+/// brought in before the bureau's notice of the new period (N3) has arrived would fall back to
+/// the old expiry; it is refused instead (`period_not_yet_notified`), and the resident comes
+/// back.
 pub fn my_number_validity_change(
     category: CardHolderCategory,
     dob: NaiveDate,
@@ -434,12 +443,11 @@ pub fn my_number_validity_change(
     if today > current_valid_through {
         return Err(RefusalReason::CardAlreadyExpired);
     }
-    Ok(my_number_card_valid_through(
-        category,
-        dob,
-        card_issued_on,
-        new_period_expiry,
-    ))
+    let changed = my_number_card_valid_through(category, dob, card_issued_on, new_period_expiry);
+    if changed < current_valid_through {
+        return Err(RefusalReason::PeriodNotYetNotified);
+    }
+    Ok(changed)
 }
 
 /// The new validity of a legacy My Number card after a special-period extension (特例期間延長).
@@ -930,6 +938,33 @@ mod tests {
             today,
         );
         assert_eq!(v, Ok(d(2034, 7, 20)));
+    }
+
+    #[test]
+    fn given_a_specially_extended_card_when_the_register_still_has_the_old_period_then_refused_not_shortened()
+     {
+        // Extended under §5.13 to 2027-05-31 (two months after the old expiry 2027-03-31); the
+        // register still shows 2027-03-31 because the bureau's notice has not arrived.
+        let v = my_number_validity_change(
+            Other,
+            d(1990, 7, 20),
+            d(2025, 1, 10),
+            d(2027, 5, 31),
+            Some(d(2027, 3, 31)),
+            d(2027, 4, 20),
+        );
+        assert_eq!(v, Err(RefusalReason::PeriodNotYetNotified));
+        assert_eq!(RefusalReason::PeriodNotYetNotified.section(), "§5.4");
+        // Once it has arrived, the card follows the new period.
+        let v = my_number_validity_change(
+            Other,
+            d(1990, 7, 20),
+            d(2025, 1, 10),
+            d(2027, 5, 31),
+            Some(d(2030, 3, 31)),
+            d(2027, 4, 25),
+        );
+        assert_eq!(v, Ok(d(2030, 3, 31)));
     }
 
     #[test]

@@ -33,10 +33,12 @@ use model::command::Command;
 use model::event::Event;
 use model::ids::{Municipality, ResidentId};
 use model::policy::Policy;
-use model::rules::{self, TokuteiApplication};
+use model::procedure::Procedure;
+use model::rules::{self, RefusalRule, TokuteiApplication};
 use model::service::Channel;
 use model::service::Office;
 use model::time::SimTime;
+use model::validity::RefusalReason;
 use population::PopulationStep;
 
 use model::hashing::mix64;
@@ -108,6 +110,8 @@ struct Slot {
     cards: u16,
     /// The resident belongs to a population: the policy decides for it.
     driven: bool,
+    /// Turned away from a validity change since the last new card, and came back once.
+    came_back: bool,
 }
 
 /// Where a Tokutei application attached to a command would be made.
@@ -247,7 +251,12 @@ impl Agent {
     pub(crate) fn reacts_to(event: &Event) -> bool {
         matches!(
             event,
-            Event::CardReadyForCollection { .. } | Event::ResidenceCardIssued { .. }
+            Event::CardReadyForCollection { .. }
+                | Event::ResidenceCardIssued { .. }
+                | Event::ProcedureRefused {
+                    procedure: Procedure::MyNumberValidityChange,
+                    ..
+                }
         )
     }
 
@@ -279,6 +288,7 @@ impl Agent {
                     return None;
                 }
                 slot.cards = slot.cards.saturating_add(1);
+                slot.came_back = false;
                 let (global, nth) = (slot.global, u32::from(slot.cards));
                 if card.kind.is_tokutei() {
                     return None;
@@ -314,10 +324,42 @@ impl Agent {
                     },
                 ))
             }
+            // Turned away because the register does not know the new period yet (the bureau's
+            // notice has not arrived, docs/domain.md §5.4): the resident comes back once, a
+            // week later, at an open counter [assumption].
+            Event::ProcedureRefused {
+                resident,
+                procedure: Procedure::MyNumberValidityChange,
+                rule,
+            } if matches!(
+                rule,
+                RefusalRule::NothingPending
+                    | RefusalRule::Validity {
+                        reason: RefusalReason::PeriodNotYetNotified
+                    }
+            ) =>
+            {
+                let slot = self.slot(*resident);
+                if !slot.driven || slot.came_back {
+                    return None;
+                }
+                slot.came_back = true;
+                let after = now + Duration::days(COME_BACK_AFTER_DAYS);
+                let at = rules::next_counter_time(policy, Office::CityHall, after);
+                Some((
+                    at,
+                    Command::RequestMyNumberValidityChange {
+                        resident: *resident,
+                    },
+                ))
+            }
             _ => None,
         }
     }
 }
+
+/// Days after which a resident turned away from a validity change comes back (once).
+const COME_BACK_AFTER_DAYS: i64 = 7;
 
 #[cfg(test)]
 mod tests {

@@ -129,6 +129,10 @@ pub fn refusal_reason(r: RefusalReason) -> Label {
             "there is no pending residence application",
             "審査中の在留申請がない",
         ),
+        RefusalReason::PeriodNotYetNotified => l(
+            "the register does not know the new period yet (the bureau's notice has not arrived); come back",
+            "新しい在留期間の通知（出入国在留管理庁から）がまだ届いていない（後日再来庁）",
+        ),
     }
 }
 
