@@ -330,15 +330,12 @@ impl Agent {
             Event::ProcedureRefused {
                 resident,
                 procedure: Procedure::MyNumberValidityChange,
-                rule,
-            } if matches!(
-                rule,
-                RefusalRule::NothingPending
+                rule:
+                    RefusalRule::NothingPending
                     | RefusalRule::Validity {
-                        reason: RefusalReason::PeriodNotYetNotified
-                    }
-            ) =>
-            {
+                        reason: RefusalReason::PeriodNotYetNotified,
+                    },
+            } => {
                 let slot = self.slot(*resident);
                 if !slot.driven || slot.came_back {
                     return None;
