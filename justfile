@@ -32,4 +32,4 @@ bench residents="100000" seed="1":
 # Screenshots of the teaching report at a projector's two sizes, into docs/img/ (needs Chromium).
 screenshots:
     cargo run -q -p zairyu -- explain scenarios/teaching/extension_integrated.yaml --format html --out target/report.html
-    for size in 1024,768 1920,1080; do chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=$size --screenshot=docs/img/report-${size/,/x}.png "file://$PWD/target/report.html#step=8"; done
+    for size in 1024x768 1920x1080; do chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=$(echo $size | tr x ,) --screenshot=docs/img/report-$size.png "file://$PWD/target/report.html#step=8"; done
