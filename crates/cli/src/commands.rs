@@ -1,5 +1,12 @@
 //! The scenario commands: run, replay, check, validate, schema, table — each as text for
 //! people or as JSON for programs (and `check` as JUnit XML or GitHub annotations for CI).
+//!
+//! At about 1,050 lines before its tests this file is over the project's size limit. It is
+//! still one file because three engineers changed it at the same time this round: `replay`'s
+//! verification, the JSON and JUnit outputs, and `--resume`. Its seam is one module per
+//! command, each with its own argument type and printing (`commands/run.rs`,
+//! `commands/replay.rs`, `commands/check.rs`, …), as `compare`, `diff` and `why` already are.
+//! Splitting it along that seam is the next change to make here.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
