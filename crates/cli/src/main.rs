@@ -14,6 +14,7 @@
 mod out;
 
 mod bench;
+mod check;
 mod commands;
 mod compare;
 mod diag;
@@ -23,6 +24,10 @@ mod export;
 mod global;
 mod merge;
 mod reference;
+mod replay;
+mod run;
+mod table;
+mod validate;
 mod why;
 
 use std::path::PathBuf;
@@ -153,7 +158,7 @@ enum Command {
         /// test reports: one test case per check), or github (workflow annotations on the
         /// failing expectations' lines).
         #[arg(long, value_enum, default_value = "text")]
-        format: commands::CheckFormat,
+        format: check::CheckFormat,
     },
     /// Parse and validate scenario files without running them.
     Validate {
@@ -188,7 +193,7 @@ enum Command {
     Schema {
         /// Which file format.
         #[arg(value_enum, default_value = "scenario")]
-        of: commands::SchemaOf,
+        of: validate::SchemaOf,
     },
     /// For every procedure, which offices a resident must visit under each regime, generated
     /// from simulations (the legacy two-card regime vs the integrated Tokutei card).
@@ -196,7 +201,7 @@ enum Command {
         /// Output: text (one block per procedure, within 100 columns), markdown (for
         /// docs/domain.md), or json.
         #[arg(long, value_enum, default_value = "text")]
-        format: commands::TableFormat,
+        format: table::TableFormat,
         /// Text as one line per procedure, as wide as it takes.
         #[arg(long)]
         wide: bool,
@@ -264,8 +269,8 @@ fn main() -> ExitCode {
             resume,
             as_of,
             format,
-        } => commands::run(
-            &commands::RunArgs {
+        } => run::run(
+            &run::RunArgs {
                 path: &scenario,
                 db,
                 seed,
@@ -285,8 +290,8 @@ fn main() -> ExitCode {
             transcript,
             expect_hash,
             format,
-        } => commands::replay(
-            &commands::ReplayArgs {
+        } => replay::replay(
+            &replay::ReplayArgs {
                 db: &db,
                 as_of,
                 effective_on,
@@ -302,16 +307,16 @@ fn main() -> ExitCode {
             regime,
             seed,
             format,
-        } => commands::check(&paths, seed, regime.map(Into::into), format, &g),
-        Command::Validate { paths, format } => commands::validate(&paths, format),
+        } => check::check(&paths, seed, regime.map(Into::into), format, &g),
+        Command::Validate { paths, format } => validate::validate(&paths, format),
         Command::Explain(args) => explain::explain(args, lang),
         Command::Compare(args) => compare::compare(args, &g),
         Command::Merge(args) => merge::merge(args, lang),
         Command::Diff(args) => diff::diff(args, lang),
         Command::Export(args) => export::export(&args),
         Command::Why(args) => why::why(args, lang),
-        Command::Schema { of } => commands::schema(of),
-        Command::Table { format, wide } => commands::table(format, wide, lang),
+        Command::Schema { of } => validate::schema(of),
+        Command::Table { format, wide } => table::table(format, wide, lang),
         Command::Completions { shell } => reference::completions(shell, &mut Cli::command()),
         Command::Man { dir } => reference::man(Cli::command(), dir.as_deref()),
         Command::Bench {

@@ -1,0 +1,387 @@
+//! `zairyu replay`: reads a stored log (never writing to it), rebuilds each office's view as of a
+//! day or what was legally true on a day, and verifies the log against the hashes its run
+//! recorded — at every commit and at the end — or one given with `--expect-hash`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::anyhow;
+use chrono::NaiveDate;
+use projection::Projections;
+use projection::rows::RecordRow;
+use report::Lang;
+use serde_json::{Value, json};
+use simulator::replay::replay as replay_log;
+
+use crate::commands::{events_json, open_stored_log, print_json};
+use crate::diag::Failure;
+use crate::global::TextOrJson;
+
+/// What `zairyu replay` was asked.
+pub struct ReplayArgs<'a> {
+    pub db: &'a Path,
+    pub as_of: Option<NaiveDate>,
+    /// What was legally true on this day, as known by the end of the log (instead of `as_of`).
+    pub effective_on: Option<NaiveDate>,
+    pub resident: Option<&'a str>,
+    pub transcript: bool,
+    pub expect_hash: Option<&'a str>,
+    pub format: TextOrJson,
+}
+
+/// `zairyu replay`
+pub fn replay(a: &ReplayArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
+    let json = a.format == TextOrJson::Json;
+    let (store, Some((meta, policy))) = open_stored_log(a.db)? else {
+        errln!(
+            "warning: cannot verify {}: its run stopped before it recorded what it ran (no run \
+             metadata)",
+            a.db.display()
+        );
+        return Ok(ExitCode::from(CANNOT_VERIFY));
+    };
+    let switch = policy.switches.validity.special_period_my_number;
+    for (option, day) in [("--as-of", a.as_of), ("--effective-on", a.effective_on)] {
+        if let Some(day) = day
+            && (day < meta.start || day > meta.until)
+        {
+            return Err(Failure::Input(anyhow!(
+                "{option} {day} is outside the run ({} to {})",
+                meta.start,
+                meta.until
+            )));
+        }
+    }
+    let selected = match a.resident {
+        Some(key) => Some(
+            meta.resident_names
+                .iter()
+                .position(|n| n == key)
+                .ok_or_else(|| {
+                    Failure::Input(anyhow!(
+                        "no resident `{key}` in this run (residents: {})",
+                        meta.resident_names.join(", ")
+                    ))
+                })?,
+        ),
+        None => None,
+    };
+    // The full replay checks the hashes; the as-of replay shows the record on the day. What
+    // was legally true on a day is folded from the whole log, by the events' legal dates.
+    let legal = a.effective_on.is_some();
+    let full = replay_log(&store, meta.start, meta.until, None, switch, legal)
+        .map_err(|e| Failure::Run(e.into()))?;
+    let day = a.effective_on.or(a.as_of).unwrap_or(meta.until);
+    let (shown, log) = if let Some(on) = a.effective_on {
+        let shown = Projections::legally_on(&full.log, meta.start, switch, on);
+        let legal_on =
+            |e: &&model::envelope::Envelope| e.effective_on.unwrap_or(e.occurred_at.date()) <= on;
+        let log = if a.transcript {
+            full.log.iter().filter(legal_on).cloned().collect()
+        } else {
+            Vec::new()
+        };
+        (shown, log)
+    } else if day == meta.until && !a.transcript {
+        (full.projections.clone(), Vec::new())
+    } else {
+        replay_log(
+            &store,
+            meta.start,
+            meta.until,
+            Some(day),
+            switch,
+            a.transcript,
+        )
+        .map(|r| (r.projections, r.log))
+        .map_err(|e| Failure::Run(e.into()))?
+    };
+    let who = |i: usize| {
+        meta.resident_names
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| model::ids::ResidentId(i as u32).to_string())
+    };
+    let records = shown
+        .records
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| selected.is_none_or(|s| s == *i));
+    let state_hash = full.projections.state_hash();
+    let commits = commit_check(&full);
+    let checks = verify(
+        &[
+            ("log hash", meta.log_hash.as_deref(), &full.log_hash),
+            ("state hash", meta.final_state_hash.as_deref(), &state_hash),
+        ],
+        a.expect_hash.map(|h| (h, full.log_hash.as_str())),
+        commits.matches,
+    );
+    if json {
+        let mut doc = json!({
+            "run": {
+                "label": meta.label,
+                "title": meta.title,
+                "seed": meta.seed,
+                "code_version": meta.code_version,
+                "start": meta.start,
+                "until": meta.until,
+                "finished": meta.finished,
+                "events": full.events,
+            },
+            "as_of": a.effective_on.is_none().then_some(day),
+            "effective_on": a.effective_on,
+            "records": records
+                .map(|(i, rec)| RecordRow::of(rec, &who(i), day, switch))
+                .collect::<Vec<_>>(),
+            "commits": { "checked": full.commits.checked, "matches": commits.matches },
+            "hashes": checks.hashes.iter().map(HashCheck::to_json).collect::<Vec<_>>(),
+            "verdict": checks.verdict.as_str(),
+        });
+        if a.transcript {
+            doc["transcript"] = events_json(&log, &meta.resident_names, lang);
+        }
+        print_json(&doc);
+    } else {
+        if a.transcript {
+            out!("{}", report::transcript(&log, &meta.resident_names, lang));
+            outln!();
+        }
+        outln!(
+            "{} — {} events, seed {}, {}",
+            meta.label,
+            full.events,
+            meta.seed,
+            meta.code_version
+        );
+        outln!();
+        if let Some(on) = a.effective_on {
+            outln!("{}", report::labels::legally_on(on, lang));
+            outln!();
+        }
+        for (i, rec) in records {
+            outln!("{}", report::card_record(rec, &who(i), day, switch, lang));
+        }
+        outln!("{}", commits.line);
+        for h in &checks.hashes {
+            outln!("{}", h.line());
+        }
+    }
+    match checks.verdict {
+        Verdict::Mismatch => {
+            errln!("error: the log does not match: it is not the log its run wrote");
+        }
+        Verdict::CannotVerify => errln!(
+            "warning: cannot verify the log: its run did not finish, so it recorded no final \
+             hash (the hashes at its commits, above, check the prefix it kept); pass \
+             --expect-hash HASH to check it against a hash kept elsewhere"
+        ),
+        Verdict::Verified => {}
+    }
+    Ok(checks.verdict.exit_code())
+}
+
+/// What the hashes recorded at the commits say (decision 11): a log of format 2 records the
+/// hash of the log up to each commit, so even a killed run's prefix is checked.
+struct CommitCheck {
+    /// The line `replay` prints.
+    line: String,
+    /// Whether every hash recorded at a commit matched.
+    matches: bool,
+}
+
+fn commit_check(full: &simulator::replay::Replayed) -> CommitCheck {
+    let c = &full.commits;
+    let (line, matches) = if full.format == event_store::LogFormat::V1 {
+        (
+            "commits     (a log of format 1 records no hash at its commits)".to_owned(),
+            true,
+        )
+    } else if let Some((seq, recorded, rebuilt)) = &c.mismatch {
+        (
+            format!(
+                "commits     MISMATCH at the commit ending at event {seq}: it recorded \
+                 {recorded}, the log hashes to {rebuilt} there"
+            ),
+            false,
+        )
+    } else if let Some(seq) = c.beyond_log {
+        (
+            format!(
+                "commits     MISMATCH: a commit ended at event {seq}, which the log does not hold"
+            ),
+            false,
+        )
+    } else {
+        let line = match c.checked {
+            0 => "commits     (no hash recorded at any commit)".to_owned(),
+            n => format!(
+                "commits     {n} hashes match: the log is the one its run committed, up to event {}",
+                c.through
+            ),
+        };
+        (line, true)
+    };
+    CommitCheck { line, matches }
+}
+
+/// Exit code of `replay` whose log could not be verified: the run recorded no hashes (it did
+/// not finish) and none was given with `--expect-hash`.
+const CANNOT_VERIFY: u8 = 3;
+
+/// One hash rebuilt from the log, and what it was compared with.
+#[derive(Debug)]
+struct HashCheck {
+    /// `log hash`, `state hash`, or `expected` (compared with the `--expect-hash` given).
+    what: &'static str,
+    rebuilt: String,
+    /// What the run recorded (or the hash given); `None` when the run recorded nothing.
+    recorded: Option<String>,
+    matches: bool,
+}
+
+impl HashCheck {
+    fn to_json(&self) -> Value {
+        json!({
+            "what": self.what,
+            "rebuilt": self.rebuilt,
+            "recorded": self.recorded,
+            "matches": self.matches,
+        })
+    }
+
+    /// The text line: the hash and whether it matches.
+    fn line(&self) -> String {
+        let (what, rebuilt) = (self.what, &self.rebuilt);
+        match (what, &self.recorded, self.matches) {
+            ("expected", Some(given), true) => format!("{what:<11} {given}  (matches the log)"),
+            ("expected", Some(given), false) => {
+                format!("{what:<11} {given}  MISMATCH: the log hashes to {rebuilt}")
+            }
+            (_, Some(_), true) => format!("{what:<11} {rebuilt}  (matches the run)"),
+            (_, Some(r), false) => format!("{what:<11} {rebuilt}  MISMATCH: the run recorded {r}"),
+            (_, None, _) => {
+                format!("{what:<11} {rebuilt}  (the run did not finish: nothing recorded)")
+            }
+        }
+    }
+}
+
+/// What the comparison of hashes concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Verified,
+    Mismatch,
+    CannotVerify,
+}
+
+impl Verdict {
+    fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Verified => "verified",
+            Verdict::Mismatch => "mismatch",
+            Verdict::CannotVerify => "cannot_verify",
+        }
+    }
+
+    /// The exit code: 0 verified, 1 a mismatch, 3 nothing to compare with.
+    fn exit_code(self) -> ExitCode {
+        match self {
+            Verdict::Verified => ExitCode::SUCCESS,
+            Verdict::Mismatch => ExitCode::from(1),
+            Verdict::CannotVerify => ExitCode::from(CANNOT_VERIFY),
+        }
+    }
+}
+
+struct Checks {
+    hashes: Vec<HashCheck>,
+    verdict: Verdict,
+}
+
+/// Compares the rebuilt hashes with those the run recorded (and with `--expect-hash`).
+/// Verified means every hash the run records matched, or the one given did: a log whose run
+/// recorded only some of its hashes (or had some nulled) is not verified by the rest.
+/// `commits_match` says whether every hash recorded at a commit matched ([`commit_check`]): one
+/// the log does not reproduce is a mismatch whatever else matches.
+fn verify(
+    recorded: &[(&'static str, Option<&str>, &str)],
+    expected: Option<(&str, &str)>,
+    commits_match: bool,
+) -> Checks {
+    let mut hashes: Vec<HashCheck> = recorded
+        .iter()
+        .map(|&(what, stored, rebuilt)| HashCheck {
+            what,
+            rebuilt: rebuilt.to_owned(),
+            recorded: stored.map(str::to_owned),
+            matches: stored == Some(rebuilt),
+        })
+        .collect();
+    let mut compared = recorded.iter().all(|(_, stored, _)| stored.is_some());
+    if let Some((given, rebuilt)) = expected {
+        compared |= given == rebuilt;
+        hashes.push(HashCheck {
+            what: "expected",
+            rebuilt: rebuilt.to_owned(),
+            recorded: Some(given.to_owned()),
+            matches: given == rebuilt,
+        });
+    }
+    let mismatch = !commits_match || hashes.iter().any(|h| h.recorded.is_some() && !h.matches);
+    let verdict = if mismatch {
+        Verdict::Mismatch
+    } else if compared {
+        Verdict::Verified
+    } else {
+        Verdict::CannotVerify
+    };
+    Checks { hashes, verdict }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Verdict, verify};
+
+    fn of(
+        recorded: &[(&'static str, Option<&str>, &str)],
+        expected: Option<(&str, &str)>,
+    ) -> Verdict {
+        verify(recorded, expected, true).verdict
+    }
+
+    #[test]
+    fn replay_is_verified_only_when_every_recorded_hash_or_the_given_one_matches() {
+        let both = |log: Option<&'static str>, state: Option<&'static str>| {
+            [("log hash", log, "L"), ("state hash", state, "S")]
+        };
+        assert_eq!(of(&both(Some("L"), Some("S")), None), Verdict::Verified);
+        assert_eq!(of(&both(Some("L"), Some("x")), None), Verdict::Mismatch);
+        assert_eq!(of(&both(Some("x"), None), None), Verdict::Mismatch);
+        // Nothing recorded (the run did not finish), or only part of it: cannot verify.
+        assert_eq!(of(&both(None, None), None), Verdict::CannotVerify);
+        assert_eq!(of(&both(None, Some("S")), None), Verdict::CannotVerify);
+        // A hash kept elsewhere verifies an unfinished log, and a wrong one fails any log.
+        assert_eq!(of(&both(None, None), Some(("L", "L"))), Verdict::Verified);
+        assert_eq!(of(&both(None, None), Some(("y", "L"))), Verdict::Mismatch);
+        assert_eq!(
+            of(&both(Some("L"), Some("S")), Some(("y", "L"))),
+            Verdict::Mismatch
+        );
+        let checks = verify(&both(Some("L"), Some("x")), None, true);
+        assert_eq!(
+            checks.hashes[1].line(),
+            "state hash  S  MISMATCH: the run recorded x"
+        );
+        // A commit hash the log does not reproduce fails even a log whose final hashes match
+        // (they could have been recomputed), and so does an unfinished one.
+        assert_eq!(
+            verify(&both(Some("L"), Some("S")), None, false).verdict,
+            Verdict::Mismatch
+        );
+        assert_eq!(
+            verify(&both(None, None), None, false).verdict,
+            Verdict::Mismatch
+        );
+    }
+}

@@ -1,0 +1,305 @@
+//! `zairyu run`: runs one scenario into a new (or resumed) event log, writes the analysis
+//! tables beside it, and prints the transcript, the measures and the scenario's checks — as text
+//! for people or as JSON for programs.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+use chrono::NaiveDate;
+use event_store::{EventStore, StoreError};
+use model::policy::Regime;
+use report::Lang;
+use report::labels::ui;
+use scenario::Scenario;
+use serde_json::json;
+use simulator::check::{check_expectations, names};
+
+use crate::commands::{
+    CODE_VERSION, check_json, events_json, load, passed_failed, print_json, print_outcomes,
+};
+use crate::diag::Failure;
+use crate::global::{Global, TextOrJson};
+
+/// `runs/<stem>.<regime>.db`
+fn default_db(scenario: &Scenario, path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".into());
+    PathBuf::from("runs").join(format!("{stem}.{}.db", scenario.policy.regime.as_str()))
+}
+
+/// The new log at `path`, created for this run alone (the store locks it, decision 9).
+///
+/// Without `force`, a file already there is never touched: an existing log is refused with
+/// what it holds, so a run cannot silently replace another run's log. With `force`, a zairyu
+/// log is replaced in place and what it held is said on standard error; anything else is
+/// still refused. A log another process has open (a run writing it, a replay reading it) is
+/// refused either way. Every refusal is bad input (exit 2), in one message naming the path.
+fn create_log(path: &Path, force: bool) -> Result<EventStore, Failure> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the directory {}", dir.display()))
+            .map_err(Failure::Input)?;
+    }
+    let shown = path.display();
+    if path.is_dir() {
+        return Err(Failure::Input(anyhow!(
+            "{shown} is a directory; --db names the log file to create"
+        )));
+    }
+    let refused = |e: StoreError| -> Failure {
+        Failure::Input(match e {
+            StoreError::AlreadyExists { .. } => match EventStore::summary(path) {
+                Ok(held) => anyhow!(
+                    "{shown} already holds {}; pass --force to replace it, or choose another --db",
+                    describe_log(&held)
+                ),
+                Err(e) => return refused_other(path, e),
+            },
+            other => return refused_other(path, other),
+        })
+    };
+    if force {
+        let (store, replaced) = EventStore::create_replacing(path).map_err(refused)?;
+        if let Some(held) = replaced {
+            errln!("replacing {shown}: it held {}", describe_log(&held));
+        }
+        Ok(store)
+    } else {
+        EventStore::create(path).map_err(refused)
+    }
+}
+
+/// The log at `path` of a run to continue (`run --resume`), opened as its one writer; which
+/// reads it once and checks it. Anything that is not a log of the current format, or is in use,
+/// is bad input.
+fn open_log_to_resume(path: &Path) -> Result<EventStore, Failure> {
+    EventStore::open(path).map_err(|e| {
+        let shown = path.display();
+        Failure::Input(match e {
+            StoreError::NotFound { .. } => {
+                anyhow!("{shown}: no log to resume (run without --resume to start one)")
+            }
+            StoreError::ReadOnlyFormat { .. } | StoreError::Corrupt { .. } => {
+                anyhow!("{shown}: cannot resume: {e}")
+            }
+            other => return refused_other(path, other),
+        })
+    })
+}
+
+/// A refusal to create the log at `path` for any reason but an existing log.
+fn refused_other(path: &Path, e: StoreError) -> Failure {
+    let shown = path.display();
+    Failure::Input(match e {
+        StoreError::NotAnEventLog { reason } => anyhow!(
+            "{shown} exists and is not a zairyu event log ({reason}); choose another --db path"
+        ),
+        StoreError::Locked { .. } => anyhow!("{e}"),
+        StoreError::Io { source, .. } => anyhow!("cannot create the log {shown}: {source}"),
+        other => anyhow!("cannot create the log {shown}: {other}"),
+    })
+}
+
+/// "the log of X (N events, finished)", for messages about an existing log.
+fn describe_log(held: &event_store::LogSummary) -> String {
+    let what = held.label.as_deref().unwrap_or("an unnamed run");
+    let state = if held.finished {
+        "finished"
+    } else {
+        "unfinished"
+    };
+    format!("the log of {what} ({} events, {state})", held.events)
+}
+
+/// What `zairyu run` was asked.
+pub struct RunArgs<'a> {
+    pub path: &'a Path,
+    pub db: Option<PathBuf>,
+    pub seed: Option<u64>,
+    pub regime: Option<Regime>,
+    pub format: TextOrJson,
+    /// Replace the zairyu log already at the path.
+    pub force: bool,
+    /// Continue the run whose log is at the path.
+    pub resume: bool,
+    /// More days for the `card_records` analysis table.
+    pub as_of: Vec<NaiveDate>,
+}
+
+/// Writes the analysis tables (docs/analysis.md) into the log a run has just finished (`store`,
+/// still its writer), rebuilt from its events. The log itself is complete whatever happens here.
+/// `as_of` are more days for the card records.
+fn write_analysis_tables(
+    store: &mut EventStore,
+    db: &Path,
+    scenario: &Scenario,
+    as_of: &[NaiveDate],
+) -> Result<(), Failure> {
+    let failed = |e: anyhow::Error| {
+        Failure::Run(e.context(format!(
+            "the run finished and its log {} is complete, but its analysis tables could not be \
+             written (`zairyu export` rebuilds them from the log)",
+            db.display()
+        )))
+    };
+    let names = names(scenario);
+    let run = simulator::analysis::Run {
+        start: scenario.start,
+        until: scenario.until,
+        policy: &scenario.policy,
+        names: &names,
+    };
+    simulator::analysis::Tables::build(store, &run, as_of)
+        .map_err(|e| failed(e.into()))?
+        .write(store)
+        .map_err(|e| failed(e.into()))
+}
+
+/// `zairyu run`
+pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
+    let lang = g.lang();
+    let u = ui(lang);
+    let scenario = load(a.path, a.seed, a.regime)?;
+    // Checked before anything is written: a day outside the run is bad input.
+    if let Some(day) = a
+        .as_of
+        .iter()
+        .find(|&&d| d < scenario.start || d > scenario.until)
+    {
+        return Err(Failure::Input(anyhow!(
+            "--as-of {day} is outside the run ({} to {})",
+            scenario.start,
+            scenario.until
+        )));
+    }
+    let db =
+        a.db.clone()
+            .unwrap_or_else(|| default_db(&scenario, a.path));
+    let stopped = |e: simulator::SimError| {
+        Failure::Run(anyhow!(e).context(format!(
+            "the run stopped: the log {} is incomplete (marked unfinished)",
+            db.display()
+        )))
+    };
+    let out = if a.resume {
+        let store = open_log_to_resume(&db)?;
+        let kept = store
+            .last_global_seq()
+            .map_err(|e| Failure::Run(e.into()))?;
+        let out = simulator::resume_scenario_stored(&scenario, store, CODE_VERSION, None).map_err(
+            |e| match e {
+                // A log of another run, or one this run does not reproduce, is not this run's to
+                // continue: bad input, and nothing was written.
+                simulator::SimError::ResumeOtherRun { .. }
+                | simulator::SimError::ResumeMismatch { .. }
+                | simulator::SimError::ResumeLonger { .. } => {
+                    Failure::Input(anyhow!("{}: {e}", db.display()))
+                }
+                other => stopped(other),
+            },
+        )?;
+        errln!(
+            "resumed {}: the {kept} stored events are this run's; {} appended",
+            db.display(),
+            out.events - kept
+        );
+        out
+    } else {
+        let store = create_log(&db, a.force)?;
+        // A failure from here on (a full disk, an I/O error) leaves a valid, unfinished prefix.
+        simulator::run_scenario_stored(&scenario, store, CODE_VERSION, None).map_err(stopped)?
+    };
+    let mut out = out;
+    if let Some(store) = out.store.as_mut() {
+        write_analysis_tables(store, &db, &scenario, &a.as_of)?;
+    }
+    let names = names(&scenario);
+    let outcomes = check_expectations(&scenario, &out.log);
+    let failed = outcomes
+        .iter()
+        .flat_map(|o| &o.results)
+        .filter(|r| !r.passed())
+        .count();
+    let code = if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
+    let totals = out.projections.totals();
+    if a.format == TextOrJson::Json {
+        let mut doc = json!({
+            "scenario": {
+                "name": scenario.name,
+                "file": scenario.source,
+                "regime": scenario.policy.regime.as_str(),
+                "seed": scenario.seed,
+                "start": scenario.start,
+                "until": scenario.until,
+            },
+            "measures": totals,
+            "expectations": outcomes
+                .iter()
+                .flat_map(|o| o.results.iter().map(|r| check_json(&scenario.source, o, r)))
+                .collect::<Vec<_>>(),
+            "log_hash": out.log_hash,
+            "state_hash": out.state_hash,
+            "events": out.events,
+            "database": db.display().to_string(),
+        });
+        if !g.quiet {
+            doc["transcript"] = events_json(&out.log, &names, lang);
+        }
+        print_json(&doc);
+        return Ok(code);
+    }
+    outln!(
+        "{} — {}",
+        scenario.name,
+        regime_and_seed(scenario.policy.regime, scenario.seed, lang)
+    );
+    if !scenario.description.is_empty() {
+        for line in scenario.description.lines() {
+            outln!("  {line}");
+        }
+    }
+    outln!();
+    if !g.quiet {
+        out!("{}", report::transcript(&out.log, &names, lang));
+        outln!();
+    }
+    out!("{}", report::summary(&totals, scenario.until, lang));
+    if !scenario.expectations.is_empty() {
+        outln!();
+        outln!("{}", u.expectations);
+        let (passed, failed) = print_outcomes(&scenario.source, &outcomes, false, g.color_stdout());
+        outln!("  {}", passed_failed(passed, failed, lang));
+    }
+    outln!();
+    out!(
+        "{}",
+        report::align::labelled(
+            &[
+                (u.log_hash, out.log_hash.clone()),
+                (u.state_hash, out.state_hash.clone()),
+                (u.events, out.events.to_string()),
+                (u.database, db.display().to_string()),
+            ],
+            0,
+            2,
+        )
+    );
+    Ok(code)
+}
+
+/// "legacy regime, seed 7" / 「従来制度、シード 7」.
+fn regime_and_seed(regime: Regime, seed: u64, lang: Lang) -> String {
+    let u = ui(lang);
+    let name = report::labels::regime_short(regime).get(lang);
+    match lang {
+        Lang::En => format!("{name} {}{}{} {seed}", u.regime_word, u.comma, u.seed),
+        Lang::Ja => format!("{name}{}{} {seed}", u.comma, u.seed),
+    }
+}
