@@ -194,3 +194,113 @@ fn the_containment_check_sees_a_changed_value() {
     );
     assert_eq!(diffs.len(), 1, "a missing key is a difference");
 }
+
+/// The fictitious shape change the upcaster test makes: before it, `ImmigrationRecordOpened`
+/// called the resident's date of birth `birth_date`; from payload version 2 on it is `born_on`
+/// (today's name). Every golden log of format 1 opens an immigration record. (A required field:
+/// renaming an optional one would decode without the upcaster, silently as `None`.)
+const OLD_FIELD: &str = "birth_date";
+const NEW_FIELD: &str = "born_on";
+
+fn rename_field(from: &str, to: &str, payload: &mut Value) -> Result<(), String> {
+    let fields = payload
+        .as_object_mut()
+        .ok_or("the payload is not an object")?;
+    let value = fields.remove(from).ok_or(format!("no field {from}"))?;
+    fields.insert(to.to_owned(), value);
+    Ok(())
+}
+
+/// The test-only upcaster of the shape change: version 1's `birth_date` becomes `born_on`.
+const TEST_UPCASTERS: &[simulator::upcast::Upcaster] = &[simulator::upcast::Upcaster {
+    event_type: "ImmigrationRecordOpened",
+    from: 1,
+    apply: |payload| rename_field(OLD_FIELD, NEW_FIELD, payload),
+}];
+
+/// The records of a golden log as a build from before the shape change would have stored them:
+/// the same log, with every `ImmigrationRecordOpened` payload in the old shape. Rewritten in
+/// memory: the fixture is never touched. Returns the records and how many were rewritten.
+fn in_the_old_shape(db: &Path) -> (Vec<model::envelope::EventRecord>, usize) {
+    let store = EventStore::open_read_only(db).unwrap();
+    let mut records = store.read_all().unwrap();
+    let mut rewritten = 0;
+    for rec in &mut records {
+        if rec.event_type != "ImmigrationRecordOpened" {
+            continue;
+        }
+        assert_eq!(
+            rec.schema_version,
+            1,
+            "{}: a format-1 payload",
+            db.display()
+        );
+        let mut payload: Value = serde_json::from_slice(&rec.payload).unwrap();
+        rename_field(NEW_FIELD, OLD_FIELD, &mut payload).unwrap();
+        rec.payload = serde_json::to_vec(&payload).unwrap();
+        rewritten += 1;
+    }
+    (records, rewritten)
+}
+
+#[test]
+fn golden_logs_in_an_older_event_shape_replay_to_their_recorded_projections_through_an_upcaster() {
+    use simulator::log::{DecodeError, from_record, from_record_with};
+    use simulator::upcast::Upcasters;
+
+    let logs: Vec<PathBuf> = golden_logs()
+        .into_iter()
+        .filter(|db| db.parent().is_some_and(|d| d.ends_with("v1")))
+        .collect();
+    assert!(!logs.is_empty(), "no golden logs of format 1");
+    for db in &logs {
+        let name = db.display();
+        let (records, rewritten) = in_the_old_shape(db);
+        assert!(
+            rewritten > 0,
+            "{name}: no ImmigrationRecordOpened to rewrite"
+        );
+
+        // Without the upcaster, today's build cannot read the old shape, and says where.
+        let first_old = records
+            .iter()
+            .find(|r| r.event_type == "ImmigrationRecordOpened")
+            .unwrap();
+        match from_record(first_old) {
+            Err(DecodeError::Json {
+                global_seq,
+                event_type,
+                ..
+            }) => {
+                assert_eq!(global_seq, first_old.global_seq, "{name}");
+                assert_eq!(event_type, "ImmigrationRecordOpened", "{name}");
+            }
+            Err(other) => panic!("{name}: an unexpected error: {other}"),
+            Ok(_) => panic!("{name}: the old shape decoded without its upcaster"),
+        }
+
+        // Through the upcaster, the log replays to the projections recorded at its capture.
+        let store = EventStore::open_read_only(db).unwrap();
+        let meta = store.read_run_meta().unwrap().unwrap();
+        let policy: model::policy::Policy = serde_json::from_str(&meta.policy).unwrap();
+        let switch = policy.switches.validity.special_period_my_number;
+        let mut projections = projection::Projections::new(meta.start, switch, 0);
+        for rec in &records {
+            let env = from_record_with(rec, Upcasters::with(TEST_UPCASTERS))
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            projections.apply(&env);
+        }
+        projections.finish(meta.until);
+        let golden: Value =
+            serde_json::from_str(&std::fs::read_to_string(db.with_extension("json")).unwrap())
+                .unwrap();
+        let mut diffs = Vec::new();
+        contains(
+            &serde_json::to_value(&projections).unwrap(),
+            &golden["projections"],
+            "projections",
+            &mut diffs,
+        );
+        assert!(diffs.is_empty(), "{name}:\n{}", diffs.join("\n"));
+    }
+}

@@ -19,7 +19,7 @@ use model::hashing::{HashWriter, mix64};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::upcast;
+use crate::upcast::{self, Upcasters};
 
 /// The format-1 id of the event at `global_seq` in a run with `seed`.
 ///
@@ -100,8 +100,17 @@ pub fn to_record(env: &Envelope) -> EventRecord {
     }
 }
 
-/// The typed form of a stored record of either format.
+/// The typed form of a stored record of either format, read with this build's upcasters.
 pub fn from_record(rec: &EventRecord) -> Result<Envelope, DecodeError> {
+    from_record_with(rec, Upcasters::builtin())
+}
+
+/// The typed form of a stored record of either format, an old payload brought up to today's
+/// shape by `upcasters`.
+pub fn from_record_with(
+    rec: &EventRecord,
+    upcasters: Upcasters<'_>,
+) -> Result<Envelope, DecodeError> {
     let event = match rec.schema_version {
         PAYLOAD_SCHEMA_VERSION => {
             Event::decode_payload(&rec.event_type, rec.stream.resident, &rec.payload).map_err(
@@ -112,7 +121,7 @@ pub fn from_record(rec: &EventRecord) -> Result<Envelope, DecodeError> {
                 },
             )?
         }
-        1 => upcast::json_payload(rec)?,
+        1 => upcast::json_payload(rec, upcasters)?,
         version => {
             return Err(DecodeError::UnknownSchema {
                 global_seq: rec.global_seq,
