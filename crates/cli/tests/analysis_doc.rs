@@ -2,16 +2,15 @@
 //! its pandas and DuckDB snippets where Python has those packages; its column reference names
 //! every column of every analysis table; and the tables hold what the run did.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::process::Command;
 
 use event_store::EventStore;
 use event_store::derived::Cell;
 use simulator::analysis::TABLES;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use support::root;
 
 /// The fenced code blocks of a Markdown text: (language, body), in order.
 fn blocks(text: &str) -> Vec<(String, String)> {

@@ -1,45 +1,9 @@
 //! The `zairyu` binary as a user meets it: exit codes, located errors, nothing written on bad
 //! input, run → replay round trip, and the same log hash twice.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn zairyu(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zairyu"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the binary runs")
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn scenario(name: &str) -> String {
-    root()
-        .join("scenarios/teaching")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn log_hash(o: &Output) -> String {
-    stdout(o)
-        .lines()
-        .find_map(|l| l.strip_prefix("log hash    "))
-        .expect("run prints the log hash")
-        .trim()
-        .to_owned()
-}
+use support::{log_hash, root, stderr, stdout, teaching, zairyu};
 
 #[test]
 fn malformed_scenario_exits_2_with_a_located_error_and_writes_nothing() {
@@ -72,7 +36,7 @@ fn run_then_replay_matches_and_shows_the_card_record_on_a_date() {
     let db = dir.path().join("ext.db");
     let db = db.to_str().unwrap();
     let run = zairyu(
-        &["run", &scenario("extension_legacy.yaml"), "--db", db],
+        &["run", &teaching("extension_legacy.yaml"), "--db", db],
         dir.path(),
     );
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
@@ -105,7 +69,7 @@ fn the_same_scenario_and_seed_twice_give_the_same_log_hash() {
     let a = zairyu(
         &[
             "run",
-            &scenario("extension_integrated.yaml"),
+            &teaching("extension_integrated.yaml"),
             "--db",
             "a.db",
         ],
@@ -114,7 +78,7 @@ fn the_same_scenario_and_seed_twice_give_the_same_log_hash() {
     let b = zairyu(
         &[
             "run",
-            &scenario("extension_integrated.yaml"),
+            &teaching("extension_integrated.yaml"),
             "--db",
             "b.db",
         ],
@@ -124,7 +88,7 @@ fn the_same_scenario_and_seed_twice_give_the_same_log_hash() {
     let c = zairyu(
         &[
             "run",
-            &scenario("extension_integrated.yaml"),
+            &teaching("extension_integrated.yaml"),
             "--db",
             "c.db",
             "--seed",
@@ -145,7 +109,7 @@ fn regime_override_changes_the_outcome() {
     let o = zairyu(
         &[
             "run",
-            &scenario("extension_integrated.yaml"),
+            &teaching("extension_integrated.yaml"),
             "--regime",
             "legacy",
             "--quiet",
@@ -172,7 +136,7 @@ fn check_passes_on_the_bundled_scenarios_and_fails_on_a_wrong_expectation() {
     );
     assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
     let wrong = dir.path().join("wrong.yaml");
-    let text = std::fs::read_to_string(scenario("extension_legacy.yaml"))
+    let text = std::fs::read_to_string(teaching("extension_legacy.yaml"))
         .unwrap()
         .replace(
             "visits: { immigration_bureau: 2, city_hall: 1 }\n    notifications",
@@ -196,7 +160,7 @@ fn run_refuses_to_overwrite_a_file_that_is_not_a_zairyu_log() {
     let o = zairyu(
         &[
             "run",
-            &scenario("extension_legacy.yaml"),
+            &teaching("extension_legacy.yaml"),
             "--db",
             precious.to_str().unwrap(),
         ],

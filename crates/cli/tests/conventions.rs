@@ -3,51 +3,12 @@
 //! `NO_COLOR`, `-q`/`-v`, JSON for every command that prints results, JUnit and GitHub
 //! annotations for CI, each error said once, `table` within 100 columns, and `--lang`.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// Runs `zairyu` in `dir` with `env` set and `RUST_LOG`/`NO_COLOR` unset unless given.
-fn zairyu_env(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zairyu"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("RUST_LOG")
-        .env_remove("NO_COLOR");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("the binary runs")
-}
-
-fn zairyu(args: &[&str], dir: &Path) -> Output {
-    zairyu_env(args, dir, &[])
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn teaching(name: &str) -> String {
-    root()
-        .join("scenarios/teaching")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// `o` succeeded with exit code `code`; its stdout, parsed as JSON.
-fn json(o: &Output, code: i32) -> serde_json::Value {
-    assert_eq!(o.status.code(), Some(code), "{}", stderr(o));
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", stdout(o)))
-}
+use support::{json, root, stderr, stdout, teaching, zairyu, zairyu_env};
 
 /// A scenario with one expectation that passes and one that fails.
 fn failing_scenario(dir: &Path) -> PathBuf {

@@ -2,28 +2,11 @@
 //! they first differ, the differences by resident and event kind, exit 0/1/2 like `diff`) and
 //! `zairyu why` (the event, rule, inputs and causes behind a value of the card record).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn zairyu(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zairyu"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the binary runs")
-}
+use std::path::Path;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use support::{root, stderr, stdout, zairyu};
 
 /// Runs `scenarios/<path>` into `dir/<db>` (with extra options) and returns the log's path. A
 /// run whose expectations fail (a scenario run under the other regime) still stores its log.

@@ -23,14 +23,11 @@
 //! - **the policy as canonical JSON** in `compare`'s manifest (`{"regime":"legacy",…}`): it is
 //!   the machine-readable record of what was compared, keys and values are identifiers.
 
-use std::path::{Path, PathBuf};
+mod support;
+
 use std::process::Command;
 
-fn root() -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .canonicalize()
-        .unwrap()
-}
+use support::root;
 
 /// The bundled scenarios the scan runs over, relative to the repository's root.
 fn scenarios() -> Vec<String> {

@@ -5,29 +5,12 @@
 //! says verified, mismatch or cannot-verify in its exit code.
 
 use std::os::unix::fs::PermissionsExt;
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
-fn teaching(name: &str) -> String {
-    root()
-        .join("scenarios/teaching")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-fn zairyu(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zairyu"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
+use support::{log_hash, root, stderr, stdout, teaching, zairyu};
 
 /// Runs the binary with a file-size limit of `blocks` × 512 bytes, as a full disk would: a
 /// write past it fails (SIGXFSZ ignored, so the write returns EFBIG).
@@ -45,25 +28,8 @@ fn zairyu_with_disk_of(blocks: u32, args: &[&str], dir: &Path) -> Output {
         .expect("sh runs")
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 fn mode(p: &Path) -> u32 {
     std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777
-}
-
-fn log_hash(o: &Output) -> String {
-    stdout(o)
-        .lines()
-        .find_map(|l| l.strip_prefix("log hash    "))
-        .expect("a log hash")
-        .trim()
-        .to_owned()
 }
 
 /// Every entry of `dir` with its bytes and modification time.
