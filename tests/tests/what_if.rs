@@ -216,3 +216,44 @@ fn a_single_resident_scenario_shows_where_the_logs_diverge() {
         "legacy refuses the Tokutei application"
     );
 }
+
+/// A counterfactual replay refuses to compare when the stored log is not what the stored
+/// inputs give (here: the log of another seed passed off as this one's), and says where they
+/// part; with the log they do give, it compares.
+#[test]
+fn a_counterfactual_replay_compares_only_a_log_its_inputs_reproduce() {
+    use simulator::what_if::Counterfactual;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../scenarios/teaching/extension_integrated_late_grant.yaml");
+    let s = scenario::load(&path).unwrap();
+    let as_run = Arm {
+        name: "as run".into(),
+        files: Vec::new(),
+        policy: s.policy.clone(),
+    };
+    let mut decision = s.policy.clone();
+    decision.switches.disposition_at = model::policy::DispositionAt::Decision;
+    let changed = Arm {
+        name: "decision".into(),
+        files: Vec::new(),
+        policy: decision,
+    };
+    let log_of = |s: &scenario::Scenario| simulator::run_scenario(s, None, None).unwrap().log;
+    let other_seed = log_of(&s.clone().with_seed(s.seed + 1));
+    match what_if::counterfactual(&s, &other_seed, &as_run, &changed, "test").unwrap() {
+        Counterfactual::NotReproduced(d) => assert!(d.baseline.is_some() || d.reform.is_some()),
+        Counterfactual::Compared(_) => panic!("another seed's log was taken for this run's"),
+    }
+    match what_if::counterfactual(&s, &log_of(&s), &as_run, &changed, "test").unwrap() {
+        Counterfactual::Compared(c) => {
+            let d = c.divergence.expect("the switch changes the log");
+            assert_eq!(d.index, 7);
+            let run = &c.runs[0];
+            assert_eq!(
+                run.reform.get("special_period_days") + 2,
+                run.baseline.get("special_period_days")
+            );
+        }
+        Counterfactual::NotReproduced(d) => panic!("the run's own log not reproduced: {d:?}"),
+    }
+}

@@ -17,6 +17,7 @@ mod bench;
 mod check;
 mod commands;
 mod compare;
+mod counterfactual;
 mod diag;
 mod diff;
 mod explain;
@@ -115,6 +116,8 @@ enum Command {
     /// every commit), and show the card record on a date. Reads the log without changing it.
     /// Exit codes: 0 verified, 1 a hash does not match (or the log is corrupt), 3 cannot verify
     /// (the run did not finish or its hashes were removed, and no --expect-hash was given).
+    /// With --policy or --set: a counterfactual replay instead (exit 0 when it ran).
+    #[command(group = clap::ArgGroup::new("counterfactual").multiple(true))]
     Replay {
         /// The SQLite log written by `zairyu run`.
         db: PathBuf,
@@ -137,6 +140,21 @@ enum Command {
         /// besides the hashes recorded in the log itself.
         #[arg(long, value_name = "HASH")]
         expect_hash: Option<String>,
+        /// Counterfactual: run the stored inputs (the scenario, the seed) again under the stored
+        /// policy with this policy file on top (docs/what-if.md), and show the measures of the
+        /// stored run and of the changed one, with where the changed log first departs from
+        /// the stored one. Fails if the stored inputs no longer give the stored log.
+        #[arg(long, value_name = "POLICY", group = "counterfactual", conflicts_with_all = ["as_of", "effective_on", "transcript", "expect_hash", "resident"])]
+        policy: Option<PathBuf>,
+        /// Counterfactual: change one field of the stored policy (repeatable; after --policy):
+        /// a dotted path as policy files write it (`resident.tokutei_uptake=0.5`) or a switch's
+        /// name (`disposition_at=decision`).
+        #[arg(long, value_name = "KEY=VALUE", group = "counterfactual", conflicts_with_all = ["as_of", "effective_on", "transcript", "expect_hash", "resident"])]
+        set: Vec<String>,
+        /// With --policy/--set: the scenario file the log ran, when it is no longer at the path
+        /// the log records (its hash must match the log's).
+        #[arg(long, value_name = "FILE", requires = "counterfactual")]
+        scenario: Option<PathBuf>,
         /// Output: text for people, or one JSON document (the card records, the hashes and
         /// whether they match).
         #[arg(long, value_enum, default_value = "text")]
@@ -284,12 +302,30 @@ fn main() -> ExitCode {
         ),
         Command::Replay {
             db,
+            format,
+            policy,
+            set,
+            scenario,
+            ..
+        } if policy.is_some() || !set.is_empty() => counterfactual::counterfactual(
+            &counterfactual::CounterfactualArgs {
+                db: &db,
+                policy: policy.as_deref(),
+                set: &set,
+                scenario: scenario.as_deref(),
+                format,
+            },
+            lang,
+        ),
+        Command::Replay {
+            db,
             as_of,
             effective_on,
             resident,
             transcript,
             expect_hash,
             format,
+            ..
         } => replay::replay(
             &replay::ReplayArgs {
                 db: &db,

@@ -118,10 +118,16 @@ fn seeds_line(c: &Comparison) -> String {
 
 /// The comparison as a terminal table. `names` are the residents' display names (scenarios).
 pub fn table(c: &Comparison, names: &[String], lang: Lang) -> String {
+    table_titled("zairyu compare", c, names, lang)
+}
+
+/// [`table`] under another title (`replay --policy` shows a stored run against a changed
+/// policy the same way).
+pub fn table_titled(title: &str, c: &Comparison, names: &[String], lang: Lang) -> String {
     let m = &c.manifest;
     let u = ui(lang);
     let mut out = String::new();
-    let _ = writeln!(out, "zairyu compare — {}", subject_line(c, lang));
+    let _ = writeln!(out, "{title} — {}", subject_line(c, lang));
     let arms = [u.baseline, u.reform, u.seeds];
     let w = arms.iter().map(|a| width(a)).max().unwrap_or(0);
     let _ = writeln!(

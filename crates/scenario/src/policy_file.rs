@@ -225,6 +225,62 @@ fn merge(base: &mut Json, overlay: Json) {
     }
 }
 
+/// Sets one field of `start` from the command line (`zairyu replay DB --set KEY=VALUE`): `KEY`
+/// is a dotted path into the policy as policy files write it (`resident.tokutei_uptake`,
+/// `latency.bureau_to_city_hall`), or the bare name of a switch (`disposition_at` for
+/// `switches.disposition_at`); `VALUE` is read as YAML, as in a policy file (`0.5`, `true`,
+/// `decision`, `{ uniform: { min: 1, max: 5 } }`) and merged the same way. A path the
+/// policy does not have, or a value its field does not take, is refused with what was
+/// expected.
+pub fn set_policy_value(start: &Policy, assignment: &str) -> Result<Policy, ScenarioError> {
+    let invalid = |message: String| ScenarioError::Invalid {
+        file: format!("--set {assignment}"),
+        line: 1,
+        column: 1,
+        message,
+    };
+    let (key, value) = assignment
+        .split_once('=')
+        .ok_or_else(|| invalid("expected KEY=VALUE, e.g. disposition_at=decision".into()))?;
+    let key = key.trim();
+    let mut merged = serde_json::to_value(start).expect("policies serialize");
+    let path: Vec<&str> = if merged.get(key).is_none() && merged["switches"].get(key).is_some() {
+        vec!["switches", key]
+    } else {
+        key.split('.').collect()
+    };
+    let mut at = &merged;
+    for (depth, part) in path.iter().enumerate() {
+        at = match at.get(part) {
+            Some(next) => next,
+            None => {
+                let known: Vec<&str> = at
+                    .as_object()
+                    .map(|o| o.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
+                return Err(invalid(format!(
+                    "the policy has no `{}`{}",
+                    path[..=depth].join("."),
+                    if known.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (expected one of: {})", known.join(", "))
+                    }
+                )));
+            }
+        };
+    }
+    let doc = Doc::parse(value).map_err(|e| invalid(format!("the value: {}", e.message)))?;
+    let mut overlay = to_json(&doc, doc.root());
+    for part in path.iter().rev() {
+        let mut level = Map::new();
+        level.insert((*part).to_owned(), overlay);
+        overlay = Json::Object(level);
+    }
+    merge(&mut merged, overlay);
+    Policy::deserialize(&merged).map_err(|e| invalid(format!("`{}`: {e}", path.join("."))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,5 +360,30 @@ mod tests {
                 .to_string()
                 .contains("policy")
         );
+    }
+
+    #[test]
+    fn given_a_switch_or_a_path_when_set_then_only_that_field_changes() {
+        let start = Policy::default();
+        let switched = set_policy_value(&start, "disposition_at=decision").unwrap();
+        let mut expected = start.clone();
+        expected.switches.disposition_at = model::policy::DispositionAt::Decision;
+        assert_eq!(switched, expected);
+        let uptake = set_policy_value(&start, "resident.tokutei_uptake=0.5").unwrap();
+        assert_eq!(uptake.resident.tokutei_uptake.get(), 0.5);
+        assert_eq!(uptake.switches, start.switches);
+    }
+
+    #[test]
+    fn given_a_misspelt_key_or_a_bad_value_when_set_then_refused_saying_what_was_expected() {
+        let start = Policy::default();
+        let typo = set_policy_value(&start, "resident.tokutei_uptak=0.5").unwrap_err();
+        let text = typo.to_string();
+        assert!(text.contains("no `resident.tokutei_uptak`"), "{text}");
+        assert!(text.contains("tokutei_uptake"), "{text}");
+        let bad = set_policy_value(&start, "disposition_at=someday").unwrap_err();
+        assert!(bad.to_string().contains("switches.disposition_at"), "{bad}");
+        let no_value = set_policy_value(&start, "disposition_at").unwrap_err();
+        assert!(no_value.to_string().contains("KEY=VALUE"), "{no_value}");
     }
 }

@@ -22,8 +22,8 @@ use model::shard::Shard;
 use population::{Population, PopulationSpec, add_digests};
 use projection::measures::Measures;
 use projection::what_if::{
-    Arm, Comparison, FORMAT, INTERVALS, Manifest, PolicyManifest, SeedRun, SubjectManifest,
-    first_divergence,
+    Arm, Comparison, Divergence, FORMAT, INTERVALS, Manifest, PolicyManifest, SeedRun,
+    SubjectManifest, first_divergence,
 };
 use scenario::Scenario;
 
@@ -142,6 +142,54 @@ fn scenario_arm(
         log_hash: out.log_hash,
         log: out.log,
     })
+}
+
+/// What a counterfactual replay found (`zairyu replay DB --policy P`).
+pub enum Counterfactual {
+    /// The stored run, re-run as it was, and under the changed policy: the measures of both,
+    /// and where the changed run's log first departs from the stored one.
+    Compared(Comparison),
+    /// Re-running the stored inputs under the stored policy does not give the stored log (the
+    /// scenario file or the code changed since): where they first differ. A comparison would
+    /// mix the change of policy with that change, so none is made.
+    NotReproduced(Divergence),
+}
+
+/// Replays the run whose log is `stored` under `changed`: re-runs the stored inputs — the
+/// scenario's steps, and the resident agent's draws from the stored seed — first as they were
+/// (`as_run`, the stored policy), to check that they reproduce the stored log fact for fact,
+/// then under the changed policy. `scenario` carries the stored seed.
+pub fn counterfactual(
+    scenario: &Scenario,
+    stored: &[Envelope],
+    as_run: &Arm,
+    changed: &Arm,
+    code_version: &str,
+) -> Result<Counterfactual, SimError> {
+    let seed = scenario.seed;
+    let mut quiet = |_: NaiveDate, _: NaiveDate, _: Progress| {};
+    let again = scenario_arm(scenario, as_run, seed, &mut quiet)?;
+    if let Some(d) = first_divergence(stored, &again.log) {
+        return Ok(Counterfactual::NotReproduced(d));
+    }
+    let other = scenario_arm(scenario, changed, seed, &mut quiet)?;
+    Ok(Counterfactual::Compared(Comparison {
+        manifest: manifest(
+            Subject::Scenario(scenario),
+            as_run,
+            changed,
+            &[seed],
+            code_version,
+        ),
+        divergence: first_divergence(stored, &other.log),
+        runs: vec![SeedRun {
+            seed,
+            inputs_hash: scenario.hash.clone(),
+            baseline: again.measures,
+            reform: other.measures,
+            log_hashes: Some([again.log_hash, other.log_hash]),
+        }],
+    }))
 }
 
 /// What one part of a population gave under one arm.

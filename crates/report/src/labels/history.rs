@@ -1,6 +1,6 @@
 //! The words of the commands that question a stored history — `diff` (two logs compared) and
 //! `why` (the chain behind a value of the card record: the rules, their inputs, the laws they
-//! read) — in English and Japanese.
+//! read), and `replay --policy` (a stored run under a changed policy) — in English and Japanese.
 
 use model::provenance::{Input, RuleId};
 use model::validity::CardLaw;
@@ -45,6 +45,10 @@ pub struct History {
     pub active: &'static str,
     pub inactive: &'static str,
     pub special_period: &'static str,
+    /// `replay --policy`: the title of its table, and the name of the stored run's arm.
+    pub counterfactual_title: &'static str,
+    pub as_run: &'static str,
+    pub changed: &'static str,
 }
 
 const EN: History = History {
@@ -83,6 +87,9 @@ const EN: History = History {
     active: "in use",
     inactive: "not in use",
     special_period: "special period",
+    counterfactual_title: "zairyu replay --policy (what would have happened)",
+    as_run: "as run (the policy stored in the log)",
+    changed: "the stored policy, changed",
 };
 
 const JA: History = History {
@@ -121,6 +128,9 @@ const JA: History = History {
     active: "使用中",
     inactive: "使用されていない",
     special_period: "特例期間",
+    counterfactual_title: "zairyu replay --policy（反実仮想：別の政策ならどうなったか）",
+    as_run: "記録どおり（ログに保存された政策）",
+    changed: "保存された政策を変更したもの",
 };
 
 /// The words of `diff` and `why` in `lang`.
