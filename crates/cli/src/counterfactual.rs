@@ -110,7 +110,7 @@ pub fn counterfactual(a: &CounterfactualArgs<'_>, lang: Lang) -> Result<ExitCode
     )
     .map_err(|e| Failure::Run(e.into()))?
     {
-        Counterfactual::Compared(c) => c,
+        Counterfactual::Compared(c) => *c,
         Counterfactual::NotReproduced(d) => {
             errln!(
                 "{}",

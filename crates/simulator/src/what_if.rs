@@ -148,11 +148,11 @@ fn scenario_arm(
 pub enum Counterfactual {
     /// The stored run, re-run as it was, and under the changed policy: the measures of both,
     /// and where the changed run's log first departs from the stored one.
-    Compared(Comparison),
+    Compared(Box<Comparison>),
     /// Re-running the stored inputs under the stored policy does not give the stored log (the
     /// scenario file or the code changed since): where they first differ. A comparison would
     /// mix the change of policy with that change, so none is made.
-    NotReproduced(Divergence),
+    NotReproduced(Box<Divergence>),
 }
 
 /// Replays the run whose log is `stored` under `changed`: re-runs the stored inputs — the
@@ -170,10 +170,10 @@ pub fn counterfactual(
     let mut quiet = |_: NaiveDate, _: NaiveDate, _: Progress| {};
     let again = scenario_arm(scenario, as_run, seed, &mut quiet)?;
     if let Some(d) = first_divergence(stored, &again.log) {
-        return Ok(Counterfactual::NotReproduced(d));
+        return Ok(Counterfactual::NotReproduced(Box::new(d)));
     }
     let other = scenario_arm(scenario, changed, seed, &mut quiet)?;
-    Ok(Counterfactual::Compared(Comparison {
+    Ok(Counterfactual::Compared(Box::new(Comparison {
         manifest: manifest(
             Subject::Scenario(scenario),
             as_run,
@@ -189,7 +189,7 @@ pub fn counterfactual(
             reform: other.measures,
             log_hashes: Some([again.log_hash, other.log_hash]),
         }],
-    }))
+    })))
 }
 
 /// What one part of a population gave under one arm.
