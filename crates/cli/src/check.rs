@@ -152,11 +152,11 @@ fn print_checked_text(c: &Checked<'_>, g: &Global) {
     let u = ui(g.lang());
     outln!(
         "{} {} {}{n} {}{}{}{}",
-        if ok {
-            paint("ok  ", 32, color)
-        } else {
-            paint("FAIL", 31, color)
-        },
+        paint(
+            report::labels::check_mark(ok, g.lang()),
+            if ok { 32 } else { 31 },
+            color
+        ),
         s.source,
         u.lp,
         u.checks,
@@ -164,7 +164,7 @@ fn print_checked_text(c: &Checked<'_>, g: &Global) {
         report::labels::regime_short(s.policy.regime).get(g.lang()),
         u.rp
     );
-    print_outcomes(&s.source, &c.outcomes, g.verbose > 0, color);
+    print_outcomes(&s.source, &c.outcomes, g.verbose > 0, color, g.lang());
 }
 
 /// A GitHub workflow command's message, escaped as the runner expects (`%`, CR, LF).

@@ -11,7 +11,7 @@ use model::envelope::Envelope;
 use model::policy::{Policy, Regime};
 use model::rules;
 use report::Lang;
-use report::labels::ui;
+use report::labels::{self, ui};
 use scenario::{Overrides, Scenario};
 use serde_json::{Value, json};
 use simulator::check::ExpectationOutcome;
@@ -31,41 +31,36 @@ pub(crate) fn load(
     Ok(scenario::load_with(path, Overrides { seed, regime })?)
 }
 
-/// Prints each check of `outcomes` (the failures; every one when `verbose`) and returns how
-/// many passed and failed.
+/// Prints each check of `outcomes` (the failures; every one when `verbose`) in `lang` and
+/// returns how many passed and failed.
 pub(crate) fn print_outcomes(
     source: &str,
     outcomes: &[ExpectationOutcome],
     verbose: bool,
     color: bool,
+    lang: Lang,
 ) -> (usize, usize) {
     let (mut passed, mut failed) = (0, 0);
     for o in outcomes {
+        let on = o.on.to_string();
+        let place = labels::check_place(source, o.line, &o.resident, &on, lang);
         for r in &o.results {
             if r.passed() {
                 passed += 1;
                 if verbose {
                     outln!(
-                        "  {}    {source}:{} {} on {}: {} = {}",
-                        paint("ok", 32, color),
-                        o.line,
-                        o.resident,
-                        o.on,
+                        "  {}  {place}{} = {}",
+                        paint(labels::check_mark(true, lang), 32, color),
                         r.what,
-                        r.actual
+                        labels::check_value(&r.actual, lang)
                     );
                 }
             } else {
                 failed += 1;
                 outln!(
-                    "  {}  {source}:{} {} on {}: {} expected {}, got {}",
-                    paint("FAIL", 31, color),
-                    o.line,
-                    o.resident,
-                    o.on,
-                    r.what,
-                    r.expected,
-                    r.actual
+                    "  {}  {place}{}",
+                    paint(labels::check_mark(false, lang), 31, color),
+                    labels::expected_got(&r.what, &r.expected, &r.actual, lang)
                 );
             }
         }

@@ -344,7 +344,7 @@ fn main() -> ExitCode {
             seed,
             format,
         } => check::check(&paths, seed, regime.map(Into::into), format, &g),
-        Command::Validate { paths, format } => validate::validate(&paths, format),
+        Command::Validate { paths, format } => validate::validate(&paths, format, lang),
         Command::Explain(args) => explain::explain(args, lang),
         Command::Compare(args) => compare::compare(args, &g),
         Command::Merge(args) => merge::merge(args, lang),

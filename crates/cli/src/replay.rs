@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use projection::Projections;
 use projection::rows::RecordRow;
 use report::Lang;
+use report::labels::{self, CommitsFound, HashName};
 use serde_json::{Value, json};
 use simulator::replay::replay as replay_log;
 
@@ -111,8 +112,12 @@ pub fn replay(a: &ReplayArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
     let commits = commit_check(&full);
     let checks = verify(
         &[
-            ("log hash", meta.log_hash.as_deref(), &full.log_hash),
-            ("state hash", meta.final_state_hash.as_deref(), &state_hash),
+            (HashName::Log, meta.log_hash.as_deref(), &full.log_hash),
+            (
+                HashName::State,
+                meta.final_state_hash.as_deref(),
+                &state_hash,
+            ),
         ],
         a.expect_hash.map(|h| (h, full.log_hash.as_str())),
         commits.matches,
@@ -148,11 +153,14 @@ pub fn replay(a: &ReplayArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
             outln!();
         }
         outln!(
-            "{} — {} events, seed {}, {}",
-            meta.label,
-            full.events,
-            meta.seed,
-            meta.code_version
+            "{}",
+            labels::run_header(
+                &meta.label,
+                full.events,
+                meta.seed,
+                &meta.code_version,
+                lang
+            )
         );
         outln!();
         if let Some(on) = a.effective_on {
@@ -162,9 +170,9 @@ pub fn replay(a: &ReplayArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
         for (i, rec) in records {
             outln!("{}", report::card_record(rec, &who(i), day, switch, lang));
         }
-        outln!("{}", commits.line);
+        outln!("{}", labels::commits_line(&commits.found, lang));
         for h in &checks.hashes {
-            outln!("{}", h.line());
+            outln!("{}", h.line(lang));
         }
     }
     match checks.verdict {
@@ -184,45 +192,37 @@ pub fn replay(a: &ReplayArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
 /// What the hashes recorded at the commits say (decision 11): a log of format 2 records the
 /// hash of the log up to each commit, so even a killed run's prefix is checked.
 struct CommitCheck {
-    /// The line `replay` prints.
-    line: String,
+    /// What was found, for the line `replay` prints.
+    found: CommitsFound,
     /// Whether every hash recorded at a commit matched.
     matches: bool,
 }
 
 fn commit_check(full: &simulator::replay::Replayed) -> CommitCheck {
     let c = &full.commits;
-    let (line, matches) = if full.format == event_store::LogFormat::V1 {
-        (
-            "commits     (a log of format 1 records no hash at its commits)".to_owned(),
-            true,
-        )
+    let found = if full.format == event_store::LogFormat::V1 {
+        CommitsFound::FormatOne
     } else if let Some((seq, recorded, rebuilt)) = &c.mismatch {
-        (
-            format!(
-                "commits     MISMATCH at the commit ending at event {seq}: it recorded \
-                 {recorded}, the log hashes to {rebuilt} there"
-            ),
-            false,
-        )
+        CommitsFound::Mismatch {
+            seq: *seq,
+            recorded: recorded.clone(),
+            rebuilt: rebuilt.clone(),
+        }
     } else if let Some(seq) = c.beyond_log {
-        (
-            format!(
-                "commits     MISMATCH: a commit ended at event {seq}, which the log does not hold"
-            ),
-            false,
-        )
+        CommitsFound::BeyondLog { seq }
+    } else if c.checked == 0 {
+        CommitsFound::NoneRecorded
     } else {
-        let line = match c.checked {
-            0 => "commits     (no hash recorded at any commit)".to_owned(),
-            n => format!(
-                "commits     {n} hashes match: the log is the one its run committed, up to event {}",
-                c.through
-            ),
-        };
-        (line, true)
+        CommitsFound::Match {
+            checked: c.checked,
+            through: c.through,
+        }
     };
-    CommitCheck { line, matches }
+    let matches = !matches!(
+        found,
+        CommitsFound::Mismatch { .. } | CommitsFound::BeyondLog { .. }
+    );
+    CommitCheck { found, matches }
 }
 
 /// Exit code of `replay` whose log could not be verified: the run recorded no hashes (it did
@@ -232,8 +232,8 @@ const CANNOT_VERIFY: u8 = 3;
 /// One hash rebuilt from the log, and what it was compared with.
 #[derive(Debug)]
 struct HashCheck {
-    /// `log hash`, `state hash`, or `expected` (compared with the `--expect-hash` given).
-    what: &'static str,
+    /// Which hash: the log's, the state's, or the one given with `--expect-hash`.
+    what: HashName,
     rebuilt: String,
     /// What the run recorded (or the hash given); `None` when the run recorded nothing.
     recorded: Option<String>,
@@ -243,7 +243,11 @@ struct HashCheck {
 impl HashCheck {
     fn to_json(&self) -> Value {
         json!({
-            "what": self.what,
+            "what": match self.what {
+                HashName::Log => "log hash",
+                HashName::State => "state hash",
+                HashName::Expected => "expected",
+            },
             "rebuilt": self.rebuilt,
             "recorded": self.recorded,
             "matches": self.matches,
@@ -251,19 +255,14 @@ impl HashCheck {
     }
 
     /// The text line: the hash and whether it matches.
-    fn line(&self) -> String {
-        let (what, rebuilt) = (self.what, &self.rebuilt);
-        match (what, &self.recorded, self.matches) {
-            ("expected", Some(given), true) => format!("{what:<11} {given}  (matches the log)"),
-            ("expected", Some(given), false) => {
-                format!("{what:<11} {given}  MISMATCH: the log hashes to {rebuilt}")
-            }
-            (_, Some(_), true) => format!("{what:<11} {rebuilt}  (matches the run)"),
-            (_, Some(r), false) => format!("{what:<11} {rebuilt}  MISMATCH: the run recorded {r}"),
-            (_, None, _) => {
-                format!("{what:<11} {rebuilt}  (the run did not finish: nothing recorded)")
-            }
-        }
+    fn line(&self, lang: Lang) -> String {
+        labels::hash_line(
+            self.what,
+            &self.rebuilt,
+            self.recorded.as_deref(),
+            self.matches,
+            lang,
+        )
     }
 }
 
@@ -305,7 +304,7 @@ struct Checks {
 /// `commits_match` says whether every hash recorded at a commit matched ([`commit_check`]): one
 /// the log does not reproduce is a mismatch whatever else matches.
 fn verify(
-    recorded: &[(&'static str, Option<&str>, &str)],
+    recorded: &[(HashName, Option<&str>, &str)],
     expected: Option<(&str, &str)>,
     commits_match: bool,
 ) -> Checks {
@@ -322,7 +321,7 @@ fn verify(
     if let Some((given, rebuilt)) = expected {
         compared |= given == rebuilt;
         hashes.push(HashCheck {
-            what: "expected",
+            what: HashName::Expected,
             rebuilt: rebuilt.to_owned(),
             recorded: Some(given.to_owned()),
             matches: given == rebuilt,
@@ -342,18 +341,17 @@ fn verify(
 #[cfg(test)]
 mod tests {
     use super::{Verdict, verify};
+    use report::Lang;
+    use report::labels::HashName;
 
-    fn of(
-        recorded: &[(&'static str, Option<&str>, &str)],
-        expected: Option<(&str, &str)>,
-    ) -> Verdict {
+    fn of(recorded: &[(HashName, Option<&str>, &str)], expected: Option<(&str, &str)>) -> Verdict {
         verify(recorded, expected, true).verdict
     }
 
     #[test]
     fn replay_is_verified_only_when_every_recorded_hash_or_the_given_one_matches() {
         let both = |log: Option<&'static str>, state: Option<&'static str>| {
-            [("log hash", log, "L"), ("state hash", state, "S")]
+            [(HashName::Log, log, "L"), (HashName::State, state, "S")]
         };
         assert_eq!(of(&both(Some("L"), Some("S")), None), Verdict::Verified);
         assert_eq!(of(&both(Some("L"), Some("x")), None), Verdict::Mismatch);
@@ -370,8 +368,12 @@ mod tests {
         );
         let checks = verify(&both(Some("L"), Some("x")), None, true);
         assert_eq!(
-            checks.hashes[1].line(),
+            checks.hashes[1].line(Lang::En),
             "state hash  S  MISMATCH: the run recorded x"
+        );
+        assert_eq!(
+            checks.hashes[1].line(Lang::Ja),
+            "状態のハッシュ S  不一致：実行の記録は x"
         );
         // A commit hash the log does not reproduce fails even a log whose final hashes match
         // (they could have been recomputed), and so does an unfinished one.

@@ -274,7 +274,13 @@ pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
     if !scenario.expectations.is_empty() {
         outln!();
         outln!("{}", u.expectations);
-        let (passed, failed) = print_outcomes(&scenario.source, &outcomes, false, g.color_stdout());
+        let (passed, failed) = print_outcomes(
+            &scenario.source,
+            &outcomes,
+            false,
+            g.color_stdout(),
+            g.lang(),
+        );
         outln!("  {}", passed_failed(passed, failed, lang));
     }
     outln!();

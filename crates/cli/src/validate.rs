@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::anyhow;
 use clap::ValueEnum;
+use report::Lang;
 use serde_json::json;
 
 use crate::commands::print_json;
@@ -13,7 +14,7 @@ use crate::diag::Failure;
 use crate::global::TextOrJson;
 
 /// `zairyu validate`
-pub fn validate(paths: &[PathBuf], format: TextOrJson) -> Result<ExitCode, Failure> {
+pub fn validate(paths: &[PathBuf], format: TextOrJson, lang: Lang) -> Result<ExitCode, Failure> {
     let files = scenario::discover(paths)?;
     if files.is_empty() {
         return Err(Failure::Input(anyhow!("no scenario files (*.yaml) found")));
@@ -23,11 +24,14 @@ pub fn validate(paths: &[PathBuf], format: TextOrJson) -> Result<ExitCode, Failu
         let s = scenario::load(f)?;
         if format == TextOrJson::Text {
             outln!(
-                "ok  {}: {} residents, {} steps, {} expectations",
-                s.source,
-                s.residents.len(),
-                s.steps.len(),
-                s.expectations.len()
+                "{}",
+                report::labels::validated(
+                    &s.source,
+                    s.residents.len(),
+                    s.steps.len(),
+                    s.expectations.len(),
+                    lang
+                )
             );
         }
         valid.push(json!({

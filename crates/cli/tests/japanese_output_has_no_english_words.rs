@@ -1,12 +1,14 @@
 //! `--lang ja` output has no English words (issue 12): `run`'s transcript and measures,
-//! `explain`'s narrative (one regime and `--compare-regimes`), `table` and `compare` are run with
-//! `--lang ja` over the bundled teaching and rules scenarios (`compare` over the teaching ones),
-//! and any ASCII word in their output that is not an identifier, a number or text quoted from the
-//! input files fails the test, with the command and the word in context.
+//! `explain`'s narrative (one regime and `--compare-regimes`), `replay` of each run's log (with
+//! its transcript and its verification lines), `check` and `validate` of the bundled folders,
+//! `table` and `compare` are run with `--lang ja` over the bundled teaching and rules scenarios
+//! (`compare` over the teaching ones), and any ASCII word in their output that is not an
+//! identifier, a number or text quoted from the input files fails the test, with the command and
+//! the word in context.
 //!
-//! Not scanned yet: `replay` (its verification lines — `commits … hashes match`, `log hash …
-//! (matches the run)`, `N events, seed S` — are still English), `check` (`ok`) and `validate`
-//! (`N residents, N steps`). Their wording lives in the CLI, not yet in the labels.
+//! Not scanned: `check -v`, which lists every check by the key the scenario wrote it under
+//! (`visits.city_hall = 2`, `events.CardIssued = 発生`): those keys are the scenario file's own
+//! identifiers, shown as written so that the author finds the line.
 //!
 //! What may stay in ASCII, and why (the whole allow-list):
 //! - **a word with a digit in it**: numbers, dates and times, card numbers (`JI90958672CU`), the
@@ -238,6 +240,28 @@ fn run_and_explain_in_japanese_have_no_english_words() {
         scan(&["run", s, "--db", db], &[s], &mut leaks);
         scan(&["explain", s], &[s], &mut leaks);
         scan(&["explain", s, "--compare-regimes"], &[s], &mut leaks);
+    }
+    assert_clean(leaks);
+}
+
+#[test]
+fn replay_check_and_validate_in_japanese_have_no_english_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut leaks = Vec::new();
+    for (i, s) in scenarios().iter().enumerate() {
+        let db = dir.path().join(format!("{i}.db"));
+        let db = db.to_str().unwrap();
+        let o = support::zairyu(&["run", s, "--db", db, "--quiet"], &root());
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{}",
+            support::stderr(&o)
+        );
+        scan(&["replay", db, "--transcript"], &[s], &mut leaks);
+    }
+    for dir in ["scenarios/teaching", "scenarios/rules"] {
+        scan(&["check", dir], &[], &mut leaks);
+        scan(&["validate", dir], &[], &mut leaks);
     }
     assert_clean(leaks);
 }

@@ -18,12 +18,17 @@ use model::status::Status;
 use model::time::Latency;
 use model::validity::CertificateKind;
 
+mod commands;
 mod events;
 mod history;
 mod measures;
 mod reasons;
 mod ui;
 
+pub use commands::{
+    CommitsFound, HashName, check_mark, check_place, check_value, commits_line, expected_got,
+    hash_line, run_header, validated,
+};
 pub use events::event_type;
 pub use history::{
     History, card_law, diff_totals, first_difference, history, identical, input, legally_on,
