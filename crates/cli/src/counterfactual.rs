@@ -69,6 +69,8 @@ pub fn counterfactual(a: &CounterfactualArgs<'_>, lang: Lang) -> Result<ExitCode
     }
     let mut scenario = scenario;
     scenario.policy = stored_policy.clone();
+    // A run may have stopped before the scenario's last day (a stepped run saved mid-way).
+    scenario.until = meta.until;
 
     // The changed arm's layers, shown as a policy file's are (each on top of the next): the
     // settings, last first, then the policy file and its bases.

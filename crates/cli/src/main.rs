@@ -27,6 +27,7 @@ mod merge;
 mod reference;
 mod replay;
 mod run;
+mod step;
 mod table;
 mod validate;
 mod why;
@@ -110,6 +111,14 @@ enum Command {
         /// measures, the expectations, the hashes).
         #[arg(long, value_enum, default_value = "text")]
         format: TextOrJson,
+        /// Step through the run interactively, with commands read from standard input one a
+        /// line (`help` lists them; a session can be piped): the next event, the next day, to a
+        /// date, a resident's record as each office sees it, a step added after now; `quit`
+        /// saves the log of the run through the end of the day (default path:
+        /// runs/<scenario>.<regime>.stepped.db) and `zairyu replay` verifies it
+        /// (docs/stepping.md).
+        #[arg(long, conflicts_with_all = ["resume", "as_of", "format"])]
+        step: bool,
     },
     /// Rebuild every projection from a stored log, check it against the run's recorded hashes
     /// (the log hash, the final state hash and, in a log of format 2, the hash recorded at
@@ -287,6 +296,7 @@ fn main() -> ExitCode {
             resume,
             as_of,
             format,
+            step: false,
         } => run::run(
             &run::RunArgs {
                 path: &scenario,
@@ -297,6 +307,23 @@ fn main() -> ExitCode {
                 force,
                 resume,
                 as_of,
+            },
+            &g,
+        ),
+        Command::Run {
+            scenario,
+            db,
+            seed,
+            regime,
+            force,
+            ..
+        } => step::step(
+            &step::StepArgs {
+                path: &scenario,
+                db,
+                force,
+                seed,
+                regime: regime.map(Into::into),
             },
             &g,
         ),

@@ -37,7 +37,7 @@ fn default_db(scenario: &Scenario, path: &Path) -> PathBuf {
 /// log is replaced in place and what it held is said on standard error; anything else is
 /// still refused. A log another process has open (a run writing it, a replay reading it) is
 /// refused either way. Every refusal is bad input (exit 2), in one message naming the path.
-fn create_log(path: &Path, force: bool) -> Result<EventStore, Failure> {
+pub(crate) fn create_log(path: &Path, force: bool) -> Result<EventStore, Failure> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the directory {}", dir.display()))
@@ -132,7 +132,7 @@ pub struct RunArgs<'a> {
 /// Writes the analysis tables (docs/analysis.md) into the log a run has just finished (`store`,
 /// still its writer), rebuilt from its events. The log itself is complete whatever happens here.
 /// `as_of` are more days for the card records.
-fn write_analysis_tables(
+pub(crate) fn write_analysis_tables(
     store: &mut EventStore,
     db: &Path,
     scenario: &Scenario,

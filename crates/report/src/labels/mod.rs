@@ -23,6 +23,7 @@ mod events;
 mod history;
 mod measures;
 mod reasons;
+mod step;
 mod ui;
 
 pub use commands::{
@@ -38,6 +39,10 @@ pub use measures::{measure, workload_column};
 pub use reasons::{
     changed_item, consequence, duty, invalidation, refusal, refusal_reason, reissue_reason,
     revocation,
+};
+pub use step::{
+    step_added, step_at_end, step_help, step_in_the_past, step_no_resident, step_now, step_saved,
+    step_unknown, step_usage,
 };
 pub use ui::{Ui, ui, weekday};
 
