@@ -3,30 +3,12 @@
 //! where the changed log first departs from the stored one; the stored log left as it was; a
 //! scenario file that changed since the run, or a setting the policy does not have, refused.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
-
-fn zairyu(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zairyu"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the binary runs")
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use support::{root, stderr, stdout, zairyu};
 
 /// Runs `scenario` into `dir/run.db` and returns the log's path.
 fn stored(dir: &Path, scenario: &Path) -> String {
@@ -40,7 +22,7 @@ fn stored(dir: &Path, scenario: &Path) -> String {
 }
 
 fn teaching(name: &str) -> PathBuf {
-    root().join("scenarios/teaching").join(name)
+    PathBuf::from(support::teaching(name))
 }
 
 /// The difference (reform − baseline) of measure `key` in a JSON comparison.

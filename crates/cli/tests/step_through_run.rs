@@ -4,21 +4,19 @@
 //! log replays and verifies like any other; a command the mode does not know, a step in the
 //! past and an unknown resident each get a clear message, never a panic.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod support;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::io::Write;
+use std::path::Path;
+use std::process::{Output, Stdio};
 
 /// `zairyu [global] run SCENARIO --step --db DB` with `input` piped to it.
 fn session(global: &[&str], scenario: &str, db: &Path, input: &str) -> Output {
-    let scenario = root().join("scenarios").join(scenario);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_zairyu"))
-        .args(global)
-        .args(["run", scenario.to_str().unwrap(), "--step", "--db"])
-        .arg(db)
+    let scenario = support::scenario(scenario);
+    let db = db.display().to_string();
+    let mut args = global.to_vec();
+    args.extend(["run", &scenario, "--step", "--db", &db]);
+    let mut child = support::command(&args, Path::new("."))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -33,17 +31,14 @@ fn session(global: &[&str], scenario: &str, db: &Path, input: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Output bytes as text.
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn replay(db: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zairyu"))
-        .arg("replay")
-        .arg(db)
-        .args(["--format", "json"])
-        .output()
-        .unwrap()
+    let db = db.display().to_string();
+    support::zairyu(&["replay", &db, "--format", "json"], Path::new("."))
 }
 
 const NEVER_RENEWS: &str = "teaching/extension_legacy_never_renews.yaml";
