@@ -218,6 +218,15 @@ pub struct ExpectFile {
     /// Cumulative counter visits up to that day, by office.
     #[serde(default)]
     pub visits: BTreeMap<Office, u32>,
+    /// Cumulative city-hall visits up to that day, by municipality: a move between two cities
+    /// is a visit to each of two city halls. Each municipality must be one the file gives the
+    /// resident (where they live at the start, or a step's `municipality` or `to`).
+    #[serde(default)]
+    pub city_hall_visits: BTreeMap<Municipality, Located<u32>>,
+    /// What each office's record says about the resident that day: the immigration bureau's,
+    /// the city hall's (the Basic Resident Register) and the card issuer's (J-LIS).
+    #[serde(default)]
+    pub records: BTreeMap<RecordOffice, Located<OfficeRecordFile>>,
     /// Cumulative deliveries between offices up to that day, by notification code of
     /// §6 (N1 … N9): an exact count (`0`: none), or `at_least_once`.
     #[serde(default)]
@@ -246,6 +255,80 @@ pub struct ExpectFile {
     /// The user-authentication certificate's last valid day that day, or `none` (§8.5).
     #[serde(default)]
     pub user_authentication_certificate: Option<DateOrNone>,
+}
+
+/// An office that keeps a record of the resident, as an expectation's `records:` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordOffice {
+    /// The immigration bureau's record (status, period, card, the address the municipalities
+    /// relayed).
+    ImmigrationBureau,
+    /// The municipality's entry in the Basic Resident Register.
+    CityHall,
+    /// J-LIS: the card whose My Number functions it runs.
+    CardIssuer,
+}
+
+impl RecordOffice {
+    /// The key as written (`city_hall`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordOffice::ImmigrationBureau => "immigration_bureau",
+            RecordOffice::CityHall => "city_hall",
+            RecordOffice::CardIssuer => "card_issuer",
+        }
+    }
+}
+
+/// Whether a value an office holds is the one it held when the run started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// It is the value the office held at the start.
+    Unchanged,
+    /// It differs from the value the office held at the start (or the office holds one now
+    /// and held none then).
+    Changed,
+}
+
+impl Change {
+    /// The value as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Unchanged => "unchanged",
+            Change::Changed => "changed",
+        }
+    }
+}
+
+/// What one office's record must say. Every key is optional; an office is asked only about
+/// what it keeps (an error names the keys it has).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeRecordFile {
+    /// The municipality on record (bureau, city hall).
+    #[serde(default)]
+    pub municipality: Option<Located<Municipality>>,
+    /// The address on record (bureau, city hall).
+    #[serde(default)]
+    pub address: Option<Located<Address>>,
+    /// The status of residence on record (bureau, city hall).
+    #[serde(default)]
+    pub status: Option<Located<Status>>,
+    /// The period-of-stay expiry on record, or `none` (bureau, city hall).
+    #[serde(default)]
+    pub period_expiry: Option<Located<DateOrNone>>,
+    /// Whether the card number on record is the one held at the start: the residence card's
+    /// (bureau, city hall) or the card whose My Number functions J-LIS runs (card issuer).
+    #[serde(default)]
+    pub card_number: Option<Located<Change>>,
+    /// Whether the office has recorded a change of name (bureau, city hall).
+    #[serde(default)]
+    pub name: Option<Located<Change>>,
+    /// Whether the My Number in the register is the one it held at the start (city hall).
+    #[serde(default)]
+    pub my_number: Option<Located<Change>>,
 }
 
 /// How many notifications of one code an expectation asks for.

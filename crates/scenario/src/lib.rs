@@ -27,11 +27,12 @@ use std::path::{Path, PathBuf};
 use chrono::{NaiveDate, NaiveDateTime};
 use model::card::CardKind;
 use model::command::{Command, ResidentProfile};
-use model::ids::ResidentId;
+use model::ids::{Address, Municipality, ResidentId};
 use model::policy::{Policy, Regime};
 use model::service::Office;
+use model::status::Status;
 
-pub use format::{NOTIFICATION_CODES, NotificationCount, REFUSAL_RULE_TAGS};
+pub use format::{Change, NOTIFICATION_CODES, NotificationCount, REFUSAL_RULE_TAGS, RecordOffice};
 pub use node::{Located, Pos};
 pub use steps::StepKind;
 
@@ -148,6 +149,10 @@ pub struct Checks {
     pub lawfully_resident: Option<bool>,
     /// Cumulative counter visits up to that day.
     pub visits: BTreeMap<Office, u32>,
+    /// Cumulative city-hall visits up to that day, by municipality.
+    pub city_hall_visits: BTreeMap<Municipality, u32>,
+    /// What each office's record must say that day.
+    pub records: BTreeMap<RecordOffice, RecordChecks>,
     /// Cumulative deliveries between offices, by §6 code (`N3`).
     pub notifications: BTreeMap<String, NotificationCount>,
     /// Event type names (`model::event::Event::TYPE_NAMES`) that must have occurred by then.
@@ -165,6 +170,19 @@ pub struct Checks {
     pub signature_certificate: Option<Option<NaiveDate>>,
     /// The user-authentication certificate's last valid day (`Some(None)`: none held), §8.5.
     pub user_authentication_certificate: Option<Option<NaiveDate>>,
+}
+
+/// What one office's record must say (`None`: not checked).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordChecks {
+    pub municipality: Option<Municipality>,
+    pub address: Option<Address>,
+    pub status: Option<Status>,
+    /// `Some(None)`: no period of stay on record.
+    pub period_expiry: Option<Option<NaiveDate>>,
+    pub card_number: Option<Change>,
+    pub name: Option<Change>,
+    pub my_number: Option<Change>,
 }
 
 impl Checks {

@@ -17,10 +17,15 @@ use model::rules::card_law;
 use model::status::Status;
 use serde::Deserialize;
 
-use crate::format::{CardFile, ExpectFile, ResidentFile, ScenarioFile};
+use crate::format::{
+    CardFile, ExpectFile, OfficeRecordFile, RecordOffice, ResidentFile, ScenarioFile,
+};
 use crate::node::{DeError, Doc, Located, Pos};
 use crate::steps::{RawStep, StepNode};
-use crate::{Checks, Expectation, Overrides, ResidentSpec, Scenario, ScenarioError, Step, suggest};
+use crate::{
+    Checks, Expectation, Overrides, RecordChecks, ResidentSpec, Scenario, ScenarioError, Step,
+    suggest,
+};
 use model::profile::{CardInput, ProfileInput, build_profile};
 
 /// The profile of resident `id` under `policy` and `seed`.
@@ -114,7 +119,7 @@ fn build(
     let expectations = file
         .expect
         .into_iter()
-        .map(|entry| frame.expectation(entry))
+        .map(|entry| frame.expectation(entry, &residents, &steps))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Scenario {
         name: file.name,
@@ -272,7 +277,12 @@ impl Frame {
     }
 
     /// Reads one expectation: its resident and date checked, its lists normalised.
-    fn expectation(&self, entry: Located<ExpectFile>) -> Result<Expectation, DeError> {
+    fn expectation(
+        &self,
+        entry: Located<ExpectFile>,
+        residents: &[ResidentSpec],
+        steps: &[Step],
+    ) -> Result<Expectation, DeError> {
         let ExpectFile {
             on,
             resident,
@@ -281,6 +291,8 @@ impl Frame {
             my_number_usable,
             lawfully_resident,
             visits,
+            city_hall_visits,
+            records,
             notifications,
             events,
             refusals,
@@ -301,6 +313,32 @@ impl Frame {
             c.dedup();
             c
         });
+        let known = municipalities_of(id, residents, steps);
+        let city_hall_visits = city_hall_visits
+            .into_iter()
+            .map(|(m, n)| {
+                if known.contains(&m) {
+                    return Ok((m, n.value));
+                }
+                let names: Vec<&str> = known.iter().map(Municipality::as_str).collect();
+                Err(DeError::at(
+                    format!(
+                        "`{}` is not a municipality of resident `{}` in this file{}",
+                        m.as_str(),
+                        resident.value,
+                        match suggest::nearest(m.as_str(), &names) {
+                            Some(near) => format!("; did you mean `{near}`?"),
+                            None => format!(" (theirs: {})", names.join(", ")),
+                        }
+                    ),
+                    n.pos,
+                ))
+            })
+            .collect::<Result<BTreeMap<_, _>, _>>()?;
+        let records = records
+            .into_iter()
+            .map(|(office, r)| Ok((office, record_checks(office, r)?)))
+            .collect::<Result<BTreeMap<_, _>, DeError>>()?;
         Ok(Expectation {
             on: on.value,
             resident: id,
@@ -312,6 +350,8 @@ impl Frame {
                 my_number_usable,
                 lawfully_resident,
                 visits,
+                city_hall_visits,
+                records,
                 notifications: notifications.into_iter().map(|(k, n)| (k.0, n)).collect(),
                 events: events.into_iter().map(|e| e.0).collect(),
                 refusals: refusals.into_iter().map(|r| r.0).collect(),
@@ -358,6 +398,93 @@ fn present_landings(steps: &mut [Step], residents: &[ResidentSpec], policy: &Pol
             *card = *from_port;
         }
     }
+}
+
+/// The municipalities the file gives resident `id`: where they live at the start and every
+/// municipality their steps name (a move-out's `to`, a move-in's or residence notification's
+/// `municipality`), in which a city-hall visit can be counted.
+fn municipalities_of(
+    id: ResidentId,
+    residents: &[ResidentSpec],
+    steps: &[Step],
+) -> Vec<Municipality> {
+    let mut known = vec![residents[id.index()].profile.municipality];
+    for st in steps.iter().filter(|st| st.resident == id) {
+        match &st.command {
+            Command::NotifyMoveOut { to, .. } => known.push(*to),
+            Command::NotifyMoveIn { municipality, .. }
+            | Command::NotifyResidence { municipality, .. } => known.push(*municipality),
+            _ => {}
+        }
+    }
+    known.sort();
+    known.dedup();
+    known
+}
+
+/// The checks of one office's record, refusing a key the office does not keep: J-LIS holds no
+/// address, status or period, and the My Number is the register's (in this model the bureau
+/// and J-LIS keep none).
+fn record_checks(
+    office: RecordOffice,
+    entry: Located<OfficeRecordFile>,
+) -> Result<RecordChecks, DeError> {
+    let OfficeRecordFile {
+        municipality,
+        address,
+        status,
+        period_expiry,
+        card_number,
+        name,
+        my_number,
+    } = entry.value;
+    // The register keeps every key; the bureau all but the My Number.
+    const ALL: [&str; 7] = [
+        "municipality",
+        "address",
+        "status",
+        "period_expiry",
+        "card_number",
+        "name",
+        "my_number",
+    ];
+    let keeps: &[&str] = match office {
+        RecordOffice::ImmigrationBureau => &ALL[..6],
+        RecordOffice::CityHall => &ALL,
+        RecordOffice::CardIssuer => &["card_number"],
+    };
+    let asked = [
+        ("municipality", municipality.as_ref().map(|l| l.pos)),
+        ("address", address.as_ref().map(|l| l.pos)),
+        ("status", status.as_ref().map(|l| l.pos)),
+        ("period_expiry", period_expiry.as_ref().map(|l| l.pos)),
+        ("card_number", card_number.as_ref().map(|l| l.pos)),
+        ("name", name.as_ref().map(|l| l.pos)),
+        ("my_number", my_number.as_ref().map(|l| l.pos)),
+    ];
+    for (key, pos) in asked {
+        if let Some(pos) = pos
+            && !keeps.contains(&key)
+        {
+            return Err(DeError::at(
+                format!(
+                    "the {} record keeps no `{key}` in this model; it can be asked about: {}",
+                    office.as_str(),
+                    keeps.join(", ")
+                ),
+                pos,
+            ));
+        }
+    }
+    Ok(RecordChecks {
+        municipality: municipality.map(|l| l.value),
+        address: address.map(|l| l.value),
+        status: status.map(|l| l.value),
+        period_expiry: period_expiry.map(|l| l.value.0),
+        card_number: card_number.map(|l| l.value),
+        name: name.map(|l| l.value),
+        my_number: my_number.map(|l| l.value),
+    })
 }
 
 /// A move-in must be at the municipality the resident's move-out named: a move-in elsewhere is

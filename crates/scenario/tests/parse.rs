@@ -11,7 +11,9 @@ use model::policy::Regime;
 use model::service::{Channel, Office};
 use model::status::Status;
 use model::time::Latency;
-use scenario::{NotificationCount, Overrides, ScenarioError, parse, parse_with};
+use scenario::{
+    Change, NotificationCount, Overrides, RecordOffice, ScenarioError, parse, parse_with,
+};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -97,6 +99,13 @@ expect:
     outage_days: 0
     inconsistency_days: 3
   - { on: 2026-12-31, resident: ken, cards: [] }
+  - on: 2026-12-31
+    resident: sun
+    city_hall_visits: { ikuno: 1, setagaya: 2 }
+    records:
+      city_hall: { municipality: setagaya, address: 7-8 Sangenjaya, my_number: unchanged }
+      immigration_bureau: { status: special_permanent_resident, period_expiry: none, name: unchanged }
+      card_issuer: { card_number: changed }
 "#;
 
 #[test]
@@ -259,7 +268,7 @@ fn a_full_scenario_becomes_profiles_steps_and_expectations() {
         tokutei: false
     }));
 
-    assert_eq!(s.expectations.len(), 2);
+    assert_eq!(s.expectations.len(), 3);
     let e = &s.expectations[0];
     assert_eq!(
         (e.on, e.resident, e.resident_key.as_str()),
@@ -290,6 +299,65 @@ fn a_full_scenario_becomes_profiles_steps_and_expectations() {
     assert_eq!(s.expectations[1].checks.cards.as_deref(), Some(&[][..]));
     assert_eq!(s.expectations[1].line, line("{ on: 2026-12-31"));
     assert_eq!(s.residents[1].line, line("id: ken"));
+}
+
+#[test]
+fn visits_per_municipality_and_office_records_are_read() {
+    let s = parse("valid.yaml", VALID).unwrap();
+    let c = &s.expectations[2].checks;
+    let visits: Vec<(&str, u32)> = c
+        .city_hall_visits
+        .iter()
+        .map(|(m, n)| (m.as_str(), *n))
+        .collect();
+    assert_eq!(visits, [("ikuno", 1), ("setagaya", 2)]);
+    let city = &c.records[&RecordOffice::CityHall];
+    assert_eq!(city.municipality.map(|m| m.as_str()), Some("setagaya"));
+    assert_eq!(city.address.map(|a| a.as_str()), Some("7-8 Sangenjaya"));
+    assert_eq!(city.my_number, Some(Change::Unchanged));
+    assert_eq!((city.status, city.card_number), (None, None));
+    let bureau = &c.records[&RecordOffice::ImmigrationBureau];
+    assert_eq!(bureau.status, Some(Status::SpecialPermanentResident));
+    assert_eq!(bureau.period_expiry, Some(None));
+    assert_eq!(bureau.name, Some(Change::Unchanged));
+    let jlis = &c.records[&RecordOffice::CardIssuer];
+    assert_eq!(jlis.card_number, Some(Change::Changed));
+}
+
+#[test]
+fn a_municipality_or_record_the_file_cannot_check_is_a_located_error() {
+    // A city the resident never lives in or moves to: a check that could never pass.
+    let (text, pos, msg) = error_after("{ ikuno: 1,", "{ ikunoo: 1,");
+    assert_eq!(pos, pos_of(&text, "1, setagaya: 2"));
+    assert_eq!(
+        msg,
+        "`ikunoo` is not a municipality of resident `sun` in this file; did you mean `ikuno`?"
+    );
+    // J-LIS keeps no address in this model.
+    let (text, pos, msg) = error_after(
+        "card_issuer: { card_number: changed }",
+        "card_issuer: { address: 7-8 Sangenjaya }",
+    );
+    assert_eq!(pos, pos_of(&text, "7-8 Sangenjaya }"));
+    assert_eq!(
+        msg,
+        "the card_issuer record keeps no `address` in this model; it can be asked about: \
+         card_number"
+    );
+    // The bureau keeps no My Number.
+    let (text, pos, msg) = error_after("name: unchanged }", "my_number: unchanged }");
+    assert_eq!(pos, pos_of(&text, "unchanged }\n      card_issuer"));
+    assert!(
+        msg.starts_with("the immigration_bureau record keeps no `my_number`"),
+        "{msg}"
+    );
+    // The police keep no record of this kind; a value that is not a change is named.
+    let (text, pos, msg) = error_after("      card_issuer:", "      police:");
+    assert_eq!(pos, pos_of(&text, "police:"));
+    assert!(msg.starts_with("unknown variant `police`"), "{msg}");
+    let (text, pos, msg) = error_after("{ card_number: changed }", "{ card_number: new }");
+    assert_eq!(pos, pos_of(&text, "new }"));
+    assert!(msg.starts_with("unknown variant `new`, expected"), "{msg}");
 }
 
 #[test]

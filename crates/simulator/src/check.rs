@@ -7,10 +7,15 @@ use chrono::NaiveDate;
 use model::card::CardKind;
 use model::envelope::Envelope;
 use model::event::Event;
-use model::ids::ResidentId;
+use model::ids::{Municipality, ResidentId};
+use model::procedure::ChangedItem;
 use model::rules::{self, RefusalRule};
+use model::service::Office;
 use model::validity::SpecialPeriodMyNumber;
-use scenario::{Expectation, NOTIFICATION_CODES, NotificationCount, REFUSAL_RULE_TAGS, Scenario};
+use scenario::{
+    Change, Expectation, NOTIFICATION_CODES, NotificationCount, REFUSAL_RULE_TAGS, RecordChecks,
+    RecordOffice, Scenario,
+};
 
 use projection::{CardRecord, Projections};
 
@@ -71,7 +76,12 @@ fn list(items: impl IntoIterator<Item = String>) -> String {
 }
 
 fn kind_name(kind: CardKind) -> String {
-    serde_json::to_value(kind)
+    snake(kind)
+}
+
+/// A value's serde name (`new_format_residence_card`, `student`), as scenario files write it.
+fn snake(value: impl serde::Serialize) -> String {
+    serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
@@ -86,6 +96,145 @@ fn valid_through(rec: &CardRecord, kind: CardKind) -> Option<NaiveDate> {
         .as_ref()
         .filter(|c| c.kind == kind)
         .map(|c| c.valid_through)
+}
+
+/// City-hall visits to one municipality: distinct days on which the resident came to its
+/// counter (a visit is counted once per office and day, as `CardRecord::visits_to` does).
+fn city_hall_visits(mine: &[&Envelope], municipality: Municipality) -> usize {
+    let mut days: Vec<NaiveDate> = mine
+        .iter()
+        .filter(|env| {
+            matches!(
+                env.event,
+                Event::CounterVisited {
+                    office: Office::CityHall,
+                    municipality: Some(m),
+                    ..
+                } if m == municipality
+            )
+        })
+        .map(|env| env.occurred_at.date())
+        .collect();
+    days.dedup();
+    days.len()
+}
+
+/// The resident's record as the offices enrolled it: the events of the run's first instant.
+fn enrolled(
+    log: &[Envelope],
+    scenario: &Scenario,
+    switch: SpecialPeriodMyNumber,
+    resident: ResidentId,
+) -> CardRecord {
+    let first = scenario.start.and_time(chrono::NaiveTime::MIN);
+    let mut p = Projections::new(scenario.start, switch, scenario.residents.len());
+    for env in log.iter().take_while(|e| e.occurred_at <= first) {
+        p.apply(env);
+    }
+    p.record(resident).cloned().unwrap_or_default()
+}
+
+/// `changed` or `unchanged`, as a scenario writes it.
+fn change(changed: bool) -> String {
+    if changed {
+        Change::Changed
+    } else {
+        Change::Unchanged
+    }
+    .as_str()
+    .to_owned()
+}
+
+/// The checks of one office's record (`records:`): the values its view holds, the card number
+/// and the My Number against those it held at the start, and whether it recorded a change of
+/// name.
+fn record_results(
+    office: RecordOffice,
+    checks: &RecordChecks,
+    at_start: &CardRecord,
+    rec: &CardRecord,
+    mine: &[&Envelope],
+    push: &mut impl FnMut(String, String, String),
+) {
+    let key = |what: &str| format!("records.{}.{what}", office.as_str());
+    // J-LIS keeps no view of address, status or period (the scenario reader refuses those
+    // keys for it).
+    let (view, view_then) = match office {
+        RecordOffice::ImmigrationBureau => (rec.bureau.clone(), at_start.bureau.clone()),
+        RecordOffice::CityHall => (rec.city_hall.clone(), at_start.city_hall.clone()),
+        RecordOffice::CardIssuer => Default::default(),
+    };
+    let or_none = |v: Option<String>| v.unwrap_or_else(|| "none".to_owned());
+    if let Some(m) = checks.municipality {
+        push(
+            key("municipality"),
+            m.as_str().to_owned(),
+            or_none(view.municipality.map(|m| m.as_str().to_owned())),
+        );
+    }
+    if let Some(a) = checks.address {
+        push(
+            key("address"),
+            a.as_str().to_owned(),
+            or_none(view.address.map(|a| a.as_str().to_owned())),
+        );
+    }
+    if let Some(status) = checks.status {
+        push(
+            key("status"),
+            snake(status),
+            or_none(view.status.map(snake)),
+        );
+    }
+    if let Some(expiry) = checks.period_expiry {
+        push(
+            key("period_expiry"),
+            or_none(expiry.map(|d| d.to_string())),
+            or_none(view.period_expiry.map(|d| d.to_string())),
+        );
+    }
+    if let Some(expected) = checks.card_number {
+        let changed = match office {
+            RecordOffice::CardIssuer => {
+                let number = |r: &CardRecord| r.tokutei_functions.map(|f| f.card_number);
+                number(rec) != number(at_start)
+            }
+            _ => view.card_number != view_then.card_number,
+        };
+        push(
+            key("card_number"),
+            expected.as_str().to_owned(),
+            change(changed),
+        );
+    }
+    if let Some(expected) = checks.name {
+        // The bureau records the notification (§5.9); the register learns it by N3.
+        let changed = mine.iter().any(|env| match &env.event {
+            Event::ItemChangeNotified { item, .. } => {
+                office == RecordOffice::ImmigrationBureau && *item == ChangedItem::Name
+            }
+            Event::RegisterItemUpdated { item, .. } => {
+                office == RecordOffice::CityHall && *item == ChangedItem::Name
+            }
+            _ => false,
+        });
+        push(key("name"), expected.as_str().to_owned(), change(changed));
+    }
+    if let Some(expected) = checks.my_number {
+        // Every My Number the register has recorded for the resident.
+        let mut numbers = mine.iter().filter_map(|env| match &env.event {
+            Event::ResidentRegistered { my_number, .. }
+            | Event::ResidenceNotified { my_number, .. } => Some(my_number),
+            _ => None,
+        });
+        let first = numbers.next();
+        let changed = numbers.any(|n| Some(n) != first);
+        push(
+            key("my_number"),
+            expected.as_str().to_owned(),
+            change(changed),
+        );
+    }
 }
 
 fn evaluate(
@@ -151,6 +300,19 @@ fn evaluate(
             n.to_string(),
             rec.visits_to(*office).to_string(),
         );
+    }
+    for (municipality, n) in &c.city_hall_visits {
+        push(
+            format!("city_hall_visits.{}", municipality.as_str()),
+            n.to_string(),
+            city_hall_visits(&mine, *municipality).to_string(),
+        );
+    }
+    if !c.records.is_empty() {
+        let at_start = enrolled(log, scenario, switch, e.resident);
+        for (office, checks) in &c.records {
+            record_results(*office, checks, &at_start, rec, &mine, &mut push);
+        }
     }
     let notified = |code: &str| -> usize {
         mine.iter()

@@ -197,6 +197,9 @@ pub fn check_value(value: &str, lang: Lang) -> String {
         "none" => Some("なし"),
         "not held" => Some("不所持"),
         "at least once" => Some("1 回以上"),
+        // An office's record against its value at the start (`records:`).
+        "changed" => Some("変更あり"),
+        "unchanged" => Some("変更なし"),
         _ => None,
     };
     match (
@@ -252,6 +255,7 @@ mod tests {
     fn check_values_are_translated_and_names_kept() {
         assert_eq!(check_value("true", Lang::Ja), "はい");
         assert_eq!(check_value("sent 2 times", Lang::Ja), "2 回送付");
+        assert_eq!(check_value("unchanged", Lang::Ja), "変更なし");
         assert_eq!(check_value("2029-07-31", Lang::Ja), "2029-07-31");
         assert_eq!(check_value("true", Lang::En), "true");
         assert_eq!(
