@@ -12,7 +12,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::policy::Policy;
 use model::shard::Shard;
-use population::{DEFAULT_START, NATIONAL_RESIDENTS};
+use population::{DEFAULT_START, NATIONAL_RESIDENTS, Population};
 use projection::what_if::{Arm, Comparison};
 use report::Lang;
 use scenario::policy_file::load_policy;
@@ -71,6 +71,15 @@ pub struct CompareArgs {
     /// depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Population: also keep the event logs of a deterministic sample of N residents (from the
+    /// seed) under both arms, as DIR/baseline.db and DIR/reform.db (see --db), for `zairyu
+    /// diff` to show where they part (docs/what-if.md).
+    #[arg(long, value_name = "N", requires = "db", requires = "population")]
+    pub keep_sample: Option<usize>,
+    /// With --keep-sample: the directory of the two logs (created if missing; logs already
+    /// there are refused).
+    #[arg(long, value_name = "DIR", requires = "keep_sample")]
+    pub db: Option<PathBuf>,
 }
 
 fn arm(path: &Path, start: &Policy) -> Result<Arm, Failure> {
@@ -139,6 +148,15 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
         ProgressBar::hidden()
     };
     let mut report = report_to(&bar);
+    // The sample's logs are created first, so that a path already taken is refused before
+    // the comparison runs.
+    let sample = match (a.keep_sample, &a.db) {
+        (Some(0), _) => return Err(Failure::Input(anyhow!("--keep-sample must be at least 1"))),
+        (Some(n), Some(dir)) => Some((n, sample_logs(dir)?)),
+        _ => None,
+    };
+    // The population's arms, for its sample.
+    let mut population_arms = None;
     let (comparison, names) = match (&a.scenario, a.population) {
         (Some(path), _) => {
             if a.shard.is_some() {
@@ -175,6 +193,7 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
             let defaults = Policy::default();
             let baseline = arm(&a.baseline, &defaults)?;
             let reform = arm(&a.reform, &defaults)?;
+            population_arms = Some([baseline.clone(), reform.clone()]);
             let seeds = seed_list(a.seed.unwrap_or(1), a.seeds)?;
             let c = what_if::compare(
                 Subject::Population {
@@ -203,7 +222,39 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
         &render(&comparison, format, &names, g.lang()),
         a.out.as_deref(),
     )?;
+    if let (Some((n, (paths, stores))), Some(residents), Some(arms)) =
+        (sample, a.population, population_arms)
+    {
+        let seed = comparison.manifest.seeds.first().copied().unwrap_or(1);
+        let spec = what_if::sample_spec(residents, n, seed, a.start);
+        for ((arm, store), path) in arms.iter().zip(stores).zip(&paths) {
+            what_if::run_sample(spec, n, arm, store, CODE_VERSION).map_err(|e| {
+                Failure::Run(anyhow!(e).context(format!(
+                    "the sample's log {} is incomplete (marked unfinished)",
+                    path.display()
+                )))
+            })?;
+        }
+        errln!(
+            "{}",
+            report::labels::sample_kept(
+                n.min(Population::shard_len(&spec)),
+                seed,
+                &paths[0].display().to_string(),
+                &paths[1].display().to_string(),
+                g.lang()
+            )
+        );
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The two new logs of a population's sample, `DIR/baseline.db` and `DIR/reform.db`.
+fn sample_logs(dir: &Path) -> Result<([PathBuf; 2], [event_store::EventStore; 2]), Failure> {
+    let paths = [dir.join("baseline.db"), dir.join("reform.db")];
+    let baseline = crate::run::create_log(&paths[0], false)?;
+    let reform = crate::run::create_log(&paths[1], false)?;
+    Ok((paths, [baseline, reform]))
 }
 
 fn seed_list(first: u64, k: u32) -> Result<Vec<u64>, Failure> {

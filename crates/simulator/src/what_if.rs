@@ -192,6 +192,85 @@ pub fn counterfactual(
     })))
 }
 
+/// The residents a population comparison keeps the logs of (`compare --population R
+/// --keep-sample N`): every `n`-th resident from the `k`-th, `n` = R / N, `k` drawn from the
+/// seed, the first N of them. A shard of the population, so each resident is exactly the
+/// resident of the whole run (residents never interact, and each draws from its own stream).
+pub fn sample_spec(residents: usize, sample: usize, seed: u64, start: NaiveDate) -> PopulationSpec {
+    let count = u32::try_from((residents / sample.max(1)).max(1)).unwrap_or(u32::MAX);
+    let index =
+        u32::try_from(model::hashing::mix64(seed) % u64::from(count)).expect("less than the count");
+    PopulationSpec {
+        residents,
+        seed,
+        start,
+        shard: Shard { index, count },
+    }
+}
+
+/// Runs the residents of `spec` (the first `sample` of them) under `arm`, storing the log in
+/// `store`, a new, empty log: its metadata names the sample and the arm, the residents are
+/// named by their index in the whole population (`resident-<index>`), and the log is finished
+/// with its hashes, so `zairyu replay` verifies it and `zairyu diff` compares the two arms'.
+pub fn run_sample(
+    spec: PopulationSpec,
+    sample: usize,
+    arm: &Arm,
+    mut store: event_store::EventStore,
+    code_version: &str,
+) -> Result<crate::RunOutput, SimError> {
+    let population = Population::generate_part(spec, 0..sample);
+    let names: Vec<String> = (0..population.len())
+        .map(|i| {
+            let local = model::ids::ResidentId(u32::try_from(i).expect("a small sample"));
+            format!("resident-{}", population.global(local))
+        })
+        .collect();
+    let meta = event_store::RunMeta {
+        scenario_hash: format!("population:{}", population.digest()),
+        policy: serde_json::to_string(&arm.policy).expect("policies serialize"),
+        seed: spec.seed,
+        code_version: code_version.to_owned(),
+        schema_version: model::envelope::PAYLOAD_SCHEMA_VERSION,
+        final_state_hash: None,
+        log_hash: None,
+        finished: false,
+        label: format!(
+            "{} residents (shard {} of a synthetic population of {}), {}",
+            population.len(),
+            spec.shard,
+            spec.residents,
+            arm.name
+        ),
+        start: spec.start,
+        until: population.until,
+        resident_names: names,
+        title: arm.name.clone(),
+        description: String::new(),
+        display_names: Vec::new(),
+    };
+    store.write_run_meta(&meta)?;
+    let mut out = run(
+        RunInput {
+            residents: &population,
+            start: spec.start,
+            until: population.until,
+            policy: arm.policy.clone(),
+            seed: spec.seed,
+        },
+        RunOptions {
+            store: Some(store),
+            threads: 1,
+            header: crate::log::RunHeader::of(&meta),
+            ..RunOptions::default()
+        },
+    )?;
+    if let Some(store) = out.store.as_mut() {
+        store.finish(&out.state_hash, &out.log_hash)?;
+    }
+    Ok(out)
+}
+
 /// What one part of a population gave under one arm.
 struct PartRun {
     part: usize,

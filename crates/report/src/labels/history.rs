@@ -266,3 +266,23 @@ pub fn legally_on(day: chrono::NaiveDate, lang: Lang) -> String {
         ),
     }
 }
+
+/// `compare --keep-sample`: where the sample's logs are, and how to see where they part.
+pub fn sample_kept(
+    residents: usize,
+    seed: u64,
+    baseline: &str,
+    reform: &str,
+    lang: Lang,
+) -> String {
+    match lang {
+        Lang::En => format!(
+            "kept the logs of a sample of {residents} residents (seed {seed}) under both arms: \
+             {baseline} and {reform}; `zairyu diff {baseline} {reform}` shows where they part"
+        ),
+        Lang::Ja => format!(
+            "在留者 {residents} 人の標本（シード {seed}）について両方の政策のログを保存：\
+             {baseline} と {reform}。`zairyu diff {baseline} {reform}` で分かれた箇所を表示"
+        ),
+    }
+}

@@ -33,7 +33,7 @@ pub use commands::{
 pub use events::event_type;
 pub use history::{
     History, card_law, diff_totals, first_difference, history, identical, input, legally_on,
-    rule_summary, why_heading,
+    rule_summary, sample_kept, why_heading,
 };
 pub use measures::{measure, workload_column};
 pub use reasons::{
