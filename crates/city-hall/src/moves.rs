@@ -17,10 +17,13 @@ use model::time::start_of_day;
 use crate::{CityHall, Window, refused, visit};
 
 impl CityHall {
-    /// The first residence notification (§5.1): it opens the register entry, with a My Number
-    /// assigned now, and reaches the bureau (N1); a late one is flagged (§10), and a Tokutei
-    /// application made with it is forwarded (N7). A person the register does not take (§3) is
-    /// refused, with every rule that applies: the register's, and the Tokutei application's.
+    /// A residence notification by a person not yet in the register: the first one after
+    /// landing (19条の7, §5.1) or the one due after a change of status made the person a
+    /// mid-to-long-term resident (19条の8, §5.5). It opens the register entry from what the
+    /// resident presents, with a My Number assigned now, and reaches the bureau (N1); a late one
+    /// is flagged (§10), and a Tokutei application made with it is forwarded (N7). A person the
+    /// register does not take (§3) is refused, with every rule that applies: the register's, and
+    /// the Tokutei application's; someone already registered is not expected here.
     pub(crate) fn notify_residence(&self, command: &Command, ctx: &Context<'_>) -> Decision {
         let mut d = Decision::none();
         let Command::NotifyResidence {
@@ -30,15 +33,18 @@ impl CityHall {
             born_on,
             status,
             period_expiry,
-            landed_on,
+            due_from,
             card,
             tokutei,
+            ..
         } = command
         else {
             return d;
         };
         let (resident, today) = (*resident, ctx.today());
-        let procedure = Procedure::ResidenceNotification;
+        let Some(procedure) = command.procedure() else {
+            return d;
+        };
         d.push(visit(resident, municipality, procedure));
         if self.entry(resident).is_some() {
             d.push(refused(resident, procedure, RefusalRule::NotExpectedHere));
@@ -76,8 +82,8 @@ impl CityHall {
             card: *card,
         });
         let roll = ctx.policy.switches.deadline_roll;
-        if let Some(late) = landed_on.and_then(|landed_on| {
-            Duty::ResidenceNotification.late_filing(resident, landed_on, today, roll)
+        if let Some(late) = due_from.and_then(|due_from| {
+            Duty::ResidenceNotification.late_filing(resident, due_from, today, roll)
         }) {
             d.push(late);
         }

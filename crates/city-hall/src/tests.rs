@@ -275,7 +275,8 @@ fn notify_residence(status: Status, tokutei: bool) -> Input {
         born_on: born(),
         status,
         period_expiry: Some(d(2026, 9, 30)),
-        landed_on: Some(d(2026, 7, 1)),
+        due_from: Some(d(2026, 7, 1)),
+        after_status_change: false,
         card: None,
         tokutei,
     })
@@ -370,6 +371,90 @@ fn given_a_short_term_visitor_when_notifying_residence_then_refused_by_every_rul
                     status: Status::Diplomat,
                 },
             ),
+        ],
+    );
+}
+
+// ---- the residence notification after a change of status (19条の8, §5.5) ----
+
+/// A former short-term visitor presents the card a change of status gave her on 2026-07-27.
+fn notify_after_status_change(tokutei: bool) -> Input {
+    cmd(Command::NotifyResidence {
+        resident: R,
+        municipality: "shinjuku".into(),
+        address: "3-3 Okubo".into(),
+        born_on: born(),
+        status: Status::SpouseOfJapanese,
+        period_expiry: Some(d(2029, 7, 27)),
+        due_from: Some(d(2026, 7, 27)),
+        after_status_change: true,
+        card: Some((CardKind::NewFormatResidenceCard, card_number())),
+        tokutei,
+    })
+}
+
+#[test]
+fn given_a_new_mid_to_long_term_resident_when_notifying_after_the_change_then_registered_from_the_card_and_the_application_forwarded()
+ {
+    let procedure = Procedure::ResidenceNotificationAfterStatusChange;
+    let registered_from_card = Event::ResidenceNotified {
+        resident: R,
+        municipality: "shinjuku".into(),
+        address: "3-3 Okubo".into(),
+        my_number: MyNumber::generate(SEED, 0),
+        status: Status::SpouseOfJapanese,
+        period_expiry: Some(d(2029, 7, 27)),
+        born_on: born(),
+        card: Some((CardKind::NewFormatResidenceCard, card_number())),
+    };
+    // In time (the 14 days from 2026-07-27 end on 2026-08-10), with a Tokutei application.
+    let decision = given(&[]).when(
+        &integrated(),
+        at(2026, 8, 3),
+        notify_after_status_change(true),
+    );
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", procedure),
+            registered_from_card.clone(),
+            Event::ApplicationForwarded {
+                resident: R,
+                procedure,
+                tokutei: true,
+                filed_on: d(2026, 8, 3),
+            },
+        ],
+    );
+    // Late: accepted, the missed deadline flagged (§10).
+    let decision = given(&[]).when(
+        &integrated(),
+        at(2026, 8, 17),
+        notify_after_status_change(false),
+    );
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", procedure),
+            registered_from_card,
+            Duty::ResidenceNotification.missed(R, d(2026, 8, 10)),
+        ],
+    );
+}
+
+#[test]
+fn given_a_registered_resident_when_notifying_after_a_change_of_status_then_not_expected_here() {
+    let procedure = Procedure::ResidenceNotificationAfterStatusChange;
+    let decision = given(&[registered()]).when(
+        &integrated(),
+        at(2026, 8, 3),
+        notify_after_status_change(true),
+    );
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", procedure),
+            refused(procedure, RefusalRule::NotExpectedHere),
         ],
     );
 }

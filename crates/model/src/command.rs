@@ -157,7 +157,9 @@ pub enum Command {
         resident: ResidentId,
         at_city_hall: bool,
     },
-    /// 住居地届出 at the municipality after landing (§5.1), with what the resident presents.
+    /// 住居地届出 at the municipality, with what the resident presents: the first one after
+    /// landing (19条の7, §5.1), or, with `after_status_change`, the one due from a person who
+    /// became a mid-to-long-term resident by a change of status (19条の8, §5.5).
     NotifyResidence {
         resident: ResidentId,
         municipality: Municipality,
@@ -166,8 +168,12 @@ pub enum Command {
         born_on: NaiveDate,
         status: Status,
         period_expiry: Option<NaiveDate>,
-        /// The landing date stamped in the passport, if known (for the 14-day deadline).
-        landed_on: Option<NaiveDate>,
+        /// The day the 14 days run from, if known: the landing date stamped in the passport
+        /// (19条の7), or the day the new card granting the status was issued (19条の8).
+        due_from: Option<NaiveDate>,
+        /// The notification 19条の8 requires after a change of status, not the first one after
+        /// landing.
+        after_status_change: bool,
         /// The residence card presented, if it was handed over at the port: its kind and number
         /// go into the register and the notice to the bureau (§5.1 [A JLT-ORDER]).
         card: Option<(CardKind, ResidenceCardNumber)>,
@@ -272,7 +278,11 @@ impl Command {
             Command::RequestReissue { reason, .. } => reason.procedure(),
             Command::Land { .. } => Procedure::Landing,
             Command::ApplyTokuteiAlone { .. } => Procedure::TokuteiApplication,
-            Command::NotifyResidence { .. } => Procedure::ResidenceNotification,
+            Command::NotifyResidence {
+                after_status_change: false,
+                ..
+            } => Procedure::ResidenceNotification,
+            Command::NotifyResidence { .. } => Procedure::ResidenceNotificationAfterStatusChange,
             Command::RenewSprCertificate { .. } => Procedure::SprCertificateRenewal,
             Command::RequestMyNumberSpecialPeriodExtension { .. } => {
                 Procedure::MyNumberSpecialPeriodExtension

@@ -16,6 +16,9 @@ pub enum Procedure {
     Landing,
     /// 住居地届出: the first residence notification after landing (§5.1).
     ResidenceNotification,
+    /// 住居地届出 by a person who became a mid-to-long-term resident by a change of status
+    /// (入管法19条の8, §5.5).
+    ResidenceNotificationAfterStatusChange,
     /// 在留期間更新許可申請 (§5.4).
     Extension,
     /// 在留資格変更許可申請 (§5.5).
@@ -58,9 +61,10 @@ pub enum Procedure {
 
 impl Procedure {
     /// Every procedure, in a fixed order (for tables).
-    pub const ALL: [Procedure; 21] = [
+    pub const ALL: [Procedure; 22] = [
         Procedure::Landing,
         Procedure::ResidenceNotification,
+        Procedure::ResidenceNotificationAfterStatusChange,
         Procedure::Extension,
         Procedure::StatusChange,
         Procedure::PermanentResidence,

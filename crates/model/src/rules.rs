@@ -151,7 +151,8 @@ pub enum Duty {
     MyNumberContinuity,
     /// After a card-based move-out: 転入届 within 14 days of moving and 30 days of the planned date.
     MoveInAfterCardBasedMoveOut,
-    /// Residence notification within 14 days of landing (§5.1, §10).
+    /// Residence notification within 14 days of landing (§5.1, §10; 19条の7), or of the
+    /// permission that made the person a mid-to-long-term resident (§5.5; 19条の8).
     ResidenceNotification,
     /// Non-address item change within 14 days (§5.9, §10; 19条の10).
     ItemChangeNotification,
@@ -166,7 +167,7 @@ impl Duty {
     /// landing, the change, learning of the loss, the move-in for continued use), or for
     /// [`Duty::CardRenewal`] the card's last valid day, which is itself the deadline.
     ///
-    /// §10 [A NYUKAN-LAW 19条の7・19条の10・19条の12; A MUNI-MOVE 住基法22条・23条]:
+    /// §10 [A NYUKAN-LAW 19条の7・19条の8・19条の10・19条の12; A MUNI-MOVE 住基法22条・23条]:
     /// the notifications and the reissue after a loss are due within 14 days; continued use of
     /// the My Number card within 90 days of the 転入届 (§5.3 [A MUNI-MOVE]); a PR or HSP(ii) card
     /// is renewed before it expires (§5.7). For the move-in after a card-based move-out this is

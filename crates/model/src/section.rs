@@ -22,7 +22,7 @@ impl Procedure {
             Procedure::MoveWithinMunicipality => "§5.2",
             Procedure::MoveOut | Procedure::MoveIn | Procedure::MyNumberContinuity => "§5.3",
             Procedure::Extension | Procedure::MyNumberValidityChange => "§5.4",
-            Procedure::StatusChange => "§5.5",
+            Procedure::StatusChange | Procedure::ResidenceNotificationAfterStatusChange => "§5.5",
             Procedure::PermanentResidence => "§5.6",
             Procedure::CardRenewal => "§5.7",
             Procedure::SprCertificateRenewal => "§5.8",

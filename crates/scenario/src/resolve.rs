@@ -390,11 +390,14 @@ fn present_landings(steps: &mut [Step], residents: &[ResidentSpec], policy: &Pol
             .collect();
     for st in steps {
         if let Command::NotifyResidence {
-            landed_on, card, ..
+            due_from,
+            card,
+            after_status_change: false,
+            ..
         } = &mut st.command
             && let Some((on, from_port)) = landings.get(&st.resident)
         {
-            *landed_on = Some(*on);
+            *due_from = Some(*on);
             *card = *from_port;
         }
     }

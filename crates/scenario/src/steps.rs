@@ -146,6 +146,9 @@ step_kinds! {
     Land = "land" => LandStep,
     /// 住居地届出 at the municipality after landing (§5.1); registers the resident.
     NotifyResidence = "notify_residence" => NotifyResidenceStep,
+    /// 住居地届出 after a change of status made the resident a mid-to-long-term resident
+    /// (入管法19条の8, §5.5): registers the resident with the new card presented.
+    NotifyResidenceAfterStatusChange = "notify_residence_after_status_change" => NotifyResidenceStep,
     /// SPR certificate renewal at the municipality (§5.8).
     RenewSprCertificate = "renew_spr_certificate" => TokuteiOnlyStep,
     /// A Tokutei application on its own, not attached to a procedure (always refused, §4).
@@ -592,7 +595,8 @@ impl StepFields for LandStep {
     }
 }
 
-/// `notify_residence`: the first residence notification after landing.
+/// `notify_residence`: the first residence notification after landing;
+/// `notify_residence_after_status_change`: the one due after a change of status (19条の8).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NotifyResidenceStep {
@@ -614,8 +618,11 @@ impl StepFields for NotifyResidenceStep {
             born_on: ctx.profile.born_on,
             status: ctx.profile.status,
             period_expiry: ctx.profile.period_expiry,
-            // Filled in from the resident's `land` step once every step is read.
-            landed_on: None,
+            // After landing: filled in from the resident's `land` step once every step is read.
+            // After a change of status: what the resident presents is the new card they hold
+            // when the step happens, which the run knows (the resident agent presents it).
+            due_from: None,
+            after_status_change: ctx.kind == StepKind::NotifyResidenceAfterStatusChange,
             card: None,
             tokutei: self.tokutei,
         })

@@ -19,7 +19,10 @@
 //!   cost outage days, which is what the analysis should see.
 //!
 //! Scenario steps are scripted: the agent changes nothing in them and schedules no validity
-//! change for their residents.
+//! change for their residents. It only shows what the resident holds when a step says "present
+//! your card": at the residence notification after a change of status (19条の8, docs/domain.md
+//! §5.5) the resident presents the new card, whose number, status and period the window
+//! registers — which only the run knows, not the file ([`present`]).
 //!
 //! Every draw is a SplitMix64 hash of the seed, the resident's index in the *whole* population
 //! and what is drawn, never a position in a shard or a run order, so a shard decides exactly as
@@ -159,6 +162,32 @@ fn tokutei_opportunity<'c>(
             ..
         } => Some((tokutei, Venue::Municipality(*municipality), false)),
         _ => None,
+    }
+}
+
+/// What a resident presents at a window, from what they hold when the step happens: at the
+/// residence notification after a change of status (19条の8, docs/domain.md §5.5) the card the
+/// change of status issued, with the status and period it shows, and the day it was issued —
+/// the permission (§5.4 [A* MOJ 2010]), from which the 14 days run. A resident who holds no card
+/// yet presents nothing more than the step's file gave (the status they started with).
+pub(crate) fn present(command: &mut Command, projections: &Projections) {
+    if let Command::NotifyResidence {
+        resident,
+        after_status_change: true,
+        status,
+        period_expiry,
+        card,
+        due_from,
+        ..
+    } = command
+        && let Some(record) = projections.record(*resident)
+        && let Some(held) = &record.residence_card
+        && let Some(shown) = record.bureau.status
+    {
+        *status = shown;
+        *period_expiry = record.bureau.period_expiry;
+        *card = Some((held.kind, held.number));
+        *due_from = Some(held.issued_on);
     }
 }
 

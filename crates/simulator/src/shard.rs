@@ -373,9 +373,11 @@ impl<'a> Shard<'a> {
         Ok(())
     }
 
-    /// Queues a scenario or population step for the offices it concerns, after the resident
-    /// decided what the policy leaves to it (population steps only).
+    /// Queues a scenario or population step for the offices it concerns, with what the
+    /// resident presents, after the resident decided what the policy leaves to it (population
+    /// steps only).
     fn take_step(&mut self, step: &mut StepInput) {
+        crate::agent::present(&mut step.command, &self.projections);
         self.agent.on_step(step, self.policy, &self.projections);
         for &service in step.command.targets() {
             let input = Input::Command(step.command.clone());

@@ -155,6 +155,10 @@ pub fn procedure(p: Procedure) -> Label {
     match p {
         Procedure::Landing => l("landing", "上陸"),
         Procedure::ResidenceNotification => l("first residence notification", "住居地届出"),
+        Procedure::ResidenceNotificationAfterStatusChange => l(
+            "residence notification after a change of status",
+            "在留資格変更後の住居地届出",
+        ),
         Procedure::Extension => l("period-of-stay extension", "在留期間更新許可申請"),
         Procedure::StatusChange => l("change of status", "在留資格変更許可申請"),
         Procedure::PermanentResidence => l("permanent residence application", "永住許可申請"),
@@ -207,6 +211,7 @@ pub fn office_table_note(p: Procedure) -> Option<Label> {
         )),
         Procedure::Landing
         | Procedure::ResidenceNotification
+        | Procedure::ResidenceNotificationAfterStatusChange
         | Procedure::Extension
         | Procedure::StatusChange
         | Procedure::PermanentResidence

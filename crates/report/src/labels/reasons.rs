@@ -27,8 +27,8 @@ pub fn duty(d: Duty) -> Label {
             "特例転出後の転入届（転入後14日以内・転出予定日から30日以内）",
         ),
         Duty::ResidenceNotification => l(
-            "residence notification within 14 days of landing",
-            "住居地届出（住居地を定めてから14日以内）",
+            "residence notification within 14 days (of landing, or of a change of status)",
+            "住居地届出（上陸後、または在留資格変更の許可から14日以内）",
         ),
         Duty::ItemChangeNotification => l(
             "item-change notification within 14 days",
