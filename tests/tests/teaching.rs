@@ -473,6 +473,61 @@ fn check_page(browser: &mut cdp::Browser, dir: &Path, page: &Page) -> Result<(),
         shown_arrows as usize, page.messages,
         "{name}: all arrows shown"
     );
+    // The timeline by legal date: a move notified late is drawn on the day of its notification,
+    // and, with the toggle on, on the day of the move instead. Only runs with such a fact have
+    // the toggle.
+    let shown = |class: &str| {
+        format!(
+            "Array.from(document.querySelectorAll('svg.timeline circle.chg.{class}'))\
+             .filter(c => getComputedStyle(c).display !== 'none').length"
+        )
+    };
+    let has_toggle = browser.eval(&session, "document.getElementById('legal') !== null")?;
+    assert_eq!(
+        has_toggle,
+        serde_json::Value::Bool(name.starts_with("move_")),
+        "{name}: the legal-dates toggle where a fact has a legal date"
+    );
+    if name.starts_with("move_") {
+        assert_eq!(
+            number(browser.eval(&session, &shown("legal"))?),
+            0,
+            "{name}"
+        );
+        let recorded = number(browser.eval(&session, &shown("recorded"))?);
+        assert!(
+            recorded > 0,
+            "{name}: a change recorded after its legal date"
+        );
+        browser.eval(&session, "document.getElementById('legal').click()")?;
+        assert_eq!(
+            number(browser.eval(&session, &shown("legal"))?),
+            recorded,
+            "{name}: the toggle shows each change on its legal date"
+        );
+        assert_eq!(
+            number(browser.eval(&session, &shown("recorded"))?),
+            0,
+            "{name}"
+        );
+        let moved = browser.eval(
+            &session,
+            "(() => { const l = document.querySelector('svg.timeline circle.chg.legal'); \
+               const r = document.querySelector('svg.timeline circle.chg.recorded'); \
+               return Number(l.getAttribute('cx')) < Number(r.getAttribute('cx')); })()",
+        )?;
+        assert_eq!(
+            moved,
+            serde_json::Value::Bool(true),
+            "{name}: the legal date lies before the notification"
+        );
+        browser.eval(&session, "document.getElementById('legal').click()")?;
+        assert_eq!(
+            number(browser.eval(&session, &shown("legal"))?),
+            0,
+            "{name}"
+        );
+    }
     if page.compare {
         let panels = number(browser.eval(
             &session,

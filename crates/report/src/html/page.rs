@@ -120,9 +120,26 @@ fn head(out: &mut String, stories: &[Story], steps: &Steps, lang: Lang) {
     }
     out.push_str("</header>\n");
     summary(out, stories, lang);
+    // The toggle between the days facts were recorded and the days they took legal effect,
+    // where the run has a fact of the second kind.
+    let has_legal_dates = stories.iter().any(|s| {
+        s.residents.iter().any(|r| {
+            r.changes
+                .iter()
+                .any(|c| super::timeline::legal_date(&r.events[c.event]).is_some())
+        })
+    });
+    let toggle = if has_legal_dates {
+        format!(
+            r#"<label class="hint"><input id="legal" type="checkbox"> {}</label>"#,
+            esc(crate::labels::history(lang).legal_dates)
+        )
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        r#"<div id="bar"><nav id="controls"><button id="first" type="button">{}</button><button id="prev" type="button">{}</button><output id="pos"></output><button id="next" type="button">{}</button><button id="last" type="button">{}</button><span class="hint">{}</span></nav><p id="caption"></p></div>"#,
+        r#"<div id="bar"><nav id="controls"><button id="first" type="button">{}</button><button id="prev" type="button">{}</button><output id="pos"></output><button id="next" type="button">{}</button><button id="last" type="button">{}</button><span class="hint">{}</span>{toggle}</nav><p id="caption"></p></div>"#,
         esc(u.first),
         esc(u.prev),
         esc(u.next),

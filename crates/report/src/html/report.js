@@ -60,6 +60,11 @@
       window.history.replaceState(null, "", "#step=" + (cur + 1));
     }
   }
+  // The timeline by legal date: a change drawn on the day its fact took effect instead.
+  var legal = document.getElementById("legal");
+  if (legal) {
+    legal.addEventListener("change", function () { body.classList.toggle("legal-view", legal.checked); });
+  }
   buttons.first.addEventListener("click", function () { show(0); });
   buttons.prev.addEventListener("click", function () { show(cur - 1); });
   buttons.next.addEventListener("click", function () { show(cur + 1); });

@@ -204,19 +204,35 @@ pub(super) fn timeline_svg(out: &mut String, panel: &Panel) {
             esc(&date_hm(d.to))
         );
     }
-    // Each change of a view.
+    // Each change of a view, on the day it was recorded; a change whose fact took legal effect
+    // on another day (`effective_on`: a move notified late) is drawn a second time on that
+    // day, shown instead when the page's legal-dates toggle is on (`legal_dates`).
     for c in &r.changes {
         let env = &r.events[c.event];
         let x = span.x(env.occurred_at);
+        let legal = legal_date(env);
         let _ = writeln!(
             out,
-            r#"<circle class="chg" data-step="{}" cx="{x:.1}" cy="{:.1}" r="4"><title>{} · {}: {}</title></circle>"#,
+            r#"<circle class="chg{}" data-step="{}" cx="{x:.1}" cy="{:.1}" r="4"><title>{} · {}: {}</title></circle>"#,
+            if legal.is_some() { " recorded" } else { "" },
             panel.step(c.event),
             row_y(c.row) + TL_ROW / 2.0,
             esc(&date_hm(env.occurred_at)),
             esc(labels::event_type(&env.event).get(lang)),
             esc(&change_text(r, c.row, c.event, lang))
         );
+        if let Some(day) = legal {
+            let _ = writeln!(
+                out,
+                r#"<circle class="chg legal" data-step="{}" cx="{:.1}" cy="{:.1}" r="4"><title>{} {day} · {}: {}</title></circle>"#,
+                panel.step(c.event),
+                span.x(start_of_day(day)),
+                row_y(c.row) + TL_ROW / 2.0,
+                esc(labels::history(lang).legally_from),
+                esc(labels::event_type(&env.event).get(lang)),
+                esc(&change_text(r, c.row, c.event, lang))
+            );
+        }
     }
     let _ = writeln!(
         out,
@@ -224,4 +240,9 @@ pub(super) fn timeline_svg(out: &mut String, panel: &Panel) {
         TL_TOP - 4.0,
         TL_TOP + TL_ROW * 3.0
     );
+}
+
+/// The day `env`'s fact took legal effect, when it is not the day it was recorded.
+pub(super) fn legal_date(env: &model::envelope::Envelope) -> Option<NaiveDate> {
+    env.effective_on.filter(|d| *d != env.occurred_at.date())
 }

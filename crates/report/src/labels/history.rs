@@ -49,6 +49,9 @@ pub struct History {
     pub counterfactual_title: &'static str,
     pub as_run: &'static str,
     pub changed: &'static str,
+    /// The HTML timeline's toggle between the recorded and the legal dates.
+    pub legal_dates: &'static str,
+    pub legally_from: &'static str,
 }
 
 const EN: History = History {
@@ -90,6 +93,8 @@ const EN: History = History {
     counterfactual_title: "zairyu replay --policy (what would have happened)",
     as_run: "as run (the policy stored in the log)",
     changed: "the stored policy, changed",
+    legal_dates: "timeline by legal date (a move counts from the day of the move, not of its notification)",
+    legally_from: "legally from",
 };
 
 const JA: History = History {
@@ -131,6 +136,8 @@ const JA: History = History {
     counterfactual_title: "zairyu replay --policy（反実仮想：別の政策ならどうなったか）",
     as_run: "記録どおり（ログに保存された政策）",
     changed: "保存された政策を変更したもの",
+    legal_dates: "法的な日付で表示（転居・転入は届出の日ではなく移った日から）",
+    legally_from: "法的な効力の発生日",
 };
 
 /// The words of `diff` and `why` in `lang`.
