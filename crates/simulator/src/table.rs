@@ -18,7 +18,7 @@ use model::command::{Command, Decision, ResidentProfile};
 use model::ids::ResidentId;
 use model::mynumber::MyNumber;
 use model::policy::{Policy, Regime};
-use model::procedure::{Procedure, ReissueReason};
+use model::procedure::{ChangedItem, Procedure, ReissueReason};
 use model::service::{Channel, Office};
 use model::status::Status;
 use model::time::{SimTime, opening_time};
@@ -205,6 +205,67 @@ fn case(procedure: Procedure, tokutei: bool) -> Option<Case> {
             )],
             true,
         ),
+        Procedure::ItemChange => c(
+            profile(engineer, Some(d(2029, 9, 30)), tokutei, true),
+            vec![(
+                at(2026, 9, 1),
+                Command::NotifyItemChange {
+                    resident: R,
+                    item: ChangedItem::Name,
+                    changed_on: d(2026, 8, 25),
+                    tokutei: false,
+                },
+            )],
+            true,
+        ),
+        // A short-term visitor, not registered and holding no card, whom a change of status
+        // makes a mid-to-long-term resident: the 19条の8 notification follows the new card
+        // (§5.5); with a Tokutei application under the integrated regime.
+        Procedure::ResidenceNotificationAfterStatusChange => {
+            let mut p = profile(Status::TemporaryVisitor, expiry, false, false);
+            p.residence_card = None;
+            p.registered = false;
+            p.cards_issued = 0;
+            p.certificates = Certificates::default();
+            c(
+                p,
+                vec![
+                    (
+                        at(2026, 9, 1),
+                        Command::FileStatusChange {
+                            resident: R,
+                            to: Status::SpouseOfJapanese,
+                            channel: Channel::Counter,
+                            tokutei: false,
+                        },
+                    ),
+                    (
+                        at(2026, 9, 8),
+                        Command::DecideStatusChange {
+                            resident: R,
+                            decision: grant,
+                        },
+                    ),
+                    (
+                        at(2026, 9, 14),
+                        Command::NotifyResidence {
+                            resident: R,
+                            municipality: "setagaya".into(),
+                            address: "2-2 Daita".into(),
+                            born_on: d(1980, 10, 5),
+                            status: Status::TemporaryVisitor,
+                            period_expiry: expiry,
+                            // What the resident presents is the card in hand (the agent).
+                            due_from: None,
+                            after_status_change: true,
+                            card: None,
+                            tokutei,
+                        },
+                    ),
+                ],
+                tokutei,
+            )
+        }
         Procedure::Reissue => c(
             profile(engineer, Some(d(2029, 9, 30)), tokutei, true),
             vec![(
@@ -463,9 +524,11 @@ pub fn office_table() -> Result<Vec<Row>, SimError> {
         Procedure::MoveIn,
         Procedure::Extension,
         Procedure::StatusChange,
+        Procedure::ResidenceNotificationAfterStatusChange,
         Procedure::PermanentResidence,
         Procedure::CardRenewal,
         Procedure::SprCertificateRenewal,
+        Procedure::ItemChange,
         Procedure::Reissue,
         Procedure::LossReissue,
     ];
@@ -521,6 +584,29 @@ mod tests {
                 .unwrap();
             assert_eq!(offices(&o), vec![Office::CityHall]);
             assert!(o.goal_met);
+        }
+    }
+
+    #[test]
+    fn a_non_address_item_change_is_a_bureau_procedure_under_both_regimes() {
+        for regime in [Regime::Legacy, Regime::Integrated] {
+            let o = outcome(Procedure::ItemChange, regime).unwrap().unwrap();
+            assert_eq!(offices(&o), vec![Office::ImmigrationBureau]);
+            assert!(o.goal_met);
+        }
+    }
+
+    #[test]
+    fn after_a_change_of_status_the_new_resident_notifies_the_city_hall_under_both_regimes() {
+        for regime in [Regime::Legacy, Regime::Integrated] {
+            let o = outcome(Procedure::ResidenceNotificationAfterStatusChange, regime)
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                offices(&o),
+                vec![Office::ImmigrationBureau, Office::CityHall]
+            );
+            assert!(o.goal_met, "{regime:?}");
         }
     }
 

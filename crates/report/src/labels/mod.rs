@@ -209,15 +209,21 @@ pub fn office_table_note(p: Procedure) -> Option<Label> {
             "a lost Tokutei card is replaced by a standard card by default (§16.1): My Number functions need a new application",
             "紛失した特定在留カードは既定では標準の在留カードで再交付される（§16.1）：マイナンバー機能には新たな申請が必要",
         )),
+        Procedure::ResidenceNotificationAfterStatusChange => Some(l(
+            "a short-term visitor made a mid-to-long-term resident: the change of status (file, collect) at the bureau, then the notification (19条の8)",
+            "短期滞在者が在留資格の変更で中長期在留者となる場合：入管で変更の申請と受領、その後の住居地届出（19条の8）",
+        )),
+        Procedure::ItemChange => Some(l(
+            "the separate My Number card's own update at the city hall (§5.9) is not among the follow-ups counted",
+            "個人番号カード自体の市区町村での記載変更（§5.9）は数えていない",
+        )),
         Procedure::Landing
         | Procedure::ResidenceNotification
-        | Procedure::ResidenceNotificationAfterStatusChange
         | Procedure::Extension
         | Procedure::StatusChange
         | Procedure::PermanentResidence
         | Procedure::CardRenewal
         | Procedure::SprCertificateRenewal
-        | Procedure::ItemChange
         | Procedure::Reissue
         | Procedure::LossReport
         | Procedure::MyNumberSuspension
