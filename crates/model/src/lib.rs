@@ -13,6 +13,7 @@ pub mod command;
 pub mod date_text;
 pub mod envelope;
 pub mod event;
+pub mod faults;
 pub mod hashing;
 pub mod ids;
 pub mod machine;

@@ -18,8 +18,14 @@ use crate::time::SimTime;
 pub enum Input {
     /// A resident's request, an office decision given as input, or a timer firing.
     Command(Command),
-    /// An event another service (or this one) recorded, delivered over a link.
-    Notice { from: Service, event: Event },
+    /// An event another service (or this one) recorded, delivered over a link. `number` is the
+    /// resident's event counter of `event` (decision 11): with the resident it identifies the
+    /// event as its id does, so a notice delivered twice is recognised (issue 8).
+    Notice {
+        from: Service,
+        event: Event,
+        number: u32,
+    },
 }
 
 /// What a service knows besides its own state: injected, never read from the environment.
@@ -199,6 +205,10 @@ pub mod testing {
     }
 
     pub fn notice(from: Service, event: Event) -> Input {
-        Input::Notice { from, event }
+        Input::Notice {
+            from,
+            event,
+            number: 1,
+        }
     }
 }

@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::DeadlineRoll;
+use crate::faults::Faults;
 use crate::ids::Municipality;
 use crate::service::{Link, Service};
 use crate::time::Latency;
@@ -489,6 +490,10 @@ pub struct Policy {
     pub municipal_adoption: MunicipalAdoption,
     /// Switches for C-graded and disputed rules.
     pub switches: Switches,
+    /// Faults on the links and at the offices (issue 8); none by default. Left out of the
+    /// policy's serialized form when empty, so runs without faults keep their log hashes.
+    #[serde(skip_serializing_if = "Faults::is_none")]
+    pub faults: Faults,
 }
 
 impl Default for Policy {
@@ -504,6 +509,7 @@ impl Default for Policy {
             resident: ResidentBehaviour::default(),
             municipal_adoption: MunicipalAdoption::default(),
             switches: Switches::default(),
+            faults: Faults::default(),
         }
     }
 }

@@ -519,17 +519,26 @@ pub fn notice_delivery(
 ) -> (Latency, SimTime) {
     let latency = policy.latency.of(Link { from, to });
     let arrives = sent + latency.as_duration();
+    let taken_up = taken_up(policy, to, arrives);
+    if taken_up == arrives {
+        return (latency, arrives);
+    }
+    let minutes = u32::try_from((taken_up - sent).num_minutes()).unwrap_or(u32::MAX);
+    (Latency::minutes(minutes), taken_up)
+}
+
+/// When `to` takes up a notice that reaches it at `arrives`: then, on a day it works
+/// ([`works_on`]); otherwise at 09:00 on its next working day (§5, §6 [C]).
+pub fn taken_up(policy: &Policy, to: Service, arrives: SimTime) -> SimTime {
     let day = arrives.date();
     if works_on(policy, to, day) {
-        return (latency, arrives);
+        return arrives;
     }
     let mut next = day.succ_opt().unwrap_or(day);
     while !works_on(policy, to, next) {
         next = next.succ_opt().unwrap_or(next);
     }
-    let taken_up = crate::time::opening_time(next);
-    let minutes = u32::try_from((taken_up - sent).num_minutes()).unwrap_or(u32::MAX);
-    (Latency::minutes(minutes), taken_up)
+    crate::time::opening_time(next)
 }
 
 /// Whether `service` processes notices and decides on `date`.

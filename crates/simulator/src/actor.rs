@@ -7,10 +7,19 @@
 //! nothing wakes a thread: the shard's scheduler steps the service when it wants the decisions.
 //! The inbox is where a delivery waits until the office handles it — the place an office outage
 //! (deliveries wait) or a crash-restart (the state rebuilt, the inbox kept) belongs.
+//!
+//! Two faults of issue 8 are met here. When the policy's links can duplicate notices, the inbox
+//! remembers which notices its office has handled — by the notified event's identity, the
+//! resident and the resident's event counter (decision 11) — and answers a second delivery with
+//! an empty decision: a duplicate changes nothing. When the policy crashes the office, the
+//! service keeps its own events (its stream of the log) and, at the restart, throws its state
+//! away and rebuilds it from them with `apply` alone; the inbox and what it remembers are kept,
+//! as a durable message queue's would be.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::ops::Range;
 
+use model::event::Event;
 use model::machine::{Context, Decision, Input, StateMachine};
 use model::policy::Policy;
 use model::service::Service;
@@ -35,12 +44,54 @@ pub struct InboxFull(pub &'static str);
 struct Task<M> {
     machine: M,
     inbox: VecDeque<ServiceMessage>,
+    /// The residents the office keeps (to start afresh after a crash).
+    residents: Range<u32>,
+    /// The notices handled, by (resident, event counter), when a link can duplicate them.
+    /// Only membership is asked, so the set's order never shows.
+    handled: Option<HashSet<(u32, u32)>>,
+    /// The office's own events, in order, when it will crash and rebuild from them.
+    journal: Option<Vec<Event>>,
+    /// When the office restarts after a crash, earliest last.
+    restarts: Vec<SimTime>,
+    /// Restarts done.
+    restarted: u64,
 }
 
 /// What a shard's scheduler sees of an office of any kind.
 trait Step: Send {
     fn send(&mut self, message: ServiceMessage) -> Result<(), InboxFull>;
     fn step(&mut self, policy: &Policy, seed: u64, replies: &mut Vec<Decision>);
+    fn restarted(&self) -> u64;
+}
+
+impl<M: StateMachine> Task<M> {
+    /// Handles one input: a notice already handled decides nothing; anything else is decided
+    /// and applied, and journalled when the office will need to rebuild.
+    fn handle(&mut self, input: &Input, ctx: &Context<'_>) -> Decision {
+        if let (Some(handled), Input::Notice { event, number, .. }) = (&mut self.handled, input) {
+            if !handled.insert((event.resident().0, *number)) {
+                return Decision::none();
+            }
+        }
+        let decision = self.machine.handle(input, ctx);
+        if let Some(journal) = &mut self.journal {
+            journal.extend(decision.events.iter().cloned());
+        }
+        decision
+    }
+
+    /// Restarts the office if a crash ended by `now`: its state is rebuilt from its own events.
+    fn recover(&mut self, now: SimTime) {
+        while self.restarts.last().is_some_and(|&t| t <= now) {
+            self.restarts.pop();
+            let mut fresh = M::for_residents(self.residents.clone());
+            for event in self.journal.iter().flatten() {
+                fresh.apply(event);
+            }
+            self.machine = fresh;
+            self.restarted += 1;
+        }
+    }
 }
 
 impl<M: StateMachine> Step for Task<M> {
@@ -56,11 +107,16 @@ impl<M: StateMachine> Step for Task<M> {
         while let Some(message) = self.inbox.pop_front() {
             match message {
                 ServiceMessage::Deliver { now, inputs } => {
+                    self.recover(now);
                     let ctx = Context { now, policy, seed };
-                    replies.extend(inputs.iter().map(|i| self.machine.handle(i, &ctx)));
+                    replies.extend(inputs.iter().map(|i| self.handle(i, &ctx)));
                 }
             }
         }
+    }
+
+    fn restarted(&self) -> u64 {
+        self.restarted
     }
 }
 
@@ -71,15 +127,28 @@ pub struct ServiceHandle {
 }
 
 impl ServiceHandle {
-    /// Starts `M` for the residents with ids in `residents`.
-    pub fn start<M: StateMachine>(residents: Range<u32>) -> ServiceHandle {
+    /// Starts `M` for the residents with ids in `residents`, ready for the faults of `policy`.
+    pub fn start<M: StateMachine>(residents: Range<u32>, policy: &Policy) -> ServiceHandle {
+        let faults = &policy.faults;
+        let mut restarts = faults.restarts(M::SERVICE);
+        restarts.reverse();
         ServiceHandle {
             service: M::SERVICE,
             task: Box::new(Task {
-                machine: M::for_residents(residents),
+                machine: M::for_residents(residents.clone()),
                 inbox: VecDeque::with_capacity(INBOX),
+                residents,
+                handled: faults.may_duplicate().then(HashSet::new),
+                journal: (!restarts.is_empty()).then(Vec::new),
+                restarts,
+                restarted: 0,
             }),
         }
+    }
+
+    /// How many times the office was rebuilt from its own events after a crash.
+    pub fn restarted(&self) -> u64 {
+        self.task.restarted()
     }
 
     /// Which office this is.

@@ -1,13 +1,19 @@
 //! The delivery layer: what happens to a notice between the office that decided an event and
 //! the inbox of an office the rules say must hear of it (docs/domain.md §6).
 //!
-//! Today a link delivers every notice exactly once, after the link's latency from the policy.
-//! This is the one place where a link's behaviour is decided, so that faults — loss (with or
-//! without redelivery), duplication, reordering, batching, an office that is down — join here,
-//! as seeded decisions on what to queue and when, without touching the offices or the rest of
-//! the scheduler.
+//! Without faults a link delivers every notice exactly once, after the link's latency from the
+//! policy. This is the one place where a link's behaviour is decided: the policy's faults
+//! (`model::faults`) — a delay distribution, batches, loss with or without redelivery,
+//! duplication, reordering within a window — are seeded decisions on what to queue and when,
+//! keyed by the notice (seed, resident, the resident's event counter, the receiving office),
+//! never by the shard, so a run with faults writes the same log for any number of threads. The
+//! office a notice is for takes it up on its next working day ([`rules::notice_delivery`]); an
+//! office out of service takes it up when it reopens (the queue holds it, `queue.rs`).
+
+use std::collections::BTreeMap;
 
 use model::event::Event;
+use model::faults::NoticeKey;
 use model::machine::Input;
 use model::policy::Policy;
 use model::rules;
@@ -16,33 +22,123 @@ use model::time::SimTime;
 
 use crate::queue::{Meta, Queue};
 
+/// What the links did to the notices of one kind (a §6 number, from one office to another).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LinkTally {
+    /// Notices sent.
+    pub sent: u64,
+    /// Lost for good: never delivered.
+    pub lost: u64,
+    /// Lost, then delivered by a redelivery.
+    pub redelivered: u64,
+    /// Delivered twice.
+    pub duplicated: u64,
+}
+
+impl LinkTally {
+    fn add(&mut self, other: &LinkTally) {
+        self.sent += other.sent;
+        self.lost += other.lost;
+        self.redelivered += other.redelivered;
+        self.duplicated += other.duplicated;
+    }
+}
+
+/// What the faults did in a run: per link, and the deliveries an outage held.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FaultTally {
+    /// By (§6 number, from, to), in that order.
+    pub links: BTreeMap<(&'static str, Service, Service), LinkTally>,
+    /// Deliveries (notices, visits, timers) that waited for an office to reopen.
+    pub held_by_outages: u64,
+    /// Offices rebuilt from their own events after a crash (each shard's office counts: a
+    /// figure of the engine, not of the simulated world).
+    pub restarts: u64,
+}
+
+impl FaultTally {
+    /// Adds another shard's tally (every figure is a sum).
+    pub(crate) fn absorb(&mut self, other: FaultTally) {
+        for (k, v) in other.links {
+            self.links.entry(k).or_default().add(&v);
+        }
+        self.held_by_outages += other.held_by_outages;
+        self.restarts += other.restarts;
+    }
+
+    /// The sum over every link.
+    pub fn total(&self) -> LinkTally {
+        let mut t = LinkTally::default();
+        for v in self.links.values() {
+            t.add(v);
+        }
+        t
+    }
+}
+
 /// The links of one shard.
 pub(crate) struct Links<'p> {
     policy: &'p Policy,
+    seed: u64,
+    pub(crate) tally: FaultTally,
 }
 
 impl<'p> Links<'p> {
-    pub(crate) fn new(policy: &'p Policy) -> Links<'p> {
-        Links { policy }
+    pub(crate) fn new(policy: &'p Policy, seed: u64) -> Links<'p> {
+        Links {
+            policy,
+            seed,
+            tally: FaultTally::default(),
+        }
     }
 
     /// Sends the notices `event`, recorded by `from` at `now`, causes (§6): each notified office
-    /// gets it when the model says it arrives.
+    /// gets it when the link delivers it — once after the latency, or as the policy's faults say.
+    /// `number` is the resident's event counter of `event`.
     pub(crate) fn send(
         &mut self,
         event: &Event,
+        number: u32,
         from: Service,
         now: SimTime,
         meta: Meta,
         queue: &mut Queue,
     ) {
+        let faults = &self.policy.faults;
         for n in rules::notified(event) {
-            let (_, delivered) = rules::notice_delivery(self.policy, from, n.to, now);
-            let input = Input::Notice {
+            let input = || Input::Notice {
                 from,
                 event: event.clone(),
+                number,
             };
-            queue.push(delivered, n.to, input, meta);
+            let fault = (!faults.links.is_empty())
+                .then(|| faults.link(n.code, from, n.to))
+                .flatten();
+            let tally = self.tally.links.entry((n.code, from, n.to)).or_default();
+            tally.sent += 1;
+            let Some(fault) = fault else {
+                let (_, delivered) = rules::notice_delivery(self.policy, from, n.to, now);
+                queue.push(delivered, n.to, input(), meta);
+                continue;
+            };
+            let key = NoticeKey {
+                seed: self.seed,
+                resident: event.resident().0,
+                counter: number,
+                to: n.to,
+            };
+            let latency = self
+                .policy
+                .latency
+                .of(model::service::Link { from, to: n.to });
+            let plan = fault.plan(key, now, latency);
+            tally.lost += u64::from(plan.lost);
+            tally.redelivered += u64::from(plan.redelivered);
+            tally.duplicated += u64::from(plan.duplicated);
+            for arrives in plan.arrivals {
+                let taken_up = rules::taken_up(self.policy, n.to, arrives);
+                queue.push(taken_up, n.to, input(), meta);
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ pub mod actor;
 pub mod agent;
 pub mod analysis;
 pub mod check;
-mod delivery;
+pub mod delivery;
 pub mod log;
 mod queue;
 pub mod replay;
@@ -28,6 +28,7 @@ pub mod what_if;
 pub mod writer;
 
 pub use agent::StepInput;
+pub use delivery::{FaultTally, LinkTally};
 pub use scenario_run::{
     resume_scenario_stored, run_scenario, run_scenario_stored, scenario_run_meta,
 };

@@ -1,6 +1,8 @@
 //! A shard's delivery queue: what is due to which office, when, ordered by (simulated time,
 //! sequence number) — the order in which the shard queued it, so that ties never depend on
-//! anything but the shard's own residents.
+//! anything but the shard's own residents. An office out of service (the policy's outages, issue
+//! 8) is where deliveries wait: whatever is due to it while it is down is queued for when it
+//! reopens — notices, residents at its counter, its own timers.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -8,6 +10,8 @@ use std::iter::Peekable;
 
 use chrono::NaiveDate;
 use model::machine::Input;
+use model::policy::Policy;
+use model::rules;
 use model::service::Service;
 use model::time::SimTime;
 use uuid::Uuid;
@@ -61,11 +65,16 @@ pub(crate) struct Queue {
     /// Nothing at or after this time is ever delivered, so it is not queued (a card's lapse
     /// timer years beyond the horizon would otherwise sit in memory for the whole run).
     end: SimTime,
+    /// The policy, when it takes offices out of service: a delivery due while its office is down
+    /// waits until the office reopens (and works, [`rules::taken_up`]).
+    outages: Option<Box<Policy>>,
+    /// Deliveries that waited for an office to reopen.
+    pub(crate) held: u64,
 }
 
 impl Queue {
-    /// An empty queue for a run from `first` to just before `end`.
-    pub(crate) fn new(first: NaiveDate, end: SimTime) -> Queue {
+    /// An empty queue for a run from `first` to just before `end`, under `policy`.
+    pub(crate) fn new(first: NaiveDate, end: SimTime, policy: &Policy) -> Queue {
         let days = (end.date() - first).num_days().max(0) as usize + 1;
         Queue {
             first,
@@ -75,11 +84,25 @@ impl Queue {
             late: BinaryHeap::new(),
             seq: 0,
             end,
+            outages: (!policy.faults.outages.is_empty()).then(|| Box::new(policy.clone())),
+            held: 0,
         }
     }
 
     /// Queues `input` for `to` at `at`, after everything already queued for that time.
     pub(crate) fn push(&mut self, at: SimTime, to: Service, input: Input, meta: Meta) {
+        let at = match &self.outages {
+            Some(policy) => {
+                let reopened = policy.faults.reopened(to, at);
+                if reopened == at {
+                    at
+                } else {
+                    self.held += 1;
+                    rules::taken_up(policy, to, reopened)
+                }
+            }
+            None => at,
+        };
         if at >= self.end {
             return;
         }

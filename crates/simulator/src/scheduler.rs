@@ -28,6 +28,7 @@ use model::time::SimTime;
 use projection::Projections;
 
 use crate::agent::StepInput;
+use crate::delivery::FaultTally;
 use crate::log::RunHeader;
 use crate::shard::{Chunk, Shard, ShardInput, ShardOutput, Tick, TickOut};
 use crate::writer::{LogBatch, LogWriter};
@@ -193,6 +194,8 @@ pub struct RunOutput {
     pub log_hash: String,
     pub state_hash: String,
     pub events: u64,
+    /// What the policy's faults did (all zero without faults).
+    pub faults: FaultTally,
 }
 
 /// The shard ranges: `n` residents in `shards` contiguous, nearly equal parts.
@@ -289,7 +292,11 @@ pub fn run(input: RunInput<'_>, options: RunOptions<'_>) -> Result<RunOutput, Si
     let _finish = tracing::info_span!("finish").entered();
     merger.flush(None)?;
     let events: u64 = outputs.iter().map(|o| o.events).sum();
-    let mut parts = outputs.into_iter().map(|o| o.projections);
+    let mut faults = FaultTally::default();
+    let mut parts = outputs.into_iter().map(|o| {
+        faults.absorb(o.faults);
+        o.projections
+    });
     let mut projections = parts.next().unwrap_or_else(|| {
         Projections::new(start, policy.switches.validity.special_period_my_number, 0)
     });
@@ -314,6 +321,7 @@ pub fn run(input: RunInput<'_>, options: RunOptions<'_>) -> Result<RunOutput, Si
         log_hash,
         state_hash,
         events,
+        faults,
     })
 }
 

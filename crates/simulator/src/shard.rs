@@ -34,7 +34,7 @@ use uuid::Uuid;
 
 use crate::actor::{InboxFull, ServiceHandle, ServiceMessage};
 use crate::agent::{Agent, StepInput};
-use crate::delivery::Links;
+use crate::delivery::{FaultTally, Links};
 use crate::queue::{Meta, Queue};
 use crate::scheduler::{Residents, SimError};
 
@@ -79,6 +79,8 @@ pub(crate) struct Chunk {
 pub(crate) struct ShardOutput {
     pub(crate) projections: Projections,
     pub(crate) events: u64,
+    /// What the policy's faults did in this shard.
+    pub(crate) faults: FaultTally,
 }
 
 /// What a shard runs.
@@ -110,6 +112,11 @@ struct Recorder {
 }
 
 impl Recorder {
+    /// The event counter of `resident`'s last event.
+    fn counter(&self, resident: ResidentId) -> u32 {
+        self.counters[(resident.0 - self.base) as usize]
+    }
+
     /// Records one event; returns its id and its chain's correlation id.
     fn record(
         &mut self,
@@ -218,14 +225,14 @@ impl<'a> Shard<'a> {
         let end = start_of_day(until.succ_opt().unwrap_or(until));
         Shard {
             subject,
-            queue: Queue::new(start, end),
-            links: Links::new(policy),
+            queue: Queue::new(start, end, policy),
+            links: Links::new(policy, seed),
             agent: Agent::new(seed, residents.clone()),
             offices: [
-                ServiceHandle::start::<ImmigrationBureau>(residents.clone()),
-                ServiceHandle::start::<CityHall>(residents.clone()),
-                ServiceHandle::start::<CardIssuer>(residents.clone()),
-                ServiceHandle::start::<Police>(residents.clone()),
+                ServiceHandle::start::<ImmigrationBureau>(residents.clone(), policy),
+                ServiceHandle::start::<CityHall>(residents.clone(), policy),
+                ServiceHandle::start::<CardIssuer>(residents.clone(), policy),
+                ServiceHandle::start::<Police>(residents.clone(), policy),
             ],
             policy,
             seed,
@@ -311,9 +318,13 @@ impl<'a> Shard<'a> {
             batches = self.batches,
             "shard finished"
         );
+        let mut faults = std::mem::take(&mut self.links.tally);
+        faults.held_by_outages = self.queue.held;
+        faults.restarts = self.offices.iter().map(ServiceHandle::restarted).sum();
         Ok(ShardOutput {
             projections: self.projections,
             events: self.recorder.total,
+            faults,
         })
     }
 
@@ -433,6 +444,7 @@ impl<'a> Shard<'a> {
             // Only events that travel need a copy once the recorder has taken the original.
             let travels = !rules::notified(&event).is_empty() || Agent::reacts_to(&event);
             let routed = travels.then(|| event.clone());
+            let resident = event.resident();
             let (id, correlation) =
                 self.recorder
                     .record(service, event, now, (cause, chain), &mut self.projections);
@@ -440,7 +452,9 @@ impl<'a> Shard<'a> {
             last = Some(id);
             if let Some(event) = routed {
                 let meta = (Some(id), Some(correlation));
-                self.links.send(&event, service, now, meta, &mut self.queue);
+                let number = self.recorder.counter(resident);
+                self.links
+                    .send(&event, number, service, now, meta, &mut self.queue);
                 // The resident's own reaction comes after the notices: at the same instant, an
                 // office then hears of the event before the resident turns up.
                 if let Some((at, command)) =
