@@ -230,6 +230,17 @@ impl CityHall {
                     item: *item,
                 });
             }
+            // A late notice of an older period (links that delay or reorder, issue 8): the
+            // register already holds a later period from a later notice and keeps it.
+            Event::PeriodOfStayExtended { new_expiry, .. }
+                if n3 && entry.period_expiry.is_some_and(|kept| kept > *new_expiry) =>
+            {
+                d.push(Event::OlderPeriodNoticeIgnored {
+                    resident,
+                    notified_expiry: *new_expiry,
+                    kept_expiry: entry.period_expiry.unwrap_or(*new_expiry),
+                });
+            }
             // N3: the bureau's changes reach the register.
             Event::PeriodOfStayExtended { new_expiry, .. } if n3 => {
                 d.push(Event::ImmigrationDataUpdated {

@@ -888,6 +888,47 @@ fn given_registered_when_period_of_stay_extended_notice_then_register_updated() 
 }
 
 #[test]
+fn given_a_later_period_registered_when_an_older_period_notice_arrives_late_then_it_is_ignored() {
+    // Two extensions in a row whose N3 notices arrive in the wrong order (a slow or reordering
+    // link, issue 8): the register keeps the later period and says why it ignored the other.
+    let older = Event::PeriodOfStayExtended {
+        resident: R,
+        previous_expiry: Some(d(2027, 3, 31)),
+        new_expiry: d(2028, 3, 31),
+    };
+    let decision = given(&[registered(), n3_applied(d(2030, 3, 31))]).when(
+        &integrated(),
+        at(2027, 6, 2),
+        notice(Service::ImmigrationBureau, older),
+    );
+    then(
+        &decision,
+        &[Event::OlderPeriodNoticeIgnored {
+            resident: R,
+            notified_expiry: d(2028, 3, 31),
+            kept_expiry: d(2030, 3, 31),
+        }],
+    );
+}
+
+#[test]
+fn given_a_period_registered_when_the_same_period_is_notified_again_then_nothing_moves_back() {
+    // A notice of the period the register already holds is no older: it is applied (and
+    // changes nothing), never ignored as stale.
+    let again = Event::PeriodOfStayExtended {
+        resident: R,
+        previous_expiry: Some(d(2027, 3, 31)),
+        new_expiry: d(2030, 3, 31),
+    };
+    let decision = given(&[registered(), n3_applied(d(2030, 3, 31))]).when(
+        &integrated(),
+        at(2027, 6, 2),
+        notice(Service::ImmigrationBureau, again),
+    );
+    then(&decision, &[n3_applied(d(2030, 3, 31))]);
+}
+
+#[test]
 fn given_registered_when_residence_card_issued_notice_then_register_shows_new_card() {
     let new_number = ResidenceCardNumber::generate(SEED, R.0, 2);
     let issued = Event::ResidenceCardIssued {

@@ -27,6 +27,7 @@ mod merge;
 mod reference;
 mod replay;
 mod run;
+mod simtest;
 mod step;
 mod table;
 mod validate;
@@ -215,6 +216,11 @@ enum Command {
     Why(why::WhyArgs),
     /// Add up the JSON results of `compare --shard k/n` into the whole population's result.
     Merge(merge::MergeArgs),
+    /// Test the offices under faults: generate random residents and procedures from seeds, run
+    /// each under random link faults and outages, and check the invariants after every event
+    /// and at the end (docs/reliability.md). A failure prints the seed, the faults and a command
+    /// that reproduces it, and writes the case shrunk to a scenario file. Exit 1 on a failure.
+    Simtest(simtest::SimtestArgs),
     /// Print the JSON Schema of the scenario file format (or of policy files), the same as
     /// schemas/*.schema.json.
     Schema {
@@ -375,6 +381,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::explain(args, lang),
         Command::Compare(args) => compare::compare(args, &g),
         Command::Merge(args) => merge::merge(args, lang),
+        Command::Simtest(args) => simtest::simtest(&args, &g),
         Command::Diff(args) => diff::diff(args, lang),
         Command::Export(args) => export::export(&args),
         Command::Why(args) => why::why(args, lang),

@@ -249,6 +249,9 @@ pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
             "events": out.events,
             "database": db.display().to_string(),
         });
+        if !scenario.policy.faults.is_none() {
+            doc["synchronization"] = faults_json(&out);
+        }
         if !g.quiet {
             doc["transcript"] = events_json(&out.log, &names, lang);
         }
@@ -271,6 +274,10 @@ pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
         outln!();
     }
     out!("{}", report::summary(&totals, scenario.until, lang));
+    if !scenario.policy.faults.is_none() {
+        outln!();
+        out!("{}", faults_text(&out, lang));
+    }
     if !scenario.expectations.is_empty() {
         outln!();
         outln!("{}", u.expectations);
@@ -298,6 +305,47 @@ pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
         )
     );
     Ok(code)
+}
+
+/// The synchronization block of a run under faults (issue 8).
+fn faults_text(out: &simulator::RunOutput, lang: Lang) -> String {
+    let links: Vec<report::LinkFigures<'_>> = out
+        .faults
+        .links
+        .iter()
+        .map(|(&(code, from, to), t)| report::LinkFigures {
+            code,
+            from,
+            to,
+            counts: [t.sent, t.lost, t.redelivered, t.duplicated],
+        })
+        .collect();
+    report::faults_summary(
+        &out.projections.sync.measures(),
+        &links,
+        out.faults.held_by_outages,
+        lang,
+    )
+}
+
+/// The synchronization measures of a run under faults, for `--format json`.
+fn faults_json(out: &simulator::RunOutput) -> serde_json::Value {
+    let links: Vec<serde_json::Value> = out
+        .faults
+        .links
+        .iter()
+        .map(|(&(code, from, to), t)| {
+            json!({
+                "notice": code, "from": from, "to": to, "sent": t.sent, "lost": t.lost,
+                "redelivered": t.redelivered, "duplicated": t.duplicated,
+            })
+        })
+        .collect();
+    json!({
+        "time_to_consistency": out.projections.sync.measures(),
+        "links": links,
+        "held_by_outages": out.faults.held_by_outages,
+    })
 }
 
 /// "legacy regime, seed 7" / 「従来制度、シード 7」.

@@ -185,6 +185,10 @@ events! {
     RegisterEntryClosed { municipality: Municipality }
     /// N3 received: the register now shows the bureau's status, expiry and card number.
     ImmigrationDataUpdated { status: Status, period_expiry: Option<NaiveDate>, card_number: Option<ResidenceCardNumber>, card_kind: Option<CardKind> }
+    /// N3 received out of order: the bureau's notice names a period of stay ending before the
+    /// one the register already holds from a later notice, so the register keeps its own — a
+    /// record never moves backwards (issue 8).
+    OlderPeriodNoticeIgnored { notified_expiry: NaiveDate, kept_expiry: NaiveDate }
     /// Legacy 有効期間変更: the separate My Number card is valid through a new date (§5.4). N8.
     MyNumberCardValidityChanged { previous: NaiveDate, valid_through: NaiveDate }
     /// 住居地届出: a new arrival is registered, a My Number assigned (§5.1). N1 to the bureau.

@@ -478,6 +478,7 @@ pub fn notified(event: &Event) -> &'static [Notified] {
         | Event::MoveOutRecorded { .. }
         | Event::RegisterEntryClosed { .. }
         | Event::ImmigrationDataUpdated { .. }
+        | Event::OlderPeriodNoticeIgnored { .. }
         | Event::MyNumberContinuityDue { .. }
         | Event::MyNumberContinuityConfirmed { .. }
         | Event::MyNumberCardWithdrawn { .. }

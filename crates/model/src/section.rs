@@ -94,7 +94,9 @@ impl Event {
             MovedWithinMunicipality { .. } => Procedure::MoveWithinMunicipality.section(),
             MoveOutRecorded { .. } | MoveInRecorded { .. } => Procedure::MoveIn.section(),
             RegisterEntryClosed { .. } => "§6 N9",
-            ImmigrationDataUpdated { .. } | RegisterItemUpdated { .. } => "§6 N3",
+            ImmigrationDataUpdated { .. }
+            | RegisterItemUpdated { .. }
+            | OlderPeriodNoticeIgnored { .. } => "§6 N3",
             MyNumberCardValidityChanged { .. } => "§5.4, §8.4",
             ApplicationForwarded { .. } => "§6 N7",
             MyNumberCardSpecialPeriodExtended { .. } => {

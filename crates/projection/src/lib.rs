@@ -20,6 +20,7 @@ pub mod office_table;
 mod projections;
 mod record;
 pub mod rows;
+mod sync;
 pub mod what_if;
 pub mod why;
 
@@ -27,3 +28,4 @@ pub use projections::{MonthWorkload, Projections, Totals};
 pub use record::{
     CardRecord, DayMeasures, Functions, HeldMyNumberCard, PendingApplication, UseState, View,
 };
+pub use sync::{Agreement, SyncMeasures};

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::fold::apply_event;
 use crate::record::CardRecord;
+use crate::sync::Agreement;
 
 /// Run-wide counts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -72,6 +73,10 @@ pub struct Projections {
     /// of the state hash, which predates it: it is a sum of what the log already holds.
     #[serde(skip)]
     pub workload: BTreeMap<NaiveDate, MonthWorkload>,
+    /// How long the offices disagree after each change (issue 8). Left out of the state hash,
+    /// which predates it: it is derived from what the records already hold.
+    #[serde(skip)]
+    pub sync: Agreement,
 }
 
 impl Projections {
@@ -96,6 +101,7 @@ impl Projections {
             events: 0,
             cards_produced: 0,
             workload: BTreeMap::new(),
+            sync: Agreement::default(),
         }
     }
 
@@ -115,9 +121,11 @@ impl Projections {
             events,
             cards_produced,
             workload,
+            sync,
             ..
         } = next;
         let own_end = self.base as usize + self.records.len();
+        self.sync.absorb(sync, (base - self.base) as usize);
         let gap = (base as usize).saturating_sub(own_end);
         let before = self.start.pred_opt().unwrap_or(self.start);
         self.records
@@ -176,6 +184,7 @@ impl Projections {
         }
         let visits = rec.visits;
         apply_event(rec, event, day);
+        self.sync.observe(i, rec.inconsistent(), at);
         let counted = rec.visits != visits;
         let tokutei = matches!(event, Event::TokuteiProductionStarted { .. });
         if counted || tokutei {

@@ -30,4 +30,4 @@ pub mod why;
 
 pub use labels::Lang;
 pub use story::{Person, Run, Story, StoryError};
-pub use transcript::{card_record, card_records, summary, transcript};
+pub use transcript::{LinkFigures, card_record, card_records, faults_summary, summary, transcript};

@@ -120,6 +120,76 @@ pub fn summary(totals: &Totals, until: NaiveDate, lang: Lang) -> String {
     out
 }
 
+/// What the links did to one kind of notice (a §6 number from one office to another): sent,
+/// lost for good, redelivered, duplicated.
+pub struct LinkFigures<'a> {
+    pub code: &'a str,
+    pub from: model::service::Service,
+    pub to: model::service::Service,
+    pub counts: [u64; 4],
+}
+
+/// The synchronization block `run` prints under faults (issue 8): the time to consistency of
+/// the changes (p50 / p95 / max), the residents still inconsistent at the end, what the links
+/// did to each kind of notice, and the deliveries outages held.
+pub fn faults_summary(
+    sync: &projection::SyncMeasures,
+    links: &[LinkFigures<'_>],
+    held: u64,
+    lang: Lang,
+) -> String {
+    let u = ui(lang);
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", u.synchronization);
+    let time = |m: u64| model::time::Latency::minutes(u32::try_from(m).unwrap_or(u32::MAX));
+    let mut rows: Vec<(String, String)> = vec![
+        (
+            u.time_to_consistency.to_owned(),
+            format!(
+                "p50 {}{}p95 {}{}max {} {}{} {}{}",
+                time(sync.p50_minutes),
+                u.comma,
+                time(sync.p95_minutes),
+                u.comma,
+                time(sync.max_minutes),
+                u.lp,
+                sync.changes,
+                u.changes,
+                u.rp
+            ),
+        ),
+        (
+            u.still_inconsistent.to_owned(),
+            sync.inconsistent_at_end.to_string(),
+        ),
+    ];
+    for l in links {
+        let [sent, lost, redelivered, duplicated] = l.counts;
+        rows.push((
+            format!(
+                "{} {} {} → {}",
+                u.faults_on_links,
+                l.code,
+                labels::service_short(l.from).get(lang),
+                labels::service_short(l.to).get(lang)
+            ),
+            format!(
+                "{} {sent}{}{} {lost}{}{} {redelivered}{}{} {duplicated}",
+                u.notices_sent,
+                u.comma,
+                u.notices_lost,
+                u.comma,
+                u.notices_redelivered,
+                u.comma,
+                u.notices_duplicated
+            ),
+        ));
+    }
+    rows.push((u.held_by_outages.to_owned(), held.to_string()));
+    out.push_str(&labelled(&rows, 2, 2));
+    out
+}
+
 fn view_line(v: &View, lang: Lang) -> String {
     let u = ui(lang);
     let status = v.status.map(|s| labels::status(s).get(lang)).unwrap_or("—");

@@ -22,6 +22,7 @@ pub mod replay;
 pub mod scenario_run;
 pub mod scheduler;
 mod shard;
+pub mod simtest;
 pub mod table;
 pub mod upcast;
 pub mod what_if;

@@ -85,6 +85,19 @@ pub(super) fn register(event: &Event, lang: Lang) -> String {
             Lang::Ja => format!("{}の住民票を消除", labels::municipality(municipality, lang)),
             Lang::En => format!("closes the register entry at {municipality}"),
         },
+        Event::OlderPeriodNoticeIgnored {
+            notified_expiry,
+            kept_expiry,
+            ..
+        } => match lang {
+            Lang::En => format!(
+                "ignores the bureau's late notice of a period to {notified_expiry}: the register \
+                 already holds a later one, to {kept_expiry}"
+            ),
+            Lang::Ja => format!(
+                "入管からの遅れた通知（在留期間{notified_expiry}まで）を採用せず：住民票には既に後の期間（{kept_expiry}まで）を記録"
+            ),
+        },
         Event::ImmigrationDataUpdated {
             period_expiry,
             card_number,

@@ -58,6 +58,7 @@ pub fn describe(event: &Event, lang: Lang) -> String {
         | MoveInRecorded { .. }
         | RegisterEntryClosed { .. }
         | ImmigrationDataUpdated { .. }
+        | OlderPeriodNoticeIgnored { .. }
         | ResidenceNotified { .. }
         | ApplicationForwarded { .. }
         | RegisterItemUpdated { .. } => city_hall::register(event, lang),

@@ -58,6 +58,9 @@ pub fn event_type(e: &Event) -> Label {
         Event::MoveOutRecorded { .. } => l("move-out recorded", "転出の記録"),
         Event::MoveInRecorded { .. } => l("move-in recorded", "転入の記録"),
         Event::RegisterEntryClosed { .. } => l("register entry closed", "転出元の住民票の消除"),
+        Event::OlderPeriodNoticeIgnored { .. } => {
+            l("older period notice ignored", "古い在留期間の通知の不採用")
+        }
         Event::ImmigrationDataUpdated { .. } => l(
             "register updated from the bureau's notice",
             "入管の通知による住民票の更新",

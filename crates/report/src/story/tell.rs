@@ -82,6 +82,7 @@ fn role(event: &Event) -> Role {
         | Event::MoveInRecorded { .. }
         | Event::RegisterEntryClosed { .. }
         | Event::ImmigrationDataUpdated { .. }
+        | Event::OlderPeriodNoticeIgnored { .. }
         | Event::MyNumberCardValidityChanged { .. }
         | Event::ResidenceNotified { .. }
         | Event::ApplicationForwarded { .. }

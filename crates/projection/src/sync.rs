@@ -1,0 +1,113 @@
+//! Measures of synchronization (issue 8): how long the offices disagree about a resident after a
+//! change, and who still disagrees at the end.
+//!
+//! The bureau's view and the register's view of a resident (status, period, card number,
+//! municipality, address — `CardRecord::inconsistent`) are compared after every event. An episode
+//! opens when they start to disagree (a decision the other office has not heard of yet) and closes
+//! when they agree again; its length, in minutes of simulated time, is the time to consistency of
+//! that change. J-LIS's own records are not part of the comparison (the projections do not keep
+//! a J-LIS view of the register's items).
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+/// The episodes of disagreement of a run (or a shard: every figure adds up).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Agreement {
+    /// Per resident (from the projections' first), since when the offices disagree.
+    since: Vec<Option<NaiveDateTime>>,
+    /// The lengths of the closed episodes, in minutes.
+    closed: Vec<u64>,
+}
+
+/// What [`Agreement`] reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SyncMeasures {
+    /// Changes after which the offices came to agree again.
+    pub changes: u64,
+    /// Minutes from the change to agreement: median, 95th percentile and the longest (nearest
+    /// rank).
+    pub p50_minutes: u64,
+    pub p95_minutes: u64,
+    pub max_minutes: u64,
+    /// Residents on whom the offices still disagree at the end.
+    pub inconsistent_at_end: u64,
+}
+
+impl Agreement {
+    /// Notes whether the offices disagree on resident `i` after an event at `at`.
+    pub(crate) fn observe(&mut self, i: usize, disagree: bool, at: NaiveDateTime) {
+        if self.since.len() <= i {
+            self.since.resize(i + 1, None);
+        }
+        match (self.since[i], disagree) {
+            (None, true) => self.since[i] = Some(at),
+            (Some(t), false) => {
+                self.closed
+                    .push(u64::try_from((at - t).num_minutes()).unwrap_or(0));
+                self.since[i] = None;
+            }
+            _ => {}
+        }
+    }
+
+    /// Adds the next shard's episodes (its residents follow these; `offset` is where they start).
+    pub(crate) fn absorb(&mut self, next: Agreement, offset: usize) {
+        if self.since.len() < offset {
+            self.since.resize(offset, None);
+        }
+        self.since.extend(next.since);
+        self.closed.extend(next.closed);
+    }
+
+    /// The measures.
+    pub fn measures(&self) -> SyncMeasures {
+        let mut v = self.closed.clone();
+        v.sort_unstable();
+        let rank = |q: u64| -> u64 {
+            if v.is_empty() {
+                return 0;
+            }
+            let n = v.len() as u64;
+            let k = (q * n).div_ceil(100).clamp(1, n);
+            v[(k - 1) as usize]
+        };
+        SyncMeasures {
+            changes: v.len() as u64,
+            p50_minutes: rank(50),
+            p95_minutes: rank(95),
+            max_minutes: v.last().copied().unwrap_or(0),
+            inconsistent_at_end: self.since.iter().filter(|s| s.is_some()).count() as u64,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(h: u32) -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2026, 7, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            + chrono::Duration::hours(i64::from(h))
+    }
+
+    #[test]
+    fn episodes_are_measured_from_disagreement_to_agreement_and_open_ones_count_at_the_end() {
+        let mut s = Agreement::default();
+        s.observe(0, true, at(1));
+        s.observe(0, true, at(2));
+        s.observe(0, false, at(25));
+        s.observe(1, true, at(3));
+        s.observe(1, false, at(4));
+        s.observe(2, true, at(5));
+        let m = s.measures();
+        assert_eq!(m.changes, 2);
+        assert_eq!(m.p50_minutes, 60);
+        assert_eq!(m.max_minutes, 24 * 60);
+        assert_eq!(m.p95_minutes, 24 * 60);
+        assert_eq!(m.inconsistent_at_end, 1);
+    }
+}
