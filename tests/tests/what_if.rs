@@ -76,11 +76,40 @@ fn every_analysis_runs_and_matches_its_snapshot() {
         "legacy-reminder",
         "slow-links",
         "full-uptake",
+        "n3-lost-1-percent",
+        "n3-nightly-batch",
     ];
     for dir in dirs {
         let c = analysis(dir, &[1, 2]);
         insta::assert_snapshot!(format!("analysis_{dir}"), snapshot_text(&c));
     }
+}
+
+#[test]
+fn lost_n3_notices_leave_records_that_disagree_and_nightly_batches_lose_nothing() {
+    // Issue 8: the same population on perfect links and with faults on the bureau's notices to
+    // the municipality.
+    let lost = analysis("n3-lost-1-percent", &[4]);
+    let r = &lost.runs[0];
+    assert_eq!(r.baseline.get("residents_inconsistent_at_end"), 0, "{r:?}");
+    assert!(r.reform.get("residents_inconsistent_at_end") > 0, "{r:?}");
+    assert!(r.reform.get("inconsistency_days") > r.baseline.get("inconsistency_days"));
+    assert_eq!(
+        r.reform.get("tokutei_productions"),
+        0,
+        "still the legacy regime"
+    );
+    // A batch at 18:00 on a link that takes a day anyway moves each update by hours, not
+    // across a day's end: no more days end in disagreement, and nothing is lost.
+    let batched = analysis("n3-nightly-batch", &[4]);
+    let r = &batched.runs[0];
+    assert!(r.reform.get("inconsistency_days") >= r.baseline.get("inconsistency_days"));
+    assert_eq!(r.reform.get("residents_inconsistent_at_end"), 0);
+    // Neither fault changes what the bureau decides: the same cards are issued.
+    assert_eq!(
+        r.reform.get("cards_produced"),
+        r.baseline.get("cards_produced")
+    );
 }
 
 #[test]

@@ -9,41 +9,19 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use simulator::simtest::{Case, Failure as Broken, Profile};
 
 use crate::diag::Failure;
 use crate::global::Global;
 
-/// The fault profiles, as the command line names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ProfileArg {
-    /// Each seed draws one of the others.
-    Mixed,
-    /// No fault.
-    None,
-    /// Delays, batches, duplicates and reordering; nothing lost.
-    Reorder,
-    /// Loss with redelivery, plus duplicates.
-    Redelivery,
-    /// Loss without redelivery.
-    Loss,
-    /// An office out of service for days, crashing or not.
-    Outage,
-}
-
-impl From<ProfileArg> for Profile {
-    fn from(p: ProfileArg) -> Profile {
-        match p {
-            ProfileArg::Mixed => Profile::Mixed,
-            ProfileArg::None => Profile::None,
-            ProfileArg::Reorder => Profile::Reorder,
-            ProfileArg::Redelivery => Profile::Redelivery,
-            ProfileArg::Loss => Profile::Loss,
-            ProfileArg::Outage => Profile::Outage,
-        }
-    }
+/// A fault profile named on the command line.
+fn profile(name: &str) -> Result<Profile, String> {
+    Profile::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = Profile::ALL.iter().map(|p| p.as_str()).collect();
+        format!("expected one of {}", names.join(", "))
+    })
 }
 
 #[derive(Debug, Args)]
@@ -54,9 +32,12 @@ pub struct SimtestArgs {
     /// The first seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// The faults each case runs under.
-    #[arg(long, value_enum, default_value = "mixed")]
-    pub faults: ProfileArg,
+    /// The faults each case runs under: mixed (each seed draws one of the others), none,
+    /// reorder (delays, batches, duplicates, reordering; nothing lost), redelivery (loss with
+    /// redelivery, duplicates), loss (loss for good) or outage (an office down for days,
+    /// crashing or not).
+    #[arg(long, default_value = "mixed", value_parser = profile)]
+    pub faults: Profile,
     /// Where a failing case is written, shrunk, as a scenario file.
     #[arg(long, value_name = "DIR", default_value = "target/simtest")]
     pub out: PathBuf,
@@ -67,7 +48,7 @@ pub struct SimtestArgs {
 
 /// Runs the seeds; exit 0 when every invariant held, 1 with the first failing seed's report.
 pub fn simtest(args: &SimtestArgs, g: &Global) -> Result<ExitCode, Failure> {
-    let profile = Profile::from(args.faults);
+    let profile = args.faults;
     let threads = args
         .threads
         .unwrap_or_else(simulator::default_threads)
@@ -119,9 +100,7 @@ pub fn simtest(args: &SimtestArgs, g: &Global) -> Result<ExitCode, Failure> {
             "simtest: {} seeds from {} under {} faults: every invariant held",
             args.seeds,
             args.seed,
-            args.faults
-                .to_possible_value()
-                .map_or("?".into(), |v| v.get_name().to_owned())
+            profile.as_str()
         );
         return Ok(ExitCode::SUCCESS);
     };
@@ -142,10 +121,7 @@ pub fn simtest(args: &SimtestArgs, g: &Global) -> Result<ExitCode, Failure> {
     std::fs::write(&path, text)
         .with_context(|| format!("cannot write {}", path.display()))
         .map_err(Failure::Run)?;
-    let requested = args
-        .faults
-        .to_possible_value()
-        .map_or("mixed".into(), |v| v.get_name().to_owned());
+    let requested = profile.as_str();
     outln!(
         "simtest: seed {seed} (faults {}) broke invariant {} ({:?}): {}",
         case.profile.as_str(),

@@ -169,6 +169,36 @@ fn spread(window: Latency, draw: u64) -> Latency {
     Latency::minutes(((u128::from(draw) * u128::from(n)) >> 64) as u32)
 }
 
+/// What happens to a notice of `code` that `from` sends `to` at `sent` under `policy`: when each
+/// copy is taken up by `to` (its working days counted, [`crate::rules::taken_up`]; an outage is
+/// the queue's business) and what the link did. Without a fault for the notice: one copy, after
+/// the link's latency ([`crate::rules::notice_delivery`]).
+pub fn notice_plan(
+    policy: &crate::policy::Policy,
+    key: NoticeKey,
+    code: &str,
+    from: Service,
+    sent: SimTime,
+) -> Plan {
+    let to = key.to;
+    let fault = (!policy.faults.links.is_empty())
+        .then(|| policy.faults.link(code, from, to))
+        .flatten();
+    let Some(fault) = fault else {
+        let (_, delivered) = crate::rules::notice_delivery(policy, from, to, sent);
+        return Plan {
+            arrivals: vec![delivered],
+            ..Plan::default()
+        };
+    };
+    let latency = policy.latency.of(crate::service::Link { from, to });
+    let mut plan = fault.plan(key, sent, latency);
+    for at in &mut plan.arrivals {
+        *at = crate::rules::taken_up(policy, to, *at);
+    }
+    plan
+}
+
 /// What a link did to one notice.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {

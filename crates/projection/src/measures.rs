@@ -33,6 +33,7 @@ pub const HEADLINE: &[&str] = &[
     "residents_with_outage",
     "inconsistency_days",
     "residents_with_inconsistency",
+    "residents_inconsistent_at_end",
     "special_period_days",
     "cards_produced",
     "tokutei_productions",
@@ -79,6 +80,11 @@ impl Measures {
         set(
             "residents_with_inconsistency",
             count(&|r| r.days.inconsistency_days > 0),
+        );
+        // A lost notice leaves the offices disagreeing for good (issue 8).
+        set(
+            "residents_inconsistent_at_end",
+            count(&|r| r.inconsistent()),
         );
         set(
             "residents_holding_tokutei",

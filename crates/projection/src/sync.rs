@@ -8,6 +8,8 @@
 //! that change. J-LIS's own records are not part of the comparison (the projections do not keep
 //! a J-LIS view of the register's items).
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
@@ -16,8 +18,10 @@ use serde::Serialize;
 pub struct Agreement {
     /// Per resident (from the projections' first), since when the offices disagree.
     since: Vec<Option<NaiveDateTime>>,
-    /// The lengths of the closed episodes, in minutes.
-    closed: Vec<u64>,
+    /// The closed episodes: how many lasted each length, in minutes. A count per length, so the
+    /// measures and the equality of two folds do not depend on the order residents were folded
+    /// in (shards, replay).
+    closed: BTreeMap<u64, u64>,
 }
 
 /// What [`Agreement`] reports.
@@ -43,8 +47,8 @@ impl Agreement {
         match (self.since[i], disagree) {
             (None, true) => self.since[i] = Some(at),
             (Some(t), false) => {
-                self.closed
-                    .push(u64::try_from((at - t).num_minutes()).unwrap_or(0));
+                let minutes = u64::try_from((at - t).num_minutes()).unwrap_or(0);
+                *self.closed.entry(minutes).or_insert(0) += 1;
                 self.since[i] = None;
             }
             _ => {}
@@ -57,26 +61,31 @@ impl Agreement {
             self.since.resize(offset, None);
         }
         self.since.extend(next.since);
-        self.closed.extend(next.closed);
+        for (minutes, n) in next.closed {
+            *self.closed.entry(minutes).or_insert(0) += n;
+        }
     }
 
     /// The measures.
     pub fn measures(&self) -> SyncMeasures {
-        let mut v = self.closed.clone();
-        v.sort_unstable();
+        let n: u64 = self.closed.values().sum();
+        // The nearest rank: the smallest length at least q % of the episodes do not exceed.
         let rank = |q: u64| -> u64 {
-            if v.is_empty() {
-                return 0;
+            let k = (q * n).div_ceil(100).max(1);
+            let mut seen = 0;
+            for (&minutes, &count) in &self.closed {
+                seen += count;
+                if seen >= k {
+                    return minutes;
+                }
             }
-            let n = v.len() as u64;
-            let k = (q * n).div_ceil(100).clamp(1, n);
-            v[(k - 1) as usize]
+            0
         };
         SyncMeasures {
-            changes: v.len() as u64,
+            changes: n,
             p50_minutes: rank(50),
             p95_minutes: rank(95),
-            max_minutes: v.last().copied().unwrap_or(0),
+            max_minutes: self.closed.keys().next_back().copied().unwrap_or(0),
             inconsistent_at_end: self.since.iter().filter(|s| s.is_some()).count() as u64,
         }
     }
@@ -103,6 +112,14 @@ mod tests {
         s.observe(1, true, at(3));
         s.observe(1, false, at(4));
         s.observe(2, true, at(5));
+        // Folded in another order (as a replay or other shards would), the same episodes.
+        let mut t = Agreement::default();
+        t.observe(1, true, at(3));
+        t.observe(1, false, at(4));
+        t.observe(2, true, at(5));
+        t.observe(0, true, at(1));
+        t.observe(0, false, at(25));
+        assert_eq!(s, t);
         let m = s.measures();
         assert_eq!(m.changes, 2);
         assert_eq!(m.p50_minutes, 60);

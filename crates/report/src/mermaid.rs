@@ -10,7 +10,7 @@ use crate::phrases::{
     channel_label, cited, day_heading, hm, party_short, regimes, resident_title, run_line,
     shown_in_heading, transitions,
 };
-use crate::story::{DayFlags, Message, MessageKind, Party, ResidentStory, Story, Trigger};
+use crate::story::{DayFlags, Fate, Message, MessageKind, Party, ResidentStory, Story, Trigger};
 
 fn id(p: Party) -> &'static str {
     match p {
@@ -93,9 +93,23 @@ fn code(s: &str) -> String {
 fn arrow(m: &Message) -> &'static str {
     match m.kind {
         MessageKind::Action => "->>",
+        // A lost notice ends in a cross where it would have arrived (issue 8).
+        MessageKind::Notice if m.fate == Fate::Lost => "--x",
         MessageKind::Notice => "--)",
         MessageKind::HandOver => "-->>",
     }
+}
+
+/// What a notice's label says of its fate: nothing when it simply arrived.
+pub(crate) fn fate_suffix(fate: Fate, lang: Lang) -> String {
+    let u = ui(lang);
+    let word = match fate {
+        Fate::Delivered => return String::new(),
+        Fate::Lost => u.notices_lost,
+        Fate::Redelivered => u.notices_redelivered,
+        Fate::Duplicate => u.notices_duplicated,
+    };
+    format!(" — {word}")
 }
 
 /// A message as a Mermaid arrow statement.
@@ -133,11 +147,12 @@ fn message_label(m: &Message, lang: Lang) -> String {
                 m.delivered.format("%m-%d %H:%M").to_string()
             };
             format!(
-                "{} {} → {arrives} ({} {})",
+                "{} {} → {arrives} ({} {}){}",
                 m.code.unwrap_or("—"),
                 hm(m.sent),
                 u.latency,
-                labels::duration(m.latency, lang)
+                labels::duration(m.latency, lang),
+                fate_suffix(m.fate, lang)
             )
         }
         MessageKind::HandOver => format!(

@@ -100,6 +100,10 @@ pub fn load_policy(path: &Path, start: &Policy) -> Result<PolicyFile, ScenarioEr
         layers.push(layer.overlay);
     }
     let mut merged = serde_json::to_value(start).expect("policies serialize");
+    // A policy's serialized form leaves `faults` out when there are none (decision 14); put it
+    // back, so that an overlay setting faults merges into it instead of being taken for another
+    // variant of the whole policy (`merge`).
+    merged["faults"] = serde_json::to_value(&start.faults).expect("faults serialize");
     for overlay in layers.into_iter().rev() {
         merge(&mut merged, overlay);
     }
@@ -327,6 +331,28 @@ mod tests {
             (base.name.as_str(), base.description.as_str()),
             ("Legacy", "The baseline.")
         );
+    }
+
+    #[test]
+    fn a_reform_that_only_adds_faults_keeps_everything_its_base_sets() {
+        // `faults` is absent from a policy's serialized form when empty: setting it must merge
+        // into the base, not replace the whole policy with defaults.
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "base.policy.yaml",
+            "policy:\n  regime: legacy\n  resident: { tokutei_uptake: 0.5 }\n",
+        );
+        let reform = write(
+            dir.path(),
+            "reform.policy.yaml",
+            "base: base.policy.yaml\npolicy:\n  faults:\n    links: [ { notice: N3, loss: 0.01 } ]\n",
+        );
+        let p = load_policy(&reform, &Policy::default()).unwrap();
+        assert_eq!(p.policy.regime, Regime::Legacy);
+        assert_eq!(p.policy.resident.tokutei_uptake, Share::new(0.5).unwrap());
+        assert_eq!(p.policy.faults.links.len(), 1);
+        assert_eq!(p.policy.faults.links[0].loss, Share::new(0.01).unwrap());
     }
 
     #[test]

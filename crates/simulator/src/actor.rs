@@ -16,7 +16,7 @@
 //! away and rebuilds it from them with `apply` alone; the inbox and what it remembers are kept,
 //! as a durable message queue's would be.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::ops::Range;
 
 use model::event::Event;
@@ -47,8 +47,7 @@ struct Task<M> {
     /// The residents the office keeps (to start afresh after a crash).
     residents: Range<u32>,
     /// The notices handled, by (resident, event counter), when a link can duplicate them.
-    /// Only membership is asked, so the set's order never shows.
-    handled: Option<HashSet<(u32, u32)>>,
+    handled: Option<BTreeSet<(u32, u32)>>,
     /// The office's own events, in order, when it will crash and rebuild from them.
     journal: Option<Vec<Event>>,
     /// When the office restarts after a crash, earliest last.
@@ -68,10 +67,10 @@ impl<M: StateMachine> Task<M> {
     /// Handles one input: a notice already handled decides nothing; anything else is decided
     /// and applied, and journalled when the office will need to rebuild.
     fn handle(&mut self, input: &Input, ctx: &Context<'_>) -> Decision {
-        if let (Some(handled), Input::Notice { event, number, .. }) = (&mut self.handled, input) {
-            if !handled.insert((event.resident().0, *number)) {
-                return Decision::none();
-            }
+        if let (Some(handled), Input::Notice { event, number, .. }) = (&mut self.handled, input)
+            && !handled.insert((event.resident().0, *number))
+        {
+            return Decision::none();
         }
         let decision = self.machine.handle(input, ctx);
         if let Some(journal) = &mut self.journal {
@@ -138,7 +137,7 @@ impl ServiceHandle {
                 machine: M::for_residents(residents.clone()),
                 inbox: VecDeque::with_capacity(INBOX),
                 residents,
-                handled: faults.may_duplicate().then(HashSet::new),
+                handled: faults.may_duplicate().then(BTreeSet::new),
                 journal: (!restarts.is_empty()).then(Vec::new),
                 restarts,
                 restarted: 0,

@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use model::event::Event;
-use model::faults::NoticeKey;
+use model::faults::{NoticeKey, notice_plan};
 use model::machine::Input;
 use model::policy::Policy;
 use model::rules;
@@ -104,40 +104,26 @@ impl<'p> Links<'p> {
         meta: Meta,
         queue: &mut Queue,
     ) {
-        let faults = &self.policy.faults;
         for n in rules::notified(event) {
-            let input = || Input::Notice {
-                from,
-                event: event.clone(),
-                number,
-            };
-            let fault = (!faults.links.is_empty())
-                .then(|| faults.link(n.code, from, n.to))
-                .flatten();
-            let tally = self.tally.links.entry((n.code, from, n.to)).or_default();
-            tally.sent += 1;
-            let Some(fault) = fault else {
-                let (_, delivered) = rules::notice_delivery(self.policy, from, n.to, now);
-                queue.push(delivered, n.to, input(), meta);
-                continue;
-            };
             let key = NoticeKey {
                 seed: self.seed,
                 resident: event.resident().0,
                 counter: number,
                 to: n.to,
             };
-            let latency = self
-                .policy
-                .latency
-                .of(model::service::Link { from, to: n.to });
-            let plan = fault.plan(key, now, latency);
+            let plan = notice_plan(self.policy, key, n.code, from, now);
+            let tally = self.tally.links.entry((n.code, from, n.to)).or_default();
+            tally.sent += 1;
             tally.lost += u64::from(plan.lost);
             tally.redelivered += u64::from(plan.redelivered);
             tally.duplicated += u64::from(plan.duplicated);
-            for arrives in plan.arrivals {
-                let taken_up = rules::taken_up(self.policy, n.to, arrives);
-                queue.push(taken_up, n.to, input(), meta);
+            for at in plan.arrivals {
+                let input = Input::Notice {
+                    from,
+                    event: event.clone(),
+                    number,
+                };
+                queue.push(at, n.to, input, meta);
             }
         }
     }

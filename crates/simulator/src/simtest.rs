@@ -21,7 +21,7 @@ use model::service::Service;
 use projection::Projections;
 use serde_json::{Value, json};
 
-use crate::{RunInput, RunOptions, RunOutput, Scripted, run};
+use crate::{RunOutput, run_scenario};
 
 /// Which faults a case runs under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -126,7 +126,7 @@ pub struct Case {
 impl Case {
     /// The case of `seed` under `profile` (a mixed profile draws its own from the seed).
     pub fn generate(seed: u64, profile: Profile) -> Case {
-        let mut g = Gen(mix64(seed ^ 0x7369_6d74_6573_74));
+        let mut g = Gen(mix64(seed ^ 0x0073_696d_7465_7374));
         let profile = match profile {
             Profile::Mixed => Profile::ALL[1 + g.below(5) as usize],
             p => p,
@@ -548,28 +548,9 @@ fn check_text(text: &str, profile: Profile) -> Result<(), Failure> {
 }
 
 fn run_case(s: &scenario::Scenario, policy: model::policy::Policy) -> Result<RunOutput, Failure> {
-    let residents = Scripted {
-        residents: s.residents.iter().map(|r| r.profile.clone()).collect(),
-        steps: s
-            .steps
-            .iter()
-            .map(|st| (st.at, st.command.clone()))
-            .collect(),
-    };
-    run(
-        RunInput {
-            residents: &residents,
-            start: s.start,
-            until: s.until,
-            policy,
-            seed: s.seed,
-        },
-        RunOptions {
-            threads: 1,
-            ..RunOptions::default()
-        },
-    )
-    .map_err(|e| Failure {
+    let mut scenario = s.clone();
+    scenario.policy = policy;
+    run_scenario(&scenario, None, None).map_err(|e| Failure {
         invariant: Invariant::NoPanic,
         detail: format!("the run failed: {e}"),
     })
@@ -654,13 +635,11 @@ fn check_log(log: &[Envelope]) -> Result<(), Failure> {
         match &env.event {
             Event::TokuteiCardRequested { .. } => *asked += 1,
             Event::TokuteiProductionStarted { .. } => *started += 1,
-            Event::ResidenceCardIssued { card, .. } => {
-                if !card_numbers.insert(card.number) {
-                    return fail(
-                        Invariant::OneCard,
-                        format!("{at}: card number {} issued twice", card.number),
-                    );
-                }
+            Event::ResidenceCardIssued { card, .. } if !card_numbers.insert(card.number) => {
+                return fail(
+                    Invariant::OneCard,
+                    format!("{at}: card number {} issued twice", card.number),
+                );
             }
             _ => {}
         }

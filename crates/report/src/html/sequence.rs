@@ -14,7 +14,7 @@ use super::{Panel, esc, iso, party_class};
 use crate::describe::describe;
 use crate::labels::{self, Lang, ui};
 use crate::phrases::{date_hm, day_heading, hm, party_name, party_short};
-use crate::story::{Message, MessageKind, ResidentStory};
+use crate::story::{Fate, Message, MessageKind, ResidentStory};
 
 /// Vertical room above and below each drawn stretch, the height of a cut, and the target
 /// height of all stretches together.
@@ -181,9 +181,10 @@ fn message_short(m: &Message, lang: Lang) -> String {
             .map(|(p, _)| labels::procedure(p).get(lang).to_owned())
             .unwrap_or_default(),
         MessageKind::Notice => format!(
-            "{} · {}",
+            "{} · {}{}",
             m.code.unwrap_or("—"),
-            labels::duration(m.latency, lang)
+            labels::duration(m.latency, lang),
+            crate::mermaid::fate_suffix(m.fate, lang)
         ),
         MessageKind::HandOver => m
             .card
@@ -423,7 +424,7 @@ pub(super) fn sequence_svg(out: &mut String, panel: &Panel) {
         };
         let _ = writeln!(
             out,
-            r#"<g class="msg m-{kind}" data-seq="{}" data-step="{}" data-kind="{kind}" data-from="{}" data-to="{}" data-sent="{}" data-delivered="{}" data-latency-minutes="{}"{}><title>{}</title><path d="{d}" marker-end="url(#ah-{kind})"/><text x="{lx:.1}" y="{ly:.1}">{}</text></g>"#,
+            r#"<g class="msg m-{kind} fate-{fate}" data-seq="{}" data-step="{}" data-kind="{kind}" data-from="{}" data-to="{}" data-sent="{}" data-delivered="{}" data-latency-minutes="{}"{}><title>{}</title><path d="{d}" marker-end="url(#ah-{marker})"/><text x="{lx:.1}" y="{ly:.1}">{}</text></g>"#,
             m.seq,
             panel.step(m.event),
             party_class(m.from),
@@ -437,6 +438,12 @@ pub(super) fn sequence_svg(out: &mut String, panel: &Panel) {
             esc(&message_title(r, m, lang)),
             esc(&label),
             kind = m.kind.as_str(),
+            fate = m.fate.as_str(),
+            marker = if m.fate == Fate::Lost {
+                "lost"
+            } else {
+                m.kind.as_str()
+            },
         );
     }
     let _ = writeln!(

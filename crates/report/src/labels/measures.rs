@@ -65,6 +65,10 @@ fn headline(key: &str) -> Option<Label> {
             "residents with at least one inconsistency day",
             "記録の不一致が1日以上あった在留者",
         ),
+        "residents_inconsistent_at_end" => l(
+            "residents whose records still disagree at the end",
+            "終了時に記録が不一致のままの在留者",
+        ),
         "cards_produced" => l(
             "residence cards / SPR certificates issued",
             "交付された在留カード・特別永住者証明書",

@@ -198,6 +198,30 @@ impl MessageKind {
     }
 }
 
+/// What the link did to a notice (issue 8): drawn distinctly in the sequence diagrams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fate {
+    /// Arrived (every action and hand-over, and a notice on a perfect link).
+    Delivered,
+    /// Lost for good: drawn to where it would have arrived, ending in a cross.
+    Lost,
+    /// Lost, then delivered by a redelivery.
+    Redelivered,
+    /// The second copy of a duplicated notice (the office recognised it and did nothing).
+    Duplicate,
+}
+
+impl Fate {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fate::Delivered => "delivered",
+            Fate::Lost => "lost",
+            Fate::Redelivered => "redelivered",
+            Fate::Duplicate => "duplicate",
+        }
+    }
+}
+
 /// One arrow of a sequence diagram.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -218,6 +242,8 @@ pub struct Message {
     pub procedure: Option<(Procedure, Channel)>,
     /// The card handed over.
     pub card: Option<CardKind>,
+    /// What the link did to a notice.
+    pub fate: Fate,
 }
 
 /// Which office's view of the resident changed.

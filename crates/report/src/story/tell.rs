@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use model::card::CardKind;
 use model::envelope::Envelope;
 use model::event::Event;
+use model::faults::{NoticeKey, notice_plan};
 use model::ids::ResidentId;
 use model::policy::Policy;
 use model::procedure::Procedure;
@@ -19,7 +20,7 @@ use projection::{CardRecord, DayMeasures, Projections};
 use uuid::Uuid;
 
 use super::{
-    DayFlags, Group, Message, MessageKind, Party, Person, ResidentStory, Row, Run, Stretch,
+    DayFlags, Fate, Group, Message, MessageKind, Party, Person, ResidentStory, Row, Run, Stretch,
     Trigger, ViewChange,
 };
 
@@ -117,7 +118,7 @@ pub(super) fn tell(
 ) -> ResidentStory {
     let (after, days, last) = fold(run, id, &events);
     let (mut groups, group_of) = group(&events);
-    let mut messages = notices(&run.policy, &events);
+    let mut messages = notices(&run.policy, run.seed, &events);
     let index_of: BTreeMap<Uuid, usize> = events
         .iter()
         .enumerate()
@@ -220,26 +221,62 @@ fn group(events: &[Envelope]) -> (Vec<Group>, Vec<usize>) {
 }
 
 /// The notices the events send, by the notification table, delivered as the scheduler
-/// delivers them.
-fn notices(policy: &Policy, events: &[Envelope]) -> Vec<Message> {
+/// delivers them — with the policy's faults, drawn for each notice exactly as the run drew them
+/// (the resident's event counter of event `i` is `i + 1`): a lost notice is drawn to where it
+/// would have arrived, a duplicated one twice.
+fn notices(policy: &Policy, seed: u64, events: &[Envelope]) -> Vec<Message> {
     let mut messages = Vec::new();
     for (i, env) in events.iter().enumerate() {
         for n in rules::notified(&env.event) {
-            let (latency, delivered) =
-                rules::notice_delivery(policy, env.service, n.to, env.occurred_at);
-            messages.push(Message {
-                seq: 0,
-                kind: MessageKind::Notice,
-                from: Party::of_service(env.service),
-                to: Party::of_service(n.to),
-                sent: env.occurred_at,
-                delivered,
-                latency,
-                code: Some(n.code),
-                event: i,
-                procedure: None,
-                card: None,
-            });
+            let sent = env.occurred_at;
+            let message = |delivered: SimTime, fate: Fate| {
+                // An office out of service takes the notice up when it reopens.
+                let reopened = policy.faults.reopened(n.to, delivered);
+                let delivered = if reopened == delivered {
+                    delivered
+                } else {
+                    rules::taken_up(policy, n.to, reopened)
+                };
+                let minutes = (delivered - sent).num_minutes().max(0);
+                Message {
+                    seq: 0,
+                    kind: MessageKind::Notice,
+                    from: Party::of_service(env.service),
+                    to: Party::of_service(n.to),
+                    sent,
+                    delivered,
+                    latency: Latency::minutes(u32::try_from(minutes).unwrap_or(u32::MAX)),
+                    code: Some(n.code),
+                    event: i,
+                    procedure: None,
+                    card: None,
+                    fate,
+                }
+            };
+            if policy.faults.is_none() {
+                let (_, delivered) = rules::notice_delivery(policy, env.service, n.to, sent);
+                messages.push(message(delivered, Fate::Delivered));
+                continue;
+            }
+            let key = NoticeKey {
+                seed,
+                resident: env.event.resident().0,
+                counter: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                to: n.to,
+            };
+            let plan = notice_plan(policy, key, n.code, env.service, sent);
+            if plan.lost {
+                let (_, would) = rules::notice_delivery(policy, env.service, n.to, sent);
+                messages.push(message(would, Fate::Lost));
+            }
+            for (k, at) in plan.arrivals.into_iter().enumerate() {
+                let fate = match k {
+                    0 if plan.redelivered => Fate::Redelivered,
+                    0 => Fate::Delivered,
+                    _ => Fate::Duplicate,
+                };
+                messages.push(message(at, fate));
+            }
         }
     }
     messages
@@ -313,6 +350,7 @@ fn read_group(
             event: range.start,
             procedure: Some((procedure, channel)),
             card: None,
+            fate: Fate::Delivered,
         });
     }
     for (k, r) in roles.iter().enumerate() {
@@ -333,6 +371,7 @@ fn read_group(
                 event: range.start + k,
                 procedure: None,
                 card: Some(*card),
+                fate: Fate::Delivered,
             });
         }
     }
