@@ -1,5 +1,6 @@
 //! `zairyu export DB`: the analysis tables of a stored run (residents, card records, measures,
-//! notifications; docs/analysis.md) as CSV or JSON files, for pandas, DuckDB or a spreadsheet.
+//! notifications; docs/analysis.md) as CSV, JSON or Parquet files, for pandas, DuckDB or a
+//! spreadsheet.
 //! Reads the log without changing it: the tables `run` stored beside the events, or, in a log
 //! that has none (or with `--as-of`), the same tables rebuilt from the events in memory.
 
@@ -10,12 +11,13 @@ use anyhow::anyhow;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use event_store::derived::{Cell, TableSpec};
+use parquet::errors::ParquetError;
 use serde_json::Value;
 use simulator::analysis::{Run, TABLES, Tables};
 
 use crate::commands::open_stored_run;
 use crate::diag::Failure;
-use crate::out::emit;
+use crate::out::{emit, write_file};
 
 /// The file format of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -25,6 +27,9 @@ pub enum ExportFormat {
     Csv,
     /// One JSON file per table: an array of objects, one per row (`null` for a missing value).
     Json,
+    /// One Parquet file per table (needs --out): a column per table column, typed (64-bit
+    /// integers, booleans, UTF-8 text), every column nullable, uncompressed, one row group.
+    Parquet,
 }
 
 impl ExportFormat {
@@ -32,6 +37,7 @@ impl ExportFormat {
         match self {
             ExportFormat::Csv => "csv",
             ExportFormat::Json => "json",
+            ExportFormat::Parquet => "parquet",
         }
     }
 }
@@ -50,8 +56,8 @@ pub struct ExportArgs {
     /// Also the card records at the end of this day (repeatable; rebuilt from the events).
     #[arg(long, value_name = "DATE")]
     pub as_of: Vec<NaiveDate>,
-    /// Write DIR/<table>.csv (or .json) for each table. Without it, the one table asked for
-    /// with --table is printed to standard output.
+    /// Write DIR/<table>.csv (or .json, .parquet) for each table. Without it, the one table
+    /// asked for with --table is printed to standard output (CSV or JSON only).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 }
@@ -103,6 +109,87 @@ pub fn json(spec: &TableSpec, rows: &[Vec<Cell>]) -> String {
     out
 }
 
+/// A table as a Parquet file: one column per table column, in its order and with its name, as
+/// an optional INT64, BOOLEAN or UTF-8 BYTE_ARRAY; a missing value is a null (definition level
+/// 0). Uncompressed (the crate is built without codecs) and in one row group: a table of a run
+/// is read whole.
+pub fn parquet(spec: &TableSpec, rows: &[Vec<Cell>]) -> Result<Vec<u8>, ParquetError> {
+    use event_store::derived::ColumnType;
+    use parquet::basic::{LogicalType, Repetition, Type as Physical};
+    use parquet::column::writer::ColumnWriter;
+    use parquet::data_type::ByteArray;
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::types::Type;
+    use std::sync::Arc;
+
+    let fields = spec
+        .columns
+        .iter()
+        .map(|c| {
+            let (physical, logical) = match c.kind {
+                ColumnType::Integer => (Physical::INT64, None),
+                ColumnType::Boolean => (Physical::BOOLEAN, None),
+                ColumnType::Text => (Physical::BYTE_ARRAY, Some(LogicalType::String)),
+            };
+            Type::primitive_type_builder(c.name, physical)
+                .with_repetition(Repetition::OPTIONAL)
+                .with_logical_type(logical)
+                .build()
+                .map(Arc::new)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let schema = Type::group_type_builder(spec.name)
+        .with_fields(fields)
+        .build()?;
+    let mut out = Vec::new();
+    let mut writer = SerializedFileWriter::new(
+        &mut out,
+        Arc::new(schema),
+        Arc::new(WriterProperties::builder().build()),
+    )?;
+    let mut group = writer.next_row_group()?;
+    let mut index = 0;
+    while let Some(mut column) = group.next_column()? {
+        let cells = rows.iter().map(|r| &r[index]);
+        let defined: Vec<i16> = cells.clone().map(|c| i16::from(*c != Cell::Null)).collect();
+        let ints = || {
+            cells.clone().filter_map(|c| match c {
+                Cell::Int(i) => Some(*i),
+                _ => None,
+            })
+        };
+        match column.untyped() {
+            ColumnWriter::Int64ColumnWriter(w) => {
+                w.write_batch(&ints().collect::<Vec<_>>(), Some(&defined), None)?;
+            }
+            ColumnWriter::BoolColumnWriter(w) => {
+                w.write_batch(
+                    &ints().map(|i| i != 0).collect::<Vec<_>>(),
+                    Some(&defined),
+                    None,
+                )?;
+            }
+            ColumnWriter::ByteArrayColumnWriter(w) => {
+                let texts: Vec<ByteArray> = cells
+                    .clone()
+                    .filter_map(|c| match c {
+                        Cell::Text(s) => Some(ByteArray::from(s.as_str())),
+                        _ => None,
+                    })
+                    .collect();
+                w.write_batch(&texts, Some(&defined), None)?;
+            }
+            _ => unreachable!("the schema above has only INT64, BOOLEAN and BYTE_ARRAY columns"),
+        }
+        column.close()?;
+        index += 1;
+    }
+    group.close()?;
+    writer.close()?;
+    Ok(out)
+}
+
 /// `zairyu export`
 pub fn export(a: &ExportArgs) -> Result<ExitCode, Failure> {
     let wanted: Vec<&'static TableSpec> = if a.tables.is_empty() {
@@ -118,6 +205,11 @@ pub fn export(a: &ExportArgs) -> Result<ExitCode, Failure> {
             })
             .collect::<Result<_, _>>()?
     };
+    if a.out.is_none() && a.format == ExportFormat::Parquet {
+        return Err(Failure::Input(anyhow!(
+            "a Parquet file is binary: give --out DIR to write it"
+        )));
+    }
     if a.out.is_none() && wanted.len() != 1 {
         return Err(Failure::Input(anyhow!(
             "give --out DIR to write every table, or one --table NAME to print it"
@@ -156,15 +248,21 @@ pub fn export(a: &ExportArgs) -> Result<ExitCode, Failure> {
         if !wanted.iter().any(|w| w.name == spec.name) {
             continue;
         }
-        let text = match a.format {
-            ExportFormat::Csv => csv(spec, rows),
-            ExportFormat::Json => json(spec, rows),
-        };
         let path = a
             .out
             .as_ref()
             .map(|dir| dir.join(format!("{}.{}", spec.name, a.format.extension())));
-        emit(&text, path.as_deref())?;
+        match (a.format, &path) {
+            (ExportFormat::Csv, _) => emit(&csv(spec, rows), path.as_deref())?,
+            (ExportFormat::Json, _) => emit(&json(spec, rows), path.as_deref())?,
+            (ExportFormat::Parquet, Some(path)) => {
+                let bytes = parquet(spec, rows).map_err(|e| {
+                    Failure::Run(anyhow!(e).context(format!("cannot write {}", path.display())))
+                })?;
+                write_file(&bytes, path)?;
+            }
+            (ExportFormat::Parquet, None) => unreachable!("refused above without --out"),
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -212,5 +310,51 @@ mod tests {
         assert!(text.find("\"n\"") < text.find("\"ok\""), "{text}");
         assert!(text.find("\"ok\"").unwrap() > text.find("\"id\"").unwrap());
         assert_eq!(json(&SPEC, &[]), "[]\n");
+    }
+
+    #[test]
+    fn parquet_reads_back_with_the_columns_types_rows_and_nulls_written() {
+        use parquet::file::reader::{FileReader, SerializedFileReader};
+        use parquet::record::Field;
+        let rows = vec![
+            vec![Cell::Text("ana".into()), Cell::Int(3), Cell::Int(1)],
+            vec![Cell::Text("mei".into()), Cell::Null, Cell::Int(0)],
+            vec![Cell::Null, Cell::Int(-7), Cell::Null],
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.parquet");
+        std::fs::write(&path, parquet(&SPEC, &rows).unwrap()).unwrap();
+        let reader = SerializedFileReader::try_from(path.as_path()).unwrap();
+        let meta = reader.metadata().file_metadata();
+        assert_eq!(meta.num_rows(), 3);
+        let names: Vec<&str> = meta
+            .schema_descr()
+            .columns()
+            .iter()
+            .map(|c| c.name())
+            .collect();
+        assert_eq!(names, ["id", "n", "ok"]);
+        let read: Vec<Vec<Field>> = reader
+            .get_row_iter(None)
+            .unwrap()
+            .map(|r| {
+                r.unwrap()
+                    .get_column_iter()
+                    .map(|(_, f)| f.clone())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                vec![Field::Str("ana".into()), Field::Long(3), Field::Bool(true)],
+                vec![Field::Str("mei".into()), Field::Null, Field::Bool(false)],
+                vec![Field::Null, Field::Long(-7), Field::Null],
+            ]
+        );
+        // An empty table is a valid file with the same columns and no rows.
+        std::fs::write(&path, parquet(&SPEC, &[]).unwrap()).unwrap();
+        let reader = SerializedFileReader::try_from(path.as_path()).unwrap();
+        assert_eq!(reader.metadata().file_metadata().num_rows(), 0);
     }
 }

@@ -208,7 +208,8 @@ enum Command {
     /// in the same order, 1 when they differ, 2 on bad input.
     Diff(diff::DiffArgs),
     /// Write the analysis tables of a stored run (residents, card_records, measures,
-    /// notifications; docs/analysis.md) as CSV or JSON files. Reads the log without changing it.
+    /// notifications; docs/analysis.md) as CSV, JSON or Parquet files. Reads the log without
+    /// changing it.
     Export(export::ExportArgs),
     /// Explain one value of a resident's card record: the event that set it, the rule function
     /// of the model that computed it (with its rulebook section and grade), the rule's inputs,

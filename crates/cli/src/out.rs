@@ -91,10 +91,17 @@ pub fn finish(code: ExitCode) -> ExitCode {
 /// a full disk or a killed process never leaves a truncated file, and an existing file is
 /// replaced only by a complete one. A failure names the file and exits 1.
 pub fn emit(text: &str, out: Option<&Path>) -> Result<(), Failure> {
-    let Some(path) = out else {
-        out!("{text}");
-        return Ok(());
-    };
+    match out {
+        Some(path) => write_file(text.as_bytes(), path),
+        None => {
+            out!("{text}");
+            Ok(())
+        }
+    }
+}
+
+/// Writes `bytes` to the file `path`, whole or not at all, as [`emit`] does.
+pub fn write_file(bytes: &[u8], path: &Path) -> Result<(), Failure> {
     let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
         Some(dir) => {
             std::fs::create_dir_all(dir)
@@ -111,7 +118,7 @@ pub fn emit(text: &str, out: Option<&Path>) -> Result<(), Failure> {
         .tempfile_in(dir)
         .with_context(cannot)
         .map_err(Failure::Run)?;
-    file.write_all(text.as_bytes())
+    file.write_all(bytes)
         .and_then(|()| file.as_file().sync_all())
         .with_context(cannot)
         .map_err(Failure::Run)?;

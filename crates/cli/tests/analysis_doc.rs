@@ -1,6 +1,8 @@
-//! docs/analysis.md runs as written: its `zairyu` commands, its SQL on the logs they write, and
-//! its pandas and DuckDB snippets where Python has those packages; its column reference names
-//! every column of every analysis table; and the tables hold what the run did.
+//! docs/analysis.md runs as written: its `zairyu` commands (the CSV, JSON and Parquet exports
+//! among them), its SQL on the logs they write, and its pandas and DuckDB snippets where Python
+//! has those packages; the Parquet export reads back with the `parquet` crate's reader; its
+//! column reference names every column of every analysis table; and the tables hold what the run
+//! did.
 
 mod support;
 
@@ -144,6 +146,29 @@ fn the_analysis_walk_through_runs_as_written() {
         rows.iter()
             .all(|r| r[refusals].parse::<u32>().unwrap() >= 1)
     );
+    // The Parquet export holds the same tables: the crate's own reader finds every column of
+    // the measures, in order, and the same six residents.
+    {
+        use parquet::file::reader::{FileReader, SerializedFileReader};
+        use parquet::record::RowAccessor;
+        let path = dir.path().join("analysis/parquet/measures.parquet");
+        let reader = SerializedFileReader::try_from(path.as_path()).unwrap();
+        let meta = reader.metadata().file_metadata();
+        assert_eq!(meta.num_rows(), 6);
+        let columns: Vec<&str> = meta
+            .schema_descr()
+            .columns()
+            .iter()
+            .map(|c| c.name())
+            .collect();
+        assert_eq!(columns, header);
+        let refusals: Vec<i64> = reader
+            .get_row_iter(None)
+            .unwrap()
+            .map(|r| r.unwrap().get_long(refusals).unwrap())
+            .collect();
+        assert!(refusals.iter().all(|&n| n >= 1), "{refusals:?}");
+    }
     // The move sends N1, N8 and N9, and the record on 5 October is between the two offices.
     let rows = run_sql(
         "-- in analysis/move.db\nSELECT code FROM notifications ORDER BY code",
