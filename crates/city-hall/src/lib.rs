@@ -200,7 +200,9 @@ impl CityHall {
             Command::CheckContinuityDeadline { deadline, .. } => {
                 window.check_continuity_deadline(*deadline)
             }
-            Command::RequestMyNumberValidityChange { .. } => window.my_number_validity_change(),
+            Command::RequestMyNumberValidityChange {
+                presented_expiry, ..
+            } => window.my_number_validity_change(*presented_expiry),
             _ => {}
         }
         window.done()

@@ -13,9 +13,10 @@ use crate::Window;
 
 impl Window<'_> {
     /// 有効期間変更 (§5.4, §11): the card's validity follows the new period of stay the register
-    /// shows, up to the birthday cap; refused without a separate card, once it has expired, or
-    /// when there is nothing to change.
-    pub(crate) fn my_number_validity_change(&mut self) {
+    /// shows (or the card presented shows, per the switch `validity_change_evidence`), up to the
+    /// birthday cap; refused without a separate card, once it has expired, or when there is
+    /// nothing to change.
+    pub(crate) fn my_number_validity_change(&mut self, presented_expiry: Option<NaiveDate>) {
         let (entry, today) = (self.entry, self.ctx.today());
         let procedure = Procedure::MyNumberValidityChange;
         self.visit(procedure);
@@ -33,7 +34,11 @@ impl Window<'_> {
             entry.born_on,
             card.issued_on,
             card.valid_through,
-            entry.period_expiry,
+            validity::validity_change_period(
+                self.ctx.policy.switches.validity_change_evidence,
+                entry.period_expiry,
+                presented_expiry,
+            ),
             today,
         );
         match changed {

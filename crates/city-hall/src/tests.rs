@@ -217,7 +217,10 @@ fn check_continuity(deadline: NaiveDate) -> Command {
 }
 
 fn request_validity_change() -> Input {
-    cmd(Command::RequestMyNumberValidityChange { resident: R })
+    cmd(Command::RequestMyNumberValidityChange {
+        resident: R,
+        presented_expiry: None,
+    })
 }
 
 /// N3 as applied: the register shows the bureau's new period expiry.
@@ -1131,4 +1134,45 @@ fn given_tokutei_functions_invalidated_when_notice_arrives_then_separate_card_no
         notice(Service::CardIssuer, invalidated),
     );
     then(&decision, &[]);
+}
+
+// ---- the evidence a validity change needs (switch validity_change_evidence, §5.4, §6 N3) ----
+
+#[test]
+fn given_no_notice_yet_when_the_new_card_is_presented_then_the_switch_decides_whether_it_is_enough()
+{
+    use model::policy::ValidityChangeEvidence;
+    // The register still shows 2027-03-31; the new card presented shows 2030-03-31.
+    let presenting = cmd(Command::RequestMyNumberValidityChange {
+        resident: R,
+        presented_expiry: Some(d(2030, 3, 31)),
+    });
+    let visit = visit_for("shinjuku", Procedure::MyNumberValidityChange);
+    // By default the register alone counts: nothing to change until N3 arrives.
+    let decision = given(&[registered()]).when(&legacy(), at(2027, 3, 10), presenting.clone());
+    then(
+        &decision,
+        &[
+            visit.clone(),
+            refused(
+                Procedure::MyNumberValidityChange,
+                RefusalRule::NothingPending,
+            ),
+        ],
+    );
+    // With the card as evidence, the period it shows is taken.
+    let mut policy = legacy();
+    policy.switches.validity_change_evidence = ValidityChangeEvidence::CardPresented;
+    let decision = given(&[registered()]).when(&policy, at(2027, 3, 10), presenting);
+    then(
+        &decision,
+        &[
+            visit,
+            Event::MyNumberCardValidityChanged {
+                resident: R,
+                previous: d(2027, 3, 31),
+                valid_through: d(2030, 3, 31),
+            },
+        ],
+    );
 }

@@ -109,8 +109,12 @@ pub enum Command {
     },
     /// 継続利用: presenting the My Number card at the new municipality later (§5.3).
     ConfirmMyNumberContinuity { resident: ResidentId },
-    /// Legacy My Number card 有効期間変更 at the city hall (§5.4).
-    RequestMyNumberValidityChange { resident: ResidentId },
+    /// Legacy My Number card 有効期間変更 at the city hall (§5.4), with the period of stay the
+    /// residence card the resident presents shows (filled in by the run from what they hold).
+    RequestMyNumberValidityChange {
+        resident: ResidentId,
+        presented_expiry: Option<NaiveDate>,
+    },
     /// 在留資格変更許可申請 (§5.5).
     FileStatusChange {
         resident: ResidentId,
@@ -233,7 +237,7 @@ impl Command {
             | Command::NotifyMoveOut { resident, .. }
             | Command::NotifyMoveIn { resident, .. }
             | Command::ConfirmMyNumberContinuity { resident }
-            | Command::RequestMyNumberValidityChange { resident }
+            | Command::RequestMyNumberValidityChange { resident, .. }
             | Command::ExpireMyNumberCard { resident, .. }
             | Command::ExpireMyNumberFunctions { resident, .. }
             | Command::CompleteTokuteiProduction { resident }

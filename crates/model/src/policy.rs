@@ -204,6 +204,27 @@ pub enum OfficeDays {
     EveryDay,
 }
 
+/// What the window takes as the new period of stay when a legacy My Number card's validity is
+/// changed (docs/domain.md §5.4, §5.13, §6 N3 [C]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ValidityChangeEvidence {
+    /// The register only: the new period is known once the bureau's notice (N3) has arrived
+    /// [A Matsudo: a validity change is "impossible on holidays because of the notice from the
+    /// MoJ"].
+    #[default]
+    Register,
+    /// The new residence card presented at the window is enough: its period is used even before
+    /// the notice has arrived.
+    CardPresented,
+}
+
+impl ValidityChangeEvidence {
+    fn is_register(&self) -> bool {
+        *self == ValidityChangeEvidence::Register
+    }
+}
+
 /// The switches for rules graded C or disputed (§16).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -244,6 +265,12 @@ pub struct Switches {
     /// old card's validity rather than starting a new one. The sources are silent [C]; a
     /// reissue that renewed the validity would be a free renewal.
     pub reissue_keeps_validity: bool,
+    /// Whether the new card presented at the window is enough evidence of the new period for a
+    /// legacy My Number validity change before the bureau's notice arrives (§5.4, §6 N3 [C]).
+    /// Left out of the stored policy when it has its default, so that a policy that does not
+    /// use it is stored (and hashed) as before the switch existed.
+    #[serde(skip_serializing_if = "ValidityChangeEvidence::is_register")]
+    pub validity_change_evidence: ValidityChangeEvidence,
 }
 
 impl Default for Switches {
@@ -264,6 +291,7 @@ impl Default for Switches {
             refuse_tokutei_at_port: true,
             refuse_tokutei_online: true,
             reissue_keeps_validity: true,
+            validity_change_evidence: ValidityChangeEvidence::Register,
         }
     }
 }

@@ -417,6 +417,24 @@ pub enum RefusalReason {
     PeriodNotYetNotified,
 }
 
+/// The period of stay a legacy My Number validity change works from: the one the register
+/// shows, or — with the switch `validity_change_evidence: card_presented` — the later of that
+/// and the one on the new residence card the resident presents.
+///
+/// §5.4, §6 N3 [C; A Matsudo: the validity change is "impossible on holidays because of the
+/// notice from the MoJ", so the window waits for the notice by default]. Whether the card shown
+/// at the window is enough evidence is not documented: a switch.
+pub fn validity_change_period(
+    evidence: crate::policy::ValidityChangeEvidence,
+    register: Option<NaiveDate>,
+    presented: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    match evidence {
+        crate::policy::ValidityChangeEvidence::Register => register,
+        crate::policy::ValidityChangeEvidence::CardPresented => register.max(presented),
+    }
+}
+
 /// The new validity of a legacy My Number card after a 有効期間変更 at the municipality.
 ///
 /// §5.4, §8.4, §11 [A MUNI-MN]: refused once the card has expired

@@ -387,6 +387,8 @@ impl StepFields for RequestMyNumberValidityChangeStep {
     fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
         Ok(Command::RequestMyNumberValidityChange {
             resident: ctx.resident,
+            // What the resident's card shows is filled in by the run (the resident agent).
+            presented_expiry: None,
         })
     }
 }

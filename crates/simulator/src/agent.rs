@@ -31,7 +31,7 @@
 //! wants the card asks for it whenever possible); the validity-change draws are per resident and
 //! new card (the first, second … new card of the run).
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use model::command::Command;
 use model::event::Event;
 use model::ids::{Municipality, ResidentId};
@@ -165,12 +165,23 @@ fn tokutei_opportunity<'c>(
     }
 }
 
-/// What a resident presents at a window, from what they hold when the step happens: at the
-/// residence notification after a change of status (19条の8, docs/domain.md §5.5) the card the
+/// What a resident presents at a window, from what they hold when the step happens: at a
+/// validity change the residence card and the period it shows (§5.4); at the residence
+/// notification after a change of status (19条の8, docs/domain.md §5.5) the card the
 /// change of status issued, with the status and period it shows, and the day it was issued —
 /// the permission (§5.4 [A* MOJ 2010]), from which the 14 days run. A resident who holds no card
 /// yet presents nothing more than the step's file gave (the status they started with).
 pub(crate) fn present(command: &mut Command, projections: &Projections) {
+    // At a validity change the resident shows the residence card in hand, with the period of
+    // stay it carries (§5.4); whether the window may rely on it is the policy's.
+    if let Command::RequestMyNumberValidityChange {
+        resident,
+        presented_expiry,
+    } = command
+    {
+        *presented_expiry = self::presented_expiry(projections, *resident);
+        return;
+    }
     if let Command::NotifyResidence {
         resident,
         after_status_change: true,
@@ -189,6 +200,14 @@ pub(crate) fn present(command: &mut Command, projections: &Projections) {
         *card = Some((held.kind, held.number));
         *due_from = Some(held.issued_on);
     }
+}
+
+/// The period of stay on the residence card a resident holds, as the card shows it.
+fn presented_expiry(projections: &Projections, resident: ResidentId) -> Option<NaiveDate> {
+    projections
+        .record(resident)
+        .filter(|r| r.residence_card.is_some())
+        .and_then(|r| r.bureau.period_expiry)
 }
 
 /// The resident agent of one shard.
@@ -350,6 +369,7 @@ impl Agent {
                     at,
                     Command::RequestMyNumberValidityChange {
                         resident: *resident,
+                        presented_expiry: presented_expiry(projections, *resident),
                     },
                 ))
             }
@@ -376,6 +396,7 @@ impl Agent {
                     at,
                     Command::RequestMyNumberValidityChange {
                         resident: *resident,
+                        presented_expiry: presented_expiry(projections, *resident),
                     },
                 ))
             }

@@ -399,7 +399,10 @@ fn case(procedure: Procedure, tokutei: bool) -> Option<Case> {
 fn follow_ups() -> [(Procedure, Command); 1] {
     [(
         Procedure::MyNumberValidityChange,
-        Command::RequestMyNumberValidityChange { resident: R },
+        Command::RequestMyNumberValidityChange {
+            resident: R,
+            presented_expiry: None,
+        },
     )]
 }
 

@@ -69,7 +69,10 @@ fn extension(regime: Regime, tokutei: bool, city_hall_visit: bool) -> RunOutput 
     if city_hall_visit {
         steps.push((
             opening_time(d(2026, 7, 20)),
-            Command::RequestMyNumberValidityChange { resident: r },
+            Command::RequestMyNumberValidityChange {
+                resident: r,
+                presented_expiry: None,
+            },
         ));
     }
     let residents = Scripted {
