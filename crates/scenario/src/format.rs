@@ -151,7 +151,7 @@ pub struct ResidentFile {
     #[serde(default)]
     pub period_expiry: Option<Located<Date>>,
     /// Municipality of residence, e.g. `shinjuku`.
-    pub municipality: Municipality,
+    pub municipality: Located<Municipality>,
     /// Address as written in the register.
     pub address: Address,
     /// Recorded in the Basic Resident Register. Default true.

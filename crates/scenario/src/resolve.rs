@@ -273,6 +273,11 @@ impl Frame {
             });
         }
         check_moves(&steps, &municipality_at)?;
+        for (st, at) in steps.iter().zip(municipality_at) {
+            if let Some(m) = named_municipality(&st.command) {
+                known_municipality(Located { pos: at, value: *m })?;
+            }
+        }
         Ok(steps)
     }
 
@@ -528,6 +533,40 @@ fn check_moves(steps: &[Step], municipality_at: &[Pos]) -> Result<(), DeError> {
     Ok(())
 }
 
+/// The municipality a step's command names (where it is filed, or where a move-out goes).
+fn named_municipality(command: &Command) -> Option<&Municipality> {
+    match command {
+        Command::NotifyMoveOut { to, .. } => Some(to),
+        Command::NotifyMoveIn { municipality, .. }
+        | Command::NotifyResidence { municipality, .. } => Some(municipality),
+        _ => None,
+    }
+}
+
+/// A municipality a scenario names, unless it is a misspelling of one zairyu knows
+/// (`model::municipality::NAMED`): a name outside that table but a typo away from one of its
+/// keys (`shinjuk`, `setagayaa`) is refused where it is written, with the intended spelling, so a
+/// misspelt name never runs as a municipality of its own without a word. A name no key is close
+/// to is the scenario's own municipality (or the population's `other-NNN`) and is kept: a report
+/// shows its key. Close means one edit, or one per four letters in a longer name, so that a
+/// short real name zairyu does not list (`toda`, two edits from `soka`) is not taken for a typo.
+fn known_municipality(m: Located<Municipality>) -> Result<Municipality, DeError> {
+    use model::municipality::{NAMED, is_named};
+    let name = m.value.as_str();
+    if is_named(&m.value) || name.starts_with("other-") {
+        return Ok(m.value);
+    }
+    let keys: Vec<&str> = NAMED.iter().map(|(key, _)| *key).collect();
+    let limit = (name.chars().count() / 4).max(1);
+    match suggest::nearest_within(name, &keys, limit) {
+        Some(key) => Err(DeError::at(
+            format!("unknown municipality `{name}`; did you mean `{key}`?"),
+            m.pos,
+        )),
+        None => Ok(m.value),
+    }
+}
+
 /// Why a step cannot be done on `date`: its counter (or, for a decision, the bureau) is closed
 /// on an administrative holiday (docs/domain.md §5), and what to do about it.
 fn closed_message(command: &Command, date: NaiveDate) -> String {
@@ -660,7 +699,7 @@ fn resident_input(
         born_on,
         status,
         period_expiry,
-        municipality: r.municipality,
+        municipality: known_municipality(r.municipality)?,
         address: r.address,
         registered: r.registered && !arriving,
         card,

@@ -25,8 +25,12 @@ pub fn list(choices: &[&str]) -> String {
 /// The choice closest to `found` by edit distance (ignoring case), if close enough to be a typo.
 /// Ties go to the earlier choice, so the answer does not depend on anything but the list order.
 pub fn nearest<'a>(found: &str, choices: &[&'a str]) -> Option<&'a str> {
+    nearest_within(found, choices, (found.chars().count() / 3).max(2))
+}
+
+/// [`nearest`], counting only choices at most `limit` edits away.
+pub fn nearest_within<'a>(found: &str, choices: &[&'a str], limit: usize) -> Option<&'a str> {
     let found_l = found.to_lowercase();
-    let limit = (found.chars().count() / 3).max(2);
     let mut best: Option<(usize, &str)> = None;
     for &c in choices {
         let d = distance(&found_l, &c.to_lowercase());

@@ -497,6 +497,41 @@ fn a_missing_do_names_the_step() {
 }
 
 #[test]
+fn a_misspelt_municipality_anywhere_is_a_located_error_with_the_known_spelling() {
+    // Where a resident lives at the start.
+    let (text, pos, msg) = error_after("    municipality: ikuno\n", "    municipality: shinjuk\n");
+    assert_eq!(pos, pos_of(&text, "shinjuk\n"));
+    assert_eq!(
+        msg,
+        "unknown municipality `shinjuk`; did you mean `shinjuku`?"
+    );
+    // Where a move-out goes (the move-in that follows names it too).
+    let text = VALID
+        .replacen("to: setagaya,", "to: setagayaa,", 1)
+        .replacen("municipality: setagaya,", "municipality: setagayaa,", 1);
+    match parse("bad.yaml", &text) {
+        Err(ScenarioError::Invalid {
+            line,
+            column,
+            message,
+            ..
+        }) => {
+            assert_eq!((line, column), pos_of(&text, "setagayaa,"));
+            assert_eq!(
+                message,
+                "unknown municipality `setagayaa`; did you mean `setagaya`?"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // A municipality of the scenario's own, or a real one zairyu does not list, is no typo.
+    for own in ["springfield", "toda"] {
+        let text = VALID.replace("ikuno", own);
+        assert!(parse("own.yaml", &text).is_ok(), "{own} was refused");
+    }
+}
+
+#[test]
 fn a_move_in_elsewhere_than_the_move_out_said_is_a_located_error_with_a_suggestion() {
     let (text, pos, msg) = error_after(
         "do: move_in, municipality: setagaya,",
