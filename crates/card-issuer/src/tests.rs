@@ -98,6 +98,7 @@ fn profile(my_number_card: Option<MyNumberCard>) -> ResidentProfile {
             Certificates::default()
         },
         cards_issued: 1,
+        pending: None,
     }
 }
 

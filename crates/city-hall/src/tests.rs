@@ -110,6 +110,7 @@ fn profile(registered: bool) -> ResidentProfile {
         my_number_card: Some(my_number_card()),
         certificates: Certificates::default(),
         cards_issued: 1,
+        pending: None,
     }
 }
 

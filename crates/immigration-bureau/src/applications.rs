@@ -3,8 +3,10 @@
 //! simulated judgement), and the grant's legal effect — on the decision day or when the new card
 //! is issued, per the policy (docs/decisions/0004).
 
+use chrono::NaiveDate;
 use model::command::Decision as Outcome;
 use model::event::Event;
+use model::ids::ResidentId;
 use model::policy::DispositionAt;
 use model::procedure::Procedure;
 use model::rules::{RefusalRule, Venue};
@@ -13,6 +15,38 @@ use model::status::Status;
 
 use crate::Case;
 use crate::record::Grant;
+
+/// The event that records a residence application received: an extension, a change of status
+/// to `to`, or permanent residence, filed on `filed_on` while the period ran to `expiry`.
+pub(crate) fn applied(
+    resident: ResidentId,
+    procedure: Procedure,
+    to: Option<Status>,
+    channel: Channel,
+    filed_on: NaiveDate,
+    expiry: Option<NaiveDate>,
+) -> Event {
+    match (procedure, to) {
+        (Procedure::StatusChange, Some(to)) => Event::StatusChangeApplied {
+            resident,
+            to,
+            channel,
+            filed_on,
+            expiry_at_filing: expiry,
+        },
+        (Procedure::PermanentResidence, _) => Event::PermanentResidenceApplied {
+            resident,
+            channel,
+            filed_on,
+        },
+        _ => Event::ExtensionApplied {
+            resident,
+            channel,
+            filed_on,
+            expiry_at_filing: expiry,
+        },
+    }
+}
 
 impl Case<'_> {
     /// Files an extension or a change of status (§5.4, §5.5) or a PR application (§5.6).
@@ -46,26 +80,14 @@ impl Case<'_> {
             self.refuse(procedure, rule);
             return;
         }
-        self.push(match (procedure, to) {
-            (Procedure::StatusChange, Some(to)) => Event::StatusChangeApplied {
-                resident,
-                to,
-                channel,
-                filed_on: today,
-                expiry_at_filing: rec.period_expiry,
-            },
-            (Procedure::PermanentResidence, _) => Event::PermanentResidenceApplied {
-                resident,
-                channel,
-                filed_on: today,
-            },
-            _ => Event::ExtensionApplied {
-                resident,
-                channel,
-                filed_on: today,
-                expiry_at_filing: rec.period_expiry,
-            },
-        });
+        self.push(applied(
+            resident,
+            procedure,
+            to,
+            channel,
+            today,
+            rec.period_expiry,
+        ));
         if tokutei {
             let event = self.tokutei_event(procedure, channel, Venue::Bureau, today);
             self.push(event);

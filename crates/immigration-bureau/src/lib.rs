@@ -106,6 +106,17 @@ impl ImmigrationBureau {
                 registered: profile.registered,
                 cards_issued: profile.cards_issued,
             });
+            // An application filed before the run is on record from the start (§5.4–§5.6).
+            if let Some(p) = profile.pending {
+                d.push(applications::applied(
+                    *resident,
+                    p.procedure,
+                    p.to,
+                    p.channel,
+                    p.filed_on,
+                    profile.period_expiry,
+                ));
+            }
             return d;
         }
         let resident = command.resident();

@@ -9,7 +9,7 @@ use model::card::Certificates;
 use model::card::{CardKind, ResidenceCard};
 use model::card_number::ResidenceCardNumber;
 use model::command::Decision as Outcome;
-use model::command::ResidentProfile;
+use model::command::{FiledApplication, ResidentProfile};
 use model::ids::{Address, Municipality};
 use model::machine::testing::{self, SEED, When, cmd, notice, then};
 use model::mynumber::MyNumber;
@@ -79,6 +79,7 @@ fn profile(status: Status, period_expiry: Option<NaiveDate>) -> ResidentProfile 
         my_number_card: None,
         certificates: Certificates::default(),
         cards_issued: 1,
+        pending: None,
     }
 }
 
@@ -213,6 +214,48 @@ fn given_no_record_when_resident_enrolled_then_immigration_record_opened_with_pr
     assert_eq!(rec.period_expiry, Some(d(2026, 9, 30)));
     assert_eq!(rec.card, Some(old_card()));
     assert_eq!(rec.pending, None);
+}
+
+#[test]
+fn given_no_record_when_resident_enrolled_with_a_pending_extension_then_the_application_is_on_record()
+ {
+    let mut p = profile(Status::EngineerSpecialistHumanities, Some(d(2026, 9, 30)));
+    p.pending = Some(FiledApplication {
+        procedure: Procedure::Extension,
+        to: None,
+        channel: Channel::Online,
+        filed_on: d(2026, 9, 1),
+    });
+    let input = cmd(Command::EnrolResident {
+        resident: R,
+        profile: Box::new(p),
+    });
+    let mut bureau = given(&[]);
+    let context = Context {
+        now: at(2026, 10, 5),
+        policy: &legacy(),
+        seed: SEED,
+    };
+    let decision = bureau.handle(&input, &context);
+    // Filed before the run: no visit, the filing day as written, the period at filing.
+    then(
+        &decision,
+        &[opened(), applied(Channel::Online, d(2026, 9, 1))],
+    );
+    let rec = bureau.record(R).expect("record opened");
+    assert_eq!(
+        rec.pending.as_ref().map(|p| (p.procedure, p.filed_on)),
+        Some((Procedure::Extension, d(2026, 9, 1)))
+    );
+    // The decision needs no step that filed it.
+    let decision = bureau.when(&legacy(), at(2026, 10, 6), grant(d(2029, 9, 30)));
+    assert!(
+        decision
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::ExtensionGranted { .. })),
+        "{decision:?}"
+    );
 }
 
 // ---- filing an extension (§5.4) ----

@@ -33,6 +33,23 @@ pub struct ResidentProfile {
     pub certificates: Certificates,
     /// How many residence cards were issued to this resident before the run (for new numbers).
     pub cards_issued: u32,
+    /// A residence application filed before the run and still pending (§5.4–§5.6, §9). Left
+    /// out of the serialized form when absent, which predates it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<FiledApplication>,
+}
+
+/// A residence application filed before the run, still pending when it starts: the bureau
+/// records it at enrolment as if filed that day (§5.4–§5.6), and the special period runs from
+/// the period's expiry (§9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FiledApplication {
+    /// `Extension`, `StatusChange` or `PermanentResidence`.
+    pub procedure: Procedure,
+    /// The status applied for (a change of status).
+    pub to: Option<Status>,
+    pub channel: Channel,
+    pub filed_on: NaiveDate,
 }
 
 /// The bureau's decision on an application, given as scenario input.

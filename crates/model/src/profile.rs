@@ -7,7 +7,7 @@
 
 use crate::card::{Certificates, MyNumberCard, ResidenceCard};
 use crate::card_number::ResidenceCardNumber;
-use crate::command::ResidentProfile;
+use crate::command::{FiledApplication, ResidentProfile};
 use crate::ids::{Address, Municipality};
 use crate::mynumber::MyNumber;
 use crate::rules::residence_document_kind;
@@ -42,6 +42,8 @@ pub struct ProfileInput {
     pub card: Option<CardInput>,
     /// The separate My Number card, if held.
     pub my_number_card: Option<CardInput>,
+    /// A residence application filed before the run and still pending.
+    pub pending: Option<FiledApplication>,
 }
 
 /// The serial of the card a resident holds at the start. The bureau numbers the next card
@@ -172,5 +174,6 @@ pub fn build_profile(
         residence_card,
         my_number_card,
         certificates,
+        pending: input.pending,
     }
 }

@@ -239,6 +239,7 @@ impl Population {
                 valid_through: None,
                 tokutei: false,
             }),
+            pending: None,
         };
         build_profile(
             &input,

@@ -14,7 +14,7 @@ use model::card::CardKind;
 use model::event::Event;
 use model::ids::{Address, Municipality};
 use model::policy::Policy;
-use model::service::Office;
+use model::service::{Channel, Office};
 use model::status::Status;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -170,6 +170,40 @@ pub struct ResidentFile {
     /// start; `status` and `period_expiry` are those of the landing permission. Default false.
     #[serde(default)]
     pub arriving: Option<Located<bool>>,
+    /// A residence application filed before `start` and still pending then (§5.4–§5.6): the
+    /// bureau has it on record from the start, a `decide_*` step decides it, and the special
+    /// period runs if the period expires while it is pending (§9).
+    #[serde(default)]
+    pub pending: Option<Located<PendingFile>>,
+}
+
+/// A residence application filed before the run (a resident's `pending:`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PendingFile {
+    /// What was applied for.
+    pub procedure: Located<PendingProcedure>,
+    /// The filing date, as on the receipt (申請受付票) or the 申請中 stamp: before `start`, not
+    /// after the period-of-stay expiry for an extension or a change of status.
+    pub filed_on: Located<Date>,
+    /// The status applied for: required for a `status_change`, not allowed otherwise.
+    #[serde(default)]
+    pub to: Option<Located<Status>>,
+    /// `counter` (default) or `online`.
+    #[serde(default)]
+    pub channel: Option<Located<Channel>>,
+}
+
+/// The residence applications that can be pending at the start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PendingProcedure {
+    /// 在留期間更新許可申請 (§5.4).
+    Extension,
+    /// 在留資格変更許可申請 (§5.5).
+    StatusChange,
+    /// 永住許可申請 (§5.6).
+    PermanentResidence,
 }
 
 fn default_true() -> bool {

@@ -10,15 +10,18 @@ use chrono::NaiveDate;
 use model::calendar::add_years_clamped;
 use model::card::CardKind;
 use model::card_number::ResidenceCardNumber;
-use model::command::{Command, Decision, ResidentProfile};
+use model::command::{Command, Decision, FiledApplication, ResidentProfile};
 use model::ids::{Municipality, ResidentId};
 use model::policy::{Policy, Regime};
+use model::procedure::Procedure;
 use model::rules::card_law;
+use model::service::Channel;
 use model::status::Status;
 use serde::Deserialize;
 
 use crate::format::{
-    CardFile, ExpectFile, OfficeRecordFile, RecordOffice, ResidentFile, ScenarioFile,
+    CardFile, ExpectFile, OfficeRecordFile, PendingFile, PendingProcedure, RecordOffice,
+    ResidentFile, ScenarioFile,
 };
 use crate::node::{DeError, Doc, Located, Pos};
 use crate::steps::{RawStep, StepNode};
@@ -694,6 +697,22 @@ fn resident_input(
         Some(c) => Some(cards.read(c, "my_number_card")?),
         None => None,
     };
+    let pending = match r.pending {
+        Some(p) if arriving => {
+            return Err(DeError::at(
+                "an arriving resident has filed nothing with the bureau yet: remove `pending`",
+                p.pos,
+            ));
+        }
+        Some(p) => Some(pending_application(
+            p.value,
+            status,
+            period_expiry,
+            born_on,
+            start,
+        )?),
+        None => None,
+    };
     Ok(ProfileInput {
         name: r.name.unwrap_or_else(|| r.id.value.clone()),
         born_on,
@@ -704,6 +723,94 @@ fn resident_input(
         registered: r.registered && !arriving,
         card,
         my_number_card,
+        pending,
+    })
+}
+
+/// A resident's `pending:` application, checked against what the bureau would have accepted
+/// when it was filed (`Case::file_application`): filed before the run and after the birth; an
+/// extension or change of status only with a period of stay, filed by its expiry (no special
+/// period otherwise, §9); a change of status names its new status, which is not permanent
+/// residence (§5.6 is its own application); permanent residence not by a permanent resident.
+fn pending_application(
+    p: PendingFile,
+    status: Status,
+    period_expiry: Option<NaiveDate>,
+    born_on: NaiveDate,
+    start: NaiveDate,
+) -> Result<FiledApplication, DeError> {
+    let filed_on = p.filed_on.value.0;
+    let at_filed = |message: String| Err(DeError::at(message, p.filed_on.pos));
+    if filed_on >= start {
+        return at_filed(format!(
+            "a pending application is filed before `start` {start}, not on {filed_on}: a filing              from `start` on is a step"
+        ));
+    }
+    if filed_on < born_on {
+        return at_filed(format!("filed_on {filed_on} is before born_on {born_on}"));
+    }
+    let procedure = match p.procedure.value {
+        PendingProcedure::Extension => Procedure::Extension,
+        PendingProcedure::StatusChange => Procedure::StatusChange,
+        PendingProcedure::PermanentResidence => Procedure::PermanentResidence,
+    };
+    let at_procedure = |message: String| Err(DeError::at(message, p.procedure.pos));
+    match (procedure, period_expiry) {
+        (Procedure::PermanentResidence, _) if status == Status::PermanentResident => {
+            return at_procedure(
+                "a permanent resident has no permanent residence to apply for".into(),
+            );
+        }
+        (Procedure::PermanentResidence, _) => {}
+        (_, None) => {
+            return at_procedure(format!(
+                "status {} has no period of stay to extend or change (docs/domain.md §5.4, §5.5)",
+                status_name(status)
+            ));
+        }
+        (_, Some(expiry)) if filed_on > expiry => {
+            return at_filed(format!(
+                "filed on {filed_on}, after the period of stay ended on {expiry}: an extension or                  change of status is filed by the expiry (docs/domain.md §9)"
+            ));
+        }
+        _ => {}
+    }
+    let to = match (procedure, p.to) {
+        (Procedure::StatusChange, None) => {
+            return at_procedure(
+                "a pending status_change needs `to:`, the status applied for".into(),
+            );
+        }
+        (Procedure::StatusChange, Some(to)) if to.value == Status::PermanentResident => {
+            return Err(DeError::at(
+                "permanent residence is its own application: `procedure: permanent_residence`                  (docs/domain.md §5.6)",
+                to.pos,
+            ));
+        }
+        (Procedure::StatusChange, Some(to)) => Some(to.value),
+        (_, Some(to)) => {
+            return Err(DeError::at(
+                "`to:` is the status applied for in a change of status only",
+                to.pos,
+            ));
+        }
+        (_, None) => None,
+    };
+    let channel = match p.channel {
+        Some(c) if c.value == Channel::Airport => {
+            return Err(DeError::at(
+                "a residence application is filed at the counter or online, not at a port",
+                c.pos,
+            ));
+        }
+        Some(c) => c.value,
+        None => Channel::Counter,
+    };
+    Ok(FiledApplication {
+        procedure,
+        to,
+        channel,
+        filed_on,
     })
 }
 

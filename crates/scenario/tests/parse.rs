@@ -4,10 +4,11 @@
 
 use chrono::{NaiveDate, NaiveTime};
 use model::card::CardKind;
-use model::command::{Command, Decision};
+use model::command::{Command, Decision, FiledApplication};
 use model::ids::ResidentId;
 use model::mynumber::MyNumber;
 use model::policy::Regime;
+use model::procedure::Procedure;
 use model::service::{Channel, Office};
 use model::status::Status;
 use model::time::Latency;
@@ -358,6 +359,59 @@ fn a_municipality_or_record_the_file_cannot_check_is_a_located_error() {
     let (text, pos, msg) = error_after("{ card_number: changed }", "{ card_number: new }");
     assert_eq!(pos, pos_of(&text, "new }"));
     assert!(msg.starts_with("unknown variant `new`, expected"), "{msg}");
+}
+
+#[test]
+fn a_pending_application_at_the_start_is_read_and_checked() {
+    let kid = "    my_number_card: { issued_on: 2024-01-01 }\n";
+    let with = |pending: &str| format!("{kid}    pending: {pending}\n");
+    let text = VALID.replacen(
+        kid,
+        &with("{ procedure: status_change, to: student, filed_on: 2026-09-01, channel: online }"),
+        1,
+    );
+    let s = parse("valid.yaml", &text).unwrap();
+    assert_eq!(
+        s.resident("kid").unwrap().profile.pending,
+        Some(FiledApplication {
+            procedure: Procedure::StatusChange,
+            to: Some(Status::Student),
+            channel: Channel::Online,
+            filed_on: d(2026, 9, 1),
+        })
+    );
+    assert_eq!(s.resident("mei").unwrap().profile.pending, None);
+
+    let (text, pos, msg) = error_after(
+        kid,
+        &with("{ procedure: status_change, filed_on: 2026-09-01 }"),
+    );
+    assert_eq!(pos, pos_of(&text, "status_change, filed_on"));
+    assert!(msg.contains("needs `to:`"), "{msg}");
+    let (text, pos, msg) =
+        error_after(kid, &with("{ procedure: extension, filed_on: 2026-09-15 }"));
+    assert_eq!(pos, pos_of(&text, "2026-09-15 }"));
+    assert!(
+        msg.starts_with("a pending application is filed before `start` 2026-09-15"),
+        "{msg}"
+    );
+    let (text, pos, msg) = error_after(
+        kid,
+        &with("{ procedure: extension, to: student, filed_on: 2026-09-01 }"),
+    );
+    assert_eq!(pos, pos_of(&text, "student, filed_on"));
+    assert!(msg.contains("change of status only"), "{msg}");
+    // A permanent resident has no period of stay to extend.
+    let pr = "    residence_card: { issued_on: 2026-06-22 }\n";
+    let (text, pos, msg) = error_after(
+        pr,
+        &format!("{pr}    pending: {{ procedure: extension, filed_on: 2026-09-01 }}\n"),
+    );
+    assert_eq!(pos, pos_of(&text, "extension, filed_on"));
+    assert!(
+        msg.starts_with("status permanent_resident has no period of stay"),
+        "{msg}"
+    );
 }
 
 #[test]

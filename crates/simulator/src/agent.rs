@@ -2,7 +2,8 @@
 //! says — resident behaviour, taken from the policy.
 //!
 //! Every resident collects a card as soon as it is ready (after `collect_card_after`; decision
-//! 5). Residents of a synthetic population also leave two choices to the policy, because they are
+//! 5), unless the scenario has a `collect_card` step for them at or after that moment: then the
+//! step says when. Residents of a synthetic population also leave two choices to the policy, because they are
 //! the behaviour a what-if analysis varies and must not be baked into the population:
 //!
 //! - **Tokutei uptake.** When a population step may carry a Tokutei application, the agent
@@ -216,15 +217,23 @@ pub(crate) struct Agent {
     /// The id of the first slot (the shard's first resident).
     base: u32,
     slots: Vec<Slot>,
+    /// The scenario's own `collect_card` steps, by resident and time: a card ready before one
+    /// of them waits for it.
+    scripted_collections: Vec<(ResidentId, SimTime)>,
 }
 
 impl Agent {
     /// The agent of the residents with ids in `residents`.
-    pub(crate) fn new(seed: u64, residents: std::ops::Range<u32>) -> Agent {
+    pub(crate) fn new(
+        seed: u64,
+        residents: std::ops::Range<u32>,
+        scripted_collections: Vec<(ResidentId, SimTime)>,
+    ) -> Agent {
         Agent {
             seed,
             base: residents.start,
             slots: vec![Slot::default(); residents.len()],
+            scripted_collections,
         }
     }
 
@@ -320,6 +329,15 @@ impl Agent {
             // Decision 5: every resident collects a ready card.
             // The counter must be open that day (docs/domain.md §5).
             Event::CardReadyForCollection { resident, at, .. } => {
+                // A scenario that says when the resident collects ("collects the card on D")
+                // overrides the agent's timing: the card waits for that step.
+                if self
+                    .scripted_collections
+                    .iter()
+                    .any(|(r, when)| r == resident && *when >= now)
+                {
+                    return None;
+                }
                 let after = now + policy.resident.collect_card_after.as_duration();
                 let at = rules::next_counter_time(policy, *at, after);
                 Some((
@@ -459,6 +477,39 @@ mod tests {
         assert!((2_800..3_200).contains(&sixty), "{sixty}");
         assert_eq!(uniform.pick(0), 1);
         assert_eq!(uniform.pick(u64::MAX), 30);
+    }
+
+    #[test]
+    fn a_scripted_collection_replaces_the_agents_own() {
+        let day = |d: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 7, d)
+                .expect("a date")
+                .and_hms_opt(9, 0, 0)
+                .expect("a time")
+        };
+        let (ken, mei) = (ResidentId(0), ResidentId(1));
+        let policy = Policy::default();
+        let projections = Projections::new(day(1).date(), Default::default(), 2);
+        let ready = |resident| Event::CardReadyForCollection {
+            resident,
+            kind: model::card::CardKind::ResidenceCard,
+            at: Office::ImmigrationBureau,
+        };
+        // Ken's scenario collects on the 24th; Mei's collected on the 10th, before this card.
+        let mut agent = Agent::new(7, 0..2, vec![(ken, day(24)), (mei, day(10))]);
+        assert_eq!(
+            agent.on_event(&ready(ken), day(15), &policy, &projections),
+            None
+        );
+        assert_eq!(
+            agent.on_event(&ready(mei), day(15), &policy, &projections),
+            Some((day(15), Command::CollectCard { resident: mei }))
+        );
+        // The card ready on the day of the step, before it, waits for it too.
+        assert_eq!(
+            agent.on_event(&ready(ken), day(24), &policy, &projections),
+            None
+        );
     }
 
     #[test]

@@ -78,6 +78,14 @@ pub trait Residents: Sync {
     /// The steps of the residents with ids in `range`, sorted by time (stable), built as they
     /// are reached.
     fn steps(&self, range: Range<u32>) -> Box<dyn Iterator<Item = StepInput> + Send + '_>;
+
+    /// The scripted card collections (`collect_card` steps) of the residents with ids in
+    /// `range`, which take the place of the resident agent's own (docs/decisions/0005). None
+    /// for a synthetic population.
+    fn collections(&self, range: Range<u32>) -> Vec<(ResidentId, SimTime)> {
+        let _ = range;
+        Vec::new()
+    }
 }
 
 /// Scripted residents: profiles and dated commands, as a scenario file or a test gives them.
@@ -104,6 +112,14 @@ impl Residents for Scripted {
                 .filter(move |(_, c)| range.contains(&c.resident().0))
                 .map(|(at, c)| StepInput::from((*at, c.clone()))),
         )
+    }
+    fn collections(&self, range: Range<u32>) -> Vec<(ResidentId, SimTime)> {
+        self.steps
+            .iter()
+            .filter(|(_, c)| range.contains(&c.resident().0))
+            .filter(|(_, c)| matches!(c, model::command::Command::CollectCard { .. }))
+            .map(|(at, c)| (c.resident(), *at))
+            .collect()
     }
 }
 

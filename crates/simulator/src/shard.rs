@@ -227,7 +227,11 @@ impl<'a> Shard<'a> {
             subject,
             queue: Queue::new(start, end, policy),
             links: Links::new(policy, seed),
-            agent: Agent::new(seed, residents.clone()),
+            agent: Agent::new(
+                seed,
+                residents.clone(),
+                subject.collections(residents.clone()),
+            ),
             offices: [
                 ServiceHandle::start::<ImmigrationBureau>(residents.clone(), policy),
                 ServiceHandle::start::<CityHall>(residents.clone(), policy),

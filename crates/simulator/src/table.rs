@@ -97,6 +97,7 @@ fn profile(
             user_auth_through: functions_through,
         },
         cards_issued: 1,
+        pending: None,
     }
 }
 

@@ -42,6 +42,7 @@ fn profile() -> ResidentProfile {
             user_auth_through: Some(d(2026, 7, 31)),
         },
         cards_issued: 1,
+        pending: None,
     }
 }
 
