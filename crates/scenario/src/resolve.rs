@@ -3,6 +3,15 @@
 //!
 //! Each check fails with the position of the value it is about, so the message can say "this
 //! line, this column" for a semantic error just as serde does for a type error.
+//!
+//! At about 940 lines before its tests the file is over the project's size limit. Its seam is
+//! clear: everything from `resident_input` down (a resident's starting state: the card held,
+//! the period of stay, a pending application, read through `CardReader`) is one module,
+//! `resolve/resident.rs`, and the municipality checks (`municipalities_of`, `check_moves`,
+//! `known_municipality`) another. It was not split yet because three engineers added to it in
+//! the same round (pending applications, office-record checks, misspelt municipalities) up to
+//! the last landing; moving it then would have left the final tree untested on a clean clone.
+//! Splitting along that seam is the next change to make here.
 
 use std::collections::BTreeMap;
 

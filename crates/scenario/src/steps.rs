@@ -9,7 +9,7 @@
 //! its `command` method; the parser, the list of kinds in error messages and the JSON Schema all
 //! follow from the table.
 //!
-//! The file is long (about 700 lines besides its tests) on purpose: it holds one small fields
+//! The file is long (about 900 lines besides its tests) on purpose: it holds one small fields
 //! struct per step kind, each field with the doc comment the JSON Schema publishes, beside the
 //! table row that names it; split by kind, a procedure's step would be read in one file and
 //! listed in another.
