@@ -11,6 +11,7 @@ pub mod card;
 pub mod card_number;
 pub mod command;
 pub mod date_text;
+pub mod effective;
 pub mod envelope;
 pub mod event;
 pub mod faults;

@@ -20,6 +20,7 @@ use chrono::NaiveDate;
 use city_hall::CityHall;
 use immigration_bureau::ImmigrationBureau;
 use model::command::{Command, ResidentProfile};
+use model::effective::effective_on;
 use model::envelope::{Envelope, event_id};
 use model::event::Event;
 use model::ids::ResidentId;
@@ -149,7 +150,7 @@ impl Recorder {
             service,
             stream_version: *version,
             occurred_at: at,
-            effective_on: effective_on(&event, at),
+            effective_on: effective_on(&event, at.date()),
             correlation_id: correlation.unwrap_or(id),
             causation_id: cause,
             event,
@@ -159,16 +160,6 @@ impl Recorder {
         self.tick.push(env);
         ids
     }
-}
-
-/// The legal date a fact takes effect, when it differs from the day it was recorded.
-fn effective_on(event: &Event, at: SimTime) -> Option<NaiveDate> {
-    let date = match event {
-        Event::MovedWithinMunicipality { moved_on, .. }
-        | Event::MoveInRecorded { moved_on, .. } => *moved_on,
-        _ => return None,
-    };
-    (date != at.date()).then_some(date)
 }
 
 /// Where a shard's output goes: the merger's channel, one chunk at a time.
