@@ -473,8 +473,9 @@ fn check_page(browser: &mut cdp::Browser, dir: &Path, page: &Page) -> Result<(),
         shown_arrows as usize, page.messages,
         "{name}: all arrows shown"
     );
-    // The timeline by legal date: a move notified late is drawn on the day of its notification,
-    // and, with the toggle on, on the day of the move instead. Only runs with such a fact have
+    // The timeline by legal date: a move notified late (a decision communicated late) is drawn
+    // on the day of its notification, and, with the toggle on, on the day of the move (of the
+    // decision) instead. Only runs with such a fact have
     // the toggle.
     let shown = |class: &str| {
         format!(
@@ -482,13 +483,16 @@ fn check_page(browser: &mut cdp::Browser, dir: &Path, page: &Page) -> Result<(),
              .filter(c => getComputedStyle(c).display !== 'none').length"
         )
     };
+    // The pages with such a fact: the moves between and within municipalities, and a decision
+    // communicated days after it was made.
+    let legal_page = name.starts_with("move_") || name.starts_with("decision_communicated");
     let has_toggle = browser.eval(&session, "document.getElementById('legal') !== null")?;
     assert_eq!(
         has_toggle,
-        serde_json::Value::Bool(name.starts_with("move_")),
+        serde_json::Value::Bool(legal_page),
         "{name}: the legal-dates toggle where a fact has a legal date"
     );
-    if name.starts_with("move_") {
+    if legal_page {
         assert_eq!(
             number(browser.eval(&session, &shown("legal"))?),
             0,

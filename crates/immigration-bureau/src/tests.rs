@@ -149,6 +149,7 @@ fn grant(new_expiry: NaiveDate) -> Input {
     cmd(Command::DecideExtension {
         resident: R,
         decision: Outcome::Grant { new_expiry },
+        decided_on: None,
     })
 }
 
@@ -492,6 +493,7 @@ fn given_pending_extension_when_refused_then_extension_refused_and_application_c
     let refuse = cmd(Command::DecideExtension {
         resident: R,
         decision: Outcome::Refuse,
+        decided_on: None,
     });
     let policy = integrated();
     let ctx = Context {

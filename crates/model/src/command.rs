@@ -95,6 +95,11 @@ pub enum Command {
     DecideExtension {
         resident: ResidentId,
         decision: Decision,
+        /// The day the bureau decided, when the decision is communicated — and this command
+        /// delivered — on a later day (docs/domain.md §9, "When a decision is dated"); `None`:
+        /// decided the day it is delivered.
+        #[serde(default)]
+        decided_on: Option<NaiveDate>,
     },
     /// The resident collects a card that is ready at the bureau.
     CollectCard { resident: ResidentId },
@@ -143,6 +148,11 @@ pub enum Command {
     DecideStatusChange {
         resident: ResidentId,
         decision: Decision,
+        /// The day the bureau decided, when the decision is communicated — and this command
+        /// delivered — on a later day (docs/domain.md §9, "When a decision is dated"); `None`:
+        /// decided the day it is delivered.
+        #[serde(default)]
+        decided_on: Option<NaiveDate>,
     },
     /// 永住許可申請 (§5.6).
     FilePermanentResidence {
@@ -151,7 +161,15 @@ pub enum Command {
         tokutei: bool,
     },
     /// The bureau decides a pending permanent residence application (input).
-    DecidePermanentResidence { resident: ResidentId, grant: bool },
+    DecidePermanentResidence {
+        resident: ResidentId,
+        grant: bool,
+        /// The day the bureau decided, when the decision is communicated — and this command
+        /// delivered — on a later day (docs/domain.md §9, "When a decision is dated"); `None`:
+        /// decided the day it is delivered.
+        #[serde(default)]
+        decided_on: Option<NaiveDate>,
+    },
     /// 在留カード有効期間更新申請 for PR, HSP(ii) and 16th-birthday cards (§5.7).
     FileCardRenewal { resident: ResidentId, tokutei: bool },
     /// 住居地以外の記載事項変更届出 (§5.9).
@@ -275,6 +293,17 @@ impl Command {
             | Command::SuspendMyNumberFunctions { resident }
             | Command::LockPin { resident }
             | Command::ResetPin { resident, .. } => *resident,
+        }
+    }
+
+    /// The day the bureau decided, for a decision communicated on a later day than it was made
+    /// (the day the command is delivered); `None` for every other command.
+    pub fn decided_on(&self) -> Option<NaiveDate> {
+        match self {
+            Command::DecideExtension { decided_on, .. }
+            | Command::DecideStatusChange { decided_on, .. }
+            | Command::DecidePermanentResidence { decided_on, .. } => *decided_on,
+            _ => None,
         }
     }
 

@@ -12,9 +12,12 @@
 use chrono::NaiveDate;
 
 use crate::event::Event;
+use crate::policy::DispositionAt;
 
 /// The legal date of `event`, recorded on `recorded_on`, when it is another day; `None` when
-/// the fact took effect the day it was recorded.
+/// the fact took effect the day it was recorded. `decided_on` is the day the bureau decided,
+/// when the event answers a decision communicated on a later day (a `decide_…` step with
+/// `decided_on:`), and `disposition_at` the policy's switch of when a grant takes effect.
 ///
 /// Sources, by event (docs/domain.md):
 ///
@@ -37,12 +40,33 @@ use crate::event::Event;
 /// * a My Number card or a Tokutei card's functions lapse (`MyNumberCardExpired`,
 ///   `MyNumberFunctionsExpired`) on the day after their last valid day (§5.4, §8.6, §10).
 ///
-/// Every other event is a fact of the day it is recorded: a visit, a decision, a card issued or
+/// * a decision communicated days after it was made — the notice reaches the resident and the
+///   offices' records on the day it is recorded — is dated the day it was made, the date of
+///   permission (許可年月日) the notice and the new card state (§9, "When a decision is dated";
+///   C): the grant or refusal (`ExtensionGranted`, `StatusChangeGranted`,
+///   `PermanentResidenceGranted`, `ExtensionRefused`, `ApplicationRefused`) and, when a grant
+///   takes effect on the decision (`disposition_at: decision`), its effect (`PeriodOfStayExtended`,
+///   `StatusChanged`, and a pending application it makes moot, `ApplicationSuperseded`); under
+///   `card_issuance` the effect comes with the card, a fact of the day it is issued.
+///
+/// Every other event is a fact of the day it is recorded: a visit, a card issued or
 /// handed over, a notice between offices (§6) and its effect on the receiving register. The
 /// match names every event, so an event added later must say which it is.
-pub fn effective_on(event: &Event, recorded_on: NaiveDate) -> Option<NaiveDate> {
+pub fn effective_on(
+    event: &Event,
+    recorded_on: NaiveDate,
+    decided_on: Option<NaiveDate>,
+    disposition_at: DispositionAt,
+) -> Option<NaiveDate> {
     use Event::*;
     let legal = match event {
+        ExtensionGranted { .. } | ApplicationRefused { .. } => decided_on?,
+        PeriodOfStayExtended { .. } | StatusChanged { .. } | ApplicationSuperseded { .. } => {
+            match disposition_at {
+                DispositionAt::Decision => decided_on?,
+                DispositionAt::CardIssuance => return None,
+            }
+        }
         MovedWithinMunicipality { moved_on, .. } | MoveInRecorded { moved_on, .. } => *moved_on,
         MoveOutRecorded { planned_on, .. } => *planned_on,
         ItemChangeNotified { changed_on, .. } => *changed_on,
@@ -59,18 +83,13 @@ pub fn effective_on(event: &Event, recorded_on: NaiveDate) -> Option<NaiveDate> 
         | ImmigrationRecordOpened { .. }
         | TokuteiApplicationAccepted { .. }
         | TokuteiApplicationRefused { .. }
-        | ExtensionGranted { .. }
         | ExtensionRefused { .. }
         | TokuteiCardRequested { .. }
         | CardReadyForCollection { .. }
-        | PeriodOfStayExtended { .. }
         | ResidenceCardIssued { .. }
         | AddressRecorded { .. }
         | StatusChangeGranted { .. }
         | PermanentResidenceGranted { .. }
-        | ApplicationRefused { .. }
-        | ApplicationSuperseded { .. }
-        | StatusChanged { .. }
         | CardApplicationReceived { .. }
         | TokuteiCardReturned { .. }
         | Landed { .. }
@@ -114,6 +133,11 @@ mod tests {
 
     const R: ResidentId = ResidentId(0);
 
+    /// The legal date of an event that answers no decision communicated later.
+    fn legal(event: &Event, recorded_on: NaiveDate) -> Option<NaiveDate> {
+        effective_on(event, recorded_on, None, DispositionAt::CardIssuance)
+    }
+
     #[test]
     fn given_a_fact_of_an_earlier_day_when_recorded_later_then_its_legal_date_is_that_day() {
         let lost = Event::LossReported {
@@ -121,18 +145,18 @@ mod tests {
             lost_on: d(9, 1),
             receipt: "20260902-000001".into(),
         };
-        assert_eq!(effective_on(&lost, d(9, 2)), Some(d(9, 1)));
+        assert_eq!(legal(&lost, d(9, 2)), Some(d(9, 1)));
         let changed = Event::ItemChangeNotified {
             resident: R,
             item: ChangedItem::Name,
             changed_on: d(8, 1),
         };
-        assert_eq!(effective_on(&changed, d(8, 20)), Some(d(8, 1)));
+        assert_eq!(legal(&changed, d(8, 20)), Some(d(8, 1)));
         // A late move-in reveals a duty breached from the day after its deadline.
         let missed = Duty::MoveInNotification.missed(R, d(7, 15));
-        assert_eq!(effective_on(&missed, d(7, 20)), Some(d(7, 16)));
+        assert_eq!(legal(&missed, d(7, 20)), Some(d(7, 16)));
         // The same miss found by a timer at the start of the next day took effect then.
-        assert_eq!(effective_on(&missed, d(7, 16)), None);
+        assert_eq!(legal(&missed, d(7, 16)), None);
     }
 
     #[test]
@@ -144,8 +168,8 @@ mod tests {
             planned_on: d(10, 3),
             card_based: false,
         };
-        assert_eq!(effective_on(&out, d(9, 28)), Some(d(10, 3)));
-        assert_eq!(effective_on(&out, d(10, 3)), None);
+        assert_eq!(legal(&out, d(9, 28)), Some(d(10, 3)));
+        assert_eq!(legal(&out, d(10, 3)), None);
     }
 
     #[test]
@@ -156,7 +180,7 @@ mod tests {
             tokutei: false,
             filed_on: d(8, 3),
         };
-        assert_eq!(effective_on(&filed, d(8, 3)), None);
+        assert_eq!(legal(&filed, d(8, 3)), None);
         let moved = Event::MovedWithinMunicipality {
             resident: R,
             municipality: Municipality::new("setagaya"),
@@ -164,16 +188,60 @@ mod tests {
             moved_on: d(8, 3),
             written_on: vec![],
         };
-        assert_eq!(effective_on(&moved, d(8, 3)), None);
+        assert_eq!(legal(&moved, d(8, 3)), None);
         let granted = Event::ExtensionGranted {
             resident: R,
             new_expiry: d(12, 31),
         };
-        assert_eq!(effective_on(&granted, d(8, 3)), None);
+        assert_eq!(legal(&granted, d(8, 3)), None);
         let lapsed = Event::MyNumberCardExpired {
             resident: R,
             valid_through: d(8, 2),
         };
-        assert_eq!(effective_on(&lapsed, d(8, 3)), None);
+        assert_eq!(legal(&lapsed, d(8, 3)), None);
+    }
+
+    #[test]
+    fn given_a_decision_communicated_days_later_then_it_is_dated_the_day_it_was_made() {
+        let granted = Event::ExtensionGranted {
+            resident: R,
+            new_expiry: d(12, 31),
+        };
+        let extended = Event::PeriodOfStayExtended {
+            resident: R,
+            previous_expiry: Some(d(7, 31)),
+            new_expiry: d(12, 31),
+        };
+        let issued_on = d(8, 3);
+        let decided = Some(d(7, 27));
+        for disposition in [DispositionAt::CardIssuance, DispositionAt::Decision] {
+            assert_eq!(
+                effective_on(&granted, issued_on, decided, disposition),
+                decided,
+                "{disposition:?}"
+            );
+            // Decided the day it is communicated: nothing to record.
+            assert_eq!(effective_on(&granted, issued_on, None, disposition), None);
+        }
+        // The grant's effect follows the decision only when permission takes effect on it;
+        // otherwise it comes with the card, on the day recorded.
+        assert_eq!(
+            effective_on(&extended, issued_on, decided, DispositionAt::Decision),
+            decided
+        );
+        assert_eq!(
+            effective_on(&extended, issued_on, decided, DispositionAt::CardIssuance),
+            None
+        );
+        // What else the decision's command records (the card) is a fact of its own day.
+        let requested = Event::CardReadyForCollection {
+            resident: R,
+            kind: crate::card::CardKind::NewFormatResidenceCard,
+            at: crate::service::Office::ImmigrationBureau,
+        };
+        assert_eq!(
+            effective_on(&requested, issued_on, decided, DispositionAt::Decision),
+            None
+        );
     }
 }

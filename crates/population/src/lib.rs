@@ -288,6 +288,7 @@ impl Population {
             StepKind::GrantExtension => Command::DecideExtension {
                 resident,
                 decision: Decision::Grant { new_expiry: on },
+                decided_on: None,
             },
             StepKind::MoveWithin => Command::NotifyMoveWithinMunicipality {
                 resident,
@@ -318,6 +319,7 @@ impl Population {
             StepKind::GrantStatusChange => Command::DecideStatusChange {
                 resident,
                 decision: Decision::Grant { new_expiry: on },
+                decided_on: None,
             },
             StepKind::FilePermanentResidence => Command::FilePermanentResidence {
                 resident,
@@ -327,6 +329,7 @@ impl Population {
             StepKind::GrantPermanentResidence => Command::DecidePermanentResidence {
                 resident,
                 grant: true,
+                decided_on: None,
             },
         };
         PopulationStep {

@@ -297,9 +297,13 @@ pub fn card_record(
         label(u.certificates),
         certificate_dates(&rec.certificates, lang),
     ));
+    // Named only while the special period is what keeps the resident lawful: not once the
+    // bureau's record has the period extended (a grant that took effect on its decision, with
+    // the new card still to come, or a decision dated before it was communicated).
+    let past_expiry = rec.bureau.period_expiry.is_none_or(|expiry| day > expiry);
     let special = rec
         .special_period()
-        .filter(|sp| sp.contains(day))
+        .filter(|sp| past_expiry && sp.contains(day))
         .map(|sp| format!("{}{} {}{}", u.lp, u.special_until, sp.until, u.rp))
         .unwrap_or_default();
     let lawful = if rec.lawfully_resident(day) {

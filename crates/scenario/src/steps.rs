@@ -43,7 +43,7 @@ pub(crate) struct StepContext<'p> {
     pub pos: Pos,
 }
 
-/// A day a step reports as past (`moved_on`, `changed_on`, `lost_on`, `learned_on`), the
+/// A day a step reports as past (`moved_on`, `changed_on`, `lost_on`, `learned_on`, `decided_on`), the
 /// step's own date when absent. A day after the step's date is refused: nobody notifies a move
 /// before it happens or reports a loss before it occurs, and the deadlines that run from such
 /// a day would start in the future.
@@ -197,6 +197,12 @@ pub struct DecideExtensionStep {
     /// Refuse (`refuse: true`).
     #[serde(default)]
     pub refuse: Option<Located<bool>>,
+    /// The day the bureau decided, when the decision is communicated — and recorded by the
+    /// offices — on the step's date, days later (docs/domain.md §9, "When a decision is
+    /// dated"). The decision (and, with `disposition_at: decision`, its effect) is then dated
+    /// that day (`effective_on`). Default: the step's date. Not after it.
+    #[serde(default)]
+    pub decided_on: Option<Located<Date>>,
 }
 
 impl StepFields for DecideExtensionStep {
@@ -226,17 +232,30 @@ impl StepFields for DecideExtensionStep {
                 ));
             }
         };
+        let decided_on = decision_day(self.decided_on, ctx)?;
         Ok(match ctx.kind {
             StepKind::DecideStatusChange => Command::DecideStatusChange {
                 resident: ctx.resident,
                 decision,
+                decided_on,
             },
             _ => Command::DecideExtension {
                 resident: ctx.resident,
                 decision,
+                decided_on,
             },
         })
     }
+}
+
+/// The day a decision was made, when the step (the day it is communicated) is later: `None`
+/// when it is the step's own date or absent.
+fn decision_day(
+    day: Option<Located<Date>>,
+    ctx: &StepContext,
+) -> Result<Option<NaiveDate>, DeError> {
+    let decided = reported_day(day, "decided_on", ctx)?;
+    Ok((decided != ctx.on).then_some(decided))
 }
 
 /// The new expiry of a granted extension or change of status. A period granted on the
@@ -451,6 +470,12 @@ pub struct DecidePermanentResidenceStep {
     /// Refuse it.
     #[serde(default)]
     pub refuse: bool,
+    /// The day the bureau decided, when the decision is communicated — and recorded by the
+    /// offices — on the step's date, days later (docs/domain.md §9, "When a decision is
+    /// dated"). The decision (and, with `disposition_at: decision`, its effect) is then dated
+    /// that day (`effective_on`). Default: the step's date. Not after it.
+    #[serde(default)]
+    pub decided_on: Option<Located<Date>>,
 }
 
 impl StepFields for DecidePermanentResidenceStep {
@@ -464,6 +489,7 @@ impl StepFields for DecidePermanentResidenceStep {
         Ok(Command::DecidePermanentResidence {
             resident: ctx.resident,
             grant: self.grant,
+            decided_on: decision_day(self.decided_on, ctx)?,
         })
     }
 }

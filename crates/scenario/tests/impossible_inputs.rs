@@ -1,7 +1,7 @@
 //! Inputs that cannot happen are refused when the file is read, at the value that makes them
 //! impossible: a grant that ends on or before the decision day, an extension that ends before
-//! the period it extends, a `period_expiry` before the resident was born, a move, change or
-//! loss reported before it happened.
+//! the period it extends, a `period_expiry` before the resident was born, a move, change, loss
+//! or decision reported before it happened.
 
 mod common;
 
@@ -22,6 +22,10 @@ steps:
   - { on: 2026-07-15, resident: mei, do: decide_extension, grant: 2029-07-31 }
   - { on: 2026-08-10, resident: mei, do: move_within, address: 4-5-6, moved_on: 2026-08-05 }
 ";
+
+fn d(y: i32, m: u32, day: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
 
 fn error(from: &str, to: &str) -> ((usize, usize), String) {
     common::refused(BASE, from, to)
@@ -104,4 +108,54 @@ fn a_move_reported_before_it_happened_is_refused() {
         "moved_on 2026-08-20 is after the step's date 2026-08-10: a `move_within` step reports \
          what has already happened"
     );
+}
+
+#[test]
+fn a_decision_dated_after_it_was_communicated_is_refused() {
+    let (pos, msg) = error(
+        "grant: 2029-07-31 }",
+        "grant: 2029-07-31, decided_on: 2026-07-16 }",
+    );
+    assert_eq!(pos, (13, 91));
+    assert_eq!(
+        msg,
+        "decided_on 2026-07-16 is after the step's date 2026-07-15: a `decide_extension` step \
+         reports what has already happened"
+    );
+}
+
+#[test]
+fn a_decision_communicated_days_later_keeps_the_day_it_was_made() {
+    use model::command::{Command, Decision};
+    let later = BASE.replacen(
+        "{ on: 2026-07-15, resident: mei, do: decide_extension, grant: 2029-07-31 }",
+        "{ on: 2026-07-22, resident: mei, do: decide_extension, grant: 2029-07-31, decided_on: 2026-07-15 }",
+        1,
+    );
+    let s = parse("later.yaml", &later).unwrap();
+    let decide = s
+        .steps
+        .iter()
+        .find(|st| matches!(st.command, Command::DecideExtension { .. }))
+        .expect("the decision");
+    assert_eq!(decide.at.date(), d(2026, 7, 22));
+    assert_eq!(
+        decide.command,
+        Command::DecideExtension {
+            resident: decide.resident,
+            decision: Decision::Grant {
+                new_expiry: d(2029, 7, 31)
+            },
+            decided_on: Some(d(2026, 7, 15)),
+        }
+    );
+    // Decided on the day it is communicated: the same as saying nothing.
+    let same = BASE.replacen(
+        "grant: 2029-07-31 }",
+        "grant: 2029-07-31, decided_on: 2026-07-15 }",
+        1,
+    );
+    let s = parse("same.yaml", &same).unwrap();
+    assert!(s.steps.iter().any(|st| st.command.decided_on().is_none()
+        && matches!(st.command, Command::DecideExtension { .. })));
 }

@@ -243,11 +243,13 @@ fn a_full_scenario_becomes_profiles_steps_and_expectations() {
         resident: ResidentId(0),
         decision: Decision::Grant {
             new_expiry: d(2029, 10, 31)
-        }
+        },
+        decided_on: None,
     }));
     assert!(commands.contains(&&Command::DecideExtension {
         resident: ResidentId(0),
-        decision: Decision::Refuse
+        decision: Decision::Refuse,
+        decided_on: None,
     }));
     assert!(commands.contains(&&Command::NotifyMoveOut {
         resident: ResidentId(2),

@@ -25,7 +25,7 @@ use model::envelope::{Envelope, event_id};
 use model::event::Event;
 use model::ids::ResidentId;
 use model::machine::{Decision, Input};
-use model::policy::Policy;
+use model::policy::{DispositionAt, Policy};
 use model::rules;
 use model::service::Service;
 use model::time::{SimTime, start_of_day};
@@ -105,6 +105,8 @@ struct Recorder {
     counters: Vec<u32>,
     versions: [Vec<u32>; SERVICES],
     emit: bool,
+    /// When a grant takes effect (the policy's switch), for the events' legal dates.
+    disposition_at: DispositionAt,
     /// The current tick's envelopes, in the order the shard decided them.
     tick: Vec<Envelope>,
     /// Events recorded in the current tick.
@@ -125,6 +127,7 @@ impl Recorder {
         event: Event,
         at: SimTime,
         (cause, correlation): Meta,
+        decided_on: Option<NaiveDate>,
         projections: &mut Projections,
     ) -> (Uuid, Uuid) {
         let resident = event.resident();
@@ -150,7 +153,7 @@ impl Recorder {
             service,
             stream_version: *version,
             occurred_at: at,
-            effective_on: effective_on(&event, at.date()),
+            effective_on: effective_on(&event, at.date(), decided_on, self.disposition_at),
             correlation_id: correlation.unwrap_or(id),
             causation_id: cause,
             event,
@@ -194,6 +197,8 @@ pub(crate) struct Shard<'a> {
     projections: Projections,
     /// Reused reply buffer of the offices.
     replies: Vec<Decision>,
+    /// Reused buffer: the decision day of each input delivered (`Command::decided_on`).
+    decided: Vec<Option<NaiveDate>>,
     /// Batches sent to the offices, and instants stepped (for the diagnostics).
     batches: u64,
     instants: u64,
@@ -237,6 +242,7 @@ impl<'a> Shard<'a> {
                 counters: vec![0; n],
                 versions: std::array::from_fn(|_| vec![0; n]),
                 emit,
+                disposition_at: policy.switches.disposition_at,
                 tick: Vec::new(),
                 recorded: 0,
                 total: 0,
@@ -247,6 +253,7 @@ impl<'a> Shard<'a> {
                 residents.clone(),
             ),
             replies: Vec::new(),
+            decided: Vec::new(),
             batches: 0,
             instants: 0,
             residents,
@@ -417,6 +424,13 @@ impl<'a> Shard<'a> {
         metas: Vec<Meta>,
     ) -> Result<(), SimError> {
         self.batches += 1;
+        // A decision communicated later than it was made: its events are dated the decision
+        // day (model::effective). The inputs go to the office, so keep that day beside each.
+        let mut decided = std::mem::take(&mut self.decided);
+        decided.extend(inputs.iter().map(|input| match input {
+            Input::Command(command) => command.decided_on(),
+            _ => None,
+        }));
         let office = &mut self.offices[k];
         office
             .send(ServiceMessage::Deliver { now, inputs })
@@ -424,15 +438,27 @@ impl<'a> Shard<'a> {
         let mut replies = std::mem::take(&mut self.replies);
         office.step(self.policy, self.seed, &mut replies);
         let service = office.service();
-        for (meta, decision) in metas.into_iter().zip(replies.drain(..)) {
-            self.record_decision(service, decision, meta, now);
+        for ((meta, decision), decided_on) in metas
+            .into_iter()
+            .zip(replies.drain(..))
+            .zip(decided.drain(..))
+        {
+            self.record_decision(service, decision, meta, decided_on, now);
         }
         self.replies = replies;
+        self.decided = decided;
         Ok(())
     }
 
     /// Records one decision's events, routes them, and sets its timers.
-    fn record_decision(&mut self, service: Service, decision: Decision, meta: Meta, now: SimTime) {
+    fn record_decision(
+        &mut self,
+        service: Service,
+        decision: Decision,
+        meta: Meta,
+        decided_on: Option<NaiveDate>,
+        now: SimTime,
+    ) {
         let (cause, mut chain) = meta;
         let mut last = cause;
         for event in decision.events {
@@ -440,9 +466,14 @@ impl<'a> Shard<'a> {
             let travels = !rules::notified(&event).is_empty() || Agent::reacts_to(&event);
             let routed = travels.then(|| event.clone());
             let resident = event.resident();
-            let (id, correlation) =
-                self.recorder
-                    .record(service, event, now, (cause, chain), &mut self.projections);
+            let (id, correlation) = self.recorder.record(
+                service,
+                event,
+                now,
+                (cause, chain),
+                decided_on,
+                &mut self.projections,
+            );
             chain.get_or_insert(correlation);
             last = Some(id);
             if let Some(event) = routed {

@@ -136,6 +136,7 @@ fn case(procedure: Procedure, tokutei: bool) -> Option<Case> {
                     Command::DecideExtension {
                         resident: R,
                         decision: grant,
+                        decided_on: None,
                     },
                 ),
             ],
@@ -158,6 +159,7 @@ fn case(procedure: Procedure, tokutei: bool) -> Option<Case> {
                     Command::DecideStatusChange {
                         resident: R,
                         decision: grant,
+                        decided_on: None,
                     },
                 ),
             ],
@@ -179,6 +181,7 @@ fn case(procedure: Procedure, tokutei: bool) -> Option<Case> {
                     Command::DecidePermanentResidence {
                         resident: R,
                         grant: true,
+                        decided_on: None,
                     },
                 ),
             ],
@@ -245,6 +248,7 @@ fn case(procedure: Procedure, tokutei: bool) -> Option<Case> {
                         Command::DecideStatusChange {
                             resident: R,
                             decision: grant,
+                            decided_on: None,
                         },
                     ),
                     (

@@ -64,6 +64,7 @@ fn extension(regime: Regime, tokutei: bool, city_hall_visit: bool) -> RunOutput 
                 decision: Decision::Grant {
                     new_expiry: d(2029, 7, 31),
                 },
+                decided_on: None,
             },
         ),
     ];

@@ -266,10 +266,10 @@ pub fn why_heading(
 pub fn legally_on(day: chrono::NaiveDate, lang: Lang) -> String {
     match lang {
         Lang::En => format!(
-            "What was legally true on {day}, as known by the end of the log: each event counts from the day it took effect (a move notified late, from the day of the move), not the day an office recorded it."
+            "What was legally true on {day}, as known by the end of the log: each event counts from the day it took effect (a move notified late, from the day of the move; a decision communicated days later, from the day it was made), not the day an office recorded it."
         ),
         Lang::Ja => format!(
-            "{day} に法的に成立していたこと（ログの最後の時点で分かっていること）：各イベントは、機関が記録した日ではなく効力が生じた日（届出が遅れた転居は転居した日）から数える。"
+            "{day} に法的に成立していたこと（ログの最後の時点で分かっていること）：各イベントは、機関が記録した日ではなく効力が生じた日（届出が遅れた転居は転居した日、後日通知された処分は処分の日）から数える。"
         ),
     }
 }
