@@ -18,6 +18,7 @@ pub mod describe;
 pub mod explain;
 pub mod html;
 pub mod labels;
+mod lanes;
 pub mod log_diff;
 pub mod mermaid;
 pub mod phrases;

@@ -1,25 +1,35 @@
 //! Mermaid sequence diagrams of a run, one per resident, in a Markdown document that GitHub
-//! renders: the resident, the immigration bureau, the city hall and J-LIS (the police and the
-//! call centre when the resident goes there). Mermaid draws every arrow level, so each arrow's
+//! renders: the resident, the immigration bureau, a city hall per municipality the resident
+//! deals with (the same lifelines as the HTML report's, from `lanes`) and J-LIS (the police and
+//! the call centre when the resident goes there). Mermaid draws every arrow level, so each arrow's
 //! label carries its times and latency; the HTML report draws them to scale.
 
 use std::fmt::Write;
 
 use crate::labels::{self, Lang, ui};
+use crate::lanes::{Lane, event_lane, lanes as lanes_of, message_lanes};
 use crate::phrases::{
     channel_label, cited, day_heading, hm, party_short, regimes, resident_title, run_line,
     shown_in_heading, transitions,
 };
 use crate::story::{DayFlags, Fate, Message, MessageKind, Party, ResidentStory, Story, Trigger};
 
-fn id(p: Party) -> &'static str {
-    match p {
+/// The Mermaid participant id of a lane: a letter code per party; the city hall's lanes are
+/// `CH`, or `CH1`, `CH2`, … in the order the resident meets them when there are several (a move
+/// between municipalities is two offices talking, as in the HTML report).
+fn lane_id(lanes: &[Lane], lane: &Lane) -> String {
+    let code = match lane.party {
         Party::Resident => "R",
         Party::Police => "PO",
         Party::CallCentre => "CC",
         Party::ImmigrationBureau => "IB",
         Party::CityHall => "CH",
         Party::CardIssuer => "JL",
+    };
+    let same: Vec<&Lane> = lanes.iter().filter(|l| l.party == lane.party).collect();
+    match same.iter().position(|l| *l == lane) {
+        Some(k) if same.len() > 1 => format!("{code}{}", k + 1),
+        _ => code.to_owned(),
     }
 }
 
@@ -112,14 +122,15 @@ pub(crate) fn fate_suffix(fate: Fate, lang: Lang) -> String {
     format!(" — {word}")
 }
 
-/// A message as a Mermaid arrow statement.
-fn arrow_line(out: &mut String, m: &Message, lang: Lang) {
+/// A message as a Mermaid arrow statement, between the lanes the HTML report draws it between.
+fn arrow_line(out: &mut String, r: &ResidentStory, lanes: &[Lane], m: &Message, lang: Lang) {
+    let (from, to) = message_lanes(r, m);
     let _ = writeln!(
         out,
         "    {}{}{}: {}",
-        id(m.from),
+        lane_id(lanes, &from),
         arrow(m),
-        id(m.to),
+        lane_id(lanes, &to),
         text(&message_label(m, lang))
     );
 }
@@ -166,19 +177,19 @@ fn message_label(m: &Message, lang: Lang) -> String {
 fn diagram(out: &mut String, r: &ResidentStory, lang: Lang) {
     let u = ui(lang);
     let who = r.person.display();
-    let parties = r.parties();
-    let (Some(first), Some(last)) = (parties.first(), parties.last()) else {
+    let lanes = lanes_of(r);
+    let (Some(first), Some(last)) = (lanes.first(), lanes.last()) else {
         return;
     };
-    let span = format!("{},{}", id(*first), id(*last));
+    let span = format!("{},{}", lane_id(&lanes, first), lane_id(&lanes, last));
     out.push_str("```mermaid\nsequenceDiagram\n");
-    for p in &parties {
-        let _ = writeln!(
-            out,
-            "    participant {} as {}",
-            id(*p),
-            text(&party_short(*p, who, lang))
-        );
+    for lane in &lanes {
+        // A city hall's head names its municipality on a second line, as in the HTML report.
+        let mut name = text(&party_short(lane.party, who, lang));
+        if let Some(m) = &lane.municipality {
+            name = format!("{name}<br/>{}", text(&labels::municipality(m, lang)));
+        }
+        let _ = writeln!(out, "    participant {} as {name}", lane_id(&lanes, lane));
     }
     let mut prev_flags = DayFlags::default();
     let mut g = 0;
@@ -200,14 +211,14 @@ fn diagram(out: &mut String, r: &ResidentStory, lang: Lang) {
         }
         let _ = writeln!(out, "    Note over {span}: {}", text(&heading));
         for group in groups {
-            let service = Party::of_service(group.service);
+            let office = lane_id(&lanes, &event_lane(r, group.events.start));
             if let Trigger::Resident { .. } = group.trigger
                 && let Some(m) = r
                     .messages
                     .iter()
                     .find(|m| m.kind == MessageKind::Action && m.event == group.events.start)
             {
-                arrow_line(out, m, lang);
+                arrow_line(out, r, &lanes, m, lang);
             }
             let lines: Vec<String> = group
                 .events
@@ -225,12 +236,7 @@ fn diagram(out: &mut String, r: &ResidentStory, lang: Lang) {
                 format!("{} ", hm(group.at))
             };
             if !lines.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "    Note over {}: {time}{}",
-                    id(service),
-                    lines.join("<br/>")
-                );
+                let _ = writeln!(out, "    Note over {office}: {time}{}", lines.join("<br/>"));
             }
             for i in group.events.clone() {
                 for m in r
@@ -238,17 +244,12 @@ fn diagram(out: &mut String, r: &ResidentStory, lang: Lang) {
                     .iter()
                     .filter(|m| m.event == i && m.kind != MessageKind::Action)
                 {
-                    arrow_line(out, m, lang);
+                    arrow_line(out, r, &lanes, m, lang);
                 }
             }
         }
         for note in notes {
-            let _ = writeln!(
-                out,
-                "    Note over {}: ⚑ {}",
-                id(Party::Resident),
-                text(note)
-            );
+            let _ = writeln!(out, "    Note over R: ⚑ {}", text(note));
         }
     }
     out.push_str("```\n");

@@ -26,7 +26,6 @@ use crate::labels::Lang;
 use crate::story::{Party, ResidentStory, Story, Trigger};
 
 mod events;
-mod lanes;
 mod page;
 mod sequence;
 mod timeline;
@@ -123,7 +122,7 @@ struct Panel<'a> {
     /// The step of each of the resident's events (`Steps::index[panel][resident]`).
     steps: &'a [usize],
     /// The columns of the sequence diagram, left to right.
-    lanes: &'a [lanes::Lane],
+    lanes: &'a [crate::lanes::Lane],
     axis: &'a sequence::Axis,
     span: &'a timeline::Span,
     lang: Lang,

@@ -10,11 +10,11 @@ use chrono::NaiveDate;
 use projection::Totals;
 
 use super::events::event_list;
-use super::lanes::{Lane, lanes as lanes_of, merge_order};
 use super::sequence::{Axis, sequence_svg};
 use super::timeline::{Span, timeline_svg};
 use super::{Panel, Steps, esc};
 use crate::labels::{self, Lang, ui};
+use crate::lanes::{Lane, lanes as lanes_of, merge_order};
 use crate::phrases::{
     cited, measure_rows, regimes, resident_measures, resident_title, run_line, section_order,
 };

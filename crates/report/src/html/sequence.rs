@@ -9,10 +9,10 @@ use std::fmt::Write;
 use chrono::Duration;
 use model::time::{SimTime, start_of_day};
 
-use super::lanes::{Lane, event_lane, message_lanes};
 use super::{Panel, esc, iso, party_class};
 use crate::describe::describe;
 use crate::labels::{self, Lang, ui};
+use crate::lanes::{Lane, event_lane, message_lanes};
 use crate::phrases::{date_hm, day_heading, hm, party_name, party_short};
 use crate::story::{Fate, Message, MessageKind, ResidentStory};
 

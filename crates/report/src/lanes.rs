@@ -1,4 +1,5 @@
-//! The columns of the sequence diagram. A party is one column, except the city hall: the city
+//! The columns (lifelines) of a sequence diagram, shared by the HTML report and the Mermaid
+//! diagrams so both draw the same ones. A party is one column, except the city hall: the city
 //! hall service keeps every municipality's register, but a move between two municipalities is
 //! two offices talking (the new one tells the former one, N9), so each municipality a
 //! resident deals with gets a lifeline of its own.
@@ -16,9 +17,9 @@ use crate::story::{Message, Party, ResidentStory, Trigger};
 
 /// A column of the diagram: a party and, for a city hall, its municipality.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Lane {
-    pub(super) party: Party,
-    pub(super) municipality: Option<Municipality>,
+pub(crate) struct Lane {
+    pub(crate) party: Party,
+    pub(crate) municipality: Option<Municipality>,
 }
 
 impl Lane {
@@ -65,12 +66,12 @@ fn lane_for(r: &ResidentStory, party: Party, i: usize) -> Lane {
 }
 
 /// The lane of the office that recorded event `i`.
-pub(super) fn event_lane(r: &ResidentStory, i: usize) -> Lane {
+pub(crate) fn event_lane(r: &ResidentStory, i: usize) -> Lane {
     lane_for(r, Party::of_service(r.events[i].service), i)
 }
 
 /// The lanes a message is drawn between.
-pub(super) fn message_lanes(r: &ResidentStory, m: &Message) -> (Lane, Lane) {
+pub(crate) fn message_lanes(r: &ResidentStory, m: &Message) -> (Lane, Lane) {
     let from = lane_for(r, m.from, m.event);
     let to = match m.to {
         Party::CityHall => {
@@ -99,7 +100,7 @@ pub(super) fn message_lanes(r: &ResidentStory, m: &Message) -> (Lane, Lane) {
 
 /// Every lane of a resident's diagram, in the order of [`Party::ALL`], the municipalities of
 /// the city hall in the order the resident meets them.
-pub(super) fn lanes(r: &ResidentStory) -> Vec<Lane> {
+pub(crate) fn lanes(r: &ResidentStory) -> Vec<Lane> {
     let mut all: Vec<Lane> = r
         .parties()
         .into_iter()
@@ -125,7 +126,7 @@ pub(super) fn lanes(r: &ResidentStory) -> Vec<Lane> {
 }
 
 /// Sorts lanes by party, keeping the order of first appearance within a party.
-pub(super) fn merge_order(mut lanes: Vec<Lane>) -> Vec<Lane> {
+pub(crate) fn merge_order(mut lanes: Vec<Lane>) -> Vec<Lane> {
     // A stable sort keeps the municipalities in the order they were met.
     lanes.sort_by_key(|l| l.party);
     lanes
