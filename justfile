@@ -29,7 +29,7 @@ review:
 bench residents="100000" seed="1":
     cargo run --release -- bench --residents {{residents}} --seed {{seed}}
 
-# Screenshots of the teaching report at a projector's two sizes, into docs/img/ (needs Chromium).
+# Rewrite the teaching report's reviewed screenshots (tests/screenshots/, copied to docs/img/) from the
+# current build in headless Chromium at a projector's two sizes; look at them before committing.
 screenshots:
-    cargo run -q -p zairyu -- explain scenarios/teaching/extension_integrated.yaml --format html --out target/report.html
-    for size in 1024x768 1920x1080; do chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=$(echo $size | tr x ,) --screenshot=docs/img/report-$size.png "file://$PWD/target/report.html#step=8"; done
+    ZAIRYU_UPDATE_SCREENSHOTS=1 cargo test -p zairyu-tests --test teaching html_report_in_headless_chromium

@@ -7,7 +7,10 @@
 //! and "next" (or the arrow key) reveals the next event; at 1024×768 and 1920×1080 no text is
 //! under 14 px and no label of a sequence diagram overlaps another; Japanese is drawn with a
 //! real font, not as boxes (tofu); every rule link leads to its note inside the file; and
-//! `#step=N` opens the report where the counter reads N. Without Chromium that test writes a
+//! `#step=N` opens the report where the counter reads N; and one report, screenshot at both
+//! sizes, matches its reviewed reference in `tests/screenshots/` within the tolerance of
+//! `cdp::pixels` (`ZAIRYU_UPDATE_SCREENSHOTS=1` rewrites the references and `docs/img/`, which
+//! show the same images). Without Chromium that test writes a
 //! SKIPPED line that the harness does not capture (so `cargo test` shows it) and passes, unless
 //! `ZAIRYU_REQUIRE_BROWSER=1` (as in `.ci/run`) makes it fail.
 
@@ -634,6 +637,103 @@ fn check_page(browser: &mut cdp::Browser, dir: &Path, page: &Page) -> Result<(),
     Ok(())
 }
 
+/// The report the screenshots show, and the step it is opened at: the teaching scenario
+/// `docs/teaching.md` opens with, at the step where the bureau asks J-LIS for the Tokutei card.
+const SCREENSHOT_PAGE: &str = "extension_integrated.en";
+const SCREENSHOT_STEP: usize = 8;
+
+/// Where the reviewed reference screenshots are, and the copies `docs/` shows.
+fn reference_path(w: u32, h: u32) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("screenshots/report-{w}x{h}.png"))
+}
+fn docs_image_path(w: u32, h: u32) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../docs/img/report-{w}x{h}.png"))
+}
+
+/// Screenshots the report at both projector sizes and compares each with its reviewed
+/// reference (`cdp::pixels` says how close is close enough). With `ZAIRYU_UPDATE_SCREENSHOTS=1`
+/// it writes the screenshots as the new references (and as the images in `docs/img/`) instead:
+/// review them (`git diff` shows which changed; look at them) before committing.
+fn compare_screenshots(browser: &mut cdp::Browser, dir: &Path, page: &Page) -> Result<(), String> {
+    let update = std::env::var("ZAIRYU_UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1");
+    let file = dir.join(format!("{}.html", page.name));
+    std::fs::write(&file, &page.html).map_err(|e| e.to_string())?;
+    let url = format!("file://{}#step={SCREENSHOT_STEP}", file.display());
+    let mut failures = Vec::new();
+    for (w, h) in SIZES {
+        let session = browser.open_page()?;
+        browser.viewport(&session, w, h)?;
+        browser.navigate(&session, &url)?;
+        // Every font loaded and a frame drawn after it; no caret, nothing moving.
+        browser.eval_awaited(
+            &session,
+            "document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => \
+             requestAnimationFrame(r))))",
+        )?;
+        let png = browser.screenshot(&session)?;
+        let reference = reference_path(w, h);
+        if update {
+            for path in [reference.clone(), docs_image_path(w, h)] {
+                std::fs::write(&path, &png).map_err(|e| format!("{}: {e}", path.display()))?;
+                eprintln!("wrote {}", path.display());
+            }
+            continue;
+        }
+        let expected = std::fs::read(&reference).map_err(|e| {
+            format!(
+                "{}: {e} (make it with ZAIRYU_UPDATE_SCREENSHOTS=1, then review it)",
+                reference.display()
+            )
+        })?;
+        let difference = cdp::pixels::compare(
+            &cdp::pixels::decode(&png)?,
+            &cdp::pixels::decode(&expected)?,
+        );
+        let verdict = match difference {
+            Ok(d) if d.within_tolerance() => continue,
+            Ok(d) => d.to_string(),
+            Err(e) => e,
+        };
+        // Kept for the reader to look at beside the reference.
+        let actual = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("report-{w}x{h}.png"));
+        std::fs::write(&actual, &png).map_err(|e| e.to_string())?;
+        failures.push(format!(
+            "{w}×{h}: {verdict}; the screenshot is {}, the reference {}",
+            actual.display(),
+            reference.display()
+        ));
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the report does not look like its reviewed screenshots:\n{}\nIf the change is \
+             intended, look at the new screenshots, then rewrite the references with \
+             ZAIRYU_UPDATE_SCREENSHOTS=1 cargo test -p zairyu-tests --test teaching \
+             html_report_in_headless_chromium",
+            failures.join("\n")
+        ))
+    }
+}
+
+/// `docs/img/` shows exactly the reviewed references (both are written by
+/// `ZAIRYU_UPDATE_SCREENSHOTS=1`), so the documentation never shows an older report than the
+/// one the browser test accepts; and each reference decodes to its size.
+#[test]
+fn docs_images_are_the_reviewed_screenshots() {
+    for (w, h) in SIZES {
+        let reference = std::fs::read(reference_path(w, h)).unwrap();
+        let shown = std::fs::read(docs_image_path(w, h)).unwrap();
+        assert!(
+            reference == shown,
+            "docs/img/report-{w}x{h}.png is not tests/screenshots/report-{w}x{h}.png: \
+             regenerate both with ZAIRYU_UPDATE_SCREENSHOTS=1"
+        );
+        let img = cdp::pixels::decode(&reference).unwrap();
+        assert_eq!((img.width, img.height), (w, h));
+    }
+}
+
 #[expect(
     clippy::disallowed_methods,
     reason = "reports how long the browser check took"
@@ -665,6 +765,11 @@ fn html_report_in_headless_chromium() {
     for page in &pages {
         check_page(&mut browser, dir.path(), page).unwrap_or_else(|e| panic!("{}: {e}", page.name));
     }
+    let shown = pages
+        .iter()
+        .find(|p| p.name == SCREENSHOT_PAGE)
+        .expect("the page the screenshots show");
+    compare_screenshots(&mut browser, dir.path(), shown).unwrap_or_else(|e| panic!("{e}"));
     drop(browser);
     eprintln!(
         "checked {} HTML reports in headless Chromium in {:.1} s",

@@ -17,8 +17,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use base64::Engine as _;
 use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket};
+
+pub mod pixels;
 
 /// How long any one answer from the browser may take.
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -56,6 +59,10 @@ impl Browser {
                 "--headless",
                 "--no-sandbox",
                 "--disable-gpu",
+                // Screenshots are compared with references: no scrollbar, one device pixel per
+                // CSS pixel, whatever the display says.
+                "--hide-scrollbars",
+                "--force-device-scale-factor=1",
                 "--remote-debugging-port=0",
                 "--no-first-run",
                 "--no-default-browser-check",
@@ -227,15 +234,7 @@ impl Browser {
 
     /// Evaluates a JavaScript expression in the page and returns its value.
     pub fn eval(&mut self, session: &str, expression: &str) -> Result<Value, String> {
-        let r = self.call(
-            Some(session),
-            "Runtime.evaluate",
-            json!({ "expression": expression, "returnByValue": true }),
-        )?;
-        if let Some(ex) = r.get("exceptionDetails") {
-            return Err(format!("{expression}: {ex}"));
-        }
-        Ok(r["result"].get("value").cloned().unwrap_or(Value::Null))
+        self.evaluate(session, expression, false)
     }
 
     /// Sets the page's viewport to `width` × `height` CSS pixels (device scale 1), as a
@@ -247,6 +246,36 @@ impl Browser {
             json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false }),
         )?;
         Ok(())
+    }
+
+    /// Evaluates a JavaScript expression that yields a promise and waits for it to settle.
+    pub fn eval_awaited(&mut self, session: &str, expression: &str) -> Result<Value, String> {
+        self.evaluate(session, expression, true)
+    }
+
+    fn evaluate(&mut self, session: &str, expression: &str, wait: bool) -> Result<Value, String> {
+        let r = self.call(
+            Some(session),
+            "Runtime.evaluate",
+            json!({ "expression": expression, "returnByValue": true, "awaitPromise": wait }),
+        )?;
+        if let Some(ex) = r.get("exceptionDetails") {
+            return Err(format!("{expression}: {ex}"));
+        }
+        Ok(r["result"].get("value").cloned().unwrap_or(Value::Null))
+    }
+
+    /// A PNG screenshot of what the page's viewport shows.
+    pub fn screenshot(&mut self, session: &str) -> Result<Vec<u8>, String> {
+        let r = self.call(
+            Some(session),
+            "Page.captureScreenshot",
+            json!({ "format": "png", "captureBeyondViewport": false, "fromSurface": true }),
+        )?;
+        let data = r["data"].as_str().ok_or("a screenshot without data")?;
+        base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .map_err(|e| format!("the screenshot's base64: {e}"))
     }
 
     /// Presses and releases a key (e.g. `ArrowRight`) in the page.
