@@ -675,7 +675,6 @@ fn compare_screenshots(browser: &mut cdp::Browser, dir: &Path, page: &Page) -> R
         if update {
             for path in [reference.clone(), docs_image_path(w, h)] {
                 std::fs::write(&path, &png).map_err(|e| format!("{}: {e}", path.display()))?;
-                eprintln!("wrote {}", path.display());
             }
             continue;
         }
