@@ -28,6 +28,9 @@ fn a_move_notified_five_days_late_is_legally_in_force_before_the_city_hall_recor
     let record = |p: &Projections, day: NaiveDate, lang: Lang| {
         report::card_record(&p.records[0], "ana", day, switch, lang)
     };
+    let legal_record = |p: &Projections, day: NaiveDate, lang: Lang| {
+        report::legal_card_record(&p.records[0], "ana", day, switch, lang)
+    };
     // Ana moved on 2026-10-03 and notified the move-in on 2026-10-08.
     let day = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
     let known = Projections::known_at_end_of(&out.log, s.start, switch, day);
@@ -41,11 +44,11 @@ fn a_move_notified_five_days_late_is_legally_in_force_before_the_city_hall_recor
     );
     insta::assert_snapshot!(
         "move_notified_late_effective_on_2026_10_05",
-        record(&legal, day, Lang::En)
+        legal_record(&legal, day, Lang::En)
     );
     insta::assert_snapshot!(
         "move_notified_late_effective_on_2026_10_05_ja",
-        record(&legal, day, Lang::Ja)
+        legal_record(&legal, day, Lang::Ja)
     );
     // Before the move both say Setagaya; once it is notified, both say Yokohama.
     for (day, address) in [
@@ -70,6 +73,9 @@ fn a_decision_communicated_a_week_later_is_legally_in_force_from_the_day_it_was_
     let record = |p: &Projections, day: NaiveDate, lang: Lang| {
         report::card_record(&p.records[0], "lan", day, switch, lang)
     };
+    let legal_record = |p: &Projections, day: NaiveDate, lang: Lang| {
+        report::legal_card_record(&p.records[0], "lan", day, switch, lang)
+    };
     let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
     // The bureau decided on 2026-08-27; the decision was communicated and recorded on
     // 2026-09-03, after the old period ended on 2026-08-31.
@@ -87,11 +93,11 @@ fn a_decision_communicated_a_week_later_is_legally_in_force_from_the_day_it_was_
     // What the bureau's record showed: the old period, the resident lawful only through the
     // special period; what was legally true: the period already extended.
     assert_eq!(period(&known), Some(d(8, 31)));
-    assert!(
-        known.records[0]
-            .special_period()
-            .is_some_and(|sp| sp.contains(day))
-    );
+    assert!(known.records[0].special_period_on(day).is_some());
+    assert!(known.records[0].lawfully_resident(day));
+    // Legally the period ran on: lawful by it, not by the special period.
+    assert_eq!(legal.records[0].special_period_on(day), None);
+    assert!(legal.records[0].lawfully_resident(day));
     assert_eq!(
         period(&legal),
         Some(NaiveDate::from_ymd_opt(2029, 8, 31).unwrap())
@@ -107,7 +113,7 @@ fn a_decision_communicated_a_week_later_is_legally_in_force_from_the_day_it_was_
         );
         insta::assert_snapshot!(
             format!("decision_communicated_later_effective_on_2026_09_01{suffix}"),
-            record(&legal, day, lang)
+            legal_record(&legal, day, lang)
         );
     }
     // Before the decision, and once it is communicated, both views agree.

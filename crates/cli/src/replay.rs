@@ -168,7 +168,12 @@ pub fn replay(a: &ReplayArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
             outln!();
         }
         for (i, rec) in records {
-            outln!("{}", report::card_record(rec, &who(i), day, switch, lang));
+            let text = if legal {
+                report::legal_card_record(rec, &who(i), day, switch, lang)
+            } else {
+                report::card_record(rec, &who(i), day, switch, lang)
+            };
+            outln!("{text}");
         }
         outln!("{}", labels::commits_line(&commits.found, lang));
         for h in &checks.hashes {

@@ -122,6 +122,16 @@ impl CardRecord {
         validity::special_period(expiry, pending.filed_on, pending.decided_on)
     }
 
+    /// The special period on `day` when it is what keeps the resident lawful: running, and
+    /// past the period of stay the bureau's record holds (not once a grant in force on its
+    /// decision, with the card still to come, has extended it). The day counts as a
+    /// special-period day (the measure) exactly then.
+    pub fn special_period_on(&self, day: NaiveDate) -> Option<SpecialPeriod> {
+        let past_expiry = self.bureau.period_expiry.is_none_or(|expiry| day > expiry);
+        self.special_period()
+            .filter(|sp| past_expiry && sp.contains(day))
+    }
+
     /// Lawfully resident on `day` (end of day), by the bureau's record: the rule is
     /// [`validity::lawfully_resident`]; a person the bureau has no record of is not.
     pub fn lawfully_resident(&self, day: NaiveDate) -> bool {

@@ -73,7 +73,8 @@ pub struct RecordRow {
     pub has_my_number_functions: bool,
     pub my_number_usable: bool,
     pub lawfully_resident: bool,
-    /// The last day of the special period running on `as_of`, if any (§9).
+    /// The last day of the special period keeping the resident lawful on `as_of`, if any (§9,
+    /// `CardRecord::special_period_on`).
     pub special_period_until: Option<NaiveDate>,
     pub signature_certificate_through: Option<NaiveDate>,
     pub user_auth_certificate_through: Option<NaiveDate>,
@@ -108,10 +109,7 @@ impl RecordRow {
             has_my_number_functions: rec.has_my_number_card(),
             my_number_usable: rec.my_number_usable(day, switch),
             lawfully_resident: rec.lawfully_resident(day),
-            special_period_until: rec
-                .special_period()
-                .filter(|sp| sp.contains(day))
-                .map(|sp| sp.until),
+            special_period_until: rec.special_period_on(day).map(|sp| sp.until),
             signature_certificate_through: rec.certificates.signature_through,
             user_auth_certificate_through: rec.certificates.user_auth_through,
             pin_locked: rec.pin_locked,

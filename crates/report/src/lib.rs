@@ -31,4 +31,6 @@ pub mod why;
 
 pub use labels::Lang;
 pub use story::{Person, Run, Story, StoryError};
-pub use transcript::{LinkFigures, card_record, card_records, faults_summary, summary, transcript};
+pub use transcript::{
+    LinkFigures, card_record, card_records, faults_summary, legal_card_record, summary, transcript,
+};

@@ -245,6 +245,30 @@ pub fn card_record(
     switch: SpecialPeriodMyNumber,
     lang: Lang,
 ) -> String {
+    record_text(rec, who, day, switch, lang, true)
+}
+
+/// One resident's card record on `day` as it legally stood (`replay --effective-on`): the same
+/// lines without the day measures, which count the days the offices knew of and so do not
+/// follow the legal dates.
+pub fn legal_card_record(
+    rec: &CardRecord,
+    who: &str,
+    day: NaiveDate,
+    switch: SpecialPeriodMyNumber,
+    lang: Lang,
+) -> String {
+    record_text(rec, who, day, switch, lang, false)
+}
+
+fn record_text(
+    rec: &CardRecord,
+    who: &str,
+    day: NaiveDate,
+    switch: SpecialPeriodMyNumber,
+    lang: Lang,
+    with_days: bool,
+) -> String {
     let u = ui(lang);
     let mut rows: Vec<(String, String)> = Vec::new();
     let label = |l: &str| format!("{l}{}", u.colon.trim_end());
@@ -297,13 +321,8 @@ pub fn card_record(
         label(u.certificates),
         certificate_dates(&rec.certificates, lang),
     ));
-    // Named only while the special period is what keeps the resident lawful: not once the
-    // bureau's record has the period extended (a grant that took effect on its decision, with
-    // the new card still to come, or a decision dated before it was communicated).
-    let past_expiry = rec.bureau.period_expiry.is_none_or(|expiry| day > expiry);
     let special = rec
-        .special_period()
-        .filter(|sp| past_expiry && sp.contains(day))
+        .special_period_on(day)
         .map(|sp| format!("{}{} {}{}", u.lp, u.special_until, sp.until, u.rp))
         .unwrap_or_default();
     let lawful = if rec.lawfully_resident(day) {
@@ -335,13 +354,13 @@ pub fn card_record(
             d = u.days
         ),
     };
-    let tail = [
-        (
-            label(u.visits_so_far),
-            visits_line(|o| rec.visits_to(o).into(), labels::office_short, lang),
-        ),
-        (label(u.days_so_far), days),
-    ];
+    let mut tail = vec![(
+        label(u.visits_so_far),
+        visits_line(|o| rec.visits_to(o).into(), labels::office_short, lang),
+    )];
+    if with_days {
+        tail.push((label(u.days_so_far), days));
+    }
     // Every labelled line, the warning's neighbours included, lines up in one column.
     let w = max_width(rows.iter().chain(&tail).map(|(k, _)| k.as_str()));
     let line = |out: &mut String, (k, v): &(String, String)| {
