@@ -249,13 +249,22 @@ impl Frame {
             residents.iter().map(|r| r.profile.period_expiry).collect();
         let mut steps = Vec::with_capacity(raws.len());
         let mut municipality_at = Vec::with_capacity(raws.len());
+        let mut decided_at = Vec::with_capacity(raws.len());
         for (raw, resident) in raws {
             let (at, line, on_pos) = (raw.at, raw.pos.line, raw.on.pos);
             municipality_at.push(raw.municipality_pos().unwrap_or(raw.pos));
+            let decided_pos = raw.decided_on_pos().unwrap_or(on_pos);
+            decided_at.push(decided_pos);
             let profile = &residents[resident.index()].profile;
             let command = raw.command(resident, profile, expiries[resident.index()])?;
             if !model::rules::can_be_done_on(policy, &command, at.date()) {
                 return Err(DeError::at(closed_message(&command, at.date()), on_pos));
+            }
+            // A decision communicated later was made on a day the bureau decides, too.
+            if let Some(decided) = command.decided_on()
+                && !model::rules::can_be_done_on(policy, &command, decided)
+            {
+                return Err(DeError::at(closed_message(&command, decided), decided_pos));
             }
             if let Command::DecideExtension {
                 decision: Decision::Grant { new_expiry },
@@ -276,6 +285,7 @@ impl Frame {
             });
         }
         check_moves(&steps, &municipality_at)?;
+        check_decision_days(&steps, &decided_at, residents)?;
         for (st, at) in steps.iter().zip(municipality_at) {
             if let Some(m) = named_municipality(&st.command) {
                 known_municipality(Located { pos: at, value: *m })?;
@@ -474,6 +484,51 @@ fn record_checks(
         name: name.map(|l| l.value),
         my_number: my_number.map(|l| l.value),
     })
+}
+
+/// A decision dated before the application it decides was filed is refused at its
+/// `decided_on` (`decided_at[i]` is where step `i` says it): the filing is the resident's
+/// latest step filing that procedure, or the application pending at the start.
+fn check_decision_days(
+    steps: &[Step],
+    decided_at: &[Pos],
+    residents: &[ResidentSpec],
+) -> Result<(), DeError> {
+    let mut filed: BTreeMap<(ResidentId, model::procedure::Procedure), NaiveDate> = residents
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let p = r.profile.pending?;
+            Some(((ResidentId(i as u32), p.procedure), p.filed_on))
+        })
+        .collect();
+    for (st, pos) in steps.iter().zip(decided_at) {
+        let Some(procedure) = st.command.procedure() else {
+            continue;
+        };
+        match &st.command {
+            Command::FileExtension { .. }
+            | Command::FileStatusChange { .. }
+            | Command::FilePermanentResidence { .. } => {
+                filed.insert((st.resident, procedure), st.at.date());
+            }
+            command => {
+                if let Some(decided) = command.decided_on()
+                    && let Some(&on) = filed.get(&(st.resident, procedure))
+                    && decided < on
+                {
+                    return Err(DeError::at(
+                        format!(
+                            "decided_on {decided} is before the application was filed on {on}: \
+                             the bureau decides an application it has"
+                        ),
+                        *pos,
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Why a step cannot be done on `date`: its counter (or, for a decision, the bureau) is closed

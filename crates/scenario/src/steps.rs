@@ -834,6 +834,11 @@ impl<'d, 's> RawStep<'d, 's> {
             .or_else(|| self.fields.value_pos("to"))
     }
 
+    /// Where a decision's `decided_on` value is, if the step has one.
+    pub fn decided_on_pos(&self) -> Option<Pos> {
+        self.fields.value_pos("decided_on")
+    }
+
     /// The command, once the resident is known.
     pub fn command(
         self,

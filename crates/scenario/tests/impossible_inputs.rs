@@ -159,3 +159,33 @@ fn a_decision_communicated_days_later_keeps_the_day_it_was_made() {
     assert!(s.steps.iter().any(|st| st.command.decided_on().is_none()
         && matches!(st.command, Command::DecideExtension { .. })));
 }
+
+#[test]
+fn a_decision_made_on_a_closed_day_is_refused_at_its_date() {
+    // 2026-07-12 is a Sunday: the bureau does not decide then, even if it communicates later.
+    let (pos, msg) = error(
+        "grant: 2029-07-31 }",
+        "grant: 2029-07-31, decided_on: 2026-07-12 }",
+    );
+    assert_eq!(pos, (13, 91));
+    assert!(
+        msg.starts_with(
+            "the immigration bureau does not decide on 2026-07-12, a Sunday: counters are closed"
+        ),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_decision_made_before_the_application_was_filed_is_refused() {
+    let (pos, msg) = error(
+        "grant: 2029-07-31 }",
+        "grant: 2029-07-31, decided_on: 2026-07-09 }",
+    );
+    assert_eq!(pos, (13, 91));
+    assert_eq!(
+        msg,
+        "decided_on 2026-07-09 is before the application was filed on 2026-07-10: the bureau \
+         decides an application it has"
+    );
+}
