@@ -1,7 +1,8 @@
 //! `zairyu compare`: a scenario or a synthetic population under a baseline and a reform policy,
-//! with the measures side by side (docs/what-if.md). Population runs keep measures only (no
+//! with the measures side by side (docs/what-if.md). Population runs fold measures only (no
 //! log, no store), show a progress bar on stderr, and can be split with `--shard k/n` into
-//! slices whose JSON results `zairyu merge` adds up.
+//! slices whose JSON results `zairyu merge` adds up; with `--db DIR` each arm is run once more
+//! into a stored log with its analysis tables (or, with `--keep-sample N`, a sample of it).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,10 +13,13 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::policy::Policy;
 use model::shard::Shard;
-use population::{DEFAULT_START, NATIONAL_RESIDENTS, Population};
+use population::{DEFAULT_START, NATIONAL_RESIDENTS, Population, PopulationSpec};
+use projection::measures::Measures;
 use projection::what_if::{Arm, Comparison};
 use report::Lang;
+use report::labels;
 use scenario::policy_file::load_policy;
+use simulator::population_run::{population_run_meta, run_population};
 use simulator::what_if::{self, RunProgress, Subject};
 
 use crate::commands::CODE_VERSION;
@@ -71,14 +75,17 @@ pub struct CompareArgs {
     /// depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
-    /// Population: also keep the event logs of a deterministic sample of N residents (from the
+    /// Population: keep the event logs of only a deterministic sample of N residents (from the
     /// seed) under both arms, as DIR/baseline.db and DIR/reform.db (see --db), for `zairyu
     /// diff` to show where they part (docs/what-if.md).
     #[arg(long, value_name = "N", requires = "db", requires = "population")]
     pub keep_sample: Option<usize>,
-    /// With --keep-sample: the directory of the two logs (created if missing; logs already
-    /// there are refused).
-    #[arg(long, value_name = "DIR", requires = "keep_sample")]
+    /// Population: keep both arms' whole event logs, each with its analysis tables
+    /// (docs/analysis.md), as DIR/baseline.db and DIR/reform.db — of the first seed, the whole
+    /// population (not a shard); each arm is run once more, stored, and must give the measures
+    /// the comparison printed. With --keep-sample, only the sample's logs. The directory is
+    /// created if missing; logs already there are refused.
+    #[arg(long, value_name = "DIR", requires = "population")]
     pub db: Option<PathBuf>,
 }
 
@@ -148,13 +155,16 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
         ProgressBar::hidden()
     };
     let mut report = report_to(&bar);
-    // The sample's logs are created first, so that a path already taken is refused before
-    // the comparison runs.
-    let sample = match (a.keep_sample, &a.db) {
-        (Some(0), _) => return Err(Failure::Input(anyhow!("--keep-sample must be at least 1"))),
-        (Some(n), Some(dir)) => Some((n, sample_logs(dir)?)),
-        _ => None,
-    };
+    if a.db.is_some() && a.keep_sample.is_none() && a.shard.is_some() {
+        return Err(Failure::Input(anyhow!(
+            "--db keeps the whole population's logs, and a shard is not the whole: drop --shard \
+             (or keep a sample's logs with --keep-sample)"
+        )));
+    }
+    if a.keep_sample == Some(0) {
+        return Err(Failure::Input(anyhow!("--keep-sample must be at least 1")));
+    }
+    let (mut sample, mut whole) = (None, None);
     // The population's arms, for its sample.
     let mut population_arms = None;
     let (comparison, names) = match (&a.scenario, a.population) {
@@ -195,6 +205,14 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
             let reform = arm(&a.reform, &defaults)?;
             population_arms = Some([baseline.clone(), reform.clone()]);
             let seeds = seed_list(a.seed.unwrap_or(1), a.seeds)?;
+            // The logs are created once the inputs are known good and before the comparison
+            // runs, so that a path already taken is refused before anything is simulated.
+            if let Some(dir) = &a.db {
+                match a.keep_sample {
+                    Some(n) => sample = Some((n, arm_logs(dir)?)),
+                    None => whole = Some(arm_logs(dir)?),
+                }
+            }
             let c = what_if::compare(
                 Subject::Population {
                     residents,
@@ -222,6 +240,9 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
         &render(&comparison, format, &names, g.lang()),
         a.out.as_deref(),
     )?;
+    if let (Some(logs), Some(residents), Some(arms)) = (whole, a.population, &population_arms) {
+        keep_whole_logs(&comparison, residents, a.start, arms, logs, threads, g)?;
+    }
     if let (Some((n, (paths, stores))), Some(residents), Some(arms)) =
         (sample, a.population, population_arms)
     {
@@ -249,11 +270,114 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The two new logs of a population's sample, `DIR/baseline.db` and `DIR/reform.db`.
-fn sample_logs(dir: &Path) -> Result<([PathBuf; 2], [event_store::EventStore; 2]), Failure> {
+/// The two arms' logs, new, and their paths.
+type ArmLogs = ([PathBuf; 2], [event_store::EventStore; 2]);
+
+/// Runs the whole population of the comparison's first seed once more under each arm, storing
+/// its log and then its analysis tables in `logs`; each arm must give the measures the
+/// comparison found for it (the comparison ran the population in parts, without a log).
+fn keep_whole_logs(
+    comparison: &Comparison,
+    residents: usize,
+    start: NaiveDate,
+    arms: &[Arm; 2],
+    (paths, stores): ArmLogs,
+    threads: usize,
+    g: &Global,
+) -> Result<(), Failure> {
+    let first = comparison
+        .runs
+        .first()
+        .ok_or_else(|| Failure::Run(anyhow!("the comparison ran no seed")))?;
+    let population = Population::generate(PopulationSpec {
+        start,
+        ..PopulationSpec::new(residents, first.seed)
+    });
+    let expected = [&first.baseline, &first.reform];
+    for (((arm, store), path), expected) in arms.iter().zip(stores).zip(&paths).zip(expected) {
+        let meta = event_store::RunMeta {
+            title: arm.name.clone(),
+            ..population_run_meta(&population, &arm.policy, CODE_VERSION)
+        };
+        let meta = event_store::RunMeta {
+            label: format!("{}, {}", meta.label, arm.name),
+            ..meta
+        };
+        let bar = crate::run_population::progress_bar(
+            g,
+            &arm.name,
+            (population.until - start).num_days() as u64,
+        );
+        let mut report = crate::run_population::report_days(&bar, start);
+        let mut out = run_population(
+            &population,
+            &arm.policy,
+            &meta,
+            Some(store),
+            threads,
+            Some(&mut report),
+        )
+        .map_err(|e| {
+            Failure::Run(anyhow!(e).context(format!(
+                "the log {} is incomplete (marked unfinished)",
+                path.display()
+            )))
+        })?;
+        if Measures::from_projections(&out.projections) != *expected {
+            return Err(Failure::Run(anyhow!(
+                "the stored run of {} under {} gave other measures than the comparison: the \
+                 simulation is not deterministic (a bug); the log {} is kept",
+                labels::synthetic_population(residents, Lang::En),
+                arm.name,
+                path.display()
+            )));
+        }
+        if let Some(store) = out.store.as_mut() {
+            bar.set_message("writing the analysis tables");
+            let run = simulator::analysis::Run {
+                start: meta.start,
+                until: meta.until,
+                policy: &arm.policy,
+                names: &meta.resident_names,
+            };
+            crate::run::write_tables_of(store, path, &run, &[])?;
+        }
+        bar.finish_and_clear();
+    }
+    errln!(
+        "{}",
+        labels::population_logs_kept(
+            residents,
+            first.seed,
+            &paths[0].display().to_string(),
+            &paths[1].display().to_string(),
+            g.lang()
+        )
+    );
+    Ok(())
+}
+
+/// The two new logs of a population's arms, `DIR/baseline.db` and `DIR/reform.db`.
+fn arm_logs(dir: &Path) -> Result<ArmLogs, Failure> {
     let paths = [dir.join("baseline.db"), dir.join("reform.db")];
+    let new = !paths[0].exists();
     let baseline = crate::run::create_log(&paths[0], false)?;
-    let reform = crate::run::create_log(&paths[1], false)?;
+    let reform = match crate::run::create_log(&paths[1], false) {
+        Ok(store) => store,
+        Err(e) => {
+            // The second log is refused: the first, made a moment ago, goes again, so that
+            // bad input leaves nothing written.
+            drop(baseline);
+            if new {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = paths[0].clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            return Err(e);
+        }
+    };
     Ok((paths, [baseline, reform]))
 }
 

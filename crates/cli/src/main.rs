@@ -27,6 +27,7 @@ mod merge;
 mod reference;
 mod replay;
 mod run;
+mod run_population;
 mod simtest;
 mod step;
 mod table;
@@ -80,13 +81,34 @@ enum Command {
     /// Run a scenario: print a transcript (date, office, what happened, why), the measures, the
     /// expectations' results, the log hash and where the log was stored. The log also gets the
     /// analysis tables rebuilt from it (residents, card_records, measures, notifications;
-    /// docs/analysis.md), for SQLite, pandas or DuckDB, or `zairyu export`.
+    /// docs/analysis.md), for SQLite, pandas or DuckDB, or `zairyu export`. Or run a synthetic
+    /// population for a year (--population N): its measures and hashes, and with --db its whole
+    /// log and the same tables.
     Run {
-        /// The scenario file (YAML; see docs/scenario-format.md).
-        scenario: PathBuf,
-        /// Where to store the event log (SQLite, created 0600). Default:
-        /// runs/<scenario>.<regime>.db. An existing log there is refused unless --force; any
-        /// other file is never touched; a log another zairyu process has open is refused.
+        /// The scenario file (YAML; see docs/scenario-format.md), or --population.
+        #[arg(required_unless_present = "population")]
+        scenario: Option<PathBuf>,
+        /// Run a synthetic population of N residents instead (N omitted: the national
+        /// 3,956,619) for a year from --start, under the default policy (or --policy, then
+        /// --regime). Nothing is written unless --db is given.
+        #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "3956619",
+              conflicts_with_all = ["scenario", "resume", "step"])]
+        population: Option<usize>,
+        /// With --population: a policy file (YAML, as `compare --baseline` takes) on top of the
+        /// default policy.
+        #[arg(long, value_name = "POLICY", requires = "population")]
+        policy: Option<PathBuf>,
+        /// With --population: the first simulated day (a year is simulated).
+        #[arg(long, value_name = "DATE", requires = "population", default_value_t = population::DEFAULT_START)]
+        start: NaiveDate,
+        /// With --population: worker threads (default: the cores available). The log and its
+        /// hash do not depend on it.
+        #[arg(long, value_name = "N", requires = "population")]
+        threads: Option<usize>,
+        /// Where to store the event log (SQLite, created 0600). Default for a scenario:
+        /// runs/<scenario>.<regime>.db; a population keeps a log only with --db. An existing
+        /// log there is refused unless --force; any other file is never touched; a log another
+        /// zairyu process has open is refused.
         #[arg(long)]
         db: Option<PathBuf>,
         /// Replace the zairyu log already at the --db path (says what it held).
@@ -295,7 +317,34 @@ fn main() -> ExitCode {
     let lang = g.lang();
     let result = match cli.command {
         Command::Run {
-            scenario,
+            population: Some(residents),
+            policy,
+            start,
+            threads,
+            db,
+            seed,
+            regime,
+            force,
+            as_of,
+            format,
+            ..
+        } => run_population::run(
+            &run_population::PopulationArgs {
+                residents,
+                db,
+                force,
+                seed,
+                regime: regime.map(Into::into),
+                policy: policy.as_deref(),
+                start,
+                threads,
+                as_of,
+                format,
+            },
+            &g,
+        ),
+        Command::Run {
+            scenario: Some(scenario),
             db,
             seed,
             regime,
@@ -304,6 +353,7 @@ fn main() -> ExitCode {
             as_of,
             format,
             step: false,
+            ..
         } => run::run(
             &run::RunArgs {
                 path: &scenario,
@@ -318,7 +368,7 @@ fn main() -> ExitCode {
             &g,
         ),
         Command::Run {
-            scenario,
+            scenario: Some(scenario),
             db,
             seed,
             regime,
@@ -334,6 +384,10 @@ fn main() -> ExitCode {
             },
             &g,
         ),
+        // clap already asks for one of them; this keeps the match whole without a panic.
+        Command::Run { scenario: None, .. } => Err(diag::Failure::Input(anyhow::anyhow!(
+            "give a scenario file or --population N"
+        ))),
         Command::Replay {
             db,
             format,

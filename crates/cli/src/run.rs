@@ -129,22 +129,15 @@ pub struct RunArgs<'a> {
     pub as_of: Vec<NaiveDate>,
 }
 
-/// Writes the analysis tables (docs/analysis.md) into the log a run has just finished (`store`,
-/// still its writer), rebuilt from its events. The log itself is complete whatever happens here.
-/// `as_of` are more days for the card records.
+/// Writes the analysis tables (docs/analysis.md) into the log a scenario's run has just
+/// finished (`store`, still its writer), rebuilt from its events. `as_of` are more days for the
+/// card records.
 pub(crate) fn write_analysis_tables(
     store: &mut EventStore,
     db: &Path,
     scenario: &Scenario,
     as_of: &[NaiveDate],
-) -> Result<(), Failure> {
-    let failed = |e: anyhow::Error| {
-        Failure::Run(e.context(format!(
-            "the run finished and its log {} is complete, but its analysis tables could not be \
-             written (`zairyu export` rebuilds them from the log)",
-            db.display()
-        )))
-    };
+) -> Result<simulator::analysis::Written, Failure> {
     let names = names(scenario);
     let run = simulator::analysis::Run {
         start: scenario.start,
@@ -152,10 +145,25 @@ pub(crate) fn write_analysis_tables(
         policy: &scenario.policy,
         names: &names,
     };
-    simulator::analysis::Tables::build(store, &run, as_of)
-        .map_err(|e| failed(e.into()))?
-        .write(store)
-        .map_err(|e| failed(e.into()))
+    write_tables_of(store, db, &run, as_of)
+}
+
+/// Writes the analysis tables of `run` into its finished log (`store`, still its writer), in
+/// memory that grows with the residents, not the events. The log itself is complete whatever
+/// happens here.
+pub(crate) fn write_tables_of(
+    store: &mut EventStore,
+    db: &Path,
+    run: &simulator::analysis::Run<'_>,
+    as_of: &[NaiveDate],
+) -> Result<simulator::analysis::Written, Failure> {
+    simulator::analysis::write_tables(store, run, as_of).map_err(|e| {
+        Failure::Run(anyhow!(e).context(format!(
+            "the run finished and its log {} is complete, but its analysis tables could not be \
+             written (`zairyu export` rebuilds them from the log)",
+            db.display()
+        )))
+    })
 }
 
 /// `zairyu run`
@@ -349,7 +357,7 @@ fn faults_json(out: &simulator::RunOutput) -> serde_json::Value {
 }
 
 /// "legacy regime, seed 7" / 「従来制度、シード 7」.
-fn regime_and_seed(regime: Regime, seed: u64, lang: Lang) -> String {
+pub(crate) fn regime_and_seed(regime: Regime, seed: u64, lang: Lang) -> String {
     let u = ui(lang);
     let name = report::labels::regime_short(regime).get(lang);
     match lang {

@@ -12,7 +12,7 @@
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{OptionalExtension, ToSql, params_from_iter};
 
-use crate::{EventStore, STORE_TABLES, StoreError};
+use crate::{EventRecord, EventStore, STORE_TABLES, StoreError};
 
 /// The SQL type of a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,11 +110,48 @@ impl EventStore {
         spec: &TableSpec,
         rows: impl IntoIterator<Item = Vec<Cell>>,
     ) -> Result<u64, StoreError> {
+        self.replace_derived(spec, |insert| rows.into_iter().try_for_each(insert))
+    }
+
+    /// Replaces the derived table `spec` like [`EventStore::write_derived`], with rows made
+    /// from this log's own events as they are read: `rows_of` turns each event, in `global_seq`
+    /// order, into none, one or several rows (pushed onto the vector it is given). The events
+    /// are read and the rows inserted in the same transaction, one event at a time, so a table
+    /// derived from a log of any length is written in bounded memory, and it is the table as
+    /// it was or all of the new rows. Reading checks the log as [`EventStore::for_each`] does.
+    pub fn write_derived_from_events<E, F>(
+        &mut self,
+        spec: &TableSpec,
+        mut rows_of: F,
+    ) -> Result<u64, E>
+    where
+        E: From<StoreError>,
+        F: FnMut(EventRecord, &mut Vec<Vec<Cell>>) -> Result<(), E>,
+    {
+        let mut rows = Vec::new();
+        self.replace_derived(spec, |insert| {
+            self.for_each(|record| {
+                rows_of(record, &mut rows)?;
+                rows.drain(..).try_for_each(&mut *insert)?;
+                Ok::<(), E>(())
+            })
+        })
+    }
+
+    /// Drops and re-creates the table `spec` and inserts the rows `fill` hands to the inserter
+    /// it is given, all in one transaction, committed only if `fill` and every insert succeed.
+    /// Returns the number of rows written.
+    fn replace_derived<E: From<StoreError>>(
+        &self,
+        spec: &TableSpec,
+        fill: impl FnOnce(&mut dyn FnMut(Vec<Cell>) -> Result<(), StoreError>) -> Result<(), E>,
+    ) -> Result<u64, E> {
         check_name(spec.name)?;
         if let Some(c) = spec.columns.iter().find(|c| !plain(c.name)) {
             return Err(StoreError::Derived {
                 reason: format!("`{}` cannot be the name of a column", c.name),
-            });
+            }
+            .into());
         }
         let table = quoted(spec.name);
         let columns: Vec<String> = spec
@@ -128,16 +165,24 @@ impl EventStore {
                 format!("{} {}{check}", quoted(c.name), c.kind.sql())
             })
             .collect();
-        let tx = self.conn.transaction()?;
+        // Unchecked only in that it takes `&self`: the public callers hold `&mut self`, so no
+        // other transaction of this store can be open.
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .map_err(StoreError::from)?;
         tx.execute_batch(&format!(
             "DROP TABLE IF EXISTS {table};\nCREATE TABLE {table} ({}) STRICT;",
             columns.join(", ")
-        ))?;
+        ))
+        .map_err(StoreError::from)?;
         let mut written = 0u64;
         {
             let marks = vec!["?"; spec.columns.len()].join(", ");
-            let mut insert = tx.prepare(&format!("INSERT INTO {table} VALUES ({marks})"))?;
-            for row in rows {
+            let mut insert = tx
+                .prepare(&format!("INSERT INTO {table} VALUES ({marks})"))
+                .map_err(StoreError::from)?;
+            fill(&mut |row: Vec<Cell>| {
                 if row.len() != spec.columns.len() {
                     return Err(StoreError::Derived {
                         reason: format!(
@@ -150,9 +195,10 @@ impl EventStore {
                 }
                 insert.execute(params_from_iter(row.iter()))?;
                 written += 1;
-            }
+                Ok(())
+            })?;
         }
-        tx.commit()?;
+        tx.commit().map_err(StoreError::from)?;
         Ok(written)
     }
 
@@ -305,6 +351,86 @@ mod tests {
         let not_bool = vec![vec![Cell::Text("x".into()), Cell::Int(1), Cell::Int(2)]];
         assert!(store.write_derived(&SPEC, not_bool).is_err());
         assert_eq!(read(&store), rows(2));
+    }
+
+    /// Event `n` of resident `resident`'s bureau stream (its version `version`).
+    fn event(n: u64, resident: u32, version: u32) -> crate::NewEvent {
+        use model::envelope::StreamId;
+        crate::NewEvent {
+            record: EventRecord {
+                global_seq: 0,
+                event_id: uuid::Uuid::from_u64_pair(n, 1),
+                stream: StreamId {
+                    service: model::service::Service::ImmigrationBureau,
+                    resident: model::ids::ResidentId(resident),
+                },
+                stream_version: version,
+                event_type: "PeriodOfStayExtended".into(),
+                schema_version: 2,
+                occurred_at: chrono::NaiveDate::from_ymd_opt(2026, 7, 1)
+                    .and_then(|d| d.and_hms_opt(9, 0, 0))
+                    .expect("time"),
+                effective_on: None,
+                correlation_id: uuid::Uuid::from_u64_pair(2, n),
+                causation_id: None,
+                payload: Vec::new(),
+            },
+            expected_version: version - 1,
+        }
+    }
+
+    #[test]
+    fn a_table_derived_from_the_events_gets_each_event_s_rows_in_order_or_none() {
+        let mut store = EventStore::open_in_memory().unwrap();
+        let batch: Vec<_> = (1..=4)
+            .map(|n| event(n, n as u32 % 2, 1 + (n as u32 - 1) / 2))
+            .collect();
+        store.append(&batch).unwrap();
+        // Resident 1's events give one row each, resident 0's two.
+        let rows_of = |rec: EventRecord, rows: &mut Vec<Vec<Cell>>| {
+            let who = rec.stream.resident.0;
+            for copy in 0..=(1 - who) {
+                rows.push(vec![
+                    Cell::Text(format!("R{who}")),
+                    Cell::Int(rec.global_seq as i64),
+                    Cell::Int(i64::from(copy)),
+                ]);
+            }
+            Ok::<(), StoreError>(())
+        };
+        assert_eq!(store.write_derived_from_events(&SPEC, rows_of).unwrap(), 6);
+        let got: Vec<(String, i64)> = read(&store)
+            .into_iter()
+            .map(|r| match (&r[0], &r[1]) {
+                (Cell::Text(who), Cell::Int(seq)) => (who.clone(), *seq),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let want: Vec<(String, i64)> = [
+            ("R1", 1),
+            ("R0", 2),
+            ("R0", 2),
+            ("R1", 3),
+            ("R0", 4),
+            ("R0", 4),
+        ]
+        .into_iter()
+        .map(|(w, s)| (w.to_owned(), s))
+        .collect();
+        assert_eq!(got, want);
+        // A failure while reading leaves the table as it was, whole.
+        let failing = |rec: EventRecord, rows: &mut Vec<Vec<Cell>>| {
+            if rec.global_seq == 3 {
+                return Err(StoreError::Derived {
+                    reason: "stop".into(),
+                });
+            }
+            rows.push(vec![Cell::Text("x".into()), Cell::Int(0), Cell::Int(0)]);
+            Ok(())
+        };
+        assert!(store.write_derived_from_events(&SPEC, failing).is_err());
+        assert_eq!(read(&store).len(), 6);
+        assert_eq!(store.count().unwrap(), 4, "the events are untouched");
     }
 
     #[test]

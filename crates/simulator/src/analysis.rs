@@ -10,17 +10,20 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use event_store::EventStore;
 use event_store::derived::{Cell, Column, ColumnType, TableSpec};
 use model::envelope::Envelope;
 use model::policy::Policy;
 use model::rules;
+use model::validity::SpecialPeriodMyNumber;
+use projection::Projections;
 use projection::rows::{MeasuresRow, RecordRow};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::replay::{ReplayError, replay};
+use crate::log::from_record;
+use crate::replay::{ReplayError, replay, replay_each};
 
 const fn col(name: &'static str, kind: ColumnType, doc: &'static str) -> Column {
     Column { name, kind, doc }
@@ -320,7 +323,7 @@ fn flatten(prefix: &str, value: Value, out: &mut BTreeMap<String, Cell>) {
     out.insert(prefix.trim_end_matches('_').to_owned(), cell);
 }
 
-fn minute(t: chrono::NaiveDateTime) -> Cell {
+fn minute(t: NaiveDateTime) -> Cell {
     Cell::Text(t.format("%Y-%m-%dT%H:%M").to_string())
 }
 
@@ -328,94 +331,204 @@ fn text(s: Option<String>) -> Cell {
     s.map_or(Cell::Null, Cell::Text)
 }
 
+/// What a resident did in the log: how many events, and when the first and last were.
+#[derive(Debug, Clone, Copy, Default)]
+struct Activity {
+    events: u64,
+    first: Option<NaiveDateTime>,
+    last: Option<NaiveDateTime>,
+}
+
+/// A log folded for its tables: every resident's record at the end of the run and on each
+/// other day asked for, and their activity. It grows with the residents (and the days), never
+/// with the events.
+struct Folded {
+    end: Projections,
+    /// The other days of `as_of`, each with the records at its end.
+    days: Vec<(NaiveDate, Projections)>,
+    activity: Vec<Activity>,
+}
+
+impl Run<'_> {
+    fn switch(&self) -> SpecialPeriodMyNumber {
+        self.policy.switches.validity.special_period_my_number
+    }
+
+    /// Resident `i`'s text id: the run's name for them, or `R<index>`.
+    fn name(&self, i: usize) -> String {
+        self.names
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| model::ids::ResidentId(i as u32).to_string())
+    }
+
+    /// Replays the log to the run's last day (handing every event to `on_event`) and to each
+    /// other day of `as_of`.
+    fn fold(
+        &self,
+        store: &EventStore,
+        as_of: &[NaiveDate],
+        mut on_event: impl FnMut(&Envelope),
+    ) -> Result<Folded, ReplayError> {
+        let mut activity: Vec<Activity> = Vec::new();
+        let full = replay_each(store, self.start, self.until, None, self.switch(), |env| {
+            let i = env.resident().index();
+            if activity.len() <= i {
+                activity.resize(i + 1, Activity::default());
+            }
+            let a = &mut activity[i];
+            a.events += 1;
+            a.first = a.first.or(Some(env.occurred_at));
+            a.last = Some(env.occurred_at);
+            on_event(&env);
+        })?;
+        let mut days = Vec::new();
+        for &day in as_of.iter().filter(|&&d| d != self.until) {
+            let at = replay(
+                store,
+                self.start,
+                self.until,
+                Some(day),
+                self.switch(),
+                false,
+            )?;
+            days.push((day, at.projections));
+        }
+        Ok(Folded {
+            end: full.projections,
+            days,
+            activity,
+        })
+    }
+
+    /// The rows of `notifications` for one event (none unless it is notified, §6).
+    fn notification_rows(&self, env: &Envelope, rows: &mut Vec<Vec<Cell>>) {
+        for n in rules::notified(&env.event) {
+            let (_, delivered) =
+                rules::notice_delivery(self.policy, env.service, n.to, env.occurred_at);
+            rows.push(vec![
+                Cell::Int(env.global_seq as i64),
+                Cell::Text(env.event_id.to_string()),
+                minute(env.occurred_at),
+                minute(delivered),
+                Cell::Text(self.name(env.resident().index())),
+                Cell::Text(env.event.type_name().to_owned()),
+                Cell::Text(env.service.as_str().to_owned()),
+                Cell::Text(n.to.as_str().to_owned()),
+                Cell::Text(n.code.to_owned()),
+            ]);
+        }
+    }
+}
+
+impl Folded {
+    fn residents<'a>(&'a self, run: &'a Run<'_>) -> impl Iterator<Item = Vec<Cell>> + 'a {
+        self.end.records.iter().enumerate().map(move |(i, rec)| {
+            let who = run.name(i);
+            let row = RecordRow::of(rec, &who, run.until, run.switch());
+            let a = self.activity.get(i).copied().unwrap_or_default();
+            vec![
+                Cell::Text(who),
+                Cell::Int(i as i64),
+                text(rec.born_on.map(|d| d.to_string())),
+                text(row.bureau.status),
+                text(row.city_hall.municipality),
+                Cell::Int(a.events as i64),
+                a.first.map_or(Cell::Null, minute),
+                a.last.map_or(Cell::Null, minute),
+            ]
+        })
+    }
+
+    /// The records at the end of the run, then those of each other day.
+    fn card_records<'a>(&'a self, run: &'a Run<'_>) -> impl Iterator<Item = Vec<Cell>> + 'a {
+        std::iter::once((run.until, &self.end))
+            .chain(self.days.iter().map(|(day, p)| (*day, p)))
+            .flat_map(move |(day, p)| {
+                p.records.iter().enumerate().map(move |(i, rec)| {
+                    cells(
+                        &RecordRow::of(rec, &run.name(i), day, run.switch()),
+                        &CARD_RECORDS,
+                    )
+                })
+            })
+    }
+
+    fn measures<'a>(&'a self, run: &'a Run<'_>) -> impl Iterator<Item = Vec<Cell>> + 'a {
+        self.end
+            .records
+            .iter()
+            .enumerate()
+            .map(move |(i, rec)| cells(&MeasuresRow::of(rec, &run.name(i), run.until), &MEASURES))
+    }
+}
+
+/// How many rows each analysis table got, in [`TABLES`] order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub rows: [u64; 4],
+}
+
+/// Writes every analysis table into the log in `store` (its writer), rebuilt from its events
+/// like [`Tables::build`] but in memory that grows with the residents, never with the events:
+/// the residents, card records and measures come from the replayed records, and the
+/// notifications are made from the events as they are read back, in the transaction that
+/// writes them. This is how a run stores its tables, a synthetic population's as a
+/// scenario's. Each table replaces the one before whole.
+pub fn write_tables(
+    store: &mut EventStore,
+    run: &Run<'_>,
+    as_of: &[NaiveDate],
+) -> Result<Written, ReplayError> {
+    let _span = tracing::info_span!("analysis_tables", days = 1 + as_of.len()).entered();
+    let folded = run.fold(store, as_of, |_| {})?;
+    let residents = store.write_derived(&RESIDENTS, folded.residents(run))?;
+    let card_records = store.write_derived(&CARD_RECORDS, folded.card_records(run))?;
+    let measures = store.write_derived(&MEASURES, folded.measures(run))?;
+    drop(folded);
+    let notifications = store.write_derived_from_events(&NOTIFICATIONS, |rec, rows| {
+        let env = from_record(&rec)?;
+        // As the replay folds them: the events up to the end of the run's last day.
+        if env.occurred_at.date() <= run.until {
+            run.notification_rows(&env, rows);
+        }
+        Ok::<(), ReplayError>(())
+    })?;
+    tracing::info!(
+        residents,
+        card_records,
+        notifications,
+        "analysis tables written"
+    );
+    Ok(Written {
+        rows: [residents, card_records, measures, notifications],
+    })
+}
+
 impl Tables {
-    /// Rebuilds every table from the log in `store`: a replay to the run's last day, and one to
-    /// each day of `as_of` for more card records.
+    /// Rebuilds every table from the log in `store`, in memory: a replay to the run's last day,
+    /// and one to each day of `as_of` for more card records.
     pub fn build(
         store: &EventStore,
         run: &Run<'_>,
         as_of: &[NaiveDate],
     ) -> Result<Tables, ReplayError> {
         let _span = tracing::info_span!("analysis_tables", days = 1 + as_of.len()).entered();
-        let switch = run.policy.switches.validity.special_period_my_number;
-        let full = replay(store, run.start, run.until, None, switch, true)?;
-        let name = |i: usize| {
-            run.names
-                .get(i)
-                .cloned()
-                .unwrap_or_else(|| model::ids::ResidentId(i as u32).to_string())
-        };
-        let records = &full.projections.records;
-        let mut per_resident: Vec<(u64, Option<&Envelope>, Option<&Envelope>)> =
-            vec![(0, None, None); records.len()];
-        for env in &full.log {
-            if let Some(r) = per_resident.get_mut(env.resident().index()) {
-                r.0 += 1;
-                r.1 = r.1.or(Some(env));
-                r.2 = Some(env);
-            }
-        }
-        let mut residents = Vec::with_capacity(records.len());
-        let mut card_records = Vec::with_capacity(records.len() * (1 + as_of.len()));
-        let mut measures = Vec::with_capacity(records.len());
-        for (i, rec) in records.iter().enumerate() {
-            let who = name(i);
-            let row = RecordRow::of(rec, &who, run.until, switch);
-            let (events, first, last) = per_resident[i];
-            residents.push(vec![
-                Cell::Text(who.clone()),
-                Cell::Int(i as i64),
-                text(rec.born_on.map(|d| d.to_string())),
-                text(row.bureau.status.clone()),
-                text(row.city_hall.municipality.clone()),
-                Cell::Int(events as i64),
-                first.map_or(Cell::Null, |e| minute(e.occurred_at)),
-                last.map_or(Cell::Null, |e| minute(e.occurred_at)),
-            ]);
-            card_records.push(cells(&row, &CARD_RECORDS));
-            measures.push(cells(&MeasuresRow::of(rec, &who, run.until), &MEASURES));
-        }
-        for &day in as_of.iter().filter(|&&d| d != run.until) {
-            let at = replay(store, run.start, run.until, Some(day), switch, false)?;
-            for (i, rec) in at.projections.records.iter().enumerate() {
-                card_records.push(cells(
-                    &RecordRow::of(rec, &name(i), day, switch),
-                    &CARD_RECORDS,
-                ));
-            }
-        }
         let mut notifications = Vec::new();
-        for env in &full.log {
-            for n in rules::notified(&env.event) {
-                let (_, delivered) =
-                    rules::notice_delivery(run.policy, env.service, n.to, env.occurred_at);
-                notifications.push(vec![
-                    Cell::Int(env.global_seq as i64),
-                    Cell::Text(env.event_id.to_string()),
-                    minute(env.occurred_at),
-                    minute(delivered),
-                    Cell::Text(name(env.resident().index())),
-                    Cell::Text(env.event.type_name().to_owned()),
-                    Cell::Text(env.service.as_str().to_owned()),
-                    Cell::Text(n.to.as_str().to_owned()),
-                    Cell::Text(n.code.to_owned()),
-                ]);
-            }
-        }
+        let folded = run.fold(store, as_of, |env| {
+            run.notification_rows(env, &mut notifications)
+        })?;
+        let rows = vec![
+            (&RESIDENTS, folded.residents(run).collect()),
+            (&CARD_RECORDS, folded.card_records(run).collect()),
+            (&MEASURES, folded.measures(run).collect()),
+            (&NOTIFICATIONS, notifications),
+        ];
         tracing::info!(
-            residents = residents.len(),
-            card_records = card_records.len(),
-            notifications = notifications.len(),
+            residents = folded.end.records.len(),
             "analysis tables rebuilt"
         );
-        Ok(Tables {
-            rows: vec![
-                (&RESIDENTS, residents),
-                (&CARD_RECORDS, card_records),
-                (&MEASURES, measures),
-                (&NOTIFICATIONS, notifications),
-            ],
-        })
+        Ok(Tables { rows })
     }
 
     /// Writes every table into the log's file, each replacing the one before whole.

@@ -17,6 +17,7 @@ pub mod analysis;
 pub mod check;
 pub mod delivery;
 pub mod log;
+pub mod population_run;
 mod queue;
 pub mod replay;
 pub mod scenario_run;

@@ -57,6 +57,26 @@ pub fn replay(
     switch: SpecialPeriodMyNumber,
     keep_log: bool,
 ) -> Result<Replayed, ReplayError> {
+    let mut log = Vec::new();
+    let mut replayed = replay_each(store, start, until, as_of, switch, |env| {
+        if keep_log {
+            log.push(env);
+        }
+    })?;
+    replayed.log = log;
+    Ok(replayed)
+}
+
+/// [`replay`], handing each event folded (those up to the end of `as_of`) to `on_event` after
+/// the projections took it, instead of keeping the log: memory does not grow with the log.
+pub fn replay_each(
+    store: &EventStore,
+    start: NaiveDate,
+    until: NaiveDate,
+    as_of: Option<NaiveDate>,
+    switch: SpecialPeriodMyNumber,
+    mut on_event: impl FnMut(Envelope),
+) -> Result<Replayed, ReplayError> {
     let day = as_of.unwrap_or(until);
     let _span = tracing::info_span!("replay", %day).entered();
     let format = store.format();
@@ -72,7 +92,6 @@ pub fn replay(
     let mut commits = CommitsChecked::default();
     let mut next_commit = recorded.iter().peekable();
     let mut projections = Projections::new(start, switch, 0);
-    let mut log = Vec::new();
     let mut events = 0u64;
     store.for_each(|rec| {
         hasher.add(&rec);
@@ -97,9 +116,7 @@ pub fn replay(
         if rec.occurred_at.date() <= day {
             let env = from_record(&rec)?;
             projections.apply(&env);
-            if keep_log {
-                log.push(env);
-            }
+            on_event(env);
         }
         Ok::<(), ReplayError>(())
     })?;
@@ -113,7 +130,7 @@ pub fn replay(
         log_hash: hasher.finish(),
         format,
         commits,
-        log,
+        log: Vec::new(),
         events,
     })
 }

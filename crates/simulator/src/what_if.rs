@@ -216,7 +216,7 @@ pub fn run_sample(
     spec: PopulationSpec,
     sample: usize,
     arm: &Arm,
-    mut store: event_store::EventStore,
+    store: event_store::EventStore,
     code_version: &str,
 ) -> Result<crate::RunOutput, SimError> {
     let population = Population::generate_part(spec, 0..sample);
@@ -227,14 +227,6 @@ pub fn run_sample(
         })
         .collect();
     let meta = event_store::RunMeta {
-        scenario_hash: format!("population:{}", population.digest()),
-        policy: serde_json::to_string(&arm.policy).expect("policies serialize"),
-        seed: spec.seed,
-        code_version: code_version.to_owned(),
-        schema_version: model::envelope::PAYLOAD_SCHEMA_VERSION,
-        final_state_hash: None,
-        log_hash: None,
-        finished: false,
         label: format!(
             "{} residents (shard {} of a synthetic population of {}), {}",
             population.len(),
@@ -242,33 +234,11 @@ pub fn run_sample(
             spec.residents,
             arm.name
         ),
-        start: spec.start,
-        until: population.until,
         resident_names: names,
         title: arm.name.clone(),
-        description: String::new(),
-        display_names: Vec::new(),
+        ..crate::population_run::population_run_meta(&population, &arm.policy, code_version)
     };
-    store.write_run_meta(&meta)?;
-    let mut out = run(
-        RunInput {
-            residents: &population,
-            start: spec.start,
-            until: population.until,
-            policy: arm.policy.clone(),
-            seed: spec.seed,
-        },
-        RunOptions {
-            store: Some(store),
-            threads: 1,
-            header: crate::log::RunHeader::of(&meta),
-            ..RunOptions::default()
-        },
-    )?;
-    if let Some(store) = out.store.as_mut() {
-        store.finish(&out.state_hash, &out.log_hash)?;
-    }
-    Ok(out)
+    crate::population_run::run_population(&population, &arm.policy, &meta, Some(store), 1, None)
 }
 
 /// What one part of a population gave under one arm.

@@ -1,6 +1,7 @@
 //! The words of the commands that read scenarios and stored logs without simulating anything
 //! new — `replay` (the run's first line, the hashes it checks), `check` (each scenario's line
-//! and each check) and `validate` (what each file holds) — in English and Japanese. Columns
+//! and each check) and `validate` (what each file holds), and the lines of a synthetic
+//! population's run and of the logs it keeps — in English and Japanese. Columns
 //! line up by display width (`crate::align`), so a double-width Japanese label keeps the
 //! hashes under one another.
 
@@ -262,5 +263,46 @@ mod tests {
             expected_got("lawfully_resident", "true", "false", Lang::Ja),
             "lawfully_resident 期待 はい、実際 いいえ"
         );
+    }
+}
+
+/// The title of a synthetic population's run (`run --population N`).
+pub fn synthetic_population(residents: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("synthetic population of {residents} residents"),
+        Lang::Ja => format!("在留者 {residents} 人の合成母集団"),
+    }
+}
+
+/// The rows each analysis table of a stored run got (`tables`: name and rows, in order).
+pub fn tables_written(tables: &[(&str, u64)], lang: Lang) -> String {
+    let (head, sep) = match lang {
+        Lang::En => ("analysis tables (rows): ", ", "),
+        Lang::Ja => ("分析用の表（行数）：", "、"),
+    };
+    let rows: Vec<String> = tables
+        .iter()
+        .map(|(name, n)| format!("{name} {n}"))
+        .collect();
+    format!("{head}{}", rows.join(sep))
+}
+
+/// What `compare --population N --db DIR` kept: both arms' whole logs, with their tables.
+pub fn population_logs_kept(
+    residents: usize,
+    seed: u64,
+    baseline: &str,
+    reform: &str,
+    lang: Lang,
+) -> String {
+    match lang {
+        Lang::En => format!(
+            "kept the logs of the whole population ({residents} residents, seed {seed}) under \
+             both arms, with their analysis tables: {baseline} and {reform}"
+        ),
+        Lang::Ja => format!(
+            "母集団全体（在留者 {residents} 人、シード {seed}）について両方の政策のログと分析用の\
+             表を保存：{baseline} と {reform}"
+        ),
     }
 }

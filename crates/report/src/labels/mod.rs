@@ -28,7 +28,7 @@ mod ui;
 
 pub use commands::{
     CommitsFound, HashName, check_mark, check_place, check_value, commits_line, expected_got,
-    hash_line, run_header, validated,
+    hash_line, population_logs_kept, run_header, synthetic_population, tables_written, validated,
 };
 pub use events::event_type;
 pub use history::{
