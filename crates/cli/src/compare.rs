@@ -295,10 +295,9 @@ fn keep_whole_logs(
     });
     let expected = [&first.baseline, &first.reform];
     for (((arm, store), path), expected) in arms.iter().zip(stores).zip(&paths).zip(expected) {
-        let meta = event_store::RunMeta {
-            title: arm.name.clone(),
-            ..population_run_meta(&population, &arm.policy, CODE_VERSION)
-        };
+        // The same metadata as `run --population N --policy FILE` writes but for the label,
+        // which the log hash does not cover: the two runs keep the same log.
+        let meta = population_run_meta(&population, &arm.policy, CODE_VERSION);
         let meta = event_store::RunMeta {
             label: format!("{}, {}", meta.label, arm.name),
             ..meta
