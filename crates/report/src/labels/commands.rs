@@ -234,38 +234,6 @@ pub fn validated(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_hashes_line_up_under_one_another_in_either_language() {
-        for lang in [Lang::En, Lang::Ja] {
-            for line in [
-                hash_line(HashName::Log, "HASH", Some("HASH"), true, lang),
-                hash_line(HashName::State, "HASH", None, false, lang),
-                hash_line(HashName::Expected, "other", Some("HASH"), false, lang),
-            ] {
-                let before = &line[..line.find("HASH").unwrap()];
-                assert_eq!(crate::align::width(before), name_column(lang) + 1, "{line}");
-            }
-        }
-    }
-
-    #[test]
-    fn check_values_are_translated_and_names_kept() {
-        assert_eq!(check_value("true", Lang::Ja), "はい");
-        assert_eq!(check_value("sent 2 times", Lang::Ja), "2 回送付");
-        assert_eq!(check_value("unchanged", Lang::Ja), "変更なし");
-        assert_eq!(check_value("2029-07-31", Lang::Ja), "2029-07-31");
-        assert_eq!(check_value("true", Lang::En), "true");
-        assert_eq!(
-            expected_got("lawfully_resident", "true", "false", Lang::Ja),
-            "lawfully_resident 期待 はい、実際 いいえ"
-        );
-    }
-}
-
 /// The title of a synthetic population's run (`run --population N`).
 pub fn synthetic_population(residents: usize, lang: Lang) -> String {
     match lang {
@@ -304,5 +272,37 @@ pub fn population_logs_kept(
             "母集団全体（在留者 {residents} 人、シード {seed}）について両方の政策のログと分析用の\
              表を保存：{baseline} と {reform}"
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hashes_line_up_under_one_another_in_either_language() {
+        for lang in [Lang::En, Lang::Ja] {
+            for line in [
+                hash_line(HashName::Log, "HASH", Some("HASH"), true, lang),
+                hash_line(HashName::State, "HASH", None, false, lang),
+                hash_line(HashName::Expected, "other", Some("HASH"), false, lang),
+            ] {
+                let before = &line[..line.find("HASH").unwrap()];
+                assert_eq!(crate::align::width(before), name_column(lang) + 1, "{line}");
+            }
+        }
+    }
+
+    #[test]
+    fn check_values_are_translated_and_names_kept() {
+        assert_eq!(check_value("true", Lang::Ja), "はい");
+        assert_eq!(check_value("sent 2 times", Lang::Ja), "2 回送付");
+        assert_eq!(check_value("unchanged", Lang::Ja), "変更なし");
+        assert_eq!(check_value("2029-07-31", Lang::Ja), "2029-07-31");
+        assert_eq!(check_value("true", Lang::En), "true");
+        assert_eq!(
+            expected_got("lawfully_resident", "true", "false", Lang::Ja),
+            "lawfully_resident 期待 はい、実際 いいえ"
+        );
     }
 }
