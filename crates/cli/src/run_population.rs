@@ -131,7 +131,7 @@ pub fn run(a: &PopulationArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
     let start = c.spec.start;
     let bar = progress_bar(g, "simulate", (population.until - start).num_days() as u64);
     let mut report = report_days(&bar, start);
-    let mut out = run_population(
+    let out = run_population(
         &population,
         &c.policy,
         &meta,
@@ -150,7 +150,19 @@ pub fn run(a: &PopulationArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
         })
     })?;
     drop(population);
-    let written = match (out.store.as_mut(), &a.db) {
+    // What is printed is taken now, and the run's projections dropped, so that the tables'
+    // replay does not hold a second copy of every resident's record beside them.
+    let simulator::RunOutput {
+        mut store,
+        projections,
+        log_hash,
+        state_hash,
+        events,
+        ..
+    } = out;
+    let totals = projections.totals();
+    drop(projections);
+    let written = match (store.as_mut(), &a.db) {
         (Some(store), Some(db)) => {
             bar.set_prefix("tables");
             bar.set_message("writing the analysis tables");
@@ -166,7 +178,6 @@ pub fn run(a: &PopulationArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
         _ => None,
     };
     bar.finish_and_clear();
-    let totals = out.projections.totals();
     let tables: Option<Vec<(&str, u64)>> = written.map(|w| {
         TABLES
             .iter()
@@ -186,9 +197,9 @@ pub fn run(a: &PopulationArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
                 "digest": out_digest(&meta),
             },
             "measures": totals,
-            "log_hash": out.log_hash,
-            "state_hash": out.state_hash,
-            "events": out.events,
+            "log_hash": log_hash,
+            "state_hash": state_hash,
+            "events": events,
             "database": a.db.as_ref().map(|d| d.display().to_string()),
             "tables": tables.as_ref().map(|t| {
                 t.iter()
@@ -210,9 +221,9 @@ pub fn run(a: &PopulationArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
     out!("{}", report::summary(&totals, meta.until, lang));
     outln!();
     let mut lines = vec![
-        (u.log_hash, out.log_hash.clone()),
-        (u.state_hash, out.state_hash.clone()),
-        (u.events, out.events.to_string()),
+        (u.log_hash, log_hash),
+        (u.state_hash, state_hash),
+        (u.events, events.to_string()),
     ];
     if let Some(db) = &a.db {
         lines.push((u.database, db.display().to_string()));
