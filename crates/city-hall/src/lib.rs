@@ -9,13 +9,15 @@
 
 //!
 //! The rooms: `register` (the entry of one resident and its bookkeeping), `moves` (residence
-//! notification and address changes), `my_number` (the separate card at the window). This file
+//! notification and address changes), `my_number` (the separate card at the window), `spr` (the
+//! special permanent resident's certificate procedures, forwarded to the bureau). This file
 //! routes each input to one of them and keeps the register in step with the other offices'
 //! notices.
 
 mod moves;
 mod my_number;
 mod register;
+mod spr;
 
 use model::command::Command;
 use model::event::Event;
@@ -24,10 +26,10 @@ use model::machine::{Context, Decision, Input, ResidentTable, StateMachine};
 use model::procedure::Procedure;
 use model::rules::RefusalRule;
 use model::service::{Office, Service};
-use model::status::Status;
 use model::time::SimTime;
 
 pub use register::{Entry, MoveOut};
+use spr::SprFiling;
 
 #[cfg(test)]
 mod tests;
@@ -144,20 +146,31 @@ impl CityHall {
         match command {
             // §5.8: special permanent residents file their certificate procedures here; the
             // municipality forwards them to the bureau (N7).
-            Command::RenewSprCertificate { tokutei, .. } => {
-                let procedure = Procedure::SprCertificateRenewal;
-                window.visit(procedure);
-                if entry.status != Status::SpecialPermanentResident {
-                    window.refuse(procedure, RefusalRule::WrongOfficeForStatus);
-                } else {
-                    window.push(Event::ApplicationForwarded {
-                        resident,
-                        procedure,
-                        tokutei: *tokutei,
-                        filed_on: ctx.today(),
-                    });
-                }
-            }
+            Command::RenewSprCertificate { tokutei, .. } => window.spr_filing(SprFiling {
+                procedure: Procedure::SprCertificateRenewal,
+                reissue: None,
+                item_change: None,
+                tokutei: *tokutei,
+            }),
+            Command::NotifyItemChange {
+                item,
+                changed_on,
+                tokutei,
+                ..
+            } => window.spr_filing(SprFiling {
+                procedure: Procedure::ItemChange,
+                reissue: None,
+                item_change: Some((*item, *changed_on)),
+                tokutei: *tokutei,
+            }),
+            Command::RequestReissue {
+                reason, tokutei, ..
+            } => window.spr_filing(SprFiling {
+                procedure: reason.procedure(),
+                reissue: Some(*reason),
+                item_change: None,
+                tokutei: *tokutei,
+            }),
             Command::ApplyTokuteiAlone { .. } => {
                 window.visit(Procedure::TokuteiApplication);
                 window.push(Event::TokuteiApplicationRefused {

@@ -63,9 +63,14 @@ impl CityHall {
                     status: *status,
                     registered: false,
                 };
-                // Refused as a procedure of its own: the notification it rode on does not go on.
+                // The application made with the notification, refused by its own rule beside
+                // the notification's refusal (its sentence claims nothing about the latter).
                 if let Some(rule) = rules::tokutei_refusal(ctx.policy, &app) {
-                    d.push(refused(resident, Procedure::TokuteiApplication, rule));
+                    d.push(Event::TokuteiApplicationRefused {
+                        resident,
+                        attached_to: procedure,
+                        rule,
+                    });
                 }
             }
             return d;

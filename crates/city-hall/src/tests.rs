@@ -15,6 +15,8 @@ use model::policy::TokuteiContinuityRule;
 use model::policy::{Policy, Regime};
 use model::rules::InvalidationReason;
 use model::rules::{Consequence, Duty};
+use model::procedure::{ChangedItem, ReissueReason};
+use model::status::Status;
 use model::time::start_of_day;
 use model::time::{SimTime, opening_time};
 use model::validity::RefusalReason;
@@ -321,7 +323,11 @@ fn given_a_short_term_visitor_when_notifying_residence_then_refused_by_every_rul
             status: Status::TemporaryVisitor,
         },
     );
-    let tokutei_refused = |rule| refused(Procedure::TokuteiApplication, rule);
+    let tokutei_refused = |rule| Event::TokuteiApplicationRefused {
+        resident: R,
+        attached_to: Procedure::ResidenceNotification,
+        rule,
+    };
     // Integrated: the register's rule and the Tokutei application's own.
     let mut city = given(&[]);
     let decision = city.when(
@@ -1174,6 +1180,120 @@ fn given_no_notice_yet_when_the_new_card_is_presented_then_the_switch_decides_wh
                 previous: d(2027, 3, 31),
                 valid_through: d(2030, 3, 31),
             },
+        ],
+    );
+}
+
+// ---- a special permanent resident's certificate procedures (§5.8) ----
+
+fn spr_registered() -> Event {
+    match registered_with(born(), CardKind::SprCertificate, None) {
+        Event::ResidentRegistered {
+            resident,
+            municipality,
+            address,
+            my_number,
+            card_number,
+            card_kind,
+            my_number_card,
+            born_on,
+            ..
+        } => Event::ResidentRegistered {
+            resident,
+            municipality,
+            address,
+            my_number,
+            status: Status::SpecialPermanentResident,
+            period_expiry: None,
+            card_number,
+            card_kind,
+            my_number_card,
+            born_on,
+        },
+        other => other,
+    }
+}
+
+#[test]
+fn given_an_spr_when_notifying_an_item_change_at_the_window_then_forwarded_to_the_bureau() {
+    let decision = given(&[spr_registered()]).when(
+        &legacy(),
+        at(2026, 9, 7),
+        cmd(Command::NotifyItemChange {
+            resident: R,
+            item: ChangedItem::Name,
+            changed_on: d(2026, 9, 1),
+            tokutei: false,
+            at_city_hall: true,
+        }),
+    );
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", Procedure::ItemChange),
+            Event::SprApplicationForwarded {
+                resident: R,
+                procedure: Procedure::ItemChange,
+                reissue: None,
+                item_change: Some((ChangedItem::Name, d(2026, 9, 1))),
+                tokutei: false,
+                filed_on: d(2026, 9, 7),
+            },
+        ],
+    );
+}
+
+#[test]
+fn given_an_spr_when_asking_for_a_reissue_after_loss_at_the_window_then_forwarded_with_its_reason() {
+    let lost = ReissueReason::Lost {
+        learned_on: d(2026, 9, 1),
+        reported_on: Some(d(2026, 9, 2)),
+    };
+    let decision = given(&[spr_registered()]).when(
+        &integrated(),
+        at(2026, 9, 3),
+        cmd(Command::RequestReissue {
+            resident: R,
+            reason: lost,
+            tokutei: true,
+            at_city_hall: true,
+        }),
+    );
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", Procedure::LossReissue),
+            Event::SprApplicationForwarded {
+                resident: R,
+                procedure: Procedure::LossReissue,
+                reissue: Some(lost),
+                item_change: None,
+                tokutei: true,
+                filed_on: d(2026, 9, 3),
+            },
+        ],
+    );
+}
+
+#[test]
+fn given_a_mid_to_long_term_resident_when_notifying_an_item_change_at_the_window_then_refused_and_nothing_forwarded()
+ {
+    let decision = given(&[registered()]).when(
+        &legacy(),
+        at(2026, 9, 7),
+        cmd(Command::NotifyItemChange {
+            resident: R,
+            item: ChangedItem::Name,
+            changed_on: d(2026, 9, 1),
+            tokutei: false,
+            at_city_hall: true,
+        }),
+    );
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", Procedure::ItemChange),
+            refused(Procedure::ItemChange, RefusalRule::WrongOfficeForStatus),
         ],
     );
 }

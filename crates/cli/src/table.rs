@@ -48,8 +48,9 @@ pub fn table(format: TableFormat, wide: bool, lang: Lang) -> Result<ExitCode, Fa
         TableFormat::Json => print_json(&json!({
             "procedures": rows.iter().map(|r| json!({
                 "procedure": r.procedure,
-                "label": report::labels::procedure(r.procedure).get(lang),
-                "section": r.procedure.section(),
+                "special_permanent_resident": r.spr,
+                "label": report::visits_table::row_name(r, lang),
+                "section": report::visits_table::row_section(r),
                 "legacy": outcome_json(&r.legacy),
                 "integrated": outcome_json(&r.integrated),
             })).collect::<Vec<_>>(),

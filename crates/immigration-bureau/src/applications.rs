@@ -9,7 +9,7 @@ use model::event::Event;
 use model::ids::ResidentId;
 use model::policy::DispositionAt;
 use model::procedure::Procedure;
-use model::rules::{RefusalRule, Venue};
+use model::rules::{self, RefusalRule, Venue};
 use model::service::{Channel, Office};
 use model::status::Status;
 
@@ -175,13 +175,8 @@ impl Case<'_> {
         // A Tokutei holder's new card stays a Tokutei card (§8.6; C: the sources describe only
         // first applications).
         let tokutei = pending.tokutei || rec.holds_tokutei();
-        self.produce(
-            grant.status,
-            grant.expiry,
-            tokutei,
-            Office::ImmigrationBureau,
-            None,
-        );
+        let at = rules::collected_at(ctx.policy, grant.status, Office::ImmigrationBureau);
+        self.produce(grant.status, grant.expiry, tokutei, at, None);
     }
 
     /// The legal effect of a grant: a new period or a new status (N3).

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use model::card::{CardKind, ResidenceCard};
 use model::card_number::ResidenceCardNumber;
 use model::event::Event;
-use model::policy::{DispositionAt, LostTokuteiReplacement, MunicipalTokuteiPickup};
+use model::policy::{DispositionAt, LostTokuteiReplacement};
 use model::procedure::{ChangedItem, Procedure, ReissueReason};
 use model::rules::{self, Duty, RefusalRule, TokuteiApplication, Venue};
 use model::service::{Channel, Office};
@@ -134,21 +134,34 @@ impl Case<'_> {
         }
     }
 
-    /// A non-address item change notified at the bureau (§5.9): the change is recorded, a late
-    /// notice flagged (§10), and the card replaced.
+    /// A non-address item change notified at the bureau (§5.9); a special permanent resident
+    /// notifies theirs at the municipality (§5.8) and is refused here.
     pub(crate) fn notify_item_change(
         &mut self,
         item: ChangedItem,
         changed_on: NaiveDate,
         tokutei: bool,
     ) {
-        let (resident, ctx) = (self.resident, self.ctx);
         self.visit(Procedure::ItemChange);
-        // §5.8: an SPR's changes are notified at the municipality.
         if self.rec.status == Status::SpecialPermanentResident {
             self.refuse(Procedure::ItemChange, RefusalRule::WrongOfficeForStatus);
             return;
         }
+        let today = self.ctx.today();
+        self.item_change(item, changed_on, tokutei, Office::ImmigrationBureau, today);
+    }
+
+    /// A non-address item change filed at `filed_at` on `filed_on` (§5.8, §5.9): the change is
+    /// recorded, a late notice flagged (§10), and the card replaced.
+    fn item_change(
+        &mut self,
+        item: ChangedItem,
+        changed_on: NaiveDate,
+        tokutei: bool,
+        filed_at: Office,
+        filed_on: NaiveDate,
+    ) {
+        let (resident, ctx) = (self.resident, self.ctx);
         self.push(Event::ItemChangeNotified {
             resident,
             item,
@@ -156,10 +169,27 @@ impl Case<'_> {
         });
         let roll = ctx.policy.switches.deadline_roll;
         let duty = Duty::ItemChangeNotification;
-        if let Some(late) = duty.late_filing(resident, changed_on, ctx.today(), roll) {
+        if let Some(late) = duty.late_filing(resident, changed_on, filed_on, roll) {
             self.push(late);
         }
-        self.card_at_bureau(Procedure::ItemChange, None, tokutei);
+        self.card_procedure(Procedure::ItemChange, None, tokutei, filed_at, filed_on);
+    }
+
+    /// An SPR's item change or certificate reissue forwarded by the municipality (N7, §5.8).
+    pub(crate) fn forwarded_spr_filing(
+        &mut self,
+        procedure: Procedure,
+        reissue: Option<ReissueReason>,
+        item_change: Option<(ChangedItem, NaiveDate)>,
+        tokutei: bool,
+        filed_on: NaiveDate,
+    ) {
+        match item_change {
+            Some((item, changed_on)) => {
+                self.item_change(item, changed_on, tokutei, Office::CityHall, filed_on)
+            }
+            None => self.card_procedure(procedure, reissue, tokutei, Office::CityHall, filed_on),
+        }
     }
 
     /// A card procedure filed at the bureau's counter today.
@@ -179,17 +209,18 @@ impl Case<'_> {
         );
     }
 
-    /// A card procedure: renewal, item change, reissue, or a forwarded SPR application.
+    /// A card procedure filed at `filed_at` on `filed_on`: renewal, item change, reissue, or a
+    /// forwarded SPR application. The card waits where [`rules::collected_at`] says.
     pub(crate) fn card_procedure(
         &mut self,
         procedure: Procedure,
         reissue: Option<ReissueReason>,
         tokutei: bool,
-        at: Office,
+        filed_at: Office,
         filed_on: NaiveDate,
     ) {
         let (rec, ctx) = (self.rec, self.ctx);
-        let venue = if at == Office::CityHall {
+        let venue = if filed_at == Office::CityHall {
             Venue::Municipality(&rec.municipality)
         } else {
             Venue::Bureau
@@ -236,6 +267,7 @@ impl Case<'_> {
                 self.push(event);
             }
         }
+        let at = rules::collected_at(ctx.policy, rec.status, filed_at);
         self.produce(
             rec.status,
             rec.period_expiry,
@@ -316,12 +348,9 @@ impl Case<'_> {
         // (its grant, if any, takes effect at collection all the same); a Tokutei card already
         // in production needs nothing more.
         if accepted && !rec.ready.is_some_and(|r| r.kind.is_tokutei()) {
-            let at = match ctx.policy.switches.municipal_tokutei_pickup {
-                MunicipalTokuteiPickup::BureauCounter => Office::ImmigrationBureau,
-                MunicipalTokuteiPickup::MunicipalCounter => Office::CityHall,
-            };
             // A granted application takes effect with this card.
             let (status, expiry) = rec.status_after_grant();
+            let at = rules::collected_at(ctx.policy, status, Office::CityHall);
             self.produce(status, expiry, true, at, None);
         }
     }

@@ -251,6 +251,15 @@ impl ImmigrationBureau {
                 _ if *tokutei => case.forwarded_tokutei(*procedure, *filed_on),
                 _ => {}
             },
+            // N7: an SPR's item change or reissue made at the municipal window (§5.8).
+            Event::SprApplicationForwarded {
+                procedure,
+                reissue,
+                item_change,
+                tokutei,
+                filed_on,
+                ..
+            } => case.forwarded_spr_filing(*procedure, *reissue, *item_change, *tokutei, *filed_on),
             _ => {}
         }
         case.done()

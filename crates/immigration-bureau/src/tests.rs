@@ -15,6 +15,7 @@ use model::machine::testing::{self, SEED, When, cmd, notice, then};
 use model::mynumber::MyNumber;
 use model::policy::DispositionAt;
 use model::policy::{Policy, Regime};
+use model::procedure::{ChangedItem, ReissueReason};
 use model::service::Channel;
 use model::status::Status;
 use model::time::{SimTime, opening_time};
@@ -810,4 +811,169 @@ fn given_integrated_regime_when_tokutei_extension_runs_end_to_end_then_tokutei_c
     assert_eq!(rec.ready, None);
     // Replaying the log with `apply` alone gives the same record.
     assert_eq!(given(&log).record(R), Some(rec));
+}
+
+// ---- a special permanent resident's filings forwarded by the municipality (§5.8) ----
+
+fn spr_opened() -> Event {
+    opened_as(Status::SpecialPermanentResident, None, true)
+}
+
+fn spr_forwarded(
+    procedure: Procedure,
+    reissue: Option<ReissueReason>,
+    item_change: Option<(ChangedItem, NaiveDate)>,
+    tokutei: bool,
+) -> Input {
+    notice(
+        Service::CityHall,
+        Event::SprApplicationForwarded {
+            resident: R,
+            procedure,
+            reissue,
+            item_change,
+            tokutei,
+            filed_on: d(2026, 9, 7),
+        },
+    )
+}
+
+#[test]
+fn given_an_spr_when_an_item_change_is_forwarded_then_recorded_and_the_certificate_waits_at_the_city_hall()
+ {
+    let decision = given(&[spr_opened()]).when(
+        &legacy(),
+        at(2026, 9, 8),
+        spr_forwarded(
+            Procedure::ItemChange,
+            None,
+            Some((ChangedItem::Name, d(2026, 9, 1))),
+            false,
+        ),
+    );
+    then(
+        &decision,
+        &[
+            Event::ItemChangeNotified {
+                resident: R,
+                item: ChangedItem::Name,
+                changed_on: d(2026, 9, 1),
+            },
+            Event::CardApplicationReceived {
+                resident: R,
+                procedure: Procedure::ItemChange,
+                reissue: None,
+            },
+            Event::CardReadyForCollection {
+                resident: R,
+                kind: CardKind::SprCertificate,
+                at: Office::CityHall,
+            },
+        ],
+    );
+}
+
+#[test]
+fn given_an_spr_when_an_item_change_filed_late_at_the_window_is_forwarded_then_lateness_counts_from_the_window_day()
+ {
+    // Changed on 08-01, filed at the window on 09-07 (the forwarded `filed_on`): late (§10),
+    // however soon the notice reaches the bureau.
+    let decision = given(&[spr_opened()]).when(
+        &legacy(),
+        at(2026, 9, 8),
+        spr_forwarded(
+            Procedure::ItemChange,
+            None,
+            Some((ChangedItem::Name, d(2026, 8, 1))),
+            false,
+        ),
+    );
+    assert!(
+        decision
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::DeadlineMissed { .. })),
+        "{:?}",
+        decision.events
+    );
+}
+
+#[test]
+fn given_an_spr_when_a_loss_reissue_without_police_report_is_forwarded_then_refused() {
+    let lost = ReissueReason::Lost {
+        learned_on: d(2026, 9, 1),
+        reported_on: None,
+    };
+    let decision = given(&[spr_opened()]).when(
+        &legacy(),
+        at(2026, 9, 8),
+        spr_forwarded(Procedure::LossReissue, Some(lost), None, false),
+    );
+    then(
+        &decision,
+        &[refused_by(
+            Procedure::LossReissue,
+            RefusalRule::PoliceReportMissing,
+        )],
+    );
+}
+
+#[test]
+fn given_an_spr_when_a_reissue_with_tokutei_is_forwarded_then_a_tokutei_spr_certificate_is_produced_for_the_city_hall()
+ {
+    let decision = given(&[spr_opened()]).when(
+        &integrated(),
+        at(2026, 9, 8),
+        spr_forwarded(
+            Procedure::Reissue,
+            Some(ReissueReason::Damaged),
+            None,
+            true,
+        ),
+    );
+    let requested = decision.events.iter().find_map(|e| match e {
+        Event::TokuteiCardRequested {
+            kind, collect_at, ..
+        } => Some((*kind, *collect_at)),
+        _ => None,
+    });
+    assert_eq!(
+        requested,
+        Some((CardKind::TokuteiSprCertificate, Office::CityHall)),
+        "{:?}",
+        decision.events
+    );
+}
+
+#[test]
+fn given_an_spr_when_a_tokutei_application_made_with_a_move_is_forwarded_then_collected_at_the_city_hall_whatever_the_pickup_switch()
+ {
+    // §16.7's switch decides only for other residents: an SPR's certificate is handed over at
+    // the municipality, as for the SPR's other procedures.
+    let mut p = integrated();
+    p.switches.municipal_tokutei_pickup = model::policy::MunicipalTokuteiPickup::BureauCounter;
+    let decision = given(&[spr_opened()]).when(
+        &p,
+        at(2026, 9, 8),
+        notice(
+            Service::CityHall,
+            Event::ApplicationForwarded {
+                resident: R,
+                procedure: Procedure::MoveWithinMunicipality,
+                tokutei: true,
+                filed_on: d(2026, 9, 7),
+            },
+        ),
+    );
+    assert!(
+        decision.events.iter().any(|e| matches!(
+            e,
+            Event::TokuteiCardRequested {
+                collect_at: Office::CityHall,
+                ..
+            }
+        )),
+        "{:?}",
+        decision.events
+    );
 }

@@ -172,18 +172,22 @@ pub enum Command {
     },
     /// 在留カード有効期間更新申請 for PR, HSP(ii) and 16th-birthday cards (§5.7).
     FileCardRenewal { resident: ResidentId, tokutei: bool },
-    /// 住居地以外の記載事項変更届出 (§5.9).
+    /// 住居地以外の記載事項変更届出 (§5.9), at the bureau; or, `at_city_hall`, a special
+    /// permanent resident's at the municipality, which forwards it (§5.8).
     NotifyItemChange {
         resident: ResidentId,
         item: ChangedItem,
         changed_on: NaiveDate,
         tokutei: bool,
+        at_city_hall: bool,
     },
-    /// Reissue of the residence card for damage, on request, or after loss (§5.10, §5.11).
+    /// Reissue of the residence card for damage, on request, or after loss (§5.10, §5.11), at
+    /// the bureau; or, `at_city_hall`, of an SPR certificate at the municipality (§5.8).
     RequestReissue {
         resident: ResidentId,
         reason: ReissueReason,
         tokutei: bool,
+        at_city_hall: bool,
     },
     /// Landing at a port of entry with a landing permission for the resident's status (§5.1).
     Land {
@@ -365,9 +369,13 @@ impl Command {
             | Command::DecideStatusChange { .. }
             | Command::DecidePermanentResidence { .. } => Place::BureauDesk,
             Command::CollectCard { .. } => Place::CardCounter,
-            Command::FileCardRenewal { .. }
-            | Command::NotifyItemChange { .. }
-            | Command::RequestReissue { .. } => Place::Counter(Office::ImmigrationBureau),
+            Command::FileCardRenewal { .. } => Place::Counter(Office::ImmigrationBureau),
+            Command::NotifyItemChange { at_city_hall, .. }
+            | Command::RequestReissue { at_city_hall, .. } => Place::Counter(if *at_city_hall {
+                Office::CityHall
+            } else {
+                Office::ImmigrationBureau
+            }),
             Command::ApplyTokuteiAlone { at_city_hall, .. } => Place::Counter(if *at_city_hall {
                 Office::CityHall
             } else {
@@ -419,9 +427,15 @@ impl Command {
             | Command::FilePermanentResidence { .. }
             | Command::DecidePermanentResidence { .. }
             | Command::FileCardRenewal { .. }
-            | Command::NotifyItemChange { .. }
-            | Command::RequestReissue { .. }
             | Command::Land { .. } => &[Service::ImmigrationBureau],
+            Command::NotifyItemChange { at_city_hall, .. }
+            | Command::RequestReissue { at_city_hall, .. } => {
+                if *at_city_hall {
+                    &[Service::CityHall]
+                } else {
+                    &[Service::ImmigrationBureau]
+                }
+            }
             Command::ApplyTokuteiAlone { at_city_hall, .. } => {
                 if *at_city_hall {
                     &[Service::CityHall]

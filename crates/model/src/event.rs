@@ -203,6 +203,10 @@ events! {
     }
     /// N7: an application made at the municipal window, forwarded to the bureau.
     ApplicationForwarded { procedure: Procedure, tokutei: bool, filed_on: NaiveDate }
+    /// N7: a special permanent resident's item change or certificate reissue, filed at the
+    /// municipal window and forwarded to the bureau with what the bureau decides on (§5.8):
+    /// the reissue's reason, or the item changed and the day it changed.
+    SprApplicationForwarded { procedure: Procedure, reissue: Option<ReissueReason>, item_change: Option<(ChangedItem, NaiveDate)>, tokutei: bool, filed_on: NaiveDate }
     /// Legacy 特例期間延長 of the separate My Number card (§5.13). N8.
     MyNumberCardSpecialPeriodExtended { previous: NaiveDate, valid_through: NaiveDate }
     /// N3 received: a non-address item changed in the register. N8 to J-LIS.

@@ -180,7 +180,8 @@ pub enum TokuteiPinReset {
 
 /// Which counters open on Sundays (docs/domain.md §5: counters close on administrative
 /// holidays [C recollection of 行政機関の休日に関する法律 art. 1]; some municipalities open their
-/// windows on a Sunday a month, 休日開庁 [C]).
+/// windows on a Sunday a month, 休日開庁 [C]; a bureau opening on a Sunday is a what-if, no
+/// source describes one [C]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SundayCounters {
@@ -189,6 +190,23 @@ pub enum SundayCounters {
     None,
     /// The municipal windows open on Sundays (not on national holidays or 12/29–1/3).
     CityHall,
+    /// The bureau's counters open on Sundays too, beside the municipal windows (not on
+    /// national holidays or 12/29–1/3).
+    BureauAndCityHall,
+}
+
+impl SundayCounters {
+    /// Whether the counters of `office` open on a Sunday under this value. The police box and
+    /// the call centre never close, so this is asked only of the bureau and the city hall.
+    pub fn opens(self, office: crate::service::Office) -> bool {
+        use crate::service::Office;
+        match (self, office) {
+            (SundayCounters::None, _) => false,
+            (SundayCounters::CityHall, Office::CityHall) => true,
+            (SundayCounters::CityHall, _) => false,
+            (SundayCounters::BureauAndCityHall, _) => true,
+        }
+    }
 }
 
 /// On which days the bureau and the municipalities process what reaches them: notices from

@@ -12,7 +12,7 @@ use crate::calendar::{DeadlineRoll, deadline};
 use crate::card::CardKind;
 use crate::event::Event;
 use crate::ids::{Municipality, ResidentId};
-use crate::policy::{OfficeDays, Policy, Regime, SundayCounters};
+use crate::policy::{OfficeDays, Policy, Regime};
 use crate::procedure::Procedure;
 use crate::service::{Channel, Link, Office, Service};
 use crate::status::Status;
@@ -444,7 +444,7 @@ pub fn notified(event: &Event) -> &'static [Notified] {
         Event::MoveInRecorded { .. } => &[N1, N8_TO_CARD_ISSUER, N9],
         // N1 (first residence notification) and N7 (applications forwarded to the bureau).
         Event::ResidenceNotified { .. } => &[N1],
-        Event::ApplicationForwarded { .. } => &[N7],
+        Event::ApplicationForwarded { .. } | Event::SprApplicationForwarded { .. } => &[N7],
         Event::MyNumberCardValidityChanged { .. }
         | Event::MyNumberCardSpecialPeriodExtended { .. }
         | Event::RegisterItemUpdated { .. }
@@ -562,17 +562,16 @@ pub fn works_on(policy: &Policy, service: Service, date: NaiveDate) -> bool {
 ///
 /// docs/domain.md §5 [C recollection of 行政機関の休日に関する法律 art. 1]: the bureau's counters
 /// and the municipal windows are closed on Saturdays, Sundays, national holidays and 12/29–1/3
-/// ([`crate::calendar::closed_day`]); the municipal windows open on Sundays where the policy
-/// says so (`sunday_counters`, 休日開庁 [C]). A police box and the My Number call centre (24 h,
-/// 365 days [A MUNI-LOSS]) are always open.
+/// ([`crate::calendar::closed_day`]); the municipal windows — and the bureau's counters too, in
+/// a what-if — open on Sundays where the policy says so (`sunday_counters`, 休日開庁 [C]). A
+/// police box and the My Number call centre (24 h, 365 days [A MUNI-LOSS]) are always open.
 pub fn counter_open(policy: &Policy, office: Office, date: NaiveDate) -> bool {
     use crate::calendar::ClosedDay;
     match office {
         Office::Police | Office::CallCentre => true,
-        Office::ImmigrationBureau => crate::calendar::closed_day(date).is_none(),
-        Office::CityHall => match crate::calendar::closed_day(date) {
+        Office::ImmigrationBureau | Office::CityHall => match crate::calendar::closed_day(date) {
             None => true,
-            Some(ClosedDay::Sunday) => policy.switches.sunday_counters == SundayCounters::CityHall,
+            Some(ClosedDay::Sunday) => policy.switches.sunday_counters.opens(office),
             Some(_) => false,
         },
     }
@@ -659,6 +658,28 @@ pub const CARD_AT_LANDING_PORTS: [&str; 7] = [
     "hiroshima",
     "fukuoka",
 ];
+
+/// Where the card a procedure produces waits for the resident: the counter of the office that
+/// hands it over, given the holder's `status` and the office where the procedure was `filed_at`.
+///
+/// docs/domain.md §5.8, §4, §16.7: an SPR certificate — renewed, reissued or replaced after an
+/// item change, and a Tokutei SPR certificate alike, whatever procedure it was applied for with
+/// — is handed over at the municipality, which the special permanent resident deals with for
+/// every certificate procedure [A MUNI-SPR for the certificate; C that a Tokutei SPR certificate
+/// follows it, being an SPR certificate (入管特例法16条の2, A* ISA-PROC)]. Any other card is
+/// handed over by the bureau that issues it [A SHUGIIN], unless it was applied for at the
+/// municipal window: where that card is collected is unknown (§16.7), and the switch
+/// `municipal_tokutei_pickup` decides.
+pub fn collected_at(policy: &Policy, status: Status, filed_at: Office) -> Office {
+    use crate::policy::MunicipalTokuteiPickup;
+    if status == Status::SpecialPermanentResident {
+        return Office::CityHall;
+    }
+    match (filed_at, policy.switches.municipal_tokutei_pickup) {
+        (Office::CityHall, MunicipalTokuteiPickup::MunicipalCounter) => Office::CityHall,
+        _ => Office::ImmigrationBureau,
+    }
+}
 
 /// Whether the residence card is handed over at landing at `port` (§5.1 [A ISA-PORT]).
 pub fn card_handed_over_at_port(port: &str) -> bool {
@@ -961,5 +982,62 @@ mod tests {
         );
         let before = NaiveDate::from_ymd_opt(2026, 6, 13).unwrap();
         assert_eq!(card_law(&Policy::default(), before), CardLaw::Old);
+    }
+
+    #[test]
+    fn given_sunday_counters_when_a_counter_is_asked_on_a_sunday_then_the_policy_decides_each_office()
+    {
+        use crate::policy::SundayCounters;
+        let sunday = NaiveDate::from_ymd_opt(2026, 6, 14).unwrap();
+        let holiday_monday = NaiveDate::from_ymd_opt(2026, 9, 21).unwrap();
+        let saturday = NaiveDate::from_ymd_opt(2026, 6, 13).unwrap();
+        let with = |value| {
+            let mut p = Policy::default();
+            p.switches.sunday_counters = value;
+            p
+        };
+        let open = |p: &Policy, office, date| counter_open(p, office, date);
+        let (bureau, city) = (Office::ImmigrationBureau, Office::CityHall);
+        let none = with(SundayCounters::None);
+        assert!(!open(&none, bureau, sunday) && !open(&none, city, sunday));
+        let city_only = with(SundayCounters::CityHall);
+        assert!(!open(&city_only, bureau, sunday) && open(&city_only, city, sunday));
+        let both = with(SundayCounters::BureauAndCityHall);
+        assert!(open(&both, bureau, sunday) && open(&both, city, sunday));
+        // Only Sundays: a Saturday and a national holiday stay closed whatever the switch.
+        for office in [bureau, city] {
+            assert!(!open(&both, office, saturday));
+            assert!(!open(&both, office, holiday_monday));
+        }
+        // The police box and the call centre never close.
+        assert!(open(&none, Office::Police, saturday) && open(&none, Office::CallCentre, sunday));
+    }
+
+    #[test]
+    fn given_an_spr_then_every_certificate_waits_at_the_city_hall_whatever_the_pickup_switch() {
+        use crate::policy::MunicipalTokuteiPickup;
+        let spr = Status::SpecialPermanentResident;
+        let engineer = Status::EngineerSpecialistHumanities;
+        for pickup in [
+            MunicipalTokuteiPickup::BureauCounter,
+            MunicipalTokuteiPickup::MunicipalCounter,
+        ] {
+            let mut p = Policy::default();
+            p.switches.municipal_tokutei_pickup = pickup;
+            for filed_at in [Office::CityHall, Office::ImmigrationBureau] {
+                assert_eq!(collected_at(&p, spr, filed_at), Office::CityHall);
+            }
+            // Filed at the bureau: the bureau hands the card over.
+            assert_eq!(
+                collected_at(&p, engineer, Office::ImmigrationBureau),
+                Office::ImmigrationBureau
+            );
+            // Filed at the municipal window: the switch decides (§16.7).
+            let expected = match pickup {
+                MunicipalTokuteiPickup::BureauCounter => Office::ImmigrationBureau,
+                MunicipalTokuteiPickup::MunicipalCounter => Office::CityHall,
+            };
+            assert_eq!(collected_at(&p, engineer, Office::CityHall), expected);
+        }
     }
 }

@@ -98,7 +98,7 @@ impl Event {
             | RegisterItemUpdated { .. }
             | OlderPeriodNoticeIgnored { .. } => "§6 N3",
             MyNumberCardValidityChanged { .. } => "§5.4, §8.4",
-            ApplicationForwarded { .. } => "§6 N7",
+            ApplicationForwarded { .. } | SprApplicationForwarded { .. } => "§6 N7",
             MyNumberCardSpecialPeriodExtended { .. } => {
                 Procedure::MyNumberSpecialPeriodExtension.section()
             }

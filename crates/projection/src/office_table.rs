@@ -21,6 +21,9 @@ pub struct Outcome {
 pub struct Row {
     /// The procedure; the rulebook section it follows is `procedure.section()`.
     pub procedure: Procedure,
+    /// The row is a special permanent resident's procedure, filed at the municipality (§5.8):
+    /// the item change and the reissues, which other residents file at the bureau.
+    pub spr: bool,
     pub legacy: Outcome,
     pub integrated: Outcome,
 }

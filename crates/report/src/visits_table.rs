@@ -47,13 +47,22 @@ fn offices(o: &Outcome, lang: Lang) -> String {
     }
 }
 
-/// A procedure with its section: "period-of-stay extension §5.4".
+/// A row's procedure, and whose it is when a special permanent resident files it at the
+/// municipality: "non-address item change (special permanent resident)".
+pub fn row_name(r: &Row, lang: Lang) -> String {
+    let spr = if r.spr { ui(lang).by_spr } else { "" };
+    format!("{}{spr}", labels::procedure(r.procedure).get(lang))
+}
+
+/// A procedure with its section: "period-of-stay extension §5.4"; a special permanent
+/// resident's item change or reissue follows §5.8.
 fn procedure(r: &Row, lang: Lang) -> String {
-    format!(
-        "{} {}",
-        labels::procedure(r.procedure).get(lang),
-        r.procedure.section()
-    )
+    format!("{} {}", row_name(r, lang), row_section(r))
+}
+
+/// The rulebook section a row follows.
+pub fn row_section(r: &Row) -> &'static str {
+    if r.spr { "§5.8" } else { r.procedure.section() }
 }
 
 /// The rows' notes after a blank line, one per line, each line starting with `bullet`.
@@ -61,6 +70,8 @@ fn push_notes(out: &mut String, rows: &[Row], bullet: &str, lang: Lang) {
     let u = ui(lang);
     let mut notes = rows
         .iter()
+        // A special permanent resident's row shares its procedure's note, given once.
+        .filter(|r| !r.spr)
         .filter_map(|r| labels::office_table_note(r.procedure).map(|n| (r.procedure, n.get(lang))))
         .peekable();
     if notes.peek().is_some() {
@@ -208,9 +219,9 @@ pub fn markdown(rows: &[Row], lang: Lang) -> String {
         let _ = writeln!(
             out,
             "| {}{}{}{} | {} | {} | {} | {} |",
-            labels::procedure(r.procedure).get(lang),
+            row_name(r, lang),
             u.lp,
-            r.procedure.section(),
+            row_section(r),
             u.rp,
             offices(&r.legacy, lang),
             offices(&r.integrated, lang),

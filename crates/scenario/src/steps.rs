@@ -138,9 +138,10 @@ step_kinds! {
     DecidePermanentResidence = "decide_permanent_residence" => DecidePermanentResidenceStep,
     /// 在留カード有効期間更新申請 for PR, HSP(ii) and 16th-birthday cards (§5.7).
     FileCardRenewal = "file_card_renewal" => TokuteiOnlyStep,
-    /// 住居地以外の記載事項変更届出 at the bureau (§5.9).
+    /// 住居地以外の記載事項変更届出 at the bureau (§5.9), or an SPR's at the municipality (§5.8).
     NotifyItemChange = "notify_item_change" => NotifyItemChangeStep,
-    /// Reissue of the residence card: damaged, on request, or lost (§5.10, §5.11).
+    /// Reissue of the residence card: damaged, on request, or lost (§5.10, §5.11); of an SPR
+    /// certificate at the municipality (§5.8).
     RequestReissue = "request_reissue" => RequestReissueStep,
     /// Landing at a port of entry (§5.1): the card is handed over at the seven large airports.
     Land = "land" => LandStep,
@@ -532,6 +533,10 @@ pub struct NotifyItemChangeStep {
     /// Attach a Tokutei card application (§4). Default false.
     #[serde(default)]
     pub tokutei: bool,
+    /// bureau (default) | city_hall: a special permanent resident notifies at the
+    /// municipality, which forwards the notice to the bureau (§5.8).
+    #[serde(default)]
+    pub office: Option<Where>,
 }
 
 impl StepFields for NotifyItemChangeStep {
@@ -541,6 +546,7 @@ impl StepFields for NotifyItemChangeStep {
             item: self.item,
             changed_on: reported_day(self.changed_on, "changed_on", ctx)?,
             tokutei: self.tokutei,
+            at_city_hall: matches!(self.office, Some(Where::CityHall)),
         })
     }
 }
@@ -571,6 +577,10 @@ pub struct RequestReissueStep {
     /// Attach a Tokutei card application (§4). Default false.
     #[serde(default)]
     pub tokutei: bool,
+    /// bureau (default) | city_hall: a special permanent resident's certificate is reissued
+    /// through the municipality, which forwards the application to the bureau (§5.8).
+    #[serde(default)]
+    pub office: Option<Where>,
 }
 
 impl StepFields for RequestReissueStep {
@@ -597,6 +607,7 @@ impl StepFields for RequestReissueStep {
             resident: ctx.resident,
             reason,
             tokutei: self.tokutei,
+            at_city_hall: matches!(self.office, Some(Where::CityHall)),
         })
     }
 }

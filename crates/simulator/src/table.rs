@@ -50,9 +50,12 @@ fn profile(
     my_number: bool,
 ) -> ResidentProfile {
     let card_issued = d(2023, 9, 25);
-    let kind = if tokutei {
+    let spr = status == Status::SpecialPermanentResident;
+    let kind = if tokutei && spr {
+        CardKind::TokuteiSprCertificate
+    } else if tokutei {
         CardKind::TokuteiResidenceCard
-    } else if status == Status::SpecialPermanentResident {
+    } else if spr {
         CardKind::SprCertificate
     } else {
         CardKind::ResidenceCard
@@ -103,6 +106,76 @@ fn profile(
 
 fn at(y: i32, m: u32, day: u32) -> SimTime {
     opening_time(d(y, m, day))
+}
+
+/// A special permanent resident whose certificate is valid well past the table's year (a
+/// certificate to renew is [`profile`]'s), holding a Tokutei SPR certificate if `tokutei`.
+fn spr_profile(tokutei: bool) -> ResidentProfile {
+    let mut p = profile(Status::SpecialPermanentResident, None, tokutei, true);
+    if let Some(card) = p.residence_card.as_mut() {
+        card.issued_on = d(2023, 10, 10);
+        card.valid_through = d(2033, 10, 5);
+    }
+    if tokutei {
+        p.certificates = Certificates {
+            signature_through: Some(d(2028, 10, 5)),
+            user_auth_through: Some(d(2033, 10, 5)),
+        };
+    }
+    p
+}
+
+/// The case for a special permanent resident's `procedure`, filed at the municipality (§5.8):
+/// an item change, a reissue, a reissue after loss (the police report first, and under the
+/// integrated regime the call to suspend the lost Tokutei SPR certificate).
+fn spr_case(procedure: Procedure, tokutei: bool) -> Option<Case> {
+    let mut steps = Vec::new();
+    let command = match procedure {
+        Procedure::ItemChange => Command::NotifyItemChange {
+            resident: R,
+            item: ChangedItem::Name,
+            changed_on: d(2026, 8, 25),
+            tokutei: false,
+            at_city_hall: true,
+        },
+        Procedure::Reissue => Command::RequestReissue {
+            resident: R,
+            reason: ReissueReason::Damaged,
+            tokutei: false,
+            at_city_hall: true,
+        },
+        Procedure::LossReissue => {
+            if tokutei {
+                steps.push((
+                    at(2026, 9, 1),
+                    Command::SuspendMyNumberFunctions { resident: R },
+                ));
+            }
+            steps.push((
+                at(2026, 9, 2),
+                Command::ReportLoss {
+                    resident: R,
+                    lost_on: d(2026, 9, 1),
+                },
+            ));
+            Command::RequestReissue {
+                resident: R,
+                reason: ReissueReason::Lost {
+                    learned_on: d(2026, 9, 1),
+                    reported_on: Some(d(2026, 9, 2)),
+                },
+                tokutei: false,
+                at_city_hall: true,
+            }
+        }
+        _ => return None,
+    };
+    steps.push((at(2026, 9, 3), command));
+    Some(Case {
+        profile: spr_profile(tokutei),
+        steps,
+        needs_functions: true,
+    })
 }
 
 /// The case for `procedure` under a regime (`tokutei`: the integrated resident opts in).
@@ -218,6 +291,7 @@ fn case(procedure: Procedure, tokutei: bool) -> Option<Case> {
                     item: ChangedItem::Name,
                     changed_on: d(2026, 8, 25),
                     tokutei: false,
+                    at_city_hall: false,
                 },
             )],
             true,
@@ -279,6 +353,7 @@ fn case(procedure: Procedure, tokutei: bool) -> Option<Case> {
                     resident: R,
                     reason: ReissueReason::Damaged,
                     tokutei: false,
+                    at_city_hall: false,
                 },
             )],
             true,
@@ -307,6 +382,7 @@ fn case(procedure: Procedure, tokutei: bool) -> Option<Case> {
                         reported_on: Some(d(2026, 9, 2)),
                     },
                     tokutei: false,
+                    at_city_hall: false,
                 },
             ));
             c(
@@ -480,9 +556,16 @@ fn run_case(
         .unwrap_or_default())
 }
 
-fn outcome(procedure: Procedure, regime: Regime) -> Result<Option<Outcome>, SimError> {
+/// The outcome of `procedure` under `regime`: a special permanent resident's (`spr`), or
+/// another resident's.
+fn outcome(procedure: Procedure, spr: bool, regime: Regime) -> Result<Option<Outcome>, SimError> {
     let tokutei = regime == Regime::Integrated;
-    let Some(case) = case(procedure, tokutei) else {
+    let case = if spr {
+        spr_case(procedure, tokutei)
+    } else {
+        case(procedure, tokutei)
+    };
+    let Some(case) = case else {
         return Ok(None);
     };
     let policy = Policy::with_regime(regime);
@@ -524,32 +607,37 @@ fn outcome(procedure: Procedure, regime: Regime) -> Result<Option<Outcome>, SimE
     }))
 }
 
-/// The rows of the table, in procedure order.
+/// The rows of the table, in procedure order: every procedure a resident files, then a special
+/// permanent resident's certificate procedures at the municipality (§5.8).
 pub fn office_table() -> Result<Vec<Row>, SimError> {
     let rows = [
-        Procedure::ResidenceNotification,
-        Procedure::MoveWithinMunicipality,
-        Procedure::MoveIn,
-        Procedure::Extension,
-        Procedure::StatusChange,
-        Procedure::ResidenceNotificationAfterStatusChange,
-        Procedure::PermanentResidence,
-        Procedure::CardRenewal,
-        Procedure::SprCertificateRenewal,
-        Procedure::ItemChange,
-        Procedure::Reissue,
-        Procedure::LossReissue,
+        (Procedure::ResidenceNotification, false),
+        (Procedure::MoveWithinMunicipality, false),
+        (Procedure::MoveIn, false),
+        (Procedure::Extension, false),
+        (Procedure::StatusChange, false),
+        (Procedure::ResidenceNotificationAfterStatusChange, false),
+        (Procedure::PermanentResidence, false),
+        (Procedure::CardRenewal, false),
+        (Procedure::ItemChange, false),
+        (Procedure::Reissue, false),
+        (Procedure::LossReissue, false),
+        (Procedure::SprCertificateRenewal, false),
+        (Procedure::ItemChange, true),
+        (Procedure::Reissue, true),
+        (Procedure::LossReissue, true),
     ];
     let mut out = Vec::new();
-    for procedure in rows {
+    for (procedure, spr) in rows {
         let (Some(legacy), Some(integrated)) = (
-            outcome(procedure, Regime::Legacy)?,
-            outcome(procedure, Regime::Integrated)?,
+            outcome(procedure, spr, Regime::Legacy)?,
+            outcome(procedure, spr, Regime::Integrated)?,
         ) else {
             continue;
         };
         out.push(Row {
             procedure,
+            spr,
             legacy,
             integrated,
         });
@@ -567,7 +655,7 @@ mod tests {
 
     #[test]
     fn after_an_extension_legacy_needs_bureau_and_city_hall_integrated_only_the_bureau() {
-        let legacy = outcome(Procedure::Extension, Regime::Legacy)
+        let legacy = outcome(Procedure::Extension, false, Regime::Legacy)
             .unwrap()
             .unwrap();
         assert_eq!(
@@ -576,7 +664,7 @@ mod tests {
         );
         assert_eq!(legacy.follow_ups, vec![Procedure::MyNumberValidityChange]);
         assert!(legacy.goal_met);
-        let integrated = outcome(Procedure::Extension, Regime::Integrated)
+        let integrated = outcome(Procedure::Extension, false, Regime::Integrated)
             .unwrap()
             .unwrap();
         assert_eq!(offices(&integrated), vec![Office::ImmigrationBureau]);
@@ -587,7 +675,7 @@ mod tests {
     #[test]
     fn a_move_within_the_municipality_needs_the_city_hall_under_both_regimes() {
         for regime in [Regime::Legacy, Regime::Integrated] {
-            let o = outcome(Procedure::MoveWithinMunicipality, regime)
+            let o = outcome(Procedure::MoveWithinMunicipality, false, regime)
                 .unwrap()
                 .unwrap();
             assert_eq!(offices(&o), vec![Office::CityHall]);
@@ -598,7 +686,7 @@ mod tests {
     #[test]
     fn a_non_address_item_change_is_a_bureau_procedure_under_both_regimes() {
         for regime in [Regime::Legacy, Regime::Integrated] {
-            let o = outcome(Procedure::ItemChange, regime).unwrap().unwrap();
+            let o = outcome(Procedure::ItemChange, false, regime).unwrap().unwrap();
             assert_eq!(offices(&o), vec![Office::ImmigrationBureau]);
             assert!(o.goal_met);
         }
@@ -607,7 +695,7 @@ mod tests {
     #[test]
     fn after_a_change_of_status_the_new_resident_notifies_the_city_hall_under_both_regimes() {
         for regime in [Regime::Legacy, Regime::Integrated] {
-            let o = outcome(Procedure::ResidenceNotificationAfterStatusChange, regime)
+            let o = outcome(Procedure::ResidenceNotificationAfterStatusChange, false, regime)
                 .unwrap()
                 .unwrap();
             assert_eq!(
@@ -620,10 +708,28 @@ mod tests {
 
     #[test]
     fn a_lost_tokutei_card_leaves_the_functions_unrestored_by_default() {
-        let o = outcome(Procedure::LossReissue, Regime::Integrated)
+        let o = outcome(Procedure::LossReissue, false, Regime::Integrated)
             .unwrap()
             .unwrap();
         assert!(!o.goal_met);
         assert!(offices(&o).contains(&Office::Police));
+    }
+
+    #[test]
+    fn a_special_permanent_resident_s_item_change_and_reissue_are_city_hall_procedures() {
+        for procedure in [Procedure::ItemChange, Procedure::Reissue] {
+            for regime in [Regime::Legacy, Regime::Integrated] {
+                let o = outcome(procedure, true, regime).unwrap().unwrap();
+                assert_eq!(offices(&o), vec![Office::CityHall], "{procedure:?} {regime:?}");
+                // Filed, then collected: both at the city hall.
+                assert_eq!(o.visits, vec![(Office::CityHall, 2)], "{procedure:?} {regime:?}");
+                assert!(o.goal_met, "{procedure:?} {regime:?}");
+            }
+        }
+        let lost = outcome(Procedure::LossReissue, true, Regime::Legacy)
+            .unwrap()
+            .unwrap();
+        assert_eq!(offices(&lost), vec![Office::CityHall, Office::Police]);
+        assert!(lost.goal_met);
     }
 }

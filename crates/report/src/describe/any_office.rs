@@ -46,22 +46,28 @@ pub(super) fn describe(event: &Event, lang: Lang) -> String {
                 Lang::Ja => format!("{procedure}を受け付けない：{why}"),
             }
         }
+        // The sentence names the procedure the application was made with, and claims nothing
+        // about that procedure's fate: it usually goes on (§4), but a refusal of the procedure
+        // itself (a person the register does not take, §3) is its own event, beside this one.
         Event::TokuteiApplicationRefused {
             attached_to, rule, ..
         } => {
             let why = labels::refusal(rule, lang);
-            let goes_on = labels::procedure(*attached_to).get(lang);
+            let with = labels::procedure(*attached_to).get(lang);
             match lang {
                 Lang::En if *attached_to == Procedure::TokuteiApplication => format!(
                     "refuses the Tokutei card application ({why} ({}))",
                     rule.section()
                 ),
                 Lang::En => format!(
-                    "refuses the Tokutei card application ({why} ({})); the {goes_on} goes on",
+                    "refuses the Tokutei card application made with the {with} ({why} ({}))",
                     rule.section()
                 ),
+                Lang::Ja if *attached_to == Procedure::TokuteiApplication => {
+                    format!("特定在留カード等交付申請を受け付けない（{why}）")
+                }
                 Lang::Ja => {
-                    format!("特定在留カード等交付申請を受け付けない（{why}）。{goes_on}は続行")
+                    format!("{with}に添えた特定在留カード等交付申請を受け付けない（{why}）")
                 }
             }
         }

@@ -150,6 +150,23 @@ pub(super) fn register(event: &Event, lang: Lang) -> String {
                 (Lang::Ja, false) => format!("{procedure}を入管に送付"),
             }
         }
+        Event::SprApplicationForwarded {
+            procedure, tokutei, ..
+        } => {
+            let procedure = labels::procedure(*procedure).get(lang);
+            match (lang, tokutei) {
+                (Lang::En, true) => format!(
+                    "forwards the special permanent resident's {procedure}, with a Tokutei card application, to the bureau"
+                ),
+                (Lang::En, false) => {
+                    format!("forwards the special permanent resident's {procedure} to the bureau")
+                }
+                (Lang::Ja, true) => {
+                    format!("特別永住者の{procedure}（特定在留カード等交付申請付き）を入管に送付")
+                }
+                (Lang::Ja, false) => format!("特別永住者の{procedure}を入管に送付"),
+            }
+        }
         Event::RegisterItemUpdated { item, .. } => {
             let item = labels::changed_item(*item).get(lang);
             match lang {

@@ -61,6 +61,7 @@ pub fn describe(event: &Event, lang: Lang) -> String {
         | OlderPeriodNoticeIgnored { .. }
         | ResidenceNotified { .. }
         | ApplicationForwarded { .. }
+        | SprApplicationForwarded { .. }
         | RegisterItemUpdated { .. } => city_hall::register(event, lang),
         MyNumberCardValidityChanged { .. }
         | MyNumberCardSpecialPeriodExtended { .. }

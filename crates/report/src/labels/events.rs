@@ -73,6 +73,10 @@ pub fn event_type(e: &Event) -> Label {
         Event::ApplicationForwarded { .. } => {
             l("application forwarded to the bureau", "入管への申請の送付")
         }
+        Event::SprApplicationForwarded { .. } => l(
+            "SPR certificate filing forwarded to the bureau",
+            "特別永住者証明書の届出・申請の入管への送付",
+        ),
         Event::MyNumberCardSpecialPeriodExtended { .. } => l(
             "My Number card special-period extension",
             "個人番号カードの特例期間延長",

@@ -154,6 +154,9 @@ pub struct Ui {
     pub legacy_two_cards: &'static str,
     pub integrated_tokutei: &'static str,
     pub no_visit: &'static str,
+    /// After a procedure's name in the office-visit table: the row is a special permanent
+    /// resident's, filed at the municipality (§5.8).
+    pub by_spr: &'static str,
     pub including: &'static str,
     pub not_restored: &'static str,
     pub offices: &'static str,
@@ -312,6 +315,7 @@ const UI_EN: Ui = Ui {
     legacy_two_cards: "legacy (two cards)",
     integrated_tokutei: "integrated (Tokutei card)",
     no_visit: "no visit",
+    by_spr: " (special permanent resident)",
     including: "incl.",
     not_restored: "My Number functions not restored",
     offices: "offices",
@@ -470,6 +474,7 @@ const UI_JA: Ui = Ui {
     legacy_two_cards: "従来制度（2枚のカード）",
     integrated_tokutei: "一体化制度（特定在留カード）",
     no_visit: "来訪なし",
+    by_spr: "（特別永住者）",
     including: "以下を含む：",
     not_restored: "マイナンバー機能は回復しない",
     offices: "機関",

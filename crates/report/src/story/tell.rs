@@ -87,6 +87,7 @@ fn role(event: &Event) -> Role {
         | Event::MyNumberCardValidityChanged { .. }
         | Event::ResidenceNotified { .. }
         | Event::ApplicationForwarded { .. }
+        | Event::SprApplicationForwarded { .. }
         | Event::MyNumberCardSpecialPeriodExtended { .. }
         | Event::RegisterItemUpdated { .. }
         | Event::PinResetAtCounter { .. }
