@@ -13,9 +13,9 @@ use model::machine::testing::{self, SEED, When, cmd, notice, then, then_with_tim
 use model::mynumber::MyNumber;
 use model::policy::TokuteiContinuityRule;
 use model::policy::{Policy, Regime};
+use model::procedure::{ChangedItem, ReissueReason};
 use model::rules::InvalidationReason;
 use model::rules::{Consequence, Duty};
-use model::procedure::{ChangedItem, ReissueReason};
 use model::status::Status;
 use model::time::start_of_day;
 use model::time::{SimTime, opening_time};
@@ -1244,7 +1244,8 @@ fn given_an_spr_when_notifying_an_item_change_at_the_window_then_forwarded_to_th
 }
 
 #[test]
-fn given_an_spr_when_asking_for_a_reissue_after_loss_at_the_window_then_forwarded_with_its_reason() {
+fn given_an_spr_when_asking_for_a_reissue_after_loss_at_the_window_then_forwarded_with_its_reason()
+{
     let lost = ReissueReason::Lost {
         learned_on: d(2026, 9, 1),
         reported_on: Some(d(2026, 9, 2)),

@@ -924,12 +924,7 @@ fn given_an_spr_when_a_reissue_with_tokutei_is_forwarded_then_a_tokutei_spr_cert
     let decision = given(&[spr_opened()]).when(
         &integrated(),
         at(2026, 9, 8),
-        spr_forwarded(
-            Procedure::Reissue,
-            Some(ReissueReason::Damaged),
-            None,
-            true,
-        ),
+        spr_forwarded(Procedure::Reissue, Some(ReissueReason::Damaged), None, true),
     );
     let requested = decision.events.iter().find_map(|e| match e {
         Event::TokuteiCardRequested {

@@ -34,7 +34,8 @@ use crate::policy::DispositionAt;
 ///   filing by the expiry (§9; A\* 入管法20条⑥, 21条④), and an application made at the municipal
 ///   window is filed there (§4, C), so a pending application on record from the start of a run
 ///   (`ExtensionApplied`, `StatusChangeApplied`, `PermanentResidenceApplied`) or one forwarded
-///   (`ApplicationForwarded`) keeps its filing day;
+///   (`ApplicationForwarded`, and a special permanent resident's item change or reissue,
+///   `SprApplicationForwarded`, §5.8) keeps its filing day;
 /// * a duty left undone (`DeadlineMissed`) is breached from the day after its deadline (§10),
 ///   though a late filing only reveals it later;
 /// * a My Number card or a Tokutei card's functions lapse (`MyNumberCardExpired`,
@@ -74,7 +75,8 @@ pub fn effective_on(
         ExtensionApplied { filed_on, .. }
         | StatusChangeApplied { filed_on, .. }
         | PermanentResidenceApplied { filed_on, .. }
-        | ApplicationForwarded { filed_on, .. } => *filed_on,
+        | ApplicationForwarded { filed_on, .. }
+        | SprApplicationForwarded { filed_on, .. } => *filed_on,
         DeadlineMissed { deadline, .. } => deadline.succ_opt()?,
         MyNumberCardExpired { valid_through, .. }
         | MyNumberFunctionsExpired { valid_through, .. } => valid_through.succ_opt()?,

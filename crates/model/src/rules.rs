@@ -986,7 +986,7 @@ mod tests {
 
     #[test]
     fn given_sunday_counters_when_a_counter_is_asked_on_a_sunday_then_the_policy_decides_each_office()
-    {
+     {
         use crate::policy::SundayCounters;
         let sunday = NaiveDate::from_ymd_opt(2026, 6, 14).unwrap();
         let holiday_monday = NaiveDate::from_ymd_opt(2026, 9, 21).unwrap();

@@ -48,7 +48,7 @@ fn offices(o: &Outcome, lang: Lang) -> String {
 }
 
 /// A row's procedure, and whose it is when a special permanent resident files it at the
-/// municipality: "non-address item change (special permanent resident)".
+/// municipality: "change of a non-address item — special permanent resident".
 pub fn row_name(r: &Row, lang: Lang) -> String {
     let spr = if r.spr { ui(lang).by_spr } else { "" };
     format!("{}{spr}", labels::procedure(r.procedure).get(lang))
@@ -62,7 +62,11 @@ fn procedure(r: &Row, lang: Lang) -> String {
 
 /// The rulebook section a row follows.
 pub fn row_section(r: &Row) -> &'static str {
-    if r.spr { "§5.8" } else { r.procedure.section() }
+    if r.spr {
+        "§5.8"
+    } else {
+        r.procedure.section()
+    }
 }
 
 /// The rows' notes after a blank line, one per line, each line starting with `bullet`.

@@ -560,6 +560,10 @@ fn closed_message(command: &Command, date: NaiveDate) -> String {
             "; or open the municipal windows on Sundays with `policy: { switches: { \
              sunday_counters: city_hall } }`"
         }
+        Place::Counter(Office::ImmigrationBureau) if sunday => {
+            "; or open the bureau's counters on Sundays too with `policy: { switches: { \
+             sunday_counters: bureau_and_city_hall } }`"
+        }
         _ => hint,
     };
     format!(

@@ -757,6 +757,37 @@ fn a_counter_step_on_a_closed_day_is_located_and_names_the_next_business_day() {
 }
 
 #[test]
+fn a_bureau_step_on_a_sunday_is_an_error_unless_the_policy_opens_the_bureau_on_sundays() {
+    let on_sunday = |switch: &str| {
+        let text = VALID.replacen(
+            "on: 2026-11-10, resident: mei, do: file_extension, channel: online",
+            "on: 2026-11-08, resident: mei, do: file_extension, channel: counter",
+            1,
+        );
+        if switch.is_empty() {
+            text
+        } else {
+            text.replacen(
+                "  regime: integrated\n",
+                &format!("  regime: integrated\n  switches: {{ sunday_counters: {switch} }}\n"),
+                1,
+            )
+        }
+    };
+    // Closed by default, and when only the municipal windows open: the error names the switch.
+    for switch in ["", "city_hall"] {
+        let err = parse("sunday.yaml", &on_sunday(switch)).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("the immigration bureau's counter is closed on 2026-11-08, a Sunday")
+                && msg.contains("sunday_counters: bureau_and_city_hall"),
+            "{switch}: {msg}"
+        );
+    }
+    assert!(parse("sunday.yaml", &on_sunday("bureau_and_city_hall")).is_ok());
+}
+
+#[test]
 fn expectation_names_are_checked_against_the_model() {
     let (text, pos, msg) = error_after("[PeriodOfStayExtended]", "[PeriodOfStayExtend]");
     assert_eq!(pos, pos_of(&text, "PeriodOfStayExtend]"));

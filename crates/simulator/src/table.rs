@@ -686,7 +686,9 @@ mod tests {
     #[test]
     fn a_non_address_item_change_is_a_bureau_procedure_under_both_regimes() {
         for regime in [Regime::Legacy, Regime::Integrated] {
-            let o = outcome(Procedure::ItemChange, false, regime).unwrap().unwrap();
+            let o = outcome(Procedure::ItemChange, false, regime)
+                .unwrap()
+                .unwrap();
             assert_eq!(offices(&o), vec![Office::ImmigrationBureau]);
             assert!(o.goal_met);
         }
@@ -695,9 +697,13 @@ mod tests {
     #[test]
     fn after_a_change_of_status_the_new_resident_notifies_the_city_hall_under_both_regimes() {
         for regime in [Regime::Legacy, Regime::Integrated] {
-            let o = outcome(Procedure::ResidenceNotificationAfterStatusChange, false, regime)
-                .unwrap()
-                .unwrap();
+            let o = outcome(
+                Procedure::ResidenceNotificationAfterStatusChange,
+                false,
+                regime,
+            )
+            .unwrap()
+            .unwrap();
             assert_eq!(
                 offices(&o),
                 vec![Office::ImmigrationBureau, Office::CityHall]
@@ -720,9 +726,17 @@ mod tests {
         for procedure in [Procedure::ItemChange, Procedure::Reissue] {
             for regime in [Regime::Legacy, Regime::Integrated] {
                 let o = outcome(procedure, true, regime).unwrap().unwrap();
-                assert_eq!(offices(&o), vec![Office::CityHall], "{procedure:?} {regime:?}");
+                assert_eq!(
+                    offices(&o),
+                    vec![Office::CityHall],
+                    "{procedure:?} {regime:?}"
+                );
                 // Filed, then collected: both at the city hall.
-                assert_eq!(o.visits, vec![(Office::CityHall, 2)], "{procedure:?} {regime:?}");
+                assert_eq!(
+                    o.visits,
+                    vec![(Office::CityHall, 2)],
+                    "{procedure:?} {regime:?}"
+                );
                 assert!(o.goal_met, "{procedure:?} {regime:?}");
             }
         }

@@ -221,8 +221,8 @@ pub fn refusal(rule: &RefusalRule, lang: Lang) -> String {
             "紛失による再交付には警察の受理番号が必要",
         )),
         RefusalRule::WrongOfficeForStatus => fixed(l(
-            "special permanent residents' certificates are handled at the municipality",
-            "特別永住者証明書の手続は市区町村で行う",
+            "special permanent residents' certificates are handled at the municipality, other residents' cards at the bureau",
+            "特別永住者証明書の手続は市区町村で、その他の在留カードの手続は入管で行う",
         )),
         RefusalRule::NotExpectedHere => fixed(l(
             "this person is not awaiting this procedure here",

@@ -315,7 +315,7 @@ const UI_EN: Ui = Ui {
     legacy_two_cards: "legacy (two cards)",
     integrated_tokutei: "integrated (Tokutei card)",
     no_visit: "no visit",
-    by_spr: " (special permanent resident)",
+    by_spr: " — special permanent resident",
     including: "incl.",
     not_restored: "My Number functions not restored",
     offices: "offices",
