@@ -1214,19 +1214,21 @@ fn spr_registered() -> Event {
     }
 }
 
+/// A name change on 2026-09-01, notified at the municipal window.
+fn name_change_at_window() -> Input {
+    cmd(Command::NotifyItemChange {
+        resident: R,
+        item: ChangedItem::Name,
+        changed_on: d(2026, 9, 1),
+        tokutei: false,
+        at_city_hall: true,
+    })
+}
+
 #[test]
 fn given_an_spr_when_notifying_an_item_change_at_the_window_then_forwarded_to_the_bureau() {
-    let decision = given(&[spr_registered()]).when(
-        &legacy(),
-        at(2026, 9, 7),
-        cmd(Command::NotifyItemChange {
-            resident: R,
-            item: ChangedItem::Name,
-            changed_on: d(2026, 9, 1),
-            tokutei: false,
-            at_city_hall: true,
-        }),
-    );
+    let decision =
+        given(&[spr_registered()]).when(&legacy(), at(2026, 9, 7), name_change_at_window());
     then(
         &decision,
         &[
@@ -1279,17 +1281,7 @@ fn given_an_spr_when_asking_for_a_reissue_after_loss_at_the_window_then_forwarde
 #[test]
 fn given_a_mid_to_long_term_resident_when_notifying_an_item_change_at_the_window_then_refused_and_nothing_forwarded()
  {
-    let decision = given(&[registered()]).when(
-        &legacy(),
-        at(2026, 9, 7),
-        cmd(Command::NotifyItemChange {
-            resident: R,
-            item: ChangedItem::Name,
-            changed_on: d(2026, 9, 1),
-            tokutei: false,
-            at_city_hall: true,
-        }),
-    );
+    let decision = given(&[registered()]).when(&legacy(), at(2026, 9, 7), name_change_at_window());
     then(
         &decision,
         &[

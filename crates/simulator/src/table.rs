@@ -145,28 +145,8 @@ fn spr_case(procedure: Procedure, tokutei: bool) -> Option<Case> {
             at_city_hall: true,
         },
         Procedure::LossReissue => {
-            if tokutei {
-                steps.push((
-                    at(2026, 9, 1),
-                    Command::SuspendMyNumberFunctions { resident: R },
-                ));
-            }
-            steps.push((
-                at(2026, 9, 2),
-                Command::ReportLoss {
-                    resident: R,
-                    lost_on: d(2026, 9, 1),
-                },
-            ));
-            Command::RequestReissue {
-                resident: R,
-                reason: ReissueReason::Lost {
-                    learned_on: d(2026, 9, 1),
-                    reported_on: Some(d(2026, 9, 2)),
-                },
-                tokutei: false,
-                at_city_hall: true,
-            }
+            steps = before_loss_reissue(tokutei);
+            loss_reissue(true)
         }
         _ => return None,
     };
@@ -176,6 +156,39 @@ fn spr_case(procedure: Procedure, tokutei: bool) -> Option<Case> {
         steps,
         needs_functions: true,
     })
+}
+
+/// What a resident who lost the card on 2026-09-01 does before asking for a reissue: the call
+/// to suspend a Tokutei card's functions (§5.11), then the police report on 09-02.
+fn before_loss_reissue(tokutei: bool) -> Vec<(SimTime, Command)> {
+    let mut steps = Vec::new();
+    if tokutei {
+        steps.push((
+            at(2026, 9, 1),
+            Command::SuspendMyNumberFunctions { resident: R },
+        ));
+    }
+    steps.push((
+        at(2026, 9, 2),
+        Command::ReportLoss {
+            resident: R,
+            lost_on: d(2026, 9, 1),
+        },
+    ));
+    steps
+}
+
+/// The reissue after that loss, with the police report's day; an SPR's at the municipality.
+fn loss_reissue(at_city_hall: bool) -> Command {
+    Command::RequestReissue {
+        resident: R,
+        reason: ReissueReason::Lost {
+            learned_on: d(2026, 9, 1),
+            reported_on: Some(d(2026, 9, 2)),
+        },
+        tokutei: false,
+        at_city_hall,
+    }
 }
 
 /// The case for `procedure` under a regime (`tokutei`: the integrated resident opts in).
@@ -359,32 +372,8 @@ fn case(procedure: Procedure, tokutei: bool) -> Option<Case> {
             true,
         ),
         Procedure::LossReissue => {
-            let mut steps = Vec::new();
-            if tokutei {
-                steps.push((
-                    at(2026, 9, 1),
-                    Command::SuspendMyNumberFunctions { resident: R },
-                ));
-            }
-            steps.push((
-                at(2026, 9, 2),
-                Command::ReportLoss {
-                    resident: R,
-                    lost_on: d(2026, 9, 1),
-                },
-            ));
-            steps.push((
-                at(2026, 9, 3),
-                Command::RequestReissue {
-                    resident: R,
-                    reason: ReissueReason::Lost {
-                        learned_on: d(2026, 9, 1),
-                        reported_on: Some(d(2026, 9, 2)),
-                    },
-                    tokutei: false,
-                    at_city_hall: false,
-                },
-            ));
+            let mut steps = before_loss_reissue(tokutei);
+            steps.push((at(2026, 9, 3), loss_reissue(false)));
             c(
                 profile(engineer, Some(d(2029, 9, 30)), tokutei, true),
                 steps,
