@@ -34,6 +34,8 @@ pub struct Chip {
     pub certificates: Certificates,
     /// A Tokutei card in production.
     pub producing: Option<CardKind>,
+    /// A new separate My Number card in production (§5.11, §8.4).
+    pub producing_my_number_card: bool,
     /// The user-authentication PIN is locked (§5.12).
     pub pin_locked: bool,
 }
@@ -72,6 +74,7 @@ impl Chip {
             tokutei: None,
             certificates: *certificates,
             producing: None,
+            producing_my_number_card: false,
             pin_locked: false,
         })
     }
@@ -119,6 +122,17 @@ impl Chip {
             Event::PinLocked { .. } => chip.pin_locked = true,
             Event::PinUnlocked { .. } => chip.pin_locked = false,
             Event::TokuteiCardProduced { .. } => chip.producing = None,
+            Event::MyNumberCardProductionStarted { .. } => chip.producing_my_number_card = true,
+            Event::MyNumberCardProduced { .. } => chip.producing_my_number_card = false,
+            // A new card, with new PINs and certificates, replaces whatever separate card was
+            // on record.
+            Event::MyNumberCardActivated {
+                card, certificates, ..
+            } => {
+                chip.my_number_card = Some((*card, CardState::Active));
+                chip.certificates = *certificates;
+                chip.pin_locked = false;
+            }
             Event::MyNumberFunctionsActivated {
                 card_number,
                 valid_through,

@@ -15,7 +15,7 @@ use model::event::Event;
 use model::ids::ResidentId;
 use model::machine::{Context, Decision, Input, ResidentTable, StateMachine};
 use model::policy::ExistingMyNumberCardOnTokutei;
-use model::procedure::{ChangedItem, Procedure};
+use model::procedure::{ChangedItem, MyNumberCardReissueReason, Procedure};
 use model::rules::{Consequence, Duty, InvalidationReason, RefusalRule, RevocationReason};
 use model::service::Office;
 use model::service::Service;
@@ -163,6 +163,9 @@ impl CardIssuer {
             {
                 d.push(Event::PinLocked { resident });
             }
+            Command::CompleteMyNumberCardProduction { .. } if chip.producing_my_number_card => {
+                d.push(Event::MyNumberCardProduced { resident });
+            }
             Command::CompleteTokuteiProduction { .. } => {
                 if let Some(kind) = chip.producing {
                     d.push(Event::TokuteiCardProduced { resident, kind });
@@ -236,6 +239,62 @@ impl CardIssuer {
                         valid_through: *valid_through,
                     },
                 );
+            }
+            // N8, §5.11, §8.4: the municipality applied for a new separate card. A loss report
+            // (紛失届) ends the lost card for good [A MUNI-LOSS]; the new card is produced in the
+            // policy's lead time.
+            Event::MyNumberCardReissueApplied { reason, .. } => {
+                let lost = matches!(reason, MyNumberCardReissueReason::Lost { .. });
+                if lost
+                    && chip
+                        .my_number_card
+                        .is_some_and(|(_, state)| state != CardState::Invalidated)
+                {
+                    d.push(Event::MyNumberCardInvalidated {
+                        resident,
+                        reason: InvalidationReason::ReportedLost,
+                        tokutei_card: None,
+                    });
+                }
+                let ready_at = ctx.now + ctx.policy.my_number_card_lead_time.as_duration();
+                d.push(Event::MyNumberCardProductionStarted {
+                    resident,
+                    ready_on: ready_at.date(),
+                });
+                d.timer(
+                    ready_at,
+                    Command::CompleteMyNumberCardProduction { resident },
+                );
+            }
+            // N8: the new separate card was handed over; it is live with new certificates
+            // (§8.5) until its validity ends.
+            Event::MyNumberCardIssued { card, .. } => {
+                d.push(Event::MyNumberCardActivated {
+                    resident,
+                    card: *card,
+                    certificates: new_certificates(chip.born_on, today, card.valid_through),
+                });
+                d.timer(
+                    lapse_time(card.valid_through),
+                    Command::ExpireMyNumberCard {
+                        resident,
+                        valid_through: card.valid_through,
+                    },
+                );
+            }
+            // N8, §5.9, §8.5: the card brought up to date after an item change gets a new
+            // signature certificate in place of the one the change revoked [A MUNI-CERT].
+            Event::MyNumberCardItemsUpdated { .. }
+                if chip.separate_card_active()
+                    && chip.certificates.signature_through.is_none()
+                    && validity::signature_certificate_issuable(chip.born_on, today) =>
+            {
+                if let Some((card, _)) = chip.my_number_card {
+                    d.push(Event::CertificatesIssued {
+                        resident,
+                        certificates: new_certificates(chip.born_on, today, card.valid_through),
+                    });
+                }
             }
             // §5.12: the window reset the PIN.
             Event::PinResetAtCounter { .. } if chip.pin_locked => {

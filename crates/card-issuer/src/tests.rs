@@ -757,3 +757,186 @@ fn given_separate_card_when_tokutei_flow_runs_then_functions_active_and_state_re
     assert_eq!(chip.certificates, certs_through(d(2029, 9, 30)));
     assert_eq!(given(&log).chip(R), Some(chip));
 }
+
+// ---- a new separate card after a loss or a lapse; its update after an item change (§5.9,
+// §5.11, §8.4) ----
+
+/// The new card the window applied for on 2026-09-03, valid through 2027-03-31.
+fn new_card() -> MyNumberCard {
+    MyNumberCard {
+        issued_on: d(2026, 9, 3),
+        valid_through: d(2027, 3, 31),
+    }
+}
+
+fn reissue_applied(reason: MyNumberCardReissueReason) -> Event {
+    Event::MyNumberCardReissueApplied {
+        resident: R,
+        reason,
+        card: new_card(),
+    }
+}
+
+fn lost() -> MyNumberCardReissueReason {
+    MyNumberCardReissueReason::Lost {
+        reported_on: Some(d(2026, 9, 2)),
+    }
+}
+
+fn suspended() -> Event {
+    Event::MyNumberFunctionsSuspended {
+        resident: R,
+        tokutei_card: None,
+    }
+}
+
+#[test]
+fn given_a_suspended_card_when_the_window_takes_a_loss_notification_then_the_card_ends_and_a_new_one_is_produced()
+ {
+    let jlis = given(&[opened(), suspended()]);
+    let decision = jlis.when(
+        &legacy(),
+        at(2026, 9, 3),
+        notice(Service::CityHall, reissue_applied(lost())),
+    );
+    let ready_at = at(2026, 10, 3);
+    then_with_timers(
+        &decision,
+        &[
+            invalidated(InvalidationReason::ReportedLost, None),
+            Event::MyNumberCardProductionStarted {
+                resident: R,
+                ready_on: d(2026, 10, 3),
+            },
+        ],
+        &[(
+            ready_at,
+            Command::CompleteMyNumberCardProduction { resident: R },
+        )],
+    );
+}
+
+#[test]
+fn given_a_lapsed_card_when_the_window_applies_for_a_new_one_then_production_follows_the_policy_lead_time()
+ {
+    let lapsed = Event::MyNumberCardExpired {
+        resident: R,
+        valid_through: d(2027, 3, 31),
+    };
+    let jlis = given(&[opened(), lapsed]);
+    let policy = Policy {
+        my_number_card_lead_time: Latency::days(14),
+        ..legacy()
+    };
+    let decision = jlis.when(
+        &policy,
+        at(2026, 9, 3),
+        notice(
+            Service::CityHall,
+            reissue_applied(MyNumberCardReissueReason::Lapsed),
+        ),
+    );
+    // A lapsed card is not invalidated again: only production starts.
+    then_with_timers(
+        &decision,
+        &[Event::MyNumberCardProductionStarted {
+            resident: R,
+            ready_on: d(2026, 9, 17),
+        }],
+        &[(
+            at(2026, 9, 17),
+            Command::CompleteMyNumberCardProduction { resident: R },
+        )],
+    );
+}
+
+#[test]
+fn given_production_started_when_its_timer_fires_then_produced_once() {
+    let started = Event::MyNumberCardProductionStarted {
+        resident: R,
+        ready_on: d(2026, 10, 3),
+    };
+    let complete = || cmd(Command::CompleteMyNumberCardProduction { resident: R });
+    let jlis = given(&[opened(), started.clone()]);
+    let decision = jlis.when(&legacy(), at(2026, 10, 3), complete());
+    then(&decision, &[Event::MyNumberCardProduced { resident: R }]);
+    let jlis = given(&[
+        opened(),
+        started,
+        Event::MyNumberCardProduced { resident: R },
+    ]);
+    then(&jlis.when(&legacy(), at(2026, 10, 3), complete()), &[]);
+}
+
+#[test]
+fn given_a_new_card_handed_over_when_notified_then_activated_with_new_certificates_and_an_expiry_timer()
+ {
+    let jlis = given(&[
+        opened(),
+        suspended(),
+        invalidated(InvalidationReason::ReportedLost, None),
+    ]);
+    let handed_over = Event::MyNumberCardIssued {
+        resident: R,
+        card: new_card(),
+        fee_yen: 1000,
+    };
+    let decision = jlis.when(
+        &legacy(),
+        at(2026, 10, 8),
+        notice(Service::CityHall, handed_over),
+    );
+    then_with_timers(
+        &decision,
+        &[Event::MyNumberCardActivated {
+            resident: R,
+            card: new_card(),
+            certificates: certs_through(d(2027, 3, 31)),
+        }],
+        &[(lapse_time(d(2027, 3, 31)), expire_card(d(2027, 3, 31)))],
+    );
+    // Applied: the chip holds the new card, active, with its certificates.
+    let mut jlis = jlis;
+    jlis.apply(&decision.events[0]);
+    let chip = jlis.chip(R).expect("a record");
+    assert_eq!(chip.my_number_card, Some((new_card(), CardState::Active)));
+    assert_eq!(chip.certificates, certs_through(d(2027, 3, 31)));
+}
+
+#[test]
+fn given_a_signature_certificate_revoked_by_a_name_change_when_the_card_is_updated_then_certificates_issued()
+ {
+    let name_revoked = Event::SignatureCertificateRevoked {
+        resident: R,
+        reason: RevocationReason::ItemChanged {
+            item: ChangedItem::Name,
+        },
+    };
+    let updated = Event::MyNumberCardItemsUpdated {
+        resident: R,
+        item: ChangedItem::Name,
+    };
+    let jlis = given(&[opened(), name_revoked]);
+    let decision = jlis.when(
+        &legacy(),
+        at(2026, 8, 17),
+        notice(Service::CityHall, updated.clone()),
+    );
+    then(
+        &decision,
+        &[Event::CertificatesIssued {
+            resident: R,
+            certificates: certs_through(d(2027, 3, 31)),
+        }],
+    );
+    // A nationality change revokes nothing, and the update issues nothing.
+    let jlis = given(&[opened()]);
+    then(
+        &jlis.when(
+            &legacy(),
+            at(2026, 8, 17),
+            notice(Service::CityHall, updated),
+        ),
+        &[],
+    );
+}

@@ -183,6 +183,11 @@ impl CityHall {
                 window.my_number_special_period_extension(*applied_on)
             }
             Command::ResetPin { .. } => window.reset_pin(),
+            Command::RequestMyNumberCardReissue { reason, .. } => {
+                window.my_number_card_reissue(*reason)
+            }
+            Command::CollectMyNumberCard { .. } => window.collect_my_number_card(),
+            Command::UpdateMyNumberCardItems { .. } => window.update_my_number_card_items(),
             Command::NotifyMoveWithinMunicipality {
                 address,
                 moved_on,
@@ -285,6 +290,12 @@ impl CityHall {
                     resident,
                     reason: *reason,
                 });
+            }
+            // N8: J-LIS produced the new separate card applied for here.
+            Event::MyNumberCardProduced { .. } => {
+                let mut window = Window::new(entry, *ctx, resident);
+                window.my_number_card_produced();
+                return window.done();
             }
             // N9: the former municipality closes its entry.
             Event::MoveInRecorded {

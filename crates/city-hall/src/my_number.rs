@@ -1,13 +1,15 @@
 //! The separate My Number card at the municipal window: the validity change after a new period
 //! of stay (有効期間変更, docs/domain.md §5.4), the special-period extension while an application
-//! is pending (§5.13), continued use after a move and its 90-day deadline (§5.3, §10), and PIN
-//! resets (§5.12).
+//! is pending (§5.13), continued use after a move and its 90-day deadline (§5.3, §10), PIN
+//! resets (§5.12), and the card's own life: a new card after a loss or a lapse, handed over
+//! against the fee (§5.11, §8.4), and its update after a non-address item change (§5.9).
 
 use chrono::NaiveDate;
+use model::card::{CardKind, MyNumberCard};
 use model::event::Event;
-use model::procedure::Procedure;
-use model::rules::{Duty, RefusalRule};
-use model::validity;
+use model::procedure::{MyNumberCardReissueReason, Procedure};
+use model::rules::{self, Duty, RefusalRule};
+use model::validity::{self, RefusalReason};
 
 use crate::Window;
 
@@ -21,12 +23,7 @@ impl Window<'_> {
         let procedure = Procedure::MyNumberValidityChange;
         self.visit(procedure);
         let Some(card) = entry.my_number_card else {
-            let rule = if entry.holds_tokutei() {
-                RefusalRule::HoldsTokuteiCard
-            } else {
-                RefusalRule::NoMyNumberCard
-            };
-            self.refuse(procedure, rule);
+            self.refuse(procedure, entry.no_separate_card_rule());
             return;
         };
         let changed = validity::my_number_validity_change(
@@ -116,5 +113,106 @@ impl Window<'_> {
         self.push(Event::PinResetAtCounter {
             resident: self.resident,
         });
+    }
+}
+
+impl Window<'_> {
+    /// A new separate card at the window (§5.11, §8.4): after a loss, the 紛失届 with the
+    /// reissue application, on the police report [A MUNI-LOSS]; after a lapse, a new card
+    /// [A MUNI-MN]. The new card is valid as any card issued today (§8.4); J-LIS produces it
+    /// (N8). Refused while one is already applied for, to a Tokutei holder without a separate
+    /// card (§8.6: the functions are on the Tokutei card), without a card ever held, without a
+    /// police report for a loss (§5.11), and for a card that has not lapsed (§5.4: a validity
+    /// change, not a new card).
+    pub(crate) fn my_number_card_reissue(&mut self, reason: MyNumberCardReissueReason) {
+        let (entry, today) = (self.entry, self.ctx.today());
+        let procedure = Procedure::MyNumberCardReissue;
+        self.visit(procedure);
+        let held = entry.my_number_card;
+        let refusal = if entry.my_number_card_applied.is_some() {
+            Some(RefusalRule::AlreadyPending)
+        } else if held.is_none() && entry.holds_tokutei() {
+            Some(RefusalRule::HoldsTokuteiCard)
+        } else if held.is_none() && !entry.had_my_number_card {
+            Some(RefusalRule::NoMyNumberCard)
+        } else {
+            match reason {
+                MyNumberCardReissueReason::Lost { reported_on: None } => {
+                    Some(RefusalRule::PoliceReportMissing)
+                }
+                MyNumberCardReissueReason::Lapsed if entry.holds_valid_my_number_card(today) => {
+                    Some(RefusalRule::Validity {
+                        reason: RefusalReason::CardStillValid,
+                    })
+                }
+                _ => None,
+            }
+        };
+        if let Some(rule) = refusal {
+            self.refuse(procedure, rule);
+            return;
+        }
+        let card = MyNumberCard {
+            issued_on: today,
+            valid_through: validity::my_number_card_valid_through(
+                entry.status.card_category(),
+                entry.born_on,
+                today,
+                entry.period_expiry,
+            ),
+        };
+        self.push(Event::MyNumberCardReissueApplied {
+            resident: self.resident,
+            reason,
+            card,
+        });
+    }
+
+    /// The new separate card handed over at the window, against the fee (§5.11, §8.4 [A
+    /// MUNI-FEE]: paid at collection); refused when no card is ready.
+    pub(crate) fn collect_my_number_card(&mut self) {
+        let entry = self.entry;
+        self.visit(Procedure::CardCollection);
+        match entry.my_number_card_applied {
+            Some((card, reason)) if entry.my_number_card_ready => {
+                self.push(Event::MyNumberCardIssued {
+                    resident: self.resident,
+                    card,
+                    fee_yen: rules::my_number_card_fee_yen(reason),
+                })
+            }
+            _ => self.refuse(Procedure::CardCollection, RefusalRule::NothingPending),
+        }
+    }
+
+    /// 券面事項変更 (§5.9 [B]): after a non-address item change reached the register (N3), the
+    /// separate card is brought up to date at the window; refused without a card, or with
+    /// nothing changed since it was last updated.
+    pub(crate) fn update_my_number_card_items(&mut self) {
+        let (entry, today) = (self.entry, self.ctx.today());
+        let procedure = Procedure::MyNumberCardItemUpdate;
+        self.visit(procedure);
+        if !entry.holds_valid_my_number_card(today) {
+            self.refuse(procedure, entry.no_separate_card_rule());
+            return;
+        }
+        match entry.my_number_card_outdated {
+            Some(item) => self.push(Event::MyNumberCardItemsUpdated {
+                resident: self.resident,
+                item,
+            }),
+            None => self.refuse(procedure, RefusalRule::NothingPending),
+        }
+    }
+
+    /// N8 from J-LIS: the new separate card applied for here is at the window.
+    pub(crate) fn my_number_card_produced(&mut self) {
+        if self.entry.my_number_card_applied.is_some() && !self.entry.my_number_card_ready {
+            self.push(Event::CardReadyForCollection {
+                resident: self.resident,
+                kind: CardKind::MyNumberCard,
+                at: model::service::Office::CityHall,
+            });
+        }
     }
 }

@@ -9,6 +9,7 @@ use model::event::Event;
 use model::ids::{Address, Municipality};
 use model::mynumber::MyNumber;
 use model::policy::TokuteiContinuityRule;
+use model::procedure::{ChangedItem, MyNumberCardReissueReason};
 use model::rules::Consequence;
 use model::status::Status;
 
@@ -40,11 +41,30 @@ pub struct Entry {
     pub continuity_deadline: Option<NaiveDate>,
     /// The separate card already had its one special-period extension (§5.13).
     pub special_extended: bool,
+    /// The resident held a separate card that lapsed or was withdrawn (§5.3, §5.11): a new one
+    /// is a reissue (§8.4).
+    pub had_my_number_card: bool,
+    /// A new separate card applied for, with why, until it is handed over (§5.11, §8.4).
+    pub my_number_card_applied: Option<(MyNumberCard, MyNumberCardReissueReason)>,
+    /// The new separate card is at the window, ready to be handed over.
+    pub my_number_card_ready: bool,
+    /// An item changed since the separate card was last brought up to date (§5.9).
+    pub my_number_card_outdated: Option<ChangedItem>,
 }
 
 impl Entry {
     pub(crate) fn holds_tokutei(&self) -> bool {
         self.card_kind.is_some_and(CardKind::is_tokutei)
+    }
+
+    /// The rule that refuses a procedure on the separate My Number card to a resident without
+    /// one: a Tokutei holder's functions are on the Tokutei card (§8.6); anyone else has no card.
+    pub(crate) fn no_separate_card_rule(&self) -> model::rules::RefusalRule {
+        if self.holds_tokutei() {
+            model::rules::RefusalRule::HoldsTokuteiCard
+        } else {
+            model::rules::RefusalRule::NoMyNumberCard
+        }
     }
 
     /// Whether the separate My Number card is held and still valid on `today` (§5.4: it lapses
@@ -134,6 +154,10 @@ impl Entry {
             former: None,
             continuity_deadline: None,
             special_extended: false,
+            had_my_number_card: false,
+            my_number_card_applied: None,
+            my_number_card_ready: false,
+            my_number_card_outdated: None,
         })
     }
 
@@ -195,14 +219,37 @@ impl Entry {
                 self.continuity_deadline = Some(*deadline)
             }
             Event::MyNumberContinuityConfirmed { .. } => self.continuity_deadline = None,
-            Event::MyNumberCardWithdrawn { .. } => self.my_number_card = None,
+            Event::MyNumberCardWithdrawn { .. } => {
+                self.had_my_number_card |= self.my_number_card.is_some();
+                self.my_number_card = None;
+            }
             Event::DeadlineMissed {
                 consequence: Consequence::MyNumberCardLapses,
                 ..
             } => {
                 self.continuity_deadline = None;
+                self.had_my_number_card |= self.my_number_card.is_some();
                 self.my_number_card = None;
             }
+            Event::MyNumberCardReissueApplied { reason, card, .. } => {
+                self.my_number_card_applied = Some((*card, *reason))
+            }
+            Event::CardReadyForCollection {
+                kind: CardKind::MyNumberCard,
+                ..
+            } => self.my_number_card_ready = true,
+            // The new card shows the register's items as they are now.
+            Event::MyNumberCardIssued { card, .. } => {
+                self.my_number_card = Some(*card);
+                self.my_number_card_applied = None;
+                self.my_number_card_ready = false;
+                self.my_number_card_outdated = None;
+                self.special_extended = false;
+            }
+            Event::RegisterItemUpdated { item, .. } if self.my_number_card.is_some() => {
+                self.my_number_card_outdated = Some(*item)
+            }
+            Event::MyNumberCardItemsUpdated { .. } => self.my_number_card_outdated = None,
             _ => {}
         }
     }

@@ -13,7 +13,7 @@ use model::machine::testing::{self, SEED, When, cmd, notice, then, then_with_tim
 use model::mynumber::MyNumber;
 use model::policy::TokuteiContinuityRule;
 use model::policy::{Policy, Regime};
-use model::procedure::{ChangedItem, ReissueReason};
+use model::procedure::{ChangedItem, MyNumberCardReissueReason, ReissueReason};
 use model::rules::InvalidationReason;
 use model::rules::{Consequence, Duty};
 use model::status::Status;
@@ -1287,6 +1287,294 @@ fn given_a_mid_to_long_term_resident_when_notifying_an_item_change_at_the_window
         &[
             visit_for("shinjuku", Procedure::ItemChange),
             refused(Procedure::ItemChange, RefusalRule::WrongOfficeForStatus),
+        ],
+    );
+}
+
+// ---- the separate My Number card's own life (§5.9, §5.11, §8.4) ----
+
+fn request_new_card(reason: MyNumberCardReissueReason) -> Input {
+    cmd(Command::RequestMyNumberCardReissue {
+        resident: R,
+        reason,
+    })
+}
+
+fn lost_reported(reported_on: Option<NaiveDate>) -> MyNumberCardReissueReason {
+    MyNumberCardReissueReason::Lost { reported_on }
+}
+
+/// The new card applied for on `on`: valid through the period expiry 2027-03-31 (the birthday
+/// cap, the 10th birthday after issuance, is later; §8.4).
+fn new_card(on: NaiveDate) -> MyNumberCard {
+    MyNumberCard {
+        issued_on: on,
+        valid_through: d(2027, 3, 31),
+    }
+}
+
+fn applied(reason: MyNumberCardReissueReason, on: NaiveDate) -> Event {
+    Event::MyNumberCardReissueApplied {
+        resident: R,
+        reason,
+        card: new_card(on),
+    }
+}
+
+fn my_number_card_ready() -> Event {
+    Event::CardReadyForCollection {
+        resident: R,
+        kind: CardKind::MyNumberCard,
+        at: Office::CityHall,
+    }
+}
+
+#[test]
+fn given_a_lost_card_reported_to_the_police_when_a_new_card_is_requested_then_the_application_is_taken()
+ {
+    let hall = given(&[registered()]);
+    let reason = lost_reported(Some(d(2026, 9, 2)));
+    let decision = hall.when(&legacy(), at(2026, 9, 3), request_new_card(reason));
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", Procedure::MyNumberCardReissue),
+            applied(reason, d(2026, 9, 3)),
+        ],
+    );
+}
+
+#[test]
+fn given_no_police_report_when_a_new_card_is_requested_after_a_loss_then_refused() {
+    let hall = given(&[registered()]);
+    let decision = hall.when(
+        &legacy(),
+        at(2026, 9, 3),
+        request_new_card(lost_reported(None)),
+    );
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", Procedure::MyNumberCardReissue),
+            refused(
+                Procedure::MyNumberCardReissue,
+                RefusalRule::PoliceReportMissing,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn given_a_card_still_valid_when_a_new_card_is_requested_for_a_lapse_then_refused_as_still_valid() {
+    let hall = given(&[registered()]);
+    let decision = hall.when(
+        &legacy(),
+        at(2027, 3, 31),
+        request_new_card(MyNumberCardReissueReason::Lapsed),
+    );
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", Procedure::MyNumberCardReissue),
+            refused(
+                Procedure::MyNumberCardReissue,
+                RefusalRule::Validity {
+                    reason: RefusalReason::CardStillValid,
+                },
+            ),
+        ],
+    );
+}
+
+#[test]
+fn given_a_card_past_its_validity_when_a_new_card_is_requested_for_a_lapse_then_taken_with_the_new_period()
+ {
+    // The period was extended to 2030-03-31 (N3) but the card was not: it lapsed on 2027-04-01.
+    let hall = given(&[registered(), n3_applied(d(2030, 3, 31))]);
+    let decision = hall.when(
+        &legacy(),
+        at(2027, 4, 5),
+        request_new_card(MyNumberCardReissueReason::Lapsed),
+    );
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", Procedure::MyNumberCardReissue),
+            Event::MyNumberCardReissueApplied {
+                resident: R,
+                reason: MyNumberCardReissueReason::Lapsed,
+                card: MyNumberCard {
+                    issued_on: d(2027, 4, 5),
+                    valid_through: d(2030, 3, 31),
+                },
+            },
+        ],
+    );
+}
+
+#[test]
+fn given_a_card_lapsed_for_continuity_when_a_new_card_is_requested_then_taken() {
+    let lapsed = missed(
+        Duty::MyNumberContinuity,
+        d(2026, 9, 30),
+        Consequence::MyNumberCardLapses,
+    );
+    let hall = given(&[registered(), lapsed]);
+    let reason = MyNumberCardReissueReason::Lapsed;
+    let decision = hall.when(&legacy(), at(2026, 10, 5), request_new_card(reason));
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", Procedure::MyNumberCardReissue),
+            applied(reason, d(2026, 10, 5)),
+        ],
+    );
+}
+
+#[test]
+fn given_never_a_card_when_a_new_card_is_requested_then_refused_no_my_number_card() {
+    let hall = given(&[registered_without_my_number_card()]);
+    let decision = hall.when(
+        &legacy(),
+        at(2026, 9, 3),
+        request_new_card(MyNumberCardReissueReason::Lapsed),
+    );
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", Procedure::MyNumberCardReissue),
+            refused(Procedure::MyNumberCardReissue, RefusalRule::NoMyNumberCard),
+        ],
+    );
+}
+
+#[test]
+fn given_a_tokutei_holder_without_a_separate_card_when_a_new_card_is_requested_then_refused() {
+    let hall = given(&[registered_with(
+        born(),
+        CardKind::TokuteiResidenceCard,
+        None,
+    )]);
+    let decision = hall.when(
+        &integrated(),
+        at(2026, 9, 3),
+        request_new_card(lost_reported(Some(d(2026, 9, 2)))),
+    );
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", Procedure::MyNumberCardReissue),
+            refused(
+                Procedure::MyNumberCardReissue,
+                RefusalRule::HoldsTokuteiCard,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn given_a_new_card_applied_for_when_requested_again_then_already_pending() {
+    let reason = lost_reported(Some(d(2026, 9, 2)));
+    let hall = given(&[registered(), applied(reason, d(2026, 9, 3))]);
+    let decision = hall.when(&legacy(), at(2026, 9, 4), request_new_card(reason));
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", Procedure::MyNumberCardReissue),
+            refused(Procedure::MyNumberCardReissue, RefusalRule::AlreadyPending),
+        ],
+    );
+}
+
+#[test]
+fn given_a_new_card_applied_for_when_j_lis_has_produced_it_then_it_is_ready_at_the_window() {
+    let reason = lost_reported(Some(d(2026, 9, 2)));
+    let hall = given(&[registered(), applied(reason, d(2026, 9, 3))]);
+    let produced = Event::MyNumberCardProduced { resident: R };
+    let decision = hall.when(
+        &legacy(),
+        at(2026, 10, 5),
+        notice(Service::CardIssuer, produced.clone()),
+    );
+    then(&decision, &[my_number_card_ready()]);
+    // Nothing applied for: a stray notice changes nothing.
+    let hall = given(&[registered()]);
+    let decision = hall.when(
+        &legacy(),
+        at(2026, 10, 5),
+        notice(Service::CardIssuer, produced),
+    );
+    then(&decision, &[]);
+}
+
+#[test]
+fn given_a_new_card_ready_when_collected_then_handed_over_against_the_fee() {
+    let reason = lost_reported(Some(d(2026, 9, 2)));
+    let hall = given(&[
+        registered(),
+        applied(reason, d(2026, 9, 3)),
+        my_number_card_ready(),
+    ]);
+    let collect = cmd(Command::CollectMyNumberCard { resident: R });
+    let decision = hall.when(&legacy(), at(2026, 10, 8), collect);
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", Procedure::CardCollection),
+            Event::MyNumberCardIssued {
+                resident: R,
+                card: new_card(d(2026, 9, 3)),
+                fee_yen: 1000,
+            },
+        ],
+    );
+}
+
+#[test]
+fn given_a_new_card_not_yet_ready_when_collecting_then_nothing_pending() {
+    let reason = lost_reported(Some(d(2026, 9, 2)));
+    let hall = given(&[registered(), applied(reason, d(2026, 9, 3))]);
+    let collect = cmd(Command::CollectMyNumberCard { resident: R });
+    let decision = hall.when(&legacy(), at(2026, 9, 10), collect);
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", Procedure::CardCollection),
+            refused(Procedure::CardCollection, RefusalRule::NothingPending),
+        ],
+    );
+}
+
+#[test]
+fn given_a_name_change_in_the_register_when_the_card_is_updated_then_items_updated_once() {
+    let item_updated = Event::RegisterItemUpdated {
+        resident: R,
+        item: ChangedItem::Name,
+    };
+    let update = || cmd(Command::UpdateMyNumberCardItems { resident: R });
+    let hall = given(&[registered(), item_updated]);
+    let decision = hall.when(&legacy(), at(2026, 8, 17), update());
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", Procedure::MyNumberCardItemUpdate),
+            Event::MyNumberCardItemsUpdated {
+                resident: R,
+                item: ChangedItem::Name,
+            },
+        ],
+    );
+    // Before the bureau's notice has reached the register there is nothing to write.
+    let hall = given(&[registered()]);
+    let decision = hall.when(&legacy(), at(2026, 8, 10), update());
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", Procedure::MyNumberCardItemUpdate),
+            refused(
+                Procedure::MyNumberCardItemUpdate,
+                RefusalRule::NothingPending,
+            ),
         ],
     );
 }

@@ -10,7 +10,7 @@ use crate::card::{CardKind, Certificates, MyNumberCard, ResidenceCard};
 use crate::card_number::ResidenceCardNumber;
 use crate::ids::{Address, Municipality, ResidentId};
 use crate::mynumber::MyNumber;
-use crate::procedure::{ChangedItem, Procedure, ReissueReason};
+use crate::procedure::{ChangedItem, MyNumberCardReissueReason, Procedure, ReissueReason};
 use crate::service::{Channel, Office, Service};
 use crate::status::Status;
 
@@ -245,6 +245,19 @@ pub enum Command {
         resident: ResidentId,
         at_bureau: bool,
     },
+    /// A new separate My Number card applied for at the municipal window: after a loss (with
+    /// the 紛失届) or a lapse (§5.11, §8.4).
+    RequestMyNumberCardReissue {
+        resident: ResidentId,
+        reason: MyNumberCardReissueReason,
+    },
+    /// The resident collects a new My Number card that is ready at the municipal window.
+    CollectMyNumberCard { resident: ResidentId },
+    /// 券面事項変更: the separate My Number card brought up to date at the municipal window
+    /// after a non-address item change (§5.9).
+    UpdateMyNumberCardItems { resident: ResidentId },
+    /// Timer (J-LIS): a new separate My Number card's production lead time has passed.
+    CompleteMyNumberCardProduction { resident: ResidentId },
     /// Timer (J-LIS): the separate My Number card reaches the end of `valid_through`.
     ExpireMyNumberCard {
         resident: ResidentId,
@@ -296,7 +309,11 @@ impl Command {
             | Command::ReportLoss { resident, .. }
             | Command::SuspendMyNumberFunctions { resident }
             | Command::LockPin { resident }
-            | Command::ResetPin { resident, .. } => *resident,
+            | Command::ResetPin { resident, .. }
+            | Command::RequestMyNumberCardReissue { resident, .. }
+            | Command::CollectMyNumberCard { resident }
+            | Command::UpdateMyNumberCardItems { resident }
+            | Command::CompleteMyNumberCardProduction { resident } => *resident,
         }
     }
 
@@ -344,7 +361,11 @@ impl Command {
             Command::ReportLoss { .. } => Procedure::LossReport,
             Command::SuspendMyNumberFunctions { .. } => Procedure::MyNumberSuspension,
             Command::ResetPin { .. } => Procedure::PinReset,
+            Command::RequestMyNumberCardReissue { .. } => Procedure::MyNumberCardReissue,
+            Command::CollectMyNumberCard { .. } => Procedure::CardCollection,
+            Command::UpdateMyNumberCardItems { .. } => Procedure::MyNumberCardItemUpdate,
             Command::LockPin { .. }
+            | Command::CompleteMyNumberCardProduction { .. }
             | Command::EnrolResident { .. }
             | Command::ExpireMyNumberCard { .. }
             | Command::ExpireMyNumberFunctions { .. }
@@ -396,9 +417,10 @@ impl Command {
             | Command::RequestMyNumberValidityChange { .. }
             | Command::NotifyResidence { .. }
             | Command::RenewSprCertificate { .. }
-            | Command::RequestMyNumberSpecialPeriodExtension { .. } => {
-                Place::Counter(Office::CityHall)
-            }
+            | Command::RequestMyNumberSpecialPeriodExtension { .. }
+            | Command::RequestMyNumberCardReissue { .. }
+            | Command::CollectMyNumberCard { .. }
+            | Command::UpdateMyNumberCardItems { .. } => Place::Counter(Office::CityHall),
             Command::ReportLoss { .. } => Place::Counter(Office::Police),
             Command::SuspendMyNumberFunctions { .. } => Place::Counter(Office::CallCentre),
             Command::EnrolResident { .. }
@@ -407,6 +429,7 @@ impl Command {
             | Command::ExpireMyNumberCard { .. }
             | Command::ExpireMyNumberFunctions { .. }
             | Command::CompleteTokuteiProduction { .. }
+            | Command::CompleteMyNumberCardProduction { .. }
             | Command::CheckContinuityDeadline { .. } => Place::Anywhere,
         }
     }
@@ -449,6 +472,9 @@ impl Command {
             Command::NotifyResidence { .. }
             | Command::RenewSprCertificate { .. }
             | Command::RequestMyNumberSpecialPeriodExtension { .. }
+            | Command::RequestMyNumberCardReissue { .. }
+            | Command::CollectMyNumberCard { .. }
+            | Command::UpdateMyNumberCardItems { .. }
             | Command::ResetPin { .. } => &[Service::CityHall],
             Command::ReportLoss { .. } => &[Service::Police],
             Command::SuspendMyNumberFunctions { .. } | Command::LockPin { .. } => {
@@ -462,7 +488,8 @@ impl Command {
             | Command::CheckContinuityDeadline { .. } => &[Service::CityHall],
             Command::ExpireMyNumberCard { .. }
             | Command::ExpireMyNumberFunctions { .. }
-            | Command::CompleteTokuteiProduction { .. } => &[Service::CardIssuer],
+            | Command::CompleteTokuteiProduction { .. }
+            | Command::CompleteMyNumberCardProduction { .. } => &[Service::CardIssuer],
         }
     }
 }

@@ -117,7 +117,13 @@ pub fn effective_on(
         | MyNumberFunctionsActivated { .. }
         | MyNumberFunctionsSuspended { .. }
         | PinLocked { .. }
-        | PinUnlocked { .. } => return None,
+        | PinUnlocked { .. }
+        | MyNumberCardReissueApplied { .. }
+        | MyNumberCardIssued { .. }
+        | MyNumberCardItemsUpdated { .. }
+        | MyNumberCardProductionStarted { .. }
+        | MyNumberCardProduced { .. }
+        | MyNumberCardActivated { .. } => return None,
     };
     (legal != recorded_on).then_some(legal)
 }

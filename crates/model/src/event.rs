@@ -12,7 +12,7 @@ use crate::card::{CardKind, Certificates, MyNumberCard, ResidenceCard};
 use crate::card_number::ResidenceCardNumber;
 use crate::ids::{Address, Municipality, ResidentId};
 use crate::mynumber::MyNumber;
-use crate::procedure::{ChangedItem, Procedure, ReissueReason};
+use crate::procedure::{ChangedItem, MyNumberCardReissueReason, Procedure, ReissueReason};
 use crate::rules::{Consequence, Duty, InvalidationReason, RefusalRule, RevocationReason};
 use crate::service::{Channel, Office};
 use crate::status::Status;
@@ -219,6 +219,14 @@ events! {
     MyNumberContinuityConfirmed { municipality: Municipality }
     /// N8 received: J-LIS invalidated the separate My Number card; the register no longer lists it.
     MyNumberCardWithdrawn { reason: InvalidationReason }
+    /// A new separate My Number card was applied for (§5.11: with the 紛失届 after a loss; §8.4:
+    /// after a lapse); `card` is the card to be issued. N8 to J-LIS.
+    MyNumberCardReissueApplied { reason: MyNumberCardReissueReason, card: MyNumberCard }
+    /// The new separate My Number card was handed over at the window and the fee paid (§5.11,
+    /// §8.4). N8 to J-LIS, which activates it.
+    MyNumberCardIssued { card: MyNumberCard, fee_yen: u32 }
+    /// 券面事項変更: the separate My Number card now shows the changed item (§5.9). N8.
+    MyNumberCardItemsUpdated { item: ChangedItem }
 
     // ---- card issuer (J-LIS) ----
     /// J-LIS's record of a resident at the start of the run: the separate My Number card, if any.
@@ -245,6 +253,13 @@ events! {
     /// The call centre suspended the My Number functions of a lost card (§5.11): the separate
     /// card (`tokutei_card: None`) or a Tokutei card's.
     MyNumberFunctionsSuspended { tokutei_card: Option<ResidenceCardNumber> }
+    /// J-LIS started producing a new separate My Number card (lead time from the policy).
+    MyNumberCardProductionStarted { ready_on: NaiveDate }
+    /// The new separate My Number card is produced and sent to the municipality (N8).
+    MyNumberCardProduced {}
+    /// The new separate My Number card handed over at the window is live, with new
+    /// certificates (§8.4, §8.5).
+    MyNumberCardActivated { card: MyNumberCard, certificates: Certificates }
     /// The user-authentication PIN locked after too many wrong tries (§5.12).
     PinLocked {}
     /// The locked PIN was unlocked by a reset at the window (§5.12).

@@ -529,6 +529,11 @@ pub struct Policy {
     /// Time from the bureau's request to J-LIS until the Tokutei card is ready (§5.4 [B
     /// AKIYAMA]: about 10 days).
     pub card_production_lead_time: Latency,
+    /// Time from a municipality's application for a new separate My Number card until the card
+    /// is at its window (§5.11, §8.4 [C]: municipal pages say "about a month"). Left out of the
+    /// stored policy at its default, so that policies stored before it keep their hashes.
+    #[serde(skip_serializing_if = "is_default_my_number_card_lead_time")]
+    pub my_number_card_lead_time: Latency,
     /// Resident behaviour defaults.
     pub resident: ResidentBehaviour,
     /// Which municipalities take Tokutei applications from `municipal_counters_from`, and
@@ -542,6 +547,14 @@ pub struct Policy {
     pub faults: Faults,
 }
 
+/// The default time J-LIS takes to produce a new separate My Number card (§5.11, §8.4 [C]:
+/// "about a month" on municipal pages).
+pub const MY_NUMBER_CARD_LEAD_TIME: Latency = Latency::days(30);
+
+fn is_default_my_number_card_lead_time(lead_time: &Latency) -> bool {
+    *lead_time == MY_NUMBER_CARD_LEAD_TIME
+}
+
 impl Default for Policy {
     fn default() -> Self {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("valid date");
@@ -552,6 +565,7 @@ impl Default for Policy {
             municipal_counters_from: d(2026, 6, 15),
             latency: Latencies::default(),
             card_production_lead_time: Latency::days(10),
+            my_number_card_lead_time: MY_NUMBER_CARD_LEAD_TIME,
             resident: ResidentBehaviour::default(),
             municipal_adoption: MunicipalAdoption::default(),
             switches: Switches::default(),

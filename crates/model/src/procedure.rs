@@ -57,11 +57,17 @@ pub enum Procedure {
     MyNumberContinuity,
     /// Resetting a locked PIN (§5.12).
     PinReset,
+    /// A new separate My Number card after a loss (紛失届 and 再交付申請) or a lapse, at the
+    /// municipal window (§5.11, §8.4).
+    MyNumberCardReissue,
+    /// Bringing the separate My Number card up to date after a non-address item change
+    /// (券面事項変更, §5.9).
+    MyNumberCardItemUpdate,
 }
 
 impl Procedure {
     /// Every procedure, in a fixed order (for tables).
-    pub const ALL: [Procedure; 22] = [
+    pub const ALL: [Procedure; 24] = [
         Procedure::Landing,
         Procedure::ResidenceNotification,
         Procedure::ResidenceNotificationAfterStatusChange,
@@ -84,6 +90,8 @@ impl Procedure {
         Procedure::MyNumberSpecialPeriodExtension,
         Procedure::MyNumberContinuity,
         Procedure::PinReset,
+        Procedure::MyNumberCardReissue,
+        Procedure::MyNumberCardItemUpdate,
     ];
 
     /// Whether a new residence card results from the procedure (so a Tokutei application
@@ -137,4 +145,18 @@ impl ReissueReason {
             _ => Procedure::Reissue,
         }
     }
+}
+
+/// Why a new separate My Number card is applied for at the municipal window (§5.11, §8.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", tag = "reason")]
+pub enum MyNumberCardReissueReason {
+    /// Lost or stolen: the municipal loss notification (紛失届) with the reissue; the police
+    /// report, if made, on `reported_on` [A MUNI-LOSS].
+    Lost {
+        reported_on: Option<chrono::NaiveDate>,
+    },
+    /// The card lapsed: its validity ended without a validity change (§5.4), or continued use
+    /// after a move was not confirmed in time (§5.3) [A MUNI-MN].
+    Lapsed,
 }

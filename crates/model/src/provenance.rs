@@ -242,6 +242,11 @@ pub fn rule_for(event: &Event, value: Value) -> Option<&'static Rule> {
             },
             Value::MyNumberCardValidity,
         ) => Some(&MY_NUMBER_CARD),
+        // A new separate card's validity is computed as for any new card (§8.4).
+        (
+            Event::MyNumberCardReissueApplied { .. } | Event::MyNumberCardActivated { .. },
+            Value::MyNumberCardValidity,
+        ) => Some(&MY_NUMBER_CARD),
         (Event::MyNumberCardValidityChanged { .. }, Value::MyNumberCardValidity) => {
             Some(&MY_NUMBER_VALIDITY_CHANGE)
         }

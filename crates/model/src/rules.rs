@@ -139,6 +139,22 @@ impl RefusalRule {
     }
 }
 
+/// The fee a resident pays for a new separate My Number card, in yen, paid when the card is
+/// handed over.
+///
+/// §5.11, §8.4 [A MUNI-MN; A MUNI-FEE Matsuyama, Kawamata, Wanouchi]: a new card after a loss
+/// costs 800 yen for the card and 200 for the certificates, 1,000 in all; so does a new card after
+/// a foreign resident's card lapsed because its validity was not changed in time, or continued
+/// use was not confirmed (Wanouchi lists both among the paid cases). The fee is paid at
+/// collection, not at the application (Kawamata). The free cases (the card's own 10th or 5th
+/// birthday reached, a disaster, the office's error) are not modelled.
+pub fn my_number_card_fee_yen(reason: crate::procedure::MyNumberCardReissueReason) -> u32 {
+    use crate::procedure::MyNumberCardReissueReason::{Lapsed, Lost};
+    match reason {
+        Lost { .. } | Lapsed => 800 + 200,
+    }
+}
+
 /// A duty with a deadline (§10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -254,6 +270,8 @@ pub enum InvalidationReason {
     LateMoveInAfterCardBasedMoveOut,
     /// A standard card replaced the Tokutei card (after a loss, per the switch of §16.1).
     ReplacedByStandardCard,
+    /// The card was reported lost at the municipal window (紛失届, §5.11 [A MUNI-LOSS]).
+    ReportedLost,
 }
 
 /// Why a signature certificate was revoked (§8.5).
@@ -448,13 +466,18 @@ pub fn notified(event: &Event) -> &'static [Notified] {
         Event::MyNumberCardValidityChanged { .. }
         | Event::MyNumberCardSpecialPeriodExtended { .. }
         | Event::RegisterItemUpdated { .. }
-        | Event::PinResetAtCounter { .. } => &[N8_TO_CARD_ISSUER],
+        | Event::PinResetAtCounter { .. }
+        | Event::MyNumberCardReissueApplied { .. }
+        | Event::MyNumberCardIssued { .. }
+        | Event::MyNumberCardItemsUpdated { .. } => &[N8_TO_CARD_ISSUER],
         Event::DeadlineMissed { consequence, .. } => match consequence {
             Consequence::MyNumberCardLapses => &[N8_TO_CARD_ISSUER],
             Consequence::PenaltyExposure => &[],
         },
         // N8, J-LIS → municipality.
-        Event::MyNumberCardInvalidated { .. } => &[N8_TO_CITY_HALL],
+        Event::MyNumberCardInvalidated { .. } | Event::MyNumberCardProduced { .. } => {
+            &[N8_TO_CITY_HALL]
+        }
         // Facts that stay with the office that recorded them.
         Event::CounterVisited { .. }
         | Event::ProcedureRefused { .. }
@@ -493,6 +516,8 @@ pub fn notified(event: &Event) -> &'static [Notified] {
         | Event::MyNumberFunctionsSuspended { .. }
         | Event::PinLocked { .. }
         | Event::PinUnlocked { .. }
+        | Event::MyNumberCardProductionStarted { .. }
+        | Event::MyNumberCardActivated { .. }
         | Event::LossReported { .. } => &[],
     }
 }

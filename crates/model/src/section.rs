@@ -26,7 +26,8 @@ impl Procedure {
             Procedure::PermanentResidence => "§5.6",
             Procedure::CardRenewal => "§5.7",
             Procedure::SprCertificateRenewal => "§5.8",
-            Procedure::ItemChange => "§5.9",
+            Procedure::ItemChange | Procedure::MyNumberCardItemUpdate => "§5.9",
+            Procedure::MyNumberCardReissue => "§5.11, §8.4",
             Procedure::Reissue => "§5.10",
             Procedure::LossReissue | Procedure::LossReport | Procedure::MyNumberSuspension => {
                 "§5.11"
@@ -114,6 +115,7 @@ impl Event {
             MyNumberCardInvalidated { reason, .. } => match reason {
                 InvalidationReason::ReplacedByTokutei => "§16.6",
                 InvalidationReason::ReplacedByStandardCard => "§5.11, §16.1",
+                InvalidationReason::ReportedLost => "§5.11",
                 InvalidationReason::ContinuityNotConfirmed
                 | InvalidationReason::LateMoveInAfterCardBasedMoveOut => "§5.3",
             },
@@ -122,6 +124,12 @@ impl Event {
             MyNumberFunctionsExpired { .. } => "§8.6, §9",
             MyNumberFunctionsSuspended { .. } => Procedure::MyNumberSuspension.section(),
             LossReported { .. } => Procedure::LossReport.section(),
+            MyNumberCardReissueApplied { .. }
+            | MyNumberCardIssued { .. }
+            | MyNumberCardProductionStarted { .. }
+            | MyNumberCardProduced { .. }
+            | MyNumberCardActivated { .. } => Procedure::MyNumberCardReissue.section(),
+            MyNumberCardItemsUpdated { .. } => Procedure::MyNumberCardItemUpdate.section(),
         })
     }
 }
@@ -165,6 +173,7 @@ impl RefusalReason {
         match self {
             RefusalReason::CardAlreadyExpired => "§11",
             RefusalReason::PeriodNotYetNotified => "§5.4",
+            RefusalReason::CardStillValid => "§5.4, §8.4",
             RefusalReason::SecondSpecialExtension
             | RefusalReason::ApplicationNotFiledBeforeExpiry
             | RefusalReason::NoPendingApplication => "§5.13",

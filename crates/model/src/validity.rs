@@ -415,6 +415,8 @@ pub enum RefusalReason {
     /// The period the window knows would shorten the card: the bureau's notice of the new
     /// period (N3) has not reached the register yet; come back once it has (§5.4, §5.13).
     PeriodNotYetNotified,
+    /// The card has not lapsed: it needs a validity change, not a new card (§5.4, §8.4).
+    CardStillValid,
 }
 
 /// The period of stay a legacy My Number validity change works from: the one the register

@@ -26,6 +26,7 @@ fn apply_to_counts(rec: &mut CardRecord, event: &Event, day: NaiveDate) {
             rec.refusals += 1
         }
         Event::DeadlineMissed { .. } => rec.deadline_misses += 1,
+        Event::MyNumberCardIssued { fee_yen, .. } => rec.fees_paid_yen += u64::from(*fee_yen),
         _ => {}
     }
 }
@@ -242,6 +243,20 @@ fn apply_to_cards(rec: &mut CardRecord, event: &Event, day: NaiveDate) {
         Event::MyNumberFunctionsExpired { .. } => {
             if let Some(f) = rec.tokutei_functions.as_mut() {
                 f.state = UseState::Expired { on: day };
+            }
+        }
+        // A new separate card replaces the one on record, with new certificates and PINs.
+        Event::MyNumberCardActivated {
+            card, certificates, ..
+        } => {
+            rec.my_number_card = Some(HeldMyNumberCard {
+                card: *card,
+                state: UseState::Active,
+            });
+            rec.certificates = *certificates;
+            rec.pin_locked = false;
+            if rec.card_ready == Some(model::card::CardKind::MyNumberCard) {
+                rec.card_ready = None;
             }
         }
         Event::PinLocked { .. } => rec.pin_locked = true,

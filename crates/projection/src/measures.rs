@@ -2,7 +2,7 @@
 //!
 //! Every measure is a non-negative integer that adds up over residents: counter visits per
 //! office, My Number outage days, inconsistency days, cards produced, deadline misses, counter
-//! workload per office and month, and so on. That is what makes sharding exact: the measures of
+//! workload per office and month, fees paid, and so on. That is what makes sharding exact: the measures of
 //! the shards of a population, added key by key, are the measures of the whole (the residents
 //! never interact). Means and intervals over seeds are computed only after adding.
 //!
@@ -39,6 +39,7 @@ pub const HEADLINE: &[&str] = &[
     "tokutei_productions",
     "residents_holding_tokutei",
     "deadline_misses",
+    "fees_paid_yen",
     "refusals",
     "events",
 ];
@@ -73,6 +74,7 @@ impl Measures {
         set("cards_produced", t.cards_produced);
         set("deadline_misses", t.deadline_misses);
         set("refusals", t.refusals);
+        set("fees_paid_yen", t.fees_paid_yen);
         set("events", t.events);
         let count =
             |f: &dyn Fn(&CardRecord) -> bool| p.records.iter().filter(|r| f(r)).count() as u64;

@@ -32,6 +32,8 @@ pub struct Totals {
     pub cards_produced: u64,
     pub deadline_misses: u64,
     pub refusals: u64,
+    /// Fees paid by residents, in yen.
+    pub fees_paid_yen: u64,
     pub outage_days: u64,
     pub inconsistency_days: u64,
     pub special_period_days: u64,
@@ -221,6 +223,7 @@ impl Projections {
             }
             t.deadline_misses += u64::from(rec.deadline_misses);
             t.refusals += u64::from(rec.refusals);
+            t.fees_paid_yen += rec.fees_paid_yen;
             t.outage_days += rec.days.outage_days;
             t.inconsistency_days += rec.days.inconsistency_days;
             t.special_period_days += rec.days.special_period_days;

@@ -110,6 +110,8 @@ pub struct CardRecord {
     pub evaluated_through: Option<NaiveDate>,
     pub deadline_misses: u32,
     pub refusals: u32,
+    /// Fees the resident paid, in yen (a new My Number card, §5.11, §8.4).
+    pub fees_paid_yen: u64,
     /// The user-authentication PIN is locked (§5.12): the functions cannot be used.
     pub pin_locked: bool,
 }

@@ -134,6 +134,7 @@ pub struct MeasuresRow {
     pub special_period_days: u64,
     pub deadline_misses: u32,
     pub refusals: u32,
+    pub fees_paid_yen: u64,
 }
 
 impl MeasuresRow {
@@ -150,6 +151,7 @@ impl MeasuresRow {
             special_period_days: rec.days.special_period_days,
             deadline_misses: rec.deadline_misses,
             refusals: rec.refusals,
+            fees_paid_yen: rec.fees_paid_yen,
         }
     }
 }

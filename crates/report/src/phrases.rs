@@ -516,6 +516,13 @@ pub fn measure_rows(totals: &[&Totals], lang: Lang) -> Vec<(String, Vec<String>)
             totals.iter().map(|t| get(t).to_string()).collect(),
         ));
     }
+    // Fees are shown when a resident paid one: most procedures are free.
+    if totals.iter().any(|t| t.fees_paid_yen > 0) {
+        rows.push((
+            u.fees_paid_yen.to_owned(),
+            totals.iter().map(|t| t.fees_paid_yen.to_string()).collect(),
+        ));
+    }
     rows.push((
         u.notifications.to_owned(),
         totals

@@ -99,7 +99,7 @@ pub fn summary(totals: &Totals, until: NaiveDate, lang: Lang) -> String {
         labels::office_short,
         lang,
     );
-    let rows: [(&str, String); 9] = [
+    let mut rows: Vec<(&str, String)> = vec![
         (u.visits, visits),
         (u.outage_days, totals.outage_days.to_string()),
         (u.inconsistency_days, totals.inconsistency_days.to_string()),
@@ -116,6 +116,10 @@ pub fn summary(totals: &Totals, until: NaiveDate, lang: Lang) -> String {
         ),
         (u.events, totals.events.to_string()),
     ];
+    // Fees are shown when a resident paid one: most procedures are free.
+    if totals.fees_paid_yen > 0 {
+        rows.insert(7, (u.fees_paid_yen, totals.fees_paid_yen.to_string()));
+    }
     out.push_str(&labelled(&rows, 2, 2));
     out
 }

@@ -283,6 +283,10 @@ pub struct ExpectFile {
     /// Cumulative days on which the bureau's and the city hall's records disagreed.
     #[serde(default)]
     pub inconsistency_days: Option<u64>,
+    /// Fees the resident paid up to and including that day, in yen (a new My Number card,
+    /// §5.11, §8.4).
+    #[serde(default)]
+    pub fees_paid_yen: Option<u64>,
     /// The signature certificate's last valid day that day, or `none` (§8.5).
     #[serde(default)]
     pub signature_certificate: Option<DateOrNone>,

@@ -166,6 +166,8 @@ pub struct Checks {
     pub outage_days: Option<u64>,
     /// Cumulative days on which the bureau's and the city hall's records disagreed.
     pub inconsistency_days: Option<u64>,
+    /// Fees paid up to and including that day, in yen.
+    pub fees_paid_yen: Option<u64>,
     /// The signature certificate's last valid day (`Some(None)`: none held), §8.5.
     pub signature_certificate: Option<Option<NaiveDate>>,
     /// The user-authentication certificate's last valid day (`Some(None)`: none held), §8.5.

@@ -317,6 +317,7 @@ impl Frame {
             absent,
             outage_days,
             inconsistency_days,
+            fees_paid_yen,
             signature_certificate,
             user_authentication_certificate,
         } = entry.value;
@@ -376,6 +377,7 @@ impl Frame {
                 absent: absent.into_iter().map(|a| a.0).collect(),
                 outage_days,
                 inconsistency_days,
+                fees_paid_yen,
                 signature_certificate: signature_certificate.map(|d| d.0),
                 user_authentication_certificate: user_authentication_certificate.map(|d| d.0),
             },

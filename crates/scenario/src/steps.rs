@@ -17,7 +17,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use model::command::{Command, Decision, ResidentProfile};
 use model::ids::{Address, Municipality, ResidentId};
-use model::procedure::{ChangedItem, ReissueReason};
+use model::procedure::{ChangedItem, MyNumberCardReissueReason, ReissueReason};
 use model::service::Channel;
 use model::status::Status;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
@@ -164,6 +164,14 @@ step_kinds! {
     LockPin = "lock_pin" => NoFieldsStep,
     /// Reset of a locked PIN at the municipal window (or the bureau, if the policy allows, §16.5).
     ResetPin = "reset_pin" => ResetPinStep,
+    /// A new separate My Number card at the city hall: after a loss (the 紛失届 with the
+    /// reissue application) or after the card lapsed (§5.11, §8.4).
+    RequestMyNumberCardReissue = "request_my_number_card_reissue" => MyNumberCardReissueStep,
+    /// The resident collects the new My Number card at the city hall and pays the fee.
+    CollectMyNumberCard = "collect_my_number_card" => NoFieldsStep,
+    /// 券面事項変更: the separate My Number card brought up to date at the city hall after a
+    /// non-address item change (§5.9).
+    UpdateMyNumberCard = "update_my_number_card" => NoFieldsStep,
 }
 
 /// `file_extension`: file a period-of-stay extension.
@@ -612,6 +620,49 @@ impl StepFields for RequestReissueStep {
     }
 }
 
+/// Why a new My Number card is applied for, as written in files.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MyNumberCardWhy {
+    Lost,
+    Lapsed,
+}
+
+/// `request_my_number_card_reissue`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MyNumberCardReissueStep {
+    /// lost | lapsed
+    pub reason: MyNumberCardWhy,
+    /// `lost` only: the day of the police report whose receipt number is presented; without
+    /// it the reissue is refused (§5.11).
+    #[serde(default)]
+    pub reported_on: Option<Located<Date>>,
+}
+
+impl StepFields for MyNumberCardReissueStep {
+    fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
+        let reason = match (self.reason, self.reported_on) {
+            (MyNumberCardWhy::Lost, reported_on) => MyNumberCardReissueReason::Lost {
+                reported_on: reported_on
+                    .map(|d| reported_day(Some(d), "reported_on", ctx))
+                    .transpose()?,
+            },
+            (MyNumberCardWhy::Lapsed, None) => MyNumberCardReissueReason::Lapsed,
+            (MyNumberCardWhy::Lapsed, Some(extra)) => {
+                return Err(DeError::at(
+                    "`reported_on` belongs to `reason: lost`",
+                    extra.pos,
+                ));
+            }
+        };
+        Ok(Command::RequestMyNumberCardReissue {
+            resident: ctx.resident,
+            reason,
+        })
+    }
+}
+
 /// `land`: the port of entry.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -749,7 +800,8 @@ impl StepFields for ReportLossStep {
     }
 }
 
-/// Steps without fields of their own (`suspend_my_number_functions`, `lock_pin`).
+/// Steps without fields of their own (`suspend_my_number_functions`, `lock_pin`,
+/// `collect_my_number_card`, `update_my_number_card`).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoFieldsStep {}
@@ -758,6 +810,12 @@ impl StepFields for NoFieldsStep {
     fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
         Ok(match ctx.kind {
             StepKind::LockPin => Command::LockPin {
+                resident: ctx.resident,
+            },
+            StepKind::CollectMyNumberCard => Command::CollectMyNumberCard {
+                resident: ctx.resident,
+            },
+            StepKind::UpdateMyNumberCard => Command::UpdateMyNumberCardItems {
                 resident: ctx.resident,
             },
             _ => Command::SuspendMyNumberFunctions {

@@ -2,8 +2,9 @@
 //! says — resident behaviour, taken from the policy.
 //!
 //! Every resident collects a card as soon as it is ready (after `collect_card_after`; decision
-//! 5), unless the scenario has a `collect_card` step for them at or after that moment: then the
-//! step says when. Residents of a synthetic population also leave two choices to the policy, because they are
+//! 5) — a residence card at the bureau's counter (or the municipality's), a new separate My
+//! Number card at the municipality's — unless the scenario has a `collect_card` (or
+//! `collect_my_number_card`) step for them at or after that moment: then the step says when. Residents of a synthetic population also leave two choices to the policy, because they are
 //! the behaviour a what-if analysis varies and must not be baked into the population:
 //!
 //! - **Tokutei uptake.** When a population step may carry a Tokutei application, the agent
@@ -33,6 +34,7 @@
 //! new card (the first, second … new card of the run).
 
 use chrono::{Duration, NaiveDate};
+use model::card::CardKind;
 use model::command::Command;
 use model::event::Event;
 use model::ids::{Municipality, ResidentId};
@@ -211,15 +213,20 @@ fn presented_expiry(projections: &Projections, resident: ResidentId) -> Option<N
         .and_then(|r| r.bureau.period_expiry)
 }
 
+/// A scenario's own collection step: the resident, when, and whether the card collected is the
+/// separate My Number card (`collect_my_number_card`) rather than a residence card
+/// (`collect_card`).
+pub(crate) type ScriptedCollection = (ResidentId, SimTime, bool);
+
 /// The resident agent of one shard.
 pub(crate) struct Agent {
     seed: u64,
     /// The id of the first slot (the shard's first resident).
     base: u32,
     slots: Vec<Slot>,
-    /// The scenario's own `collect_card` steps, by resident and time: a card ready before one
-    /// of them waits for it.
-    scripted_collections: Vec<(ResidentId, SimTime)>,
+    /// The scenario's own collection steps: a card ready before one of them (for a card of the
+    /// same family) waits for it.
+    scripted_collections: Vec<ScriptedCollection>,
 }
 
 impl Agent {
@@ -227,7 +234,7 @@ impl Agent {
     pub(crate) fn new(
         seed: u64,
         residents: std::ops::Range<u32>,
-        scripted_collections: Vec<(ResidentId, SimTime)>,
+        scripted_collections: Vec<ScriptedCollection>,
     ) -> Agent {
         Agent {
             seed,
@@ -328,22 +335,26 @@ impl Agent {
         match event {
             // Decision 5: every resident collects a ready card.
             // The counter must be open that day (docs/domain.md §5).
-            Event::CardReadyForCollection { resident, at, .. } => {
+            Event::CardReadyForCollection { resident, at, kind } => {
                 // A scenario that says when the resident collects ("collects the card on D")
                 // overrides the agent's timing: the card waits for that step.
+                let my_number_card = *kind == CardKind::MyNumberCard;
                 if self
                     .scripted_collections
                     .iter()
-                    .any(|(r, when)| r == resident && *when >= now)
+                    .any(|(r, when, mn)| r == resident && *when >= now && *mn == my_number_card)
                 {
                     return None;
                 }
                 let after = now + policy.resident.collect_card_after.as_duration();
                 let at = rules::next_counter_time(policy, *at, after);
+                let resident = *resident;
                 Some((
                     at,
-                    Command::CollectCard {
-                        resident: *resident,
+                    if my_number_card {
+                        Command::CollectMyNumberCard { resident }
+                    } else {
+                        Command::CollectCard { resident }
                     },
                 ))
             }
@@ -496,7 +507,7 @@ mod tests {
             at: Office::ImmigrationBureau,
         };
         // Ken's scenario collects on the 24th; Mei's collected on the 10th, before this card.
-        let mut agent = Agent::new(7, 0..2, vec![(ken, day(24)), (mei, day(10))]);
+        let mut agent = Agent::new(7, 0..2, vec![(ken, day(24), false), (mei, day(10), false)]);
         assert_eq!(
             agent.on_event(&ready(ken), day(15), &policy, &projections),
             None
@@ -509,6 +520,27 @@ mod tests {
         assert_eq!(
             agent.on_event(&ready(ken), day(24), &policy, &projections),
             None
+        );
+        // A new My Number card waits at the city hall: Ken's scripted collection is for a
+        // residence card, so the agent collects this one at the municipal window, unless a
+        // `collect_my_number_card` step says when.
+        let ready_my_number_card = |resident| Event::CardReadyForCollection {
+            resident,
+            kind: model::card::CardKind::MyNumberCard,
+            at: Office::CityHall,
+        };
+        assert_eq!(
+            agent.on_event(&ready_my_number_card(ken), day(15), &policy, &projections),
+            Some((day(15), Command::CollectMyNumberCard { resident: ken }))
+        );
+        let mut agent = Agent::new(7, 0..2, vec![(ken, day(24), true)]);
+        assert_eq!(
+            agent.on_event(&ready_my_number_card(ken), day(15), &policy, &projections),
+            None
+        );
+        assert_eq!(
+            agent.on_event(&ready(ken), day(15), &policy, &projections),
+            Some((day(15), Command::CollectCard { resident: ken }))
         );
     }
 

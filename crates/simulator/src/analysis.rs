@@ -235,6 +235,11 @@ pub const MEASURES: TableSpec = TableSpec {
         col("special_period_days", Integer, "days in a special period"),
         col("deadline_misses", Integer, "notification deadlines missed"),
         col("refusals", Integer, "procedures refused"),
+        col(
+            "fees_paid_yen",
+            Integer,
+            "fees paid, in yen (a new My Number card)",
+        ),
     ],
 };
 

@@ -396,6 +396,13 @@ fn evaluate(
             rec.days.inconsistency_days.to_string(),
         );
     }
+    if let Some(n) = c.fees_paid_yen {
+        push(
+            "fees_paid_yen".into(),
+            n.to_string(),
+            rec.fees_paid_yen.to_string(),
+        );
+    }
     let cert = |d: Option<NaiveDate>| d.map_or_else(|| "none".to_owned(), |d| d.to_string());
     if let Some(expected) = c.signature_certificate {
         push(

@@ -27,7 +27,7 @@ use model::policy::Policy;
 use model::time::SimTime;
 use projection::Projections;
 
-use crate::agent::StepInput;
+use crate::agent::{ScriptedCollection, StepInput};
 use crate::delivery::FaultTally;
 use crate::log::RunHeader;
 use crate::shard::{Chunk, Shard, ShardInput, ShardOutput, Tick, TickOut};
@@ -79,10 +79,11 @@ pub trait Residents: Sync {
     /// are reached.
     fn steps(&self, range: Range<u32>) -> Box<dyn Iterator<Item = StepInput> + Send + '_>;
 
-    /// The scripted card collections (`collect_card` steps) of the residents with ids in
-    /// `range`, which take the place of the resident agent's own (docs/decisions/0005). None
-    /// for a synthetic population.
-    fn collections(&self, range: Range<u32>) -> Vec<(ResidentId, SimTime)> {
+    /// The scripted card collections (`collect_card` and `collect_my_number_card` steps) of the
+    /// residents with ids in `range`, which take the place of the resident agent's own
+    /// (docs/decisions/0005): who, when, and whether the card is the separate My Number card.
+    /// None for a synthetic population.
+    fn collections(&self, range: Range<u32>) -> Vec<ScriptedCollection> {
         let _ = range;
         Vec::new()
     }
@@ -113,12 +114,16 @@ impl Residents for Scripted {
                 .map(|(at, c)| StepInput::from((*at, c.clone()))),
         )
     }
-    fn collections(&self, range: Range<u32>) -> Vec<(ResidentId, SimTime)> {
+    fn collections(&self, range: Range<u32>) -> Vec<ScriptedCollection> {
+        use model::command::Command;
         self.steps
             .iter()
             .filter(|(_, c)| range.contains(&c.resident().0))
-            .filter(|(_, c)| matches!(c, model::command::Command::CollectCard { .. }))
-            .map(|(at, c)| (c.resident(), *at))
+            .filter_map(|(at, c)| match c {
+                Command::CollectCard { .. } => Some((c.resident(), *at, false)),
+                Command::CollectMyNumberCard { .. } => Some((c.resident(), *at, true)),
+                _ => None,
+            })
             .collect()
     }
 }

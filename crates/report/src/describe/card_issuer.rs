@@ -93,6 +93,30 @@ pub(super) fn describe(event: &Event, lang: Lang) -> String {
                 Lang::Ja => format!("{kind}を作成し、入管に送付"),
             }
         }
+        Event::MyNumberCardProductionStarted { ready_on, .. } => match lang {
+            Lang::En => format!("starts producing a new My Number card (ready {ready_on})"),
+            Lang::Ja => format!("個人番号カードの作成を開始（完成予定 {ready_on}）"),
+        },
+        Event::MyNumberCardProduced { .. } => match lang {
+            Lang::En => {
+                "has produced the new My Number card and sends it to the city hall".to_owned()
+            }
+            Lang::Ja => "個人番号カードを作成し、市区町村に送付".to_owned(),
+        },
+        Event::MyNumberCardActivated {
+            card, certificates, ..
+        } => match lang {
+            Lang::En => format!(
+                "activates the new My Number card, valid through {}; certificates: {}",
+                card.valid_through,
+                certificate_dates(certificates, lang)
+            ),
+            Lang::Ja => format!(
+                "新しい個人番号カードの利用を開始（有効期限 {}）。電子証明書：{}",
+                card.valid_through,
+                certificate_dates(certificates, lang)
+            ),
+        },
         Event::MyNumberFunctionsActivated { valid_through, .. } => match lang {
             Lang::En => {
                 format!("activates My Number functions on the Tokutei card through {valid_through}")
@@ -144,6 +168,7 @@ fn invalidation_en(reason: InvalidationReason) -> &'static str {
         }
         InvalidationReason::ReplacedByTokutei
         | InvalidationReason::ContinuityNotConfirmed
-        | InvalidationReason::LateMoveInAfterCardBasedMoveOut => labels::invalidation(reason).en,
+        | InvalidationReason::LateMoveInAfterCardBasedMoveOut
+        | InvalidationReason::ReportedLost => labels::invalidation(reason).en,
     }
 }

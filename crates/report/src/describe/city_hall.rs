@@ -1,8 +1,9 @@
 //! The sentences of the city hall's events: its register entry, moves within and between
 //! municipalities, the bureau's notices it records, applications it forwards, and the separate
-//! My Number card's validity, continued use and PIN at its window.
+//! My Number card's validity, continued use, PIN, a new card and its items at its window.
 
 use model::event::Event;
+use model::procedure::MyNumberCardReissueReason;
 
 use super::{MISROUTED, written_on};
 use crate::labels::{self, Lang};
@@ -221,6 +222,41 @@ pub(super) fn my_number_card(event: &Event, lang: Lang) -> String {
             ),
             Lang::En => format!("confirms the My Number card's continued use in {municipality}"),
         },
+        Event::MyNumberCardReissueApplied { reason, card, .. } => {
+            let why = labels::my_number_card_reissue_reason(*reason).get(lang);
+            let through = card.valid_through;
+            match (lang, reason) {
+                (Lang::En, MyNumberCardReissueReason::Lost { .. }) => format!(
+                    "takes the loss notification and an application for a new My Number card {why}, to be valid through {through}"
+                ),
+                (Lang::En, MyNumberCardReissueReason::Lapsed) => format!(
+                    "takes an application for a new My Number card {why}, to be valid through {through}"
+                ),
+                (Lang::Ja, MyNumberCardReissueReason::Lost { .. }) => {
+                    format!("紛失届と個人番号カードの再交付申請を受付（有効期限 {through} の予定）")
+                }
+                (Lang::Ja, MyNumberCardReissueReason::Lapsed) => {
+                    format!("{why}個人番号カードの交付申請を受付（有効期限 {through} の予定）")
+                }
+            }
+        }
+        Event::MyNumberCardIssued { card, fee_yen, .. } => match lang {
+            Lang::En => format!(
+                "hands over the new My Number card, valid through {}, against a fee of {fee_yen} yen",
+                card.valid_through
+            ),
+            Lang::Ja => format!(
+                "新しい個人番号カードを交付（有効期限 {}、手数料 {fee_yen}円）",
+                card.valid_through
+            ),
+        },
+        Event::MyNumberCardItemsUpdated { item, .. } => {
+            let item = labels::changed_item(*item).get(lang);
+            match lang {
+                Lang::En => format!("writes the new {item} on the My Number card"),
+                Lang::Ja => format!("個人番号カードの券面の{item}を変更"),
+            }
+        }
         Event::MyNumberCardWithdrawn { reason, .. } => match lang {
             Lang::En => "removes the separate My Number card from its records".to_owned(),
             Lang::Ja => format!(

@@ -68,7 +68,10 @@ pub fn describe(event: &Event, lang: Lang) -> String {
         | PinResetAtCounter { .. }
         | MyNumberContinuityDue { .. }
         | MyNumberContinuityConfirmed { .. }
-        | MyNumberCardWithdrawn { .. } => city_hall::my_number_card(event, lang),
+        | MyNumberCardWithdrawn { .. }
+        | MyNumberCardReissueApplied { .. }
+        | MyNumberCardIssued { .. }
+        | MyNumberCardItemsUpdated { .. } => city_hall::my_number_card(event, lang),
         CardIssuerRecordOpened { .. }
         | MyNumberCardValidityRecorded { .. }
         | CertificatesIssued { .. }
@@ -81,7 +84,10 @@ pub fn describe(event: &Event, lang: Lang) -> String {
         | MyNumberFunctionsExpired { .. }
         | MyNumberFunctionsSuspended { .. }
         | PinLocked { .. }
-        | PinUnlocked { .. } => card_issuer::describe(event, lang),
+        | PinUnlocked { .. }
+        | MyNumberCardProductionStarted { .. }
+        | MyNumberCardProduced { .. }
+        | MyNumberCardActivated { .. } => card_issuer::describe(event, lang),
     }
 }
 

@@ -124,5 +124,28 @@ pub fn event_type(e: &Event) -> Label {
         Event::PinLocked { .. } => l("PIN locked", "暗証番号のロック"),
         Event::PinUnlocked { .. } => l("PIN unlocked", "暗証番号のロック解除"),
         Event::LossReported { .. } => l("loss reported", "遺失届の受理"),
+        Event::MyNumberCardReissueApplied { .. } => l(
+            "new My Number card applied for",
+            "個人番号カードの再交付申請",
+        ),
+        Event::MyNumberCardIssued { .. } => l(
+            "new My Number card handed over",
+            "個人番号カードの再交付（交付）",
+        ),
+        Event::MyNumberCardItemsUpdated { .. } => l(
+            "My Number card items updated",
+            "個人番号カードの券面事項変更",
+        ),
+        Event::MyNumberCardProductionStarted { .. } => l(
+            "My Number card production started",
+            "個人番号カードの作成開始",
+        ),
+        Event::MyNumberCardProduced { .. } => {
+            l("My Number card produced", "個人番号カードの作成完了")
+        }
+        Event::MyNumberCardActivated { .. } => l(
+            "new My Number card activated",
+            "新しい個人番号カードの利用開始",
+        ),
     }
 }

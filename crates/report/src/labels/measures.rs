@@ -44,6 +44,7 @@ fn known(key: &str, lang: Lang) -> Option<String> {
         "special_period_days" => u.special_period_days,
         "deadline_misses" => u.deadline_misses,
         "refusals" => u.refusals,
+        "fees_paid_yen" => u.fees_paid_yen,
         _ => headline(key)?.get(lang),
     };
     Some(text.to_owned())

@@ -37,8 +37,8 @@ pub use history::{
 };
 pub use measures::{measure, workload_column};
 pub use reasons::{
-    changed_item, consequence, duty, invalidation, refusal, refusal_reason, reissue_reason,
-    revocation,
+    changed_item, consequence, duty, invalidation, my_number_card_reissue_reason, refusal,
+    refusal_reason, reissue_reason, revocation,
 };
 pub use step::{
     step_added, step_at_end, step_help, step_in_the_past, step_no_resident, step_now, step_saved,
@@ -195,6 +195,13 @@ pub fn procedure(p: Procedure) -> Label {
             l("My Number card continued use", "個人番号カードの継続利用")
         }
         Procedure::PinReset => l("PIN reset", "暗証番号の再設定"),
+        Procedure::MyNumberCardReissue => l(
+            "new My Number card (after a loss or a lapse)",
+            "個人番号カードの再交付申請（紛失・失効）",
+        ),
+        Procedure::MyNumberCardItemUpdate => {
+            l("My Number card item update", "個人番号カードの券面事項変更")
+        }
     }
 }
 
@@ -234,7 +241,9 @@ pub fn office_table_note(p: Procedure) -> Option<Label> {
         | Procedure::MyNumberValidityChange
         | Procedure::MyNumberSpecialPeriodExtension
         | Procedure::MyNumberContinuity
-        | Procedure::PinReset => None,
+        | Procedure::PinReset
+        | Procedure::MyNumberCardReissue
+        | Procedure::MyNumberCardItemUpdate => None,
     }
 }
 

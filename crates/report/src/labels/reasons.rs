@@ -1,7 +1,7 @@
 //! Labels for the reasons and rules events carry: duties and what missing them costs, why a
 //! card was invalidated, a certificate revoked or a card reissued, and why an office refused.
 
-use model::procedure::{ChangedItem, ReissueReason};
+use model::procedure::{ChangedItem, MyNumberCardReissueReason, ReissueReason};
 use model::rules::{Consequence, Duty, InvalidationReason, RefusalRule, RevocationReason};
 use model::validity::RefusalReason;
 
@@ -75,6 +75,9 @@ pub fn invalidation(r: InvalidationReason) -> Label {
         InvalidationReason::ReplacedByStandardCard => {
             l("replaced by a standard card", "標準の在留カードへの切替え")
         }
+        InvalidationReason::ReportedLost => {
+            l("reported lost at the city hall", "市区町村への紛失届")
+        }
     }
 }
 
@@ -110,6 +113,14 @@ pub fn reissue_reason(r: ReissueReason) -> Label {
     }
 }
 
+/// Why a new separate My Number card is applied for (§5.11, §8.4).
+pub fn my_number_card_reissue_reason(r: MyNumberCardReissueReason) -> Label {
+    match r {
+        MyNumberCardReissueReason::Lost { .. } => l("after a loss", "紛失による"),
+        MyNumberCardReissueReason::Lapsed => l("after it lapsed", "失効後の"),
+    }
+}
+
 /// Why a municipality refused a My Number card validity procedure.
 pub fn refusal_reason(r: RefusalReason) -> Label {
     match r {
@@ -132,6 +143,10 @@ pub fn refusal_reason(r: RefusalReason) -> Label {
         RefusalReason::PeriodNotYetNotified => l(
             "the register does not know the new period yet (the bureau's notice has not arrived); come back",
             "新しい在留期間の通知（出入国在留管理庁から）がまだ届いていない（後日再来庁）",
+        ),
+        RefusalReason::CardStillValid => l(
+            "the card has not lapsed: it needs a validity change, not a new card",
+            "カードは失効していない（再交付ではなく有効期間変更が必要）",
         ),
     }
 }

@@ -59,6 +59,7 @@ pub struct Ui {
     pub cards_produced: &'static str,
     pub deadline_misses: &'static str,
     pub refusals: &'static str,
+    pub fees_paid_yen: &'static str,
     pub notifications: &'static str,
     pub events: &'static str,
     /// The synchronization block of `run` under faults (issue 8).
@@ -221,6 +222,7 @@ const UI_EN: Ui = Ui {
     cards_produced: "cards produced",
     deadline_misses: "deadline misses",
     refusals: "refusals",
+    fees_paid_yen: "fees paid (yen)",
     notifications: "notifications",
     events: "events",
     synchronization: "Synchronization under the faults",
@@ -380,6 +382,7 @@ const UI_JA: Ui = Ui {
     cards_produced: "交付されたカード",
     deadline_misses: "期限の徒過",
     refusals: "不受理",
+    fees_paid_yen: "支払った手数料（円）",
     notifications: "機関間の通知",
     events: "イベント数",
     synchronization: "障害下の同期",

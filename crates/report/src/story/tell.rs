@@ -60,6 +60,7 @@ fn role(event: &Event) -> Role {
         } => Role::Filing(Procedure::MoveOut, Channel::Online),
         Event::Landed { .. } => Role::Filing(Procedure::Landing, Channel::Airport),
         Event::ResidenceCardIssued { card, .. } => Role::HandOver(card.kind),
+        Event::MyNumberCardIssued { .. } => Role::HandOver(CardKind::MyNumberCard),
         Event::ProcedureRefused { .. }
         | Event::DeadlineMissed { .. }
         | Event::TokuteiApplicationAccepted { .. }
@@ -106,7 +107,12 @@ fn role(event: &Event) -> Role {
         | Event::MyNumberFunctionsSuspended { .. }
         | Event::PinLocked { .. }
         | Event::PinUnlocked { .. }
-        | Event::LossReported { .. } => Role::Record,
+        | Event::LossReported { .. }
+        | Event::MyNumberCardReissueApplied { .. }
+        | Event::MyNumberCardItemsUpdated { .. }
+        | Event::MyNumberCardProductionStarted { .. }
+        | Event::MyNumberCardProduced { .. }
+        | Event::MyNumberCardActivated { .. } => Role::Record,
     }
 }
 
