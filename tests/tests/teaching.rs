@@ -185,8 +185,8 @@ fn a_stored_log_tells_the_same_story() {
     let replayed =
         simulator::replay::replay(&store, meta.start, meta.until, None, switch, true).unwrap();
     let stored = Run {
-        title: s.name.clone(),
-        description: s.description.clone(),
+        title: report::Authored::title_of(&s),
+        description: report::Authored::description_of(&s),
         source: s.source.clone(),
         seed: meta.seed,
         policy,

@@ -49,10 +49,9 @@ pub(crate) fn print_outcomes(
                 passed += 1;
                 if verbose {
                     outln!(
-                        "  {}  {place}{} = {}",
+                        "  {}  {place}{}",
                         paint(labels::check_mark(true, lang), 32, color),
-                        r.what,
-                        labels::check_value(&r.actual, lang)
+                        labels::check_passed(&r.what, &r.actual, lang)
                     );
                 }
             } else {

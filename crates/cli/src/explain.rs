@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow};
 use clap::{Args, ValueEnum};
 use model::policy::Regime;
-use report::{Lang, Person, Run, Story};
+use report::{Authored, Lang, Person, Run, Story};
 use simulator::replay::replay;
 
 use crate::diag::Failure;
@@ -106,12 +106,13 @@ fn stored_run(db: &Path) -> Result<Run, Failure> {
         })
         .collect();
     Ok(Run {
-        title: if meta.title.is_empty() {
+        // A log keeps the English title and description only.
+        title: Authored::english(if meta.title.is_empty() {
             meta.label.clone()
         } else {
             meta.title.clone()
-        },
-        description: meta.description.clone(),
+        }),
+        description: Authored::english(meta.description.clone()),
         source: db.display().to_string(),
         seed: meta.seed,
         policy,

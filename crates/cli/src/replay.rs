@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use projection::Projections;
 use projection::rows::RecordRow;
 use report::Lang;
-use report::labels::{self, CommitsFound, HashName};
+use report::labels::{self, CommitsFound, HashName, ReplayProblem};
 use serde_json::{Value, json};
 use simulator::replay::replay as replay_log;
 
@@ -35,9 +35,8 @@ pub fn replay(a: &ReplayArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
     let json = a.format == TextOrJson::Json;
     let (store, Some((meta, policy))) = open_stored_log(a.db)? else {
         errln!(
-            "warning: cannot verify {}: its run stopped before it recorded what it ran (no run \
-             metadata)",
-            a.db.display()
+            "{}",
+            labels::replay_warning(ReplayProblem::NoMetadata, &a.db.display().to_string(), lang)
         );
         return Ok(ExitCode::from(CANNOT_VERIFY));
     };
@@ -182,12 +181,14 @@ pub fn replay(a: &ReplayArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
     }
     match checks.verdict {
         Verdict::Mismatch => {
-            errln!("error: the log does not match: it is not the log its run wrote");
+            errln!(
+                "{}",
+                labels::replay_warning(ReplayProblem::Mismatch, &a.db.display().to_string(), lang)
+            );
         }
         Verdict::CannotVerify => errln!(
-            "warning: cannot verify the log: its run did not finish, so it recorded no final \
-             hash (the hashes at its commits, above, check the prefix it kept); pass \
-             --expect-hash HASH to check it against a hash kept elsewhere"
+            "{}",
+            labels::replay_warning(ReplayProblem::Unfinished, &a.db.display().to_string(), lang)
         ),
         Verdict::Verified => {}
     }

@@ -9,8 +9,8 @@ use anyhow::{Context, anyhow};
 use chrono::NaiveDate;
 use event_store::{EventStore, StoreError};
 use model::policy::Regime;
-use report::Lang;
 use report::labels::ui;
+use report::{Authored, Lang};
 use scenario::Scenario;
 use serde_json::json;
 use simulator::check::{check_expectations, names};
@@ -268,13 +268,11 @@ pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
     }
     outln!(
         "{} — {}",
-        scenario.name,
+        Authored::title_of(&scenario).get(lang),
         regime_and_seed(scenario.policy.regime, scenario.seed, lang)
     );
-    if !scenario.description.is_empty() {
-        for line in scenario.description.lines() {
-            outln!("  {line}");
-        }
+    for line in Authored::description_of(&scenario).get(lang).lines() {
+        outln!("  {line}");
     }
     outln!();
     if !g.quiet {

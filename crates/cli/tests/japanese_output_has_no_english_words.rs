@@ -1,14 +1,11 @@
 //! `--lang ja` output has no English words (issue 12): `run`'s transcript and measures,
 //! `explain`'s narrative (one regime and `--compare-regimes`), `replay` of each run's log (with
-//! its transcript and its verification lines), `check` and `validate` of the bundled folders,
-//! `table` and `compare` are run with `--lang ja` over the bundled teaching and rules scenarios
-//! (`compare` over the teaching ones), and any ASCII word in their output that is not an
-//! identifier, a number or text quoted from the input files fails the test, with the command and
-//! the word in context.
-//!
-//! Not scanned: `check -v`, which lists every check by the key the scenario wrote it under
-//! (`visits.city_hall = 2`, `events.CardIssued = 発生`): those keys are the scenario file's own
-//! identifiers, shown as written so that the author finds the line.
+//! its transcript and its verification lines, and `--policy` under another policy), `check` (and
+//! `check -v`, every check listed) and `validate` of the bundled folders, `table` and `compare`
+//! are run with `--lang ja` over the bundled teaching and rules scenarios (`compare` and
+//! `replay --policy` over the teaching ones), and `replay`'s warnings are read as they are
+//! printed; any ASCII word in them that is not an identifier, a number or text quoted from the
+//! input files fails the test, with the command and the word in context.
 //!
 //! What may stay in ASCII, and why (the whole allow-list):
 //! - **a word with a digit in it**: numbers, dates and times, card numbers (`JI90958672CU`), the
@@ -16,9 +13,15 @@
 //!   same in both languages (`--help`: "Identifiers, dates and numbers are the same in both");
 //! - **a path**: a word holding `/` or ending in a file extension (`scenarios/…/x.yaml`,
 //!   `docs/domain.md#…`): it names a file the reader can open;
-//! - **text quoted from the input files**: the scenario's name and description, the residents'
-//!   ids, names and addresses, and the policy files' names — written by the scenario's author in
-//!   whatever language they chose, and shown as written;
+//! - **text quoted from the input files**: the residents' ids, names and addresses, and the
+//!   policy files' names — written by the scenario's author in whatever language they chose, and
+//!   shown as written. Not the scenario's title and description: every bundled scenario has a
+//!   Japanese one (`ja:`), which `--lang ja` shows, so an English title or description in the
+//!   output is a leak;
+//! - **a command-line option** (`--expect-hash`), typed as it is whatever the language;
+//! - **the names an expectation lists**: an event type (`CardIssued`) or a refusal rule tag
+//!   (`tokutei_online`) that a scenario's `events:`, `refusals:` or `absent:` names, which
+//!   `check -v` shows after a Japanese word (出来事 CardIssued) as the author wrote it;
 //! - **two names**: `zairyu` (the program, and `zairyu compare` as the command one types) and
 //!   `J-LIS` (the card issuer's own abbreviation, which Japanese text uses too:
 //!   地方公共団体情報システム機構（J-LIS）);
@@ -70,12 +73,17 @@ fn zairyu_ja(args: &[&str]) -> String {
 }
 
 /// The strings of `files` (scenario or policy files) that outputs quote as written: the values
-/// of `name:`, `id:` and `address:` lines, and a scenario's description (its leading comment).
+/// of `name:`, `id:` and `address:` lines, except a scenario's own title.
 fn quoted(files: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(root().join(file)).unwrap();
+        let scenario_file = !file.ends_with(".policy.yaml");
         for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+            // A scenario's own English title is not quoted: `--lang ja` shows its `ja:` title.
+            if scenario_file && line.starts_with("name:") {
+                continue;
+            }
             // `key: value` on its own line or inside a flow mapping `{ key: value, … }`.
             for part in line.split([',', '{', '}']) {
                 let part = part.trim().trim_start_matches("- ");
@@ -86,14 +94,17 @@ fn quoted(files: &[&str]) -> Vec<String> {
                 }
             }
         }
-        if file.ends_with(".yaml") && !file.ends_with(".policy.yaml") {
+        if scenario_file {
             let s = scenario::load(&root().join(file)).unwrap();
-            out.push(s.name);
-            out.push(s.description);
+            assert!(
+                s.ja.is_some(),
+                "{file} has no Japanese title and description (`ja:`)"
+            );
         }
     }
-    // A command line as one types it: the program's name is allowed on its own below.
+    // Command lines as one types them: the program's name is allowed on its own below.
     out.push("zairyu compare".into());
+    out.push("zairyu replay --policy".into());
     let mut out: Vec<String> = out
         .into_iter()
         .map(|q| normalize(&q))
@@ -131,6 +142,10 @@ fn without_json(text: &str) -> String {
 
 /// Whether `word` (a run of ASCII letters, digits and `-_./#§:'`) may stay in ASCII.
 fn allowed(word: &str) -> bool {
+    // A command-line option (`--expect-hash`) is typed as it is, in any language.
+    if word.starts_with("--") && word.len() > 2 {
+        return true;
+    }
     let word = word.trim_matches(|c: char| matches!(c, '.' | ':' | '\'' | '-'));
     !word.chars().any(|c| c.is_ascii_alphabetic())
         || word.chars().any(|c| c.is_ascii_digit())
@@ -139,6 +154,8 @@ fn allowed(word: &str) -> bool {
             .iter()
             .any(|ext| word.contains(ext))
         || matches!(word, "zairyu" | "J-LIS")
+        || model::event::Event::TYPE_NAMES.contains(&word)
+        || model::rules::RefusalRule::TAGS.contains(&word)
 }
 
 /// The English words in `output` (with a little context each), after taking out what `quoted`
@@ -155,14 +172,10 @@ fn english_words(output: &str, quoted: &[String]) -> Vec<String> {
         let mut rest = text.as_str();
         while let Some(at) = rest.find(q.as_str()) {
             let end = at + q.len();
-            let bounded = !rest[..at]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_ascii_alphanumeric())
-                && !rest[end..]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphanumeric());
+            // `_` joins words too: a resident `online` is not taken out of `tokutei_online`.
+            let joins = |c: char| c.is_ascii_alphanumeric() || c == '_';
+            let bounded = !rest[..at].chars().next_back().is_some_and(joins)
+                && !rest[end..].chars().next().is_some_and(joins);
             kept.push_str(&rest[..at]);
             kept.push_str(if bounded { " " } else { &rest[at..end] });
             rest = &rest[end..];
@@ -230,6 +243,37 @@ fn the_scan_finds_english_and_passes_identifiers() {
     );
 }
 
+/// Every bundled scenario, in every folder, has a Japanese title and description.
+#[test]
+fn every_bundled_scenario_has_a_japanese_title_and_description() {
+    let mut missing = Vec::new();
+    let mut dirs = vec![root().join("scenarios")];
+    let mut seen = 0;
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.to_string_lossy().into_owned();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if name.ends_with(".yaml") && !name.ends_with(".policy.yaml") {
+                seen += 1;
+                let s = scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+                match &s.ja {
+                    Some(ja) if !ja.name.is_empty() && !ja.description.is_empty() => {}
+                    _ => missing.push(name),
+                }
+            }
+        }
+    }
+    assert!(seen > 50, "the bundled scenarios were not found");
+    missing.sort();
+    assert!(
+        missing.is_empty(),
+        "scenarios without a Japanese title and description (`ja:`, docs/scenario-format.md):\n{}",
+        missing.join("\n")
+    );
+}
+
 #[test]
 fn run_and_explain_in_japanese_have_no_english_words() {
     let dir = tempfile::tempdir().unwrap();
@@ -244,24 +288,74 @@ fn run_and_explain_in_japanese_have_no_english_words() {
     assert_clean(leaks);
 }
 
+/// Runs scenario `s` into the log `dir/i.db` and returns its path.
+fn stored_run(dir: &std::path::Path, i: usize, s: &str) -> String {
+    let db = dir.join(format!("{i}.db"));
+    let db = db.to_str().unwrap().to_owned();
+    let o = support::zairyu(&["run", s, "--db", &db, "--quiet"], &root());
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}",
+        support::stderr(&o)
+    );
+    db
+}
+
 #[test]
 fn replay_check_and_validate_in_japanese_have_no_english_words() {
     let dir = tempfile::tempdir().unwrap();
     let mut leaks = Vec::new();
     for (i, s) in scenarios().iter().enumerate() {
-        let db = dir.path().join(format!("{i}.db"));
-        let db = db.to_str().unwrap();
-        let o = support::zairyu(&["run", s, "--db", db, "--quiet"], &root());
-        assert!(
-            matches!(o.status.code(), Some(0 | 1)),
-            "{}",
-            support::stderr(&o)
-        );
+        let db = stored_run(dir.path(), i, s);
+        let db = db.as_str();
         scan(&["replay", db, "--transcript"], &[s], &mut leaks);
     }
     for dir in ["scenarios/teaching", "scenarios/rules"] {
         scan(&["check", dir], &[], &mut leaks);
+        // Every check listed, with what it compared and the value found; the residents' ids and
+        // addresses are quoted from the files.
+        let files: Vec<String> = scenarios()
+            .into_iter()
+            .filter(|s| s.starts_with(dir))
+            .collect();
+        let files: Vec<&str> = files.iter().map(String::as_str).collect();
+        scan(&["check", "-v", dir], &files, &mut leaks);
         scan(&["validate", dir], &[], &mut leaks);
+    }
+    // `replay`'s warnings (standard error) about a log it cannot verify or that does not match.
+    for problem in [
+        report::labels::ReplayProblem::NoMetadata,
+        report::labels::ReplayProblem::Mismatch,
+        report::labels::ReplayProblem::Unfinished,
+    ] {
+        let warning = report::labels::replay_warning(problem, "runs/x.db", report::Lang::Ja);
+        for w in english_words(&warning, &[]) {
+            leaks.push(format!("replay's warning {problem:?}: {w}"));
+        }
+    }
+    assert_clean(leaks);
+}
+
+#[test]
+fn replay_under_another_policy_in_japanese_has_no_english_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut leaks = Vec::new();
+    let (reform, base) = (
+        "scenarios/what-if/integrated.policy.yaml",
+        "scenarios/what-if/assumptions.policy.yaml",
+    );
+    for (i, s) in scenarios()
+        .iter()
+        .filter(|s| s.contains("teaching"))
+        .enumerate()
+    {
+        let db = stored_run(dir.path(), i, s);
+        let db = db.as_str();
+        scan(
+            &["replay", db, "--policy", reform],
+            &[s, reform, base],
+            &mut leaks,
+        );
     }
     assert_clean(leaks);
 }

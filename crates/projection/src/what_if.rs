@@ -54,6 +54,10 @@ pub enum SubjectManifest {
     Scenario {
         source: String,
         name: String,
+        /// The scenario's Japanese title (`ja:`), for `--lang ja` tables; not part of the
+        /// manifest's JSON, which records the inputs by their file's own name and hash.
+        #[serde(skip)]
+        name_ja: Option<String>,
         /// SHA-256 of the scenario file.
         hash: String,
         residents: usize,

@@ -69,6 +69,7 @@ fn subject_line(c: &Comparison, lang: Lang) -> String {
         SubjectManifest::Scenario {
             source,
             name,
+            name_ja,
             residents,
             start,
             until,
@@ -79,6 +80,7 @@ fn subject_line(c: &Comparison, lang: Lang) -> String {
                 if *residents == 1 { "" } else { "s" }
             ),
             Lang::Ja => {
+                let name = name_ja.as_deref().unwrap_or(name);
                 format!("シナリオ {source}（{name}、在留者 {residents} 人）、{start} → {until}")
             }
         },

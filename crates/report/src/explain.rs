@@ -20,14 +20,14 @@ use crate::story::{DayFlags, Group, MessageKind, ResidentStory, Story, Trigger};
 /// The title block of a report.
 fn header(out: &mut String, story: &Story, lang: Lang, compare: bool) {
     let u = ui(lang);
-    let _ = writeln!(out, "{}", story.title);
+    let _ = writeln!(out, "{}", story.title.get(lang));
     let regime = if compare {
         u.compare.to_owned()
     } else {
         labels::regime(story.regime()).get(lang).to_owned()
     };
     let _ = writeln!(out, "{}", run_line(story, &regime, &story.source, lang));
-    for line in story.description.lines() {
+    for line in story.description.get(lang).lines() {
         let _ = writeln!(out, "  {line}");
     }
 }

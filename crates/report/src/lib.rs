@@ -30,7 +30,7 @@ pub mod visits_table;
 pub mod why;
 
 pub use labels::Lang;
-pub use story::{Person, Run, Story, StoryError};
+pub use story::{Authored, Person, Run, Story, StoryError};
 pub use transcript::{
     LinkFigures, card_record, card_records, faults_summary, legal_card_record, summary, transcript,
 };

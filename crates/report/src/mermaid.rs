@@ -263,15 +263,16 @@ pub fn render(stories: &[Story], lang: Lang) -> String {
         return out;
     };
     let u = ui(lang);
-    let _ = writeln!(out, "# {}\n", markdown(&first.title));
+    let _ = writeln!(out, "# {}\n", markdown(first.title.get(lang)));
     let source = code(&first.source);
     let _ = writeln!(
         out,
         "{}\n",
         run_line(first, &regimes(stories, lang), &source, lang)
     );
-    if !first.description.is_empty() {
-        for line in first.description.lines() {
+    let description = first.description.get(lang);
+    if !description.is_empty() {
+        for line in description.lines() {
             let _ = writeln!(out, "> {}", without_html(line));
         }
         out.push('\n');

@@ -111,6 +111,10 @@ impl JsonSchema for TimeOfDay {
 pub struct ScenarioFile {
     /// A short title.
     pub name: String,
+    /// The title and description in Japanese, which `--lang ja` shows in place of `name` and
+    /// the comment lines at the top of the file.
+    #[serde(default)]
+    pub ja: Option<JapaneseText>,
     /// Seed of every generated identifier (My Numbers, card numbers, event ids). Default 1.
     #[serde(default)]
     pub seed: Option<u64>,
@@ -130,6 +134,18 @@ pub struct ScenarioFile {
     /// What must be true on given days.
     #[serde(default)]
     pub expect: Vec<Located<ExpectFile>>,
+}
+
+/// A scenario's title and description in Japanese (`ja:`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JapaneseText {
+    /// The title in Japanese.
+    pub name: String,
+    /// What the scenario demonstrates, in Japanese (a YAML block, `description: |-`, keeps its
+    /// lines). Default: none, and `--lang ja` shows the English comment lines.
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 /// A resident's state at the start of the run.

@@ -80,6 +80,8 @@ pub struct Scenario {
     pub name: String,
     /// The comment block at the top of the file, without the `#`s: what it demonstrates.
     pub description: String,
+    /// The title and description in Japanese (`ja:`), when the file gives them.
+    pub ja: Option<Japanese>,
     /// The path the file was loaded from, or the label given to [`parse`].
     pub source: String,
     /// SHA-256 of the file's bytes, lower-case hex.
@@ -101,6 +103,14 @@ pub struct Scenario {
     /// The underived resident facts, kept so that a seed or regime override can recompute the
     /// profiles (numbers derive from the seed, card kinds and validity from the regime).
     inputs: Vec<model::profile::ProfileInput>,
+}
+
+/// A scenario's title and description in Japanese (`ja:` in the file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Japanese {
+    pub name: String,
+    /// Empty when the file gives only a Japanese title.
+    pub description: String,
 }
 
 /// A resident of a scenario.

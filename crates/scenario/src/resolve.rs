@@ -127,6 +127,10 @@ fn build(
     Ok(Scenario {
         name: file.name,
         description: crate::input::description(text),
+        ja: file.ja.map(|j| crate::Japanese {
+            name: j.name,
+            description: j.description.unwrap_or_default().trim_end().to_owned(),
+        }),
         source: String::new(),
         hash: String::new(),
         seed,

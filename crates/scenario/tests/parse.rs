@@ -495,6 +495,40 @@ fn error_after(from: &str, to: &str) -> (String, (usize, usize), String) {
 }
 
 #[test]
+fn a_japanese_title_and_description_are_read_and_checked() {
+    assert_eq!(parse("valid.yaml", VALID).unwrap().ja, None);
+    let text = VALID.replacen(
+        "seed: 7",
+        "ja:\n  name: 一体化制度での在留期間更新\n  description: |-\n    一行目。\n    二行目。\nseed: 7",
+        1,
+    );
+    let s = parse("ja.yaml", &text).unwrap();
+    assert_eq!(
+        s.ja,
+        Some(scenario::Japanese {
+            name: "一体化制度での在留期間更新".into(),
+            description: "一行目。\n二行目。".into(),
+        })
+    );
+    // The English stays what it was.
+    assert_eq!(s.name, "Extension under the integrated regime");
+    // A title alone is enough.
+    let text = VALID.replacen("seed: 7", "ja: { name: 更新 }\nseed: 7", 1);
+    let ja = parse("ja.yaml", &text).unwrap().ja.unwrap();
+    assert_eq!((ja.name.as_str(), ja.description.as_str()), ("更新", ""));
+    // A misspelt key inside `ja:` is a located error naming the keys it takes.
+    let (text, pos, msg) = error_after("seed: 7", "ja:\n  name: 更新\n  title: 更新\nseed: 7");
+    assert_eq!(pos, pos_of(&text, "title: 更新"));
+    assert!(
+        msg.starts_with("unknown field `title`, expected `name` or `description`"),
+        "{msg}"
+    );
+    // The title is required.
+    let (_, _, msg) = error_after("seed: 7", "ja:\n  description: 説明\nseed: 7");
+    assert!(msg.contains("missing field `name`"), "{msg}");
+}
+
+#[test]
 fn a_bad_date_names_the_format() {
     let (text, pos, msg) = error_after("start: 2026-09-15", "start: 2026-13-01");
     assert_eq!(pos, pos_of(&text, "2026-13-01"));

@@ -90,6 +90,7 @@ fn manifest(
             SubjectManifest::Scenario {
                 source: s.source.clone(),
                 name: s.name.clone(),
+                name_ja: s.ja.as_ref().map(|j| j.name.clone()),
                 hash: s.hash.clone(),
                 residents: s.residents.len(),
                 start: s.start,

@@ -94,7 +94,7 @@ fn head(out: &mut String, stories: &[Story], steps: &Steps, lang: Lang) {
 {CSS}</style>
 </head>"#,
         lang.tag(),
-        esc(&first.title)
+        esc(first.title.get(lang))
     );
     let _ = writeln!(
         out,
@@ -107,7 +107,7 @@ fn head(out: &mut String, stories: &[Story], steps: &Steps, lang: Lang) {
     let _ = writeln!(
         out,
         r#"<header><h1>{}</h1><p class="meta">{}</p>"#,
-        esc(&first.title),
+        esc(first.title.get(lang)),
         esc(&run_line(
             first,
             &regimes(stories, lang),
@@ -115,8 +115,9 @@ fn head(out: &mut String, stories: &[Story], steps: &Steps, lang: Lang) {
             lang
         ))
     );
-    if !first.description.is_empty() {
-        let _ = writeln!(out, r#"<p class="desc">{}</p>"#, esc(&first.description));
+    let description = first.description.get(lang);
+    if !description.is_empty() {
+        let _ = writeln!(out, r#"<p class="desc">{}</p>"#, esc(description));
     }
     out.push_str("</header>\n");
     summary(out, stories, lang);

@@ -1,11 +1,16 @@
 //! The words of the commands that read scenarios and stored logs without simulating anything
-//! new — `replay` (the run's first line, the hashes it checks), `check` (each scenario's line
-//! and each check) and `validate` (what each file holds), and the lines of a synthetic
-//! population's run and of the logs it keeps — in English and Japanese. Columns
+//! new — `replay` (the run's first line, the hashes it checks, its warnings), `check` (each
+//! scenario's line and each check) and `validate` (what each file holds), and the lines of a
+//! synthetic population's run and of the logs it keeps — in English and Japanese. Columns
 //! line up by display width (`crate::align`), so a double-width Japanese label keeps the
 //! hashes under one another.
 
-use super::Lang;
+use model::card::CardKind;
+use model::ids::Municipality;
+use model::service::Service;
+use model::status::Status;
+
+use super::{Lang, card_kind, certificate, measure, municipality, service_short, status};
 use crate::align::pad;
 
 /// The width of the name column of `replay`'s commit and hash lines, in display columns.
@@ -153,6 +158,45 @@ pub fn hash_line(
     format!("{shown} {hash}  {said}")
 }
 
+/// What `replay` found wrong with a log, said on standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplayProblem {
+    /// The run stopped before it recorded what it ran: nothing to verify against.
+    NoMetadata,
+    /// The hashes disagree: the log is not the one its run wrote.
+    Mismatch,
+    /// The run did not finish, so there is no final hash to check.
+    Unfinished,
+}
+
+/// `replay`'s warning (or, for a log that does not match, its error) about the log `db`.
+pub fn replay_warning(problem: ReplayProblem, db: &str, lang: Lang) -> String {
+    match (problem, lang) {
+        (ReplayProblem::NoMetadata, Lang::En) => format!(
+            "warning: cannot verify {db}: its run stopped before it recorded what it ran (no run \
+             metadata)"
+        ),
+        (ReplayProblem::NoMetadata, Lang::Ja) => format!(
+            "警告：{db} を検証できない。実行が、何を実行したかを記録する前に止まった（実行の\
+             メタデータがない）"
+        ),
+        (ReplayProblem::Mismatch, Lang::En) => {
+            "error: the log does not match: it is not the log its run wrote".to_owned()
+        }
+        (ReplayProblem::Mismatch, Lang::Ja) => {
+            "エラー：ログが一致しない。実行が書いたログではない".to_owned()
+        }
+        (ReplayProblem::Unfinished, Lang::En) => "warning: cannot verify the log: its run did not \
+             finish, so it recorded no final hash (the hashes at its commits, above, check the \
+             prefix it kept); pass --expect-hash HASH to check it against a hash kept elsewhere"
+            .to_owned(),
+        (ReplayProblem::Unfinished, Lang::Ja) => "警告：ログを検証できない。実行が終わらず、最終\
+             ハッシュが記録されていない（上のコミットごとのハッシュで、残った部分は確かめた）。\
+             別に保管したハッシュと照らすには、--expect-hash でそのハッシュを渡す"
+            .to_owned(),
+    }
+}
+
 /// The mark before a passed or failed scenario or check, four columns wide in either language.
 pub fn check_mark(passed: bool, lang: Lang) -> &'static str {
     match (passed, lang) {
@@ -172,13 +216,142 @@ pub fn check_place(source: &str, line: usize, resident: &str, on: &str, lang: La
     }
 }
 
-/// A failed check: what was expected and what was found (values as [`check_value`] shows them).
+/// A failed check: what was expected and what was found (as [`check_what`] and
+/// [`check_value_of`] say them).
 pub fn expected_got(what: &str, expected: &str, actual: &str, lang: Lang) -> String {
-    let (expected, actual) = (check_value(expected, lang), check_value(actual, lang));
+    let (expected, actual) = (
+        check_value_of(what, expected, lang),
+        check_value_of(what, actual, lang),
+    );
+    let what = check_what(what, lang);
     match lang {
         Lang::En => format!("{what} expected {expected}, got {actual}"),
         Lang::Ja => format!("{what} 期待 {expected}、実際 {actual}"),
     }
+}
+
+/// A passed check as `check -v` lists it: what was checked and the value found.
+pub fn check_passed(what: &str, actual: &str, lang: Lang) -> String {
+    format!(
+        "{} = {}",
+        check_what(what, lang),
+        check_value_of(what, actual, lang)
+    )
+}
+
+/// What a check compares. In English, the expectation's key as the scenario file writes it
+/// (`visits.city_hall`, `records.city_hall.period_expiry`), so the author finds it; in
+/// Japanese, said in words (市区町村の記録：在留期間の満了日), the line number of the check
+/// leading to the key. Event type names and refusal rule tags (`events.CardIssued`,
+/// `refusals.tokutei_online`) keep the identifier the author listed, after a Japanese word.
+pub fn check_what(what: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return what.to_owned();
+    }
+    let (head, rest) = what.split_once('.').unwrap_or((what, ""));
+    let said = match (head, rest) {
+        ("cards", "") => Some("有効なカード".to_owned()),
+        ("valid_through", kind) => {
+            card_kind_named(kind).map(|k| format!("{}の有効期限", card_kind(k).get(lang)))
+        }
+        ("my_number_usable", "") => Some("マイナンバー機能が使える".to_owned()),
+        ("lawfully_resident", "") => Some("適法に在留している".to_owned()),
+        ("visits" | "notifications" | "inconsistency_days", _) => Some(measure(what, lang)),
+        ("outage_days", "") => Some(measure("my_number_outage_days", lang)),
+        ("city_hall_visits", m) if !m.is_empty() => Some(format!(
+            "{}への来訪",
+            municipality(&Municipality::new(m), lang)
+        )),
+        ("records", office_field) => office_field.split_once('.').and_then(|(office, field)| {
+            let service = [
+                ("immigration_bureau", Service::ImmigrationBureau),
+                ("city_hall", Service::CityHall),
+                ("card_issuer", Service::CardIssuer),
+            ]
+            .into_iter()
+            .find(|(key, _)| *key == office)?
+            .1;
+            let field = match field {
+                "municipality" => "市区町村",
+                "address" => "住居地",
+                "status" => "在留資格",
+                "period_expiry" => "在留期間の満了日",
+                "card_number" => "カード番号",
+                "name" => "氏名",
+                "my_number" => "マイナンバー",
+                _ => return None,
+            };
+            Some(format!(
+                "{}の記録：{field}",
+                service_short(service).get(lang)
+            ))
+        }),
+        ("events", name) => Some(format!("出来事 {name}")),
+        ("refusals", tag) => Some(format!("不受理 {tag}")),
+        ("absent", name) => Some(format!("起きていないこと {name}")),
+        ("signature_certificate", "") => Some(
+            certificate(model::validity::CertificateKind::Signature)
+                .get(lang)
+                .to_owned(),
+        ),
+        ("user_authentication_certificate", "") => Some(
+            certificate(model::validity::CertificateKind::UserAuthentication)
+                .get(lang)
+                .to_owned(),
+        ),
+        _ => None,
+    };
+    said.unwrap_or_else(|| what.to_owned())
+}
+
+/// A card kind by the name scenario files write (`new_format_residence_card`).
+fn card_kind_named(name: &str) -> Option<CardKind> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
+}
+
+/// A status of residence by the name scenario files write (`student`).
+fn status_named(name: &str) -> Option<Status> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
+}
+
+/// A value the check `what` compares, in `lang`: card kinds, statuses of residence and
+/// municipalities by their names in `lang` (they are written as the scenario file writes them
+/// in English), everything else as [`check_value`] says it.
+pub fn check_value_of(what: &str, value: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return value.to_owned();
+    }
+    if what == "cards" {
+        let kinds: Option<Vec<String>> = value
+            .strip_prefix('[')
+            .and_then(|v| v.strip_suffix(']'))
+            .map(|v| {
+                v.split(", ")
+                    .filter(|k| !k.is_empty())
+                    .map(|k| {
+                        card_kind_named(k)
+                            .map_or(k.to_owned(), |k| card_kind(k).get(lang).to_owned())
+                    })
+                    .collect()
+            });
+        if let Some(kinds) = kinds {
+            return if kinds.is_empty() {
+                check_value("none", lang)
+            } else {
+                kinds.join("、")
+            };
+        }
+    }
+    if what.starts_with("records.")
+        && what.ends_with(".status")
+        && let Some(s) = status_named(value)
+    {
+        return status(s).get(lang).to_owned();
+    }
+    if what.starts_with("records.") && what.ends_with(".municipality") && value != "none" {
+        return municipality(&Municipality::new(value), lang);
+    }
+    check_value(value, lang)
 }
 
 /// A value a check compares, in `lang`: the fixed words the checks use (`true`, `occurred`,

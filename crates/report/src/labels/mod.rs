@@ -27,8 +27,9 @@ mod step;
 mod ui;
 
 pub use commands::{
-    CommitsFound, HashName, check_mark, check_place, check_value, commits_line, expected_got,
-    hash_line, population_logs_kept, run_header, synthetic_population, tables_written, validated,
+    CommitsFound, HashName, ReplayProblem, check_mark, check_passed, check_place, check_value,
+    check_value_of, check_what, commits_line, expected_got, hash_line, population_logs_kept,
+    replay_warning, run_header, synthetic_population, tables_written, validated,
 };
 pub use events::event_type;
 pub use history::{

@@ -26,6 +26,8 @@ mod tell;
 
 use tell::tell;
 
+use crate::labels::Lang;
+
 /// Why a story could not be told.
 #[derive(Debug, thiserror::Error)]
 pub enum StoryError {
@@ -47,13 +49,53 @@ impl Person {
     }
 }
 
+/// Text a scenario's author wrote (its title, its description), in English and, when the file
+/// gives it (`ja:`), in Japanese.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Authored {
+    pub en: String,
+    pub ja: Option<String>,
+}
+
+impl Authored {
+    /// Text with no Japanese version (a stored log's title, a run's label).
+    pub fn english(en: String) -> Authored {
+        Authored { en, ja: None }
+    }
+
+    /// The scenario's title (`name:`, and `ja: name:`).
+    pub fn title_of(s: &scenario::Scenario) -> Authored {
+        Authored {
+            en: s.name.clone(),
+            ja: s.ja.as_ref().map(|j| j.name.clone()),
+        }
+    }
+
+    /// The scenario's description (its top comment, and `ja: description:`).
+    pub fn description_of(s: &scenario::Scenario) -> Authored {
+        Authored {
+            en: s.description.clone(),
+            ja: s.ja.as_ref().map(|j| j.description.clone()),
+        }
+    }
+
+    /// The text in `lang`: the Japanese one under `--lang ja` when there is one, else the
+    /// English.
+    pub fn get(&self, lang: Lang) -> &str {
+        match (lang, self.ja.as_deref()) {
+            (Lang::Ja, Some(ja)) if !ja.is_empty() => ja,
+            _ => &self.en,
+        }
+    }
+}
+
 /// One run to explain: its log and what is needed to read it.
 #[derive(Debug, Clone)]
 pub struct Run {
     /// The scenario's name (or the run's label).
-    pub title: String,
+    pub title: Authored,
     /// What the scenario demonstrates (its top comment); may be empty.
-    pub description: String,
+    pub description: Authored,
     /// The scenario file or the stored log the run came from.
     pub source: String,
     pub seed: u64,
@@ -70,8 +112,8 @@ impl Run {
     /// A run of `scenario` whose log is `log`.
     pub fn from_scenario(scenario: &scenario::Scenario, log: Vec<Envelope>) -> Run {
         Run {
-            title: scenario.name.clone(),
-            description: scenario.description.clone(),
+            title: Authored::title_of(scenario),
+            description: Authored::description_of(scenario),
             source: scenario.source.clone(),
             seed: scenario.seed,
             policy: scenario.policy.clone(),
@@ -333,8 +375,8 @@ impl ResidentStory {
 /// A run, told resident by resident.
 #[derive(Debug, Clone)]
 pub struct Story {
-    pub title: String,
-    pub description: String,
+    pub title: Authored,
+    pub description: Authored,
     pub source: String,
     pub seed: u64,
     pub policy: Policy,
