@@ -475,7 +475,47 @@ mod tests {
         assert_eq!(check_value("true", Lang::En), "true");
         assert_eq!(
             expected_got("lawfully_resident", "true", "false", Lang::Ja),
-            "lawfully_resident 期待 はい、実際 いいえ"
+            "適法に在留している 期待 はい、実際 いいえ"
+        );
+        assert_eq!(
+            expected_got("lawfully_resident", "true", "false", Lang::En),
+            "lawfully_resident expected true, got false"
+        );
+    }
+
+    #[test]
+    fn check_keys_and_their_values_are_said_in_japanese() {
+        assert_eq!(
+            check_passed("records.city_hall.status", "student", Lang::Ja),
+            "市区町村の記録：在留資格 = 留学"
+        );
+        assert_eq!(
+            check_passed(
+                "records.immigration_bureau.municipality",
+                "shinjuku",
+                Lang::Ja
+            ),
+            "入管の記録：市区町村 = 新宿区"
+        );
+        assert_eq!(
+            check_passed("cards", "[my_number_card, residence_card]", Lang::Ja),
+            "有効なカード = 個人番号カード、在留カード"
+        );
+        assert_eq!(check_passed("cards", "[]", Lang::Ja), "有効なカード = なし");
+        assert_eq!(
+            check_passed("valid_through.residence_card", "not held", Lang::Ja),
+            "在留カードの有効期限 = 不所持"
+        );
+        // The names an expectation lists stay as written; an unknown key is shown as it is.
+        assert_eq!(
+            check_what("events.CardIssued", Lang::Ja),
+            "出来事 CardIssued"
+        );
+        assert_eq!(check_what("something.new", Lang::Ja), "something.new");
+        // English shows the key as the file writes it.
+        assert_eq!(
+            check_passed("records.city_hall.status", "student", Lang::En),
+            "records.city_hall.status = student"
         );
     }
 }
