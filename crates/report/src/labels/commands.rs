@@ -299,7 +299,8 @@ pub fn check_what(what: &str, lang: Lang) -> String {
                 .get(lang)
                 .to_owned(),
         ),
-        _ => None,
+        // Any other measure a scenario can expect (`fees_paid_yen`), by its measure label.
+        _ => Some(measure(what, lang)),
     };
     said.unwrap_or_else(|| what.to_owned())
 }
