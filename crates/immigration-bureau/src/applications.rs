@@ -175,8 +175,14 @@ impl Case<'_> {
         // A Tokutei holder's new card stays a Tokutei card (§8.6; C: the sources describe only
         // first applications).
         let tokutei = pending.tokutei || rec.holds_tokutei();
-        let at = rules::collected_at(ctx.policy, grant.status, Office::ImmigrationBureau);
-        self.produce(grant.status, grant.expiry, tokutei, at, None);
+        // An online application's card is mailed (§5 "Card by post"); a Tokutei card, never
+        // applied for online, is collected at a counter.
+        if !tokutei && rules::card_by_post(ctx.policy, pending.channel) {
+            self.mail_card(grant.status);
+        } else {
+            let at = rules::collected_at(ctx.policy, grant.status, Office::ImmigrationBureau);
+            self.produce(grant.status, grant.expiry, tokutei, at, None);
+        }
     }
 
     /// The legal effect of a grant: a new period or a new status (N3).

@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use model::card::{CardKind, ResidenceCard};
 use model::card_number::ResidenceCardNumber;
+use model::command::Command;
 use model::event::Event;
 use model::policy::{DispositionAt, LostTokuteiReplacement};
 use model::procedure::{ChangedItem, Procedure, ReissueReason};
@@ -371,6 +372,13 @@ impl Case<'_> {
             self.refuse(Procedure::CardCollection, RefusalRule::NothingPending);
             return;
         };
+        self.hand_over(ready.kind);
+    }
+
+    /// The card reaches the resident: the grant takes effect (§5.4), the card is issued with a
+    /// new number (§14).
+    fn hand_over(&mut self, kind: CardKind) {
+        let rec = self.rec;
         if let Some((procedure, grant)) = rec.grant()
             && self.ctx.policy.switches.disposition_at == DispositionAt::CardIssuance
         {
@@ -378,7 +386,33 @@ impl Case<'_> {
             self.take_effect(procedure, grant);
         }
         let (status, expiry) = rec.status_after_grant();
-        self.issue(ready.kind, status, expiry);
+        self.issue(kind, status, expiry);
+    }
+
+    /// Mails the new standard card of a granted online application (§5 "Card by post"): it
+    /// reaches the resident `card_post_time` later.
+    pub(crate) fn mail_card(&mut self, status: Status) {
+        let (ctx, resident) = (self.ctx, self.resident);
+        let law = rules::card_law(ctx.policy, ctx.today());
+        let kind = rules::residence_document_kind(law, status, false);
+        let arrives = ctx.now + ctx.policy.card_post_time.as_duration();
+        self.push(Event::CardMailed {
+            resident,
+            kind,
+            arrives_on: arrives.date(),
+        });
+        self.timer(arrives, Command::DeliverMailedCard { resident });
+    }
+
+    /// The mailed card arrives (§5 "Card by post"): issued as at a counter, without a visit.
+    pub(crate) fn deliver_mailed_card(&mut self) {
+        if let Some(kind) = self.rec.mailed {
+            self.push(Event::MailedCardDelivered {
+                resident: self.resident,
+                kind,
+            });
+            self.hand_over(kind);
+        }
     }
 
     /// Landing (§5.1): recorded at the port, with a Tokutei application if made there; the card

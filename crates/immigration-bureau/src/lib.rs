@@ -59,6 +59,10 @@ impl<'a> Case<'a> {
         self.decision.push(event);
     }
 
+    pub(crate) fn timer(&mut self, at: model::time::SimTime, command: Command) {
+        self.decision.timer(at, command);
+    }
+
     /// The resident came to the bureau's counter for `procedure`.
     pub(crate) fn visit(&mut self, procedure: Procedure) {
         self.push(Event::CounterVisited {
@@ -174,6 +178,7 @@ impl ImmigrationBureau {
                 });
             }
             Command::CollectCard { .. } => case.collect(),
+            Command::DeliverMailedCard { .. } => case.deliver_mailed_card(),
             // §5.12, §16.5: whether the bureau can reset a Tokutei card's PIN is unknown.
             Command::ResetPin { .. } => {
                 case.visit(Procedure::PinReset);

@@ -82,6 +82,8 @@ pub struct Record {
     /// A card procedure under way (renewal, item change, reissue, SPR certificate).
     pub card_procedure: Option<Procedure>,
     pub ready: Option<Ready>,
+    /// A card in the post to the resident, who applied online (§5 "Card by post").
+    pub mailed: Option<CardKind>,
     /// Landed at a port that does not hand over cards: the card follows the residence
     /// notification (§5.1).
     pub awaiting_card: bool,
@@ -119,6 +121,7 @@ impl Record {
             pending_pr: None,
             card_procedure: None,
             ready: None,
+            mailed: None,
             awaiting_card: false,
             // A resident on record without a card has yet to land (§5.1).
             landed: card.is_some() || !status.is_card_holding(),
@@ -262,10 +265,12 @@ impl Record {
                 self.status = *to;
                 self.period_expiry = *new_expiry;
             }
+            Event::CardMailed { kind, .. } => self.mailed = Some(*kind),
             Event::ResidenceCardIssued { card, .. } => {
                 self.card = Some(card.clone());
                 self.cards_issued += 1;
                 self.ready = None;
+                self.mailed = None;
                 self.card_procedure = None;
                 self.awaiting_card = false;
             }

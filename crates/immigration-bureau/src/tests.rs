@@ -11,7 +11,7 @@ use model::card_number::ResidenceCardNumber;
 use model::command::Decision as Outcome;
 use model::command::{FiledApplication, ResidentProfile};
 use model::ids::{Address, Municipality};
-use model::machine::testing::{self, SEED, When, cmd, notice, then};
+use model::machine::testing::{self, SEED, When, cmd, notice, then, then_with_timers};
 use model::mynumber::MyNumber;
 use model::policy::DispositionAt;
 use model::policy::{Policy, Regime};
@@ -323,12 +323,14 @@ fn given_tokutei_refused_online_when_extension_granted_then_standard_card_not_to
         tokutei_refused(RefusalRule::TokuteiOnline),
     ]);
     let decision = bureau.when(&integrated(), at(2026, 7, 15), grant(d(2029, 9, 30)));
-    then(
+    // Applied online, the standard card is mailed (§5 "Card by post").
+    then_with_timers(
         &decision,
         &[
             granted(d(2029, 9, 30)),
-            ready(CardKind::NewFormatResidenceCard),
+            mailed(CardKind::NewFormatResidenceCard, d(2026, 7, 19)),
         ],
+        &[(at(2026, 7, 19), deliver())],
     );
 }
 
@@ -970,5 +972,91 @@ fn given_an_spr_when_a_tokutei_application_made_with_a_move_is_forwarded_then_co
         )),
         "{:?}",
         decision.events
+    );
+}
+
+// ---- the card by post (§5 "Card by post") ----
+
+fn mailed(kind: CardKind, arrives_on: NaiveDate) -> Event {
+    Event::CardMailed {
+        resident: R,
+        kind,
+        arrives_on,
+    }
+}
+
+fn deliver() -> Command {
+    Command::DeliverMailedCard { resident: R }
+}
+
+#[test]
+fn given_an_online_extension_when_granted_then_the_card_is_mailed_unless_the_switch_says_counter() {
+    let bureau = given(&[opened(), applied(Channel::Online, d(2026, 7, 1))]);
+    let decision = bureau.when(&legacy(), at(2026, 7, 15), grant(d(2029, 9, 30)));
+    then_with_timers(
+        &decision,
+        &[
+            granted(d(2029, 9, 30)),
+            mailed(CardKind::ResidenceCard, d(2026, 7, 19)),
+        ],
+        &[(at(2026, 7, 19), deliver())],
+    );
+    let mut counter = legacy();
+    counter.switches.online_card_delivery = model::policy::OnlineCardDelivery::Counter;
+    let decision = bureau.when(&counter, at(2026, 7, 15), grant(d(2029, 9, 30)));
+    then(
+        &decision,
+        &[granted(d(2029, 9, 30)), ready(CardKind::ResidenceCard)],
+    );
+    // An application made at the counter is collected there whatever the switch.
+    let bureau = given(&[opened(), applied(Channel::Counter, d(2026, 7, 1))]);
+    let decision = bureau.when(&legacy(), at(2026, 7, 15), grant(d(2029, 9, 30)));
+    then(
+        &decision,
+        &[granted(d(2029, 9, 30)), ready(CardKind::ResidenceCard)],
+    );
+}
+
+#[test]
+fn given_a_mailed_card_when_it_arrives_then_issued_without_a_visit_and_the_grant_takes_effect() {
+    let bureau = given(&[
+        opened(),
+        applied(Channel::Online, d(2026, 7, 1)),
+        granted(d(2029, 9, 30)),
+        mailed(CardKind::ResidenceCard, d(2026, 7, 19)),
+    ]);
+    let decision = bureau.when(&legacy(), at(2026, 7, 19), cmd(deliver()));
+    then(
+        &decision,
+        &[
+            Event::MailedCardDelivered {
+                resident: R,
+                kind: CardKind::ResidenceCard,
+            },
+            Event::PeriodOfStayExtended {
+                resident: R,
+                previous_expiry: Some(d(2026, 9, 30)),
+                new_expiry: d(2029, 9, 30),
+            },
+            Event::ResidenceCardIssued {
+                resident: R,
+                card: ResidenceCard {
+                    kind: CardKind::ResidenceCard,
+                    number: ResidenceCardNumber::generate(SEED, R.0, 2),
+                    issued_on: d(2026, 7, 19),
+                    valid_through: d(2029, 9, 30),
+                },
+                replaces: Some(old_number()),
+            },
+        ],
+    );
+    // While it is in the post there is nothing to collect at the counter.
+    let decision = bureau.when(&legacy(), at(2026, 7, 17), collect());
+    then(
+        &decision,
+        &[
+            visit_for(Procedure::CardCollection),
+            nothing_pending(Procedure::CardCollection),
+        ],
     );
 }

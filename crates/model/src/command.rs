@@ -256,6 +256,8 @@ pub enum Command {
     /// 券面事項変更: the separate My Number card brought up to date at the municipal window
     /// after a non-address item change (§5.9).
     UpdateMyNumberCardItems { resident: ResidentId },
+    /// Timer (bureau): the card mailed to the resident arrives (§5 "Card by post").
+    DeliverMailedCard { resident: ResidentId },
     /// Timer (J-LIS): a new separate My Number card's production lead time has passed.
     CompleteMyNumberCardProduction { resident: ResidentId },
     /// Timer (J-LIS): the separate My Number card reaches the end of `valid_through`.
@@ -313,7 +315,8 @@ impl Command {
             | Command::RequestMyNumberCardReissue { resident, .. }
             | Command::CollectMyNumberCard { resident }
             | Command::UpdateMyNumberCardItems { resident }
-            | Command::CompleteMyNumberCardProduction { resident } => *resident,
+            | Command::CompleteMyNumberCardProduction { resident }
+            | Command::DeliverMailedCard { resident } => *resident,
         }
     }
 
@@ -370,6 +373,7 @@ impl Command {
             | Command::ExpireMyNumberCard { .. }
             | Command::ExpireMyNumberFunctions { .. }
             | Command::CompleteTokuteiProduction { .. }
+            | Command::DeliverMailedCard { .. }
             | Command::CheckContinuityDeadline { .. } => return None,
         })
     }
@@ -430,6 +434,7 @@ impl Command {
             | Command::ExpireMyNumberFunctions { .. }
             | Command::CompleteTokuteiProduction { .. }
             | Command::CompleteMyNumberCardProduction { .. }
+            | Command::DeliverMailedCard { .. }
             | Command::CheckContinuityDeadline { .. } => Place::Anywhere,
         }
     }
@@ -450,7 +455,8 @@ impl Command {
             | Command::FilePermanentResidence { .. }
             | Command::DecidePermanentResidence { .. }
             | Command::FileCardRenewal { .. }
-            | Command::Land { .. } => &[Service::ImmigrationBureau],
+            | Command::Land { .. }
+            | Command::DeliverMailedCard { .. } => &[Service::ImmigrationBureau],
             Command::NotifyItemChange { at_city_hall, .. }
             | Command::RequestReissue { at_city_hall, .. } => {
                 if *at_city_hall {

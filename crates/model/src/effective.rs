@@ -123,7 +123,9 @@ pub fn effective_on(
         | MyNumberCardItemsUpdated { .. }
         | MyNumberCardProductionStarted { .. }
         | MyNumberCardProduced { .. }
-        | MyNumberCardActivated { .. } => return None,
+        | MyNumberCardActivated { .. }
+        | CardMailed { .. }
+        | MailedCardDelivered { .. } => return None,
     };
     (legal != recorded_on).then_some(legal)
 }

@@ -159,6 +159,11 @@ events! {
     /// A Tokutei card was replaced by a standard card and returned to the bureau (§1 [A
     /// SHUGIIN]); J-LIS is told so that its My Number functions end (N4).
     TokuteiCardReturned { card_number: ResidenceCardNumber }
+    /// The new card was mailed to the resident, who applied online (§5 "Card by post"); it
+    /// arrives on `arrives_on`.
+    CardMailed { kind: CardKind, arrives_on: NaiveDate }
+    /// The mailed card reached the resident: issued without a counter visit (§5 "Card by post").
+    MailedCardDelivered { kind: CardKind }
     /// The resident landed; the card was handed over at the port or will be issued later (§5.1).
     Landed { port: String, card_at_port: bool }
 

@@ -167,6 +167,26 @@ pub enum MunicipalTokuteiPickup {
     MunicipalCounter,
 }
 
+/// How the new residence card reaches a resident who applied online (docs/domain.md §5 "Card
+/// by post" [B]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OnlineCardDelivery {
+    /// By post (郵送): the resident sends the old card, the fee stamp and a return envelope, and
+    /// the bureau mails the new card back — no counter visit [B: scriveners' pages on the
+    /// online residence application system].
+    #[default]
+    Post,
+    /// At the bureau's counter, as for an application made there.
+    Counter,
+}
+
+impl OnlineCardDelivery {
+    fn is_post(&self) -> bool {
+        *self == OnlineCardDelivery::Post
+    }
+}
+
 /// Where a Tokutei card holder resets a locked PIN (§5.12, §16.5, unknown).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -289,6 +309,10 @@ pub struct Switches {
     /// use it is stored (and hashed) as before the switch existed.
     #[serde(skip_serializing_if = "ValidityChangeEvidence::is_register")]
     pub validity_change_evidence: ValidityChangeEvidence,
+    /// How the new card reaches a resident who applied online: by post (default) or at the
+    /// counter (§5 "Card by post" [B]). Left out of the stored policy at its default.
+    #[serde(skip_serializing_if = "OnlineCardDelivery::is_post")]
+    pub online_card_delivery: OnlineCardDelivery,
 }
 
 impl Default for Switches {
@@ -310,6 +334,7 @@ impl Default for Switches {
             refuse_tokutei_online: true,
             reissue_keeps_validity: true,
             validity_change_evidence: ValidityChangeEvidence::Register,
+            online_card_delivery: OnlineCardDelivery::Post,
         }
     }
 }
@@ -534,6 +559,12 @@ pub struct Policy {
     /// stored policy at its default, so that policies stored before it keep their hashes.
     #[serde(skip_serializing_if = "is_default_my_number_card_lead_time")]
     pub my_number_card_lead_time: Latency,
+    /// Time from the grant of an online application until the new card, mailed, is in the
+    /// resident's hands (§5 "Card by post" [C]: the resident's envelope with the old card to the
+    /// bureau and the card back by simple registered post). Left out of the stored policy at its
+    /// default.
+    #[serde(skip_serializing_if = "is_default_card_post_time")]
+    pub card_post_time: Latency,
     /// Resident behaviour defaults.
     pub resident: ResidentBehaviour,
     /// Which municipalities take Tokutei applications from `municipal_counters_from`, and
@@ -555,6 +586,13 @@ fn is_default_my_number_card_lead_time(lead_time: &Latency) -> bool {
     *lead_time == MY_NUMBER_CARD_LEAD_TIME
 }
 
+/// The default time a mailed card takes to reach the resident (§5 "Card by post" [C]).
+pub const CARD_POST_TIME: Latency = Latency::days(4);
+
+fn is_default_card_post_time(time: &Latency) -> bool {
+    *time == CARD_POST_TIME
+}
+
 impl Default for Policy {
     fn default() -> Self {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("valid date");
@@ -566,6 +604,7 @@ impl Default for Policy {
             latency: Latencies::default(),
             card_production_lead_time: Latency::days(10),
             my_number_card_lead_time: MY_NUMBER_CARD_LEAD_TIME,
+            card_post_time: CARD_POST_TIME,
             resident: ResidentBehaviour::default(),
             municipal_adoption: MunicipalAdoption::default(),
             switches: Switches::default(),

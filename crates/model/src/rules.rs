@@ -139,6 +139,20 @@ impl RefusalRule {
     }
 }
 
+/// Whether the new residence card of an application made through `channel` reaches the resident
+/// by post rather than at the bureau's counter.
+///
+/// docs/domain.md §5 "Card by post" [B: scriveners' pages on the online residence application
+/// system (在留申請オンラインシステム): after an online extension or change of status the card can
+/// be received by post, 郵送, with no visit to apply or to collect]: an online application's card
+/// is mailed, unless the switch `online_card_delivery` says the counter. An application made at
+/// the counter is collected there (the bureau's pandemic-era mailing through an agent is not
+/// modelled).
+pub fn card_by_post(policy: &Policy, channel: Channel) -> bool {
+    channel == Channel::Online
+        && policy.switches.online_card_delivery == crate::policy::OnlineCardDelivery::Post
+}
+
 /// The fee a resident pays for a new separate My Number card, in yen, paid when the card is
 /// handed over.
 ///
@@ -518,6 +532,8 @@ pub fn notified(event: &Event) -> &'static [Notified] {
         | Event::PinUnlocked { .. }
         | Event::MyNumberCardProductionStarted { .. }
         | Event::MyNumberCardActivated { .. }
+        | Event::CardMailed { .. }
+        | Event::MailedCardDelivered { .. }
         | Event::LossReported { .. } => &[],
     }
 }

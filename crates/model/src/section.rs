@@ -130,6 +130,7 @@ impl Event {
             | MyNumberCardProduced { .. }
             | MyNumberCardActivated { .. } => Procedure::MyNumberCardReissue.section(),
             MyNumberCardItemsUpdated { .. } => Procedure::MyNumberCardItemUpdate.section(),
+            CardMailed { .. } | MailedCardDelivered { .. } => "§5",
         })
     }
 }

@@ -263,6 +263,25 @@ pub(super) fn cards(event: &Event, lang: Lang) -> String {
                 labels::office(*at).ja
             ),
         },
+        Event::CardMailed {
+            kind, arrives_on, ..
+        } => match lang {
+            Lang::En => format!(
+                "mails the {} to the resident, who applied online (arrives {arrives_on})",
+                card(*kind, lang)
+            ),
+            Lang::Ja => format!(
+                "{}を郵送（オンライン申請、{arrives_on} 到着予定）",
+                card(*kind, lang)
+            ),
+        },
+        Event::MailedCardDelivered { kind, .. } => match lang {
+            Lang::En => format!(
+                "records that the mailed {} reached the resident (no counter visit)",
+                card(*kind, lang)
+            ),
+            Lang::Ja => format!("郵送した{}の到着を記録（来庁なし）", card(*kind, lang)),
+        },
         Event::ResidenceCardIssued {
             card: c, replaces, ..
         } => {

@@ -51,7 +51,9 @@ pub fn describe(event: &Event, lang: Lang) -> String {
         | TokuteiCardRequested { .. }
         | CardReadyForCollection { .. }
         | ResidenceCardIssued { .. }
-        | TokuteiCardReturned { .. } => bureau::cards(event, lang),
+        | TokuteiCardReturned { .. }
+        | CardMailed { .. }
+        | MailedCardDelivered { .. } => bureau::cards(event, lang),
         ResidentRegistered { .. }
         | MovedWithinMunicipality { .. }
         | MoveOutRecorded { .. }

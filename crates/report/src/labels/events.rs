@@ -143,6 +143,8 @@ pub fn event_type(e: &Event) -> Label {
         Event::MyNumberCardProduced { .. } => {
             l("My Number card produced", "個人番号カードの作成完了")
         }
+        Event::CardMailed { .. } => l("card mailed", "カードの郵送"),
+        Event::MailedCardDelivered { .. } => l("mailed card delivered", "郵送されたカードの到着"),
         Event::MyNumberCardActivated { .. } => l(
             "new My Number card activated",
             "新しい個人番号カードの利用開始",

@@ -112,7 +112,9 @@ fn role(event: &Event) -> Role {
         | Event::MyNumberCardItemsUpdated { .. }
         | Event::MyNumberCardProductionStarted { .. }
         | Event::MyNumberCardProduced { .. }
-        | Event::MyNumberCardActivated { .. } => Role::Record,
+        | Event::MyNumberCardActivated { .. }
+        | Event::CardMailed { .. }
+        | Event::MailedCardDelivered { .. } => Role::Record,
     }
 }
 
