@@ -348,6 +348,16 @@ impl CardIssuer {
                     reason: RevocationReason::AddressChanged,
                 });
             }
+            // N8 with N2: a deleted register entry takes the card carrying the functions with it.
+            Event::RegisterEntryDeleted { .. } => {
+                if let Some(tokutei_card) = chip.card_in_use(true) {
+                    d.push(Event::MyNumberCardInvalidated {
+                        resident,
+                        reason: InvalidationReason::RegisterEntryDeleted,
+                        tokutei_card,
+                    });
+                }
+            }
             // §5.3, §10: a missed continuity deadline makes the card lapse.
             Event::DeadlineMissed {
                 duty,

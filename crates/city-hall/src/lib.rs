@@ -215,6 +215,11 @@ impl CityHall {
                 *tokutei,
             ),
             Command::ConfirmMyNumberContinuity { .. } => window.confirm_continuity(),
+            // 職権消除 (§6 N2): the entry goes, and with it the resident's place in the register.
+            Command::DeleteRegisterEntry { .. } => window.push(Event::RegisterEntryDeleted {
+                resident,
+                municipality: entry.municipality,
+            }),
             Command::CheckContinuityDeadline { deadline, .. } => {
                 window.check_continuity_deadline(*deadline)
             }
@@ -332,6 +337,8 @@ impl StateMachine for CityHall {
         let resident = event.resident();
         if let Some(entry) = Entry::opened(event) {
             self.entries.insert(resident, entry);
+        } else if let Event::RegisterEntryDeleted { .. } = event {
+            self.entries.remove(resident);
         } else if let Some(entry) = self.entries.get_mut(resident) {
             entry.apply(event);
         }

@@ -256,6 +256,13 @@ impl ImmigrationBureau {
                 _ if *tokutei => case.forwarded_tokutei(*procedure, *filed_on),
                 _ => {}
             },
+            // N2: a municipality deleted the person's register entry (61条の8の2).
+            Event::RegisterEntryDeleted { municipality, .. } => {
+                case.push(Event::RegisterDeletionRecorded {
+                    resident,
+                    municipality: *municipality,
+                })
+            }
             // N7: an SPR's item change or reissue made at the municipal window (§5.8).
             Event::SprApplicationForwarded {
                 procedure,

@@ -278,6 +278,8 @@ impl Record {
                 self.landed = true;
                 self.awaiting_card = !card_at_port;
             }
+            // N2: no longer in a register, so a Tokutei application is refused (§3).
+            Event::RegisterDeletionRecorded { .. } => self.registered = false,
             Event::AddressRecorded {
                 municipality,
                 address,

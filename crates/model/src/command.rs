@@ -222,6 +222,9 @@ pub enum Command {
         card: Option<(CardKind, ResidenceCardNumber)>,
         tokutei: bool,
     },
+    /// The municipality deletes the resident's register entry of its own motion (職権消除, §6
+    /// N2): an input, the day the municipality decided it.
+    DeleteRegisterEntry { resident: ResidentId },
     /// SPR certificate renewal, filed at the municipality (§5.8).
     RenewSprCertificate { resident: ResidentId, tokutei: bool },
     /// Legacy My Number card 特例期間延長 at the city hall (§5.13), showing the 申請中 stamp
@@ -307,6 +310,7 @@ impl Command {
             | Command::ApplyTokuteiAlone { resident, .. }
             | Command::NotifyResidence { resident, .. }
             | Command::RenewSprCertificate { resident, .. }
+            | Command::DeleteRegisterEntry { resident }
             | Command::RequestMyNumberSpecialPeriodExtension { resident, .. }
             | Command::ReportLoss { resident, .. }
             | Command::SuspendMyNumberFunctions { resident }
@@ -369,6 +373,7 @@ impl Command {
             Command::UpdateMyNumberCardItems { .. } => Procedure::MyNumberCardItemUpdate,
             Command::LockPin { .. }
             | Command::CompleteMyNumberCardProduction { .. }
+            | Command::DeleteRegisterEntry { .. }
             | Command::EnrolResident { .. }
             | Command::ExpireMyNumberCard { .. }
             | Command::ExpireMyNumberFunctions { .. }
@@ -429,6 +434,7 @@ impl Command {
             Command::SuspendMyNumberFunctions { .. } => Place::Counter(Office::CallCentre),
             Command::EnrolResident { .. }
             | Command::Land { .. }
+            | Command::DeleteRegisterEntry { .. }
             | Command::LockPin { .. }
             | Command::ExpireMyNumberCard { .. }
             | Command::ExpireMyNumberFunctions { .. }
@@ -477,6 +483,7 @@ impl Command {
             } => &[Service::ImmigrationBureau],
             Command::NotifyResidence { .. }
             | Command::RenewSprCertificate { .. }
+            | Command::DeleteRegisterEntry { .. }
             | Command::RequestMyNumberSpecialPeriodExtension { .. }
             | Command::RequestMyNumberCardReissue { .. }
             | Command::CollectMyNumberCard { .. }

@@ -97,6 +97,8 @@ pub fn effective_on(
         | Landed { .. }
         | ResidentRegistered { .. }
         | RegisterEntryClosed { .. }
+        | RegisterEntryDeleted { .. }
+        | RegisterDeletionRecorded { .. }
         | ImmigrationDataUpdated { .. }
         | OlderPeriodNoticeIgnored { .. }
         | MyNumberCardValidityChanged { .. }

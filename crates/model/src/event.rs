@@ -188,6 +188,11 @@ events! {
     MoveInRecorded { municipality: Municipality, from: Option<Municipality>, address: Address, moved_on: NaiveDate, written_on: Vec<CardKind> }
     /// N9: the former municipality closed its entry on the new municipality's notice.
     RegisterEntryClosed { municipality: Municipality }
+    /// The municipality deleted the entry of a person it found no longer living at the
+    /// registered address, of its own motion (職権消除, §6 N2). N2 to the bureau, N8 to J-LIS.
+    RegisterEntryDeleted { municipality: Municipality }
+    /// N2 received: the bureau records that the person is no longer in a resident register.
+    RegisterDeletionRecorded { municipality: Municipality }
     /// N3 received: the register now shows the bureau's status, expiry and card number.
     ImmigrationDataUpdated { status: Status, period_expiry: Option<NaiveDate>, card_number: Option<ResidenceCardNumber>, card_kind: Option<CardKind> }
     /// N3 received out of order: the bureau's notice names a period of stay ending before the

@@ -132,6 +132,13 @@ impl<T> ResidentTable<T> {
         self.slots.get_mut(i).and_then(Option::as_mut)
     }
 
+    /// Forgets what the table holds for `resident`, if anything.
+    pub fn remove(&mut self, resident: crate::ids::ResidentId) {
+        if let Some(slot) = self.slot(resident).and_then(|i| self.slots.get_mut(i)) {
+            *slot = None;
+        }
+    }
+
     /// Records `value` for `resident`, growing the table as needed.
     ///
     /// # Panics

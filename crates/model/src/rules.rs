@@ -286,6 +286,10 @@ pub enum InvalidationReason {
     ReplacedByStandardCard,
     /// The card was reported lost at the municipal window (紛失届, §5.11 [A MUNI-LOSS]).
     ReportedLost,
+    /// The register entry was deleted (職権消除, §6 N2): a My Number card lapses with the entry
+    /// [B: municipal and secondary guides list "住所が抹消された場合"; C recollection of
+    /// 番号利用法施行令14条].
+    RegisterEntryDeleted,
 }
 
 /// Why a signature certificate was revoked (§8.5).
@@ -441,6 +445,7 @@ const fn to(to: Service, code: &'static str) -> Notified {
 }
 
 const N1: Notified = to(Service::ImmigrationBureau, "N1");
+const N2: Notified = to(Service::ImmigrationBureau, "N2");
 const N3: Notified = to(Service::CityHall, "N3");
 const N4: Notified = to(Service::CardIssuer, "N4");
 const N5: Notified = to(Service::ImmigrationBureau, "N5");
@@ -477,6 +482,8 @@ pub fn notified(event: &Event) -> &'static [Notified] {
         // N1 (first residence notification) and N7 (applications forwarded to the bureau).
         Event::ResidenceNotified { .. } => &[N1],
         Event::ApplicationForwarded { .. } | Event::SprApplicationForwarded { .. } => &[N7],
+        // N2 (a register entry deleted, 61条の8の2) and N8 (the My Number card lapses with it).
+        Event::RegisterEntryDeleted { .. } => &[N2, N8_TO_CARD_ISSUER],
         Event::MyNumberCardValidityChanged { .. }
         | Event::MyNumberCardSpecialPeriodExtended { .. }
         | Event::RegisterItemUpdated { .. }
@@ -514,6 +521,7 @@ pub fn notified(event: &Event) -> &'static [Notified] {
         | Event::ResidentRegistered { .. }
         | Event::MoveOutRecorded { .. }
         | Event::RegisterEntryClosed { .. }
+        | Event::RegisterDeletionRecorded { .. }
         | Event::ImmigrationDataUpdated { .. }
         | Event::OlderPeriodNoticeIgnored { .. }
         | Event::MyNumberContinuityDue { .. }

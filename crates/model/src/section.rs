@@ -95,6 +95,7 @@ impl Event {
             MovedWithinMunicipality { .. } => Procedure::MoveWithinMunicipality.section(),
             MoveOutRecorded { .. } | MoveInRecorded { .. } => Procedure::MoveIn.section(),
             RegisterEntryClosed { .. } => "§6 N9",
+            RegisterEntryDeleted { .. } | RegisterDeletionRecorded { .. } => "§6 N2",
             ImmigrationDataUpdated { .. }
             | RegisterItemUpdated { .. }
             | OlderPeriodNoticeIgnored { .. } => "§6 N3",
@@ -118,6 +119,7 @@ impl Event {
                 InvalidationReason::ReportedLost => "§5.11",
                 InvalidationReason::ContinuityNotConfirmed
                 | InvalidationReason::LateMoveInAfterCardBasedMoveOut => "§5.3",
+                InvalidationReason::RegisterEntryDeleted => "§6 N2",
             },
             TokuteiCardProduced { .. } => "§6 N5",
             MyNumberFunctionsActivated { .. } => "§8.6",

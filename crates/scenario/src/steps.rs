@@ -162,6 +162,9 @@ step_kinds! {
     SuspendMyNumberFunctions = "suspend_my_number_functions" => NoFieldsStep,
     /// The resident mistypes the user-authentication PIN until it locks (§5.12).
     LockPin = "lock_pin" => NoFieldsStep,
+    /// 職権消除: the municipality deletes the resident's register entry of its own motion
+    /// (§6 N2); the bureau hears of it (N2) and the My Number card lapses (N8).
+    DeleteRegisterEntry = "delete_register_entry" => NoFieldsStep,
     /// Reset of a locked PIN at the municipal window (or the bureau, if the policy allows, §16.5).
     ResetPin = "reset_pin" => ResetPinStep,
     /// A new separate My Number card at the city hall: after a loss (the 紛失届 with the
@@ -801,7 +804,8 @@ impl StepFields for ReportLossStep {
 }
 
 /// Steps without fields of their own (`suspend_my_number_functions`, `lock_pin`,
-/// `collect_my_number_card`, `update_my_number_card`).
+/// `collect_my_number_card`, `update_my_number_card`,
+/// `delete_register_entry`).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoFieldsStep {}
@@ -816,6 +820,9 @@ impl StepFields for NoFieldsStep {
                 resident: ctx.resident,
             },
             StepKind::UpdateMyNumberCard => Command::UpdateMyNumberCardItems {
+                resident: ctx.resident,
+            },
+            StepKind::DeleteRegisterEntry => Command::DeleteRegisterEntry {
                 resident: ctx.resident,
             },
             _ => Command::SuspendMyNumberFunctions {

@@ -49,6 +49,15 @@ pub(super) fn record(event: &Event, lang: Lang) -> String {
                 labels::municipality(municipality, lang)
             ),
         },
+        Event::RegisterDeletionRecorded { municipality, .. } => match lang {
+            Lang::En => format!(
+                "records that {municipality} deleted the register entry: not in a resident register"
+            ),
+            Lang::Ja => format!(
+                "{}による住民票の消除を記録（住民基本台帳に記録なし）",
+                labels::municipality(municipality, lang)
+            ),
+        },
         Event::ItemChangeNotified {
             item, changed_on, ..
         } => {

@@ -169,6 +169,7 @@ fn invalidation_en(reason: InvalidationReason) -> &'static str {
         InvalidationReason::ReplacedByTokutei
         | InvalidationReason::ContinuityNotConfirmed
         | InvalidationReason::LateMoveInAfterCardBasedMoveOut
-        | InvalidationReason::ReportedLost => labels::invalidation(reason).en,
+        | InvalidationReason::ReportedLost
+        | InvalidationReason::RegisterEntryDeleted => labels::invalidation(reason).en,
     }
 }

@@ -86,6 +86,13 @@ pub(super) fn register(event: &Event, lang: Lang) -> String {
             Lang::Ja => format!("{}の住民票を消除", labels::municipality(municipality, lang)),
             Lang::En => format!("closes the register entry at {municipality}"),
         },
+        Event::RegisterEntryDeleted { municipality, .. } => match lang {
+            Lang::Ja => format!(
+                "{}の住民票を職権で消除",
+                labels::municipality(municipality, lang)
+            ),
+            Lang::En => format!("deletes the register entry at {municipality} of its own motion"),
+        },
         Event::OlderPeriodNoticeIgnored {
             notified_expiry,
             kept_expiry,

@@ -33,6 +33,7 @@ pub fn describe(event: &Event, lang: Lang) -> String {
         | LossReported { .. } => any_office::describe(event, lang),
         ImmigrationRecordOpened { .. }
         | AddressRecorded { .. }
+        | RegisterDeletionRecorded { .. }
         | ItemChangeNotified { .. }
         | Landed { .. } => bureau::record(event, lang),
         ExtensionApplied { .. }
@@ -59,6 +60,7 @@ pub fn describe(event: &Event, lang: Lang) -> String {
         | MoveOutRecorded { .. }
         | MoveInRecorded { .. }
         | RegisterEntryClosed { .. }
+        | RegisterEntryDeleted { .. }
         | ImmigrationDataUpdated { .. }
         | OlderPeriodNoticeIgnored { .. }
         | ResidenceNotified { .. }

@@ -36,6 +36,12 @@ pub fn event_type(e: &Event) -> Label {
         Event::PeriodOfStayExtended { .. } => l("period of stay extended", "在留期間の更新"),
         Event::ResidenceCardIssued { .. } => l("card issued", "カードの交付"),
         Event::AddressRecorded { .. } => l("address recorded", "住居地の記録"),
+        Event::RegisterDeletionRecorded { .. } => {
+            l("register deletion recorded", "住民票消除の記録")
+        }
+        Event::RegisterEntryDeleted { .. } => {
+            l("register entry deleted ex officio", "住民票の職権消除")
+        }
         Event::StatusChangeApplied { .. } => l(
             "change-of-status application received",
             "在留資格変更許可申請の受付",

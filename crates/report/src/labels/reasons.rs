@@ -64,6 +64,9 @@ pub fn invalidation(r: InvalidationReason) -> Label {
         InvalidationReason::ReplacedByTokutei => {
             l("replaced by the Tokutei card", "特定在留カードへの切替え")
         }
+        InvalidationReason::RegisterEntryDeleted => {
+            l("the register entry was deleted", "住民票が消除された")
+        }
         InvalidationReason::ContinuityNotConfirmed => l(
             "continued use not confirmed within 90 days",
             "90日以内に継続利用の手続がなかった",

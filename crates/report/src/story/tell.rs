@@ -71,6 +71,8 @@ fn role(event: &Event) -> Role {
         | Event::CardReadyForCollection { .. }
         | Event::PeriodOfStayExtended { .. }
         | Event::AddressRecorded { .. }
+        | Event::RegisterDeletionRecorded { .. }
+        | Event::RegisterEntryDeleted { .. }
         | Event::StatusChangeGranted { .. }
         | Event::PermanentResidenceGranted { .. }
         | Event::ApplicationRefused { .. }
