@@ -940,3 +940,29 @@ fn given_a_signature_certificate_revoked_by_a_name_change_when_the_card_is_updat
         &[],
     );
 }
+
+// ---- N8 with N2: a register entry deleted ex officio (職権消除) ----
+
+#[test]
+fn given_separate_card_when_register_entry_deleted_then_card_invalidated() {
+    let deleted = Event::RegisterEntryDeleted {
+        resident: R,
+        municipality: "shinjuku".into(),
+    };
+    let decision = given(&[opened()]).when(
+        &legacy(),
+        at(2026, 9, 1),
+        notice(Service::CityHall, deleted.clone()),
+    );
+    then(
+        &decision,
+        &[invalidated(InvalidationReason::RegisterEntryDeleted, None)],
+    );
+    // Without a card carrying the functions there is nothing to invalidate.
+    let decision = given(&[opened_without_card()]).when(
+        &legacy(),
+        at(2026, 9, 1),
+        notice(Service::CityHall, deleted),
+    );
+    then(&decision, &[]);
+}

@@ -1578,3 +1578,24 @@ fn given_a_name_change_in_the_register_when_the_card_is_updated_then_items_updat
         ],
     );
 }
+
+// ---- ex-officio deletion of a register entry (職権消除, §6 N2) ----
+
+#[test]
+fn given_registered_resident_when_entry_deleted_ex_officio_then_deleted_and_no_entry_left() {
+    let city = given(&[registered()]);
+    let decision = city.when(
+        &integrated(),
+        at(2026, 9, 1),
+        cmd(Command::DeleteRegisterEntry { resident: R }),
+    );
+    let deleted = Event::RegisterEntryDeleted {
+        resident: R,
+        municipality: "shinjuku".into(),
+    };
+    then(&decision, std::slice::from_ref(&deleted));
+    // The deletion is no visit (the municipality acts of its own motion), and once it is
+    // applied there is no entry left to move or notify at.
+    let after = given(&[registered(), deleted]);
+    assert!(after.entry(R).is_none());
+}

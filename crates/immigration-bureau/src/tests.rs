@@ -1060,3 +1060,43 @@ fn given_a_mailed_card_when_it_arrives_then_issued_without_a_visit_and_the_grant
         ],
     );
 }
+
+// ---- N2: a register entry deleted ex officio (職権消除, §6 N2) ----
+
+#[test]
+fn given_n2_deletion_when_tokutei_attached_later_then_recorded_and_refused_not_in_register() {
+    let deleted = Event::RegisterEntryDeleted {
+        resident: R,
+        municipality: "shinjuku".into(),
+    };
+    let decision = given(&[opened()]).when(
+        &integrated(),
+        at(2026, 9, 2),
+        notice(Service::CityHall, deleted),
+    );
+    let recorded = Event::RegisterDeletionRecorded {
+        resident: R,
+        municipality: "shinjuku".into(),
+    };
+    then(&decision, std::slice::from_ref(&recorded));
+    // No longer in a register: a Tokutei application is refused (§3), the extension goes on.
+    let decision = given(&[opened(), recorded]).when(
+        &integrated(),
+        at(2026, 9, 10),
+        file(Channel::Counter, true),
+    );
+    assert_eq!(
+        decision.events.last(),
+        Some(&tokutei_refused(RefusalRule::TokuteiNotInResidentRegister)),
+        "{:?}",
+        decision.events
+    );
+    assert!(
+        decision
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::ExtensionApplied { .. })),
+        "{:?}",
+        decision.events
+    );
+}
