@@ -125,6 +125,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
         title: String::new(),
         description: String::new(),
         display_names: Vec::new(),
+        ja: Default::default(),
     };
     let header = RunHeader::of(&meta);
 

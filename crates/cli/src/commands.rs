@@ -10,8 +10,8 @@ use event_store::{EventStore, RunMeta, StoreError};
 use model::envelope::Envelope;
 use model::policy::{Policy, Regime};
 use model::rules;
-use report::Lang;
 use report::labels::{self, ui};
+use report::{Authored, Lang};
 use scenario::{Overrides, Scenario};
 use serde_json::{Value, json};
 use simulator::check::ExpectationOutcome;
@@ -121,6 +121,28 @@ pub(crate) fn print_json(value: &Value) {
 pub(crate) fn passed_failed(passed: usize, failed: usize, lang: Lang) -> String {
     let u = ui(lang);
     format!("{passed} {}{}{failed} {}", u.passed, u.comma, u.failed)
+}
+
+/// A stored run's title in English and Japanese (schema version 4 keeps both): the scenario's
+/// title, or, in a log that has none (a synthetic population, a log of schema version 1), its
+/// label. A log of schema version 3 or older keeps the English only, which `--lang ja` shows.
+pub(crate) fn stored_title(meta: &RunMeta) -> Authored {
+    if meta.title.is_empty() {
+        stored_label(meta)
+    } else {
+        Authored::stored(meta.title.clone(), meta.ja.title.clone())
+    }
+}
+
+/// A stored run's description in English and Japanese (empty for a synthetic population).
+pub(crate) fn stored_description(meta: &RunMeta) -> Authored {
+    Authored::stored(meta.description.clone(), meta.ja.description.clone())
+}
+
+/// What a stored run says was run: a scenario's path (the same in either language) or a
+/// synthetic population's label in English and Japanese.
+pub(crate) fn stored_label(meta: &RunMeta) -> Authored {
+    Authored::stored(meta.label.clone(), meta.ja.label.clone())
 }
 
 /// Opens a stored run: its log, its metadata and the policy it ran under. A missing file or one

@@ -19,7 +19,7 @@ use projection::what_if::{Arm, Comparison};
 use report::Lang;
 use report::labels;
 use scenario::policy_file::load_policy;
-use simulator::population_run::{population_run_meta, run_population};
+use simulator::population_run::run_population;
 use simulator::what_if::{self, RunProgress, Subject};
 
 use crate::commands::CODE_VERSION;
@@ -297,11 +297,8 @@ fn keep_whole_logs(
     for (((arm, store), path), expected) in arms.iter().zip(stores).zip(&paths).zip(expected) {
         // The same metadata as `run --population N --policy FILE` writes but for the label,
         // which the log hash does not cover: the two runs keep the same log.
-        let meta = population_run_meta(&population, &arm.policy, CODE_VERSION);
-        let meta = event_store::RunMeta {
-            label: format!("{}, {}", meta.label, arm.name),
-            ..meta
-        };
+        let meta =
+            crate::run_population::population_meta(&population, &arm.policy, Some(&arm.name));
         let bar = crate::run_population::progress_bar(
             g,
             &arm.name,

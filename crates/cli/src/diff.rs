@@ -41,14 +41,14 @@ pub struct DiffArgs {
 }
 
 /// One stored log, read whole: its side of the report and its events.
-fn read(path: &Path) -> Result<(Side, Vec<Envelope>), Failure> {
+fn read(path: &Path, lang: report::Lang) -> Result<(Side, Vec<Envelope>), Failure> {
     let (store, meta, policy) = open_stored_run(path)?;
     let switch = policy.switches.validity.special_period_my_number;
     let r = replay(&store, meta.start, meta.until, None, switch, true)
         .map_err(|e| Failure::Run(anyhow!(e).context(format!("cannot read {}", path.display()))))?;
     let side = Side {
         path: path.display().to_string(),
-        label: meta.label,
+        label: crate::commands::stored_label(&meta).get(lang).to_owned(),
         names: meta.resident_names,
         events: r.events,
     };
@@ -70,8 +70,8 @@ fn only(side: &Side, log: Vec<Envelope>, key: &str) -> (bool, Vec<Envelope>) {
 
 /// `zairyu diff`, its labels and sentences in `lang` (the global `--lang`).
 pub fn diff(args: DiffArgs, lang: report::Lang) -> Result<ExitCode, Failure> {
-    let (a, mut log_a) = read(&args.a)?;
-    let (b, mut log_b) = read(&args.b)?;
+    let (a, mut log_a) = read(&args.a, lang)?;
+    let (b, mut log_b) = read(&args.b, lang)?;
     if let Some(key) = &args.resident {
         let (in_a, la) = only(&a, log_a, key);
         let (in_b, lb) = only(&b, log_b, key);

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow};
 use clap::{Args, ValueEnum};
 use model::policy::Regime;
-use report::{Authored, Lang, Person, Run, Story};
+use report::{Lang, Person, Run, Story};
 use simulator::replay::replay;
 
 use crate::diag::Failure;
@@ -95,7 +95,8 @@ fn stored_run(db: &Path) -> Result<Run, Failure> {
     }
     // Everything told comes from the log itself: a path stored in a log is never opened
     // again (it could name a FIFO, /dev/zero, or another person's file). A log of schema
-    // version 1 has no title, description or display names; its label and ids stand in.
+    // version 1 has no title, description or display names; its label and ids stand in. The
+    // Japanese title and description are those the log keeps (schema version 4).
     let residents = meta
         .resident_names
         .iter()
@@ -106,13 +107,8 @@ fn stored_run(db: &Path) -> Result<Run, Failure> {
         })
         .collect();
     Ok(Run {
-        // A log keeps the English title and description only.
-        title: Authored::english(if meta.title.is_empty() {
-            meta.label.clone()
-        } else {
-            meta.title.clone()
-        }),
-        description: Authored::english(meta.description.clone()),
+        title: crate::commands::stored_title(&meta),
+        description: crate::commands::stored_description(&meta),
         source: db.display().to_string(),
         seed: meta.seed,
         policy,

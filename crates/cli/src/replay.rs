@@ -126,6 +126,11 @@ pub fn replay(a: &ReplayArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
             "run": {
                 "label": meta.label,
                 "title": meta.title,
+                "ja": {
+                    "label": meta.ja.label,
+                    "title": meta.ja.title,
+                    "description": meta.ja.description,
+                },
                 "seed": meta.seed,
                 "code_version": meta.code_version,
                 "start": meta.start,
@@ -154,7 +159,7 @@ pub fn replay(a: &ReplayArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
         outln!(
             "{}",
             labels::run_header(
-                &meta.label,
+                crate::commands::stored_label(&meta).get(lang),
                 full.events,
                 meta.seed,
                 &meta.code_version,

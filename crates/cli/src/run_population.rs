@@ -127,7 +127,7 @@ pub fn run(a: &PopulationArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
         None => None,
     };
     let population = Population::generate(c.spec);
-    let meta = population_run_meta(&population, &c.policy, CODE_VERSION);
+    let meta = population_meta(&population, &c.policy, None);
     let start = c.spec.start;
     let bar = progress_bar(g, "simulate", (population.until - start).num_days() as u64);
     let mut report = report_days(&bar, start);
@@ -233,6 +233,29 @@ pub fn run(a: &PopulationArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
         outln!("{}", labels::tables_written(tables, lang));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The metadata of a population's log (`population_run_meta`), its label worded in English
+/// and in Japanese by the labels: the population has no scenario, so the label is what
+/// `replay`, `explain`, `diff` and `why` show as its title. `arm`: the arm of a comparison.
+pub(crate) fn population_meta(
+    population: &Population,
+    policy: &Policy,
+    arm: Option<&str>,
+) -> event_store::RunMeta {
+    let spec = &population.spec;
+    let shard = (!spec.shard.is_whole()).then_some(spec.shard);
+    let label =
+        |lang| labels::population_log(spec.residents, shard, spec.seed, policy.regime, arm, lang);
+    let meta = population_run_meta(population, policy, CODE_VERSION);
+    event_store::RunMeta {
+        label: label(report::Lang::En),
+        ja: event_store::JapaneseTexts {
+            label: label(report::Lang::Ja),
+            ..meta.ja.clone()
+        },
+        ..meta
+    }
 }
 
 /// The population's content digest, as the log's metadata records it.

@@ -1,6 +1,7 @@
 //! `--lang ja` output has no English words (issue 12): `run`'s transcript and measures,
-//! `explain`'s narrative (one regime and `--compare-regimes`), `replay` of each run's log (with
-//! its transcript and its verification lines, and `--policy` under another policy), `check` (and
+//! `explain`'s narrative (one regime and `--compare-regimes`), `replay` and `explain` of each
+//! run's log (with its transcript and its verification lines, and `--policy` under another
+//! policy; the title and description the log keeps) and of a synthetic population's, `check` (and
 //! `check -v`, every check listed) and `validate` of the bundled folders, `table` and `compare`
 //! are run with `--lang ja` over the bundled teaching and rules scenarios (`compare` and
 //! `replay --policy` over the teaching ones), and `replay`'s warnings are read as they are
@@ -309,7 +310,19 @@ fn replay_check_and_validate_in_japanese_have_no_english_words() {
         let db = stored_run(dir.path(), i, s);
         let db = db.as_str();
         scan(&["replay", db, "--transcript"], &[s], &mut leaks);
+        // The log alone: its title and description are the Japanese ones it keeps.
+        scan(&["explain", db], &[s], &mut leaks);
     }
+    // A synthetic population's log has no scenario: its label is worded by the labels.
+    let population = dir.path().join("population.db");
+    let population = population.to_str().unwrap();
+    let o = support::zairyu(
+        &["run", "--population", "20", "--db", population, "--quiet"],
+        &root(),
+    );
+    assert!(o.status.success(), "{}", support::stderr(&o));
+    scan(&["replay", population], &[], &mut leaks);
+    scan(&["explain", population], &[], &mut leaks);
     for dir in ["scenarios/teaching", "scenarios/rules"] {
         scan(&["check", dir], &[], &mut leaks);
         // Every check listed, with what it compared and the value found; the residents' ids and
@@ -334,6 +347,56 @@ fn replay_check_and_validate_in_japanese_have_no_english_words() {
         }
     }
     assert_clean(leaks);
+}
+
+/// What a stored log is called under `--lang ja`: the scenario's Japanese title and
+/// description, kept in the log (schema version 4) and shown by every command that reads it; a
+/// log of schema version 3 keeps the English only, which is shown as it is, and reading it
+/// changes no byte of it.
+#[test]
+fn a_log_keeps_its_japanese_title_and_an_older_log_shows_its_english_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = "scenarios/teaching/decision_communicated_days_later.yaml";
+    let ja = scenario::load(&root().join(s)).unwrap().ja.unwrap();
+    let db = stored_run(dir.path(), 0, s);
+    // Moved away from the scenario: the log alone says what it is called.
+    let moved = dir.path().join("moved.db");
+    std::fs::rename(&db, &moved).unwrap();
+    let moved = moved.to_str().unwrap();
+    let explained = zairyu_ja(&["explain", moved]);
+    assert!(explained.starts_with(&ja.name), "{explained}");
+    let first_line = ja.description.lines().next().unwrap();
+    assert!(explained.contains(first_line), "{explained}");
+    let html = zairyu_ja(&["explain", moved, "--format", "html"]);
+    assert!(html.contains(&ja.name), "the HTML report's title");
+    let mermaid = zairyu_ja(&["explain", moved, "--format", "mermaid"]);
+    assert!(mermaid.starts_with(&format!("# {}", ja.name)), "{mermaid}");
+    // In English the same log shows the English title.
+    let english = support::stdout(&support::zairyu(&["explain", moved], &root()));
+    assert!(
+        english.starts_with("A decision communicated days later"),
+        "{english}"
+    );
+    // A log of schema version 3 (a golden log) has no Japanese title: its English one shows.
+    let old = dir.path().join("old.db");
+    std::fs::copy(root().join("tests/golden/v2/extension_integrated.db"), &old).unwrap();
+    let before = std::fs::read(&old).unwrap();
+    let old = old.to_str().unwrap();
+    let explained = zairyu_ja(&["explain", old]);
+    assert!(
+        explained.starts_with("Extension under the integrated regime"),
+        "{explained}"
+    );
+    let why = zairyu_ja(&[
+        "why",
+        old,
+        "--resident",
+        "mei",
+        "--field",
+        "bureau.period_expiry",
+    ]);
+    assert!(!why.is_empty());
+    assert_eq!(std::fs::read(old).unwrap(), before, "a reader never writes");
 }
 
 #[test]

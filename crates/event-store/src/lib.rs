@@ -51,7 +51,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, Transactio
 use crate::codec::{COLUMNS, COLUMNS_V1, Dictionary};
 pub use crate::error::StoreError;
 use crate::integrity::Check;
-pub use crate::meta::{CommitHash, RunMeta};
+pub use crate::meta::{CommitHash, JapaneseTexts, RunMeta};
 pub use crate::schema::{APPLICATION_ID, LogFormat, SCHEMA_VERSION, STORE_TABLES};
 pub use model::envelope::EventRecord;
 

@@ -2,7 +2,9 @@
 //!
 //! One row: what was run (scenario hash, policy, seed, code and payload schema versions) and,
 //! once the run finished, what it produced (final state hash, log hash). A log whose
-//! `finished` flag is false is the valid prefix of a run that was stopped or killed.
+//! `finished` flag is false is the valid prefix of a run that was stopped or killed. Beside
+//! the English texts it keeps their Japanese versions ([`JapaneseTexts`], schema version 4), so
+//! a command reading the log alone can speak Japanese (`--lang ja`).
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row};
@@ -44,6 +46,23 @@ pub struct RunMeta {
     /// The residents' display names, by resident id (empty in a log of schema version 1 and
     /// for synthetic populations).
     pub display_names: Vec<String>,
+    /// The title, description and label in Japanese, where the run has them. Empty in a log of
+    /// schema version 3 or older, whose readers show the English texts.
+    pub ja: JapaneseTexts,
+}
+
+/// The Japanese versions of a run's texts for people (`title_ja`, `description_ja`, `label_ja`
+/// in `run_meta`). An empty text means "none": a reader shows the English one instead. They
+/// are presentation, not inputs: the log hash does not cover them (docs/log-format.md says why).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JapaneseTexts {
+    /// The scenario's `ja: name:`.
+    pub title: String,
+    /// The scenario's `ja: description:`.
+    pub description: String,
+    /// What was run, when the English label is prose (a synthetic population); empty when the
+    /// label is a path, which is the same in either language.
+    pub label: String,
 }
 
 pub(crate) fn write(conn: &Connection, meta: &RunMeta) -> Result<(), StoreError> {
@@ -63,6 +82,7 @@ pub(crate) fn write(conn: &Connection, meta: &RunMeta) -> Result<(), StoreError>
         title,
         description,
         display_names,
+        ja,
     } = meta;
     let json = |names: &Vec<String>| {
         serde_json::to_string(names).map_err(|e| StoreError::Corrupt {
@@ -71,55 +91,86 @@ pub(crate) fn write(conn: &Connection, meta: &RunMeta) -> Result<(), StoreError>
         })
     };
     let (names, display_names) = (json(resident_names)?, json(display_names)?);
+    // A log of schema version 3 (one `run --resume` continues) has no Japanese columns: it
+    // keeps what it had, and its readers show the English texts.
+    let (ja_columns, ja_values, ja_update) = if crate::schema::user_version(conn)? >= 4 {
+        (
+            ", title_ja, description_ja, label_ja",
+            ", ?16, ?17, ?18",
+            ", title_ja = excluded.title_ja, description_ja = excluded.description_ja,
+             label_ja = excluded.label_ja",
+        )
+    } else {
+        ("", "", "")
+    };
+    // The seed bit for bit: it is an identifier, not a quantity.
+    let (seed, schema_version) = (*seed as i64, i64::from(*schema_version));
+    let (start, until) = (start.to_string(), until.to_string());
+    let english: [&dyn rusqlite::ToSql; 15] = [
+        scenario_hash,
+        policy,
+        &seed,
+        code_version,
+        &schema_version,
+        final_state_hash,
+        log_hash,
+        finished,
+        label,
+        &start,
+        &until,
+        &names,
+        title,
+        description,
+        &display_names,
+    ];
+    let japanese: [&dyn rusqlite::ToSql; 3] = [&ja.title, &ja.description, &ja.label];
+    let params = english
+        .into_iter()
+        .chain(japanese.into_iter().filter(|_| !ja_columns.is_empty()));
     conn.execute(
-        "INSERT INTO run_meta (id, scenario_hash, policy, seed, code_version, schema_version,
-                               final_state_hash, log_hash, finished, label, start_date,
-                               until_date, resident_names, title, description,
-                               display_names)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-         ON CONFLICT (id) DO UPDATE SET
-             scenario_hash = excluded.scenario_hash, policy = excluded.policy,
-             seed = excluded.seed, code_version = excluded.code_version,
-             schema_version = excluded.schema_version,
-             final_state_hash = excluded.final_state_hash, log_hash = excluded.log_hash,
-             finished = excluded.finished, label = excluded.label,
-             start_date = excluded.start_date, until_date = excluded.until_date,
-             resident_names = excluded.resident_names, title = excluded.title,
-             description = excluded.description, display_names = excluded.display_names",
-        rusqlite::params![
-            scenario_hash,
-            policy,
-            *seed as i64, // bit-for-bit: the seed is an identifier, not a quantity
-            code_version,
-            i64::from(*schema_version),
-            final_state_hash,
-            log_hash,
-            *finished,
-            label,
-            start.to_string(),
-            until.to_string(),
-            names,
-            title,
-            description,
-            display_names,
-        ],
+        &format!(
+            "INSERT INTO run_meta (id, scenario_hash, policy, seed, code_version, schema_version,
+                                   final_state_hash, log_hash, finished, label, start_date,
+                                   until_date, resident_names, title, description,
+                                   display_names{ja_columns})
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+                     ?15{ja_values})
+             ON CONFLICT (id) DO UPDATE SET
+                 scenario_hash = excluded.scenario_hash, policy = excluded.policy,
+                 seed = excluded.seed, code_version = excluded.code_version,
+                 schema_version = excluded.schema_version,
+                 final_state_hash = excluded.final_state_hash, log_hash = excluded.log_hash,
+                 finished = excluded.finished, label = excluded.label,
+                 start_date = excluded.start_date, until_date = excluded.until_date,
+                 resident_names = excluded.resident_names, title = excluded.title,
+                 description = excluded.description,
+                 display_names = excluded.display_names{ja_update}"
+        ),
+        rusqlite::params_from_iter(params),
     )?;
     Ok(())
 }
 
-/// Reads the metadata. A reader never migrates, so a log of schema version 1 is read as it
-/// is, without the columns version 2 added.
+/// Reads the metadata. A reader never migrates, so a log of an older schema version is read as
+/// it is: without the columns version 2 added (title, description, display names) in a log of
+/// version 1, without the Japanese texts version 4 added in a log of version 3 or older.
 pub(crate) fn read(conn: &Connection) -> Result<Option<RunMeta>, StoreError> {
-    let text_columns = if crate::schema::user_version(conn)? >= 2 {
+    let version = crate::schema::user_version(conn)?;
+    let text_columns = if version >= 2 {
         "title, description, display_names"
     } else {
         "'', '', '[]'"
+    };
+    let ja_columns = if version >= 4 {
+        "title_ja, description_ja, label_ja"
+    } else {
+        "'', '', ''"
     };
     conn.query_row(
         &format!(
             "SELECT scenario_hash, policy, seed, code_version, schema_version, final_state_hash,
                     log_hash, finished, label, start_date, until_date, resident_names,
-                    {text_columns}
+                    {text_columns}, {ja_columns}
              FROM run_meta WHERE id = 1"
         ),
         [],
@@ -157,6 +208,11 @@ fn decode(row: &Row<'_>) -> Result<RunMeta, StoreError> {
         title: row.get(12)?,
         description: row.get(13)?,
         display_names: names(row, 14, "display_names")?,
+        ja: JapaneseTexts {
+            title: row.get(15)?,
+            description: row.get(16)?,
+            label: row.get(17)?,
+        },
     })
 }
 

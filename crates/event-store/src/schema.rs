@@ -6,19 +6,25 @@
 //!
 //! * **format 1** — schema versions 1 and 2: text columns, JSON payloads, two unique indexes.
 //!   Read forever, written never: a writer refuses it (re-run the scenario instead);
-//! * **format 2** — schema version 3 (decision 11): integer header columns with the `services`
-//!   and `event_types` code tables, the canonical binary payload, the `commits` table of prefix
-//!   hashes, the `events_readable` view, and no secondary index.
+//! * **format 2** — schema versions 3 and 4 (decision 11): integer header columns with the
+//!   `services` and `event_types` code tables, the canonical binary payload, the `commits` table
+//!   of prefix hashes, the `events_readable` view, and no secondary index. Version 4 adds the
+//!   run's Japanese title, description and label to `run_meta`; a log of version 3 is read
+//!   without them and can still be resumed (it stays version 3).
 //!
-//! A blank file becomes schema 3 in one transaction; there is no migration from format 1,
-//! because a log is evidence and rewriting it in place would destroy what it proves.
+//! A blank file becomes schema 4 in one transaction; there is no migration from an older
+//! version, because a log is evidence and rewriting it in place would destroy what it proves.
 
 use rusqlite::{Connection, TransactionBehavior};
 
 use crate::error::StoreError;
 
 /// The schema version this build writes and the newest it can read.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
+
+/// The oldest schema version a writer continues (`run --resume`): the first of format 2. Its
+/// events are laid out as today's; only the Japanese texts of `run_meta` are missing.
+const OLDEST_WRITABLE: u32 = 3;
 
 /// `PRAGMA application_id` of a zairyu event log: ASCII "zair".
 pub const APPLICATION_ID: i32 = 0x7A61_6972;
@@ -28,8 +34,8 @@ pub const APPLICATION_ID: i32 = 0x7A61_6972;
 pub enum LogFormat {
     /// Schema versions 1–2: JSON payloads, random ids, the format-1 log hash. Read-only.
     V1,
-    /// Schema version 3: binary payloads, ids in log order, the format-2 log hash with a hash at
-    /// every commit.
+    /// Schema versions 3–4: binary payloads, ids in log order, the format-2 log hash with a hash
+    /// at every commit.
     V2,
 }
 
@@ -83,7 +89,8 @@ const CREATE_COMMITS: &str = "CREATE TABLE commits (
     log_hash        TEXT    NOT NULL
 ) STRICT";
 
-/// The run's metadata: one row, id 1.
+/// The run's metadata: one row, id 1. The `_ja` columns (schema version 4) hold the Japanese
+/// texts, empty where there are none.
 const CREATE_RUN_META: &str = "CREATE TABLE run_meta (
     id               INTEGER PRIMARY KEY CHECK (id = 1),
     scenario_hash    TEXT    NOT NULL,
@@ -100,7 +107,10 @@ const CREATE_RUN_META: &str = "CREATE TABLE run_meta (
     resident_names   TEXT    NOT NULL CHECK (json_valid(resident_names)),
     title            TEXT    NOT NULL DEFAULT '',
     description      TEXT    NOT NULL DEFAULT '',
-    display_names    TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(display_names))
+    display_names    TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(display_names)),
+    title_ja         TEXT    NOT NULL DEFAULT '',
+    description_ja   TEXT    NOT NULL DEFAULT '',
+    label_ja         TEXT    NOT NULL DEFAULT ''
 ) STRICT";
 
 /// The events as text, for people and for tools that open the file with any SQLite: the stream
@@ -199,12 +209,13 @@ pub(crate) fn user_version(conn: &Connection) -> Result<u32, StoreError> {
     })
 }
 
-/// Makes a blank file a log of the current schema, in one write transaction; leaves a current
-/// log as it is; refuses a log of format 1, which is never written again.
+/// Makes a blank file a log of the current schema, in one write transaction; leaves a log of
+/// format 2 as it is (a version-3 log stays version 3); refuses a log of format 1, which is
+/// never written again.
 pub(crate) fn prepare_for_writing(conn: &mut Connection) -> Result<(), StoreError> {
     // Checked before anything is written so a foreign or too-new file is left untouched.
     check_identity(conn)?;
-    if user_version(conn)? == SCHEMA_VERSION {
+    if (OLDEST_WRITABLE..=SCHEMA_VERSION).contains(&user_version(conn)?) {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -220,7 +231,7 @@ pub(crate) fn prepare_for_writing(conn: &mut Connection) -> Result<(), StoreErro
             tx.commit()?;
             Ok(())
         }
-        SCHEMA_VERSION => Ok(()),
+        OLDEST_WRITABLE..=SCHEMA_VERSION => Ok(()),
         old => Err(StoreError::ReadOnlyFormat {
             format: LogFormat::of(old).number(),
         }),
@@ -230,7 +241,7 @@ pub(crate) fn prepare_for_writing(conn: &mut Connection) -> Result<(), StoreErro
 /// Refuses a log of format 1 for writing, before anything (the journal mode included) changes.
 pub(crate) fn refuse_format_1(conn: &Connection) -> Result<(), StoreError> {
     match user_version(conn)? {
-        v @ 1..SCHEMA_VERSION => Err(StoreError::ReadOnlyFormat {
+        v @ 1..OLDEST_WRITABLE => Err(StoreError::ReadOnlyFormat {
             format: LogFormat::of(v).number(),
         }),
         _ => Ok(()),

@@ -55,6 +55,7 @@ fn meta(label: &str) -> RunMeta {
         title: "A title".into(),
         description: "A description.".into(),
         display_names: vec!["Li Mei".into()],
+        ja: Default::default(),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use event_store::{
-    AppendResult, CommitHash, EventRecord, EventStore, LogFormat, NewEvent, RunMeta,
+    AppendResult, CommitHash, EventRecord, EventStore, JapaneseTexts, LogFormat, NewEvent, RunMeta,
     SCHEMA_VERSION, StoreError,
 };
 use model::envelope::StreamId;
@@ -84,12 +84,22 @@ fn meta() -> RunMeta {
         title: "A test run".into(),
         description: "What it shows.".into(),
         display_names: vec!["Li Mei".into(), "Ana".into()],
+        ja: JapaneseTexts {
+            title: "試しの実行".into(),
+            description: "何を示すか。".into(),
+            label: String::new(),
+        },
     }
 }
 
 fn golden_v1(name: &str) -> std::path::PathBuf {
+    golden("v1", name)
+}
+
+fn golden(format: &str, name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/golden/v1")
+        .join("../../tests/golden")
+        .join(format)
         .join(name)
 }
 
@@ -603,7 +613,7 @@ fn given_commits_with_hashes_when_read_back_then_each_names_its_last_event_and_a
 }
 
 #[test]
-fn given_a_new_file_when_created_then_it_is_schema_3_with_its_tables_and_view_and_no_index() {
+fn given_a_new_file_when_created_then_it_is_schema_4_with_its_tables_and_view_and_no_index() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("run.db");
     let mut store = EventStore::create(&path).expect("create");
@@ -619,8 +629,8 @@ fn given_a_new_file_when_created_then_it_is_schema_3_with_its_tables_and_view_an
         .map(|v| format!("{v:?}"))
         .expect("pragma")
     };
-    assert_eq!(SCHEMA_VERSION, 3);
-    assert_eq!(pragma("user_version"), "Integer(3)");
+    assert_eq!(SCHEMA_VERSION, 4);
+    assert_eq!(pragma("user_version"), "Integer(4)");
     assert_eq!(
         pragma("application_id"),
         format!("Integer({})", event_store::APPLICATION_ID)
@@ -689,7 +699,7 @@ fn given_a_log_from_a_newer_build_when_opened_then_schema_too_new() {
     let path = dir.path().join("run.db");
     drop(EventStore::create(&path).expect("create"));
     Connection::open(&path)
-        .and_then(|c| c.execute_batch("PRAGMA user_version = 4"))
+        .and_then(|c| c.execute_batch("PRAGMA user_version = 5"))
         .expect("bump");
     for err in [
         EventStore::open(&path).expect_err("too new"),
@@ -699,8 +709,8 @@ fn given_a_log_from_a_newer_build_when_opened_then_schema_too_new() {
             matches!(
                 err,
                 StoreError::SchemaTooNew {
-                    found: 4,
-                    supported: 3
+                    found: 5,
+                    supported: 4
                 }
             ),
             "{err:?}"
@@ -812,6 +822,61 @@ fn given_run_meta_when_written_and_finished_then_it_round_trips_with_hashes() {
         ..meta()
     };
     assert_eq!(store.read_run_meta().expect("read"), Some(finished));
+}
+
+#[test]
+fn given_a_log_of_schema_3_when_read_then_it_has_no_japanese_texts_and_is_left_as_it_was() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("v3.db");
+    std::fs::copy(golden("v2", "extension_integrated.db"), &path).expect("copy");
+    let before = std::fs::read(&path).expect("read");
+    let reader = EventStore::open_read_only(&path).expect("read-only");
+    assert_eq!(reader.format(), LogFormat::V2);
+    let meta = reader.read_run_meta().expect("read").expect("meta");
+    assert!(!meta.title.is_empty(), "the English title is there");
+    assert_eq!(meta.ja, JapaneseTexts::default());
+    drop(reader);
+    assert_eq!(
+        std::fs::read(&path).expect("read"),
+        before,
+        "a reader never migrates"
+    );
+}
+
+#[test]
+fn given_a_log_of_schema_3_when_written_then_it_stays_schema_3_and_takes_metadata() {
+    // A run killed by the build before this one is resumed by this one: its log stays version
+    // 3, and metadata written to it (a run stopped before it wrote any) keeps the English only.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("v3.db");
+    let mut store = EventStore::create(&path).expect("create");
+    store.write_run_meta(&meta()).expect("meta");
+    drop(store);
+    let conn = Connection::open(&path).expect("raw");
+    conn.execute_batch(
+        "ALTER TABLE run_meta DROP COLUMN title_ja; ALTER TABLE run_meta DROP COLUMN \
+         description_ja; ALTER TABLE run_meta DROP COLUMN label_ja; DELETE FROM run_meta; \
+         PRAGMA user_version = 3;",
+    )
+    .expect("make it a version-3 log");
+    drop(conn);
+    let mut store = EventStore::open(&path).expect("a writer continues a version-3 log");
+    assert_eq!(store.format(), LogFormat::V2);
+    store.write_run_meta(&meta()).expect("meta");
+    store.append(&[event(1, 0, 1)]).expect("append");
+    let read = store.read_run_meta().expect("read").expect("meta");
+    assert_eq!(
+        read,
+        RunMeta {
+            ja: JapaneseTexts::default(),
+            ..meta()
+        }
+    );
+    drop(store);
+    let version: u32 = Connection::open(&path)
+        .and_then(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
+        .expect("pragma");
+    assert_eq!(version, 3);
 }
 
 #[test]

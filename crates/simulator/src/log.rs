@@ -158,7 +158,8 @@ pub fn from_record_with(
 
 /// What the log hash covers besides the events (decision 11): the run's inputs as `run_meta`
 /// records them — not the label (a path: the same scenario run from another directory must
-/// hash the same), not the code version, not the outcome.
+/// hash the same), not the code version, not the outcome, and not the Japanese texts (schema
+/// version 4), which are the scenario file's, whose hash is covered, and are shown only.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunHeader {
     pub scenario_hash: String,

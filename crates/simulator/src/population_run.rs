@@ -6,7 +6,7 @@
 //! commit. Nothing of the log is kept in memory: the run folds the projections and hands the
 //! events to the writer.
 
-use event_store::{EventStore, RunMeta};
+use event_store::{EventStore, JapaneseTexts, RunMeta};
 use model::envelope::PAYLOAD_SCHEMA_VERSION;
 use model::policy::Policy;
 use population::Population;
@@ -49,6 +49,8 @@ pub fn population_run_meta(
         title: String::new(),
         description: String::new(),
         display_names: Vec::new(),
+        // The CLI words the label in Japanese (`report::labels`); this crate has no words.
+        ja: JapaneseTexts::default(),
     }
 }
 

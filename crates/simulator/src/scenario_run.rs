@@ -4,7 +4,7 @@
 //! run leaves a log marked unfinished, checkable up to its last commit, which `run --resume`
 //! continues ([`resume_scenario_stored`]).
 
-use event_store::{EventStore, RunMeta};
+use event_store::{EventStore, JapaneseTexts, RunMeta};
 use model::envelope::PAYLOAD_SCHEMA_VERSION;
 use scenario::Scenario;
 
@@ -60,7 +60,8 @@ fn run_scenario_with(
 }
 
 /// The metadata a scenario's stored log carries: what was run (file hash, policy, seed, dates,
-/// title, description, resident ids and names) and by which code, not yet finished.
+/// title and description in English and Japanese, resident ids and names) and by which code,
+/// not yet finished.
 pub fn scenario_run_meta(scenario: &Scenario, code_version: &str) -> RunMeta {
     RunMeta {
         scenario_hash: scenario.hash.clone(),
@@ -78,6 +79,15 @@ pub fn scenario_run_meta(scenario: &Scenario, code_version: &str) -> RunMeta {
         title: scenario.name.clone(),
         description: scenario.description.clone(),
         display_names: display_names(scenario),
+        ja: scenario
+            .ja
+            .as_ref()
+            .map(|ja| JapaneseTexts {
+                title: ja.name.clone(),
+                description: ja.description.clone(),
+                label: String::new(),
+            })
+            .unwrap_or_default(),
     }
 }
 

@@ -416,6 +416,40 @@ pub fn synthetic_population(residents: usize, lang: Lang) -> String {
     }
 }
 
+/// What a synthetic population's log says was run (its label in `run_meta`, shown by `replay`,
+/// `explain`, `diff` and `why`): the population, its shard if it is one, its seed and regime,
+/// and the arm of `compare --population N --db DIR` it ran under.
+pub fn population_log(
+    residents: usize,
+    shard: Option<model::shard::Shard>,
+    seed: u64,
+    regime: model::policy::Regime,
+    arm: Option<&str>,
+    lang: Lang,
+) -> String {
+    let (shard, arm) = match lang {
+        Lang::En => (
+            shard.map(|s| format!(", shard {s}")),
+            arm.map(|a| format!(", {a}")),
+        ),
+        Lang::Ja => (
+            shard.map(|s| format!("、分割 {s}")),
+            arm.map(|a| format!("、{a}")),
+        ),
+    };
+    let (shard, arm) = (shard.unwrap_or_default(), arm.unwrap_or_default());
+    match lang {
+        Lang::En => format!(
+            "synthetic population of {residents} residents{shard}, seed {seed}, {} regime{arm}",
+            regime.as_str()
+        ),
+        Lang::Ja => format!(
+            "在留者 {residents} 人の合成母集団{shard}、シード {seed}、{}{arm}",
+            super::regime_short(regime).get(lang)
+        ),
+    }
+}
+
 /// The rows each analysis table of a stored run got (`tables`: name and rows, in order).
 pub fn tables_written(tables: &[(&str, u64)], lang: Lang) -> String {
     let (head, sep) = match lang {
@@ -465,6 +499,25 @@ mod tests {
                 assert_eq!(crate::align::width(before), name_column(lang) + 1, "{line}");
             }
         }
+    }
+
+    #[test]
+    fn a_population_log_is_labelled_in_either_language() {
+        use model::policy::Regime;
+        use model::shard::Shard;
+        let shard = Some(Shard { index: 1, count: 4 });
+        assert_eq!(
+            population_log(200, None, 7, Regime::Integrated, None, Lang::En),
+            "synthetic population of 200 residents, seed 7, integrated regime"
+        );
+        assert_eq!(
+            population_log(200, shard, 7, Regime::Legacy, Some("reform"), Lang::En),
+            "synthetic population of 200 residents, shard 1/4, seed 7, legacy regime, reform"
+        );
+        assert_eq!(
+            population_log(200, shard, 7, Regime::Legacy, Some("reform"), Lang::Ja),
+            "在留者 200 人の合成母集団、分割 1/4、シード 7、従来制度、reform"
+        );
     }
 
     #[test]

@@ -28,8 +28,9 @@ mod ui;
 
 pub use commands::{
     CommitsFound, HashName, ReplayProblem, check_mark, check_passed, check_place, check_value,
-    check_value_of, check_what, commits_line, expected_got, hash_line, population_logs_kept,
-    replay_warning, run_header, synthetic_population, tables_written, validated,
+    check_value_of, check_what, commits_line, expected_got, hash_line, population_log,
+    population_logs_kept, replay_warning, run_header, synthetic_population, tables_written,
+    validated,
 };
 pub use events::event_type;
 pub use history::{

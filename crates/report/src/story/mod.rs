@@ -58,9 +58,17 @@ pub struct Authored {
 }
 
 impl Authored {
-    /// Text with no Japanese version (a stored log's title, a run's label).
+    /// Text with no Japanese version (a run's label, a log of schema version 3 or older).
     pub fn english(en: String) -> Authored {
         Authored { en, ja: None }
+    }
+
+    /// Text in English and Japanese, as a stored log keeps them: an empty `ja` is none.
+    pub fn stored(en: String, ja: String) -> Authored {
+        Authored {
+            en,
+            ja: (!ja.is_empty()).then_some(ja),
+        }
     }
 
     /// The scenario's title (`name:`, and `ja: name:`).
