@@ -6,11 +6,12 @@
 use std::path::Path;
 
 use anyhow::anyhow;
+use chrono::NaiveDate;
 use event_store::{EventStore, RunMeta, StoreError};
 use model::envelope::Envelope;
 use model::policy::{Policy, Regime};
 use model::rules;
-use report::labels::{self, ui};
+use report::labels::{self, LogUnreadable, Problem, ui};
 use report::{Authored, Lang};
 use scenario::{Overrides, Scenario};
 use serde_json::{Value, json};
@@ -146,34 +147,94 @@ pub(crate) fn stored_label(meta: &RunMeta) -> Authored {
 }
 
 /// Opens a stored run: its log, its metadata and the policy it ran under. A missing file or one
-/// that is not a zairyu log is bad input (exit 2).
-pub fn open_stored_run(db: &Path) -> Result<(EventStore, RunMeta, Policy), Failure> {
-    match open_stored_log(db)? {
+/// that is not a zairyu log is bad input (exit 2), said in `lang`.
+pub fn open_stored_run(db: &Path, lang: Lang) -> Result<(EventStore, RunMeta, Policy), Failure> {
+    match open_stored_log(db, lang)? {
         (store, Some((meta, policy))) => Ok((store, meta, policy)),
-        (_, None) => Err(Failure::Input(anyhow!(
-            "{} has no run metadata",
-            db.display()
-        ))),
+        (_, None) => Err(Failure::Input(anyhow!(labels::problem(
+            Problem::Log {
+                db,
+                why: LogUnreadable::NoMetadata
+            },
+            lang
+        )))),
     }
+}
+
+/// A failure to read the stored log `db` (`e`: the store's error), said in `lang`.
+pub(crate) fn cannot_read_log(db: &Path, e: impl Into<anyhow::Error>, lang: Lang) -> Failure {
+    Failure::Run(
+        e.into()
+            .context(labels::problem(Problem::CannotRead { path: db }, lang)),
+    )
 }
 
 /// [`open_stored_run`], with no metadata being an answer rather than an error (a run stopped
 /// before it recorded what it ran).
 pub(crate) fn open_stored_log(
     db: &Path,
+    lang: Lang,
 ) -> Result<(EventStore, Option<(RunMeta, Policy)>), Failure> {
+    let refused = |why: LogUnreadable<'_>| {
+        Failure::Input(anyhow!(labels::problem(Problem::Log { db, why }, lang)))
+    };
     // Reading never writes: the log is opened read-only and left exactly as it was.
     let store = EventStore::open_read_only(db).map_err(|e| match e {
-        StoreError::NotFound { .. }
-        | StoreError::NotAnEventLog { .. }
-        | StoreError::SchemaTooNew { .. }
-        | StoreError::Locked { .. } => Failure::Input(anyhow!("{}: {e}", db.display())),
-        other => Failure::Run(anyhow!(other).context(format!("cannot read {}", db.display()))),
+        StoreError::NotFound { .. } => refused(LogUnreadable::NotFound),
+        StoreError::NotAnEventLog { reason } => refused(LogUnreadable::NotALog { reason: &reason }),
+        StoreError::SchemaTooNew { found, supported } => {
+            refused(LogUnreadable::TooNew { found, supported })
+        }
+        StoreError::Locked { .. } => refused(LogUnreadable::Locked),
+        other => cannot_read_log(db, other, lang),
     })?;
-    let Some(meta) = store.read_run_meta().map_err(|e| Failure::Run(e.into()))? else {
+    let Some(meta) = store
+        .read_run_meta()
+        .map_err(|e| cannot_read_log(db, e, lang))?
+    else {
         return Ok((store, None));
     };
-    let policy: Policy = serde_json::from_str(&meta.policy)
-        .map_err(|e| Failure::Run(anyhow!("stored policy does not parse: {e}")))?;
+    let policy: Policy = serde_json::from_str(&meta.policy).map_err(|e| {
+        let reason = e.to_string();
+        Failure::Run(anyhow!(labels::problem(
+            Problem::StoredPolicy { reason: &reason },
+            lang
+        )))
+    })?;
     Ok((store, Some((meta, policy))))
+}
+
+/// `option day` must be a day of the run `start ..= until` (`--as-of`, `--effective-on`, `--on`).
+pub(crate) fn within_the_run(
+    option: &str,
+    day: Option<NaiveDate>,
+    start: NaiveDate,
+    until: NaiveDate,
+    lang: Lang,
+) -> Result<(), Failure> {
+    match day {
+        Some(day) if day < start || day > until => Err(Failure::Input(anyhow!(labels::problem(
+            Problem::OutsideTheRun {
+                option,
+                day,
+                start,
+                until
+            },
+            lang
+        )))),
+        _ => Ok(()),
+    }
+}
+
+/// The resident `key` of a run whose residents are `keys` (their scenario ids), by index.
+pub(crate) fn resident_index(keys: &[String], key: &str, lang: Lang) -> Result<usize, Failure> {
+    keys.iter().position(|n| n == key).ok_or_else(|| {
+        Failure::Input(anyhow!(labels::problem(
+            Problem::NoResident {
+                key,
+                residents: &keys.join(", ")
+            },
+            lang
+        )))
+    })
 }

@@ -239,6 +239,7 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
     emit(
         &render(&comparison, format, &names, g.lang()),
         a.out.as_deref(),
+        g.lang(),
     )?;
     if let (Some(logs), Some(residents), Some(arms)) = (whole, a.population, &population_arms) {
         keep_whole_logs(&comparison, residents, a.start, arms, logs, threads, g)?;

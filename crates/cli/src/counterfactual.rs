@@ -11,13 +11,13 @@ use std::process::ExitCode;
 use anyhow::anyhow;
 use projection::what_if::Arm;
 use report::Lang;
-use report::labels::history;
+use report::labels::{self, Problem, history};
 use scenario::Overrides;
 use scenario::policy_file::{load_policy, set_policy_value};
 use simulator::replay::replay as replay_log;
 use simulator::what_if::{Counterfactual, counterfactual as run_counterfactual};
 
-use crate::commands::{CODE_VERSION, open_stored_log};
+use crate::commands::{CODE_VERSION, cannot_read_log, open_stored_log};
 use crate::diag::Failure;
 use crate::global::TextOrJson;
 
@@ -35,12 +35,9 @@ pub struct CounterfactualArgs<'a> {
 
 /// `zairyu replay DB --policy P --set KEY=VALUE …`
 pub fn counterfactual(a: &CounterfactualArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
-    let (store, Some((meta, stored_policy))) = open_stored_log(a.db)? else {
-        return Err(Failure::Input(anyhow!(
-            "{}: its run stopped before it recorded what it ran (no run metadata), so there \
-             are no inputs to run again",
-            a.db.display()
-        )));
+    let refused = |p: Problem<'_>| Failure::Input(anyhow!(labels::problem(p, lang)));
+    let (store, Some((meta, stored_policy))) = open_stored_log(a.db, lang)? else {
+        return Err(refused(Problem::NothingToRunAgain { db: a.db }));
     };
     let path = a
         .scenario
@@ -54,18 +51,16 @@ pub fn counterfactual(a: &CounterfactualArgs<'_>, lang: Lang) -> Result<ExitCode
         },
     )
     .map_err(|e| {
-        Failure::Input(anyhow!(
-            "cannot read the scenario this log ran ({e}); give it with --scenario FILE"
-        ))
+        refused(Problem::ScenarioOfTheLog {
+            reason: &e.to_string(),
+        })
     })?;
     if scenario.hash != meta.scenario_hash {
-        return Err(Failure::Input(anyhow!(
-            "{} is not the scenario file this log ran: its hash is {}, the log recorded {}; give \
-             the file it ran with --scenario FILE",
-            path.display(),
-            scenario.hash,
-            meta.scenario_hash
-        )));
+        return Err(refused(Problem::NotTheScenario {
+            path: &path,
+            hash: &scenario.hash,
+            recorded: &meta.scenario_hash,
+        }));
     }
     let mut scenario = scenario;
     scenario.policy = stored_policy.clone();
@@ -101,31 +96,24 @@ pub fn counterfactual(a: &CounterfactualArgs<'_>, lang: Lang) -> Result<ExitCode
 
     let switch = as_run.policy.switches.validity.special_period_my_number;
     let stored = replay_log(&store, meta.start, meta.until, None, switch, true)
-        .map_err(|e| Failure::Run(e.into()))?;
+        .map_err(|e| cannot_read_log(a.db, e, lang))?;
     let names = simulator::check::names(&scenario);
-    let comparison = match run_counterfactual(
-        &scenario,
-        &stored.log,
-        &as_run,
-        &changed,
-        CODE_VERSION,
-    )
-    .map_err(|e| Failure::Run(e.into()))?
-    {
-        Counterfactual::Compared(c) => *c,
-        Counterfactual::NotReproduced(d) => {
-            errln!(
-                "{}",
-                report::compare::divergence_text(&d, Some(meta.seed), &names, lang)
-            );
-            return Err(Failure::Run(anyhow!(
-                "{}: run again under its own policy, the scenario does not give the stored log \
-                 (above: the stored log as the baseline, the new run as the reform), so the code or the scenario \
-                 changed since it ran; a counterfactual would mix that change with the policy's",
-                a.db.display()
-            )));
-        }
-    };
+    let comparison =
+        match run_counterfactual(&scenario, &stored.log, &as_run, &changed, CODE_VERSION)
+            .map_err(|e| Failure::Run(e.into()))?
+        {
+            Counterfactual::Compared(c) => *c,
+            Counterfactual::NotReproduced(d) => {
+                errln!(
+                    "{}",
+                    report::compare::divergence_text(&d, Some(meta.seed), &names, lang)
+                );
+                return Err(Failure::Run(anyhow!(labels::problem(
+                    Problem::NotReproduced { db: a.db },
+                    lang
+                ))));
+            }
+        };
     match a.format {
         TextOrJson::Json => outln!("{}", report::compare::json(&comparison, &names, lang)),
         TextOrJson::Text => out!(

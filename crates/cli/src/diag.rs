@@ -103,13 +103,15 @@ fn snippet(diag: Located, color: bool) -> String {
 }
 
 /// Prints a failure to stderr, once, and returns its exit code. `color`: whether stderr may
-/// be coloured.
-pub fn report(failure: Failure, color: bool) -> ExitCode {
+/// be coloured; `lang`: the language of the word before the message (the message itself was
+/// said in it by the command).
+pub fn report(failure: Failure, color: bool, lang: report::Lang) -> ExitCode {
+    let error = report::labels::error_prefix(lang);
     match failure {
         Failure::Scenario(e) => {
             // The plain `file:line:column: message` line first, for editors and scripts; then
             // the line itself with a caret under the place.
-            errln!("error: {e}");
+            errln!("{error}{e}");
             if let (ScenarioError::Invalid { file, message, .. }, Some((line, column))) =
                 (&e, e.position())
                 && let Ok(text) = scenario::input::read_text(
@@ -134,11 +136,11 @@ pub fn report(failure: Failure, color: bool) -> ExitCode {
             ExitCode::from(2)
         }
         Failure::Input(e) => {
-            errln!("error: {}", one_line(&e));
+            errln!("{error}{}", one_line(&e));
             ExitCode::from(2)
         }
         Failure::Run(e) => {
-            errln!("error: {}", one_line(&e));
+            errln!("{error}{}", one_line(&e));
             ExitCode::from(1)
         }
     }

@@ -9,10 +9,11 @@ use anyhow::anyhow;
 use clap::{Args, ValueEnum};
 use model::envelope::Envelope;
 use projection::log_diff::diff_logs;
+use report::labels::{self, Problem};
 use report::log_diff::Side;
 use simulator::replay::replay;
 
-use crate::commands::open_stored_run;
+use crate::commands::{cannot_read_log, open_stored_run};
 use crate::diag::Failure;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -42,10 +43,10 @@ pub struct DiffArgs {
 
 /// One stored log, read whole: its side of the report and its events.
 fn read(path: &Path, lang: report::Lang) -> Result<(Side, Vec<Envelope>), Failure> {
-    let (store, meta, policy) = open_stored_run(path)?;
+    let (store, meta, policy) = open_stored_run(path, lang)?;
     let switch = policy.switches.validity.special_period_my_number;
     let r = replay(&store, meta.start, meta.until, None, switch, true)
-        .map_err(|e| Failure::Run(anyhow!(e).context(format!("cannot read {}", path.display()))))?;
+        .map_err(|e| cannot_read_log(path, e, lang))?;
     let side = Side {
         path: path.display().to_string(),
         label: crate::commands::stored_label(&meta).get(lang).to_owned(),
@@ -76,11 +77,14 @@ pub fn diff(args: DiffArgs, lang: report::Lang) -> Result<ExitCode, Failure> {
         let (in_a, la) = only(&a, log_a, key);
         let (in_b, lb) = only(&b, log_b, key);
         if !in_a && !in_b {
-            return Err(Failure::Input(anyhow!(
-                "no resident `{key}` in either run (A: {}; B: {})",
-                a.names.join(", "),
-                b.names.join(", ")
-            )));
+            return Err(Failure::Input(anyhow!(labels::problem(
+                Problem::NoResidentInEither {
+                    key,
+                    a: &a.names.join(", "),
+                    b: &b.names.join(", "),
+                },
+                lang
+            ))));
         }
         (log_a, log_b) = (la, lb);
     }

@@ -7,10 +7,11 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use clap::{Args, ValueEnum};
 use model::policy::Regime;
-use report::{Lang, Person, Run, Story};
+use report::labels::{self, Problem};
+use report::{Lang, Person, Run, Story, StoryError};
 use simulator::replay::replay;
 
 use crate::diag::Failure;
@@ -45,15 +46,22 @@ pub struct ExplainArgs {
 }
 
 /// Whether `path` is an SQLite file (a stored log) rather than a scenario.
-fn is_sqlite(path: &Path) -> Result<bool, Failure> {
+fn is_sqlite(path: &Path, lang: Lang) -> Result<bool, Failure> {
+    let cannot_open = |e| {
+        Failure::Input(anyhow!(labels::problem_because(
+            Problem::CannotOpen { path },
+            &e,
+            lang
+        )))
+    };
+    // Nothing there: said here, in `lang`, rather than by the scenario reader.
+    std::fs::symlink_metadata(path).map_err(cannot_open)?;
     // Only a regular file is opened: opening a FIFO to read blocks until someone writes. Any
     // other kind of file goes to the scenario reader, which refuses it with a located error.
     if !path.is_file() {
         return Ok(false);
     }
-    let mut file = std::fs::File::open(path)
-        .with_context(|| format!("cannot open {}", path.display()))
-        .map_err(Failure::Input)?;
+    let mut file = std::fs::File::open(path).map_err(cannot_open)?;
     let mut magic = [0u8; 16];
     let n = file.read(&mut magic).unwrap_or(0);
     Ok(n == 16 && &magic == b"SQLite format 3\0")
@@ -80,18 +88,15 @@ fn scenario_runs(path: &Path, compare: bool) -> Result<Vec<Run>, Failure> {
         .collect()
 }
 
-fn stored_run(db: &Path) -> Result<Run, Failure> {
-    let (store, meta, policy) = crate::commands::open_stored_run(db)?;
+fn stored_run(db: &Path, lang: Lang) -> Result<Run, Failure> {
+    let (store, meta, policy) = crate::commands::open_stored_run(db, lang)?;
     let switch = policy.switches.validity.special_period_my_number;
     let replayed = replay(&store, meta.start, meta.until, None, switch, true)
-        .map_err(|e| Failure::Run(e.into()))?;
+        .map_err(|e| crate::commands::cannot_read_log(db, e, lang))?;
     if let Some(stored) = &meta.log_hash
         && *stored != replayed.log_hash
     {
-        errln!(
-            "warning: {} does not match the log hash its run recorded; explaining it anyway",
-            db.display()
-        );
+        errln!("{}", labels::explaining_anyway(db, lang));
     }
     // Everything told comes from the log itself: a path stored in a log is never opened
     // again (it could name a FIFO, /dev/zero, or another person's file). A log of schema
@@ -121,9 +126,9 @@ fn stored_run(db: &Path) -> Result<Run, Failure> {
 
 /// The run a scenario file (run in memory) or a stored log (replayed) holds, for the commands
 /// that question one run (`why`).
-pub(crate) fn run_of(path: &Path) -> Result<Run, Failure> {
-    if is_sqlite(path)? {
-        stored_run(path)
+pub(crate) fn run_of(path: &Path, lang: Lang) -> Result<Run, Failure> {
+    if is_sqlite(path, lang)? {
+        stored_run(path, lang)
     } else {
         let mut runs = scenario_runs(path, false)?;
         Ok(runs.remove(0))
@@ -132,13 +137,14 @@ pub(crate) fn run_of(path: &Path) -> Result<Run, Failure> {
 
 /// `zairyu explain`
 pub fn explain(args: ExplainArgs, lang: Lang) -> Result<ExitCode, Failure> {
-    let runs = if is_sqlite(&args.input)? {
+    let runs = if is_sqlite(&args.input, lang)? {
         if args.compare_regimes {
-            return Err(Failure::Input(anyhow!(
-                "--compare-regimes needs a scenario file: a stored log holds one regime's run"
-            )));
+            return Err(Failure::Input(anyhow!(labels::problem(
+                Problem::CompareRegimesNeedsAScenario,
+                lang
+            ))));
         }
-        vec![stored_run(&args.input)?]
+        vec![stored_run(&args.input, lang)?]
     } else {
         scenario_runs(&args.input, args.compare_regimes)?
     };
@@ -146,15 +152,23 @@ pub fn explain(args: ExplainArgs, lang: Lang) -> Result<ExitCode, Failure> {
         .iter()
         .map(|run| Story::build(run, args.resident.as_deref()))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Failure::Input(e.into()))?;
+        .map_err(|e| match e {
+            StoryError::UnknownResident { key, known } => Failure::Input(anyhow!(labels::problem(
+                Problem::NoResident {
+                    key: &key,
+                    residents: &known
+                },
+                lang
+            ))),
+        })?;
     let text = match args.format {
         FormatArg::Text => report::explain::render(&stories, lang),
         FormatArg::Mermaid => report::mermaid::render(&stories, lang),
         FormatArg::Html => report::html::render(&stories, lang),
     };
-    crate::out::emit(&text, args.out.as_deref())?;
+    crate::out::emit(&text, args.out.as_deref(), lang)?;
     if let Some(path) = &args.out {
-        errln!("wrote {}", path.display());
+        errln!("{}", labels::wrote(path, lang));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -12,10 +12,12 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use event_store::derived::{Cell, TableSpec};
 use parquet::errors::ParquetError;
+use report::Lang;
+use report::labels::{self, Problem};
 use serde_json::Value;
 use simulator::analysis::{Run, TABLES, Tables};
 
-use crate::commands::open_stored_run;
+use crate::commands::{cannot_read_log, open_stored_run, within_the_run};
 use crate::diag::Failure;
 use crate::out::{emit, write_file};
 
@@ -191,7 +193,8 @@ pub fn parquet(spec: &TableSpec, rows: &[Vec<Cell>]) -> Result<Vec<u8>, ParquetE
 }
 
 /// `zairyu export`
-pub fn export(a: &ExportArgs) -> Result<ExitCode, Failure> {
+pub fn export(a: &ExportArgs, lang: Lang) -> Result<ExitCode, Failure> {
+    let refused = |p: Problem<'_>| Failure::Input(anyhow!(labels::problem(p, lang)));
     let wanted: Vec<&'static TableSpec> = if a.tables.is_empty() {
         TABLES.to_vec()
     } else {
@@ -200,33 +203,26 @@ pub fn export(a: &ExportArgs) -> Result<ExitCode, Failure> {
             .map(|t| {
                 TABLES.iter().copied().find(|s| s.name == t).ok_or_else(|| {
                     let names: Vec<&str> = TABLES.iter().map(|s| s.name).collect();
-                    Failure::Input(anyhow!("no table `{t}` (tables: {})", names.join(", ")))
+                    refused(Problem::NoTable {
+                        table: t,
+                        tables: &names.join(", "),
+                    })
                 })
             })
             .collect::<Result<_, _>>()?
     };
     if a.out.is_none() && a.format == ExportFormat::Parquet {
-        return Err(Failure::Input(anyhow!(
-            "a Parquet file is binary: give --out DIR to write it"
-        )));
+        return Err(refused(Problem::ParquetNeedsOut));
     }
     if a.out.is_none() && wanted.len() != 1 {
-        return Err(Failure::Input(anyhow!(
-            "give --out DIR to write every table, or one --table NAME to print it"
-        )));
+        return Err(refused(Problem::OutOrOneTable));
     }
-    let (store, meta, policy) = open_stored_run(&a.db)?;
+    let (store, meta, policy) = open_stored_run(&a.db, lang)?;
     for &day in &a.as_of {
-        if day < meta.start || day > meta.until {
-            return Err(Failure::Input(anyhow!(
-                "--as-of {day} is outside the run ({} to {})",
-                meta.start,
-                meta.until
-            )));
-        }
+        within_the_run("--as-of", Some(day), meta.start, meta.until, lang)?;
     }
     let stored = if a.as_of.is_empty() {
-        Tables::read(&store).map_err(|e| Failure::Run(e.into()))?
+        Tables::read(&store).map_err(|e| cannot_read_log(&a.db, e, lang))?
     } else {
         None
     };
@@ -242,7 +238,7 @@ pub fn export(a: &ExportArgs) -> Result<ExitCode, Failure> {
             },
             &a.as_of,
         )
-        .map_err(|e| Failure::Run(anyhow!(e).context(format!("cannot read {}", a.db.display()))))?,
+        .map_err(|e| cannot_read_log(&a.db, e, lang))?,
     };
     for (spec, rows) in &tables.rows {
         if !wanted.iter().any(|w| w.name == spec.name) {
@@ -253,13 +249,15 @@ pub fn export(a: &ExportArgs) -> Result<ExitCode, Failure> {
             .as_ref()
             .map(|dir| dir.join(format!("{}.{}", spec.name, a.format.extension())));
         match (a.format, &path) {
-            (ExportFormat::Csv, _) => emit(&csv(spec, rows), path.as_deref())?,
-            (ExportFormat::Json, _) => emit(&json(spec, rows), path.as_deref())?,
+            (ExportFormat::Csv, _) => emit(&csv(spec, rows), path.as_deref(), lang)?,
+            (ExportFormat::Json, _) => emit(&json(spec, rows), path.as_deref(), lang)?,
             (ExportFormat::Parquet, Some(path)) => {
                 let bytes = parquet(spec, rows).map_err(|e| {
-                    Failure::Run(anyhow!(e).context(format!("cannot write {}", path.display())))
+                    Failure::Run(
+                        anyhow!(e).context(labels::problem(Problem::CannotWrite { path }, lang)),
+                    )
                 })?;
-                write_file(&bytes, path)?;
+                write_file(&bytes, path, lang)?;
             }
             (ExportFormat::Parquet, None) => unreachable!("refused above without --out"),
         }

@@ -438,7 +438,7 @@ fn main() -> ExitCode {
         Command::Merge(args) => merge::merge(args, lang),
         Command::Simtest(args) => simtest::simtest(&args, &g),
         Command::Diff(args) => diff::diff(args, lang),
-        Command::Export(args) => export::export(&args),
+        Command::Export(args) => export::export(&args, lang),
         Command::Why(args) => why::why(args, lang),
         Command::Schema { of } => validate::schema(of),
         Command::Table { format, wide } => table::table(format, wide, lang),
@@ -466,7 +466,7 @@ fn main() -> ExitCode {
     };
     let code = match result {
         Ok(code) => code,
-        Err(e) => diag::report(e, g.color.enabled(global::Stream::Stderr)),
+        Err(e) => diag::report(e, g.color.enabled(global::Stream::Stderr), lang),
     };
     out::finish(code)
 }

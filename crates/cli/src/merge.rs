@@ -57,6 +57,10 @@ pub fn merge(a: MergeArgs, lang: Lang) -> Result<ExitCode, Failure> {
         parts.push(part);
     }
     let merged = merge_shards(parts).map_err(|e| Failure::Input(e.into()))?;
-    emit(&render(&merged, a.format, &[], lang), a.out.as_deref())?;
+    emit(
+        &render(&merged, a.format, &[], lang),
+        a.out.as_deref(),
+        lang,
+    )?;
     Ok(ExitCode::SUCCESS)
 }

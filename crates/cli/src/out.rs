@@ -13,7 +13,8 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Mutex;
 
-use anyhow::Context;
+use report::Lang;
+use report::labels::{self, Problem};
 
 use crate::diag::Failure;
 
@@ -89,10 +90,10 @@ pub fn finish(code: ExitCode) -> ExitCode {
 /// A file is written whole or not at all: the text goes to a temporary file beside it
 /// (created `0600`, readable by its owner only) which is synced and then renamed over `out`, so
 /// a full disk or a killed process never leaves a truncated file, and an existing file is
-/// replaced only by a complete one. A failure names the file and exits 1.
-pub fn emit(text: &str, out: Option<&Path>) -> Result<(), Failure> {
+/// replaced only by a complete one. A failure names the file and exits 1 (said in `lang`).
+pub fn emit(text: &str, out: Option<&Path>, lang: Lang) -> Result<(), Failure> {
     match out {
-        Some(path) => write_file(text.as_bytes(), path),
+        Some(path) => write_file(text.as_bytes(), path, lang),
         None => {
             out!("{text}");
             Ok(())
@@ -101,30 +102,26 @@ pub fn emit(text: &str, out: Option<&Path>) -> Result<(), Failure> {
 }
 
 /// Writes `bytes` to the file `path`, whole or not at all, as [`emit`] does.
-pub fn write_file(bytes: &[u8], path: &Path) -> Result<(), Failure> {
+pub fn write_file(bytes: &[u8], path: &Path, lang: Lang) -> Result<(), Failure> {
+    let said =
+        |p: Problem<'_>, e: std::io::Error| anyhow::anyhow!(labels::problem_because(p, &e, lang));
     let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
         Some(dir) => {
             std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))
-                .map_err(Failure::Input)?;
+                .map_err(|e| Failure::Input(said(Problem::CannotCreate { path: dir }, e)))?;
             dir
         }
         None => Path::new("."),
     };
-    let cannot = || format!("cannot write {}", path.display());
+    let cannot = |e| Failure::Run(said(Problem::CannotWrite { path }, e));
     let mut file = tempfile::Builder::new()
         .prefix(".zairyu-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .with_context(cannot)
-        .map_err(Failure::Run)?;
+        .map_err(cannot)?;
     file.write_all(bytes)
         .and_then(|()| file.as_file().sync_all())
-        .with_context(cannot)
-        .map_err(Failure::Run)?;
-    file.persist(path)
-        .map_err(|e| e.error)
-        .with_context(cannot)
-        .map_err(Failure::Run)?;
+        .map_err(cannot)?;
+    file.persist(path).map_err(|e| cannot(e.error))?;
     Ok(())
 }

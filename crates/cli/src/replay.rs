@@ -5,7 +5,6 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::anyhow;
 use chrono::NaiveDate;
 use projection::Projections;
 use projection::rows::RecordRow;
@@ -14,7 +13,9 @@ use report::labels::{self, CommitsFound, HashName, ReplayProblem};
 use serde_json::{Value, json};
 use simulator::replay::replay as replay_log;
 
-use crate::commands::{events_json, open_stored_log, print_json};
+use crate::commands::{
+    cannot_read_log, events_json, open_stored_log, print_json, resident_index, within_the_run,
+};
 use crate::diag::Failure;
 use crate::global::TextOrJson;
 
@@ -33,7 +34,7 @@ pub struct ReplayArgs<'a> {
 /// `zairyu replay`
 pub fn replay(a: &ReplayArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
     let json = a.format == TextOrJson::Json;
-    let (store, Some((meta, policy))) = open_stored_log(a.db)? else {
+    let (store, Some((meta, policy))) = open_stored_log(a.db, lang)? else {
         errln!(
             "{}",
             labels::replay_warning(ReplayProblem::NoMetadata, &a.db.display().to_string(), lang)
@@ -42,35 +43,17 @@ pub fn replay(a: &ReplayArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
     };
     let switch = policy.switches.validity.special_period_my_number;
     for (option, day) in [("--as-of", a.as_of), ("--effective-on", a.effective_on)] {
-        if let Some(day) = day
-            && (day < meta.start || day > meta.until)
-        {
-            return Err(Failure::Input(anyhow!(
-                "{option} {day} is outside the run ({} to {})",
-                meta.start,
-                meta.until
-            )));
-        }
+        within_the_run(option, day, meta.start, meta.until, lang)?;
     }
     let selected = match a.resident {
-        Some(key) => Some(
-            meta.resident_names
-                .iter()
-                .position(|n| n == key)
-                .ok_or_else(|| {
-                    Failure::Input(anyhow!(
-                        "no resident `{key}` in this run (residents: {})",
-                        meta.resident_names.join(", ")
-                    ))
-                })?,
-        ),
+        Some(key) => Some(resident_index(&meta.resident_names, key, lang)?),
         None => None,
     };
     // The full replay checks the hashes; the as-of replay shows the record on the day. What
     // was legally true on a day is folded from the whole log, by the events' legal dates.
     let legal = a.effective_on.is_some();
     let full = replay_log(&store, meta.start, meta.until, None, switch, legal)
-        .map_err(|e| Failure::Run(e.into()))?;
+        .map_err(|e| cannot_read_log(a.db, e, lang))?;
     let day = a.effective_on.or(a.as_of).unwrap_or(meta.until);
     let (shown, log) = if let Some(on) = a.effective_on {
         let shown = Projections::legally_on(&full.log, meta.start, switch, on);
@@ -94,7 +77,7 @@ pub fn replay(a: &ReplayArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
             a.transcript,
         )
         .map(|r| (r.projections, r.log))
-        .map_err(|e| Failure::Run(e.into()))?
+        .map_err(|e| cannot_read_log(a.db, e, lang))?
     };
     let who = |i: usize| {
         meta.resident_names

@@ -17,6 +17,7 @@ use simulator::check::{check_expectations, names};
 
 use crate::commands::{
     CODE_VERSION, check_json, events_json, load, passed_failed, print_json, print_outcomes,
+    within_the_run,
 };
 use crate::diag::Failure;
 use crate::global::{Global, TextOrJson};
@@ -172,16 +173,8 @@ pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
     let u = ui(lang);
     let scenario = load(a.path, a.seed, a.regime)?;
     // Checked before anything is written: a day outside the run is bad input.
-    if let Some(day) = a
-        .as_of
-        .iter()
-        .find(|&&d| d < scenario.start || d > scenario.until)
-    {
-        return Err(Failure::Input(anyhow!(
-            "--as-of {day} is outside the run ({} to {})",
-            scenario.start,
-            scenario.until
-        )));
+    for &day in &a.as_of {
+        within_the_run("--as-of", Some(day), scenario.start, scenario.until, lang)?;
     }
     let db =
         a.db.clone()

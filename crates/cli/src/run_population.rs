@@ -47,7 +47,7 @@ struct Checked {
     threads: usize,
 }
 
-fn check(a: &PopulationArgs<'_>) -> Result<Checked, Failure> {
+fn check(a: &PopulationArgs<'_>, lang: report::Lang) -> Result<Checked, Failure> {
     if a.residents == 0 || a.residents > u32::MAX as usize {
         return Err(Failure::Input(anyhow!(
             "--population must be between 1 and {}",
@@ -75,11 +75,8 @@ fn check(a: &PopulationArgs<'_>) -> Result<Checked, Failure> {
         ..PopulationSpec::new(a.residents, a.seed.unwrap_or(1))
     };
     let until = a.start + chrono::Duration::days(365);
-    if let Some(day) = a.as_of.iter().find(|&&d| d < a.start || d > until) {
-        return Err(Failure::Input(anyhow!(
-            "--as-of {day} is outside the run ({} to {until})",
-            a.start
-        )));
+    for &day in &a.as_of {
+        crate::commands::within_the_run("--as-of", Some(day), a.start, until, lang)?;
     }
     Ok(Checked {
         spec,
@@ -119,7 +116,7 @@ pub(crate) fn report_days(bar: &ProgressBar, start: NaiveDate) -> impl FnMut(Pro
 pub fn run(a: &PopulationArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
     let lang = g.lang();
     let u = ui(lang);
-    let c = check(a)?;
+    let c = check(a, lang)?;
     // The log is created before the run, so that a path already taken is refused (exit 2)
     // before a year is simulated.
     let store = match &a.db {

@@ -10,7 +10,9 @@ use anyhow::anyhow;
 use chrono::NaiveDate;
 use clap::Args;
 use projection::why::{Field, why as explain_value};
+use report::labels::{self, Problem};
 
+use crate::commands::{resident_index, within_the_run};
 use crate::diag::Failure;
 use crate::explain::run_of;
 use crate::global::TextOrJson;
@@ -41,33 +43,19 @@ pub struct WhyArgs {
 pub fn why(args: WhyArgs, lang: report::Lang) -> Result<ExitCode, Failure> {
     let field = Field::parse(&args.field).ok_or_else(|| {
         let paths: Vec<&str> = Field::PATHS.iter().map(|(p, _)| *p).collect();
-        Failure::Input(anyhow!(
-            "--field {}: no such value of the card record (one of: {})",
-            args.field,
-            paths.join(", ")
-        ))
+        Failure::Input(anyhow!(labels::problem(
+            Problem::NoSuchField {
+                field: &args.field,
+                paths: &paths.join(", ")
+            },
+            lang
+        )))
     })?;
-    let run = run_of(&args.input)?;
-    let index = run
-        .residents
-        .iter()
-        .position(|p| p.key == args.resident)
-        .ok_or_else(|| {
-            let keys: Vec<&str> = run.residents.iter().map(|p| p.key.as_str()).collect();
-            Failure::Input(anyhow!(
-                "no resident `{}` in this run (residents: {})",
-                args.resident,
-                keys.join(", ")
-            ))
-        })?;
+    let run = run_of(&args.input, lang)?;
+    let keys: Vec<String> = run.residents.iter().map(|p| p.key.clone()).collect();
+    let index = resident_index(&keys, &args.resident, lang)?;
     let on = args.on.unwrap_or(run.until);
-    if on < run.start || on > run.until {
-        return Err(Failure::Input(anyhow!(
-            "--on {on} is outside the run ({} to {})",
-            run.start,
-            run.until
-        )));
-    }
+    within_the_run("--on", Some(on), run.start, run.until, lang)?;
     let events: Vec<_> = run
         .log
         .into_iter()

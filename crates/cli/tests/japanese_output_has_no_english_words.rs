@@ -440,3 +440,102 @@ fn table_and_compare_in_japanese_have_no_english_words() {
     }
     assert_clean(leaks);
 }
+
+/// The errors of the commands that read stored logs (and `run`'s day outside the run), each
+/// provoked under `--lang ja`: every one fails as it should (exit 2 for bad input, 1 for a log
+/// that cannot be used) and says so in Japanese, options, paths and ids aside.
+#[test]
+fn errors_of_the_commands_that_read_logs_in_japanese_have_no_english_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = "scenarios/teaching/decision_communicated_days_later.yaml";
+    let db = stored_run(dir.path(), 0, s);
+    let db = db.as_str();
+    let other = "scenarios/teaching/extension_legacy.yaml";
+    let policy = "scenarios/what-if/integrated.policy.yaml";
+    let missing = dir.path().join("missing.db");
+    let missing = missing.to_str().unwrap();
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    let empty = empty.to_str().unwrap();
+    let in_a_file = format!("{db}/report.html");
+    let field = "bureau.period_expiry";
+    let cases: &[(&[&str], i32)] = &[
+        (&["replay", db, "--as-of", "2000-01-01"], 2),
+        (&["replay", db, "--effective-on", "2100-01-01"], 2),
+        (&["replay", db, "--resident", "nobody"], 2),
+        (&["replay", missing], 2),
+        (&["replay", s], 2),
+        (&["replay", empty], 2),
+        (&["replay", db, "--policy", policy, "--scenario", other], 2),
+        (&["explain", db, "--compare-regimes"], 2),
+        (&["explain", db, "--resident", "nobody"], 2),
+        (&["explain", db, "--out", &in_a_file], 2),
+        (&["explain", missing], 2),
+        (&["why", missing, "--resident", "lan", "--field", field], 2),
+        (&["why", db, "--resident", "nobody", "--field", field], 2),
+        (&["why", db, "--resident", "lan", "--field", "nonsense"], 2),
+        (
+            &[
+                "why",
+                db,
+                "--resident",
+                "lan",
+                "--field",
+                field,
+                "--on",
+                "2000-01-01",
+            ],
+            2,
+        ),
+        (&["export", db, "--format", "parquet"], 2),
+        (&["export", db], 2),
+        (&["export", db, "--table", "nope"], 2),
+        (
+            &[
+                "export",
+                db,
+                "--table",
+                "residents",
+                "--as-of",
+                "2000-01-01",
+            ],
+            2,
+        ),
+        (&["export", missing, "--table", "residents"], 2),
+        (&["diff", db, db, "--resident", "nobody"], 2),
+        (&["diff", db, missing], 2),
+        (&["run", s, "--as-of", "2000-01-01"], 2),
+        (&["run", "--population", "10", "--as-of", "2000-01-01"], 2),
+    ];
+    // The identifiers an error names: what was typed, the residents' ids (quoted from the
+    // scenario), the values of the card record `why` knows, the analysis tables, and the two
+    // logs of `diff` (A and B, as its Japanese report calls them too).
+    let mut names: Vec<String> = quoted(&[s]);
+    names.extend(
+        projection::why::Field::PATHS
+            .iter()
+            .map(|(p, _)| p.to_string()),
+    );
+    names.extend(
+        simulator::analysis::TABLES
+            .iter()
+            .map(|t| t.name.to_string()),
+    );
+    names.extend(["A", "B"].map(String::from));
+    let mut leaks = Vec::new();
+    for (args, code) in cases {
+        let mut all = vec!["--lang", "ja"];
+        all.extend_from_slice(args);
+        let o = support::zairyu(&all, &root());
+        let said = support::stderr(&o);
+        assert_eq!(o.status.code(), Some(*code), "{args:?}: {said}");
+        assert!(said.starts_with("エラー："), "{args:?}: {said}");
+        let mut typed = names.clone();
+        typed.extend(args.iter().map(|a| a.to_string()));
+        typed.sort_by_key(|q| std::cmp::Reverse(q.len()));
+        for w in english_words(&said, &typed) {
+            leaks.push(format!("zairyu --lang ja {}: {w}", args.join(" ")));
+        }
+    }
+    assert_clean(leaks);
+}

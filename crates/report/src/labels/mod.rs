@@ -19,6 +19,7 @@ use model::time::Latency;
 use model::validity::CertificateKind;
 
 mod commands;
+mod errors;
 mod events;
 mod history;
 mod measures;
@@ -31,6 +32,10 @@ pub use commands::{
     check_value_of, check_what, commits_line, expected_got, hash_line, population_log,
     population_logs_kept, replay_warning, run_header, synthetic_population, tables_written,
     validated,
+};
+pub use errors::{
+    LogUnreadable, Problem, error_prefix, explaining_anyway, io_reason, problem, problem_because,
+    warning_prefix, wrote,
 };
 pub use events::event_type;
 pub use history::{

@@ -1,0 +1,383 @@
+//! The CLI's errors and warnings about what it was asked — a day outside the run, a resident or
+//! a table it does not have, a log it cannot open, a scenario that is not the one a log ran —
+//! in English and Japanese, each sentence in one place. Options, paths, ids and hashes are
+//! identifiers and stay as they are in either language; the sentence around them is translated.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::Lang;
+
+/// The word before a message on standard error that stops the command.
+pub fn error_prefix(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "error: ",
+        Lang::Ja => "エラー：",
+    }
+}
+
+/// The word before a message on standard error that does not stop the command.
+pub fn warning_prefix(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "warning: ",
+        Lang::Ja => "警告：",
+    }
+}
+
+/// Why a command cannot read the file it was given as a stored log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogUnreadable<'a> {
+    /// No file there.
+    NotFound,
+    /// A file that is not a zairyu log (`reason`: what gave it away, in English: the store's).
+    NotALog { reason: &'a str },
+    /// A log of a newer schema version than this build reads.
+    TooNew { found: u32, supported: u32 },
+    /// Another zairyu process has it open.
+    Locked,
+    /// The run stopped before it recorded what it ran.
+    NoMetadata,
+}
+
+/// What a command was asked that it cannot do, or found that it cannot go on with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem<'a> {
+    /// `option day` (`--as-of`, `--effective-on`, `--on`) is not a day of the run.
+    OutsideTheRun {
+        option: &'a str,
+        day: NaiveDate,
+        start: NaiveDate,
+        until: NaiveDate,
+    },
+    /// No resident with the scenario id `key` (`residents`: the ids there are, listed).
+    NoResident {
+        key: &'a str,
+        residents: &'a str,
+    },
+    /// No resident `key` in either of the two logs `diff` compares.
+    NoResidentInEither {
+        key: &'a str,
+        a: &'a str,
+        b: &'a str,
+    },
+    /// `why --field` names no value of the card record (`paths`: those it knows).
+    NoSuchField {
+        field: &'a str,
+        paths: &'a str,
+    },
+    /// The stored log `db` cannot be read as one.
+    Log {
+        db: &'a Path,
+        why: LogUnreadable<'a>,
+    },
+    /// The policy stored in a log does not parse (`reason`: the parser's words).
+    StoredPolicy {
+        reason: &'a str,
+    },
+    /// The file could not be opened, read or written; what follows says why.
+    CannotOpen {
+        path: &'a Path,
+    },
+    CannotRead {
+        path: &'a Path,
+    },
+    CannotWrite {
+        path: &'a Path,
+    },
+    /// A directory could not be created.
+    CannotCreate {
+        path: &'a Path,
+    },
+    /// `explain --compare-regimes` of a stored log.
+    CompareRegimesNeedsAScenario,
+    /// `export --format parquet` without `--out`.
+    ParquetNeedsOut,
+    /// `export` of several tables without `--out`.
+    OutOrOneTable,
+    /// `export --table` names a table the log does not have.
+    NoTable {
+        table: &'a str,
+        tables: &'a str,
+    },
+    /// `replay --policy` of a log whose run recorded nothing: there is nothing to run again.
+    NothingToRunAgain {
+        db: &'a Path,
+    },
+    /// `replay --policy` cannot read the scenario the log ran (`reason`: the scenario's error).
+    ScenarioOfTheLog {
+        reason: &'a str,
+    },
+    /// `replay --policy`: the scenario file at `path` is not the one the log ran.
+    NotTheScenario {
+        path: &'a Path,
+        hash: &'a str,
+        recorded: &'a str,
+    },
+    /// `replay --policy`: the stored log is not reproduced under its own policy.
+    NotReproduced {
+        db: &'a Path,
+    },
+}
+
+/// The sentence for `problem`, without the `error:` word (the CLI adds it).
+pub fn problem(p: Problem<'_>, lang: Lang) -> String {
+    match (p, lang) {
+        (
+            Problem::OutsideTheRun {
+                option,
+                day,
+                start,
+                until,
+            },
+            Lang::En,
+        ) => format!("{option} {day} is outside the run ({start} to {until})"),
+        (
+            Problem::OutsideTheRun {
+                option,
+                day,
+                start,
+                until,
+            },
+            Lang::Ja,
+        ) => format!("{option} {day} は実行の期間（{start} から {until} まで）の外"),
+        (Problem::NoResident { key, residents }, Lang::En) => {
+            format!("no resident `{key}` in this run (residents: {residents})")
+        }
+        (Problem::NoResident { key, residents }, Lang::Ja) => {
+            format!("この実行に在留者 `{key}` はいない（在留者：{residents}）")
+        }
+        (Problem::NoResidentInEither { key, a, b }, Lang::En) => {
+            format!("no resident `{key}` in either run (A: {a}; B: {b})")
+        }
+        (Problem::NoResidentInEither { key, a, b }, Lang::Ja) => {
+            format!("どちらの実行にも在留者 `{key}` はいない（A：{a}、B：{b}）")
+        }
+        (Problem::NoSuchField { field, paths }, Lang::En) => {
+            format!("--field {field}: no such value of the card record (one of: {paths})")
+        }
+        (Problem::NoSuchField { field, paths }, Lang::Ja) => {
+            format!("--field {field}：カードの記録にそのような値はない（次のどれか：{paths}）")
+        }
+        (Problem::Log { db, why }, lang) => log_unreadable(db, why, lang),
+        (Problem::StoredPolicy { reason }, Lang::En) => {
+            format!("stored policy does not parse: {reason}")
+        }
+        (Problem::StoredPolicy { reason }, Lang::Ja) => {
+            format!("ログに保存された政策を読めない：{reason}")
+        }
+        (Problem::CannotOpen { path }, Lang::En) => format!("cannot open {}", path.display()),
+        (Problem::CannotOpen { path }, Lang::Ja) => format!("{} を開けない", path.display()),
+        (Problem::CannotRead { path }, Lang::En) => format!("cannot read {}", path.display()),
+        (Problem::CannotRead { path }, Lang::Ja) => format!("{} を読めない", path.display()),
+        (Problem::CannotWrite { path }, Lang::En) => format!("cannot write {}", path.display()),
+        (Problem::CannotWrite { path }, Lang::Ja) => format!("{} に書けない", path.display()),
+        (Problem::CannotCreate { path }, Lang::En) => format!("cannot create {}", path.display()),
+        (Problem::CannotCreate { path }, Lang::Ja) => format!("{} を作れない", path.display()),
+        (Problem::CompareRegimesNeedsAScenario, Lang::En) => {
+            "--compare-regimes needs a scenario file: a stored log holds one regime's run".into()
+        }
+        (Problem::CompareRegimesNeedsAScenario, Lang::Ja) => {
+            "--compare-regimes にはシナリオファイルが要る。保存されたログには一つの制度での実行\
+             しかない"
+                .into()
+        }
+        (Problem::ParquetNeedsOut, Lang::En) => {
+            "a Parquet file is binary: give --out DIR to write it".into()
+        }
+        (Problem::ParquetNeedsOut, Lang::Ja) => {
+            "--format parquet の出力はバイナリなので、--out で書き出すディレクトリを指定する".into()
+        }
+        (Problem::OutOrOneTable, Lang::En) => {
+            "give --out DIR to write every table, or one --table NAME to print it".into()
+        }
+        (Problem::OutOrOneTable, Lang::Ja) => {
+            "すべての表を書き出すには --out でディレクトリを、一つの表を表示するには --table で\
+             その名前を指定する"
+                .into()
+        }
+        (Problem::NoTable { table, tables }, Lang::En) => {
+            format!("no table `{table}` (tables: {tables})")
+        }
+        (Problem::NoTable { table, tables }, Lang::Ja) => {
+            format!("表 `{table}` はない（表：{tables}）")
+        }
+        (Problem::NothingToRunAgain { db }, Lang::En) => format!(
+            "{}: its run stopped before it recorded what it ran (no run metadata), so there are \
+             no inputs to run again",
+            db.display()
+        ),
+        (Problem::NothingToRunAgain { db }, Lang::Ja) => format!(
+            "{}：実行が、何を実行したかを記録する前に止まった（実行のメタデータがない）ので、\
+             もう一度実行する入力がない",
+            db.display()
+        ),
+        (Problem::ScenarioOfTheLog { reason }, Lang::En) => {
+            format!(
+                "cannot read the scenario this log ran ({reason}); give it with --scenario FILE"
+            )
+        }
+        (Problem::ScenarioOfTheLog { reason }, Lang::Ja) => format!(
+            "このログが実行したシナリオを読めない（{reason}）。--scenario でそのファイルを指定する"
+        ),
+        (
+            Problem::NotTheScenario {
+                path,
+                hash,
+                recorded,
+            },
+            Lang::En,
+        ) => format!(
+            "{} is not the scenario file this log ran: its hash is {hash}, the log recorded \
+             {recorded}; give the file it ran with --scenario FILE",
+            path.display()
+        ),
+        (
+            Problem::NotTheScenario {
+                path,
+                hash,
+                recorded,
+            },
+            Lang::Ja,
+        ) => format!(
+            "{} はこのログが実行したシナリオファイルではない。そのハッシュは {hash}、ログの記録は \
+             {recorded}。実行したファイルを --scenario で指定する",
+            path.display()
+        ),
+        (Problem::NotReproduced { db }, Lang::En) => format!(
+            "{}: run again under its own policy, the scenario does not give the stored log \
+             (above: the stored log as the baseline, the new run as the reform), so the code or \
+             the scenario changed since it ran; a counterfactual would mix that change with the \
+             policy's",
+            db.display()
+        ),
+        (Problem::NotReproduced { db }, Lang::Ja) => format!(
+            "{}：同じ政策でもう一度実行しても、シナリオから保存されたログにならない（上：保存された\
+             ログを基準、新しい実行を改革として比べたもの）。実行の後でコードかシナリオが変わったので、\
+             反実仮想はその変化と政策の効果を混ぜてしまう",
+            db.display()
+        ),
+    }
+}
+
+/// Why the stored log `db` cannot be read, as [`problem`] says it.
+fn log_unreadable(db: &Path, why: LogUnreadable<'_>, lang: Lang) -> String {
+    let db = db.display();
+    match (why, lang) {
+        (LogUnreadable::NotFound, Lang::En) => format!("{db}: no event log at {db}"),
+        (LogUnreadable::NotFound, Lang::Ja) => format!("{db}：そこにイベントログはない"),
+        (LogUnreadable::NotALog { reason }, Lang::En) => {
+            format!("{db}: the database is not a zairyu event log ({reason})")
+        }
+        // The store's reason is in English and technical: the sentence says enough.
+        (LogUnreadable::NotALog { .. }, Lang::Ja) => {
+            format!("{db}：zairyu のイベントログではない")
+        }
+        (LogUnreadable::TooNew { found, supported }, Lang::En) => format!(
+            "{db}: the event log has schema version {found}, newer than the {supported} this \
+             build knows"
+        ),
+        (LogUnreadable::TooNew { found, supported }, Lang::Ja) => format!(
+            "{db}：イベントログのスキーマの版 {found} は、このビルドが読める {supported} より新しい"
+        ),
+        (LogUnreadable::Locked, Lang::En) => format!(
+            "{db}: {db} is in use by another zairyu process (a run writing it, or a replay \
+             reading it); try again when that ends"
+        ),
+        (LogUnreadable::Locked, Lang::Ja) => format!(
+            "{db}：別の zairyu のプロセスが使っている（実行が書いているか、再生が読んでいる）。\
+             それが終わってからやり直す"
+        ),
+        (LogUnreadable::NoMetadata, Lang::En) => format!("{db} has no run metadata"),
+        (LogUnreadable::NoMetadata, Lang::Ja) => {
+            format!("{db} には実行のメタデータがない（何を実行したかを記録する前に止まった）")
+        }
+    }
+}
+
+/// `explain`'s warning about a log that does not match the hash its run recorded.
+pub fn explaining_anyway(db: &Path, lang: Lang) -> String {
+    let db = db.display();
+    match lang {
+        Lang::En => format!(
+            "{}{db} does not match the log hash its run recorded; explaining it anyway",
+            warning_prefix(lang)
+        ),
+        Lang::Ja => format!(
+            "{}{db} は実行が記録したログのハッシュと一致しない。それでも説明する",
+            warning_prefix(lang)
+        ),
+    }
+}
+
+/// The line saying a file was written.
+pub fn wrote(path: &Path, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("wrote {}", path.display()),
+        Lang::Ja => format!("{} を書き出した", path.display()),
+    }
+}
+
+/// `p`, then what the system said about it ([`io_reason`]).
+pub fn problem_because(p: Problem<'_>, e: &std::io::Error, lang: Lang) -> String {
+    let sep = match lang {
+        Lang::En => ": ",
+        Lang::Ja => "：",
+    };
+    format!("{}{sep}{}", problem(p, lang), io_reason(e, lang))
+}
+
+/// Why a file could not be read or written, from what the system said: the common cases in
+/// words, anything else as the system says it.
+pub fn io_reason(e: &std::io::Error, lang: Lang) -> String {
+    use std::io::ErrorKind;
+    match (e.kind(), lang) {
+        (ErrorKind::NotFound, Lang::En) => "no such file".into(),
+        (ErrorKind::NotFound, Lang::Ja) => "ファイルがない".into(),
+        (ErrorKind::PermissionDenied, Lang::En) => "permission denied".into(),
+        (ErrorKind::PermissionDenied, Lang::Ja) => "権限がない".into(),
+        (ErrorKind::IsADirectory, Lang::En) => "a directory".into(),
+        (ErrorKind::IsADirectory, Lang::Ja) => "ディレクトリである".into(),
+        (_, Lang::En) => e.to_string(),
+        (_, Lang::Ja) => match e.raw_os_error() {
+            Some(code) => format!("システムのエラー {code}"),
+            None => "入出力のエラー".into(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 7, d).unwrap()
+    }
+
+    #[test]
+    fn a_day_outside_the_run_is_said_in_either_language() {
+        let p = Problem::OutsideTheRun {
+            option: "--as-of",
+            day: day(1),
+            start: day(2),
+            until: day(31),
+        };
+        assert_eq!(
+            problem(p, Lang::En),
+            "--as-of 2026-07-01 is outside the run (2026-07-02 to 2026-07-31)"
+        );
+        assert_eq!(
+            problem(p, Lang::Ja),
+            "--as-of 2026-07-01 は実行の期間（2026-07-02 から 2026-07-31 まで）の外"
+        );
+    }
+
+    #[test]
+    fn a_missing_file_is_said_in_words_and_an_unusual_error_by_its_code() {
+        let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert_eq!(io_reason(&missing, Lang::Ja), "ファイルがない");
+        let odd = std::io::Error::from_raw_os_error(5);
+        assert_eq!(io_reason(&odd, Lang::Ja), "システムのエラー 5");
+        assert!(io_reason(&odd, Lang::En).contains("os error 5"));
+    }
+}
