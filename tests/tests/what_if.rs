@@ -244,6 +244,50 @@ fn a_single_resident_scenario_shows_where_the_logs_diverge() {
         r.baseline.get("refusals") > 0,
         "legacy refuses the Tokutei application"
     );
+    // A fair legacy side: the steps are written for the integrated regime, so under the legacy
+    // one the resident agent makes the city-hall validity change that regime requires, before
+    // the separate card lapses — no outage that the resident could have avoided.
+    assert_eq!(r.baseline.get("visits.city_hall"), 1);
+    assert_eq!(r.baseline.get("my_number_outage_days"), 0);
+    assert_eq!(r.baseline.get("notifications.N8"), 1);
+}
+
+/// The agent supplies a follow-up visit only where the steps were written for another regime,
+/// and never a second one where the scenario has its own validity-change step: a legacy
+/// scenario run under its own regime and under the integrated one keeps its one scripted visit.
+#[test]
+fn the_agent_adds_no_visit_to_a_scenario_run_under_its_own_regime_or_with_its_own_step() {
+    let s = scenario::load(Path::new("../scenarios/teaching/extension_legacy.yaml")).unwrap();
+    assert!(
+        s.steps.iter().any(|st| matches!(
+            st.command,
+            model::command::Command::RequestMyNumberValidityChange { .. }
+        )),
+        "the legacy example writes its validity change"
+    );
+    let visits = |s: &scenario::Scenario| {
+        let out = simulator::run_scenario(s, None, None).unwrap();
+        out.log
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.event,
+                    model::event::Event::CounterVisited {
+                        procedure: model::procedure::Procedure::MyNumberValidityChange,
+                        ..
+                    }
+                )
+            })
+            .count()
+    };
+    assert_eq!(visits(&s), 1);
+    let integrated = s.clone().with_regime(model::policy::Regime::Integrated);
+    assert_eq!(visits(&integrated), 1);
+    // The integrated example under its own regime: no validity change (the Tokutei card
+    // replaces the separate card); under the legacy one: the agent's.
+    let s = scenario::load(Path::new("../scenarios/teaching/extension_integrated.yaml")).unwrap();
+    assert_eq!(visits(&s), 0);
+    assert_eq!(visits(&s.with_regime(model::policy::Regime::Legacy)), 1);
 }
 
 /// A counterfactual replay refuses to compare when the stored log is not what the stored

@@ -121,6 +121,8 @@ fn stored_run(db: &Path, lang: Lang) -> Result<Run, Failure> {
         until: meta.until,
         residents,
         log: replayed.log,
+        // A stored log does not say which of its visits were scripted.
+        follow_ups: Vec::new(),
     })
 }
 

@@ -192,13 +192,14 @@ pub fn group_heading(story: &ResidentStory, g: &Group, lang: Lang) -> String {
             procedure,
             channel,
         } => format!(
-            "{who} → {}{}{}{}{}{}",
+            "{who} → {}{}{}{}{}{}{}",
             labels::office(o).get(lang),
             u.lp,
             channel_label(o, channel, lang),
             u.rp,
             u.colon,
-            labels::procedure(procedure).get(lang)
+            labels::procedure(procedure).get(lang),
+            if g.follow_up { u.follow_up } else { "" }
         ),
         Trigger::Decision => match lang {
             Lang::En => format!("{office} {}", u.decides),

@@ -94,6 +94,10 @@ pub struct Scenario {
     pub until: NaiveDate,
     /// The default policy with the file's `policy:` overlay (and any override) applied.
     pub policy: Policy,
+    /// The regime the file's steps were written for: its own policy's, whatever an override or
+    /// a what-if arm runs it under. When the two differ, the resident agent supplies the
+    /// follow-up visits the run's regime requires (docs/what-if.md).
+    pub written_for: Regime,
     /// The residents, in file order; `residents[i].id == ResidentId(i)`.
     pub residents: Vec<ResidentSpec>,
     /// The steps, sorted by time; steps at the same time keep file order.

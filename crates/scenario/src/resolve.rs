@@ -100,6 +100,7 @@ fn build(
     }
     let seed = overrides.seed.or(file.seed).unwrap_or(1);
     let mut policy = file.policy.unwrap_or_default();
+    let written_for = policy.regime;
     if let Some(regime) = overrides.regime {
         policy.regime = regime;
     }
@@ -137,6 +138,7 @@ fn build(
         start,
         until,
         policy,
+        written_for,
         residents,
         steps,
         expectations,

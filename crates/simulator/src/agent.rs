@@ -20,8 +20,12 @@
 //!   turned away (§6: the municipality works from the notice) and does not retry: slow links
 //!   cost outage days, which is what the analysis should see.
 //!
-//! Scenario steps are scripted: the agent changes nothing in them and schedules no validity
-//! change for their residents. It only shows what the resident holds when a step says "present
+//! Scenario steps are scripted: the agent changes nothing in them and, run under the regime they
+//! were written for, schedules no validity change for their residents. Run under another regime
+//! (`Residents::follow_ups`), it supplies the validity changes that regime requires and the
+//! script lacks, as a resident who does what the regime asks: never among the `never` share, and
+//! before the separate card lapses (docs/what-if.md, "A scenario under another regime"). It only
+//! shows what the resident holds when a step says "present
 //! your card": at the residence notification after a change of status (19条の8, docs/domain.md
 //! §5.5) the resident presents the new card, whose number, status and period the window
 //! registers — which only the run knows, not the file ([`present`]).
@@ -118,6 +122,9 @@ struct Slot {
     driven: bool,
     /// Turned away from a validity change since the last new card, and came back once.
     came_back: bool,
+    /// A scripted resident whose validity change since the last new card the agent supplied
+    /// (steps written for another regime): it comes back once like a driven one.
+    followed_up: bool,
 }
 
 /// Where a Tokutei application attached to a command would be made.
@@ -227,6 +234,10 @@ pub(crate) struct Agent {
     /// The scenario's own collection steps: a card ready before one of them (for a card of the
     /// same family) waits for it.
     scripted_collections: Vec<ScriptedCollection>,
+    /// `Some` when scripted steps run under another regime than the one they were written for:
+    /// the agent supplies the validity changes the run's regime requires, except where the
+    /// scenario's own validity-change steps (who, when) say when.
+    follow_ups: Option<Vec<(ResidentId, SimTime)>>,
 }
 
 impl Agent {
@@ -235,13 +246,26 @@ impl Agent {
         seed: u64,
         residents: std::ops::Range<u32>,
         scripted_collections: Vec<ScriptedCollection>,
+        follow_ups: Option<Vec<(ResidentId, SimTime)>>,
     ) -> Agent {
         Agent {
             seed,
             base: residents.start,
             slots: vec![Slot::default(); residents.len()],
             scripted_collections,
+            follow_ups,
         }
+    }
+
+    /// Whether the agent supplies the validity change of scripted `resident` after a new card
+    /// issued at `now`: the steps were written for another regime, and none of the resident's
+    /// own validity-change steps comes at or after `now`.
+    fn supplies_follow_up(&self, resident: ResidentId, now: SimTime) -> bool {
+        self.follow_ups.as_ref().is_some_and(|scripted| {
+            !scripted
+                .iter()
+                .any(|(r, when)| *r == resident && *when >= now)
+        })
     }
 
     fn slot(&mut self, resident: ResidentId) -> &mut Slot {
@@ -360,12 +384,21 @@ impl Agent {
             }
             Event::ResidenceCardIssued { resident, card, .. } => {
                 let seed = self.seed;
+                // A scripted resident whose steps were written for another regime is given the
+                // visits this one requires, as a resident who does what the regime asks: never
+                // among the `never` share, and before the separate card lapses.
+                let supplied =
+                    !self.slot(*resident).driven && self.supplies_follow_up(*resident, now);
                 let slot = self.slot(*resident);
-                if !slot.driven {
+                if !slot.driven && !supplied {
                     return None;
+                }
+                if supplied {
+                    slot.global = resident.0;
                 }
                 slot.cards = slot.cards.saturating_add(1);
                 slot.came_back = false;
+                slot.followed_up = false;
                 let (global, nth) = (slot.global, u32::from(slot.cards));
                 if card.kind.is_tokutei() {
                     return None;
@@ -373,13 +406,17 @@ impl Agent {
                 // Only a separate card that is still valid can have its validity changed
                 // (§5.4); applying for a new card after a lapse is not simulated.
                 let today = now.date();
-                let valid = projections
+                let valid_through = projections
                     .record(*resident)
                     .and_then(|r| r.my_number_card)
-                    .is_some_and(|c| c.state == UseState::Active && today <= c.card.valid_through);
+                    .filter(|c| c.state == UseState::Active && today <= c.card.valid_through)
+                    .map(|c| c.card.valid_through);
                 let behaviour = &policy.resident.validity_change;
-                if !valid
-                    || behaviour.never.admits(draw(
+                let Some(valid_through) = valid_through else {
+                    return None;
+                };
+                if !supplied
+                    && behaviour.never.admits(draw(
                         seed,
                         global,
                         Purpose::NeverChangesValidity,
@@ -392,7 +429,11 @@ impl Agent {
                     behaviour
                         .delay
                         .pick(draw(seed, global, Purpose::ValidityChangeDelay, nth));
-                let after = now + Duration::days(i64::from(delay));
+                let mut after = now + Duration::days(i64::from(delay));
+                if supplied {
+                    self.slot(*resident).followed_up = true;
+                    after = before_lapse(policy, now, after, valid_through);
+                }
                 let at = rules::next_counter_time(policy, Office::CityHall, after);
                 Some((
                     at,
@@ -415,7 +456,7 @@ impl Agent {
                     },
             } => {
                 let slot = self.slot(*resident);
-                if !slot.driven || slot.came_back {
+                if !(slot.driven || slot.followed_up) || slot.came_back {
                     return None;
                 }
                 slot.came_back = true;
@@ -436,6 +477,28 @@ impl Agent {
 
 /// Days after which a resident turned away from a validity change comes back (once).
 const COME_BACK_AFTER_DAYS: i64 = 7;
+
+/// When a resident who does what the regime asks goes for the validity change drawn for
+/// `after`: then, unless the separate card would lapse first — then on the last day after
+/// `now`'s, up to the card's last valid day, that the city hall's counter is open, at the same
+/// time of day. The avoidable outage is avoided; a card that lapses before the city hall opens
+/// again is not saved.
+fn before_lapse(
+    policy: &Policy,
+    now: SimTime,
+    after: SimTime,
+    valid_through: NaiveDate,
+) -> SimTime {
+    let last_open = valid_through
+        .iter_days()
+        .rev()
+        .take_while(|day| *day > now.date())
+        .find(|day| rules::counter_open(policy, Office::CityHall, *day));
+    match last_open {
+        Some(day) if after.date() > day => day.and_time(now.time()),
+        _ => after,
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -507,7 +570,12 @@ mod tests {
             at: Office::ImmigrationBureau,
         };
         // Ken's scenario collects on the 24th; Mei's collected on the 10th, before this card.
-        let mut agent = Agent::new(7, 0..2, vec![(ken, day(24), false), (mei, day(10), false)]);
+        let mut agent = Agent::new(
+            7,
+            0..2,
+            vec![(ken, day(24), false), (mei, day(10), false)],
+            None,
+        );
         assert_eq!(
             agent.on_event(&ready(ken), day(15), &policy, &projections),
             None
@@ -533,7 +601,7 @@ mod tests {
             agent.on_event(&ready_my_number_card(ken), day(15), &policy, &projections),
             Some((day(15), Command::CollectMyNumberCard { resident: ken }))
         );
-        let mut agent = Agent::new(7, 0..2, vec![(ken, day(24), true)]);
+        let mut agent = Agent::new(7, 0..2, vec![(ken, day(24), true)], None);
         assert_eq!(
             agent.on_event(&ready_my_number_card(ken), day(15), &policy, &projections),
             None
@@ -541,6 +609,34 @@ mod tests {
         assert_eq!(
             agent.on_event(&ready(ken), day(15), &policy, &projections),
             Some((day(15), Command::CollectCard { resident: ken }))
+        );
+    }
+
+    #[test]
+    fn a_supplied_validity_change_comes_before_the_separate_card_lapses() {
+        let at = |m: u32, d: u32, h: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, m, d)
+                .expect("a date")
+                .and_hms_opt(h, 0, 0)
+                .expect("a time")
+        };
+        let policy = Policy::default();
+        let now = at(7, 15, 9);
+        // The card's last day is Sunday 08-02: the last open counter before it is Friday 07-31.
+        let sunday = at(8, 2, 0).date();
+        assert_eq!(
+            before_lapse(&policy, now, at(8, 10, 14), sunday),
+            at(7, 31, 9)
+        );
+        // A day drawn before the lapse stays.
+        assert_eq!(
+            before_lapse(&policy, now, at(7, 20, 9), sunday),
+            at(7, 20, 9)
+        );
+        // A card that lapses before the city hall opens again is not saved: the draw stays.
+        assert_eq!(
+            before_lapse(&policy, now, at(8, 10, 9), now.date()),
+            at(8, 10, 9)
         );
     }
 

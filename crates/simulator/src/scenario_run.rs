@@ -38,6 +38,7 @@ fn run_scenario_with(
             .iter()
             .map(|s| (s.at, s.command.clone()))
             .collect(),
+        supply_follow_ups: scenario.policy.regime != scenario.written_for,
     };
     let input = RunInput {
         residents: &residents,

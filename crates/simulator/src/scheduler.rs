@@ -87,6 +87,17 @@ pub trait Residents: Sync {
         let _ = range;
         Vec::new()
     }
+
+    /// `Some` when the steps were written for another regime than the run's, so that the
+    /// resident agent supplies the follow-up visits the run's regime requires (the legacy
+    /// validity change, docs/what-if.md): then the scripted validity changes (`who`, `when`) of
+    /// the residents with ids in `range`, which take the place of the agent's own. `None` for a
+    /// synthetic population (the agent decides everything for it anyway) and for scripted steps
+    /// run under the regime they were written for.
+    fn follow_ups(&self, range: Range<u32>) -> Option<Vec<(ResidentId, SimTime)>> {
+        let _ = range;
+        None
+    }
 }
 
 /// Scripted residents: profiles and dated commands, as a scenario file or a test gives them.
@@ -95,6 +106,9 @@ pub struct Scripted {
     pub residents: Vec<ResidentProfile>,
     /// Sorted by time (stable).
     pub steps: Vec<(SimTime, model::command::Command)>,
+    /// The steps were written for another regime than the run's: the resident agent supplies
+    /// the follow-up visits of the run's regime ([`Residents::follow_ups`]).
+    pub supply_follow_ups: bool,
 }
 
 impl Residents for Scripted {
@@ -125,6 +139,18 @@ impl Residents for Scripted {
                 _ => None,
             })
             .collect()
+    }
+
+    fn follow_ups(&self, range: Range<u32>) -> Option<Vec<(ResidentId, SimTime)>> {
+        use model::command::Command;
+        self.supply_follow_ups.then(|| {
+            self.steps
+                .iter()
+                .filter(|(_, c)| range.contains(&c.resident().0))
+                .filter(|(_, c)| matches!(c, Command::RequestMyNumberValidityChange { .. }))
+                .map(|(at, c)| (c.resident(), *at))
+                .collect()
+        })
     }
 }
 

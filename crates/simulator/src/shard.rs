@@ -227,6 +227,7 @@ impl<'a> Shard<'a> {
                 seed,
                 residents.clone(),
                 subject.collections(residents.clone()),
+                subject.follow_ups(residents.clone()),
             ),
             offices: [
                 ServiceHandle::start::<ImmigrationBureau>(residents.clone(), policy),

@@ -523,6 +523,7 @@ fn run_case(
     let residents = Scripted {
         residents: vec![case.profile.clone()],
         steps,
+        supply_follow_ups: false,
     };
     let out = run(
         RunInput {

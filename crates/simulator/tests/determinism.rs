@@ -98,6 +98,7 @@ fn scenario_on(path: &str, threads: usize) -> RunOutput {
             .iter()
             .map(|st| (st.at, st.command.clone()))
             .collect(),
+        supply_follow_ups: s.policy.regime != s.written_for,
     };
     run(
         RunInput {

@@ -80,6 +80,7 @@ fn extension(regime: Regime, tokutei: bool, city_hall_visit: bool) -> RunOutput 
     let residents = Scripted {
         residents: vec![profile()],
         steps,
+        supply_follow_ups: false,
     };
     run(
         RunInput {

@@ -17,6 +17,9 @@ pub struct Ui {
     pub in_person: &'static str,
     pub by_phone: &'static str,
     pub decides: &'static str,
+    /// After a visit the resident agent supplied: the scenario's steps were written for
+    /// another regime, which does not need it.
+    pub follow_up: &'static str,
     pub timer: &'static str,
     pub on_notice: &'static str,
     pub sent: &'static str,
@@ -180,6 +183,7 @@ const UI_EN: Ui = Ui {
     in_person: "in person",
     by_phone: "by phone",
     decides: "decides",
+    follow_up: " — not a step of the scenario: the visit this regime requires, made by the resident agent",
     timer: "at a time it had set itself",
     on_notice: "on the notice",
     sent: "sent",
@@ -340,6 +344,7 @@ const UI_JA: Ui = Ui {
     in_person: "窓口",
     by_phone: "電話",
     decides: "が決定",
+    follow_up: "（シナリオの手順にはない、この制度が求める来庁：住民エージェントによる）",
     timer: "が設定した期日の到来",
     on_notice: "通知を受けて",
     sent: "送信",

@@ -114,6 +114,10 @@ pub struct Run {
     pub residents: Vec<Person>,
     /// Every event of the run, in log order.
     pub log: Vec<Envelope>,
+    /// The visits (resident, time) that are in no step of the scenario because its steps were
+    /// written for another regime: the resident agent supplied them (the legacy validity change,
+    /// docs/what-if.md). Empty for a run of the regime the steps were written for.
+    pub follow_ups: Vec<(ResidentId, SimTime)>,
 }
 
 impl Run {
@@ -135,9 +139,41 @@ impl Run {
                     name: (r.profile.name != r.key).then(|| r.profile.name.clone()),
                 })
                 .collect(),
+            follow_ups: follow_ups(scenario, &log),
             log,
         }
     }
+}
+
+/// The validity-change visits of `log` that no step of `scenario` asked for, when the scenario
+/// runs under another regime than the one its steps were written for.
+fn follow_ups(scenario: &scenario::Scenario, log: &[Envelope]) -> Vec<(ResidentId, SimTime)> {
+    if scenario.policy.regime == scenario.written_for {
+        return Vec::new();
+    }
+    let scripted = |resident: ResidentId, at: SimTime| {
+        scenario.steps.iter().any(|s| {
+            s.at == at
+                && matches!(
+                    s.command,
+                    model::command::Command::RequestMyNumberValidityChange { .. }
+                )
+                && s.command.resident() == resident
+        })
+    };
+    log.iter()
+        .filter(|e| {
+            matches!(
+                e.event,
+                model::event::Event::CounterVisited {
+                    procedure: Procedure::MyNumberValidityChange,
+                    ..
+                }
+            )
+        })
+        .map(|e| (e.event.resident(), e.occurred_at))
+        .filter(|(r, at)| !scripted(*r, *at))
+        .collect()
 }
 
 /// Who sends or receives a message in a diagram: the resident, or an office.
@@ -225,6 +261,9 @@ pub struct Group {
     pub trigger: Trigger,
     /// Indices into [`ResidentStory::events`].
     pub events: std::ops::Range<usize>,
+    /// The resident's visit is the resident agent's, not a step of the scenario
+    /// ([`Run::follow_ups`]).
+    pub follow_up: bool,
 }
 
 /// The kind of a message.

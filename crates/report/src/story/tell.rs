@@ -137,6 +137,8 @@ pub(super) fn tell(
         .collect();
     for g in &mut groups {
         read_group(g, &events, &index_of, &mut messages);
+        g.follow_up =
+            matches!(g.trigger, Trigger::Resident { .. }) && run.follow_ups.contains(&(id, g.at));
     }
     let messages = in_sending_order(messages, &mut groups);
     let changes = changes(&after);
@@ -222,6 +224,7 @@ fn group(events: &[Envelope]) -> (Vec<Group>, Vec<usize>) {
                 at: env.occurred_at,
                 trigger: Trigger::Timer,
                 events: i..i,
+                follow_up: false,
             });
         }
         let g = groups.len() - 1;
