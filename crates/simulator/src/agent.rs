@@ -412,9 +412,7 @@ impl Agent {
                     .filter(|c| c.state == UseState::Active && today <= c.card.valid_through)
                     .map(|c| c.card.valid_through);
                 let behaviour = &policy.resident.validity_change;
-                let Some(valid_through) = valid_through else {
-                    return None;
-                };
+                let valid_through = valid_through?;
                 if !supplied
                     && behaviour.never.admits(draw(
                         seed,
