@@ -26,8 +26,8 @@ fn profile(name: &str) -> Result<Profile, String> {
 
 #[derive(Debug, Args)]
 pub struct SimtestArgs {
-    /// How many seeds (consecutive from --seed).
-    #[arg(long, default_value_t = 1000)]
+    /// How many seeds (consecutive from --seed), at least one.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
     pub seeds: u64,
     /// The first seed.
     #[arg(long, default_value_t = 1)]

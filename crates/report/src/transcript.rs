@@ -158,7 +158,11 @@ pub fn faults_summary(
                 time(sync.max_minutes),
                 u.lp,
                 sync.changes,
-                u.changes,
+                if sync.changes == 1 {
+                    u.change
+                } else {
+                    u.changes
+                },
                 u.rp
             ),
         ),
@@ -397,4 +401,29 @@ pub fn card_records(
         .map(|(i, rec)| card_record(rec, &name(names, ResidentId(i as u32)), day, switch, lang))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sync(changes: u64) -> projection::SyncMeasures {
+        projection::SyncMeasures {
+            changes,
+            p50_minutes: 60,
+            p95_minutes: 120,
+            max_minutes: 180,
+            inconsistent_at_end: 0,
+        }
+    }
+
+    #[test]
+    fn the_synchronization_block_counts_one_change_and_many_changes_in_words() {
+        let one = faults_summary(&sync(1), &[], 0, Lang::En);
+        assert!(one.contains("(1 change)"), "{one}");
+        let two = faults_summary(&sync(2), &[], 0, Lang::En);
+        assert!(two.contains("(2 changes)"), "{two}");
+        let ja = faults_summary(&sync(1), &[], 0, Lang::Ja);
+        assert!(ja.contains("1 件の変更"), "{ja}");
+    }
 }

@@ -52,15 +52,15 @@ struct Task<M> {
     journal: Option<Vec<Event>>,
     /// When the office restarts after a crash, earliest last.
     restarts: Vec<SimTime>,
-    /// Restarts done.
-    restarted: u64,
+    /// The restarts done, by the instant the office came back.
+    restarted: Vec<SimTime>,
 }
 
 /// What a shard's scheduler sees of an office of any kind.
 trait Step: Send {
     fn send(&mut self, message: ServiceMessage) -> Result<(), InboxFull>;
     fn step(&mut self, policy: &Policy, seed: u64, replies: &mut Vec<Decision>);
-    fn restarted(&self) -> u64;
+    fn restarted(&self) -> &[SimTime];
 }
 
 impl<M: StateMachine> Task<M> {
@@ -81,14 +81,13 @@ impl<M: StateMachine> Task<M> {
 
     /// Restarts the office if a crash ended by `now`: its state is rebuilt from its own events.
     fn recover(&mut self, now: SimTime) {
-        while self.restarts.last().is_some_and(|&t| t <= now) {
-            self.restarts.pop();
+        while let Some(back) = self.restarts.pop_if(|t| *t <= now) {
             let mut fresh = M::for_residents(self.residents.clone());
             for event in self.journal.iter().flatten() {
                 fresh.apply(event);
             }
             self.machine = fresh;
-            self.restarted += 1;
+            self.restarted.push(back);
         }
     }
 }
@@ -114,8 +113,8 @@ impl<M: StateMachine> Step for Task<M> {
         }
     }
 
-    fn restarted(&self) -> u64 {
-        self.restarted
+    fn restarted(&self) -> &[SimTime] {
+        &self.restarted
     }
 }
 
@@ -140,13 +139,13 @@ impl ServiceHandle {
                 handled: faults.may_duplicate().then(BTreeSet::new),
                 journal: (!restarts.is_empty()).then(Vec::new),
                 restarts,
-                restarted: 0,
+                restarted: Vec::new(),
             }),
         }
     }
 
-    /// How many times the office was rebuilt from its own events after a crash.
-    pub fn restarted(&self) -> u64 {
+    /// The instants at which the office was rebuilt from its own events after a crash.
+    pub fn restarted(&self) -> &[SimTime] {
         self.task.restarted()
     }
 

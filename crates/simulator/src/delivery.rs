@@ -10,7 +10,7 @@
 //! office a notice is for takes it up on its next working day ([`rules::notice_delivery`]); an
 //! office out of service takes it up when it reopens (the queue holds it, `queue.rs`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use model::event::Event;
 use model::faults::{NoticeKey, notice_plan};
@@ -51,9 +51,12 @@ pub struct FaultTally {
     pub links: BTreeMap<(&'static str, Service, Service), LinkTally>,
     /// Deliveries (notices, visits, timers) that waited for an office to reopen.
     pub held_by_outages: u64,
-    /// Offices rebuilt from their own events after a crash (each shard's office counts: a
-    /// figure of the engine, not of the simulated world).
-    pub restarts: u64,
+    /// The crashes after which an office was rebuilt from its own events, as (office, the
+    /// instant it came back). A crash counts once however many shards' offices rebuilt after
+    /// it, so the figure does not depend on the number of threads: a shard rebuilds its office
+    /// at the office's first delivery after the restart, and one shard holding every resident
+    /// would have rebuilt it after exactly the crashes some shard rebuilt it after.
+    pub restarts: BTreeSet<(Service, SimTime)>,
 }
 
 impl FaultTally {
@@ -63,7 +66,7 @@ impl FaultTally {
             self.links.entry(k).or_default().add(&v);
         }
         self.held_by_outages += other.held_by_outages;
-        self.restarts += other.restarts;
+        self.restarts.extend(other.restarts);
     }
 
     /// The sum over every link.

@@ -44,6 +44,10 @@ pub enum SimError {
     WriterGone,
     #[error("the {0} inbox overflowed: a scheduler bug")]
     Inbox(&'static str),
+    /// The run stopped making progress (a loop that re-schedules itself for ever): stopped
+    /// rather than left to hang.
+    #[error("the run made no progress at {at}: {why} (a loop in the offices or the scheduler)")]
+    NoProgress { at: SimTime, why: String },
     #[error("a shard stopped because the run was abandoned")]
     MergerGone,
     #[error("shard {0} stopped unexpectedly (it panicked)")]

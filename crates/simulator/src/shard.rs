@@ -51,6 +51,19 @@ const CHUNK: usize = 8192;
 /// enough that a message is rare.
 const CHUNK_EVENTS: usize = 8192;
 
+/// Rounds of deliveries at one instant (each round the deliveries the previous one's events
+/// caused at that same instant) before the shard gives up on the run as making no progress. A
+/// legitimate cascade is as deep as the longest chain of §6 notices and the resident's
+/// reactions to them — about ten rounds; a decision that re-schedules itself for the same
+/// instant would otherwise never let simulated time move on.
+const ROUNDS_PER_INSTANT: u32 = 1000;
+
+/// Events one resident may record in a run before the shard gives up on it as a loop. A year
+/// of a resident's procedures is some fifty events; a decision that re-schedules itself a
+/// minute later, for ever, reaches this within a few months of simulated time instead of
+/// running on until the end of the run.
+const EVENTS_PER_RESIDENT: u32 = 100_000;
+
 /// A point of the global order: the enrolment (first, before every instant), then each instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Tick {
@@ -112,6 +125,8 @@ struct Recorder {
     /// Events recorded in the current tick.
     recorded: u64,
     total: u64,
+    /// The first resident who recorded more than [`EVENTS_PER_RESIDENT`] events.
+    runaway: Option<ResidentId>,
 }
 
 impl Recorder {
@@ -138,6 +153,9 @@ impl Recorder {
             .filter(|&i| i < self.counters.len())
             .unwrap_or_else(|| panic!("{resident} is not in this shard's range"));
         self.counters[i] += 1;
+        if self.counters[i] > EVENTS_PER_RESIDENT {
+            self.runaway.get_or_insert(resident);
+        }
         let version = &mut self.versions[service.index()][i];
         *version += 1;
         self.recorded += 1;
@@ -247,6 +265,7 @@ impl<'a> Shard<'a> {
                 tick: Vec::new(),
                 recorded: 0,
                 total: 0,
+                runaway: None,
             },
             projections: Projections::for_residents(
                 start,
@@ -308,8 +327,22 @@ impl<'a> Shard<'a> {
             while let Some(mut step) = steps.next_if(|s| s.at == next) {
                 self.take_step(&mut step);
             }
+            let mut rounds = 0;
             while self.queue.next_time() == Some(next) {
                 self.step_instant(next)?;
+                rounds += 1;
+                if rounds > ROUNDS_PER_INSTANT {
+                    return Err(SimError::NoProgress {
+                        at: next,
+                        why: format!("{ROUNDS_PER_INSTANT} rounds of deliveries at one instant"),
+                    });
+                }
+            }
+            if let Some(resident) = self.recorder.runaway {
+                return Err(SimError::NoProgress {
+                    at: next,
+                    why: format!("{resident} recorded more than {EVENTS_PER_RESIDENT} events"),
+                });
             }
             self.end_tick(Tick::At(next), &mut out)?;
             self.instants += 1;
@@ -323,7 +356,12 @@ impl<'a> Shard<'a> {
         );
         let mut faults = std::mem::take(&mut self.links.tally);
         faults.held_by_outages = self.queue.held;
-        faults.restarts = self.offices.iter().map(ServiceHandle::restarted).sum();
+        for office in &self.offices {
+            let service = office.service();
+            faults
+                .restarts
+                .extend(office.restarted().iter().map(|&at| (service, at)));
+        }
         Ok(ShardOutput {
             projections: self.projections,
             events: self.recorder.total,

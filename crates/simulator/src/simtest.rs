@@ -76,6 +76,10 @@ pub enum Invariant {
     OneCard,
     /// 3. A resident's My Number never changes and is never shared.
     MyNumber,
+    /// 4. My Number functions are never usable on an invalidated, suspended or lapsed card.
+    FunctionsOnDeadCard,
+    /// 5. No card is valid past its legal validity or the special period.
+    CardPastValidity,
     /// 6. `global_seq` and every stream's versions are gap-free and increasing.
     Sequence,
     /// 7. Replaying the log gives the live state.
@@ -97,6 +101,8 @@ impl Invariant {
             Invariant::OneOutcome => 1,
             Invariant::OneCard => 2,
             Invariant::MyNumber => 3,
+            Invariant::FunctionsOnDeadCard => 4,
+            Invariant::CardPastValidity => 5,
             Invariant::Sequence => 6,
             Invariant::Replay => 7,
             Invariant::SameSeed => 8,
@@ -135,9 +141,10 @@ impl Case {
         Case { seed, profile, doc }
     }
 
-    /// The case as scenario text (JSON, which the YAML reader reads as it is).
+    /// The case as a scenario file: block-style YAML, keys in the order a person writes them
+    /// (name, seed, dates, policy, residents, steps; a step's day, resident and procedure first).
     pub fn text(&self) -> String {
-        serde_json::to_string_pretty(&self.doc).expect("values serialize")
+        serde_saphyr::to_string(&Ordered(&self.doc)).expect("a scenario document serializes")
     }
 
     /// Runs the case and checks every invariant; the first broken one.
@@ -157,10 +164,18 @@ impl Case {
         }
     }
 
-    /// The smallest case found that still breaks the same invariant: steps, then residents
-    /// without steps, then faults removed one at a time while the failure stays.
+    /// The smallest case found that still breaks the same invariant.
     pub fn shrink(&self, failure: &Failure) -> Case {
-        let still = |c: &Case| matches!(c.check(), Err(f) if f.invariant == failure.invariant);
+        self.shrink_while(|c| matches!(c.check(), Err(f) if f.invariant == failure.invariant))
+    }
+
+    /// The smallest case found for which `still` holds: steps, then residents without steps,
+    /// then faults removed one at a time; then values made simpler one at a time — a fault's
+    /// delay, batch, reordering, duplicates, loss and redelivery removed or halved, fewer
+    /// redelivery attempts after an hour, an outage a day long and without a crash, each step
+    /// on the day of the one before, the run ending a month after the last step — until no
+    /// removal and no simplification keeps `still`.
+    pub fn shrink_while(&self, still: impl Fn(&Case) -> bool) -> Case {
         let mut best = self.clone();
         loop {
             let mut smaller = false;
@@ -183,9 +198,165 @@ impl Case {
                     }
                 }
             }
+            for (pointer, value) in simpler_values(&best.doc) {
+                let mut c = best.clone();
+                if set_value(&mut c.doc, &pointer, value) && still(&c) {
+                    best = c;
+                    smaller = true;
+                }
+            }
             if !smaller {
                 return best;
             }
+        }
+    }
+}
+
+/// A scenario document serialized with its keys in the order of [`KEY_ORDER`] (then by name):
+/// JSON objects themselves keep no order.
+struct Ordered<'a>(&'a Value);
+
+/// The order keys are written in, as the bundled scenarios write them.
+const KEY_ORDER: &[&str] = &[
+    "name",
+    "seed",
+    "start",
+    "until",
+    "policy",
+    "regime",
+    "faults",
+    "links",
+    "outages",
+    "notice",
+    "office",
+    "from",
+    "through",
+    "id",
+    "on",
+    "resident",
+    "do",
+    "born_on",
+    "status",
+    "to",
+    "municipality",
+    "address",
+];
+
+impl serde::Serialize for Ordered<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self.0 {
+            Value::Object(map) => {
+                let rank = |k: &str| KEY_ORDER.iter().position(|o| *o == k).unwrap_or(usize::MAX);
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort_by_key(|k| (rank(k), k.as_str()));
+                let mut m = s.serialize_map(Some(keys.len()))?;
+                for k in keys {
+                    m.serialize_entry(k, &Ordered(&map[k]))?;
+                }
+                m.end()
+            }
+            Value::Array(items) => {
+                let mut q = s.serialize_seq(Some(items.len()))?;
+                for v in items {
+                    q.serialize_element(&Ordered(v))?;
+                }
+                q.end()
+            }
+            other => other.serialize(s),
+        }
+    }
+}
+
+/// Simpler values to try, each at a JSON pointer (`None`: remove the key).
+fn simpler_values(doc: &Value) -> Vec<(String, Option<Value>)> {
+    let mut out = Vec::new();
+    let links = doc
+        .pointer("/policy/faults/links")
+        .and_then(Value::as_array);
+    for (i, link) in links.into_iter().flatten().enumerate() {
+        let at = |k: &str| format!("/policy/faults/links/{i}/{k}");
+        for key in [
+            "delay",
+            "batch",
+            "reorder_window",
+            "duplicate",
+            "loss",
+            "redelivery",
+        ] {
+            if link.get(key).is_some() {
+                out.push((at(key), None));
+            }
+        }
+        for key in ["duplicate", "loss"] {
+            if let Some(x) = link.get(key).and_then(Value::as_f64)
+                && x > 0.01
+            {
+                out.push((at(key), Some(json!((x * 50.0).floor() / 100.0))));
+            }
+        }
+        if let Some(r) = link.get("redelivery") {
+            if r["attempts"].as_u64().is_some_and(|n| n > 1) {
+                out.push((at("redelivery/attempts"), Some(json!(1))));
+            }
+            if r["after"] != json!("1h") {
+                out.push((at("redelivery/after"), Some(json!("1h"))));
+            }
+        }
+    }
+    let outages = doc
+        .pointer("/policy/faults/outages")
+        .and_then(Value::as_array);
+    for (i, o) in outages.into_iter().flatten().enumerate() {
+        if o["crash"] == json!(true) {
+            out.push((
+                format!("/policy/faults/outages/{i}/crash"),
+                Some(json!(false)),
+            ));
+        }
+        if o["through"] != o["from"] {
+            out.push((
+                format!("/policy/faults/outages/{i}/through"),
+                Some(o["from"].clone()),
+            ));
+        }
+    }
+    // Dates toward the start: each step on the day of the step before it (the first on the
+    // first day), which keeps the steps in time order.
+    let steps = doc["steps"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let mut before = doc["start"].clone();
+    for (k, step) in steps.iter().enumerate() {
+        if step["on"] != before {
+            out.push((format!("/steps/{k}/on"), Some(before.clone())));
+        }
+        before = step["on"].clone();
+    }
+    let last = steps
+        .last()
+        .and_then(|s| s["on"].as_str())
+        .or(doc["start"].as_str())
+        .and_then(|d| d.parse::<NaiveDate>().ok());
+    if let Some(until) = last.map(|d| day(d, 30).to_string())
+        && doc["until"].as_str().is_some_and(|u| until.as_str() < u)
+    {
+        out.push(("/until".to_owned(), Some(json!(until))));
+    }
+    out
+}
+
+/// Sets (or, with `None`, removes) the value at `pointer`; false when there is nothing there.
+fn set_value(doc: &mut Value, pointer: &str, value: Option<Value>) -> bool {
+    match value {
+        Some(v) => doc.pointer_mut(pointer).map(|slot| *slot = v).is_some(),
+        None => {
+            let (parent, key) = pointer.rsplit_once('/').unwrap_or(("", pointer));
+            doc.pointer_mut(parent)
+                .and_then(Value::as_object_mut)
+                .and_then(|m| m.remove(key))
+                .is_some()
         }
     }
 }
@@ -497,16 +668,14 @@ fn check_text(text: &str, profile: Profile) -> Result<(), Failure> {
         detail: format!("the generated scenario is not valid: {e}"),
     })?;
     let faulty = run_case(&scenario, scenario.policy.clone())?;
-    check_log(&faulty.log)?;
-    // 7: the log folded afresh gives the live state.
+    // 1–6 along the log, and 4 and 5 on the records folded from it so far; 7: the log folded
+    // afresh gives the live state.
     let mut replayed = Projections::new(
         scenario.start,
         scenario.policy.switches.validity.special_period_my_number,
         scenario.residents.len(),
     );
-    for env in &faulty.log {
-        replayed.apply(env);
-    }
+    check_log(&faulty.log, &mut replayed, &scenario)?;
     replayed.finish(scenario.until);
     if replayed.state_hash() != faulty.state_hash {
         return Err(Failure {
@@ -578,8 +747,13 @@ fn final_record(p: &Projections, id: ResidentId) -> String {
     )
 }
 
-/// The invariants checked event by event along the log (after every delivery's events).
-fn check_log(log: &[Envelope]) -> Result<(), Failure> {
+/// The invariants checked event by event along the log, and — on the records the log folds
+/// into — after every instant's events (every delivery's decisions), and at the end.
+fn check_log(
+    log: &[Envelope],
+    records: &mut Projections,
+    scenario: &scenario::Scenario,
+) -> Result<(), Failure> {
     let fail = |invariant, detail: String| Err(Failure { invariant, detail });
     let mut versions: BTreeMap<(Service, ResidentId), u32> = BTreeMap::new();
     let mut applied: BTreeMap<ResidentId, (u32, u32)> = BTreeMap::new();
@@ -587,7 +761,22 @@ fn check_log(log: &[Envelope]) -> Result<(), Failure> {
     let mut card_numbers = BTreeSet::new();
     let mut my_numbers: BTreeMap<ResidentId, model::mynumber::MyNumber> = BTreeMap::new();
     let mut owners: BTreeMap<model::mynumber::MyNumber, ResidentId> = BTreeMap::new();
+    let mut cards = vec![Cards::default(); scenario.residents.len()];
+    let switch = scenario.policy.switches.validity.special_period_my_number;
     for (k, env) in log.iter().enumerate() {
+        records.apply(env);
+        if let Some(c) = cards.get_mut(env.event.resident().0 as usize) {
+            c.observe(&env.event, env.occurred_at.date());
+        }
+        // 4 and 5 after the instant's last event: within an instant an office's decision may
+        // record a card before the period it follows from.
+        if log
+            .get(k + 1)
+            .is_none_or(|n| n.occurred_at != env.occurred_at)
+        {
+            let at = format!("after {}", env.occurred_at);
+            check_cards(&cards, records, env.occurred_at.date(), switch, &at)?;
+        }
         let at = format!(
             "event {} ({} at {})",
             k + 1,
@@ -669,6 +858,8 @@ fn check_log(log: &[Envelope]) -> Result<(), Failure> {
             }
         }
     }
+    // 4 and 5 at the end: the last day of the run, with nothing more happening.
+    check_cards(&cards, records, scenario.until, switch, "at the end")?;
     for (resident, (apps, outcomes)) in applied {
         if apps > outcomes + 1 {
             return fail(
@@ -687,4 +878,195 @@ fn my_number_of(event: &Event) -> Option<model::mynumber::MyNumber> {
         | Event::ResidenceNotified { my_number, .. } => Some(*my_number),
         _ => None,
     }
+}
+
+/// What the log says of one resident's cards, tracked from the events alone — an independent
+/// statement of invariants 4 and 5, not the projections' rule functions: the period of stay the
+/// bureau last granted, the card in hand, the pending application that may open a special
+/// period, and which cards carrying My Number functions J-LIS has activated and not since
+/// invalidated, suspended or let lapse.
+#[derive(Debug, Clone, Default)]
+struct Cards {
+    /// The bureau's period of stay: `None` without one (permanent residents); the latest of
+    /// every period the bureau opened, granted or extended.
+    period: Option<NaiveDate>,
+    /// The residence card or Tokutei card in hand.
+    card: Option<model::card::ResidenceCard>,
+    /// An extension or change of status filed (the day, and the expiry then), and the day of
+    /// its disposition, if it came.
+    application: Option<(NaiveDate, NaiveDate, Option<NaiveDate>)>,
+    /// The separate My Number card J-LIS keeps in use, and its last valid day.
+    separate: Option<NaiveDate>,
+    /// The Tokutei card's functions J-LIS keeps in use, and their last valid day.
+    functions: Option<NaiveDate>,
+    /// The user-authentication PIN is locked.
+    pin_locked: bool,
+}
+
+impl Cards {
+    fn observe(&mut self, event: &Event, day: NaiveDate) {
+        // The disposition ends a special period: a refusal, the application superseded, or a
+        // grant taking effect (the period extended or the status changed, the new card issued).
+        if matches!(
+            event,
+            Event::ExtensionRefused { .. }
+                | Event::ApplicationRefused { .. }
+                | Event::ApplicationSuperseded { .. }
+                | Event::PeriodOfStayExtended { .. }
+                | Event::StatusChanged { .. }
+                | Event::ResidenceCardIssued { .. }
+        ) && let Some((_, _, decided)) = &mut self.application
+        {
+            decided.get_or_insert(day);
+        }
+        match event {
+            Event::ImmigrationRecordOpened {
+                period_expiry,
+                card,
+                ..
+            } => {
+                self.period = *period_expiry;
+                self.card = card.clone();
+            }
+            Event::ExtensionGranted { new_expiry, .. }
+            | Event::StatusChangeGranted { new_expiry, .. }
+            | Event::PeriodOfStayExtended { new_expiry, .. } => {
+                self.period = self.period.max(Some(*new_expiry));
+            }
+            Event::StatusChanged { new_expiry, .. } => {
+                self.period = new_expiry.map(|e| self.period.map_or(e, |p| p.max(e)));
+            }
+            Event::ResidenceCardIssued { card, .. } => self.card = Some(card.clone()),
+            Event::ExtensionApplied {
+                filed_on,
+                expiry_at_filing: Some(e),
+                ..
+            }
+            | Event::StatusChangeApplied {
+                filed_on,
+                expiry_at_filing: Some(e),
+                ..
+            } => self.application = Some((*filed_on, *e, None)),
+            Event::CardIssuerRecordOpened { my_number_card, .. } => {
+                self.separate = my_number_card.map(|c| c.valid_through);
+            }
+            Event::MyNumberCardActivated { card, .. } => {
+                self.separate = Some(card.valid_through);
+                self.pin_locked = false;
+            }
+            Event::MyNumberCardValidityRecorded { valid_through, .. }
+            | Event::MyNumberCardValidityChanged { valid_through, .. }
+            | Event::MyNumberCardSpecialPeriodExtended { valid_through, .. } => {
+                if let Some(s) = &mut self.separate {
+                    *s = *valid_through;
+                }
+            }
+            Event::MyNumberCardExpired { .. } | Event::MyNumberCardWithdrawn { .. } => {
+                self.separate = None;
+            }
+            Event::MyNumberFunctionsActivated { valid_through, .. } => {
+                self.functions = Some(*valid_through);
+            }
+            Event::MyNumberFunctionsExpired { .. } => self.functions = None,
+            Event::MyNumberCardInvalidated { tokutei_card, .. }
+            | Event::MyNumberFunctionsSuspended { tokutei_card, .. } => {
+                if tokutei_card.is_some() {
+                    self.functions = None;
+                } else {
+                    self.separate = None;
+                }
+            }
+            Event::PinLocked { .. } => self.pin_locked = true,
+            Event::PinUnlocked { .. } | Event::PinResetAtCounter { .. } => self.pin_locked = false,
+            _ => {}
+        }
+    }
+
+    /// Whether `day` may be in a special period (入管法20条6項, 21条4項): an extension or
+    /// change of status filed by the expiry, no disposition before `day`, and `day` at most two
+    /// months past that expiry — the outer bound, whatever the decision.
+    fn special_period_may_run(&self, day: NaiveDate) -> bool {
+        self.application.is_some_and(|(filed, expiry, decided)| {
+            filed <= expiry
+                && decided.is_none_or(|d| day <= d)
+                && expiry
+                    .checked_add_months(chrono::Months::new(2))
+                    .is_some_and(|end| day <= end)
+        })
+    }
+
+    /// The latest day a residence card issued on `issued_on` may be valid through: the period
+    /// of stay when there is one (earlier for a child's card), else the longest scheme for a
+    /// permanent resident's card (the 10th birthday after issuance, so within 11 years).
+    fn legal_limit(&self, issued_on: NaiveDate) -> Option<NaiveDate> {
+        match self.period {
+            Some(p) => Some(p),
+            None => issued_on.checked_add_months(chrono::Months::new(11 * 12)),
+        }
+    }
+}
+
+/// Invariants 4 and 5 for every resident on `day`, on the records folded so far.
+fn check_cards(
+    cards: &[Cards],
+    records: &Projections,
+    day: NaiveDate,
+    switch: model::validity::SpecialPeriodMyNumber,
+    at: &str,
+) -> Result<(), Failure> {
+    for (i, c) in cards.iter().enumerate() {
+        let resident = ResidentId(i as u32);
+        let Some(rec) = records.record(resident) else {
+            continue;
+        };
+        // 4: usable only on a card J-LIS activated and has not invalidated, suspended or let
+        // lapse since, with the PIN not locked.
+        if rec.my_number_usable(day, switch) {
+            let separate = c.separate.is_some_and(|t| day <= t);
+            let functions = c
+                .functions
+                .is_some_and(|t| day <= t || c.special_period_may_run(day));
+            if c.pin_locked || !(separate || functions) {
+                return Err(Failure {
+                    invariant: Invariant::FunctionsOnDeadCard,
+                    detail: format!(
+                        "{at}: {resident}'s My Number functions are usable on {day} with {}",
+                        if c.pin_locked {
+                            "the PIN locked".to_owned()
+                        } else {
+                            format!(
+                                "no card in use (separate card through {:?}, Tokutei functions through {:?})",
+                                c.separate, c.functions
+                            )
+                        }
+                    ),
+                });
+            }
+        }
+        // 5: a card in hand is valid on `day` only through its own validity (or a special
+        // period), and its validity is within the law's.
+        for (kind, through) in rec.cards_valid_on(day) {
+            let ok = if kind == model::card::CardKind::MyNumberCard {
+                c.separate.is_some_and(|t| day <= t && through <= t)
+            } else {
+                let issued = c.card.as_ref().filter(|card| card.kind == kind);
+                issued.is_some_and(|card| {
+                    card.valid_through == through
+                        && (day <= through || c.special_period_may_run(day))
+                        && c.legal_limit(card.issued_on).is_none_or(|l| through <= l)
+                })
+            };
+            if !ok {
+                return Err(Failure {
+                    invariant: Invariant::CardPastValidity,
+                    detail: format!(
+                        "{at}: {resident}'s {kind:?} valid through {through} is held valid on {day} \
+                         (the log: card {:?}, period of stay {:?}, application {:?}, separate card through {:?})",
+                        c.card, c.period, c.application, c.separate
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }

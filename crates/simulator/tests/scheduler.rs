@@ -141,3 +141,51 @@ fn same_inputs_and_seed_give_the_same_log_hash() {
     let c = extension(Regime::Legacy, false, true);
     assert_ne!(a.log_hash, c.log_hash);
 }
+
+#[test]
+fn a_run_that_never_stops_recording_events_for_a_resident_fails_instead_of_running_on() {
+    // A resident who locks the PIN and has it reset every minute, for months: a stand-in for
+    // a decision that re-schedules itself for ever. The run stops with an error naming the resident and the
+    // instant, instead of running on (issue 8, invariant 11).
+    let r = ResidentId(0);
+    let from = opening_time(d(2026, 7, 1));
+    let residents = Scripted {
+        residents: vec![profile()],
+        steps: (0..150_000)
+            .map(|k| {
+                let command = if k % 2 == 0 {
+                    Command::LockPin { resident: r }
+                } else {
+                    Command::ResetPin {
+                        resident: r,
+                        at_bureau: false,
+                    }
+                };
+                (from + chrono::Duration::minutes(k), command)
+            })
+            .collect(),
+    };
+    let out = run(
+        RunInput {
+            residents: &residents,
+            start: d(2026, 6, 20),
+            until: d(2026, 12, 31),
+            policy: Policy::default(),
+            seed: 1,
+        },
+        RunOptions::default(),
+    );
+    let Err(e) = out else {
+        panic!("the run ended normally");
+    };
+    let text = e.to_string();
+    assert!(
+        matches!(e, simulator::SimError::NoProgress { .. }),
+        "{text}"
+    );
+    assert!(text.contains("made no progress"), "{text}");
+    assert!(
+        text.contains("R0 recorded more than 100000 events"),
+        "{text}"
+    );
+}

@@ -106,3 +106,91 @@ fn shrinking_removes_every_step_resident_and_fault_the_failure_does_not_need() {
     );
     assert_eq!(shrunk.check().unwrap_err().invariant, failure.invariant);
 }
+
+#[test]
+fn shrinking_removes_what_is_not_needed_and_simplifies_the_values_left() {
+    // A stand-in for a failure that needs a lossy link and a step of one kind: the shrunk case
+    // keeps one link with a smaller loss and nothing else, one step on the first day, and a
+    // run that ends a month later.
+    let case = (0..200)
+        .map(|s| Case::generate(s, Profile::Redelivery))
+        .find(|c| {
+            c.doc["steps"].as_array().unwrap().len() >= 3
+                && c.doc["policy"]["faults"]["links"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|l| l["loss"].as_f64().unwrap() >= 0.3)
+        })
+        .expect("a case with several steps and a lossy link");
+    let kind = case.doc["steps"][0]["do"].clone();
+    let needs = |c: &Case| {
+        c.doc["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["do"] == kind)
+            && c.doc["policy"]["faults"]["links"]
+                .as_array()
+                .is_some_and(|l| l.iter().any(|l| l["loss"].as_f64() >= Some(0.1)))
+    };
+    let shrunk = case.shrink_while(needs);
+    assert!(needs(&shrunk));
+    let steps = shrunk.doc["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 1, "{}", shrunk.text());
+    assert_eq!(steps[0]["on"], shrunk.doc["start"]);
+    let links = shrunk.doc["policy"]["faults"]["links"].as_array().unwrap();
+    assert_eq!(links.len(), 1);
+    let loss = links[0]["loss"].as_f64().unwrap();
+    assert!(
+        (0.1..0.2).contains(&loss),
+        "halved toward zero while it still fails: {loss}"
+    );
+    for gone in [
+        "duplicate",
+        "redelivery",
+        "delay",
+        "batch",
+        "reorder_window",
+    ] {
+        assert!(links[0].get(gone).is_none(), "{gone}: {}", shrunk.text());
+    }
+    let start: chrono::NaiveDate = shrunk.doc["start"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        shrunk.doc["until"].as_str().unwrap(),
+        (start + chrono::Days::new(30)).to_string()
+    );
+}
+
+#[test]
+fn a_case_is_written_as_block_yaml_in_the_order_a_person_writes_a_scenario() {
+    let case = Case::generate(11, Profile::Reorder);
+    let text = case.text();
+    assert!(text.starts_with("name: "), "{text}");
+    assert!(!text.contains('{') && !text.contains('"'), "{text}");
+    let keys: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with(' ') && !l.starts_with('-'))
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "name",
+            "seed",
+            "start",
+            "until",
+            "policy",
+            "residents",
+            "steps"
+        ]
+    );
+    assert!(
+        text.contains("\n- on: "),
+        "a step opens with its day: {text}"
+    );
+    // It reads back as the same scenario.
+    let s = scenario::parse("seed 11", &text).unwrap();
+    assert_eq!(s.steps.len(), case.doc["steps"].as_array().unwrap().len());
+    assert_eq!(s.seed, 11);
+}
