@@ -144,7 +144,14 @@ impl Case {
     /// The case as a scenario file: block-style YAML, keys in the order a person writes them
     /// (name, seed, dates, policy, residents, steps; a step's day, resident and procedure first).
     pub fn text(&self) -> String {
-        serde_saphyr::to_string(&Ordered(&self.doc)).expect("a scenario document serializes")
+        // YAML 1.2, as the scenario reader reads it: dates and `on` need no quotes.
+        let options = serde_saphyr::ser_options! {
+            yaml_12: true,
+            no_lang_directive: true,
+            compact_list_indent: false,
+        };
+        serde_saphyr::to_string_with_options(&Ordered(&self.doc), options)
+            .expect("a scenario document serializes")
     }
 
     /// Runs the case and checks every invariant; the first broken one.
