@@ -328,6 +328,15 @@ fn simpler_values(doc: &Value) -> Vec<(String, Option<Value>)> {
             ));
         }
     }
+    // No faults left: no `faults:` at all.
+    let empty = |k: &str| {
+        doc.pointer(&format!("/policy/faults/{k}"))
+            .and_then(Value::as_array)
+            .is_none_or(Vec::is_empty)
+    };
+    if doc.pointer("/policy/faults").is_some() && empty("links") && empty("outages") {
+        out.push(("/policy/faults".to_owned(), None));
+    }
     // Dates toward the start: each step on the day of the step before it (the first on the
     // first day), which keeps the steps in time order.
     let steps = doc["steps"]
