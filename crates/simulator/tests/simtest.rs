@@ -169,7 +169,10 @@ fn a_case_is_written_as_block_yaml_in_the_order_a_person_writes_a_scenario() {
     assert!(text.starts_with("name: "), "{text}");
     // Block style, and dates and keys as a person writes them, without quotes.
     assert!(!text.contains('{'), "{text}");
-    assert!(!text.contains("\"on\"") && !text.contains(": \"20"), "{text}");
+    assert!(
+        !text.contains("\"on\"") && !text.contains(": \"20"),
+        "{text}"
+    );
     let keys: Vec<&str> = text
         .lines()
         .filter(|l| !l.starts_with(' ') && !l.starts_with('-'))
