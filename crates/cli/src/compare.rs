@@ -32,11 +32,35 @@ use crate::out::emit;
 pub enum Format {
     /// A table for the terminal.
     Table,
-    /// CSV: one row per measure, the manifest as a `#` comment line.
+    /// Tidy CSV: one row per measure, arm (or difference) and seed, then the summaries over
+    /// the seeds; with --out X.csv the manifest goes beside it as X.manifest.json.
     Csv,
     /// JSON: manifest, summary and every seed's raw measures (what `zairyu merge` reads).
     Json,
 }
+
+/// The band over seeds the terminal table shows (CSV and JSON carry every statistic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BandArg {
+    /// The 10th to the 90th percentile over seeds.
+    #[value(name = "p10-p90")]
+    Percentiles,
+    /// The minimum to the maximum over seeds.
+    MinMax,
+}
+
+impl From<BandArg> for report::compare::Band {
+    fn from(b: BandArg) -> Self {
+        match b {
+            BandArg::Percentiles => report::compare::Band::Percentiles,
+            BandArg::MinMax => report::compare::Band::MinMax,
+        }
+    }
+}
+
+/// The seeds of a population comparison when `--seeds` is not given: enough that the 10th and
+/// 90th percentiles are not just the extremes (docs/what-if.md, "Intervals").
+pub const DEFAULT_POPULATION_SEEDS: u32 = 10;
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
@@ -52,9 +76,11 @@ pub struct CompareArgs {
     /// The reform policy file.
     #[arg(long, value_name = "POLICY")]
     pub reform: PathBuf,
-    /// How many seeds (consecutive from --seed); values are summarised over them.
-    #[arg(long, default_value_t = 1, value_name = "K")]
-    pub seeds: u32,
+    /// How many seeds (consecutive from --seed); values are summarised over them (median with
+    /// the 10th–90th percentile band). Default: 10 for a population (fewer make the band
+    /// little more than the extremes), 1 for a scenario (its steps are scripted).
+    #[arg(long, value_name = "K")]
+    pub seeds: Option<u32>,
     /// The first seed. Default: 1 (for a scenario, the scenario's own seed).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -65,12 +91,21 @@ pub struct CompareArgs {
     /// `zairyu merge`.
     #[arg(long, value_name = "k/n", value_parser = Shard::parse)]
     pub shard: Option<Shard>,
+    /// Run one of N shards, its index k from the batch scheduler's array task
+    /// (SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX); as --shard k/N
+    /// otherwise (docs/scale-out.md).
+    #[arg(long, value_name = "N", conflicts_with = "shard")]
+    pub shards: Option<u32>,
     /// Output format (default: table; json for a shard).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Write the output to FILE instead of standard output.
+    /// Write the output to FILE instead of standard output (written whole or not at all; a
+    /// CSV's manifest beside it as FILE's stem + .manifest.json).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// The band over seeds the table shows beside each median.
+    #[arg(long, value_enum, default_value = "p10-p90")]
+    pub band: BandArg,
     /// Worker threads for a population (default: the cores available). The results do not
     /// depend on it.
     #[arg(long, value_name = "N")]
@@ -112,7 +147,7 @@ pub fn progress_bar() -> ProgressBar {
     bar
 }
 
-fn report_to(bar: &ProgressBar) -> impl FnMut(RunProgress) + '_ {
+pub fn report_to(bar: &ProgressBar) -> impl FnMut(RunProgress) + '_ {
     move |p: RunProgress| {
         bar.set_length(p.total);
         bar.set_position(p.done.min(p.total));
@@ -122,24 +157,58 @@ fn report_to(bar: &ProgressBar) -> impl FnMut(RunProgress) + '_ {
 }
 
 /// Renders a comparison in `format`, its words in `lang`.
-pub fn render(c: &Comparison, format: Format, names: &[String], lang: Lang) -> String {
+pub fn render(
+    c: &Comparison,
+    format: Format,
+    names: &[String],
+    lang: Lang,
+    band: BandArg,
+) -> String {
     match format {
-        Format::Table => report::compare::table(c, names, lang),
+        Format::Table => report::compare::table_with_band(c, names, lang, band.into()),
         Format::Csv => report::compare::csv(c, lang),
         Format::Json => report::compare::json(c, names, lang),
     }
 }
 
+/// The sidecar manifest of the data file `out`: `X.csv` → `X.manifest.json`.
+pub fn sidecar_path(out: &Path) -> PathBuf {
+    out.with_extension("manifest.json")
+}
+
+/// Prints or writes a comparison (see [`render`]); a CSV written to a file gets its manifest
+/// beside it ([`sidecar_path`]), each file written whole or not at all.
+pub fn emit_comparison(
+    c: &Comparison,
+    format: Format,
+    names: &[String],
+    lang: Lang,
+    band: BandArg,
+    out: Option<&Path>,
+) -> Result<(), Failure> {
+    emit(&render(c, format, names, lang, band), out, lang)?;
+    if let (Format::Csv, Some(path)) = (format, out) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let manifest = report::compare::sidecar(c, &name, &report::compare::CSV_COLUMNS);
+        crate::out::write_file(manifest.as_bytes(), &sidecar_path(path), lang)?;
+    }
+    Ok(())
+}
+
 pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
-    if a.seeds == 0 {
+    let shard = crate::scale_out::shard(a.shard, a.shards, |v| std::env::var(v).ok())?;
+    if a.seeds == Some(0) {
         return Err(Failure::Input(anyhow!("--seeds must be at least 1")));
     }
-    let format = a.format.unwrap_or(if a.shard.is_some() {
+    let format = a.format.unwrap_or(if shard.is_some() {
         Format::Json
     } else {
         Format::Table
     });
-    if a.shard.is_some() && format != Format::Json {
+    if shard.is_some() && format != Format::Json {
         return Err(Failure::Input(anyhow!(
             "a shard's result is JSON, for `zairyu merge`; drop --format or use --format json"
         )));
@@ -155,7 +224,7 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
         ProgressBar::hidden()
     };
     let mut report = report_to(&bar);
-    if a.db.is_some() && a.keep_sample.is_none() && a.shard.is_some() {
+    if a.db.is_some() && a.keep_sample.is_none() && shard.is_some() {
         return Err(Failure::Input(anyhow!(
             "--db keeps the whole population's logs, and a shard is not the whole: drop --shard \
              (or keep a sample's logs with --keep-sample)"
@@ -169,7 +238,7 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
     let mut population_arms = None;
     let (comparison, names) = match (&a.scenario, a.population) {
         (Some(path), _) => {
-            if a.shard.is_some() {
+            if shard.is_some() {
                 return Err(Failure::Input(anyhow!(
                     "--shard splits a population; a scenario runs whole"
                 )));
@@ -179,7 +248,7 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
             let baseline = arm(&a.baseline, &scenario.policy)?;
             let reform = arm(&a.reform, &scenario.policy)?;
             let first = a.seed.unwrap_or(scenario.seed);
-            let seeds = seed_list(first, a.seeds)?;
+            let seeds = seed_list(first, a.seeds.unwrap_or(1))?;
             let names = simulator::check::names(&scenario);
             let c = what_if::compare(
                 Subject::Scenario(&scenario),
@@ -204,7 +273,10 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
             let baseline = arm(&a.baseline, &defaults)?;
             let reform = arm(&a.reform, &defaults)?;
             population_arms = Some([baseline.clone(), reform.clone()]);
-            let seeds = seed_list(a.seed.unwrap_or(1), a.seeds)?;
+            let seeds = seed_list(
+                a.seed.unwrap_or(1),
+                a.seeds.unwrap_or(DEFAULT_POPULATION_SEEDS),
+            )?;
             // The logs are created once the inputs are known good and before the comparison
             // runs, so that a path already taken is refused before anything is simulated.
             if let Some(dir) = &a.db {
@@ -217,7 +289,7 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
                 Subject::Population {
                     residents,
                     start: a.start,
-                    shard: a.shard.unwrap_or(Shard::WHOLE),
+                    shard: shard.unwrap_or(Shard::WHOLE),
                 },
                 &baseline,
                 &reform,
@@ -236,10 +308,13 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
         }
     };
     bar.finish_and_clear();
-    emit(
-        &render(&comparison, format, &names, g.lang()),
-        a.out.as_deref(),
+    emit_comparison(
+        &comparison,
+        format,
+        &names,
         g.lang(),
+        a.band,
+        a.out.as_deref(),
     )?;
     if let (Some(logs), Some(residents), Some(arms)) = (whole, a.population, &population_arms) {
         keep_whole_logs(&comparison, residents, a.start, arms, logs, threads, g)?;

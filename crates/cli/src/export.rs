@@ -116,6 +116,18 @@ pub fn json(spec: &TableSpec, rows: &[Vec<Cell>]) -> String {
 /// 0). Uncompressed (the crate is built without codecs) and in one row group: a table of a run
 /// is read whole.
 pub fn parquet(spec: &TableSpec, rows: &[Vec<Cell>]) -> Result<Vec<u8>, ParquetError> {
+    let columns: Vec<(&str, event_store::derived::ColumnType)> =
+        spec.columns.iter().map(|c| (c.name, c.kind)).collect();
+    parquet_of(spec.name, &columns, rows)
+}
+
+/// [`parquet`] of any table: its name, its columns (name and type) and its rows (`zairyu
+/// sweep` writes its tidy table with it).
+pub fn parquet_of(
+    name: &str,
+    columns: &[(&str, event_store::derived::ColumnType)],
+    rows: &[Vec<Cell>],
+) -> Result<Vec<u8>, ParquetError> {
     use event_store::derived::ColumnType;
     use parquet::basic::{LogicalType, Repetition, Type as Physical};
     use parquet::column::writer::ColumnWriter;
@@ -125,25 +137,22 @@ pub fn parquet(spec: &TableSpec, rows: &[Vec<Cell>]) -> Result<Vec<u8>, ParquetE
     use parquet::schema::types::Type;
     use std::sync::Arc;
 
-    let fields = spec
-        .columns
+    let fields = columns
         .iter()
-        .map(|c| {
-            let (physical, logical) = match c.kind {
+        .map(|&(column, kind)| {
+            let (physical, logical) = match kind {
                 ColumnType::Integer => (Physical::INT64, None),
                 ColumnType::Boolean => (Physical::BOOLEAN, None),
                 ColumnType::Text => (Physical::BYTE_ARRAY, Some(LogicalType::String)),
             };
-            Type::primitive_type_builder(c.name, physical)
+            Type::primitive_type_builder(column, physical)
                 .with_repetition(Repetition::OPTIONAL)
                 .with_logical_type(logical)
                 .build()
                 .map(Arc::new)
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let schema = Type::group_type_builder(spec.name)
-        .with_fields(fields)
-        .build()?;
+    let schema = Type::group_type_builder(name).with_fields(fields).build()?;
     let mut out = Vec::new();
     let mut writer = SerializedFileWriter::new(
         &mut out,

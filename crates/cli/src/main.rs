@@ -28,8 +28,10 @@ mod reference;
 mod replay;
 mod run;
 mod run_population;
+mod scale_out;
 mod simtest;
 mod step;
+mod sweep;
 mod table;
 mod validate;
 mod why;
@@ -237,8 +239,13 @@ enum Command {
     /// of the model that computed it (with its rulebook section and grade), the rule's inputs,
     /// and the chain of events that led there.
     Why(why::WhyArgs),
-    /// Add up the JSON results of `compare --shard k/n` into the whole population's result.
+    /// Add up the JSON results of `compare --shard k/n` (or `sweep --shard k/n`) into the
+    /// whole population's result.
     Merge(merge::MergeArgs),
+    /// Run a synthetic population under every point of a grid of policy parameters over
+    /// seeds: one tidy table (CSV or Parquet, the manifest beside it), a terminal table or
+    /// JSON (docs/sweep.md).
+    Sweep(sweep::SweepArgs),
     /// Test the offices under faults: generate random residents and procedures from seeds, run
     /// each under random link faults and outages, and check the invariants after every event
     /// and at the end (docs/reliability.md). A failure prints the seed, the faults and a command
@@ -436,6 +443,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::explain(args, lang),
         Command::Compare(args) => compare::compare(args, &g),
         Command::Merge(args) => merge::merge(args, lang),
+        Command::Sweep(args) => sweep::sweep(args, &g),
         Command::Simtest(args) => simtest::simtest(&args, &g),
         Command::Diff(args) => diff::diff(args, lang),
         Command::Export(args) => export::export(&args, lang),

@@ -1,66 +1,127 @@
-//! `zairyu merge`: adds the JSON results of `zairyu compare --shard k/n` (one per shard, from
-//! any machines) into the result of the whole population, and prints it like `compare` does.
-//! The measures are counts that add over residents, so the merge is exact.
+//! `zairyu merge`: adds the JSON results of `zairyu compare --shard k/n` or `zairyu sweep
+//! --shard k/n` (one per shard, from any machines or array tasks) into the result of the whole
+//! population, and prints it like `compare` or `sweep` does. The measures are counts that add
+//! over residents, so the merge is exact: its output is byte for byte the unsharded run's.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
-use clap::Args;
+use clap::{Args, ValueEnum};
+use projection::sweep::{self, Sweep};
 use projection::what_if::{self, Comparison};
 use report::Lang;
-use simulator::what_if::merge as merge_shards;
+use serde::de::DeserializeOwned;
 
-use crate::compare::{Format, render};
+use crate::compare::{BandArg, Format, emit_comparison};
 use crate::diag::Failure;
-use crate::out::emit;
+use crate::sweep::{SweepFormat, emit_sweep};
+
+/// How the merged result is printed or written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MergeFormat {
+    /// A table for the terminal.
+    Table,
+    /// Tidy CSV (with --out X.csv, the manifest beside it as X.manifest.json).
+    Csv,
+    /// A sweep's tidy table as Parquet (needs --out).
+    Parquet,
+    /// JSON, as `compare`/`sweep --format json` write it.
+    Json,
+}
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// The shard results (JSON written by `zairyu compare --shard k/n`), every k once.
+    /// The shard results (JSON written by `compare --shard k/n` or `sweep --shard k/n`), every
+    /// k once.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
-    /// Write the output to FILE instead of standard output.
+    pub format: MergeFormat,
+    /// Write the output to FILE instead of standard output (a CSV's or Parquet file's manifest
+    /// beside it, as with `compare` and `sweep`).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// The band over seeds a comparison's table shows beside each median.
+    #[arg(long, value_enum, default_value = "p10-p90")]
+    pub band: BandArg,
 }
 
 /// The largest shard result read: 64 MiB (a shard's JSON holds its measures per seed, a few
-/// hundred kilobytes at national scale).
+/// hundred kilobytes at national scale; a sweep's, that per grid point).
 const MAX_SHARD_BYTES: u64 = 64 << 20;
 
+/// A shard result, read and checked to be of the format `want`.
+fn read<T: DeserializeOwned>(
+    f: &PathBuf,
+    value: serde_json::Value,
+    want: &str,
+) -> Result<T, Failure> {
+    serde_json::from_value(value)
+        .with_context(|| format!("{} is not a `zairyu` shard result ({want})", f.display()))
+        .map_err(Failure::Input)
+}
+
 pub fn merge(a: MergeArgs, lang: Lang) -> Result<ExitCode, Failure> {
-    let mut parts: Vec<Comparison> = Vec::with_capacity(a.files.len());
+    let mut comparisons: Vec<Comparison> = Vec::new();
+    let mut sweeps: Vec<Sweep> = Vec::new();
     for f in &a.files {
         // Read like every other input: a regular file, of bounded size, in UTF-8.
         let text = scenario::input::read_text(f, MAX_SHARD_BYTES, "a shard result")?;
-        let part: Comparison = serde_json::from_str(&text)
-            .with_context(|| {
-                format!(
-                    "{} is not a `zairyu compare --shard` result ({})",
-                    f.display(),
-                    what_if::FORMAT
-                )
-            })
+        let value: serde_json::Value = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not JSON", f.display()))
             .map_err(Failure::Input)?;
-        if part.manifest.format != what_if::FORMAT {
+        let format = value["manifest"]["format"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if format == what_if::FORMAT {
+            comparisons.push(read(f, value, what_if::FORMAT)?);
+        } else if format == sweep::FORMAT {
+            sweeps.push(read(f, value, sweep::FORMAT)?);
+        } else {
             return Err(Failure::Input(anyhow!(
-                "{}: format {} (this zairyu reads {})",
+                "{}: format {} (this zairyu reads {} and {})",
                 f.display(),
-                part.manifest.format,
-                what_if::FORMAT
+                if format.is_empty() {
+                    "unknown"
+                } else {
+                    &format
+                },
+                what_if::FORMAT,
+                sweep::FORMAT
             )));
         }
-        parts.push(part);
     }
-    let merged = merge_shards(parts).map_err(|e| Failure::Input(e.into()))?;
-    emit(
-        &render(&merged, a.format, &[], lang),
-        a.out.as_deref(),
-        lang,
-    )?;
+    if !comparisons.is_empty() && !sweeps.is_empty() {
+        return Err(Failure::Input(anyhow!(
+            "the files mix comparisons and sweeps; merge the shards of one run at a time"
+        )));
+    }
+    if sweeps.is_empty() {
+        let format = match a.format {
+            MergeFormat::Table => Format::Table,
+            MergeFormat::Csv => Format::Csv,
+            MergeFormat::Json => Format::Json,
+            MergeFormat::Parquet => {
+                return Err(Failure::Input(anyhow!(
+                    "a comparison is written as a table, CSV or JSON (Parquet is for sweeps)"
+                )));
+            }
+        };
+        let merged =
+            simulator::what_if::merge(comparisons).map_err(|e| Failure::Input(e.into()))?;
+        emit_comparison(&merged, format, &[], lang, a.band, a.out.as_deref())?;
+    } else {
+        let format = match a.format {
+            MergeFormat::Table => SweepFormat::Table,
+            MergeFormat::Csv => SweepFormat::Csv,
+            MergeFormat::Parquet => SweepFormat::Parquet,
+            MergeFormat::Json => SweepFormat::Json,
+        };
+        let merged = simulator::sweep::merge(sweeps).map_err(|e| Failure::Input(e.into()))?;
+        emit_sweep(&merged, format, lang, a.out.as_deref())?;
+    }
     Ok(ExitCode::SUCCESS)
 }

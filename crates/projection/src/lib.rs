@@ -20,6 +20,7 @@ pub mod office_table;
 mod projections;
 mod record;
 pub mod rows;
+pub mod sweep;
 mod sync;
 pub mod what_if;
 pub mod why;

@@ -1,7 +1,7 @@
 //! The result of a policy what-if comparison, as plain data: the manifest (inputs, both resolved
 //! policies, seeds, code version, shard), both arms' measures for every seed, the first
-//! divergence of two single-resident logs, and the summary rows (mean and min–max over seeds,
-//! differences paired by seed). The simulator produces it (`simulator::what_if::compare`) and
+//! divergence of two single-resident logs, and the summary rows (median with the 10th–90th
+//! percentile band, mean and min–max over seeds; differences paired by seed). The simulator produces it (`simulator::what_if::compare`) and
 //! adds shards together (`simulator::what_if::merge`); `report` prints it.
 
 use chrono::NaiveDate;
@@ -16,7 +16,7 @@ use crate::measures::Measures;
 pub const FORMAT: &str = "zairyu-compare/1";
 
 /// How the summary's intervals are made; repeated in every manifest.
-pub const INTERVALS: &str = "each value is the mean over the seeds with the minimum and maximum over the seeds; a difference is reform minus baseline for the same seed (same inputs), summarised the same way";
+pub const INTERVALS: &str = "each value is the median over the seeds with the 10th and 90th percentiles over the seeds (linear interpolation between the sorted values; with fewer than ten seeds the band is close to the minimum and maximum); a difference is reform minus baseline for the same seed (same inputs), summarised the same way (a paired interval); mean, minimum and maximum are given too";
 
 /// One arm's policy and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,23 +119,52 @@ pub struct Comparison {
     pub divergence: Option<Divergence>,
 }
 
-/// A summary statistic over seeds.
+/// A summary statistic over seeds: the median and the 10th–90th percentile band (the headline),
+/// the mean and the minimum and maximum (kept for those who want the whole range).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Stat {
+    pub median: f64,
+    pub p10: f64,
+    pub p90: f64,
     pub mean: f64,
     pub min: i64,
     pub max: i64,
 }
 
 impl Stat {
-    fn of(values: &[i64]) -> Stat {
+    /// The statistics of `values` (all zero for none).
+    pub fn of(values: &[i64]) -> Stat {
+        let mut sorted = values.to_vec();
+        sorted.sort_unstable();
         let n = values.len().max(1) as f64;
         Stat {
+            median: percentile(&sorted, 0.5),
+            p10: percentile(&sorted, 0.1),
+            p90: percentile(&sorted, 0.9),
             mean: values.iter().map(|&v| v as f64).sum::<f64>() / n,
-            min: values.iter().copied().min().unwrap_or(0),
-            max: values.iter().copied().max().unwrap_or(0),
+            min: sorted.first().copied().unwrap_or(0),
+            max: sorted.last().copied().unwrap_or(0),
         }
     }
+
+    /// Whether every seed gave the same value (then a band says nothing).
+    pub fn is_single(&self) -> bool {
+        self.min == self.max
+    }
+}
+
+/// The `q`-quantile (0 ≤ q ≤ 1) of `sorted` values by linear interpolation between the two
+/// nearest order statistics, at position q·(n−1) — Hyndman and Fan's type 7, the default of
+/// numpy, pandas and R, so that an analyst who recomputes a band from the per-seed values gets
+/// the same number. With one value every quantile is that value; with none, 0.
+pub fn percentile(sorted: &[i64], q: f64) -> f64 {
+    let Some(last) = sorted.len().checked_sub(1) else {
+        return 0.0;
+    };
+    let at = q.clamp(0.0, 1.0) * last as f64;
+    let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
+    let (a, b) = (sorted[lo] as f64, sorted[hi] as f64);
+    a + (b - a) * (at - lo as f64)
 }
 
 /// One measure, both arms and the difference.
@@ -192,4 +221,33 @@ pub fn first_divergence(baseline: &[Envelope], reform: &[Envelope]) -> Option<Di
         baseline: baseline.get(index).cloned(),
         reform: reform.get(index).cloned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_interpolate_between_order_statistics_as_numpy_does() {
+        let v: Vec<i64> = (1..=10).collect();
+        // numpy.percentile(range(1, 11), [10, 50, 90]) = 1.9, 5.5, 9.1
+        assert!((percentile(&v, 0.1) - 1.9).abs() < 1e-9);
+        assert!((percentile(&v, 0.5) - 5.5).abs() < 1e-9);
+        assert!((percentile(&v, 0.9) - 9.1).abs() < 1e-9);
+        assert_eq!(percentile(&[7], 0.1), 7.0);
+        assert_eq!(percentile(&[], 0.5), 0.0);
+        assert_eq!(percentile(&[2, 4], 0.5), 3.0);
+    }
+
+    #[test]
+    fn a_stat_sorts_its_values_first() {
+        let s = Stat::of(&[30, -10, 20, 0, 10]);
+        assert_eq!(s.median, 10.0);
+        assert_eq!((s.min, s.max), (-10, 30));
+        assert!((s.p10 - -6.0).abs() < 1e-9, "{s:?}");
+        assert!((s.p90 - 26.0).abs() < 1e-9, "{s:?}");
+        assert_eq!(s.mean, 10.0);
+        assert!(!s.is_single());
+        assert!(Stat::of(&[4, 4]).is_single());
+    }
 }

@@ -2,9 +2,11 @@
 //! the reform side by side with their difference, as a terminal table, CSV or JSON, each with
 //! the manifest that says what was compared.
 //!
-//! Values are the mean over seeds, followed by `[min–max]` over seeds when the seeds disagree;
-//! a difference is reform − baseline for the same seed, summarised the same way (the manifest's
-//! `intervals` says so in every output).
+//! Values are the median over seeds, followed by the band from the 10th to the 90th percentile
+//! over seeds when the seeds disagree (or, with [`Band::MinMax`], the minimum and maximum); a
+//! difference is reform − baseline for the same seed, summarised the same way — a paired
+//! interval (the manifest's `intervals` says so in every output). The CSV is tidy: one row per
+//! arm (or difference), seed and measure, then the summary rows (see [`csv`]).
 
 use std::fmt::Write;
 
@@ -28,8 +30,8 @@ fn thousands(v: i64) -> String {
     if v < 0 { format!("-{out}") } else { out }
 }
 
-/// A mean with one decimal and separators (`1,234.5`), or an integer when it is one.
-fn mean(m: f64, signed: bool) -> String {
+/// A number with one decimal and separators (`1,234.5`), or an integer when it is one.
+pub fn number(m: f64, signed: bool) -> String {
     let sign = if signed && m > 0.0 { "+" } else { "" };
     if m.fract() == 0.0 {
         return format!("{sign}{}", thousands(m as i64));
@@ -44,24 +46,27 @@ fn mean(m: f64, signed: bool) -> String {
     format!("{sign}{whole}.{}", (tenths % 10).abs())
 }
 
-fn signed_int(v: i64) -> String {
-    if v > 0 {
-        format!("+{}", thousands(v))
-    } else {
-        thousands(v)
-    }
+/// Which band over seeds the terminal table shows beside each median.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Band {
+    /// The 10th to the 90th percentile (the default).
+    #[default]
+    Percentiles,
+    /// The minimum to the maximum.
+    MinMax,
 }
 
-/// A cell: the mean, and the range over seeds when it is not a single value.
-fn cell(s: &Stat, signed: bool) -> String {
-    let m = mean(s.mean, signed);
-    if s.min == s.max {
-        m
-    } else if signed {
-        format!("{m} [{}–{}]", signed_int(s.min), signed_int(s.max))
-    } else {
-        format!("{m} [{}–{}]", thousands(s.min), thousands(s.max))
+/// A cell: the median, and the band over seeds when the seeds disagree.
+fn cell(s: &Stat, signed: bool, band: Band) -> String {
+    let m = number(s.median, signed);
+    if s.is_single() {
+        return m;
     }
+    let (lo, hi) = match band {
+        Band::Percentiles => (s.p10, s.p90),
+        Band::MinMax => (s.min as f64, s.max as f64),
+    };
+    format!("{m} [{}–{}]", number(lo, signed), number(hi, signed))
 }
 
 fn subject_line(c: &Comparison, lang: Lang) -> String {
@@ -123,9 +128,18 @@ pub fn table(c: &Comparison, names: &[String], lang: Lang) -> String {
     table_titled("zairyu compare", c, names, lang)
 }
 
+/// [`table`] with the band over seeds chosen.
+pub fn table_with_band(c: &Comparison, names: &[String], lang: Lang, band: Band) -> String {
+    table_full("zairyu compare", c, names, lang, band)
+}
+
 /// [`table`] under another title (`replay --policy` shows a stored run against a changed
 /// policy the same way).
 pub fn table_titled(title: &str, c: &Comparison, names: &[String], lang: Lang) -> String {
+    table_full(title, c, names, lang, Band::default())
+}
+
+fn table_full(title: &str, c: &Comparison, names: &[String], lang: Lang, band: Band) -> String {
     let m = &c.manifest;
     let u = ui(lang);
     let mut out = String::new();
@@ -155,7 +169,10 @@ pub fn table_titled(title: &str, c: &Comparison, names: &[String], lang: Lang) -
         "  {}  {} — {}",
         pad(u.seeds, w),
         seeds_line(c),
-        u.intervals_short
+        match band {
+            Band::Percentiles => u.intervals_short,
+            Band::MinMax => u.intervals_short_min_max,
+        }
     );
     out.push('\n');
 
@@ -167,9 +184,9 @@ pub fn table_titled(title: &str, c: &Comparison, names: &[String], lang: Lang) -
         .map(|r| {
             [
                 labels::measure(&r.key, lang),
-                cell(&r.baseline, false),
-                cell(&r.reform, false),
-                cell(&r.difference, true),
+                cell(&r.baseline, false, band),
+                cell(&r.reform, false, band),
+                cell(&r.difference, true, band),
             ]
         })
         .collect();
@@ -207,9 +224,9 @@ pub fn table_titled(title: &str, c: &Comparison, names: &[String], lang: Lang) -
                     row.push(match workload.iter().find(|r| r.key == key) {
                         Some(r) => format!(
                             "{} → {} ({})",
-                            mean(r.baseline.mean, false),
-                            mean(r.reform.mean, false),
-                            mean(r.difference.mean, true)
+                            number(r.baseline.median, false),
+                            number(r.reform.median, false),
+                            number(r.difference.median, true)
                         ),
                         None => "0 → 0 (0)".to_owned(),
                     });
@@ -354,26 +371,77 @@ pub fn csv_field(s: &str) -> String {
     }
 }
 
-/// The comparison as CSV: the manifest as `#` comment lines (compact JSON), then one row per
-/// measure, monthly workload included.
+/// The columns of the tidy CSV of a comparison ([`csv`]).
+pub const CSV_COLUMNS: [&str; 6] = ["measure", "label", "arm", "seed", "summary", "value"];
+
+/// The arms of a comparison as the tidy outputs name them, the difference last.
+pub const ARMS: [&str; 3] = ["baseline", "reform", "difference"];
+
+/// The summary statistics of the tidy CSV, in their order.
+pub const SUMMARIES: [&str; 6] = ["median", "p10", "p90", "mean", "min", "max"];
+
+/// The statistics of `s` named as in [`SUMMARIES`].
+pub fn summary_values(s: &Stat) -> [f64; 6] {
+    [s.median, s.p10, s.p90, s.mean, s.min as f64, s.max as f64]
+}
+
+/// The comparison as a tidy CSV that `pandas.read_csv` reads with no arguments: a plain header
+/// ([`CSV_COLUMNS`]) and no comment line (the manifest goes beside the file, as
+/// `X.manifest.json`). First one row per measure, arm (`baseline`, `reform`, `difference` =
+/// reform − baseline for the seed) and seed, with `summary` empty; then, per measure and arm,
+/// one row per statistic over the seeds ([`SUMMARIES`]), with `seed` empty. Monthly workload
+/// is a measure like any other (`workload.<office>.<YYYY-MM>`).
 pub fn csv(c: &Comparison, lang: Lang) -> String {
-    let mut out = String::new();
-    let manifest = serde_json::to_string(&c.manifest).expect("json");
-    let _ = writeln!(out, "# manifest: {manifest}");
-    out.push_str("measure,label,baseline_mean,baseline_min,baseline_max,reform_mean,reform_min,reform_max,difference_mean,difference_min,difference_max\n");
-    for r in c.rows() {
-        let stat = |s: &Stat| format!("{},{},{}", s.mean, s.min, s.max);
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{}",
-            csv_field(&r.key),
-            csv_field(&labels::measure(&r.key, lang)),
-            stat(&r.baseline),
-            stat(&r.reform),
-            stat(&r.difference)
-        );
+    let mut out = CSV_COLUMNS.join(",");
+    out.push('\n');
+    let rows = c.rows();
+    for r in &rows {
+        let label = csv_field(&labels::measure(&r.key, lang));
+        let key = csv_field(&r.key);
+        for (arm, which) in ARMS.iter().enumerate() {
+            for run in &c.runs {
+                let b = run.baseline.get(&r.key) as i64;
+                let f = run.reform.get(&r.key) as i64;
+                let v = [b, f, f - b][arm];
+                let _ = writeln!(out, "{key},{label},{which},{},,{v}", run.seed);
+            }
+        }
+    }
+    for r in &rows {
+        let label = csv_field(&labels::measure(&r.key, lang));
+        let key = csv_field(&r.key);
+        for (which, stat) in ARMS.iter().zip([&r.baseline, &r.reform, &r.difference]) {
+            for (name, v) in SUMMARIES.iter().zip(summary_values(stat)) {
+                let _ = writeln!(out, "{key},{label},{which},,{name},{v}");
+            }
+        }
     }
     out
+}
+
+/// The manifest of a data file, written beside it as `X.manifest.json`: what the data is and
+/// how it was made (the comparison's manifest, and each seed's input digest and log hashes).
+pub fn sidecar(c: &Comparison, data_file: &str, columns: &[&str]) -> String {
+    let runs: Vec<serde_json::Value> = c
+        .runs
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "seed": r.seed,
+                "inputs_hash": r.inputs_hash,
+                "log_hashes": r.log_hashes,
+            })
+        })
+        .collect();
+    let v = serde_json::json!({
+        "data": data_file,
+        "columns": columns,
+        "manifest": c.manifest,
+        "runs": runs,
+    });
+    let mut s = serde_json::to_string_pretty(&v).expect("json");
+    s.push('\n');
+    s
 }
 
 /// The comparison as JSON: the manifest, the summary rows, every seed's raw measures (what
@@ -488,15 +556,13 @@ mod tests {
     fn numbers_read_well() {
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(-1_000), "-1,000");
-        assert_eq!(mean(2.0, true), "+2");
-        assert_eq!(mean(-0.5, true), "-0.5");
-        assert_eq!(mean(1234.25, false), "1,234.3");
-        let s = Stat {
-            mean: -3.5,
-            min: -5,
-            max: -2,
-        };
-        assert_eq!(cell(&s, true), "-3.5 [-5–-2]");
+        assert_eq!(number(2.0, true), "+2");
+        assert_eq!(number(-0.5, true), "-0.5");
+        assert_eq!(number(1234.25, false), "1,234.3");
+        let s = Stat::of(&[-5, -4, -3, -2]);
+        assert_eq!(cell(&s, true, Band::MinMax), "-3.5 [-5–-2]");
+        assert_eq!(cell(&s, true, Band::Percentiles), "-3.5 [-4.7–-2.3]");
+        assert_eq!(cell(&Stat::of(&[3, 3]), false, Band::Percentiles), "3");
         assert_eq!(csv_field("a, b"), "\"a, b\"");
     }
 }

@@ -25,6 +25,7 @@ pub mod phrases;
 pub mod sections;
 mod slug;
 pub mod story;
+pub mod sweep;
 pub mod transcript;
 pub mod visits_table;
 pub mod why;

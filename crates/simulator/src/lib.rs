@@ -24,6 +24,7 @@ pub mod scenario_run;
 pub mod scheduler;
 mod shard;
 pub mod simtest;
+pub mod sweep;
 pub mod table;
 pub mod upcast;
 pub mod what_if;

@@ -253,25 +253,27 @@ struct PartRun {
     digest: Option<String>,
 }
 
-/// Both arms of one seed of a population: its parts (of `workers.part` residents) generated and run
+/// Every arm (two for a comparison, one per grid point for a sweep) of one seed of a
+/// population: its parts (of `workers.part` residents) generated and run
 /// under each arm on `threads` threads, their measures added up in part order — every measure is
 /// a sum over residents, so the result does not depend on the parts or the threads. No log, no
-/// hash: only the projections are folded. Returns the two arms' measures and the population's
-/// digest; `report` gets the residents and events of each part run as it finishes.
-fn population_arms(
+/// hash: only the projections are folded. Returns the arms' measures, in order, and the
+/// population's digest; `report` gets the residents and events of each part run as it finishes.
+pub(crate) fn population_arms(
     spec: PopulationSpec,
-    arms: [&Arm; 2],
+    arms: &[&Arm],
     Workers {
         threads,
         part: size,
     }: Workers,
     report: &mut dyn FnMut(u64, u64),
-) -> Result<([Measures; 2], String), SimError> {
+) -> Result<(Vec<Measures>, String), SimError> {
     let size = size.max(1);
     let parts = Population::shard_len(&spec).div_ceil(size).max(1);
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<Result<PartRun, SimError>>();
-    let mut results: Vec<[Option<Measures>; 2]> = (0..parts).map(|_| [None, None]).collect();
+    let mut results: Vec<Vec<Option<Measures>>> =
+        (0..parts).map(|_| vec![None; arms.len()]).collect();
     let mut digests = vec![String::new(); parts];
     let mut failure = None;
     std::thread::scope(|scope| {
@@ -286,7 +288,7 @@ fn population_arms(
                     let population =
                         Population::generate_part(spec, part * size..(part + 1) * size);
                     let mut digest = Some(population.digest());
-                    for (which, arm) in arms.into_iter().enumerate() {
+                    for (which, arm) in arms.iter().enumerate() {
                         let out = run(
                             RunInput {
                                 residents: &population,
@@ -339,10 +341,10 @@ fn population_arms(
     if let Some(e) = failure {
         return Err(e);
     }
-    let mut sums = [Measures::default(), Measures::default()];
+    let mut sums = vec![Measures::default(); arms.len()];
     for part in results {
         for (sum, m) in sums.iter_mut().zip(part) {
-            sum.add(&m.expect("every part ran under both arms"));
+            sum.add(&m.expect("every part ran under every arm"));
         }
     }
     let digest = add_digests(digests.iter().map(String::as_str)).unwrap_or_default();
@@ -470,8 +472,9 @@ pub fn compare_in_parts(
                     events += part_events;
                     tell(done, events);
                 };
-                let ([b, r], digest) =
-                    population_arms(spec, [baseline, reform], workers, &mut report)?;
+                let (measures, digest) =
+                    population_arms(spec, &[baseline, reform], workers, &mut report)?;
+                let [b, r]: [Measures; 2] = measures.try_into().ok().expect("two arms");
                 // A population's arms keep no log, so they have no log hash.
                 SeedRun {
                     seed,

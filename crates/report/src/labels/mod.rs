@@ -18,6 +18,7 @@ use model::status::Status;
 use model::time::Latency;
 use model::validity::CertificateKind;
 
+mod analysis;
 mod commands;
 mod errors;
 mod events;
@@ -27,6 +28,7 @@ mod reasons;
 mod step;
 mod ui;
 
+pub use analysis::{Analysis, analysis};
 pub use commands::{
     CommitsFound, HashName, ReplayProblem, check_mark, check_passed, check_place, check_value,
     check_value_of, check_what, commits_line, expected_got, hash_line, population_log,
