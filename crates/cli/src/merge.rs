@@ -54,7 +54,7 @@ const MAX_SHARD_BYTES: u64 = 64 << 20;
 
 /// A shard result, read and checked to be of the format `want`.
 fn read<T: DeserializeOwned>(
-    f: &PathBuf,
+    f: &std::path::Path,
     value: serde_json::Value,
     want: &str,
 ) -> Result<T, Failure> {

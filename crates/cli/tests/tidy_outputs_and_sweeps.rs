@@ -352,12 +352,15 @@ fn four_array_tasks_merged_equal_the_unsharded_sweep_and_comparison_byte_for_byt
     assert_eq!(stdout(&o_merged), stdout(&o_whole));
 }
 
+/// Extra arguments, environment, and what the error must say.
+type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+
 #[test]
 fn a_bad_array_index_or_grid_is_bad_input_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut sweep = vec!["sweep", "--population", "50", "--seeds", "1"];
     sweep.extend(GRID);
-    let cases: [(&[&str], &[(&str, &str)], &str); 5] = [
+    let cases: [Case; 5] = [
         (
             &["--shards", "4"],
             &[("SLURM_ARRAY_TASK_ID", "4")],
