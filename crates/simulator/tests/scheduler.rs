@@ -164,6 +164,7 @@ fn a_run_that_never_stops_recording_events_for_a_resident_fails_instead_of_runni
                 (from + chrono::Duration::minutes(k), command)
             })
             .collect(),
+        supply_follow_ups: false,
     };
     let out = run(
         RunInput {
