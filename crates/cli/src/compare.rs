@@ -281,8 +281,8 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
             // runs, so that a path already taken is refused before anything is simulated.
             if let Some(dir) = &a.db {
                 match a.keep_sample {
-                    Some(n) => sample = Some((n, arm_logs(dir)?)),
-                    None => whole = Some(arm_logs(dir)?),
+                    Some(n) => sample = Some((n, arm_logs(dir, g.lang())?)),
+                    None => whole = Some(arm_logs(dir, g.lang())?),
                 }
             }
             let c = what_if::compare(
@@ -412,7 +412,7 @@ fn keep_whole_logs(
                 policy: &arm.policy,
                 names: &meta.resident_names,
             };
-            crate::run::write_tables_of(store, path, &run, &[])?;
+            crate::run::write_tables_of(store, path, &run, &[], g.lang())?;
         }
         bar.finish_and_clear();
     }
@@ -430,11 +430,11 @@ fn keep_whole_logs(
 }
 
 /// The two new logs of a population's arms, `DIR/baseline.db` and `DIR/reform.db`.
-fn arm_logs(dir: &Path) -> Result<ArmLogs, Failure> {
+fn arm_logs(dir: &Path, lang: Lang) -> Result<ArmLogs, Failure> {
     let paths = [dir.join("baseline.db"), dir.join("reform.db")];
     let new = !paths[0].exists();
-    let baseline = crate::run::create_log(&paths[0], false)?;
-    let reform = match crate::run::create_log(&paths[1], false) {
+    let baseline = crate::run::create_log(&paths[0], false, lang)?;
+    let reform = match crate::run::create_log(&paths[1], false, lang) {
         Ok(store) => store,
         Err(e) => {
             // The second log is refused: the first, made a moment ago, goes again, so that

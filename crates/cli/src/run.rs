@@ -5,11 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use chrono::NaiveDate;
 use event_store::{EventStore, StoreError};
 use model::policy::Regime;
-use report::labels::ui;
+use report::labels::{self, LogWriting, Problem, ui};
 use report::{Authored, Lang};
 use scenario::Scenario;
 use serde_json::json;
@@ -37,35 +37,43 @@ fn default_db(scenario: &Scenario, path: &Path) -> PathBuf {
 /// what it holds, so a run cannot silently replace another run's log. With `force`, a zairyu
 /// log is replaced in place and what it held is said on standard error; anything else is
 /// still refused. A log another process has open (a run writing it, a replay reading it) is
-/// refused either way. Every refusal is bad input (exit 2), in one message naming the path.
-pub(crate) fn create_log(path: &Path, force: bool) -> Result<EventStore, Failure> {
+/// refused either way. Every refusal is bad input (exit 2), in one message naming the path,
+/// said in `lang`.
+pub(crate) fn create_log(path: &Path, force: bool, lang: Lang) -> Result<EventStore, Failure> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create the directory {}", dir.display()))
-            .map_err(Failure::Input)?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Failure::Input(anyhow!(labels::problem_because(
+                Problem::Writing(LogWriting::CannotCreateDirectory { path: dir }),
+                &e,
+                lang
+            )))
+        })?;
     }
-    let shown = path.display();
     if path.is_dir() {
-        return Err(Failure::Input(anyhow!(
-            "{shown} is a directory; --db names the log file to create"
-        )));
+        return Err(refusal(LogWriting::DbIsADirectory { path }, lang));
     }
     let refused = |e: StoreError| -> Failure {
-        Failure::Input(match e {
+        match e {
             StoreError::AlreadyExists { .. } => match EventStore::summary(path) {
-                Ok(held) => anyhow!(
-                    "{shown} already holds {}; pass --force to replace it, or choose another --db",
-                    describe_log(&held)
+                Ok(held) => refusal(
+                    LogWriting::LogAlreadyThere {
+                        path,
+                        held: &describe_log(&held, lang),
+                    },
+                    lang,
                 ),
-                Err(e) => return refused_other(path, e),
+                Err(e) => refused_other(path, e, lang),
             },
-            other => return refused_other(path, other),
-        })
+            other => refused_other(path, other, lang),
+        }
     };
     if force {
         let (store, replaced) = EventStore::create_replacing(path).map_err(refused)?;
         if let Some(held) = replaced {
-            errln!("replacing {shown}: it held {}", describe_log(&held));
+            errln!(
+                "{}",
+                labels::replacing(path, &describe_log(&held, lang), lang)
+            );
         }
         Ok(store)
     } else {
@@ -73,46 +81,59 @@ pub(crate) fn create_log(path: &Path, force: bool) -> Result<EventStore, Failure
     }
 }
 
+/// Bad input about the log being written, said in `lang` (exit 2).
+fn refusal(w: LogWriting<'_>, lang: Lang) -> Failure {
+    Failure::Input(anyhow!(labels::problem(Problem::Writing(w), lang)))
+}
+
 /// The log at `path` of a run to continue (`run --resume`), opened as its one writer; which
 /// reads it once and checks it. Anything that is not a log of the current format, or is in use,
 /// is bad input.
-fn open_log_to_resume(path: &Path) -> Result<EventStore, Failure> {
-    EventStore::open(path).map_err(|e| {
-        let shown = path.display();
-        Failure::Input(match e {
-            StoreError::NotFound { .. } => {
-                anyhow!("{shown}: no log to resume (run without --resume to start one)")
-            }
-            StoreError::ReadOnlyFormat { .. } | StoreError::Corrupt { .. } => {
-                anyhow!("{shown}: cannot resume: {e}")
-            }
-            other => return refused_other(path, other),
-        })
+fn open_log_to_resume(path: &Path, lang: Lang) -> Result<EventStore, Failure> {
+    EventStore::open(path).map_err(|e| match e {
+        StoreError::NotFound { .. } => refusal(LogWriting::NoLogToResume { path }, lang),
+        StoreError::ReadOnlyFormat { .. } | StoreError::Corrupt { .. } => refusal(
+            LogWriting::CannotResume {
+                path,
+                reason: &e.to_string(),
+            },
+            lang,
+        ),
+        other => refused_other(path, other, lang),
     })
 }
 
 /// A refusal to create the log at `path` for any reason but an existing log.
-fn refused_other(path: &Path, e: StoreError) -> Failure {
-    let shown = path.display();
-    Failure::Input(match e {
-        StoreError::NotAnEventLog { reason } => anyhow!(
-            "{shown} exists and is not a zairyu event log ({reason}); choose another --db path"
+fn refused_other(path: &Path, e: StoreError, lang: Lang) -> Failure {
+    match e {
+        StoreError::NotAnEventLog { reason } => refusal(
+            LogWriting::NotALogChooseAnother {
+                path,
+                reason: &reason,
+            },
+            lang,
         ),
-        StoreError::Locked { .. } => anyhow!("{e}"),
-        StoreError::Io { source, .. } => anyhow!("cannot create the log {shown}: {source}"),
-        other => anyhow!("cannot create the log {shown}: {other}"),
-    })
+        StoreError::Locked { .. } => refusal(LogWriting::InUse { path }, lang),
+        StoreError::Io { source, .. } => refusal(
+            LogWriting::CannotCreateLog {
+                path,
+                reason: &labels::io_reason(&source, lang),
+            },
+            lang,
+        ),
+        other => refusal(
+            LogWriting::CannotCreateLog {
+                path,
+                reason: &other.to_string(),
+            },
+            lang,
+        ),
+    }
 }
 
 /// "the log of X (N events, finished)", for messages about an existing log.
-fn describe_log(held: &event_store::LogSummary) -> String {
-    let what = held.label.as_deref().unwrap_or("an unnamed run");
-    let state = if held.finished {
-        "finished"
-    } else {
-        "unfinished"
-    };
-    format!("the log of {what} ({} events, {state})", held.events)
+fn describe_log(held: &event_store::LogSummary, lang: Lang) -> String {
+    labels::held_log(held.label.as_deref(), held.events, held.finished, lang)
 }
 
 /// What `zairyu run` was asked.
@@ -138,6 +159,7 @@ pub(crate) fn write_analysis_tables(
     db: &Path,
     scenario: &Scenario,
     as_of: &[NaiveDate],
+    lang: Lang,
 ) -> Result<simulator::analysis::Written, Failure> {
     let names = names(scenario);
     let run = simulator::analysis::Run {
@@ -146,7 +168,7 @@ pub(crate) fn write_analysis_tables(
         policy: &scenario.policy,
         names: &names,
     };
-    write_tables_of(store, db, &run, as_of)
+    write_tables_of(store, db, &run, as_of, lang)
 }
 
 /// Writes the analysis tables of `run` into its finished log (`store`, still its writer), in
@@ -157,12 +179,12 @@ pub(crate) fn write_tables_of(
     db: &Path,
     run: &simulator::analysis::Run<'_>,
     as_of: &[NaiveDate],
+    lang: Lang,
 ) -> Result<simulator::analysis::Written, Failure> {
     simulator::analysis::write_tables(store, run, as_of).map_err(|e| {
-        Failure::Run(anyhow!(e).context(format!(
-            "the run finished and its log {} is complete, but its analysis tables could not be \
-             written (`zairyu export` rebuilds them from the log)",
-            db.display()
+        Failure::Run(anyhow!(e).context(labels::problem(
+            Problem::Writing(LogWriting::TablesNotWritten { db }),
+            lang,
         )))
     })
 }
@@ -180,13 +202,13 @@ pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
         a.db.clone()
             .unwrap_or_else(|| default_db(&scenario, a.path));
     let stopped = |e: simulator::SimError| {
-        Failure::Run(anyhow!(e).context(format!(
-            "the run stopped: the log {} is incomplete (marked unfinished)",
-            db.display()
+        Failure::Run(anyhow!(e).context(labels::problem(
+            Problem::Writing(LogWriting::RunStopped { log: Some(&db) }),
+            lang,
         )))
     };
     let out = if a.resume {
-        let store = open_log_to_resume(&db)?;
+        let store = open_log_to_resume(&db, lang)?;
         let kept = store
             .last_global_seq()
             .map_err(|e| Failure::Run(e.into()))?;
@@ -202,20 +224,16 @@ pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
                 other => stopped(other),
             },
         )?;
-        errln!(
-            "resumed {}: the {kept} stored events are this run's; {} appended",
-            db.display(),
-            out.events - kept
-        );
+        errln!("{}", labels::resumed(&db, kept, out.events - kept, lang));
         out
     } else {
-        let store = create_log(&db, a.force)?;
+        let store = create_log(&db, a.force, lang)?;
         // A failure from here on (a full disk, an I/O error) leaves a valid, unfinished prefix.
         simulator::run_scenario_stored(&scenario, store, CODE_VERSION, None).map_err(stopped)?
     };
     let mut out = out;
     if let Some(store) = out.store.as_mut() {
-        write_analysis_tables(store, &db, &scenario, &a.as_of)?;
+        write_analysis_tables(store, &db, &scenario, &a.as_of, lang)?;
     }
     let names = names(&scenario);
     let outcomes = check_expectations(&scenario, &out.log);

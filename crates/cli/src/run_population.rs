@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use model::policy::{Policy, Regime};
 use population::{Population, PopulationSpec};
-use report::labels::{self, ui};
+use report::labels::{self, LogWriting, Problem, ui};
 use serde_json::json;
 use simulator::Progress;
 use simulator::analysis::TABLES;
@@ -49,13 +49,18 @@ struct Checked {
 
 fn check(a: &PopulationArgs<'_>, lang: report::Lang) -> Result<Checked, Failure> {
     if a.residents == 0 || a.residents > u32::MAX as usize {
-        return Err(Failure::Input(anyhow!(
-            "--population must be between 1 and {}",
-            u32::MAX
-        )));
+        return Err(Failure::Input(anyhow!(labels::problem(
+            Problem::Writing(LogWriting::PopulationSize { max: u32::MAX }),
+            lang
+        ))));
     }
     let threads = match a.threads {
-        Some(0) => return Err(Failure::Input(anyhow!("--threads must be at least 1"))),
+        Some(0) => {
+            return Err(Failure::Input(anyhow!(labels::problem(
+                Problem::Writing(LogWriting::NoThreads),
+                lang
+            ))));
+        }
         Some(n) => n,
         None => simulator::default_threads(),
     };
@@ -120,7 +125,7 @@ pub fn run(a: &PopulationArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
     // The log is created before the run, so that a path already taken is refused (exit 2)
     // before a year is simulated.
     let store = match &a.db {
-        Some(db) => Some(crate::run::create_log(db, a.force)?),
+        Some(db) => Some(crate::run::create_log(db, a.force, lang)?),
         None => None,
     };
     let population = Population::generate(c.spec);
@@ -137,14 +142,12 @@ pub fn run(a: &PopulationArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
         Some(&mut report),
     )
     .map_err(|e| {
-        let e = anyhow!(e);
-        Failure::Run(match &a.db {
-            Some(db) => e.context(format!(
-                "the run stopped: the log {} is incomplete (marked unfinished)",
-                db.display()
-            )),
-            None => e.context("the run stopped"),
-        })
+        Failure::Run(anyhow!(e).context(labels::problem(
+            Problem::Writing(LogWriting::RunStopped {
+                log: a.db.as_deref(),
+            }),
+            lang,
+        )))
     })?;
     drop(population);
     // What is printed is taken now, and the run's projections dropped, so that the tables'
@@ -170,7 +173,9 @@ pub fn run(a: &PopulationArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
                 policy: &c.policy,
                 names: &meta.resident_names,
             };
-            Some(crate::run::write_tables_of(store, db, &run, &a.as_of)?)
+            Some(crate::run::write_tables_of(
+                store, db, &run, &a.as_of, lang,
+            )?)
         }
         _ => None,
     };

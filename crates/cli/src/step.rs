@@ -68,7 +68,7 @@ pub fn step(a: &StepArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
         ))
     });
     // The log is created now, so that a path already taken is refused before the session.
-    let store = crate::run::create_log(&db, a.force)?;
+    let store = crate::run::create_log(&db, a.force, lang)?;
     let mut session = Session::new(label, text, overrides, lang)?;
     let stdin = std::io::stdin();
     let prompt = stdin.is_terminal();
@@ -86,7 +86,7 @@ pub fn step(a: &StepArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
     let hash = out.log_hash.clone();
     let mut out = out;
     if let Some(store) = out.store.as_mut() {
-        crate::run::write_analysis_tables(store, &db, &session.scenario_through(until), &[])?;
+        crate::run::write_analysis_tables(store, &db, &session.scenario_through(until), &[], lang)?;
     }
     outln!(
         "{}",

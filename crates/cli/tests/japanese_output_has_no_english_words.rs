@@ -458,6 +458,10 @@ fn errors_of_the_commands_that_read_logs_in_japanese_have_no_english_words() {
     std::fs::write(&empty, b"").unwrap();
     let empty = empty.to_str().unwrap();
     let in_a_file = format!("{db}/report.html");
+    let dir_path = dir.path().to_str().unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "not a log\n").unwrap();
+    let notes = notes.to_str().unwrap();
     let field = "bureau.period_expiry";
     let cases: &[(&[&str], i32)] = &[
         (&["replay", db, "--as-of", "2000-01-01"], 2),
@@ -506,6 +510,12 @@ fn errors_of_the_commands_that_read_logs_in_japanese_have_no_english_words() {
         (&["diff", db, missing], 2),
         (&["run", s, "--as-of", "2000-01-01"], 2),
         (&["run", "--population", "10", "--as-of", "2000-01-01"], 2),
+        (&["run", "--population", "0"], 2),
+        (&["run", "--population", "10", "--threads", "0"], 2),
+        (&["run", s, "--db", db], 2),
+        (&["run", s, "--db", dir_path], 2),
+        (&["run", s, "--db", notes], 2),
+        (&["run", s, "--db", missing, "--resume"], 2),
     ];
     // The identifiers an error names: what was typed, the residents' ids (quoted from the
     // scenario), the values of the card record `why` knows, the analysis tables, and the two
@@ -535,6 +545,16 @@ fn errors_of_the_commands_that_read_logs_in_japanese_have_no_english_words() {
         typed.sort_by_key(|q| std::cmp::Reverse(q.len()));
         for w in english_words(&said, &typed) {
             leaks.push(format!("zairyu --lang ja {}: {w}", args.join(" ")));
+        }
+    }
+    // `--force` says what it replaces, and `--resume` what it kept.
+    for extra in ["--force", "--resume"] {
+        let o = support::zairyu(&["--lang", "ja", "run", s, "--db", db, extra], &root());
+        let said = support::stderr(&o);
+        assert_eq!(o.status.code(), Some(0), "{extra}: {said}");
+        assert!(!said.is_empty(), "{extra} says nothing");
+        for w in english_words(&said, &names) {
+            leaks.push(format!("zairyu --lang ja run {s} --db {db} {extra}: {w}"));
         }
     }
     assert_clean(leaks);

@@ -1,5 +1,6 @@
 //! The CLI's errors and warnings about what it was asked — a day outside the run, a resident or
-//! a table it does not have, a log it cannot open, a scenario that is not the one a log ran —
+//! a table it does not have, a log it cannot open or create, a scenario that is not the one a
+//! log ran —
 //! in English and Japanese, each sentence in one place. Options, paths, ids and hashes are
 //! identifiers and stay as they are in either language; the sentence around them is translated.
 
@@ -118,11 +119,43 @@ pub enum Problem<'a> {
     NotReproduced {
         db: &'a Path,
     },
+    /// Writing a log went wrong.
+    Writing(LogWriting<'a>),
+}
+
+/// What went wrong making or writing a log (`run`, `run --population`, `compare --db`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogWriting<'a> {
+    /// The directory a log or file goes in could not be created.
+    CannotCreateDirectory { path: &'a Path },
+    /// `--db` names a directory.
+    DbIsADirectory { path: &'a Path },
+    /// `--db` names an existing log (`held`: [`held_log`]) and `--force` was not given.
+    LogAlreadyThere { path: &'a Path, held: &'a str },
+    /// `--db` names a file that is not a zairyu log (`reason`: the store's, in English).
+    NotALogChooseAnother { path: &'a Path, reason: &'a str },
+    /// The log is open in another zairyu process.
+    InUse { path: &'a Path },
+    /// The log could not be created (`reason`: why, as the store or the system said it).
+    CannotCreateLog { path: &'a Path, reason: &'a str },
+    /// `run --resume` of a path with no log.
+    NoLogToResume { path: &'a Path },
+    /// `run --resume` of a log that cannot be continued (`reason`: the store's, in English).
+    CannotResume { path: &'a Path, reason: &'a str },
+    /// The simulation stopped; its log, if it keeps one, is marked unfinished.
+    RunStopped { log: Option<&'a Path> },
+    /// The run and its log are complete but the analysis tables beside it are not.
+    TablesNotWritten { db: &'a Path },
+    /// `--population` out of range.
+    PopulationSize { max: u32 },
+    /// `--threads 0`.
+    NoThreads,
 }
 
 /// The sentence for `problem`, without the `error:` word (the CLI adds it).
 pub fn problem(p: Problem<'_>, lang: Lang) -> String {
     match (p, lang) {
+        (Problem::Writing(w), lang) => writing(w, lang),
         (
             Problem::OutsideTheRun {
                 option,
@@ -260,6 +293,143 @@ pub fn problem(p: Problem<'_>, lang: Lang) -> String {
     }
 }
 
+/// The sentences of a log being written (`run`, `run --population`, `compare --db`), as
+/// [`problem`] says them.
+fn writing(w: LogWriting<'_>, lang: Lang) -> String {
+    let shown = |p: &Path| p.display().to_string();
+    match (w, lang) {
+        (LogWriting::CannotCreateDirectory { path }, Lang::En) => {
+            format!("cannot create the directory {}", shown(path))
+        }
+        (LogWriting::CannotCreateDirectory { path }, Lang::Ja) => {
+            format!("ディレクトリ {} を作れない", shown(path))
+        }
+        (LogWriting::DbIsADirectory { path }, Lang::En) => format!(
+            "{} is a directory; --db names the log file to create",
+            shown(path)
+        ),
+        (LogWriting::DbIsADirectory { path }, Lang::Ja) => format!(
+            "{} はディレクトリ。--db には作るログのファイルを指定する",
+            shown(path)
+        ),
+        (LogWriting::LogAlreadyThere { path, held }, Lang::En) => format!(
+            "{} already holds {held}; pass --force to replace it, or choose another --db",
+            shown(path)
+        ),
+        (LogWriting::LogAlreadyThere { path, held }, Lang::Ja) => format!(
+            "{} にはすでに {held} がある。置き換えるには --force を付けるか、別の --db を選ぶ",
+            shown(path)
+        ),
+        (LogWriting::NotALogChooseAnother { path, reason }, Lang::En) => format!(
+            "{} exists and is not a zairyu event log ({reason}); choose another --db path",
+            shown(path)
+        ),
+        (LogWriting::NotALogChooseAnother { path, .. }, Lang::Ja) => format!(
+            "{} はすでにあり、zairyu のイベントログではない。別の --db を選ぶ",
+            shown(path)
+        ),
+        (LogWriting::InUse { path }, Lang::En) => format!(
+            "{} is in use by another zairyu process (a run writing it, or a replay reading it); \
+             try again when that ends",
+            shown(path)
+        ),
+        (LogWriting::InUse { path }, Lang::Ja) => format!(
+            "{} は別の zairyu のプロセスが使っている（実行が書いているか、再生が読んでいる）。\
+             それが終わってからやり直す",
+            shown(path)
+        ),
+        (LogWriting::CannotCreateLog { path, reason }, Lang::En) => {
+            format!("cannot create the log {}: {reason}", shown(path))
+        }
+        (LogWriting::CannotCreateLog { path, reason }, Lang::Ja) => {
+            format!("ログ {} を作れない：{reason}", shown(path))
+        }
+        (LogWriting::NoLogToResume { path }, Lang::En) => format!(
+            "{}: no log to resume (run without --resume to start one)",
+            shown(path)
+        ),
+        (LogWriting::NoLogToResume { path }, Lang::Ja) => format!(
+            "{}：続きを実行するログがない（始めるには --resume なしで実行する）",
+            shown(path)
+        ),
+        (LogWriting::CannotResume { path, reason }, Lang::En) => {
+            format!("{}: cannot resume: {reason}", shown(path))
+        }
+        (LogWriting::CannotResume { path, reason }, Lang::Ja) => {
+            format!("{}：続きを実行できない：{reason}", shown(path))
+        }
+        (LogWriting::RunStopped { log: Some(log) }, Lang::En) => format!(
+            "the run stopped: the log {} is incomplete (marked unfinished)",
+            shown(log)
+        ),
+        (LogWriting::RunStopped { log: Some(log) }, Lang::Ja) => {
+            format!(
+                "実行が止まった。ログ {} は途中まで（未完了と記録）",
+                shown(log)
+            )
+        }
+        (LogWriting::RunStopped { log: None }, Lang::En) => "the run stopped".into(),
+        (LogWriting::RunStopped { log: None }, Lang::Ja) => "実行が止まった".into(),
+        (LogWriting::TablesNotWritten { db }, Lang::En) => format!(
+            "the run finished and its log {} is complete, but its analysis tables could not be \
+             written (`zairyu export` rebuilds them from the log)",
+            shown(db)
+        ),
+        (LogWriting::TablesNotWritten { db }, Lang::Ja) => format!(
+            "実行は終わり、ログ {} は完全だが、分析用の表を書けなかった（表は zairyu export で\
+             ログから作り直せる）",
+            shown(db)
+        ),
+        (LogWriting::PopulationSize { max }, Lang::En) => {
+            format!("--population must be between 1 and {max}")
+        }
+        (LogWriting::PopulationSize { max }, Lang::Ja) => {
+            format!("--population は 1 から {max} まで")
+        }
+        (LogWriting::NoThreads, Lang::En) => "--threads must be at least 1".into(),
+        (LogWriting::NoThreads, Lang::Ja) => "--threads は 1 以上".into(),
+    }
+}
+
+/// An existing log, for the messages about replacing or keeping it: its label (a scenario's
+/// path or a population's), how many events it holds, and whether its run finished.
+pub fn held_log(label: Option<&str>, events: u64, finished: bool, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "the log of {} ({events} events, {})",
+            label.unwrap_or("an unnamed run"),
+            if finished { "finished" } else { "unfinished" }
+        ),
+        Lang::Ja => format!(
+            "{} のログ（イベント {events} 件、{}）",
+            label.unwrap_or("名前のない実行"),
+            if finished { "終了" } else { "未完了" }
+        ),
+    }
+}
+
+/// `run --force`'s notice that it replaces the log at `path` (`held`: [`held_log`]).
+pub fn replacing(path: &Path, held: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("replacing {}: it held {held}", path.display()),
+        Lang::Ja => format!("{} を置き換える（{held} があった）", path.display()),
+    }
+}
+
+/// `run --resume`'s line once the run is complete: how many events were kept and appended.
+pub fn resumed(db: &Path, kept: u64, appended: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "resumed {}: the {kept} stored events are this run's; {appended} appended",
+            db.display()
+        ),
+        Lang::Ja => format!(
+            "{} の続きを実行：保存されていたイベント {kept} 件はこの実行のもの。{appended} 件を追加",
+            db.display()
+        ),
+    }
+}
+
 /// Why the stored log `db` cannot be read, as [`problem`] says it.
 fn log_unreadable(db: &Path, why: LogUnreadable<'_>, lang: Lang) -> String {
     let db = db.display();
@@ -333,7 +503,7 @@ pub fn io_reason(e: &std::io::Error, lang: Lang) -> String {
     use std::io::ErrorKind;
     match (e.kind(), lang) {
         (ErrorKind::NotFound, Lang::En) => "no such file".into(),
-        (ErrorKind::NotFound, Lang::Ja) => "ファイルがない".into(),
+        (ErrorKind::NotFound, Lang::Ja) => "ファイルやディレクトリがない".into(),
         (ErrorKind::PermissionDenied, Lang::En) => "permission denied".into(),
         (ErrorKind::PermissionDenied, Lang::Ja) => "権限がない".into(),
         (ErrorKind::IsADirectory, Lang::En) => "a directory".into(),
@@ -375,7 +545,10 @@ mod tests {
     #[test]
     fn a_missing_file_is_said_in_words_and_an_unusual_error_by_its_code() {
         let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
-        assert_eq!(io_reason(&missing, Lang::Ja), "ファイルがない");
+        assert_eq!(
+            io_reason(&missing, Lang::Ja),
+            "ファイルやディレクトリがない"
+        );
         let odd = std::io::Error::from_raw_os_error(5);
         assert_eq!(io_reason(&odd, Lang::Ja), "システムのエラー 5");
         assert!(io_reason(&odd, Lang::En).contains("os error 5"));
