@@ -50,6 +50,11 @@ pub(crate) enum StepKind {
     FilePermanentResidence,
     /// `DecidePermanentResidence`, granted.
     GrantPermanentResidence,
+    /// `ReportLoss` to the police, lost on `start + day`.
+    ReportLoss,
+    /// `RequestReissue` after a loss learned of on `start + day` and reported `a` days later;
+    /// `flag` = an SPR certificate, reissued at the municipality.
+    ReissueAfterLoss,
 }
 
 /// One step in 24 bytes.
@@ -282,6 +287,7 @@ pub(crate) fn generate_procedure(
         }
         // Not simulated yet: arrivals need new residents, not only steps.
         ProcedureKind::Arrival => {}
+        ProcedureKind::CardLoss => card_loss(draw, ctx, p, steps),
     }
 }
 
@@ -331,6 +337,27 @@ fn permanent_residence(draw: &mut Draw, ctx: &Ctx<'_>, p: u8, steps: &mut Vec<Co
     let decided = filed + days(draw.between(120, 330));
     let step = Planned::new(StepKind::GrantPermanentResidence, decided, decided);
     ctx.push(draw, steps, p, step);
+}
+
+/// A lost or stolen card (§5.11): reported to the police the day it is missed or the next
+/// (business) day, and a new card applied for 1–13 days after the report, at the bureau — or,
+/// for an SPR certificate, at the municipality (§5.8) — within the 14 days of §10 unless closed
+/// days push it past them. Lost on a day of the first 340, so that most reissues fall within
+/// the year [assumption: timing].
+fn card_loss(draw: &mut Draw, ctx: &Ctx<'_>, p: u8, steps: &mut Vec<CompactStep>) {
+    let lost_on = ctx.start + days(draw.below(340));
+    let reported_on = next_business_day(lost_on + days(draw.below(2)));
+    ctx.push(
+        draw,
+        steps,
+        p,
+        Planned::new(StepKind::ReportLoss, reported_on, lost_on),
+    );
+    let after = u16::try_from((reported_on - lost_on).num_days()).unwrap_or(u16::MAX);
+    let spr = ctx.resident.status == Status::SpecialPermanentResident;
+    let reissue_on = reported_on + days(draw.between(1, 13));
+    let step = Planned::new(StepKind::ReissueAfterLoss, reissue_on, lost_on);
+    ctx.push(draw, steps, p, step.with(after, 0, spr));
 }
 
 /// 在留期間更新: filed about 60 days ahead (§5.4: "usually from ~3 months before expiry"), never

@@ -31,6 +31,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use model::command::{Command, Decision, ResidentProfile};
 use model::ids::ResidentId;
+use model::procedure::ReissueReason;
 use model::service::Channel;
 use model::shard::Shard;
 use model::time::{SimTime, start_of_day};
@@ -330,6 +331,19 @@ impl Population {
                 resident,
                 grant: true,
                 decided_on: None,
+            },
+            StepKind::ReportLoss => Command::ReportLoss {
+                resident,
+                lost_on: on,
+            },
+            StepKind::ReissueAfterLoss => Command::RequestReissue {
+                resident,
+                reason: ReissueReason::Lost {
+                    learned_on: on,
+                    reported_on: Some(on + days(u32::from(s.a))),
+                },
+                tokutei: false,
+                at_city_hall: s.flag,
             },
         };
         PopulationStep {

@@ -30,6 +30,7 @@ pub enum ProcedureKind {
     MoveBetweenMunicipalities,
     PermanentResidence,
     Arrival,
+    CardLoss,
 }
 
 impl ProcedureKind {
@@ -41,6 +42,9 @@ impl ProcedureKind {
             ProcedureKind::MoveBetweenMunicipalities => "move between municipalities (§5.3)",
             ProcedureKind::PermanentResidence => "permanent residence application (§5.6)",
             ProcedureKind::Arrival => "arrival: landing and first residence notification (§5.1)",
+            ProcedureKind::CardLoss => {
+                "loss or theft of the residence card or SPR certificate, and its reissue (§5.11)"
+            }
         }
     }
 
@@ -86,6 +90,11 @@ pub const DURING_YEAR: &[Rate] = &[
         kind: ProcedureKind::Arrival,
         per_year: 500_000,
         source: "docs/domain.md §15, planning figure [C]; needs new residents, not only a table row",
+    },
+    Rate {
+        kind: ProcedureKind::CardLoss,
+        per_year: 40_000,
+        source: "assumption: about 1 % of residents a year (no published count of lost or stolen residence cards found)",
     },
 ];
 

@@ -406,11 +406,14 @@ impl Agent {
                 // Only a separate card that is still valid can have its validity changed
                 // (§5.4); applying for a new card after a lapse is not simulated.
                 let today = now.date();
+                // A card that keeps the period (a reissue after a loss, §5.11) leaves the
+                // separate card's validity as it is: nothing to change.
                 let valid_through = projections
                     .record(*resident)
                     .and_then(|r| r.my_number_card)
                     .filter(|c| c.state == UseState::Active && today <= c.card.valid_through)
-                    .map(|c| c.card.valid_through);
+                    .map(|c| c.card.valid_through)
+                    .filter(|v| *v != card.valid_through);
                 let behaviour = &policy.resident.validity_change;
                 let valid_through = valid_through?;
                 if !supplied
