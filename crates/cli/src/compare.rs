@@ -37,6 +37,9 @@ pub enum Format {
     Csv,
     /// JSON: manifest, summary and every seed's raw measures (what `zairyu merge` reads).
     Json,
+    /// One self-contained offline HTML page with SVG charts: monthly workload per office with
+    /// its band, outage days per seed, each difference with its paired interval.
+    Html,
 }
 
 /// The band over seeds the terminal table shows (CSV and JSON carry every statistic).
@@ -168,6 +171,7 @@ pub fn render(
         Format::Table => report::compare::table_with_band(c, names, lang, band.into()),
         Format::Csv => report::compare::csv(c, lang),
         Format::Json => report::compare::json(c, names, lang),
+        Format::Html => report::charts::compare_page(c, lang),
     }
 }
 

@@ -28,6 +28,8 @@ pub enum MergeFormat {
     Parquet,
     /// JSON, as `compare`/`sweep --format json` write it.
     Json,
+    /// The HTML page with charts (a sweep's with sliders).
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -104,6 +106,7 @@ pub fn merge(a: MergeArgs, lang: Lang) -> Result<ExitCode, Failure> {
             MergeFormat::Table => Format::Table,
             MergeFormat::Csv => Format::Csv,
             MergeFormat::Json => Format::Json,
+            MergeFormat::Html => Format::Html,
             MergeFormat::Parquet => {
                 return Err(Failure::Input(anyhow!(
                     "a comparison is written as a table, CSV or JSON (Parquet is for sweeps)"
@@ -119,6 +122,7 @@ pub fn merge(a: MergeArgs, lang: Lang) -> Result<ExitCode, Failure> {
             MergeFormat::Csv => SweepFormat::Csv,
             MergeFormat::Parquet => SweepFormat::Parquet,
             MergeFormat::Json => SweepFormat::Json,
+            MergeFormat::Html => SweepFormat::Html,
         };
         let merged = simulator::sweep::merge(sweeps).map_err(|e| Failure::Input(e.into()))?;
         emit_sweep(&merged, format, lang, a.out.as_deref())?;

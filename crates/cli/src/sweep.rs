@@ -42,6 +42,9 @@ pub enum SweepFormat {
     /// JSON: the whole result, every seed's measures at every point (what `zairyu merge`
     /// reads).
     Json,
+    /// One self-contained offline HTML page: a slider per swept parameter showing that grid
+    /// point's figures and monthly workload chart, all drawn in advance (at most 1,000 points).
+    Html,
 }
 
 /// The most grid points a sweep runs (each is a whole run of the population per seed).
@@ -218,6 +221,7 @@ pub fn emit_sweep(
     match format {
         SweepFormat::Table => emit(&report::sweep::table(s, lang), out, lang)?,
         SweepFormat::Json => emit(&report::sweep::json(s), out, lang)?,
+        SweepFormat::Html => emit(&report::charts::sweep_page(s, lang), out, lang)?,
         SweepFormat::Csv => emit(&report::sweep::csv(s, lang), out, lang)?,
         SweepFormat::Parquet => {
             let path = out.ok_or_else(|| {
@@ -304,6 +308,13 @@ pub fn sweep(a: SweepArgs, g: &Global) -> Result<ExitCode, Failure> {
     if size > MAX_POINTS {
         return Err(Failure::Input(anyhow!(
             "the grid has {size} points; at most {MAX_POINTS} are run at once (split it)"
+        )));
+    }
+    if format == SweepFormat::Html && size > report::charts::MAX_PAGE_POINTS {
+        return Err(Failure::Input(anyhow!(
+            "the grid has {size} points; an HTML page shows at most {} (use --format csv or \
+             parquet for more)",
+            report::charts::MAX_PAGE_POINTS
         )));
     }
     let points = points(&base, &axes)?;

@@ -13,6 +13,7 @@
 //! an event or a projection, and every rule it names is the one the office recorded.
 
 pub mod align;
+pub mod charts;
 pub mod compare;
 pub mod describe;
 pub mod explain;

@@ -33,7 +33,7 @@ mod timeline;
 pub use page::render;
 
 /// HTML-escapes text for element content and attribute values.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
