@@ -275,3 +275,28 @@ fn the_table_in_docs_domain_md_is_the_generated_one() {
         "docs/domain.md is out of date: paste the output of `zairyu table --format markdown`"
     );
 }
+
+#[test]
+fn the_html_report_of_a_run_under_faults_gives_the_time_to_consistency() {
+    let dir = tempfile::tempdir().unwrap();
+    let batch = support::scenario("faults/nightly_batch_n3.yaml");
+    let html = zairyu(&["explain", &batch, "--format", "html"], dir.path());
+    assert_eq!(html.status.code(), Some(0), "{}", stderr(&html));
+    let page = stdout(&html);
+    assert!(
+        page.contains("<tr><th>time to consistency</th><td>p50 "),
+        "{page}"
+    );
+    assert!(page.contains("<tr><th>still inconsistent at the end</th><td>"));
+    // Without faults the row is not there.
+    let plain = zairyu(
+        &[
+            "explain",
+            &teaching("extension_legacy.yaml"),
+            "--format",
+            "html",
+        ],
+        dir.path(),
+    );
+    assert!(!stdout(&plain).contains("time to consistency"));
+}

@@ -34,6 +34,11 @@ pub const HEADLINE: &[&str] = &[
     "inconsistency_days",
     "residents_with_inconsistency",
     "residents_inconsistent_at_end",
+    "time_to_consistency.changes",
+    "time_to_consistency.within_1d",
+    "time_to_consistency.within_7d",
+    "time_to_consistency.within_30d",
+    "time_to_consistency.open_at_end",
     "special_period_days",
     "cards_produced",
     "tokutei_productions",
@@ -88,6 +93,19 @@ impl Measures {
             "residents_inconsistent_at_end",
             count(&|r| r.inconsistent()),
         );
+        // Time to consistency (issue 8) as counts, which add up over shards and parts as every
+        // measure must: the changes after which bureau, city hall and J-LIS agreed again, how
+        // many of them within a day, a week and 30 days, and the residents on whom they still
+        // disagree at the end. (Percentiles do not add up; `run` and the HTML report give them.)
+        let sync = p.sync.measures();
+        set("time_to_consistency.changes", sync.changes);
+        for (key, days) in [("within_1d", 1), ("within_7d", 7), ("within_30d", 30)] {
+            set(
+                &format!("time_to_consistency.{key}"),
+                p.sync.within(days * 24 * 60),
+            );
+        }
+        set("time_to_consistency.open_at_end", sync.inconsistent_at_end);
         set(
             "residents_holding_tokutei",
             count(&|r| {

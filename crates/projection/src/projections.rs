@@ -186,7 +186,7 @@ impl Projections {
         }
         let visits = rec.visits;
         apply_event(rec, event, day);
-        self.sync.observe(i, rec.inconsistent(), at);
+        self.sync.observe(i, rec.out_of_sync(), at);
         let counted = rec.visits != visits;
         let tokutei = matches!(event, Event::TokuteiProductionStarted { .. });
         if counted || tokutei {

@@ -183,6 +183,32 @@ impl CardRecord {
         self.city_hall.municipality.is_some() && self.bureau != self.city_hall
     }
 
+    /// Whether J-LIS disagrees with the bureau about the card that carries the resident's My
+    /// Number functions (only for residents in the register, §6 N4): the bureau issued a
+    /// Tokutei card on which J-LIS has not activated the functions yet, or J-LIS keeps them
+    /// active on a card that is no longer the bureau's card of record.
+    pub fn card_issuer_disagrees(&self) -> bool {
+        if self.city_hall.municipality.is_none() {
+            return false;
+        }
+        let functions = self.tokutei_functions.as_ref();
+        let not_activated = self
+            .residence_card
+            .as_ref()
+            .filter(|c| c.kind.is_tokutei() && Some(c.number) == self.bureau.card_number)
+            .is_some_and(|c| functions.is_none_or(|f| f.card_number != c.number));
+        let stale = functions.is_some_and(|f| {
+            f.state == UseState::Active && Some(f.card_number) != self.bureau.card_number
+        });
+        not_activated || stale
+    }
+
+    /// Whether the three offices — bureau, city hall and J-LIS — disagree about the resident
+    /// (the synchronization measures, issue 8).
+    pub fn out_of_sync(&self) -> bool {
+        self.inconsistent() || self.card_issuer_disagrees()
+    }
+
     /// The cards held and valid on `day`, with their validity.
     pub fn cards_valid_on(&self, day: NaiveDate) -> Vec<(CardKind, NaiveDate)> {
         let mut cards = Vec::new();
@@ -299,6 +325,47 @@ impl CardRecord {
 mod tests {
     use super::*;
     use model::hashing::mix64;
+
+    #[test]
+    fn j_lis_agrees_when_it_keeps_the_functions_on_the_bureaus_card_of_record() {
+        let number = |k| model::card_number::ResidenceCardNumber::generate(1, 0, k);
+        let day = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        let mut rec = CardRecord::default();
+        rec.city_hall.municipality = Some("shinjuku".into());
+        rec.bureau.municipality = Some("shinjuku".into());
+        rec.bureau.card_number = Some(number(2));
+        rec.city_hall.card_number = Some(number(2));
+        rec.residence_card = Some(ResidenceCard {
+            kind: CardKind::TokuteiResidenceCard,
+            number: number(2),
+            issued_on: day,
+            valid_through: day,
+        });
+        // Issued by the bureau, not yet activated by J-LIS.
+        assert!(!rec.inconsistent());
+        assert!(rec.card_issuer_disagrees() && rec.out_of_sync());
+        // J-LIS still keeps the functions on the card this one replaced.
+        let functions = |k| Functions {
+            card_number: number(k),
+            valid_through: day,
+            state: UseState::Active,
+        };
+        rec.tokutei_functions = Some(functions(1));
+        assert!(rec.card_issuer_disagrees());
+        // J-LIS activated them on the new card: the three agree.
+        rec.tokutei_functions = Some(functions(2));
+        assert!(!rec.card_issuer_disagrees() && !rec.out_of_sync());
+        // Suspended after a loss, on the same card: still the same card of record.
+        rec.tokutei_functions = Some(Functions {
+            state: UseState::Suspended { on: day },
+            ..functions(2)
+        });
+        assert!(!rec.card_issuer_disagrees());
+        // A resident outside the register has no J-LIS record to compare.
+        rec.city_hall.municipality = None;
+        rec.tokutei_functions = None;
+        assert!(!rec.card_issuer_disagrees());
+    }
 
     /// The day measures counted one day at a time: the definition `advance` must agree with.
     fn advance_daily(rec: &mut CardRecord, through: NaiveDate, switch: SpecialPeriodMyNumber) {

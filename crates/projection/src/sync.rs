@@ -1,12 +1,12 @@
 //! Measures of synchronization (issue 8): how long the offices disagree about a resident after a
 //! change, and who still disagrees at the end.
 //!
-//! The bureau's view and the register's view of a resident (status, period, card number,
-//! municipality, address — `CardRecord::inconsistent`) are compared after every event. An episode
-//! opens when they start to disagree (a decision the other office has not heard of yet) and closes
-//! when they agree again; its length, in minutes of simulated time, is the time to consistency of
-//! that change. J-LIS's own records are not part of the comparison (the projections do not keep
-//! a J-LIS view of the register's items).
+//! The three offices' views of a resident are compared after every event
+//! (`CardRecord::out_of_sync`): the bureau's and the register's (status, period, card number,
+//! municipality, address), and J-LIS's card carrying the My Number functions against the
+//! bureau's card of record. An episode opens when they start to disagree (a decision another
+//! office has not heard of yet) and closes when all three agree again; its length, in minutes of
+//! simulated time, is the time to consistency of that change.
 
 use std::collections::BTreeMap;
 
@@ -64,6 +64,11 @@ impl Agreement {
         for (minutes, n) in next.closed {
             *self.closed.entry(minutes).or_insert(0) += n;
         }
+    }
+
+    /// The changes after which the offices agreed again within `minutes`.
+    pub fn within(&self, minutes: u64) -> u64 {
+        self.closed.range(..=minutes).map(|(_, n)| n).sum()
     }
 
     /// The measures.

@@ -145,26 +145,10 @@ pub fn faults_summary(
     let u = ui(lang);
     let mut out = String::new();
     let _ = writeln!(out, "{}", u.synchronization);
-    let time = |m: u64| model::time::Latency::minutes(u32::try_from(m).unwrap_or(u32::MAX));
     let mut rows: Vec<(String, String)> = vec![
         (
             u.time_to_consistency.to_owned(),
-            format!(
-                "p50 {}{}p95 {}{}max {} {}{} {}{}",
-                time(sync.p50_minutes),
-                u.comma,
-                time(sync.p95_minutes),
-                u.comma,
-                time(sync.max_minutes),
-                u.lp,
-                sync.changes,
-                if sync.changes == 1 {
-                    u.change
-                } else {
-                    u.changes
-                },
-                u.rp
-            ),
+            time_to_consistency(sync, lang),
         ),
         (
             u.still_inconsistent.to_owned(),
@@ -196,6 +180,29 @@ pub fn faults_summary(
     rows.push((u.held_by_outages.to_owned(), held.to_string()));
     out.push_str(&labelled(&rows, 2, 2));
     out
+}
+
+/// "p50 1h, p95 2h, max 3h (2 changes)": the time until bureau, city hall and J-LIS agree again
+/// after a change.
+pub fn time_to_consistency(sync: &projection::SyncMeasures, lang: Lang) -> String {
+    let u = ui(lang);
+    let time = |m: u64| model::time::Latency::minutes(u32::try_from(m).unwrap_or(u32::MAX));
+    format!(
+        "p50 {}{}p95 {}{}max {} {}{} {}{}",
+        time(sync.p50_minutes),
+        u.comma,
+        time(sync.p95_minutes),
+        u.comma,
+        time(sync.max_minutes),
+        u.lp,
+        sync.changes,
+        if sync.changes == 1 {
+            u.change
+        } else {
+            u.changes
+        },
+        u.rp
+    )
 }
 
 fn view_line(v: &View, lang: Lang) -> String {

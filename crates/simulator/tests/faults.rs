@@ -200,3 +200,36 @@ fn a_policy_without_faults_serializes_as_before() {
     let back: Policy = serde_json::from_str(&stormy).unwrap();
     assert_eq!(back, self::stormy(date(2026, 1, 1)));
 }
+
+#[test]
+fn time_to_consistency_waits_for_j_lis_too() {
+    // N4 (bureau → J-LIS) ten days late: J-LIS activates the My Number functions on a new
+    // Tokutei card ten days after the bureau issued it, and the offices agree only then — the
+    // time to consistency counts J-LIS, not only the bureau and the register.
+    let population = population();
+    let late_n4 = Policy {
+        faults: Faults {
+            links: vec![LinkFault {
+                notice: Some(code("N4")),
+                delay: Some(Delay::Fixed(Latency::days(10))),
+                ..LinkFault::default()
+            }],
+            ..Faults::default()
+        },
+        ..Policy::default()
+    };
+    let late = run_with(&population, late_n4, 2);
+    let perfect = run_with(&population, Policy::default(), 2);
+    let (l, p) = (
+        late.projections.sync.measures(),
+        perfect.projections.sync.measures(),
+    );
+    assert!(l.max_minutes >= 10 * 24 * 60, "{l:?}");
+    assert!(l.max_minutes > p.max_minutes, "{l:?} {p:?}");
+    assert!(l.changes > 0 && p.changes > 0);
+    // The same figures as measures that add up, for compare.
+    let m = projection::measures::Measures::from_projections(&late.projections);
+    assert_eq!(m.0["time_to_consistency.changes"], l.changes);
+    assert!(m.0["time_to_consistency.within_30d"] <= l.changes);
+    assert!(m.0["time_to_consistency.within_7d"] < m.0["time_to_consistency.within_30d"]);
+}

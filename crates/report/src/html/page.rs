@@ -315,7 +315,25 @@ fn footer(out: &mut String, stories: &[Story], lang: Lang) {
         );
     }
     out.push_str("</tr>\n");
-    for (name, values) in measure_rows(&totals, lang) {
+    let mut rows = measure_rows(&totals, lang);
+    // Under faults, how long the offices took to agree again (issue 8).
+    if stories.iter().any(|s| !s.policy.faults.is_none()) {
+        rows.push((
+            u.time_to_consistency.to_owned(),
+            stories
+                .iter()
+                .map(|s| crate::transcript::time_to_consistency(&s.sync, lang))
+                .collect(),
+        ));
+        rows.push((
+            u.still_inconsistent.to_owned(),
+            stories
+                .iter()
+                .map(|s| s.sync.inconsistent_at_end.to_string())
+                .collect(),
+        ));
+    }
+    for (name, values) in rows {
         let _ = write!(out, "<tr><th>{}</th>", esc(&name));
         for v in values {
             let _ = write!(out, "<td>{}</td>", esc(&v));

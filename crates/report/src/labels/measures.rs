@@ -70,6 +70,17 @@ fn headline(key: &str) -> Option<Label> {
             "residents whose records still disagree at the end",
             "終了時に記録が不一致のままの在留者",
         ),
+        "time_to_consistency.changes" => l(
+            "changes after which all offices agreed again",
+            "全機関の記録が再び一致した変更",
+        ),
+        "time_to_consistency.within_1d" => l("of which within a day", "うち1日以内に一致"),
+        "time_to_consistency.within_7d" => l("of which within 7 days", "うち7日以内に一致"),
+        "time_to_consistency.within_30d" => l("of which within 30 days", "うち30日以内に一致"),
+        "time_to_consistency.open_at_end" => l(
+            "residents out of sync at the end (with J-LIS)",
+            "終了時に記録が一致していない在留者（J-LISを含む）",
+        ),
         "cards_produced" => l(
             "residence cards / SPR certificates issued",
             "交付された在留カード・特別永住者証明書",

@@ -432,6 +432,8 @@ pub struct Story {
     pub residents: Vec<ResidentStory>,
     /// Measures over the residents told.
     pub totals: Totals,
+    /// Time to consistency over the residents told (issue 8).
+    pub sync: projection::SyncMeasures,
 }
 
 impl Story {
@@ -509,6 +511,7 @@ impl Story {
             start: run.start,
             until: run.until,
             residents,
+            sync: totals.sync.measures(),
             totals: totals.totals(),
         })
     }
