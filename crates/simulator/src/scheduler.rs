@@ -21,7 +21,7 @@ use std::sync::mpsc::{Receiver, sync_channel};
 use chrono::NaiveDate;
 use event_store::{EventStore, StoreError};
 use model::command::ResidentProfile;
-use model::envelope::Envelope;
+use model::envelope::{Envelope, EventRecord};
 use model::ids::ResidentId;
 use model::policy::Policy;
 use model::time::SimTime;
@@ -31,7 +31,7 @@ use crate::agent::{ScriptedCollection, StepInput};
 use crate::delivery::FaultTally;
 use crate::log::RunHeader;
 use crate::shard::{Chunk, Shard, ShardInput, ShardOutput, Tick, TickOut};
-use crate::writer::{LogBatch, LogWriter};
+use crate::writer::{LogBatch, LogWriter, Logged};
 
 /// Why a run stopped.
 #[derive(Debug, thiserror::Error)]
@@ -267,6 +267,17 @@ pub(crate) fn shard_ranges(n: usize, shards: usize) -> Vec<Range<u32>> {
     fields(residents = input.residents.len(), seed = input.seed, threads = options.threads)
 )]
 pub fn run(input: RunInput<'_>, options: RunOptions<'_>) -> Result<RunOutput, SimError> {
+    if options.keep_log {
+        run_as::<Envelope>(input, options)
+    } else {
+        // Nothing needs the envelopes: each shard encodes its own events into their stored
+        // records on its own thread, and the writer only hashes and appends them.
+        run_as::<EventRecord>(input, options)
+    }
+}
+
+/// [`run`], the shards handing on their events as `T`.
+fn run_as<T: Logged>(input: RunInput<'_>, options: RunOptions<'_>) -> Result<RunOutput, SimError> {
     let RunInput {
         residents,
         start,
@@ -277,7 +288,7 @@ pub fn run(input: RunInput<'_>, options: RunOptions<'_>) -> Result<RunOutput, Si
     let emit = options.store.is_some() || options.keep_log || options.hashes || options.resume;
     let ranges = shard_ranges(residents.len(), options.threads);
     let policy = &policy;
-    let mut merger = Merger {
+    let mut merger = Merger::<T> {
         writer: emit.then(|| LogWriter::spawn(options.store, options.header, options.resume)),
         keep_log: options.keep_log,
         log: Vec::new(),
@@ -293,7 +304,7 @@ pub fn run(input: RunInput<'_>, options: RunOptions<'_>) -> Result<RunOutput, Si
         for (k, range) in ranges.iter().enumerate() {
             // A few chunks in flight per shard: a shard may run ahead of the merger by that
             // much, and no more.
-            let (tx, rx) = sync_channel::<Chunk>(16);
+            let (tx, rx) = sync_channel::<Chunk<T>>(16);
             let shard = Shard::new(ShardInput {
                 residents: range.clone(),
                 subject: residents,
@@ -377,20 +388,20 @@ pub fn run(input: RunInput<'_>, options: RunOptions<'_>) -> Result<RunOutput, Si
 }
 
 /// One shard's output as the merger reads it.
-struct Stream {
-    rx: Receiver<Chunk>,
+struct Stream<T> {
+    rx: Receiver<Chunk<T>>,
     ticks: Vec<TickOut>,
     /// The next tick of `ticks` to take.
     tick: usize,
     /// The events of `ticks` not taken yet.
-    events: std::vec::IntoIter<Envelope>,
+    events: std::vec::IntoIter<T>,
     /// Where `events` starts in its chunk.
     event: usize,
     done: bool,
 }
 
-impl Stream {
-    fn new(rx: Receiver<Chunk>) -> Stream {
+impl<T> Stream<T> {
+    fn new(rx: Receiver<Chunk<T>>) -> Stream<T> {
         Stream {
             rx,
             ticks: Vec::new(),
@@ -419,7 +430,7 @@ impl Stream {
     }
 
     /// Takes the next tick: how many events it recorded, and its events (if handed on).
-    fn take(&mut self) -> (u64, impl Iterator<Item = Envelope> + '_) {
+    fn take(&mut self) -> (u64, impl Iterator<Item = T> + '_) {
         let t = self.ticks[self.tick];
         self.tick += 1;
         let n = t.end - self.event;
@@ -429,11 +440,11 @@ impl Stream {
 }
 
 /// The merge of the shards' outputs into the global order, and the feed of the writer.
-struct Merger<'p> {
-    writer: Option<LogWriter>,
+struct Merger<'p, T> {
+    writer: Option<LogWriter<T>>,
     keep_log: bool,
     log: Vec<Envelope>,
-    batch: Vec<Envelope>,
+    batch: Vec<T>,
     batch_size: usize,
     global_seq: u64,
     /// Events recorded so far (also when not handed on).
@@ -441,9 +452,9 @@ struct Merger<'p> {
     progress: Option<&'p mut dyn FnMut(Progress)>,
 }
 
-impl Merger<'_> {
+impl<T: Logged> Merger<'_, T> {
     /// Merges until every shard has finished.
-    fn merge(&mut self, streams: &mut [Stream]) -> Result<(), SimError> {
+    fn merge(&mut self, streams: &mut [Stream<T>]) -> Result<(), SimError> {
         let mut day: Option<NaiveDate> = None;
         let mut last: Option<SimTime> = None;
         loop {
@@ -468,8 +479,10 @@ impl Merger<'_> {
                     self.recorded += recorded;
                     for mut env in events {
                         self.global_seq += 1;
-                        env.global_seq = self.global_seq;
-                        if self.keep_log {
+                        env.number(self.global_seq);
+                        if self.keep_log
+                            && let Some(env) = env.envelope()
+                        {
                             self.log.push(env.clone());
                         }
                         self.batch.push(env);

@@ -38,6 +38,7 @@ use crate::agent::{Agent, StepInput};
 use crate::delivery::{FaultTally, Links};
 use crate::queue::{Meta, Queue};
 use crate::scheduler::{Residents, SimError};
+use crate::writer::Logged;
 
 /// The number of offices, and so of handles and stream-version tables.
 const SERVICES: usize = Service::ALL.len();
@@ -82,11 +83,21 @@ pub(crate) struct TickOut {
 }
 
 /// What a shard hands the merger: consecutive ticks (a tick may continue in the next chunk) and,
-/// when the run wants the log, their events in the global order.
-#[derive(Debug, Default)]
-pub(crate) struct Chunk {
+/// when the run wants the log, their events in the global order — as envelopes, or as records
+/// the shard encoded itself when nothing needs the envelopes ([`Logged`]).
+#[derive(Debug)]
+pub(crate) struct Chunk<T> {
     pub(crate) ticks: Vec<TickOut>,
-    pub(crate) events: Vec<Envelope>,
+    pub(crate) events: Vec<T>,
+}
+
+impl<T> Default for Chunk<T> {
+    fn default() -> Self {
+        Chunk {
+            ticks: Vec::new(),
+            events: Vec::new(),
+        }
+    }
 }
 
 /// What a finished shard returns.
@@ -184,12 +195,12 @@ impl Recorder {
 }
 
 /// Where a shard's output goes: the merger's channel, one chunk at a time.
-struct Outbox {
-    tx: SyncSender<Chunk>,
-    chunk: Chunk,
+struct Outbox<T> {
+    tx: SyncSender<Chunk<T>>,
+    chunk: Chunk<T>,
 }
 
-impl Outbox {
+impl<T> Outbox<T> {
     /// Sends the chunk being filled; `Err` when the merger has stopped (it says why).
     fn flush(&mut self) -> Result<(), SimError> {
         if self.chunk.ticks.is_empty() {
@@ -283,7 +294,10 @@ impl<'a> Shard<'a> {
     }
 
     /// Runs the shard to the end of the run, handing its ticks to `tx`.
-    pub(crate) fn run(mut self, tx: SyncSender<Chunk>) -> Result<ShardOutput, SimError> {
+    pub(crate) fn run<T: Logged>(
+        mut self,
+        tx: SyncSender<Chunk<T>>,
+    ) -> Result<ShardOutput, SimError> {
         let mut out = Outbox {
             tx,
             chunk: Chunk::default(),
@@ -370,13 +384,14 @@ impl<'a> Shard<'a> {
     }
 
     /// Closes a tick: its events, sorted by resident (stable: each resident's own order stays),
-    /// go into the chunk, which is sent when it is full.
-    fn end_tick(&mut self, tick: Tick, out: &mut Outbox) -> Result<(), SimError> {
+    /// go into the chunk (encoded, when the run hands on records), which is sent when it is
+    /// full.
+    fn end_tick<T: Logged>(&mut self, tick: Tick, out: &mut Outbox<T>) -> Result<(), SimError> {
         let rec = &mut self.recorder;
         if !rec.tick.is_sorted_by_key(Envelope::resident) {
             rec.tick.sort_by_key(Envelope::resident);
         }
-        out.chunk.events.append(&mut rec.tick);
+        out.chunk.events.extend(rec.tick.drain(..).map(T::of));
         match out.chunk.ticks.last_mut() {
             // Without the events, the merger needs only the day's progress: one tick per chunk.
             Some(last) if !rec.emit => {

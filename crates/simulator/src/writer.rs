@@ -6,6 +6,11 @@
 //! the simulation at most two batches ahead of the disk, and the simulation and the I/O overlap
 //! on separate cores (decision 2).
 //!
+//! The writer receives either envelopes, which it encodes, or records the shards already encoded
+//! ([`Logged`]): a run that keeps no log in memory has its shards encode their own events, on
+//! their own threads, so that the writer's thread does no more than hash and append (the
+//! canonical form does not depend on `global_seq`, decision 11 §4).
+//!
 //! Resuming (`run --resume`): the store already holds a prefix of this run. The writer then
 //! reads the stored events back as the run produces them and checks each against its new copy
 //! (every field, so the hash up to there matches too); it appends only what follows, and a
@@ -20,9 +25,51 @@ use model::time::SimTime;
 use crate::log::{LogHasher, RunHeader, to_record};
 use crate::scheduler::SimError;
 
+/// One event as the shards hand it on: its envelope, or its stored record already encoded.
+pub trait Logged: Send + 'static {
+    /// The form of `env` the shard hands on.
+    fn of(env: Envelope) -> Self;
+    /// Gives the event its place in the log.
+    fn number(&mut self, global_seq: u64);
+    /// The stored record (log format 2).
+    fn into_record(self) -> EventRecord;
+    /// The envelope, when this form keeps it (for a run that keeps its log in memory).
+    fn envelope(&self) -> Option<&Envelope>;
+}
+
+impl Logged for Envelope {
+    fn of(env: Envelope) -> Self {
+        env
+    }
+    fn number(&mut self, global_seq: u64) {
+        self.global_seq = global_seq;
+    }
+    fn into_record(self) -> EventRecord {
+        to_record(&self)
+    }
+    fn envelope(&self) -> Option<&Envelope> {
+        Some(self)
+    }
+}
+
+impl Logged for EventRecord {
+    fn of(env: Envelope) -> Self {
+        to_record(&env)
+    }
+    fn number(&mut self, global_seq: u64) {
+        self.global_seq = global_seq;
+    }
+    fn into_record(self) -> EventRecord {
+        self
+    }
+    fn envelope(&self) -> Option<&Envelope> {
+        None
+    }
+}
+
 /// Events in global order, handed to the writer together.
-pub struct LogBatch {
-    pub events: Vec<Envelope>,
+pub struct LogBatch<T> {
+    pub events: Vec<T>,
     /// `Some(t)`: every event at an instant at or before `t` is in this batch or an earlier one
     /// (the batch ends on an instant boundary). `None`: the batch ends inside an instant.
     pub closes: Option<SimTime>,
@@ -32,16 +79,20 @@ pub struct LogBatch {
 pub(crate) type WriterResult = Result<(Option<EventStore>, String), SimError>;
 
 /// The handle to the log-writer thread.
-pub(crate) struct LogWriter {
-    tx: Option<std::sync::mpsc::SyncSender<LogBatch>>,
+pub(crate) struct LogWriter<T> {
+    tx: Option<std::sync::mpsc::SyncSender<LogBatch<T>>>,
     thread: Option<std::thread::JoinHandle<WriterResult>>,
 }
 
-impl LogWriter {
+impl<T: Logged> LogWriter<T> {
     /// Starts the thread. With `resume`, the events `store` already holds are checked, not
     /// appended.
-    pub(crate) fn spawn(store: Option<EventStore>, header: RunHeader, resume: bool) -> LogWriter {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<LogBatch>(2);
+    pub(crate) fn spawn(
+        store: Option<EventStore>,
+        header: RunHeader,
+        resume: bool,
+    ) -> LogWriter<T> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<LogBatch<T>>(2);
         let thread = std::thread::spawn(move || {
             // The store's commit events are reported inside this span.
             let _span = tracing::debug_span!("log_writer").entered();
@@ -57,7 +108,7 @@ impl LogWriter {
         }
     }
 
-    pub(crate) fn send(&mut self, batch: LogBatch) -> Result<(), SimError> {
+    pub(crate) fn send(&mut self, batch: LogBatch<T>) -> Result<(), SimError> {
         let sent = self.tx.as_ref().is_some_and(|tx| tx.send(batch).is_ok());
         if sent {
             Ok(())
@@ -114,22 +165,22 @@ impl Writer {
         })
     }
 
-    fn write(&mut self, batch: LogBatch) -> Result<(), SimError> {
+    fn write<T: Logged>(&mut self, batch: LogBatch<T>) -> Result<(), SimError> {
         let mut rows = Vec::with_capacity(if self.store.is_some() {
             batch.events.len()
         } else {
             0
         });
-        for env in &batch.events {
-            let record = to_record(env);
+        for item in batch.events {
+            let record = item.into_record();
             self.hasher.add(&record);
-            self.seen = env.global_seq;
-            if env.global_seq <= self.stored {
+            self.seen = record.global_seq;
+            if record.global_seq <= self.stored {
                 self.check_stored(&record)?;
             } else if self.store.is_some() {
                 rows.push(NewEvent {
+                    expected_version: record.stream_version - 1,
                     record,
-                    expected_version: env.stream_version - 1,
                 });
             }
         }

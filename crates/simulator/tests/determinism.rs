@@ -16,8 +16,20 @@ use simulator::{RunInput, RunOptions, RunOutput, Scripted, SimError, run};
 
 const SEED: u64 = 11;
 
-/// Runs a 1,000-resident year under the default policy into `store`, in `threads` shards.
+/// Runs a 1,000-resident year under the default policy into `store`, in `threads` shards,
+/// keeping the log in memory.
 fn run_on(threads: usize, batch_size: usize, store: EventStore) -> Result<RunOutput, SimError> {
+    run_keeping(threads, batch_size, store, true)
+}
+
+/// [`run_on`], keeping the log in memory or not: without it the shards hand the writer records
+/// they encoded themselves, with it envelopes the writer encodes.
+fn run_keeping(
+    threads: usize,
+    batch_size: usize,
+    store: EventStore,
+    keep_log: bool,
+) -> Result<RunOutput, SimError> {
     let population = Population::generate(PopulationSpec::new(1_000, SEED));
     let input = RunInput {
         residents: &population,
@@ -30,7 +42,7 @@ fn run_on(threads: usize, batch_size: usize, store: EventStore) -> Result<RunOut
         input,
         RunOptions {
             store: Some(store),
-            keep_log: true,
+            keep_log,
             batch_size,
             threads,
             ..RunOptions::default()
@@ -67,11 +79,19 @@ fn the_log_is_the_same_in_one_two_or_three_shards_and_whatever_the_batch_size() 
             Measures::from_projections(&other.projections)
         );
     }
-    // What reached the store is the whole log, in the same order.
+    // What reached the store is the whole log, in the same order — also when the shards encode
+    // the records themselves (no log kept in memory).
     let stored = |o: &RunOutput| o.store.as_ref().unwrap().read_all().unwrap();
     assert_eq!(stored(&one), stored(&small_batches));
     assert_eq!(stored(&one), stored(&two));
     assert_eq!(stored(&one).len() as u64, one.events);
+    for threads in [1, 3] {
+        let encoded_in_shards = run_keeping(threads, 500, fresh_store(), false).unwrap();
+        assert!(encoded_in_shards.log.is_empty());
+        assert_eq!(one.log_hash, encoded_in_shards.log_hash);
+        assert_eq!(one.state_hash, encoded_in_shards.state_hash);
+        assert_eq!(stored(&one), stored(&encoded_in_shards));
+    }
 }
 
 #[test]
