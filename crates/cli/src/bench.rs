@@ -9,6 +9,9 @@
 //! 3. the baseline: the same rows, read back from (2), appended with one plain prepared INSERT;
 //! 4. the replay of the stored log, as `zairyu replay` does it: every event read, checked,
 //!    decoded, hashed and folded into the projections; its log hash must be the run's.
+//!
+//! `zairyu bench --what-if` measures instead the what-if comparison at national size (or
+//! `--residents`): both regimes, one seed, no log, as `compare --population` runs it.
 
 #![expect(clippy::disallowed_methods, reason = "a benchmark measures wall time")]
 
@@ -83,6 +86,103 @@ struct Figures {
     peak_sim_mib: Option<f64>,
     peak_store_mib: Option<f64>,
     log_hash: String,
+}
+
+pub struct WhatIfBenchArgs {
+    pub residents: usize,
+    pub seed: u64,
+    pub threads: usize,
+    pub json: bool,
+}
+
+/// `zairyu bench --what-if`: the two-arm population comparison of `compare --population`
+/// (legacy vs integrated, one seed, no log), timed, with the process's peak memory and a digest
+/// of both arms' measures, which must not depend on the thread count.
+pub fn bench_what_if(a: &WhatIfBenchArgs) -> Result<ExitCode, Failure> {
+    use projection::what_if::Arm;
+    use simulator::what_if::{self, RunProgress, Subject};
+    if a.residents == 0 || a.residents > u32::MAX as usize {
+        return Err(Failure::Input(anyhow::anyhow!(
+            "--residents must be between 1 and {}",
+            u32::MAX
+        )));
+    }
+    let start = NaiveDate::from_ymd_opt(2026, 4, 1).expect("valid date");
+    let arm = |regime: Regime| Arm {
+        name: regime.as_str().to_owned(),
+        files: Vec::new(),
+        policy: Policy::with_regime(regime),
+    };
+    let (baseline, reform) = (arm(Regime::Legacy), arm(Regime::Integrated));
+    let bar = crate::compare::progress_bar();
+    let mut report = |p: RunProgress| {
+        bar.set_length(p.total);
+        bar.set_position(p.done.min(p.total));
+        bar.set_prefix("what-if");
+        bar.set_message(format!("{} events", p.events));
+    };
+    let t = Instant::now();
+    let c = what_if::compare(
+        Subject::Population {
+            residents: a.residents,
+            start,
+            shard: model::shard::Shard::WHOLE,
+        },
+        &baseline,
+        &reform,
+        &[a.seed],
+        CODE_VERSION,
+        a.threads,
+        Some(&mut report),
+    )
+    .map_err(|e| Failure::Run(e.into()))?;
+    let seconds = t.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let peak = peak_rss_mib();
+    let run = c
+        .runs
+        .first()
+        .ok_or_else(|| Failure::Run(anyhow::anyhow!("the comparison ran no seed")))?;
+    let events = |m: &projection::measures::Measures| m.0.get("events").copied().unwrap_or(0);
+    let (legacy, integrated) = (events(&run.baseline), events(&run.reform));
+    let mut digest = model::hashing::HashWriter::new();
+    serde_json::to_writer(&mut digest, &(&run.baseline, &run.reform)).expect("measures serialize");
+    let digest = digest.finish();
+    let rate = (legacy + integrated) as f64 / seconds.max(f64::EPSILON);
+    if a.json {
+        let v = serde_json::json!({
+            "what_if": true,
+            "residents": a.residents,
+            "seed": a.seed,
+            "threads": a.threads,
+            "seconds": seconds,
+            "events": { "legacy": legacy, "integrated": integrated },
+            "events_per_second": rate,
+            "events_per_second_per_thread": rate / a.threads as f64,
+            "peak_rss_mib": peak,
+            "measures_digest": digest,
+            "code_version": CODE_VERSION,
+        });
+        outln!("{}", serde_json::to_string_pretty(&v).expect("json"));
+        return Ok(ExitCode::SUCCESS);
+    }
+    outln!(
+        "zairyu bench --what-if — {} residents, seed {}, legacy vs integrated, {} threads",
+        a.residents,
+        a.seed,
+        a.threads
+    );
+    outln!("  events                        {legacy} legacy + {integrated} integrated");
+    outln!(
+        "  both arms                     {seconds:.2} s   {rate:>10.0} events/s   ({:.0} per thread)",
+        rate / a.threads as f64
+    );
+    outln!(
+        "  peak RSS                      {}",
+        peak.map_or("n/a".to_owned(), |m| format!("{m:.0} MiB"))
+    );
+    outln!("  measures digest  {digest}");
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {

@@ -285,9 +285,15 @@ enum Command {
     /// Benchmark: a synthetic population through the real services and store, with the raw
     /// SQLite append rate of the same rows measured in the same run as the baseline.
     Bench {
-        /// Number of residents.
-        #[arg(long, default_value_t = 100_000)]
-        residents: usize,
+        /// Number of residents (default: 100,000; with --what-if the national 3,956,619).
+        #[arg(long)]
+        residents: Option<usize>,
+        /// Measure instead the what-if comparison: the population run under the legacy and the
+        /// integrated regime (one seed, no log), as `compare --population` runs it — wall time,
+        /// events per second, peak memory and a digest of both arms' measures (the same for
+        /// every --threads).
+        #[arg(long)]
+        what_if: bool,
         /// Seed of the population and the run.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -454,6 +460,20 @@ fn main() -> ExitCode {
         Command::Man { dir } => reference::man(Cli::command(), dir.as_deref()),
         Command::Bench {
             residents,
+            what_if: true,
+            seed,
+            threads,
+            json,
+            ..
+        } => bench::bench_what_if(&bench::WhatIfBenchArgs {
+            residents: residents.unwrap_or(population::NATIONAL_RESIDENTS),
+            seed,
+            threads: threads.map_or_else(simulator::default_threads, usize::from),
+            json,
+        }),
+        Command::Bench {
+            residents,
+            what_if: false,
             seed,
             regime,
             batch,
@@ -462,7 +482,7 @@ fn main() -> ExitCode {
             keep,
             json,
         } => bench::bench(&bench::BenchArgs {
-            residents,
+            residents: residents.unwrap_or(100_000),
             seed,
             regime: regime.into(),
             batch,

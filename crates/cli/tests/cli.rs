@@ -251,6 +251,45 @@ fn bench_gives_the_same_log_hash_on_one_thread_or_three() {
 }
 
 #[test]
+fn bench_what_if_times_both_regimes_and_its_measures_do_not_depend_on_the_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let on = |threads: &str| {
+        let o = zairyu(
+            &[
+                "bench",
+                "--what-if",
+                "--residents",
+                "400",
+                "--threads",
+                threads,
+                "--json",
+            ],
+            dir.path(),
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap()
+    };
+    let (one, two) = (on("1"), on("2"));
+    for v in [&one, &two] {
+        assert_eq!(v["residents"].as_u64(), Some(400), "{v}");
+        assert!(v["events"]["legacy"].as_u64().unwrap() > 400, "{v}");
+        assert!(v["events"]["integrated"].as_u64().unwrap() > 400, "{v}");
+        assert!(v["seconds"].as_f64().unwrap() > 0.0, "{v}");
+        assert!(v["peak_rss_mib"].as_f64().unwrap() > 0.0, "{v}");
+    }
+    assert_eq!(one["threads"].as_u64(), Some(1));
+    assert_eq!(two["threads"].as_u64(), Some(2));
+    assert_eq!(one["events"], two["events"]);
+    assert_eq!(one["measures_digest"], two["measures_digest"]);
+    // The regimes differ, so the digest is not of one arm twice.
+    assert_ne!(one["events"]["legacy"], one["events"]["integrated"]);
+    // Nothing was written: the what-if keeps no log.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    let o = zairyu(&["bench", "--what-if", "--residents", "0"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
 fn table_says_an_extension_needs_the_city_hall_only_under_the_legacy_regime() {
     let dir = tempfile::tempdir().unwrap();
     let o = zairyu(&["table", "--format", "markdown"], dir.path());
