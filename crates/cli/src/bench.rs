@@ -52,6 +52,24 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// CPU time this process (every thread) has used so far, in seconds (Linux `/proc/self/stat`,
+/// user + system, in clock ticks of 1/100 s). On a machine shared with other work the wall time
+/// of a phase says little; its CPU time says what the phase cost, so events per CPU-second is
+/// the figure to compare across runs under different loads.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (in parentheses) may hold spaces: the fields follow its last `)`.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+/// The CPU seconds used since `from` (a [`cpu_seconds`] reading).
+fn cpu_since(from: Option<f64>) -> Option<f64> {
+    Some(cpu_seconds()? - from?)
+}
+
 fn remove_db(path: &Path) {
     for suffix in ["", "-wal", "-shm"] {
         let mut p = path.as_os_str().to_owned();
@@ -78,11 +96,15 @@ struct Figures {
     events: u64,
     generate_s: f64,
     sim_only_s: f64,
+    sim_only_cpu_s: Option<f64>,
     sim_store_s: f64,
+    /// Of the simulation with the store, `finish` included.
+    sim_store_cpu_s: Option<f64>,
     /// Marking the log finished (the run's hashes) and checkpointing its write-ahead file.
     finish_s: f64,
     baseline_s: f64,
     replay_s: f64,
+    replay_cpu_s: Option<f64>,
     peak_sim_mib: Option<f64>,
     peak_store_mib: Option<f64>,
     log_hash: String,
@@ -121,7 +143,7 @@ pub fn bench_what_if(a: &WhatIfBenchArgs) -> Result<ExitCode, Failure> {
         bar.set_prefix("what-if");
         bar.set_message(format!("{} events", p.events));
     };
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), cpu_seconds());
     let c = what_if::compare(
         Subject::Population {
             residents: a.residents,
@@ -137,6 +159,7 @@ pub fn bench_what_if(a: &WhatIfBenchArgs) -> Result<ExitCode, Failure> {
     )
     .map_err(|e| Failure::Run(e.into()))?;
     let seconds = t.elapsed().as_secs_f64();
+    let cpu = cpu_since(cpu);
     bar.finish_and_clear();
     let peak = peak_rss_mib();
     let run = c
@@ -159,6 +182,8 @@ pub fn bench_what_if(a: &WhatIfBenchArgs) -> Result<ExitCode, Failure> {
             "events": { "legacy": legacy, "integrated": integrated },
             "events_per_second": rate,
             "events_per_second_per_thread": rate / a.threads as f64,
+            "cpu_seconds": cpu,
+            "events_per_cpu_second": cpu.map(|c| (legacy + integrated) as f64 / c.max(f64::EPSILON)),
             "peak_rss_mib": peak,
             "measures_digest": digest,
             "code_version": CODE_VERSION,
@@ -177,6 +202,12 @@ pub fn bench_what_if(a: &WhatIfBenchArgs) -> Result<ExitCode, Failure> {
         "  both arms                     {seconds:.2} s   {rate:>10.0} events/s   ({:.0} per thread)",
         rate / a.threads as f64
     );
+    if let Some(c) = cpu {
+        outln!(
+            "  CPU time                      {c:.2} s   {:>10.0} events per CPU-second",
+            (legacy + integrated) as f64 / c.max(f64::EPSILON)
+        );
+    }
     outln!(
         "  peak RSS                      {}",
         peak.map_or("n/a".to_owned(), |m| format!("{m:.0} MiB"))
@@ -235,7 +266,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
         bar.set_position((p.now.date() - start).num_days().max(0) as u64);
         bar.set_message(format!("{} events", p.events));
     };
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), cpu_seconds());
     let sim = run(
         input(),
         RunOptions {
@@ -251,6 +282,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
     )
     .map_err(run_err)?;
     let sim_only_s = t.elapsed().as_secs_f64();
+    let sim_only_cpu_s = cpu_since(cpu);
     bar.finish_and_clear();
     let peak_sim_mib = peak_rss_mib();
     drop(sim.projections);
@@ -271,7 +303,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
         bar.set_position((p.now.date() - start).num_days().max(0) as u64);
         bar.set_message(format!("{} events", p.events));
     };
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), cpu_seconds());
     let mut stored = run(
         input(),
         RunOptions {
@@ -297,6 +329,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
         .finish(&stored.state_hash, &stored.log_hash)
         .map_err(|e| Failure::Run(e.into()))?;
     let finish_s = t.elapsed().as_secs_f64();
+    let sim_store_cpu_s = cpu_since(cpu);
     let peak_store_mib = peak_rss_mib();
     if stored.log_hash != sim.log_hash {
         return Err(Failure::Run(anyhow::anyhow!(
@@ -330,7 +363,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
 
     // 4. Replay of the stored log, read-only, as `zairyu replay` reads it.
     let reader = EventStore::open_read_only(&db).map_err(|e| Failure::Run(e.into()))?;
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), cpu_seconds());
     let replayed = simulator::replay::replay(
         &reader,
         start,
@@ -341,6 +374,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
     )
     .map_err(|e| Failure::Run(e.into()))?;
     let replay_s = t.elapsed().as_secs_f64();
+    let replay_cpu_s = cpu_since(cpu);
     drop(reader);
     if replayed.log_hash != sim.log_hash || replayed.events != sim.events {
         return Err(Failure::Run(anyhow::anyhow!(
@@ -356,10 +390,13 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
         events: sim.events,
         generate_s,
         sim_only_s,
+        sim_only_cpu_s,
         sim_store_s,
+        sim_store_cpu_s,
         finish_s,
         baseline_s: base.seconds,
         replay_s,
+        replay_cpu_s,
         peak_sim_mib,
         peak_store_mib,
         log_hash: sim.log_hash,
@@ -374,6 +411,15 @@ fn print_figures(a: &BenchArgs, f: &Figures, baseline_rows: u64) {
     let sim_rate = rate(f.events, f.sim_only_s);
     let store_rate = rate(f.events, store_total);
     let base_rate = rate(baseline_rows, f.baseline_s);
+    let per_cpu = |cpu: Option<f64>| cpu.map(|c| rate(f.events, c));
+    let cpu = |c: Option<f64>| {
+        c.map_or(String::new(), |c| {
+            format!(
+                "   CPU {c:.2} s = {:.0} events per CPU-second",
+                rate(f.events, c)
+            )
+        })
+    };
     if a.json {
         let v = serde_json::json!({
             "residents": a.residents,
@@ -387,16 +433,25 @@ fn print_figures(a: &BenchArgs, f: &Figures, baseline_rows: u64) {
                 "seconds": f.sim_only_s,
                 "events_per_second": sim_rate,
                 "events_per_second_per_thread": sim_rate / a.threads as f64,
+                "cpu_seconds": f.sim_only_cpu_s,
+                "events_per_cpu_second": per_cpu(f.sim_only_cpu_s),
             },
             "simulation_with_store": {
                 "seconds": f.sim_store_s,
                 "finish_seconds": f.finish_s,
                 "events_per_second": store_rate,
+                "cpu_seconds": f.sim_store_cpu_s,
+                "events_per_cpu_second": per_cpu(f.sim_store_cpu_s),
             },
             "baseline_raw_append": { "rows": baseline_rows, "seconds": f.baseline_s, "rows_per_second": base_rate },
             "ratio_store_to_baseline": if base_rate > 0.0 { store_rate / base_rate } else { 0.0 },
             "ratio_simulation_to_baseline": if base_rate > 0.0 { sim_rate / base_rate } else { 0.0 },
-            "replay": { "seconds": f.replay_s, "events_per_second": rate(f.events, f.replay_s) },
+            "replay": {
+                "seconds": f.replay_s,
+                "events_per_second": rate(f.events, f.replay_s),
+                "cpu_seconds": f.replay_cpu_s,
+                "events_per_cpu_second": per_cpu(f.replay_cpu_s),
+            },
             "peak_rss_mib_simulation": f.peak_sim_mib,
             "peak_rss_mib_with_store": f.peak_store_mib,
             "log_hash": f.log_hash,
@@ -417,18 +472,20 @@ fn print_figures(a: &BenchArgs, f: &Figures, baseline_rows: u64) {
     outln!("  events                        {}", f.events);
     outln!("  population generated in       {:.2} s", f.generate_s);
     outln!(
-        "  simulation alone              {:.2} s   {:>10.0} events/s   ({:.0} per thread)   peak RSS {}",
+        "  simulation alone              {:.2} s   {:>10.0} events/s   ({:.0} per thread)   peak RSS {}{}",
         f.sim_only_s,
         sim_rate,
         sim_rate / a.threads as f64,
-        mib(f.peak_sim_mib)
+        mib(f.peak_sim_mib),
+        cpu(f.sim_only_cpu_s)
     );
     outln!(
-        "  simulation + store            {:.2} s   {:>10.0} events/s   (incl. finish {:.2} s)   peak RSS {}",
+        "  simulation + store            {:.2} s   {:>10.0} events/s   (incl. finish {:.2} s)   peak RSS {}{}",
         store_total,
         store_rate,
         f.finish_s,
-        mib(f.peak_store_mib)
+        mib(f.peak_store_mib),
+        cpu(f.sim_store_cpu_s)
     );
     outln!(
         "  baseline: raw SQLite append   {:.2} s   {:>10.0} rows/s     (same rows, plain INSERT, no index)",
@@ -446,9 +503,10 @@ fn print_figures(a: &BenchArgs, f: &Figures, baseline_rows: u64) {
         );
     }
     outln!(
-        "  replay of the stored log      {:.2} s   {:>10.0} events/s   (hash checked)",
+        "  replay of the stored log      {:.2} s   {:>10.0} events/s   (hash checked){}",
         f.replay_s,
-        rate(f.events, f.replay_s)
+        rate(f.events, f.replay_s),
+        cpu(f.replay_cpu_s)
     );
     outln!("  log hash  {}", f.log_hash);
 }

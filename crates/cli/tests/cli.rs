@@ -210,6 +210,10 @@ fn bench_reports_rates_against_the_raw_append_baseline() {
             .unwrap()
             > 0.0
     );
+    // CPU time of each phase (what a phase cost, whatever else the machine was doing).
+    for phase in ["simulation_only", "simulation_with_store", "replay"] {
+        assert!(v[phase]["cpu_seconds"].as_f64().unwrap() >= 0.0, "{v}");
+    }
     // The benchmark databases are removed unless --keep.
     assert_eq!(std::fs::read_dir(dir.path().join("b")).unwrap().count(), 0);
 }
@@ -276,6 +280,7 @@ fn bench_what_if_times_both_regimes_and_its_measures_do_not_depend_on_the_thread
         assert!(v["events"]["integrated"].as_u64().unwrap() > 400, "{v}");
         assert!(v["seconds"].as_f64().unwrap() > 0.0, "{v}");
         assert!(v["peak_rss_mib"].as_f64().unwrap() > 0.0, "{v}");
+        assert!(v["cpu_seconds"].as_f64().unwrap() >= 0.0, "{v}");
     }
     assert_eq!(one["threads"].as_u64(), Some(1));
     assert_eq!(two["threads"].as_u64(), Some(2));
