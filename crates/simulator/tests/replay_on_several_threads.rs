@@ -3,7 +3,7 @@
 //! projections, the log hash, the commit checks — and, on a damaged log, the same first error.
 
 use chrono::NaiveDate;
-use event_store::EventStore;
+use event_store::{EventStore, NewEvent};
 use model::policy::Policy;
 use population::{Population, PopulationSpec};
 use simulator::replay::{replay_each, replay_parallel};
@@ -12,10 +12,10 @@ use simulator::{RunInput, RunOptions, RunOutput, run};
 const SEED: u64 = 5;
 
 /// A 2,500-resident year — more residents than one block of the parallel replay (1,024), so that
-/// every thread folds some — stored at `path` with a commit every 700 events.
-fn stored_run(path: &std::path::Path) -> (RunOutput, NaiveDate, NaiveDate) {
+/// every thread folds some — stored with a commit every 700 events.
+fn stored_run() -> (RunOutput, NaiveDate, NaiveDate) {
     let population = Population::generate(PopulationSpec::new(2_500, SEED));
-    let store = EventStore::create(path).expect("a new log");
+    let store = EventStore::open_in_memory().expect("a new log");
     let out = run(
         RunInput {
             residents: &population,
@@ -38,11 +38,8 @@ fn stored_run(path: &std::path::Path) -> (RunOutput, NaiveDate, NaiveDate) {
 
 #[test]
 fn a_replay_on_two_or_three_threads_gives_what_one_thread_gives() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("run.db");
-    let (mut out, start, until) = stored_run(&path);
-    drop(out.store.take());
-    let store = EventStore::open_read_only(&path).expect("open");
+    let (mut out, start, until) = stored_run();
+    let store = out.store.take().expect("the store comes back");
     let switch = Policy::default().switches.validity.special_period_my_number;
     let mid = start + chrono::Duration::days(150);
     for as_of in [None, Some(mid)] {
@@ -71,40 +68,46 @@ fn a_replay_on_two_or_three_threads_gives_what_one_thread_gives() {
 
 #[test]
 fn a_damaged_log_fails_on_several_threads_with_the_error_one_thread_meets_first() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("run.db");
-    let (mut out, start, until) = stored_run(&path);
-    drop(out.store.take());
-    assert!(out.events > 20_000, "{} events", out.events);
-    let pristine = std::fs::read(&path).expect("read");
+    let (mut out, start, until) = stored_run();
+    let stored = out.store.take().expect("the store comes back");
+    let records = stored.read_all().expect("read");
+    assert!(records.len() > 20_000, "{} events", records.len());
     let switch = Policy::default().switches.validity.special_period_my_number;
-    // A payload that does not decode (found by the folding threads) and a gap in the sequence
-    // (found by the reading thread), each in turn the first in the log.
-    let garbage = |seq: u64| format!("UPDATE events SET payload = x'c1' WHERE global_seq = {seq};");
-    let gap =
-        |seq: u64| format!("UPDATE events SET global_seq = 99999999 WHERE global_seq = {seq};");
-    for (damage, first) in [
-        (garbage(12_001) + &gap(18_001), "event 12001: the"),
-        (gap(12_001) + &garbage(18_001), "global_seq jumps"),
-        (garbage(12_001) + &garbage(6_001), "event 6001: the"),
+    // Payloads that do not decode, found by the folding threads (each event's resident decides
+    // which): the replay must name the first in the log, as one thread does, whichever thread
+    // met which.
+    for (damaged, first) in [
+        ([12_001, 18_001], "event 12001: the"),
+        ([12_001, 6_001], "event 6001: the"),
+        ([6_002, 6_001], "event 6001: the"),
     ] {
-        std::fs::write(&path, &pristine).expect("restore");
-        rusqlite::Connection::open(&path)
-            .and_then(|c| c.execute_batch(&damage))
-            .expect("tamper");
-        let store = EventStore::open_read_only(&path).expect("open");
+        let mut store = EventStore::open_in_memory().expect("a log");
+        let batch: Vec<NewEvent> = records
+            .iter()
+            .cloned()
+            .map(|mut record| {
+                if damaged.contains(&record.global_seq) {
+                    record.payload = vec![0xc1];
+                }
+                NewEvent {
+                    expected_version: record.stream_version - 1,
+                    record,
+                }
+            })
+            .collect();
+        store.append(&batch).expect("the store takes any payload");
         let one = replay_each(&store, start, until, None, switch, |_| {})
             .err()
-            .unwrap_or_else(|| panic!("{damage}: one thread replayed a damaged log"));
-        assert!(one.to_string().contains(first), "{damage}: {one}");
+            .unwrap_or_else(|| panic!("{damaged:?}: one thread replayed a damaged log"));
+        assert!(one.to_string().contains(first), "{damaged:?}: {one}");
         for threads in [2, 3] {
             let many = replay_parallel(&store, start, until, None, switch, threads)
                 .err()
-                .unwrap_or_else(|| panic!("{damage}: {threads} threads replayed it"));
+                .unwrap_or_else(|| panic!("{damaged:?}: {threads} threads replayed it"));
             assert_eq!(
                 many.to_string(),
                 one.to_string(),
-                "{damage}, {threads} threads"
+                "{damaged:?}, {threads} threads"
             );
         }
     }
