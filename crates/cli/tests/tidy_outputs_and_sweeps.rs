@@ -350,6 +350,17 @@ fn four_array_tasks_merged_equal_the_unsharded_sweep_and_comparison_byte_for_byt
     let o_merged = zairyu(&merge, dir.path());
     assert_eq!(o_merged.status.code(), Some(0), "{}", stderr(&o_merged));
     assert_eq!(stdout(&o_merged), stdout(&o_whole));
+
+    // Shards that do not make a whole, or mix a sweep with a comparison, are bad input.
+    for (files, said) in [
+        (["shard-0.json", "shard-1.json"], "k/4"),
+        (["shard-0.json", "shard-0.json"], "where 1/4 belongs"),
+        (["shard-0.json", "cmp-1.json"], "mix"),
+    ] {
+        let o = zairyu(&[&["merge"][..], &files[..]].concat(), dir.path());
+        assert_eq!(o.status.code(), Some(2), "{files:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(said), "{files:?}: {}", stderr(&o));
+    }
 }
 
 /// Extra arguments, environment, and what the error must say.

@@ -15,7 +15,7 @@ use projection::sweep::{Axis, FORMAT, Point, Sweep, SweepManifest};
 use projection::what_if::{Arm, INTERVALS, PolicyManifest, SubjectManifest};
 
 use crate::scheduler::SimError;
-use crate::what_if::{GENERATOR, RunProgress, Workers, population_arms};
+use crate::what_if::{GENERATOR, MergeError, RunProgress, Workers, check_shards, population_arms};
 
 /// What a sweep runs: a population (or a shard of it), the base policy, the axes and one arm
 /// per grid point (in [`projection::sweep::grid`] order, each with its values).
@@ -103,63 +103,30 @@ pub fn run(
     })
 }
 
-/// Why sweep shards cannot be merged.
-#[derive(Debug, thiserror::Error)]
-pub enum MergeError {
-    #[error("nothing to merge")]
-    Empty,
-    #[error("{0}")]
-    Mismatch(String),
-}
-
 /// Adds the shards of one sweep into the result of the whole population: the same manifest but
 /// for the shard, `k/n` for one `n`, every `k` once. The result is the unsharded run's, exactly.
 pub fn merge(parts: Vec<Sweep>) -> Result<Sweep, MergeError> {
     let mut parts = parts;
     parts.sort_by_key(|p| p.manifest.shard.map(|s| s.index));
+    let manifests: Vec<(Option<Shard>, SweepManifest)> = parts
+        .iter()
+        .map(|p| {
+            let mut m = p.manifest.clone();
+            (m.shard.take(), m)
+        })
+        .collect();
+    let bare = check_shards(manifests)?;
     let first = parts.first().ok_or(MergeError::Empty)?;
-    let mismatch = |what: String| Err(MergeError::Mismatch(what));
-    let Some(count) = first.manifest.shard.map(|s| s.count) else {
-        return mismatch(
-            "the first sweep result is not a shard (no `shard` in its manifest)".into(),
-        );
-    };
-    let mut bare = first.manifest.clone();
-    bare.shard = None;
-    for (k, part) in parts.iter().enumerate() {
-        let mut m = part.manifest.clone();
-        let shard = m.shard.take();
-        if m != bare {
-            return mismatch(format!(
-                "shard {} was made with other inputs, policies, axes, seeds or code version \
-                 than shard {}",
-                shard.map_or("?".into(), |s| s.to_string()),
-                first.manifest.shard.map_or("?".into(), |s| s.to_string()),
-            ));
-        }
-        let want = Shard {
-            index: k as u32,
-            count,
-        };
-        if shard != Some(want) {
-            return mismatch(format!(
-                "expected shards 0/{count} … {}/{count} once each; found {} where {want} belongs",
-                count - 1,
-                shard.map_or("a whole run".into(), |s| s.to_string()),
-            ));
-        }
+    for part in &parts {
         if part.points.len() != first.points.len()
             || part.inputs_hashes.len() != bare.seeds.len()
             || part.points.iter().any(|p| p.runs.len() != bare.seeds.len())
         {
-            return mismatch(format!("shard {want} lacks grid points or seeds"));
+            return Err(MergeError::Mismatch(format!(
+                "shard {} lacks grid points or seeds",
+                part.manifest.shard.map_or("?".into(), |s| s.to_string())
+            )));
         }
-    }
-    if parts.len() != count as usize {
-        return mismatch(format!(
-            "{} shard results given, but the shards are k/{count}",
-            parts.len()
-        ));
     }
     let mut points: Vec<Point> = first
         .points

@@ -494,6 +494,56 @@ pub fn compare_in_parts(
     })
 }
 
+/// Checks that shard results — each one's shard and its manifest without it, sorted by shard
+/// index — are the shards `0/n … (n−1)/n` of one run, each once, and returns that run's
+/// manifest (the merge's). Comparisons and sweeps (`crate::sweep::merge`) are checked alike.
+pub(crate) fn check_shards<M: PartialEq>(
+    manifests: Vec<(Option<Shard>, M)>,
+) -> Result<M, MergeError> {
+    let given = manifests.len();
+    let mut rest = manifests.into_iter();
+    let (first, bare) = rest.next().ok_or(MergeError::Empty)?;
+    let mismatch = |what: String| Err(MergeError::Mismatch(what));
+    let Some(count) = first.map(|s| s.count) else {
+        return mismatch(
+            "the first result is not a shard (it has no `shard` in its manifest)".into(),
+        );
+    };
+    let show = |s: Option<Shard>, none: &str| s.map_or(none.to_owned(), |s| s.to_string());
+    let in_place = |k: usize, shard: Option<Shard>| {
+        let want = Shard {
+            index: k as u32,
+            count,
+        };
+        if shard == Some(want) {
+            Ok(())
+        } else {
+            Err(MergeError::Mismatch(format!(
+                "expected shards 0/{count} … {}/{count} once each; found {} where {want} belongs",
+                count - 1,
+                show(shard, "a whole run"),
+            )))
+        }
+    };
+    in_place(0, first)?;
+    for (k, (shard, m)) in rest.enumerate() {
+        if m != bare {
+            return mismatch(format!(
+                "shard {} was made with other inputs, policies, seeds or code version than shard {}",
+                show(shard, "?"),
+                show(first, "?"),
+            ));
+        }
+        in_place(k + 1, shard)?;
+    }
+    if given != count as usize {
+        return mismatch(format!(
+            "{given} shard results given, but the shards are k/{count}"
+        ));
+    }
+    Ok(bare)
+}
+
 /// Why shard results cannot be merged.
 #[derive(Debug, thiserror::Error)]
 pub enum MergeError {
@@ -509,43 +559,14 @@ pub enum MergeError {
 pub fn merge(parts: Vec<Comparison>) -> Result<Comparison, MergeError> {
     let mut parts = parts;
     parts.sort_by_key(|p| p.manifest.shard.map(|s| s.index));
-    let first = parts.first().ok_or(MergeError::Empty)?;
-    let mismatch = |what: String| Err(MergeError::Mismatch(what));
-    let Some(count) = first.manifest.shard.map(|s| s.count) else {
-        return mismatch(
-            "the first result is not a shard (it has no `shard` in its manifest)".into(),
-        );
-    };
-    let mut bare = first.manifest.clone();
-    bare.shard = None;
-    for (k, part) in parts.iter().enumerate() {
-        let mut m = part.manifest.clone();
-        let shard = m.shard.take();
-        if m != bare {
-            return mismatch(format!(
-                "shard {} was made with other inputs, policies, seeds or code version than shard {}",
-                shard.map_or("?".into(), |s| s.to_string()),
-                first.manifest.shard.map_or("?".into(), |s| s.to_string()),
-            ));
-        }
-        let want = Shard {
-            index: k as u32,
-            count,
-        };
-        if shard != Some(want) {
-            return mismatch(format!(
-                "expected shards 0/{count} … {}/{count} once each; found {} where {want} belongs",
-                count - 1,
-                shard.map_or("a whole run".into(), |s| s.to_string()),
-            ));
-        }
-    }
-    if parts.len() != count as usize {
-        return mismatch(format!(
-            "{} shard results given, but the shards are k/{count}",
-            parts.len()
-        ));
-    }
+    let manifests: Vec<(Option<Shard>, Manifest)> = parts
+        .iter()
+        .map(|p| {
+            let mut m = p.manifest.clone();
+            (m.shard.take(), m)
+        })
+        .collect();
+    let bare = check_shards(manifests)?;
     let mut runs: Vec<SeedRun> = Vec::new();
     for (i, &seed) in bare.seeds.iter().enumerate() {
         let mut run = SeedRun {
@@ -558,7 +579,9 @@ pub fn merge(parts: Vec<Comparison>) -> Result<Comparison, MergeError> {
         let mut digests = Vec::new();
         for part in &parts {
             let Some(r) = part.runs.get(i).filter(|r| r.seed == seed) else {
-                return mismatch(format!("a shard lacks the run of seed {seed}"));
+                return Err(MergeError::Mismatch(format!(
+                    "a shard lacks the run of seed {seed}"
+                )));
             };
             run.baseline.add(&r.baseline);
             run.reform.add(&r.reform);
