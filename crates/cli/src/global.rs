@@ -110,23 +110,40 @@ impl ColorArg {
     /// messages (help, usage errors) follow it too. The last one wins, as in clap; an invalid
     /// value is left for clap to report.
     pub fn from_args(args: &[std::ffi::OsString]) -> ColorArg {
-        let mut choice = ColorArg::Auto;
-        let mut iter = args.iter().skip(1).map(|a| a.to_string_lossy());
-        while let Some(arg) = iter.next() {
-            if arg == "--" {
-                break;
-            }
-            let value = match arg.strip_prefix("--color") {
-                Some("") => iter.next().map(|v| v.into_owned()),
-                Some(rest) => rest.strip_prefix('=').map(str::to_owned),
-                None => None,
-            };
-            if let Some(v) = value.and_then(|v| ColorArg::from_str(&v, false).ok()) {
-                choice = v;
-            }
-        }
-        choice
+        before_parsing(args, "--color").unwrap_or(ColorArg::Auto)
     }
+}
+
+impl LangArg {
+    /// The `--lang` given on the command line, read before clap parses it, so that a usage
+    /// error (which stops the parse) is said in that language too.
+    pub fn from_args(args: &[std::ffi::OsString]) -> Lang {
+        match before_parsing(args, "--lang") {
+            Some(LangArg::Ja) => Lang::Ja,
+            Some(LangArg::En) | None => Lang::En,
+        }
+    }
+}
+
+/// The last valid value of `option` on the command line (`--option V` or `--option=V`), before
+/// `--`; an invalid value is left for clap to report.
+fn before_parsing<T: ValueEnum>(args: &[std::ffi::OsString], option: &str) -> Option<T> {
+    let mut choice = None;
+    let mut iter = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(arg) = iter.next() {
+        if arg == "--" {
+            break;
+        }
+        let value = match arg.strip_prefix(option) {
+            Some("") => iter.next().map(|v| v.into_owned()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+            None => None,
+        };
+        if let Some(v) = value.and_then(|v| T::from_str(&v, false).ok()) {
+            choice = Some(v);
+        }
+    }
+    choice
 }
 
 impl Global {

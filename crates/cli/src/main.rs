@@ -319,11 +319,64 @@ enum Command {
     },
 }
 
+/// A command line clap refuses: in English, clap's own message (with the usage line); in
+/// Japanese, the same error in words from the labels, with the argument and value as typed.
+/// Help and `--version` are not errors and are printed by clap either way.
+fn usage_error(e: clap::Error, lang: report::Lang) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    use report::labels::UsageError;
+    // An option as typed, without clap's placeholder for its value (`--as-of <AS_OF>`).
+    let option = |s: &String| match s.split_once(' ') {
+        Some((name, _)) if name.starts_with('-') => name.to_owned(),
+        _ => s.clone(),
+    };
+    let text = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => option(s),
+        Some(ContextValue::Strings(all)) => all.iter().map(option).collect::<Vec<_>>().join(", "),
+        _ => String::new(),
+    };
+    let (arg, value) = (
+        text(ContextKind::InvalidArg),
+        text(ContextKind::InvalidValue),
+    );
+    let error = match e.kind() {
+        _ if lang == report::Lang::En || !e.use_stderr() => e.exit(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => UsageError::InvalidValue {
+            arg: &arg,
+            value: &value,
+        },
+        ErrorKind::UnknownArgument => UsageError::UnknownArgument { arg: &arg },
+        ErrorKind::InvalidSubcommand => UsageError::UnknownCommand {
+            command: &text(ContextKind::InvalidSubcommand),
+        },
+        ErrorKind::MissingRequiredArgument | ErrorKind::MissingSubcommand => {
+            UsageError::Missing { args: &arg }
+        }
+        ErrorKind::ArgumentConflict => UsageError::Conflict {
+            arg: &arg,
+            with: &text(ContextKind::PriorArg),
+        },
+        _ => UsageError::Other,
+    };
+    errln!(
+        "{}{}",
+        report::labels::error_prefix(lang),
+        report::labels::usage_error(error, lang)
+    );
+    out::finish(ExitCode::from(2))
+}
+
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // clap's own messages (help, usage errors) follow --color and NO_COLOR too.
     let color = ColorArg::from_args(&args);
-    let matches = Cli::command().color(color.clap()).get_matches_from(&args);
+    let matches = match Cli::command()
+        .color(color.clap())
+        .try_get_matches_from(&args)
+    {
+        Ok(matches) => matches,
+        Err(e) => return usage_error(e, global::LangArg::from_args(&args)),
+    };
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let g = cli.global;
     g.init_tracing();

@@ -441,9 +441,9 @@ fn table_and_compare_in_japanese_have_no_english_words() {
     assert_clean(leaks);
 }
 
-/// The errors of the commands that read stored logs (and `run`'s day outside the run), each
-/// provoked under `--lang ja`: every one fails as it should (exit 2 for bad input, 1 for a log
-/// that cannot be used) and says so in Japanese, options, paths and ids aside.
+/// The errors of the commands that read stored logs, of `run` about its log, and of the
+/// argument parser, each provoked under `--lang ja`: every one fails as it should (exit 2 for
+/// bad input) and says so in Japanese, options, paths and ids aside.
 #[test]
 fn errors_of_the_commands_that_read_logs_in_japanese_have_no_english_words() {
     let dir = tempfile::tempdir().unwrap();
@@ -516,10 +516,16 @@ fn errors_of_the_commands_that_read_logs_in_japanese_have_no_english_words() {
         (&["run", s, "--db", dir_path], 2),
         (&["run", s, "--db", notes], 2),
         (&["run", s, "--db", missing, "--resume"], 2),
+        // The argument parser's own refusals.
+        (&["replay", db, "--as-of", "notadate"], 2),
+        (&["replay", db, "--bogus"], 2),
+        (&["nosuch"], 2),
+        (&["why", db, "--resident", "lan"], 2),
+        (&["run", "--population", "5", s], 2),
     ];
     // The identifiers an error names: what was typed, the residents' ids (quoted from the
-    // scenario), the values of the card record `why` knows, the analysis tables, and the two
-    // logs of `diff` (A and B, as its Japanese report calls them too).
+    // scenario), the values of the card record `why` knows, the analysis tables, the two logs
+    // of `diff` (A and B, as its Japanese report calls them too).
     let mut names: Vec<String> = quoted(&[s]);
     names.extend(
         projection::why::Field::PATHS
@@ -532,6 +538,8 @@ fn errors_of_the_commands_that_read_logs_in_japanese_have_no_english_words() {
             .map(|t| t.name.to_string()),
     );
     names.extend(["A", "B"].map(String::from));
+    // The positional arguments, named as `--help` names them (`[SCENARIO]`, `<DB>`).
+    names.extend(["SCENARIO", "DB"].map(String::from));
     let mut leaks = Vec::new();
     for (args, code) in cases {
         let mut all = vec!["--lang", "ja"];

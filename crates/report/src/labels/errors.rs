@@ -488,6 +488,63 @@ pub fn wrote(path: &Path, lang: Lang) -> String {
     }
 }
 
+/// A command line the argument parser refuses (under `--lang ja`; in English the parser's own
+/// message is shown). Each holds the argument and value as typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageError<'a> {
+    /// `value` is not a value `arg` takes (a date that is not one, an unknown choice).
+    InvalidValue { arg: &'a str, value: &'a str },
+    /// An option no command has.
+    UnknownArgument { arg: &'a str },
+    /// A command zairyu does not have.
+    UnknownCommand { command: &'a str },
+    /// Required arguments left out (`args`: those missing, or empty for a missing command).
+    Missing { args: &'a str },
+    /// Two options that cannot be given together.
+    Conflict { arg: &'a str, with: &'a str },
+    /// Anything else the parser refuses.
+    Other,
+}
+
+/// The sentence for a refused command line, with where to look next.
+pub fn usage_error(e: UsageError<'_>, lang: Lang) -> String {
+    let said = match (e, lang) {
+        (UsageError::InvalidValue { arg, value }, Lang::En) => {
+            format!("invalid value '{value}' for '{arg}'")
+        }
+        (UsageError::InvalidValue { arg, value }, Lang::Ja) => {
+            format!("'{value}' は '{arg}' の値として使えない")
+        }
+        (UsageError::UnknownArgument { arg }, Lang::En) => format!("unexpected argument '{arg}'"),
+        (UsageError::UnknownArgument { arg }, Lang::Ja) => {
+            format!("'{arg}' という引数はない")
+        }
+        (UsageError::UnknownCommand { command }, Lang::En) => {
+            format!("unrecognized subcommand '{command}'")
+        }
+        (UsageError::UnknownCommand { command }, Lang::Ja) => {
+            format!("'{command}' というコマンドはない")
+        }
+        (UsageError::Missing { args }, Lang::En) => {
+            format!("the following required arguments were not provided: {args}")
+        }
+        (UsageError::Missing { args: "" }, Lang::Ja) => "コマンドが指定されていない".into(),
+        (UsageError::Missing { args }, Lang::Ja) => format!("必要な引数がない：{args}"),
+        (UsageError::Conflict { arg, with }, Lang::En) => {
+            format!("the argument '{arg}' cannot be used with '{with}'")
+        }
+        (UsageError::Conflict { arg, with }, Lang::Ja) => {
+            format!("'{arg}' と '{with}' は一緒に使えない")
+        }
+        (UsageError::Other, Lang::En) => "the command line is not valid".into(),
+        (UsageError::Other, Lang::Ja) => "コマンドラインが正しくない".into(),
+    };
+    match lang {
+        Lang::En => format!("{said}\n\nFor more information, try '--help'."),
+        Lang::Ja => format!("{said}\n\n使い方は --help で確かめる"),
+    }
+}
+
 /// `p`, then what the system said about it ([`io_reason`]).
 pub fn problem_because(p: Problem<'_>, e: &std::io::Error, lang: Lang) -> String {
     let sep = match lang {

@@ -36,8 +36,8 @@ pub use commands::{
     validated,
 };
 pub use errors::{
-    LogUnreadable, LogWriting, Problem, error_prefix, explaining_anyway, held_log, io_reason,
-    problem, problem_because, replacing, resumed, warning_prefix, wrote,
+    LogUnreadable, LogWriting, Problem, UsageError, error_prefix, explaining_anyway, held_log,
+    io_reason, problem, problem_because, replacing, resumed, usage_error, warning_prefix, wrote,
 };
 pub use events::event_type;
 pub use history::{
