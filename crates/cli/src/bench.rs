@@ -19,18 +19,19 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::Context;
 use chrono::NaiveDate;
 use event_store::baseline::Baseline;
 use event_store::{EventStore, RunMeta};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::envelope::{EventRecord, PAYLOAD_SCHEMA_VERSION};
 use model::policy::{Policy, Regime};
+use report::Lang;
+use report::labels::{self, CommandProblem, Problem};
 use simulator::log::RunHeader;
 use simulator::{Progress, RunInput, RunOptions, run};
 
 use crate::commands::CODE_VERSION;
-use crate::diag::Failure;
+use crate::diag::{Failure, failed, refused};
 
 pub struct BenchArgs {
     pub residents: usize,
@@ -120,14 +121,17 @@ pub struct WhatIfBenchArgs {
 /// `zairyu bench --what-if`: the two-arm population comparison of `compare --population`
 /// (legacy vs integrated, one seed, no log), timed, with the process's peak memory and a digest
 /// of both arms' measures, which must not depend on the thread count.
-pub fn bench_what_if(a: &WhatIfBenchArgs) -> Result<ExitCode, Failure> {
+pub fn bench_what_if(a: &WhatIfBenchArgs, lang: Lang) -> Result<ExitCode, Failure> {
     use projection::what_if::Arm;
     use simulator::what_if::{self, RunProgress, Subject};
     if a.residents == 0 || a.residents > u32::MAX as usize {
-        return Err(Failure::Input(anyhow::anyhow!(
-            "--residents must be between 1 and {}",
-            u32::MAX
-        )));
+        return Err(refused(
+            CommandProblem::Between {
+                option: "--residents",
+                max: u64::from(u32::MAX),
+            },
+            lang,
+        ));
     }
     let start = NaiveDate::from_ymd_opt(2026, 4, 1).expect("valid date");
     let arm = |regime: Regime| Arm {
@@ -165,7 +169,7 @@ pub fn bench_what_if(a: &WhatIfBenchArgs) -> Result<ExitCode, Failure> {
     let run = c
         .runs
         .first()
-        .ok_or_else(|| Failure::Run(anyhow::anyhow!("the comparison ran no seed")))?;
+        .ok_or_else(|| failed(CommandProblem::NoSeedRan, lang))?;
     let events = |m: &projection::measures::Measures| m.0.get("events").copied().unwrap_or(0);
     let (legacy, integrated) = (events(&run.baseline), events(&run.reform));
     let mut digest = model::hashing::HashWriter::new();
@@ -216,10 +220,13 @@ pub fn bench_what_if(a: &WhatIfBenchArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
-    std::fs::create_dir_all(&a.dir)
-        .with_context(|| format!("cannot create {}", a.dir.display()))
-        .map_err(Failure::Input)?;
+pub fn bench(a: &BenchArgs, lang: Lang) -> Result<ExitCode, Failure> {
+    std::fs::create_dir_all(&a.dir).map_err(|e| {
+        Failure::Input(anyhow::anyhow!(e).context(labels::problem(
+            Problem::CannotCreate { path: &a.dir },
+            lang,
+        )))
+    })?;
     let start = NaiveDate::from_ymd_opt(2026, 4, 1).expect("valid date");
     let spec = population::PopulationSpec {
         start,
@@ -292,9 +299,11 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
     let db = a.dir.join(format!("bench-{}-{}.db", a.residents, a.seed));
     // An earlier benchmark's log is replaced in place, under the lock: never unlinked under
     // another benchmark still writing it.
-    let (mut store, _replaced) = EventStore::create_replacing(&db)
-        .with_context(|| format!("cannot create {}", db.display()))
-        .map_err(Failure::Run)?;
+    let (mut store, _replaced) = EventStore::create_replacing(&db).map_err(|e| {
+        Failure::Run(
+            anyhow::anyhow!(e).context(labels::problem(Problem::CannotCreate { path: &db }, lang)),
+        )
+    })?;
     store
         .write_run_meta(&meta)
         .map_err(|e| Failure::Run(e.into()))?;
@@ -332,9 +341,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
     let sim_store_cpu_s = cpu_since(cpu);
     let peak_store_mib = peak_rss_mib();
     if stored.log_hash != sim.log_hash {
-        return Err(Failure::Run(anyhow::anyhow!(
-            "the stored run's log differs from the in-memory run's: determinism is broken"
-        )));
+        return Err(failed(CommandProblem::BenchStoredDiffers, lang));
     }
     drop(stored.projections);
 
@@ -377,9 +384,7 @@ pub fn bench(a: &BenchArgs) -> Result<ExitCode, Failure> {
     let replay_cpu_s = cpu_since(cpu);
     drop(reader);
     if replayed.log_hash != sim.log_hash || replayed.events != sim.events {
-        return Err(Failure::Run(anyhow::anyhow!(
-            "the replayed log's hash differs from the run's: the store or the replay is broken"
-        )));
+        return Err(failed(CommandProblem::BenchReplayDiffers, lang));
     }
     if !a.keep {
         remove_db(&db);

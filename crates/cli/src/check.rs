@@ -4,16 +4,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, anyhow};
 use clap::ValueEnum;
 use model::policy::Regime;
-use report::labels::ui;
+use report::labels::{CommandProblem, command_problem, ui};
 use scenario::Scenario;
 use serde_json::json;
 use simulator::check::{ExpectationOutcome, check_expectations};
 
 use crate::commands::{check_json, load, passed_failed, print_json, print_outcomes};
-use crate::diag::Failure;
+use crate::diag::{Failure, refused};
 use crate::global::{Global, paint};
 
 /// How `zairyu check` reports.
@@ -45,7 +44,7 @@ pub fn check(
 ) -> Result<ExitCode, Failure> {
     let files = scenario::discover(paths)?;
     if files.is_empty() {
-        return Err(Failure::Input(anyhow!("no scenario files (*.yaml) found")));
+        return Err(refused(CommandProblem::NoScenarioFiles, g.lang()));
     }
     // Validate everything first: a malformed file is bad input, and nothing runs.
     let scenarios = files
@@ -110,7 +109,7 @@ pub fn check(
             "passed": passed,
             "failed": failed,
         })),
-        CheckFormat::Junit => out!("{}", junit(&checked)?),
+        CheckFormat::Junit => out!("{}", junit(&checked, g.lang())?),
         CheckFormat::Github => {
             for c in &checked {
                 for o in &c.outcomes {
@@ -181,7 +180,7 @@ fn github_property(s: &str) -> String {
 
 /// The checks as a JUnit XML report: one test suite per scenario file, one test case per
 /// check, named after the expectation's line, resident, day and what it checks.
-fn junit(checked: &[Checked<'_>]) -> Result<String, Failure> {
+fn junit(checked: &[Checked<'_>], lang: report::Lang) -> Result<String, Failure> {
     use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
     let mut report = Report::new("zairyu check");
     for c in checked {
@@ -204,8 +203,9 @@ fn junit(checked: &[Checked<'_>]) -> Result<String, Failure> {
         }
         report.add_test_suite(suite);
     }
-    report
-        .to_string()
-        .context("cannot write the JUnit report")
-        .map_err(Failure::Run)
+    report.to_string().map_err(|e| {
+        Failure::Run(
+            anyhow::anyhow!(e).context(command_problem(CommandProblem::JunitNotWritten, lang)),
+        )
+    })
 }

@@ -181,7 +181,9 @@ pub(crate) fn open_stored_log(
     // Reading never writes: the log is opened read-only and left exactly as it was.
     let store = EventStore::open_read_only(db).map_err(|e| match e {
         StoreError::NotFound { .. } => refused(LogUnreadable::NotFound),
-        StoreError::NotAnEventLog { reason } => refused(LogUnreadable::NotALog { reason: &reason }),
+        StoreError::NotAnEventLog { reason } => refused(LogUnreadable::NotALog {
+            reason: &crate::diag::not_a_log_reason(&reason, lang),
+        }),
         StoreError::SchemaTooNew { found, supported } => {
             refused(LogUnreadable::TooNew { found, supported })
         }
@@ -195,7 +197,7 @@ pub(crate) fn open_stored_log(
         return Ok((store, None));
     };
     let policy: Policy = serde_json::from_str(&meta.policy).map_err(|e| {
-        let reason = e.to_string();
+        let reason = crate::diag::cause(&e, lang);
         Failure::Run(anyhow!(labels::problem(
             Problem::StoredPolicy { reason: &reason },
             lang

@@ -17,13 +17,13 @@ use population::{DEFAULT_START, NATIONAL_RESIDENTS, Population, PopulationSpec};
 use projection::measures::Measures;
 use projection::what_if::{Arm, Comparison};
 use report::Lang;
-use report::labels;
+use report::labels::{self, CommandProblem};
 use scenario::policy_file::load_policy;
 use simulator::population_run::run_population;
 use simulator::what_if::{self, RunProgress, Subject};
 
 use crate::commands::CODE_VERSION;
-use crate::diag::Failure;
+use crate::diag::{Failure, failed, refused};
 use crate::global::Global;
 use crate::out::emit;
 
@@ -203,9 +203,13 @@ pub fn emit_comparison(
 }
 
 pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
-    let shard = crate::scale_out::shard(a.shard, a.shards, |v| std::env::var(v).ok())?;
+    let lang = g.lang();
+    let shard = crate::scale_out::shard(a.shard, a.shards, |v| std::env::var(v).ok(), lang)?;
     if a.seeds == Some(0) {
-        return Err(Failure::Input(anyhow!("--seeds must be at least 1")));
+        return Err(refused(
+            CommandProblem::AtLeastOne { option: "--seeds" },
+            lang,
+        ));
     }
     let format = a.format.unwrap_or(if shard.is_some() {
         Format::Json
@@ -213,12 +217,17 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
         Format::Table
     });
     if shard.is_some() && format != Format::Json {
-        return Err(Failure::Input(anyhow!(
-            "a shard's result is JSON, for `zairyu merge`; drop --format or use --format json"
-        )));
+        return Err(refused(CommandProblem::ShardIsJson, lang));
     }
     let threads = match a.threads {
-        Some(0) => return Err(Failure::Input(anyhow!("--threads must be at least 1"))),
+        Some(0) => {
+            return Err(refused(
+                CommandProblem::AtLeastOne {
+                    option: "--threads",
+                },
+                lang,
+            ));
+        }
         Some(n) => n,
         None => simulator::default_threads(),
     };
@@ -229,13 +238,15 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
     };
     let mut report = report_to(&bar);
     if a.db.is_some() && a.keep_sample.is_none() && shard.is_some() {
-        return Err(Failure::Input(anyhow!(
-            "--db keeps the whole population's logs, and a shard is not the whole: drop --shard \
-             (or keep a sample's logs with --keep-sample)"
-        )));
+        return Err(refused(CommandProblem::DbWithShard, lang));
     }
     if a.keep_sample == Some(0) {
-        return Err(Failure::Input(anyhow!("--keep-sample must be at least 1")));
+        return Err(refused(
+            CommandProblem::AtLeastOne {
+                option: "--keep-sample",
+            },
+            lang,
+        ));
     }
     let (mut sample, mut whole) = (None, None);
     // The population's arms, for its sample.
@@ -243,16 +254,14 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
     let (comparison, names) = match (&a.scenario, a.population) {
         (Some(path), _) => {
             if shard.is_some() {
-                return Err(Failure::Input(anyhow!(
-                    "--shard splits a population; a scenario runs whole"
-                )));
+                return Err(refused(CommandProblem::ShardOfAScenario, lang));
             }
             let scenario = scenario::load(path)?;
             // The policy files apply on top of the scenario's own policy.
             let baseline = arm(&a.baseline, &scenario.policy)?;
             let reform = arm(&a.reform, &scenario.policy)?;
             let first = a.seed.unwrap_or(scenario.seed);
-            let seeds = seed_list(first, a.seeds.unwrap_or(1))?;
+            let seeds = seed_list(first, a.seeds.unwrap_or(1), lang)?;
             let names = simulator::check::names(&scenario);
             let c = what_if::compare(
                 Subject::Scenario(&scenario),
@@ -268,10 +277,13 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
         }
         (None, Some(residents)) => {
             if residents == 0 || residents > u32::MAX as usize {
-                return Err(Failure::Input(anyhow!(
-                    "--population must be between 1 and {}",
-                    u32::MAX
-                )));
+                return Err(refused(
+                    CommandProblem::Between {
+                        option: "--population",
+                        max: u64::from(u32::MAX),
+                    },
+                    lang,
+                ));
             }
             let defaults = Policy::default();
             let baseline = arm(&a.baseline, &defaults)?;
@@ -280,6 +292,7 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
             let seeds = seed_list(
                 a.seed.unwrap_or(1),
                 a.seeds.unwrap_or(DEFAULT_POPULATION_SEEDS),
+                lang,
             )?;
             // The logs are created once the inputs are known good and before the comparison
             // runs, so that a path already taken is refused before anything is simulated.
@@ -306,9 +319,12 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
             (c, Vec::new())
         }
         (None, None) => {
-            return Err(Failure::Input(anyhow!(
-                "give a scenario file or --population N (N omitted: {NATIONAL_RESIDENTS})"
-            )));
+            return Err(refused(
+                CommandProblem::ScenarioOrPopulation {
+                    national: Some(NATIONAL_RESIDENTS),
+                },
+                lang,
+            ));
         }
     };
     bar.finish_and_clear();
@@ -330,9 +346,9 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
         let spec = what_if::sample_spec(residents, n, seed, a.start);
         for ((arm, store), path) in arms.iter().zip(stores).zip(&paths) {
             what_if::run_sample(spec, n, arm, store, CODE_VERSION).map_err(|e| {
-                Failure::Run(anyhow!(e).context(format!(
-                    "the sample's log {} is incomplete (marked unfinished)",
-                    path.display()
+                Failure::Run(anyhow!(e).context(labels::command_problem(
+                    CommandProblem::SampleLogIncomplete { path },
+                    g.lang(),
                 )))
             })?;
         }
@@ -368,7 +384,7 @@ fn keep_whole_logs(
     let first = comparison
         .runs
         .first()
-        .ok_or_else(|| Failure::Run(anyhow!("the comparison ran no seed")))?;
+        .ok_or_else(|| failed(CommandProblem::NoSeedRan, g.lang()))?;
     let population = Population::generate(PopulationSpec {
         start,
         ..PopulationSpec::new(residents, first.seed)
@@ -394,19 +410,20 @@ fn keep_whole_logs(
             Some(&mut report),
         )
         .map_err(|e| {
-            Failure::Run(anyhow!(e).context(format!(
-                "the log {} is incomplete (marked unfinished)",
-                path.display()
+            Failure::Run(anyhow!(e).context(labels::command_problem(
+                CommandProblem::LogIncomplete { path },
+                g.lang(),
             )))
         })?;
         if Measures::from_projections(&out.projections) != *expected {
-            return Err(Failure::Run(anyhow!(
-                "the stored run of {} under {} gave other measures than the comparison: the \
-                 simulation is not deterministic (a bug); the log {} is kept",
-                labels::synthetic_population(residents, Lang::En),
-                arm.name,
-                path.display()
-            )));
+            return Err(failed(
+                CommandProblem::StoredRunDiffers {
+                    population: &labels::synthetic_population(residents, g.lang()),
+                    arm: &arm.name,
+                    path,
+                },
+                g.lang(),
+            ));
         }
         if let Some(store) = out.store.as_mut() {
             bar.set_message("writing the analysis tables");
@@ -457,9 +474,17 @@ fn arm_logs(dir: &Path, lang: Lang) -> Result<ArmLogs, Failure> {
     Ok((paths, [baseline, reform]))
 }
 
-fn seed_list(first: u64, k: u32) -> Result<Vec<u64>, Failure> {
+fn seed_list(first: u64, k: u32, lang: Lang) -> Result<Vec<u64>, Failure> {
     (0..u64::from(k))
         .map(|i| first.checked_add(i))
         .collect::<Option<Vec<u64>>>()
-        .ok_or_else(|| Failure::Input(anyhow!("--seed {first} with --seeds {k} overflows")))
+        .ok_or_else(|| {
+            refused(
+                CommandProblem::SeedsOverflow {
+                    seed: first,
+                    seeds: u64::from(k),
+                },
+                lang,
+            )
+        })
 }

@@ -52,7 +52,7 @@ pub fn counterfactual(a: &CounterfactualArgs<'_>, lang: Lang) -> Result<ExitCode
     )
     .map_err(|e| {
         refused(Problem::ScenarioOfTheLog {
-            reason: &e.to_string(),
+            reason: &crate::diag::scenario_error(&e, lang),
         })
     })?;
     if scenario.hash != meta.scenario_hash {

@@ -3,8 +3,13 @@
 
 use std::process::ExitCode;
 
+use event_store::StoreError;
 use miette::{Diagnostic, NamedSource, SourceSpan};
+use report::Lang;
+use report::labels::{self, Cause, RunPart};
 use scenario::ScenarioError;
+use simulator::SimError;
+use simulator::replay::ReplayError;
 
 /// A failure of a command.
 #[derive(Debug)]
@@ -23,6 +28,52 @@ impl From<ScenarioError> for Failure {
     }
 }
 
+/// Bad input, said in `lang` (exit 2).
+pub fn refused(p: labels::CommandProblem<'_>, lang: Lang) -> Failure {
+    Failure::Input(anyhow::anyhow!(labels::command_problem(p, lang)))
+}
+
+/// Something that went wrong while running, said in `lang` (exit 1).
+pub fn failed(p: labels::CommandProblem<'_>, lang: Lang) -> Failure {
+    Failure::Run(anyhow::anyhow!(labels::command_problem(p, lang)))
+}
+
+/// A scenario or policy file's error as one line in `lang`: `file:line:column: what is wrong`,
+/// or `file: why it could not be read`.
+pub fn scenario_error(e: &ScenarioError, lang: Lang) -> String {
+    match e {
+        ScenarioError::Invalid {
+            file,
+            line,
+            column,
+            problem,
+        } => format!(
+            "{file}:{line}:{column}: {}",
+            scenario_problem(problem, lang)
+        ),
+        ScenarioError::Io { file, source } => {
+            format!("{file}{}{}", labels::separator(lang), cause(source, lang))
+        }
+    }
+}
+
+/// What is wrong with a scenario or policy file, in `lang`.
+pub fn scenario_problem(p: &scenario::Problem, lang: Lang) -> String {
+    labels::scenario_problem(p, lang)
+}
+
+/// A library's error that says it all in English, passed up as it is; in Japanese it goes
+/// under the command's sentence `p`, and is said by its kind ([`cause`]).
+pub fn under<E>(e: E, p: labels::CommandProblem<'_>, lang: Lang) -> anyhow::Error
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    match lang {
+        Lang::En => e.into(),
+        Lang::Ja => anyhow::Error::from(e).context(labels::command_problem(p, lang)),
+    }
+}
+
 /// A scenario error rendered by miette, with the source line and a caret.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{message}")]
@@ -31,8 +82,10 @@ struct Located {
     message: String,
     #[source_code]
     src: NamedSource<String>,
-    #[label("here")]
+    #[label("{here}")]
     at: SourceSpan,
+    /// The word under the caret.
+    here: &'static str,
 }
 
 /// Byte offset of a 1-based line and column (in characters) in `text`.
@@ -81,6 +134,126 @@ fn one_line(e: &anyhow::Error) -> String {
     line
 }
 
+/// An error and its cause on one line in `lang`: in English [`one_line`]; in Japanese the
+/// command's own sentence (said in Japanese where it was made) and its first cause by kind
+/// ([`cause`]), never a library's English text — a library's error passed up as it is is said
+/// by its kind too.
+fn one_line_in(e: &anyhow::Error, lang: Lang) -> String {
+    if lang == Lang::En {
+        return one_line(e);
+    }
+    let mut chain = e.chain();
+    if let Some(said) = chain.next().and_then(in_japanese) {
+        return said;
+    }
+    match chain.next() {
+        Some(c) => format!("{e}{}{}", labels::separator(lang), cause(c, lang)),
+        None => e.to_string(),
+    }
+}
+
+/// A library's error as the cause of a sentence in `lang`: its own text in English, its kind in
+/// words from the labels in Japanese (a kind the labels have no words for says where to read
+/// the English).
+pub fn cause(e: &(dyn std::error::Error + 'static), lang: Lang) -> String {
+    match lang {
+        Lang::En => e.to_string(),
+        Lang::Ja => in_japanese(e).unwrap_or_else(|| labels::cause_ja(Cause::Unworded)),
+    }
+}
+
+/// The Japanese words for an error of a kind the labels know (the system's, the store's, the
+/// simulator's), if it is one.
+fn in_japanese(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    if let Some(io) = e.downcast_ref::<std::io::Error>() {
+        return Some(labels::io_reason(io, Lang::Ja));
+    }
+    let kind = if let Some(e) = e.downcast_ref::<StoreError>() {
+        store_cause(e)
+    } else if let Some(e) = e.downcast_ref::<SimError>() {
+        sim_cause(e)
+    } else if let Some(e) = e.downcast_ref::<ReplayError>() {
+        match e {
+            ReplayError::Store(e) => store_cause(e),
+            ReplayError::Decode(_) => Cause::Corrupt,
+        }
+    } else if e.is::<simulator::log::DecodeError>() {
+        Cause::Corrupt
+    } else {
+        return None;
+    };
+    Some(labels::cause_ja(kind))
+}
+
+/// The kind of a store error, for its Japanese words.
+fn store_cause(e: &StoreError) -> Cause {
+    match e {
+        StoreError::NotFound { .. } => Cause::NoLog,
+        StoreError::NotAnEventLog { reason } => Cause::NotALog(not_a_log(reason)),
+        StoreError::SchemaTooNew { found, supported } => Cause::SchemaTooNew {
+            found: *found,
+            supported: *supported,
+        },
+        StoreError::ReadOnlyFormat { format } => Cause::ReadOnlyFormat { format: *format },
+        StoreError::Locked { .. } => Cause::InUse,
+        StoreError::Corrupt { .. } => Cause::Corrupt,
+        StoreError::Sqlite(e) => Cause::Database {
+            code: e.sqlite_error().map(|f| f.extended_code),
+        },
+        StoreError::Io { source, .. } => Cause::Database {
+            code: source.raw_os_error(),
+        },
+        _ => Cause::Internal,
+    }
+}
+
+/// What gave away a file that is not a log, for its Japanese words.
+fn not_a_log(reason: &event_store::NotALog) -> labels::NotALog {
+    use event_store::NotALog as N;
+    match reason {
+        N::NotARegularFile => labels::NotALog::NotARegularFile,
+        N::Empty => labels::NotALog::Empty,
+        N::NotSqlite => labels::NotALog::NotSqlite,
+        N::UserVersion(_) | N::Foreign { .. } | N::ApplicationId(_) => {
+            labels::NotALog::ForeignDatabase
+        }
+    }
+}
+
+/// What gave away a file that is not a log, in `lang`.
+pub fn not_a_log_reason(reason: &event_store::NotALog, lang: Lang) -> String {
+    match lang {
+        Lang::En => reason.to_string(),
+        Lang::Ja => labels::not_a_log_ja(not_a_log(reason)).to_owned(),
+    }
+}
+
+/// The kind of a simulation error, for its Japanese words.
+fn sim_cause(e: &SimError) -> Cause {
+    match e {
+        SimError::Store(e) => store_cause(e),
+        SimError::ResumeMismatch { global_seq } => Cause::ResumeMismatch {
+            global_seq: *global_seq,
+        },
+        SimError::ResumeLonger { stored, produced } => Cause::ResumeLonger {
+            stored: *stored,
+            produced: *produced,
+        },
+        SimError::ResumeOtherRun { what } => Cause::ResumeOtherRun {
+            what: match *what {
+                "scenario file" => RunPart::ScenarioFile,
+                "policy" => RunPart::Policy,
+                "seed" => RunPart::Seed,
+                "simulated period" => RunPart::Period,
+                "scenario's names" => RunPart::Names,
+                w if w.starts_with("run metadata") => RunPart::Metadata,
+                _ => RunPart::Other,
+            },
+        },
+        _ => Cause::Internal,
+    }
+}
+
 /// miette's rendering of `diag` without its header (the message, which the plain line above
 /// it already said): only the source lines and the caret, so that each error is said once.
 fn snippet(diag: Located, color: bool) -> String {
@@ -105,26 +278,27 @@ fn snippet(diag: Located, color: bool) -> String {
 /// Prints a failure to stderr, once, and returns its exit code. `color`: whether stderr may
 /// be coloured; `lang`: the language of the word before the message (the message itself was
 /// said in it by the command).
-pub fn report(failure: Failure, color: bool, lang: report::Lang) -> ExitCode {
+pub fn report(failure: Failure, color: bool, lang: Lang) -> ExitCode {
     let error = report::labels::error_prefix(lang);
     match failure {
         Failure::Scenario(e) => {
             // The plain `file:line:column: message` line first, for editors and scripts; then
             // the line itself with a caret under the place.
-            errln!("{error}{e}");
-            if let (ScenarioError::Invalid { file, message, .. }, Some((line, column))) =
+            errln!("{error}{}", scenario_error(&e, lang));
+            if let (ScenarioError::Invalid { file, problem, .. }, Some((line, column))) =
                 (&e, e.position())
                 && let Ok(text) = scenario::input::read_text(
                     std::path::Path::new(file),
                     scenario::input::MAX_SCENARIO_BYTES,
-                    "an input",
+                    scenario::problem::FileKind::Input,
                 )
                 && shown_line(&text, line).is_some()
             {
                 let at = offset(&text, line, column);
                 let len = text[at..].chars().next().map_or(0, char::len_utf8);
                 let diag = Located {
-                    message: message.clone(),
+                    message: scenario_problem(problem, lang),
+                    here: labels::here(lang),
                     src: NamedSource::new(file, text),
                     at: (at, len).into(),
                 };
@@ -136,11 +310,11 @@ pub fn report(failure: Failure, color: bool, lang: report::Lang) -> ExitCode {
             ExitCode::from(2)
         }
         Failure::Input(e) => {
-            errln!("{error}{}", one_line(&e));
+            errln!("{error}{}", one_line_in(&e, lang));
             ExitCode::from(2)
         }
         Failure::Run(e) => {
-            errln!("{error}{}", one_line(&e));
+            errln!("{error}{}", one_line_in(&e, lang));
             ExitCode::from(1)
         }
     }

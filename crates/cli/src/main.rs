@@ -23,6 +23,7 @@ mod diff;
 mod explain;
 mod export;
 mod global;
+mod help;
 mod merge;
 mod reference;
 mod replay;
@@ -363,19 +364,21 @@ fn usage_error(e: clap::Error, lang: report::Lang) -> ExitCode {
         report::labels::error_prefix(lang),
         report::labels::usage_error(error, lang)
     );
-    out::finish(ExitCode::from(2))
+    out::finish(ExitCode::from(2), lang)
 }
 
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // clap's own messages (help, usage errors) follow --color and NO_COLOR too.
     let color = ColorArg::from_args(&args);
-    let matches = match Cli::command()
+    // `--help` is said in the language of `--lang` too, so it is read before parsing as well.
+    let lang = global::LangArg::from_args(&args);
+    let matches = match help::localized(Cli::command(), lang)
         .color(color.clap())
         .try_get_matches_from(&args)
     {
         Ok(matches) => matches,
-        Err(e) => return usage_error(e, global::LangArg::from_args(&args)),
+        Err(e) => return usage_error(e, lang),
     };
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let g = cli.global;
@@ -451,9 +454,10 @@ fn main() -> ExitCode {
             &g,
         ),
         // clap already asks for one of them; this keeps the match whole without a panic.
-        Command::Run { scenario: None, .. } => Err(diag::Failure::Input(anyhow::anyhow!(
-            "give a scenario file or --population N"
-        ))),
+        Command::Run { scenario: None, .. } => Err(diag::refused(
+            report::labels::CommandProblem::ScenarioOrPopulation { national: None },
+            lang,
+        )),
         Command::Replay {
             db,
             format,
@@ -510,7 +514,7 @@ fn main() -> ExitCode {
         Command::Schema { of } => validate::schema(of),
         Command::Table { format, wide } => table::table(format, wide, lang),
         Command::Completions { shell } => reference::completions(shell, &mut Cli::command()),
-        Command::Man { dir } => reference::man(Cli::command(), dir.as_deref()),
+        Command::Man { dir } => reference::man(Cli::command(), dir.as_deref(), lang),
         Command::Bench {
             residents,
             what_if: true,
@@ -518,12 +522,15 @@ fn main() -> ExitCode {
             threads,
             json,
             ..
-        } => bench::bench_what_if(&bench::WhatIfBenchArgs {
-            residents: residents.unwrap_or(population::NATIONAL_RESIDENTS),
-            seed,
-            threads: threads.map_or_else(simulator::default_threads, usize::from),
-            json,
-        }),
+        } => bench::bench_what_if(
+            &bench::WhatIfBenchArgs {
+                residents: residents.unwrap_or(population::NATIONAL_RESIDENTS),
+                seed,
+                threads: threads.map_or_else(simulator::default_threads, usize::from),
+                json,
+            },
+            lang,
+        ),
         Command::Bench {
             residents,
             what_if: false,
@@ -534,20 +541,23 @@ fn main() -> ExitCode {
             dir,
             keep,
             json,
-        } => bench::bench(&bench::BenchArgs {
-            residents: residents.unwrap_or(100_000),
-            seed,
-            regime: regime.into(),
-            batch,
-            threads: threads.map_or_else(simulator::default_threads, usize::from),
-            dir,
-            keep,
-            json,
-        }),
+        } => bench::bench(
+            &bench::BenchArgs {
+                residents: residents.unwrap_or(100_000),
+                seed,
+                regime: regime.into(),
+                batch,
+                threads: threads.map_or_else(simulator::default_threads, usize::from),
+                dir,
+                keep,
+                json,
+            },
+            lang,
+        ),
     };
     let code = match result {
         Ok(code) => code,
         Err(e) => diag::report(e, g.color.enabled(global::Stream::Stderr), lang),
     };
-    out::finish(code)
+    out::finish(code, lang)
 }

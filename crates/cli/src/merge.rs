@@ -6,15 +6,16 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use clap::{Args, ValueEnum};
 use projection::sweep::{self, Sweep};
 use projection::what_if::{self, Comparison};
 use report::Lang;
+use report::labels::{CommandProblem, command_problem};
 use serde::de::DeserializeOwned;
 
 use crate::compare::{BandArg, Format, emit_comparison};
-use crate::diag::Failure;
+use crate::diag::{Failure, refused, under};
 use crate::sweep::{SweepFormat, emit_sweep};
 
 /// How the merged result is printed or written.
@@ -59,10 +60,17 @@ fn read<T: DeserializeOwned>(
     f: &std::path::Path,
     value: serde_json::Value,
     want: &str,
+    lang: Lang,
 ) -> Result<T, Failure> {
-    serde_json::from_value(value)
-        .with_context(|| format!("{} is not a `zairyu` shard result ({want})", f.display()))
-        .map_err(Failure::Input)
+    serde_json::from_value(value).map_err(|e| {
+        Failure::Input(anyhow!(e).context(command_problem(
+            CommandProblem::NotAShardResult {
+                path: f,
+                format: want,
+            },
+            lang,
+        )))
+    })
 }
 
 pub fn merge(a: MergeArgs, lang: Lang) -> Result<ExitCode, Failure> {
@@ -70,36 +78,37 @@ pub fn merge(a: MergeArgs, lang: Lang) -> Result<ExitCode, Failure> {
     let mut sweeps: Vec<Sweep> = Vec::new();
     for f in &a.files {
         // Read like every other input: a regular file, of bounded size, in UTF-8.
-        let text = scenario::input::read_text(f, MAX_SHARD_BYTES, "a shard result")?;
-        let value: serde_json::Value = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not JSON", f.display()))
-            .map_err(Failure::Input)?;
+        let text = scenario::input::read_text(
+            f,
+            MAX_SHARD_BYTES,
+            scenario::problem::FileKind::ShardResult,
+        )?;
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+            Failure::Input(
+                anyhow!(e).context(command_problem(CommandProblem::NotJson { path: f }, lang)),
+            )
+        })?;
         let format = value["manifest"]["format"]
             .as_str()
             .unwrap_or_default()
             .to_owned();
         if format == what_if::FORMAT {
-            comparisons.push(read(f, value, what_if::FORMAT)?);
+            comparisons.push(read(f, value, what_if::FORMAT, lang)?);
         } else if format == sweep::FORMAT {
-            sweeps.push(read(f, value, sweep::FORMAT)?);
+            sweeps.push(read(f, value, sweep::FORMAT, lang)?);
         } else {
-            return Err(Failure::Input(anyhow!(
-                "{}: format {} (this zairyu reads {} and {})",
-                f.display(),
-                if format.is_empty() {
-                    "unknown"
-                } else {
-                    &format
+            return Err(refused(
+                CommandProblem::ShardFormat {
+                    path: f,
+                    found: &format,
+                    reads: [what_if::FORMAT, sweep::FORMAT],
                 },
-                what_if::FORMAT,
-                sweep::FORMAT
-            )));
+                lang,
+            ));
         }
     }
     if !comparisons.is_empty() && !sweeps.is_empty() {
-        return Err(Failure::Input(anyhow!(
-            "the files mix comparisons and sweeps; merge the shards of one run at a time"
-        )));
+        return Err(refused(CommandProblem::MixedShards, lang));
     }
     if sweeps.is_empty() {
         let format = match a.format {
@@ -108,13 +117,11 @@ pub fn merge(a: MergeArgs, lang: Lang) -> Result<ExitCode, Failure> {
             MergeFormat::Json => Format::Json,
             MergeFormat::Html => Format::Html,
             MergeFormat::Parquet => {
-                return Err(Failure::Input(anyhow!(
-                    "a comparison is written as a table, CSV or JSON (Parquet is for sweeps)"
-                )));
+                return Err(refused(CommandProblem::ParquetIsForSweeps, lang));
             }
         };
-        let merged =
-            simulator::what_if::merge(comparisons).map_err(|e| Failure::Input(e.into()))?;
+        let merged = simulator::what_if::merge(comparisons)
+            .map_err(|e| Failure::Input(under(e, CommandProblem::CannotMerge, lang)))?;
         emit_comparison(&merged, format, &[], lang, a.band, a.out.as_deref())?;
     } else {
         let format = match a.format {
@@ -124,7 +131,8 @@ pub fn merge(a: MergeArgs, lang: Lang) -> Result<ExitCode, Failure> {
             MergeFormat::Json => SweepFormat::Json,
             MergeFormat::Html => SweepFormat::Html,
         };
-        let merged = simulator::sweep::merge(sweeps).map_err(|e| Failure::Input(e.into()))?;
+        let merged = simulator::sweep::merge(sweeps)
+            .map_err(|e| Failure::Input(under(e, CommandProblem::CannotMerge, lang)))?;
         emit_sweep(&merged, format, lang, a.out.as_deref())?;
     }
     Ok(ExitCode::SUCCESS)

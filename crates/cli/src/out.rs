@@ -67,8 +67,9 @@ macro_rules! errln {
     }};
 }
 
-/// Flushes standard output and turns a failed write into the exit code (see the module doc).
-pub fn finish(code: ExitCode) -> ExitCode {
+/// Flushes standard output and turns a failed write into the exit code (see the module doc),
+/// said in `lang`.
+pub fn finish(code: ExitCode, lang: Lang) -> ExitCode {
     if !has_failed()
         && let Err(e) = io::stdout().lock().flush()
     {
@@ -79,7 +80,13 @@ pub fn finish(code: ExitCode) -> ExitCode {
         None => code,
         Some(e) if e.kind() == io::ErrorKind::BrokenPipe => code,
         Some(e) => {
-            errln!("error: cannot write to standard output: {e}");
+            errln!(
+                "{}{}{}{}",
+                labels::error_prefix(lang),
+                labels::command_problem(labels::CommandProblem::StdoutUnwritable, lang),
+                labels::separator(lang),
+                crate::diag::cause(&e, lang)
+            );
             ExitCode::from(1)
         }
     }

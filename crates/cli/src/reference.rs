@@ -5,8 +5,10 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context;
+use anyhow::anyhow;
 use clap_complete::Shell;
+use report::Lang;
+use report::labels::{self, CommandProblem, Problem};
 
 use crate::diag::Failure;
 
@@ -19,25 +21,29 @@ pub fn completions(shell: Shell, cmd: &mut clap::Command) -> Result<ExitCode, Fa
 }
 
 /// The roff page of `cmd`.
-fn page(cmd: clap::Command) -> Result<Vec<u8>, Failure> {
+fn page(cmd: clap::Command, lang: Lang) -> Result<Vec<u8>, Failure> {
     let mut roff = Vec::new();
-    clap_mangen::Man::new(cmd)
-        .render(&mut roff)
-        .context("cannot render the manual page")
-        .map_err(Failure::Run)?;
+    clap_mangen::Man::new(cmd).render(&mut roff).map_err(|e| {
+        Failure::Run(anyhow!(e).context(labels::command_problem(
+            CommandProblem::ManPageNotRendered,
+            lang,
+        )))
+    })?;
     Ok(roff)
 }
 
 /// `zairyu man [--dir DIR]`: the main page on stdout, or every page (`zairyu.1`,
 /// `zairyu-run.1`, …) written into `dir`.
-pub fn man(cmd: clap::Command, dir: Option<&Path>) -> Result<ExitCode, Failure> {
+pub fn man(cmd: clap::Command, dir: Option<&Path>, lang: Lang) -> Result<ExitCode, Failure> {
     let Some(dir) = dir else {
-        out!("{}", String::from_utf8_lossy(&page(cmd)?));
+        out!("{}", String::from_utf8_lossy(&page(cmd, lang)?));
         return Ok(ExitCode::SUCCESS);
     };
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create {}", dir.display()))
-        .map_err(Failure::Input)?;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Failure::Input(
+            anyhow!(e).context(labels::problem(Problem::CannotCreate { path: dir }, lang)),
+        )
+    })?;
     // Subcommands' pages are named after their full command (`zairyu-run`), as man expects.
     let cmd = cmd.version(crate::VERSION);
     let mut pages = vec![("zairyu".to_owned(), cmd.clone())];
@@ -47,10 +53,12 @@ pub fn man(cmd: clap::Command, dir: Option<&Path>) -> Result<ExitCode, Failure> 
     }
     for (name, page_cmd) in pages {
         let path = dir.join(format!("{name}.1"));
-        std::fs::write(&path, page(page_cmd)?)
-            .with_context(|| format!("cannot write {}", path.display()))
-            .map_err(Failure::Run)?;
-        errln!("wrote {}", path.display());
+        std::fs::write(&path, page(page_cmd, lang)?).map_err(|e| {
+            Failure::Run(
+                anyhow!(e).context(labels::problem(Problem::CannotWrite { path: &path }, lang)),
+            )
+        })?;
+        errln!("{}", labels::wrote(&path, lang));
     }
     Ok(ExitCode::SUCCESS)
 }

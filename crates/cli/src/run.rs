@@ -95,7 +95,7 @@ fn open_log_to_resume(path: &Path, lang: Lang) -> Result<EventStore, Failure> {
         StoreError::ReadOnlyFormat { .. } | StoreError::Corrupt { .. } => refusal(
             LogWriting::CannotResume {
                 path,
-                reason: &e.to_string(),
+                reason: &crate::diag::cause(&e, lang),
             },
             lang,
         ),
@@ -109,7 +109,7 @@ fn refused_other(path: &Path, e: StoreError, lang: Lang) -> Failure {
         StoreError::NotAnEventLog { reason } => refusal(
             LogWriting::NotALogChooseAnother {
                 path,
-                reason: &reason,
+                reason: &crate::diag::not_a_log_reason(&reason, lang),
             },
             lang,
         ),
@@ -124,7 +124,7 @@ fn refused_other(path: &Path, e: StoreError, lang: Lang) -> Failure {
         other => refusal(
             LogWriting::CannotCreateLog {
                 path,
-                reason: &other.to_string(),
+                reason: &crate::diag::cause(&other, lang),
             },
             lang,
         ),
@@ -218,9 +218,12 @@ pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
                 // continue: bad input, and nothing was written.
                 simulator::SimError::ResumeOtherRun { .. }
                 | simulator::SimError::ResumeMismatch { .. }
-                | simulator::SimError::ResumeLonger { .. } => {
-                    Failure::Input(anyhow!("{}: {e}", db.display()))
-                }
+                | simulator::SimError::ResumeLonger { .. } => Failure::Input(anyhow!(
+                    "{}{}{}",
+                    db.display(),
+                    labels::separator(lang),
+                    crate::diag::cause(&e, lang)
+                )),
                 other => stopped(other),
             },
         )?;

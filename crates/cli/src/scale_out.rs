@@ -5,10 +5,11 @@
 //! not reliably in the environment (Slurm's `--array=0-15%4` runs 16 tasks, 4 at a time), and
 //! a shard that guessed it wrongly would silently compute the wrong slice.
 
-use anyhow::anyhow;
 use model::shard::Shard;
+use report::Lang;
+use report::labels::CommandProblem;
 
-use crate::diag::Failure;
+use crate::diag::{Failure, refused};
 
 /// The environment variables that carry a task's index in an array, in the order they are
 /// looked at.
@@ -19,52 +20,59 @@ pub const INDEX_VARIABLES: [&str; 3] = [
 ];
 
 /// The shard to run from `--shard` and `--shards`, reading the index from `env` (the
-/// process's environment, passed in so that tests can give their own). `None`: the whole.
+/// process's environment, passed in so that tests can give their own). `None`: the whole. A
+/// refusal is said in `lang`.
 pub fn shard(
     given: Option<Shard>,
     count: Option<u32>,
     env: impl Fn(&str) -> Option<String>,
+    lang: Lang,
 ) -> Result<Option<Shard>, Failure> {
     let Some(count) = count else {
         return Ok(given);
     };
     if given.is_some() {
-        return Err(Failure::Input(anyhow!(
-            "give either --shard k/n or --shards n (with the index from the batch scheduler), \
-             not both"
-        )));
+        return Err(refused(CommandProblem::ShardAndShards, lang));
     }
     if count == 0 {
-        return Err(Failure::Input(anyhow!("--shards must be at least 1")));
+        return Err(refused(
+            CommandProblem::AtLeastOne { option: "--shards" },
+            lang,
+        ));
     }
     let found: Vec<(&str, String)> = INDEX_VARIABLES
         .iter()
         .filter_map(|&name| env(name).map(|v| (name, v)))
         .collect();
     let Some((name, text)) = found.first() else {
-        return Err(Failure::Input(anyhow!(
-            "--shards {count} needs the shard's index: run it as a task of an array job (which \
-             sets {}), or give --shard k/{count}",
-            INDEX_VARIABLES.join(", ")
-        )));
+        return Err(refused(
+            CommandProblem::NoShardIndex {
+                count,
+                variables: &INDEX_VARIABLES.join(", "),
+            },
+            lang,
+        ));
     };
     if let Some((other, value)) = found.iter().find(|(_, v)| v.trim() != text.trim()) {
-        return Err(Failure::Input(anyhow!(
-            "{name}={text} and {other}={value} disagree: which array is this task part of?"
-        )));
+        return Err(refused(
+            CommandProblem::ShardIndexesDisagree {
+                name,
+                text,
+                other,
+                value,
+            },
+            lang,
+        ));
     }
-    let index: u32 = text.trim().parse().map_err(|_| {
-        Failure::Input(anyhow!(
-            "{name}={text}: expected a task index, a whole number from 0"
-        ))
-    })?;
+    let index: u32 = text
+        .trim()
+        .parse()
+        .map_err(|_| refused(CommandProblem::ShardIndexNotANumber { name, text }, lang))?;
     if index >= count {
-        return Err(Failure::Input(anyhow!(
-            "{name}={index} is not a shard of --shards {count} (expected 0 to {}; an array of \
-             {count} tasks is numbered from 0, e.g. sbatch --array=0-{})",
-            count - 1,
-            count - 1
-        )));
+        return Err(refused(
+            CommandProblem::ShardIndexOutOfRange { name, index, count },
+            lang,
+        ));
     }
     Ok(Some(Shard { index, count }))
 }
@@ -84,11 +92,13 @@ mod tests {
     #[test]
     fn each_scheduler_s_index_picks_the_shard() {
         for var in INDEX_VARIABLES {
-            let s = shard(None, Some(4), env(&[(var, "1")])).ok().flatten();
+            let s = shard(None, Some(4), env(&[(var, "1")]), Lang::En)
+                .ok()
+                .flatten();
             assert_eq!(s, Some(Shard { index: 1, count: 4 }), "{var}");
         }
         // Without --shards the environment is not read.
-        let s = shard(None, None, env(&[("SLURM_ARRAY_TASK_ID", "1")]));
+        let s = shard(None, None, env(&[("SLURM_ARRAY_TASK_ID", "1")]), Lang::En);
         assert!(matches!(s, Ok(None)));
     }
 
@@ -98,13 +108,24 @@ mod tests {
             Err(Failure::Input(e)) => e.to_string(),
             other => panic!("expected bad input, got {other:?}"),
         };
-        assert!(message(shard(None, Some(4), env(&[]))).contains("SLURM_ARRAY_TASK_ID"));
+        assert!(message(shard(None, Some(4), env(&[]), Lang::En)).contains("SLURM_ARRAY_TASK_ID"));
         assert!(
-            message(shard(None, Some(4), env(&[("SLURM_ARRAY_TASK_ID", "4")]))).contains("0 to 3")
+            message(shard(
+                None,
+                Some(4),
+                env(&[("SLURM_ARRAY_TASK_ID", "4")]),
+                Lang::En
+            ))
+            .contains("0 to 3")
         );
         assert!(
-            message(shard(None, Some(4), env(&[("JOB_COMPLETION_INDEX", "x")])))
-                .contains("whole number")
+            message(shard(
+                None,
+                Some(4),
+                env(&[("JOB_COMPLETION_INDEX", "x")]),
+                Lang::En
+            ))
+            .contains("whole number")
         );
         assert!(
             message(shard(
@@ -113,11 +134,14 @@ mod tests {
                 env(&[
                     ("SLURM_ARRAY_TASK_ID", "1"),
                     ("AWS_BATCH_JOB_ARRAY_INDEX", "2")
-                ])
+                ]),
+                Lang::En
             ))
             .contains("disagree")
         );
-        assert!(message(shard(Some(Shard::WHOLE), Some(4), env(&[]))).contains("not both"));
-        assert!(message(shard(None, Some(0), env(&[]))).contains("at least 1"));
+        assert!(
+            message(shard(Some(Shard::WHOLE), Some(4), env(&[]), Lang::En)).contains("not both")
+        );
+        assert!(message(shard(None, Some(0), env(&[]), Lang::En)).contains("at least 1"));
     }
 }

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use report::labels::{self, Problem};
 use simulator::simtest::{Case, Failure as Broken, Profile};
 
 use crate::diag::Failure;
@@ -107,9 +107,13 @@ pub fn simtest(args: &SimtestArgs, g: &Global) -> Result<ExitCode, Failure> {
     let case = Case::generate(seed, profile);
     let shrunk = case.shrink(&failure);
     let path = args.out.join(format!("seed-{seed}.yaml"));
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))
-        .map_err(Failure::Run)?;
+    let lang = g.lang();
+    std::fs::create_dir_all(&args.out).map_err(|e| {
+        Failure::Run(anyhow::anyhow!(e).context(labels::problem(
+            Problem::CannotCreate { path: &args.out },
+            lang,
+        )))
+    })?;
     let text = format!(
         "# yaml-language-server: $schema=../../schemas/scenario.schema.json\n# simtest seed {seed}, \
          faults {}: invariant {} broken — {}\n{}\n",
@@ -118,9 +122,11 @@ pub fn simtest(args: &SimtestArgs, g: &Global) -> Result<ExitCode, Failure> {
         failure.detail.replace('\n', " "),
         shrunk.text()
     );
-    std::fs::write(&path, text)
-        .with_context(|| format!("cannot write {}", path.display()))
-        .map_err(Failure::Run)?;
+    std::fs::write(&path, text).map_err(|e| {
+        Failure::Run(
+            anyhow::anyhow!(e).context(labels::problem(Problem::CannotWrite { path: &path }, lang)),
+        )
+    })?;
     let requested = profile.as_str();
     outln!(
         "simtest: seed {seed} (faults {}) broke invariant {} ({:?}): {}",

@@ -22,8 +22,8 @@ use model::policy::Regime;
 use projection::Projections;
 use report::Lang;
 use report::labels::{
-    step_added, step_at_end, step_help, step_in_the_past, step_no_resident, step_now, step_saved,
-    step_unknown, step_usage,
+    CommandProblem, command_problem, step_added, step_at_end, step_help, step_in_the_past,
+    step_no_resident, step_now, step_saved, step_unknown, step_usage,
 };
 use scenario::{Overrides, Scenario};
 use simulator::check::names;
@@ -50,10 +50,10 @@ pub fn step(a: &StepArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
         regime: a.regime,
     };
     let text = std::fs::read_to_string(a.path).map_err(|e| {
-        Failure::Input(anyhow!(
-            "cannot read the scenario {}: {e}",
-            a.path.display()
-        ))
+        Failure::Input(anyhow!(e).context(command_problem(
+            CommandProblem::ScenarioUnreadable { path: a.path },
+            lang,
+        )))
     })?;
     let label = a.path.display().to_string();
     let parsed = scenario::parse_with(&label, &text, overrides)?;
@@ -76,7 +76,11 @@ pub fn step(a: &StepArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
         outln!("{}", step_help(lang));
     }
     for line in stdin.lock().lines() {
-        let line = line.map_err(|e| Failure::Input(anyhow!("cannot read standard input: {e}")))?;
+        let line = line.map_err(|e| {
+            Failure::Input(
+                anyhow!(e).context(command_problem(CommandProblem::StdinUnreadable, lang)),
+            )
+        })?;
         match session.command(&line)? {
             Reply::Text(text) => outln!("{text}"),
             Reply::Quit => break,
@@ -379,12 +383,12 @@ impl Session {
             Ok(s) => s,
             Err(e) => {
                 let message = match (&e, e.position()) {
-                    (scenario::ScenarioError::Invalid { message, .. }, Some((line, _)))
+                    (scenario::ScenarioError::Invalid { problem, .. }, Some((line, _)))
                         if line == inserted.line =>
                     {
-                        format!("{step}: {message}")
+                        format!("{step}: {}", crate::diag::scenario_problem(problem, lang))
                     }
-                    _ => e.to_string(),
+                    _ => crate::diag::scenario_error(&e, lang),
                 };
                 return Ok(message);
             }
@@ -405,9 +409,7 @@ impl Session {
             && projection::what_if::first_divergence(&self.log[..self.shown], &log[..self.shown])
                 .is_none();
         if !kept {
-            return Err(Failure::Run(anyhow!(
-                "the step changed events already shown: the run is not stepwise (a bug)"
-            )));
+            return Err(crate::diag::failed(CommandProblem::NotStepwise, lang));
         }
         self.added = added;
         self.scenario = scenario;
@@ -432,8 +434,11 @@ impl Session {
             .date()
             .clamp(self.scenario.start, self.scenario.until);
         let s = self.scenario_through(until);
-        let out = simulator::run_scenario_stored(&s, store, CODE_VERSION, None)
-            .map_err(|e| Failure::Run(anyhow!(e).context("the stepped run could not be saved")))?;
+        let out = simulator::run_scenario_stored(&s, store, CODE_VERSION, None).map_err(|e| {
+            Failure::Run(
+                anyhow!(e).context(command_problem(CommandProblem::StepNotSaved, self.lang)),
+            )
+        })?;
         Ok((out, until))
     }
 }

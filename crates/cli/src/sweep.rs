@@ -19,13 +19,14 @@ use population::DEFAULT_START;
 use projection::sweep::{Axis, Sweep, grid};
 use projection::what_if::Arm;
 use report::Lang;
-use scenario::ScenarioError;
+use report::labels::{CommandProblem, command_problem};
 use scenario::policy_file::{load_policy, set_policy_value};
+use scenario::{Problem, ScenarioError};
 use simulator::what_if::{PART, Workers};
 
 use crate::commands::CODE_VERSION;
 use crate::compare::{progress_bar, report_to, sidecar_path};
-use crate::diag::Failure;
+use crate::diag::{Failure, refused};
 use crate::global::Global;
 use crate::out::{emit, write_file};
 
@@ -114,36 +115,32 @@ fn split_values(text: &str) -> Vec<String> {
 }
 
 /// A `--grid` error, located like a policy file's.
-fn grid_error(text: &str, message: String) -> Failure {
-    Failure::Scenario(ScenarioError::Invalid {
-        file: format!("--grid {text}"),
-        line: 1,
-        column: 1,
-        message,
-    })
+fn grid_error(text: &str, problem: Problem) -> Failure {
+    Failure::Scenario(ScenarioError::invalid(
+        format!("--grid {text}"),
+        scenario::Pos::START,
+        problem,
+    ))
 }
 
 /// The axes of the grid, each value checked against the policy.
 pub fn axes(grid_args: &[String], base: &Policy) -> Result<Vec<Axis>, Failure> {
     let mut axes: Vec<Axis> = Vec::new();
     for text in grid_args {
-        let (key, values) = text.split_once('=').ok_or_else(|| {
-            grid_error(
-                text,
-                "expected KEY=V1,V2,…, e.g. resident.tokutei_uptake=0.1,0.5,0.9".into(),
-            )
-        })?;
+        let (key, values) = text
+            .split_once('=')
+            .ok_or_else(|| grid_error(text, Problem::GridNotAssignment))?;
         let key = key.trim().to_owned();
         if axes.iter().any(|a| a.key == key) {
-            return Err(grid_error(text, format!("`{key}` is swept twice")));
+            return Err(grid_error(text, Problem::SweptTwice { key }));
         }
         let values = split_values(values);
         if values.iter().any(String::is_empty) {
-            return Err(grid_error(text, "an empty value".into()));
+            return Err(grid_error(text, Problem::EmptyGridValue));
         }
         for v in &values {
             set_policy_value(base, &format!("{key}={v}")).map_err(|e| match e {
-                ScenarioError::Invalid { message, .. } => grid_error(text, message),
+                ScenarioError::Invalid { problem, .. } => grid_error(text, problem),
                 other => Failure::Scenario(other),
             })?;
         }
@@ -206,8 +203,9 @@ fn parquet(s: &Sweep, lang: Lang) -> Result<Vec<u8>, Failure> {
                 .collect()
         })
         .collect();
-    crate::export::parquet_of("sweep", &columns, &rows)
-        .map_err(|e| Failure::Run(anyhow!("cannot make the Parquet file: {e}")))
+    crate::export::parquet_of("sweep", &columns, &rows).map_err(|e| {
+        Failure::Run(anyhow!(e).context(command_problem(CommandProblem::ParquetNotMade, lang)))
+    })
 }
 
 /// Prints or writes a sweep in `format`; CSV and Parquet written to a file get the manifest
@@ -224,9 +222,7 @@ pub fn emit_sweep(
         SweepFormat::Html => emit(&report::charts::sweep_page(s, lang), out, lang)?,
         SweepFormat::Csv => emit(&report::sweep::csv(s, lang), out, lang)?,
         SweepFormat::Parquet => {
-            let path = out.ok_or_else(|| {
-                Failure::Input(anyhow!("a Parquet file is binary: give --out FILE"))
-            })?;
+            let path = out.ok_or_else(|| refused(CommandProblem::ParquetNeedsOutFile, lang))?;
             write_file(&parquet(s, lang)?, path, lang)?;
         }
     }
@@ -244,27 +240,36 @@ pub fn emit_sweep(
 
 /// `zairyu sweep`
 pub fn sweep(a: SweepArgs, g: &Global) -> Result<ExitCode, Failure> {
-    let shard = crate::scale_out::shard(a.shard, a.shards, |v| std::env::var(v).ok())?;
+    let lang = g.lang();
+    let shard = crate::scale_out::shard(a.shard, a.shards, |v| std::env::var(v).ok(), lang)?;
     let residents = a.population.unwrap_or(population::NATIONAL_RESIDENTS);
     if residents == 0 || residents > u32::MAX as usize {
-        return Err(Failure::Input(anyhow!(
-            "--population must be between 1 and {}",
-            u32::MAX
-        )));
+        return Err(refused(
+            CommandProblem::Between {
+                option: "--population",
+                max: u64::from(u32::MAX),
+            },
+            lang,
+        ));
     }
     if a.seeds == 0 {
-        return Err(Failure::Input(anyhow!("--seeds must be at least 1")));
+        return Err(refused(
+            CommandProblem::AtLeastOne { option: "--seeds" },
+            lang,
+        ));
     }
     let last = a
         .seed
         .checked_add(u64::from(a.seeds) - 1)
         .filter(|&s| i64::try_from(s).is_ok())
         .ok_or_else(|| {
-            Failure::Input(anyhow!(
-                "--seed {} with --seeds {}: seeds must stay below 2^63",
-                a.seed,
-                a.seeds
-            ))
+            refused(
+                CommandProblem::SeedsBeyond {
+                    seed: a.seed,
+                    seeds: a.seeds,
+                },
+                lang,
+            )
         })?;
     let seeds: Vec<u64> = (a.seed..=last).collect();
     let format = a.format.unwrap_or(if shard.is_some() {
@@ -273,17 +278,20 @@ pub fn sweep(a: SweepArgs, g: &Global) -> Result<ExitCode, Failure> {
         SweepFormat::Table
     });
     if shard.is_some() && format != SweepFormat::Json {
-        return Err(Failure::Input(anyhow!(
-            "a shard's result is JSON, for `zairyu merge`; drop --format or use --format json"
-        )));
+        return Err(refused(CommandProblem::ShardIsJson, lang));
     }
     if format == SweepFormat::Parquet && a.out.is_none() {
-        return Err(Failure::Input(anyhow!(
-            "a Parquet file is binary: give --out FILE"
-        )));
+        return Err(refused(CommandProblem::ParquetNeedsOutFile, lang));
     }
     let threads = match a.threads {
-        Some(0) => return Err(Failure::Input(anyhow!("--threads must be at least 1"))),
+        Some(0) => {
+            return Err(refused(
+                CommandProblem::AtLeastOne {
+                    option: "--threads",
+                },
+                lang,
+            ));
+        }
         Some(n) => n,
         None => simulator::default_threads(),
     };
@@ -306,16 +314,22 @@ pub fn sweep(a: SweepArgs, g: &Global) -> Result<ExitCode, Failure> {
     let axes = axes(&a.grid, &base.policy)?;
     let size: usize = axes.iter().map(|x| x.values.len()).product();
     if size > MAX_POINTS {
-        return Err(Failure::Input(anyhow!(
-            "the grid has {size} points; at most {MAX_POINTS} are run at once (split it)"
-        )));
+        return Err(refused(
+            CommandProblem::GridTooLarge {
+                size,
+                max: MAX_POINTS,
+            },
+            lang,
+        ));
     }
     if format == SweepFormat::Html && size > report::charts::MAX_PAGE_POINTS {
-        return Err(Failure::Input(anyhow!(
-            "the grid has {size} points; an HTML page shows at most {} (use --format csv or \
-             parquet for more)",
-            report::charts::MAX_PAGE_POINTS
-        )));
+        return Err(refused(
+            CommandProblem::GridTooLargeForHtml {
+                size,
+                max: report::charts::MAX_PAGE_POINTS,
+            },
+            lang,
+        ));
     }
     let points = points(&base, &axes)?;
     let bar = if g.progress() {

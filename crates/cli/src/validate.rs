@@ -4,20 +4,22 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::anyhow;
 use clap::ValueEnum;
 use report::Lang;
 use serde_json::json;
 
 use crate::commands::print_json;
-use crate::diag::Failure;
+use crate::diag::{Failure, refused};
 use crate::global::TextOrJson;
 
 /// `zairyu validate`
 pub fn validate(paths: &[PathBuf], format: TextOrJson, lang: Lang) -> Result<ExitCode, Failure> {
     let files = scenario::discover(paths)?;
     if files.is_empty() {
-        return Err(Failure::Input(anyhow!("no scenario files (*.yaml) found")));
+        return Err(refused(
+            report::labels::CommandProblem::NoScenarioFiles,
+            lang,
+        ));
     }
     let mut valid = Vec::with_capacity(files.len());
     for f in &files {

@@ -151,7 +151,7 @@ fn inspect(db: &Path, complete: &[EventRecord]) -> Left {
         Ok(store) => store,
         Err(StoreError::NotAnEventLog { reason }) => {
             assert!(
-                reason.contains("stopped before it wrote anything"),
+                reason == event_store::NotALog::Empty,
                 "{}: {reason}",
                 db.display()
             );

@@ -47,11 +47,12 @@ pub enum StoreError {
         path: PathBuf,
     },
 
-    /// The file is an SQLite database, but not one this program wrote.
+    /// The file is not a zairyu event log (an SQLite database this program did not write, or
+    /// not a database at all).
     #[error("the database is not a zairyu event log ({reason})")]
     NotAnEventLog {
         /// What gave it away.
-        reason: String,
+        reason: NotALog,
     },
 
     /// The log was written by a newer build whose schema this build does not know.
@@ -185,6 +186,35 @@ pub enum StoreError {
     /// Any SQLite error (busy, disk full, constraint, …).
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+}
+
+/// What gave away a file that is not a zairyu event log ([`StoreError::NotAnEventLog`]), as
+/// data, so that a caller can say it in its own words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotALog {
+    /// A directory, a device or a FIFO.
+    #[error("not a regular file")]
+    NotARegularFile,
+    /// A blank database: the run stopped before it wrote anything.
+    #[error("an empty database: the run stopped before it wrote anything")]
+    Empty,
+    /// SQLite's "file is not a database".
+    #[error("not an SQLite database")]
+    NotSqlite,
+    /// A `user_version` no zairyu log has.
+    #[error("user_version {0}")]
+    UserVersion(i64),
+    /// No zairyu application id, but a version or tables: somebody else's database.
+    #[error("no zairyu application_id, user_version {version}, {objects} schema objects")]
+    Foreign {
+        /// Its `user_version`.
+        version: u32,
+        /// How many tables, indexes, views and triggers it holds.
+        objects: i64,
+    },
+    /// Another program's application id.
+    #[error("application_id {0:#x}")]
+    ApplicationId(i32),
 }
 
 /// Converts a `u64` for an SQLite INTEGER column, refusing values above `i64::MAX`.

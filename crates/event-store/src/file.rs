@@ -21,7 +21,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::error::StoreError;
+use crate::error::{NotALog, StoreError};
 
 /// The mode of every log file: read and write for the owner only.
 pub(crate) const PRIVATE: u32 = 0o600;
@@ -94,7 +94,7 @@ pub(crate) fn open_for_writing(path: &Path, create: bool) -> Result<File, StoreE
         && !meta.is_file()
     {
         return Err(StoreError::NotAnEventLog {
-            reason: "not a regular file".into(),
+            reason: NotALog::NotARegularFile,
         });
     }
     let file = OpenOptions::new()

@@ -49,7 +49,7 @@ use model::envelope::StreamId;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::codec::{COLUMNS, COLUMNS_V1, Dictionary};
-pub use crate::error::StoreError;
+pub use crate::error::{NotALog, StoreError};
 use crate::integrity::Check;
 pub use crate::meta::{CommitHash, JapaneseTexts, RunMeta};
 pub use crate::schema::{APPLICATION_ID, LogFormat, SCHEMA_VERSION, STORE_TABLES};

@@ -17,7 +17,7 @@
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::error::StoreError;
+use crate::error::{NotALog, StoreError};
 
 /// The schema version this build writes and the newest it can read.
 pub const SCHEMA_VERSION: u32 = 4;
@@ -181,7 +181,7 @@ pub(crate) fn check_readable(conn: &Connection) -> Result<LogFormat, StoreError>
     check_identity(conn).map_err(not_a_database)?;
     match user_version(conn)? {
         0 => Err(StoreError::NotAnEventLog {
-            reason: "an empty database: the run stopped before it wrote anything".into(),
+            reason: NotALog::Empty,
         }),
         v => Ok(LogFormat::of(v)),
     }
@@ -194,7 +194,7 @@ pub(crate) fn not_a_database(e: StoreError) -> StoreError {
             if f.code == rusqlite::ErrorCode::NotADatabase =>
         {
             StoreError::NotAnEventLog {
-                reason: "not an SQLite database".into(),
+                reason: NotALog::NotSqlite,
             }
         }
         other => other,
@@ -205,7 +205,7 @@ pub(crate) fn not_a_database(e: StoreError) -> StoreError {
 pub(crate) fn user_version(conn: &Connection) -> Result<u32, StoreError> {
     let v: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     u32::try_from(v).map_err(|_| StoreError::NotAnEventLog {
-        reason: format!("user_version {v}"),
+        reason: NotALog::UserVersion(v),
     })
 }
 
@@ -259,16 +259,14 @@ pub(crate) fn check_identity(conn: &Connection) -> Result<(), StoreError> {
             conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
         if version != 0 || objects != 0 {
             return Err(StoreError::NotAnEventLog {
-                reason: format!(
-                    "no zairyu application_id, user_version {version}, {objects} schema objects"
-                ),
+                reason: NotALog::Foreign { version, objects },
             });
         }
         return Ok(());
     }
     if app_id != APPLICATION_ID {
         return Err(StoreError::NotAnEventLog {
-            reason: format!("application_id {app_id:#x}"),
+            reason: NotALog::ApplicationId(app_id),
         });
     }
     if version > SCHEMA_VERSION {

@@ -7,8 +7,33 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer};
 
-/// Parses a strict `YYYY-MM-DD` date. The error is a sentence for the person who wrote it.
-pub fn parse(s: &str) -> Result<NaiveDate, String> {
+/// Why a text is not a date, as data (its `Display` is the English sentence for the person
+/// who wrote it; a caller may say it in another language from the same data).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    /// Not of the shape `YYYY-MM-DD`.
+    #[error("expected a date YYYY-MM-DD, found `{0}`")]
+    Shape(String),
+    /// The shape, but a month that does not exist.
+    #[error("no such date `{text}`: there is no month {month}")]
+    NoMonth { text: String, month: u32 },
+    /// The shape, but a day past the end of its month (`last`: the month's last day).
+    #[error("no such date `{text}`: {} {year} has {last} days", month_name(*.month))]
+    NoDay {
+        text: String,
+        year: i32,
+        month: u32,
+        last: u32,
+    },
+}
+
+/// The English name of a month (1–12).
+fn month_name(month: u32) -> String {
+    NaiveDate::from_ymd_opt(2000, month, 1).map_or_else(String::new, |d| d.format("%B").to_string())
+}
+
+/// Parses a strict `YYYY-MM-DD` date.
+pub fn parse(s: &str) -> Result<NaiveDate, DateError> {
     let b = s.as_bytes();
     let shape_ok = b.len() == 10
         && b[4] == b'-'
@@ -17,23 +42,27 @@ pub fn parse(s: &str) -> Result<NaiveDate, String> {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape_ok {
-        return Err(format!("expected a date YYYY-MM-DD, found `{s}`"));
+        return Err(DateError::Shape(s.to_owned()));
     }
     // The shape guarantees three runs of ASCII digits.
     let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
     let (year, month, day) = (num(0..4) as i32, num(5..7), num(8..10));
     NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
-        let why = match NaiveDate::from_ymd_opt(year, month, 1) {
-            None => format!("there is no month {month}"),
-            Some(first) => {
-                let last = first
+        match NaiveDate::from_ymd_opt(year, month, 1) {
+            None => DateError::NoMonth {
+                text: s.to_owned(),
+                month,
+            },
+            Some(first) => DateError::NoDay {
+                text: s.to_owned(),
+                year,
+                month,
+                last: first
                     .checked_add_months(chrono::Months::new(1))
                     .and_then(|d| d.pred_opt())
-                    .map_or(28, |d| d.day());
-                format!("{} {year} has {last} days", first.format("%B"))
-            }
-        };
-        format!("no such date `{s}`: {why}")
+                    .map_or(28, |d| d.day()),
+            },
+        }
     })
 }
 
@@ -55,26 +84,30 @@ pub fn deserialize_option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Naiv
 mod tests {
     use super::parse;
 
+    fn said(s: &str) -> Result<chrono::NaiveDate, String> {
+        parse(s).map_err(|e| e.to_string())
+    }
+
     #[test]
     fn only_real_days_in_the_strict_shape_are_dates() {
         assert_eq!(
-            parse("2026-07-01"),
+            said("2026-07-01"),
             Ok(chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap())
         );
         assert_eq!(
-            parse("2026-7-1"),
+            said("2026-7-1"),
             Err("expected a date YYYY-MM-DD, found `2026-7-1`".into())
         );
         assert_eq!(
-            parse("2026-02-30"),
+            said("2026-02-30"),
             Err("no such date `2026-02-30`: February 2026 has 28 days".into())
         );
         assert_eq!(
-            parse("2028-02-30"),
+            said("2028-02-30"),
             Err("no such date `2028-02-30`: February 2028 has 29 days".into())
         );
         assert_eq!(
-            parse("2026-13-01"),
+            said("2026-13-01"),
             Err("no such date `2026-13-01`: there is no month 13".into())
         );
         assert!(parse("20260701").is_err());

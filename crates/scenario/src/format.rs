@@ -20,7 +20,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
-use crate::node::Located;
+use crate::node::{Located, raise};
+use crate::problem::{NameKind, Problem};
 use crate::steps::StepNode;
 
 /// A calendar date written `YYYY-MM-DD`.
@@ -36,7 +37,9 @@ impl<'de> Deserialize<'de> for Date {
                 f.write_str("a date YYYY-MM-DD")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Date, E> {
-                model::date_text::parse(s).map(Date).map_err(E::custom)
+                model::date_text::parse(s)
+                    .map(Date)
+                    .map_err(|e| raise(Problem::Date(e)))
             }
         }
         d.deserialize_str(DateVisitor)
@@ -76,9 +79,9 @@ impl<'de> Deserialize<'de> for TimeOfDay {
                     .flatten()
                     .map(TimeOfDay)
                     .ok_or_else(|| {
-                        E::custom(format!(
-                            "expected a time of day HH:MM (24-hour), found `{s}`"
-                        ))
+                        raise(Problem::TimeOfDay {
+                            found: s.to_owned(),
+                        })
                     })
             }
         }
@@ -405,20 +408,20 @@ impl<'de> Deserialize<'de> for NotificationCount {
             fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
                 u32::try_from(n)
                     .map(NotificationCount::Exactly)
-                    .map_err(|_| E::custom(format!("count {n} is too large")))
+                    .map_err(|_| raise(Problem::CountTooLarge(n)))
             }
             fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
                 u64::try_from(n)
-                    .map_err(|_| E::custom(format!("a count cannot be negative ({n})")))
+                    .map_err(|_| raise(Problem::NegativeCount(n)))
                     .and_then(|n| self.visit_u64(n))
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
                 if s == "at_least_once" {
                     Ok(NotificationCount::AtLeastOnce)
                 } else {
-                    Err(E::custom(format!(
-                        "expected a count (0, 1, 2 …) or `at_least_once`, found `{s}`"
-                    )))
+                    Err(raise(Problem::NotACount {
+                        found: s.to_owned(),
+                    }))
                 }
             }
         }
@@ -464,7 +467,7 @@ impl<'de> Deserialize<'de> for DateOrNone {
         }
         model::date_text::parse(&text)
             .map(|d| DateOrNone(Some(d)))
-            .map_err(|e| serde::de::Error::custom(format!("{e} (or `none`)")))
+            .map_err(|e| raise(Problem::DateOrNone(e)))
     }
 }
 
@@ -493,7 +496,7 @@ pub const REFUSAL_RULE_TAGS: &[&str] = model::rules::RefusalRule::TAGS;
 /// Declares a string newtype whose values must come from a fixed list, with a located error
 /// that lists the choices (and the nearest one) otherwise.
 macro_rules! closed_string {
-    ($(#[$m:meta])* $name:ident, $what:literal, $list:expr) => {
+    ($(#[$m:meta])* $name:ident, $what:expr, $list:expr) => {
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(pub String);
@@ -504,7 +507,7 @@ macro_rules! closed_string {
                 if $list.contains(&s.as_str()) {
                     Ok($name(s))
                 } else {
-                    Err(de::Error::custom(crate::suggest::unknown(
+                    Err(raise(crate::suggest::unknown(
                         $what,
                         &s,
                         $list.iter().copied(),
@@ -528,24 +531,24 @@ macro_rules! closed_string {
 closed_string!(
     /// A notification code of §6 (`N1` … `N9`).
     NotificationCode,
-    "notification code",
+    NameKind::NotificationCode,
     NOTIFICATION_CODES
 );
 closed_string!(
     /// An event type name (`model::event::Event::TYPE_NAMES`).
     EventType,
-    "event type",
+    NameKind::EventType,
     Event::TYPE_NAMES
 );
 closed_string!(
     /// A refusal rule tag (`model::rules::RefusalRule`, snake_case).
     RefusalTag,
-    "refusal rule",
+    NameKind::RefusalRule,
     REFUSAL_RULE_TAGS
 );
 closed_string!(
     /// What an `absent:` list names: an event type, a notification code or a refusal rule.
     Happening,
-    "event type, notification code or refusal rule",
+    NameKind::Happening,
     happening_names()
 );

@@ -7,7 +7,8 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::ScenarioError;
+use crate::problem::{FileKind, NodeKind, Problem};
+use crate::{Pos, ScenarioError};
 
 /// The largest scenario file read: 8 MiB. The YAML reader stops at 250,000 values (about
 /// 22,700 residents, some 5 MB written out) anyway; this bound comes first and keeps memory
@@ -33,38 +34,16 @@ fn position_after(before: &[u8]) -> (usize, usize) {
     (line, column)
 }
 
-/// What a file that is not a regular file is, for the message.
-fn kind_of(meta: &std::fs::Metadata) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    let t = meta.file_type();
-    if t.is_dir() {
-        "a directory"
-    } else if t.is_fifo() {
-        "a FIFO (named pipe)"
-    } else if t.is_char_device() {
-        "a character device"
-    } else if t.is_block_device() {
-        "a block device"
-    } else if t.is_socket() {
-        "a socket"
-    } else {
-        "not a regular file"
-    }
-}
-
 /// Reads the text of the file at `path`: a regular file of at most `limit` bytes, in UTF-8.
-/// `what` names the kind of file in messages ("a scenario").
-pub fn read_text(path: &Path, limit: u64, what: &str) -> Result<String, ScenarioError> {
+/// `what` is the kind of file, for messages ("a scenario").
+pub fn read_text(path: &Path, limit: u64, what: FileKind) -> Result<String, ScenarioError> {
     let label = path.display().to_string();
     let io = |source| ScenarioError::Io {
         file: label.clone(),
         source,
     };
-    let invalid = |(line, column): (usize, usize), message: String| ScenarioError::Invalid {
-        file: label.clone(),
-        line,
-        column,
-        message,
+    let invalid = |(line, column): (usize, usize), problem: Problem| {
+        ScenarioError::invalid(label.clone(), Pos { line, column }, problem)
     };
     // `metadata` follows symbolic links, so a link to a regular file is read and a link to a
     // FIFO is refused, before anything is opened.
@@ -72,10 +51,10 @@ pub fn read_text(path: &Path, limit: u64, what: &str) -> Result<String, Scenario
     if !meta.is_file() {
         return Err(invalid(
             (1, 1),
-            format!(
-                "expected {what} file, found {}; only regular files are read",
-                kind_of(&meta)
-            ),
+            Problem::NotARegularFile {
+                what,
+                found: NodeKind::of(&meta),
+            },
         ));
     }
     let file = std::fs::File::open(path).map_err(io)?;
@@ -91,18 +70,15 @@ pub fn read_text(path: &Path, limit: u64, what: &str) -> Result<String, Scenario
             .min(bytes.len());
         return Err(invalid(
             position_after(&bytes[..at]),
-            format!(
-                "{what} file may be at most {} MiB; this one is longer (reading stopped here)",
-                limit >> 20
-            ),
+            Problem::TooLong {
+                what,
+                mib: limit >> 20,
+            },
         ));
     }
     String::from_utf8(bytes).map_err(|e| {
         let before = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        invalid(
-            position_after(before),
-            "expected UTF-8 text; the file has an invalid byte here".into(),
-        )
+        invalid(position_after(before), Problem::NotUtf8)
     })
 }
 

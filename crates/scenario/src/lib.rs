@@ -17,6 +17,7 @@ pub mod format;
 pub mod input;
 mod node;
 pub mod policy_file;
+pub mod problem;
 mod resolve;
 pub mod steps;
 mod suggest;
@@ -34,18 +35,20 @@ use model::status::Status;
 
 pub use format::{Change, NOTIFICATION_CODES, NotificationCount, REFUSAL_RULE_TAGS, RecordOffice};
 pub use node::{Located, Pos};
+pub use problem::Problem;
 pub use steps::StepKind;
 
 /// A scenario error: where and what, or a file that could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    /// The file is not a valid scenario. `line` and `column` are 1-based.
-    #[error("{file}:{line}:{column}: {message}")]
+    /// The file is not a valid scenario. `line` and `column` are 1-based; `problem` says what
+    /// is wrong, as data (its `Display` is the English sentence).
+    #[error("{file}:{line}:{column}: {problem}")]
     Invalid {
         file: String,
         line: usize,
         column: usize,
-        message: String,
+        problem: Problem,
     },
     /// The file or directory could not be read.
     #[error("{file}: {source}")]
@@ -57,6 +60,16 @@ pub enum ScenarioError {
 }
 
 impl ScenarioError {
+    /// The error of `problem` at `pos` in `file`.
+    pub fn invalid(file: impl Into<String>, pos: Pos, problem: Problem) -> ScenarioError {
+        ScenarioError::Invalid {
+            file: file.into(),
+            line: pos.line,
+            column: pos.column,
+            problem,
+        }
+    }
+
     /// The file the error is about.
     pub fn file(&self) -> &str {
         match self {
@@ -265,7 +278,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
 
 /// Reads and validates the scenario file at `path`, with overrides.
 pub fn load_with(path: &Path, overrides: Overrides) -> Result<Scenario, ScenarioError> {
-    let text = input::read_text(path, input::MAX_SCENARIO_BYTES, "a scenario")?;
+    let text = input::read_text(path, input::MAX_SCENARIO_BYTES, problem::FileKind::Scenario)?;
     parse_with(&path.display().to_string(), &text, overrides)
 }
 

@@ -26,6 +26,8 @@ use serde::de::{
 use serde::{Deserialize, forward_to_deserialize_any};
 use serde_saphyr::{Location, MessageFormatter, Spanned};
 
+use crate::problem::{Found, Limit, Problem, Shape};
+
 /// A 1-based line and column in the scenario file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Pos {
@@ -88,7 +90,7 @@ pub struct Doc<'s> {
 #[derive(Debug)]
 pub struct SyntaxError {
     pub pos: Pos,
-    pub message: String,
+    pub problem: Problem,
 }
 
 impl<'s> Doc<'s> {
@@ -111,7 +113,7 @@ impl<'s> Doc<'s> {
                         .location()
                         .map(|l| Pos::from_location(&l))
                         .unwrap_or(Pos::START),
-                    message: plain_message(inner),
+                    problem: plain_problem(inner),
                 }
             })?;
         let mut doc = Doc {
@@ -203,7 +205,7 @@ impl<'s> Doc<'s> {
 /// 22,700 residents (docs/scenario-format.md). serde-saphyr's own texts name its internals (`Nodes { nodes:
 /// 250001 }`, `DuplicateKeyPolicy in Options`), which mean nothing to the person who wrote the
 /// file; its user-facing texts serve for the rest.
-fn plain_message(err: &serde_saphyr::Error) -> String {
+fn plain_problem(err: &serde_saphyr::Error) -> Problem {
     use serde_saphyr::budget::BudgetBreach as B;
     let mut err = err;
     while let serde_saphyr::Error::AliasError { error, .. }
@@ -211,39 +213,22 @@ fn plain_message(err: &serde_saphyr::Error) -> String {
     {
         err = error;
     }
-    let too_big = |what: String| format!("the file is too large or too complex to read: {what}");
     match err {
-        serde_saphyr::Error::Budget { breach, .. } => match breach {
-            B::Nodes { .. } | B::Events { .. } => too_big(
-                "it holds more than 250,000 YAML values, counting each `*alias` as a copy \
-                 (a scenario holds at most about 22,700 residents; for a large population \
-                 use `zairyu compare --population`)"
-                    .into(),
-            ),
-            B::Aliases { .. } | B::Anchors { .. } | B::AliasAnchorRatio { .. } => {
-                too_big("it repeats `*alias` references too many times".into())
-            }
-            B::Depth { .. } => too_big(format!(
-                "mappings and lists are nested more than {MAX_DEPTH} deep"
-            )),
-            B::ScalarBytes { .. } | B::InputBytes { .. } => {
-                too_big("its text values are too long".into())
-            }
-            B::Documents { .. } => too_big("it holds too many `---` documents".into()),
-            _ => too_big("it breaks one of the YAML reader's size limits".into()),
-        },
-        serde_saphyr::Error::DuplicateMappingKey { key: Some(k), .. } => {
-            format!("duplicate key `{k}`: each key may appear only once in a mapping")
-        }
-        serde_saphyr::Error::DuplicateMappingKey { key: None, .. } => {
-            "duplicate key: each key may appear only once in a mapping".into()
-        }
-        serde_saphyr::Error::MultipleDocuments { .. } => {
-            "expected one YAML document, found a second one (`---`)".into()
-        }
-        other => serde_saphyr::UserMessageFormatter
-            .format_message(other)
-            .into_owned(),
+        serde_saphyr::Error::Budget { breach, .. } => Problem::TooLarge(match breach {
+            B::Nodes { .. } | B::Events { .. } => Limit::Values,
+            B::Aliases { .. } | B::Anchors { .. } | B::AliasAnchorRatio { .. } => Limit::Aliases,
+            B::Depth { .. } => Limit::Depth(MAX_DEPTH),
+            B::ScalarBytes { .. } | B::InputBytes { .. } => Limit::LongText,
+            B::Documents { .. } => Limit::Documents,
+            _ => Limit::Other,
+        }),
+        serde_saphyr::Error::DuplicateMappingKey { key, .. } => Problem::DuplicateKey(key.clone()),
+        serde_saphyr::Error::MultipleDocuments { .. } => Problem::MultipleDocuments,
+        other => Problem::Syntax(
+            serde_saphyr::UserMessageFormatter
+                .format_message(other)
+                .into_owned(),
+        ),
     }
 }
 
@@ -318,20 +303,25 @@ impl<'de> Deserialize<'de> for Tree {
     }
 }
 
-/// An error raised while deserializing typed values from the tree: a message and, once known,
-/// the position of the innermost node it concerns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An error raised while deserializing typed values from the tree: what is wrong and, once
+/// known, the position of the innermost node it concerns.
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeError {
-    pub message: String,
+    pub problem: Problem,
     pub pos: Option<Pos>,
 }
 
 impl DeError {
-    pub fn at(message: impl Into<String>, pos: Pos) -> DeError {
+    pub fn at(problem: Problem, pos: Pos) -> DeError {
         DeError {
-            message: message.into(),
+            problem,
             pos: Some(pos),
         }
+    }
+
+    /// An error of `problem` whose position the node being read gives.
+    pub fn new(problem: Problem) -> DeError {
+        DeError { problem, pos: None }
     }
 
     /// Sets the position unless an inner node already did (the innermost place is the most
@@ -344,18 +334,98 @@ impl DeError {
 
 impl fmt::Display for DeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        self.problem.fmt(f)
     }
 }
 
 impl std::error::Error for DeError {}
 
+thread_local! {
+    /// The problem a `Deserialize` impl of this crate raised last ([`raise`]).
+    static RAISED: std::cell::RefCell<Option<Problem>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The error of `problem`, raised by a `Deserialize` impl of this crate. serde lets such an
+/// impl hand its deserializer only a message, so the message is the problem's English and the
+/// problem itself waits here: [`DeError`] (the deserializer of every scenario and policy file)
+/// takes it back when the same message arrives, so the error keeps its data. Any other
+/// deserializer gets the English message.
+pub(crate) fn raise<E: de::Error>(problem: Problem) -> E {
+    let text = problem.to_string();
+    RAISED.with(|r| *r.borrow_mut() = Some(problem));
+    E::custom(text)
+}
+
+/// What serde's `Unexpected` is, for a message in any language.
+fn found_of(unexp: &Unexpected<'_>) -> Found {
+    match *unexp {
+        Unexpected::Bool(b) => Found::Bool(b),
+        Unexpected::Unsigned(n) => Found::Number(n.to_string()),
+        Unexpected::Signed(n) => Found::Number(n.to_string()),
+        Unexpected::Float(n) => Found::Number(n.to_string()),
+        Unexpected::Str(s) => Found::Text(s.to_owned()),
+        Unexpected::Char(c) => Found::Text(c.to_string()),
+        Unexpected::Unit | Unexpected::Other("an empty value") => Found::Empty,
+        Unexpected::Seq => Found::Seq,
+        Unexpected::Map => Found::Map,
+        _ => Found::Other,
+    }
+}
+
+/// serde's errors as data: each of its kinds becomes a [`Problem`] whose English is serde's own
+/// sentence, so that the reader's errors can be said in another language too.
 impl de::Error for DeError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        DeError {
-            message: msg.to_string(),
-            pos: None,
-        }
+        let text = msg.to_string();
+        let raised = RAISED
+            .with(|r| r.borrow_mut().take())
+            .filter(|p| p.to_string() == text);
+        DeError::new(raised.unwrap_or(Problem::Custom(text)))
+    }
+
+    fn invalid_type(unexp: Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        DeError::new(Problem::InvalidType {
+            found: found_of(&unexp),
+            found_en: unexp.to_string(),
+            expected: exp.to_string(),
+        })
+    }
+
+    fn invalid_value(unexp: Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        DeError::new(Problem::InvalidValue {
+            found: found_of(&unexp),
+            found_en: unexp.to_string(),
+            expected: exp.to_string(),
+        })
+    }
+
+    fn invalid_length(len: usize, exp: &dyn de::Expected) -> Self {
+        DeError::new(Problem::InvalidLength {
+            len,
+            expected: exp.to_string(),
+        })
+    }
+
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        DeError::new(Problem::UnknownVariant {
+            variant: variant.to_owned(),
+            expected: expected.to_vec(),
+        })
+    }
+
+    fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
+        DeError::new(Problem::UnknownField {
+            field: field.to_owned(),
+            expected: expected.to_vec(),
+        })
+    }
+
+    fn missing_field(field: &'static str) -> Self {
+        DeError::new(Problem::MissingField(field))
+    }
+
+    fn duplicate_field(field: &'static str) -> Self {
+        DeError::new(Problem::DuplicateField(field))
     }
 }
 
@@ -440,17 +510,17 @@ impl<'de> Deserialize<'de> for NodeRef {
     }
 }
 
-/// What a node is, in the words of an error message ("found a sequence").
-fn found(value: &Value) -> String {
+/// What a node is, for an error message ("found a sequence").
+fn found(value: &Value) -> Found {
     match value {
-        Value::Null => "an empty value".into(),
-        Value::Bool(b) => format!("the boolean `{b}`"),
-        Value::Int(i) => format!("the number `{i}`"),
-        Value::UInt(u) => format!("the number `{u}`"),
-        Value::Float(f) => format!("the number `{f}`"),
-        Value::Str(s) => format!("the string `{s}`"),
-        Value::Seq(_) => "a sequence".into(),
-        Value::Map(_) => "a mapping".into(),
+        Value::Null => Found::Empty,
+        Value::Bool(b) => Found::Bool(*b),
+        Value::Int(i) => Found::Number(i.to_string()),
+        Value::UInt(u) => Found::Number(u.to_string()),
+        Value::Float(f) => Found::Number(f.to_string()),
+        Value::Str(s) => Found::Text(s.clone()),
+        Value::Seq(_) => Found::Seq,
+        Value::Map(_) => Found::Map,
     }
 }
 
@@ -633,7 +703,10 @@ impl<'de, 'd, 's> Deserializer<'de> for NodeDe<'d, 's> {
         match &node.value {
             Value::Map(entries) => visitor.visit_map(MapDe::new(self.doc, entries.iter())),
             other => Err(DeError::at(
-                format!("expected a mapping, found {}", found(other)),
+                Problem::Expected {
+                    shape: Shape::Mapping,
+                    found: found(other),
+                },
                 node.pos,
             )),
         }
@@ -649,7 +722,10 @@ impl<'de, 'd, 's> Deserializer<'de> for NodeDe<'d, 's> {
                 items: items.iter(),
             }),
             other => Err(DeError::at(
-                format!("expected a sequence, found {}", found(other)),
+                Problem::Expected {
+                    shape: Shape::Sequence,
+                    found: found(other),
+                },
                 node.pos,
             )),
         }
@@ -859,7 +935,9 @@ impl<'de, 'd, 's> de::VariantAccess<'de> for MapEnum<'d, 's> {
 
     fn unit_variant(self) -> Result<(), DeError> {
         Err(DeError::at(
-            format!("`{}` takes no value: write it as a plain string", self.key),
+            Problem::TakesNoValue {
+                key: self.key.to_owned(),
+            },
             self.value.node().pos,
         ))
     }
@@ -905,6 +983,7 @@ mod tests {
         }
         let err = A::deserialize(doc.de(doc.root())).unwrap_err();
         assert_eq!(err.pos, Some(Pos { line: 3, column: 5 }));
-        assert!(err.message.contains("expected u32"), "{}", err.message);
+        let message = err.problem.to_string();
+        assert!(message.contains("expected u32"), "{message}");
     }
 }

@@ -28,6 +28,7 @@ use serde_json::{Map, Value as Json};
 use crate::ScenarioError;
 use crate::input::{MAX_POLICY_BYTES, read_text};
 use crate::node::{DeError, Doc, Located, NodeId, Pos, Value};
+use crate::problem::{FileKind, Problem};
 
 /// A resolved policy file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,15 +56,10 @@ pub fn load_policy(path: &Path, start: &Policy) -> Result<PolicyFile, ScenarioEr
     let mut first: Option<(Option<String>, String)> = None;
     while let Some((file, named_at)) = next.take() {
         let label = file.display().to_string();
-        let at_base = |message: String| {
+        let at_base = |problem: Problem| {
             let referrer = files.last().map(|f: &PathBuf| f.display().to_string());
             let pos = named_at.unwrap_or(Pos::START);
-            ScenarioError::Invalid {
-                file: referrer.unwrap_or_else(|| label.clone()),
-                line: pos.line,
-                column: pos.column,
-                message,
-            }
+            ScenarioError::invalid(referrer.unwrap_or_else(|| label.clone()), pos, problem)
         };
         let key = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
         if files
@@ -71,23 +67,24 @@ pub fn load_policy(path: &Path, start: &Policy) -> Result<PolicyFile, ScenarioEr
             .any(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.clone()) == key)
             || files.len() >= MAX_DEPTH
         {
-            return Err(at_base(format!(
-                "`base:` files form a cycle (or a chain deeper than {MAX_DEPTH}) at {label}"
-            )));
+            return Err(at_base(Problem::BaseCycle {
+                max: MAX_DEPTH,
+                file: label.clone(),
+            }));
         }
-        let text = match read_text(&file, MAX_POLICY_BYTES, "a policy") {
+        let text = match read_text(&file, MAX_POLICY_BYTES, FileKind::Policy) {
             Err(ScenarioError::Io { source, .. }) if named_at.is_some() => {
-                return Err(at_base(format!(
-                    "cannot read the `base:` file {label}: {source}"
-                )));
+                return Err(at_base(Problem::BaseUnreadable {
+                    file: label.clone(),
+                    kind: source.kind(),
+                    code: source.raw_os_error(),
+                    detail: source.to_string(),
+                }));
             }
             other => other?,
         };
-        let layer = read_layer(&text).map_err(|e| ScenarioError::Invalid {
-            file: label.clone(),
-            line: e.pos.map_or(1, |p| p.line),
-            column: e.pos.map_or(1, |p| p.column),
-            message: e.message,
+        let layer = read_layer(&text).map_err(|e| {
+            ScenarioError::invalid(label.clone(), e.pos.unwrap_or(Pos::START), e.problem)
         })?;
         if first.is_none() {
             first = Some((layer.name.clone(), crate::input::description(&text)));
@@ -107,11 +104,14 @@ pub fn load_policy(path: &Path, start: &Policy) -> Result<PolicyFile, ScenarioEr
     for overlay in layers.into_iter().rev() {
         merge(&mut merged, overlay);
     }
-    let policy = Policy::deserialize(&merged).map_err(|e| ScenarioError::Invalid {
-        file: path.display().to_string(),
-        line: 1,
-        column: 1,
-        message: format!("the policy after applying every `base:` is invalid: {e}"),
+    let policy = Policy::deserialize(&merged).map_err(|e| {
+        ScenarioError::invalid(
+            path.display().to_string(),
+            Pos::START,
+            Problem::MergedPolicyInvalid {
+                detail: e.to_string(),
+            },
+        )
     })?;
     let (name, description) = first.unwrap_or_default();
     Ok(PolicyFile {
@@ -162,17 +162,14 @@ pub fn json_schema() -> serde_json::Value {
 }
 
 fn read_layer(text: &str) -> Result<Layer, DeError> {
-    let doc = Doc::parse(text).map_err(|e| DeError::at(e.message, e.pos))?;
+    let doc = Doc::parse(text).map_err(|e| DeError::at(e.problem, e.pos))?;
     let root = doc.node(doc.root());
     // An empty file is a policy that changes nothing.
     let typed = match root.value {
         Value::Null => TypedLayer::default(),
         Value::Map(_) => TypedLayer::deserialize(doc.de(doc.root()))?,
         _ => {
-            return Err(DeError::at(
-                "expected a policy file: a mapping with `name`, `base` and `policy`",
-                root.pos,
-            ));
+            return Err(DeError::at(Problem::NotAPolicy, root.pos));
         }
     };
     // The overlay as written: only the keys the file sets.
@@ -237,15 +234,12 @@ fn merge(base: &mut Json, overlay: Json) {
 /// policy does not have, or a value its field does not take, is refused with what was
 /// expected.
 pub fn set_policy_value(start: &Policy, assignment: &str) -> Result<Policy, ScenarioError> {
-    let invalid = |message: String| ScenarioError::Invalid {
-        file: format!("--set {assignment}"),
-        line: 1,
-        column: 1,
-        message,
+    let invalid = |problem: Problem| {
+        ScenarioError::invalid(format!("--set {assignment}"), Pos::START, problem)
     };
     let (key, value) = assignment
         .split_once('=')
-        .ok_or_else(|| invalid("expected KEY=VALUE, e.g. disposition_at=decision".into()))?;
+        .ok_or_else(|| invalid(Problem::SetNotAssignment))?;
     let key = key.trim();
     let mut merged = serde_json::to_value(start).expect("policies serialize");
     let path: Vec<&str> = if merged.get(key).is_none() && merged["switches"].get(key).is_some() {
@@ -262,19 +256,14 @@ pub fn set_policy_value(start: &Policy, assignment: &str) -> Result<Policy, Scen
                     .as_object()
                     .map(|o| o.keys().map(String::as_str).collect())
                     .unwrap_or_default();
-                return Err(invalid(format!(
-                    "the policy has no `{}`{}",
-                    path[..=depth].join("."),
-                    if known.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (expected one of: {})", known.join(", "))
-                    }
-                )));
+                return Err(invalid(Problem::SetNoSuchKey {
+                    key: path[..=depth].join("."),
+                    known: known.into_iter().map(str::to_owned).collect(),
+                }));
             }
         };
     }
-    let doc = Doc::parse(value).map_err(|e| invalid(format!("the value: {}", e.message)))?;
+    let doc = Doc::parse(value).map_err(|e| invalid(Problem::SetValue(Box::new(e.problem))))?;
     let mut overlay = to_json(&doc, doc.root());
     for part in path.iter().rev() {
         let mut level = Map::new();
@@ -282,7 +271,12 @@ pub fn set_policy_value(start: &Policy, assignment: &str) -> Result<Policy, Scen
         overlay = Json::Object(level);
     }
     merge(&mut merged, overlay);
-    Policy::deserialize(&merged).map_err(|e| invalid(format!("`{}`: {e}", path.join("."))))
+    Policy::deserialize(&merged).map_err(|e| {
+        invalid(Problem::SetBadValue {
+            key: path.join("."),
+            detail: e.to_string(),
+        })
+    })
 }
 
 #[cfg(test)]

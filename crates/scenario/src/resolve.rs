@@ -22,6 +22,7 @@ use serde::Deserialize;
 
 use crate::format::{ExpectFile, OfficeRecordFile, RecordOffice, ResidentFile, ScenarioFile};
 use crate::node::{DeError, Doc, Located, Pos};
+use crate::problem::{ClosedHint, ClosedPlace, ClosedWhy, Problem, Referrer};
 use crate::steps::{RawStep, StepNode};
 use crate::{
     Checks, Expectation, Overrides, RecordChecks, ResidentSpec, Scenario, ScenarioError, Step,
@@ -53,24 +54,12 @@ pub(crate) fn scenario(
     hash: String,
     overrides: Overrides,
 ) -> Result<Scenario, ScenarioError> {
-    let located = |e: DeError| {
-        let pos = e.pos.unwrap_or(Pos::START);
-        ScenarioError::Invalid {
-            file: label.to_owned(),
-            line: pos.line,
-            column: pos.column,
-            message: e.message,
-        }
-    };
-    let doc = Doc::parse(text).map_err(|e| ScenarioError::Invalid {
-        file: label.to_owned(),
-        line: e.pos.line,
-        column: e.pos.column,
-        message: e.message,
-    })?;
+    let located =
+        |e: DeError| ScenarioError::invalid(label, e.pos.unwrap_or(Pos::START), e.problem);
+    let doc = Doc::parse(text).map_err(|e| ScenarioError::invalid(label, e.pos, e.problem))?;
     if doc.entries(doc.root()).is_none() {
         return Err(located(DeError::at(
-            "expected a scenario: a mapping with `name`, `start`, `until`, `residents` …",
+            Problem::NotAScenario,
             doc.node(doc.root()).pos,
         )));
     }
@@ -94,7 +83,7 @@ fn build(
     let until = file.until.value.0;
     if until < start {
         return Err(DeError::at(
-            format!("`until` {until} is before `start` {start}"),
+            Problem::UntilBeforeStart { until, start },
             file.until.pos,
         ));
     }
@@ -105,10 +94,7 @@ fn build(
         policy.regime = regime;
     }
     if file.residents.is_empty() {
-        return Err(DeError::at(
-            "a scenario needs at least one resident under `residents`",
-            key_pos(doc, "residents"),
-        ));
+        return Err(DeError::at(Problem::NoResidents, key_pos(doc, "residents")));
     }
     let mut frame = Frame {
         start,
@@ -156,30 +142,35 @@ struct Frame {
 
 impl Frame {
     /// The resident a step or an expectation names.
-    fn lookup(&self, who: &Located<String>, what: &str) -> Result<ResidentId, DeError> {
+    fn lookup(&self, who: &Located<String>, of: Referrer) -> Result<ResidentId, DeError> {
         match self.ids.get(&who.value) {
             Some((id, _)) => Ok(*id),
-            None => Err(DeError::at(
-                format!(
-                    "{what} refers to {}",
-                    suggest::unknown("resident", &who.value, self.ids.keys().map(String::as_str))
-                ),
-                who.pos,
-            )),
+            None => {
+                let choices: Vec<&str> = self.ids.keys().map(String::as_str).collect();
+                Err(DeError::at(
+                    Problem::UnknownResident {
+                        of,
+                        found: who.value.clone(),
+                        nearest: suggest::nearest(&who.value, &choices).map(str::to_owned),
+                        choices: choices.into_iter().map(str::to_owned).collect(),
+                    },
+                    who.pos,
+                ))
+            }
         }
     }
 
     /// A date of a step or an expectation must fall within `start..=until`.
-    fn in_range(&self, on: &Located<NaiveDate>, what: &str) -> Result<(), DeError> {
-        let (d, start, until) = (on.value, self.start, self.until);
-        if d < start {
+    fn in_range(&self, on: &Located<NaiveDate>, of: Referrer) -> Result<(), DeError> {
+        let (date, start, until) = (on.value, self.start, self.until);
+        if date < start {
             Err(DeError::at(
-                format!("{what} date {d} is before `start` {start}"),
+                Problem::DateBeforeStart { of, date, start },
                 on.pos,
             ))
-        } else if d > until {
+        } else if date > until {
             Err(DeError::at(
-                format!("{what} date {d} is after `until` {until}"),
+                Problem::DateAfterUntil { of, date, until },
                 on.pos,
             ))
         } else {
@@ -198,23 +189,20 @@ impl Frame {
         let mut residents = Vec::with_capacity(entries.len());
         let mut inputs = Vec::with_capacity(entries.len());
         for (index, entry) in entries.into_iter().enumerate() {
-            let id =
-                ResidentId(u32::try_from(index).map_err(|_| {
-                    DeError::at("too many residents for one scenario file", entry.pos)
-                })?);
+            let id = ResidentId(
+                u32::try_from(index)
+                    .map_err(|_| DeError::at(Problem::TooManyResidents, entry.pos))?,
+            );
             let key = entry.value.id.value.clone();
             if key.trim().is_empty() {
-                return Err(DeError::at(
-                    "a resident id must not be empty",
-                    entry.value.id.pos,
-                ));
+                return Err(DeError::at(Problem::EmptyResidentId, entry.value.id.pos));
             }
             if let Some((_, first)) = self.ids.get(&key) {
                 return Err(DeError::at(
-                    format!(
-                        "duplicate resident id `{key}` (first declared on line {})",
-                        first.line
-                    ),
+                    Problem::DuplicateResidentId {
+                        key,
+                        line: first.line,
+                    },
                     entry.value.id.pos,
                 ));
             }
@@ -246,8 +234,8 @@ impl Frame {
         let mut raws = Vec::with_capacity(nodes.len());
         for node in nodes {
             let raw = RawStep::read(doc, node.0)?;
-            let resident = self.lookup(&raw.resident, "step")?;
-            self.in_range(&raw.on, "step")?;
+            let resident = self.lookup(&raw.resident, Referrer::Step)?;
+            self.in_range(&raw.on, Referrer::Step)?;
             raws.push((raw, resident));
         }
         raws.sort_by_key(|(raw, _)| raw.at);
@@ -264,13 +252,13 @@ impl Frame {
             let profile = &residents[resident.index()].profile;
             let command = raw.command(resident, profile, expiries[resident.index()])?;
             if !model::rules::can_be_done_on(policy, &command, at.date()) {
-                return Err(DeError::at(closed_message(&command, at.date()), on_pos));
+                return Err(DeError::at(closed(&command, at.date()), on_pos));
             }
             // A decision communicated later was made on a day the bureau decides, too.
             if let Some(decided) = command.decided_on()
                 && !model::rules::can_be_done_on(policy, &command, decided)
             {
-                return Err(DeError::at(closed_message(&command, decided), decided_pos));
+                return Err(DeError::at(closed(&command, decided), decided_pos));
             }
             if let Command::DecideExtension {
                 decision: Decision::Grant { new_expiry },
@@ -327,12 +315,12 @@ impl Frame {
             signature_certificate,
             user_authentication_certificate,
         } = entry.value;
-        let id = self.lookup(&resident, "expectation")?;
+        let id = self.lookup(&resident, Referrer::Expectation)?;
         let on = Located {
             pos: on.pos,
             value: on.value.0,
         };
-        self.in_range(&on, "expectation")?;
+        self.in_range(&on, Referrer::Expectation)?;
         let cards = cards.map(|mut c| {
             c.sort();
             c.dedup();
@@ -347,15 +335,12 @@ impl Frame {
                 }
                 let names: Vec<&str> = known.iter().map(Municipality::as_str).collect();
                 Err(DeError::at(
-                    format!(
-                        "`{}` is not a municipality of resident `{}` in this file{}",
-                        m.as_str(),
-                        resident.value,
-                        match suggest::nearest(m.as_str(), &names) {
-                            Some(near) => format!("; did you mean `{near}`?"),
-                            None => format!(" (theirs: {})", names.join(", ")),
-                        }
-                    ),
+                    Problem::NotTheirMunicipality {
+                        municipality: m.as_str().to_owned(),
+                        resident: resident.value.clone(),
+                        nearest: suggest::nearest(m.as_str(), &names).map(str::to_owned),
+                        theirs: names.into_iter().map(str::to_owned).collect(),
+                    },
                     n.pos,
                 ))
             })
@@ -474,11 +459,11 @@ fn record_checks(
             && !keeps.contains(&key)
         {
             return Err(DeError::at(
-                format!(
-                    "the {} record keeps no `{key}` in this model; it can be asked about: {}",
-                    office.as_str(),
-                    keeps.join(", ")
-                ),
+                Problem::RecordKeepsNo {
+                    office: office.as_str(),
+                    key,
+                    keeps: keeps.to_vec(),
+                },
                 pos,
             ));
         }
@@ -526,10 +511,7 @@ fn check_decision_days(
                     && decided < on
                 {
                     return Err(DeError::at(
-                        format!(
-                            "decided_on {decided} is before the application was filed on {on}: \
-                             the bureau decides an application it has"
-                        ),
+                        Problem::DecidedBeforeFiled { decided, filed: on },
                         *pos,
                     ));
                 }
@@ -541,44 +523,38 @@ fn check_decision_days(
 
 /// Why a step cannot be done on `date`: its counter (or, for a decision, the bureau) is closed
 /// on an administrative holiday (docs/domain.md §5), and what to do about it.
-fn closed_message(command: &Command, date: NaiveDate) -> String {
+fn closed(command: &Command, date: NaiveDate) -> Problem {
     use model::calendar::{ClosedDay, closed_day, next_business_day};
     use model::command::Place;
     use model::service::Office;
     let why = match closed_day(date) {
-        Some(ClosedDay::Saturday) => "a Saturday".to_owned(),
-        Some(ClosedDay::Sunday) => "a Sunday".to_owned(),
-        Some(ClosedDay::NationalHoliday(name)) => format!("a national holiday ({name})"),
-        Some(ClosedDay::YearEnd) => "in the year-end closure (12/29–1/3)".to_owned(),
-        None => "a closed day".to_owned(),
+        Some(ClosedDay::Saturday) => ClosedWhy::Saturday,
+        Some(ClosedDay::Sunday) => ClosedWhy::Sunday,
+        Some(ClosedDay::NationalHoliday(name)) => ClosedWhy::Holiday(name.to_owned()),
+        Some(ClosedDay::YearEnd) => ClosedWhy::YearEnd,
+        None => ClosedWhy::Closed,
     };
-    let sunday = closed_day(date) == Some(ClosedDay::Sunday);
-    let (what, hint) = match command.place() {
-        Place::BureauDesk => (
-            "the immigration bureau does not decide",
-            "; or let the offices work every day with `policy: { switches: { offices_work: \
-             every_day } }`",
-        ),
-        Place::Counter(Office::CityHall) => ("the city hall's window is closed", ""),
-        Place::CardCounter => ("no counter is open to collect a card", ""),
-        _ => ("the immigration bureau's counter is closed", ""),
+    let sunday = why == ClosedWhy::Sunday;
+    let (place, hint) = match command.place() {
+        Place::BureauDesk => (ClosedPlace::BureauDecides, ClosedHint::EveryDay),
+        Place::Counter(Office::CityHall) => (ClosedPlace::CityHall, ClosedHint::None),
+        Place::CardCounter => (ClosedPlace::CardCounter, ClosedHint::None),
+        _ => (ClosedPlace::BureauCounter, ClosedHint::None),
     };
     let hint = match command.place() {
         Place::Counter(Office::CityHall) | Place::CardCounter if sunday => {
-            "; or open the municipal windows on Sundays with `policy: { switches: { \
-             sunday_counters: city_hall } }`"
+            ClosedHint::SundayCityHall
         }
-        Place::Counter(Office::ImmigrationBureau) if sunday => {
-            "; or open the bureau's counters on Sundays too with `policy: { switches: { \
-             sunday_counters: bureau_and_city_hall } }`"
-        }
+        Place::Counter(Office::ImmigrationBureau) if sunday => ClosedHint::SundayBureau,
         _ => hint,
     };
-    format!(
-        "{what} on {date}, {why}: counters are closed on Saturdays, Sundays, national holidays \
-         and 12/29–1/3 (docs/domain.md §5); the next business day is {}{hint}",
-        next_business_day(date)
-    )
+    Problem::Closed {
+        place,
+        date,
+        why,
+        next: next_business_day(date),
+        hint,
+    }
 }
 
 /// The position of a top-level key, or the start of the file.

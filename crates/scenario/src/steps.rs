@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::format::{Date, TimeOfDay};
 use crate::node::{DeError, Doc, EntriesDe, Located, NodeRef, Pos};
-use crate::suggest;
+use crate::problem::Problem;
 
 /// What a step's fields struct knows when it builds its command.
 pub(crate) struct StepContext<'p> {
@@ -51,19 +51,18 @@ pub(crate) struct StepContext<'p> {
 /// a day would start in the future.
 fn reported_day(
     day: Option<Located<Date>>,
-    field: &str,
+    field: &'static str,
     ctx: &StepContext,
 ) -> Result<NaiveDate, DeError> {
     match day {
         None => Ok(ctx.on),
         Some(d) if d.value.0 > ctx.on => Err(DeError::at(
-            format!(
-                "{field} {} is after the step's date {}: a `{}` step reports what has already \
-                 happened",
-                d.value.0,
-                ctx.on,
-                ctx.kind.as_str()
-            ),
+            Problem::AfterStepDate {
+                field,
+                date: d.value.0,
+                on: ctx.on,
+                kind: ctx.kind.as_str(),
+            },
             d.pos,
         )),
         Some(d) => Ok(d.value.0),
@@ -221,27 +220,22 @@ pub struct DecideExtensionStep {
 
 impl StepFields for DecideExtensionStep {
     fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
-        let what = ctx.kind.as_str();
         let decision = match (self.grant, self.refuse) {
             (Some(grant), None) => Decision::Grant {
                 new_expiry: granted_expiry(&grant, ctx)?,
             },
             (None, Some(Located { value: true, .. })) => Decision::Refuse,
             (Some(_), Some(refuse)) => {
-                return Err(DeError::at(
-                    "give either `grant: <new expiry>` or `refuse: true`, not both",
-                    refuse.pos,
-                ));
+                return Err(DeError::at(Problem::GrantAndRefuse, refuse.pos));
             }
             (None, Some(Located { pos, .. })) => {
-                return Err(DeError::at(
-                    "`refuse: false` decides nothing: give `grant: <new expiry>` or `refuse: true`",
-                    pos,
-                ));
+                return Err(DeError::at(Problem::RefuseFalse, pos));
             }
             (None, None) => {
                 return Err(DeError::at(
-                    format!("a {what} step needs `grant: <new expiry date>` or `refuse: true`"),
+                    Problem::NeedsGrantOrRefuse {
+                        kind: ctx.kind.as_str(),
+                    },
                     ctx.pos,
                 ));
             }
@@ -279,11 +273,10 @@ fn granted_expiry(grant: &Located<Date>, ctx: &StepContext) -> Result<NaiveDate,
     let new = grant.value.0;
     if new <= ctx.on {
         return Err(DeError::at(
-            format!(
-                "grant {new} is not after the decision day {}: a period of stay granted \
-                 that day must end later",
-                ctx.on
-            ),
+            Problem::GrantNotAfterDecision {
+                grant: new,
+                on: ctx.on,
+            },
             grant.pos,
         ));
     }
@@ -292,10 +285,10 @@ fn granted_expiry(grant: &Located<Date>, ctx: &StepContext) -> Result<NaiveDate,
         && new <= current
     {
         return Err(DeError::at(
-            format!(
-                "grant {new} does not extend the period of stay, which ends on {current}: \
-                 an extension must end after the current expiry"
-            ),
+            Problem::GrantDoesNotExtend {
+                grant: new,
+                current,
+            },
             grant.pos,
         ));
     }
@@ -495,10 +488,7 @@ pub struct DecidePermanentResidenceStep {
 impl StepFields for DecidePermanentResidenceStep {
     fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
         if self.grant == self.refuse {
-            return Err(DeError::at(
-                "a decide_permanent_residence step needs exactly one of `grant: true` or `refuse: true`",
-                ctx.pos,
-            ));
+            return Err(DeError::at(Problem::PermanentNeedsOne, ctx.pos));
         }
         Ok(Command::DecidePermanentResidence {
             resident: ctx.resident,
@@ -606,7 +596,7 @@ impl StepFields for RequestReissueStep {
             other => {
                 if let Some(extra) = self.learned_on.as_ref().or(self.reported_on.as_ref()) {
                     return Err(DeError::at(
-                        "`learned_on` and `reported_on` belong to `reason: lost`",
+                        Problem::LossDatesOnly { both: true },
                         extra.pos,
                     ));
                 }
@@ -656,7 +646,7 @@ impl StepFields for MyNumberCardReissueStep {
             (MyNumberCardWhy::Lapsed, None) => MyNumberCardReissueReason::Lapsed,
             (MyNumberCardWhy::Lapsed, Some(extra)) => {
                 return Err(DeError::at(
-                    "`reported_on` belongs to `reason: lost`",
+                    Problem::LossDatesOnly { both: false },
                     extra.pos,
                 ));
             }
@@ -861,12 +851,9 @@ impl<'d, 's> RawStep<'d, 's> {
     /// Reads the step at `node`: a mapping with `on`, `resident`, `do` and the kind's fields.
     pub fn read(doc: &'d Doc<'s>, node: NodeRef) -> Result<RawStep<'d, 's>, DeError> {
         let pos = doc.node(node.0).pos;
-        let entries = doc.entries(node.0).ok_or_else(|| {
-            DeError::at(
-                "expected a step: a mapping with `on`, `resident` and `do`",
-                pos,
-            )
-        })?;
+        let entries = doc
+            .entries(node.0)
+            .ok_or_else(|| DeError::at(Problem::NotAStep, pos))?;
         let (mut common, mut rest, mut tag) = (Vec::new(), Vec::new(), None);
         for e in entries {
             match e.key.as_str() {
@@ -877,14 +864,8 @@ impl<'d, 's> RawStep<'d, 's> {
         }
         let common = StepCommon::deserialize(doc.entries_de(pos, common))?;
         let tag = tag.ok_or_else(|| {
-            let kinds: Vec<&str> = StepKind::ALL.iter().map(|k| k.as_str()).collect();
-            DeError::at(
-                format!(
-                    "missing field `do` (the procedure: one of {})",
-                    suggest::list(&kinds)
-                ),
-                pos,
-            )
+            let kinds: Vec<&'static str> = StepKind::ALL.iter().map(|k| k.as_str()).collect();
+            DeError::at(Problem::MissingDo { kinds }, pos)
         })?;
         let kind = StepKind::deserialize(doc.de(tag.value))?;
         let on = Located {
@@ -935,17 +916,11 @@ impl<'d, 's> RawStep<'d, 's> {
         };
         kind.command(self.fields, &ctx).map_err(|mut e| {
             // serde names only the kind's own fields; say that the common ones exist too.
-            if e.message.starts_with("unknown field") {
-                e.message = match e.message.strip_suffix(", there are no fields") {
-                    Some(head) => format!(
-                        "{head}: a `{}` step takes only `on`, `at`, `resident` and `do`",
-                        kind.as_str()
-                    ),
-                    None => format!(
-                        "{} for a `{}` step (every step also takes `on`, `at`, `resident`, `do`)",
-                        e.message,
-                        kind.as_str()
-                    ),
+            if let Problem::UnknownField { field, expected } = e.problem {
+                e.problem = Problem::UnknownStepField {
+                    field,
+                    expected,
+                    kind: kind.as_str(),
                 };
             }
             e

@@ -1,25 +1,18 @@
 //! "Did you mean …?" for names that must come from a known list (resident ids, event types,
 //! refusal rules), so an error about a typo names the intended spelling.
 
-/// The message for a name not in `choices`: the nearest choice if one is close, else the list.
-pub fn unknown<'a>(what: &str, found: &str, choices: impl Iterator<Item = &'a str>) -> String {
-    let choices: Vec<&str> = choices.collect();
-    match nearest(found, &choices) {
-        Some(best) => format!("unknown {what} `{found}`; did you mean `{best}`?"),
-        None => format!(
-            "unknown {what} `{found}`, expected one of {}",
-            list(&choices)
-        ),
-    }
-}
+use crate::problem::{NameKind, Problem};
 
-/// `a`, `b`, `c` — for messages.
-pub fn list(choices: &[&str]) -> String {
-    choices
-        .iter()
-        .map(|c| format!("`{c}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The problem of a name not in `choices`: with the nearest choice if one is close, else the
+/// list.
+pub fn unknown<'a>(what: NameKind, found: &str, choices: impl Iterator<Item = &'a str>) -> Problem {
+    let choices: Vec<&str> = choices.collect();
+    Problem::UnknownName {
+        what,
+        found: found.to_owned(),
+        nearest: nearest(found, &choices).map(str::to_owned),
+        choices: choices.into_iter().map(str::to_owned).collect(),
+    }
 }
 
 /// The choice closest to `found` by edit distance (ignoring case), if close enough to be a typo.
@@ -66,6 +59,7 @@ mod tests {
         let choices = ["mei", "ken", "sora"];
         assert_eq!(nearest("meii", &choices), Some("mei"));
         assert_eq!(nearest("zzzzzz", &choices), None);
-        assert!(unknown("resident", "qqqqqq", choices.into_iter()).contains("`mei`, `ken`"));
+        let p = unknown(NameKind::EventType, "qqqqqq", choices.into_iter());
+        assert!(p.to_string().contains("`mei`, `ken`"), "{p}");
     }
 }

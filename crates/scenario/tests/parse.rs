@@ -485,10 +485,10 @@ fn error_after(from: &str, to: &str) -> (String, (usize, usize), String) {
             file,
             line,
             column,
-            message,
+            problem,
         }) => {
             assert_eq!(file, "bad.yaml");
-            (text, (line, column), message)
+            (text, (line, column), problem.to_string())
         }
         Err(e) => panic!("unexpected {e}"),
     }
@@ -603,12 +603,12 @@ fn a_misspelt_municipality_anywhere_is_a_located_error_with_the_known_spelling()
         Err(ScenarioError::Invalid {
             line,
             column,
-            message,
+            problem,
             ..
         }) => {
             assert_eq!((line, column), pos_of(&text, "setagayaa,"));
             assert_eq!(
-                message,
+                problem.to_string(),
                 "unknown municipality `setagayaa`; did you mean `setagaya`?"
             );
         }

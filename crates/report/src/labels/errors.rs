@@ -18,6 +18,14 @@ pub fn error_prefix(lang: Lang) -> &'static str {
     }
 }
 
+/// The word under the caret that points at the place of an error in a file.
+pub fn here(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "here",
+        Lang::Ja => "ここ",
+    }
+}
+
 /// The word before a message on standard error that does not stop the command.
 pub fn warning_prefix(lang: Lang) -> &'static str {
     match lang {
@@ -26,7 +34,9 @@ pub fn warning_prefix(lang: Lang) -> &'static str {
     }
 }
 
-/// Why a command cannot read the file it was given as a stored log.
+/// Why a command cannot read the file it was given as a stored log. The reasons are said in
+/// the language of the message by the CLI (a library's own text in English, its kind in words
+/// in Japanese: `labels::cause_ja`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogUnreadable<'a> {
     /// No file there.
@@ -324,8 +334,8 @@ fn writing(w: LogWriting<'_>, lang: Lang) -> String {
             "{} exists and is not a zairyu event log ({reason}); choose another --db path",
             shown(path)
         ),
-        (LogWriting::NotALogChooseAnother { path, .. }, Lang::Ja) => format!(
-            "{} はすでにあり、zairyu のイベントログではない。別の --db を選ぶ",
+        (LogWriting::NotALogChooseAnother { path, reason }, Lang::Ja) => format!(
+            "{} はすでにあり、zairyu のイベントログではない（{reason}）。別の --db を選ぶ",
             shown(path)
         ),
         (LogWriting::InUse { path }, Lang::En) => format!(
@@ -439,9 +449,8 @@ fn log_unreadable(db: &Path, why: LogUnreadable<'_>, lang: Lang) -> String {
         (LogUnreadable::NotALog { reason }, Lang::En) => {
             format!("{db}: the database is not a zairyu event log ({reason})")
         }
-        // The store's reason is in English and technical: the sentence says enough.
-        (LogUnreadable::NotALog { .. }, Lang::Ja) => {
-            format!("{db}：zairyu のイベントログではない")
+        (LogUnreadable::NotALog { reason }, Lang::Ja) => {
+            format!("{db}：zairyu のイベントログではない（{reason}）")
         }
         (LogUnreadable::TooNew { found, supported }, Lang::En) => format!(
             "{db}: the event log has schema version {found}, newer than the {supported} this \
@@ -545,13 +554,22 @@ pub fn usage_error(e: UsageError<'_>, lang: Lang) -> String {
     }
 }
 
-/// `p`, then what the system said about it ([`io_reason`]).
-pub fn problem_because(p: Problem<'_>, e: &std::io::Error, lang: Lang) -> String {
-    let sep = match lang {
+/// What joins a sentence to its cause: `: ` / `：`.
+pub fn separator(lang: Lang) -> &'static str {
+    match lang {
         Lang::En => ": ",
         Lang::Ja => "：",
-    };
-    format!("{}{sep}{}", problem(p, lang), io_reason(e, lang))
+    }
+}
+
+/// `p`, then what the system said about it ([`io_reason`]).
+pub fn problem_because(p: Problem<'_>, e: &std::io::Error, lang: Lang) -> String {
+    format!(
+        "{}{}{}",
+        problem(p, lang),
+        separator(lang),
+        io_reason(e, lang)
+    )
 }
 
 /// Why a file could not be read or written, from what the system said: the common cases in

@@ -19,16 +19,22 @@ use model::time::Latency;
 use model::validity::CertificateKind;
 
 mod analysis;
+mod command_errors;
 mod commands;
 mod errors;
 mod events;
+mod help;
 mod history;
 mod measures;
 mod reasons;
+mod scenario_errors;
 mod step;
 mod ui;
 
 pub use analysis::{Analysis, analysis};
+pub use command_errors::{
+    Cause, CommandProblem, NotALog, RunPart, cause_ja, command_problem, not_a_log_ja,
+};
 pub use commands::{
     CommitsFound, HashName, ReplayProblem, check_mark, check_passed, check_place, check_value,
     check_value_of, check_what, commits_line, expected_got, hash_line, population_log,
@@ -37,9 +43,15 @@ pub use commands::{
 };
 pub use errors::{
     LogUnreadable, LogWriting, Problem, UsageError, error_prefix, explaining_anyway, held_log,
-    io_reason, problem, problem_because, replacing, resumed, usage_error, warning_prefix, wrote,
+    here, io_reason, problem, problem_because, replacing, resumed, separator, usage_error,
+    warning_prefix, wrote,
 };
 pub use events::event_type;
+pub use help::{
+    arg_help_ja, arguments_heading_ja, choices_ja, command_help_ja, commands_heading_ja,
+    default_ja, help_flag_ja, options_heading_ja, usage_heading_ja, usage_ja, value_name_ja,
+    version_flag_ja,
+};
 pub use history::{
     History, card_law, diff_totals, first_difference, history, identical, input, legally_on,
     rule_summary, sample_kept, why_heading,
@@ -49,6 +61,7 @@ pub use reasons::{
     changed_item, consequence, duty, invalidation, my_number_card_reissue_reason, refusal,
     refusal_reason, reissue_reason, revocation,
 };
+pub use scenario_errors::scenario_problem;
 pub use step::{
     step_added, step_at_end, step_help, step_in_the_past, step_no_resident, step_now, step_saved,
     step_unknown, step_usage,

@@ -9,6 +9,7 @@ use model::command::Command;
 use model::ids::{Municipality, ResidentId};
 
 use crate::node::{DeError, Located, Pos};
+use crate::problem::Problem;
 use crate::{ResidentSpec, Step, suggest};
 
 /// The municipalities the file gives resident `id`: where they live at the start and every
@@ -48,19 +49,14 @@ pub(super) fn check_moves(steps: &[Step], municipality_at: &[Pos]) -> Result<(),
                 if let Some((to, line)) = leaving.remove(&st.resident)
                     && to != municipality
                 {
-                    let hint = match suggest::nearest(municipality.as_str(), &[to.as_str()]) {
-                        Some(m) => format!("; did you mean `{m}`?"),
-                        None => format!(
-                            "; file the move-in at `{}`, or change the move-out's `to:`",
-                            to.as_str()
-                        ),
-                    };
                     return Err(DeError::at(
-                        format!(
-                            "move-in at `{}`, but the move-out on line {line} was to `{}`{hint}",
-                            municipality.as_str(),
-                            to.as_str()
-                        ),
+                        Problem::MoveInElsewhere {
+                            at: municipality.as_str().to_owned(),
+                            line,
+                            to: to.as_str().to_owned(),
+                            nearest: suggest::nearest(municipality.as_str(), &[to.as_str()])
+                                .map(str::to_owned),
+                        },
                         *at,
                     ));
                 }
@@ -98,7 +94,10 @@ pub(super) fn known_municipality(m: Located<Municipality>) -> Result<Municipalit
     let limit = (name.chars().count() / 4).max(1);
     match suggest::nearest_within(name, &keys, limit) {
         Some(key) => Err(DeError::at(
-            format!("unknown municipality `{name}`; did you mean `{key}`?"),
+            Problem::UnknownMunicipality {
+                name: name.to_owned(),
+                key: key.to_owned(),
+            },
             m.pos,
         )),
         None => Ok(m.value),

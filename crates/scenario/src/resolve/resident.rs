@@ -14,6 +14,7 @@ use model::status::Status;
 use super::municipality::known_municipality;
 use crate::format::{CardFile, PendingFile, PendingProcedure, ResidentFile};
 use crate::node::{DeError, Located, Pos};
+use crate::problem::{CardWord, Problem};
 
 /// The status as written in files (`student`).
 fn status_name(status: Status) -> String {
@@ -32,7 +33,7 @@ pub(super) fn resident_input(
     let born_on = r.born_on.value.0;
     if born_on > start {
         return Err(DeError::at(
-            format!("born_on {born_on} is after `start` {start}"),
+            Problem::BornAfterStart { born_on, start },
             r.born_on.pos,
         ));
     }
@@ -47,12 +48,12 @@ pub(super) fn resident_input(
         policy,
         registered: r.registered,
     };
-    let no_card = |what: &str, pos: Pos| {
+    let no_card = |card: CardWord, pos: Pos| {
         DeError::at(
-            format!(
-                "a {} resident is not a mid-to-long-term resident and holds no {what} (docs/domain.md §3): remove it",
-                status_name(status)
-            ),
+            Problem::NoCardForStatus {
+                status: status_name(status),
+                card,
+            },
             pos,
         )
     };
@@ -65,13 +66,8 @@ pub(super) fn resident_input(
             .as_ref()
             .map(|c| (c.pos, "residence_card"))
             .or(r.my_number_card.as_ref().map(|c| (c.pos, "my_number_card")));
-        if let Some((pos, what)) = extra {
-            return Err(DeError::at(
-                format!(
-                    "an arriving resident holds no {what} yet: remove it (the card comes with the `land` step)"
-                ),
-                pos,
-            ));
+        if let Some((pos, card)) = extra {
+            return Err(DeError::at(Problem::ArrivingHoldsNo { card }, pos));
         }
     }
     let card = match (status.is_card_holding(), r.residence_card) {
@@ -82,27 +78,23 @@ pub(super) fn resident_input(
             valid_through: None,
             tokutei: false,
         }),
-        (false, Some(c)) => return Err(no_card("residence card", c.pos)),
+        (false, Some(c)) => return Err(no_card(CardWord::ResidenceCard, c.pos)),
         (false, None) => None,
     };
     let my_number_card = match r.my_number_card {
         _ if arriving => None,
-        Some(c) if !status.is_card_holding() => return Err(no_card("My Number card", c.pos)),
+        Some(c) if !status.is_card_holding() => {
+            return Err(no_card(CardWord::MyNumberCard, c.pos));
+        }
         Some(c) if card.is_some_and(|c| c.tokutei) => {
-            return Err(DeError::at(
-                "a Tokutei card carries the My Number functions: this resident holds no separate my_number_card (docs/domain.md §16.6)",
-                c.pos,
-            ));
+            return Err(DeError::at(Problem::TokuteiHasMyNumber, c.pos));
         }
         Some(c) => Some(cards.read(c, "my_number_card")?),
         None => None,
     };
     let pending = match r.pending {
         Some(p) if arriving => {
-            return Err(DeError::at(
-                "an arriving resident has filed nothing with the bureau yet: remove `pending`",
-                p.pos,
-            ));
+            return Err(DeError::at(Problem::ArrivingPending, p.pos));
         }
         Some(p) => Some(pending_application(
             p.value,
@@ -140,68 +132,50 @@ fn pending_application(
     start: NaiveDate,
 ) -> Result<FiledApplication, DeError> {
     let filed_on = p.filed_on.value.0;
-    let at_filed = |message: String| Err(DeError::at(message, p.filed_on.pos));
+    let at_filed = |problem: Problem| Err(DeError::at(problem, p.filed_on.pos));
     if filed_on >= start {
-        return at_filed(format!(
-            "a pending application is filed before `start` {start}, not on {filed_on}: a filing from `start` on is a step"
-        ));
+        return at_filed(Problem::PendingFromStart { start, filed_on });
     }
     if filed_on < born_on {
-        return at_filed(format!("filed_on {filed_on} is before born_on {born_on}"));
+        return at_filed(Problem::FiledBeforeBirth { filed_on, born_on });
     }
     let procedure = match p.procedure.value {
         PendingProcedure::Extension => Procedure::Extension,
         PendingProcedure::StatusChange => Procedure::StatusChange,
         PendingProcedure::PermanentResidence => Procedure::PermanentResidence,
     };
-    let at_procedure = |message: String| Err(DeError::at(message, p.procedure.pos));
+    let at_procedure = |problem: Problem| Err(DeError::at(problem, p.procedure.pos));
     match (procedure, period_expiry) {
         (Procedure::PermanentResidence, _) if status == Status::PermanentResident => {
-            return at_procedure(
-                "a permanent resident has no permanent residence to apply for".into(),
-            );
+            return at_procedure(Problem::PermanentForPermanent);
         }
         (Procedure::PermanentResidence, _) => {}
         (_, None) => {
-            return at_procedure(format!(
-                "status {} has no period of stay to extend or change (docs/domain.md §5.4, §5.5)",
-                status_name(status)
-            ));
+            return at_procedure(Problem::NoPeriodToExtend {
+                status: status_name(status),
+            });
         }
         (_, Some(expiry)) if filed_on > expiry => {
-            return at_filed(format!(
-                "filed on {filed_on}, after the period of stay ended on {expiry}: an extension or change of status is filed by the expiry (docs/domain.md §9)"
-            ));
+            return at_filed(Problem::FiledAfterExpiry { filed_on, expiry });
         }
         _ => {}
     }
     let to = match (procedure, p.to) {
         (Procedure::StatusChange, None) => {
-            return at_procedure(
-                "a pending status_change needs `to:`, the status applied for".into(),
-            );
+            return at_procedure(Problem::StatusChangeNeedsTo);
         }
         (Procedure::StatusChange, Some(to)) if to.value == Status::PermanentResident => {
-            return Err(DeError::at(
-                "permanent residence is its own application: `procedure: permanent_residence` (docs/domain.md §5.6)",
-                to.pos,
-            ));
+            return Err(DeError::at(Problem::PermanentIsItsOwn, to.pos));
         }
         (Procedure::StatusChange, Some(to)) => Some(to.value),
         (_, Some(to)) => {
-            return Err(DeError::at(
-                "`to:` is the status applied for in a change of status only",
-                to.pos,
-            ));
+            return Err(DeError::at(Problem::ToOnlyForChange, to.pos));
         }
         (_, None) => None,
     };
     let channel = match p.channel {
         Some(c) if c.value == Channel::Airport => {
-            return Err(DeError::at(
-                "a residence application is filed at the counter or online, not at a port",
-                c.pos,
-            ));
+            return Err(DeError::at(Problem::ApplicationAtPort, c.pos));
         }
         Some(c) => c.value,
         None => Channel::Counter,
@@ -222,19 +196,17 @@ fn period_expiry(r: &ResidentFile, born_on: NaiveDate) -> Result<Option<NaiveDat
         (true, Some(e)) => e,
         (true, None) => {
             return Err(DeError::at(
-                format!(
-                    "period_expiry is required for status {}",
-                    status_name(status)
-                ),
+                Problem::PeriodRequired {
+                    status: status_name(status),
+                },
                 r.status.pos,
             ));
         }
         (false, Some(e)) => {
             return Err(DeError::at(
-                format!(
-                    "status {} has no period of stay: remove period_expiry",
-                    status_name(status)
-                ),
+                Problem::NoPeriodForStatus {
+                    status: status_name(status),
+                },
                 e.pos,
             ));
         }
@@ -242,10 +214,10 @@ fn period_expiry(r: &ResidentFile, born_on: NaiveDate) -> Result<Option<NaiveDat
     };
     if expiry.value.0 <= born_on {
         return Err(DeError::at(
-            format!(
-                "period_expiry {} is not after born_on {born_on}",
-                expiry.value.0
-            ),
+            Problem::ExpiryNotAfterBirth {
+                expiry: expiry.value.0,
+                born_on,
+            },
             expiry.pos,
         ));
     }
@@ -265,20 +237,28 @@ struct CardReader<'a> {
 impl CardReader<'_> {
     /// One card (`what` names its key): issued between the birth and the start (by default a
     /// year before the start), valid from its issue, Tokutei only where the rules allow one.
-    fn read(&self, card: Located<CardFile>, what: &str) -> Result<CardInput, DeError> {
+    fn read(&self, card: Located<CardFile>, what: &'static str) -> Result<CardInput, DeError> {
         let (start, born_on, policy) = (self.start, self.born_on, self.policy);
         let issued_on = match card.value.issued_on {
             Some(d) => {
                 let v = d.value.0;
                 if v > start {
                     return Err(DeError::at(
-                        format!("{what}.issued_on {v} is after `start` {start}"),
+                        Problem::IssuedAfterStart {
+                            card: what,
+                            issued_on: v,
+                            start,
+                        },
                         d.pos,
                     ));
                 }
                 if v < born_on {
                     return Err(DeError::at(
-                        format!("{what}.issued_on {v} is before born_on {born_on}"),
+                        Problem::IssuedBeforeBirth {
+                            card: what,
+                            issued_on: v,
+                            born_on,
+                        },
                         d.pos,
                     ));
                 }
@@ -289,10 +269,11 @@ impl CardReader<'_> {
         let valid_through = match card.value.valid_through {
             Some(d) if d.value.0 < issued_on => {
                 return Err(DeError::at(
-                    format!(
-                        "{what}.valid_through {} is before its issued_on {issued_on}",
-                        d.value.0
-                    ),
+                    Problem::ValidBeforeIssued {
+                        card: what,
+                        valid_through: d.value.0,
+                        issued_on,
+                    },
                     d.pos,
                 ));
             }
@@ -301,31 +282,22 @@ impl CardReader<'_> {
         };
         let tokutei = match card.value.tokutei {
             Some(t) if t.value && what != "residence_card" => {
-                return Err(DeError::at(
-                    format!("`tokutei` belongs on residence_card, not on {what}"),
-                    t.pos,
-                ));
+                return Err(DeError::at(Problem::TokuteiNotHere { card: what }, t.pos));
             }
             Some(t) if t.value && policy.regime != Regime::Integrated => {
-                return Err(DeError::at(
-                    "a Tokutei card exists only under the integrated regime (docs/domain.md §3); set `policy: { regime: integrated }` or remove `tokutei`",
-                    t.pos,
-                ));
+                return Err(DeError::at(Problem::TokuteiNeedsIntegrated, t.pos));
             }
             Some(t) if t.value && issued_on < policy.bureau_counters_from => {
                 return Err(DeError::at(
-                    format!(
-                        "a Tokutei card cannot have been issued before {} (docs/domain.md §3); residence_card.issued_on is {issued_on}",
-                        policy.bureau_counters_from
-                    ),
+                    Problem::TokuteiTooEarly {
+                        from: policy.bureau_counters_from,
+                        issued_on,
+                    },
                     t.pos,
                 ));
             }
             Some(t) if t.value && !self.registered => {
-                return Err(DeError::at(
-                    "a Tokutei card holder must be recorded in the Basic Resident Register (docs/domain.md §3): remove `registered: false` or `tokutei`",
-                    t.pos,
-                ));
+                return Err(DeError::at(Problem::TokuteiNeedsRegister, t.pos));
             }
             Some(t) => t.value,
             None => false,

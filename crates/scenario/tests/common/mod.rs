@@ -12,9 +12,9 @@ pub fn refused(base: &str, from: &str, to: &str) -> ((usize, usize), String) {
         Err(ScenarioError::Invalid {
             line,
             column,
-            message,
+            problem,
             ..
-        }) => ((line, column), message),
+        }) => ((line, column), problem.to_string()),
         Err(e) => panic!("unexpected {e}"),
     }
 }
