@@ -172,3 +172,71 @@ fn usages(cmd: Command) -> Command {
     }
     cmd.override_usage(usage)
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// Every command and argument of the tree, with its path: the ones a `--help` shows.
+    fn walk(cmd: &Command, path: &str, out: &mut Vec<(String, Option<String>)>) {
+        out.push((path.to_owned(), None));
+        for a in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+            let id = a.get_id().to_string();
+            if id != "help" && id != "version" {
+                out.push((path.to_owned(), Some(id)));
+            }
+        }
+        for s in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            walk(s, &child(path, s.get_name()), out);
+        }
+    }
+
+    /// A command or argument added without Japanese words fails here, by name.
+    #[test]
+    fn every_command_and_argument_has_japanese_help() {
+        let mut all = Vec::new();
+        walk(&crate::Cli::command(), "", &mut all);
+        assert!(all.len() > 100, "the tree was not walked: {}", all.len());
+        let missing: Vec<String> = all
+            .iter()
+            .filter(|(path, id)| match id {
+                None => labels::command_help_ja(path).is_none(),
+                Some(id) => labels::arg_help_ja(path, id).is_none(),
+            })
+            .map(|(path, id)| format!("zairyu {path} {}", id.as_deref().unwrap_or("(about)")))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "no Japanese help (report::labels::help) for:\n{}",
+            missing.join("\n")
+        );
+    }
+
+    /// Under `--lang ja` the tree keeps every command and argument, and says them in Japanese:
+    /// the about, each argument's help (with its choices and default), the headings and the
+    /// usage line.
+    #[test]
+    fn the_japanese_tree_says_the_help_of_run_in_japanese() {
+        let mut ja = localized(crate::Cli::command(), Lang::Ja);
+        let run = ja.find_subcommand_mut("run").expect("run");
+        let help = run.render_long_help().to_string();
+        for word in [
+            "使い方：",
+            "オプション：",
+            "引数：",
+            "--population",
+            "（既定：text）",
+        ] {
+            assert!(help.contains(word), "{word} not in:\n{help}");
+        }
+        assert!(!help.contains("Usage"), "{help}");
+        assert!(!help.contains("[OPTIONS]"), "{help}");
+        assert!(!help.contains("[default:"), "{help}");
+        // English is clap's as derived.
+        let mut en = localized(crate::Cli::command(), Lang::En);
+        let help = en.render_help().to_string();
+        assert!(help.contains("Usage:"), "{help}");
+    }
+}

@@ -27,7 +27,18 @@
 //!   `J-LIS` (the card issuer's own abbreviation, which Japanese text uses too:
 //!   地方公共団体情報システム機構（J-LIS）);
 //! - **the policy as canonical JSON** in `compare`'s manifest (`{"regime":"legacy",…}`): it is
-//!   the machine-readable record of what was compared, keys and values are identifiers.
+//!   the machine-readable record of what was compared, keys and values are identifiers;
+//! - **a word with an underscore**: a key or field of a file (`period_expiry`, `card_records`), a
+//!   switch (`disposition_at`), an environment variable (`SLURM_ARRAY_TASK_ID`, `NO_COLOR`) —
+//!   snake case is never an English word of prose;
+//! - **the names of formats and programs** that Japanese technical text writes as they are
+//!   ([`NAMES`]: JSON, CSV, YAML, SQLite, Parquet …), and the shapes of a date and a time
+//!   (`YYYY-MM-DD`, `HH:MM`).
+//!
+//! The errors and the help are scanned too: a bad scenario file, policy file, `--set` and
+//! `--grid`, a log that is not one or is of another run, each command's bad input, and the
+//! `--help` and `-h` of every command (the names of the commands, their choices and defaults are
+//! what one types).
 
 mod support;
 
@@ -141,10 +152,39 @@ fn without_json(text: &str) -> String {
     out
 }
 
+/// The names of formats and programs Japanese text writes as they are, and the shapes of a date
+/// and a time.
+const NAMES: &[&str] = &[
+    "JSON",
+    "CSV",
+    "YAML",
+    "SQLite",
+    "HTML",
+    "Parquet",
+    "JUnit",
+    "XML",
+    "CI",
+    "Mermaid",
+    "pandas",
+    "DuckDB",
+    "roff",
+    "MiB",
+    "FIFO",
+    "YYYY-MM-DD",
+    "HH:MM",
+];
+
 /// Whether `word` (a run of ASCII letters, digits and `-_./#§:'`) may stay in ASCII.
 fn allowed(word: &str) -> bool {
     // A command-line option (`--expect-hash`) is typed as it is, in any language.
     if word.starts_with("--") && word.len() > 2 {
+        return true;
+    }
+    // A file name or its extension (`x.yaml`, `.csv`) names a file.
+    if [".yaml", ".md", ".db", ".json", ".csv", ".parquet"]
+        .iter()
+        .any(|ext| word.contains(ext))
+    {
         return true;
     }
     let word = word.trim_matches(|c: char| matches!(c, '.' | ':' | '\'' | '-'));
@@ -154,6 +194,8 @@ fn allowed(word: &str) -> bool {
         || [".yaml", ".md", ".db", ".json"]
             .iter()
             .any(|ext| word.contains(ext))
+        || word.contains('_')
+        || NAMES.contains(&word)
         || matches!(word, "zairyu" | "J-LIS")
         || model::event::Event::TYPE_NAMES.contains(&word)
         || model::rules::RefusalRule::TAGS.contains(&word)
@@ -173,8 +215,10 @@ fn english_words(output: &str, quoted: &[String]) -> Vec<String> {
         let mut rest = text.as_str();
         while let Some(at) = rest.find(q.as_str()) {
             let end = at + q.len();
-            // `_` joins words too: a resident `online` is not taken out of `tokutei_online`.
-            let joins = |c: char| c.is_ascii_alphanumeric() || c == '_';
+            // `_` joins words too: a resident `online` is not taken out of `tokutei_online`; and a
+            // path's parts: a command `sweep` is not taken out of `docs/sweep.md`.
+            let joins =
+                |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '/' | '.' | '-' | '*');
             let bounded = !rest[..at].chars().next_back().is_some_and(joins)
                 && !rest[end..].chars().next().is_some_and(joins);
             kept.push_str(&rest[..at]);
@@ -441,6 +485,46 @@ fn table_and_compare_in_japanese_have_no_english_words() {
     assert_clean(leaks);
 }
 
+/// An error message without what it quotes as written: the lines of the file it shows under
+/// the message (`│ until: 2026-02-30`), and the words in backquotes, which are keys, values and
+/// names as one writes them in a file (`residents`, `student`, `base:`).
+fn without_quotes(said: &str) -> String {
+    let message: Vec<&str> = said
+        .lines()
+        .filter(|l| !l.contains(['│', '╭', '╰', '·']))
+        .collect();
+    message
+        .join("\n")
+        .split('`')
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 0)
+        .map(|(_, part)| part)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Runs each of `cases` under `--lang ja` (from the repository's root): it must fail with its
+/// exit code and a message on standard error that starts with the Japanese word for an error;
+/// the English words in the message, but for `names`, the arguments as typed and what it quotes
+/// ([`without_quotes`]), go to `leaks`.
+fn scan_errors(cases: &[(&[&str], i32)], names: &[String], leaks: &mut Vec<String>) {
+    for (args, code) in cases {
+        let mut all = vec!["--lang", "ja"];
+        all.extend_from_slice(args);
+        let o = support::zairyu(&all, &root());
+        let said = support::stderr(&o);
+        assert_eq!(o.status.code(), Some(*code), "{args:?}: {said}");
+        assert!(said.starts_with("エラー："), "{args:?}: {said}");
+        let said = without_quotes(&said);
+        let mut typed = names.to_vec();
+        typed.extend(args.iter().map(|a| a.to_string()));
+        typed.sort_by_key(|q| std::cmp::Reverse(q.len()));
+        for w in english_words(&said, &typed) {
+            leaks.push(format!("zairyu --lang ja {}: {w}", args.join(" ")));
+        }
+    }
+}
+
 /// The errors of the commands that read stored logs, of `run` about its log, and of the
 /// argument parser, each provoked under `--lang ja`: every one fails as it should (exit 2 for
 /// bad input) and says so in Japanese, options, paths and ids aside.
@@ -541,20 +625,7 @@ fn errors_of_the_commands_that_read_logs_in_japanese_have_no_english_words() {
     // The positional arguments, named as `--help` names them (`[SCENARIO]`, `<DB>`).
     names.extend(["SCENARIO", "DB"].map(String::from));
     let mut leaks = Vec::new();
-    for (args, code) in cases {
-        let mut all = vec!["--lang", "ja"];
-        all.extend_from_slice(args);
-        let o = support::zairyu(&all, &root());
-        let said = support::stderr(&o);
-        assert_eq!(o.status.code(), Some(*code), "{args:?}: {said}");
-        assert!(said.starts_with("エラー："), "{args:?}: {said}");
-        let mut typed = names.clone();
-        typed.extend(args.iter().map(|a| a.to_string()));
-        typed.sort_by_key(|q| std::cmp::Reverse(q.len()));
-        for w in english_words(&said, &typed) {
-            leaks.push(format!("zairyu --lang ja {}: {w}", args.join(" ")));
-        }
-    }
+    scan_errors(cases, &names, &mut leaks);
     // `--force` says what it replaces, and `--resume` what it kept.
     for extra in ["--force", "--resume"] {
         let o = support::zairyu(&["--lang", "ja", "run", s, "--db", db, extra], &root());
@@ -563,6 +634,349 @@ fn errors_of_the_commands_that_read_logs_in_japanese_have_no_english_words() {
         assert!(!said.is_empty(), "{extra} says nothing");
         for w in english_words(&said, &names) {
             leaks.push(format!("zairyu --lang ja run {s} --db {db} {extra}: {w}"));
+        }
+    }
+    assert_clean(leaks);
+}
+
+/// A scenario file written into `dir` from a bundled one with one edit.
+fn edited(dir: &std::path::Path, name: &str, base: &str, from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(root().join(base)).unwrap();
+    assert!(text.contains(from), "{from:?} not in {base}");
+    let path = dir.join(name);
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+/// A bad scenario file, a bad policy file, a bad `--set` or `--grid`, a log that is not one or
+/// is of another run, and each command's bad input, under `--lang ja`: each fails as it should
+/// (exit 2 for bad input) and says why in Japanese — the place in the file (`file:line:column`)
+/// and the values written there aside.
+#[test]
+fn errors_of_files_settings_and_every_command_in_japanese_have_no_english_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let base = "scenarios/teaching/move_between_integrated.yaml";
+    let text = std::fs::read_to_string(root().join(base)).unwrap();
+    let status = text
+        .lines()
+        .find_map(|l| l.split("status: ").nth(1))
+        .and_then(|rest| rest.split([',', ' ', '}']).next())
+        .expect("a resident with a status")
+        .to_owned();
+    let start = text
+        .lines()
+        .find_map(|l| l.strip_prefix("start: "))
+        .expect("a start")
+        .to_owned();
+    let until = text
+        .lines()
+        .find_map(|l| l.strip_prefix("until: "))
+        .expect("an until")
+        .to_owned();
+    let bad_date = edited(d, "bad_date.yaml", base, &until, "2026-02-30");
+    let bad_status = edited(
+        d,
+        "bad_status.yaml",
+        base,
+        &format!("status: {status}"),
+        "status: studnet",
+    );
+    let bad_key = edited(d, "bad_key.yaml", base, "residents:", "residentz:");
+    let syntax = edited(d, "syntax.yaml", base, "residents:", "residents: [\n");
+    let until_first = edited(d, "until_first.yaml", base, &until, &start);
+    // A move-in elsewhere than the move-out said, and a typo of a municipality zairyu knows.
+    let elsewhere = edited(
+        d,
+        "elsewhere.yaml",
+        base,
+        "municipality: yokohama-naka",
+        "municipality: kawasaki-ku",
+    );
+    let typo = edited(
+        d,
+        "typo.yaml",
+        base,
+        "municipality: setagaya",
+        "municipality: setagayaa",
+    );
+    let not_a_mapping = d.join("list.yaml");
+    std::fs::write(&not_a_mapping, "- 1\n- 2\n").unwrap();
+    let not_a_mapping = not_a_mapping.to_str().unwrap();
+    let policy = d.join("bad.policy.yaml");
+    std::fs::write(&policy, "policy:\n  regime: legasy\n").unwrap();
+    let policy = policy.to_str().unwrap();
+    let unknown_key = d.join("key.policy.yaml");
+    std::fs::write(&unknown_key, "policy:\n  regimes: legacy\n").unwrap();
+    let unknown_key = unknown_key.to_str().unwrap();
+    let cycle = d.join("cycle.policy.yaml");
+    std::fs::write(&cycle, "base: cycle.policy.yaml\n").unwrap();
+    let cycle = cycle.to_str().unwrap();
+    let no_base = d.join("no_base.policy.yaml");
+    std::fs::write(&no_base, "base: nowhere.policy.yaml\n").unwrap();
+    let no_base = no_base.to_str().unwrap();
+    let good = "scenarios/what-if/integrated.policy.yaml";
+    let s = "scenarios/teaching/decision_communicated_days_later.yaml";
+    let db = stored_run(d, 0, s);
+    let db = db.as_str();
+    let other = "scenarios/teaching/extension_legacy.yaml";
+    let empty_dir = d.join("empty");
+    std::fs::create_dir(&empty_dir).unwrap();
+    let empty_dir = empty_dir.to_str().unwrap();
+    let notes = d.join("notes.txt");
+    std::fs::write(&notes, "not JSON\n").unwrap();
+    let notes = notes.to_str().unwrap();
+    let not_a_shard = d.join("shard.json");
+    std::fs::write(&not_a_shard, "{\"manifest\": {\"format\": \"nothing\"}}\n").unwrap();
+    let not_a_shard = not_a_shard.to_str().unwrap();
+    let man_in_a_file = format!("{notes}/man");
+    let cases: &[(&[&str], i32)] = &[
+        // Scenario files.
+        (&["validate", &bad_date], 2),
+        (&["validate", &bad_status], 2),
+        (&["validate", &bad_key], 2),
+        (&["validate", &syntax], 2),
+        (&["validate", &until_first], 2),
+        (&["validate", &elsewhere], 2),
+        (&["validate", &typo], 2),
+        (&["validate", not_a_mapping], 2),
+        (&["validate", empty_dir], 2),
+        (&["validate", "nowhere.yaml"], 2),
+        (&["check", empty_dir], 2),
+        (&["run", &bad_date], 2),
+        (&["explain", &bad_status], 2),
+        (&["run", &bad_key, "--step"], 2),
+        // Policy files, `--set` and `--grid`.
+        (&["compare", "--baseline", policy, "--reform", good, s], 2),
+        (
+            &["compare", "--baseline", good, "--reform", unknown_key, s],
+            2,
+        ),
+        (&["compare", "--baseline", cycle, "--reform", good, s], 2),
+        (&["compare", "--baseline", no_base, "--reform", good, s], 2),
+        (&["replay", db, "--set", "nosuch=1"], 2),
+        (&["replay", db, "--set", "disposition_at=someday"], 2),
+        (&["replay", db, "--set", "disposition_at"], 2),
+        (&["replay", db, "--set", "disposition_at=[x"], 2),
+        (&["sweep", "--population", "10", "--grid", "nosuch=1"], 2),
+        (
+            &[
+                "sweep",
+                "--population",
+                "10",
+                "--grid",
+                "resident.tokutei_uptake",
+            ],
+            2,
+        ),
+        (
+            &[
+                "sweep",
+                "--population",
+                "10",
+                "--grid",
+                "resident.tokutei_uptake=x",
+            ],
+            2,
+        ),
+        (
+            &[
+                "sweep",
+                "--population",
+                "10",
+                "--grid",
+                "resident.tokutei_uptake=0.1,",
+            ],
+            2,
+        ),
+        // A log of another run, one that is not a log.
+        (&["run", other, "--db", db, "--resume"], 2),
+        (&["replay", notes], 2),
+        (&["run", s, "--db", notes], 2),
+        // Each command's bad input.
+        (
+            &[
+                "compare",
+                "--baseline",
+                good,
+                "--reform",
+                good,
+                s,
+                "--seeds",
+                "0",
+            ],
+            2,
+        ),
+        (
+            &[
+                "compare",
+                "--baseline",
+                good,
+                "--reform",
+                good,
+                s,
+                "--shard",
+                "0/2",
+            ],
+            2,
+        ),
+        (&["compare", "--baseline", good, "--reform", good], 2),
+        (
+            &[
+                "compare",
+                "--baseline",
+                good,
+                "--reform",
+                good,
+                "--population",
+                "0",
+            ],
+            2,
+        ),
+        (
+            &[
+                "compare",
+                "--baseline",
+                good,
+                "--reform",
+                good,
+                s,
+                "--threads",
+                "0",
+            ],
+            2,
+        ),
+        (
+            &[
+                "compare",
+                "--baseline",
+                good,
+                "--reform",
+                good,
+                "--population",
+                "10",
+                "--shards",
+                "2",
+            ],
+            2,
+        ),
+        (&["sweep", "--population", "10", "--seeds", "0"], 2),
+        (&["sweep", "--population", "10", "--format", "parquet"], 2),
+        (&["sweep", "--population", "10", "--threads", "0"], 2),
+        (
+            &[
+                "sweep",
+                "--population",
+                "10",
+                "--shard",
+                "0/2",
+                "--format",
+                "csv",
+            ],
+            2,
+        ),
+        (&["merge", notes], 2),
+        (&["merge", not_a_shard], 2),
+        (&["merge", "nowhere.json"], 2),
+        (&["bench", "--what-if", "--residents", "0"], 2),
+        (&["man", "--dir", &man_in_a_file], 2),
+        (&["completions", "nosh"], 2),
+        (&["simtest", "--seeds", "0"], 2),
+    ];
+    let mut names = quoted(&[base, s, other]);
+    names.extend(
+        [
+            "studnet",
+            "residentz",
+            "legasy",
+            "regimes",
+            "setagayaa",
+            "setagaya",
+            "kawasaki-ku",
+            "yokohama-naka",
+            "nosh",
+            "nosuch",
+            "someday",
+            "nothing",
+            "*.yaml",
+            "--lang en",
+        ]
+        .map(String::from),
+    );
+    names.push(status);
+    let mut leaks = Vec::new();
+    scan_errors(cases, &names, &mut leaks);
+    assert_clean(leaks);
+}
+
+/// The commands `zairyu --lang ja --help` lists.
+fn commands() -> Vec<String> {
+    let help = zairyu_ja(&["--help"]);
+    let list = help
+        .split("コマンド：")
+        .nth(1)
+        .expect("a list of commands")
+        .split("\n\n")
+        .next()
+        .unwrap();
+    let names: Vec<String> = list
+        .lines()
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .collect();
+    assert!(names.len() > 15, "{names:?}");
+    names
+}
+
+/// The values an argument's Japanese help lists (its choices, its default), which are typed as
+/// they are: `（値：text、json）`, `（既定：text）`.
+fn values_in(help: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for opening in ["（値：", "（既定："] {
+        for part in help.split(opening).skip(1) {
+            let inside = part.split('）').next().unwrap_or("");
+            out.extend(inside.split(['、', ',']).map(|v| v.trim().to_owned()));
+        }
+    }
+    out.retain(|v| !v.is_empty());
+    out
+}
+
+/// `zairyu --lang ja --help`, and `--help` and `-h` of every command: every word Japanese but
+/// the commands, the options and the values one types.
+#[test]
+fn help_of_every_command_in_japanese_has_no_english_words() {
+    let commands = commands();
+    let mut names: Vec<String> = commands.clone();
+    names.extend(["-q", "-v", "-vv", "-vvv", "-h", "-V"].map(String::from));
+    // The analysis tables, named as `export --table` takes them.
+    names.extend(
+        simulator::analysis::TABLES
+            .iter()
+            .map(|t| t.name.to_string()),
+    );
+    let mut leaks = Vec::new();
+    let mut runs: Vec<Vec<&str>> = vec![vec!["--help"], vec!["-h"]];
+    for c in &commands {
+        runs.push(vec![c.as_str(), "--help"]);
+        runs.push(vec![c.as_str(), "-h"]);
+    }
+    let helps: Vec<(Vec<&str>, String)> = runs
+        .into_iter()
+        .map(|args| {
+            let help = zairyu_ja(&args);
+            (args, help)
+        })
+        .collect();
+    // The choices and defaults of every command: one command's help may name another's
+    // (`zairyu completions bash` in the list of commands).
+    for (_, help) in &helps {
+        names.extend(values_in(help));
+    }
+    names.sort_by_key(|q| std::cmp::Reverse(q.len()));
+    for (args, help) in helps {
+        assert!(help.contains("使い方："), "{args:?}: {help}");
+        for w in english_words(&without_quotes(&help), &names) {
+            leaks.push(format!("zairyu --lang ja {}: {w}", args.join(" ")));
         }
     }
     assert_clean(leaks);

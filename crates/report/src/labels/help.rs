@@ -90,7 +90,7 @@ pub fn command_help_ja(path: &str) -> Option<(&'static str, Option<&'static str>
             ),
         ),
         "schema" => (
-            "シナリオファイル（または政策ファイル）の形式の JSON Schema を表示する。\
+            "シナリオファイル（または政策ファイル）の形式の JSON スキーマを表示する。\
              schemas/*.schema.json と同じもの",
             None,
         ),
@@ -105,8 +105,7 @@ pub fn command_help_ja(path: &str) -> Option<(&'static str, Option<&'static str>
             None,
         ),
         "man" => (
-            "マニュアルページ（roff）を表示するか、コマンドごとのページをディレクトリに書く。\
-             例：zairyu man | man -l -",
+            "マニュアルページ（roff）を表示するか、コマンドごとのページをディレクトリに書く",
             None,
         ),
         "bench" => (
@@ -176,9 +175,9 @@ pub fn arg_help_ja(path: &str, id: &str) -> Option<&'static str> {
             "出力：人が読む text、または JSON の文書一つ（経過のイベント、指標、期待、ハッシュ）"
         }
         ("run", "step") => {
-            "標準入力から一行ずつ読むコマンドで、実行を一歩ずつ進める（help で一覧。パイプで\
+            "標準入力から一行ずつ読むコマンドで、実行を一歩ずつ進める（`help` で一覧。パイプで\
              渡せる）：次のイベント、次の日、ある日まで、各窓口から見た在留者の記録、途中での手順の\
-             追加。終えると（quit か入力の終わり）、その時までのログを保存する"
+             追加。終えると（`quit` か入力の終わり）、その時までのログを保存する"
         }
         ("replay", "db") => "zairyu run が書いた SQLite のログ",
         ("replay", "as_of") => {
@@ -189,7 +188,7 @@ pub fn arg_help_ja(path: &str, id: &str) -> Option<&'static str> {
              イベントは窓口が知った日ではなく効力の生じた日から数える（遅れて届け出た転居は\
              転居の日から）"
         }
-        ("replay", "resident") => "この在留者だけを表示する（シナリオの id）",
+        ("replay", "resident") => "この在留者だけを表示する（シナリオでの在留者の識別子）",
         ("replay", "transcript") => "保存されたログの経過もその日まで表示する",
         ("replay", "expect_hash") => {
             "ログに記録されたハッシュに加えて、別に保管したこのログのハッシュ（zairyu run が表示\
@@ -203,8 +202,8 @@ pub fn arg_help_ja(path: &str, id: &str) -> Option<&'static str> {
         }
         ("replay", "set") => {
             "反実仮想：保存された政策の一つの値を変える（繰り返せる。--policy の後に当てる）：\
-             キーは政策ファイルの書き方の点で区切ったもの（resident.tokutei_uptake=0.5）か、\
-             スイッチの名前（disposition_at=decision）"
+             キーは政策ファイルの書き方の点で区切ったもの（`resident.tokutei_uptake=0.5`）か、\
+             スイッチの名前（`disposition_at=decision`）"
         }
         ("replay", "scenario") => {
             "--policy/--set と：ログが実行したシナリオファイル。ログの記録した場所にもうないとき\
@@ -225,7 +224,7 @@ pub fn arg_help_ja(path: &str, id: &str) -> Option<&'static str> {
             "シナリオファイル（YAML。メモリ上で実行する）か保存されたログ（SQLite。zairyu run が\
              書いたもの）"
         }
-        ("explain", "resident") => "この在留者だけを説明する（シナリオの id）",
+        ("explain", "resident") => "この在留者だけを説明する（シナリオでの在留者の識別子）",
         ("explain", "format") => "出力の形式",
         ("explain", "compare_regimes") => {
             "シナリオを両方の制度で実行し、並べて示す（シナリオファイルのみ）"
@@ -275,7 +274,7 @@ pub fn arg_help_ja(path: &str, id: &str) -> Option<&'static str> {
         }
         ("diff", "a") => "一つ目のログ（SQLite。zairyu run が書いたもの）。読むだけで変えない",
         ("diff", "b") => "二つ目のログ",
-        ("diff", "resident") => "この在留者のイベントだけを比べる（シナリオの id）",
+        ("diff", "resident") => "この在留者のイベントだけを比べる（シナリオでの在留者の識別子）",
         ("diff", "context") => "最初の違いの前後に示すイベントの数",
         ("diff", "format") | ("merge", "format") => "出力の形式",
         ("export", "db") => "zairyu run が書いた SQLite のログ。読むだけで変えない",
@@ -293,7 +292,7 @@ pub fn arg_help_ja(path: &str, id: &str) -> Option<&'static str> {
             "シナリオファイル（YAML。メモリ上で実行する）か保存されたログ（SQLite。zairyu run が\
              書いたもの。読むだけで変えない）"
         }
-        ("why", "resident") => "在留者（シナリオの id）",
+        ("why", "resident") => "在留者（シナリオでの在留者の識別子）",
         ("why", "field") => {
             "カードの記録の値：residence_card.valid_through、tokutei_card.valid_through、\
              my_number_card.valid_through、tokutei_functions.valid_through、bureau.period_expiry、\
@@ -305,7 +304,8 @@ pub fn arg_help_ja(path: &str, id: &str) -> Option<&'static str> {
              連なり）"
         }
         ("merge", "files") => {
-            "シャードの結果（compare --shard k/n か sweep --shard k/n が書いた JSON）。k ごとに一つ"
+            "シャードの結果（compare --shard k/n か sweep --shard k/n が書いた JSON）。シャードごとに\
+             一つ"
         }
         ("merge", "out") => {
             "標準出力の代わりにこのファイルに書く（CSV か Parquet の目録はその横に。compare や \
@@ -318,7 +318,7 @@ pub fn arg_help_ja(path: &str, id: &str) -> Option<&'static str> {
         ("sweep", "policy") => "格子のどの点も始まる政策ファイル（既定：組み込みの既定値）",
         ("sweep", "grid") => {
             "格子の軸一つ：replay --set と同じ政策のキーと、コンマで区切ったその値（括弧の中の\
-             コンマは値の一部）。例：--grid resident.tokutei_uptake=0.1,0.5,0.9。軸を増やすには\
+             コンマは値の一部）。例：`--grid resident.tokutei_uptake=0.1,0.5,0.9`。軸を増やすには\
              繰り返す。格子はすべての組み合わせ"
         }
         ("sweep", "seeds") => "シードの数（--seed から連続）。格子のどの点も同じ母集団を実行する",
@@ -333,9 +333,10 @@ pub fn arg_help_ja(path: &str, id: &str) -> Option<&'static str> {
         }
         ("simtest", "seeds") => "シードの数（--seed から連続）。一つ以上",
         ("simtest", "faults") => {
-            "事例が受ける障害：mixed（シードごとにほかのどれか）、none、reorder（遅れ、まとめ、\
-             重複、順の入れ替え。失われない）、redelivery（失われて再送、重複）、loss（失われた\
-             まま）、outage（窓口が何日か止まる。落ちることも）"
+            "事例が受ける障害（値：mixed、none、reorder、redelivery、loss、outage）：mixed は\
+             シードごとにほかのどれか、none はなし、reorder は遅れ、まとめ、重複、順の入れ替え\
+             （失われない）、redelivery は失われて再送と重複、loss は失われたまま、outage は窓口が\
+             何日か止まる（落ちることも）"
         }
         ("simtest", "out") => "失敗した事例を縮めてシナリオファイルとして書く場所",
         ("schema", "of") => "どのファイルの形式か",
@@ -380,7 +381,7 @@ pub fn value_name_ja(name: &str) -> Option<&'static str> {
         "REGIME" => "制度",
         "FORMAT" => "形式",
         "RESIDENT" => "在留者",
-        "EXPECT_HASH" => "ハッシュ",
+        "EXPECT_HASH" | "HASH" => "ハッシュ",
         "KEY=VALUE" | "SET" => "キー=値",
         "FILE" | "OUT" => "ファイル",
         "DIR" => "ディレクトリ",
@@ -398,6 +399,9 @@ pub fn value_name_ja(name: &str) -> Option<&'static str> {
         "FAULTS" => "障害",
         "OF" => "形式",
         "SHELL" => "シェル",
+        "NAME" => "表",
+        "PATH" => "値の名前",
+        "KEY=V1,V2,…" => "キー=値,…",
         _ => return None,
     })
 }

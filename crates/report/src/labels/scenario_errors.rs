@@ -473,7 +473,7 @@ fn ja(p: &Problem) -> String {
             format!("政策に `{key}` はない")
         }
         P::SetNoSuchKey { key, known } => {
-            format!("政策に `{key}` はない（次のどれか：{}）", known.join(", "))
+            format!("政策に `{key}` はない（次のどれか：{}）", backquoted(known))
         }
         P::SetValue(inner) => format!("値：{}", ja(inner)),
         P::SetBadValue { key, .. } => format!("`{key}` にその値は使えない（{DETAIL}）"),
