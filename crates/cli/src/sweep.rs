@@ -115,7 +115,7 @@ fn split_values(text: &str) -> Vec<String> {
 }
 
 /// A `--grid` error, located like a policy file's.
-fn grid_error(text: &str, problem: Problem) -> Failure {
+fn grid_error(text: &str, problem: impl Into<Box<Problem>>) -> Failure {
     Failure::Scenario(ScenarioError::invalid(
         format!("--grid {text}"),
         scenario::Pos::START,

@@ -48,7 +48,7 @@ pub enum ScenarioError {
         file: String,
         line: usize,
         column: usize,
-        problem: Problem,
+        problem: Box<Problem>,
     },
     /// The file or directory could not be read.
     #[error("{file}: {source}")]
@@ -61,12 +61,16 @@ pub enum ScenarioError {
 
 impl ScenarioError {
     /// The error of `problem` at `pos` in `file`.
-    pub fn invalid(file: impl Into<String>, pos: Pos, problem: Problem) -> ScenarioError {
+    pub fn invalid(
+        file: impl Into<String>,
+        pos: Pos,
+        problem: impl Into<Box<Problem>>,
+    ) -> ScenarioError {
         ScenarioError::Invalid {
             file: file.into(),
             line: pos.line,
             column: pos.column,
-            problem,
+            problem: problem.into(),
         }
     }
 

@@ -90,7 +90,7 @@ pub struct Doc<'s> {
 #[derive(Debug)]
 pub struct SyntaxError {
     pub pos: Pos,
-    pub problem: Problem,
+    pub problem: Box<Problem>,
 }
 
 impl<'s> Doc<'s> {
@@ -113,7 +113,7 @@ impl<'s> Doc<'s> {
                         .location()
                         .map(|l| Pos::from_location(&l))
                         .unwrap_or(Pos::START),
-                    problem: plain_problem(inner),
+                    problem: Box::new(plain_problem(inner)),
                 }
             })?;
         let mut doc = Doc {
@@ -307,21 +307,24 @@ impl<'de> Deserialize<'de> for Tree {
 /// known, the position of the innermost node it concerns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeError {
-    pub problem: Problem,
+    pub problem: Box<Problem>,
     pub pos: Option<Pos>,
 }
 
 impl DeError {
     pub fn at(problem: Problem, pos: Pos) -> DeError {
         DeError {
-            problem,
+            problem: Box::new(problem),
             pos: Some(pos),
         }
     }
 
     /// An error of `problem` whose position the node being read gives.
     pub fn new(problem: Problem) -> DeError {
-        DeError { problem, pos: None }
+        DeError {
+            problem: Box::new(problem),
+            pos: None,
+        }
     }
 
     /// Sets the position unless an inner node already did (the innermost place is the most

@@ -162,7 +162,7 @@ pub fn json_schema() -> serde_json::Value {
 }
 
 fn read_layer(text: &str) -> Result<Layer, DeError> {
-    let doc = Doc::parse(text).map_err(|e| DeError::at(e.problem, e.pos))?;
+    let doc = Doc::parse(text).map_err(|e| DeError::at(*e.problem, e.pos))?;
     let root = doc.node(doc.root());
     // An empty file is a policy that changes nothing.
     let typed = match root.value {
@@ -263,7 +263,7 @@ pub fn set_policy_value(start: &Policy, assignment: &str) -> Result<Policy, Scen
             }
         };
     }
-    let doc = Doc::parse(value).map_err(|e| invalid(Problem::SetValue(Box::new(e.problem))))?;
+    let doc = Doc::parse(value).map_err(|e| invalid(Problem::SetValue(e.problem)))?;
     let mut overlay = to_json(&doc, doc.root());
     for part in path.iter().rev() {
         let mut level = Map::new();

@@ -914,16 +914,20 @@ impl<'d, 's> RawStep<'d, 's> {
             expiry,
             pos: self.pos,
         };
-        kind.command(self.fields, &ctx).map_err(|mut e| {
+        kind.command(self.fields, &ctx).map_err(|e| {
             // serde names only the kind's own fields; say that the common ones exist too.
-            if let Problem::UnknownField { field, expected } = e.problem {
-                e.problem = Problem::UnknownStepField {
+            let problem = match *e.problem {
+                Problem::UnknownField { field, expected } => Problem::UnknownStepField {
                     field,
                     expected,
                     kind: kind.as_str(),
-                };
+                },
+                other => other,
+            };
+            DeError {
+                problem: Box::new(problem),
+                pos: e.pos,
             }
-            e
         })
     }
 }
