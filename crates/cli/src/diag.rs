@@ -197,12 +197,8 @@ fn store_cause(e: &StoreError) -> Cause {
         StoreError::ReadOnlyFormat { format } => Cause::ReadOnlyFormat { format: *format },
         StoreError::Locked { .. } => Cause::InUse,
         StoreError::Corrupt { .. } => Cause::Corrupt,
-        StoreError::Sqlite(e) => Cause::Database {
-            code: e.sqlite_error().map(|f| f.extended_code),
-        },
-        StoreError::Io { source, .. } => Cause::Database {
-            code: source.raw_os_error(),
-        },
+        StoreError::Sqlite(e) => sqlite_cause(e.sqlite_error().map(|f| f.extended_code)),
+        StoreError::Io { .. } => Cause::Io,
         _ => Cause::Internal,
     }
 }
@@ -217,6 +213,19 @@ fn not_a_log(reason: &event_store::NotALog) -> labels::NotALog {
         N::UserVersion(_) | N::Foreign { .. } | N::ApplicationId(_) => {
             labels::NotALog::ForeignDatabase
         }
+    }
+}
+
+/// The kind of an SQLite error, by its (extended) result code: a damaged file, a full disk and
+/// an I/O error in words, any other by its code.
+fn sqlite_cause(code: Option<i32>) -> Cause {
+    // The primary result code is the low byte of an extended one (sqlite.org/rescode.html).
+    match code.map(|c| c & 0xff) {
+        Some(11) => Cause::Corrupt,
+        Some(13) => Cause::DiskFull,
+        Some(10) => Cause::Io,
+        Some(26) => Cause::NotALog(labels::NotALog::NotSqlite),
+        _ => Cause::Database { code },
     }
 }
 

@@ -55,7 +55,6 @@ fn words(cmd: Command, path: &str) -> Command {
     cmd = cmd
         .disable_help_flag(true)
         .disable_version_flag(true)
-        .disable_help_subcommand(true)
         .arg(
             Arg::new("help")
                 .short('h')
@@ -159,9 +158,25 @@ fn template(cmd: &Command) -> String {
     t
 }
 
-/// Every command with its usage line rendered by clap and its placeholders in Japanese.
+/// clap's `help` command, and the `help` inside it, in Japanese.
+fn help_command(h: Command) -> Command {
+    let mut h = h.about(labels::help_command_ja());
+    if h.find_subcommand("help").is_some() {
+        h = h.mut_subcommand("help", help_command);
+    }
+    let template = template(&h);
+    h.help_template(template)
+}
+
+/// Every command with its usage line rendered by clap and its placeholders in Japanese, and
+/// clap's `help` command (which exists only once the tree is built) in Japanese.
 fn usages(cmd: Command) -> Command {
     let mut cmd = cmd;
+    // The built `help` command holds a copy of every command (with its Japanese about) and a
+    // `help` of its own.
+    if cmd.find_subcommand("help").is_some() {
+        cmd = cmd.mut_subcommand("help", help_command);
+    }
     let usage = labels::usage_ja(&cmd.clone().render_usage().to_string());
     let names: Vec<String> = cmd
         .get_subcommands()

@@ -730,6 +730,11 @@ fn errors_of_files_settings_and_every_command_in_japanese_have_no_english_words(
     std::fs::write(&not_a_shard, "{\"manifest\": {\"format\": \"nothing\"}}\n").unwrap();
     let not_a_shard = not_a_shard.to_str().unwrap();
     let man_in_a_file = format!("{notes}/man");
+    // A log cut in half: the database is damaged.
+    let cut = d.join("cut.db");
+    let whole = std::fs::read(db).unwrap();
+    std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
+    let cut = cut.to_str().unwrap();
     let cases: &[(&[&str], i32)] = &[
         // Scenario files.
         (&["validate", &bad_date], 2),
@@ -792,6 +797,7 @@ fn errors_of_files_settings_and_every_command_in_japanese_have_no_english_words(
         // A log of another run, one that is not a log.
         (&["run", other, "--db", db, "--resume"], 2),
         (&["replay", notes], 2),
+        (&["replay", cut], 1),
         (&["run", s, "--db", notes], 2),
         // Each command's bad input.
         (
@@ -941,8 +947,8 @@ fn values_in(help: &str) -> Vec<String> {
     out
 }
 
-/// `zairyu --lang ja --help`, and `--help` and `-h` of every command: every word Japanese but
-/// the commands, the options and the values one types.
+/// `zairyu --lang ja --help`, and `--help`, `-h` and `help` of every command: every word
+/// Japanese but the commands, the options and the values one types.
 #[test]
 fn help_of_every_command_in_japanese_has_no_english_words() {
     let commands = commands();
@@ -955,10 +961,12 @@ fn help_of_every_command_in_japanese_has_no_english_words() {
             .map(|t| t.name.to_string()),
     );
     let mut leaks = Vec::new();
-    let mut runs: Vec<Vec<&str>> = vec![vec!["--help"], vec!["-h"]];
-    for c in &commands {
+    let mut runs: Vec<Vec<&str>> = vec![vec!["--help"], vec!["-h"], vec!["help"]];
+    // `help` is clap's command that shows another's help (`zairyu help run`).
+    for c in commands.iter().filter(|c| *c != "help") {
         runs.push(vec![c.as_str(), "--help"]);
         runs.push(vec![c.as_str(), "-h"]);
+        runs.push(vec!["help", c.as_str()]);
     }
     let helps: Vec<(Vec<&str>, String)> = runs
         .into_iter()

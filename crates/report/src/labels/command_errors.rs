@@ -381,6 +381,10 @@ pub enum Cause {
     Corrupt,
     /// The database reported an error (`code`: SQLite's extended result code, if any).
     Database { code: Option<i32> },
+    /// The disk is full.
+    DiskFull,
+    /// Reading or writing the file failed.
+    Io,
     /// `run --resume`: event `global_seq` of the stored log is not the one this run produces.
     ResumeMismatch { global_seq: u64 },
     /// `run --resume`: the stored log holds more events than the run produces.
@@ -436,6 +440,8 @@ pub fn cause_ja(c: Cause) -> String {
         Cause::Corrupt => "保存された値を読み戻せない。ログが壊れているか書き換えられている".into(),
         Cause::Database { code: Some(code) } => format!("データベースのエラー（コード {code}）"),
         Cause::Database { code: None } => "データベースのエラー".into(),
+        Cause::DiskFull => "ディスクがいっぱい".into(),
+        Cause::Io => "ファイルの読み書きのエラー".into(),
         Cause::ResumeMismatch { global_seq } => format!(
             "続きを実行できない。保存されたログのイベント {global_seq} が、この実行の生む\
              イベントと違う（別の実行か別のビルドが書いたログか、書き換えられたログ）"

@@ -411,6 +411,11 @@ pub fn help_flag_ja() -> &'static str {
     "ヘルプを表示する（-h は要約、--help は詳しく）"
 }
 
+/// The about of clap's `help` command.
+pub fn help_command_ja() -> &'static str {
+    "このヘルプか、指定したコマンドのヘルプを表示する"
+}
+
 /// The help of the version flag.
 pub fn version_flag_ja() -> &'static str {
     "版を表示する"

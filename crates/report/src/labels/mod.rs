@@ -49,8 +49,8 @@ pub use errors::{
 pub use events::event_type;
 pub use help::{
     arg_help_ja, arguments_heading_ja, choices_ja, command_help_ja, commands_heading_ja,
-    default_ja, help_flag_ja, options_heading_ja, usage_heading_ja, usage_ja, value_name_ja,
-    version_flag_ja,
+    default_ja, help_command_ja, help_flag_ja, options_heading_ja, usage_heading_ja, usage_ja,
+    value_name_ja, version_flag_ja,
 };
 pub use history::{
     History, card_law, diff_totals, first_difference, history, identical, input, legally_on,
