@@ -95,19 +95,17 @@ pub fn simtest(args: &SimtestArgs, g: &Global) -> Result<ExitCode, Failure> {
     bar.finish_and_clear();
     let mut failures = failures.into_inner().unwrap_or_else(|p| p.into_inner());
     failures.sort_by_key(|(seed, _)| *seed);
+    let lang = g.lang();
     let Some((seed, failure)) = failures.into_iter().next() else {
         outln!(
-            "simtest: {} seeds from {} under {} faults: every invariant held",
-            args.seeds,
-            args.seed,
-            profile.as_str()
+            "{}",
+            labels::simtest_held(args.seeds, args.seed, profile.as_str(), lang)
         );
         return Ok(ExitCode::SUCCESS);
     };
     let case = Case::generate(seed, profile);
     let shrunk = case.shrink(&failure);
     let path = args.out.join(format!("seed-{seed}.yaml"));
-    let lang = g.lang();
     std::fs::create_dir_all(&args.out).map_err(|e| {
         Failure::Run(anyhow::anyhow!(e).context(labels::problem(
             Problem::CannotCreate { path: &args.out },
@@ -127,20 +125,22 @@ pub fn simtest(args: &SimtestArgs, g: &Global) -> Result<ExitCode, Failure> {
             anyhow::anyhow!(e).context(labels::problem(Problem::CannotWrite { path: &path }, lang)),
         )
     })?;
-    let requested = profile.as_str();
     outln!(
-        "simtest: seed {seed} (faults {}) broke invariant {} ({:?}): {}",
-        case.profile.as_str(),
-        failure.invariant.number(),
-        failure.invariant,
-        failure.detail
-    );
-    outln!("reproduce: zairyu simtest --seeds 1 --seed {seed} --faults {requested}");
-    outln!(
-        "shrunk to {} steps and {} residents: zairyu run {}",
-        shrunk.doc["steps"].as_array().map_or(0, Vec::len),
-        shrunk.doc["residents"].as_array().map_or(0, Vec::len),
-        path.display()
+        "{}",
+        labels::simtest_broken(
+            &labels::SimtestBroken {
+                seed,
+                faults: case.profile.as_str(),
+                requested: profile.as_str(),
+                number: failure.invariant.number(),
+                name: &format!("{:?}", failure.invariant),
+                detail: &failure.detail,
+                steps: shrunk.doc["steps"].as_array().map_or(0, Vec::len),
+                residents: shrunk.doc["residents"].as_array().map_or(0, Vec::len),
+                file: &path.display().to_string(),
+            },
+            lang
+        )
     );
     Ok(ExitCode::from(1))
 }

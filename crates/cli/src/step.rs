@@ -22,8 +22,8 @@ use model::policy::Regime;
 use projection::Projections;
 use report::Lang;
 use report::labels::{
-    CommandProblem, command_problem, step_added, step_at_end, step_help, step_in_the_past,
-    step_no_resident, step_now, step_saved, step_unknown, step_usage,
+    CommandProblem, StepUsage, command_problem, step_added, step_at_end, step_help,
+    step_in_the_past, step_no_resident, step_now, step_saved, step_unknown, step_usage,
 };
 use scenario::{Overrides, Scenario};
 use simulator::check::names;
@@ -233,7 +233,7 @@ impl Session {
                     let at = self.log.get(to.wrapping_sub(1)).map(|e| e.occurred_at);
                     self.move_to(to, at.filter(|_| to > self.shown).unwrap_or(self.now))
                 }
-                None => step_usage("next [N]  (N: a number of events, 1 or more)", lang),
+                None => step_usage(StepUsage::Next, lang),
             },
             "day" | "d" => {
                 let day = if self.now == end_of(self.now.date()) {
@@ -248,11 +248,10 @@ impl Session {
                     self.move_until(end_of(day.min(self.scenario.until)))
                 }
                 _ => step_usage(
-                    &format!(
-                        "until DATE  (YYYY-MM-DD, from {} to {})",
-                        self.now.date(),
-                        self.scenario.until
-                    ),
+                    StepUsage::Until {
+                        from: self.now.date(),
+                        to: self.scenario.until,
+                    },
                     lang,
                 ),
             },
@@ -333,10 +332,7 @@ impl Session {
         let lang = self.lang;
         let mut words = rest.splitn(3, char::is_whitespace);
         let (Some(resident), Some(kind)) = (words.next(), words.next()) else {
-            return Ok(step_usage(
-                "add RESIDENT STEP [FIELDS]  (e.g. add mei file_extension tokutei: true)",
-                lang,
-            ));
+            return Ok(step_usage(StepUsage::Add, lang));
         };
         let fields = words.next().unwrap_or("").trim();
         let given = |key: &str| {

@@ -989,3 +989,51 @@ fn help_of_every_command_in_japanese_has_no_english_words() {
     }
     assert_clean(leaks);
 }
+
+/// `simtest`'s line, and a stepped run's answers to commands it cannot read, under `--lang ja`.
+#[test]
+fn simtest_and_a_stepped_session_in_japanese_have_no_english_words() {
+    use std::io::Write;
+    let mut leaks = Vec::new();
+    let names: Vec<String> = ["simtest", "mixed", "next", "until", "add", "quit", "help"]
+        .map(String::from)
+        .to_vec();
+    let held = zairyu_ja(&["simtest", "--seeds", "2", "--quiet"]);
+    assert!(held.contains("不変条件"), "{held}");
+    for w in english_words(&held, &names) {
+        leaks.push(format!("simtest: {w}"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("step.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zairyu"))
+        .args([
+            "--lang",
+            "ja",
+            "run",
+            "scenarios/teaching/extension_legacy.yaml",
+            "--step",
+        ])
+        .arg("--db")
+        .arg(&db)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"next x\nuntil 1999-01-01\nadd\nquit\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    let said = String::from_utf8(o.stdout).unwrap();
+    let usages: Vec<&str> = said.lines().filter(|l| l.starts_with("使い方：")).collect();
+    assert_eq!(usages.len(), 3, "{said}");
+    for w in english_words(&without_quotes(&usages.join("\n")), &names) {
+        leaks.push(format!("run --step: {w}"));
+    }
+    assert_clean(leaks);
+}

@@ -573,3 +573,60 @@ mod tests {
         );
     }
 }
+
+/// `simtest`'s line when every invariant held over `seeds` seeds from `first` under `faults`.
+pub fn simtest_held(seeds: u64, first: u64, faults: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "simtest: {seeds} seeds from {first} under {faults} faults: every invariant held"
+        ),
+        Lang::Ja => format!(
+            "simtest：シード {first} から {seeds} 個を障害 {faults} の下で実行し、すべての不変条件が\
+             保たれた"
+        ),
+    }
+}
+
+/// `simtest`'s report of a failure: the seed, the faults, the invariant broken (its number and
+/// name) and the simulator's detail (in English, as the simulator says it), the command that
+/// reproduces it, and the shrunk case's size and file.
+#[derive(Debug, Clone, Copy)]
+pub struct SimtestBroken<'a> {
+    pub seed: u64,
+    pub faults: &'a str,
+    pub requested: &'a str,
+    pub number: u8,
+    pub name: &'a str,
+    pub detail: &'a str,
+    pub steps: usize,
+    pub residents: usize,
+    pub file: &'a str,
+}
+
+/// The lines of [`SimtestBroken`].
+pub fn simtest_broken(b: &SimtestBroken<'_>, lang: Lang) -> String {
+    let SimtestBroken {
+        seed,
+        faults,
+        requested,
+        number,
+        name,
+        detail,
+        steps,
+        residents,
+        file,
+    } = *b;
+    match lang {
+        Lang::En => format!(
+            "simtest: seed {seed} (faults {faults}) broke invariant {number} ({name}): {detail}\n\
+             reproduce: zairyu simtest --seeds 1 --seed {seed} --faults {requested}\n\
+             shrunk to {steps} steps and {residents} residents: zairyu run {file}"
+        ),
+        Lang::Ja => format!(
+            "simtest：シード {seed}（障害 {faults}）で不変条件 {number}（{name}）が破れた。\
+             シミュレータの詳細（英語）：{detail}\n\
+             再現：zairyu simtest --seeds 1 --seed {seed} --faults {requested}\n\
+             手順 {steps} 件、在留者 {residents} 人に縮めた：zairyu run {file}"
+        ),
+    }
+}

@@ -36,10 +36,10 @@ pub use command_errors::{
     Cause, CommandProblem, NotALog, RunPart, cause_ja, command_problem, not_a_log_ja,
 };
 pub use commands::{
-    CommitsFound, HashName, ReplayProblem, check_mark, check_passed, check_place, check_value,
-    check_value_of, check_what, commits_line, expected_got, hash_line, population_log,
-    population_logs_kept, replay_warning, run_header, synthetic_population, tables_written,
-    validated,
+    CommitsFound, HashName, ReplayProblem, SimtestBroken, check_mark, check_passed, check_place,
+    check_value, check_value_of, check_what, commits_line, expected_got, hash_line, population_log,
+    population_logs_kept, replay_warning, run_header, simtest_broken, simtest_held,
+    synthetic_population, tables_written, validated,
 };
 pub use errors::{
     LogUnreadable, LogWriting, Problem, UsageError, error_prefix, explaining_anyway, held_log,
@@ -63,8 +63,8 @@ pub use reasons::{
 };
 pub use scenario_errors::scenario_problem;
 pub use step::{
-    step_added, step_at_end, step_help, step_in_the_past, step_no_resident, step_now, step_saved,
-    step_unknown, step_usage,
+    StepUsage, step_added, step_at_end, step_help, step_in_the_past, step_no_resident, step_now,
+    step_saved, step_unknown, step_usage,
 };
 pub use ui::{Ui, ui, weekday};
 

@@ -27,7 +27,7 @@ Commands (one a line; the first letter is enough for next, day, show, quit):
         Lang::Ja => {
             "\
 コマンド（1 行に 1 つ。next・day・show・quit は頭文字だけでもよい）：
-  next [N]             次のイベント（または次の N 件）
+  next [件数]          次のイベント（または次の件数分）
   day                  その日の終わりまでのイベント（すでに終わりなら翌日の終わりまで）
   until 日付           日付（YYYY-MM-DD）の終わりまでのイベント
   end                  実行の最後までのイベント
@@ -68,8 +68,35 @@ pub fn step_unknown(command: &str, lang: Lang) -> String {
     }
 }
 
-/// A command given without what it needs, or with something it cannot read.
-pub fn step_usage(usage: &str, lang: Lang) -> String {
+/// A command of a stepped run given without what it needs, or with something it cannot read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepUsage {
+    /// `next [N]`.
+    Next,
+    /// `until DATE`, a day from `from` to `to`.
+    Until { from: NaiveDate, to: NaiveDate },
+    /// `add RESIDENT STEP [FIELDS]`.
+    Add,
+}
+
+/// How a command of a stepped run is used.
+pub fn step_usage(usage: StepUsage, lang: Lang) -> String {
+    let usage = match (usage, lang) {
+        (StepUsage::Next, Lang::En) => "next [N]  (N: a number of events, 1 or more)".to_owned(),
+        (StepUsage::Next, Lang::Ja) => "next [件数]（進めるイベントの数、1 以上）".to_owned(),
+        (StepUsage::Until { from, to }, Lang::En) => {
+            format!("until DATE  (YYYY-MM-DD, from {from} to {to})")
+        }
+        (StepUsage::Until { from, to }, Lang::Ja) => {
+            format!("until 日付（YYYY-MM-DD、{from} から {to} まで）")
+        }
+        (StepUsage::Add, Lang::En) => {
+            "add RESIDENT STEP [FIELDS]  (e.g. add mei file_extension tokutei: true)".to_owned()
+        }
+        (StepUsage::Add, Lang::Ja) => {
+            "add 在留者 手続 [項目]（例：`add mei file_extension tokutei: true`）".to_owned()
+        }
+    };
     match lang {
         Lang::En => format!("usage: {usage}"),
         Lang::Ja => format!("使い方：{usage}"),
