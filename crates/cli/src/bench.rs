@@ -140,7 +140,7 @@ pub fn bench_what_if(a: &WhatIfBenchArgs, lang: Lang) -> Result<ExitCode, Failur
         policy: Policy::with_regime(regime),
     };
     let (baseline, reform) = (arm(Regime::Legacy), arm(Regime::Integrated));
-    let bar = crate::compare::progress_bar();
+    let bar = crate::compare::progress_bar(lang);
     let mut report = |p: RunProgress| {
         bar.set_length(p.total);
         bar.set_position(p.done.min(p.total));

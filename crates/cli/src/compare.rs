@@ -138,24 +138,25 @@ fn arm(path: &Path, start: &Policy) -> Result<Arm, Failure> {
 
 /// A progress bar over every run's simulated days, on stderr (hidden when it is not a
 /// terminal).
-pub fn progress_bar() -> ProgressBar {
+pub fn progress_bar(lang: Lang) -> ProgressBar {
     let bar = ProgressBar::new(1);
     bar.set_style(
-        ProgressStyle::with_template(
-            "{prefix:>16} [{bar:30}] {percent:>3}%  {msg}  ({elapsed}, eta {eta})",
-        )
+        ProgressStyle::with_template(&labels::progress_template(
+            labels::ProgressBar::Percent,
+            lang,
+        ))
         .expect("valid template")
         .progress_chars("=> "),
     );
     bar
 }
 
-pub fn report_to(bar: &ProgressBar) -> impl FnMut(RunProgress) + '_ {
+pub fn report_to(bar: &ProgressBar, lang: Lang) -> impl FnMut(RunProgress) + '_ {
     move |p: RunProgress| {
         bar.set_length(p.total);
         bar.set_position(p.done.min(p.total));
-        bar.set_prefix(format!("seed {}", p.seed));
-        bar.set_message(format!("{} events", p.events));
+        bar.set_prefix(labels::progress_seed(p.seed, lang));
+        bar.set_message(labels::progress_events(p.events, lang));
     }
 }
 
@@ -232,11 +233,11 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
         None => simulator::default_threads(),
     };
     let bar = if g.progress() {
-        progress_bar()
+        progress_bar(lang)
     } else {
         ProgressBar::hidden()
     };
-    let mut report = report_to(&bar);
+    let mut report = report_to(&bar, lang);
     if a.db.is_some() && a.keep_sample.is_none() && shard.is_some() {
         return Err(refused(CommandProblem::DbWithShard, lang));
     }
@@ -400,7 +401,7 @@ fn keep_whole_logs(
             &arm.name,
             (population.until - start).num_days() as u64,
         );
-        let mut report = crate::run_population::report_days(&bar, start);
+        let mut report = crate::run_population::report_days(&bar, start, g.lang());
         let mut out = run_population(
             &population,
             &arm.policy,
@@ -426,7 +427,7 @@ fn keep_whole_logs(
             ));
         }
         if let Some(store) = out.store.as_mut() {
-            bar.set_message("writing the analysis tables");
+            bar.set_message(labels::progress_writing_tables(g.lang()));
             let run = simulator::analysis::Run {
                 start: meta.start,
                 until: meta.until,

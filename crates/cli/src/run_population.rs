@@ -99,9 +99,10 @@ pub(crate) fn progress_bar(g: &Global, prefix: &str, days: u64) -> ProgressBar {
     }
     let bar = ProgressBar::new(days.max(1));
     bar.set_style(
-        ProgressStyle::with_template(
-            "{prefix:>10} [{bar:30}] {pos}/{len} days  {msg}  ({elapsed}, eta {eta})",
-        )
+        ProgressStyle::with_template(&labels::progress_template(
+            labels::ProgressBar::Days,
+            g.lang(),
+        ))
         .expect("valid template")
         .progress_chars("=> "),
     );
@@ -110,10 +111,14 @@ pub(crate) fn progress_bar(g: &Global, prefix: &str, days: u64) -> ProgressBar {
 }
 
 /// The run's progress, as simulated days on `bar` and events in its message.
-pub(crate) fn report_days(bar: &ProgressBar, start: NaiveDate) -> impl FnMut(Progress) + '_ {
+pub(crate) fn report_days(
+    bar: &ProgressBar,
+    start: NaiveDate,
+    lang: report::Lang,
+) -> impl FnMut(Progress) + '_ {
     move |p: Progress| {
         bar.set_position((p.now.date() - start).num_days().max(0) as u64);
-        bar.set_message(format!("{} events", p.events));
+        bar.set_message(labels::progress_events(p.events, lang));
     }
 }
 
@@ -131,8 +136,12 @@ pub fn run(a: &PopulationArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
     let population = Population::generate(c.spec);
     let meta = population_meta(&population, &c.policy, None);
     let start = c.spec.start;
-    let bar = progress_bar(g, "simulate", (population.until - start).num_days() as u64);
-    let mut report = report_days(&bar, start);
+    let bar = progress_bar(
+        g,
+        labels::progress_simulate(g.lang()),
+        (population.until - start).num_days() as u64,
+    );
+    let mut report = report_days(&bar, start, g.lang());
     let out = run_population(
         &population,
         &c.policy,
@@ -165,7 +174,7 @@ pub fn run(a: &PopulationArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
     let written = match (store.as_mut(), &a.db) {
         (Some(store), Some(db)) => {
             bar.set_prefix("tables");
-            bar.set_message("writing the analysis tables");
+            bar.set_message(labels::progress_writing_tables(g.lang()));
             bar.enable_steady_tick(std::time::Duration::from_millis(200));
             let run = simulator::analysis::Run {
                 start: meta.start,

@@ -58,9 +58,10 @@ pub fn simtest(args: &SimtestArgs, g: &Global) -> Result<ExitCode, Failure> {
     } else {
         let bar = ProgressBar::new(args.seeds);
         bar.set_style(
-            ProgressStyle::with_template(
-                "simtest [{bar:30}] {pos}/{len} seeds ({elapsed}, eta {eta})",
-            )
+            ProgressStyle::with_template(&labels::progress_template(
+                labels::ProgressBar::Seeds,
+                g.lang(),
+            ))
             .expect("valid template")
             .progress_chars("=> "),
         );

@@ -333,11 +333,11 @@ pub fn sweep(a: SweepArgs, g: &Global) -> Result<ExitCode, Failure> {
     }
     let points = points(&base, &axes)?;
     let bar = if g.progress() {
-        progress_bar()
+        progress_bar(lang)
     } else {
         ProgressBar::hidden()
     };
-    let mut report = report_to(&bar);
+    let mut report = report_to(&bar, lang);
     let result = simulator::sweep::run(
         &simulator::sweep::SweepInput {
             residents,

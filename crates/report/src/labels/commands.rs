@@ -630,3 +630,67 @@ pub fn simtest_broken(b: &SimtestBroken<'_>, lang: Lang) -> String {
         ),
     }
 }
+
+/// What a progress bar on the terminal counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressBar {
+    /// The share of a comparison's or a sweep's runs done (its prefix the seed).
+    Percent,
+    /// The simulated days of a run (its prefix the run's name).
+    Days,
+    /// `simtest`'s seeds.
+    Seeds,
+}
+
+/// The `indicatif` template of a progress bar: its words in `lang` around the placeholders.
+pub fn progress_template(bar: ProgressBar, lang: Lang) -> String {
+    let (days, seeds, eta) = match lang {
+        Lang::En => ("days", "seeds", "eta"),
+        Lang::Ja => ("日", "シード", "残り"),
+    };
+    match bar {
+        ProgressBar::Percent => {
+            format!(
+                "{{prefix:>16}} [{{bar:30}}] {{percent:>3}}%  {{msg}}  ({{elapsed}}, {eta} {{eta}})"
+            )
+        }
+        ProgressBar::Days => format!(
+            "{{prefix:>10}} [{{bar:30}}] {{pos}}/{{len}} {days}  {{msg}}  ({{elapsed}}, {eta} {{eta}})"
+        ),
+        ProgressBar::Seeds => {
+            format!("simtest [{{bar:30}}] {{pos}}/{{len}} {seeds} ({{elapsed}}, {eta} {{eta}})")
+        }
+    }
+}
+
+/// A progress bar's message: the events simulated so far.
+pub fn progress_events(events: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{events} events"),
+        Lang::Ja => format!("イベント {events} 件"),
+    }
+}
+
+/// A progress bar's prefix: the seed being run.
+pub fn progress_seed(seed: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("seed {seed}"),
+        Lang::Ja => format!("シード {seed}"),
+    }
+}
+
+/// A progress bar's message while the analysis tables are written.
+pub fn progress_writing_tables(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "writing the analysis tables",
+        Lang::Ja => "分析用の表を書いている",
+    }
+}
+
+/// A population run's progress bar prefix.
+pub fn progress_simulate(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "simulate",
+        Lang::Ja => "模擬",
+    }
+}

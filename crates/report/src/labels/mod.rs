@@ -36,10 +36,11 @@ pub use command_errors::{
     Cause, CommandProblem, NotALog, RunPart, cause_ja, command_problem, not_a_log_ja,
 };
 pub use commands::{
-    CommitsFound, HashName, ReplayProblem, SimtestBroken, check_mark, check_passed, check_place,
-    check_value, check_value_of, check_what, commits_line, expected_got, hash_line, population_log,
-    population_logs_kept, replay_warning, run_header, simtest_broken, simtest_held,
-    synthetic_population, tables_written, validated,
+    CommitsFound, HashName, ProgressBar, ReplayProblem, SimtestBroken, check_mark, check_passed,
+    check_place, check_value, check_value_of, check_what, commits_line, expected_got, hash_line,
+    population_log, population_logs_kept, progress_events, progress_seed, progress_simulate,
+    progress_template, progress_writing_tables, replay_warning, run_header, simtest_broken,
+    simtest_held, synthetic_population, tables_written, validated,
 };
 pub use errors::{
     LogUnreadable, LogWriting, Problem, UsageError, error_prefix, explaining_anyway, held_log,
