@@ -199,6 +199,52 @@ impl<'s> Doc<'s> {
     }
 }
 
+impl Doc<'static> {
+    /// The tree of a JSON value (a policy merged from its layers), every node at the start of
+    /// the file: the reader's deserializer, and so its typed errors, serve for it too.
+    pub fn from_json(value: &serde_json::Value) -> Doc<'static> {
+        let mut doc = Doc {
+            src: "",
+            nodes: Vec::new(),
+        };
+        doc.push_json(value);
+        doc
+    }
+
+    fn push_json(&mut self, json: &serde_json::Value) -> NodeId {
+        use serde_json::Value as Json;
+        let id = self.nodes.len();
+        self.nodes.push(Node {
+            pos: Pos::START,
+            bytes: None,
+            value: Value::Null,
+        });
+        let value = match json {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                (Some(u), _, _) => Value::UInt(u),
+                (None, Some(i), _) => Value::Int(i),
+                (None, None, f) => Value::Float(f.unwrap_or(f64::NAN)),
+            },
+            Json::String(s) => Value::Str(s.clone()),
+            Json::Array(items) => Value::Seq(items.iter().map(|i| self.push_json(i)).collect()),
+            Json::Object(entries) => Value::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| Entry {
+                        key: k.clone(),
+                        key_pos: Pos::START,
+                        value: self.push_json(v),
+                    })
+                    .collect(),
+            ),
+        };
+        self.nodes[id].value = value;
+        id
+    }
+}
+
 /// A parse error in plain words. serde-saphyr's default budget allows 250,000 YAML nodes
 /// (scalars, mappings, sequences, alias copies included), which stops alias bombs and runaway
 /// files; a resident written in full takes about eleven, so a scenario holds at most about

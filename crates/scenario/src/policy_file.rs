@@ -104,13 +104,11 @@ pub fn load_policy(path: &Path, start: &Policy) -> Result<PolicyFile, ScenarioEr
     for overlay in layers.into_iter().rev() {
         merge(&mut merged, overlay);
     }
-    let policy = Policy::deserialize(&merged).map_err(|e| {
+    let policy = policy_of(&merged).map_err(|e| {
         ScenarioError::invalid(
             path.display().to_string(),
             Pos::START,
-            Problem::MergedPolicyInvalid {
-                detail: e.to_string(),
-            },
+            Problem::MergedPolicyInvalid(e.problem),
         )
     })?;
     let (name, description) = first.unwrap_or_default();
@@ -159,6 +157,13 @@ struct TypedLayer {
 /// The JSON Schema (draft 2020-12) of policy files, for editors and `zairyu schema policy`.
 pub fn json_schema() -> serde_json::Value {
     schemars::schema_for!(TypedLayer).to_value()
+}
+
+/// The policy a merged JSON value makes, read by the reader's deserializer so that what is wrong
+/// with it is a typed problem.
+fn policy_of(merged: &Json) -> Result<Policy, DeError> {
+    let doc = Doc::from_json(merged);
+    Policy::deserialize(doc.de(doc.root()))
 }
 
 fn read_layer(text: &str) -> Result<Layer, DeError> {
@@ -271,10 +276,10 @@ pub fn set_policy_value(start: &Policy, assignment: &str) -> Result<Policy, Scen
         overlay = Json::Object(level);
     }
     merge(&mut merged, overlay);
-    Policy::deserialize(&merged).map_err(|e| {
+    policy_of(&merged).map_err(|e| {
         invalid(Problem::SetBadValue {
             key: path.join("."),
-            detail: e.to_string(),
+            problem: e.problem,
         })
     })
 }
@@ -405,5 +410,28 @@ mod tests {
         assert!(bad.to_string().contains("switches.disposition_at"), "{bad}");
         let no_value = set_policy_value(&start, "disposition_at").unwrap_err();
         assert!(no_value.to_string().contains("KEY=VALUE"), "{no_value}");
+    }
+
+    /// What is wrong with a value set is said by the same typed problems as a file's, so that
+    /// it can be said in Japanese too; the English is serde's sentence as before.
+    #[test]
+    fn given_a_value_the_key_does_not_take_when_set_then_the_problem_is_typed() {
+        let bad = set_policy_value(&Policy::default(), "disposition_at=someday").unwrap_err();
+        let ScenarioError::Invalid { problem, .. } = &bad else {
+            panic!("{bad}");
+        };
+        let Problem::SetBadValue { key, problem } = problem.as_ref() else {
+            panic!("{problem:?}");
+        };
+        assert_eq!(key, "switches.disposition_at");
+        assert!(
+            matches!(problem.as_ref(), Problem::UnknownVariant { variant, .. } if variant == "someday"),
+            "{problem:?}"
+        );
+        assert!(
+            bad.to_string()
+                .ends_with("unknown variant `someday`, expected `card_issuance` or `decision`"),
+            "{bad}"
+        );
     }
 }

@@ -287,10 +287,8 @@ pub enum Problem {
         code: Option<i32>,
         detail: String,
     },
-    /// The policy after every `base:` does not make a policy (`detail`: the reader's words).
-    MergedPolicyInvalid {
-        detail: String,
-    },
+    /// The policy after every `base:` does not make a policy.
+    MergedPolicyInvalid(Box<Problem>),
     /// `--set` without `=`.
     SetNotAssignment,
     /// `--set` of a key the policy does not have (`known`: the keys at that level).
@@ -300,10 +298,10 @@ pub enum Problem {
     },
     /// `--set`'s value does not parse as YAML.
     SetValue(Box<Problem>),
-    /// `--set`'s value is not one the key takes (`detail`: the reader's words).
+    /// `--set`'s value is not one the key takes.
     SetBadValue {
         key: String,
-        detail: String,
+        problem: Box<Problem>,
     },
     /// `--grid` without `=`.
     GridNotAssignment,
@@ -883,8 +881,8 @@ impl fmt::Display for Problem {
             P::BaseUnreadable { file, detail, .. } => {
                 format!("cannot read the `base:` file {file}: {detail}")
             }
-            P::MergedPolicyInvalid { detail } => {
-                format!("the policy after applying every `base:` is invalid: {detail}")
+            P::MergedPolicyInvalid(inner) => {
+                format!("the policy after applying every `base:` is invalid: {inner}")
             }
             P::SetNotAssignment => "expected KEY=VALUE, e.g. disposition_at=decision".to_owned(),
             P::SetNoSuchKey { key, known } => format!(
@@ -896,7 +894,7 @@ impl fmt::Display for Problem {
                 }
             ),
             P::SetValue(inner) => format!("the value: {inner}"),
-            P::SetBadValue { key, detail } => format!("`{key}`: {detail}"),
+            P::SetBadValue { key, problem } => format!("`{key}`: {problem}"),
             P::GridNotAssignment => {
                 "expected KEY=V1,V2,…, e.g. resident.tokutei_uptake=0.1,0.5,0.9".to_owned()
             }

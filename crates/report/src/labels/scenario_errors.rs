@@ -138,10 +138,10 @@ fn ja(p: &Problem) -> String {
         P::MultipleDocuments => "YAML の文書は一つだけ。二つ目（`---`）がある".into(),
         P::InvalidType {
             found: f, expected: e, ..
-        } => format!("値の種類が違う：{}。ここには{} を書く", found(f), expected(e)),
+        } => format!("値の種類が違う：{}。ここには{}を書く", found(f), expected(e)),
         P::InvalidValue {
             found: f, expected: e, ..
-        } => format!("値が正しくない：{}。ここには{} を書く", found(f), expected(e)),
+        } => format!("値が正しくない：{}。ここには{}を書く", found(f), expected(e)),
         P::InvalidLength { len, .. } => format!("リストの長さ {len} が正しくない"),
         P::UnknownVariant { variant, expected } if expected.is_empty() => {
             format!("`{variant}` は使えない")
@@ -462,8 +462,8 @@ fn ja(p: &Problem) -> String {
                 io_reason(&e, Lang::Ja)
             )
         }
-        P::MergedPolicyInvalid { .. } => {
-            format!("すべての `base:` を当てはめた政策が正しくない（{DETAIL}）")
+        P::MergedPolicyInvalid(inner) => {
+            format!("すべての `base:` を当てはめた政策が正しくない：{}", ja(inner))
         }
         P::SetNotAssignment => {
             "キー=値 の形で書く（キーは政策ファイルの書き方の点で区切ったもの、またはスイッチの名前）"
@@ -476,7 +476,7 @@ fn ja(p: &Problem) -> String {
             format!("政策に `{key}` はない（次のどれか：{}）", backquoted(known))
         }
         P::SetValue(inner) => format!("値：{}", ja(inner)),
-        P::SetBadValue { key, .. } => format!("`{key}` にその値は使えない（{DETAIL}）"),
+        P::SetBadValue { key, problem } => format!("`{key}`：{}", ja(problem)),
         P::GridNotAssignment => {
             "キー=値,値,… の形で書く（値はコンマで区切る）".into()
         }
