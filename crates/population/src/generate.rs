@@ -4,7 +4,11 @@
 
 use chrono::NaiveDate;
 use model::calendar::{add_years_clamped, next_business_day};
+use model::procedure::ChangedItem;
+use model::profile::residence_document_valid_through;
+use model::rules;
 use model::status::Status;
+use model::validity::{CardLaw, ValiditySwitches};
 use sha2::{Digest, Sha256};
 
 use crate::ProcedureKind;
@@ -55,6 +59,24 @@ pub(crate) enum StepKind {
     /// `RequestReissue` after a loss learned of on `start + day` and reported `a` days later;
     /// `flag` = an SPR certificate, reissued at the municipality.
     ReissueAfterLoss,
+    /// `FileCardRenewal` at the bureau (§5.7); the agent decides the Tokutei application.
+    FileCardRenewal,
+    /// `RenewSprCertificate` at the municipality (§5.8); the agent decides the Tokutei
+    /// application.
+    RenewSprCertificate,
+    /// `RequestReissue` for damage (§5.10); `flag` = an SPR certificate, at the municipality;
+    /// the agent decides the Tokutei application.
+    ReissueDamaged,
+    /// `NotifyItemChange` of `CHANGED_ITEMS[a]`, changed on `start + day`; `flag` = an SPR, at
+    /// the municipality; the agent decides the Tokutei application.
+    ItemChange,
+    /// `UpdateMyNumberCardItems` at the municipality; the agent skips it when the resident
+    /// holds no separate My Number card by then.
+    UpdateMyNumberCard,
+    /// `LockPin`: the user-authentication PIN mistyped until it locks.
+    LockPin,
+    /// `ResetPin` at the municipality; the agent skips it when the PIN is not locked.
+    ResetPin,
 }
 
 /// One step in 24 bytes.
@@ -76,6 +98,10 @@ pub(crate) struct CompactStep {
 
 /// The procedure row numbers: 0 is the at-expiry choice, then one per [`DURING_YEAR`] row.
 pub(crate) const AT_EXPIRY_PROCEDURE: u8 = 0;
+
+/// The procedure number of a card's renewal when it falls due (not a table row: every card
+/// that falls due is renewed). Far above the rows, so that a new row never takes it.
+pub(crate) const CARD_RENEWAL_PROCEDURE: u8 = 200;
 
 /// A resident's SHA-256 over its facts and steps, as a 128-bit number.
 pub(crate) fn resident_digest(r: &Resident, steps: &[CompactStep]) -> u128 {
@@ -184,6 +210,11 @@ impl Planned {
 }
 
 impl Ctx<'_> {
+    /// A special permanent resident: their card procedures are filed at the municipality (§5.8).
+    fn spr(&self) -> bool {
+        self.resident.status == Status::SpecialPermanentResident
+    }
+
     /// Pushes a step of procedure `procedure` at an office time on the first business day on
     /// or after its planned day (every generated step is at a bureau or municipal counter, or a
     /// bureau decision, and they are closed on administrative holidays: docs/domain.md §5), if
@@ -288,7 +319,94 @@ pub(crate) fn generate_procedure(
         // Not simulated yet: arrivals need new residents, not only steps.
         ProcedureKind::Arrival => {}
         ProcedureKind::CardLoss => card_loss(draw, ctx, p, steps),
+        ProcedureKind::CardRenewal => card_renewal(draw, ctx, p, steps),
+        ProcedureKind::DamageReissue => {
+            let on = ctx.start + days(draw.below(350));
+            let step = Planned::new(StepKind::ReissueDamaged, on, on);
+            ctx.push(draw, steps, p, step.with(0, 0, ctx.spr()));
+        }
+        ProcedureKind::ItemChange => item_change(draw, ctx, p, steps),
+        ProcedureKind::LockedPin => {
+            if ctx.resident.my_number_card_issued.is_some() {
+                let locked_on = ctx.start + days(draw.below(340));
+                let step = Planned::new(StepKind::LockPin, locked_on, locked_on);
+                ctx.push(draw, steps, p, step);
+                let reset_on = next_business_day(locked_on) + days(draw.between(1, 14));
+                let step = Planned::new(StepKind::ResetPin, reset_on, reset_on);
+                ctx.push(draw, steps, p, step);
+            }
+        }
     }
+}
+
+/// The items a non-address item change (§5.9) changes, by code: four in five a name (marriage,
+/// divorce), the rest a nationality [assumption].
+pub(crate) const CHANGED_ITEMS: [ChangedItem; 5] = [
+    ChangedItem::Name,
+    ChangedItem::Name,
+    ChangedItem::Name,
+    ChangedItem::Name,
+    ChangedItem::Nationality,
+];
+
+/// 住居地以外の記載事項変更届出 (§5.9): an item changes on a day of the first 330, and is
+/// notified 0–13 days later (within the 14 days of §10), at the bureau — or, for a special
+/// permanent resident, at the municipality (§5.8). A holder of a separate My Number card at the
+/// start goes to the city hall 7–20 days after the notification to bring the card up to date
+/// (券面事項変更, after the bureau's notice N3 has reached the register) [assumption: timing].
+fn item_change(draw: &mut Draw, ctx: &Ctx<'_>, p: u8, steps: &mut Vec<CompactStep>) {
+    let changed_on = ctx.start + days(draw.below(330));
+    let item = draw.below(CHANGED_ITEMS.len() as u32) as u16;
+    let notified_on = next_business_day(changed_on + days(draw.below(14)));
+    let step = Planned::new(StepKind::ItemChange, notified_on, changed_on);
+    ctx.push(draw, steps, p, step.with(item, 0, ctx.spr()));
+    let update_on = notified_on + days(draw.between(7, 20));
+    if ctx.resident.my_number_card_issued.is_some() {
+        let step = Planned::new(StepKind::UpdateMyNumberCard, update_on, update_on);
+        ctx.push(draw, steps, p, step);
+    }
+}
+
+/// 在留カード有効期間更新申請 (§5.7) or 特別永住者証明書の有効期間更新 (§5.8): a card that is
+/// renewed rather than replaced by an extension (PR, HSP(ii), SPR, or tied to the 16th
+/// birthday: `model::rules::card_is_renewable`), whose last valid day falls within the year, is
+/// renewed on a day drawn uniformly from the window's opening (`renewal_window_opens`: 2 months
+/// before, 6 for a 16th-birthday card) to that last day [assumption: everyone renews in time].
+/// A resident whose period of stay ends within the year renews nothing: the extension or change
+/// of status replaces the card.
+fn card_renewal(draw: &mut Draw, ctx: &Ctx<'_>, p: u8, steps: &mut Vec<CompactStep>) {
+    let r = ctx.resident;
+    if r.period_expiry.is_some_and(|e| e <= ctx.until) {
+        return;
+    }
+    let Some(valid_through) = residence_document_valid_through(
+        r.status,
+        r.born_on,
+        r.card_issued,
+        r.period_expiry,
+        CardLaw::Old,
+        ValiditySwitches::default(),
+    ) else {
+        return;
+    };
+    if valid_through < ctx.start
+        || !rules::card_is_renewable(r.status, r.born_on, valid_through)
+    {
+        return;
+    }
+    let tied = rules::tied_to_sixteenth_birthday(r.born_on, valid_through);
+    let opens = rules::renewal_window_opens(valid_through, tied).max(ctx.start);
+    if opens > ctx.until {
+        return;
+    }
+    let span = u32::try_from((valid_through - opens).num_days()).unwrap_or(0);
+    let on = opens + days(draw.below(span + 1));
+    let kind = if ctx.spr() {
+        StepKind::RenewSprCertificate
+    } else {
+        StepKind::FileCardRenewal
+    };
+    ctx.push(draw, steps, p, Planned::new(kind, on, on));
 }
 
 /// The day an application is filed ahead of the period's expiry: 46–74 days before it (§5.4:
@@ -354,7 +472,7 @@ fn card_loss(draw: &mut Draw, ctx: &Ctx<'_>, p: u8, steps: &mut Vec<CompactStep>
         Planned::new(StepKind::ReportLoss, reported_on, lost_on),
     );
     let after = u16::try_from((reported_on - lost_on).num_days()).unwrap_or(u16::MAX);
-    let spr = ctx.resident.status == Status::SpecialPermanentResident;
+    let spr = ctx.spr();
     let reissue_on = reported_on + days(draw.between(1, 13));
     let step = Planned::new(StepKind::ReissueAfterLoss, reissue_on, lost_on);
     ctx.push(draw, steps, p, step.with(after, 0, spr));

@@ -50,7 +50,7 @@ pub use tables::{AT_EXPIRY, DURING_YEAR, ProcedureKind, REMAINDER_BUCKETS, Rate,
 
 use draw::{Draw, address, days, municipality};
 use generate::{
-    AT_EXPIRY_PROCEDURE, CompactStep, Ctx, Resident, StepKind, at_expiry_choice,
+    AT_EXPIRY_PROCEDURE, CARD_RENEWAL_PROCEDURE, CHANGED_ITEMS, CompactStep, Ctx, Resident, StepKind, at_expiry_choice,
     generate_procedure, resident, resident_digest, serde_plain,
 };
 use tables::{STATUS_CHANGE_TARGETS, expiring_per_year};
@@ -178,6 +178,14 @@ impl Population {
                     generate_procedure(rate.kind, &mut draw, &ctx, procedure, &mut steps);
                 }
             }
+            let mut draw = stream(u32::from(CARD_RENEWAL_PROCEDURE) + 1);
+            generate_procedure(
+                ProcedureKind::CardRenewal,
+                &mut draw,
+                &ctx,
+                CARD_RENEWAL_PROCEDURE,
+                &mut steps,
+            );
             digest = digest.wrapping_add(resident_digest(&resident, &steps[first..]));
             residents.push(resident);
         }
@@ -345,6 +353,33 @@ impl Population {
                 tokutei: false,
                 at_city_hall: s.flag,
             },
+            StepKind::FileCardRenewal => Command::FileCardRenewal {
+                resident,
+                tokutei: false,
+            },
+            StepKind::RenewSprCertificate => Command::RenewSprCertificate {
+                resident,
+                tokutei: false,
+            },
+            StepKind::ReissueDamaged => Command::RequestReissue {
+                resident,
+                reason: ReissueReason::Damaged,
+                tokutei: false,
+                at_city_hall: s.flag,
+            },
+            StepKind::ItemChange => Command::NotifyItemChange {
+                resident,
+                item: CHANGED_ITEMS[usize::from(s.a) % CHANGED_ITEMS.len()],
+                changed_on: on,
+                tokutei: false,
+                at_city_hall: s.flag,
+            },
+            StepKind::UpdateMyNumberCard => Command::UpdateMyNumberCardItems { resident },
+            StepKind::LockPin => Command::LockPin { resident },
+            StepKind::ResetPin => Command::ResetPin {
+                resident,
+                at_bureau: false,
+            },
         };
         PopulationStep {
             at: t0 + Duration::minutes(i64::from(s.minute)),
@@ -358,6 +393,10 @@ impl Population {
                     | StepKind::FilePermanentResidence
                     | StepKind::MoveWithin
                     | StepKind::MoveIn
+                    | StepKind::FileCardRenewal
+                    | StepKind::RenewSprCertificate
+                    | StepKind::ReissueDamaged
+                    | StepKind::ItemChange
             ),
             command,
         }

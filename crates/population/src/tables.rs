@@ -31,6 +31,12 @@ pub enum ProcedureKind {
     PermanentResidence,
     Arrival,
     CardLoss,
+    /// A residence card's validity renewal (§5.7) or an SPR certificate's renewal (§5.8):
+    /// not a rate but every card of the population that falls due within the year.
+    CardRenewal,
+    DamageReissue,
+    ItemChange,
+    LockedPin,
 }
 
 impl ProcedureKind {
@@ -45,6 +51,14 @@ impl ProcedureKind {
             ProcedureKind::CardLoss => {
                 "loss or theft of the residence card or SPR certificate, and its reissue (§5.11)"
             }
+            ProcedureKind::CardRenewal => {
+                "card validity renewal (§5.7) or SPR certificate renewal (§5.8)"
+            }
+            ProcedureKind::DamageReissue => "reissue for damage (§5.10)",
+            ProcedureKind::ItemChange => {
+                "non-address item change (§5.9), and the My Number card's update (券面事項変更)"
+            }
+            ProcedureKind::LockedPin => "a locked My Number PIN, reset at the city hall (§5.12)",
         }
     }
 
@@ -95,6 +109,21 @@ pub const DURING_YEAR: &[Rate] = &[
         kind: ProcedureKind::CardLoss,
         per_year: 40_000,
         source: "assumption: about 1 % of residents a year (no published count of lost or stolen residence cards found)",
+    },
+    Rate {
+        kind: ProcedureKind::DamageReissue,
+        per_year: 20_000,
+        source: "assumption: about 0.5 % of residents a year (no published count of reissues for damage found)",
+    },
+    Rate {
+        kind: ProcedureKind::ItemChange,
+        per_year: 30_000,
+        source: "assumption: about 0.75 % of residents a year, four in five a change of name (marriage), the rest of nationality (no published count found)",
+    },
+    Rate {
+        kind: ProcedureKind::LockedPin,
+        per_year: 60_000,
+        source: "assumption: drawn for 1.5 % of residents a year; only those holding a separate My Number card at the start lock one (59 %, so about 35,000)",
     },
 ];
 

@@ -13,6 +13,7 @@
 //! resident or can use My Number functions on a day is asked of `model`; every decision was made
 //! by an office and is in the event.
 
+pub mod flows;
 mod fold;
 pub mod log_diff;
 pub mod measures;

@@ -2,7 +2,8 @@
 //!
 //! Every measure is a non-negative integer that adds up over residents: counter visits per
 //! office, My Number outage days, inconsistency days, cards produced, deadline misses, counter
-//! workload per office and month, fees paid, and so on. That is what makes sharding exact: the measures of
+//! workload per office and month, fees paid, the year's flows (arrivals, renewals, losses …, in
+//! total and per month), and so on. That is what makes sharding exact: the measures of
 //! the shards of a population, added key by key, are the measures of the whole (the residents
 //! never interact). Means and intervals over seeds are computed only after adding.
 //!
@@ -14,6 +15,7 @@ use std::collections::BTreeMap;
 use model::service::Office;
 use serde::{Deserialize, Serialize};
 
+use crate::flows::Flow;
 use crate::{CardRecord, Projections};
 
 /// Named counts of one run (or the sum of several shards of one run).
@@ -46,13 +48,21 @@ pub const HEADLINE: &[&str] = &[
     "deadline_misses",
     "fees_paid_yen",
     "refusals",
+    "arrivals",
+    "renewals",
+    "losses",
+    "damage_reissues",
+    "item_changes",
+    "pin_resets",
     "events",
 ];
 
-/// The workload columns, in order.
+/// The workload columns, in order: each office's counter visits, J-LIS's Tokutei productions,
+/// then the year's flows (arrivals, renewals, losses …) month by month.
 pub fn workload_columns() -> Vec<String> {
     let mut v: Vec<String> = Office::ALL.iter().map(|o| o.as_str().to_owned()).collect();
     v.push(JLIS_TOKUTEI.to_owned());
+    v.extend(Flow::ALL.iter().map(|f| f.key().to_owned()));
     v
 }
 
@@ -118,6 +128,7 @@ impl Measures {
             set(&format!("notifications.{code}"), *n);
         }
         let mut productions = 0;
+        let mut flows = [0u64; Flow::ALL.len()];
         for (month, w) in &p.workload {
             let ym = month.format("%Y-%m");
             for (office, v) in Office::ALL.iter().zip(w.visits) {
@@ -128,8 +139,19 @@ impl Measures {
                 w.tokutei_productions,
             );
             productions += w.tokutei_productions;
+            // A month without a flow has no key (a scenario has few flows, and the comparison
+            // reads a missing key as 0).
+            for (flow, n) in Flow::ALL.iter().zip(w.flows).filter(|(_, n)| *n > 0) {
+                set(&format!("workload.{}.{ym}", flow.key()), n);
+            }
+            for (total, n) in flows.iter_mut().zip(w.flows) {
+                *total += n;
+            }
         }
         set("tokutei_productions", productions);
+        for (flow, n) in Flow::ALL.iter().zip(flows) {
+            set(flow.key(), n);
+        }
         Measures(m)
     }
 

@@ -16,6 +16,7 @@ use model::service::Office;
 use model::validity::SpecialPeriodMyNumber;
 use serde::Serialize;
 
+use crate::flows::Flow;
 use crate::fold::apply_event;
 use crate::record::CardRecord;
 use crate::sync::Agreement;
@@ -40,11 +41,13 @@ pub struct Totals {
 }
 
 /// The work one calendar month brought to each office: counter visits (distinct
-/// resident-office-days, in `Office::ALL` order) and the Tokutei cards J-LIS started producing.
+/// resident-office-days, in `Office::ALL` order), the Tokutei cards J-LIS started producing, and
+/// the year's flows that month (arrivals, renewals, losses …, in `Flow::ALL` order).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct MonthWorkload {
     pub visits: [u64; Office::ALL.len()],
     pub tokutei_productions: u64,
+    pub flows: [u64; Flow::ALL.len()],
 }
 
 /// A resident's record before the first event: measured from the day after `before`.
@@ -144,6 +147,9 @@ impl Projections {
                 *a += b;
             }
             mine.tokutei_productions += w.tokutei_productions;
+            for (a, b) in mine.flows.iter_mut().zip(w.flows) {
+                *a += b;
+            }
         }
     }
 
@@ -189,13 +195,17 @@ impl Projections {
         self.sync.observe(i, rec.out_of_sync(), at);
         let counted = rec.visits != visits;
         let tokutei = matches!(event, Event::TokuteiProductionStarted { .. });
-        if counted || tokutei {
+        let flow = Flow::of(event);
+        if counted || tokutei || flow.is_some() {
             let month = day.with_day(1).unwrap_or(day);
             let w = self.workload.entry(month).or_default();
             for (k, (now, was)) in rec.visits.iter().zip(visits).enumerate() {
                 w.visits[k] += u64::from(now - was);
             }
             w.tokutei_productions += u64::from(tokutei);
+            if let Some(flow) = flow {
+                w.flows[flow.index()] += 1;
+            }
         }
     }
 

@@ -43,7 +43,7 @@ use model::command::Command;
 use model::event::Event;
 use model::ids::{Municipality, ResidentId};
 use model::policy::Policy;
-use model::procedure::Procedure;
+use model::procedure::{Procedure, ReissueReason};
 use model::rules::{self, RefusalRule, TokuteiApplication};
 use model::service::Channel;
 use model::service::Office;
@@ -171,7 +171,48 @@ fn tokutei_opportunity<'c>(
             tokutei,
             ..
         } => Some((tokutei, Venue::Municipality(*municipality), false)),
+        Command::FileCardRenewal { tokutei, .. } => Some((tokutei, Venue::Bureau, true)),
+        Command::RenewSprCertificate { resident, tokutei } => {
+            let here = current(*resident)?;
+            Some((tokutei, Venue::Municipality(here), true))
+        }
+        // A loss reissue takes no Tokutei application by default (§5.11): the population
+        // leaves it to no one.
+        Command::RequestReissue {
+            resident,
+            reason: ReissueReason::Damaged | ReissueReason::OnRequest,
+            tokutei,
+            at_city_hall,
+        }
+        | Command::NotifyItemChange {
+            resident,
+            tokutei,
+            at_city_hall,
+            ..
+        } => {
+            let venue = if *at_city_hall {
+                Venue::Municipality(current(*resident)?)
+            } else {
+                Venue::Bureau
+            };
+            Some((tokutei, venue, true))
+        }
         _ => None,
+    }
+}
+
+/// Whether a population step is worth making when it comes: a PIN reset only with a locked
+/// PIN, a My Number card's update only with a separate card still in use (a resident whose
+/// functions moved to a Tokutei card, or whose card lapsed, has nothing to update). Either
+/// depends on what the run did before, which the population cannot know.
+fn worth_making(command: &Command, projections: &Projections) -> bool {
+    let record = projections.record(command.resident());
+    match command {
+        Command::ResetPin { .. } => record.is_some_and(|r| r.pin_locked),
+        Command::UpdateMyNumberCardItems { .. } => record
+            .and_then(|r| r.my_number_card)
+            .is_some_and(|c| c.state == UseState::Active),
+        _ => true,
     }
 }
 
@@ -280,22 +321,27 @@ impl Agent {
         &mut self.slots[i]
     }
 
-    /// A step is about to be delivered: decide what the policy leaves to the resident.
+    /// A step is about to be delivered: decide what the policy leaves to the resident, and
+    /// whether the resident makes the step at all (false: a population step with nothing left
+    /// to do, [`worth_making`]; scripted steps are always made).
     pub(crate) fn on_step(
         &mut self,
         step: &mut StepInput,
         policy: &Policy,
         projections: &Projections,
-    ) {
+    ) -> bool {
         let Some(tag) = step.agent else {
-            return;
+            return true;
         };
         let resident = step.command.resident();
         let slot = self.slot(resident);
         slot.global = tag.global;
         slot.driven = true;
+        if !worth_making(&step.command, projections) {
+            return false;
+        }
         if !tag.decides_tokutei {
-            return;
+            return true;
         }
         let wants = policy.resident.tokutei_uptake.admits(draw(
             self.seed,
@@ -313,7 +359,7 @@ impl Agent {
         let procedure = step.command.procedure();
         let Some((flag, venue, new_card)) = tokutei_opportunity(&mut step.command, projections)
         else {
-            return;
+            return true;
         };
         // A resident who wants the card asks when the rules would accept the application: the
         // one eligibility rule decides (model::rules::tokutei_refusal, §3, §4).
@@ -333,6 +379,7 @@ impl Agent {
             rules::tokutei_refusal(policy, &app).is_none()
         });
         *flag = wants && allowed && (new_card || !holds_tokutei);
+        true
     }
 
     /// Whether the agent reacts to `event` (the scheduler routes it here).

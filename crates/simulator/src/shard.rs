@@ -442,10 +442,13 @@ impl<'a> Shard<'a> {
 
     /// Queues a scenario or population step for the offices it concerns, with what the
     /// resident presents, after the resident decided what the policy leaves to it (population
-    /// steps only).
+    /// steps only) — or drops a population step the resident has no reason left to make (a PIN
+    /// reset with no locked PIN: `agent::worth_making`).
     fn take_step(&mut self, step: &mut StepInput) {
         crate::agent::present(&mut step.command, &self.projections);
-        self.agent.on_step(step, self.policy, &self.projections);
+        if !self.agent.on_step(step, self.policy, &self.projections) {
+            return;
+        }
         for &service in step.command.targets() {
             let input = Input::Command(step.command.clone());
             self.queue.push(step.at, service, input, (None, None));

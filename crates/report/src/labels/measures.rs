@@ -94,6 +94,30 @@ fn headline(key: &str) -> Option<Label> {
             "期間の終わりに特定在留カードを持つ在留者",
         ),
         "events" => l("events recorded", "記録されたイベント数"),
+        "arrivals" => l(
+            "arrivals (landings at a port of entry)",
+            "入国（上陸）",
+        ),
+        "renewals" => l(
+            "card validity and SPR certificate renewals",
+            "在留カード・特別永住者証明書の有効期間更新",
+        ),
+        "losses" => l(
+            "losses and thefts reported to the police",
+            "警察に届け出た紛失・盗難",
+        ),
+        "damage_reissues" => l(
+            "card reissues for damage",
+            "汚損・毀損による再交付",
+        ),
+        "item_changes" => l(
+            "non-address item changes",
+            "住居地以外の記載事項の変更",
+        ),
+        "pin_resets" => l(
+            "locked PINs reset at a window",
+            "窓口での暗証番号ロックの解除",
+        ),
         _ => return None,
     })
 }
@@ -101,6 +125,11 @@ fn headline(key: &str) -> Option<Label> {
 /// The label of a workload column (`city_hall`, `jlis_tokutei`): an office's counter visits,
 /// or J-LIS's Tokutei productions.
 pub fn workload_column(key: &str, lang: Lang) -> String {
+    if office_by_key(key).is_none()
+        && let Some(flow) = headline(key)
+    {
+        return flow.get(lang).to_owned();
+    }
     match (office_by_key(key), lang) {
         (Some(o), Lang::En) => format!("{} visits", office_short(o).en),
         (Some(o), Lang::Ja) => format!("{}への来訪", office_short(o).ja),
@@ -131,6 +160,10 @@ mod tests {
         assert_eq!(
             en("workload.jlis_tokutei.2026-07"),
             "2026-07 workload: J-LIS Tokutei productions"
+        );
+        assert_eq!(
+            en("workload.arrivals.2026-07"),
+            "2026-07 workload: arrivals (landings at a port of entry)"
         );
         assert_eq!(en("a_key_from_a_newer_run"), "a_key_from_a_newer_run");
     }
