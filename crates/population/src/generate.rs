@@ -389,9 +389,7 @@ fn card_renewal(draw: &mut Draw, ctx: &Ctx<'_>, p: u8, steps: &mut Vec<CompactSt
     ) else {
         return;
     };
-    if valid_through < ctx.start
-        || !rules::card_is_renewable(r.status, r.born_on, valid_through)
-    {
+    if valid_through < ctx.start || !rules::card_is_renewable(r.status, r.born_on, valid_through) {
         return;
     }
     let tied = rules::tied_to_sixteenth_birthday(r.born_on, valid_through);

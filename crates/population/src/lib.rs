@@ -50,8 +50,8 @@ pub use tables::{AT_EXPIRY, DURING_YEAR, ProcedureKind, REMAINDER_BUCKETS, Rate,
 
 use draw::{Draw, address, days, municipality};
 use generate::{
-    AT_EXPIRY_PROCEDURE, CARD_RENEWAL_PROCEDURE, CHANGED_ITEMS, CompactStep, Ctx, Resident, StepKind, at_expiry_choice,
-    generate_procedure, resident, resident_digest, serde_plain,
+    AT_EXPIRY_PROCEDURE, CARD_RENEWAL_PROCEDURE, CHANGED_ITEMS, CompactStep, Ctx, Resident,
+    StepKind, at_expiry_choice, generate_procedure, resident, resident_digest, serde_plain,
 };
 use tables::{STATUS_CHANGE_TARGETS, expiring_per_year};
 

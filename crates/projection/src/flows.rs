@@ -22,7 +22,7 @@ pub enum Flow {
     Loss,
     /// A card reissue for damage or on request received by the bureau (§5.10).
     DamageReissue,
-    /// A non-address item change received by the bureau (§5.9).
+    /// A non-address item change the bureau recorded (§5.9).
     ItemChange,
     /// A locked PIN reset at a window (§5.12).
     PinReset,
@@ -57,10 +57,11 @@ impl Flow {
             Event::Landed { .. } => Flow::Arrival,
             Event::LossReported { .. } => Flow::Loss,
             Event::PinResetAtCounter { .. } => Flow::PinReset,
+            // The change is recorded even when its new card must wait (a card already pending).
+            Event::ItemChangeNotified { .. } => Flow::ItemChange,
             Event::CardApplicationReceived { procedure, .. } => match procedure {
                 Procedure::CardRenewal | Procedure::SprCertificateRenewal => Flow::Renewal,
                 Procedure::Reissue => Flow::DamageReissue,
-                Procedure::ItemChange => Flow::ItemChange,
                 _ => return None,
             },
             _ => return None,

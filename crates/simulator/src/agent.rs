@@ -111,7 +111,7 @@ fn draw(seed: u64, global: u32, purpose: Purpose, occurrence: u32) -> u64 {
     mix64(mix64(k ^ u64::from(global)) ^ u64::from(occurrence))
 }
 
-/// The agent's memory of one resident (8 bytes, one per resident).
+/// The agent's memory of one resident (12 bytes, one per resident).
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
     /// The index in the whole population; valid when `driven`.
@@ -125,6 +125,9 @@ struct Slot {
     /// A scripted resident whose validity change since the last new card the agent supplied
     /// (steps written for another regime): it comes back once like a driven one.
     followed_up: bool,
+    /// A Tokutei card has been ordered from J-LIS and not issued yet: the resident has a new
+    /// card coming and renews nothing meanwhile.
+    card_coming: bool,
 }
 
 /// Where a Tokutei application attached to a command would be made.
@@ -203,11 +206,20 @@ fn tokutei_opportunity<'c>(
 
 /// Whether a population step is worth making when it comes: a PIN reset only with a locked
 /// PIN, a My Number card's update only with a separate card still in use (a resident whose
-/// functions moved to a Tokutei card, or whose card lapsed, has nothing to update). Either
-/// depends on what the run did before, which the population cannot know.
-fn worth_making(command: &Command, projections: &Projections) -> bool {
+/// functions moved to a Tokutei card, or whose card lapsed, has nothing to update), a card's
+/// renewal only while the card held is in its renewal window (a card issued meanwhile — a
+/// Tokutei card applied for at a move, say — is not due) and no new card is coming
+/// (`Slot::card_coming`, checked by the caller). Each depends on what the run did before, which
+/// the population cannot know.
+fn worth_making(command: &Command, today: NaiveDate, projections: &Projections) -> bool {
     let record = projections.record(command.resident());
     match command {
+        Command::FileCardRenewal { .. } | Command::RenewSprCertificate { .. } => record
+            .and_then(|r| Some((r.born_on?, r.residence_card.as_ref()?)))
+            .is_some_and(|(born_on, card)| {
+                let tied = rules::tied_to_sixteenth_birthday(born_on, card.valid_through);
+                today >= rules::renewal_window_opens(card.valid_through, tied)
+            }),
         Command::ResetPin { .. } => record.is_some_and(|r| r.pin_locked),
         Command::UpdateMyNumberCardItems { .. } => record
             .and_then(|r| r.my_number_card)
@@ -337,7 +349,13 @@ impl Agent {
         let slot = self.slot(resident);
         slot.global = tag.global;
         slot.driven = true;
-        if !worth_making(&step.command, projections) {
+        let renewal = matches!(
+            step.command,
+            Command::FileCardRenewal { .. } | Command::RenewSprCertificate { .. }
+        );
+        if (renewal && slot.card_coming)
+            || !worth_making(&step.command, step.at.date(), projections)
+        {
             return false;
         }
         if !tag.decides_tokutei {
@@ -388,6 +406,7 @@ impl Agent {
             event,
             Event::CardReadyForCollection { .. }
                 | Event::ResidenceCardIssued { .. }
+                | Event::TokuteiCardRequested { .. }
                 | Event::ProcedureRefused {
                     procedure: Procedure::MyNumberValidityChange,
                     ..
@@ -429,8 +448,13 @@ impl Agent {
                     },
                 ))
             }
+            Event::TokuteiCardRequested { resident, .. } => {
+                self.slot(*resident).card_coming = true;
+                None
+            }
             Event::ResidenceCardIssued { resident, card, .. } => {
                 let seed = self.seed;
+                self.slot(*resident).card_coming = false;
                 // A scripted resident whose steps were written for another regime is given the
                 // visits this one requires, as a resident who does what the regime asks: never
                 // among the `never` share, and before the separate card lapses.

@@ -94,10 +94,7 @@ fn headline(key: &str) -> Option<Label> {
             "期間の終わりに特定在留カードを持つ在留者",
         ),
         "events" => l("events recorded", "記録されたイベント数"),
-        "arrivals" => l(
-            "arrivals (landings at a port of entry)",
-            "入国（上陸）",
-        ),
+        "arrivals" => l("arrivals (landings at a port of entry)", "入国（上陸）"),
         "renewals" => l(
             "card validity and SPR certificate renewals",
             "在留カード・特別永住者証明書の有効期間更新",
@@ -106,14 +103,8 @@ fn headline(key: &str) -> Option<Label> {
             "losses and thefts reported to the police",
             "警察に届け出た紛失・盗難",
         ),
-        "damage_reissues" => l(
-            "card reissues for damage",
-            "汚損・毀損による再交付",
-        ),
-        "item_changes" => l(
-            "non-address item changes",
-            "住居地以外の記載事項の変更",
-        ),
+        "damage_reissues" => l("card reissues for damage", "汚損・毀損による再交付"),
+        "item_changes" => l("non-address item changes", "住居地以外の記載事項の変更"),
         "pin_resets" => l(
             "locked PINs reset at a window",
             "窓口での暗証番号ロックの解除",
