@@ -19,6 +19,9 @@
 //!   day. A resident who comes before the bureau's notice (N3) has reached the city hall is
 //!   turned away (§6: the municipality works from the notice) and does not retry: slow links
 //!   cost outage days, which is what the analysis should see.
+//! - **Steps with nothing left to do** are not made: a population's PIN reset when no PIN is
+//!   locked, a My Number card's update when the resident holds no separate card any more, a
+//!   card renewal when the card held is not due or a new one is coming ([`worth_making`]).
 //!
 //! Scenario steps are scripted: the agent changes nothing in them and, run under the regime they
 //! were written for, schedules no validity change for their residents. Run under another regime
@@ -479,10 +482,11 @@ impl Agent {
                 let today = now.date();
                 // A card that keeps the period (a reissue after a loss, §5.11) leaves the
                 // separate card's validity as it is: nothing to change.
-                let valid_through = projections
-                    .record(*resident)
+                let record = projections.record(*resident);
+                let valid_through = record
                     .and_then(|r| r.my_number_card)
                     .filter(|c| c.state == UseState::Active && today <= c.card.valid_through)
+                    .filter(|c| !runs_to_its_birthday_cap(record, c.card, today))
                     .map(|c| c.card.valid_through)
                     .filter(|v| *v != card.valid_through);
                 let behaviour = &policy.resident.validity_change;
@@ -545,6 +549,30 @@ impl Agent {
             _ => None,
         }
     }
+}
+
+/// Whether a separate My Number card already runs to the end a validity change would give it:
+/// the birthday cap of a PR, HSP(ii) or SPR holder's card, which does not follow the residence
+/// card (docs/domain.md §8.4). After such a holder's card renewal (§5.7, §5.8) there is nothing
+/// to change; after a grant of permanent residence there still is (the card followed the old
+/// period of stay).
+fn runs_to_its_birthday_cap(
+    record: Option<&projection::CardRecord>,
+    card: model::card::MyNumberCard,
+    today: NaiveDate,
+) -> bool {
+    let Some((status, born_on)) = record.and_then(|r| Some((r.bureau.status?, r.born_on?))) else {
+        return false;
+    };
+    !status.has_period_of_stay()
+        && model::validity::my_number_validity_change(
+            status.card_category(),
+            born_on,
+            card.issued_on,
+            card.valid_through,
+            None,
+            today,
+        ) == Ok(card.valid_through)
 }
 
 /// Days after which a resident turned away from a validity change comes back (once).
