@@ -254,6 +254,7 @@ pub fn bench(a: &BenchArgs, lang: Lang) -> Result<ExitCode, Failure> {
         code_version: CODE_VERSION.to_owned(),
         schema_version: PAYLOAD_SCHEMA_VERSION,
         final_state_hash: None,
+        projection_version: None,
         log_hash: None,
         finished: false,
         label: format!("bench population of {} residents", a.residents),
@@ -335,7 +336,11 @@ pub fn bench(a: &BenchArgs, lang: Lang) -> Result<ExitCode, Failure> {
         .expect("the run returns the store it was given");
     let t = Instant::now();
     store
-        .finish(&stored.state_hash, &stored.log_hash)
+        .finish(
+            &stored.state_hash,
+            projection::STATE_HASH_VERSION,
+            &stored.log_hash,
+        )
         .map_err(|e| Failure::Run(e.into()))?;
     let finish_s = t.elapsed().as_secs_f64();
     let sim_store_cpu_s = cpu_since(cpu);

@@ -92,18 +92,45 @@ pub fn replay(a: &ReplayArgs<'_>, lang: Lang) -> Result<ExitCode, Failure> {
         .filter(|(i, _)| selected.is_none_or(|s| s == *i));
     let state_hash = full.projections.state_hash();
     let commits = commit_check(&full);
-    let checks = verify(
-        &[
-            (HashName::Log, meta.log_hash.as_deref(), &full.log_hash),
-            (
-                HashName::State,
-                meta.final_state_hash.as_deref(),
-                &state_hash,
-            ),
-        ],
+    // A state hash is a function of the events and of the rules that fold them: one the run
+    // recorded under other rules (another projection version, or none recorded) is shown
+    // beside today's and not compared; the log hash and the commit hashes verify the events.
+    let other_rules = meta
+        .final_state_hash
+        .as_deref()
+        .filter(|_| meta.projection_version != Some(projection::STATE_HASH_VERSION));
+    let state = (
+        HashName::State,
+        meta.final_state_hash.as_deref(),
+        state_hash.as_str(),
+    );
+    let log_hash = (
+        HashName::Log,
+        meta.log_hash.as_deref(),
+        full.log_hash.as_str(),
+    );
+    let compared = if other_rules.is_some() {
+        vec![log_hash]
+    } else {
+        vec![log_hash, state]
+    };
+    let mut checks = verify(
+        &compared,
         a.expect_hash.map(|h| (h, full.log_hash.as_str())),
         commits.matches,
     );
+    if let Some(recorded) = other_rules {
+        checks.hashes.insert(
+            1,
+            HashCheck {
+                what: HashName::State,
+                rebuilt: state_hash.clone(),
+                recorded: Some(recorded.to_owned()),
+                matches: recorded == state_hash,
+                other_rules: Some(meta.projection_version),
+            },
+        );
+    }
     if json {
         let mut doc = json!({
             "run": {
@@ -232,6 +259,9 @@ struct HashCheck {
     /// What the run recorded (or the hash given); `None` when the run recorded nothing.
     recorded: Option<String>,
     matches: bool,
+    /// `Some(version recorded)` when the recorded hash is a state hash derived under other
+    /// rules than this build's ([`projection::STATE_HASH_VERSION`]): shown, not compared.
+    other_rules: Option<Option<u32>>,
 }
 
 impl HashCheck {
@@ -245,11 +275,23 @@ impl HashCheck {
             "rebuilt": self.rebuilt,
             "recorded": self.recorded,
             "matches": self.matches,
+            "compared": self.other_rules.is_none(),
         })
     }
 
     /// The text line: the hash and whether it matches.
     fn line(&self, lang: Lang) -> String {
+        if let (Some(version), Some(recorded), false) =
+            (self.other_rules, &self.recorded, self.matches)
+        {
+            return labels::state_hash_of_other_rules_line(
+                &self.rebuilt,
+                recorded,
+                version,
+                projection::STATE_HASH_VERSION,
+                lang,
+            );
+        }
         labels::hash_line(
             self.what,
             &self.rebuilt,
@@ -309,6 +351,7 @@ fn verify(
             rebuilt: rebuilt.to_owned(),
             recorded: stored.map(str::to_owned),
             matches: stored == Some(rebuilt),
+            other_rules: None,
         })
         .collect();
     let mut compared = recorded.iter().all(|(_, stored, _)| stored.is_some());
@@ -319,6 +362,7 @@ fn verify(
             rebuilt: rebuilt.to_owned(),
             recorded: Some(given.to_owned()),
             matches: given == rebuilt,
+            other_rules: None,
         });
     }
     let mismatch = !commits_match || hashes.iter().any(|h| h.recorded.is_some() && !h.matches);

@@ -447,3 +447,59 @@ fn replay_verifies_against_the_run_and_against_a_hash_kept_elsewhere() {
         stdout(&tampered)
     );
 }
+
+#[test]
+fn replay_compares_a_state_hash_only_under_the_rules_that_derived_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A golden log finished before the rules' version was recorded: its events verify, and its
+    // state hash, made by older rules, is shown and not compared.
+    std::fs::copy(
+        root().join("tests/golden/v2/extension_integrated.db"),
+        d.join("old.db"),
+    )
+    .unwrap();
+    let old = zairyu(&["replay", "old.db"], d);
+    assert_eq!(old.status.code(), Some(0), "{}", stderr(&old));
+    let text = stdout(&old);
+    assert!(text.contains("(matches the run)"), "{text}");
+    assert!(
+        text.contains("not compared: the run recorded a4702f84"),
+        "{text}"
+    );
+
+    // A log of this build whose recorded state hash was changed is a mismatch ...
+    let run = zairyu(
+        &["run", &teaching("extension_legacy.yaml"), "--db", "x.db"],
+        d,
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    // Edited through the store, as anyone with the file and a SQLite could.
+    let edit = |change: &dyn Fn(&mut event_store::RunMeta)| {
+        let mut store = event_store::EventStore::open(d.join("x.db")).unwrap();
+        let mut meta = store.read_run_meta().unwrap().unwrap();
+        change(&mut meta);
+        store.write_run_meta(&meta).unwrap();
+    };
+    edit(&|m| m.final_state_hash = Some("beef".into()));
+    let edited = zairyu(&["replay", "x.db"], d);
+    assert_eq!(edited.status.code(), Some(1), "{}", stdout(&edited));
+    assert!(
+        stdout(&edited).contains("MISMATCH: the run recorded beef"),
+        "{}",
+        stdout(&edited)
+    );
+    // ... and one recorded under another version of the rules is not compared.
+    edit(&|m| m.projection_version = Some(1));
+    let other = zairyu(&["replay", "x.db", "--format", "json"], d);
+    assert_eq!(other.status.code(), Some(0), "{}", stderr(&other));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&other)).unwrap();
+    assert_eq!(json["hashes"][1]["what"], "state hash");
+    assert_eq!(json["hashes"][1]["compared"], false);
+    assert_eq!(json["verdict"], "verified");
+    let text = stdout(&zairyu(&["replay", "x.db"], d));
+    assert!(
+        text.contains("not compared: the run recorded beef under version 1 of the rules"),
+        "{text}"
+    );
+}

@@ -557,12 +557,18 @@ impl EventStore {
         meta::read(&self.conn)
     }
 
-    /// Ends the run: records the final state hash and the log hash and sets the finished flag,
-    /// in one transaction; then checkpoints the WAL into the main file. Needs the run
-    /// metadata to have been written.
-    pub fn finish(&mut self, final_state_hash: &str, log_hash: &str) -> Result<(), StoreError> {
+    /// Ends the run: records the final state hash, the version of the rules that derived it
+    /// (`projection::STATE_HASH_VERSION`) and the log hash and sets the finished flag, in one
+    /// transaction; then checkpoints the WAL into the main file. Needs the run metadata to have
+    /// been written.
+    pub fn finish(
+        &mut self,
+        final_state_hash: &str,
+        projection_version: u32,
+        log_hash: &str,
+    ) -> Result<(), StoreError> {
         let tx = self.write_tx()?;
-        if !meta::mark_finished(&tx, final_state_hash, log_hash)? {
+        if !meta::mark_finished(&tx, final_state_hash, projection_version, log_hash)? {
             // Dropping the transaction rolls it back.
             return Err(StoreError::RunMetaMissing);
         }

@@ -4,7 +4,9 @@
 //! once the run finished, what it produced (final state hash, log hash). A log whose
 //! `finished` flag is false is the valid prefix of a run that was stopped or killed. Beside
 //! the English texts it keeps their Japanese versions ([`JapaneseTexts`], schema version 4), so
-//! a command reading the log alone can speak Japanese (`--lang ja`).
+//! a command reading the log alone can speak Japanese (`--lang ja`). Since schema version 5 it
+//! also records which version of the rules derived the final state hash, so that a later build
+//! knows whether its own state hash of the same events is comparable.
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row};
@@ -27,6 +29,10 @@ pub struct RunMeta {
     pub schema_version: u16,
     /// Hash of the final state, once the run finished.
     pub final_state_hash: Option<String>,
+    /// The version of the rules that derived `final_state_hash`
+    /// (`projection::STATE_HASH_VERSION`), recorded with it by [`mark_finished`]. `None` before
+    /// the run finished and in a log of schema version 4 or older.
+    pub projection_version: Option<u32>,
     /// Hash of the log, once the run finished.
     pub log_hash: Option<String>,
     /// Whether the run completed (set by `EventStore::finish`).
@@ -73,6 +79,7 @@ pub(crate) fn write(conn: &Connection, meta: &RunMeta) -> Result<(), StoreError>
         code_version,
         schema_version,
         final_state_hash,
+        projection_version,
         log_hash,
         finished,
         label,
@@ -103,6 +110,18 @@ pub(crate) fn write(conn: &Connection, meta: &RunMeta) -> Result<(), StoreError>
     } else {
         ("", "", "")
     };
+    // Likewise a log of schema version 4 or older has no projection version (and one of version
+    // 5 has the Japanese columns, so the version is the 19th parameter).
+    let (version_column, version_value, version_update) = if crate::schema::user_version(conn)? >= 5
+    {
+        (
+            ", projection_version",
+            ", ?19",
+            ", projection_version = excluded.projection_version",
+        )
+    } else {
+        ("", "", "")
+    };
     // The seed bit for bit: it is an identifier, not a quantity.
     let (seed, schema_version) = (*seed as i64, i64::from(*schema_version));
     let (start, until) = (start.to_string(), until.to_string());
@@ -126,15 +145,20 @@ pub(crate) fn write(conn: &Connection, meta: &RunMeta) -> Result<(), StoreError>
     let japanese: [&dyn rusqlite::ToSql; 3] = [&ja.title, &ja.description, &ja.label];
     let params = english
         .into_iter()
-        .chain(japanese.into_iter().filter(|_| !ja_columns.is_empty()));
+        .chain(japanese.into_iter().filter(|_| !ja_columns.is_empty()))
+        .chain(
+            [projection_version as &dyn rusqlite::ToSql]
+                .into_iter()
+                .filter(|_| !version_column.is_empty()),
+        );
     conn.execute(
         &format!(
             "INSERT INTO run_meta (id, scenario_hash, policy, seed, code_version, schema_version,
                                    final_state_hash, log_hash, finished, label, start_date,
                                    until_date, resident_names, title, description,
-                                   display_names{ja_columns})
+                                   display_names{ja_columns}{version_column})
              VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
-                     ?15{ja_values})
+                     ?15{ja_values}{version_value})
              ON CONFLICT (id) DO UPDATE SET
                  scenario_hash = excluded.scenario_hash, policy = excluded.policy,
                  seed = excluded.seed, code_version = excluded.code_version,
@@ -144,7 +168,7 @@ pub(crate) fn write(conn: &Connection, meta: &RunMeta) -> Result<(), StoreError>
                  start_date = excluded.start_date, until_date = excluded.until_date,
                  resident_names = excluded.resident_names, title = excluded.title,
                  description = excluded.description,
-                 display_names = excluded.display_names{ja_update}"
+                 display_names = excluded.display_names{ja_update}{version_update}"
         ),
         rusqlite::params_from_iter(params),
     )?;
@@ -153,7 +177,8 @@ pub(crate) fn write(conn: &Connection, meta: &RunMeta) -> Result<(), StoreError>
 
 /// Reads the metadata. A reader never migrates, so a log of an older schema version is read as
 /// it is: without the columns version 2 added (title, description, display names) in a log of
-/// version 1, without the Japanese texts version 4 added in a log of version 3 or older.
+/// version 1, without the Japanese texts version 4 added in a log of version 3 or older,
+/// without the projection version version 5 added in a log of version 4 or older.
 pub(crate) fn read(conn: &Connection) -> Result<Option<RunMeta>, StoreError> {
     let version = crate::schema::user_version(conn)?;
     let text_columns = if version >= 2 {
@@ -166,11 +191,16 @@ pub(crate) fn read(conn: &Connection) -> Result<Option<RunMeta>, StoreError> {
     } else {
         "'', '', ''"
     };
+    let version_column = if version >= 5 {
+        "projection_version"
+    } else {
+        "NULL"
+    };
     conn.query_row(
         &format!(
             "SELECT scenario_hash, policy, seed, code_version, schema_version, final_state_hash,
                     log_hash, finished, label, start_date, until_date, resident_names,
-                    {text_columns}, {ja_columns}
+                    {text_columns}, {ja_columns}, {version_column}
              FROM run_meta WHERE id = 1"
         ),
         [],
@@ -199,6 +229,7 @@ fn decode(row: &Row<'_>) -> Result<RunMeta, StoreError> {
             reason: format!("schema_version {schema_version} is out of u16 range"),
         })?,
         final_state_hash: row.get(5)?,
+        projection_version: row.get(18)?,
         log_hash: row.get(6)?,
         finished: row.get(7)?,
         label: row.get(8)?,
@@ -223,16 +254,28 @@ fn date(text: String) -> Result<NaiveDate, StoreError> {
     })
 }
 
-/// Marks the run finished with its hashes; false if there is no metadata row to mark.
+/// Marks the run finished with its hashes and the version of the rules that derived the state
+/// hash (kept only by a log of schema version 5 or newer); false if there is no metadata row
+/// to mark.
 pub(crate) fn mark_finished(
     conn: &Connection,
     final_state_hash: &str,
+    projection_version: u32,
     log_hash: &str,
 ) -> Result<bool, StoreError> {
-    let updated = conn.execute(
-        "UPDATE run_meta SET final_state_hash = ?1, log_hash = ?2, finished = 1 WHERE id = 1",
-        [final_state_hash, log_hash],
-    )?;
+    let updated = if crate::schema::user_version(conn)? >= 5 {
+        conn.execute(
+            "UPDATE run_meta SET final_state_hash = ?1, log_hash = ?2, finished = 1,
+                                 projection_version = ?3
+             WHERE id = 1",
+            rusqlite::params![final_state_hash, log_hash, projection_version],
+        )?
+    } else {
+        conn.execute(
+            "UPDATE run_meta SET final_state_hash = ?1, log_hash = ?2, finished = 1 WHERE id = 1",
+            [final_state_hash, log_hash],
+        )?
+    };
     Ok(updated == 1)
 }
 

@@ -10,9 +10,12 @@
 //!   `services` and `event_types` code tables, the canonical binary payload, the `commits` table
 //!   of prefix hashes, the `events_readable` view, and no secondary index. Version 4 adds the
 //!   run's Japanese title, description and label to `run_meta`; a log of version 3 is read
-//!   without them and can still be resumed (it stays version 3).
+//!   without them and can still be resumed (it stays version 3). Version 5 adds
+//!   `run_meta.projection_version`, the version of the rules that derived the final state hash
+//!   (`projection::STATE_HASH_VERSION`); a log of version 3 or 4 is read without it, and
+//!   `replay` does not compare its state hash with today's.
 //!
-//! A blank file becomes schema 4 in one transaction; there is no migration from an older
+//! A blank file becomes schema 5 in one transaction; there is no migration from an older
 //! version, because a log is evidence and rewriting it in place would destroy what it proves.
 
 use rusqlite::{Connection, TransactionBehavior};
@@ -20,10 +23,11 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::error::{NotALog, StoreError};
 
 /// The schema version this build writes and the newest it can read.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The oldest schema version a writer continues (`run --resume`): the first of format 2. Its
-/// events are laid out as today's; only the Japanese texts of `run_meta` are missing.
+/// events are laid out as today's; only the Japanese texts and the projection version of
+/// `run_meta` are missing.
 const OLDEST_WRITABLE: u32 = 3;
 
 /// `PRAGMA application_id` of a zairyu event log: ASCII "zair".
@@ -34,7 +38,7 @@ pub const APPLICATION_ID: i32 = 0x7A61_6972;
 pub enum LogFormat {
     /// Schema versions 1–2: JSON payloads, random ids, the format-1 log hash. Read-only.
     V1,
-    /// Schema versions 3–4: binary payloads, ids in log order, the format-2 log hash with a hash
+    /// Schema versions 3–5: binary payloads, ids in log order, the format-2 log hash with a hash
     /// at every commit.
     V2,
 }
@@ -110,7 +114,8 @@ const CREATE_RUN_META: &str = "CREATE TABLE run_meta (
     display_names    TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(display_names)),
     title_ja         TEXT    NOT NULL DEFAULT '',
     description_ja   TEXT    NOT NULL DEFAULT '',
-    label_ja         TEXT    NOT NULL DEFAULT ''
+    label_ja         TEXT    NOT NULL DEFAULT '',
+    projection_version INTEGER
 ) STRICT";
 
 /// The events as text, for people and for tools that open the file with any SQLite: the stream

@@ -46,6 +46,7 @@ fn meta(label: &str) -> RunMeta {
         code_version: "test".into(),
         schema_version: 1,
         final_state_hash: None,
+        projection_version: None,
         log_hash: None,
         finished: false,
         label: label.into(),
@@ -77,7 +78,7 @@ fn finished_log(path: &Path, label: &str, events: u64) {
     store.write_run_meta(&meta(label)).expect("meta");
     let batch: Vec<NewEvent> = (1..=events).map(|n| event(n, 0, n as u32)).collect();
     store.append(&batch).expect("append");
-    store.finish("state", "log").expect("finish");
+    store.finish("state", 2, "log").expect("finish");
 }
 
 /// Every file in `dir` with its bytes and modification time.
@@ -133,7 +134,7 @@ fn a_second_writer_and_a_reader_are_refused_while_a_log_is_written() {
     writer
         .append(&[event(1, 0, 1)])
         .expect("the writer goes on");
-    writer.finish("state", "log").expect("finish");
+    writer.finish("state", 2, "log").expect("finish");
     drop(writer);
     // Once it is closed, readers come in, and then no writer may replace it under them.
     let reader = EventStore::open_read_only(&path).expect("reader");

@@ -75,6 +75,7 @@ fn meta() -> RunMeta {
         code_version: "0.1.0+test".into(),
         schema_version: 2,
         final_state_hash: None,
+        projection_version: None,
         log_hash: None,
         finished: false,
         label: "test run".into(),
@@ -629,8 +630,8 @@ fn given_a_new_file_when_created_then_it_is_schema_4_with_its_tables_and_view_an
         .map(|v| format!("{v:?}"))
         .expect("pragma")
     };
-    assert_eq!(SCHEMA_VERSION, 4);
-    assert_eq!(pragma("user_version"), "Integer(4)");
+    assert_eq!(SCHEMA_VERSION, 5);
+    assert_eq!(pragma("user_version"), "Integer(5)");
     assert_eq!(
         pragma("application_id"),
         format!("Integer({})", event_store::APPLICATION_ID)
@@ -699,7 +700,7 @@ fn given_a_log_from_a_newer_build_when_opened_then_schema_too_new() {
     let path = dir.path().join("run.db");
     drop(EventStore::create(&path).expect("create"));
     Connection::open(&path)
-        .and_then(|c| c.execute_batch("PRAGMA user_version = 5"))
+        .and_then(|c| c.execute_batch("PRAGMA user_version = 6"))
         .expect("bump");
     for err in [
         EventStore::open(&path).expect_err("too new"),
@@ -709,8 +710,8 @@ fn given_a_log_from_a_newer_build_when_opened_then_schema_too_new() {
             matches!(
                 err,
                 StoreError::SchemaTooNew {
-                    found: 5,
-                    supported: 4
+                    found: 6,
+                    supported: 5
                 }
             ),
             "{err:?}"
@@ -806,17 +807,20 @@ fn given_run_meta_when_written_and_finished_then_it_round_trips_with_hashes() {
     let mut store = EventStore::create(&path).expect("create");
     assert_eq!(store.read_run_meta().expect("read"), None);
     assert!(matches!(
-        store.finish("s", "l"),
+        store.finish("s", 2, "l"),
         Err(StoreError::RunMetaMissing)
     ));
     store.write_run_meta(&meta()).expect("write");
     assert_eq!(store.read_run_meta().expect("read"), Some(meta()));
     store.append(&[event(1, 0, 1)]).expect("append");
-    store.finish("sha256:state", "sha256:log").expect("finish");
+    store
+        .finish("sha256:state", 2, "sha256:log")
+        .expect("finish");
     drop(store);
     let store = EventStore::open(&path).expect("open");
     let finished = RunMeta {
         final_state_hash: Some("sha256:state".into()),
+        projection_version: Some(2),
         log_hash: Some("sha256:log".into()),
         finished: true,
         ..meta()
@@ -877,6 +881,39 @@ fn given_a_log_of_schema_3_when_written_then_it_stays_schema_3_and_takes_metadat
         .and_then(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
         .expect("pragma");
     assert_eq!(version, 3);
+}
+
+#[test]
+fn given_a_log_of_schema_4_when_finished_then_it_stays_schema_4_without_a_projection_version() {
+    // A run killed by a build of schema 4 and resumed by this one: its log keeps its layout, so
+    // it records no projection version, and `replay` will not compare its state hash.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("v4.db");
+    let mut store = EventStore::create(&path).expect("create");
+    store.write_run_meta(&meta()).expect("meta");
+    drop(store);
+    let conn = Connection::open(&path).expect("raw");
+    conn.execute_batch(
+        "ALTER TABLE run_meta DROP COLUMN projection_version; DELETE FROM run_meta; \
+         PRAGMA user_version = 4;",
+    )
+    .expect("make it a version-4 log");
+    drop(conn);
+    let mut store = EventStore::open(&path).expect("a writer continues a version-4 log");
+    store.write_run_meta(&meta()).expect("meta");
+    store.append(&[event(1, 0, 1)]).expect("append");
+    store
+        .finish("sha256:state", 2, "sha256:log")
+        .expect("finish");
+    let read = store.read_run_meta().expect("read").expect("meta");
+    assert_eq!(read.final_state_hash.as_deref(), Some("sha256:state"));
+    assert_eq!(read.projection_version, None);
+    assert!(read.finished);
+    drop(store);
+    let version: u32 = Connection::open(&path)
+        .and_then(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
+        .expect("pragma");
+    assert_eq!(version, 4);
 }
 
 #[test]

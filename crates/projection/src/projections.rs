@@ -84,6 +84,18 @@ pub struct Projections {
     pub sync: Agreement,
 }
 
+/// The version of what [`Projections::state_hash`] derives from a log: the rules that fold
+/// events into card records and measures, and the JSON shape they are hashed in. The same
+/// events give the same state hash only under the same version, so a finished log records the
+/// version beside its state hash (`run_meta.projection_version`, docs/log-format.md) and
+/// `replay` compares the two hashes only when the versions agree.
+///
+/// Bump it whenever the state hash of an unchanged log changes — a new field in a record or a
+/// measure, a rule that folds differently. Version 1 is every build before the version was
+/// recorded. The test `state_hash_version_is_bumped_when_the_state_hash_changes` pins the state
+/// hash of a bundled scenario with this number and fails until both are updated together.
+pub const STATE_HASH_VERSION: u32 = 2;
+
 impl Projections {
     /// Empty projections for a run starting on `start`.
     pub fn new(start: NaiveDate, switch: SpecialPeriodMyNumber, residents: usize) -> Projections {
@@ -285,7 +297,9 @@ impl Projections {
         p
     }
 
-    /// SHA-256 of the projections' canonical JSON: the "final state hash".
+    /// SHA-256 of the projections' canonical JSON: the "final state hash". It is a function of
+    /// the events *and* of today's rules for folding them, so it is comparable only with a hash
+    /// made by the same [`STATE_HASH_VERSION`].
     pub fn state_hash(&self) -> String {
         let mut h = HashWriter::new();
         // serde_json writes token by token; a buffer hands the digest large slices instead

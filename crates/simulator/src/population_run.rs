@@ -35,6 +35,7 @@ pub fn population_run_meta(
         code_version: code_version.to_owned(),
         schema_version: PAYLOAD_SCHEMA_VERSION,
         final_state_hash: None,
+        projection_version: None,
         log_hash: None,
         finished: false,
         label: format!(
@@ -92,7 +93,11 @@ pub fn run_population(
         },
     )?;
     if let Some(store) = out.store.as_mut() {
-        store.finish(&out.state_hash, &out.log_hash)?;
+        store.finish(
+            &out.state_hash,
+            projection::STATE_HASH_VERSION,
+            &out.log_hash,
+        )?;
     }
     Ok(out)
 }

@@ -71,6 +71,7 @@ pub fn scenario_run_meta(scenario: &Scenario, code_version: &str) -> RunMeta {
         code_version: code_version.to_owned(),
         schema_version: PAYLOAD_SCHEMA_VERSION,
         final_state_hash: None,
+        projection_version: None,
         log_hash: None,
         finished: false,
         label: scenario.source.clone(),
@@ -104,7 +105,11 @@ pub fn run_scenario_stored(
     store.write_run_meta(&scenario_run_meta(scenario, code_version))?;
     let mut out = run_scenario(scenario, Some(store), progress)?;
     if let Some(store) = out.store.as_mut() {
-        store.finish(&out.state_hash, &out.log_hash)?;
+        store.finish(
+            &out.state_hash,
+            projection::STATE_HASH_VERSION,
+            &out.log_hash,
+        )?;
     }
     Ok(out)
 }
@@ -136,7 +141,11 @@ pub fn resume_scenario_stored(
     }
     let mut out = run_scenario_with(scenario, Some(store), progress, true)?;
     if let Some(store) = out.store.as_mut() {
-        store.finish(&out.state_hash, &out.log_hash)?;
+        store.finish(
+            &out.state_hash,
+            projection::STATE_HASH_VERSION,
+            &out.log_hash,
+        )?;
     }
     Ok(out)
 }

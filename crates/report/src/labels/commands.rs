@@ -128,17 +128,7 @@ pub fn hash_line(
     matches: bool,
     lang: Lang,
 ) -> String {
-    let shown = pad(
-        match (name, lang) {
-            (HashName::Log, Lang::En) => "log hash",
-            (HashName::Log, Lang::Ja) => "ログのハッシュ",
-            (HashName::State, Lang::En) => "state hash",
-            (HashName::State, Lang::Ja) => "状態のハッシュ",
-            (HashName::Expected, Lang::En) => "expected",
-            (HashName::Expected, Lang::Ja) => "期待値",
-        },
-        name_column(lang),
-    );
+    let shown = hash_name(name, lang);
     let (hash, said) = match (name, recorded, matches, lang) {
         (HashName::Expected, Some(given), true, Lang::En) => (given, "(matches the log)".into()),
         (HashName::Expected, Some(given), true, Lang::Ja) => (given, "（ログと一致）".into()),
@@ -156,6 +146,54 @@ pub fn hash_line(
         (_, None, _, Lang::Ja) => (rebuilt, "（実行が終わらず、記録なし）".into()),
     };
     format!("{shown} {hash}  {said}")
+}
+
+/// The name column of a hash line, padded.
+fn hash_name(name: HashName, lang: Lang) -> String {
+    pad(
+        match (name, lang) {
+            (HashName::Log, Lang::En) => "log hash",
+            (HashName::Log, Lang::Ja) => "ログのハッシュ",
+            (HashName::State, Lang::En) => "state hash",
+            (HashName::State, Lang::Ja) => "状態のハッシュ",
+            (HashName::Expected, Lang::En) => "expected",
+            (HashName::Expected, Lang::Ja) => "期待値",
+        },
+        name_column(lang),
+    )
+}
+
+/// The line for a state hash the run recorded under other rules than this build's (a
+/// different `projection_version`, or none recorded): shown beside today's, not compared —
+/// the same events may fold to another state under other rules, and the log hash and the
+/// commit hashes verify the events.
+pub fn state_hash_of_other_rules_line(
+    rebuilt: &str,
+    recorded: &str,
+    recorded_version: Option<u32>,
+    current_version: u32,
+    lang: Lang,
+) -> String {
+    let shown = hash_name(HashName::State, lang);
+    let said = match (recorded_version, lang) {
+        (Some(v), Lang::En) => format!(
+            "not compared: the run recorded {recorded} under version {v} of the rules, this \
+             build has version {current_version}; the log hash verifies the events"
+        ),
+        (None, Lang::En) => format!(
+            "not compared: the run recorded {recorded} under the rules of a build older than \
+             version {current_version}; the log hash verifies the events"
+        ),
+        (Some(v), Lang::Ja) => format!(
+            "比較せず：実行の記録 {recorded} は規則の第{v}版によるもの（このビルドは第\
+             {current_version}版）。イベントはログのハッシュで検証"
+        ),
+        (None, Lang::Ja) => format!(
+            "比較せず：実行の記録 {recorded} は第{current_version}版より前のビルドの規則によるもの。\
+             イベントはログのハッシュで検証"
+        ),
+    };
+    format!("{shown} {rebuilt}  {said}")
 }
 
 /// What `replay` found wrong with a log, said on standard error.

@@ -40,7 +40,7 @@ pub use commands::{
     check_place, check_value, check_value_of, check_what, commits_line, expected_got, hash_line,
     population_log, population_logs_kept, progress_events, progress_seed, progress_simulate,
     progress_template, progress_writing_tables, replay_warning, run_header, simtest_broken,
-    simtest_held, synthetic_population, tables_written, validated,
+    simtest_held, state_hash_of_other_rules_line, synthetic_population, tables_written, validated,
 };
 pub use errors::{
     LogUnreadable, LogWriting, Problem, UsageError, error_prefix, explaining_anyway, held_log,
