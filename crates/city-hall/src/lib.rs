@@ -22,9 +22,9 @@ mod spr;
 use model::command::Command;
 use model::event::Event;
 use model::ids::{Municipality, ResidentId};
-use model::machine::{Context, Decision, Input, ResidentTable, StateMachine};
+use model::machine::{Arrival, Context, Decision, Input, ResidentTable, StateMachine};
 use model::procedure::Procedure;
-use model::rules::RefusalRule;
+use model::rules::{RecordItem, RefusalRule};
 use model::service::{Office, Service};
 use model::time::SimTime;
 
@@ -231,7 +231,7 @@ impl CityHall {
         window.done()
     }
 
-    fn decide_notice(&self, event: &Event, ctx: &Context<'_>) -> Decision {
+    fn decide_notice(&self, event: &Event, arrival: Arrival, ctx: &Context<'_>) -> Decision {
         let mut d = Decision::none();
         let resident = event.resident();
         let Some(entry) = self.entry(resident) else {
@@ -240,11 +240,26 @@ impl CityHall {
         // §16.8: with the N3 switch off the register ignores the bureau's notices.
         let n3 = ctx.policy.switches.bureau_notifies_municipality;
         match event {
+            // A late notice of a change of status older than the status the register holds
+            // (links that delay or reorder, issue 8): the register keeps the later one.
+            Event::StatusChanged { to, .. } if n3 && arrival.older(RecordItem::Status) => {
+                d.push(Event::OlderStatusNoticeIgnored {
+                    resident,
+                    notified_status: *to,
+                    kept_status: entry.status,
+                });
+            }
+            // N3: the new status, with its period unless a later notice set the period (an
+            // extension decided after the change, whose notice came first).
             Event::StatusChanged { to, new_expiry, .. } if n3 => {
                 d.push(Event::ImmigrationDataUpdated {
                     resident,
                     status: *to,
-                    period_expiry: *new_expiry,
+                    period_expiry: if arrival.older(RecordItem::Period) {
+                        entry.period_expiry
+                    } else {
+                        *new_expiry
+                    },
                     card_number: entry.card_number,
                     card_kind: entry.card_kind,
                 });
@@ -258,7 +273,9 @@ impl CityHall {
             // A late notice of an older period (links that delay or reorder, issue 8): the
             // register already holds a later period from a later notice and keeps it.
             Event::PeriodOfStayExtended { new_expiry, .. }
-                if n3 && entry.period_expiry.is_some_and(|kept| kept > *new_expiry) =>
+                if n3
+                    && (arrival.older(RecordItem::Period)
+                        || entry.period_expiry.is_some_and(|kept| kept > *new_expiry)) =>
             {
                 d.push(Event::OlderPeriodNoticeIgnored {
                     resident,
@@ -274,6 +291,14 @@ impl CityHall {
                     period_expiry: Some(*new_expiry),
                     card_number: entry.card_number,
                     card_kind: entry.card_kind,
+                });
+            }
+            // A late notice of a card older than the one the register holds (issue 8).
+            Event::ResidenceCardIssued { card, .. } if n3 && arrival.older(RecordItem::Card) => {
+                d.push(Event::OlderCardNoticeIgnored {
+                    resident,
+                    notified_card: card.number,
+                    kept_card: entry.card_number,
                 });
             }
             Event::ResidenceCardIssued { card, .. } if n3 => {
@@ -329,7 +354,12 @@ impl StateMachine for CityHall {
     fn decide(&self, input: &Input, ctx: &Context<'_>) -> Decision {
         match input {
             Input::Command(c) => self.decide_command(c, ctx),
-            Input::Notice { event, .. } => self.decide_notice(event, ctx),
+            Input::Notice {
+                event,
+                number,
+                order,
+                ..
+            } => self.decide_notice(event, Arrival::new(*number, *order), ctx),
         }
     }
 

@@ -9,12 +9,14 @@ use model::calendar::DeadlineRoll;
 use model::card::{CardKind, Certificates, MyNumberCard, ResidenceCard};
 use model::card_number::ResidenceCardNumber;
 use model::command::ResidentProfile;
+use model::machine::NoticeOrder;
 use model::machine::testing::{self, SEED, When, cmd, notice, then, then_with_timers};
 use model::mynumber::MyNumber;
 use model::policy::TokuteiContinuityRule;
 use model::policy::{Policy, Regime};
 use model::procedure::{ChangedItem, MyNumberCardReissueReason, ReissueReason};
 use model::rules::InvalidationReason;
+use model::rules::RecordItem;
 use model::rules::{Consequence, Duty};
 use model::status::Status;
 use model::time::start_of_day;
@@ -917,6 +919,178 @@ fn given_a_later_period_registered_when_an_older_period_notice_arrives_late_then
             resident: R,
             notified_expiry: d(2028, 3, 31),
             kept_expiry: d(2030, 3, 31),
+        }],
+    );
+}
+
+/// A notice numbered `number` about an event, arriving after the notices `order` says the
+/// register's inbox already took up (issue 8).
+fn late_notice(event: Event, number: u32, order: NoticeOrder) -> Input {
+    Input::Notice {
+        from: Service::ImmigrationBureau,
+        event,
+        number,
+        order,
+    }
+}
+
+fn status_changed(to: Status, new_expiry: NaiveDate) -> Event {
+    Event::StatusChanged {
+        resident: R,
+        from: Status::EngineerSpecialistHumanities,
+        to,
+        new_expiry: Some(new_expiry),
+    }
+}
+
+#[test]
+fn given_a_later_status_taken_up_when_an_older_status_notice_arrives_then_it_is_ignored() {
+    // Two changes of status whose N3 notices cross (issue 8): the register took up the second
+    // (the resident's event 20) and keeps it; the first (event 12) arrives late and is ignored
+    // with the statuses named.
+    let later = Event::ImmigrationDataUpdated {
+        resident: R,
+        status: Status::SpouseOfJapanese,
+        period_expiry: Some(d(2030, 3, 31)),
+        card_number: Some(card_number()),
+        card_kind: Some(CardKind::ResidenceCard),
+    };
+    let taken = NoticeOrder::default().taken_up(&[RecordItem::Status, RecordItem::Period], 20);
+    let decision = given(&[registered(), later]).when(
+        &integrated(),
+        at(2027, 6, 2),
+        late_notice(status_changed(Status::Student, d(2028, 3, 31)), 12, taken),
+    );
+    then(
+        &decision,
+        &[Event::OlderStatusNoticeIgnored {
+            resident: R,
+            notified_status: Status::Student,
+            kept_status: Status::SpouseOfJapanese,
+        }],
+    );
+    // The same notice in order (nothing later taken up) changes the status and the period.
+    let in_order = given(&[registered()]).when(
+        &integrated(),
+        at(2027, 6, 2),
+        late_notice(
+            status_changed(Status::Student, d(2028, 3, 31)),
+            12,
+            NoticeOrder::default(),
+        ),
+    );
+    then(
+        &in_order,
+        &[Event::ImmigrationDataUpdated {
+            resident: R,
+            status: Status::Student,
+            period_expiry: Some(d(2028, 3, 31)),
+            card_number: Some(card_number()),
+            card_kind: Some(CardKind::ResidenceCard),
+        }],
+    );
+}
+
+#[test]
+fn given_a_later_period_taken_up_when_an_older_status_notice_arrives_then_only_status_moves() {
+    // A change of status (event 12) then an extension of the new status (event 20), whose
+    // notice came first: the late change of status still brings the new status, but not its
+    // period, which the extension already replaced.
+    let taken = NoticeOrder::default().taken_up(&[RecordItem::Period], 20);
+    let decision = given(&[registered(), n3_applied(d(2031, 3, 31))]).when(
+        &integrated(),
+        at(2027, 6, 2),
+        late_notice(status_changed(Status::Student, d(2028, 3, 31)), 12, taken),
+    );
+    then(
+        &decision,
+        &[Event::ImmigrationDataUpdated {
+            resident: R,
+            status: Status::Student,
+            period_expiry: Some(d(2031, 3, 31)),
+            card_number: Some(card_number()),
+            card_kind: Some(CardKind::ResidenceCard),
+        }],
+    );
+}
+
+#[test]
+fn given_a_later_period_taken_up_when_an_older_period_notice_arrives_then_it_is_ignored_by_order() {
+    // Notices cross even when the older one names a later date (an extension shortened by a
+    // change of status decided after it): the order, not the date, says which is older.
+    let taken = NoticeOrder::default().taken_up(&[RecordItem::Status, RecordItem::Period], 20);
+    let older = Event::PeriodOfStayExtended {
+        resident: R,
+        previous_expiry: Some(d(2027, 3, 31)),
+        new_expiry: d(2032, 3, 31),
+    };
+    let decision = given(&[registered(), n3_applied(d(2028, 3, 31))]).when(
+        &integrated(),
+        at(2027, 6, 2),
+        late_notice(older, 12, taken),
+    );
+    then(
+        &decision,
+        &[Event::OlderPeriodNoticeIgnored {
+            resident: R,
+            notified_expiry: d(2032, 3, 31),
+            kept_expiry: d(2028, 3, 31),
+        }],
+    );
+}
+
+#[test]
+fn given_a_later_card_taken_up_when_an_older_card_notice_arrives_then_it_is_ignored() {
+    // Two cards issued in a row (a reissue, then a card with the next extension): the notice of
+    // the first arrives after the second's, and the register keeps the second card's number.
+    let newer_number = ResidenceCardNumber::generate(SEED, R.0, 3);
+    let older_number = ResidenceCardNumber::generate(SEED, R.0, 2);
+    let newer = Event::ImmigrationDataUpdated {
+        resident: R,
+        status: Status::EngineerSpecialistHumanities,
+        period_expiry: Some(d(2027, 3, 31)),
+        card_number: Some(newer_number),
+        card_kind: Some(CardKind::ResidenceCard),
+    };
+    let older = Event::ResidenceCardIssued {
+        resident: R,
+        card: ResidenceCard {
+            kind: CardKind::ResidenceCard,
+            number: older_number,
+            issued_on: d(2027, 5, 1),
+            valid_through: d(2027, 3, 31),
+        },
+        replaces: Some(card_number()),
+    };
+    let taken = NoticeOrder::default().taken_up(&[RecordItem::Card], 30);
+    let decision = given(&[registered(), newer]).when(
+        &integrated(),
+        at(2027, 6, 2),
+        late_notice(older.clone(), 25, taken),
+    );
+    then(
+        &decision,
+        &[Event::OlderCardNoticeIgnored {
+            resident: R,
+            notified_card: older_number,
+            kept_card: Some(newer_number),
+        }],
+    );
+    // A later status notice does not make a card notice older: each item keeps its own order.
+    let status_only = NoticeOrder::default().taken_up(&[RecordItem::Status], 30);
+    let decision = given(&[registered()]).when(
+        &integrated(),
+        at(2027, 6, 2),
+        late_notice(older, 25, status_only),
+    );
+    then(
+        &decision,
+        &[Event::ImmigrationDataUpdated {
+            resident: R,
+            status: Status::EngineerSpecialistHumanities,
+            period_expiry: Some(d(2027, 3, 31)),
+            card_number: Some(older_number),
+            card_kind: Some(CardKind::ResidenceCard),
         }],
     );
 }

@@ -14,7 +14,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 use model::policy::Policy;
 use model::shard::Shard;
 use population::{DEFAULT_START, NATIONAL_RESIDENTS, Population, PopulationSpec};
-use projection::measures::Measures;
 use projection::what_if::{Arm, Comparison};
 use report::Lang;
 use report::labels::{self, CommandProblem};
@@ -416,7 +415,7 @@ fn keep_whole_logs(
                 g.lang(),
             )))
         })?;
-        if Measures::from_projections(&out.projections) != *expected {
+        if out.measures() != *expected {
             return Err(failed(
                 CommandProblem::StoredRunDiffers {
                     population: &labels::synthetic_population(residents, g.lang()),

@@ -271,7 +271,7 @@ pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
             "events": out.events,
             "database": db.display().to_string(),
         });
-        if !scenario.policy.faults.is_none() {
+        if synchronization_shown(&scenario, &out) {
             doc["synchronization"] = faults_json(&out);
         }
         if !g.quiet {
@@ -294,7 +294,7 @@ pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
         outln!();
     }
     out!("{}", report::summary(&totals, scenario.until, lang));
-    if !scenario.policy.faults.is_none() {
+    if synchronization_shown(&scenario, &out) {
         outln!();
         out!("{}", faults_text(&out, lang));
     }
@@ -327,6 +327,13 @@ pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
     Ok(code)
 }
 
+/// Whether `run` shows the synchronization block: under faults, or when the run left work
+/// undelivered at its end (a notice still in transit), which is flagged, never dropped
+/// silently (issue 8).
+fn synchronization_shown(scenario: &scenario::Scenario, out: &simulator::RunOutput) -> bool {
+    !scenario.policy.faults.is_none() || out.faults.undelivered != Default::default()
+}
+
 /// The synchronization block of a run under faults (issue 8).
 fn faults_text(out: &simulator::RunOutput, lang: Lang) -> String {
     let links: Vec<report::LinkFigures<'_>> = out
@@ -344,6 +351,10 @@ fn faults_text(out: &simulator::RunOutput, lang: Lang) -> String {
         &out.projections.sync.measures(),
         &links,
         out.faults.held_by_outages,
+        [
+            out.faults.undelivered.notices,
+            out.faults.undelivered.held_by_outages,
+        ],
         lang,
     )
 }
@@ -365,6 +376,10 @@ fn faults_json(out: &simulator::RunOutput) -> serde_json::Value {
         "time_to_consistency": out.projections.sync.measures(),
         "links": links,
         "held_by_outages": out.faults.held_by_outages,
+        "undelivered_at_end": {
+            "notices": out.faults.undelivered.notices,
+            "held_by_outages": out.faults.undelivered.held_by_outages,
+        },
     })
 }
 

@@ -18,11 +18,11 @@ mod record;
 
 use model::command::Command;
 use model::event::Event;
-use model::ids::ResidentId;
-use model::machine::{Context, Decision, Input, ResidentTable, StateMachine};
+use model::ids::{Address, Municipality, ResidentId};
+use model::machine::{Arrival, Context, Decision, Input, ResidentTable, StateMachine};
 use model::policy::TokuteiPinReset;
 use model::procedure::Procedure;
-use model::rules::RefusalRule;
+use model::rules::{RecordItem, RefusalRule};
 use model::service::{Office, Service};
 
 pub use record::{Grant, Pending, Ready, Record};
@@ -70,6 +70,28 @@ impl<'a> Case<'a> {
             office: Office::ImmigrationBureau,
             municipality: None,
             procedure,
+        });
+    }
+
+    /// N1: the address a municipality relayed is recorded, unless the notice is older than the
+    /// one that set the address the bureau holds (links that delay or reorder, issue 8): then
+    /// the bureau keeps its own and says why — a record never moves backwards.
+    fn record_address(&mut self, municipality: Municipality, address: Address, arrival: Arrival) {
+        let resident = self.resident;
+        self.push(if arrival.older(RecordItem::Address) {
+            Event::OlderAddressNoticeIgnored {
+                resident,
+                notified_municipality: municipality,
+                notified_address: address,
+                kept_municipality: self.rec.municipality,
+                kept_address: self.rec.address,
+            }
+        } else {
+            Event::AddressRecorded {
+                resident,
+                municipality,
+                address,
+            }
         });
     }
 
@@ -196,7 +218,7 @@ impl ImmigrationBureau {
         case.done()
     }
 
-    fn decide_notice(&self, event: &Event, ctx: &Context<'_>) -> Decision {
+    fn decide_notice(&self, event: &Event, arrival: Arrival, ctx: &Context<'_>) -> Decision {
         let resident = event.resident();
         let Some(rec) = self.record(resident) else {
             return Decision::none();
@@ -222,11 +244,7 @@ impl ImmigrationBureau {
                 municipality,
                 address,
                 ..
-            } => case.push(Event::AddressRecorded {
-                resident,
-                municipality: *municipality,
-                address: *address,
-            }),
+            } => case.record_address(*municipality, *address, arrival),
             // N1 after landing: the bureau learns the address; a card not handed over at the
             // port is issued now and mailed (§5.1 [A ISA-PORT]).
             Event::ResidenceNotified {
@@ -234,11 +252,7 @@ impl ImmigrationBureau {
                 address,
                 ..
             } => {
-                case.push(Event::AddressRecorded {
-                    resident,
-                    municipality: *municipality,
-                    address: *address,
-                });
+                case.record_address(*municipality, *address, arrival);
                 if rec.awaiting_card {
                     case.issue_standard_card();
                 }
@@ -290,7 +304,12 @@ impl StateMachine for ImmigrationBureau {
     fn decide(&self, input: &Input, ctx: &Context<'_>) -> Decision {
         match input {
             Input::Command(c) => self.decide_command(c, ctx),
-            Input::Notice { event, .. } => self.decide_notice(event, ctx),
+            Input::Notice {
+                event,
+                number,
+                order,
+                ..
+            } => self.decide_notice(event, Arrival::new(*number, *order), ctx),
         }
     }
 

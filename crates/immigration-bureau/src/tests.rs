@@ -736,6 +736,54 @@ fn given_record_when_move_in_notified_then_new_municipality_and_address_recorded
 }
 
 #[test]
+fn given_a_later_address_taken_up_when_an_older_move_notice_arrives_then_it_is_ignored() {
+    // Two moves whose N1 notices cross (issue 8): the move into Setagaya (the resident's event
+    // 20) was taken up first; the earlier move within Shinjuku (event 12) arrives late, and the
+    // bureau keeps Setagaya, naming both addresses.
+    let later = Event::AddressRecorded {
+        resident: R,
+        municipality: "setagaya".into(),
+        address: "7-8-9 Sangenjaya".into(),
+    };
+    let older = Event::MovedWithinMunicipality {
+        resident: R,
+        municipality: "shinjuku".into(),
+        address: "4-5-6 Okubo".into(),
+        moved_on: d(2026, 7, 1),
+        written_on: vec![CardKind::ResidenceCard],
+    };
+    let late = |order| Input::Notice {
+        from: Service::CityHall,
+        event: older.clone(),
+        number: 12,
+        order,
+    };
+    let taken =
+        model::machine::NoticeOrder::default().taken_up(&[model::rules::RecordItem::Address], 20);
+    let decision = given(&[opened(), later]).when(&integrated(), at(2026, 7, 9), late(taken));
+    then(
+        &decision,
+        &[Event::OlderAddressNoticeIgnored {
+            resident: R,
+            notified_municipality: "shinjuku".into(),
+            notified_address: "4-5-6 Okubo".into(),
+            kept_municipality: "setagaya".into(),
+            kept_address: "7-8-9 Sangenjaya".into(),
+        }],
+    );
+    // In order (the move within came first), the same notice is recorded.
+    let decision = given(&[opened()]).when(&integrated(), at(2026, 7, 9), late(Default::default()));
+    then(
+        &decision,
+        &[Event::AddressRecorded {
+            resident: R,
+            municipality: "shinjuku".into(),
+            address: "4-5-6 Okubo".into(),
+        }],
+    );
+}
+
+#[test]
 fn given_no_record_when_notice_arrives_then_nothing_decided() {
     let produced = Event::TokuteiCardProduced {
         resident: R,

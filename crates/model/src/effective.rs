@@ -101,6 +101,9 @@ pub fn effective_on(
         | RegisterDeletionRecorded { .. }
         | ImmigrationDataUpdated { .. }
         | OlderPeriodNoticeIgnored { .. }
+        | OlderStatusNoticeIgnored { .. }
+        | OlderCardNoticeIgnored { .. }
+        | OlderAddressNoticeIgnored { .. }
         | MyNumberCardValidityChanged { .. }
         | ResidenceNotified { .. }
         | MyNumberCardSpecialPeriodExtended { .. }

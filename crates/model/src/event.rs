@@ -166,6 +166,10 @@ events! {
     MailedCardDelivered { kind: CardKind }
     /// The resident landed; the card was handed over at the port or will be issued later (§5.1).
     Landed { port: String, card_at_port: bool }
+    /// N1 received out of order: the municipality's notice names an address older than the one
+    /// the bureau already recorded from a later notice, so the bureau keeps its own — a record
+    /// never moves backwards (issue 8).
+    OlderAddressNoticeIgnored { notified_municipality: Municipality, notified_address: Address, kept_municipality: Municipality, kept_address: Address }
 
     // ---- city hall ----
     /// The municipality's register entry at the start of the run (or a first registration).
@@ -237,6 +241,13 @@ events! {
     MyNumberCardIssued { card: MyNumberCard, fee_yen: u32 }
     /// 券面事項変更: the separate My Number card now shows the changed item (§5.9). N8.
     MyNumberCardItemsUpdated { item: ChangedItem }
+    /// N3 received out of order: the bureau's notice of a change of status is older than the
+    /// status the register already holds from a later notice, so the register keeps its own
+    /// (issue 8).
+    OlderStatusNoticeIgnored { notified_status: Status, kept_status: Status }
+    /// N3 received out of order: the bureau's notice of a card is older than the card the
+    /// register already holds from a later notice, so the register keeps its own (issue 8).
+    OlderCardNoticeIgnored { notified_card: ResidenceCardNumber, kept_card: Option<ResidenceCardNumber> }
 
     // ---- card issuer (J-LIS) ----
     /// J-LIS's record of a resident at the start of the run: the separate My Number card, if any.

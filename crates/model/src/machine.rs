@@ -10,6 +10,7 @@ use std::ops::Range;
 use crate::command::Command;
 use crate::event::Event;
 use crate::policy::Policy;
+use crate::rules::RecordItem;
 use crate::service::Service;
 use crate::time::SimTime;
 
@@ -21,11 +22,65 @@ pub enum Input {
     /// An event another service (or this one) recorded, delivered over a link. `number` is the
     /// resident's event counter of `event` (decision 11): with the resident it identifies the
     /// event as its id does, so a notice delivered twice is recognised (issue 8).
+    ///
+    /// `order` is what the inbox knows of the notices already taken up about the same resident
+    /// (issue 8): links that delay or reorder can deliver an older fact after a newer one, and
+    /// the office's `decide` recognises it by the numbers.
     Notice {
         from: Service,
         event: Event,
         number: u32,
+        order: NoticeOrder,
     },
+}
+
+/// For one resident, the event counter of the latest notice an office has taken up that set
+/// each item of its record ([`RecordItem`], [`crate::rules::items_set`]); 0 where none has.
+///
+/// A resident's event counters grow with every fact recorded about the resident, so a notice
+/// whose number is below the one kept for an item tells of a fact older than the one the record
+/// already holds: a late, reordered notice (issue 8). The inbox keeps these numbers beside the
+/// notices it recognises as duplicates (decision 14), as a durable message queue keeps its
+/// sequence numbers; the office decides what an older notice means.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoticeOrder {
+    latest: [u32; RecordItem::ALL.len()],
+}
+
+impl NoticeOrder {
+    /// Whether a notice numbered `number` that sets `item` is older than the latest notice
+    /// already taken up that set it.
+    pub fn superseded(&self, item: RecordItem, number: u32) -> bool {
+        self.latest[item as usize] > number
+    }
+
+    /// The order after a notice numbered `number` setting `items` was taken up.
+    pub fn taken_up(mut self, items: &[RecordItem], number: u32) -> NoticeOrder {
+        for &item in items {
+            let kept = &mut self.latest[item as usize];
+            *kept = (*kept).max(number);
+        }
+        self
+    }
+}
+
+/// A notice as its receiving office weighs it: its number and what was taken up before it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Arrival {
+    pub number: u32,
+    pub order: NoticeOrder,
+}
+
+impl Arrival {
+    pub fn new(number: u32, order: NoticeOrder) -> Arrival {
+        Arrival { number, order }
+    }
+
+    /// Whether the notice tells of `item` as it was before a notice already taken up set it:
+    /// an older fact arriving after a newer one.
+    pub fn older(&self, item: RecordItem) -> bool {
+        self.order.superseded(item, self.number)
+    }
 }
 
 /// What a service knows besides its own state: injected, never read from the environment.
@@ -216,6 +271,7 @@ pub mod testing {
             from,
             event,
             number: 1,
+            order: super::NoticeOrder::default(),
         }
     }
 }

@@ -524,6 +524,9 @@ pub fn notified(event: &Event) -> &'static [Notified] {
         | Event::RegisterDeletionRecorded { .. }
         | Event::ImmigrationDataUpdated { .. }
         | Event::OlderPeriodNoticeIgnored { .. }
+        | Event::OlderStatusNoticeIgnored { .. }
+        | Event::OlderCardNoticeIgnored { .. }
+        | Event::OlderAddressNoticeIgnored { .. }
         | Event::MyNumberContinuityDue { .. }
         | Event::MyNumberContinuityConfirmed { .. }
         | Event::MyNumberCardWithdrawn { .. }
@@ -543,6 +546,50 @@ pub fn notified(event: &Event) -> &'static [Notified] {
         | Event::CardMailed { .. }
         | Event::MailedCardDelivered { .. }
         | Event::LossReported { .. } => &[],
+    }
+}
+
+/// An item of a receiving office's record that a notice of §6 sets: the address the bureau
+/// keeps (N1), and the status, period of stay and card number in the register (N3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RecordItem {
+    Address,
+    Status,
+    Period,
+    Card,
+}
+
+impl RecordItem {
+    pub const ALL: [RecordItem; 4] = [
+        RecordItem::Address,
+        RecordItem::Status,
+        RecordItem::Period,
+        RecordItem::Card,
+    ];
+}
+
+/// The items of `to`'s record that a notice of `event` sets, so that a late notice of an older
+/// fact can be told from a newer one ([`crate::machine::NoticeOrder`]; issue 8: a record never
+/// moves backwards).
+///
+/// §6 [C, as [`notified`]]: N1 gives the bureau the resident's address (a residence
+/// notification, a move within or into a municipality); N3 gives the register the status and
+/// period of a change of status, the period of an extension, and the number of a new card.
+/// Other notices set nothing that a later one of the same kind replaces: a request, a card
+/// produced, an entry closed are each acted on once.
+pub fn items_set(event: &Event, to: Service) -> &'static [RecordItem] {
+    use RecordItem::{Address, Card, Period, Status};
+    match (event, to) {
+        (
+            Event::ResidenceNotified { .. }
+            | Event::MovedWithinMunicipality { .. }
+            | Event::MoveInRecorded { .. },
+            Service::ImmigrationBureau,
+        ) => &[Address],
+        (Event::StatusChanged { .. }, Service::CityHall) => &[Status, Period],
+        (Event::PeriodOfStayExtended { .. }, Service::CityHall) => &[Period],
+        (Event::ResidenceCardIssued { .. }, Service::CityHall) => &[Card],
+        _ => &[],
     }
 }
 

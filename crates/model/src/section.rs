@@ -71,7 +71,7 @@ impl Event {
                     "§8, §14"
                 }
             }
-            AddressRecorded { .. } => "§6 N1",
+            AddressRecorded { .. } | OlderAddressNoticeIgnored { .. } => "§6 N1",
             StatusChangeApplied { .. } | StatusChangeGranted { .. } => {
                 Procedure::StatusChange.section()
             }
@@ -98,7 +98,9 @@ impl Event {
             RegisterEntryDeleted { .. } | RegisterDeletionRecorded { .. } => "§6 N2",
             ImmigrationDataUpdated { .. }
             | RegisterItemUpdated { .. }
-            | OlderPeriodNoticeIgnored { .. } => "§6 N3",
+            | OlderPeriodNoticeIgnored { .. }
+            | OlderStatusNoticeIgnored { .. }
+            | OlderCardNoticeIgnored { .. } => "§6 N3",
             MyNumberCardValidityChanged { .. } => "§5.4, §8.4",
             ApplicationForwarded { .. } | SprApplicationForwarded { .. } => "§6 N7",
             MyNumberCardSpecialPeriodExtended { .. } => {

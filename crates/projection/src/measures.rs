@@ -37,10 +37,11 @@ pub const HEADLINE: &[&str] = &[
     "residents_with_inconsistency",
     "residents_inconsistent_at_end",
     "time_to_consistency.changes",
-    "time_to_consistency.within_1d",
-    "time_to_consistency.within_7d",
-    "time_to_consistency.within_30d",
-    "time_to_consistency.open_at_end",
+    "time_to_consistency.p50_hours",
+    "time_to_consistency.p95_hours",
+    "time_to_consistency.max_hours",
+    "undelivered_at_end.notices",
+    "undelivered_at_end.held_by_outages",
     "special_period_days",
     "cards_produced",
     "tokutei_productions",
@@ -67,6 +68,22 @@ pub fn workload_columns() -> Vec<String> {
 }
 
 const JLIS_TOKUTEI: &str = "jlis_tokutei";
+
+/// The prefix of the histogram of times to consistency: `time_to_consistency.hours.00024` is
+/// the number of changes after which the offices agreed again in 23 hours and a minute to 24
+/// hours (zero-padded, so that the keys sort as the hours do).
+const HOURS: &str = "time_to_consistency.hours.";
+
+/// The measures read from that histogram rather than stored, each with its rank: the median,
+/// the 95th percentile and the longest time to consistency of one run, in hours (nearest rank,
+/// each change's time rounded up to the hour). A percentile of a sum of shards is not a sum of
+/// their percentiles, but the histogram is a sum, so these are the whole run's for any number
+/// of threads or parts.
+const FROM_HOURS: &[(&str, u64)] = &[
+    ("time_to_consistency.p50_hours", 50),
+    ("time_to_consistency.p95_hours", 95),
+    ("time_to_consistency.max_hours", 100),
+];
 
 impl Measures {
     /// The measures of a finished run.
@@ -98,24 +115,18 @@ impl Measures {
             "residents_with_inconsistency",
             count(&|r| r.days.inconsistency_days > 0),
         );
-        // A lost notice leaves the offices disagreeing for good (issue 8).
-        set(
-            "residents_inconsistent_at_end",
-            count(&|r| r.inconsistent()),
-        );
         // Time to consistency (issue 8) as counts, which add up over shards and parts as every
-        // measure must: the changes after which bureau, city hall and J-LIS agreed again, how
-        // many of them within a day, a week and 30 days, and the residents on whom they still
-        // disagree at the end. (Percentiles do not add up; `run` and the HTML report give them.)
+        // measure must: the changes after which bureau, city hall and J-LIS agreed again, and
+        // how many took each whole number of hours (a histogram, from which the median, the
+        // 95th percentile and the longest are read: [`Measures::get`]); and the residents on
+        // whom the three offices still disagree at the end (a lost notice leaves them so for
+        // good).
         let sync = p.sync.measures();
         set("time_to_consistency.changes", sync.changes);
-        for (key, days) in [("within_1d", 1), ("within_7d", 7), ("within_30d", 30)] {
-            set(
-                &format!("time_to_consistency.{key}"),
-                p.sync.within(days * 24 * 60),
-            );
+        for (hours, n) in p.sync.hours() {
+            set(&format!("{HOURS}{hours:05}"), n);
         }
-        set("time_to_consistency.open_at_end", sync.inconsistent_at_end);
+        set("residents_inconsistent_at_end", sync.inconsistent_at_end);
         set(
             "residents_holding_tokutei",
             count(&|r| {
@@ -162,20 +173,50 @@ impl Measures {
         }
     }
 
+    /// The measure `key`: a stored count, or one read from the histogram of times to
+    /// consistency (`time_to_consistency.p50_hours`, `.p95_hours`, `.max_hours`); 0 when absent.
     pub fn get(&self, key: &str) -> u64 {
-        self.0.get(key).copied().unwrap_or(0)
+        match FROM_HOURS.iter().find(|(k, _)| *k == key) {
+            Some(&(_, q)) => self.hours_rank(q),
+            None => self.0.get(key).copied().unwrap_or(0),
+        }
     }
 
-    /// Every key, headline measures first, then the rest in key order.
+    /// The smallest whole number of hours within which at least `q` % of the changes came to
+    /// agreement (the nearest rank); 0 with no change.
+    fn hours_rank(&self, q: u64) -> u64 {
+        let histogram: Vec<(u64, u64)> = self
+            .0
+            .range(HOURS.to_owned()..)
+            .take_while(|(k, _)| k.starts_with(HOURS))
+            .filter_map(|(k, &n)| Some((k[HOURS.len()..].parse().ok()?, n)))
+            .collect();
+        let total: u64 = histogram.iter().map(|(_, n)| n).sum();
+        let rank = (q * total).div_ceil(100).max(1);
+        let mut seen = 0;
+        for (hours, n) in histogram {
+            seen += n;
+            if seen >= rank {
+                return hours;
+            }
+        }
+        0
+    }
+
+    /// Every key a reader sees, headline measures first, then the rest in key order: the
+    /// histogram of times to consistency is shown as the measures read from it.
     pub fn ordered_keys<'a>(sets: impl IntoIterator<Item = &'a Measures>) -> Vec<String> {
         let mut rest: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         for m in sets {
-            rest.extend(m.0.keys().cloned());
+            rest.extend(m.0.keys().filter(|k| !k.starts_with(HOURS)).cloned());
         }
+        let timed = rest.contains("time_to_consistency.changes");
+        let derived = |k: &str| timed && FROM_HOURS.iter().any(|&(d, _)| d == k);
         let mut keys: Vec<String> = HEADLINE
             .iter()
-            .map(|k| (*k).to_owned())
-            .filter(|k| rest.remove(k))
+            .copied()
+            .filter(|&k| rest.remove(k) || derived(k))
+            .map(str::to_owned)
             .collect();
         keys.extend(rest);
         keys
@@ -194,5 +235,50 @@ mod tests {
         assert_eq!((a.get("x"), a.get("y"), a.get("z")), (2, 4, 4));
         let keys = Measures::ordered_keys([&a, &Measures([("visits.all".into(), 1)].into())]);
         assert_eq!(keys, ["visits.all", "x", "y", "z"]);
+    }
+
+    fn timed(hours: &[(u64, u64)]) -> Measures {
+        let mut m = Measures(
+            [(
+                "time_to_consistency.changes".to_owned(),
+                hours.iter().map(|(_, n)| n).sum(),
+            )]
+            .into(),
+        );
+        for (h, n) in hours {
+            m.0.insert(format!("{HOURS}{h:05}"), *n);
+        }
+        m
+    }
+
+    #[test]
+    fn percentiles_of_time_to_consistency_are_read_from_the_added_histograms() {
+        // Two shards of one run: 10 changes settled within an hour and 1 in 30 hours in the
+        // first; 8 within 2 hours and 1 in 200 hours in the second. Of the 20 changes the
+        // 10th is within 1 hour, the 19th within 30 hours, the last within 200 — the same
+        // whichever shard holds which, which the shards' own percentiles would not say.
+        let one = timed(&[(1, 10), (30, 1)]);
+        let two = timed(&[(2, 8), (200, 1)]);
+        let mut whole = one.clone();
+        whole.add(&two);
+        assert_eq!(whole.get("time_to_consistency.p50_hours"), 1);
+        assert_eq!(whole.get("time_to_consistency.p95_hours"), 30);
+        assert_eq!(whole.get("time_to_consistency.max_hours"), 200);
+        let mut other_way = two.clone();
+        other_way.add(&one);
+        assert_eq!(other_way, whole);
+        // A reader sees the three figures in the headline, not the histogram.
+        let keys = Measures::ordered_keys([&whole]);
+        assert_eq!(
+            keys,
+            [
+                "time_to_consistency.changes",
+                "time_to_consistency.p50_hours",
+                "time_to_consistency.p95_hours",
+                "time_to_consistency.max_hours",
+            ]
+        );
+        // No change: every figure 0.
+        assert_eq!(timed(&[]).get("time_to_consistency.max_hours"), 0);
     }
 }

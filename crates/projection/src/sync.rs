@@ -71,6 +71,18 @@ impl Agreement {
         self.closed.range(..=minutes).map(|(_, n)| n).sum()
     }
 
+    /// The closed episodes as a histogram of whole hours, each length rounded up (an episode
+    /// of 61 minutes counts in hour 2; one of no time at all in hour 0), in increasing hours.
+    /// Counts add up over shards and parts, so percentiles read from the sum are those of the
+    /// whole run (`measures::Measures`).
+    pub fn hours(&self) -> BTreeMap<u64, u64> {
+        let mut hours = BTreeMap::new();
+        for (&minutes, &n) in &self.closed {
+            *hours.entry(minutes.div_ceil(60)).or_insert(0) += n;
+        }
+        hours
+    }
+
     /// The measures.
     pub fn measures(&self) -> SyncMeasures {
         let n: u64 = self.closed.values().sum();

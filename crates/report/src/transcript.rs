@@ -140,6 +140,7 @@ pub fn faults_summary(
     sync: &projection::SyncMeasures,
     links: &[LinkFigures<'_>],
     held: u64,
+    undelivered: [u64; 2],
     lang: Lang,
 ) -> String {
     let u = ui(lang);
@@ -178,6 +179,14 @@ pub fn faults_summary(
         ));
     }
     rows.push((u.held_by_outages.to_owned(), held.to_string()));
+    let [in_transit, held_past_end] = undelivered;
+    rows.push((
+        u.undelivered_at_end.to_owned(),
+        format!(
+            "{} {in_transit}{}{} {held_past_end}",
+            u.notices_in_transit, u.comma, u.held_past_end
+        ),
+    ));
     out.push_str(&labelled(&rows, 2, 2));
     out
 }
@@ -426,11 +435,11 @@ mod tests {
 
     #[test]
     fn the_synchronization_block_counts_one_change_and_many_changes_in_words() {
-        let one = faults_summary(&sync(1), &[], 0, Lang::En);
+        let one = faults_summary(&sync(1), &[], 0, [0, 0], Lang::En);
         assert!(one.contains("(1 change)"), "{one}");
-        let two = faults_summary(&sync(2), &[], 0, Lang::En);
+        let two = faults_summary(&sync(2), &[], 0, [0, 0], Lang::En);
         assert!(two.contains("(2 changes)"), "{two}");
-        let ja = faults_summary(&sync(1), &[], 0, Lang::Ja);
+        let ja = faults_summary(&sync(1), &[], 0, [0, 0], Lang::Ja);
         assert!(ja.contains("1 件の変更"), "{ja}");
     }
 }

@@ -11,7 +11,11 @@
 //! Two faults of issue 8 are met here. When the policy's links can duplicate notices, the inbox
 //! remembers which notices its office has handled — by the notified event's identity, the
 //! resident and the resident's event counter (decision 11) — and answers a second delivery with
-//! an empty decision: a duplicate changes nothing. When the policy crashes the office, the
+//! an empty decision: a duplicate changes nothing. When the policy has any fault, the inbox also
+//! keeps, per resident, the number of the latest notice taken up that set each item of the
+//! office's record (`model::machine::NoticeOrder`) and hands it with every notice, so that the
+//! office's `decide` can recognise a late notice of an older fact and ignore it (a record never
+//! moves backwards). When the policy crashes the office, the
 //! service keeps its own events (its stream of the log) and, at the restart, throws its state
 //! away and rebuilds it from them with `apply` alone; the inbox and what it remembers are kept,
 //! as a durable message queue's would be.
@@ -20,8 +24,9 @@ use std::collections::{BTreeSet, VecDeque};
 use std::ops::Range;
 
 use model::event::Event;
-use model::machine::{Context, Decision, Input, StateMachine};
+use model::machine::{Context, Decision, Input, NoticeOrder, StateMachine};
 use model::policy::Policy;
+use model::rules;
 use model::service::Service;
 use model::time::SimTime;
 
@@ -48,6 +53,9 @@ struct Task<M> {
     residents: Range<u32>,
     /// The notices handled, by (resident, event counter), when a link can duplicate them.
     handled: Option<BTreeSet<(u32, u32)>>,
+    /// Per resident (from the first of `residents`), the latest notices taken up, when a fault
+    /// can deliver them out of order.
+    order: Option<Vec<NoticeOrder>>,
     /// The office's own events, in order, when it will crash and rebuild from them.
     journal: Option<Vec<Event>>,
     /// When the office restarts after a crash, earliest last.
@@ -72,6 +80,34 @@ impl<M: StateMachine> Task<M> {
         {
             return Decision::none();
         }
+        if let (
+            Some(order),
+            Input::Notice {
+                from,
+                event,
+                number,
+                ..
+            },
+        ) = (&mut self.order, input)
+        {
+            let items = rules::items_set(event, M::SERVICE);
+            let slot = (event.resident().0 - self.residents.start) as usize;
+            if let Some(kept) = order.get_mut(slot).filter(|_| !items.is_empty()) {
+                let weighed = Input::Notice {
+                    from: *from,
+                    event: event.clone(),
+                    number: *number,
+                    order: *kept,
+                };
+                *kept = kept.taken_up(items, *number);
+                return self.decide(&weighed, ctx);
+            }
+        }
+        self.decide(input, ctx)
+    }
+
+    /// Decides and applies an input, journalling the events when the office will need them.
+    fn decide(&mut self, input: &Input, ctx: &Context<'_>) -> Decision {
         let decision = self.machine.handle(input, ctx);
         if let Some(journal) = &mut self.journal {
             journal.extend(decision.events.iter().cloned());
@@ -130,6 +166,7 @@ impl ServiceHandle {
         let faults = &policy.faults;
         let mut restarts = faults.restarts(M::SERVICE);
         restarts.reverse();
+        let order = (!faults.is_none()).then(|| vec![NoticeOrder::default(); residents.len()]);
         ServiceHandle {
             service: M::SERVICE,
             task: Box::new(Task {
@@ -137,6 +174,7 @@ impl ServiceHandle {
                 inbox: VecDeque::with_capacity(INBOX),
                 residents,
                 handled: faults.may_duplicate().then(BTreeSet::new),
+                order,
                 journal: (!restarts.is_empty()).then(Vec::new),
                 restarts,
                 restarted: Vec::new(),

@@ -14,11 +14,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use model::event::Event;
 use model::faults::{NoticeKey, notice_plan};
-use model::machine::Input;
+use model::machine::{Input, NoticeOrder};
 use model::policy::Policy;
 use model::rules;
 use model::service::Service;
 use model::time::SimTime;
+use projection::measures::Measures;
 
 use crate::queue::{Meta, Queue};
 
@@ -44,6 +45,40 @@ impl LinkTally {
     }
 }
 
+/// Work a run leaves undone at its end because it would be taken up after it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Undelivered {
+    /// Notices between offices still on their way (or waiting for an office to reopen).
+    pub notices: u64,
+    /// Deliveries of any kind — notices, residents at a counter, an office's own timers — that
+    /// an outage lasting past the end holds.
+    pub held_by_outages: u64,
+}
+
+impl Undelivered {
+    pub(crate) fn add(&mut self, other: Undelivered) {
+        self.notices += other.notices;
+        self.held_by_outages += other.held_by_outages;
+    }
+}
+
+impl crate::RunOutput {
+    /// The run's measures: those of its projections, and the work it left undelivered at its
+    /// end (`undelivered_at_end.notices`, `undelivered_at_end.held_by_outages`), which no event
+    /// records and so only the run itself knows.
+    pub fn measures(&self) -> Measures {
+        let mut m = Measures::from_projections(&self.projections);
+        let u = self.faults.undelivered;
+        for (key, n) in [
+            ("undelivered_at_end.notices", u.notices),
+            ("undelivered_at_end.held_by_outages", u.held_by_outages),
+        ] {
+            m.0.insert(key.to_owned(), n);
+        }
+        m
+    }
+}
+
 /// What the faults did in a run: per link, and the deliveries an outage held.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FaultTally {
@@ -51,6 +86,10 @@ pub struct FaultTally {
     pub links: BTreeMap<(&'static str, Service, Service), LinkTally>,
     /// Deliveries (notices, visits, timers) that waited for an office to reopen.
     pub held_by_outages: u64,
+    /// What the run leaves undelivered at its end: notices in transit, and deliveries an outage
+    /// holds past the end. Each is a notice or a delivery of one resident's, so the figures add
+    /// up over shards.
+    pub undelivered: Undelivered,
     /// The crashes after which an office was rebuilt from its own events, as (office, the
     /// instant it came back). A crash counts once however many shards' offices rebuilt after
     /// it, so the figure does not depend on the number of threads: a shard rebuilds its office
@@ -66,6 +105,7 @@ impl FaultTally {
             self.links.entry(k).or_default().add(&v);
         }
         self.held_by_outages += other.held_by_outages;
+        self.undelivered.add(other.undelivered);
         self.restarts.extend(other.restarts);
     }
 
@@ -125,6 +165,8 @@ impl<'p> Links<'p> {
                     from,
                     event: event.clone(),
                     number,
+                    // The receiving office's inbox knows what it took up before.
+                    order: NoticeOrder::default(),
                 };
                 queue.push(at, n.to, input, meta);
             }

@@ -10,6 +10,8 @@ use std::iter::Peekable;
 
 use chrono::NaiveDate;
 use model::machine::Input;
+
+use crate::delivery::Undelivered;
 use model::policy::Policy;
 use model::rules;
 use model::service::Service;
@@ -70,6 +72,8 @@ pub(crate) struct Queue {
     outages: Option<Box<Policy>>,
     /// Deliveries that waited for an office to reopen.
     pub(crate) held: u64,
+    /// What the run leaves undelivered at its end (issue 8): flagged, not silently dropped.
+    pub(crate) undelivered: Undelivered,
 }
 
 impl Queue {
@@ -86,11 +90,13 @@ impl Queue {
             end,
             outages: (!policy.faults.outages.is_empty()).then(|| Box::new(policy.clone())),
             held: 0,
+            undelivered: Undelivered::default(),
         }
     }
 
     /// Queues `input` for `to` at `at`, after everything already queued for that time.
     pub(crate) fn push(&mut self, at: SimTime, to: Service, input: Input, meta: Meta) {
+        let due = at;
         let at = match &self.outages {
             Some(policy) => {
                 let reopened = policy.faults.reopened(to, at);
@@ -104,6 +110,14 @@ impl Queue {
             None => at,
         };
         if at >= self.end {
+            // A timer or a step beyond the end is the future, not work left undone; a notice in
+            // transit, or anything an outage holds past the end, is.
+            if matches!(input, Input::Notice { .. }) {
+                self.undelivered.notices += 1;
+            }
+            if due < self.end {
+                self.undelivered.held_by_outages += 1;
+            }
             return;
         }
         self.seq += 1;

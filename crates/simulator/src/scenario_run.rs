@@ -21,13 +21,9 @@ pub fn run_scenario(
     run_scenario_with(scenario, store, progress, false)
 }
 
-fn run_scenario_with(
-    scenario: &Scenario,
-    store: Option<EventStore>,
-    progress: Option<&mut dyn FnMut(Progress)>,
-    resume: bool,
-) -> Result<RunOutput, SimError> {
-    let residents = Scripted {
+/// A scenario's residents and steps, as the scheduler takes them.
+pub(crate) fn scripted(scenario: &Scenario) -> Scripted {
+    Scripted {
         residents: scenario
             .residents
             .iter()
@@ -39,7 +35,16 @@ fn run_scenario_with(
             .map(|s| (s.at, s.command.clone()))
             .collect(),
         supply_follow_ups: scenario.policy.regime != scenario.written_for,
-    };
+    }
+}
+
+fn run_scenario_with(
+    scenario: &Scenario,
+    store: Option<EventStore>,
+    progress: Option<&mut dyn FnMut(Progress)>,
+    resume: bool,
+) -> Result<RunOutput, SimError> {
+    let residents = scripted(scenario);
     let input = RunInput {
         residents: &residents,
         start: scenario.start,

@@ -231,6 +231,8 @@ pub(crate) struct Shard<'a> {
     /// Batches sent to the offices, and instants stepped (for the diagnostics).
     batches: u64,
     instants: u64,
+    /// [`ROUNDS_PER_INSTANT`]; a test lowers it to see the limit met by a real cascade.
+    rounds_per_instant: u32,
     start: NaiveDate,
     until: NaiveDate,
 }
@@ -287,6 +289,7 @@ impl<'a> Shard<'a> {
             decided: Vec::new(),
             batches: 0,
             instants: 0,
+            rounds_per_instant: ROUNDS_PER_INSTANT,
             residents,
             start,
             until,
@@ -345,10 +348,13 @@ impl<'a> Shard<'a> {
             while self.queue.next_time() == Some(next) {
                 self.step_instant(next)?;
                 rounds += 1;
-                if rounds > ROUNDS_PER_INSTANT {
+                if rounds > self.rounds_per_instant {
                     return Err(SimError::NoProgress {
                         at: next,
-                        why: format!("{ROUNDS_PER_INSTANT} rounds of deliveries at one instant"),
+                        why: format!(
+                            "more than {} rounds of deliveries at one instant",
+                            self.rounds_per_instant
+                        ),
                     });
                 }
             }
@@ -370,6 +376,7 @@ impl<'a> Shard<'a> {
         );
         let mut faults = std::mem::take(&mut self.links.tally);
         faults.held_by_outages = self.queue.held;
+        faults.undelivered = self.queue.undelivered;
         for office in &self.offices {
             let service = office.service();
             faults
@@ -556,5 +563,78 @@ impl<'a> Shard<'a> {
             self.queue
                 .push(at.max(now), to, Input::Command(command), (last, chain));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A shard of one resident who notifies a change of name on `2026-07-01`, on links that
+    /// deliver at once: the bureau records it (round 1), the city hall hears of it over N3 at
+    /// the same instant (round 2) and tells J-LIS over N8 (round 3). Run with at most `limit`
+    /// rounds per instant.
+    fn three_rounds_at_one_instant(limit: u32) -> Result<ShardOutput, SimError> {
+        let text = r#"
+name: three rounds
+seed: 1
+start: 2026-06-20
+until: 2026-07-10
+policy:
+  regime: integrated
+  faults:
+    links:
+      - delay: { fixed: "0m" }
+residents:
+  - id: mei
+    born_on: 1995-04-12
+    status: engineer_specialist_humanities
+    period_expiry: 2028-07-31
+    municipality: shinjuku
+    address: 1-2-3 Nishi-Shinjuku
+    residence_card: { issued_on: 2025-07-25 }
+    my_number_card: { issued_on: 2025-09-01 }
+steps:
+  - on: 2026-07-01
+    resident: mei
+    do: notify_item_change
+    item: name
+"#;
+        let scenario = scenario::parse("three_rounds.yaml", text).expect("a valid scenario");
+        let residents = crate::scenario_run::scripted(&scenario);
+        let mut shard = Shard::new(ShardInput {
+            residents: 0..1,
+            subject: &residents,
+            start: scenario.start,
+            until: scenario.until,
+            policy: &scenario.policy,
+            seed: scenario.seed,
+            emit: true,
+        });
+        shard.rounds_per_instant = limit;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk<Envelope>>(1024);
+        let out = shard.run(tx);
+        drop(rx);
+        out
+    }
+
+    #[test]
+    fn a_cascade_deeper_than_the_rounds_per_instant_stops_the_run_as_making_no_progress() {
+        // The limit counts rounds of deliveries at one instant: the three this cascade needs
+        // pass with a limit of three and stop the run with a limit of two, at the instant and
+        // with the reason named (invariant 11; the run's limit is 1,000).
+        assert_eq!(ROUNDS_PER_INSTANT, 1000);
+        let whole = three_rounds_at_one_instant(3).expect("three rounds are within three");
+        assert!(whole.events > 0);
+        let Err(e) = three_rounds_at_one_instant(2) else {
+            panic!("a third round at one instant passed a limit of two");
+        };
+        assert!(matches!(e, SimError::NoProgress { .. }), "{e}");
+        let text = e.to_string();
+        assert!(
+            text.contains("more than 2 rounds of deliveries at one instant"),
+            "{text}"
+        );
+        assert!(text.contains("2026-07-01"), "{text}");
     }
 }

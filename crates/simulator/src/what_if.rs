@@ -139,7 +139,7 @@ fn scenario_arm(
     let mut cb = |p: Progress| report(start, until, p);
     let out = crate::run_scenario(&s, None, Some(&mut cb))?;
     Ok(ArmRun {
-        measures: Measures::from_projections(&out.projections),
+        measures: out.measures(),
         log_hash: out.log_hash,
         log: out.log,
     })
@@ -310,7 +310,7 @@ pub(crate) fn population_arms(
                             arm: which,
                             residents: population.len(),
                             events: out.events,
-                            measures: Measures::from_projections(&out.projections),
+                            measures: out.measures(),
                             digest: digest.take(),
                         }));
                         if sent.is_err() {

@@ -49,6 +49,24 @@ pub(super) fn record(event: &Event, lang: Lang) -> String {
                 labels::municipality(municipality, lang)
             ),
         },
+        Event::OlderAddressNoticeIgnored {
+            notified_municipality,
+            notified_address,
+            kept_municipality,
+            kept_address,
+            ..
+        } => match lang {
+            Lang::En => format!(
+                "ignores the late notice of the address {notified_address}, \
+                 {notified_municipality}: the bureau already holds a later one, {kept_address}, \
+                 {kept_municipality}"
+            ),
+            Lang::Ja => format!(
+                "遅れた住居地の通知（{} {notified_address}）を採用せず：既に後の住居地（{} {kept_address}）を記録",
+                labels::municipality(notified_municipality, lang),
+                labels::municipality(kept_municipality, lang)
+            ),
+        },
         Event::RegisterDeletionRecorded { municipality, .. } => match lang {
             Lang::En => format!(
                 "records that {municipality} deleted the register entry: not in a resident register"

@@ -106,6 +106,43 @@ pub(super) fn register(event: &Event, lang: Lang) -> String {
                 "入管からの遅れた通知（在留期間{notified_expiry}まで）を採用せず：住民票には既に後の期間（{kept_expiry}まで）を記録"
             ),
         },
+        Event::OlderStatusNoticeIgnored {
+            notified_status,
+            kept_status,
+            ..
+        } => {
+            let (notified, kept) = (
+                labels::status(*notified_status).get(lang),
+                labels::status(*kept_status).get(lang),
+            );
+            match lang {
+                Lang::En => format!(
+                    "ignores the bureau's late notice of a change of status to {notified}: the \
+                     register already holds a later one, {kept}"
+                ),
+                Lang::Ja => format!(
+                    "入管からの遅れた通知（在留資格{notified}への変更）を採用せず：住民票には既に後の在留資格（{kept}）を記録"
+                ),
+            }
+        }
+        Event::OlderCardNoticeIgnored {
+            notified_card,
+            kept_card,
+            ..
+        } => {
+            let kept = kept_card
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| labels::ui(lang).none.to_owned());
+            match lang {
+                Lang::En => format!(
+                    "ignores the bureau's late notice of card {notified_card}: the register \
+                     already holds a later card, {kept}"
+                ),
+                Lang::Ja => format!(
+                    "入管からの遅れた通知（在留カード番号{notified_card}）を採用せず：住民票には既に後のカード（{kept}）を記録"
+                ),
+            }
+        }
         Event::ImmigrationDataUpdated {
             period_expiry,
             card_number,

@@ -33,6 +33,7 @@ pub fn describe(event: &Event, lang: Lang) -> String {
         | LossReported { .. } => any_office::describe(event, lang),
         ImmigrationRecordOpened { .. }
         | AddressRecorded { .. }
+        | OlderAddressNoticeIgnored { .. }
         | RegisterDeletionRecorded { .. }
         | ItemChangeNotified { .. }
         | Landed { .. } => bureau::record(event, lang),
@@ -63,6 +64,8 @@ pub fn describe(event: &Event, lang: Lang) -> String {
         | RegisterEntryDeleted { .. }
         | ImmigrationDataUpdated { .. }
         | OlderPeriodNoticeIgnored { .. }
+        | OlderStatusNoticeIgnored { .. }
+        | OlderCardNoticeIgnored { .. }
         | ResidenceNotified { .. }
         | ApplicationForwarded { .. }
         | SprApplicationForwarded { .. }

@@ -67,6 +67,15 @@ pub fn event_type(e: &Event) -> Label {
         Event::OlderPeriodNoticeIgnored { .. } => {
             l("older period notice ignored", "古い在留期間の通知の不採用")
         }
+        Event::OlderStatusNoticeIgnored { .. } => {
+            l("older status notice ignored", "古い在留資格の通知の不採用")
+        }
+        Event::OlderCardNoticeIgnored { .. } => {
+            l("older card notice ignored", "古い在留カードの通知の不採用")
+        }
+        Event::OlderAddressNoticeIgnored { .. } => {
+            l("older address notice ignored", "古い住居地の通知の不採用")
+        }
         Event::ImmigrationDataUpdated { .. } => l(
             "register updated from the bureau's notice",
             "入管の通知による住民票の更新",

@@ -67,19 +67,32 @@ fn headline(key: &str) -> Option<Label> {
             "記録の不一致が1日以上あった在留者",
         ),
         "residents_inconsistent_at_end" => l(
-            "residents whose records still disagree at the end",
-            "終了時に記録が不一致のままの在留者",
+            "residents still out of sync at the end (all offices)",
+            "終了時に記録が一致していない在留者（全機関）",
         ),
         "time_to_consistency.changes" => l(
             "changes after which all offices agreed again",
             "全機関の記録が再び一致した変更",
         ),
-        "time_to_consistency.within_1d" => l("of which within a day", "うち1日以内に一致"),
-        "time_to_consistency.within_7d" => l("of which within 7 days", "うち7日以内に一致"),
-        "time_to_consistency.within_30d" => l("of which within 30 days", "うち30日以内に一致"),
-        "time_to_consistency.open_at_end" => l(
-            "residents out of sync at the end (with J-LIS)",
-            "終了時に記録が一致していない在留者（J-LISを含む）",
+        "time_to_consistency.p50_hours" => l(
+            "time to consistency, median (hours)",
+            "記録が一致するまでの時間・中央値（時間）",
+        ),
+        "time_to_consistency.p95_hours" => l(
+            "time to consistency, 95th percentile (hours)",
+            "記録が一致するまでの時間・95パーセンタイル（時間）",
+        ),
+        "time_to_consistency.max_hours" => l(
+            "time to consistency, longest (hours)",
+            "記録が一致するまでの時間・最長（時間）",
+        ),
+        "undelivered_at_end.notices" => l(
+            "notices still in transit at the end",
+            "終了時に配送中のままの通知",
+        ),
+        "undelivered_at_end.held_by_outages" => l(
+            "deliveries an outage still held at the end",
+            "終了時に停止で止まったままの配達",
         ),
         "cards_produced" => l(
             "residence cards / SPR certificates issued",

@@ -87,6 +87,9 @@ fn role(event: &Event) -> Role {
         | Event::RegisterEntryClosed { .. }
         | Event::ImmigrationDataUpdated { .. }
         | Event::OlderPeriodNoticeIgnored { .. }
+        | Event::OlderStatusNoticeIgnored { .. }
+        | Event::OlderCardNoticeIgnored { .. }
+        | Event::OlderAddressNoticeIgnored { .. }
         | Event::MyNumberCardValidityChanged { .. }
         | Event::ResidenceNotified { .. }
         | Event::ApplicationForwarded { .. }

@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use model::event::Event;
 use model::ids::ResidentId;
+use model::procedure::Procedure;
 use projection::Projections;
 
 use super::{Failure, Invariant};
@@ -46,16 +47,19 @@ impl Cards {
     pub(super) fn observe(&mut self, event: &Event, day: NaiveDate) {
         // The disposition ends a special period: a refusal, the application superseded, or a
         // grant taking effect (the period extended or the status changed, the new card issued).
-        if matches!(
-            event,
+        // A refusal of another application (permanent residence) is not its disposition.
+        let this_application =
+            |p: &Procedure| matches!(p, Procedure::Extension | Procedure::StatusChange);
+        let disposed = match event {
             Event::ExtensionRefused { .. }
-                | Event::ApplicationRefused { .. }
-                | Event::ApplicationSuperseded { .. }
-                | Event::PeriodOfStayExtended { .. }
-                | Event::StatusChanged { .. }
-                | Event::ResidenceCardIssued { .. }
-        ) && let Some((_, _, decided)) = &mut self.application
-        {
+            | Event::PeriodOfStayExtended { .. }
+            | Event::StatusChanged { .. }
+            | Event::ResidenceCardIssued { .. } => true,
+            Event::ApplicationRefused { procedure, .. }
+            | Event::ApplicationSuperseded { procedure, .. } => this_application(procedure),
+            _ => false,
+        };
+        if disposed && let Some((_, _, decided)) = &mut self.application {
             decided.get_or_insert(day);
         }
         match event {

@@ -58,6 +58,10 @@ pub(super) fn generate(g: &mut Gen, seed: u64, profile: Profile) -> Value {
     // delayed and redelivered notices arrive within it.
     let until = day(start, 450);
     let regime = if g.chance(50) { "legacy" } else { "integrated" };
+    // A third of the `reorder` cases make notices cross: procedures a few days to three weeks
+    // apart, and the notices that set the offices' records (N1, N3) held up to weeks, so that
+    // an older address, status, period or card arrives after a newer one (invariant 12).
+    let crossing = profile == Profile::Reorder && g.chance(35);
     let mut residents = Vec::new();
     let mut steps: Vec<(NaiveDate, usize, Value)> = Vec::new();
     for i in 0..1 + g.below(3) as usize {
@@ -172,6 +176,11 @@ pub(super) fn generate(g: &mut Gen, seed: u64, profile: Profile) -> Value {
                 7 => {
                     if g.chance(50) {
                         push(on, step("report_loss"));
+                        // Most who lose a card call the My Number call centre the same day to
+                        // suspend its functions (§5.11); the others only report the loss.
+                        if g.chance(75) {
+                            push(on, step("suspend_my_number_functions"));
+                        }
                         let mut s = step("request_reissue");
                         s["reason"] = json!("lost");
                         s["tokutei"] = json!(tokutei);
@@ -189,9 +198,22 @@ pub(super) fn generate(g: &mut Gen, seed: u64, profile: Profile) -> Value {
                     push(business(day(on, 2)), step("reset_pin"));
                 }
             }
-            // At least a month between a resident's procedures: the faults' delays (at most a
-            // few days) settle in between, so comparing with perfect links is fair.
-            on = business(day(on, 35 + g.below(60)));
+            // Otherwise at least a month between a resident's procedures: the faults' delays (at
+            // most a few days) settle in between, so comparing with perfect links is fair.
+            let gap = if crossing {
+                5 + g.below(20)
+            } else {
+                35 + g.below(60)
+            };
+            // After the procedure's last step (its decision, the move-in): the generator's own
+            // record of the period of stay follows the procedures in order.
+            let last = steps
+                .iter()
+                .filter(|(_, r, _)| *r == i)
+                .map(|(d, _, _)| *d)
+                .max()
+                .unwrap_or(on);
+            on = business(day(on.max(last), gap));
         }
     }
     // Steps in time order; the same day keeps the order they were made in.
@@ -204,7 +226,7 @@ pub(super) fn generate(g: &mut Gen, seed: u64, profile: Profile) -> Value {
         })
         .collect();
     let mut policy = json!({ "regime": regime });
-    let faults = faults(g, profile, start);
+    let faults = faults(g, profile, start, crossing);
     if !faults.is_null() {
         policy["faults"] = faults;
     }
@@ -219,7 +241,7 @@ pub(super) fn generate(g: &mut Gen, seed: u64, profile: Profile) -> Value {
     })
 }
 
-fn faults(g: &mut Gen, profile: Profile, start: NaiveDate) -> Value {
+fn faults(g: &mut Gen, profile: Profile, start: NaiveDate, crossing: bool) -> Value {
     let share = |g: &mut Gen, max: u64| json!(g.below(max + 1) as f64 / 100.0);
     let link = |g: &mut Gen| {
         let mut l = json!({});
@@ -233,6 +255,14 @@ fn faults(g: &mut Gen, profile: Profile, start: NaiveDate) -> Value {
     match profile {
         Profile::Mixed | Profile::None => return Value::Null,
         Profile::Reorder => {
+            if crossing {
+                for notice in ["N1", "N3"] {
+                    links.push(json!({
+                        "notice": notice,
+                        "reorder_window": format!("{}d", 30 + g.below(60)),
+                    }));
+                }
+            }
             for _ in 0..1 + g.below(3) {
                 let mut l = link(g);
                 match g.below(4) {
