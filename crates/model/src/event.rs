@@ -47,7 +47,12 @@ macro_rules! events {
             pub fn encode_payload(&self, out: &mut Vec<u8>) {
                 let done = match self {
                     $( Event::$name { resident: _ $(, $field)* } => {
-                        rmp_serde::encode::write(out, &( $( $field, )* ))
+                        // The dates go through one reused buffer, not a new `String`
+                        // each (the same bytes: `fast_text`).
+                        $crate::fast_text::serialize(
+                            &( $( $field, )* ),
+                            &mut rmp_serde::Serializer::new(&mut *out),
+                        )
                     } )*
                 };
                 // Writing to a `Vec` cannot fail, and every field type serializes.

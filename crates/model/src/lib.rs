@@ -14,6 +14,7 @@ pub mod date_text;
 pub mod effective;
 pub mod envelope;
 pub mod event;
+pub mod fast_text;
 pub mod faults;
 pub mod hashing;
 pub mod ids;

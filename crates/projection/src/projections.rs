@@ -306,7 +306,10 @@ impl Projections {
         // (the same bytes, so the same hash), which at 100,000 residents saves about a tenth
         // of a population run's time.
         let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut h);
-        serde_json::to_writer(&mut buffered, self).expect("projections always serialize");
+        // Dates are written through one reused buffer, not a new `String` each (the same
+        // bytes: `model::fast_text`).
+        model::fast_text::serialize(self, &mut serde_json::Serializer::new(&mut buffered))
+            .expect("projections always serialize");
         std::io::Write::flush(&mut buffered).expect("hashing cannot fail");
         drop(buffered);
         h.finish()
