@@ -26,7 +26,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use model::envelope::{EventRecord, PAYLOAD_SCHEMA_VERSION};
 use model::policy::{Policy, Regime};
 use report::Lang;
-use report::labels::{self, CommandProblem, Problem};
+use report::labels::{self, BenchPhase, CommandProblem, CpuFigure, Problem};
 use simulator::log::RunHeader;
 use simulator::{Progress, RunInput, RunOptions, run};
 
@@ -79,17 +79,15 @@ fn remove_db(path: &Path) {
     }
 }
 
-fn progress_bar(start: NaiveDate, until: NaiveDate, label: &str) -> ProgressBar {
+fn progress_bar(start: NaiveDate, until: NaiveDate, phase: BenchPhase, lang: Lang) -> ProgressBar {
     let days = (until - start).num_days().max(1) as u64;
     let bar = ProgressBar::new(days);
     bar.set_style(
-        ProgressStyle::with_template(
-            "{prefix:>12} [{bar:30}] {pos}/{len} days  {msg}  ({elapsed}, eta {eta})",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
+        ProgressStyle::with_template(&labels::progress_template(labels::ProgressBar::Days, lang))
+            .expect("valid template")
+            .progress_chars("=> "),
     );
-    bar.set_prefix(label.to_owned());
+    bar.set_prefix(labels::bench_phase(phase, lang));
     bar
 }
 
@@ -144,8 +142,8 @@ pub fn bench_what_if(a: &WhatIfBenchArgs, lang: Lang) -> Result<ExitCode, Failur
     let mut report = |p: RunProgress| {
         bar.set_length(p.total);
         bar.set_position(p.done.min(p.total));
-        bar.set_prefix("what-if");
-        bar.set_message(format!("{} events", p.events));
+        bar.set_prefix(labels::bench_phase(BenchPhase::WhatIf, lang));
+        bar.set_message(labels::progress_events(p.events, lang));
     };
     let (t, cpu) = (Instant::now(), cpu_seconds());
     let c = what_if::compare(
@@ -195,28 +193,22 @@ pub fn bench_what_if(a: &WhatIfBenchArgs, lang: Lang) -> Result<ExitCode, Failur
         outln!("{}", serde_json::to_string_pretty(&v).expect("json"));
         return Ok(ExitCode::SUCCESS);
     }
-    outln!(
-        "zairyu bench --what-if — {} residents, seed {}, legacy vs integrated, {} threads",
-        a.residents,
-        a.seed,
-        a.threads
-    );
-    outln!("  events                        {legacy} legacy + {integrated} integrated");
-    outln!(
-        "  both arms                     {seconds:.2} s   {rate:>10.0} events/s   ({:.0} per thread)",
-        rate / a.threads as f64
-    );
-    if let Some(c) = cpu {
-        outln!(
-            "  CPU time                      {c:.2} s   {:>10.0} events per CPU-second",
-            (legacy + integrated) as f64 / c.max(f64::EPSILON)
-        );
-    }
-    outln!(
-        "  peak RSS                      {}",
-        peak.map_or("n/a".to_owned(), |m| format!("{m:.0} MiB"))
-    );
-    outln!("  measures digest  {digest}");
+    let figures = labels::WhatIfBenchFigures {
+        residents: a.residents,
+        seed: a.seed,
+        threads: a.threads,
+        legacy_events: legacy,
+        integrated_events: integrated,
+        seconds,
+        rate,
+        cpu: cpu.map(|c| CpuFigure {
+            seconds: c,
+            events_per_second: (legacy + integrated) as f64 / c.max(f64::EPSILON),
+        }),
+        peak_mib: peak,
+        digest: &digest,
+    };
+    outln!("{}", labels::bench_what_if_figures(&figures, lang));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -269,10 +261,10 @@ pub fn bench(a: &BenchArgs, lang: Lang) -> Result<ExitCode, Failure> {
     let header = RunHeader::of(&meta);
 
     // 1. Simulation alone.
-    let bar = progress_bar(start, until, "simulate");
+    let bar = progress_bar(start, until, BenchPhase::Simulate, lang);
     let mut report = |p: Progress| {
         bar.set_position((p.now.date() - start).num_days().max(0) as u64);
-        bar.set_message(format!("{} events", p.events));
+        bar.set_message(labels::progress_events(p.events, lang));
     };
     let (t, cpu) = (Instant::now(), cpu_seconds());
     let sim = run(
@@ -308,10 +300,10 @@ pub fn bench(a: &BenchArgs, lang: Lang) -> Result<ExitCode, Failure> {
     store
         .write_run_meta(&meta)
         .map_err(|e| Failure::Run(e.into()))?;
-    let bar = progress_bar(start, until, "sim+store");
+    let bar = progress_bar(start, until, BenchPhase::SimulateAndStore, lang);
     let mut report = |p: Progress| {
         bar.set_position((p.now.date() - start).num_days().max(0) as u64);
-        bar.set_message(format!("{} events", p.events));
+        bar.set_message(labels::progress_events(p.events, lang));
     };
     let (t, cpu) = (Instant::now(), cpu_seconds());
     let mut stored = run(
@@ -411,25 +403,17 @@ pub fn bench(a: &BenchArgs, lang: Lang) -> Result<ExitCode, Failure> {
         peak_store_mib,
         log_hash: sim.log_hash,
     };
-    print_figures(a, &f, base.rows);
+    print_figures(a, &f, base.rows, lang);
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_figures(a: &BenchArgs, f: &Figures, baseline_rows: u64) {
+fn print_figures(a: &BenchArgs, f: &Figures, baseline_rows: u64, lang: Lang) {
     let rate = |n: u64, s: f64| if s > 0.0 { n as f64 / s } else { 0.0 };
     let store_total = f.sim_store_s + f.finish_s;
     let sim_rate = rate(f.events, f.sim_only_s);
     let store_rate = rate(f.events, store_total);
     let base_rate = rate(baseline_rows, f.baseline_s);
     let per_cpu = |cpu: Option<f64>| cpu.map(|c| rate(f.events, c));
-    let cpu = |c: Option<f64>| {
-        c.map_or(String::new(), |c| {
-            format!(
-                "   CPU {c:.2} s = {:.0} events per CPU-second",
-                rate(f.events, c)
-            )
-        })
-    };
     if a.json {
         let v = serde_json::json!({
             "residents": a.residents,
@@ -470,53 +454,35 @@ fn print_figures(a: &BenchArgs, f: &Figures, baseline_rows: u64) {
         outln!("{}", serde_json::to_string_pretty(&v).expect("json"));
         return;
     }
-    let mib = |m: Option<f64>| m.map_or("n/a".to_owned(), |m| format!("{m:.0} MiB"));
-    outln!(
-        "zairyu bench — {} residents, seed {}, {} regime, {} events/transaction, {} threads",
-        a.residents,
-        a.seed,
-        a.regime.as_str(),
-        a.batch,
-        a.threads
-    );
-    outln!("  events                        {}", f.events);
-    outln!("  population generated in       {:.2} s", f.generate_s);
-    outln!(
-        "  simulation alone              {:.2} s   {:>10.0} events/s   ({:.0} per thread)   peak RSS {}{}",
-        f.sim_only_s,
+    let cpu = |c: Option<f64>| {
+        c.map(|c| CpuFigure {
+            seconds: c,
+            events_per_second: rate(f.events, c),
+        })
+    };
+    let figures = labels::BenchFigures {
+        residents: a.residents,
+        seed: a.seed,
+        regime: a.regime,
+        batch: a.batch,
+        threads: a.threads,
+        events: f.events,
+        generate_s: f.generate_s,
+        sim_s: f.sim_only_s,
         sim_rate,
-        sim_rate / a.threads as f64,
-        mib(f.peak_sim_mib),
-        cpu(f.sim_only_cpu_s)
-    );
-    outln!(
-        "  simulation + store            {:.2} s   {:>10.0} events/s   (incl. finish {:.2} s)   peak RSS {}{}",
-        store_total,
+        sim_peak_mib: f.peak_sim_mib,
+        sim_cpu: cpu(f.sim_only_cpu_s),
+        store_s: store_total,
         store_rate,
-        f.finish_s,
-        mib(f.peak_store_mib),
-        cpu(f.sim_store_cpu_s)
-    );
-    outln!(
-        "  baseline: raw SQLite append   {:.2} s   {:>10.0} rows/s     (same rows, plain INSERT, no index)",
-        f.baseline_s,
-        base_rate
-    );
-    if base_rate > 0.0 {
-        outln!(
-            "  ratio (simulation + store) / baseline   {:.2}",
-            store_rate / base_rate
-        );
-        outln!(
-            "  ratio simulation alone / baseline       {:.2}",
-            sim_rate / base_rate
-        );
-    }
-    outln!(
-        "  replay of the stored log      {:.2} s   {:>10.0} events/s   (hash checked){}",
-        f.replay_s,
-        rate(f.events, f.replay_s),
-        cpu(f.replay_cpu_s)
-    );
-    outln!("  log hash  {}", f.log_hash);
+        finish_s: f.finish_s,
+        store_peak_mib: f.peak_store_mib,
+        store_cpu: cpu(f.sim_store_cpu_s),
+        baseline_s: f.baseline_s,
+        baseline_rate: base_rate,
+        replay_s: f.replay_s,
+        replay_rate: rate(f.events, f.replay_s),
+        replay_cpu: cpu(f.replay_cpu_s),
+        log_hash: &f.log_hash,
+    };
+    outln!("{}", labels::bench_figures(&figures, lang));
 }

@@ -28,6 +28,8 @@
 //!   地方公共団体情報システム機構（J-LIS）);
 //! - **the policy as canonical JSON** in `compare`'s manifest (`{"regime":"legacy",…}`): it is
 //!   the machine-readable record of what was compared, keys and values are identifiers;
+//! - **`bench`'s units**: `MiB` and `CPU` (CPU 時間, CPU 1 秒あたり), the abbreviations
+//!   Japanese technical text writes as they are, like the format names below;
 //! - **a word with an underscore**: a key or field of a file (`period_expiry`, `card_records`), a
 //!   switch (`disposition_at`), an environment variable (`SLURM_ARRAY_TASK_ID`, `NO_COLOR`) —
 //!   snake case is never an English word of prose;
@@ -35,7 +37,8 @@
 //!   ([`NAMES`]: JSON, CSV, YAML, SQLite, Parquet …), and the shapes of a date and a time
 //!   (`YYYY-MM-DD`, `HH:MM`).
 //!
-//! The errors and the help are scanned too: a bad scenario file, policy file, `--set` and
+//! `bench` (a tiny population, its text figures and `--what-if`'s) is scanned too. The errors and
+//! the help are scanned too: a bad scenario file, policy file, `--set` and
 //! `--grid`, a log that is not one or is of another run, each command's bad input, and the
 //! `--help` and `-h` of every command (the names of the commands, their choices and defaults are
 //! what one types).
@@ -169,6 +172,7 @@ const NAMES: &[&str] = &[
     "DuckDB",
     "roff",
     "MiB",
+    "CPU",
     "FIFO",
     "YYYY-MM-DD",
     "HH:MM",
@@ -1034,6 +1038,27 @@ fn simtest_and_a_stepped_session_in_japanese_have_no_english_words() {
     assert_eq!(usages.len(), 3, "{said}");
     for w in english_words(&without_quotes(&usages.join("\n")), &names) {
         leaks.push(format!("run --step: {w}"));
+    }
+    assert_clean(leaks);
+}
+
+/// `bench`'s figures (a tiny population: the simulation alone, with the store, the raw SQLite
+/// baseline, the replay) and `bench --what-if`'s, under `--lang ja`.
+#[test]
+fn bench_in_japanese_has_no_english_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path().to_str().unwrap();
+    let mut leaks = Vec::new();
+    let names = vec!["bench".to_owned()];
+    for args in [
+        &["bench", "--residents", "50", "--threads", "1", "--dir", dir][..],
+        &["bench", "--what-if", "--residents", "50", "--threads", "1"][..],
+    ] {
+        let said = zairyu_ja(args);
+        assert!(said.contains("イベント数"), "{said}");
+        for w in english_words(&said, &names) {
+            leaks.push(format!("zairyu --lang ja {}: {w}", args.join(" ")));
+        }
     }
     assert_clean(leaks);
 }

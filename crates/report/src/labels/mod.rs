@@ -19,6 +19,7 @@ use model::time::Latency;
 use model::validity::CertificateKind;
 
 mod analysis;
+mod bench;
 mod command_errors;
 mod commands;
 mod errors;
@@ -32,6 +33,10 @@ mod step;
 mod ui;
 
 pub use analysis::{Analysis, analysis};
+pub use bench::{
+    BenchFigures, BenchPhase, CpuFigure, WhatIfBenchFigures, bench_figures, bench_phase,
+    bench_what_if_figures,
+};
 pub use command_errors::{
     Cause, CommandProblem, NotALog, RunPart, cause_ja, command_problem, not_a_log_ja,
 };
