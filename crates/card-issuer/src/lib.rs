@@ -9,6 +9,7 @@
 //! `chip` is the record of one resident and its bookkeeping; this file decides.
 
 use chrono::NaiveDate;
+use model::capacity::{self, Place, Queues};
 use model::card::Certificates;
 use model::command::Command;
 use model::event::Event;
@@ -33,6 +34,8 @@ mod tests;
 #[derive(Debug, Default, Clone)]
 pub struct CardIssuer {
     chips: ResidentTable<Chip>,
+    /// The Tokutei production queue under the policy's capacity (decision 17).
+    queues: Queues,
 }
 
 /// The timer that fires when a validity ends: the start of the following day.
@@ -186,7 +189,20 @@ impl CardIssuer {
         match event {
             // N4: produce the card; the lead time comes from the policy.
             Event::TokuteiCardRequested { kind, .. } => {
-                let ready_at = ctx.now + ctx.policy.card_production_lead_time.as_duration();
+                // Beyond the day's production capacity, the production waits for a later
+                // working day and the card's lead time grows by the wait (decision 17).
+                let starts_at = match capacity::production_starts(&self.queues, resident, ctx) {
+                    Some(Place::Later(day)) => {
+                        d.push(Event::ProductionQueued {
+                            resident,
+                            kind: *kind,
+                            starts_on: day,
+                        });
+                        model::time::opening_time(day)
+                    }
+                    Some(Place::Today) | None => ctx.now,
+                };
+                let ready_at = starts_at + ctx.policy.card_production_lead_time.as_duration();
                 d.push(Event::TokuteiProductionStarted {
                     resident,
                     kind: *kind,
@@ -392,7 +408,24 @@ impl StateMachine for CardIssuer {
     fn for_residents(residents: std::ops::Range<u32>) -> Self {
         CardIssuer {
             chips: ResidentTable::for_residents(residents),
+            queues: Queues::default(),
         }
+    }
+
+    /// Decides and applies, then keeps the production queue: the residents it serves, and the
+    /// productions started or queued.
+    fn handle(&mut self, input: &Input, ctx: &Context<'_>) -> Decision {
+        let decision = self.decide(input, ctx);
+        for event in &decision.events {
+            self.apply(event);
+        }
+        capacity::keep(
+            &mut self.queues,
+            capacity::Queue::Production,
+            &decision,
+            ctx,
+        );
+        decision
     }
 
     fn decide(&self, input: &Input, ctx: &Context<'_>) -> Decision {

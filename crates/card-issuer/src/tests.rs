@@ -966,3 +966,105 @@ fn given_separate_card_when_register_entry_deleted_then_card_invalidated() {
     );
     then(&decision, &[]);
 }
+
+// ---- production capacity (decision 17, issue 8's backlog) ----
+
+/// J-LIS starts one Tokutei production a working day: one resident at 1,000 per 1,000.
+fn one_production_a_day() -> Policy {
+    Policy {
+        capacity: Some(model::capacity::Capacity {
+            jlis_production: model::capacity::PerThousand::new(1000.0),
+            ..Default::default()
+        }),
+        ..Policy::default()
+    }
+}
+
+/// J-LIS with the resident enrolled as a run keeps it (`handle`: its queue counts them).
+fn enrolled(policy: &Policy) -> CardIssuer {
+    let mut issuer = given(&[]);
+    let ctx = Context {
+        now: opening_time(d(2026, 7, 1)),
+        policy,
+        seed: SEED,
+    };
+    issuer.handle(&enrol(None), &ctx);
+    issuer
+}
+
+#[test]
+fn given_productions_beyond_the_day_s_capacity_when_requested_then_they_queue_and_the_lead_time_grows()
+ {
+    let policy = one_production_a_day();
+    let mut issuer = enrolled(&policy);
+    // Thursday 2026-07-09: the first request starts at once, ready ten days later.
+    let thursday = at(2026, 7, 9);
+    let first = issuer.handle(
+        &notice(Service::ImmigrationBureau, tokutei_requested()),
+        &Context {
+            now: thursday,
+            policy: &policy,
+            seed: SEED,
+        },
+    );
+    then_with_timers(
+        &first,
+        &[production_started(d(2026, 7, 19))],
+        &[(
+            thursday + chrono::Duration::days(10),
+            Command::CompleteTokuteiProduction { resident: R },
+        )],
+    );
+    // A second request the same day waits for Friday; a third for Monday (the weekend is
+    // closed): each card is ready a working day later than the one before.
+    let mut starts = Vec::new();
+    for _ in 0..2 {
+        let decision = issuer.handle(
+            &notice(Service::ImmigrationBureau, tokutei_requested()),
+            &Context {
+                now: thursday,
+                policy: &policy,
+                seed: SEED,
+            },
+        );
+        let Event::ProductionQueued { starts_on, .. } = decision.events[0] else {
+            panic!("queued: {decision:?}");
+        };
+        let ready = opening_time(starts_on) + chrono::Duration::days(10);
+        assert_eq!(decision.events[1], production_started(ready.date()));
+        assert_eq!(
+            decision.timers,
+            [(ready, Command::CompleteTokuteiProduction { resident: R })]
+        );
+        starts.push(starts_on);
+    }
+    assert_eq!(starts, [d(2026, 7, 10), d(2026, 7, 13)]);
+    // The backlog drains: a request on Tuesday 07-14, after the queued ones have started,
+    // starts at once.
+    let tuesday = at(2026, 7, 14);
+    let later = issuer.when(
+        &policy,
+        tuesday,
+        notice(Service::ImmigrationBureau, tokutei_requested()),
+    );
+    then_with_timers(
+        &later,
+        &[production_started(d(2026, 7, 24))],
+        &[(
+            tuesday + chrono::Duration::days(10),
+            Command::CompleteTokuteiProduction { resident: R },
+        )],
+    );
+}
+
+#[test]
+fn given_no_production_capacity_when_requested_then_production_starts_at_once() {
+    let policy = integrated();
+    let issuer = enrolled(&policy);
+    let decision = issuer.when(
+        &policy,
+        at(2026, 7, 9),
+        notice(Service::ImmigrationBureau, tokutei_requested()),
+    );
+    assert_eq!(decision.events, [production_started(d(2026, 7, 19))]);
+}

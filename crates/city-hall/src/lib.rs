@@ -19,6 +19,7 @@ mod my_number;
 mod register;
 mod spr;
 
+use model::capacity::{self, Queues};
 use model::command::Command;
 use model::event::Event;
 use model::ids::{Municipality, ResidentId};
@@ -38,6 +39,8 @@ mod tests;
 #[derive(Debug, Default, Clone)]
 pub struct CityHall {
     entries: ResidentTable<Entry>,
+    /// The windows' queues under the policy's capacity, per municipality (decision 17).
+    queues: Queues,
 }
 
 /// One decision at the window about one registered resident: their entry, the run's context,
@@ -348,11 +351,12 @@ impl StateMachine for CityHall {
     fn for_residents(residents: std::ops::Range<u32>) -> Self {
         CityHall {
             entries: ResidentTable::for_residents(residents),
+            queues: Queues::default(),
         }
     }
 
     fn decide(&self, input: &Input, ctx: &Context<'_>) -> Decision {
-        match input {
+        let decision = match input {
             Input::Command(c) => self.decide_command(c, ctx),
             Input::Notice {
                 event,
@@ -360,7 +364,25 @@ impl StateMachine for CityHall {
                 order,
                 ..
             } => self.decide_notice(event, Arrival::new(*number, *order), ctx),
+        };
+        // A visit beyond the day's capacity waits for a later day (decision 17).
+        capacity::at_counter(&self.queues, Office::CityHall, input, decision, ctx)
+    }
+
+    /// Decides and applies, then keeps the windows' queues: the residents registered in each
+    /// municipality, and who is taken in or queued.
+    fn handle(&mut self, input: &Input, ctx: &Context<'_>) -> Decision {
+        let decision = self.decide(input, ctx);
+        for event in &decision.events {
+            self.apply(event);
         }
+        capacity::keep(
+            &mut self.queues,
+            capacity::Queue::Counter(Office::CityHall),
+            &decision,
+            ctx,
+        );
+        decision
     }
 
     fn apply(&mut self, event: &Event) {

@@ -16,6 +16,7 @@ mod applications;
 mod cards;
 mod record;
 
+use model::capacity::{self, Queues};
 use model::command::Command;
 use model::event::Event;
 use model::ids::{Address, Municipality, ResidentId};
@@ -34,6 +35,8 @@ mod tests;
 #[derive(Debug, Default, Clone)]
 pub struct ImmigrationBureau {
     records: ResidentTable<Record>,
+    /// The counters' queues under the policy's capacity (decision 17).
+    queues: Queues,
 }
 
 /// One decision about one resident: the bureau's record of them, the run's context, and the
@@ -298,11 +301,12 @@ impl StateMachine for ImmigrationBureau {
     fn for_residents(residents: std::ops::Range<u32>) -> Self {
         ImmigrationBureau {
             records: ResidentTable::for_residents(residents),
+            queues: Queues::default(),
         }
     }
 
     fn decide(&self, input: &Input, ctx: &Context<'_>) -> Decision {
-        match input {
+        let decision = match input {
             Input::Command(c) => self.decide_command(c, ctx),
             Input::Notice {
                 event,
@@ -310,7 +314,30 @@ impl StateMachine for ImmigrationBureau {
                 order,
                 ..
             } => self.decide_notice(event, Arrival::new(*number, *order), ctx),
+        };
+        // A visit beyond the day's capacity waits for a later day (decision 17).
+        capacity::at_counter(
+            &self.queues,
+            Office::ImmigrationBureau,
+            input,
+            decision,
+            ctx,
+        )
+    }
+
+    /// Decides and applies, then keeps the counters' queues: who is served, taken in, queued.
+    fn handle(&mut self, input: &Input, ctx: &Context<'_>) -> Decision {
+        let decision = self.decide(input, ctx);
+        for event in &decision.events {
+            self.apply(event);
         }
+        capacity::keep(
+            &mut self.queues,
+            capacity::Queue::Counter(Office::ImmigrationBureau),
+            &decision,
+            ctx,
+        );
+        decision
     }
 
     fn apply(&mut self, event: &Event) {

@@ -1148,3 +1148,118 @@ fn given_n2_deletion_when_tokutei_attached_later_then_recorded_and_refused_not_i
         decision.events
     );
 }
+
+// ---- capacity (decision 17) ----
+
+/// The bureau's counters take in one resident a working day: two residents at 500 per 1,000.
+fn one_a_day() -> Policy {
+    Policy {
+        capacity: Some(model::capacity::Capacity {
+            immigration_bureau: model::capacity::PerThousand::new(500.0),
+            ..Default::default()
+        }),
+        ..Policy::default()
+    }
+}
+
+/// The bureau with residents 0 and 1 enrolled under `policy`, as a run keeps it (`handle`, so
+/// that its queues count the residents they serve).
+fn enrolled_two(policy: &Policy) -> ImmigrationBureau {
+    let mut bureau = given(&[]);
+    for r in [R, ResidentId(1)] {
+        let ctx = Context {
+            now: opening_time(d(2026, 7, 1)),
+            policy,
+            seed: SEED,
+        };
+        bureau.handle(
+            &cmd(Command::EnrolResident {
+                resident: r,
+                profile: Box::new(profile(
+                    Status::EngineerSpecialistHumanities,
+                    Some(d(2026, 9, 30)),
+                )),
+            }),
+            &ctx,
+        );
+    }
+    bureau
+}
+
+fn file_for(resident: ResidentId) -> Command {
+    Command::FileExtension {
+        resident,
+        channel: Channel::Counter,
+        tokutei: false,
+    }
+}
+
+#[test]
+fn given_a_place_left_today_when_a_resident_files_then_they_are_taken_in() {
+    let policy = one_a_day();
+    let bureau = enrolled_two(&policy);
+    // Friday 2026-07-10, nobody taken in yet.
+    let decision = bureau.when(&policy, at(2026, 7, 10), cmd(file_for(R)));
+    then(
+        &decision,
+        &[
+            visit_for(Procedure::Extension),
+            applied(Channel::Counter, d(2026, 7, 10)),
+        ],
+    );
+}
+
+#[test]
+fn given_the_day_full_when_another_resident_files_then_they_come_back_on_the_next_working_day() {
+    let policy = one_a_day();
+    let mut bureau = enrolled_two(&policy);
+    let friday = Context {
+        now: at(2026, 7, 10),
+        policy: &policy,
+        seed: SEED,
+    };
+    bureau.handle(&cmd(file_for(R)), &friday);
+    let other = ResidentId(1);
+    let decision = bureau.when(&policy, at(2026, 7, 10), cmd(file_for(other)));
+    // Saturday and Sunday are closed: Monday 07-13, at opening time, with the same request.
+    then_with_timers(
+        &decision,
+        &[Event::CounterCapacityReached {
+            resident: other,
+            office: Office::ImmigrationBureau,
+            municipality: None,
+            procedure: Procedure::Extension,
+            waits_until: d(2026, 7, 13),
+        }],
+        &[(opening_time(d(2026, 7, 13)), file_for(other))],
+    );
+}
+
+#[test]
+fn given_a_place_given_for_today_when_the_resident_comes_back_then_they_are_taken_in_first() {
+    let policy = one_a_day();
+    let mut bureau = enrolled_two(&policy);
+    let friday = Context {
+        now: at(2026, 7, 10),
+        policy: &policy,
+        seed: SEED,
+    };
+    bureau.handle(&cmd(file_for(R)), &friday);
+    let other = ResidentId(1);
+    bureau.handle(&cmd(file_for(other)), &friday);
+    // Monday's one place is theirs.
+    let back = bureau.when(&policy, opening_time(d(2026, 7, 13)), cmd(file_for(other)));
+    assert_eq!(
+        back.events[0],
+        Event::CounterVisited {
+            resident: other,
+            office: Office::ImmigrationBureau,
+            municipality: None,
+            procedure: Procedure::Extension,
+        }
+    );
+    // Without a capacity the same filing is taken in on Friday.
+    let unlimited = enrolled_two(&integrated());
+    let decision = unlimited.when(&integrated(), at(2026, 7, 10), cmd(file_for(other)));
+    assert!(matches!(decision.events[0], Event::CounterVisited { .. }));
+}

@@ -123,6 +123,8 @@ pub fn effective_on(
         | MyNumberFunctionsSuspended { .. }
         | PinLocked { .. }
         | PinUnlocked { .. }
+        | CounterCapacityReached { .. }
+        | ProductionQueued { .. }
         | MyNumberCardReissueApplied { .. }
         | MyNumberCardIssued { .. }
         | MyNumberCardItemsUpdated { .. }

@@ -107,6 +107,10 @@ events! {
     ProcedureRefused { procedure: Procedure, rule: RefusalRule }
     /// A deadline passed without the duty being done (§10).
     DeadlineMissed { duty: Duty, deadline: NaiveDate, consequence: Consequence }
+    /// The counter had no place left for the resident today (the policy's capacity, §16 [C];
+    /// decision 17): they were given a place on `waits_until`, the first working day with one,
+    /// and come back then at opening time.
+    CounterCapacityReached { office: Office, municipality: Option<Municipality>, procedure: Procedure, waits_until: NaiveDate }
 
     // ---- immigration bureau ----
     /// The bureau's record of a resident at the start of the run.
@@ -290,6 +294,9 @@ events! {
     PinLocked {}
     /// The locked PIN was unlocked by a reset at the window (§5.12).
     PinUnlocked {}
+    /// J-LIS had no production place left today (the policy's capacity, §16 [C]; decision 17):
+    /// the Tokutei card's production starts on `starts_on`, and its lead time grows by the wait.
+    ProductionQueued { kind: CardKind, starts_on: NaiveDate }
 
     // ---- police ----
     /// A loss or theft was reported; the receipt number is needed for the reissue (§5.11).

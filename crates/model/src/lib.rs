@@ -7,6 +7,7 @@
 //! the doc comment, so that the services only decide *which* rule applies.
 
 pub mod calendar;
+pub mod capacity;
 pub mod card;
 pub mod card_number;
 pub mod command;

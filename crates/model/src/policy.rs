@@ -576,6 +576,10 @@ pub struct Policy {
     /// policy's serialized form when empty, so runs without faults keep their log hashes.
     #[serde(skip_serializing_if = "Faults::is_none")]
     pub faults: Faults,
+    /// Office capacity and queueing (issue 14, decision 17): absent, every office takes in
+    /// everyone who comes. Left out of the stored policy when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<crate::capacity::Capacity>,
 }
 
 /// The default time J-LIS takes to produce a new separate My Number card (§5.11, §8.4 [C]:
@@ -609,6 +613,7 @@ impl Default for Policy {
             municipal_adoption: MunicipalAdoption::default(),
             switches: Switches::default(),
             faults: Faults::default(),
+            capacity: None,
         }
     }
 }

@@ -545,6 +545,8 @@ pub fn notified(event: &Event) -> &'static [Notified] {
         | Event::MyNumberCardActivated { .. }
         | Event::CardMailed { .. }
         | Event::MailedCardDelivered { .. }
+        | Event::CounterCapacityReached { .. }
+        | Event::ProductionQueued { .. }
         | Event::LossReported { .. } => &[],
     }
 }

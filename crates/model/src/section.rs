@@ -57,6 +57,8 @@ impl Event {
                 rule.section()
             }
             DeadlineMissed { .. } => "§10",
+            // A capacity is the policy's assumption, not law (decision 17).
+            CounterCapacityReached { .. } | ProductionQueued { .. } => "§16",
             ExtensionApplied { .. }
             | ExtensionGranted { .. }
             | ExtensionRefused { .. }

@@ -26,6 +26,15 @@ fn apply_to_counts(rec: &mut CardRecord, event: &Event, day: NaiveDate) {
             rec.refusals += 1
         }
         Event::DeadlineMissed { .. } => rec.deadline_misses += 1,
+        Event::CounterCapacityReached {
+            office,
+            waits_until,
+            ..
+        } => {
+            let which = usize::from(*office == model::service::Office::CityHall);
+            rec.waited(which, (*waits_until - day).num_days());
+        }
+        Event::ProductionQueued { starts_on, .. } => rec.waited(2, (*starts_on - day).num_days()),
         Event::MyNumberCardIssued { fee_yen, .. } => rec.fees_paid_yen += u64::from(*fee_yen),
         _ => {}
     }

@@ -135,6 +135,18 @@ impl Measures {
                     .is_some_and(|c| c.kind.is_tokutei())
             }),
         );
+        // Waiting beyond an office's capacity (decision 17): the days, and the residents who
+        // waited at all; only where someone waited, so runs without a capacity keep their keys.
+        for (k, queue) in crate::record::WAITS.iter().enumerate() {
+            let days: u64 = p.records.iter().map(|r| u64::from(r.waiting_days[k])).sum();
+            if days > 0 {
+                set(&format!("waiting_days.{queue}"), days);
+                set(
+                    &format!("residents_waited.{queue}"),
+                    count(&|r| r.waiting_days[k] > 0),
+                );
+            }
+        }
         for (code, n) in &t.notifications {
             set(&format!("notifications.{code}"), *n);
         }

@@ -114,6 +114,20 @@ pub struct CardRecord {
     pub fees_paid_yen: u64,
     /// The user-authentication PIN is locked (§5.12): the functions cannot be used.
     pub pin_locked: bool,
+    /// Calendar days the resident waited beyond an office's capacity (decision 17), in
+    /// [`WAITS`] order: for a place at the bureau's counters, at a city hall's window, and for
+    /// the start of J-LIS's production of their card. Left out of the serialized record while
+    /// nobody waited, so records of runs without a capacity read as before.
+    #[serde(skip_serializing_if = "never_waited")]
+    pub waiting_days: [u32; 3],
+}
+
+/// The queues a resident can wait in, in the order of [`CardRecord::waiting_days`], by the
+/// stable names of the measures (`waiting_days.immigration_bureau`).
+pub const WAITS: [&str; 3] = ["immigration_bureau", "city_hall", "jlis_production"];
+
+fn never_waited(days: &[u32; 3]) -> bool {
+    *days == [0; 3]
 }
 
 impl CardRecord {
@@ -242,6 +256,11 @@ impl CardRecord {
             self.last_visit[i] = Some(day);
             self.visits[i] += 1;
         }
+    }
+
+    /// Waited `days` in the queue `which` ([`WAITS`] order).
+    pub(crate) fn waited(&mut self, which: usize, days: i64) {
+        self.waiting_days[which] += u32::try_from(days.max(0)).unwrap_or(u32::MAX);
     }
 
     /// Visits to one office so far.

@@ -286,7 +286,13 @@ fn run_as<T: Logged>(input: RunInput<'_>, options: RunOptions<'_>) -> Result<Run
         seed,
     } = input;
     let emit = options.store.is_some() || options.keep_log || options.hashes || options.resume;
-    let ranges = shard_ranges(residents.len(), options.threads);
+    // With a capacity, shards are whole blocks of residents (decision 17).
+    let ranges = match &policy.capacity {
+        Some(capacity) => {
+            model::capacity::ranges_in_blocks(residents.len(), options.threads, capacity.block)
+        }
+        None => shard_ranges(residents.len(), options.threads),
+    };
     let policy = &policy;
     let mut merger = Merger::<T> {
         writer: emit.then(|| LogWriter::spawn(options.store, options.header, options.resume)),

@@ -268,7 +268,8 @@ pub(crate) fn population_arms(
     }: Workers,
     report: &mut dyn FnMut(u64, u64),
 ) -> Result<(Vec<Measures>, String), SimError> {
-    let size = size.max(1);
+    // With a capacity, a part is whole blocks of every arm (decision 17).
+    let size = model::capacity::part_in_blocks(size, arms.iter().map(|a| &a.policy)).max(1);
     let parts = Population::shard_len(&spec).div_ceil(size).max(1);
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<Result<PartRun, SimError>>();

@@ -1,6 +1,6 @@
 //! The sentences of the events more than one office records — a counter visit, a refusal (of
-//! a procedure, or of a Tokutei application at the bureau or a city hall), a missed deadline —
-//! and of the police's loss report.
+//! a procedure, or of a Tokutei application at the bureau or a city hall), a missed deadline, a
+//! counter with no place left that day — and of the police's loss report.
 
 use model::event::Event;
 use model::procedure::Procedure;
@@ -82,6 +82,34 @@ pub(super) fn describe(event: &Event, lang: Lang) -> String {
             match lang {
                 Lang::En => format!("records a missed deadline ({duty}, due {deadline}): {cost}"),
                 Lang::Ja => format!("期限の徒過を記録（{duty}、期限 {deadline}）：{cost}"),
+            }
+        }
+        Event::CounterCapacityReached {
+            office,
+            municipality,
+            procedure,
+            waits_until,
+            ..
+        } => {
+            let procedure = labels::procedure(*procedure).get(lang);
+            match (lang, municipality) {
+                (Lang::En, Some(m)) => format!(
+                    "has no place left today at the {} of {m} for: {procedure}; the resident comes back on {waits_until}",
+                    labels::office_short(*office).en
+                ),
+                (Lang::En, None) => format!(
+                    "has no place left today at the {} for: {procedure}; the resident comes back on {waits_until}",
+                    labels::office_short(*office).en
+                ),
+                (Lang::Ja, Some(m)) => format!(
+                    "{}（{}）の窓口は本日の受付枠が満了：{procedure}（{waits_until}に再来訪）",
+                    labels::municipality(m, lang),
+                    labels::office(*office).ja
+                ),
+                (Lang::Ja, None) => format!(
+                    "{}の本日の受付枠が満了：{procedure}（{waits_until}に再来訪）",
+                    labels::office(*office).ja
+                ),
             }
         }
         Event::LossReported {

@@ -86,6 +86,17 @@ pub(super) fn describe(event: &Event, lang: Lang) -> String {
                 Lang::Ja => format!("{kind}の作成を開始（完成予定 {ready_on}）"),
             }
         }
+        Event::ProductionQueued {
+            kind, starts_on, ..
+        } => {
+            let kind = card(*kind, lang);
+            match lang {
+                Lang::En => format!(
+                    "has no production place left today: the {kind} waits, its production starts on {starts_on}"
+                ),
+                Lang::Ja => format!("本日の作成枠が満了：{kind}の作成は{starts_on}に開始"),
+            }
+        }
         Event::TokuteiCardProduced { kind, .. } => {
             let kind = card(*kind, lang);
             match lang {

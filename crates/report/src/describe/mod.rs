@@ -30,6 +30,7 @@ pub fn describe(event: &Event, lang: Lang) -> String {
         | ProcedureRefused { .. }
         | TokuteiApplicationRefused { .. }
         | DeadlineMissed { .. }
+        | CounterCapacityReached { .. }
         | LossReported { .. } => any_office::describe(event, lang),
         ImmigrationRecordOpened { .. }
         | AddressRecorded { .. }
@@ -94,7 +95,8 @@ pub fn describe(event: &Event, lang: Lang) -> String {
         | PinUnlocked { .. }
         | MyNumberCardProductionStarted { .. }
         | MyNumberCardProduced { .. }
-        | MyNumberCardActivated { .. } => card_issuer::describe(event, lang),
+        | MyNumberCardActivated { .. }
+        | ProductionQueued { .. } => card_issuer::describe(event, lang),
     }
 }
 

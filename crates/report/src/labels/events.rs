@@ -11,6 +11,10 @@ pub fn event_type(e: &Event) -> Label {
         Event::CounterVisited { .. } => l("counter visit", "窓口への来訪"),
         Event::ProcedureRefused { .. } => l("procedure refused", "手続の不受理"),
         Event::DeadlineMissed { .. } => l("deadline missed", "期限の徒過"),
+        Event::CounterCapacityReached { .. } => l(
+            "counter full: a place on a later day",
+            "窓口の受付枠の満了（後日の受付）",
+        ),
         Event::ImmigrationRecordOpened { .. } => l("bureau record (start)", "入管の記録（開始時）"),
         Event::ExtensionApplied { .. } => l(
             "extension application received",
@@ -138,6 +142,10 @@ pub fn event_type(e: &Event) -> Label {
         ),
         Event::PinLocked { .. } => l("PIN locked", "暗証番号のロック"),
         Event::PinUnlocked { .. } => l("PIN unlocked", "暗証番号のロック解除"),
+        Event::ProductionQueued { .. } => l(
+            "Tokutei production queued",
+            "特定在留カードの作成の順番待ち",
+        ),
         Event::LossReported { .. } => l("loss reported", "遺失届の受理"),
         Event::MyNumberCardReissueApplied { .. } => l(
             "new My Number card applied for",

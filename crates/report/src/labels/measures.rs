@@ -39,6 +39,19 @@ fn known(key: &str, lang: Lang) -> Option<String> {
             Lang::Ja => format!("{month}の業務量：{column}"),
         });
     }
+    if let Some((what, queue)) = key.split_once('.')
+        && let Some(queue) = waiting_queue(queue, lang)
+    {
+        match (what, lang) {
+            ("waiting_days", Lang::En) => return Some(format!("days waited: {queue}")),
+            ("waiting_days", Lang::Ja) => return Some(format!("待ち日数：{queue}")),
+            ("residents_waited", Lang::En) => {
+                return Some(format!("residents who waited: {queue}"));
+            }
+            ("residents_waited", Lang::Ja) => return Some(format!("待たされた在留者：{queue}")),
+            _ => {}
+        }
+    }
     let text = match key {
         "my_number_outage_days" => u.outage_days,
         "special_period_days" => u.special_period_days,
@@ -142,6 +155,24 @@ pub fn workload_column(key: &str, lang: Lang) -> String {
     }
 }
 
+/// The queue a waiting measure names (`projection`'s `WAITS`): an office's counters, or
+/// J-LIS's production (decision 17).
+fn waiting_queue(key: &str, lang: Lang) -> Option<String> {
+    if let Some(office) = office_by_key(key) {
+        return Some(match lang {
+            Lang::En => format!("{} counters", office_short(office).en),
+            Lang::Ja => format!("{}の窓口", office_short(office).ja),
+        });
+    }
+    (key == "jlis_production").then(|| {
+        match lang {
+            Lang::En => "J-LIS Tokutei production",
+            Lang::Ja => "J-LISによる特定在留カードの作成",
+        }
+        .to_owned()
+    })
+}
+
 fn office_by_key(key: &str) -> Option<Office> {
     Office::ALL.into_iter().find(|o| o.as_str() == key)
 }
@@ -168,6 +199,18 @@ mod tests {
         assert_eq!(
             en("workload.arrivals.2026-07"),
             "2026-07 workload: arrivals (landings at a port of entry)"
+        );
+        assert_eq!(
+            en("waiting_days.immigration_bureau"),
+            "days waited: immigration bureau counters"
+        );
+        assert_eq!(
+            en("residents_waited.jlis_production"),
+            "residents who waited: J-LIS Tokutei production"
+        );
+        assert_eq!(
+            measure("waiting_days.city_hall", Lang::Ja),
+            "待ち日数：市区町村の窓口"
         );
         assert_eq!(en("a_key_from_a_newer_run"), "a_key_from_a_newer_run");
     }

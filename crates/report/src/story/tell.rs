@@ -119,7 +119,9 @@ fn role(event: &Event) -> Role {
         | Event::MyNumberCardProduced { .. }
         | Event::MyNumberCardActivated { .. }
         | Event::CardMailed { .. }
-        | Event::MailedCardDelivered { .. } => Role::Record,
+        | Event::MailedCardDelivered { .. }
+        | Event::CounterCapacityReached { .. }
+        | Event::ProductionQueued { .. } => Role::Record,
     }
 }
 
