@@ -5,6 +5,13 @@
 //!
 //! Options, keys, file names, dates and values typed by the author are identifiers and stay as
 //! they are in either language; the sentence around them is the caller's.
+//!
+//! The file is long (about 900 lines besides its tests) because it is a catalogue: one variant
+//! per problem with its data, and beside it the English sentence of each, so that a reader
+//! checks a problem's data and its wording in one place. The Japanese sentences are in
+//! `report::labels::scenario_errors`, in the same order. The seam, if it grows further, is the
+//! `Display` impl (the English words) into a module of its own — or, better, into the labels,
+//! so that both languages stand in one place (the closing note of 2026-11-30 names this).
 
 use std::fmt;
 
