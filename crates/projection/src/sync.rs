@@ -66,11 +66,6 @@ impl Agreement {
         }
     }
 
-    /// The changes after which the offices agreed again within `minutes`.
-    pub fn within(&self, minutes: u64) -> u64 {
-        self.closed.range(..=minutes).map(|(_, n)| n).sum()
-    }
-
     /// The closed episodes as a histogram of whole hours, each length rounded up (an episode
     /// of 61 minutes counts in hour 2; one of no time at all in hour 0), in increasing hours.
     /// Counts add up over shards and parts, so percentiles read from the sum are those of the
