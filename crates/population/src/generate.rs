@@ -14,8 +14,9 @@ use sha2::{Digest, Sha256};
 use crate::ProcedureKind;
 use crate::draw::{Draw, days};
 use crate::tables::{
-    AT_EXPIRY, MY_NUMBER_CARD_PER_MILLE, PRESENT_CARD_AT_MOVE_IN_PER_MILLE, STATUS_CHANGE_TARGETS,
-    STATUSES, municipalities, periods_of,
+    ARRIVAL_PORTS, ARRIVAL_STATUSES, AT_EXPIRY, LATE_RESIDENCE_NOTIFICATION_PER_MILLE,
+    MY_NUMBER_CARD_PER_MILLE, PRESENT_CARD_AT_MOVE_IN_PER_MILLE, STATUS_CHANGE_TARGETS, STATUSES,
+    municipalities, periods_of,
 };
 
 /// A resident's facts, compactly; the profile is built from them on demand.
@@ -29,6 +30,8 @@ pub(crate) struct Resident {
     pub(crate) my_number_card_issued: Option<NaiveDate>,
     pub(crate) municipality: u16,
     pub(crate) address: u16,
+    /// An arrival during the year: lands on this day, holding nothing before (§5.1).
+    pub(crate) lands_on: Option<NaiveDate>,
 }
 
 /// What a step does, with its arguments packed into [`CompactStep`].
@@ -77,6 +80,12 @@ pub(crate) enum StepKind {
     LockPin,
     /// `ResetPin` at the municipality; the agent skips it when the PIN is not locked.
     ResetPin,
+    /// `Land` at `ARRIVAL_PORTS[a]` (§5.1).
+    Land,
+    /// `NotifyResidence` after landing on `start + day`, at the resident's municipality and
+    /// address (§5.1); the agent presents the card handed over at the port, if any, and decides
+    /// the Tokutei application.
+    NotifyResidence,
 }
 
 /// One step in 24 bytes.
@@ -103,6 +112,9 @@ pub(crate) const AT_EXPIRY_PROCEDURE: u8 = 0;
 /// that falls due is renewed). Far above the rows, so that a new row never takes it.
 pub(crate) const CARD_RENEWAL_PROCEDURE: u8 = 200;
 
+/// The procedure number of an arrival's landing and first residence notification.
+pub(crate) const ARRIVAL_PROCEDURE: u8 = 201;
+
 /// A resident's SHA-256 over its facts and steps, as a 128-bit number.
 pub(crate) fn resident_digest(r: &Resident, steps: &[CompactStep]) -> u128 {
     let mut h = Sha256::new();
@@ -115,6 +127,9 @@ pub(crate) fn resident_digest(r: &Resident, steps: &[CompactStep]) -> u128 {
     h.update(r.my_number_card_issued.map(date).unwrap_or_default());
     h.update(r.municipality.to_le_bytes());
     h.update(r.address.to_le_bytes());
+    if let Some(d) = r.lands_on {
+        h.update(date(d));
+    }
     for s in steps {
         h.update(s.minute.to_le_bytes());
         h.update([s.kind as u8, s.procedure, u8::from(s.flag)]);
@@ -169,7 +184,65 @@ pub(crate) fn resident(
         my_number_card_issued,
         municipality: draw.municipality(),
         address: draw.address(),
+        lands_on: None,
     }
+}
+
+/// A resident who arrives during the year (§5.1), from its own stream: a status of
+/// [`ARRIVAL_STATUSES`], an age of that status's profile, a landing on a business day of the
+/// first 350, a period of stay of the status counted from the landing, a municipality and an
+/// address; no card and no My Number card before the landing.
+pub(crate) fn arrival(draw: &mut Draw, global: u32, start: NaiveDate) -> Resident {
+    let status = ARRIVAL_STATUSES[draw.weighted(ARRIVAL_STATUSES)].0;
+    let row = STATUSES
+        .iter()
+        .find(|r| r.status == status)
+        .expect("every arrival status is in the status table");
+    let band = row.ages[draw.weighted(
+        &row.ages
+            .iter()
+            .map(|&(lo, hi, w)| ((lo, hi), w))
+            .collect::<Vec<_>>(),
+    )];
+    let age = draw.between(u32::from(band.0), u32::from(band.1)) as i32;
+    let born_on = add_years_clamped(start, -age) - days(draw.below(365));
+    let lands_on = next_business_day(start + days(draw.below(350)));
+    let periods = periods_of(status);
+    let years = periods[draw.weighted(periods)].0;
+    Resident {
+        global,
+        born_on: born_on.min(lands_on),
+        status,
+        period_expiry: Some(add_years_clamped(lands_on, i32::from(years))),
+        card_issued: lands_on,
+        my_number_card_issued: None,
+        municipality: draw.municipality(),
+        address: draw.address(),
+        lands_on: Some(lands_on),
+    }
+}
+
+/// An arrival's steps: the landing at a port of [`ARRIVAL_PORTS`] (the card handed over there
+/// at the seven airports, else mailed after the notification), and the first residence
+/// notification at the municipality 1–13 days later — 15–30 days for
+/// [`LATE_RESIDENCE_NOTIFICATION_PER_MILLE`] of them (`DeadlineMissed`, §10) — where a Tokutei
+/// application may ride on it under the reform (§5.1) [assumption: timing].
+pub(crate) fn arrival_steps(draw: &mut Draw, ctx: &Ctx<'_>, p: u8, steps: &mut Vec<CompactStep>) {
+    let Some(lands_on) = ctx.resident.lands_on else {
+        return;
+    };
+    let port = draw.weighted(ARRIVAL_PORTS) as u16;
+    let step = Planned::new(StepKind::Land, lands_on, lands_on);
+    ctx.push(draw, steps, p, step.with(port, 0, false));
+    let after = if draw.per_mille(LATE_RESIDENCE_NOTIFICATION_PER_MILLE) {
+        draw.between(15, 30)
+    } else {
+        draw.between(1, 13)
+    };
+    // Never the landing's day: the notification comes after the landing whatever its time.
+    let on = next_business_day(lands_on + days(after)).max(lands_on + days(1));
+    let step = Planned::new(StepKind::NotifyResidence, on, lands_on);
+    ctx.push(draw, steps, p, step);
 }
 
 /// What the procedure generators need to know.

@@ -50,10 +50,11 @@ pub use tables::{AT_EXPIRY, DURING_YEAR, ProcedureKind, REMAINDER_BUCKETS, Rate,
 
 use draw::{Draw, address, days, municipality};
 use generate::{
-    AT_EXPIRY_PROCEDURE, CARD_RENEWAL_PROCEDURE, CHANGED_ITEMS, CompactStep, Ctx, Resident,
-    StepKind, at_expiry_choice, generate_procedure, resident, resident_digest, serde_plain,
+    ARRIVAL_PROCEDURE, AT_EXPIRY_PROCEDURE, CARD_RENEWAL_PROCEDURE, CHANGED_ITEMS, CompactStep,
+    Ctx, Resident, StepKind, arrival_steps, at_expiry_choice, generate_procedure, resident,
+    resident_digest, serde_plain,
 };
-use tables::{STATUS_CHANGE_TARGETS, expiring_per_year};
+use tables::{ARRIVAL_PORTS, STATUS_CHANGE_TARGETS, expiring_per_year};
 
 /// Foreign residents of Japan in mid-2025 (§15 [B]): 3,686,327 mid-to-long-term
 /// residents and 270,292 special permanent residents.
@@ -121,9 +122,30 @@ impl Population {
         Population::generate_part(spec, 0..usize::MAX)
     }
 
-    /// How many residents the shard of `spec` holds.
+    /// How many residents the shard of `spec` holds (arrivals included).
     pub fn shard_len(spec: &PopulationSpec) -> usize {
-        spec.shard.globals(spec.residents).len()
+        spec.shard
+            .globals(Population::records(spec.residents))
+            .len()
+    }
+
+    /// How many residents arrive during the year in a population of `residents` at the start:
+    /// the national arrivals (§15 planning figure, the [`DURING_YEAR`] arrival row) in
+    /// proportion, rounded.
+    pub fn arrivals(residents: usize) -> usize {
+        let per_year = DURING_YEAR
+            .iter()
+            .find(|r| r.kind == ProcedureKind::Arrival)
+            .map_or(0, |r| u64::from(r.per_year));
+        let n = residents as u64;
+        let national = NATIONAL_RESIDENTS as u64;
+        ((n * per_year + national / 2) / national) as usize
+    }
+
+    /// Every resident of a population of `residents` at the start: those, then the arrivals,
+    /// whose global indices follow theirs.
+    pub fn records(residents: usize) -> usize {
+        residents + Population::arrivals(residents)
     }
 
     /// Generates a part of the population of `spec`: the residents at positions `part` of its
@@ -143,7 +165,11 @@ impl Population {
             .map(|r| f64::from(r.per_year) / expiring)
             .collect();
         let size = spec.residents;
-        let globals = spec.shard.globals(size).skip(part.start).take(part.len());
+        let globals = spec
+            .shard
+            .globals(Population::records(size))
+            .skip(part.start)
+            .take(part.len());
         let len = globals.len();
         let mut residents = Vec::with_capacity(len);
         // About 1.2 steps per resident.
@@ -151,14 +177,24 @@ impl Population {
         let mut digest = 0u128;
         for global in globals {
             let local = u32::try_from(residents.len()).expect("fewer than 2^32 residents");
+            // An arrival draws from a stream of its own, numbered by its rank among the
+            // arrivals (above 2^32, where no resident present at the start draws), so that it
+            // is the same whatever the population's size; only its global index moves.
+            let arrival = (global as usize >= size).then(|| global as usize - size);
             let stream = |part: u32| {
                 let mut rng = base.clone();
-                rng.set_stream(u64::from(global));
+                rng.set_stream(match arrival {
+                    Some(rank) => (1u64 << 32) | rank as u64,
+                    None => u64::from(global),
+                });
                 // Each part (the profile, each table row) reads its own range of the stream.
                 rng.set_word_pos(u128::from(part) << 32);
                 Draw(rng)
             };
-            let resident = resident(&mut stream(0), global, start, cutoff);
+            let resident = match arrival {
+                Some(_) => generate::arrival(&mut stream(0), global, start),
+                None => resident(&mut stream(0), global, start, cutoff),
+            };
             let first = steps.len();
             let ctx = Ctx {
                 resident: &resident,
@@ -166,6 +202,13 @@ impl Population {
                 start,
                 until,
             };
+            if arrival.is_some() {
+                let mut draw = stream(u32::from(ARRIVAL_PROCEDURE) + 1);
+                arrival_steps(&mut draw, &ctx, ARRIVAL_PROCEDURE, &mut steps);
+                digest = digest.wrapping_add(resident_digest(&resident, &steps[first..]));
+                residents.push(resident);
+                continue;
+            }
             let mut draw = stream(u32::from(AT_EXPIRY_PROCEDURE) + 1);
             if let Some(kind) = at_expiry_choice(&mut draw, &ctx, &at_expiry) {
                 generate_procedure(kind, &mut draw, &ctx, AT_EXPIRY_PROCEDURE, &mut steps);
@@ -230,6 +273,9 @@ impl Population {
     /// The starting profile of resident `resident` (local id).
     pub fn profile(&self, resident: ResidentId) -> ResidentProfile {
         let r = &self.residents[resident.index()];
+        // An arrival holds nothing before landing: the landing issues the card, the residence
+        // notification registers them (§5.1).
+        let present = r.lands_on.is_none();
         let input = ProfileInput {
             name: format!("Resident {}", r.global),
             born_on: r.born_on,
@@ -237,8 +283,8 @@ impl Population {
             period_expiry: r.period_expiry,
             municipality: municipality(r.municipality),
             address: address(r.address),
-            registered: true,
-            card: Some(CardInput {
+            registered: present,
+            card: present.then_some(CardInput {
                 issued_on: r.card_issued,
                 valid_through: None,
                 tokutei: false,
@@ -380,6 +426,30 @@ impl Population {
                 resident,
                 at_bureau: false,
             },
+            StepKind::Land => Command::Land {
+                resident,
+                port: ARRIVAL_PORTS[usize::from(s.a) % ARRIVAL_PORTS.len()]
+                    .0
+                    .to_owned(),
+                tokutei: false,
+            },
+            StepKind::NotifyResidence => {
+                let r = &self.residents[s.local as usize];
+                Command::NotifyResidence {
+                    resident,
+                    municipality: municipality(r.municipality),
+                    address: address(r.address),
+                    born_on: r.born_on,
+                    status: r.status,
+                    period_expiry: r.period_expiry,
+                    due_from: Some(on),
+                    after_status_change: false,
+                    // The card handed over at the port, if any: the agent presents what the
+                    // resident holds.
+                    card: None,
+                    tokutei: false,
+                }
+            }
         };
         PopulationStep {
             at: t0 + Duration::minutes(i64::from(s.minute)),
@@ -397,6 +467,7 @@ impl Population {
                     | StepKind::RenewSprCertificate
                     | StepKind::ReissueDamaged
                     | StepKind::ItemChange
+                    | StepKind::NotifyResidence
             ),
             command,
         }
@@ -410,6 +481,9 @@ impl Population {
             add(format!("status.{}", serde_plain(r.status)));
             if r.my_number_card_issued.is_some() {
                 add("my_number_card".into());
+            }
+            if r.lands_on.is_some() {
+                add("arrivals".into());
             }
             if r.period_expiry.is_some_and(|e| e <= self.until) {
                 add("period_ends_in_year".into());
@@ -473,7 +547,8 @@ mod tests {
     fn a_resident_does_not_depend_on_the_population_size() {
         let small = Population::generate(spec(10, 3));
         let large = Population::generate(spec(100, 3));
-        assert_eq!(small.residents[..], large.residents[..10]);
+        // The first ten of both are the residents present at the start; arrivals follow.
+        assert_eq!(small.residents[..10], large.residents[..10]);
         assert_eq!(small.profile(ResidentId(4)), large.profile(ResidentId(4)));
     }
 
@@ -488,7 +563,10 @@ mod tests {
                 })
             })
             .collect();
-        assert_eq!(shards.iter().map(Population::len).sum::<usize>(), 1000);
+        assert_eq!(
+            shards.iter().map(Population::len).sum::<usize>(),
+            Population::records(1000)
+        );
         assert_eq!(
             shards.iter().map(Population::step_count).sum::<usize>(),
             whole.step_count()
@@ -538,6 +616,48 @@ mod tests {
             whole.global(ResidentId(100))
         );
         assert_eq!(parts[1].residents[0], whole.residents[100]);
+    }
+
+    #[test]
+    fn arrivals_follow_the_residents_present_at_the_start_and_hold_nothing_before_landing() {
+        let n = 4_000;
+        let p = Population::generate(spec(n, 2));
+        let arrivals = Population::arrivals(n);
+        // 500,000 a year nationally, in proportion: 505 for 4,000 residents.
+        assert_eq!(arrivals, 505);
+        assert_eq!(p.len(), n + arrivals);
+        assert_eq!(p.census()["arrivals"], arrivals as u64);
+        let first = p.profile(ResidentId(n as u32));
+        assert!(!first.registered);
+        assert!(first.residence_card.is_none() && first.my_number_card.is_none());
+        assert!(p.profile(ResidentId(0)).registered);
+        // Each arrival lands once and notifies its residence after landing.
+        let steps: Vec<PopulationStep> = p.steps().collect();
+        let mut landed = BTreeMap::new();
+        for s in &steps {
+            match &s.command {
+                Command::Land { resident, .. } => {
+                    assert!(resident.index() >= n, "{resident} was here at the start");
+                    assert!(landed.insert(*resident, s.at).is_none());
+                }
+                Command::NotifyResidence {
+                    resident, due_from, ..
+                } => {
+                    let at = landed[resident];
+                    assert!(at.date() < s.at.date());
+                    assert_eq!(*due_from, Some(at.date()));
+                }
+                _ => assert!(s.resident.index() < n || s.global as usize >= n),
+            }
+        }
+        assert_eq!(landed.len(), arrivals);
+        // An arrival is the same whatever the population's size: only its index moves.
+        let larger = Population::generate(spec(2 * n, 2));
+        let mut a = larger.residents[2 * n];
+        let b = p.residents[n];
+        assert_ne!(a.global, b.global);
+        a.global = b.global;
+        assert_eq!(a, b);
     }
 
     #[test]

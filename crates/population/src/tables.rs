@@ -62,7 +62,8 @@ impl ProcedureKind {
         }
     }
 
-    /// Whether the generator emits steps for it today.
+    /// Whether the generator emits steps for it today (arrivals are new residents of their
+    /// own, `Population::arrivals`, not a procedure of a resident present at the start).
     pub fn simulated(self) -> bool {
         !matches!(self, ProcedureKind::Arrival)
     }
@@ -103,7 +104,7 @@ pub const DURING_YEAR: &[Rate] = &[
     Rate {
         kind: ProcedureKind::Arrival,
         per_year: 500_000,
-        source: "docs/domain.md §15, planning figure [C]; needs new residents, not only a table row",
+        source: "docs/domain.md §15, planning figure [C]; new residents of their own (this row's draw for a resident present at the start generates nothing)",
     },
     Rate {
         kind: ProcedureKind::CardLoss,
@@ -264,6 +265,38 @@ pub(crate) const STATUSES: &[StatusRow] = &[
         periods: &[(1, 50), (3, 35), (5, 15)],
     },
 ];
+
+/// The statuses of new arrivals (weights, per cent): mostly technical interns, students and
+/// workers [assumption: ISA's tables of new entrants by status were not retrieved].
+pub(crate) const ARRIVAL_STATUSES: &[(Status, u32)] = &[
+    (Status::TechnicalIntern, 30),
+    (Status::Student, 25),
+    (Status::SpecifiedSkilledWorker, 15),
+    (Status::EngineerSpecialistHumanities, 12),
+    (Status::Dependent, 10),
+    (Status::SpouseOfJapanese, 3),
+    (Status::OtherMidToLongTerm, 5),
+];
+
+/// Ports of entry of new arrivals (weights, per cent): the seven airports that hand the card
+/// over at landing (docs/domain.md §5.1), then ports that do not [assumption: shares of the
+/// order of the airports' international traffic].
+pub(crate) const ARRIVAL_PORTS: &[(&str, u32)] = &[
+    ("narita", 30),
+    ("haneda", 22),
+    ("kansai", 20),
+    ("chubu", 7),
+    ("fukuoka", 6),
+    ("new_chitose", 4),
+    ("hiroshima", 1),
+    ("naha", 5),
+    ("sendai", 3),
+    ("kagoshima", 2),
+];
+
+/// Per mille of arrivals who notify their residence late, 15–30 days after landing (§5.1, §10)
+/// [assumption].
+pub(crate) const LATE_RESIDENCE_NOTIFICATION_PER_MILLE: u32 = 50;
 
 /// Per mille of residents holding a separate My Number card: "just under 60 %" (§15
 /// [B]).

@@ -177,6 +177,14 @@ fn tokutei_opportunity<'c>(
             tokutei,
             ..
         } => Some((tokutei, Venue::Municipality(*municipality), false)),
+        // The first residence notification after landing (§5.1): the card, if any, was handed
+        // over at the port; a Tokutei card would replace it.
+        Command::NotifyResidence {
+            municipality,
+            tokutei,
+            after_status_change: false,
+            ..
+        } => Some((tokutei, Venue::Municipality(*municipality), false)),
         Command::FileCardRenewal { tokutei, .. } => Some((tokutei, Venue::Bureau, true)),
         Command::RenewSprCertificate { resident, tokutei } => {
             let here = current(*resident)?;
@@ -265,6 +273,24 @@ pub(crate) fn present(command: &mut Command, projections: &Projections) {
         *period_expiry = record.bureau.period_expiry;
         *card = Some((held.kind, held.number));
         *due_from = Some(held.issued_on);
+    }
+}
+
+/// At a population's first residence notification (§5.1) the resident presents the card
+/// handed over at the port, if any, whose kind and number go into the register (§5.1 [A
+/// JLT-ORDER]); which card that is — its kind depends on the regime — only the run knows.
+fn present_port_card(command: &mut Command, projections: &Projections) {
+    if let Command::NotifyResidence {
+        resident,
+        after_status_change: false,
+        card: card @ None,
+        ..
+    } = command
+        && let Some(held) = projections
+            .record(*resident)
+            .and_then(|r| r.residence_card.as_ref())
+    {
+        *card = Some((held.kind, held.number));
     }
 }
 
@@ -361,6 +387,7 @@ impl Agent {
         {
             return false;
         }
+        present_port_card(&mut step.command, projections);
         if !tag.decides_tokutei {
             return true;
         }
@@ -375,7 +402,9 @@ impl Agent {
             .and_then(|r| r.residence_card.as_ref())
             .is_some_and(|c| c.kind.is_tokutei());
         let status = record.and_then(|r| r.bureau.status);
-        let registered = record.is_some_and(|r| r.city_hall.municipality.is_some());
+        // The first residence notification registers the resident it is made by (§5.1).
+        let registered = record.is_some_and(|r| r.city_hall.municipality.is_some())
+            || matches!(step.command, Command::NotifyResidence { .. });
         let today = step.at.date();
         let procedure = step.command.procedure();
         let Some((flag, venue, new_card)) = tokutei_opportunity(&mut step.command, projections)

@@ -141,6 +141,34 @@ fn every_flow_happens_and_is_measured_under_both_regimes() {
         assert_eq!(reset, locked, "{regime:?}");
         assert_eq!(measures.get("pin_resets"), total(&reset));
 
+        // Arrivals (§5.1): every arrival lands and is registered at its first residence
+        // notification; the card comes at the port or, elsewhere, after the notification.
+        let arrivals = Population::arrivals(RESIDENTS);
+        let landed = residents_where(log, |e| matches!(e, Event::Landed { .. }));
+        assert_eq!(landed.len(), arrivals, "{regime:?}");
+        assert_eq!(measures.get("arrivals"), arrivals as u64);
+        let notified = residents_where(log, |e| matches!(e, Event::ResidenceNotified { .. }));
+        assert!(
+            notified.len() * 10 >= arrivals * 9,
+            "{regime:?}: {notified:?}"
+        );
+        assert!(notified.keys().all(|r| landed.contains_key(r)));
+        let carded = residents_where(log, |e| matches!(e, Event::ResidenceCardIssued { .. }));
+        assert!(notified.keys().all(|r| carded.contains_key(r)));
+        let elsewhere = residents_where(log, |e| {
+            matches!(
+                e,
+                Event::Landed {
+                    card_at_port: false,
+                    ..
+                }
+            )
+        });
+        assert!(
+            !elsewhere.is_empty(),
+            "{regime:?}: every arrival at a card airport"
+        );
+
         // Losses and thefts (§5.11) stay: a police report each.
         let losses = residents_where(log, |e| matches!(e, Event::LossReported { .. }));
         assert!(total(&losses) >= 5, "{regime:?}: {losses:?}");
@@ -183,7 +211,11 @@ fn under_the_integrated_regime_some_residents_attach_a_tokutei_application_to_th
             _ => None,
         })
         .collect();
-    for p in [Procedure::CardRenewal, Procedure::ItemChange] {
+    for p in [
+        Procedure::CardRenewal,
+        Procedure::ItemChange,
+        Procedure::ResidenceNotification,
+    ] {
         assert!(attached.contains(&p), "{p:?} not in {attached:?}");
     }
 }
