@@ -16,6 +16,10 @@ use support::{json, scenario, stderr, stdout, zairyu};
 
 /// The analysis tables of the log `db` (relative to `dir`), as `zairyu export --format json`
 /// writes them into `dir/<out>`: each table's rows, by table name.
+/// Residents of the 200-resident population's log: the 200 present at the start and the 25
+/// who arrive during the year (`population::Population::arrivals`).
+const RECORDS: usize = 225;
+
 fn exported(dir: &Path, db: &str, out: &str) -> BTreeMap<String, Vec<Value>> {
     let o = zairyu(&["export", db, "--format", "json", "--out", out], dir);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -87,14 +91,14 @@ fn a_population_run_with_db_keeps_a_log_that_replays_and_tables_that_agree_with_
     assert_eq!(replayed["verdict"], "verified", "{replayed}");
     assert_eq!(replayed["hashes"][0]["rebuilt"], run["log_hash"]);
     assert_eq!(replayed["run"]["events"].as_i64(), Some(events));
-    assert_eq!(replayed["records"].as_array().unwrap().len(), 200);
+    assert_eq!(replayed["records"].as_array().unwrap().len(), RECORDS);
 
     // The tables, as `export` writes them: one row per resident, named R<index>, whose events
     // add up to the log's; two card records each (the end of the run and --as-of); a notice
     // row for every notification the run counted; the measures the run printed.
     let t = exported(dir.path(), "pop.db", "json");
     let residents = &t["residents"];
-    assert_eq!(residents.len(), 200);
+    assert_eq!(residents.len(), RECORDS);
     let ids: BTreeSet<String> = residents
         .iter()
         .map(|r| {
@@ -102,15 +106,16 @@ fn a_population_run_with_db_keeps_a_log_that_replays_and_tables_that_agree_with_
             r["resident"].as_str().unwrap().to_owned()
         })
         .collect();
-    assert_eq!(ids.len(), 200, "distinct residents");
+    assert_eq!(ids.len(), RECORDS, "distinct residents");
     assert_eq!(sum(residents, "events"), events);
-    assert_eq!(t["measures"].len(), 200);
+    assert_eq!(t["measures"].len(), RECORDS);
     let records = &t["card_records"];
-    assert_eq!(count(records, "as_of", "2027-06-14"), 200);
-    assert_eq!(count(records, "as_of", "2026-12-01"), 200);
-    assert_eq!(records.len(), 400);
+    assert_eq!(count(records, "as_of", "2027-06-14"), RECORDS);
+    assert_eq!(count(records, "as_of", "2026-12-01"), RECORDS);
+    assert_eq!(records.len(), 2 * RECORDS);
     assert_eq!(
-        run["tables"]["card_records"], 400,
+        run["tables"]["card_records"],
+        2 * RECORDS,
         "the run says what it wrote: {run}"
     );
     let measures = &run["measures"];
@@ -235,7 +240,7 @@ fn compare_with_db_keeps_both_arms_whole_logs_and_tables_with_the_comparison_s_m
         assert_eq!(replayed["verdict"], "verified", "{arm}");
         assert_eq!(replayed["run"]["events"], measures["events"], "{arm}");
         let t = exported(dir.path(), &db, &format!("{arm}-tables"));
-        assert_eq!(t["residents"].len(), 200, "{arm}");
+        assert_eq!(t["residents"].len(), RECORDS, "{arm}");
         assert_eq!(
             sum(&t["measures"], "refusals"),
             measures["refusals"].as_i64().unwrap(),
