@@ -79,17 +79,20 @@ fn a_run_with_a_capacity_writes_one_log_in_one_two_or_three_shards() {
 
 #[test]
 fn with_one_block_no_day_takes_in_more_than_its_share_and_places_go_first_come_first_served() {
-    // 2,000 residents at 0.5 per 1,000: the bureau takes in exactly one resident a working day.
-    let residents = 2_000;
+    // 1,776 residents at the start and their 224 arrivals make 2,000 in one block: at 0.5 per
+    // 1,000 the bureau takes in exactly one resident a working day.
+    let residents = 1_776;
+    let block = Population::records(residents);
+    assert_eq!(block, 2_000);
     let policy = Policy {
         capacity: Some(Capacity {
             immigration_bureau: PerThousand::new(0.5),
-            block: residents,
+            block: block as u32,
             ..Capacity::default()
         }),
         ..Policy::default()
     };
-    let out = run_population(residents as usize, policy, 2);
+    let out = run_population(residents, policy, 2);
     let mut taken_in: BTreeMap<chrono::NaiveDate, u32> = BTreeMap::new();
     // The latest place given at earlier instants, and at the current one: within an instant
     // the log lists the residents in id order, not in the order the counter took them.
@@ -127,7 +130,7 @@ fn with_one_block_no_day_takes_in_more_than_its_share_and_places_go_first_come_f
     let busiest = taken_in.values().max().copied().unwrap_or(0);
     assert_eq!(busiest, 1, "one a day: {taken_in:?}");
     // Without a capacity the same residents crowd the counters on some days.
-    let unlimited = run_population(residents as usize, Policy::default(), 2);
+    let unlimited = run_population(residents, Policy::default(), 2);
     let mut per_day: BTreeMap<chrono::NaiveDate, u32> = BTreeMap::new();
     for env in &unlimited.log {
         if let Event::CounterVisited {
