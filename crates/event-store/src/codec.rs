@@ -16,7 +16,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Timelike};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike};
 use model::envelope::{EventRecord, StreamId, type_name};
 use model::ids::ResidentId;
 use model::service::Service;
@@ -41,11 +41,6 @@ pub(crate) const INSERT_EVENT: &str = "INSERT INTO events (global_seq, event_id,
      correlation_id, causation_id, payload) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
-/// 1970-01-01, the origin of the stored times and dates.
-fn epoch() -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1).expect("1970-01-01 is a date")
-}
-
 /// Seconds since 1970-01-01T00:00 of a simulated time, refusing a fraction of a second.
 pub(crate) fn seconds(at: &NaiveDateTime) -> Result<i64, StoreError> {
     if at.nanosecond() != 0 {
@@ -60,11 +55,16 @@ fn from_seconds(seconds: i64) -> Option<NaiveDateTime> {
 
 /// Days since 1970-01-01.
 pub(crate) fn days(date: &NaiveDate) -> i64 {
-    (*date - epoch()).num_days()
+    i64::from(date.num_days_from_ce()) - EPOCH_FROM_CE
 }
 
+/// chrono's number (`num_days_from_ce`: 0001-01-01 is day 1) of 1970-01-01, the origin of the
+/// stored dates.
+const EPOCH_FROM_CE: i64 = 719_163;
+
 fn from_days(days: i64) -> Option<NaiveDate> {
-    epoch().checked_add_signed(TimeDelta::try_days(days)?)
+    // Counted from chrono's own origin: no date arithmetic on the way (replay reads one a row).
+    NaiveDate::from_num_days_from_ce_opt(i32::try_from(days.checked_add(EPOCH_FROM_CE)?).ok()?)
 }
 
 /// The names a log stores as integer codes — its event types, or its offices — numbered by
@@ -403,6 +403,11 @@ fn digits(b: &[u8]) -> Option<u32> {
 mod tests {
     use super::*;
 
+    /// 1970-01-01, the origin of the stored times and dates.
+    fn epoch() -> NaiveDate {
+        NaiveDate::from_ymd_opt(1970, 1, 1).expect("1970-01-01 is a date")
+    }
+
     fn dt(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, nanos: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(y, mo, d)
             .and_then(|date| date.and_hms_nano_opt(h, mi, s, nanos))
@@ -422,9 +427,13 @@ mod tests {
             assert_eq!(from_seconds(s), Some(case), "{case}");
             let d = days(&case.date());
             assert_eq!(from_days(d), Some(case.date()), "{case}");
+            assert_eq!(d, (case.date() - epoch()).num_days(), "{case}");
         }
         assert_eq!(seconds(&dt(1970, 1, 1, 0, 1, 0, 0)).ok(), Some(60));
         assert_eq!(days(&dt(1970, 1, 2, 0, 0, 0, 0).date()), 1);
+        assert_eq!(from_days(0), Some(epoch()));
+        assert_eq!(from_days(i64::MAX), None);
+        assert_eq!(from_days(i64::from(i32::MAX)), None);
     }
 
     #[test]

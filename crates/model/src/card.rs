@@ -57,19 +57,29 @@ impl CardKind {
     }
 }
 
-/// A residence card or SPR certificate as issued.
+/// A residence card or SPR certificate as issued. Its dates, and those of the two types below,
+/// are written and read by `fast_text` (chrono's text, without chrono's formatter): events carry
+/// these types.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ResidenceCard {
     pub kind: CardKind,
     pub number: ResidenceCardNumber,
+    #[serde(with = "crate::fast_text::date")]
+    #[schemars(with = "NaiveDate")]
     pub issued_on: NaiveDate,
+    #[serde(with = "crate::fast_text::date")]
+    #[schemars(with = "NaiveDate")]
     pub valid_through: NaiveDate,
 }
 
 /// A separate My Number card as issued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct MyNumberCard {
+    #[serde(with = "crate::fast_text::date")]
+    #[schemars(with = "NaiveDate")]
     pub issued_on: NaiveDate,
+    #[serde(with = "crate::fast_text::date")]
+    #[schemars(with = "NaiveDate")]
     pub valid_through: NaiveDate,
 }
 
@@ -77,7 +87,11 @@ pub struct MyNumberCard {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Certificates {
     /// 署名用電子証明書; `None` when not issued (e.g. under 15) or revoked.
+    #[serde(with = "crate::fast_text::option_date", default)]
+    #[schemars(with = "Option<NaiveDate>")]
     pub signature_through: Option<NaiveDate>,
     /// 利用者証明用電子証明書.
+    #[serde(with = "crate::fast_text::option_date", default)]
+    #[schemars(with = "Option<NaiveDate>")]
     pub user_auth_through: Option<NaiveDate>,
 }

@@ -3,6 +3,13 @@
 //! a policy file say the same thing about `2026-02-30` ("no such date"), and the serde helpers
 //! for the policy's date fields, which chrono's own deserializer would report as "input is
 //! out of range".
+//!
+//! It also writes and reads the text of a date in an event's payload without chrono's
+//! formatter and parser ([`write_iso`], [`parse_iso`]): every event carries a few dates, which
+//! chrono writes a character at a time through `fmt` and parses through its general format
+//! machinery, a large part of what encoding and decoding an event cost. They give exactly
+//! chrono's text for every year it writes with four digits (0–9999) and leave every other year
+//! to chrono, so the payload bytes do not change (tests: `crates/model/tests/date_text.rs`).
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer};
@@ -64,6 +71,44 @@ pub fn parse(s: &str) -> Result<NaiveDate, DateError> {
             },
         }
     })
+}
+
+/// The text chrono writes for `date` (`YYYY-MM-DD`), when its year has four digits (0–9999);
+/// `None` for any other year, which chrono writes with a sign (`+12345-01-02`).
+pub fn write_iso(date: NaiveDate) -> Option<[u8; 10]> {
+    let year = u32::try_from(date.year()).ok().filter(|y| *y <= 9999)?;
+    let (month, day) = (date.month(), date.day());
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    Some([
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+        b'-',
+        digit(month / 10),
+        digit(month),
+        b'-',
+        digit(day / 10),
+        digit(day),
+    ])
+}
+
+/// The date of a text of exactly the shape [`write_iso`] writes (ten bytes, `YYYY-MM-DD`, a
+/// real day); `None` for anything else, which a caller leaves to chrono's parser. What this
+/// reads, chrono reads as the same date.
+pub fn parse_iso(text: &[u8]) -> Option<NaiveDate> {
+    let &[y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = text else {
+        return None;
+    };
+    let mut n = [0u32; 8];
+    for (slot, c) in n.iter_mut().zip([y1, y2, y3, y4, m1, m2, d1, d2]) {
+        *slot = u32::from(c.wrapping_sub(b'0'));
+        if *slot > 9 {
+            return None;
+        }
+    }
+    let year = n[0] * 1000 + n[1] * 100 + n[2] * 10 + n[3];
+    NaiveDate::from_ymd_opt(year as i32, n[4] * 10 + n[5], n[6] * 10 + n[7])
 }
 
 /// serde `deserialize_with` for a `NaiveDate` field written as text.

@@ -45,12 +45,13 @@ macro_rules! events {
             /// in declaration order, as a MessagePack array (structs as arrays, enum variants by
             /// name).
             pub fn encode_payload(&self, out: &mut Vec<u8>) {
+                // A date field is written by `date_text`, any other field through one reused
+                // buffer for its text: the same bytes as serde's own (`fast_text`).
+                use $crate::fast_text::{AnyEncode as _, DateEncode as _, Field};
                 let done = match self {
                     $( Event::$name { resident: _ $(, $field)* } => {
-                        // The dates go through one reused buffer, not a new `String`
-                        // each (the same bytes: `fast_text`).
-                        $crate::fast_text::serialize(
-                            &( $( $field, )* ),
+                        serde::Serialize::serialize(
+                            &( $( (&&Field($field)).encoded(), )* ),
                             &mut rmp_serde::Serializer::new(&mut *out),
                         )
                     } )*
@@ -66,20 +67,69 @@ macro_rules! events {
                 resident: ResidentId,
                 bytes: &[u8],
             ) -> Result<Event, PayloadError> {
-                let mut de = rmp_serde::Deserializer::new(std::io::Cursor::new(bytes));
-                let event = match event_type {
-                    $( stringify!($name) => {
-                        let ( $( $field, )* ): ( $( $ty, )* ) =
-                            serde::Deserialize::deserialize(&mut de)?;
-                        Event::$name { resident $(, $field)* }
-                    } )*
-                    other => return Err(PayloadError::UnknownType(other.to_owned())),
-                };
-                let rest = bytes.len() as u64 - de.position();
-                if rest != 0 {
-                    return Err(PayloadError::TrailingBytes(rest as usize));
+                match Event::type_index(event_type) {
+                    Some(index) => Event::decode_payload_of(index, resident, bytes),
+                    None => Err(PayloadError::UnknownType(event_type.to_owned())),
                 }
-                Ok(event)
+            }
+
+            /// The position of `event_type` in [`Event::TYPE_NAMES`], found by bisecting
+            /// the names in byte order (a few comparisons, where a `match` on the name would
+            /// compare it with every name before its own).
+            pub fn type_index(event_type: &str) -> Option<usize> {
+                static SORTED: std::sync::OnceLock<Vec<(&'static str, usize)>> =
+                    std::sync::OnceLock::new();
+                let sorted = SORTED.get_or_init(|| {
+                    let mut names: Vec<(&'static str, usize)> =
+                        Event::TYPE_NAMES.iter().copied().zip(0..).collect();
+                    names.sort_unstable();
+                    names
+                });
+                sorted
+                    .binary_search_by(|(name, _)| (*name).cmp(event_type))
+                    .ok()
+                    .map(|at| sorted[at].1)
+            }
+
+            /// [`Event::decode_payload`] of the type at `index` in [`Event::TYPE_NAMES`]
+            /// ([`Event::type_index`]).
+            pub fn decode_payload_of(
+                index: usize,
+                resident: ResidentId,
+                bytes: &[u8],
+            ) -> Result<Event, PayloadError> {
+                use $crate::fast_text::{AnyDecode as _, DateDecode as _, Slot};
+                /// One decoder per event type, in the order of `TYPE_NAMES`.
+                type Decoder = fn(ResidentId, &[u8]) -> Result<Event, PayloadError>;
+                const DECODERS: &[Decoder] = &[ $( {
+                    fn decode(resident: ResidentId, bytes: &[u8]) -> Result<Event, PayloadError> {
+                        const FIELDS: usize = <[&str]>::len(&[ $( stringify!($field) ),* ]);
+                        let mut de = rmp_serde::Deserializer::new(std::io::Cursor::new(bytes));
+                        // The fields are an array; one of fewer than 16 items is one byte,
+                        // 0x90 + its length. Read field by field, a date is decoded by
+                        // `date_text` (`fast_text`); any other opening is read as a tuple,
+                        // which reports what is wrong.
+                        let event = if FIELDS < 16 && bytes.first() == Some(&(0x90 | FIELDS as u8)) {
+                            de.get_mut().set_position(1);
+                            $( let $field = (&&Slot::<$ty>::new()).decode(&mut de)?; )*
+                            Event::$name { resident $(, $field)* }
+                        } else {
+                            let ( $( $field, )* ): ( $( $ty, )* ) =
+                                serde::Deserialize::deserialize(&mut de)?;
+                            Event::$name { resident $(, $field)* }
+                        };
+                        let rest = bytes.len() as u64 - de.position();
+                        if rest != 0 {
+                            return Err(PayloadError::TrailingBytes(rest as usize));
+                        }
+                        Ok(event)
+                    }
+                    decode
+                } ),* ];
+                match DECODERS.get(index) {
+                    Some(decode) => decode(resident, bytes),
+                    None => Err(PayloadError::UnknownType(format!("number {index}"))),
+                }
             }
         }
     };

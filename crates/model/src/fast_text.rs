@@ -11,10 +11,21 @@
 //! serializer unchanged. Both formats used here write a `collect_str` value exactly as the
 //! `serialize_str` of its text, so the bytes — the payloads, the log hash, the state hash — are
 //! the same (tests: `crates/model/tests/fast_text.rs`).
+//!
+//! An event's own date fields skip even that: [`Field`] picks, for each field of an event
+//! (`model::event`'s macro knows every field's type), the date writer and reader of
+//! [`crate::date_text`] when the field is a `NaiveDate` or an `Option<NaiveDate>`, and the
+//! adapter above for any other type — by method resolution at compile time (a date field's
+//! impl is on `&Field`, any field's on `Field`, so the call `(&&Field(x)).encoded()` finds the
+//! date's first). Dates deeper inside a field (a card's dates) still go through the adapter.
 
 use std::cell::Cell;
 use std::fmt::{Display, Write as _};
+use std::marker::PhantomData;
 
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, Deserializer, Visitor};
 use serde::ser::{
     Serialize, SerializeMap, SerializeSeq, SerializeStruct, SerializeStructVariant, SerializeTuple,
     SerializeTupleStruct, SerializeTupleVariant, Serializer,
@@ -32,7 +43,7 @@ pub fn serialize<T: Serialize + ?Sized, S: Serializer>(
 pub struct Fast<S>(pub S);
 
 /// A value whose serialization goes through [`Fast`].
-struct Wrap<'a, T: ?Sized>(&'a T);
+pub struct Wrap<'a, T: ?Sized>(&'a T);
 
 impl<T: Serialize + ?Sized> Serialize for Wrap<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -331,5 +342,165 @@ impl<S: SerializeStructVariant> SerializeStructVariant for Fast<S> {
     }
     fn end(self) -> Result<S::Ok, S::Error> {
         self.0.end()
+    }
+}
+
+/// One field of an event, to encode: [`DateEncode`] for a date, else [`AnyEncode`].
+pub struct Field<'a, T: ?Sized>(pub &'a T);
+
+/// One field of an event, to decode into a `T`: [`DateDecode`] for a date, else
+/// [`AnyDecode`].
+pub struct Slot<T>(PhantomData<T>);
+
+impl<T> Slot<T> {
+    /// The field of type `T`.
+    pub const fn new() -> Slot<T> {
+        Slot(PhantomData)
+    }
+}
+
+impl<T> Default for Slot<T> {
+    fn default() -> Self {
+        Slot::new()
+    }
+}
+
+/// Encodes a date field (`NaiveDate`, `Option<NaiveDate>`) with [`crate::date_text`], not
+/// chrono's formatter. Implemented on `&Field`, so that method resolution prefers it to
+/// [`AnyEncode`].
+pub trait DateEncode {
+    type Encoded: Serialize;
+    fn encoded(&self) -> Self::Encoded;
+}
+
+/// Encodes any field through [`Fast`].
+pub trait AnyEncode {
+    type Encoded: Serialize;
+    fn encoded(&self) -> Self::Encoded;
+}
+
+impl<'a, T: Serialize + ?Sized> AnyEncode for Field<'a, T> {
+    type Encoded = Wrap<'a, T>;
+    fn encoded(&self) -> Wrap<'a, T> {
+        Wrap(self.0)
+    }
+}
+
+impl DateEncode for &Field<'_, NaiveDate> {
+    type Encoded = Date;
+    fn encoded(&self) -> Date {
+        Date(*self.0)
+    }
+}
+
+impl DateEncode for &Field<'_, Option<NaiveDate>> {
+    type Encoded = Option<Date>;
+    fn encoded(&self) -> Option<Date> {
+        self.0.map(Date)
+    }
+}
+
+/// Decodes a date field (`NaiveDate`, `Option<NaiveDate>`) with [`crate::date_text`], not
+/// chrono's parser. Implemented on `&Slot`, so that method resolution prefers it to
+/// [`AnyDecode`].
+pub trait DateDecode {
+    type Value;
+    fn decode<'de, D: Deserializer<'de>>(&self, de: D) -> Result<Self::Value, D::Error>;
+}
+
+/// Decodes any field by its own `Deserialize`.
+pub trait AnyDecode {
+    type Value;
+    fn decode<'de, D: Deserializer<'de>>(&self, de: D) -> Result<Self::Value, D::Error>;
+}
+
+impl<T: DeserializeOwned> AnyDecode for Slot<T> {
+    type Value = T;
+    fn decode<'de, D: Deserializer<'de>>(&self, de: D) -> Result<T, D::Error> {
+        T::deserialize(de)
+    }
+}
+
+impl DateDecode for &Slot<NaiveDate> {
+    type Value = NaiveDate;
+    fn decode<'de, D: Deserializer<'de>>(&self, de: D) -> Result<NaiveDate, D::Error> {
+        Date::deserialize(de).map(|d| d.0)
+    }
+}
+
+impl DateDecode for &Slot<Option<NaiveDate>> {
+    type Value = Option<NaiveDate>;
+    fn decode<'de, D: Deserializer<'de>>(&self, de: D) -> Result<Option<NaiveDate>, D::Error> {
+        Option::<Date>::deserialize(de).map(|d| d.map(|d| d.0))
+    }
+}
+
+/// A date whose serde form is chrono's — the text `YYYY-MM-DD` — written and read without
+/// chrono's formatter and parser where [`crate::date_text`] can (years 0–9999), by chrono's
+/// otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date(pub NaiveDate);
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match crate::date_text::write_iso(self.0) {
+            // The ten bytes are ASCII digits and dashes.
+            Some(text) => serializer.serialize_str(std::str::from_utf8(&text).unwrap_or_default()),
+            None => self.0.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+        struct Text;
+        impl Visitor<'_> for Text {
+            type Value = Date;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                // chrono's words, so that a malformed payload is reported as before.
+                f.write_str("a formatted date string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Date, E> {
+                match crate::date_text::parse_iso(v.as_bytes()) {
+                    Some(date) => Ok(Date(date)),
+                    None => v.parse().map(Date).map_err(E::custom),
+                }
+            }
+        }
+        deserializer.deserialize_str(Text)
+    }
+}
+
+/// serde `with` for a `NaiveDate` field of a type that events carry inside them (a card): the
+/// text of [`Date`], chrono's, without chrono's formatter and parser.
+pub mod date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(date: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
+        super::Date(*date).serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+        super::Date::deserialize(deserializer).map(|d| d.0)
+    }
+}
+
+/// serde `with` for an `Option<NaiveDate>` field, as [`date`].
+pub mod option_date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        date: &Option<NaiveDate>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        date.map(super::Date).serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<NaiveDate>, D::Error> {
+        Option::<super::Date>::deserialize(deserializer).map(|d| d.map(|d| d.0))
     }
 }
