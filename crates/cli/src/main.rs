@@ -95,7 +95,7 @@ enum Command {
         /// 3,956,619) for a year from --start, under the default policy (or --policy, then
         /// --regime). Nothing is written unless --db is given.
         #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "3956619",
-              conflicts_with_all = ["scenario", "resume", "step"])]
+              conflicts_with_all = ["scenario", "step"])]
         population: Option<usize>,
         /// With --population: a policy file (YAML, as `compare --baseline` takes) on top of the
         /// default policy.
@@ -119,8 +119,9 @@ enum Command {
         force: bool,
         /// Continue the run whose log is at the --db path (a run that was killed or stopped):
         /// re-run it, check every stored event against the one the run produces, and append
-        /// the rest. A log of another scenario, policy or seed, or one this run does not
-        /// reproduce, is refused and left as it is.
+        /// the rest. A log of another scenario (or population), policy or seed, or one this run
+        /// does not reproduce, is refused and left as it is. A population is resumed with the
+        /// options it was run with; --threads may differ.
         #[arg(long)]
         resume: bool,
         /// Also store the card records at the end of this day in the log's `card_records`
@@ -394,6 +395,7 @@ fn main() -> ExitCode {
             seed,
             regime,
             force,
+            resume,
             as_of,
             format,
             ..
@@ -402,6 +404,7 @@ fn main() -> ExitCode {
                 residents,
                 db,
                 force,
+                resume,
                 seed,
                 regime: regime.map(Into::into),
                 policy: policy.as_deref(),

@@ -89,7 +89,7 @@ fn refusal(w: LogWriting<'_>, lang: Lang) -> Failure {
 /// The log at `path` of a run to continue (`run --resume`), opened as its one writer; which
 /// reads it once and checks it. Anything that is not a log of the current format, or is in use,
 /// is bad input.
-fn open_log_to_resume(path: &Path, lang: Lang) -> Result<EventStore, Failure> {
+pub(crate) fn open_log_to_resume(path: &Path, lang: Lang) -> Result<EventStore, Failure> {
     EventStore::open(path).map_err(|e| match e {
         StoreError::NotFound { .. } => refusal(LogWriting::NoLogToResume { path }, lang),
         StoreError::ReadOnlyFormat { .. } | StoreError::Corrupt { .. } => refusal(
@@ -101,6 +101,27 @@ fn open_log_to_resume(path: &Path, lang: Lang) -> Result<EventStore, Failure> {
         ),
         other => refused_other(path, other, lang),
     })
+}
+
+/// A resumed run's failure when the log is not this run's to continue — a log of another
+/// run, or one this run does not reproduce: bad input, and nothing was written. Any other
+/// failure is handed back.
+pub(crate) fn not_this_runs_log(
+    e: simulator::SimError,
+    db: &Path,
+    lang: Lang,
+) -> Result<Failure, simulator::SimError> {
+    match e {
+        simulator::SimError::ResumeOtherRun { .. }
+        | simulator::SimError::ResumeMismatch { .. }
+        | simulator::SimError::ResumeLonger { .. } => Ok(Failure::Input(anyhow!(
+            "{}{}{}",
+            db.display(),
+            labels::separator(lang),
+            crate::diag::cause(&e, lang)
+        ))),
+        other => Err(other),
+    }
 }
 
 /// A refusal to create the log at `path` for any reason but an existing log.
@@ -212,21 +233,8 @@ pub fn run(a: &RunArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
         let kept = store
             .last_global_seq()
             .map_err(|e| Failure::Run(e.into()))?;
-        let out = simulator::resume_scenario_stored(&scenario, store, CODE_VERSION, None).map_err(
-            |e| match e {
-                // A log of another run, or one this run does not reproduce, is not this run's to
-                // continue: bad input, and nothing was written.
-                simulator::SimError::ResumeOtherRun { .. }
-                | simulator::SimError::ResumeMismatch { .. }
-                | simulator::SimError::ResumeLonger { .. } => Failure::Input(anyhow!(
-                    "{}{}{}",
-                    db.display(),
-                    labels::separator(lang),
-                    crate::diag::cause(&e, lang)
-                )),
-                other => stopped(other),
-            },
-        )?;
+        let out = simulator::resume_scenario_stored(&scenario, store, CODE_VERSION, None)
+            .map_err(|e| not_this_runs_log(e, &db, lang).unwrap_or_else(stopped))?;
         errln!("{}", labels::resumed(&db, kept, out.events - kept, lang));
         out
     } else {

@@ -16,7 +16,7 @@ use report::labels::{self, LogWriting, Problem, ui};
 use serde_json::json;
 use simulator::Progress;
 use simulator::analysis::TABLES;
-use simulator::population_run::{population_run_meta, run_population};
+use simulator::population_run::{population_run_meta, resume_population, run_population};
 
 use crate::commands::{CODE_VERSION, print_json};
 use crate::diag::Failure;
@@ -27,6 +27,8 @@ pub struct PopulationArgs<'a> {
     pub residents: usize,
     pub db: Option<PathBuf>,
     pub force: bool,
+    /// Continue the unfinished log at `db` (`--resume`).
+    pub resume: bool,
     pub seed: Option<u64>,
     pub regime: Option<Regime>,
     /// A policy file applied on top of the default policy (as `compare --baseline` is).
@@ -130,8 +132,23 @@ pub fn run(a: &PopulationArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
     // The log is created before the run, so that a path already taken is refused (exit 2)
     // before a year is simulated.
     let store = match &a.db {
+        Some(db) if a.resume => Some(crate::run::open_log_to_resume(db, lang)?),
         Some(db) => Some(crate::run::create_log(db, a.force, lang)?),
+        None if a.resume => {
+            return Err(Failure::Input(anyhow!(labels::problem(
+                Problem::Writing(LogWriting::ResumeNeedsDb),
+                lang
+            ))));
+        }
         None => None,
+    };
+    let kept = match (&store, a.resume) {
+        (Some(store), true) => Some(
+            store
+                .last_global_seq()
+                .map_err(|e| Failure::Run(e.into()))?,
+        ),
+        _ => None,
     };
     let population = Population::generate(c.spec);
     let meta = population_meta(&population, &c.policy, None);
@@ -142,22 +159,39 @@ pub fn run(a: &PopulationArgs<'_>, g: &Global) -> Result<ExitCode, Failure> {
         (population.until - start).num_days() as u64,
     );
     let mut report = report_days(&bar, start, g.lang());
-    let out = run_population(
-        &population,
-        &c.policy,
-        &meta,
-        store,
-        c.threads,
-        Some(&mut report),
-    )
-    .map_err(|e| {
+    let stopped = |e: simulator::SimError| {
         Failure::Run(anyhow!(e).context(labels::problem(
             Problem::Writing(LogWriting::RunStopped {
                 log: a.db.as_deref(),
             }),
             lang,
         )))
-    })?;
+    };
+    let out = match (store, &a.db) {
+        (Some(store), Some(db)) if a.resume => {
+            let out = resume_population(
+                &population,
+                &c.policy,
+                &meta,
+                store,
+                c.threads,
+                Some(&mut report),
+            )
+            .map_err(|e| crate::run::not_this_runs_log(e, db, lang).unwrap_or_else(stopped))?;
+            let kept = kept.unwrap_or(0);
+            errln!("{}", labels::resumed(db, kept, out.events - kept, lang));
+            out
+        }
+        (store, _) => run_population(
+            &population,
+            &c.policy,
+            &meta,
+            store,
+            c.threads,
+            Some(&mut report),
+        )
+        .map_err(stopped)?,
+    };
     drop(population);
     // What is printed is taken now, and the run's projections dropped, so that the tables'
     // replay does not hold a second copy of every resident's record beside them.

@@ -471,3 +471,109 @@ fn a_log_being_written_is_not_read_until_its_run_ends() {
     }
     assert_eq!(run(&["replay", "w.db"], d).status.code(), Some(0));
 }
+
+/// Residents of the explicitly sharded runs killed below, and how many kills of each command.
+const SHARDED_POPULATION: &str = "1500";
+const SHARDED_RUN_KILLS: usize = 6;
+const SHARDED_BENCH_KILLS: usize = 4;
+
+fn refs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
+/// The log hash a `--format json` run printed.
+fn json_log_hash(o: &Output) -> String {
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON document");
+    doc["log_hash"].as_str().expect("a log hash").to_owned()
+}
+
+#[test]
+fn sharded_runs_killed_leave_prefixes_of_the_one_thread_log_that_replay_checks_and_resume_completes()
+ {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let mut rng = ChaCha8Rng::seed_from_u64(0x5_4a2d);
+    let mut tally = Tally::default();
+    let population = |db: &str, threads: &str, more: &[&'static str]| {
+        let mut args = vec![
+            "run".to_owned(),
+            "--population".into(),
+            SHARDED_POPULATION.into(),
+            "--db".into(),
+            db.to_owned(),
+            "--threads".into(),
+            threads.to_owned(),
+            "--quiet".into(),
+        ];
+        args.extend(more.iter().map(|s| (*s).to_owned()));
+        args
+    };
+
+    // The complete log, on one thread: a sharded run writes the same log on any thread count.
+    let started = Instant::now();
+    let args = population("ref.db", "1", &["--format", "json"]);
+    let reference = run(&refs(&args), d);
+    let length = started.elapsed();
+    assert_eq!(reference.status.code(), Some(0), "{}", stderr(&reference));
+    let reference_hash = json_log_hash(&reference);
+    let complete = complete_events(&d.join("ref.db"));
+
+    for k in 0..SHARDED_RUN_KILLS {
+        let (threads, other) = if k % 2 == 0 { ("2", "3") } else { ("3", "2") };
+        let name = format!("sharded-{k}.db");
+        let db = d.join(&name);
+        let args = population(&name, threads, &[]);
+        let delay = length.mul_f64(0.8 * rng.next_u32() as f64 / u32::MAX as f64);
+        let alive = kill_after(&refs(&args), d, &db, delay);
+        let left = inspect(&db, &complete);
+        check_replay(&db, &left, d);
+        if let Left::Log {
+            finished: false, ..
+        } = left
+        {
+            // Continued on another number of threads: the log of the uninterrupted run.
+            let args = population(&name, other, &["--resume", "--format", "json"]);
+            let resumed = run(&refs(&args), d);
+            assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
+            assert_eq!(json_log_hash(&resumed), reference_hash, "{name} resumed");
+            assert_eq!(complete_events(&db), complete, "{name} resumed");
+            tally.resumed += 1;
+        }
+        tally.add(&left, alive);
+    }
+
+    // `zairyu bench` on three threads, committing every 50 events, against its log on one.
+    let mut args = vec!["bench", "--dir", "bench-ref", "--keep", "--threads", "1"];
+    args.extend(BENCH_ARGS);
+    let started = Instant::now();
+    let reference = run(&args, d);
+    let bench_length = started.elapsed();
+    assert_eq!(reference.status.code(), Some(0), "{}", stderr(&reference));
+    let bench_db = "bench-400-1.db";
+    let complete = complete_events(&d.join("bench-ref").join(bench_db));
+    for k in 0..SHARDED_BENCH_KILLS {
+        let sub = format!("bench-{k}");
+        let db = d.join(&sub).join(bench_db);
+        let delay = bench_length.mul_f64(0.6 * rng.next_u32() as f64 / u32::MAX as f64);
+        let mut args = vec!["bench", "--dir", &sub, "--keep", "--threads", "3"];
+        args.extend(BENCH_ARGS);
+        let alive = kill_after(&args, d, &db, delay);
+        let left = inspect(&db, &complete);
+        check_replay(&db, &left, d);
+        tally.add(&left, alive);
+    }
+    println!(
+        "sharded kills: {} ({} while running); left nothing {}, not yet a log {}, valid \
+         prefixes {} ({} finished, {} events kept in all); {} unfinished population logs \
+         resumed on another thread count to the one-thread log",
+        tally.kills,
+        tally.killed_while_running,
+        tally.nothing,
+        tally.not_yet_a_log,
+        tally.prefixes,
+        tally.finished,
+        tally.events_kept,
+        tally.resumed
+    );
+    assert_eq!(tally.kills, SHARDED_RUN_KILLS + SHARDED_BENCH_KILLS);
+}

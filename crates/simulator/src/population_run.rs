@@ -3,8 +3,8 @@
 //! the metadata, the events committed batch by batch by the one log-writer thread (at least once
 //! per simulated day, with the hash of the log so far), then the final state and log hashes —
 //! so a killed run leaves a valid, unfinished log that `zairyu replay` checks up to its last
-//! commit. Nothing of the log is kept in memory: the run folds the projections and hands the
-//! events to the writer.
+//! commit, and `run --population --resume` continues ([`resume_population`]). Nothing of the
+//! log is kept in memory: the run folds the projections and hands the events to the writer.
 
 use event_store::{EventStore, JapaneseTexts, RunMeta};
 use model::envelope::PAYLOAD_SCHEMA_VERSION;
@@ -12,6 +12,7 @@ use model::policy::Policy;
 use population::Population;
 
 use crate::log::RunHeader;
+use crate::scenario_run::header_difference;
 use crate::scheduler::{Progress, RunInput, RunOptions, RunOutput, SimError, run};
 
 /// The metadata of a population's log: the population's content digest as what was run, the
@@ -75,6 +76,54 @@ pub fn run_population(
         }
         None => None,
     };
+    run_population_with(population, policy, meta, store, threads, progress, false)
+}
+
+/// Continues the run of `population` under `policy` whose log `store` holds (a run that was
+/// killed or stopped), on any number of threads (the log does not depend on them): checks that
+/// the log is of this population, policy and seed, re-runs it checking every stored event
+/// against the one it produces (the writer does), appends the rest and finishes the log. A log
+/// that is not a prefix of this run is refused, and nothing is written. A log the run left
+/// before it began (no metadata, no event) is started afresh.
+pub fn resume_population(
+    population: &Population,
+    policy: &Policy,
+    meta: &RunMeta,
+    store: EventStore,
+    threads: usize,
+    progress: Option<&mut dyn FnMut(Progress)>,
+) -> Result<RunOutput, SimError> {
+    let Some(stored) = store.read_run_meta()? else {
+        if store.last_global_seq()? != 0 {
+            return Err(SimError::ResumeOtherRun {
+                what: "run metadata (the log has events but no metadata)",
+            });
+        }
+        return run_population(population, policy, meta, Some(store), threads, progress);
+    };
+    if let Some(what) = header_difference(&RunHeader::of(&stored), &RunHeader::of(meta)) {
+        return Err(SimError::ResumeOtherRun { what });
+    }
+    run_population_with(
+        population,
+        policy,
+        meta,
+        Some(store),
+        threads,
+        progress,
+        true,
+    )
+}
+
+fn run_population_with(
+    population: &Population,
+    policy: &Policy,
+    meta: &RunMeta,
+    store: Option<EventStore>,
+    threads: usize,
+    progress: Option<&mut dyn FnMut(Progress)>,
+    resume: bool,
+) -> Result<RunOutput, SimError> {
     let mut out = run(
         RunInput {
             residents: population,
@@ -89,6 +138,7 @@ pub fn run_population(
             threads,
             progress,
             header: RunHeader::of(meta),
+            resume,
             ..RunOptions::default()
         },
     )?;

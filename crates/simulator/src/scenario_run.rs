@@ -156,7 +156,7 @@ pub fn resume_scenario_stored(
 }
 
 /// The first input in which two runs differ, named for a person.
-fn header_difference(a: &RunHeader, b: &RunHeader) -> Option<&'static str> {
+pub(crate) fn header_difference(a: &RunHeader, b: &RunHeader) -> Option<&'static str> {
     let RunHeader {
         scenario_hash,
         policy,

@@ -160,6 +160,8 @@ pub enum LogWriting<'a> {
     PopulationSize { max: u32 },
     /// `--threads 0`.
     NoThreads,
+    /// `run --population --resume` without the log to continue.
+    ResumeNeedsDb,
 }
 
 /// The sentence for `problem`, without the `error:` word (the CLI adds it).
@@ -398,6 +400,12 @@ fn writing(w: LogWriting<'_>, lang: Lang) -> String {
         }
         (LogWriting::NoThreads, Lang::En) => "--threads must be at least 1".into(),
         (LogWriting::NoThreads, Lang::Ja) => "--threads は 1 以上".into(),
+        (LogWriting::ResumeNeedsDb, Lang::En) => {
+            "--resume of a population needs --db: the log to continue".into()
+        }
+        (LogWriting::ResumeNeedsDb, Lang::Ja) => {
+            "人口の --resume には続けるログ（--db）が要る".into()
+        }
     }
 }
 
