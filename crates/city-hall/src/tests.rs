@@ -1773,3 +1773,150 @@ fn given_registered_resident_when_entry_deleted_ex_officio_then_deleted_and_no_e
     let after = given(&[registered(), deleted]);
     assert!(after.entry(R).is_none());
 }
+
+// ---- capacity of the windows (decision 17) ----
+
+/// The windows take in one resident a working day per municipality: two residents registered in
+/// Shinjuku at 500 per 1,000.
+fn one_a_day() -> Policy {
+    Policy {
+        capacity: Some(model::capacity::Capacity {
+            city_hall: model::capacity::PerThousand::new(500.0),
+            ..Default::default()
+        }),
+        ..legacy()
+    }
+}
+
+const OTHER: ResidentId = ResidentId(1);
+
+/// Residents 0 and 1 registered in Shinjuku under `policy`, as a run keeps them (`handle`, so
+/// that the windows' queues count the residents registered in the municipality).
+fn registered_two(policy: &Policy) -> CityHall {
+    let mut city = given(&[]);
+    let ctx = Context {
+        now: at(2026, 7, 1),
+        policy,
+        seed: SEED,
+    };
+    for r in [R, OTHER] {
+        let mut p = profile(true);
+        p.my_number = MyNumber::generate(SEED, r.0.into());
+        let decision = city.handle(
+            &cmd(Command::EnrolResident {
+                resident: r,
+                profile: Box::new(p),
+            }),
+            &ctx,
+        );
+        assert!(matches!(
+            decision.events[..],
+            [Event::ResidentRegistered { .. }]
+        ));
+    }
+    city
+}
+
+fn move_within_for(resident: ResidentId) -> Command {
+    Command::NotifyMoveWithinMunicipality {
+        resident,
+        address: "4-5-6 Okubo".into(),
+        moved_on: d(2026, 7, 10),
+        tokutei: false,
+    }
+}
+
+/// `city` decides and keeps `command` at `now`, as a run does.
+fn handled(city: &mut CityHall, policy: &Policy, now: SimTime, command: Command) -> Decision {
+    let ctx = Context {
+        now,
+        policy,
+        seed: SEED,
+    };
+    city.handle(&cmd(command), &ctx)
+}
+
+fn waited(resident: ResidentId, until: NaiveDate) -> Event {
+    Event::CounterCapacityReached {
+        resident,
+        office: Office::CityHall,
+        municipality: Some("shinjuku".into()),
+        procedure: Procedure::MoveWithinMunicipality,
+        waits_until: until,
+    }
+}
+
+#[test]
+fn given_a_place_left_today_when_a_resident_notifies_a_move_then_they_are_taken_in() {
+    let policy = one_a_day();
+    let city = registered_two(&policy);
+    // Friday 2026-07-17, nobody taken in yet.
+    let decision = city.when(&policy, at(2026, 7, 17), cmd(move_within_for(R)));
+    then(
+        &decision,
+        &[
+            visit_for("shinjuku", Procedure::MoveWithinMunicipality),
+            moved_within(d(2026, 7, 10), both_cards()),
+        ],
+    );
+}
+
+#[test]
+fn given_the_day_full_when_another_resident_comes_then_they_are_sent_past_the_closed_days() {
+    let policy = one_a_day();
+    let mut city = registered_two(&policy);
+    let friday = at(2026, 7, 17);
+    handled(&mut city, &policy, friday, move_within_for(R));
+    let decision = city.when(&policy, friday, cmd(move_within_for(OTHER)));
+    // Saturday, Sunday and Monday 07-20 (海の日) are closed: Tuesday 07-21, at opening time,
+    // with the same notification; nothing is recorded at the window today.
+    then_with_timers(
+        &decision,
+        &[waited(OTHER, d(2026, 7, 21))],
+        &[(opening_time(d(2026, 7, 21)), move_within_for(OTHER))],
+    );
+    // Without a capacity the same notification is taken in on the Friday.
+    let unlimited = registered_two(&legacy());
+    let decision = unlimited.when(&legacy(), friday, cmd(move_within_for(OTHER)));
+    assert!(matches!(
+        decision.events[0],
+        Event::CounterVisited { resident: OTHER, .. }
+    ));
+}
+
+#[test]
+fn given_a_place_given_for_today_when_the_resident_comes_back_then_they_are_first_in_the_queue() {
+    let policy = one_a_day();
+    let mut city = registered_two(&policy);
+    let friday = at(2026, 7, 17);
+    handled(&mut city, &policy, friday, move_within_for(R));
+    handled(&mut city, &policy, friday, move_within_for(OTHER));
+    // Tuesday's one place is theirs: back at opening time, they are taken in.
+    let tuesday = opening_time(d(2026, 7, 21));
+    let back = handled(&mut city, &policy, tuesday, move_within_for(OTHER));
+    assert_eq!(
+        back.events[..2],
+        [
+            Event::CounterVisited {
+                resident: OTHER,
+                office: Office::CityHall,
+                municipality: Some("shinjuku".into()),
+                procedure: Procedure::MoveWithinMunicipality,
+            },
+            Event::MovedWithinMunicipality {
+                resident: OTHER,
+                municipality: "shinjuku".into(),
+                address: "4-5-6 Okubo".into(),
+                moved_on: d(2026, 7, 10),
+                written_on: both_cards(),
+            },
+        ]
+    );
+    // Anyone else who comes that day is behind them: Wednesday.
+    let later = city.when(&policy, at(2026, 7, 21), cmd(move_within_for(R)));
+    then_with_timers(
+        &later,
+        &[waited(R, d(2026, 7, 22))],
+        &[(opening_time(d(2026, 7, 22)), move_within_for(R))],
+    );
+}
