@@ -26,7 +26,7 @@ mod sync;
 pub mod what_if;
 pub mod why;
 
-pub use projections::{MonthWorkload, Projections, STATE_HASH_VERSION, Totals};
+pub use projections::{MonthWorkload, Projections, STATE_HASH_VERSION, Totals, Waited};
 pub use record::{
     CardRecord, DayMeasures, Functions, HeldMyNumberCard, PendingApplication, UseState, View,
 };

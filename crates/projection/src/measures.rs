@@ -31,6 +31,12 @@ pub const HEADLINE: &[&str] = &[
     "visits.city_hall",
     "visits.police",
     "visits.call_centre",
+    "waiting_days.immigration_bureau",
+    "residents_waited.immigration_bureau",
+    "waiting_days.city_hall",
+    "residents_waited.city_hall",
+    "waiting_days.jlis_production",
+    "residents_waited.jlis_production",
     "my_number_outage_days",
     "residents_with_outage",
     "inconsistency_days",
@@ -137,15 +143,9 @@ impl Measures {
         );
         // Waiting beyond an office's capacity (decision 17): the days, and the residents who
         // waited at all; only where someone waited, so runs without a capacity keep their keys.
-        for (k, queue) in crate::record::WAITS.iter().enumerate() {
-            let days: u64 = p.records.iter().map(|r| u64::from(r.waiting_days[k])).sum();
-            if days > 0 {
-                set(&format!("waiting_days.{queue}"), days);
-                set(
-                    &format!("residents_waited.{queue}"),
-                    count(&|r| r.waiting_days[k] > 0),
-                );
-            }
+        for (queue, w) in &t.waiting {
+            set(&format!("waiting_days.{queue}"), w.days);
+            set(&format!("residents_waited.{queue}"), w.residents);
         }
         for (code, n) in &t.notifications {
             set(&format!("notifications.{code}"), *n);

@@ -38,6 +38,19 @@ pub struct Totals {
     pub outage_days: u64,
     pub inconsistency_days: u64,
     pub special_period_days: u64,
+    /// Waiting beyond an office's capacity (decision 17), per queue by its key in
+    /// [`crate::record::WAITS`], only for the queues where someone waited (so a run without a
+    /// capacity has none, and its JSON reads as before).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub waiting: BTreeMap<&'static str, Waited>,
+}
+
+/// The waiting at one queue: calendar days waited, summed over residents, and the residents who
+/// waited at all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Waited {
+    pub days: u64,
+    pub residents: u64,
 }
 
 /// The work one calendar month brought to each office: counter visits (distinct
@@ -249,6 +262,14 @@ impl Projections {
             t.outage_days += rec.days.outage_days;
             t.inconsistency_days += rec.days.inconsistency_days;
             t.special_period_days += rec.days.special_period_days;
+            for (k, queue) in crate::record::WAITS.iter().enumerate() {
+                let days = u64::from(rec.waiting_days[k]);
+                if days > 0 {
+                    let w = t.waiting.entry(*queue).or_default();
+                    w.days += days;
+                    w.residents += 1;
+                }
+            }
         }
         t.cards_produced = self.cards_produced;
         t

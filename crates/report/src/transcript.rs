@@ -99,8 +99,22 @@ pub fn summary(totals: &Totals, until: NaiveDate, lang: Lang) -> String {
         labels::office_short,
         lang,
     );
-    let mut rows: Vec<(&str, String)> = vec![
-        (u.visits, visits),
+    // Waiting beyond an office's capacity (decision 17), shown where someone waited: the days
+    // and the residents, under the labels of the what-if's measures.
+    let waits: Vec<(String, String)> = totals
+        .waiting
+        .iter()
+        .flat_map(|(queue, w)| {
+            [
+                (format!("waiting_days.{queue}"), w.days),
+                (format!("residents_waited.{queue}"), w.residents),
+            ]
+        })
+        .map(|(key, n)| (labels::measure(&key, lang), n.to_string()))
+        .collect();
+    let mut rows: Vec<(&str, String)> = vec![(u.visits, visits)];
+    rows.extend(waits.iter().map(|(k, v)| (k.as_str(), v.clone())));
+    rows.extend([
         (u.outage_days, totals.outage_days.to_string()),
         (u.inconsistency_days, totals.inconsistency_days.to_string()),
         (
@@ -115,10 +129,11 @@ pub fn summary(totals: &Totals, until: NaiveDate, lang: Lang) -> String {
             notifications_line(&totals.notifications, lang),
         ),
         (u.events, totals.events.to_string()),
-    ];
+    ]);
     // Fees are shown when a resident paid one: most procedures are free.
     if totals.fees_paid_yen > 0 {
-        rows.insert(7, (u.fees_paid_yen, totals.fees_paid_yen.to_string()));
+        let at = rows.len() - 2;
+        rows.insert(at, (u.fees_paid_yen, totals.fees_paid_yen.to_string()));
     }
     out.push_str(&labelled(&rows, 2, 2));
     out
