@@ -1880,7 +1880,10 @@ fn given_the_day_full_when_another_resident_comes_then_they_are_sent_past_the_cl
     let decision = unlimited.when(&legacy(), friday, cmd(move_within_for(OTHER)));
     assert!(matches!(
         decision.events[0],
-        Event::CounterVisited { resident: OTHER, .. }
+        Event::CounterVisited {
+            resident: OTHER,
+            ..
+        }
     ));
 }
 
