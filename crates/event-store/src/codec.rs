@@ -126,6 +126,11 @@ impl Names {
         Ok(code)
     }
 
+    /// The code of `name`, if the log has one for it (without adding it).
+    pub(crate) fn find(&self, name: &str) -> Option<u32> {
+        self.codes.get(name).copied()
+    }
+
     /// How many names there are (to undo a rolled-back batch's additions).
     pub(crate) fn len(&self) -> usize {
         self.by_code.len()

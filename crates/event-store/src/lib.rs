@@ -43,9 +43,12 @@ mod streams;
 
 use std::fmt;
 use std::fs::File;
+use std::ops::Range;
 use std::path::Path;
 
+use chrono::NaiveDateTime;
 use model::envelope::StreamId;
+use model::service::Service;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::codec::{COLUMNS, COLUMNS_V1, Dictionary};
@@ -507,6 +510,51 @@ impl EventStore {
             }
             Ok::<(), StoreError>(())
         })?;
+        Ok(events)
+    }
+
+    /// The events one office recorded about the residents with ids in `residents` at instants
+    /// before `before`, in log order: what the office rebuilds its state from when it restarts
+    /// after a crash (docs/reliability.md). There is no index on offices or residents, so this
+    /// scans the log; crashes are rare. Like [`EventStore::for_each_after`], it checks nothing.
+    pub fn read_office_before(
+        &self,
+        service: Service,
+        residents: Range<u32>,
+        before: NaiveDateTime,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        let mut events = Vec::new();
+        if self.format == LogFormat::V1 {
+            // A log of format 1 is never written again, so no run rebuilds from one; read it
+            // the slow way rather than not at all.
+            self.for_each_after(0, |r| {
+                if r.stream.service == service
+                    && residents.contains(&r.stream.resident.0)
+                    && r.occurred_at < before
+                {
+                    events.push(r);
+                }
+                Ok::<(), StoreError>(())
+            })?;
+            return Ok(events);
+        }
+        // An office the log has no code for has recorded nothing.
+        let Some(code) = self.dictionary.services.find(service.as_str()) else {
+            return Ok(events);
+        };
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM events WHERE service = ?1 AND resident >= ?2 \
+             AND resident < ?3 AND occurred_at < ?4 ORDER BY global_seq"
+        ))?;
+        let mut rows = stmt.query(rusqlite::params![
+            code,
+            residents.start,
+            residents.end,
+            codec::seconds(&before)?
+        ])?;
+        while let Some(row) = rows.next()? {
+            events.push(self.decode(row)?);
+        }
         Ok(events)
     }
 

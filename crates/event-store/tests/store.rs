@@ -337,6 +337,63 @@ fn given_interleaved_streams_when_read_by_stream_then_in_version_order() {
 }
 
 #[test]
+fn given_a_log_when_an_office_is_read_back_then_its_events_before_the_instant() {
+    // What a crashed office rebuilds from: its own events about a range of residents, before
+    // its restart, in log order — not another office's, not another resident's, not later ones.
+    let mut store = EventStore::open_in_memory().expect("store");
+    let mut versions = std::collections::BTreeMap::new();
+    let mut batch = Vec::new();
+    for n in 1..=60u64 {
+        // Streams 0..12: offices in turn, residents 0..4; time goes on with `n`.
+        let s = (n * 7 % 12) as u32;
+        let v = versions.entry(s).or_insert(0);
+        *v += 1;
+        let mut e = event(n, s, *v);
+        e.record.occurred_at = at(14, n as u32 - 1);
+        batch.push(e);
+    }
+    store.append(&batch[..30]).expect("first");
+    store.append(&batch[30..]).expect("second");
+    let before = at(14, 45);
+    let city_hall = store
+        .read_office_before(Service::CityHall, 1..3, before)
+        .expect("read back");
+    let expected: Vec<EventRecord> = store
+        .read_all()
+        .expect("all")
+        .into_iter()
+        .filter(|r| r.stream.service == Service::CityHall)
+        .filter(|r| (1..3).contains(&r.stream.resident.0))
+        .filter(|r| r.occurred_at < before)
+        .collect();
+    assert!(expected.len() >= 5, "{}", expected.len());
+    assert_eq!(city_hall, expected);
+    // The police have recorded nothing: the log has no code for them.
+    assert!(
+        store
+            .read_office_before(Service::Police, 0..4, before)
+            .expect("nothing")
+            .is_empty()
+    );
+    // A log of format 1 is read the slow way, with the same answer.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("v1.db");
+    std::fs::copy(golden_v1("extension_integrated.db"), &path).expect("copy");
+    let v1 = EventStore::open_read_only(&path).expect("v1");
+    let all = v1.read_all().expect("all");
+    let last = all.last().expect("events").occurred_at;
+    let bureau = v1
+        .read_office_before(Service::ImmigrationBureau, 0..u32::MAX, last)
+        .expect("v1 read back");
+    assert!(!bureau.is_empty());
+    let expected: Vec<EventRecord> = all
+        .into_iter()
+        .filter(|r| r.stream.service == Service::ImmigrationBureau && r.occurred_at < last)
+        .collect();
+    assert_eq!(bureau, expected);
+}
+
+#[test]
 fn given_a_log_when_streamed_with_for_each_then_rows_come_in_order_and_errors_stop_it() {
     let mut store = EventStore::open_in_memory().expect("store");
     let batch: Vec<NewEvent> = (1..=20).map(|n| event(n, n as u32, 1)).collect();

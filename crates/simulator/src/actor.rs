@@ -15,10 +15,11 @@
 //! keeps, per resident, the number of the latest notice taken up that set each item of the
 //! office's record (`model::machine::NoticeOrder`) and hands it with every notice, so that the
 //! office's `decide` can recognise a late notice of an older fact and ignore it (a record never
-//! moves backwards). When the policy crashes the office, the
-//! service keeps its own events (its stream of the log) and, at the restart, throws its state
-//! away and rebuilds it from them with `apply` alone; the inbox and what it remembers are kept,
-//! as a durable message queue's would be.
+//! moves backwards). When the policy crashes the office, its shard restarts it (`restart`): the
+//! service throws its state away and rebuilds it with `apply` alone from its own events — read
+//! back from the log when the run stores one (decision 21), else from a journal of them the
+//! service keeps in memory for the purpose; the inbox and what it remembers are kept, as a
+//! durable message queue's would be.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::ops::Range;
@@ -56,7 +57,8 @@ struct Task<M> {
     /// Per resident (from the first of `residents`), the latest notices taken up, when a fault
     /// can deliver them out of order.
     order: Option<Vec<NoticeOrder>>,
-    /// The office's own events, in order, when it will crash and rebuild from them.
+    /// The office's own events, in order, when it will crash and rebuild from them without a
+    /// stored log.
     journal: Option<Vec<Event>>,
     /// When the office restarts after a crash, earliest last.
     restarts: Vec<SimTime>,
@@ -69,6 +71,10 @@ trait Step: Send {
     fn send(&mut self, message: ServiceMessage) -> Result<(), InboxFull>;
     fn step(&mut self, policy: &Policy, seed: u64, replies: &mut Vec<Decision>);
     fn restarted(&self) -> &[SimTime];
+    fn restart_due(&self, now: SimTime) -> bool;
+    fn restart(&mut self, now: SimTime, events: &mut dyn Iterator<Item = &Event>);
+    fn restart_from_journal(&mut self, now: SimTime);
+    fn keeps_journal(&self) -> bool;
 }
 
 impl<M: StateMachine> Task<M> {
@@ -115,16 +121,21 @@ impl<M: StateMachine> Task<M> {
         decision
     }
 
-    /// Restarts the office if a crash ended by `now`: its state is rebuilt from its own events.
-    fn recover(&mut self, now: SimTime) {
+    /// Restarts the office after every crash that ended by `now`: its state is thrown away and
+    /// rebuilt by applying `events`, its own events so far, in order.
+    fn rebuild<'e>(&mut self, now: SimTime, events: impl Iterator<Item = &'e Event>) {
+        let first = self.restarted.len();
         while let Some(back) = self.restarts.pop_if(|t| *t <= now) {
-            let mut fresh = M::for_residents(self.residents.clone());
-            for event in self.journal.iter().flatten() {
-                fresh.apply(event);
-            }
-            self.machine = fresh;
             self.restarted.push(back);
         }
+        if self.restarted.len() == first {
+            return;
+        }
+        let mut fresh = M::for_residents(self.residents.clone());
+        for event in events {
+            fresh.apply(event);
+        }
+        self.machine = fresh;
     }
 }
 
@@ -141,7 +152,6 @@ impl<M: StateMachine> Step for Task<M> {
         while let Some(message) = self.inbox.pop_front() {
             match message {
                 ServiceMessage::Deliver { now, inputs } => {
-                    self.recover(now);
                     let ctx = Context { now, policy, seed };
                     replies.extend(inputs.iter().map(|i| self.handle(i, &ctx)));
                 }
@@ -152,6 +162,24 @@ impl<M: StateMachine> Step for Task<M> {
     fn restarted(&self) -> &[SimTime] {
         &self.restarted
     }
+
+    fn restart_due(&self, now: SimTime) -> bool {
+        self.restarts.last().is_some_and(|t| *t <= now)
+    }
+
+    fn restart(&mut self, now: SimTime, events: &mut dyn Iterator<Item = &Event>) {
+        self.rebuild(now, events);
+    }
+
+    fn restart_from_journal(&mut self, now: SimTime) {
+        let journal = self.journal.take();
+        self.rebuild(now, journal.iter().flatten());
+        self.journal = journal;
+    }
+
+    fn keeps_journal(&self) -> bool {
+        self.journal.is_some()
+    }
 }
 
 /// The handle to one office of a shard.
@@ -161,8 +189,14 @@ pub struct ServiceHandle {
 }
 
 impl ServiceHandle {
-    /// Starts `M` for the residents with ids in `residents`, ready for the faults of `policy`.
-    pub fn start<M: StateMachine>(residents: Range<u32>, policy: &Policy) -> ServiceHandle {
+    /// Starts `M` for the residents with ids in `residents`, ready for the faults of `policy`;
+    /// `stored`: the run stores its log, from which the office rebuilds after a crash (so it
+    /// keeps no journal).
+    pub fn start<M: StateMachine>(
+        residents: Range<u32>,
+        policy: &Policy,
+        stored: bool,
+    ) -> ServiceHandle {
         let faults = &policy.faults;
         let mut restarts = faults.restarts(M::SERVICE);
         restarts.reverse();
@@ -175,7 +209,7 @@ impl ServiceHandle {
                 residents,
                 handled: faults.may_duplicate().then(BTreeSet::new),
                 order,
-                journal: (!restarts.is_empty()).then(Vec::new),
+                journal: (!restarts.is_empty() && !stored).then(Vec::new),
                 restarts,
                 restarted: Vec::new(),
             }),
@@ -185,6 +219,30 @@ impl ServiceHandle {
     /// The instants at which the office was rebuilt from its own events after a crash.
     pub fn restarted(&self) -> &[SimTime] {
         self.task.restarted()
+    }
+
+    /// Whether a crash of the office ended by `now` and the office has not restarted since.
+    pub fn restart_due(&self, now: SimTime) -> bool {
+        self.task.restart_due(now)
+    }
+
+    /// Restarts the office after every crash that ended by `now`, if any: its state is rebuilt by
+    /// applying `events`, its own events so far in the order it recorded them (read back from
+    /// the log), and nothing else.
+    pub fn restart(&mut self, now: SimTime, events: &mut dyn Iterator<Item = &Event>) {
+        self.task.restart(now, events);
+    }
+
+    /// [`ServiceHandle::restart`] from the journal of its own events the office kept because the
+    /// run stores no log.
+    pub fn restart_from_journal(&mut self, now: SimTime) {
+        self.task.restart_from_journal(now);
+    }
+
+    /// Whether the office keeps a journal of its own events to rebuild from (a run without a
+    /// stored log whose policy crashes it).
+    pub fn keeps_journal(&self) -> bool {
+        self.task.keeps_journal()
     }
 
     /// Which office this is.

@@ -93,7 +93,7 @@ pub struct FaultTally {
     /// The crashes after which an office was rebuilt from its own events, as (office, the
     /// instant it came back). A crash counts once however many shards' offices rebuilt after
     /// it, so the figure does not depend on the number of threads: a shard rebuilds its office
-    /// at the office's first delivery after the restart, and one shard holding every resident
+    /// at the first instant it steps after the restart, and one shard holding every resident
     /// would have rebuilt it after exactly the crashes some shard rebuilt it after.
     pub restarts: BTreeSet<(Service, SimTime)>,
 }

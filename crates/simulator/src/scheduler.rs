@@ -14,6 +14,14 @@
 //! instant boundary when one comes soon enough) and at the end of every simulated day, so the
 //! writer can commit at least once per simulated day; the run returns only once every batch is
 //! committed.
+//!
+//! An office that restarts after a crash in a run with a store rebuilds its state from its own
+//! events in the log (decision 21). Its shard sends, instead of its next tick, a request to read
+//! them back ([`crate::writer::ReadBack`]) and waits for the answer. The merger treats the
+//! request as that shard's next tick: when it is the earliest of all, every event before the
+//! restart is merged, so the merger hands the pending batch to the writer with the request,
+//! which the writer answers once the batch is committed. Other shards' ticks before the restart
+//! are merged first and nothing waits for a shard that waits, so the wait cannot deadlock.
 
 use std::ops::Range;
 use std::sync::mpsc::{Receiver, sync_channel};
@@ -31,7 +39,7 @@ use crate::agent::{ScriptedCollection, StepInput};
 use crate::delivery::FaultTally;
 use crate::log::RunHeader;
 use crate::shard::{Chunk, Shard, ShardInput, ShardOutput, Tick, TickOut};
-use crate::writer::{LogBatch, LogWriter, Logged};
+use crate::writer::{LogBatch, LogWriter, Logged, ReadBack};
 
 /// Why a run stopped.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +50,9 @@ pub enum SimError {
     NotWritten { global_seq: u64 },
     #[error("the log-writer thread stopped unexpectedly")]
     WriterGone,
+    /// An office restarting after a crash read back from the log an event it cannot decode.
+    #[error("an office rebuilding after a crash read back an event it cannot decode: {0}")]
+    ReadBack(#[from] crate::log::DecodeError),
     #[error("the {0} inbox overflowed: a scheduler bug")]
     Inbox(&'static str),
     /// The run stopped making progress (a loop that re-schedules itself for ever): stopped
@@ -285,7 +296,8 @@ fn run_as<T: Logged>(input: RunInput<'_>, options: RunOptions<'_>) -> Result<Run
         policy,
         seed,
     } = input;
-    let emit = options.store.is_some() || options.keep_log || options.hashes || options.resume;
+    let stored = options.store.is_some();
+    let emit = stored || options.keep_log || options.hashes || options.resume;
     // With a capacity, shards are whole blocks of residents (decision 17).
     let ranges = match &policy.capacity {
         Some(capacity) => {
@@ -319,6 +331,7 @@ fn run_as<T: Logged>(input: RunInput<'_>, options: RunOptions<'_>) -> Result<Run
                 policy,
                 seed,
                 emit,
+                stored,
             });
             let span = tracing::info_span!("shard", index = k);
             handles.push(scope.spawn(move || span.in_scope(|| shard.run(tx))));
@@ -403,6 +416,8 @@ struct Stream<T> {
     events: std::vec::IntoIter<T>,
     /// Where `events` starts in its chunk.
     event: usize,
+    /// The shard's request to read an office back, which stands for its next tick.
+    read_back: Option<ReadBack>,
     done: bool,
 }
 
@@ -414,25 +429,42 @@ impl<T> Stream<T> {
             tick: 0,
             events: Vec::new().into_iter(),
             event: 0,
+            read_back: None,
             done: false,
         }
     }
 
-    /// The shard's next tick, waiting for it if need be; `None` when the shard has finished.
+    /// The shard's next tick, waiting for it if need be; `None` when the shard has finished. A
+    /// request to read an office back stands for a tick at its instant (the shard's next tick is
+    /// no earlier).
     fn peek(&mut self) -> Option<Tick> {
-        while self.tick == self.ticks.len() && !self.done {
+        while self.tick == self.ticks.len() && !self.done && self.read_back.is_none() {
             match self.rx.recv() {
                 Ok(chunk) => {
                     self.ticks = chunk.ticks;
                     self.events = chunk.events.into_iter();
                     self.tick = 0;
                     self.event = 0;
+                    self.read_back = chunk.read_back;
                 }
                 // The shard finished (or failed: its thread's result says so).
                 Err(_) => self.done = true,
             }
         }
-        self.ticks.get(self.tick).map(|t| t.tick)
+        match self.ticks.get(self.tick) {
+            Some(t) => Some(t.tick),
+            None => self.read_back.as_ref().map(|r| Tick::At(r.before)),
+        }
+    }
+
+    /// The shard's request to read an office back, when it is all the shard has for `next`.
+    fn take_read_back(&mut self, next: Tick) -> Option<ReadBack> {
+        let waits = self.tick == self.ticks.len()
+            && self
+                .read_back
+                .as_ref()
+                .is_some_and(|r| Tick::At(r.before) == next);
+        waits.then(|| self.read_back.take()).flatten()
     }
 
     /// Takes the next tick: how many events it recorded, and its events (if handed on).
@@ -467,6 +499,16 @@ impl<T: Logged> Merger<'_, T> {
             let Some(next) = streams.iter_mut().filter_map(Stream::peek).min() else {
                 return Ok(());
             };
+            let requests: Vec<ReadBack> = streams
+                .iter_mut()
+                .filter_map(|s| s.take_read_back(next))
+                .collect();
+            if !requests.is_empty() {
+                // Every event before `next` is merged: the writer answers once they are
+                // committed.
+                self.read_back(last, requests)?;
+                continue;
+            }
             if let Tick::At(t) = next {
                 if day != Some(t.date()) {
                     // The day before is complete: a batch ends there.
@@ -523,6 +565,28 @@ impl<T: Logged> Merger<'_, T> {
             return Ok(());
         }
         let events = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_size));
-        writer.send(LogBatch { events, closes })
+        writer.send(LogBatch {
+            events,
+            closes,
+            read_back: Vec::new(),
+        })
+    }
+
+    /// Hands the pending events to the writer with requests to read offices back after them.
+    /// Without a writer (no run asks then) the requests are dropped: their shards stop.
+    fn read_back(
+        &mut self,
+        closes: Option<SimTime>,
+        requests: Vec<ReadBack>,
+    ) -> Result<(), SimError> {
+        let Some(writer) = self.writer.as_mut() else {
+            return Ok(());
+        };
+        let events = std::mem::take(&mut self.batch);
+        writer.send(LogBatch {
+            events,
+            closes,
+            read_back: requests,
+        })
     }
 }

@@ -11,6 +11,11 @@
 //! the events into its projections, and — when the run wants the log — hands the instant's events
 //! on sorted by resident (a stable sort, so each resident's own order stays): the global order of
 //! decision 11 is then the shards' outputs concatenated in shard order, instant by instant.
+//!
+//! An office restarts after a crash at the first instant the shard steps once the crash is over,
+//! before anything is delivered then. In a run with a store it rebuilds its state from its own
+//! events read back from the log, which the shard asks for through the merger and waits for
+//! (decision 21); without one, from the journal its service kept.
 
 use std::ops::Range;
 use std::sync::mpsc::SyncSender;
@@ -38,7 +43,7 @@ use crate::agent::{Agent, StepInput};
 use crate::delivery::{FaultTally, Links};
 use crate::queue::{Meta, Queue};
 use crate::scheduler::{Residents, SimError};
-use crate::writer::Logged;
+use crate::writer::{Logged, ReadBack};
 
 /// The number of offices, and so of handles and stream-version tables.
 const SERVICES: usize = Service::ALL.len();
@@ -84,11 +89,13 @@ pub(crate) struct TickOut {
 
 /// What a shard hands the merger: consecutive ticks (a tick may continue in the next chunk) and,
 /// when the run wants the log, their events in the global order — as envelopes, or as records
-/// the shard encoded itself when nothing needs the envelopes ([`Logged`]).
+/// the shard encoded itself when nothing needs the envelopes ([`Logged`]) — and, last, a request
+/// to read an office's events back from the log, when one restarts.
 #[derive(Debug)]
 pub(crate) struct Chunk<T> {
     pub(crate) ticks: Vec<TickOut>,
     pub(crate) events: Vec<T>,
+    pub(crate) read_back: Option<ReadBack>,
 }
 
 impl<T> Default for Chunk<T> {
@@ -96,6 +103,7 @@ impl<T> Default for Chunk<T> {
         Chunk {
             ticks: Vec::new(),
             events: Vec::new(),
+            read_back: None,
         }
     }
 }
@@ -118,6 +126,8 @@ pub(crate) struct ShardInput<'a> {
     pub(crate) seed: u64,
     /// Hand every event on (for the log, its hash, or the transcript); otherwise only counts.
     pub(crate) emit: bool,
+    /// The log is stored: an office rebuilds from it after a crash (decision 21).
+    pub(crate) stored: bool,
 }
 
 /// Numbers each resident's events and each stream's versions, and keeps the current tick's
@@ -203,11 +213,35 @@ struct Outbox<T> {
 impl<T> Outbox<T> {
     /// Sends the chunk being filled; `Err` when the merger has stopped (it says why).
     fn flush(&mut self) -> Result<(), SimError> {
-        if self.chunk.ticks.is_empty() {
+        if self.chunk.ticks.is_empty() && self.chunk.read_back.is_none() {
             return Ok(());
         }
         let chunk = std::mem::take(&mut self.chunk);
         self.tx.send(chunk).map_err(|_| SimError::MergerGone)
+    }
+
+    /// The events `service` recorded about `residents` before `now`, read back from the log once
+    /// every one of them is committed.
+    fn read_back(
+        &mut self,
+        service: Service,
+        residents: Range<u32>,
+        now: SimTime,
+    ) -> Result<Vec<Event>, SimError> {
+        let (reply, answer) = std::sync::mpsc::sync_channel(1);
+        self.chunk.read_back = Some(ReadBack {
+            service,
+            residents,
+            before: now,
+            reply,
+        });
+        self.flush()?;
+        // No answer: the merger or the writer stopped (their own error says why).
+        let records = answer.recv().map_err(|_| SimError::MergerGone)??;
+        records
+            .iter()
+            .map(|record| Ok(crate::log::from_record(record)?.event))
+            .collect()
     }
 }
 
@@ -233,6 +267,8 @@ pub(crate) struct Shard<'a> {
     instants: u64,
     /// [`ROUNDS_PER_INSTANT`]; a test lowers it to see the limit met by a real cascade.
     rounds_per_instant: u32,
+    /// The log is stored: a restarted office rebuilds from it.
+    stored: bool,
     start: NaiveDate,
     until: NaiveDate,
 }
@@ -247,6 +283,7 @@ impl<'a> Shard<'a> {
             policy,
             seed,
             emit,
+            stored,
         } = input;
         let n = residents.len();
         let end = start_of_day(until.succ_opt().unwrap_or(until));
@@ -261,10 +298,10 @@ impl<'a> Shard<'a> {
                 subject.follow_ups(residents.clone()),
             ),
             offices: [
-                ServiceHandle::start::<ImmigrationBureau>(residents.clone(), policy),
-                ServiceHandle::start::<CityHall>(residents.clone(), policy),
-                ServiceHandle::start::<CardIssuer>(residents.clone(), policy),
-                ServiceHandle::start::<Police>(residents.clone(), policy),
+                ServiceHandle::start::<ImmigrationBureau>(residents.clone(), policy, stored),
+                ServiceHandle::start::<CityHall>(residents.clone(), policy, stored),
+                ServiceHandle::start::<CardIssuer>(residents.clone(), policy, stored),
+                ServiceHandle::start::<Police>(residents.clone(), policy, stored),
             ],
             policy,
             seed,
@@ -290,6 +327,7 @@ impl<'a> Shard<'a> {
             batches: 0,
             instants: 0,
             rounds_per_instant: ROUNDS_PER_INSTANT,
+            stored,
             residents,
             start,
             until,
@@ -310,6 +348,10 @@ impl<'a> Shard<'a> {
         // Enrolment: every office records every resident's starting state at the first instant,
         // before anything else happens, a chunk of residents at a time.
         let (lo, hi) = (self.residents.start, self.residents.end);
+        // An office whose crash ended before the run has recorded nothing to rebuild from.
+        for office in &mut self.offices {
+            office.restart(first, &mut std::iter::empty());
+        }
         let enrolment = tracing::info_span!("enrolment").entered();
         let mut from = lo;
         while from < hi {
@@ -344,6 +386,7 @@ impl<'a> Shard<'a> {
             while let Some(mut step) = steps.next_if(|s| s.at == next) {
                 self.take_step(&mut step);
             }
+            self.restart_offices(next, &mut out)?;
             let mut rounds = 0;
             while self.queue.next_time() == Some(next) {
                 self.step_instant(next)?;
@@ -415,6 +458,27 @@ impl<'a> Shard<'a> {
         rec.recorded = 0;
         if out.chunk.events.len() >= CHUNK_EVENTS {
             out.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Restarts the offices whose crash ended by `now`, before anything is delivered then: from
+    /// their own events read back from the log when it is stored, else from their journals.
+    fn restart_offices<T: Logged>(
+        &mut self,
+        now: SimTime,
+        out: &mut Outbox<T>,
+    ) -> Result<(), SimError> {
+        for office in &mut self.offices {
+            if !office.restart_due(now) {
+                continue;
+            }
+            if self.stored {
+                let events = out.read_back(office.service(), self.residents.clone(), now)?;
+                office.restart(now, &mut events.iter());
+            } else {
+                office.restart_from_journal(now);
+            }
         }
         Ok(())
     }
@@ -610,12 +674,120 @@ steps:
             policy: &scenario.policy,
             seed: scenario.seed,
             emit: true,
+            stored: false,
         });
         shard.rounds_per_instant = limit;
         let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk<Envelope>>(1024);
         let out = shard.run(tx);
         drop(rx);
         out
+    }
+
+    /// A year of 300 residents (and those who arrive) in one shard, J-LIS out of service for a
+    /// fortnight and crashing, with a stored log (`stored`) or without. The test plays the merger
+    /// and the writer: it keeps the events the shard hands on and answers each request to read an
+    /// office back with `answer` applied to the office's events it kept from before the restart.
+    /// Returns the events, the shard's output and how many requests it answered.
+    fn crash_answering(
+        stored: bool,
+        answer: impl Fn(Vec<model::envelope::EventRecord>) -> Vec<model::envelope::EventRecord>,
+    ) -> (Vec<Envelope>, ShardOutput, usize) {
+        let population = population::Population::generate(population::PopulationSpec::new(300, 29));
+        let start = population.spec.start;
+        let policy = Policy {
+            faults: model::faults::Faults {
+                outages: vec![model::faults::Outage {
+                    office: Service::CardIssuer,
+                    from: start + chrono::Days::new(100),
+                    through: start + chrono::Days::new(113),
+                    crash: true,
+                }],
+                ..Default::default()
+            },
+            ..Policy::default()
+        };
+        let shard = Shard::new(ShardInput {
+            residents: 0..population.len() as u32,
+            subject: &population,
+            start,
+            until: population.until,
+            policy: &policy,
+            seed: 29,
+            emit: true,
+            stored,
+        });
+        assert_eq!(
+            shard.offices.each_ref().map(ServiceHandle::keeps_journal),
+            [false, false, !stored, false],
+            "only J-LIS crashes, and it keeps a journal only without a stored log"
+        );
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk<Envelope>>(16);
+        std::thread::scope(|scope| {
+            let running = scope.spawn(move || shard.run(tx));
+            let (mut log, mut requests) = (Vec::new(), 0);
+            for chunk in rx {
+                log.extend(chunk.events);
+                if let Some(request) = chunk.read_back {
+                    requests += 1;
+                    let kept = log
+                        .iter()
+                        .filter(|e| e.service == request.service)
+                        .filter(|e| request.residents.contains(&e.resident().0))
+                        .filter(|e| e.occurred_at < request.before)
+                        .map(crate::log::to_record)
+                        .collect();
+                    request.reply.send(Ok(answer(kept))).unwrap();
+                }
+            }
+            let out = running.join().unwrap().unwrap();
+            (log, out, requests)
+        })
+    }
+
+    #[test]
+    fn a_restarted_office_rebuilds_from_what_the_log_gives_it_and_nothing_else() {
+        let (journal, from_journal, asked) = crash_answering(false, |kept| kept);
+        assert_eq!(
+            asked, 0,
+            "without a store the office rebuilds from its journal"
+        );
+        let restart = *from_journal.faults.restarts.first().unwrap();
+        assert_eq!(restart.0, Service::CardIssuer);
+        // With a store, J-LIS asks once and, given its events as the log holds them, carries on
+        // exactly as from its journal.
+        let (honest, from_log, asked) = crash_answering(true, |kept| {
+            assert!(
+                kept.len() > 300,
+                "J-LIS's events before the restart: {}",
+                kept.len()
+            );
+            kept
+        });
+        assert_eq!(asked, 1);
+        assert_eq!(from_log.faults, from_journal.faults);
+        assert_eq!(honest, journal);
+        // Given a log that lost J-LIS's events about the first hundred residents, it knows
+        // nothing of them after the restart: the run is the same until then and parts at a
+        // decision of J-LIS's about one of them.
+        let (tampered, _, _) = crash_answering(true, |kept| {
+            kept.into_iter()
+                .filter(|r| r.stream.resident.0 >= 100)
+                .collect()
+        });
+        let k = (0..honest.len())
+            .find(|&k| honest.get(k) != tampered.get(k))
+            .expect("the tampered log changed nothing: J-LIS was not rebuilt from it");
+        let (h, t) = (&honest[k], &tampered[k]);
+        assert!(
+            h.occurred_at >= restart.1,
+            "parted before the restart: {h:?}"
+        );
+        assert!(
+            [h, t]
+                .iter()
+                .any(|e| e.service == Service::CardIssuer && e.resident().0 < 100),
+            "{h:?}\n{t:?}"
+        );
     }
 
     #[test]

@@ -11,15 +11,24 @@
 //! their own threads, so that the writer's thread does no more than hash and append (the
 //! canonical form does not depend on `global_seq`, decision 11 §4).
 //!
+//! Reading back (decision 21): an office that restarts after a crash rebuilds its state from its
+//! own events in the log. Its shard asks through the merger, which passes the request on behind
+//! every event before the restart ([`LogBatch::read_back`]); the writer answers it after
+//! committing them, on its own connection (the one writer of decision 9; reading writes
+//! nothing).
+//!
 //! Resuming (`run --resume`): the store already holds a prefix of this run. The writer then
 //! reads the stored events back as the run produces them and checks each against its new copy
 //! (every field, so the hash up to there matches too); it appends only what follows, and a
 //! difference stops the run before anything is written.
 
 use std::collections::VecDeque;
+use std::ops::Range;
+use std::sync::mpsc::SyncSender;
 
-use event_store::{AppendResult, EventRecord, EventStore, NewEvent};
+use event_store::{AppendResult, EventRecord, EventStore, NewEvent, StoreError};
 use model::envelope::Envelope;
+use model::service::Service;
 use model::time::SimTime;
 
 use crate::log::{LogHasher, RunHeader, to_record};
@@ -73,6 +82,21 @@ pub struct LogBatch<T> {
     /// `Some(t)`: every event at an instant at or before `t` is in this batch or an earlier one
     /// (the batch ends on an instant boundary). `None`: the batch ends inside an instant.
     pub closes: Option<SimTime>,
+    /// Offices to read back once this batch is committed: every event before each request's
+    /// instant is then in the log.
+    pub read_back: Vec<ReadBack>,
+}
+
+/// A shard's request for the events an office of its recorded before it restarted.
+#[derive(Debug)]
+pub struct ReadBack {
+    pub(crate) service: Service,
+    /// The shard's residents.
+    pub(crate) residents: Range<u32>,
+    /// The instant the office restarts: its events before it.
+    pub(crate) before: SimTime,
+    /// Where the answer goes (a channel of one: the writer never waits on it).
+    pub(crate) reply: SyncSender<Result<Vec<EventRecord>, StoreError>>,
 }
 
 /// What the log-writer thread hands back: the store (if any) and the log hash.
@@ -97,8 +121,12 @@ impl<T: Logged> LogWriter<T> {
             // The store's commit events are reported inside this span.
             let _span = tracing::debug_span!("log_writer").entered();
             let mut writer = Writer::new(store, &header, resume)?;
-            for batch in rx {
+            for mut batch in rx {
+                let read_back = std::mem::take(&mut batch.read_back);
                 writer.write(batch)?;
+                for request in read_back {
+                    writer.read_back(request);
+                }
             }
             writer.finish()
         });
@@ -203,6 +231,21 @@ impl Writer {
             }
         }
         Ok(())
+    }
+
+    /// Answers a shard's request to read an office's events back. The shard may have stopped
+    /// meanwhile; without a store (no run asks then) the request is dropped, which the shard
+    /// sees as the writer gone.
+    fn read_back(&self, request: ReadBack) {
+        if let Some(store) = &self.store {
+            let ReadBack {
+                service,
+                residents,
+                before,
+                reply,
+            } = request;
+            let _ = reply.send(store.read_office_before(service, residents, before));
+        }
     }
 
     /// Checks a stored event of a resumed run against the run's own.

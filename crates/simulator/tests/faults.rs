@@ -1,15 +1,18 @@
 //! Faults on the links and at the offices (issue 8) are seeded decisions about each notice, so a
 //! run with faults is as deterministic as one without: the same log in any number of shards.
 //! A duplicated notice changes nothing, and an office rebuilt from its own events after a crash
-//! carries on exactly as one that never crashed.
+//! carries on exactly as one that never crashed — from the log when the run stores one
+//! (decision 21), from the journal it kept in memory when not.
 
 use chrono::{NaiveDate, NaiveTime};
+use event_store::EventStore;
 use model::faults::{Batch, Delay, Faults, LinkFault, NoticeCode, Outage, Redelivery};
 use model::policy::{Policy, Share};
 use model::service::Service;
 use model::time::Latency;
 use population::{Population, PopulationSpec};
-use simulator::{RunInput, RunOptions, RunOutput, run};
+use projection::measures::Measures;
+use simulator::{RunInput, RunOptions, RunOutput, SimError, run};
 
 const SEED: u64 = 23;
 
@@ -18,6 +21,22 @@ fn population() -> Population {
 }
 
 fn run_with(population: &Population, policy: Policy, threads: usize) -> RunOutput {
+    run_into(
+        population,
+        policy,
+        RunOptions {
+            threads,
+            ..RunOptions::default()
+        },
+    )
+    .unwrap()
+}
+
+fn run_into(
+    population: &Population,
+    policy: Policy,
+    options: RunOptions<'_>,
+) -> Result<RunOutput, SimError> {
     run(
         RunInput {
             residents: population,
@@ -26,12 +45,45 @@ fn run_with(population: &Population, policy: Policy, threads: usize) -> RunOutpu
             policy,
             seed: SEED,
         },
+        options,
+    )
+}
+
+/// [`run_with`] appending the log to `store` (keeping it in memory too when `keep_log`).
+fn run_stored(
+    population: &Population,
+    policy: Policy,
+    threads: usize,
+    store: EventStore,
+    keep_log: bool,
+) -> RunOutput {
+    run_into(
+        population,
+        policy,
         RunOptions {
+            store: Some(store),
+            keep_log,
             threads,
+            batch_size: 997,
             ..RunOptions::default()
         },
     )
     .unwrap()
+}
+
+fn in_memory() -> EventStore {
+    EventStore::open_in_memory().unwrap()
+}
+
+/// A policy that takes J-LIS out of service for a fortnight, crashing it or not.
+fn card_issuer_down(start: NaiveDate, crash: bool) -> Policy {
+    Policy {
+        faults: Faults {
+            outages: vec![card_issuer_outage(start, crash)],
+            ..Faults::default()
+        },
+        ..Policy::default()
+    }
 }
 
 fn code(c: &str) -> NoticeCode {
@@ -96,6 +148,24 @@ fn stormy(start: NaiveDate) -> Policy {
     }
 }
 
+/// Asserts that `other` wrote `one`'s log (saying where they part first), with its hashes and
+/// every figure of what the faults did: the links', the deliveries outages held, and the
+/// crashes the offices were rebuilt after.
+fn assert_same_run(one: &RunOutput, other: &RunOutput, what: &str) {
+    if let Some(k) = (0..one.log.len()).find(|&k| one.log.get(k) != other.log.get(k)) {
+        panic!(
+            "{what}: the logs differ first at event {}:\n{:?}\n{:?}",
+            k + 1,
+            one.log[k],
+            other.log.get(k)
+        );
+    }
+    assert_eq!(one.log.len(), other.log.len(), "{what}");
+    assert_eq!(one.log_hash, other.log_hash, "{what}");
+    assert_eq!(one.state_hash, other.state_hash, "{what}");
+    assert_eq!(one.faults, other.faults, "{what}");
+}
+
 #[test]
 fn a_run_with_every_kind_of_fault_writes_one_log_in_one_two_or_three_shards() {
     let population = population();
@@ -108,20 +178,7 @@ fn a_run_with_every_kind_of_fault_writes_one_log_in_one_two_or_three_shards() {
     assert!(!one.faults.restarts.is_empty(), "{:?}", one.faults);
     for threads in [2, 3] {
         let other = run_with(&population, policy.clone(), threads);
-        if let Some(k) = (0..one.log.len()).find(|&k| one.log.get(k) != other.log.get(k)) {
-            panic!(
-                "{threads} shards: the logs differ first at event {}:\n{:?}\n{:?}",
-                k + 1,
-                one.log[k],
-                other.log.get(k)
-            );
-        }
-        assert_eq!(one.log.len(), other.log.len());
-        assert_eq!(one.log_hash, other.log_hash);
-        assert_eq!(one.state_hash, other.state_hash);
-        // Every figure of what the faults did is the same in any number of shards: the links',
-        // the deliveries outages held, and the crashes the offices were rebuilt after.
-        assert_eq!(one.faults, other.faults, "{threads} shards");
+        assert_same_run(&one, &other, &format!("{threads} shards"));
     }
     // The faults changed what happened.
     let perfect = run_with(&population, Policy::default(), 1);
@@ -156,13 +213,7 @@ fn duplicated_notices_change_nothing() {
 fn an_office_rebuilt_from_its_own_events_after_a_crash_carries_on_as_if_it_had_not_crashed() {
     let population = population();
     let start = population.spec.start;
-    let outage = |crash| Policy {
-        faults: Faults {
-            outages: vec![card_issuer_outage(start, crash)],
-            ..Faults::default()
-        },
-        ..Policy::default()
-    };
+    let outage = |crash| card_issuer_down(start, crash);
     let crashed = run_with(&population, outage(true), 2);
     let down = run_with(&population, outage(false), 2);
     // One crash, one restart, in two shards as in one.
@@ -188,6 +239,87 @@ fn an_office_rebuilt_from_its_own_events_after_a_crash_carries_on_as_if_it_had_n
         })
         .count();
     assert_eq!(held, 0, "J-LIS recorded nothing while it was down");
+}
+
+#[test]
+fn a_crashed_office_rebuilds_from_the_log_as_from_its_journal_in_any_number_of_shards() {
+    // Every kind of fault, J-LIS crashing among them: a run that stores its log rebuilds J-LIS
+    // from its events read back from the log, one that does not from the journal J-LIS kept.
+    // Both end in the same state with the same log, in one, two or three shards, whether the
+    // writer or the shards encode the records.
+    let population = population();
+    let policy = stormy(population.spec.start);
+    let journal = run_with(&population, policy.clone(), 1);
+    assert!(!journal.faults.restarts.is_empty(), "{:?}", journal.faults);
+    let measures = Measures::from_projections(&journal.projections);
+    for threads in [1, 2, 3] {
+        let stored = run_stored(&population, policy.clone(), threads, in_memory(), true);
+        assert_same_run(&journal, &stored, &format!("{threads} shards with a store"));
+        assert_eq!(measures, Measures::from_projections(&stored.projections));
+        // What the store holds is that log.
+        let records = stored.store.as_ref().unwrap().read_all().unwrap();
+        assert_eq!(records.len(), stored.log.len());
+    }
+    let encoded_in_shards = run_stored(&population, policy, 2, in_memory(), false);
+    assert!(encoded_in_shards.log.is_empty());
+    assert_eq!(journal.log_hash, encoded_in_shards.log_hash);
+    assert_eq!(journal.state_hash, encoded_in_shards.state_hash);
+}
+
+#[test]
+fn an_office_rebuilt_from_the_log_after_a_crash_ends_as_one_that_never_crashed() {
+    // Issue 8: a service restarted from the log ends in the same state as one that never
+    // crashed (the same fortnight's outage, without the crash).
+    let population = population();
+    let start = population.spec.start;
+    let down = run_with(&population, card_issuer_down(start, false), 2);
+    for threads in [1, 3] {
+        let crashed = run_stored(
+            &population,
+            card_issuer_down(start, true),
+            threads,
+            in_memory(),
+            true,
+        );
+        assert_eq!(crashed.faults.restarts.len(), 1, "{:?}", crashed.faults);
+        assert_eq!(crashed.log, down.log);
+        assert_eq!(crashed.log_hash, down.log_hash);
+        assert_eq!(crashed.state_hash, down.state_hash);
+    }
+}
+
+#[test]
+fn a_resumed_run_rebuilds_a_crashed_office_only_from_what_it_recorded_before_the_restart() {
+    // A resumed run meets the restart with the whole log of the first run already stored, J-LIS's
+    // events after the restart included: the read-back takes only those before it, so the
+    // resumed run checks every stored event and ends with the same log hash.
+    let population = population();
+    let policy = card_issuer_down(population.spec.start, true);
+    let first = run_stored(&population, policy.clone(), 2, in_memory(), false);
+    let store = first.store.unwrap();
+    let stored = store.read_all().unwrap();
+    let restart = first.faults.restarts.first().unwrap().1;
+    assert!(
+        stored
+            .iter()
+            .any(|r| r.stream.service == Service::CardIssuer && r.occurred_at > restart),
+        "J-LIS recorded something after its restart"
+    );
+    let resumed = run_into(
+        &population,
+        policy,
+        RunOptions {
+            store: Some(store),
+            keep_log: false,
+            threads: 3,
+            resume: true,
+            ..RunOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(resumed.log_hash, first.log_hash);
+    assert_eq!(resumed.state_hash, first.state_hash);
+    assert_eq!(resumed.store.unwrap().read_all().unwrap(), stored);
 }
 
 #[test]
