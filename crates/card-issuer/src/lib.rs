@@ -364,12 +364,18 @@ impl CardIssuer {
                     reason: RevocationReason::AddressChanged,
                 });
             }
-            // N8 with N2: a deleted register entry takes the card carrying the functions with it.
-            Event::RegisterEntryDeleted { .. } => {
+            // N8 with N2: a register entry deleted, or closed on a move abroad (§5.14), takes
+            // the card carrying the functions with it.
+            Event::RegisterEntryDeleted { .. } | Event::MoveAbroadRecorded { .. } => {
+                let reason = if matches!(event, Event::MoveAbroadRecorded { .. }) {
+                    InvalidationReason::MovedAbroad
+                } else {
+                    InvalidationReason::RegisterEntryDeleted
+                };
                 if let Some(tokutei_card) = chip.card_in_use(true) {
                     d.push(Event::MyNumberCardInvalidated {
                         resident,
-                        reason: InvalidationReason::RegisterEntryDeleted,
+                        reason,
                         tokutei_card,
                     });
                 }

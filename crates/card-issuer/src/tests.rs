@@ -1068,3 +1068,35 @@ fn given_no_production_capacity_when_requested_then_production_starts_at_once() 
     );
     assert_eq!(decision.events, [production_started(d(2026, 7, 19))]);
 }
+
+// ---- N8: a register entry closed on a move abroad (§5.14) ----
+
+#[test]
+fn given_a_card_with_my_number_functions_when_the_entry_closes_on_a_move_abroad_then_invalidated() {
+    let closed = Event::MoveAbroadRecorded {
+        resident: R,
+        municipality: "shinjuku".into(),
+    };
+    let decision = given(&[opened()]).when(
+        &legacy(),
+        at(2026, 9, 29),
+        notice(Service::CityHall, closed.clone()),
+    );
+    then(
+        &decision,
+        &[invalidated(InvalidationReason::MovedAbroad, None)],
+    );
+    // A Tokutei card's functions end the same way.
+    let decision = given(&[opened_without_card(), functions_activated(d(2029, 3, 31))]).when(
+        &integrated(),
+        at(2026, 9, 29),
+        notice(Service::CityHall, closed),
+    );
+    then(
+        &decision,
+        &[invalidated(
+            InvalidationReason::MovedAbroad,
+            Some(tokutei_number()),
+        )],
+    );
+}

@@ -3,7 +3,8 @@
 //! A city hall records address changes (転居, 転出, 転入; docs/domain.md §5.2, §5.3), writes the new
 //! address on the cards presented, relays residence notifications to the bureau (N1) and the
 //! move-in to the former municipality (N9), keeps the register in step with the bureau's notices
-//! (N3), and handles the separate My Number card: validity changes after an extension (§5.4)
+//! (N3), closes the entry of a resident who leaves Japan (§5.14), and handles the separate My
+//! Number card: validity changes after an extension (§5.4)
 //! and continued use after a move (§5.3), with their deadlines (§10). One service covers every
 //! municipality; each resident's entry names the municipality it belongs to.
 
@@ -223,6 +224,8 @@ impl CityHall {
                 resident,
                 municipality: entry.municipality,
             }),
+            Command::NotifyDeparture { leaves_on, .. } => window.notify_departure(*leaves_on),
+            Command::CloseEntryOnDeparture { .. } => window.close_entry_on_departure(),
             Command::CheckContinuityDeadline { deadline, .. } => {
                 window.check_continuity_deadline(*deadline)
             }
@@ -330,6 +333,15 @@ impl CityHall {
                 window.my_number_card_produced();
                 return window.done();
             }
+            // The bureau's notice of a departure for good (§5.14 [C]): an entry still open —
+            // the resident left without notifying the move abroad — is deleted of the
+            // municipality's own motion, per the switch.
+            Event::Departed { .. } if n3 && ctx.policy.switches.departure_notice_deletes_entry => {
+                d.push(Event::RegisterEntryDeleted {
+                    resident,
+                    municipality: entry.municipality,
+                });
+            }
             // N9: the former municipality closes its entry.
             Event::MoveInRecorded {
                 from: Some(from), ..
@@ -389,7 +401,8 @@ impl StateMachine for CityHall {
         let resident = event.resident();
         if let Some(entry) = Entry::opened(event) {
             self.entries.insert(resident, entry);
-        } else if let Event::RegisterEntryDeleted { .. } = event {
+        } else if let Event::RegisterEntryDeleted { .. } | Event::MoveAbroadRecorded { .. } = event
+        {
             self.entries.remove(resident);
         } else if let Some(entry) = self.entries.get_mut(resident) {
             entry.apply(event);

@@ -1,7 +1,8 @@
 //! Where a resident lives: the first residence notification after landing (docs/domain.md §5.1),
 //! an address change inside the municipality (転居, §5.2), and a move between municipalities
-//! (転出 and 転入, §5.3) with the continued use of the My Number card it calls for; the new
-//! address is written on the cards presented, and the deadlines of §10 are checked.
+//! (転出 and 転入, §5.3) with the continued use of the My Number card it calls for, and a move
+//! abroad (国外転出, §5.14); the new address is written on the cards presented, and the deadlines
+//! of §10 are checked.
 
 use chrono::NaiveDate;
 use model::command::Command;
@@ -136,6 +137,33 @@ impl Window<'_> {
             to: *to,
             planned_on,
             card_based,
+        });
+    }
+
+    /// 国外転出届 (§5.14): a move abroad, notified before leaving (住民基本台帳法24条). The
+    /// entry closes on the day of leaving (at its start; at once for a day already past).
+    pub(crate) fn notify_departure(&mut self, leaves_on: NaiveDate) {
+        self.visit(Procedure::DepartureNotification);
+        self.push(Event::DepartureNotified {
+            resident: self.resident,
+            municipality: self.entry.municipality,
+            leaves_on,
+        });
+        let at = start_of_day(leaves_on).max(self.ctx.now);
+        self.timer(
+            at,
+            Command::CloseEntryOnDeparture {
+                resident: self.resident,
+            },
+        );
+    }
+
+    /// The day of leaving has come (§5.14): the entry closes, and the bureau (N2) and J-LIS
+    /// (N8) hear of it; the register keeps nothing of the resident after that.
+    pub(crate) fn close_entry_on_departure(&mut self) {
+        self.push(Event::MoveAbroadRecorded {
+            resident: self.resident,
+            municipality: self.entry.municipality,
         });
     }
 

@@ -1923,3 +1923,80 @@ fn given_a_place_given_for_today_when_the_resident_comes_back_then_they_are_firs
         &[(opening_time(d(2026, 7, 22)), move_within_for(R))],
     );
 }
+
+// ---- departure for good (§5.14) ----
+
+#[test]
+fn given_registered_resident_when_a_move_abroad_is_notified_then_visit_and_the_entry_closes_on_the_day_of_leaving()
+ {
+    let leaves_on = d(2026, 9, 29);
+    let decision = given(&[registered()]).when(
+        &legacy(),
+        at(2026, 9, 25),
+        cmd(Command::NotifyDeparture {
+            resident: R,
+            leaves_on,
+        }),
+    );
+    let notified = Event::DepartureNotified {
+        resident: R,
+        municipality: "shinjuku".into(),
+        leaves_on,
+    };
+    then_with_timers(
+        &decision,
+        &[
+            visit_for("shinjuku", Procedure::DepartureNotification),
+            notified.clone(),
+        ],
+        &[(
+            start_of_day(leaves_on),
+            Command::CloseEntryOnDeparture { resident: R },
+        )],
+    );
+    // The entry stays until the day of leaving, then closes and is gone.
+    let city = given(&[registered(), notified.clone()]);
+    assert!(city.entry(R).is_some());
+    let decision = city.when(
+        &legacy(),
+        start_of_day(leaves_on),
+        cmd(Command::CloseEntryOnDeparture { resident: R }),
+    );
+    let closed = Event::MoveAbroadRecorded {
+        resident: R,
+        municipality: "shinjuku".into(),
+    };
+    then(&decision, std::slice::from_ref(&closed));
+    let after = given(&[registered(), notified, closed]);
+    assert!(after.entry(R).is_none());
+}
+
+#[test]
+fn given_an_entry_still_open_when_the_bureau_tells_of_a_departure_then_deleted_ex_officio_unless_the_switch_says_not()
+ {
+    let departed = Event::Departed {
+        resident: R,
+        port: "kansai".into(),
+        card_returned: Some(card_number()),
+    };
+    let decision = given(&[registered()]).when(
+        &integrated(),
+        at(2026, 9, 30),
+        notice(Service::ImmigrationBureau, departed.clone()),
+    );
+    then(
+        &decision,
+        &[Event::RegisterEntryDeleted {
+            resident: R,
+            municipality: "shinjuku".into(),
+        }],
+    );
+    let mut keeps = integrated();
+    keeps.switches.departure_notice_deletes_entry = false;
+    let decision = given(&[registered()]).when(
+        &keeps,
+        at(2026, 9, 30),
+        notice(Service::ImmigrationBureau, departed),
+    );
+    then(&decision, &[]);
+}

@@ -441,6 +441,23 @@ impl Case<'_> {
         }
     }
 
+    /// 出国 without a re-entry permit (§5.14): the departure is confirmed at the port and the
+    /// card the resident holds is returned to the inspector there — it lapses on the departure
+    /// (入管法19条の14) and is given back (19条の15) — and the municipality hears of it (N3). A
+    /// person who has not landed, or has already left, is not expected at the port.
+    pub(crate) fn depart(&mut self, port: &str) {
+        let rec = self.rec;
+        if !rec.landed || rec.departed {
+            self.refuse(Procedure::Departure, RefusalRule::NotExpectedHere);
+            return;
+        }
+        self.push(Event::Departed {
+            resident: self.resident,
+            port: port.to_owned(),
+            card_returned: rec.card.as_ref().map(|c| c.number),
+        });
+    }
+
     /// Issues a standard card with the status and period on record (the card at landing).
     pub(crate) fn issue_standard_card(&mut self) {
         let (rec, ctx) = (self.rec, self.ctx);

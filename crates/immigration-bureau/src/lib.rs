@@ -3,10 +3,11 @@
 //! It decides residence applications — extensions (docs/domain.md §5.4), changes of status (§5.5)
 //! and permanent residence (§5.6) — and handles the card procedures: validity renewal (§5.7),
 //! SPR certificates forwarded by the municipality (§5.8), item changes (§5.9), reissues (§5.10,
-//! §5.11) and the card at landing (§5.1). Every issuance gets a new number (§14). A Tokutei
-//! application rides on one of these procedures (§3, §4): the bureau asks J-LIS to produce the
-//! card (N4) and hands it over when J-LIS reports it produced (N5). It learns addresses from the
-//! municipalities (N1) and never talks to them directly: everything it says is an event.
+//! §5.11), the card at landing (§5.1) and its return at a departure for good (§5.14). Every
+//! issuance gets a new number (§14). A Tokutei application rides on one of these procedures (§3,
+//! §4): the bureau asks J-LIS to produce the card (N4) and hands it over when J-LIS reports it
+//! produced (N5). It learns addresses from the municipalities (N1) and never talks to them
+//! directly: everything it says is an event.
 //!
 //! The rooms: `record` (the record of one resident and its bookkeeping), `applications` (the
 //! residence applications and their decisions), `cards` (card procedures, Tokutei, issuance).
@@ -157,6 +158,14 @@ impl ImmigrationBureau {
             }
             return d;
         };
+        // A person who left Japan for good (§5.14) comes to no counter: whatever they would do
+        // is not expected here, and without a visit.
+        if rec.departed && !matches!(command, Command::Depart { .. }) {
+            if let Some(procedure) = command.procedure() {
+                d.push(refused(resident, procedure, RefusalRule::NotExpectedHere));
+            }
+            return d;
+        }
         let mut case = Case::new(rec, *ctx, resident);
         match command {
             Command::FileExtension {
@@ -194,6 +203,7 @@ impl ImmigrationBureau {
                 case.card_at_bureau(procedure, Some(*reason), *tokutei);
             }
             Command::Land { port, tokutei, .. } => case.land(port, *tokutei),
+            Command::Depart { port, .. } => case.depart(port),
             Command::ApplyTokuteiAlone { .. } => {
                 case.visit(Procedure::TokuteiApplication);
                 case.push(Event::TokuteiApplicationRefused {
@@ -273,8 +283,10 @@ impl ImmigrationBureau {
                 _ if *tokutei => case.forwarded_tokutei(*procedure, *filed_on),
                 _ => {}
             },
-            // N2: a municipality deleted the person's register entry (61条の8の2).
-            Event::RegisterEntryDeleted { municipality, .. } => {
+            // N2: a municipality deleted the person's register entry (61条の8の2), or closed it
+            // on a move abroad (§5.14).
+            Event::RegisterEntryDeleted { municipality, .. }
+            | Event::MoveAbroadRecorded { municipality, .. } => {
                 case.push(Event::RegisterDeletionRecorded {
                     resident,
                     municipality: *municipality,

@@ -89,6 +89,8 @@ pub struct Record {
     pub awaiting_card: bool,
     /// Landed (or on record from the start).
     pub landed: bool,
+    /// Left Japan for good (§5.14): the card was returned at the port.
+    pub departed: bool,
 }
 
 impl Record {
@@ -125,6 +127,7 @@ impl Record {
             awaiting_card: false,
             // A resident on record without a card has yet to land (§5.1).
             landed: card.is_some() || !status.is_card_holding(),
+            departed: false,
         })
     }
 
@@ -280,6 +283,12 @@ impl Record {
             }
             // N2: no longer in a register, so a Tokutei application is refused (§3).
             Event::RegisterDeletionRecorded { .. } => self.registered = false,
+            // The card was returned at the port and lapsed (§5.14).
+            Event::Departed { .. } => {
+                self.departed = true;
+                self.card = None;
+                self.ready = None;
+            }
             Event::AddressRecorded {
                 municipality,
                 address,

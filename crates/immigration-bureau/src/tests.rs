@@ -1263,3 +1263,79 @@ fn given_a_place_given_for_today_when_the_resident_comes_back_then_they_are_take
     let decision = unlimited.when(&integrated(), at(2026, 7, 10), cmd(file_for(other)));
     assert!(matches!(decision.events[0], Event::CounterVisited { .. }));
 }
+
+// ---- departure for good (§5.14) ----
+
+#[test]
+fn given_a_resident_when_leaving_for_good_then_the_card_is_returned_and_a_second_departure_is_not_expected()
+ {
+    let depart = || {
+        cmd(Command::Depart {
+            resident: R,
+            port: "narita".into(),
+        })
+    };
+    let decision = given(&[opened()]).when(&integrated(), at(2026, 9, 29), depart());
+    let departed = Event::Departed {
+        resident: R,
+        port: "narita".into(),
+        card_returned: Some(old_card().number),
+    };
+    // No counter visit: the card goes back to the inspector at the port.
+    then(&decision, std::slice::from_ref(&departed));
+    let after = given(&[opened(), departed]);
+    let rec = after.record(R).expect("the record stays");
+    assert!(rec.departed && rec.card.is_none());
+    let decision = after.when(&integrated(), at(2026, 9, 30), depart());
+    then(
+        &decision,
+        &[Event::ProcedureRefused {
+            resident: R,
+            procedure: Procedure::Departure,
+            rule: RefusalRule::NotExpectedHere,
+        }],
+    );
+}
+
+#[test]
+fn given_a_move_abroad_recorded_by_the_municipality_when_its_n2_arrives_then_the_deletion_is_recorded()
+ {
+    let closed = Event::MoveAbroadRecorded {
+        resident: R,
+        municipality: "shinjuku".into(),
+    };
+    let decision = given(&[opened()]).when(
+        &integrated(),
+        at(2026, 9, 29),
+        notice(Service::CityHall, closed),
+    );
+    then(
+        &decision,
+        &[Event::RegisterDeletionRecorded {
+            resident: R,
+            municipality: "shinjuku".into(),
+        }],
+    );
+}
+
+#[test]
+fn given_a_resident_who_left_for_good_when_a_card_is_collected_then_refused_without_a_visit() {
+    let departed = Event::Departed {
+        resident: R,
+        port: "narita".into(),
+        card_returned: Some(old_card().number),
+    };
+    let decision = given(&[opened(), departed]).when(
+        &integrated(),
+        at(2026, 10, 1),
+        cmd(Command::CollectCard { resident: R }),
+    );
+    then(
+        &decision,
+        &[Event::ProcedureRefused {
+            resident: R,
+            procedure: Procedure::CardCollection,
+            rule: RefusalRule::NotExpectedHere,
+        }],
+    );
+}

@@ -259,6 +259,17 @@ pub enum Command {
     /// 券面事項変更: the separate My Number card brought up to date at the municipal window
     /// after a non-address item change (§5.9).
     UpdateMyNumberCardItems { resident: ResidentId },
+    /// 国外転出届 at the municipality: the resident notifies a move abroad, leaving on
+    /// `leaves_on` (住民基本台帳法24条, §5.14).
+    NotifyDeparture {
+        resident: ResidentId,
+        leaves_on: NaiveDate,
+    },
+    /// 出国: the resident leaves Japan for good at `port`, without a re-entry permit, and
+    /// returns the card there (入管法19条の14, 19条の15, §5.14).
+    Depart { resident: ResidentId, port: String },
+    /// Timer (city hall): the day of leaving a notice of a move abroad gave has come (§5.14).
+    CloseEntryOnDeparture { resident: ResidentId },
     /// Timer (bureau): the card mailed to the resident arrives (§5 "Card by post").
     DeliverMailedCard { resident: ResidentId },
     /// Timer (J-LIS): a new separate My Number card's production lead time has passed.
@@ -311,6 +322,9 @@ impl Command {
             | Command::NotifyResidence { resident, .. }
             | Command::RenewSprCertificate { resident, .. }
             | Command::DeleteRegisterEntry { resident }
+            | Command::NotifyDeparture { resident, .. }
+            | Command::Depart { resident, .. }
+            | Command::CloseEntryOnDeparture { resident }
             | Command::RequestMyNumberSpecialPeriodExtension { resident, .. }
             | Command::ReportLoss { resident, .. }
             | Command::SuspendMyNumberFunctions { resident }
@@ -371,9 +385,12 @@ impl Command {
             Command::RequestMyNumberCardReissue { .. } => Procedure::MyNumberCardReissue,
             Command::CollectMyNumberCard { .. } => Procedure::CardCollection,
             Command::UpdateMyNumberCardItems { .. } => Procedure::MyNumberCardItemUpdate,
+            Command::NotifyDeparture { .. } => Procedure::DepartureNotification,
+            Command::Depart { .. } => Procedure::Departure,
             Command::LockPin { .. }
             | Command::CompleteMyNumberCardProduction { .. }
             | Command::DeleteRegisterEntry { .. }
+            | Command::CloseEntryOnDeparture { .. }
             | Command::EnrolResident { .. }
             | Command::ExpireMyNumberCard { .. }
             | Command::ExpireMyNumberFunctions { .. }
@@ -429,11 +446,14 @@ impl Command {
             | Command::RequestMyNumberSpecialPeriodExtension { .. }
             | Command::RequestMyNumberCardReissue { .. }
             | Command::CollectMyNumberCard { .. }
-            | Command::UpdateMyNumberCardItems { .. } => Place::Counter(Office::CityHall),
+            | Command::UpdateMyNumberCardItems { .. }
+            | Command::NotifyDeparture { .. } => Place::Counter(Office::CityHall),
             Command::ReportLoss { .. } => Place::Counter(Office::Police),
             Command::SuspendMyNumberFunctions { .. } => Place::Counter(Office::CallCentre),
             Command::EnrolResident { .. }
             | Command::Land { .. }
+            | Command::Depart { .. }
+            | Command::CloseEntryOnDeparture { .. }
             | Command::DeleteRegisterEntry { .. }
             | Command::LockPin { .. }
             | Command::ExpireMyNumberCard { .. }
@@ -462,6 +482,7 @@ impl Command {
             | Command::DecidePermanentResidence { .. }
             | Command::FileCardRenewal { .. }
             | Command::Land { .. }
+            | Command::Depart { .. }
             | Command::DeliverMailedCard { .. } => &[Service::ImmigrationBureau],
             Command::NotifyItemChange { at_city_hall, .. }
             | Command::RequestReissue { at_city_hall, .. } => {
@@ -484,6 +505,7 @@ impl Command {
             Command::NotifyResidence { .. }
             | Command::RenewSprCertificate { .. }
             | Command::DeleteRegisterEntry { .. }
+            | Command::NotifyDeparture { .. }
             | Command::RequestMyNumberSpecialPeriodExtension { .. }
             | Command::RequestMyNumberCardReissue { .. }
             | Command::CollectMyNumberCard { .. }
@@ -498,6 +520,7 @@ impl Command {
             | Command::NotifyMoveIn { .. }
             | Command::ConfirmMyNumberContinuity { .. }
             | Command::RequestMyNumberValidityChange { .. }
+            | Command::CloseEntryOnDeparture { .. }
             | Command::CheckContinuityDeadline { .. } => &[Service::CityHall],
             Command::ExpireMyNumberCard { .. }
             | Command::ExpireMyNumberFunctions { .. }

@@ -132,7 +132,10 @@ pub fn effective_on(
         | MyNumberCardProduced { .. }
         | MyNumberCardActivated { .. }
         | CardMailed { .. }
-        | MailedCardDelivered { .. } => return None,
+        | MailedCardDelivered { .. }
+        | Departed { .. }
+        | DepartureNotified { .. }
+        | MoveAbroadRecorded { .. } => return None,
     };
     (legal != recorded_on).then_some(legal)
 }

@@ -229,6 +229,10 @@ events! {
     /// the bureau already recorded from a later notice, so the bureau keeps its own — a record
     /// never moves backwards (issue 8).
     OlderAddressNoticeIgnored { notified_municipality: Municipality, notified_address: Address, kept_municipality: Municipality, kept_address: Address }
+    /// The resident left Japan for good at `port` (出国 without a re-entry permit, §5.14): the
+    /// card they held, `card_returned`, was given back to the immigration inspector there and
+    /// lapsed (入管法19条の14, 19条の15). N3 to the municipality.
+    Departed { port: String, card_returned: Option<ResidenceCardNumber> }
 
     // ---- city hall ----
     /// The municipality's register entry at the start of the run (or a first registration).
@@ -307,6 +311,12 @@ events! {
     /// N3 received out of order: the bureau's notice of a card is older than the card the
     /// register already holds from a later notice, so the register keeps its own (issue 8).
     OlderCardNoticeIgnored { notified_card: ResidenceCardNumber, kept_card: Option<ResidenceCardNumber> }
+    /// 国外転出届: the resident notified a move abroad, leaving on `leaves_on` (住民基本台帳法24
+    /// 条, §5.14); the entry closes on that day.
+    DepartureNotified { municipality: Municipality, leaves_on: NaiveDate }
+    /// The day of leaving notified has come: the municipality closed the register entry of the
+    /// resident who moved abroad (§5.14). N2 to the bureau, N8 to J-LIS.
+    MoveAbroadRecorded { municipality: Municipality }
 
     // ---- card issuer (J-LIS) ----
     /// J-LIS's record of a resident at the start of the run: the separate My Number card, if any.

@@ -313,6 +313,17 @@ pub struct Switches {
     /// counter (§5 "Card by post" [B]). Left out of the stored policy at its default.
     #[serde(skip_serializing_if = "OnlineCardDelivery::is_post")]
     pub online_card_delivery: OnlineCardDelivery,
+    /// Whether a municipality deletes the register entry of a resident who left Japan for good
+    /// without a notice of the move abroad, on the bureau's notice of the departure (§5.14, §6
+    /// N3 [C]). Left out of the stored policy at its default (true).
+    #[serde(skip_serializing_if = "is_true")]
+    pub departure_notice_deletes_entry: bool,
+}
+
+/// Whether a switch is `true` (its default, for the switches left out of the stored policy
+/// then).
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 impl Default for Switches {
@@ -335,6 +346,7 @@ impl Default for Switches {
             reissue_keeps_validity: true,
             validity_change_evidence: ValidityChangeEvidence::Register,
             online_card_delivery: OnlineCardDelivery::Post,
+            departure_notice_deletes_entry: true,
         }
     }
 }
@@ -459,6 +471,29 @@ impl Default for ValidityChangeBehaviour {
     }
 }
 
+/// What a resident of a synthetic population who leaves Japan for good does (§5.14).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct DepartureBehaviour {
+    /// The share who leave without the notice of a move abroad at the city hall (国外転出届):
+    /// their entry stays until the municipality deletes it (assumption: 0.1; no count found).
+    pub no_notice: Share,
+}
+
+impl Default for DepartureBehaviour {
+    fn default() -> Self {
+        DepartureBehaviour {
+            no_notice: Share(0.1),
+        }
+    }
+}
+
+impl DepartureBehaviour {
+    fn is_default(&self) -> bool {
+        *self == DepartureBehaviour::default()
+    }
+}
+
 /// How simulated residents behave where a scenario does not say.
 ///
 /// Scenario steps say what their residents do; `tokutei_uptake` and `validity_change` drive
@@ -475,6 +510,9 @@ pub struct ResidentBehaviour {
     pub tokutei_uptake: Share,
     /// Legacy My Number card holders after a new residence card.
     pub validity_change: ValidityChangeBehaviour,
+    /// Residents leaving Japan for good (§5.14). Left out of the stored policy at its default.
+    #[serde(skip_serializing_if = "DepartureBehaviour::is_default")]
+    pub departure: DepartureBehaviour,
 }
 
 impl Default for ResidentBehaviour {
@@ -483,6 +521,7 @@ impl Default for ResidentBehaviour {
             collect_card_after: Latency::ZERO,
             tokutei_uptake: Share(0.3),
             validity_change: ValidityChangeBehaviour::default(),
+            departure: DepartureBehaviour::default(),
         }
     }
 }

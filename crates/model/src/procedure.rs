@@ -63,11 +63,17 @@ pub enum Procedure {
     /// Bringing the separate My Number card up to date after a non-address item change
     /// (券面事項変更, §5.9).
     MyNumberCardItemUpdate,
+    /// 国外転出届: the notice of a move abroad at the municipality, before leaving Japan for
+    /// good (住民基本台帳法24条, §5.14).
+    DepartureNotification,
+    /// 出国 without a re-entry permit: leaving Japan for good at a port, where the card is
+    /// returned (入管法19条の14, 19条の15, §5.14).
+    Departure,
 }
 
 impl Procedure {
     /// Every procedure, in a fixed order (for tables).
-    pub const ALL: [Procedure; 24] = [
+    pub const ALL: [Procedure; 26] = [
         Procedure::Landing,
         Procedure::ResidenceNotification,
         Procedure::ResidenceNotificationAfterStatusChange,
@@ -92,6 +98,8 @@ impl Procedure {
         Procedure::PinReset,
         Procedure::MyNumberCardReissue,
         Procedure::MyNumberCardItemUpdate,
+        Procedure::DepartureNotification,
+        Procedure::Departure,
     ];
 
     /// Whether a new residence card results from the procedure (so a Tokutei application

@@ -290,6 +290,11 @@ pub enum InvalidationReason {
     /// [B: municipal and secondary guides list "住所が抹消された場合"; C recollection of
     /// 番号利用法施行令14条].
     RegisterEntryDeleted,
+    /// The register entry was closed on a notice of a move abroad (国外転出届, §5.14): a foreign
+    /// resident's My Number card ends with the entry [C: the card is returned at the window on
+    /// a move abroad, recollection of 番号利用法施行令; the 2024 continued use abroad is for
+    /// holders of a 戸籍の附票, i.e. Japanese nationals].
+    MovedAbroad,
 }
 
 /// Why a signature certificate was revoked (§8.5).
@@ -484,6 +489,10 @@ pub fn notified(event: &Event) -> &'static [Notified] {
         Event::ApplicationForwarded { .. } | Event::SprApplicationForwarded { .. } => &[N7],
         // N2 (a register entry deleted, 61条の8の2) and N8 (the My Number card lapses with it).
         Event::RegisterEntryDeleted { .. } => &[N2, N8_TO_CARD_ISSUER],
+        // The same for an entry closed on a move abroad (§5.14).
+        Event::MoveAbroadRecorded { .. } => &[N2, N8_TO_CARD_ISSUER],
+        // N3: the bureau tells the municipality that the resident left for good (§5.14 [C]).
+        Event::Departed { .. } => &[N3],
         Event::MyNumberCardValidityChanged { .. }
         | Event::MyNumberCardSpecialPeriodExtended { .. }
         | Event::RegisterItemUpdated { .. }
@@ -522,6 +531,7 @@ pub fn notified(event: &Event) -> &'static [Notified] {
         | Event::MoveOutRecorded { .. }
         | Event::RegisterEntryClosed { .. }
         | Event::RegisterDeletionRecorded { .. }
+        | Event::DepartureNotified { .. }
         | Event::ImmigrationDataUpdated { .. }
         | Event::OlderPeriodNoticeIgnored { .. }
         | Event::OlderStatusNoticeIgnored { .. }

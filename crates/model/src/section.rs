@@ -13,7 +13,7 @@ use crate::status::Status;
 use crate::validity::RefusalReason;
 
 impl Procedure {
-    /// The section of docs/domain.md that describes the procedure: §5.1–§5.13 one per
+    /// The section of docs/domain.md that describes the procedure: §5.1–§5.14 one per
     /// procedure, §3–§4 for a Tokutei application, and §5 (conventions common to all) for
     /// collecting a card.
     pub fn section(self) -> &'static str {
@@ -36,6 +36,7 @@ impl Procedure {
             Procedure::MyNumberSpecialPeriodExtension => "§5.13",
             Procedure::TokuteiApplication => "§3, §4",
             Procedure::CardCollection => "§5",
+            Procedure::DepartureNotification | Procedure::Departure => "§5.14",
         }
     }
 }
@@ -124,6 +125,7 @@ impl Event {
                 InvalidationReason::ContinuityNotConfirmed
                 | InvalidationReason::LateMoveInAfterCardBasedMoveOut => "§5.3",
                 InvalidationReason::RegisterEntryDeleted => "§6 N2",
+                InvalidationReason::MovedAbroad => Procedure::Departure.section(),
             },
             TokuteiCardProduced { .. } => "§6 N5",
             MyNumberFunctionsActivated { .. } => "§8.6",
@@ -137,6 +139,9 @@ impl Event {
             | MyNumberCardActivated { .. } => Procedure::MyNumberCardReissue.section(),
             MyNumberCardItemsUpdated { .. } => Procedure::MyNumberCardItemUpdate.section(),
             CardMailed { .. } | MailedCardDelivered { .. } => "§5",
+            Departed { .. } | DepartureNotified { .. } | MoveAbroadRecorded { .. } => {
+                Procedure::Departure.section()
+            }
         })
     }
 }

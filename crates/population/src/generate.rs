@@ -3,7 +3,7 @@
 //! resident's stream, packed into compact records.
 
 use chrono::NaiveDate;
-use model::calendar::{add_years_clamped, next_business_day};
+use model::calendar::{add_years_clamped, closed_day, next_business_day};
 use model::procedure::ChangedItem;
 use model::profile::residence_document_valid_through;
 use model::rules;
@@ -86,6 +86,11 @@ pub(crate) enum StepKind {
     /// address (§5.1); the agent presents the card handed over at the port, if any, and decides
     /// the Tokutei application.
     NotifyResidence,
+    /// `NotifyDeparture` at the resident's municipality, leaving on `start + day` (§5.14); the
+    /// agent skips it for the residents who leave without the notice.
+    NotifyDeparture,
+    /// `Depart` at `ARRIVAL_PORTS[a]` (§5.14): the last step of the resident.
+    Depart,
 }
 
 /// One step in 24 bytes.
@@ -245,6 +250,48 @@ pub(crate) fn arrival_steps(draw: &mut Draw, ctx: &Ctx<'_>, p: u8, steps: &mut V
     ctx.push(draw, steps, p, step);
 }
 
+/// A departure for good (§5.14) on a business day of the first 350: the notice of a move abroad
+/// (国外転出届) at the resident's municipality on one of the four business days before — none
+/// when that falls before the run — and the departure at a port of [`ARRIVAL_PORTS`] on the
+/// day [assumption: timing and ports]. [`crate::Population::generate_part`] drops the
+/// resident's later steps: nobody files anything from abroad.
+fn departure(draw: &mut Draw, ctx: &Ctx<'_>, p: u8, steps: &mut Vec<CompactStep>) {
+    let leaves_on = next_business_day(ctx.start + days(draw.below(350)));
+    let port = draw.weighted(ARRIVAL_PORTS) as u16;
+    let mut notice_on = leaves_on - days(1 + draw.below(4));
+    while closed_day(notice_on).is_some() {
+        notice_on -= days(1);
+    }
+    let step = Planned::new(StepKind::NotifyDeparture, notice_on, leaves_on);
+    ctx.push(draw, steps, p, step);
+    let step = Planned::new(StepKind::Depart, leaves_on, leaves_on);
+    ctx.push(draw, steps, p, step.with(port, 0, false));
+}
+
+/// Drops the steps of the resident whose steps start at `first` that come after their notice of
+/// a move abroad, or their departure when they give none (§5.14): the departure is their last
+/// step, and nothing is filed in between.
+pub(crate) fn end_at_departure(steps: &mut Vec<CompactStep>, first: usize) {
+    let leaving = |s: &CompactStep| matches!(s.kind, StepKind::NotifyDeparture | StepKind::Depart);
+    let Some(cut) = steps[first..]
+        .iter()
+        .filter(|s| leaving(s))
+        .map(|s| s.minute)
+        .min()
+    else {
+        return;
+    };
+    let mut kept = first;
+    for i in first..steps.len() {
+        let s = steps[i];
+        if s.minute < cut || leaving(&s) {
+            steps[kept] = s;
+            kept += 1;
+        }
+    }
+    steps.truncate(kept);
+}
+
 /// What the procedure generators need to know.
 pub(crate) struct Ctx<'a> {
     pub(crate) resident: &'a Resident,
@@ -389,8 +436,16 @@ pub(crate) fn generate_procedure(
                 permanent_residence(draw, ctx, p, steps);
             }
         }
-        // Not simulated yet: arrivals need new residents, not only steps.
+        // Arrivals are new residents of their own (`arrival_steps`), not a procedure of a
+        // resident present at the start.
         ProcedureKind::Arrival => {}
+        // A special permanent resident's departure follows rules of its own (入管特例法), not
+        // modelled (docs/domain.md §5.14).
+        ProcedureKind::Departure => {
+            if !ctx.spr() {
+                departure(draw, ctx, p, steps);
+            }
+        }
         ProcedureKind::CardLoss => card_loss(draw, ctx, p, steps),
         ProcedureKind::CardRenewal => card_renewal(draw, ctx, p, steps),
         ProcedureKind::DamageReissue => {

@@ -37,6 +37,8 @@ pub enum ProcedureKind {
     DamageReissue,
     ItemChange,
     LockedPin,
+    /// Leaving Japan for good (§5.14).
+    Departure,
 }
 
 impl ProcedureKind {
@@ -59,6 +61,9 @@ impl ProcedureKind {
                 "non-address item change (§5.9), and the My Number card's update (券面事項変更)"
             }
             ProcedureKind::LockedPin => "a locked My Number PIN, reset at the city hall (§5.12)",
+            ProcedureKind::Departure => {
+                "departure for good: notice of a move abroad, card returned at the port (§5.14)"
+            }
         }
     }
 
@@ -125,6 +130,11 @@ pub const DURING_YEAR: &[Rate] = &[
         kind: ProcedureKind::LockedPin,
         per_year: 60_000,
         source: "assumption: drawn for 1.5 % of residents a year; only those holding a separate My Number card at the start lock one (59 %, so about 35,000)",
+    },
+    Rate {
+        kind: ProcedureKind::Departure,
+        per_year: 150_000,
+        source: "assumption from docs/domain.md §15: 0.5 M arrivals a year [C] less the growth of the resident count (end-2023 3,410,992 to end-2024 3,768,977: +358 k [A*/B]) leaves ≈ 0.14 M departures; rounded to 150,000 (deaths and naturalisations not told apart; ISA's departure tables were not retrieved)",
     },
 ];
 

@@ -1,5 +1,5 @@
 //! The year's flows a what-if counts (issue 14 item 1): arrivals, card renewals, losses,
-//! reissues for damage, item changes and PIN resets, each the event that says the procedure
+//! reissues for damage, item changes, PIN resets and departures, each the event that says the procedure
 //! took place (accepted, not refused), counted in total and per calendar month.
 //!
 //! A flow is counted by the office's own record of it — the landing, the card application the
@@ -26,17 +26,20 @@ pub enum Flow {
     ItemChange,
     /// A locked PIN reset at a window (§5.12).
     PinReset,
+    /// A departure for good at a port, the card returned (`Departed`, §5.14).
+    Departure,
 }
 
 impl Flow {
     /// Every flow, in the order the measures list them.
-    pub const ALL: [Flow; 6] = [
+    pub const ALL: [Flow; 7] = [
         Flow::Arrival,
         Flow::Renewal,
         Flow::Loss,
         Flow::DamageReissue,
         Flow::ItemChange,
         Flow::PinReset,
+        Flow::Departure,
     ];
 
     /// The measure key (`arrivals`), and the workload column (`workload.arrivals.2026-07`).
@@ -48,6 +51,7 @@ impl Flow {
             Flow::DamageReissue => "damage_reissues",
             Flow::ItemChange => "item_changes",
             Flow::PinReset => "pin_resets",
+            Flow::Departure => "departures",
         }
     }
 
@@ -55,6 +59,7 @@ impl Flow {
     pub fn of(event: &Event) -> Option<Flow> {
         Some(match event {
             Event::Landed { .. } => Flow::Arrival,
+            Event::Departed { .. } => Flow::Departure,
             Event::LossReported { .. } => Flow::Loss,
             Event::PinResetAtCounter { .. } => Flow::PinReset,
             // The change is recorded even when its new card must wait (a card already pending).

@@ -183,6 +183,14 @@ fn apply_to_views(rec: &mut CardRecord, event: &Event) {
             rec.city_hall.period_expiry = *period_expiry;
             rec.city_hall.card_number = *card_number;
         }
+        // A move abroad closes the register entry (§5.14): the register holds nothing more.
+        Event::MoveAbroadRecorded { .. } => rec.city_hall = View::default(),
+        // Gone for good (§5.14): neither office's record concerns a resident of Japan any more,
+        // so the day measures (outage, inconsistency) stop with the departure.
+        Event::Departed { .. } => {
+            rec.bureau = View::default();
+            rec.city_hall = View::default();
+        }
         _ => {}
     }
 }
@@ -270,6 +278,11 @@ fn apply_to_cards(rec: &mut CardRecord, event: &Event, day: NaiveDate) {
         }
         Event::PinLocked { .. } => rec.pin_locked = true,
         Event::PinUnlocked { .. } => rec.pin_locked = false,
+        // The card was returned at the port (§5.14), and nothing waits to be collected.
+        Event::Departed { .. } => {
+            rec.residence_card = None;
+            rec.card_ready = None;
+        }
         _ => {}
     }
 }

@@ -61,6 +61,7 @@ pub const HEADLINE: &[&str] = &[
     "damage_reissues",
     "item_changes",
     "pin_resets",
+    "departures",
     "events",
 ];
 

@@ -176,6 +176,12 @@ step_kinds! {
     /// 券面事項変更: the separate My Number card brought up to date at the city hall after a
     /// non-address item change (§5.9).
     UpdateMyNumberCard = "update_my_number_card" => NoFieldsStep,
+    /// 国外転出届 at the city hall before leaving Japan for good (§5.14): the register entry
+    /// closes, the bureau hears of it (N2) and the My Number card ends (N8).
+    NotifyDeparture = "notify_departure" => NotifyDepartureStep,
+    /// Leaving Japan for good at a port, without a re-entry permit (§5.14): the card is
+    /// returned there and lapses; the municipality hears of it (N3).
+    Depart = "depart" => DepartStep,
 }
 
 /// `file_extension`: file a period-of-stay extension.
@@ -676,6 +682,41 @@ impl StepFields for LandStep {
             resident: ctx.resident,
             port: self.port,
             tokutei: self.tokutei,
+        })
+    }
+}
+
+/// `notify_departure`: the notice of a move abroad at the city hall.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyDepartureStep {
+    /// The planned day of leaving Japan. Default: the step's date.
+    #[serde(default)]
+    pub leaves_on: Option<Date>,
+}
+
+impl StepFields for NotifyDepartureStep {
+    fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
+        Ok(Command::NotifyDeparture {
+            resident: ctx.resident,
+            leaves_on: self.leaves_on.map_or(ctx.on, |d| d.0),
+        })
+    }
+}
+
+/// `depart`: leaving Japan for good at a port.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DepartStep {
+    /// The port, e.g. `narita`, `kansai`, `naha`.
+    pub port: String,
+}
+
+impl StepFields for DepartStep {
+    fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
+        Ok(Command::Depart {
+            resident: ctx.resident,
+            port: self.port,
         })
     }
 }

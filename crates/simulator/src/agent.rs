@@ -4,8 +4,10 @@
 //! Every resident collects a card as soon as it is ready (after `collect_card_after`; decision
 //! 5) — a residence card at the bureau's counter (or the municipality's), a new separate My
 //! Number card at the municipality's — unless the scenario has a `collect_card` (or
-//! `collect_my_number_card`) step for them at or after that moment: then the step says when. Residents of a synthetic population also leave two choices to the policy, because they are
-//! the behaviour a what-if analysis varies and must not be baked into the population:
+//! `collect_my_number_card`) step for them at or after that moment: then the step says when; a
+//! resident who has left Japan for good (docs/domain.md §5.14) collects nothing. Residents of a
+//! synthetic population also leave three choices to the policy, because they are the behaviour
+//! a what-if analysis varies and must not be baked into the population:
 //!
 //! - **Tokutei uptake.** When a population step may carry a Tokutei application, the agent
 //!   attaches one if the resident is among the `tokutei_uptake` share and the application can be
@@ -19,6 +21,9 @@
 //!   day. A resident who comes before the bureau's notice (N3) has reached the city hall is
 //!   turned away (§6: the municipality works from the notice) and does not retry: slow links
 //!   cost outage days, which is what the analysis should see.
+//! - **The notice of a move abroad.** A resident who leaves Japan for good skips the 国外転出届
+//!   at the city hall if among the `departure.no_notice` share (docs/domain.md §5.14); after
+//!   the departure the resident makes no step and collects nothing.
 //! - **Steps with nothing left to do** are not made: a population's PIN reset when no PIN is
 //!   locked, a My Number card's update when the resident holds no separate card any more, a
 //!   card renewal when the card held is not due or a new one is coming ([`worth_making`]).
@@ -106,6 +111,7 @@ enum Purpose {
     TokuteiUptake = 1,
     NeverChangesValidity = 2,
     ValidityChangeDelay = 3,
+    LeavesWithoutNotice = 4,
 }
 
 /// A uniform 64-bit draw for (seed, resident, what, which occurrence).
@@ -131,6 +137,8 @@ struct Slot {
     /// A Tokutei card has been ordered from J-LIS and not issued yet: the resident has a new
     /// card coming and renews nothing meanwhile.
     card_coming: bool,
+    /// Left Japan for good (§5.14): the agent does nothing more for the resident.
+    gone: bool,
 }
 
 /// Where a Tokutei application attached to a command would be made.
@@ -375,9 +383,25 @@ impl Agent {
             return true;
         };
         let resident = step.command.resident();
+        let seed = self.seed;
         let slot = self.slot(resident);
         slot.global = tag.global;
         slot.driven = true;
+        if slot.gone {
+            return false;
+        }
+        // The notice of a move abroad is behaviour: some leave without it (§5.14), and the
+        // municipality deletes their entry when the bureau tells it of the departure.
+        if matches!(step.command, Command::NotifyDeparture { .. })
+            && policy.resident.departure.no_notice.admits(draw(
+                seed,
+                tag.global,
+                Purpose::LeavesWithoutNotice,
+                0,
+            ))
+        {
+            return false;
+        }
         let renewal = matches!(
             step.command,
             Command::FileCardRenewal { .. } | Command::RenewSprCertificate { .. }
@@ -439,6 +463,7 @@ impl Agent {
             Event::CardReadyForCollection { .. }
                 | Event::ResidenceCardIssued { .. }
                 | Event::TokuteiCardRequested { .. }
+                | Event::Departed { .. }
                 | Event::ProcedureRefused {
                     procedure: Procedure::MyNumberValidityChange,
                     ..
@@ -454,6 +479,14 @@ impl Agent {
         policy: &Policy,
         projections: &Projections,
     ) -> Option<(SimTime, Command)> {
+        // A resident who left Japan for good collects nothing and visits no one.
+        let slot = self.slot(event.resident());
+        if let Event::Departed { .. } = event {
+            slot.gone = true;
+        }
+        if slot.gone {
+            return None;
+        }
         match event {
             // Decision 5: every resident collects a ready card.
             // The counter must be open that day (docs/domain.md §5).

@@ -206,6 +206,28 @@ fn case(procedure: Procedure, tokutei: bool) -> Option<Case> {
         })
     };
     match procedure {
+        // Leaving for good (§5.14): the notice of a move abroad on a Friday, leaving the next
+        // Tuesday afternoon from Narita.
+        Procedure::Departure => c(
+            profile(engineer, Some(d(2029, 9, 30)), tokutei, true),
+            vec![
+                (
+                    at(2026, 9, 25),
+                    Command::NotifyDeparture {
+                        resident: R,
+                        leaves_on: d(2026, 9, 29),
+                    },
+                ),
+                (
+                    at(2026, 9, 29) + chrono::Duration::hours(5),
+                    Command::Depart {
+                        resident: R,
+                        port: "narita".into(),
+                    },
+                ),
+            ],
+            false,
+        ),
         Procedure::Extension => c(
             profile(engineer, expiry, false, true),
             vec![
@@ -476,6 +498,15 @@ fn follow_ups() -> [(Procedure, Command); 1] {
     )]
 }
 
+/// Whether a resident who left for good (§5.14) left cleanly: no card valid and no My Number
+/// functions usable at the end, nothing left behind to collect.
+fn left_cleanly(rec: &CardRecord, end: NaiveDate, policy: &Policy) -> bool {
+    let switch = policy.switches.validity.special_period_my_number;
+    rec.cards_valid_on(end).is_empty()
+        && !rec.my_number_usable(end, switch)
+        && rec.card_ready.is_none()
+}
+
 /// Whether the resident ends the case with what they need.
 fn goal_met(rec: &CardRecord, end: NaiveDate, needs_functions: bool, policy: &Policy) -> bool {
     let card_ok = rec
@@ -570,11 +601,18 @@ fn outcome(procedure: Procedure, spr: bool, regime: Regime) -> Result<Option<Out
     let when = last_step
         .checked_add_days(Days::new(7))
         .unwrap_or(last_step);
+    let met = |rec: &CardRecord| {
+        if procedure == Procedure::Departure {
+            left_cleanly(rec, end, &policy)
+        } else {
+            goal_met(rec, end, case.needs_functions, &policy)
+        }
+    };
     let mut extra: Vec<(SimTime, Command)> = Vec::new();
     let mut added = Vec::new();
     let mut rec = run_case(&case, &policy, &extra)?;
     for (follow_up, command) in follow_ups() {
-        if goal_met(&rec, end, case.needs_functions, &policy) {
+        if met(&rec) {
             break;
         }
         // A validity change needs a separate My Number card to change.
@@ -592,7 +630,7 @@ fn outcome(procedure: Procedure, spr: bool, regime: Regime) -> Result<Option<Out
         .collect();
     Ok(Some(Outcome {
         visits,
-        goal_met: goal_met(&rec, end, case.needs_functions, &policy),
+        goal_met: met(&rec),
         follow_ups: added,
     }))
 }
@@ -612,6 +650,7 @@ pub fn office_table() -> Result<Vec<Row>, SimError> {
         (Procedure::ItemChange, false),
         (Procedure::Reissue, false),
         (Procedure::LossReissue, false),
+        (Procedure::Departure, false),
         (Procedure::SprCertificateRenewal, false),
         (Procedure::ItemChange, true),
         (Procedure::Reissue, true),
@@ -660,6 +699,18 @@ mod tests {
         assert_eq!(offices(&integrated), vec![Office::ImmigrationBureau]);
         assert!(integrated.follow_ups.is_empty());
         assert!(integrated.goal_met);
+    }
+
+    #[test]
+    fn leaving_for_good_needs_the_city_hall_only_and_leaves_no_valid_card_under_both_regimes() {
+        for regime in [Regime::Legacy, Regime::Integrated] {
+            let o = outcome(Procedure::Departure, false, regime)
+                .unwrap()
+                .unwrap();
+            assert_eq!(offices(&o), vec![Office::CityHall]);
+            assert!(o.goal_met, "{regime:?}");
+            assert!(o.follow_ups.is_empty());
+        }
     }
 
     #[test]

@@ -169,6 +169,46 @@ fn every_flow_happens_and_is_measured_under_both_regimes() {
             "{regime:?}: every arrival at a card airport"
         );
 
+        // Departures (§5.14): each leaver departs once, returning the card; most notify the
+        // move abroad first (the entry then closes on the day of leaving), the others' entry is
+        // deleted on the bureau's notice; either way the My Number card ends, nothing is done
+        // afterwards, and no leaver holds a valid card at the end.
+        let departed = residents_where(log, |e| matches!(e, Event::Departed { .. }));
+        assert!(departed.len() >= 60, "{regime:?}: {departed:?}");
+        assert!(departed.values().all(|n| *n == 1), "{regime:?}");
+        assert_eq!(measures.get("departures"), total(&departed));
+        let closed = residents_where(log, |e| matches!(e, Event::MoveAbroadRecorded { .. }));
+        let deleted = residents_where(log, |e| matches!(e, Event::RegisterEntryDeleted { .. }));
+        assert!(
+            closed.len() > deleted.len() && !deleted.is_empty(),
+            "{regime:?}"
+        );
+        assert!(
+            deleted
+                .keys()
+                .all(|r| departed.contains_key(r) && !closed.contains_key(r))
+        );
+        let last = out.log.last().map(|e| e.occurred_at.date()).expect("a log");
+        for r in departed.keys() {
+            let rec = out.projections.record(*r).expect("a record");
+            assert!(
+                rec.cards_valid_on(last).is_empty(),
+                "{regime:?}: {r} {rec:?}"
+            );
+            let gone = log
+                .iter()
+                .position(|e| e.event.resident() == *r && matches!(e.event, Event::Departed { .. }))
+                .expect("departed");
+            let after = log[gone..]
+                .iter()
+                .filter(|e| e.event.resident() == *r)
+                .find(|e| matches!(e.event, Event::CounterVisited { .. }));
+            assert!(
+                after.is_none(),
+                "{regime:?}: {r} visits after leaving: {after:?}"
+            );
+        }
+
         // Losses and thefts (§5.11) stay: a police report each.
         let losses = residents_where(log, |e| matches!(e, Event::LossReported { .. }));
         assert!(total(&losses) >= 5, "{regime:?}: {losses:?}");
@@ -187,7 +227,7 @@ fn every_flow_happens_and_is_measured_under_both_regimes() {
         assert!(wasted.is_empty(), "{regime:?}: {wasted:?}");
 
         // The monthly workload carries the flows month by month, adding up to the totals.
-        for key in ["renewals", "losses", "pin_resets"] {
+        for key in ["renewals", "losses", "pin_resets", "departures"] {
             let monthly: u64 = measures
                 .0
                 .iter()

@@ -103,6 +103,23 @@ pub(super) fn record(event: &Event, lang: Lang) -> String {
                 labels::port(port, lang)
             ),
         },
+        Event::Departed {
+            port,
+            card_returned,
+            ..
+        } => match (lang, card_returned) {
+            (Lang::En, Some(card)) => format!(
+                "confirms the departure for good at {port}; the card {card} is returned there and lapses"
+            ),
+            (Lang::En, None) => format!("confirms the departure for good at {port}"),
+            (Lang::Ja, Some(card)) => format!(
+                "{}で出国を確認（再入国許可なし）、在留カード {card} を返納（失効）",
+                labels::port(port, lang)
+            ),
+            (Lang::Ja, None) => {
+                format!("{}で出国を確認（再入国許可なし）", labels::port(port, lang))
+            }
+        },
         other => unreachable!("{MISROUTED}: {}", other.type_name()),
     }
 }

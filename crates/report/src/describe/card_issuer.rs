@@ -181,6 +181,7 @@ fn invalidation_en(reason: InvalidationReason) -> &'static str {
         | InvalidationReason::ContinuityNotConfirmed
         | InvalidationReason::LateMoveInAfterCardBasedMoveOut
         | InvalidationReason::ReportedLost
-        | InvalidationReason::RegisterEntryDeleted => labels::invalidation(reason).en,
+        | InvalidationReason::RegisterEntryDeleted
+        | InvalidationReason::MovedAbroad => labels::invalidation(reason).en,
     }
 }

@@ -93,6 +93,26 @@ pub(super) fn register(event: &Event, lang: Lang) -> String {
             ),
             Lang::En => format!("deletes the register entry at {municipality} of its own motion"),
         },
+        Event::DepartureNotified {
+            municipality,
+            leaves_on,
+            ..
+        } => match lang {
+            Lang::Ja => format!(
+                "{}で国外転出届を受理（転出予定日 {leaves_on}）",
+                labels::municipality(municipality, lang)
+            ),
+            Lang::En => format!(
+                "takes the notice of a move abroad at {municipality}, leaving on {leaves_on}"
+            ),
+        },
+        Event::MoveAbroadRecorded { municipality, .. } => match lang {
+            Lang::Ja => format!(
+                "国外転出により{}の住民票を消除",
+                labels::municipality(municipality, lang)
+            ),
+            Lang::En => format!("closes the register entry at {municipality}: moved abroad"),
+        },
         Event::OlderPeriodNoticeIgnored {
             notified_expiry,
             kept_expiry,

@@ -37,7 +37,8 @@ pub fn describe(event: &Event, lang: Lang) -> String {
         | OlderAddressNoticeIgnored { .. }
         | RegisterDeletionRecorded { .. }
         | ItemChangeNotified { .. }
-        | Landed { .. } => bureau::record(event, lang),
+        | Landed { .. }
+        | Departed { .. } => bureau::record(event, lang),
         ExtensionApplied { .. }
         | TokuteiApplicationAccepted { .. }
         | ExtensionGranted { .. }
@@ -63,6 +64,8 @@ pub fn describe(event: &Event, lang: Lang) -> String {
         | MoveInRecorded { .. }
         | RegisterEntryClosed { .. }
         | RegisterEntryDeleted { .. }
+        | DepartureNotified { .. }
+        | MoveAbroadRecorded { .. }
         | ImmigrationDataUpdated { .. }
         | OlderPeriodNoticeIgnored { .. }
         | OlderStatusNoticeIgnored { .. }

@@ -239,6 +239,9 @@ pub(super) fn sequence_svg(out: &mut String, panel: &Panel) {
     );
     // Cuts, midnights and times on the left.
     out.push_str(r#"<g class="axis">"#);
+    // Where the midnights' dates are written: an event's time on one of those lines (an
+    // office's timer at the start of a day) is left to the date.
+    let mut midnights: Vec<f64> = Vec::new();
     for (k, s) in axis.stretches.iter().enumerate() {
         if k > 0 {
             let prev = axis.stretches[k - 1];
@@ -270,6 +273,7 @@ pub(super) fn sequence_svg(out: &mut String, panel: &Panel) {
                 break;
             }
             let y = axis.y(midnight);
+            midnights.push(y);
             let _ = write!(
                 out,
                 r#"<line class="midnight" x1="0" x2="{width:.0}" y1="{y:.1}" y2="{y:.1}"/><text class="date" x="6" y="{:.1}">{}</text>"#,
@@ -287,7 +291,8 @@ pub(super) fn sequence_svg(out: &mut String, panel: &Panel) {
     times.dedup();
     for t in times {
         let y = axis.y(t);
-        if y - last_y >= LINE {
+        let on_a_date = midnights.iter().any(|m| (y - m).abs() < LINE);
+        if y - last_y >= LINE && !on_a_date {
             let _ = write!(
                 out,
                 r#"<text class="time" x="{:.0}" y="{:.1}">{}</text>"#,

@@ -46,6 +46,12 @@ pub fn event_type(e: &Event) -> Label {
         Event::RegisterEntryDeleted { .. } => {
             l("register entry deleted ex officio", "住民票の職権消除")
         }
+        Event::DepartureNotified { .. } => l("move abroad notified", "国外転出届の受理"),
+        Event::MoveAbroadRecorded { .. } => l(
+            "register entry closed on a move abroad",
+            "国外転出による住民票の消除",
+        ),
+        Event::Departed { .. } => l("departed for good, card returned", "出国・カードの返納"),
         Event::StatusChangeApplied { .. } => l(
             "change-of-status application received",
             "在留資格変更許可申請の受付",

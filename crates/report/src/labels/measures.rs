@@ -135,6 +135,10 @@ fn headline(key: &str) -> Option<Label> {
             "locked PINs reset at a window",
             "窓口での暗証番号ロックの解除",
         ),
+        "departures" => l(
+            "departures for good (cards returned at a port)",
+            "出国（再入国許可なし、在留カードの返納）",
+        ),
         _ => return None,
     })
 }

@@ -230,6 +230,8 @@ pub fn procedure(p: Procedure) -> Label {
         Procedure::MyNumberCardItemUpdate => {
             l("My Number card item update", "個人番号カードの券面事項変更")
         }
+        Procedure::DepartureNotification => l("notice of a move abroad", "国外転出届"),
+        Procedure::Departure => l("departure for good", "出国（再入国許可なし）"),
     }
 }
 
@@ -247,6 +249,10 @@ pub fn office_table_note(p: Procedure) -> Option<Label> {
         Procedure::ResidenceNotificationAfterStatusChange => Some(l(
             "a short-term visitor made a mid-to-long-term resident: the change of status (file, collect) at the bureau, then the notification (19条の8)",
             "短期滞在者が在留資格の変更で中長期在留者となる場合：入管で変更の申請と受領、その後の住居地届出（19条の8）",
+        )),
+        Procedure::Departure => Some(l(
+            "the notice of a move abroad at the city hall, then the card returned at the port (no counter); the goal: no valid card and no My Number functions left",
+            "市区町村への国外転出届、その後に港で在留カードを返納（窓口なし）。目標は有効なカードも個人番号カードの機能も残らないこと",
         )),
         Procedure::ItemChange => Some(l(
             "the separate My Number card's own update at the city hall (§5.9) is not among the follow-ups counted",
@@ -271,7 +277,8 @@ pub fn office_table_note(p: Procedure) -> Option<Label> {
         | Procedure::MyNumberContinuity
         | Procedure::PinReset
         | Procedure::MyNumberCardReissue
-        | Procedure::MyNumberCardItemUpdate => None,
+        | Procedure::MyNumberCardItemUpdate
+        | Procedure::DepartureNotification => None,
     }
 }
 

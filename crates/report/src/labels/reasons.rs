@@ -67,6 +67,10 @@ pub fn invalidation(r: InvalidationReason) -> Label {
         InvalidationReason::RegisterEntryDeleted => {
             l("the register entry was deleted", "住民票が消除された")
         }
+        InvalidationReason::MovedAbroad => l(
+            "the resident moved abroad (register entry closed)",
+            "国外転出（住民票の消除）",
+        ),
         InvalidationReason::ContinuityNotConfirmed => l(
             "continued use not confirmed within 90 days",
             "90日以内に継続利用の手続がなかった",

@@ -59,6 +59,7 @@ fn role(event: &Event) -> Role {
             card_based: true, ..
         } => Role::Filing(Procedure::MoveOut, Channel::Online),
         Event::Landed { .. } => Role::Filing(Procedure::Landing, Channel::Airport),
+        Event::Departed { .. } => Role::Filing(Procedure::Departure, Channel::Airport),
         Event::ResidenceCardIssued { card, .. } => Role::HandOver(card.kind),
         Event::MyNumberCardIssued { .. } => Role::HandOver(CardKind::MyNumberCard),
         Event::ProcedureRefused { .. }
@@ -73,6 +74,8 @@ fn role(event: &Event) -> Role {
         | Event::AddressRecorded { .. }
         | Event::RegisterDeletionRecorded { .. }
         | Event::RegisterEntryDeleted { .. }
+        | Event::DepartureNotified { .. }
+        | Event::MoveAbroadRecorded { .. }
         | Event::StatusChangeGranted { .. }
         | Event::PermanentResidenceGranted { .. }
         | Event::ApplicationRefused { .. }
