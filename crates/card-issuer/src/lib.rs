@@ -421,6 +421,11 @@ impl StateMachine for CardIssuer {
     /// Decides and applies, then keeps the production queue: the residents it serves, and the
     /// productions started or queued.
     fn handle(&mut self, input: &Input, ctx: &Context<'_>) -> Decision {
+        capacity::recount(
+            &mut self.queues,
+            ctx,
+            self.chips.iter().map(|(r, _)| (r, None)),
+        );
         let decision = self.decide(input, ctx);
         for event in &decision.events {
             self.apply(event);
@@ -443,6 +448,7 @@ impl StateMachine for CardIssuer {
 
     fn apply(&mut self, event: &Event) {
         let resident = event.resident();
+        self.queues.apply(capacity::Queue::Production, event);
         if let Some(chip) = Chip::opened(event) {
             self.chips.insert(resident, chip);
         } else if let Some(chip) = self.chips.get_mut(resident) {

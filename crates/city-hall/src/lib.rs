@@ -384,6 +384,11 @@ impl StateMachine for CityHall {
     /// Decides and applies, then keeps the windows' queues: the residents registered in each
     /// municipality, and who is taken in or queued.
     fn handle(&mut self, input: &Input, ctx: &Context<'_>) -> Decision {
+        let served = self
+            .entries
+            .iter()
+            .map(|(r, e)| (r, Some(e.municipality.clone())));
+        capacity::recount(&mut self.queues, ctx, served);
         let decision = self.decide(input, ctx);
         for event in &decision.events {
             self.apply(event);
@@ -399,6 +404,8 @@ impl StateMachine for CityHall {
 
     fn apply(&mut self, event: &Event) {
         let resident = event.resident();
+        self.queues
+            .apply(capacity::Queue::Counter(Office::CityHall), event);
         if let Some(entry) = Entry::opened(event) {
             self.entries.insert(resident, entry);
         } else if let Event::RegisterEntryDeleted { .. } | Event::MoveAbroadRecorded { .. } = event

@@ -339,6 +339,11 @@ impl StateMachine for ImmigrationBureau {
 
     /// Decides and applies, then keeps the counters' queues: who is served, taken in, queued.
     fn handle(&mut self, input: &Input, ctx: &Context<'_>) -> Decision {
+        capacity::recount(
+            &mut self.queues,
+            ctx,
+            self.records.iter().map(|(r, _)| (r, None)),
+        );
         let decision = self.decide(input, ctx);
         for event in &decision.events {
             self.apply(event);
@@ -354,6 +359,8 @@ impl StateMachine for ImmigrationBureau {
 
     fn apply(&mut self, event: &Event) {
         let resident = event.resident();
+        self.queues
+            .apply(capacity::Queue::Counter(Office::ImmigrationBureau), event);
         if let Some(rec) = Record::opened(event) {
             self.records.insert(resident, rec);
         } else if let Some(rec) = self.records.get_mut(resident) {

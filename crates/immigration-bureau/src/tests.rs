@@ -1339,3 +1339,75 @@ fn given_a_resident_who_left_for_good_when_a_card_is_collected_then_refused_with
         }],
     );
 }
+
+#[test]
+fn given_the_bureau_rebuilt_from_its_events_after_a_crash_when_residents_come_then_its_queue_is_as_before()
+ {
+    // The run's own path: every decision handled, its events journalled (as the service keeps
+    // them when its office may crash). Ten residents at 100 per 1,000: one place a working day —
+    // a bureau that forgot its residents would count one, a tenth of a place a day.
+    let policy = Policy {
+        capacity: Some(model::capacity::Capacity {
+            immigration_bureau: model::capacity::PerThousand::new(100.0),
+            ..Default::default()
+        }),
+        ..Policy::default()
+    };
+    let mut journal: Vec<Event> = Vec::new();
+    let mut bureau = given(&[]);
+    let mut handle = |bureau: &mut ImmigrationBureau, now: SimTime, command: Command| {
+        let ctx = Context {
+            now,
+            policy: &policy,
+            seed: SEED,
+        };
+        let decision = bureau.handle(&cmd(command), &ctx);
+        journal.extend(decision.events.iter().cloned());
+        decision
+    };
+    for r in (0..10).map(ResidentId) {
+        let enrol = Command::EnrolResident {
+            resident: r,
+            profile: Box::new(profile(
+                Status::EngineerSpecialistHumanities,
+                Some(d(2026, 9, 30)),
+            )),
+        };
+        handle(&mut bureau, opening_time(d(2026, 7, 1)), enrol);
+    }
+    let other = ResidentId(1);
+    handle(&mut bureau, at(2026, 7, 10), file_for(R));
+    let sent = handle(&mut bureau, at(2026, 7, 10), file_for(other));
+    assert!(matches!(
+        sent.events[..],
+        [Event::CounterCapacityReached { .. }]
+    ));
+    // The crash: a fresh bureau from the journal, `apply` alone.
+    let mut rebuilt: ImmigrationBureau = given(&journal);
+    let monday = opening_time(d(2026, 7, 13));
+    let ctx = Context {
+        now: monday,
+        policy: &policy,
+        seed: SEED,
+    };
+    // The resident given Monday's place is taken in first, as without the crash …
+    let back = rebuilt.handle(&cmd(file_for(other)), &ctx);
+    assert!(
+        matches!(back.events[0], Event::CounterVisited { resident, .. } if resident == other),
+        "{back:?}"
+    );
+    // … and Monday's one place is theirs: the bureau still counts its ten residents (a share
+    // of one a day), so the next resident waits for Tuesday.
+    let next = rebuilt.when(&policy, at(2026, 7, 13), cmd(file_for(R)));
+    then_with_timers(
+        &next,
+        &[Event::CounterCapacityReached {
+            resident: R,
+            office: Office::ImmigrationBureau,
+            municipality: None,
+            procedure: Procedure::Extension,
+            waits_until: d(2026, 7, 14),
+        }],
+        &[(opening_time(d(2026, 7, 14)), file_for(R))],
+    );
+}

@@ -198,15 +198,24 @@ struct Line {
 /// The queues an office keeps beside its records, per block (and municipality): the residents
 /// each serves and the places given out, and the residents told to come back on a later day.
 ///
-/// It is the office's tally of the day, not a record: the office keeps it as it decides (its
-/// `handle`), never from `apply`, because a place is given out on a day and the office's events
-/// do not all carry one. An office rebuilt from its events after a crash (issue 8) starts its
-/// tally afresh.
+/// The tally of places is kept as the office decides (its `handle`), because a resident taken
+/// in today is recorded by an event that carries no date. What an office rebuilt from its own
+/// events after a crash (issue 8) needs is rebuilt, though: the places given on later days
+/// (recorded by `apply` from `CounterCapacityReached` and `ProductionQueued`, which carry their
+/// day) and, before its first decision, the residents each queue serves, counted from the
+/// office's records ([`recount`]). Only the residents taken in on the day of the restart are
+/// forgotten, so that day may take in more than its share (decision 17).
 #[derive(Debug, Clone, Default)]
 pub struct Queues {
     lines: BTreeMap<QueueKey, Line>,
-    /// Residents given a place on a later day, and that day.
-    waiting: BTreeMap<ResidentId, NaiveDate>,
+    /// Residents given a place on a later day at a counter: the municipality (a city hall's)
+    /// and that day.
+    waiting: BTreeMap<ResidentId, (Option<Municipality>, NaiveDate)>,
+    /// Productions booked on a later day (J-LIS), by resident: the day.
+    booked: BTreeMap<ResidentId, NaiveDate>,
+    /// Whether the residents each queue serves are counted: false in a fresh office (at the
+    /// start of a run, or rebuilt after a crash) until its first decision under a capacity.
+    counted: bool,
 }
 
 /// How a queue is asked where a resident goes: its capacity, the office's salt, the seed, and
@@ -235,7 +244,11 @@ impl Queues {
         today: NaiveDate,
         ask: &Ask<'_>,
     ) -> Place {
-        if self.waiting.get(&resident) == Some(&today) {
+        if self
+            .waiting
+            .get(&resident)
+            .is_some_and(|(_, day)| *day == today)
+        {
             return Place::Today;
         }
         let line = self.lines.get(&key).copied().unwrap_or_default();
@@ -264,7 +277,7 @@ impl Queues {
 
     /// `resident` was taken in at the queue `key` on `day`.
     pub fn taken_in(&mut self, key: QueueKey, resident: ResidentId, day: NaiveDate) {
-        if self.waiting.get(&resident) == Some(&day) {
+        if self.waiting.get(&resident).is_some_and(|(_, d)| *d == day) {
             // Their place was counted when it was given.
             self.waiting.remove(&resident);
             return;
@@ -275,7 +288,32 @@ impl Queues {
     /// `resident` was given a place at the queue `key` on the later `day`.
     pub fn queued(&mut self, key: QueueKey, resident: ResidentId, day: NaiveDate) {
         self.give(key, day);
-        self.waiting.insert(resident, day);
+        self.waiting.insert(resident, (key.municipality, day));
+    }
+
+    /// Folds one of the office's own events (its `apply`): a place given on a later day is
+    /// remembered with its day, so that an office rebuilt from its events after a crash still
+    /// takes the resident in first on that day and gives that day's other places to others.
+    pub fn apply(&mut self, office: Queue, event: &Event) {
+        match (office, event) {
+            (
+                Queue::Counter(office),
+                Event::CounterCapacityReached {
+                    resident,
+                    office: o,
+                    municipality,
+                    waits_until,
+                    ..
+                },
+            ) if *o == office => {
+                self.waiting
+                    .insert(*resident, (municipality.clone(), *waits_until));
+            }
+            (Queue::Production, Event::ProductionQueued { starts_on, .. }) => {
+                self.booked.insert(event.resident(), *starts_on);
+            }
+            _ => {}
+        }
     }
 
     /// A production booked at the queue `key` on `day` (J-LIS: nobody comes back for it).
@@ -481,6 +519,45 @@ fn note_production(queues: &mut Queues, decision: &Decision, ctx: &Context<'_>) 
             }
             _ => {}
         }
+    }
+}
+
+/// Counts, once, the residents each of a fresh office's queues serves — `served`, each resident
+/// of the office's records with their municipality (a city hall's) — and gives back the places
+/// on later days that its events recorded ([`Queues::apply`]), in day order. A fresh office at
+/// the start of a run has no records and nothing to give back; one rebuilt from its events after
+/// a crash has both, and without them would take each block for a block of one resident. Each
+/// office calls it from its `handle`, before deciding.
+pub fn recount(
+    queues: &mut Queues,
+    ctx: &Context<'_>,
+    served: impl Iterator<Item = (ResidentId, Option<Municipality>)>,
+) {
+    let Some(capacity) = &ctx.policy.capacity else {
+        return;
+    };
+    if queues.counted {
+        return;
+    }
+    queues.counted = true;
+    let key = |resident: ResidentId, municipality| QueueKey {
+        block: capacity.block_of(resident),
+        municipality,
+    };
+    for (resident, municipality) in served {
+        queues.serves(key(resident, municipality));
+    }
+    let today = ctx.today();
+    let mut later: Vec<(NaiveDate, QueueKey)> = queues
+        .waiting
+        .iter()
+        .map(|(r, (m, day))| (*day, key(*r, m.clone())))
+        .chain(queues.booked.iter().map(|(r, day)| (*day, key(*r, None))))
+        .filter(|(day, _)| *day >= today)
+        .collect();
+    later.sort();
+    for (day, k) in later {
+        queues.give(k, day);
     }
 }
 

@@ -187,6 +187,15 @@ impl<T> ResidentTable<T> {
         self.slots.get_mut(i).and_then(Option::as_mut)
     }
 
+    /// The residents the table holds, in id order, with what it holds for each.
+    pub fn iter(&self) -> impl Iterator<Item = (crate::ids::ResidentId, &T)> {
+        let base = self.base;
+        self.slots.iter().zip(base..).filter_map(|(slot, id)| {
+            slot.as_ref()
+                .map(|value| (crate::ids::ResidentId(id), value))
+        })
+    }
+
     /// Forgets what the table holds for `resident`, if anything.
     pub fn remove(&mut self, resident: crate::ids::ResidentId) {
         if let Some(slot) = self.slot(resident).and_then(|i| self.slots.get_mut(i)) {
