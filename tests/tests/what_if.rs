@@ -78,6 +78,7 @@ fn every_analysis_runs_and_matches_its_snapshot() {
         "full-uptake",
         "n3-lost-1-percent",
         "n3-nightly-batch",
+        "bureau-counters-at-launch",
     ];
     for dir in dirs {
         let c = analysis(dir, &[1, 2]);
@@ -328,5 +329,29 @@ fn a_counterfactual_replay_compares_only_a_log_its_inputs_reproduce() {
             );
         }
         Counterfactual::NotReproduced(d) => panic!("the run's own log not reproduced: {d:?}"),
+    }
+}
+
+#[test]
+fn more_uptake_makes_more_residents_wait_at_the_same_bureau_counters() {
+    // Issue 14 item 6: the bureau's counters at launch, 30 % vs 60 % Tokutei uptake. A Tokutei
+    // card applied for at a city hall is collected at the bureau (§16.7), so more uptake is more
+    // visits to counters whose capacity is the same in both arms.
+    let c = analysis("bureau-counters-at-launch", &[3]);
+    let r = &c.runs[0];
+    let (b, f) = (&r.baseline, &r.reform);
+    assert!(f.get("visits.immigration_bureau") > b.get("visits.immigration_bureau"));
+    assert!(b.get("waiting_days.immigration_bureau") > 0, "{b:?}");
+    assert!(
+        f.get("waiting_days.immigration_bureau") > b.get("waiting_days.immigration_bureau"),
+        "{r:?}"
+    );
+    assert!(
+        f.get("residents_waited.immigration_bureau") > b.get("residents_waited.immigration_bureau")
+    );
+    // Only the bureau has a capacity: nobody waits anywhere else.
+    for arm in [b, f] {
+        assert_eq!(arm.get("waiting_days.city_hall"), 0);
+        assert_eq!(arm.get("waiting_days.jlis_production"), 0);
     }
 }

@@ -1,7 +1,8 @@
 //! The what-if charts in headless Chromium (issue 14 item 7): `compare --format html` renders
 //! without console errors or any request beyond the page itself, draws each office's monthly
 //! workload (baseline and reform medians, as computed here) with the partial first and last
-//! months marked; `sweep --format html` shows grid point 0 first, and moving its sliders shows
+//! months marked; a capacity what-if's page renders too, with the days waited;
+//! `sweep --format html` shows grid point 0 first, and moving its sliders shows
 //! exactly the grid point they select, with that point's precomputed figures.
 //!
 //! Small populations (≤ 300 residents, three seeds) keep it quick. Where Chromium is missing
@@ -214,6 +215,44 @@ fn what_if_charts_render_offline_and_the_sweep_sliders_show_the_chosen_grid_poin
             "{name}: {differences}"
         );
     }
+
+    // A capacity what-if (issue 14 item 6, the bureau's counters at launch): its page renders
+    // without errors too, with the days waited among its measures.
+    let capacity = what_if::compare(
+        Subject::Population {
+            residents: 300,
+            start: DEFAULT_START,
+            shard: Shard::WHOLE,
+        },
+        &arm("../scenarios/what-if/bureau-counters-at-launch/baseline.policy.yaml"),
+        &arm("../scenarios/what-if/bureau-counters-at-launch/reform.policy.yaml"),
+        &[1, 2, 3],
+        "test",
+        2,
+        None,
+    )
+    .unwrap();
+    assert!(
+        capacity
+            .runs
+            .iter()
+            .all(|r| r.baseline.get("waiting_days.immigration_bureau") > 0),
+        "{:?}",
+        capacity.runs
+    );
+    let session = open(
+        &mut browser,
+        dir.path(),
+        "compare-capacity.html",
+        &report::charts::compare_page(&capacity, Lang::En),
+    );
+    let waited = browser
+        .eval(
+            &session,
+            "document.querySelectorAll('tr[data-measure=\"waiting_days.immigration_bureau\"] td.difference').length",
+        )
+        .unwrap();
+    assert_eq!(waited, Value::from(1));
 
     // The sweep's page: point 0 first; the sliders select point uptake × lead time.
     let s = sweep();
