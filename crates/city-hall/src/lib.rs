@@ -384,10 +384,7 @@ impl StateMachine for CityHall {
     /// Decides and applies, then keeps the windows' queues: the residents registered in each
     /// municipality, and who is taken in or queued.
     fn handle(&mut self, input: &Input, ctx: &Context<'_>) -> Decision {
-        let served = self
-            .entries
-            .iter()
-            .map(|(r, e)| (r, Some(e.municipality.clone())));
+        let served = self.entries.iter().map(|(r, e)| (r, Some(e.municipality)));
         capacity::recount(&mut self.queues, ctx, served);
         let decision = self.decide(input, ctx);
         for event in &decision.events {

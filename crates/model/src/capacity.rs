@@ -307,7 +307,7 @@ impl Queues {
                 },
             ) if *o == office => {
                 self.waiting
-                    .insert(*resident, (municipality.clone(), *waits_until));
+                    .insert(*resident, (*municipality, *waits_until));
             }
             (Queue::Production, Event::ProductionQueued { starts_on, .. }) => {
                 self.booked.insert(event.resident(), *starts_on);
@@ -551,7 +551,7 @@ pub fn recount(
     let mut later: Vec<(NaiveDate, QueueKey)> = queues
         .waiting
         .iter()
-        .map(|(r, (m, day))| (*day, key(*r, m.clone())))
+        .map(|(r, (m, day))| (*day, key(*r, *m)))
         .chain(queues.booked.iter().map(|(r, day)| (*day, key(*r, None))))
         .filter(|(day, _)| *day >= today)
         .collect();
