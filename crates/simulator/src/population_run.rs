@@ -56,6 +56,20 @@ pub fn population_run_meta(
     }
 }
 
+impl<'a> RunInput<'a> {
+    /// The input of a run of `population` under `policy`: its residents over its own year, with
+    /// the population's seed.
+    pub fn of_population(population: &'a Population, policy: Policy) -> RunInput<'a> {
+        RunInput {
+            residents: population,
+            start: population.spec.start,
+            until: population.until,
+            policy,
+            seed: population.spec.seed,
+        }
+    }
+}
+
 /// Runs `population` under `policy` on `threads` threads. With a `store` (a new, empty log) it
 /// writes `meta` first, appends every event, and records the final state and log hashes; the
 /// finished store comes back in [`RunOutput::store`]. Without one, the run keeps nothing but the
@@ -125,13 +139,7 @@ fn run_population_with(
     resume: bool,
 ) -> Result<RunOutput, SimError> {
     let mut out = run(
-        RunInput {
-            residents: population,
-            start: population.spec.start,
-            until: population.until,
-            policy: policy.clone(),
-            seed: population.spec.seed,
-        },
+        RunInput::of_population(population, policy.clone()),
         RunOptions {
             store,
             keep_log: false,

@@ -33,13 +33,7 @@ fn tight(block: u32) -> Policy {
 fn run_population(residents: usize, policy: Policy, threads: usize) -> RunOutput {
     let population = Population::generate(PopulationSpec::new(residents, SEED));
     run(
-        RunInput {
-            residents: &population,
-            start: population.spec.start,
-            until: population.until,
-            policy,
-            seed: SEED,
-        },
+        RunInput::of_population(&population, policy),
         RunOptions {
             threads,
             ..RunOptions::default()

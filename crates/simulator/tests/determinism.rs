@@ -31,13 +31,7 @@ fn run_keeping(
     keep_log: bool,
 ) -> Result<RunOutput, SimError> {
     let population = Population::generate(PopulationSpec::new(1_000, SEED));
-    let input = RunInput {
-        residents: &population,
-        start: population.spec.start,
-        until: population.until,
-        policy: Policy::default(),
-        seed: SEED,
-    };
+    let input = RunInput::of_population(&population, Policy::default());
     run(
         input,
         RunOptions {

@@ -37,16 +37,7 @@ fn run_into(
     policy: Policy,
     options: RunOptions<'_>,
 ) -> Result<RunOutput, SimError> {
-    run(
-        RunInput {
-            residents: population,
-            start: population.spec.start,
-            until: population.until,
-            policy,
-            seed: SEED,
-        },
-        options,
-    )
+    run(RunInput::of_population(population, policy), options)
 }
 
 /// [`run_with`] appending the log to `store` (keeping it in memory too when `keep_log`).

@@ -31,13 +31,7 @@ fn run_under(population: &Population, regime: Regime, threads: usize) -> RunOutp
         ..Policy::default()
     };
     run(
-        RunInput {
-            residents: population,
-            start: population.spec.start,
-            until: population.until,
-            policy,
-            seed: SEED,
-        },
+        RunInput::of_population(population, policy),
         RunOptions {
             threads,
             ..RunOptions::default()

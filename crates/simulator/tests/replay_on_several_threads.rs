@@ -17,13 +17,7 @@ fn stored_run() -> (RunOutput, NaiveDate, NaiveDate) {
     let population = Population::generate(PopulationSpec::new(2_500, SEED));
     let store = EventStore::open_in_memory().expect("a new log");
     let out = run(
-        RunInput {
-            residents: &population,
-            start: population.spec.start,
-            until: population.until,
-            policy: Policy::default(),
-            seed: SEED,
-        },
+        RunInput::of_population(&population, Policy::default()),
         RunOptions {
             store: Some(store),
             keep_log: false,
