@@ -139,6 +139,9 @@ impl CityHall {
         if let Command::NotifyResidence { .. } = command {
             return self.notify_residence(command, ctx);
         }
+        if let Command::NotifyBirth { .. } = command {
+            return self.notify_birth(command, ctx);
+        }
         let resident = command.resident();
         let Some(entry) = self.entry(resident) else {
             if let Some(procedure) = command.procedure() {

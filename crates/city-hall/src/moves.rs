@@ -1,4 +1,5 @@
 //! Where a resident lives: the first residence notification after landing (docs/domain.md §5.1),
+//! a foreign child's birth notification (§5.15),
 //! an address change inside the municipality (転居, §5.2), and a move between municipalities
 //! (転出 and 転入, §5.3) with the continued use of the My Number card it calls for, and a move
 //! abroad (国外転出, §5.14); the new address is written on the cards presented, and the deadlines
@@ -100,6 +101,49 @@ impl CityHall {
                 tokutei: true,
                 filed_on: today,
             });
+        }
+        d
+    }
+}
+
+impl CityHall {
+    /// 出生届 of a foreign child (§5.15): the register takes the child as a transitional stayer
+    /// (出生による経過滞在者, 住基法30条の45) with a My Number assigned now, and tells the bureau
+    /// (N1, 入管法61条の8の2); a notification after the 14 days counted from the day of birth
+    /// is flagged (§10; 戸籍法43条・49条). A child already registered is not expected here.
+    pub(crate) fn notify_birth(&self, command: &Command, ctx: &Context<'_>) -> Decision {
+        let mut d = Decision::none();
+        let Command::NotifyBirth {
+            resident,
+            municipality,
+            address,
+            born_on,
+        } = command
+        else {
+            return d;
+        };
+        let resident = *resident;
+        d.push(visit(resident, municipality, Procedure::BirthNotification));
+        if self.entry(resident).is_some() {
+            d.push(refused(
+                resident,
+                Procedure::BirthNotification,
+                RefusalRule::NotExpectedHere,
+            ));
+            return d;
+        }
+        d.push(Event::BirthRegistered {
+            resident,
+            municipality: *municipality,
+            address: *address,
+            my_number: MyNumber::generate(ctx.seed, u64::from(resident.0)),
+            born_on: *born_on,
+        });
+        let roll = ctx.policy.switches.deadline_roll;
+        if let Some(late) =
+            Duty::BirthNotification.late_filing(resident, *born_on, ctx.today(), roll)
+        {
+            d.push(late);
         }
         d
     }

@@ -92,9 +92,10 @@ impl Entry {
             || (self.holds_tokutei() && rule == TokuteiContinuityRule::Applies)
     }
 
-    /// The entry an event opens: enrolment (`ResidentRegistered`) or a new arrival's first
-    /// residence notification (`ResidenceNotified`, without a My Number card yet). The two
-    /// events carry the same facts. `None` for any other event.
+    /// The entry an event opens: enrolment (`ResidentRegistered`), a new arrival's first
+    /// residence notification (`ResidenceNotified`, without a My Number card yet) — the two
+    /// carry the same facts — or a newborn's birth notification (`BirthRegistered`, a
+    /// transitional stayer with no card). `None` for any other event.
     pub(crate) fn opened(event: &Event) -> Option<Entry> {
         let (municipality, address, my_number, born_on, status, period_expiry, card, mn_card) =
             match event {
@@ -136,6 +137,23 @@ impl Entry {
                     status,
                     period_expiry,
                     *card,
+                    None,
+                ),
+                // A newborn: no status yet, no card (§5.15).
+                Event::BirthRegistered {
+                    municipality,
+                    address,
+                    my_number,
+                    born_on,
+                    ..
+                } => (
+                    municipality,
+                    address,
+                    my_number,
+                    born_on,
+                    &Status::TransitionalStayer,
+                    &None,
+                    None,
                     None,
                 ),
                 _ => return None,

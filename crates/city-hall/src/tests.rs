@@ -2000,3 +2000,108 @@ fn given_an_entry_still_open_when_the_bureau_tells_of_a_departure_then_deleted_e
     );
     then(&decision, &[]);
 }
+
+// ---- birth of a foreign child (§5.15) ----
+
+fn newborn() -> NaiveDate {
+    d(2026, 7, 3)
+}
+
+fn notify_birth() -> Input {
+    cmd(Command::NotifyBirth {
+        resident: R,
+        municipality: "setagaya".into(),
+        address: "2-14-7 Kitazawa".into(),
+        born_on: newborn(),
+    })
+}
+
+fn birth_registered() -> Event {
+    Event::BirthRegistered {
+        resident: R,
+        municipality: "setagaya".into(),
+        address: "2-14-7 Kitazawa".into(),
+        my_number: MyNumber::generate(SEED, 0),
+        born_on: newborn(),
+    }
+}
+
+#[test]
+fn given_a_newborn_when_the_birth_is_notified_then_registered_without_a_status_with_a_my_number() {
+    let decision = given(&[]).when(&legacy(), at(2026, 7, 10), notify_birth());
+    then(
+        &decision,
+        &[
+            visit_for("setagaya", Procedure::BirthNotification),
+            birth_registered(),
+        ],
+    );
+    // The register holds a transitional stayer, without a card, until the bureau's notice.
+    let city = given(&[birth_registered()]);
+    let entry = city.entry(R).expect("registered");
+    assert_eq!(entry.status, Status::TransitionalStayer);
+    assert_eq!((entry.period_expiry, entry.card_number), (None, None));
+    // N3 of the status acquired brings the status and the period.
+    let decision = city.when(
+        &legacy(),
+        at(2026, 7, 29),
+        notice(
+            Service::ImmigrationBureau,
+            Event::StatusChanged {
+                resident: R,
+                from: Status::TransitionalStayer,
+                to: Status::Dependent,
+                new_expiry: Some(d(2029, 6, 30)),
+            },
+        ),
+    );
+    then(
+        &decision,
+        &[Event::ImmigrationDataUpdated {
+            resident: R,
+            status: Status::Dependent,
+            period_expiry: Some(d(2029, 6, 30)),
+            card_number: None,
+            card_kind: None,
+        }],
+    );
+}
+
+#[test]
+fn given_a_newborn_when_the_birth_is_notified_on_the_fifteenth_day_then_the_late_notice_is_flagged()
+{
+    // Born on Friday 07-03: the 14 days count the day of birth (戸籍法43条), so they end on
+    // Thursday 07-16; a notification on Friday 07-17 is late, received all the same.
+    let on_time = given(&[]).when(&legacy(), at(2026, 7, 16), notify_birth());
+    assert!(
+        !on_time
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::DeadlineMissed { .. }))
+    );
+    let late = given(&[]).when(&legacy(), at(2026, 7, 17), notify_birth());
+    then(
+        &late,
+        &[
+            visit_for("setagaya", Procedure::BirthNotification),
+            birth_registered(),
+            missed(
+                Duty::BirthNotification,
+                d(2026, 7, 16),
+                Consequence::PenaltyExposure,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn given_a_registered_child_when_the_birth_is_notified_again_then_not_expected_here() {
+    let decision = given(&[birth_registered()]).when(&legacy(), at(2026, 7, 13), notify_birth());
+    then(
+        &decision,
+        &[
+            visit_for("setagaya", Procedure::BirthNotification),
+            refused(Procedure::BirthNotification, RefusalRule::NotExpectedHere),
+        ],
+    );
+}

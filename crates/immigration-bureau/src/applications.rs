@@ -1,5 +1,6 @@
-//! Residence applications: filing an extension (docs/domain.md §5.4), a change of status (§5.5) or
-//! a permanent residence application (§5.6), the bureau's decision on it (an input, not
+//! Residence applications: filing an extension (docs/domain.md §5.4), a change of status (§5.5),
+//! a permanent residence application (§5.6) or a newborn's status acquisition (§5.15), the
+//! bureau's decision on it (an input, not
 //! simulated judgement), and the grant's legal effect — on the decision day or when the new card
 //! is issued, per the policy (docs/decisions/0004).
 
@@ -9,7 +10,7 @@ use model::event::Event;
 use model::ids::ResidentId;
 use model::policy::DispositionAt;
 use model::procedure::Procedure;
-use model::rules::{self, RefusalRule, Venue};
+use model::rules::{self, Duty, RefusalRule, Venue};
 use model::service::{Channel, Office};
 use model::status::Status;
 
@@ -124,6 +125,68 @@ impl Case<'_> {
         self.decide_application(Procedure::StatusChange, grant);
     }
 
+    /// 在留資格取得許可申請 (§5.15): a child born in Japan, still a transitional stayer, applies
+    /// for status `to` within the 60 days it may stay without one (22条の2①); after the 30 days of
+    /// 22条の2② the application is received with the delay flagged (§10). A Tokutei application
+    /// may ride on it (§5.15 [C], switch `tokutei_with_status_acquisition`).
+    pub(crate) fn file_status_acquisition(&mut self, to: Status, tokutei: bool) {
+        let (rec, resident, today) = (self.rec, self.resident, self.ctx.today());
+        let procedure = Procedure::StatusAcquisition;
+        self.visit(procedure);
+        let refusal = if rec.status != Status::TransitionalStayer || !to.is_card_holding() {
+            Some(RefusalRule::NotExpectedHere)
+        } else if to == Status::SpecialPermanentResident {
+            // A special permanent resident's child applies at the municipality (入管特例法4条).
+            Some(RefusalRule::WrongOfficeForStatus)
+        } else if rec.pending.is_some() {
+            Some(RefusalRule::AlreadyPending)
+        } else if today > rules::stay_without_status_ends(rec.born_on) {
+            Some(RefusalRule::StatusAcquisitionAfterSixtyDays {
+                born_on: rec.born_on,
+            })
+        } else {
+            None
+        };
+        if let Some(rule) = refusal {
+            self.refuse(procedure, rule);
+            return;
+        }
+        self.push(Event::StatusAcquisitionApplied {
+            resident,
+            to,
+            filed_on: today,
+        });
+        let roll = self.ctx.policy.switches.deadline_roll;
+        if let Some(late) =
+            Duty::StatusAcquisitionApplication.late_filing(resident, rec.born_on, today, roll)
+        {
+            self.push(late);
+        }
+        if tokutei {
+            let event = self.tokutei_event(procedure, Channel::Counter, Venue::Bureau, today);
+            self.push(event);
+        }
+    }
+
+    /// The decision on a status acquisition: the status applied for, with a period of stay when
+    /// the status has one.
+    pub(crate) fn decide_status_acquisition(&mut self, decision: Outcome) {
+        let to = self
+            .rec
+            .pending
+            .as_ref()
+            .and_then(|p| p.to)
+            .unwrap_or(self.rec.status);
+        let grant = match decision {
+            Outcome::Grant { new_expiry } => Some(Grant {
+                status: to,
+                expiry: to.has_period_of_stay().then_some(new_expiry),
+            }),
+            Outcome::Refuse => None,
+        };
+        self.decide_application(Procedure::StatusAcquisition, grant);
+    }
+
     /// The decision on a permanent residence application: a status without a period.
     pub(crate) fn decide_permanent_residence(&mut self, grant: bool) {
         let grant = grant.then_some(Grant {
@@ -164,6 +227,11 @@ impl Case<'_> {
                 new_expiry: grant.expiry.unwrap_or(ctx.today()),
             },
             Procedure::PermanentResidence => Event::PermanentResidenceGranted { resident },
+            Procedure::StatusAcquisition => Event::StatusAcquisitionGranted {
+                resident,
+                to: grant.status,
+                new_expiry: grant.expiry,
+            },
             _ => Event::ExtensionGranted {
                 resident,
                 new_expiry: grant.expiry.unwrap_or(ctx.today()),

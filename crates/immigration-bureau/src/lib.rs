@@ -1,7 +1,7 @@
 //! The immigration bureau (出入国在留管理庁 and its regional bureaus) as a pure state machine.
 //!
 //! It decides residence applications — extensions (docs/domain.md §5.4), changes of status (§5.5)
-//! and permanent residence (§5.6) — and handles the card procedures: validity renewal (§5.7),
+//! and permanent residence (§5.6), and a newborn's acquisition of a status (§5.15) — and handles the card procedures: validity renewal (§5.7),
 //! SPR certificates forwarded by the municipality (§5.8), item changes (§5.9), reissues (§5.10,
 //! §5.11), the card at landing (§5.1) and its return at a departure for good (§5.14). Every
 //! issuance gets a new number (§14). A Tokutei application rides on one of these procedures (§3,
@@ -185,6 +185,12 @@ impl ImmigrationBureau {
             Command::DecidePermanentResidence { grant, .. } => {
                 case.decide_permanent_residence(*grant)
             }
+            Command::FileStatusAcquisition { to, tokutei, .. } => {
+                case.file_status_acquisition(*to, *tokutei)
+            }
+            Command::DecideStatusAcquisition { decision, .. } => {
+                case.decide_status_acquisition(*decision)
+            }
             Command::FileCardRenewal { tokutei, .. } => {
                 case.visit(Procedure::CardRenewal);
                 case.card_at_bureau(Procedure::CardRenewal, None, *tokutei);
@@ -270,6 +276,12 @@ impl ImmigrationBureau {
                     case.issue_standard_card();
                 }
             }
+            // N1 after a birth notification: the child is in a register, at this address (§5.15).
+            Event::BirthRegistered {
+                municipality,
+                address,
+                ..
+            } => case.record_address(*municipality, *address, arrival),
             // N7: an application made at the municipal window.
             Event::ApplicationForwarded {
                 procedure,

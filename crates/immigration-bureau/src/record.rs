@@ -18,7 +18,8 @@ pub struct Grant {
     pub expiry: Option<NaiveDate>,
 }
 
-/// A pending residence application (extension, change of status, permanent residence).
+/// A pending residence application (extension, change of status, a newborn's status
+/// acquisition, permanent residence).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
     pub procedure: Procedure,
@@ -183,6 +184,14 @@ impl Record {
                     Some(*to),
                 ))
             }
+            Event::StatusAcquisitionApplied { to, filed_on, .. } => {
+                self.pending = Some(Pending::filed(
+                    Procedure::StatusAcquisition,
+                    Channel::Counter,
+                    *filed_on,
+                    Some(*to),
+                ))
+            }
             Event::PermanentResidenceApplied {
                 channel, filed_on, ..
             } => {
@@ -196,7 +205,9 @@ impl Record {
             Event::TokuteiApplicationAccepted { attached_to, .. } => {
                 let pending = match attached_to {
                     Procedure::PermanentResidence => self.pending_pr.as_mut(),
-                    Procedure::Extension | Procedure::StatusChange => self.pending.as_mut(),
+                    Procedure::Extension
+                    | Procedure::StatusChange
+                    | Procedure::StatusAcquisition => self.pending.as_mut(),
                     _ => None,
                 };
                 if let Some(p) = pending {
@@ -217,6 +228,14 @@ impl Record {
                     p.granted = Some(Grant {
                         status: *to,
                         expiry: Some(*new_expiry),
+                    });
+                }
+            }
+            Event::StatusAcquisitionGranted { to, new_expiry, .. } => {
+                if let Some(p) = self.pending.as_mut() {
+                    p.granted = Some(Grant {
+                        status: *to,
+                        expiry: *new_expiry,
                     });
                 }
             }

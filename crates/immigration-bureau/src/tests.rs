@@ -18,6 +18,7 @@ use model::policy::{Policy, Regime};
 use model::procedure::{ChangedItem, ReissueReason};
 use model::service::Channel;
 use model::status::Status;
+use model::rules::{Consequence, Duty};
 use model::time::{SimTime, opening_time};
 
 const R: ResidentId = ResidentId(0);
@@ -1409,5 +1410,175 @@ fn given_the_bureau_rebuilt_from_its_events_after_a_crash_when_residents_come_th
             waits_until: d(2026, 7, 14),
         }],
         &[(opening_time(d(2026, 7, 14)), file_for(R))],
+    );
+}
+
+// ---- a newborn's status acquisition (§5.15) ----
+
+/// A child born on Friday 2026-07-03, on record without a status or card, in a register by the
+/// municipality's notice (N1).
+fn newborn_on_record() -> [Event; 2] {
+    [
+        Event::ImmigrationRecordOpened {
+            resident: R,
+            born_on: d(2026, 7, 3),
+            status: Status::TransitionalStayer,
+            period_expiry: None,
+            card: None,
+            municipality: "setagaya".into(),
+            address: "2-14-7 Kitazawa".into(),
+            registered: false,
+            cards_issued: 0,
+        },
+        Event::AddressRecorded {
+            resident: R,
+            municipality: "setagaya".into(),
+            address: "2-14-7 Kitazawa".into(),
+        },
+    ]
+}
+
+fn file_acquisition(tokutei: bool) -> Input {
+    cmd(Command::FileStatusAcquisition {
+        resident: R,
+        to: Status::Dependent,
+        tokutei,
+    })
+}
+
+fn acquisition_applied(filed_on: NaiveDate) -> Event {
+    Event::StatusAcquisitionApplied {
+        resident: R,
+        to: Status::Dependent,
+        filed_on,
+    }
+}
+
+#[test]
+fn given_a_registered_newborn_when_applying_for_a_status_with_tokutei_then_both_are_received() {
+    let decision =
+        given(&newborn_on_record()).when(&integrated(), at(2026, 7, 21), file_acquisition(true));
+    then(
+        &decision,
+        &[
+            visit_for(Procedure::StatusAcquisition),
+            acquisition_applied(d(2026, 7, 21)),
+            Event::TokuteiApplicationAccepted {
+                resident: R,
+                attached_to: Procedure::StatusAcquisition,
+            },
+        ],
+    );
+    // With the switch off the child, a transitional stayer, is no mid-to-long-term resident yet.
+    let mut off = integrated();
+    off.switches.tokutei_with_status_acquisition = false;
+    let decision = given(&newborn_on_record()).when(&off, at(2026, 7, 21), file_acquisition(true));
+    assert_eq!(
+        decision.events.last(),
+        Some(&Event::TokuteiApplicationRefused {
+            resident: R,
+            attached_to: Procedure::StatusAcquisition,
+            rule: RefusalRule::TokuteiNotMidToLongTerm {
+                status: Status::TransitionalStayer,
+            },
+        })
+    );
+}
+
+#[test]
+fn given_a_newborn_when_applying_after_thirty_days_then_flagged_and_after_sixty_refused() {
+    // 30 days from Friday 07-03 end on Sunday 08-02, rolled to Monday 08-03.
+    let late = given(&newborn_on_record()).when(&legacy(), at(2026, 8, 4), file_acquisition(false));
+    then(
+        &late,
+        &[
+            visit_for(Procedure::StatusAcquisition),
+            acquisition_applied(d(2026, 8, 4)),
+            Event::DeadlineMissed {
+                resident: R,
+                duty: Duty::StatusAcquisitionApplication,
+                deadline: d(2026, 8, 3),
+                consequence: Consequence::ExplanationRequired,
+            },
+        ],
+    );
+    // The 60 days without a status end on 09-01: on 09-02 the application is refused.
+    let last_day =
+        given(&newborn_on_record()).when(&legacy(), at(2026, 9, 1), file_acquisition(false));
+    assert!(
+        last_day
+            .events
+            .contains(&acquisition_applied(d(2026, 9, 1)))
+    );
+    let too_late =
+        given(&newborn_on_record()).when(&legacy(), at(2026, 9, 2), file_acquisition(false));
+    then(
+        &too_late,
+        &[
+            visit_for(Procedure::StatusAcquisition),
+            refused_by(
+                Procedure::StatusAcquisition,
+                RefusalRule::StatusAcquisitionAfterSixtyDays {
+                    born_on: d(2026, 7, 3),
+                },
+            ),
+        ],
+    );
+}
+
+#[test]
+fn given_a_resident_with_a_status_when_applying_for_acquisition_then_not_expected_here() {
+    let decision = given(&[opened()]).when(&legacy(), at(2026, 7, 21), file_acquisition(false));
+    then(
+        &decision,
+        &[
+            visit_for(Procedure::StatusAcquisition),
+            refused_by(Procedure::StatusAcquisition, RefusalRule::NotExpectedHere),
+        ],
+    );
+}
+
+#[test]
+fn given_an_acquisition_granted_when_the_card_is_collected_then_the_child_holds_the_status_and_an_under_sixteen_card()
+ {
+    let mut events = newborn_on_record().to_vec();
+    events.push(acquisition_applied(d(2026, 7, 21)));
+    let grant = cmd(Command::DecideStatusAcquisition {
+        resident: R,
+        decision: Outcome::Grant {
+            new_expiry: d(2029, 6, 30),
+        },
+        decided_on: None,
+    });
+    let decision = given(&events).when(&legacy(), at(2026, 7, 28), grant);
+    let granted = Event::StatusAcquisitionGranted {
+        resident: R,
+        to: Status::Dependent,
+        new_expiry: Some(d(2029, 6, 30)),
+    };
+    then(
+        &decision,
+        &[granted.clone(), ready(CardKind::ResidenceCard)],
+    );
+    events.extend([granted, ready(CardKind::ResidenceCard)]);
+    let decision = given(&events).when(&legacy(), at(2026, 7, 28), collect());
+    assert!(decision.events.contains(&Event::StatusChanged {
+        resident: R,
+        from: Status::TransitionalStayer,
+        to: Status::Dependent,
+        new_expiry: Some(d(2029, 6, 30)),
+    }));
+    let card = decision
+        .events
+        .iter()
+        .find_map(|e| match e {
+            Event::ResidenceCardIssued { card, .. } => Some(card),
+            _ => None,
+        })
+        .expect("a card issued");
+    // Under 16: the earlier of the period's end and the day before the 16th birthday (§8.1).
+    assert_eq!(
+        (card.kind, card.valid_through),
+        (CardKind::ResidenceCard, d(2029, 6, 30))
     );
 }

@@ -584,7 +584,8 @@ pub fn keep(queues: &mut Queues, queue: Queue, decision: &Decision, ctx: &Contex
             (
                 Queue::Counter(Office::CityHall),
                 Event::ResidentRegistered { municipality, .. }
-                | Event::ResidenceNotified { municipality, .. },
+                | Event::ResidenceNotified { municipality, .. }
+                | Event::BirthRegistered { municipality, .. },
             ) => Some(Some(*municipality)),
             _ => None,
         };

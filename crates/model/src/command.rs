@@ -291,6 +291,30 @@ pub enum Command {
         resident: ResidentId,
         deadline: NaiveDate,
     },
+    /// 出生届 of a foreign child at the municipality where it lives (戸籍法49条, §5.15): the
+    /// register takes the child as a transitional stayer and assigns a My Number.
+    NotifyBirth {
+        resident: ResidentId,
+        municipality: Municipality,
+        address: Address,
+        /// From the birth certificate (出生証明書) presented with the notification.
+        born_on: NaiveDate,
+    },
+    /// 在留資格取得許可申請 for a child born in Japan (入管法22条の2②, §5.15), for status `to`,
+    /// optionally with a Tokutei application attached.
+    FileStatusAcquisition {
+        resident: ResidentId,
+        to: Status,
+        tokutei: bool,
+    },
+    /// The bureau decides a pending status acquisition (input, not simulated judgement).
+    DecideStatusAcquisition {
+        resident: ResidentId,
+        decision: Decision,
+        /// As for [`Command::DecideExtension`].
+        #[serde(default)]
+        decided_on: Option<NaiveDate>,
+    },
 }
 
 impl Command {
@@ -334,7 +358,10 @@ impl Command {
             | Command::CollectMyNumberCard { resident }
             | Command::UpdateMyNumberCardItems { resident }
             | Command::CompleteMyNumberCardProduction { resident }
-            | Command::DeliverMailedCard { resident } => *resident,
+            | Command::DeliverMailedCard { resident }
+            | Command::NotifyBirth { resident, .. }
+            | Command::FileStatusAcquisition { resident, .. }
+            | Command::DecideStatusAcquisition { resident, .. } => *resident,
         }
     }
 
@@ -344,7 +371,8 @@ impl Command {
         match self {
             Command::DecideExtension { decided_on, .. }
             | Command::DecideStatusChange { decided_on, .. }
-            | Command::DecidePermanentResidence { decided_on, .. } => *decided_on,
+            | Command::DecidePermanentResidence { decided_on, .. }
+            | Command::DecideStatusAcquisition { decided_on, .. } => *decided_on,
             _ => None,
         }
     }
@@ -387,6 +415,10 @@ impl Command {
             Command::UpdateMyNumberCardItems { .. } => Procedure::MyNumberCardItemUpdate,
             Command::NotifyDeparture { .. } => Procedure::DepartureNotification,
             Command::Depart { .. } => Procedure::Departure,
+            Command::NotifyBirth { .. } => Procedure::BirthNotification,
+            Command::FileStatusAcquisition { .. } | Command::DecideStatusAcquisition { .. } => {
+                Procedure::StatusAcquisition
+            }
             Command::LockPin { .. }
             | Command::CompleteMyNumberCardProduction { .. }
             | Command::DeleteRegisterEntry { .. }
@@ -414,9 +446,12 @@ impl Command {
             | Command::FilePermanentResidence { channel, .. } => counter(channel),
             Command::DecideExtension { .. }
             | Command::DecideStatusChange { .. }
-            | Command::DecidePermanentResidence { .. } => Place::BureauDesk,
+            | Command::DecidePermanentResidence { .. }
+            | Command::DecideStatusAcquisition { .. } => Place::BureauDesk,
             Command::CollectCard { .. } => Place::CardCounter,
-            Command::FileCardRenewal { .. } => Place::Counter(Office::ImmigrationBureau),
+            Command::FileCardRenewal { .. } | Command::FileStatusAcquisition { .. } => {
+                Place::Counter(Office::ImmigrationBureau)
+            }
             Command::NotifyItemChange { at_city_hall, .. }
             | Command::RequestReissue { at_city_hall, .. } => Place::Counter(if *at_city_hall {
                 Office::CityHall
@@ -448,6 +483,7 @@ impl Command {
             | Command::CollectMyNumberCard { .. }
             | Command::UpdateMyNumberCardItems { .. }
             | Command::NotifyDeparture { .. } => Place::Counter(Office::CityHall),
+            | Command::NotifyBirth { .. } => Place::Counter(Office::CityHall),
             Command::ReportLoss { .. } => Place::Counter(Office::Police),
             Command::SuspendMyNumberFunctions { .. } => Place::Counter(Office::CallCentre),
             Command::EnrolResident { .. }
@@ -483,7 +519,9 @@ impl Command {
             | Command::FileCardRenewal { .. }
             | Command::Land { .. }
             | Command::Depart { .. }
-            | Command::DeliverMailedCard { .. } => &[Service::ImmigrationBureau],
+            | Command::DeliverMailedCard { .. }
+            | Command::FileStatusAcquisition { .. }
+            | Command::DecideStatusAcquisition { .. } => &[Service::ImmigrationBureau],
             Command::NotifyItemChange { at_city_hall, .. }
             | Command::RequestReissue { at_city_hall, .. } => {
                 if *at_city_hall {
@@ -521,7 +559,8 @@ impl Command {
             | Command::ConfirmMyNumberContinuity { .. }
             | Command::RequestMyNumberValidityChange { .. }
             | Command::CloseEntryOnDeparture { .. }
-            | Command::CheckContinuityDeadline { .. } => &[Service::CityHall],
+            | Command::CheckContinuityDeadline { .. }
+            | Command::NotifyBirth { .. } => &[Service::CityHall],
             Command::ExpireMyNumberCard { .. }
             | Command::ExpireMyNumberFunctions { .. }
             | Command::CompleteTokuteiProduction { .. }

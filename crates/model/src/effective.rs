@@ -33,7 +33,8 @@ use crate::policy::DispositionAt;
 /// * an application counts from the day it was filed, `filed_on`: the special period depends on
 ///   filing by the expiry (§9; A\* 入管法20条⑥, 21条④), and an application made at the municipal
 ///   window is filed there (§4, C), so a pending application on record from the start of a run
-///   (`ExtensionApplied`, `StatusChangeApplied`, `PermanentResidenceApplied`) or one forwarded
+///   (`ExtensionApplied`, `StatusChangeApplied`, `PermanentResidenceApplied`, and a newborn's
+///   `StatusAcquisitionApplied`, §5.15) or one forwarded
 ///   (`ApplicationForwarded`, and a special permanent resident's item change or reissue,
 ///   `SprApplicationForwarded`, §5.8) keeps its filing day;
 /// * a duty left undone (`DeadlineMissed`) is breached from the day after its deadline (§10),
@@ -44,7 +45,7 @@ use crate::policy::DispositionAt;
 /// * a decision communicated days after it was made — the notice reaches the resident and the
 ///   offices' records on the day it is recorded — is dated the day it was made, the date of
 ///   permission (許可年月日) the notice and the new card state (§9, "When a decision is dated";
-///   C): the grant or refusal (`ExtensionGranted`, `StatusChangeGranted`,
+///   C): the grant or refusal (`ExtensionGranted`, `StatusChangeGranted`, `StatusAcquisitionGranted`,
 ///   `PermanentResidenceGranted`, `ExtensionRefused`, `ApplicationRefused`) and, when a grant
 ///   takes effect on the decision (`disposition_at: decision`), its effect (`PeriodOfStayExtended`,
 ///   `StatusChanged`, and a pending application it makes moot, `ApplicationSuperseded`); under
@@ -61,7 +62,9 @@ pub fn effective_on(
 ) -> Option<NaiveDate> {
     use Event::*;
     let legal = match event {
-        ExtensionGranted { .. } | ApplicationRefused { .. } => decided_on?,
+        ExtensionGranted { .. } | ApplicationRefused { .. } | StatusAcquisitionGranted { .. } => {
+            decided_on?
+        }
         PeriodOfStayExtended { .. } | StatusChanged { .. } | ApplicationSuperseded { .. } => {
             match disposition_at {
                 DispositionAt::Decision => decided_on?,
@@ -76,7 +79,8 @@ pub fn effective_on(
         | StatusChangeApplied { filed_on, .. }
         | PermanentResidenceApplied { filed_on, .. }
         | ApplicationForwarded { filed_on, .. }
-        | SprApplicationForwarded { filed_on, .. } => *filed_on,
+        | SprApplicationForwarded { filed_on, .. }
+        | StatusAcquisitionApplied { filed_on, .. } => *filed_on,
         DeadlineMissed { deadline, .. } => deadline.succ_opt()?,
         MyNumberCardExpired { valid_through, .. }
         | MyNumberFunctionsExpired { valid_through, .. } => valid_through.succ_opt()?,
@@ -136,6 +140,7 @@ pub fn effective_on(
         | Departed { .. }
         | DepartureNotified { .. }
         | MoveAbroadRecorded { .. } => return None,
+        | BirthRegistered { .. } => return None,
     };
     (legal != recorded_on).then_some(legal)
 }

@@ -233,6 +233,11 @@ events! {
     /// card they held, `card_returned`, was given back to the immigration inspector there and
     /// lapsed (入管法19条の14, 19条の15). N3 to the municipality.
     Departed { port: String, card_returned: Option<ResidenceCardNumber> }
+    /// 在留資格取得許可申請: a child born in Japan applied for status `to` (§5.15; 入管法22条の2②).
+    StatusAcquisitionApplied { to: Status, filed_on: NaiveDate }
+    /// The bureau decided to grant the status acquisition; it takes effect per the disposition
+    /// switch, as a change of status does (22条の2③ applies 20条③).
+    StatusAcquisitionGranted { to: Status, new_expiry: Option<NaiveDate> }
 
     // ---- city hall ----
     /// The municipality's register entry at the start of the run (or a first registration).
@@ -317,6 +322,9 @@ events! {
     /// The day of leaving notified has come: the municipality closed the register entry of the
     /// resident who moved abroad (§5.14). N2 to the bureau, N8 to J-LIS.
     MoveAbroadRecorded { municipality: Municipality }
+    /// 出生届: a foreign child born in Japan is registered as a transitional stayer and a My
+    /// Number assigned (§5.14; 戸籍法49条, 住基法30条の45). N1 to the bureau.
+    BirthRegistered { municipality: Municipality, address: Address, my_number: MyNumber, born_on: NaiveDate }
 
     // ---- card issuer (J-LIS) ----
     /// J-LIS's record of a resident at the start of the run: the separate My Number card, if any.

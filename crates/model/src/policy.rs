@@ -318,6 +318,11 @@ pub struct Switches {
     /// N3 [C]). Left out of the stored policy at its default (true).
     #[serde(skip_serializing_if = "is_true")]
     pub departure_notice_deletes_entry: bool,
+    /// Whether a Tokutei application may ride on a newborn's application for a status of
+    /// residence (在留資格取得許可申請, §5.15 [C]: the child becomes a mid-to-long-term resident
+    /// by the grant). Left out of the stored policy at its default (true).
+    #[serde(skip_serializing_if = "is_true")]
+    pub tokutei_with_status_acquisition: bool,
 }
 
 /// Whether a switch is `true` (its default, for the switches left out of the stored policy
@@ -347,6 +352,7 @@ impl Default for Switches {
             validity_change_evidence: ValidityChangeEvidence::Register,
             online_card_delivery: OnlineCardDelivery::Post,
             departure_notice_deletes_entry: true,
+            tokutei_with_status_acquisition: true,
         }
     }
 }

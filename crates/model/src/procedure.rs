@@ -69,11 +69,15 @@ pub enum Procedure {
     /// 出国 without a re-entry permit: leaving Japan for good at a port, where the card is
     /// returned (入管法19条の14, 19条の15, §5.14).
     Departure,
+    /// 出生届 of a foreign child at the municipality, which registers the child (§5.15).
+    BirthNotification,
+    /// 在留資格取得許可申請 for a child born in Japan (入管法22条の2, §5.15).
+    StatusAcquisition,
 }
 
 impl Procedure {
     /// Every procedure, in a fixed order (for tables).
-    pub const ALL: [Procedure; 26] = [
+    pub const ALL: [Procedure; 28] = [
         Procedure::Landing,
         Procedure::ResidenceNotification,
         Procedure::ResidenceNotificationAfterStatusChange,
@@ -100,6 +104,8 @@ impl Procedure {
         Procedure::MyNumberCardItemUpdate,
         Procedure::DepartureNotification,
         Procedure::Departure,
+        Procedure::BirthNotification,
+        Procedure::StatusAcquisition,
     ];
 
     /// Whether a new residence card results from the procedure (so a Tokutei application
@@ -109,6 +115,7 @@ impl Procedure {
             self,
             Procedure::Extension
                 | Procedure::StatusChange
+                | Procedure::StatusAcquisition
                 | Procedure::PermanentResidence
                 | Procedure::CardRenewal
                 | Procedure::SprCertificateRenewal

@@ -75,6 +75,10 @@ pub enum RefusalRule {
     /// §3, §5.1: the Basic Resident Register takes mid-to-long-term residents and special
     /// permanent residents, not a short-term visitor or a diplomat ([`register_refusal`]).
     NotInRegisterScope { status: Status },
+    /// §5.15 [A* 入管法22条の2①]: a child born in Japan may stay 60 days without a status; an
+    /// application for status filed after them is not received as one (the child is overstaying:
+    /// special permission, not modelled).
+    StatusAcquisitionAfterSixtyDays { born_on: NaiveDate },
 }
 
 impl RefusalRule {
@@ -105,6 +109,7 @@ impl RefusalRule {
         "tokutei_not_for_loss_reissue",
         "pin_reset_only_at_municipality",
         "not_in_register_scope",
+        "status_acquisition_after_sixty_days",
     ];
 
     /// The rule's tag (`tokutei_online`).
@@ -135,6 +140,9 @@ impl RefusalRule {
             RefusalRule::TokuteiNotForLossReissue => "tokutei_not_for_loss_reissue",
             RefusalRule::PinResetOnlyAtMunicipality => "pin_reset_only_at_municipality",
             RefusalRule::NotInRegisterScope { .. } => "not_in_register_scope",
+            RefusalRule::StatusAcquisitionAfterSixtyDays { .. } => {
+                "status_acquisition_after_sixty_days"
+            }
         }
     }
 }
@@ -190,6 +198,10 @@ pub enum Duty {
     LossReissue,
     /// PR / HSP(ii) card renewal before the card expires (§5.7, §10).
     CardRenewal,
+    /// 出生届 within 14 days of the birth, the day of birth counted (§5.15; 戸籍法43条①・49条①).
+    BirthNotification,
+    /// 在留資格取得許可申請 within 30 days of the birth (§5.15; 入管法22条の2②).
+    StatusAcquisitionApplication,
 }
 
 impl Duty {
@@ -214,6 +226,9 @@ impl Duty {
             | Duty::LossReissue => deadline(from, 14, roll),
             Duty::MyNumberContinuity => deadline(from, 90, roll),
             Duty::CardRenewal => from,
+            // 戸籍法43条① counts the day of the birth itself: 14 days from the day before.
+            Duty::BirthNotification => deadline(from.pred_opt().unwrap_or(from), 14, roll),
+            Duty::StatusAcquisitionApplication => deadline(from, 30, roll),
         }
     }
 
@@ -233,7 +248,9 @@ impl Duty {
             | Duty::ResidenceNotification
             | Duty::ItemChangeNotification
             | Duty::LossReissue
-            | Duty::CardRenewal => Consequence::PenaltyExposure,
+            | Duty::CardRenewal
+            | Duty::BirthNotification => Consequence::PenaltyExposure,
+            Duty::StatusAcquisitionApplication => Consequence::ExplanationRequired,
         }
     }
 
@@ -270,6 +287,9 @@ pub enum Consequence {
     PenaltyExposure,
     /// The My Number card lapses.
     MyNumberCardLapses,
+    /// The filing is received with a written reason for the delay (理由書), and the status
+    /// applied for is at risk (§5.14 [B]).
+    ExplanationRequired,
 }
 
 /// Why a separate My Number card was invalidated.
@@ -364,7 +384,17 @@ pub fn residence_document_kind(law: CardLaw, status: Status, tokutei: bool) -> C
 /// register entry, no My Number and no notice to the bureau. The same people hold a residence
 /// card or SPR certificate ([`Status::is_card_holding`]).
 pub fn register_refusal(status: Status) -> Option<RefusalRule> {
-    (!status.is_card_holding()).then_some(RefusalRule::NotInRegisterScope { status })
+    (!status.in_register_scope()).then_some(RefusalRule::NotInRegisterScope { status })
+}
+
+/// The last day a child born in Japan on `born_on` may stay without a status of residence.
+///
+/// §5.15 [A* 入管法22条の2①, quoted by scriveners (visa-work.com, office-yamanami.com): "出生…
+/// の日から60日を限り、引き続き在留資格を有することなく本邦に在留することができる"]: the 60 days
+/// count from the day after the birth (民法140条, as every deadline of §5). An application for a
+/// status filed later is not received as one (`status_acquisition_after_sixty_days`).
+pub fn stay_without_status_ends(born_on: NaiveDate) -> NaiveDate {
+    born_on + chrono::Duration::days(60)
 }
 
 /// Where a Tokutei application is made.
@@ -428,7 +458,12 @@ pub fn tokutei_refusal(policy: &Policy, app: &TokuteiApplication<'_>) -> Option<
     if app.attached_to.is_none() {
         return Some(RefusalRule::TokuteiStandAlone);
     }
-    if !app.status.is_card_holding() {
+    // §5.14 [C]: a child applying for its first status becomes a mid-to-long-term resident by
+    // the grant the Tokutei card rides on (switch `tokutei_with_status_acquisition`).
+    let acquiring = app.attached_to == Some(Procedure::StatusAcquisition)
+        && app.status == Status::TransitionalStayer
+        && policy.switches.tokutei_with_status_acquisition;
+    if !app.status.is_card_holding() && !acquiring {
         return Some(RefusalRule::TokuteiNotMidToLongTerm { status: app.status });
     }
     if !app.registered {
@@ -485,7 +520,7 @@ pub fn notified(event: &Event) -> &'static [Notified] {
         // N1, N8 and N9 (the former municipality is the city hall service itself).
         Event::MoveInRecorded { .. } => &[N1, N8_TO_CARD_ISSUER, N9],
         // N1 (first residence notification) and N7 (applications forwarded to the bureau).
-        Event::ResidenceNotified { .. } => &[N1],
+        Event::ResidenceNotified { .. } | Event::BirthRegistered { .. } => &[N1],
         Event::ApplicationForwarded { .. } | Event::SprApplicationForwarded { .. } => &[N7],
         // N2 (a register entry deleted, 61条の8の2) and N8 (the My Number card lapses with it).
         Event::RegisterEntryDeleted { .. } => &[N2, N8_TO_CARD_ISSUER],
@@ -502,7 +537,7 @@ pub fn notified(event: &Event) -> &'static [Notified] {
         | Event::MyNumberCardItemsUpdated { .. } => &[N8_TO_CARD_ISSUER],
         Event::DeadlineMissed { consequence, .. } => match consequence {
             Consequence::MyNumberCardLapses => &[N8_TO_CARD_ISSUER],
-            Consequence::PenaltyExposure => &[],
+            Consequence::PenaltyExposure | Consequence::ExplanationRequired => &[],
         },
         // N8, J-LIS → municipality.
         Event::MyNumberCardInvalidated { .. } | Event::MyNumberCardProduced { .. } => {
@@ -557,6 +592,8 @@ pub fn notified(event: &Event) -> &'static [Notified] {
         | Event::MailedCardDelivered { .. }
         | Event::CounterCapacityReached { .. }
         | Event::ProductionQueued { .. }
+        | Event::StatusAcquisitionApplied { .. }
+        | Event::StatusAcquisitionGranted { .. }
         | Event::LossReported { .. } => &[],
     }
 }
@@ -594,6 +631,7 @@ pub fn items_set(event: &Event, to: Service) -> &'static [RecordItem] {
     match (event, to) {
         (
             Event::ResidenceNotified { .. }
+            | Event::BirthRegistered { .. }
             | Event::MovedWithinMunicipality { .. }
             | Event::MoveInRecorded { .. },
             Service::ImmigrationBureau,
@@ -1054,6 +1092,23 @@ mod tests {
     }
 
     #[test]
+    fn a_newborn_is_in_the_register_and_its_deadlines_count_from_the_birth() {
+        let born = NaiveDate::from_ymd_opt(2026, 7, 3).unwrap();
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        assert_eq!(register_refusal(Status::TransitionalStayer), None);
+        assert!(!Status::TransitionalStayer.is_card_holding());
+        // 戸籍法43条: the day of birth counts, so 14 days from Friday 07-03 end on 07-16.
+        let roll = DeadlineRoll::NextBusinessDay;
+        assert_eq!(Duty::BirthNotification.deadline(born, roll), day(7, 16));
+        // 30 days from the day after: Sunday 08-02, rolled to Monday 08-03.
+        assert_eq!(
+            Duty::StatusAcquisitionApplication.deadline(born, roll),
+            day(8, 3)
+        );
+        assert_eq!(stay_without_status_ends(born), day(9, 1));
+    }
+
+    #[test]
     fn refusal_tags_are_the_serialized_tags() {
         let d = NaiveDate::from_ymd_opt(2026, 6, 14).unwrap();
         let samples = [
@@ -1071,13 +1126,14 @@ mod tests {
             RefusalRule::NotInRegisterScope {
                 status: Status::Diplomat,
             },
+            RefusalRule::StatusAcquisitionAfterSixtyDays { born_on: d },
         ];
         for rule in samples {
             let v = serde_json::to_value(&rule).unwrap();
             assert_eq!(v["rule"].as_str(), Some(rule.tag()));
             assert!(RefusalRule::TAGS.contains(&rule.tag()));
         }
-        assert_eq!(RefusalRule::TAGS.len(), 25);
+        assert_eq!(RefusalRule::TAGS.len(), 26);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::status::Status;
 use crate::validity::RefusalReason;
 
 impl Procedure {
-    /// The section of docs/domain.md that describes the procedure: §5.1–§5.14 one per
+    /// The section of docs/domain.md that describes the procedure: §5.1–§5.15 one per
     /// procedure, §3–§4 for a Tokutei application, and §5 (conventions common to all) for
     /// collecting a card.
     pub fn section(self) -> &'static str {
@@ -37,6 +37,7 @@ impl Procedure {
             Procedure::TokuteiApplication => "§3, §4",
             Procedure::CardCollection => "§5",
             Procedure::DepartureNotification | Procedure::Departure => "§5.14",
+            Procedure::BirthNotification | Procedure::StatusAcquisition => "§5.15",
         }
     }
 }
@@ -84,6 +85,9 @@ impl Event {
             // Permanent residence has no period of stay, so a pending application ends (§5.6).
             ApplicationSuperseded { .. } => Procedure::PermanentResidence.section(),
             ApplicationRefused { .. } => "§5",
+            StatusChanged { from, .. } if *from == Status::TransitionalStayer => {
+                Procedure::StatusAcquisition.section()
+            }
             StatusChanged { to, .. } => {
                 if *to == Status::PermanentResident {
                     Procedure::PermanentResidence.section()
@@ -142,6 +146,9 @@ impl Event {
             Departed { .. } | DepartureNotified { .. } | MoveAbroadRecorded { .. } => {
                 Procedure::Departure.section()
             }
+            BirthRegistered { .. }
+            | StatusAcquisitionApplied { .. }
+            | StatusAcquisitionGranted { .. } => Procedure::StatusAcquisition.section(),
         })
     }
 }
@@ -175,6 +182,7 @@ impl RefusalRule {
             RefusalRule::TokuteiNotForLossReissue => "§5.11, §16.1",
             RefusalRule::PinResetOnlyAtMunicipality => "§5.12, §16.5",
             RefusalRule::NotInRegisterScope { .. } => "§3, §5.1",
+            RefusalRule::StatusAcquisitionAfterSixtyDays { .. } => "§5.15",
         }
     }
 }

@@ -48,6 +48,10 @@ pub enum Status {
     TemporaryVisitor,
     /// 外交 / 公用: not a mid-to-long-term resident (§3).
     Diplomat,
+    /// 出生による経過滞在者: a child born in Japan who may stay 60 days from the birth without a
+    /// status of residence (入管法22条の2①, §5.15); in the register (住基法30条の45), holding no
+    /// card until a status is acquired.
+    TransitionalStayer,
 }
 
 impl Status {
@@ -68,6 +72,7 @@ impl Status {
             Status::PermanentResident
                 | Status::HighlySkilledProfessional2
                 | Status::SpecialPermanentResident
+                | Status::TransitionalStayer
         )
     }
 
@@ -79,6 +84,20 @@ impl Status {
     /// are excluded by the same article; that exclusion is not modelled (the simulator does not
     /// carry period lengths), see docs/domain.md.
     pub fn is_card_holding(self) -> bool {
-        !matches!(self, Status::TemporaryVisitor | Status::Diplomat)
+        !matches!(
+            self,
+            Status::TemporaryVisitor | Status::Diplomat | Status::TransitionalStayer
+        )
+    }
+
+    /// Whether the Basic Resident Register takes a foreign national of this status: the
+    /// card-holding ones, and a child born in Japan during the 60 days before it acquires a
+    /// status (出生による経過滞在者).
+    ///
+    /// 住民基本台帳法30条の45 [A* as recalled in docs/domain.md §3; B: municipal pages list "出生
+    /// 又は日本国籍喪失による経過滞在の人" among the foreign residents who are registered]; persons
+    /// under temporary protection or provisional stay are not modelled.
+    pub fn in_register_scope(self) -> bool {
+        self.is_card_holding() || self == Status::TransitionalStayer
     }
 }

@@ -148,6 +148,20 @@ fn apply_to_views(rec: &mut CardRecord, event: &Event) {
                 address: Some(*address),
             }
         }
+        // A newborn is registered without a status or card (§5.15).
+        Event::BirthRegistered {
+            municipality,
+            address,
+            ..
+        } => {
+            rec.city_hall = View {
+                status: Some(model::status::Status::TransitionalStayer),
+                period_expiry: None,
+                card_number: None,
+                municipality: Some(*municipality),
+                address: Some(*address),
+            }
+        }
         Event::ResidentRegistered {
             municipality,
             address,

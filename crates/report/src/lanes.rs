@@ -41,6 +41,7 @@ fn named_municipality(e: &Event) -> Option<&Municipality> {
         | Event::MoveInRecorded { municipality, .. }
         | Event::RegisterEntryClosed { municipality, .. }
         | Event::ResidenceNotified { municipality, .. }
+        | Event::BirthRegistered { municipality, .. }
         | Event::MyNumberContinuityConfirmed { municipality, .. } => Some(municipality),
         _ => None,
     }

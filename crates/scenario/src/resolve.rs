@@ -267,6 +267,10 @@ impl Frame {
             | Command::DecideStatusChange {
                 decision: Decision::Grant { new_expiry },
                 ..
+            }
+            | Command::DecideStatusAcquisition {
+                decision: Decision::Grant { new_expiry },
+                ..
             } = &command
             {
                 expiries[resident.index()] = Some(*new_expiry);

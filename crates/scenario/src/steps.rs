@@ -182,6 +182,14 @@ step_kinds! {
     /// Leaving Japan for good at a port, without a re-entry permit (§5.14): the card is
     /// returned there and lapses; the municipality hears of it (N3).
     Depart = "depart" => DepartStep,
+    /// 出生届 of a foreign child at the municipality (§5.15): registers the child, who has no
+    /// status yet (a resident with `status: transitional_stayer` and `registered: false`).
+    NotifyBirth = "notify_birth" => NotifyBirthStep,
+    /// 在留資格取得許可申請 for a child born in Japan, at the bureau (§5.14), within 30 days of
+    /// the birth; optionally with a Tokutei application.
+    FileStatusAcquisition = "file_status_acquisition" => FileStatusAcquisitionStep,
+    /// The bureau's decision on the pending status acquisition (an input).
+    DecideStatusAcquisition = "decide_status_acquisition" => DecideExtensionStep,
 }
 
 /// `file_extension`: file a period-of-stay extension.
@@ -206,7 +214,8 @@ impl StepFields for FileExtensionStep {
     }
 }
 
-/// `decide_extension` / `decide_status_change`: give either `grant` or `refuse: true`.
+/// `decide_extension` / `decide_status_change` / `decide_status_acquisition`: give either
+/// `grant` or `refuse: true`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecideExtensionStep {
@@ -249,6 +258,11 @@ impl StepFields for DecideExtensionStep {
         let decided_on = decision_day(self.decided_on, ctx)?;
         Ok(match ctx.kind {
             StepKind::DecideStatusChange => Command::DecideStatusChange {
+                resident: ctx.resident,
+                decision,
+                decided_on,
+            },
+            StepKind::DecideStatusAcquisition => Command::DecideStatusAcquisition {
                 resident: ctx.resident,
                 decision,
                 decided_on,
@@ -750,6 +764,54 @@ impl StepFields for NotifyResidenceStep {
             due_from: None,
             after_status_change: ctx.kind == StepKind::NotifyResidenceAfterStatusChange,
             card: None,
+            tokutei: self.tokutei,
+        })
+    }
+}
+
+/// `notify_birth`: where the child lives, by default the resident's `municipality` and
+/// `address`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyBirthStep {
+    /// The municipality where the birth is notified. Default: the resident's.
+    #[serde(default)]
+    pub municipality: Option<Municipality>,
+    /// The child's address. Default: the resident's.
+    #[serde(default)]
+    pub address: Option<Address>,
+}
+
+impl StepFields for NotifyBirthStep {
+    fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
+        Ok(Command::NotifyBirth {
+            resident: ctx.resident,
+            municipality: self.municipality.unwrap_or(ctx.profile.municipality),
+            address: self.address.unwrap_or(ctx.profile.address),
+            born_on: ctx.profile.born_on,
+        })
+    }
+}
+
+/// `file_status_acquisition`: the status applied for.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileStatusAcquisitionStep {
+    /// The status of residence applied for, usually following the parents' (`dependent` for a
+    /// worker's child, `spouse_of_permanent_resident` for a permanent resident's,
+    /// `long_term_resident` for a long-term resident's). With `permanent_resident` (22条の2④)
+    /// the grant's date is not used: permanent residence has no period.
+    pub to: Status,
+    /// Attach a Tokutei card application (§5.14 [C]). Default false.
+    #[serde(default)]
+    pub tokutei: bool,
+}
+
+impl StepFields for FileStatusAcquisitionStep {
+    fn command(self, ctx: &StepContext) -> Result<Command, DeError> {
+        Ok(Command::FileStatusAcquisition {
+            resident: ctx.resident,
+            to: self.to,
             tokutei: self.tokutei,
         })
     }

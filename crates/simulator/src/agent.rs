@@ -194,6 +194,8 @@ fn tokutei_opportunity<'c>(
             ..
         } => Some((tokutei, Venue::Municipality(*municipality), false)),
         Command::FileCardRenewal { tokutei, .. } => Some((tokutei, Venue::Bureau, true)),
+        // A newborn's first status and card (§5.15).
+        Command::FileStatusAcquisition { tokutei, .. } => Some((tokutei, Venue::Bureau, true)),
         Command::RenewSprCertificate { resident, tokutei } => {
             let here = current(*resident)?;
             Some((tokutei, Venue::Municipality(here), true))

@@ -224,7 +224,8 @@ fn record_results(
         // Every My Number the register has recorded for the resident.
         let mut numbers = mine.iter().filter_map(|env| match &env.event {
             Event::ResidentRegistered { my_number, .. }
-            | Event::ResidenceNotified { my_number, .. } => Some(my_number),
+            | Event::ResidenceNotified { my_number, .. }
+            | Event::BirthRegistered { my_number, .. } => Some(my_number),
             _ => None,
         });
         let first = numbers.next();

@@ -620,10 +620,12 @@ fn check_log(
         match &env.event {
             Event::ExtensionApplied { .. }
             | Event::StatusChangeApplied { .. }
-            | Event::PermanentResidenceApplied { .. } => *apps += 1,
+            | Event::PermanentResidenceApplied { .. }
+            | Event::StatusAcquisitionApplied { .. } => *apps += 1,
             Event::ExtensionGranted { .. }
             | Event::ExtensionRefused { .. }
             | Event::StatusChangeGranted { .. }
+            | Event::StatusAcquisitionGranted { .. }
             | Event::PermanentResidenceGranted { .. }
             | Event::ApplicationRefused { .. }
             | Event::ApplicationSuperseded { .. } => *outcomes += 1,

@@ -483,6 +483,51 @@ fn case(procedure: Procedure, tokutei: bool) -> Option<Case> {
                 tokutei,
             )
         }
+        // A child born in Japan: the birth notification registers it, the application at the
+        // bureau gives it a status and a card (§5.14); with a Tokutei application under the
+        // integrated regime.
+        Procedure::StatusAcquisition => {
+            let born_on = d(2026, 8, 28);
+            let mut p = profile(Status::TransitionalStayer, None, false, false);
+            p.born_on = born_on;
+            p.residence_card = None;
+            p.registered = false;
+            p.cards_issued = 0;
+            p.certificates = Certificates::default();
+            c(
+                p,
+                vec![
+                    (
+                        at(2026, 9, 1),
+                        Command::NotifyBirth {
+                            resident: R,
+                            municipality: "setagaya".into(),
+                            address: "1-1 Kitazawa".into(),
+                            born_on,
+                        },
+                    ),
+                    (
+                        at(2026, 9, 8),
+                        Command::FileStatusAcquisition {
+                            resident: R,
+                            to: Status::Dependent,
+                            tokutei,
+                        },
+                    ),
+                    (
+                        at(2026, 9, 15),
+                        Command::DecideStatusAcquisition {
+                            resident: R,
+                            decision: grant,
+                            decided_on: None,
+                        },
+                    ),
+                ],
+                // A newborn has no My Number card to keep; with a Tokutei application the goal
+                // includes the functions.
+                tokutei,
+            )
+        }
         _ => None,
     }
 }
@@ -651,6 +696,7 @@ pub fn office_table() -> Result<Vec<Row>, SimError> {
         (Procedure::Reissue, false),
         (Procedure::LossReissue, false),
         (Procedure::Departure, false),
+        (Procedure::StatusAcquisition, false),
         (Procedure::SprCertificateRenewal, false),
         (Procedure::ItemChange, true),
         (Procedure::Reissue, true),

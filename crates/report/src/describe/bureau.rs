@@ -204,6 +204,26 @@ pub(super) fn applications(event: &Event, lang: Lang) -> String {
                 Lang::Ja => format!("在留資格の変更を許可（{to}、在留期間の満了日 {new_expiry}）"),
             }
         }
+        Event::StatusAcquisitionApplied { to, .. } => {
+            let to = labels::status(*to).get(lang);
+            match lang {
+                Lang::En => format!(
+                    "receives the application for a status of residence ({to}) for a child born in Japan"
+                ),
+                Lang::Ja => format!("在留資格取得許可申請を受け付ける（{to}、日本で出生した子）"),
+            }
+        }
+        Event::StatusAcquisitionGranted { to, new_expiry, .. } => {
+            let to = labels::status(*to).get(lang);
+            match (lang, new_expiry) {
+                (Lang::En, Some(e)) => format!("grants the status of residence {to} until {e}"),
+                (Lang::En, None) => format!("grants the status of residence {to}"),
+                (Lang::Ja, Some(e)) => {
+                    format!("在留資格の取得を許可（{to}、在留期間の満了日 {e}）")
+                }
+                (Lang::Ja, None) => format!("在留資格の取得を許可（{to}）"),
+            }
+        }
         Event::PermanentResidenceApplied { channel, .. } => match lang {
             Lang::En => "receives a permanent residence application".to_owned(),
             Lang::Ja => format!(

@@ -198,6 +198,19 @@ pub(super) fn register(event: &Event, lang: Lang) -> String {
                 "住居地届出を受け、住民票を作成：{municipality} {address}。個人番号 {my_number}"
             ),
         },
+        Event::BirthRegistered {
+            municipality,
+            address,
+            my_number,
+            ..
+        } => match (lang, labels::municipality(municipality, lang)) {
+            (Lang::En, municipality) => format!(
+                "takes the birth notification and registers the child, with no status yet, at {address}, {municipality}; assigns My Number {my_number}"
+            ),
+            (Lang::Ja, municipality) => format!(
+                "出生届を受け、出生による経過滞在者として住民票を作成：{municipality} {address}。個人番号 {my_number}"
+            ),
+        },
         Event::ApplicationForwarded {
             procedure, tokutei, ..
         } => {

@@ -50,7 +50,9 @@ pub fn describe(event: &Event, lang: Lang) -> String {
         | PermanentResidenceGranted { .. }
         | ApplicationRefused { .. }
         | ApplicationSuperseded { .. }
-        | StatusChanged { .. } => bureau::applications(event, lang),
+        | StatusChanged { .. }
+        | StatusAcquisitionApplied { .. }
+        | StatusAcquisitionGranted { .. } => bureau::applications(event, lang),
         CardApplicationReceived { .. }
         | TokuteiCardRequested { .. }
         | CardReadyForCollection { .. }
@@ -73,7 +75,8 @@ pub fn describe(event: &Event, lang: Lang) -> String {
         | ResidenceNotified { .. }
         | ApplicationForwarded { .. }
         | SprApplicationForwarded { .. }
-        | RegisterItemUpdated { .. } => city_hall::register(event, lang),
+        | RegisterItemUpdated { .. }
+        | BirthRegistered { .. } => city_hall::register(event, lang),
         MyNumberCardValidityChanged { .. }
         | MyNumberCardSpecialPeriodExtended { .. }
         | PinResetAtCounter { .. }

@@ -95,6 +95,14 @@ pub fn event_type(e: &Event) -> Label {
             "個人番号カードの有効期間変更",
         ),
         Event::ResidenceNotified { .. } => l("residence notification", "住居地届出"),
+        Event::BirthRegistered { .. } => l("birth registered", "出生届による住民票の作成"),
+        Event::StatusAcquisitionApplied { .. } => l(
+            "status acquisition application received",
+            "在留資格取得許可申請の受付",
+        ),
+        Event::StatusAcquisitionGranted { .. } => {
+            l("status acquisition granted", "在留資格取得の許可")
+        }
         Event::ApplicationForwarded { .. } => {
             l("application forwarded to the bureau", "入管への申請の送付")
         }

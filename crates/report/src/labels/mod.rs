@@ -232,6 +232,11 @@ pub fn procedure(p: Procedure) -> Label {
         }
         Procedure::DepartureNotification => l("notice of a move abroad", "国外転出届"),
         Procedure::Departure => l("departure for good", "出国（再入国許可なし）"),
+        Procedure::BirthNotification => l("birth notification", "出生届"),
+        Procedure::StatusAcquisition => l(
+            "application for a status of residence after birth",
+            "在留資格取得許可申請",
+        ),
     }
 }
 
@@ -253,6 +258,10 @@ pub fn office_table_note(p: Procedure) -> Option<Label> {
         Procedure::Departure => Some(l(
             "the notice of a move abroad at the city hall, then the card returned at the port (no counter); the goal: no valid card and no My Number functions left",
             "市区町村への国外転出届、その後に港で在留カードを返納（窓口なし）。目標は有効なカードも個人番号カードの機能も残らないこと",
+        )),
+        Procedure::StatusAcquisition => Some(l(
+            "a child born in Japan: the birth notification at the city hall, then the application and the card at the bureau",
+            "日本で生まれた子：市区町村への出生届、入管での申請とカードの受領",
         )),
         Procedure::ItemChange => Some(l(
             "the separate My Number card's own update at the city hall (§5.9) is not among the follow-ups counted",
@@ -278,7 +287,8 @@ pub fn office_table_note(p: Procedure) -> Option<Label> {
         | Procedure::PinReset
         | Procedure::MyNumberCardReissue
         | Procedure::MyNumberCardItemUpdate
-        | Procedure::DepartureNotification => None,
+        | Procedure::DepartureNotification
+        | Procedure::BirthNotification => None,
     }
 }
 
@@ -323,6 +333,10 @@ pub fn status(s: Status) -> Label {
         Status::OtherMidToLongTerm => l("other mid-to-long-term status", "その他の中長期在留資格"),
         Status::TemporaryVisitor => l("temporary visitor", "短期滞在"),
         Status::Diplomat => l("diplomat", "外交・公用"),
+        Status::TransitionalStayer => l(
+            "transitional stay after birth (no status yet)",
+            "出生による経過滞在者",
+        ),
     }
 }
 

@@ -42,6 +42,14 @@ pub fn duty(d: Duty) -> Label {
             "card renewal before the card expires",
             "有効期間満了前の在留カード有効期間更新申請",
         ),
+        Duty::BirthNotification => l(
+            "birth notification within 14 days, the day of birth counted",
+            "出生届（出生の日を含め14日以内）",
+        ),
+        Duty::StatusAcquisitionApplication => l(
+            "application for a status of residence within 30 days of the birth",
+            "在留資格取得許可申請（出生の日から30日以内）",
+        ),
     }
 }
 
@@ -55,6 +63,10 @@ pub fn consequence(c: Consequence) -> Label {
         Consequence::MyNumberCardLapses => {
             l("the My Number card lapses", "個人番号カードが失効する")
         }
+        Consequence::ExplanationRequired => l(
+            "a written reason for the delay is required, and the status applied for is at risk (application received)",
+            "遅延の理由書が必要で、希望する在留資格が許可されないおそれがある（申請は受理）",
+        ),
     }
 }
 
@@ -262,6 +274,14 @@ pub fn refusal(rule: &RefusalRule, lang: Lang) -> String {
             Lang::Ja => format!(
                 "住民基本台帳に記録されるのは中長期在留者と特別永住者のみ（{}）",
                 status(*s).ja
+            ),
+        },
+        RefusalRule::StatusAcquisitionAfterSixtyDays { born_on } => match lang {
+            Lang::En => format!(
+                "a child born on {born_on} may stay without a status for 60 days only: the application is too late"
+            ),
+            Lang::Ja => format!(
+                "{born_on}に出生した子が在留資格なしで在留できるのは60日まで（申請期限を過ぎている）"
             ),
         },
         RefusalRule::UsePermanentResidenceApplication => fixed(l(

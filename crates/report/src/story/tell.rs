@@ -95,6 +95,9 @@ fn role(event: &Event) -> Role {
         | Event::OlderAddressNoticeIgnored { .. }
         | Event::MyNumberCardValidityChanged { .. }
         | Event::ResidenceNotified { .. }
+        | Event::BirthRegistered { .. }
+        | Event::StatusAcquisitionApplied { .. }
+        | Event::StatusAcquisitionGranted { .. }
         | Event::ApplicationForwarded { .. }
         | Event::SprApplicationForwarded { .. }
         | Event::MyNumberCardSpecialPeriodExtended { .. }

@@ -25,7 +25,8 @@ pub(super) fn municipalities_of(
         match &st.command {
             Command::NotifyMoveOut { to, .. } => known.push(*to),
             Command::NotifyMoveIn { municipality, .. }
-            | Command::NotifyResidence { municipality, .. } => known.push(*municipality),
+            | Command::NotifyResidence { municipality, .. }
+            | Command::NotifyBirth { municipality, .. } => known.push(*municipality),
             _ => {}
         }
     }
@@ -72,7 +73,8 @@ pub(super) fn named_municipality(command: &Command) -> Option<&Municipality> {
     match command {
         Command::NotifyMoveOut { to, .. } => Some(to),
         Command::NotifyMoveIn { municipality, .. }
-        | Command::NotifyResidence { municipality, .. } => Some(municipality),
+        | Command::NotifyResidence { municipality, .. }
+        | Command::NotifyBirth { municipality, .. } => Some(municipality),
         _ => None,
     }
 }

@@ -15,7 +15,8 @@ use super::{Failure, Invariant};
 pub(super) fn my_number_of(event: &Event) -> Option<model::mynumber::MyNumber> {
     match event {
         Event::ResidentRegistered { my_number, .. }
-        | Event::ResidenceNotified { my_number, .. } => Some(*my_number),
+        | Event::ResidenceNotified { my_number, .. }
+        | Event::BirthRegistered { my_number, .. } => Some(*my_number),
         _ => None,
     }
 }
