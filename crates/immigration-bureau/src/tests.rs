@@ -16,9 +16,9 @@ use model::mynumber::MyNumber;
 use model::policy::DispositionAt;
 use model::policy::{Policy, Regime};
 use model::procedure::{ChangedItem, ReissueReason};
+use model::rules::{Consequence, Duty};
 use model::service::Channel;
 use model::status::Status;
-use model::rules::{Consequence, Duty};
 use model::time::{SimTime, opening_time};
 
 const R: ResidentId = ResidentId(0);

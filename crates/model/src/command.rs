@@ -483,7 +483,7 @@ impl Command {
             | Command::CollectMyNumberCard { .. }
             | Command::UpdateMyNumberCardItems { .. }
             | Command::NotifyDeparture { .. } => Place::Counter(Office::CityHall),
-            | Command::NotifyBirth { .. } => Place::Counter(Office::CityHall),
+            Command::NotifyBirth { .. } => Place::Counter(Office::CityHall),
             Command::ReportLoss { .. } => Place::Counter(Office::Police),
             Command::SuspendMyNumberFunctions { .. } => Place::Counter(Office::CallCentre),
             Command::EnrolResident { .. }

@@ -140,7 +140,7 @@ pub fn effective_on(
         | Departed { .. }
         | DepartureNotified { .. }
         | MoveAbroadRecorded { .. } => return None,
-        | BirthRegistered { .. } => return None,
+        BirthRegistered { .. } => return None,
     };
     (legal != recorded_on).then_some(legal)
 }
