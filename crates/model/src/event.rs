@@ -323,7 +323,7 @@ events! {
     /// resident who moved abroad (§5.14). N2 to the bureau, N8 to J-LIS.
     MoveAbroadRecorded { municipality: Municipality }
     /// 出生届: a foreign child born in Japan is registered as a transitional stayer and a My
-    /// Number assigned (§5.14; 戸籍法49条, 住基法30条の45). N1 to the bureau.
+    /// Number assigned (§5.15; 戸籍法49条, 住基法30条の45). N1 to the bureau.
     BirthRegistered { municipality: Municipality, address: Address, my_number: MyNumber, born_on: NaiveDate }
 
     // ---- card issuer (J-LIS) ----

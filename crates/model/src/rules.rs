@@ -288,7 +288,7 @@ pub enum Consequence {
     /// The My Number card lapses.
     MyNumberCardLapses,
     /// The filing is received with a written reason for the delay (理由書), and the status
-    /// applied for is at risk (§5.14 [B]).
+    /// applied for is at risk (§5.15 [B]).
     ExplanationRequired,
 }
 
@@ -458,7 +458,7 @@ pub fn tokutei_refusal(policy: &Policy, app: &TokuteiApplication<'_>) -> Option<
     if app.attached_to.is_none() {
         return Some(RefusalRule::TokuteiStandAlone);
     }
-    // §5.14 [C]: a child applying for its first status becomes a mid-to-long-term resident by
+    // §5.15 [C]: a child applying for its first status becomes a mid-to-long-term resident by
     // the grant the Tokutei card rides on (switch `tokutei_with_status_acquisition`).
     let acquiring = app.attached_to == Some(Procedure::StatusAcquisition)
         && app.status == Status::TransitionalStayer

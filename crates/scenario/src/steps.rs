@@ -185,7 +185,7 @@ step_kinds! {
     /// 出生届 of a foreign child at the municipality (§5.15): registers the child, who has no
     /// status yet (a resident with `status: transitional_stayer` and `registered: false`).
     NotifyBirth = "notify_birth" => NotifyBirthStep,
-    /// 在留資格取得許可申請 for a child born in Japan, at the bureau (§5.14), within 30 days of
+    /// 在留資格取得許可申請 for a child born in Japan, at the bureau (§5.15), within 30 days of
     /// the birth; optionally with a Tokutei application.
     FileStatusAcquisition = "file_status_acquisition" => FileStatusAcquisitionStep,
     /// The bureau's decision on the pending status acquisition (an input).
@@ -802,7 +802,7 @@ pub struct FileStatusAcquisitionStep {
     /// `long_term_resident` for a long-term resident's). With `permanent_resident` (22条の2④)
     /// the grant's date is not used: permanent residence has no period.
     pub to: Status,
-    /// Attach a Tokutei card application (§5.14 [C]). Default false.
+    /// Attach a Tokutei card application (§5.15 [C]). Default false.
     #[serde(default)]
     pub tokutei: bool,
 }

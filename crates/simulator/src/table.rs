@@ -484,7 +484,7 @@ fn case(procedure: Procedure, tokutei: bool) -> Option<Case> {
             )
         }
         // A child born in Japan: the birth notification registers it, the application at the
-        // bureau gives it a status and a card (§5.14); with a Tokutei application under the
+        // bureau gives it a status and a card (§5.15); with a Tokutei application under the
         // integrated regime.
         Procedure::StatusAcquisition => {
             let born_on = d(2026, 8, 28);
