@@ -31,7 +31,7 @@ use simulator::log::RunHeader;
 use simulator::{Progress, RunInput, RunOptions, run};
 
 use crate::commands::CODE_VERSION;
-use crate::diag::{Failure, failed, refused};
+use crate::diag::{Failure, failed, population_size, refused};
 
 pub struct BenchArgs {
     pub residents: usize,
@@ -122,15 +122,7 @@ pub struct WhatIfBenchArgs {
 pub fn bench_what_if(a: &WhatIfBenchArgs, lang: Lang) -> Result<ExitCode, Failure> {
     use projection::what_if::Arm;
     use simulator::what_if::{self, RunProgress, Subject};
-    if a.residents == 0 || a.residents > u32::MAX as usize {
-        return Err(refused(
-            CommandProblem::Between {
-                option: "--residents",
-                max: u64::from(u32::MAX),
-            },
-            lang,
-        ));
-    }
+    population_size(a.residents, "--residents", lang)?;
     let start = NaiveDate::from_ymd_opt(2026, 4, 1).expect("valid date");
     let arm = |regime: Regime| Arm {
         name: regime.as_str().to_owned(),
@@ -213,6 +205,14 @@ pub fn bench_what_if(a: &WhatIfBenchArgs, lang: Lang) -> Result<ExitCode, Failur
 }
 
 pub fn bench(a: &BenchArgs, lang: Lang) -> Result<ExitCode, Failure> {
+    // Checked before the directory is made: bad input writes nothing.
+    population_size(a.residents, "--residents", lang)?;
+    if a.batch == 0 {
+        return Err(refused(
+            CommandProblem::AtLeastOne { option: "--batch" },
+            lang,
+        ));
+    }
     std::fs::create_dir_all(&a.dir).map_err(|e| {
         Failure::Input(anyhow::anyhow!(e).context(labels::problem(
             Problem::CannotCreate { path: &a.dir },

@@ -108,8 +108,8 @@ pub struct CompareArgs {
     /// The band over seeds the table shows beside each median.
     #[arg(long, value_enum, default_value = "p10-p90")]
     pub band: BandArg,
-    /// Worker threads for a population (default: the cores available). The results do not
-    /// depend on it.
+    /// Worker threads for a population (1 to 256; default: the cores available). The results
+    /// do not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// Population: keep the event logs of only a deterministic sample of N residents (from the
@@ -219,18 +219,7 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
     if shard.is_some() && format != Format::Json {
         return Err(refused(CommandProblem::ShardIsJson, lang));
     }
-    let threads = match a.threads {
-        Some(0) => {
-            return Err(refused(
-                CommandProblem::AtLeastOne {
-                    option: "--threads",
-                },
-                lang,
-            ));
-        }
-        Some(n) => n,
-        None => simulator::default_threads(),
-    };
+    let threads = crate::diag::threads(a.threads, lang)?;
     let bar = if g.progress() {
         progress_bar(lang)
     } else {
@@ -276,15 +265,7 @@ pub fn compare(a: CompareArgs, g: &Global) -> Result<ExitCode, Failure> {
             (c, names)
         }
         (None, Some(residents)) => {
-            if residents == 0 || residents > u32::MAX as usize {
-                return Err(refused(
-                    CommandProblem::Between {
-                        option: "--population",
-                        max: u64::from(u32::MAX),
-                    },
-                    lang,
-                ));
-            }
+            crate::diag::population_size(residents, "--population", lang)?;
             let defaults = Policy::default();
             let baseline = arm(&a.baseline, &defaults)?;
             let reform = arm(&a.reform, &defaults)?;

@@ -38,6 +38,55 @@ pub fn failed(p: labels::CommandProblem<'_>, lang: Lang) -> Failure {
     Failure::Run(anyhow::anyhow!(labels::command_problem(p, lang)))
 }
 
+/// The most residents a command takes (`run --population`, `compare`, `sweep`, `bench`): ten
+/// times the national population. A larger number is a typing slip, not a question anyone asks
+/// of this simulator, and a run that holds its population in memory would die of it midway (at
+/// about a kibibyte a resident, or at once: four thousand million residents asked for a 154 GB
+/// allocation that aborted the process) — refused up front, as bad input, instead.
+pub const MAX_RESIDENTS: usize = 10 * population::NATIONAL_RESIDENTS;
+
+/// The most worker threads a command takes (`--threads`): far more than any machine it runs on
+/// has cores (the results never depend on the threads), and few enough that the system can
+/// always start them — a thread it cannot start would stop the run with a panic.
+pub const MAX_THREADS: usize = 256;
+
+/// Refuses a population size (`option`: the option that gave it) that is no population, or
+/// beyond [`MAX_RESIDENTS`], as bad input.
+pub fn population_size(residents: usize, option: &str, lang: Lang) -> Result<(), Failure> {
+    if residents == 0 || residents > MAX_RESIDENTS {
+        return Err(refused(
+            labels::CommandProblem::Between {
+                option,
+                max: MAX_RESIDENTS as u64,
+            },
+            lang,
+        ));
+    }
+    Ok(())
+}
+
+/// The worker threads of `--threads` (default: the cores available), refused as bad input when
+/// none or beyond [`MAX_THREADS`].
+pub fn threads(given: Option<usize>, lang: Lang) -> Result<usize, Failure> {
+    match given {
+        None => Ok(simulator::default_threads().min(MAX_THREADS)),
+        Some(0) => Err(refused(
+            labels::CommandProblem::AtLeastOne {
+                option: "--threads",
+            },
+            lang,
+        )),
+        Some(n) if n > MAX_THREADS => Err(refused(
+            labels::CommandProblem::Between {
+                option: "--threads",
+                max: MAX_THREADS as u64,
+            },
+            lang,
+        )),
+        Some(n) => Ok(n),
+    }
+}
+
 /// A scenario or policy file's error as one line in `lang`: `file:line:column: what is wrong`,
 /// or `file: why it could not be read`.
 pub fn scenario_error(e: &ScenarioError, lang: Lang) -> String {

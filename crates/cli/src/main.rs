@@ -104,8 +104,8 @@ enum Command {
         /// With --population: the first simulated day (a year is simulated).
         #[arg(long, value_name = "DATE", requires = "population", default_value_t = population::DEFAULT_START)]
         start: NaiveDate,
-        /// With --population: worker threads (default: the cores available). The log and its
-        /// hash do not depend on it.
+        /// With --population: worker threads (1 to 256; default: the cores available). The log
+        /// and its hash do not depend on it.
         #[arg(long, value_name = "N", requires = "population")]
         threads: Option<usize>,
         /// Where to store the event log (SQLite, created 0600). Default for a scenario:
@@ -305,10 +305,10 @@ enum Command {
         /// Events per store transaction.
         #[arg(long, default_value_t = 100_000)]
         batch: usize,
-        /// Threads of the simulation, one shard of residents each (default: the cores
-        /// available). The log and its hash do not depend on it.
-        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-        threads: Option<u16>,
+        /// Threads of the simulation, one shard of residents each (1 to 256; default: the
+        /// cores available). The log and its hash do not depend on it.
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
         /// Directory for the benchmark databases (removed afterwards unless --keep).
         #[arg(long, default_value = "target/zairyu-bench")]
         dir: PathBuf,
@@ -525,15 +525,17 @@ fn main() -> ExitCode {
             threads,
             json,
             ..
-        } => bench::bench_what_if(
-            &bench::WhatIfBenchArgs {
-                residents: residents.unwrap_or(population::NATIONAL_RESIDENTS),
-                seed,
-                threads: threads.map_or_else(simulator::default_threads, usize::from),
-                json,
-            },
-            lang,
-        ),
+        } => diag::threads(threads, lang).and_then(|threads| {
+            bench::bench_what_if(
+                &bench::WhatIfBenchArgs {
+                    residents: residents.unwrap_or(population::NATIONAL_RESIDENTS),
+                    seed,
+                    threads,
+                    json,
+                },
+                lang,
+            )
+        }),
         Command::Bench {
             residents,
             what_if: false,
@@ -544,19 +546,21 @@ fn main() -> ExitCode {
             dir,
             keep,
             json,
-        } => bench::bench(
-            &bench::BenchArgs {
-                residents: residents.unwrap_or(100_000),
-                seed,
-                regime: regime.into(),
-                batch,
-                threads: threads.map_or_else(simulator::default_threads, usize::from),
-                dir,
-                keep,
-                json,
-            },
-            lang,
-        ),
+        } => diag::threads(threads, lang).and_then(|threads| {
+            bench::bench(
+                &bench::BenchArgs {
+                    residents: residents.unwrap_or(100_000),
+                    seed,
+                    regime: regime.into(),
+                    batch,
+                    threads,
+                    dir,
+                    keep,
+                    json,
+                },
+                lang,
+            )
+        }),
     };
     let code = match result {
         Ok(code) => code,

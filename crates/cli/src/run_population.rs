@@ -50,22 +50,8 @@ struct Checked {
 }
 
 fn check(a: &PopulationArgs<'_>, lang: report::Lang) -> Result<Checked, Failure> {
-    if a.residents == 0 || a.residents > u32::MAX as usize {
-        return Err(Failure::Input(anyhow!(labels::problem(
-            Problem::Writing(LogWriting::PopulationSize { max: u32::MAX }),
-            lang
-        ))));
-    }
-    let threads = match a.threads {
-        Some(0) => {
-            return Err(Failure::Input(anyhow!(labels::problem(
-                Problem::Writing(LogWriting::NoThreads),
-                lang
-            ))));
-        }
-        Some(n) => n,
-        None => simulator::default_threads(),
-    };
+    crate::diag::population_size(a.residents, "--population", lang)?;
+    let threads = crate::diag::threads(a.threads, lang)?;
     let (mut policy, files) = match a.policy {
         Some(path) => {
             let file = scenario::policy_file::load_policy(path, &Policy::default())?;

@@ -41,7 +41,7 @@ pub struct SimtestArgs {
     /// Where a failing case is written, shrunk, as a scenario file.
     #[arg(long, value_name = "DIR", default_value = "target/simtest")]
     pub out: PathBuf,
-    /// Worker threads (default: the cores available). The cases do not depend on it.
+    /// Worker threads (1 to 256; default: the cores available). The cases do not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 }
@@ -49,10 +49,7 @@ pub struct SimtestArgs {
 /// Runs the seeds; exit 0 when every invariant held, 1 with the first failing seed's report.
 pub fn simtest(args: &SimtestArgs, g: &Global) -> Result<ExitCode, Failure> {
     let profile = args.faults;
-    let threads = args
-        .threads
-        .unwrap_or_else(simulator::default_threads)
-        .max(1);
+    let threads = crate::diag::threads(args.threads, g.lang())?;
     let bar = if g.quiet {
         ProgressBar::hidden()
     } else {

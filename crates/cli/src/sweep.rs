@@ -89,7 +89,7 @@ pub struct SweepArgs {
     /// file); CSV and Parquet get their manifest beside it, as FILE's stem + .manifest.json.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Worker threads (default: the cores available). The results do not depend on it.
+    /// Worker threads (1 to 256; default: the cores available). The results do not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 }
@@ -243,15 +243,7 @@ pub fn sweep(a: SweepArgs, g: &Global) -> Result<ExitCode, Failure> {
     let lang = g.lang();
     let shard = crate::scale_out::shard(a.shard, a.shards, |v| std::env::var(v).ok(), lang)?;
     let residents = a.population.unwrap_or(population::NATIONAL_RESIDENTS);
-    if residents == 0 || residents > u32::MAX as usize {
-        return Err(refused(
-            CommandProblem::Between {
-                option: "--population",
-                max: u64::from(u32::MAX),
-            },
-            lang,
-        ));
-    }
+    crate::diag::population_size(residents, "--population", lang)?;
     if a.seeds == 0 {
         return Err(refused(
             CommandProblem::AtLeastOne { option: "--seeds" },
@@ -283,18 +275,7 @@ pub fn sweep(a: SweepArgs, g: &Global) -> Result<ExitCode, Failure> {
     if format == SweepFormat::Parquet && a.out.is_none() {
         return Err(refused(CommandProblem::ParquetNeedsOutFile, lang));
     }
-    let threads = match a.threads {
-        Some(0) => {
-            return Err(refused(
-                CommandProblem::AtLeastOne {
-                    option: "--threads",
-                },
-                lang,
-            ));
-        }
-        Some(n) => n,
-        None => simulator::default_threads(),
-    };
+    let threads = crate::diag::threads(a.threads, lang)?;
     let defaults = Policy::default();
     let base = match &a.policy {
         Some(path) => {

@@ -344,3 +344,85 @@ fn the_html_report_of_a_run_under_faults_gives_the_time_to_consistency() {
     );
     assert!(!stdout(&plain).contains("time to consistency"));
 }
+
+/// Every numeric option of the commands that run a population, out of range: no residents, too
+/// many (a number that once aborted `run --population` with a failed 154 GB allocation), no
+/// threads or more than can be started, no events per transaction, no seeds. Each is bad input:
+/// exit 2, an error naming the option and its range, and nothing written — not even `bench`'s
+/// directory.
+#[test]
+fn numeric_options_out_of_range_are_bad_input_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (legacy, integrated) = (
+        support::scenario("what-if/legacy.policy.yaml"),
+        support::scenario("what-if/integrated.policy.yaml"),
+    );
+    let compare = ["compare", "--baseline", &legacy, "--reform", &integrated];
+    let sweep = ["sweep", "--grid", "resident.tokutei_uptake=0.1,0.2"];
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["bench", "--residents", "0", "--dir", "b"],
+            "--residents must be between 1 and 39566190",
+        ),
+        (
+            vec!["bench", "--residents", "39566191", "--dir", "b"],
+            "--residents must be between 1 and 39566190",
+        ),
+        (
+            vec!["bench", "--residents", "10", "--batch", "0", "--dir", "b"],
+            "--batch must be at least 1",
+        ),
+        (
+            vec!["bench", "--threads", "257", "--dir", "b"],
+            "--threads must be between 1 and 256",
+        ),
+        (
+            vec!["bench", "--what-if", "--residents", "0"],
+            "--residents must be between 1 and 39566190",
+        ),
+        (
+            vec!["run", "--population", "4294967295"],
+            "--population must be between 1 and 39566190",
+        ),
+        (
+            vec!["run", "--population", "10", "--threads", "100000"],
+            "--threads must be between 1 and 256",
+        ),
+        (
+            [&compare[..], &["--population", "0"]].concat(),
+            "--population must be between 1",
+        ),
+        (
+            [&compare[..], &["--population", "10", "--threads", "257"]].concat(),
+            "--threads must be between 1 and 256",
+        ),
+        (
+            [&compare[..], &["--population", "10", "--seeds", "0"]].concat(),
+            "--seeds must be at least 1",
+        ),
+        (
+            [&sweep[..], &["--population", "39566191"]].concat(),
+            "--population must be between 1",
+        ),
+        (
+            [&sweep[..], &["--population", "10", "--threads", "0"]].concat(),
+            "--threads must be at least 1",
+        ),
+        (
+            vec!["simtest", "--seeds", "2", "--threads", "0", "--out", "s"],
+            "--threads must be at least 1",
+        ),
+        (
+            vec!["simtest", "--seeds", "2", "--threads", "257", "--out", "s"],
+            "--threads must be between 1 and 256",
+        ),
+    ];
+    for (args, says) in cases {
+        let o = zairyu(&args, dir.path());
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
+        let written: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(written.is_empty(), "{args:?} wrote {written:?}");
+    }
+}

@@ -156,10 +156,6 @@ pub enum LogWriting<'a> {
     RunStopped { log: Option<&'a Path> },
     /// The run and its log are complete but the analysis tables beside it are not.
     TablesNotWritten { db: &'a Path },
-    /// `--population` out of range.
-    PopulationSize { max: u32 },
-    /// `--threads 0`.
-    NoThreads,
     /// `run --population --resume` without the log to continue.
     ResumeNeedsDb,
 }
@@ -392,14 +388,6 @@ fn writing(w: LogWriting<'_>, lang: Lang) -> String {
              ログから作り直せる）",
             shown(db)
         ),
-        (LogWriting::PopulationSize { max }, Lang::En) => {
-            format!("--population must be between 1 and {max}")
-        }
-        (LogWriting::PopulationSize { max }, Lang::Ja) => {
-            format!("--population は 1 から {max} まで")
-        }
-        (LogWriting::NoThreads, Lang::En) => "--threads must be at least 1".into(),
-        (LogWriting::NoThreads, Lang::Ja) => "--threads は 1 以上".into(),
         (LogWriting::ResumeNeedsDb, Lang::En) => {
             "--resume of a population needs --db: the log to continue".into()
         }
