@@ -6,10 +6,11 @@ use std::process::ExitCode;
 use event_store::StoreError;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use report::Lang;
-use report::labels::{self, Cause, RunPart};
+use report::labels::{self, Cause, RunPart, ShardsMismatch};
 use scenario::ScenarioError;
 use simulator::SimError;
 use simulator::replay::ReplayError;
+use simulator::what_if::MergeError;
 
 /// A failure of a command.
 #[derive(Debug)]
@@ -228,6 +229,8 @@ fn in_japanese(e: &(dyn std::error::Error + 'static)) -> Option<String> {
         }
     } else if e.is::<simulator::log::DecodeError>() {
         Cause::Corrupt
+    } else if let Some(e) = e.downcast_ref::<MergeError>() {
+        Cause::Shards(shards_mismatch(*e))
     } else {
         return None;
     };
@@ -298,17 +301,42 @@ fn sim_cause(e: &SimError) -> Cause {
             produced: *produced,
         },
         SimError::ResumeOtherRun { what } => Cause::ResumeOtherRun {
-            what: match *what {
-                "scenario file" => RunPart::ScenarioFile,
-                "policy" => RunPart::Policy,
-                "seed" => RunPart::Seed,
-                "simulated period" => RunPart::Period,
-                "scenario's names" => RunPart::Names,
-                w if w.starts_with("run metadata") => RunPart::Metadata,
-                _ => RunPart::Other,
-            },
+            what: run_part(*what),
         },
         _ => Cause::Internal,
+    }
+}
+
+/// Why shard results do not add up to one run, for its Japanese words.
+fn shards_mismatch(e: MergeError) -> ShardsMismatch {
+    match e {
+        MergeError::Empty => ShardsMismatch::Empty,
+        MergeError::NotAShard => ShardsMismatch::NotAShard,
+        MergeError::OutOfPlace { want, found } => ShardsMismatch::OutOfPlace {
+            want,
+            found: found.0,
+        },
+        MergeError::OtherInputs { shard, first } => ShardsMismatch::OtherInputs {
+            shard: shard.0,
+            first: first.0,
+        },
+        MergeError::Count { given, count } => ShardsMismatch::Count { given, count },
+        MergeError::MissingSeed { seed } => ShardsMismatch::MissingSeed { seed },
+        MergeError::MissingPoints { shard } => ShardsMismatch::MissingPoints { shard: shard.0 },
+    }
+}
+
+/// The part of a run a resumed log differs in, for its Japanese words: matched by kind, so that
+/// a part added or reworded in the simulator cannot fall through to the wrong words.
+fn run_part(what: simulator::scenario_run::RunPart) -> RunPart {
+    use simulator::scenario_run::RunPart as P;
+    match what {
+        P::ScenarioFile => RunPart::ScenarioFile,
+        P::Policy => RunPart::Policy,
+        P::Seed => RunPart::Seed,
+        P::Period => RunPart::Period,
+        P::Names => RunPart::Names,
+        P::Metadata => RunPart::Metadata,
     }
 }
 

@@ -292,6 +292,24 @@ fn resume_continues_only_a_prefix_of_the_same_run_and_otherwise_writes_nothing()
         );
         assert_eq!(snapshot(d), before, "{args:?}: nothing written");
     }
+    // In Japanese the part that differs is named in its own words: the simulator says which
+    // part by kind, so the words cannot fall back to a vague "the run's record" when its English
+    // is reworded.
+    let in_japanese: [(&[&str], &str); 2] = [
+        (
+            &["run", &integrated, "--db", "x.db", "--resume"],
+            "別の実行のログ（シナリオファイルが違う）",
+        ),
+        (
+            &["run", &legacy, "--db", "x.db", "--resume", "--seed", "8"],
+            "別の実行のログ（シードが違う）",
+        ),
+    ];
+    for (args, says) in in_japanese {
+        let o = zairyu(&[&["--lang", "ja"][..], args].concat(), d);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+    }
 }
 
 #[test]

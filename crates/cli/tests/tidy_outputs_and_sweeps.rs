@@ -351,15 +351,31 @@ fn four_array_tasks_merged_equal_the_unsharded_sweep_and_comparison_byte_for_byt
     assert_eq!(o_merged.status.code(), Some(0), "{}", stderr(&o_merged));
     assert_eq!(stdout(&o_merged), stdout(&o_whole));
 
-    // Shards that do not make a whole, or mix a sweep with a comparison, are bad input.
-    for (files, said) in [
-        (["shard-0.json", "shard-1.json"], "k/4"),
-        (["shard-0.json", "shard-0.json"], "where 1/4 belongs"),
-        (["shard-0.json", "cmp-1.json"], "mix"),
+    // Shards that do not make a whole, or mix a sweep with a comparison, are bad input, said in
+    // each language by what is wrong (the simulator's reason is typed: the Japanese says it in
+    // its own words, not "see --lang en").
+    for (files, said, said_ja) in [
+        (
+            ["shard-0.json", "shard-1.json"],
+            "k/4",
+            "4 個に分けたシャードの結果が 2 個ある",
+        ),
+        (
+            ["shard-0.json", "shard-0.json"],
+            "where 1/4 belongs",
+            "シャード 1/4 の所にシャード 0/4 がある",
+        ),
+        (["shard-0.json", "cmp-1.json"], "mix", "混ざっている"),
     ] {
         let o = zairyu(&[&["merge"][..], &files[..]].concat(), dir.path());
         assert_eq!(o.status.code(), Some(2), "{files:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(said), "{files:?}: {}", stderr(&o));
+        let o = zairyu(
+            &[&["--lang", "ja", "merge"][..], &files[..]].concat(),
+            dir.path(),
+        );
+        assert_eq!(o.status.code(), Some(2), "{files:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(said_ja), "{files:?}: {}", stderr(&o));
     }
 }
 

@@ -12,7 +12,7 @@ use model::policy::Policy;
 use population::Population;
 
 use crate::log::RunHeader;
-use crate::scenario_run::header_difference;
+use crate::scenario_run::{RunPart, header_difference};
 use crate::scheduler::{Progress, RunInput, RunOptions, RunOutput, SimError, run};
 
 /// The metadata of a population's log: the population's content digest as what was run, the
@@ -110,7 +110,7 @@ pub fn resume_population(
     let Some(stored) = store.read_run_meta()? else {
         if store.last_global_seq()? != 0 {
             return Err(SimError::ResumeOtherRun {
-                what: "run metadata (the log has events but no metadata)",
+                what: RunPart::Metadata,
             });
         }
         return run_population(population, policy, meta, Some(store), threads, progress);

@@ -135,7 +135,7 @@ pub fn resume_scenario_stored(
         // metadata, so no event either (the metadata is written first) — start it afresh.
         if store.last_global_seq()? != 0 {
             return Err(SimError::ResumeOtherRun {
-                what: "run metadata (the log has events but no metadata)",
+                what: RunPart::Metadata,
             });
         }
         return run_scenario_stored(scenario, store, code_version, progress);
@@ -155,8 +155,37 @@ pub fn resume_scenario_stored(
     Ok(out)
 }
 
-/// The first input in which two runs differ, named for a person.
-pub(crate) fn header_difference(a: &RunHeader, b: &RunHeader) -> Option<&'static str> {
+/// The part of a run's inputs in which a stored log differs from the run that would resume it
+/// ([`SimError::ResumeOtherRun`]): a closed set, so that whoever says it in words (the CLI, in
+/// English and Japanese) matches on the part, never on this text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunPart {
+    ScenarioFile,
+    Policy,
+    Seed,
+    /// The first or the last simulated day.
+    Period,
+    /// The scenario's title, description or residents' names.
+    Names,
+    /// The log has events but no run metadata.
+    Metadata,
+}
+
+impl std::fmt::Display for RunPart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            RunPart::ScenarioFile => "scenario file",
+            RunPart::Policy => "policy",
+            RunPart::Seed => "seed",
+            RunPart::Period => "simulated period",
+            RunPart::Names => "scenario's names",
+            RunPart::Metadata => "run metadata (the log has events but no metadata)",
+        })
+    }
+}
+
+/// The first input in which two runs differ.
+pub(crate) fn header_difference(a: &RunHeader, b: &RunHeader) -> Option<RunPart> {
     let RunHeader {
         scenario_hash,
         policy,
@@ -169,16 +198,16 @@ pub(crate) fn header_difference(a: &RunHeader, b: &RunHeader) -> Option<&'static
         display_names,
     } = a;
     [
-        (scenario_hash == &b.scenario_hash, "scenario file"),
-        (policy == &b.policy, "policy"),
-        (seed == &b.seed, "seed"),
-        (start == &b.start && until == &b.until, "simulated period"),
+        (scenario_hash == &b.scenario_hash, RunPart::ScenarioFile),
+        (policy == &b.policy, RunPart::Policy),
+        (seed == &b.seed, RunPart::Seed),
+        (start == &b.start && until == &b.until, RunPart::Period),
         (
             title == &b.title
                 && description == &b.description
                 && resident_names == &b.resident_names
                 && display_names == &b.display_names,
-            "scenario's names",
+            RunPart::Names,
         ),
     ]
     .into_iter()

@@ -74,7 +74,7 @@ pub enum SimError {
     )]
     ResumeLonger { stored: u64, produced: u64 },
     #[error("cannot resume: the log is of another run (its {what} differs)")]
-    ResumeOtherRun { what: &'static str },
+    ResumeOtherRun { what: crate::scenario_run::RunPart },
 }
 
 /// The residents a run simulates and their steps, handed out by shard: resident ids are

@@ -15,7 +15,9 @@ use projection::sweep::{Axis, FORMAT, Point, Sweep, SweepManifest};
 use projection::what_if::{Arm, INTERVALS, PolicyManifest, SubjectManifest};
 
 use crate::scheduler::SimError;
-use crate::what_if::{GENERATOR, MergeError, RunProgress, Workers, check_shards, population_arms};
+use crate::what_if::{
+    Found, GENERATOR, MergeError, RunProgress, Workers, check_shards, population_arms,
+};
 
 /// What a sweep runs: a population (or a shard of it), the base policy, the axes and one arm
 /// per grid point (in [`projection::sweep::grid`] order, each with its values).
@@ -122,10 +124,9 @@ pub fn merge(parts: Vec<Sweep>) -> Result<Sweep, MergeError> {
             || part.inputs_hashes.len() != bare.seeds.len()
             || part.points.iter().any(|p| p.runs.len() != bare.seeds.len())
         {
-            return Err(MergeError::Mismatch(format!(
-                "shard {} lacks grid points or seeds",
-                part.manifest.shard.map_or("?".into(), |s| s.to_string())
-            )));
+            return Err(MergeError::MissingPoints {
+                shard: Found(part.manifest.shard),
+            });
         }
     }
     let mut points: Vec<Point> = first

@@ -504,54 +504,83 @@ pub(crate) fn check_shards<M: PartialEq>(
     let given = manifests.len();
     let mut rest = manifests.into_iter();
     let (first, bare) = rest.next().ok_or(MergeError::Empty)?;
-    let mismatch = |what: String| Err(MergeError::Mismatch(what));
     let Some(count) = first.map(|s| s.count) else {
-        return mismatch(
-            "the first result is not a shard (it has no `shard` in its manifest)".into(),
-        );
+        return Err(MergeError::NotAShard);
     };
-    let show = |s: Option<Shard>, none: &str| s.map_or(none.to_owned(), |s| s.to_string());
-    let in_place = |k: usize, shard: Option<Shard>| {
+    let in_place = |k: usize, found: Option<Shard>| {
         let want = Shard {
             index: k as u32,
             count,
         };
-        if shard == Some(want) {
+        if found == Some(want) {
             Ok(())
         } else {
-            Err(MergeError::Mismatch(format!(
-                "expected shards 0/{count} … {}/{count} once each; found {} where {want} belongs",
-                count - 1,
-                show(shard, "a whole run"),
-            )))
+            Err(MergeError::OutOfPlace {
+                want,
+                found: Found(found),
+            })
         }
     };
     in_place(0, first)?;
     for (k, (shard, m)) in rest.enumerate() {
         if m != bare {
-            return mismatch(format!(
-                "shard {} was made with other inputs, policies, seeds or code version than shard {}",
-                show(shard, "?"),
-                show(first, "?"),
-            ));
+            return Err(MergeError::OtherInputs {
+                shard: Found(shard),
+                first: Found(first),
+            });
         }
         in_place(k + 1, shard)?;
     }
     if given != count as usize {
-        return mismatch(format!(
-            "{given} shard results given, but the shards are k/{count}"
-        ));
+        return Err(MergeError::Count { given, count });
     }
     Ok(bare)
 }
 
-/// Why shard results cannot be merged.
-#[derive(Debug, thiserror::Error)]
+/// Why shard results cannot be merged: a closed set, so that the CLI says each in its own words
+/// (English and Japanese) by kind, never by matching this text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum MergeError {
     #[error("nothing to merge")]
     Empty,
-    #[error("{0}")]
-    Mismatch(String),
+    /// The first result (by shard index) has no `shard` in its manifest.
+    #[error("the first result is not a shard (it has no `shard` in its manifest)")]
+    NotAShard,
+    /// Shard `want` is missing, given twice, or of another count: `found` is in its place.
+    #[error(
+        "expected shards 0/{count} … {last}/{count} once each; found {found} where {want} belongs",
+        count = want.count,
+        last = want.count - 1
+    )]
+    OutOfPlace { want: Shard, found: Found },
+    /// A shard made from other inputs (population, policies, seeds, code version) than the first.
+    #[error(
+        "shard {shard} was made with other inputs, policies, seeds or code version than shard \
+         {first}"
+    )]
+    OtherInputs { shard: Found, first: Found },
+    /// Fewer or more results than the shards' count.
+    #[error("{given} shard results given, but the shards are k/{count}")]
+    Count { given: usize, count: u32 },
+    /// A comparison's shard without the run of `seed`.
+    #[error("a shard lacks the run of seed {seed}")]
+    MissingSeed { seed: u64 },
+    /// A sweep's shard without every grid point and seed.
+    #[error("shard {shard} lacks grid points or seeds")]
+    MissingPoints { shard: Found },
+}
+
+/// The shard a result says it is, if any (`None`: a whole run, not a shard).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found(pub Option<Shard>);
+
+impl std::fmt::Display for Found {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(shard) => write!(f, "{shard}"),
+            None => f.write_str("a whole run"),
+        }
+    }
 }
 
 /// Adds the shards of one comparison into the result of the whole. The shards must come from
@@ -580,9 +609,7 @@ pub fn merge(parts: Vec<Comparison>) -> Result<Comparison, MergeError> {
         let mut digests = Vec::new();
         for part in &parts {
             let Some(r) = part.runs.get(i).filter(|r| r.seed == seed) else {
-                return Err(MergeError::Mismatch(format!(
-                    "a shard lacks the run of seed {seed}"
-                )));
+                return Err(MergeError::MissingSeed { seed });
             };
             run.baseline.add(&r.baseline);
             run.reform.add(&r.reform);

@@ -10,6 +10,8 @@
 
 use std::path::Path;
 
+use model::shard::Shard;
+
 use super::Lang;
 
 /// What a command was asked that it cannot do, or found that it cannot go on with.
@@ -391,6 +393,8 @@ pub enum Cause {
     ResumeLonger { stored: u64, produced: u64 },
     /// `run --resume`: the log is of another run; `what` differs.
     ResumeOtherRun { what: RunPart },
+    /// `merge`: the shard results are not the shards of one run, and why.
+    Shards(ShardsMismatch),
     /// Something that should not happen inside the simulator or the store (a bug).
     Internal,
     /// A cause this module has no words for: its text is shown under `--lang en`.
@@ -420,8 +424,64 @@ pub enum RunPart {
     Names,
     /// The log has events but no run metadata.
     Metadata,
-    /// A part this module does not know.
-    Other,
+}
+
+/// Why shard results do not add up to one run (`zairyu merge`); `None` for a shard is a whole
+/// run's result, not a shard's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShardsMismatch {
+    /// No result at all.
+    Empty,
+    /// The first result is a whole run's.
+    NotAShard,
+    /// Shard `want` is missing or given twice: `found` is in its place.
+    OutOfPlace { want: Shard, found: Option<Shard> },
+    /// A shard made from other inputs (population, policies, seeds, code version) than the first.
+    OtherInputs {
+        shard: Option<Shard>,
+        first: Option<Shard>,
+    },
+    /// `given` results for shards `k/count`.
+    Count { given: usize, count: u32 },
+    /// A comparison's shard without the run of `seed`.
+    MissingSeed { seed: u64 },
+    /// A sweep's shard without every grid point and seed.
+    MissingPoints { shard: Option<Shard> },
+}
+
+/// Why shard results do not add up to one run, in Japanese.
+fn shards_mismatch_ja(why: ShardsMismatch) -> String {
+    // A shard's number is set off by spaces, as every number in the Japanese text is.
+    let shard = |s: Option<Shard>| match s {
+        Some(s) => format!("シャード {s} "),
+        None => "全体の実行の結果".to_owned(),
+    };
+    match why {
+        ShardsMismatch::Empty => "まとめる結果がない".into(),
+        ShardsMismatch::NotAShard => {
+            "最初の結果がシャードの結果ではない（全体の実行の結果）".into()
+        }
+        ShardsMismatch::OutOfPlace { want, found } => format!(
+            "シャード 0/{n} から {last}/{n} までが1つずつ要るが、シャード {want} の所に{}がある",
+            shard(found),
+            n = want.count,
+            last = want.count - 1,
+        ),
+        ShardsMismatch::OtherInputs { shard: s, first } => format!(
+            "{}は{}と別の入力（人口、政策、シード、コードの版）で作られた",
+            shard(s),
+            shard(first)
+        ),
+        ShardsMismatch::Count { given, count } => {
+            format!("{count} 個に分けたシャードの結果が {given} 個ある")
+        }
+        ShardsMismatch::MissingSeed { seed } => {
+            format!("シード {seed} の実行がないシャードがある")
+        }
+        ShardsMismatch::MissingPoints { shard: s } => {
+            format!("{}にグリッドの点かシードが欠けている", shard(s))
+        }
+    }
 }
 
 /// The Japanese for a cause, as it follows a command's own sentence.
@@ -454,6 +514,7 @@ pub fn cause_ja(c: Cause) -> String {
             "続きを実行できない。別の実行のログ（{}が違う）",
             run_part_ja(what)
         ),
+        Cause::Shards(why) => shards_mismatch_ja(why),
         Cause::Internal => "内部のエラー（不具合）".into(),
         Cause::Unworded => "原因の詳細は --lang en で表示される".into(),
     }
@@ -478,7 +539,6 @@ fn run_part_ja(what: RunPart) -> &'static str {
         RunPart::Period => "模擬する期間",
         RunPart::Names => "シナリオの名前",
         RunPart::Metadata => "実行のメタデータ",
-        RunPart::Other => "実行の記録",
     }
 }
 

@@ -38,7 +38,8 @@ pub use bench::{
     bench_what_if_figures,
 };
 pub use command_errors::{
-    Cause, CommandProblem, NotALog, RunPart, cause_ja, command_problem, not_a_log_ja,
+    Cause, CommandProblem, NotALog, RunPart, ShardsMismatch, cause_ja, command_problem,
+    not_a_log_ja,
 };
 pub use commands::{
     CommitsFound, HashName, ProgressBar, ReplayProblem, SimtestBroken, check_mark, check_passed,
