@@ -11,10 +11,13 @@
 //! ```
 //!
 //! Layers apply in order: the starting policy (the defaults for a population, the scenario's own
-//! policy for a scenario), then the innermost `base:`, …, then the file itself. Mappings merge
-//! key by key; anything else (a number, a date, a list) replaces what was there; so does a
-//! single-key mapping whose key the base lacks, which is how an enum changes variant
-//! (`delay: { uniform: … }` → `delay: { table: … }`). Each layer is also read on its own as a
+//! policy for a scenario), then the innermost `base:`, …, then the file itself. A section (a
+//! mapping of named fields: `resident`, `capacity`, `latency` …) merges key by key, so a partial
+//! section overrides only the keys it names (`capacity: { block: 50000 }` keeps the rates the
+//! base set); anything else (a number, a date, a list) replaces what was there; so does, where
+//! the policy takes one of several forms, a single-key mapping whose key the base lacks, which is
+//! how an enum changes variant (`delay: { uniform: … }` → `delay: { table: … }`). Which is which
+//! is read from the policy's JSON Schema. Each layer is also read on its own as a
 //! full policy, so a misspelt field or a bad value is reported with its file, line and column,
 //! exactly as in scenario files.
 
@@ -97,10 +100,6 @@ pub fn load_policy(path: &Path, start: &Policy) -> Result<PolicyFile, ScenarioEr
         layers.push(layer.overlay);
     }
     let mut merged = serde_json::to_value(start).expect("policies serialize");
-    // A policy's serialized form leaves `faults` out when there are none (decision 14); put it
-    // back, so that an overlay setting faults merges into it instead of being taken for another
-    // variant of the whole policy (`merge`).
-    merged["faults"] = serde_json::to_value(&start.faults).expect("faults serialize");
     for overlay in layers.into_iter().rev() {
         merge(&mut merged, overlay);
     }
@@ -209,18 +208,45 @@ fn to_json(doc: &Doc<'_>, id: NodeId) -> Json {
     }
 }
 
-/// Applies `overlay` to `base` (see the module doc for the rules).
+/// Applies `overlay` to `base`, a policy's JSON (see the module doc for the rules).
 fn merge(base: &mut Json, overlay: Json) {
+    let schema = policy_schema();
+    merge_at(
+        base,
+        overlay,
+        Some(&schema["$defs"]["Policy"]),
+        &schema["$defs"],
+    );
+}
+
+/// The JSON Schema of a policy (its `$defs` hold every section's), made once.
+fn policy_schema() -> &'static Json {
+    static SCHEMA: std::sync::OnceLock<Json> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(json_schema)
+}
+
+/// Applies `overlay` to `base`, where `schema` (if known) describes the value at this place.
+///
+/// A mapping the schema says is a section (a struct: it lists its `properties`) merges key by
+/// key, whatever keys the base holds: a section's serialized form leaves out fields at their
+/// default (`capacity`'s rates, `resident.departure`, `faults`), so a key the base lacks is no
+/// sign of another variant there. Elsewhere — an enum (`delay: { uniform: … }`) — a
+/// single-key mapping whose key the base lacks is another variant and replaces the value.
+fn merge_at(base: &mut Json, overlay: Json, schema: Option<&Json>, defs: &Json) {
+    let schema = schema.map(|s| resolve(s, defs));
+    let fields = schema.and_then(|s| s.get("properties"));
     match (base, overlay) {
         (Json::Object(b), Json::Object(o)) => {
-            let switches_variant = o.len() == 1 && o.keys().all(|k| !b.contains_key(k));
+            let switches_variant =
+                fields.is_none() && o.len() == 1 && o.keys().all(|k| !b.contains_key(k));
             if switches_variant {
                 *b = o;
                 return;
             }
             for (k, v) in o {
+                let field = fields.and_then(|f| f.get(&k));
                 match b.get_mut(&k) {
-                    Some(slot) => merge(slot, v),
+                    Some(slot) => merge_at(slot, v, field, defs),
                     None => {
                         b.insert(k, v);
                     }
@@ -229,6 +255,37 @@ fn merge(base: &mut Json, overlay: Json) {
         }
         (slot, v) => *slot = v,
     }
+}
+
+/// The schema `schema` stands for: through a `$ref` into `defs`, and through an optional
+/// value's `anyOf` [the value, null] to the value's.
+fn resolve<'a>(mut schema: &'a Json, defs: &'a Json) -> &'a Json {
+    // A reference chain is as deep as the policy's types (a few); the bound only guards a loop.
+    for _ in 0..16 {
+        if let Some(name) = schema
+            .get("$ref")
+            .and_then(Json::as_str)
+            .and_then(|r| r.strip_prefix("#/$defs/"))
+            && let Some(def) = defs.get(name)
+        {
+            schema = def;
+            continue;
+        }
+        let not_null: Vec<&Json> = schema
+            .get("anyOf")
+            .and_then(Json::as_array)
+            .map(|alts| {
+                alts.iter()
+                    .filter(|a| a.get("type").and_then(Json::as_str) != Some("null"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        match not_null[..] {
+            [only] => schema = only,
+            _ => return schema,
+        }
+    }
+    schema
 }
 
 /// Sets one field of `start` from the command line (`zairyu replay DB --set KEY=VALUE`): `KEY`
@@ -352,6 +409,62 @@ mod tests {
         assert_eq!(p.policy.resident.tokutei_uptake, Share::new(0.5).unwrap());
         assert_eq!(p.policy.faults.links.len(), 1);
         assert_eq!(p.policy.faults.links[0].loss, Share::new(0.01).unwrap());
+    }
+
+    /// A section's serialized form leaves out the fields at their default (capacity's rates,
+    /// `resident.departure`), so a key the base lacks is no sign of another variant: a partial
+    /// section overrides only what it names.
+    #[test]
+    fn a_partial_section_overrides_only_the_keys_it_names() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "base.policy.yaml",
+            "policy:\n  resident: { tokutei_uptake: 0.3 }\n  capacity: { immigration_bureau: 5, block: 50000 }\n",
+        );
+        let city_hall = write(
+            dir.path(),
+            "city_hall.policy.yaml",
+            "base: base.policy.yaml\npolicy:\n  capacity: { city_hall: 3 }\n",
+        );
+        let p = load_policy(&city_hall, &Policy::default()).unwrap().policy;
+        let capacity = p.capacity.expect("capacity kept");
+        let rate = |r: Option<model::capacity::PerThousand>| r.map(|r| r.get());
+        assert_eq!(rate(capacity.immigration_bureau), Some(5.0));
+        assert_eq!(rate(capacity.city_hall), Some(3.0));
+        assert_eq!(capacity.block, 50000);
+        let block = write(
+            dir.path(),
+            "block.policy.yaml",
+            "base: base.policy.yaml\npolicy:\n  capacity: { block: 5000 }\n",
+        );
+        let capacity = load_policy(&block, &Policy::default())
+            .unwrap()
+            .policy
+            .capacity
+            .expect("capacity kept");
+        assert_eq!(rate(capacity.immigration_bureau), Some(5.0));
+        assert_eq!(capacity.block, 5000);
+        let departure = write(
+            dir.path(),
+            "departure.policy.yaml",
+            "base: base.policy.yaml\npolicy:\n  resident: { departure: { no_notice: 0.2 } }\n",
+        );
+        let p = load_policy(&departure, &Policy::default()).unwrap().policy;
+        assert_eq!(p.resident.tokutei_uptake, Share::new(0.3).unwrap());
+        assert_eq!(p.resident.departure.no_notice, Share::new(0.2).unwrap());
+        // An enum still changes variant with a single key the base lacks.
+        let delay = write(
+            dir.path(),
+            "delay.policy.yaml",
+            "base: base.policy.yaml\npolicy:\n  resident: { validity_change: { delay: { table: [ { days: 7, weight: 1 } ] } } }\n",
+        );
+        let p = load_policy(&delay, &Policy::default()).unwrap().policy;
+        assert!(matches!(
+            p.resident.validity_change.delay,
+            DelayDays::Table(_)
+        ));
+        assert_eq!(p.resident.tokutei_uptake, Share::new(0.3).unwrap());
     }
 
     #[test]
