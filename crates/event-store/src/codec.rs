@@ -49,7 +49,7 @@ pub(crate) fn seconds(at: &NaiveDateTime) -> Result<i64, StoreError> {
     Ok(at.and_utc().timestamp())
 }
 
-fn from_seconds(seconds: i64) -> Option<NaiveDateTime> {
+pub(crate) fn from_seconds(seconds: i64) -> Option<NaiveDateTime> {
     DateTime::from_timestamp(seconds, 0).map(|t| t.naive_utc())
 }
 
@@ -62,7 +62,7 @@ pub(crate) fn days(date: &NaiveDate) -> i64 {
 /// stored dates.
 const EPOCH_FROM_CE: i64 = 719_163;
 
-fn from_days(days: i64) -> Option<NaiveDate> {
+pub(crate) fn from_days(days: i64) -> Option<NaiveDate> {
     // Counted from chrono's own origin: no date arithmetic on the way (replay reads one a row).
     NaiveDate::from_num_days_from_ce_opt(i32::try_from(days.checked_add(EPOCH_FROM_CE)?).ok()?)
 }
@@ -204,7 +204,7 @@ pub(crate) fn insert_record(
     Ok(())
 }
 
-fn corrupt(seq: i64) -> impl Fn(String) -> StoreError {
+pub(crate) fn corrupt(seq: i64) -> impl Fn(String) -> StoreError {
     move |reason| StoreError::Corrupt {
         location: format!("events row global_seq {seq}"),
         reason,
@@ -327,7 +327,7 @@ pub(crate) fn read_record_v1(row: &Row<'_>) -> Result<EventRecord, StoreError> {
     })
 }
 
-fn uuid_at(row: &Row<'_>, idx: usize, what: &str) -> Result<Option<Uuid>, StoreError> {
+pub(crate) fn uuid_at(row: &Row<'_>, idx: usize, what: &str) -> Result<Option<Uuid>, StoreError> {
     match row.get_ref(idx)? {
         ValueRef::Null => Ok(None),
         ValueRef::Blob(bytes) => {

@@ -10,6 +10,7 @@ use rusqlite::Connection;
 use uuid::Uuid;
 
 use crate::EventRecord;
+use model::envelope::StreamId;
 use crate::error::{StoreError, to_i64};
 use crate::ids::{IdLookup, IdTable};
 use crate::schema::LogFormat;
@@ -39,31 +40,41 @@ impl Check {
 
     /// Checks the next record read in `global_seq` order, and takes it in.
     pub(crate) fn next(&mut self, conn: &Connection, r: &EventRecord) -> Result<(), StoreError> {
+        self.next_event(conn, r.global_seq, r.stream, r.stream_version, r.event_id)
+    }
+
+    /// [`Check::next`] of the event at `global_seq` with these stream, version and id.
+    pub(crate) fn next_event(
+        &mut self,
+        conn: &Connection,
+        global_seq: u64,
+        stream: StreamId,
+        stream_version: u32,
+        event_id: Uuid,
+    ) -> Result<(), StoreError> {
         let corrupt = |reason: String| StoreError::Corrupt {
-            location: format!("events row global_seq {}", r.global_seq),
+            location: format!("events row global_seq {global_seq}"),
             reason,
         };
-        if r.global_seq != self.last_seq + 1 {
+        if global_seq != self.last_seq + 1 {
             return Err(corrupt(format!(
-                "global_seq jumps from {} to {}: the log has a gap",
-                self.last_seq, r.global_seq
+                "global_seq jumps from {} to {global_seq}: the log has a gap",
+                self.last_seq
             )));
         }
-        let version = self.versions.get(r.stream);
-        if Some(r.stream_version) != version.checked_add(1) {
+        let version = self.versions.get(stream);
+        if Some(stream_version) != version.checked_add(1) {
             return Err(corrupt(format!(
-                "stream {} goes from version {version} to {}",
-                r.stream, r.stream_version
+                "stream {stream} goes from version {version} to {stream_version}"
             )));
         }
-        let id = r.event_id.as_u128();
+        let id = event_id.as_u128();
         match &mut self.ids {
             None => {
                 if let Some(last) = self.last_id.filter(|&last| id <= last) {
                     return Err(corrupt(format!(
-                        "event id {} does not follow the previous one, {}: ids must increase \
-                         along the log",
-                        r.event_id,
+                        "event id {event_id} does not follow the previous one, {}: ids must \
+                         increase along the log",
                         Uuid::from_u128(last)
                     )));
                 }
@@ -72,23 +83,20 @@ impl Check {
                 let first = match ids.lookup(id) {
                     IdLookup::Stored(seq) => Some(seq),
                     // A fingerprint match is confirmed against the stored row's id.
-                    IdLookup::Candidate(seq) => {
-                        (id_at(conn, seq)? == Some(r.event_id)).then_some(seq)
-                    }
+                    IdLookup::Candidate(seq) => (id_at(conn, seq)? == Some(event_id)).then_some(seq),
                     IdLookup::Absent => None,
                 };
                 if let Some(seq) = first {
                     return Err(corrupt(format!(
-                        "event id {} was already stored at global_seq {seq}",
-                        r.event_id
+                        "event id {event_id} was already stored at global_seq {seq}"
                     )));
                 }
-                ids.insert(id, r.global_seq);
+                ids.insert(id, global_seq);
             }
         }
-        self.versions.set(r.stream, r.stream_version);
+        self.versions.set(stream, stream_version);
         self.last_id = Some(id);
-        self.last_seq = r.global_seq;
+        self.last_seq = global_seq;
         Ok(())
     }
 }

@@ -39,6 +39,7 @@ mod ids;
 mod integrity;
 mod meta;
 mod schema;
+mod stored;
 mod streams;
 
 use std::fmt;
@@ -56,6 +57,7 @@ pub use crate::error::{NotALog, StoreError};
 use crate::integrity::Check;
 pub use crate::meta::{CommitHash, JapaneseTexts, RunMeta};
 pub use crate::schema::{APPLICATION_ID, LogFormat, SCHEMA_VERSION, STORE_TABLES};
+pub use crate::stored::StoredHeader;
 pub use model::envelope::EventRecord;
 
 /// An event to append.
@@ -429,6 +431,44 @@ impl EventStore {
     {
         let mut check = Check::new(self.format);
         self.for_each_checked(0, &mut check, f)
+    }
+
+    /// Calls `f` with every event in `global_seq` order as its row stores it — the header
+    /// ([`StoredHeader`]) and the payload's bytes, borrowed from the row — making the checks of
+    /// [`EventStore::for_each`] and failing on the same rows with the same errors. It converts
+    /// nothing it need not check, and copies no payload: the reader that must see the whole log
+    /// in order does the least it can per row (the `stored` module). A log of format 1 is read
+    /// through [`EventStore::for_each`] and converted (a time with a fraction of a second, which
+    /// the stored form cannot hold, is [`StoreError::SubSecondTime`]).
+    pub fn for_each_stored<E, F>(&self, mut f: F) -> Result<(), E>
+    where
+        E: From<StoreError>,
+        F: FnMut(&StoredHeader, &[u8]) -> Result<(), E>,
+    {
+        if self.format == LogFormat::V1 {
+            return self.for_each(|rec| f(&StoredHeader::of_record(&rec)?, &rec.payload));
+        }
+        let reader = stored::RowReader::new(&self.dictionary);
+        let mut check = Check::new(self.format);
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM events WHERE global_seq > 0 ORDER BY global_seq"
+            ))
+            .map_err(StoreError::from)?;
+        let mut rows = stmt.query([]).map_err(StoreError::from)?;
+        while let Some(row) = rows.next().map_err(StoreError::from)? {
+            let (header, payload) = reader.read(row)?;
+            check.next_event(
+                &self.conn,
+                header.global_seq,
+                header.stream,
+                header.stream_version,
+                header.event_id,
+            )?;
+            f(&header, payload)?;
+        }
+        Ok(())
     }
 
     fn for_each_checked<E, F>(&self, after: u64, check: &mut Check, mut f: F) -> Result<(), E>

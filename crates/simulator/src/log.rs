@@ -12,10 +12,11 @@
 //!   format-1 log (each record's JSON, one per line), so old logs still verify.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use event_store::{LogFormat, RunMeta};
+use event_store::{LogFormat, RunMeta, StoredHeader};
 use model::envelope::{Envelope, EventRecord, PAYLOAD_SCHEMA_VERSION};
 use model::event::{Event, PayloadError};
 use model::hashing::{HashWriter, mix64};
+use model::ids::ResidentId;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -112,15 +113,12 @@ pub fn from_record_with(
     upcasters: Upcasters<'_>,
 ) -> Result<Envelope, DecodeError> {
     let event = match rec.schema_version {
-        PAYLOAD_SCHEMA_VERSION => {
-            Event::decode_payload(&rec.event_type, rec.stream.resident, &rec.payload).map_err(
-                |source| DecodeError::Binary {
-                    global_seq: rec.global_seq,
-                    event_type: rec.event_type.to_string(),
-                    source,
-                },
-            )?
-        }
+        PAYLOAD_SCHEMA_VERSION => decode_binary(
+            rec.global_seq,
+            &rec.event_type,
+            rec.stream.resident,
+            &rec.payload,
+        )?,
         1 => upcast::json_payload(rec, upcasters)?,
         version => {
             return Err(DecodeError::UnknownSchema {
@@ -129,20 +127,7 @@ pub fn from_record_with(
             });
         }
     };
-    if event.type_name() != rec.event_type {
-        return Err(DecodeError::TypeMismatch {
-            global_seq: rec.global_seq,
-            stored: rec.event_type.to_string(),
-            payload: event.type_name(),
-        });
-    }
-    if event.resident() != rec.stream.resident {
-        return Err(DecodeError::ResidentMismatch {
-            global_seq: rec.global_seq,
-            stream: rec.stream.resident.0,
-            payload: event.resident().0,
-        });
-    }
+    check_decoded(rec.global_seq, &rec.event_type, rec.stream.resident, &event)?;
     Ok(Envelope {
         global_seq: rec.global_seq,
         event_id: rec.event_id,
@@ -154,6 +139,76 @@ pub fn from_record_with(
         causation_id: rec.causation_id,
         event,
     })
+}
+
+/// The typed form of the event a row of log format 2 stores: [`from_record`] of its record,
+/// without making the record (the payload is decoded where it lies). A payload of another
+/// schema version goes through [`from_record`].
+pub fn from_stored(header: &StoredHeader, payload: &[u8]) -> Result<Envelope, DecodeError> {
+    if header.schema_version != PAYLOAD_SCHEMA_VERSION {
+        return from_record(&header.record(payload));
+    }
+    let event = decode_binary(
+        header.global_seq,
+        &header.event_type,
+        header.stream.resident,
+        payload,
+    )?;
+    check_decoded(
+        header.global_seq,
+        &header.event_type,
+        header.stream.resident,
+        &event,
+    )?;
+    Ok(Envelope {
+        global_seq: header.global_seq,
+        event_id: header.event_id,
+        service: header.stream.service,
+        stream_version: header.stream_version,
+        occurred_at: header.occurred_at(),
+        effective_on: header.effective_on(),
+        correlation_id: header.correlation_id,
+        causation_id: header.causation_id,
+        event,
+    })
+}
+
+/// The event a canonical binary payload holds.
+fn decode_binary(
+    global_seq: u64,
+    event_type: &str,
+    resident: ResidentId,
+    payload: &[u8],
+) -> Result<Event, DecodeError> {
+    Event::decode_payload(event_type, resident, payload).map_err(|source| DecodeError::Binary {
+        global_seq,
+        event_type: event_type.to_owned(),
+        source,
+    })
+}
+
+/// Refuses an event whose type or resident is not the one its record states.
+fn check_decoded(
+    global_seq: u64,
+    stored: &str,
+    resident: ResidentId,
+    event: &Event,
+) -> Result<(), DecodeError> {
+    if event.type_name() != stored {
+        return Err(DecodeError::TypeMismatch {
+            global_seq,
+            stored: stored.to_owned(),
+            payload: event.type_name(),
+        });
+    }
+    if event.resident() != resident {
+        return Err(DecodeError::ResidentMismatch {
+            global_seq,
+            stream: resident.0,
+            payload: event.resident().0,
+        });
+    }
+    Ok(())
 }
 
 /// What the log hash covers besides the events (decision 11): the run's inputs as `run_meta`
@@ -253,11 +308,26 @@ impl Canonical {
         self.0.extend_from_slice(id.as_bytes());
     }
     fn date(&mut self, d: Option<NaiveDate>) {
-        match d {
+        self.days_from_ce(d.map(|d| i64::from(d.num_days_from_ce())));
+    }
+    /// A date as chrono numbers it (`num_days_from_ce`: 0001-01-01 is day 1).
+    fn days_from_ce(&mut self, days: Option<i64>) {
+        match days {
             None => self.u8(0),
-            Some(d) => {
+            Some(days) => {
                 self.u8(1);
-                self.i64(i64::from(d.num_days_from_ce()));
+                self.i64(days);
+            }
+        }
+    }
+    /// An event's correlation and causation ids.
+    fn ids(&mut self, correlation: &Uuid, causation: Option<&Uuid>) {
+        self.uuid(correlation);
+        match causation {
+            None => self.u8(0),
+            Some(id) => {
+                self.u8(1);
+                self.uuid(id);
             }
         }
     }
@@ -266,6 +336,10 @@ impl Canonical {
         self.u32(t.and_utc().timestamp_subsec_nanos());
     }
 }
+
+/// chrono's day number (`num_days_from_ce`) of 1970-01-01, from which a log of format 2 counts
+/// its stored dates.
+const UNIX_EPOCH_FROM_CE: i64 = 719_163;
 
 /// The magic that opens the hashed bytes of log format 2.
 const MAGIC_V2: &[u8] = b"zairyu log hash 2\n";
@@ -314,14 +388,40 @@ impl LogHasher {
         out.u16(*schema_version);
         out.time(occurred_at);
         out.date(*effective_on);
-        out.uuid(correlation_id);
-        match causation_id {
-            None => out.u8(0),
-            Some(id) => {
-                out.u8(1);
-                out.uuid(id);
-            }
-        }
+        out.ids(correlation_id, causation_id.as_ref());
+        out.bytes(payload);
+        self.sha.update(&out.0);
+    }
+
+    /// [`LogHasher::add`] of the event a format-2 row stores, read from the row's integers
+    /// (a replay's reading thread hashes every event, in order, and converts no time for it):
+    /// the same bytes as `add` of the same event's record.
+    pub fn add_stored(&mut self, header: &StoredHeader, payload: &[u8]) {
+        let StoredHeader {
+            global_seq: _,
+            event_id,
+            stream,
+            stream_version,
+            event_type,
+            schema_version,
+            occurred_seconds,
+            effective_days,
+            correlation_id,
+            causation_id,
+        } = header;
+        let out = &mut self.scratch;
+        out.0.clear();
+        out.uuid(event_id);
+        out.text(stream.service.as_str());
+        out.u32(stream.resident.0);
+        out.u32(*stream_version);
+        out.text(event_type);
+        out.u16(*schema_version);
+        // A stored time is whole seconds (`Canonical::time` with no fraction).
+        out.i64(*occurred_seconds);
+        out.u32(0);
+        out.days_from_ce(effective_days.map(|days| days + UNIX_EPOCH_FROM_CE));
+        out.ids(correlation_id, causation_id.as_ref());
         out.bytes(payload);
         self.sha.update(&out.0);
     }
@@ -410,6 +510,14 @@ impl AnyLogHasher {
         }
     }
 
+    /// [`AnyLogHasher::add`] of the event a row stores.
+    pub fn add_stored(&mut self, header: &StoredHeader, payload: &[u8]) {
+        match self {
+            AnyLogHasher::V1(h) => h.add(&header.record(payload)),
+            AnyLogHasher::V2(h) => h.add_stored(header, payload),
+        }
+    }
+
     /// The hash so far, where the format can tell it (format 2).
     pub fn current(&self) -> Option<String> {
         match self {
@@ -484,6 +592,48 @@ mod tests {
             from_record(&rec),
             Err(DecodeError::UnknownSchema { version: 3, .. })
         ));
+    }
+
+    #[test]
+    fn given_a_stored_row_when_hashed_or_decoded_then_it_is_its_record() {
+        let mut env = envelope();
+        for (effective_on, causation_id) in [
+            (None, None),
+            (NaiveDate::from_ymd_opt(1969, 12, 31), Some(env.event_id)),
+            (NaiveDate::from_ymd_opt(2026, 7, 1), None),
+        ] {
+            env.effective_on = effective_on;
+            env.causation_id = causation_id;
+            let rec = to_record(&env);
+            let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("date");
+            let header = StoredHeader {
+                global_seq: rec.global_seq,
+                event_id: rec.event_id,
+                stream: rec.stream,
+                stream_version: rec.stream_version,
+                event_type: rec.event_type.clone(),
+                schema_version: rec.schema_version,
+                occurred_seconds: rec.occurred_at.and_utc().timestamp(),
+                effective_days: rec.effective_on.map(|d| (d - epoch).num_days()),
+                correlation_id: rec.correlation_id,
+                causation_id: rec.causation_id,
+            };
+            assert_eq!(header.record(&rec.payload), rec);
+            let (mut by_record, mut by_row) = (
+                LogHasher::new(&RunHeader::default()),
+                LogHasher::new(&RunHeader::default()),
+            );
+            by_record.add(&rec);
+            by_row.add_stored(&header, &rec.payload);
+            assert_eq!(by_row.finish(), by_record.finish(), "{effective_on:?}");
+            assert_eq!(from_stored(&header, &rec.payload).expect("decodes"), env);
+            // A damaged payload is refused as the record's would be.
+            let damaged = [rec.payload.as_slice(), &[0]].concat();
+            assert_eq!(
+                from_stored(&header, &damaged).map_err(|e| e.to_string()),
+                from_record(&header.record(&damaged)).map_err(|e| e.to_string())
+            );
+        }
     }
 
     #[test]

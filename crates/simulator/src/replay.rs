@@ -14,11 +14,11 @@ use std::collections::BTreeMap;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use chrono::NaiveDate;
-use event_store::{EventStore, LogFormat, StoreError};
+use event_store::{EventStore, LogFormat, StoreError, StoredHeader};
 use model::envelope::{Envelope, EventRecord};
 use model::validity::SpecialPeriodMyNumber;
 
-use crate::log::{AnyLogHasher, DecodeError, from_record};
+use crate::log::{AnyLogHasher, DecodeError, from_record, from_stored};
 use projection::Projections;
 
 /// Why a replay failed.
@@ -153,15 +153,26 @@ impl LogCheck {
     /// Reads the next record of the log.
     fn add(&mut self, rec: &EventRecord) {
         self.hasher.add(rec);
+        self.commits_through(rec.global_seq);
+    }
+
+    /// Reads the next event of the log as its row stores it.
+    fn add_stored(&mut self, header: &StoredHeader, payload: &[u8]) {
+        self.hasher.add_stored(header, payload);
+        self.commits_through(header.global_seq);
+    }
+
+    /// Counts the event at `global_seq`, just hashed, and checks the commits up to it.
+    fn commits_through(&mut self, global_seq: u64) {
         self.events += 1;
         while let Some(commit) = self
             .pending
-            .take_if(|c| c.last_global_seq <= rec.global_seq)
+            .take_if(|c| c.last_global_seq <= global_seq)
         {
             self.pending = self.recorded.next();
             // Commits at or before this event were all passed: one at exactly this event is
             // checked; any other names an event the log does not have.
-            if commit.last_global_seq != rec.global_seq {
+            if commit.last_global_seq != global_seq {
                 self.commits
                     .beyond_log
                     .get_or_insert(commit.last_global_seq);
@@ -171,10 +182,10 @@ impl LogCheck {
             self.commits.checked += 1;
             if now == commit.log_hash {
                 if self.commits.mismatch.is_none() {
-                    self.commits.through = rec.global_seq;
+                    self.commits.through = global_seq;
                 }
             } else if self.commits.mismatch.is_none() {
-                self.commits.mismatch = Some((rec.global_seq, commit.log_hash, now));
+                self.commits.mismatch = Some((global_seq, commit.log_hash, now));
             }
         }
     }
@@ -204,7 +215,7 @@ impl LogCheck {
 /// Residents per block of a parallel replay: a block's events are folded by one thread.
 const BLOCK: u32 = 1 << 10;
 
-/// Records per message from the reading thread to a folding thread.
+/// Events per message from the reading thread to a folding thread.
 const BATCH: usize = 4096;
 
 /// A folding thread's blocks: each block's projections, by block number.
@@ -214,9 +225,57 @@ type Blocks = BTreeMap<u32, Projections>;
 /// why.
 type FoldError = (u64, ReplayError);
 
+/// Events for one folding thread, as their rows store them: each header with its position in
+/// the log (from 0) and the end of its payload in `payloads`, where the payloads lie one after
+/// the other (one buffer a batch, not one allocation an event).
+#[derive(Default)]
+struct StoredBatch {
+    events: Vec<(u64, StoredHeader, usize)>,
+    payloads: Vec<u8>,
+}
+
+impl StoredBatch {
+    fn with_capacity(events: usize) -> StoredBatch {
+        StoredBatch {
+            events: Vec::with_capacity(events),
+            // Payloads are a few dozen bytes.
+            payloads: Vec::with_capacity(events * 64),
+        }
+    }
+
+    fn push(&mut self, position: u64, header: &StoredHeader, payload: &[u8]) {
+        self.payloads.extend_from_slice(payload);
+        self.events
+            .push((position, header.clone(), self.payloads.len()));
+    }
+
+    /// Each event with its payload, in the order pushed.
+    fn iter(&self) -> impl Iterator<Item = (u64, &StoredHeader, &[u8])> {
+        let mut from = 0;
+        self.events.iter().map(move |(at, header, end)| {
+            let payload = &self.payloads[from..*end];
+            from = *end;
+            (*at, header, payload)
+        })
+    }
+}
+
+/// The first instant after the end of `day`, as stored times count (seconds since 1970): an
+/// event is folded when it occurred before it. `None`: no stored time is after `day`.
+fn end_of_day_seconds(day: NaiveDate) -> Option<i64> {
+    day.succ_opt()
+        .map(|next| next.and_time(chrono::NaiveTime::MIN).and_utc().timestamp())
+}
+
 /// [`replay`] without the log, folding on `threads` threads besides the reading one. The
 /// projections, hashes and commit checks are those of a replay on one thread; so is the error,
 /// when the log has one (the first in log order).
+///
+/// The reading thread does only what needs the log's order: it reads each row as stored
+/// ([`EventStore::for_each_stored`], which checks the sequence, the streams and the ids), hashes
+/// it and checks the commits, and copies it into its folding thread's batch; the folding
+/// threads make the typed events (times, payloads) and fold them. A log of format 1 is replayed
+/// on one thread ([`replay_each`]).
 pub fn replay_parallel(
     store: &EventStore,
     start: NaiveDate,
@@ -225,14 +284,15 @@ pub fn replay_parallel(
     switch: SpecialPeriodMyNumber,
     threads: usize,
 ) -> Result<Replayed, ReplayError> {
-    if threads <= 1 {
+    if threads <= 1 || store.format() == LogFormat::V1 {
         return replay_each(store, start, until, as_of, switch, |_| {});
     }
     let day = as_of.unwrap_or(until);
     let _span = tracing::info_span!("replay", %day, threads).entered();
+    let folded_before = end_of_day_seconds(day);
     let mut check = LogCheck::new(store)?;
     let (read, folded) = std::thread::scope(|scope| {
-        let mut senders: Vec<SyncSender<Vec<(u64, EventRecord)>>> = Vec::with_capacity(threads);
+        let mut senders: Vec<SyncSender<StoredBatch>> = Vec::with_capacity(threads);
         let mut handles = Vec::with_capacity(threads);
         for _ in 0..threads {
             // A few batches in flight per folding thread: the reader runs ahead by no more.
@@ -240,16 +300,19 @@ pub fn replay_parallel(
             senders.push(tx);
             handles.push(scope.spawn(move || fold_blocks(&rx, start, switch)));
         }
-        let mut pending: Vec<Vec<(u64, EventRecord)>> = vec![Vec::new(); threads];
+        let mut pending: Vec<StoredBatch> = (0..threads)
+            .map(|_| StoredBatch::with_capacity(BATCH))
+            .collect();
         let mut position = 0u64;
-        let read = store.for_each(|rec| {
-            check.add(&rec);
+        let read = store.for_each_stored(|header, payload| {
+            check.add_stored(header, payload);
             position += 1;
-            if rec.occurred_at.date() <= day {
-                let k = (rec.stream.resident.0 / BLOCK) as usize % threads;
-                pending[k].push((position - 1, rec));
-                if pending[k].len() >= BATCH {
-                    let batch = std::mem::replace(&mut pending[k], Vec::with_capacity(BATCH));
+            if folded_before.is_none_or(|before| header.occurred_seconds < before) {
+                let k = (header.stream.resident.0 / BLOCK) as usize % threads;
+                pending[k].push(position - 1, header, payload);
+                if pending[k].events.len() >= BATCH {
+                    let batch =
+                        std::mem::replace(&mut pending[k], StoredBatch::with_capacity(BATCH));
                     // A folding thread that stopped has an error to report below.
                     let _ = senders[k].send(batch);
                 }
@@ -257,7 +320,7 @@ pub fn replay_parallel(
             Ok::<(), ReplayError>(())
         });
         for (tx, batch) in senders.iter().zip(pending) {
-            if !batch.is_empty() {
+            if !batch.events.is_empty() {
                 let _ = tx.send(batch);
             }
         }
@@ -292,16 +355,16 @@ pub fn replay_parallel(
     Ok(check.finish(projections))
 }
 
-/// A folding thread: decodes and folds the records it is sent, each block in log order.
+/// A folding thread: decodes and folds the events it is sent, each block in log order.
 fn fold_blocks(
-    rx: &Receiver<Vec<(u64, EventRecord)>>,
+    rx: &Receiver<StoredBatch>,
     start: NaiveDate,
     switch: SpecialPeriodMyNumber,
 ) -> Result<Blocks, FoldError> {
     let mut blocks = Blocks::new();
     for batch in rx {
-        for (at, rec) in batch {
-            let env = from_record(&rec).map_err(|e| (at, e.into()))?;
+        for (at, header, payload) in batch.iter() {
+            let env = from_stored(header, payload).map_err(|e| (at, e.into()))?;
             let b = env.event.resident().0 / BLOCK;
             blocks
                 .entry(b)
