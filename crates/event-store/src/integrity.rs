@@ -10,11 +10,11 @@ use rusqlite::Connection;
 use uuid::Uuid;
 
 use crate::EventRecord;
-use model::envelope::StreamId;
 use crate::error::{StoreError, to_i64};
 use crate::ids::{IdLookup, IdTable};
 use crate::schema::LogFormat;
 use crate::streams::StreamVersions;
+use model::envelope::StreamId;
 
 /// The running state of the checks: what the log holds so far.
 pub(crate) struct Check {
@@ -83,7 +83,9 @@ impl Check {
                 let first = match ids.lookup(id) {
                     IdLookup::Stored(seq) => Some(seq),
                     // A fingerprint match is confirmed against the stored row's id.
-                    IdLookup::Candidate(seq) => (id_at(conn, seq)? == Some(event_id)).then_some(seq),
+                    IdLookup::Candidate(seq) => {
+                        (id_at(conn, seq)? == Some(event_id)).then_some(seq)
+                    }
                     IdLookup::Absent => None,
                 };
                 if let Some(seq) = first {

@@ -16,6 +16,7 @@ use std::borrow::Cow;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use model::envelope::{EventRecord, StreamId};
+use model::event::Event;
 use model::ids::ResidentId;
 use model::service::Service;
 use rusqlite::Row;
@@ -38,6 +39,9 @@ pub struct StoredHeader {
     pub stream_version: u32,
     /// The event type's name, as the log's `event_types` table names its code.
     pub event_type: Cow<'static, str>,
+    /// The type's position in this build's [`Event::TYPE_NAMES`] ([`Event::type_index`], looked
+    /// up once per code), if this build knows it.
+    pub type_index: Option<usize>,
     /// The payload's schema version.
     pub schema_version: u16,
     /// `occurred_at` as stored: whole seconds since 1970-01-01T00:00, within the range of
@@ -62,6 +66,7 @@ impl StoredHeader {
             stream: record.stream,
             stream_version: record.stream_version,
             event_type: record.event_type.clone(),
+            type_index: Event::type_index(&record.event_type),
             schema_version: record.schema_version,
             occurred_seconds: codec::seconds(&record.occurred_at)?,
             effective_days: record.effective_on.as_ref().map(codec::days),
@@ -106,6 +111,8 @@ impl StoredHeader {
 pub(crate) struct RowReader<'d> {
     dictionary: &'d Dictionary,
     offices: Vec<Option<Service>>,
+    /// [`Event::type_index`] of each event type code.
+    types: Vec<Option<usize>>,
     seconds: std::ops::RangeInclusive<i64>,
     days: std::ops::RangeInclusive<i64>,
 }
@@ -120,9 +127,18 @@ impl<'d> RowReader<'d> {
                     .and_then(|name| Service::parse(name))
             })
             .collect();
+        let types = (0..dictionary.types.len() as i64)
+            .map(|code| {
+                dictionary
+                    .types
+                    .name(code)
+                    .and_then(|name| Event::type_index(name))
+            })
+            .collect();
         RowReader {
             dictionary,
             offices,
+            types,
             seconds: NaiveDateTime::MIN.and_utc().timestamp()
                 ..=NaiveDateTime::MAX.and_utc().timestamp(),
             days: codec::days(&NaiveDate::MIN)..=codec::days(&NaiveDate::MAX),
@@ -150,10 +166,15 @@ impl<'d> RowReader<'d> {
         let stream_version = u32::try_from(int_at(row, 4)?)
             .map_err(|_| corrupt("stream_version out of range".into()))?;
         let type_code = int_at(row, 5)?;
-        let event_type =
-            self.dictionary.types.name(type_code).cloned().ok_or_else(|| {
-                corrupt(format!("event type code {type_code} is not in event_types"))
-            })?;
+        let event_type = self
+            .dictionary
+            .types
+            .name(type_code)
+            .cloned()
+            .ok_or_else(|| corrupt(format!("event type code {type_code} is not in event_types")))?;
+        let type_index = usize::try_from(type_code)
+            .ok()
+            .and_then(|code| self.types.get(code).copied().flatten());
         let schema_version = u16::try_from(int_at(row, 6)?)
             .map_err(|_| corrupt("schema_version out of u16 range".into()))?;
         let occurred_seconds = int_at(row, 7)?;
@@ -188,6 +209,7 @@ impl<'d> RowReader<'d> {
                 },
                 stream_version,
                 event_type,
+                type_index,
                 schema_version,
                 occurred_seconds,
                 effective_days,

@@ -148,12 +148,18 @@ pub fn from_stored(header: &StoredHeader, payload: &[u8]) -> Result<Envelope, De
     if header.schema_version != PAYLOAD_SCHEMA_VERSION {
         return from_record(&header.record(payload));
     }
-    let event = decode_binary(
-        header.global_seq,
-        &header.event_type,
-        header.stream.resident,
-        payload,
-    )?;
+    let Some(index) = header.type_index else {
+        // Not a type of this build: refused as the record would be.
+        return from_record(&header.record(payload));
+    };
+    let event =
+        Event::decode_payload_of(index, header.stream.resident, payload).map_err(|source| {
+            DecodeError::Binary {
+                global_seq: header.global_seq,
+                event_type: header.event_type.to_string(),
+                source,
+            }
+        })?;
     check_decoded(
         header.global_seq,
         &header.event_type,
@@ -403,6 +409,7 @@ impl LogHasher {
             stream,
             stream_version,
             event_type,
+            type_index: _,
             schema_version,
             occurred_seconds,
             effective_days,
@@ -612,6 +619,7 @@ mod tests {
                 stream: rec.stream,
                 stream_version: rec.stream_version,
                 event_type: rec.event_type.clone(),
+                type_index: Event::type_index(&rec.event_type),
                 schema_version: rec.schema_version,
                 occurred_seconds: rec.occurred_at.and_utc().timestamp(),
                 effective_days: rec.effective_on.map(|d| (d - epoch).num_days()),

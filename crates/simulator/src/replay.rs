@@ -165,10 +165,7 @@ impl LogCheck {
     /// Counts the event at `global_seq`, just hashed, and checks the commits up to it.
     fn commits_through(&mut self, global_seq: u64) {
         self.events += 1;
-        while let Some(commit) = self
-            .pending
-            .take_if(|c| c.last_global_seq <= global_seq)
-        {
+        while let Some(commit) = self.pending.take_if(|c| c.last_global_seq <= global_seq) {
             self.pending = self.recorded.next();
             // Commits at or before this event were all passed: one at exactly this event is
             // checked; any other names an event the log does not have.
