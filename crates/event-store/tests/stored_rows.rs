@@ -22,7 +22,7 @@ fn event(n: u64, s: u32, version: u32) -> NewEvent {
                 resident: ResidentId(s / 4),
             },
             stream_version: version,
-            event_type: if n % 3 == 0 {
+            event_type: if n.is_multiple_of(3) {
                 "PeriodOfStayExtended".into()
             } else {
                 // A name this build does not know is kept as the log names it.
@@ -33,11 +33,11 @@ fn event(n: u64, s: u32, version: u32) -> NewEvent {
                 .and_then(|d| d.and_hms_opt(9, 0, 0))
                 .expect("time")
                 + chrono::Duration::minutes(n as i64 * 97),
-            effective_on: (n % 2 == 0).then(|| {
+            effective_on: n.is_multiple_of(2).then(|| {
                 NaiveDate::from_ymd_opt(1969, 12, 31).expect("date") + chrono::Days::new(n * 40)
             }),
             correlation_id: Uuid::from_u64_pair(0xc0, n),
-            causation_id: (n % 5 != 0).then(|| Uuid::from_u64_pair(0xca, n)),
+            causation_id: (!n.is_multiple_of(5)).then(|| Uuid::from_u64_pair(0xca, n)),
             payload: format!("n{n} — 在留").into_bytes(),
         },
         expected_version: version - 1,
