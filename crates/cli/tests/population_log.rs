@@ -16,9 +16,10 @@ use support::{json, scenario, stderr, stdout, zairyu};
 
 /// The analysis tables of the log `db` (relative to `dir`), as `zairyu export --format json`
 /// writes them into `dir/<out>`: each table's rows, by table name.
-/// Residents of the 200-resident population's log: the 200 present at the start and the 25
-/// who arrive during the year (`population::Population::arrivals`).
-const RECORDS: usize = 225;
+/// Residents of the 200-resident population's log: the 200 present at the start, the 25 who
+/// arrive during the year (`population::Population::arrivals`) and the one child born during it
+/// (`population::Population::births`).
+const RECORDS: usize = 226;
 
 fn exported(dir: &Path, db: &str, out: &str) -> BTreeMap<String, Vec<Value>> {
     let o = zairyu(&["export", db, "--format", "json", "--out", out], dir);
@@ -144,8 +145,9 @@ fn a_population_run_with_db_keeps_a_log_that_replays_and_tables_that_agree_with_
             .lines()
             .count()
     };
-    // The 200 residents present at the start and the 25 who arrive, and the header.
-    assert_eq!(lines("residents.csv"), 226);
+    // The 200 residents present at the start, the 25 who arrive and the one born, and the
+    // header.
+    assert_eq!(lines("residents.csv"), RECORDS + 1);
     assert_eq!(lines("notifications.csv"), t["notifications"].len() + 1);
 
     // Without --db the same run writes nothing and has the same log and state hashes.

@@ -500,6 +500,31 @@ impl DepartureBehaviour {
     }
 }
 
+/// What the parents of a child born in Japan to a synthetic population do (§5.15).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct BirthBehaviour {
+    /// The share of newborns whose status of residence is never applied for
+    /// (在留資格取得許可申請): the child stays a transitional stayer without a card, and after
+    /// the 60 days would be overstaying (not modelled further). Assumption: 0 — no count of
+    /// children who leave or overstay within the 60 days was found.
+    pub no_status_acquisition: Share,
+}
+
+impl Default for BirthBehaviour {
+    fn default() -> Self {
+        BirthBehaviour {
+            no_status_acquisition: Share::NONE,
+        }
+    }
+}
+
+impl BirthBehaviour {
+    fn is_default(&self) -> bool {
+        *self == BirthBehaviour::default()
+    }
+}
+
 /// How simulated residents behave where a scenario does not say.
 ///
 /// Scenario steps say what their residents do; `tokutei_uptake` and `validity_change` drive
@@ -519,6 +544,9 @@ pub struct ResidentBehaviour {
     /// Residents leaving Japan for good (§5.14). Left out of the stored policy at its default.
     #[serde(skip_serializing_if = "DepartureBehaviour::is_default")]
     pub departure: DepartureBehaviour,
+    /// Newborns' parents (§5.15). Left out of the stored policy at its default.
+    #[serde(skip_serializing_if = "BirthBehaviour::is_default")]
+    pub birth: BirthBehaviour,
 }
 
 impl Default for ResidentBehaviour {
@@ -528,6 +556,7 @@ impl Default for ResidentBehaviour {
             tokutei_uptake: Share(0.3),
             validity_change: ValidityChangeBehaviour::default(),
             departure: DepartureBehaviour::default(),
+            birth: BirthBehaviour::default(),
         }
     }
 }

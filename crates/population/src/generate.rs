@@ -14,7 +14,8 @@ use sha2::{Digest, Sha256};
 use crate::ProcedureKind;
 use crate::draw::{Draw, days};
 use crate::tables::{
-    ARRIVAL_PORTS, ARRIVAL_STATUSES, AT_EXPIRY, LATE_RESIDENCE_NOTIFICATION_PER_MILLE,
+    ARRIVAL_PORTS, ARRIVAL_STATUSES, AT_EXPIRY, BIRTH_STATUSES, LATE_BIRTH_NOTIFICATION_PER_MILLE,
+    LATE_RESIDENCE_NOTIFICATION_PER_MILLE, LATE_STATUS_ACQUISITION_PER_MILLE,
     MY_NUMBER_CARD_PER_MILLE, PRESENT_CARD_AT_MOVE_IN_PER_MILLE, STATUS_CHANGE_TARGETS, STATUSES,
     municipalities, periods_of,
 };
@@ -91,6 +92,13 @@ pub(crate) enum StepKind {
     NotifyDeparture,
     /// `Depart` at `ARRIVAL_PORTS[a]` (§5.14): the last step of the resident.
     Depart,
+    /// `NotifyBirth` of a child born on `start + day`, at its municipality and address (§5.15).
+    NotifyBirth,
+    /// `FileStatusAcquisition` for `BIRTH_STATUSES[a]` (§5.15); the agent decides the Tokutei
+    /// application.
+    FileStatusAcquisition,
+    /// `DecideStatusAcquisition`, granted to `start + day`.
+    GrantStatusAcquisition,
 }
 
 /// One step in 24 bytes.
@@ -119,6 +127,9 @@ pub(crate) const CARD_RENEWAL_PROCEDURE: u8 = 200;
 
 /// The procedure number of an arrival's landing and first residence notification.
 pub(crate) const ARRIVAL_PROCEDURE: u8 = 201;
+
+/// The procedure number of a newborn's birth notification and status acquisition.
+pub(crate) const BIRTH_PROCEDURE: u8 = 202;
 
 /// A resident's SHA-256 over its facts and steps, as a 128-bit number.
 pub(crate) fn resident_digest(r: &Resident, steps: &[CompactStep]) -> u128 {
@@ -247,6 +258,61 @@ pub(crate) fn arrival_steps(draw: &mut Draw, ctx: &Ctx<'_>, p: u8, steps: &mut V
     // Never the landing's day: the notification comes after the landing whatever its time.
     let on = next_business_day(lands_on + days(after)).max(lands_on + days(1));
     let step = Planned::new(StepKind::NotifyResidence, on, lands_on);
+    ctx.push(draw, steps, p, step);
+}
+
+/// A child born in Japan during the year (§5.15), from its own stream: born on a day of the
+/// first 350 (any day of the week), a transitional stayer with no status, card or My Number
+/// card, unregistered until its birth notification, in a municipality and at an address drawn
+/// as for any resident.
+pub(crate) fn birth(draw: &mut Draw, global: u32, start: NaiveDate) -> Resident {
+    let born_on = start + days(draw.below(350));
+    Resident {
+        global,
+        born_on,
+        status: Status::TransitionalStayer,
+        period_expiry: None,
+        card_issued: born_on,
+        my_number_card_issued: None,
+        municipality: draw.municipality(),
+        address: draw.address(),
+        lands_on: None,
+    }
+}
+
+/// A newborn's steps (§5.15): the birth notification (出生届) 3–10 days after the birth — 15–25
+/// days for [`LATE_BIRTH_NOTIFICATION_PER_MILLE`] of them, past the 14 days (`DeadlineMissed`,
+/// §10) — then the application for a status of [`BIRTH_STATUSES`] at the bureau at least two
+/// days after the notification (so that the municipality's notice N1 has reached the bureau)
+/// and by the 28th day — 31–50 days for [`LATE_STATUS_ACQUISITION_PER_MILLE`] of them, past the
+/// 30 days but within the 60 — and the grant 7–30 days after the filing, with a period of the
+/// status's table counted from the grant [assumption: timing].
+pub(crate) fn birth_steps(draw: &mut Draw, ctx: &Ctx<'_>, p: u8, steps: &mut Vec<CompactStep>) {
+    let born_on = ctx.resident.born_on;
+    let after = if draw.per_mille(LATE_BIRTH_NOTIFICATION_PER_MILLE) {
+        draw.between(15, 25)
+    } else {
+        draw.between(3, 10)
+    };
+    let notified_on = next_business_day(born_on + days(after));
+    let step = Planned::new(StepKind::NotifyBirth, notified_on, born_on);
+    ctx.push(draw, steps, p, step);
+    let target = draw.weighted(BIRTH_STATUSES);
+    let earliest = notified_on + days(2);
+    let filed_on = if draw.per_mille(LATE_STATUS_ACQUISITION_PER_MILLE) {
+        born_on + days(draw.between(31, 50))
+    } else {
+        let from = u32::try_from((earliest - born_on).num_days()).unwrap_or(0);
+        born_on + days(draw.between(from.min(28), 28))
+    }
+    .max(earliest);
+    let step = Planned::new(StepKind::FileStatusAcquisition, filed_on, filed_on);
+    ctx.push(draw, steps, p, step.with(target as u16, 0, false));
+    let decided_on = next_business_day(filed_on) + days(draw.between(7, 30));
+    let periods = periods_of(BIRTH_STATUSES[target].0);
+    let years = periods[draw.weighted(periods)].0;
+    let new_expiry = add_years_clamped(decided_on, i32::from(years));
+    let step = Planned::new(StepKind::GrantStatusAcquisition, decided_on, new_expiry);
     ctx.push(draw, steps, p, step);
 }
 
@@ -436,9 +502,9 @@ pub(crate) fn generate_procedure(
                 permanent_residence(draw, ctx, p, steps);
             }
         }
-        // Arrivals are new residents of their own (`arrival_steps`), not a procedure of a
-        // resident present at the start.
-        ProcedureKind::Arrival => {}
+        // Arrivals and newborns are new residents of their own (`arrival_steps`,
+        // `birth_steps`), not a procedure of a resident present at the start.
+        ProcedureKind::Arrival | ProcedureKind::Birth => {}
         // A special permanent resident's departure follows rules of its own (入管特例法), not
         // modelled (docs/domain.md §5.14).
         ProcedureKind::Departure => {

@@ -34,6 +34,7 @@ use model::ids::ResidentId;
 use model::procedure::ReissueReason;
 use model::service::Channel;
 use model::shard::Shard;
+use model::status::Status;
 use model::time::{SimTime, start_of_day};
 use model::validity::{CardLaw, ValiditySwitches};
 use rand_chacha::ChaCha8Rng;
@@ -46,15 +47,17 @@ mod draw;
 mod generate;
 mod tables;
 
-pub use tables::{AT_EXPIRY, DURING_YEAR, ProcedureKind, REMAINDER_BUCKETS, Rate, municipalities};
+pub use tables::{
+    AT_EXPIRY, BIRTHS, DURING_YEAR, ProcedureKind, REMAINDER_BUCKETS, Rate, municipalities,
+};
 
 use draw::{Draw, address, days, municipality};
 use generate::{
-    ARRIVAL_PROCEDURE, AT_EXPIRY_PROCEDURE, CARD_RENEWAL_PROCEDURE, CHANGED_ITEMS, CompactStep,
-    Ctx, Resident, StepKind, arrival_steps, at_expiry_choice, end_at_departure, generate_procedure,
-    resident, resident_digest, serde_plain,
+    ARRIVAL_PROCEDURE, AT_EXPIRY_PROCEDURE, BIRTH_PROCEDURE, CARD_RENEWAL_PROCEDURE, CHANGED_ITEMS,
+    CompactStep, Ctx, Resident, StepKind, arrival_steps, at_expiry_choice, birth_steps,
+    end_at_departure, generate_procedure, resident, resident_digest, serde_plain,
 };
-use tables::{ARRIVAL_PORTS, STATUS_CHANGE_TARGETS, expiring_per_year};
+use tables::{ARRIVAL_PORTS, BIRTH_STATUSES, STATUS_CHANGE_TARGETS, expiring_per_year};
 
 /// Foreign residents of Japan in mid-2025 (§15 [B]): 3,686,327 mid-to-long-term
 /// residents and 270,292 special permanent residents.
@@ -122,7 +125,7 @@ impl Population {
         Population::generate_part(spec, 0..usize::MAX)
     }
 
-    /// How many residents the shard of `spec` holds (arrivals included).
+    /// How many residents the shard of `spec` holds (arrivals and newborns included).
     pub fn shard_len(spec: &PopulationSpec) -> usize {
         spec.shard
             .globals(Population::records(spec.residents))
@@ -142,10 +145,19 @@ impl Population {
         ((n * per_year + national / 2) / national) as usize
     }
 
+    /// How many foreign children are born during the year in a population of `residents` at
+    /// the start: the national births ([`BIRTHS`], 人口動態統計 2024 [B]) in proportion, rounded
+    /// (docs/domain.md §5.15).
+    pub fn births(residents: usize) -> usize {
+        let n = residents as u64;
+        let national = NATIONAL_RESIDENTS as u64;
+        ((n * u64::from(BIRTHS.per_year) + national / 2) / national) as usize
+    }
+
     /// Every resident of a population of `residents` at the start: those, then the arrivals,
-    /// whose global indices follow theirs.
+    /// then the children born during the year, whose global indices follow theirs.
     pub fn records(residents: usize) -> usize {
-        residents + Population::arrivals(residents)
+        residents + Population::arrivals(residents) + Population::births(residents)
     }
 
     /// Generates a part of the population of `spec`: the residents at positions `part` of its
@@ -165,6 +177,7 @@ impl Population {
             .map(|r| f64::from(r.per_year) / expiring)
             .collect();
         let size = spec.residents;
+        let arrivals = Population::arrivals(size);
         let globals = spec
             .shard
             .globals(Population::records(size))
@@ -179,21 +192,26 @@ impl Population {
             let local = u32::try_from(residents.len()).expect("fewer than 2^32 residents");
             // An arrival draws from a stream of its own, numbered by its rank among the
             // arrivals (above 2^32, where no resident present at the start draws), so that it
-            // is the same whatever the population's size; only its global index moves.
-            let arrival = (global as usize >= size).then(|| global as usize - size);
+            // is the same whatever the population's size; only its global index moves. A
+            // newborn likewise, numbered by its rank among the births (above 2^33).
+            let rank = (global as usize).checked_sub(size);
+            let arrival = rank.filter(|r| *r < arrivals);
+            let birth = rank.and_then(|r| r.checked_sub(arrivals));
             let stream = |part: u32| {
                 let mut rng = base.clone();
-                rng.set_stream(match arrival {
-                    Some(rank) => (1u64 << 32) | rank as u64,
-                    None => u64::from(global),
+                rng.set_stream(match (arrival, birth) {
+                    (Some(rank), _) => (1u64 << 32) | rank as u64,
+                    (_, Some(rank)) => (2u64 << 32) | rank as u64,
+                    _ => u64::from(global),
                 });
                 // Each part (the profile, each table row) reads its own range of the stream.
                 rng.set_word_pos(u128::from(part) << 32);
                 Draw(rng)
             };
-            let resident = match arrival {
-                Some(_) => generate::arrival(&mut stream(0), global, start),
-                None => resident(&mut stream(0), global, start, cutoff),
+            let resident = match (arrival, birth) {
+                (Some(_), _) => generate::arrival(&mut stream(0), global, start),
+                (_, Some(_)) => generate::birth(&mut stream(0), global, start),
+                _ => resident(&mut stream(0), global, start, cutoff),
             };
             let first = steps.len();
             let ctx = Ctx {
@@ -202,6 +220,13 @@ impl Population {
                 start,
                 until,
             };
+            if birth.is_some() {
+                let mut draw = stream(u32::from(BIRTH_PROCEDURE) + 1);
+                birth_steps(&mut draw, &ctx, BIRTH_PROCEDURE, &mut steps);
+                digest = digest.wrapping_add(resident_digest(&resident, &steps[first..]));
+                residents.push(resident);
+                continue;
+            }
             if arrival.is_some() {
                 let mut draw = stream(u32::from(ARRIVAL_PROCEDURE) + 1);
                 arrival_steps(&mut draw, &ctx, ARRIVAL_PROCEDURE, &mut steps);
@@ -275,8 +300,9 @@ impl Population {
     pub fn profile(&self, resident: ResidentId) -> ResidentProfile {
         let r = &self.residents[resident.index()];
         // An arrival holds nothing before landing: the landing issues the card, the residence
-        // notification registers them (§5.1).
-        let present = r.lands_on.is_none();
+        // notification registers them (§5.1). A newborn holds no card and is registered by its
+        // birth notification (§5.15).
+        let present = r.lands_on.is_none() && r.status != Status::TransitionalStayer;
         let input = ProfileInput {
             name: format!("Resident {}", r.global),
             born_on: r.born_on,
@@ -461,6 +487,25 @@ impl Population {
                     .0
                     .to_owned(),
             },
+            StepKind::NotifyBirth => {
+                let r = &self.residents[s.local as usize];
+                Command::NotifyBirth {
+                    resident,
+                    municipality: municipality(r.municipality),
+                    address: address(r.address),
+                    born_on: on,
+                }
+            }
+            StepKind::FileStatusAcquisition => Command::FileStatusAcquisition {
+                resident,
+                to: BIRTH_STATUSES[usize::from(s.a) % BIRTH_STATUSES.len()].0,
+                tokutei: false,
+            },
+            StepKind::GrantStatusAcquisition => Command::DecideStatusAcquisition {
+                resident,
+                decision: Decision::Grant { new_expiry: on },
+                decided_on: None,
+            },
         };
         PopulationStep {
             at: t0 + Duration::minutes(i64::from(s.minute)),
@@ -479,6 +524,7 @@ impl Population {
                     | StepKind::ReissueDamaged
                     | StepKind::ItemChange
                     | StepKind::NotifyResidence
+                    | StepKind::FileStatusAcquisition
             ),
             command,
         }
@@ -495,6 +541,9 @@ impl Population {
             }
             if r.lands_on.is_some() {
                 add("arrivals".into());
+            }
+            if r.status == Status::TransitionalStayer {
+                add("births".into());
             }
             if r.period_expiry.is_some_and(|e| e <= self.until) {
                 add("period_ends_in_year".into());
@@ -520,7 +569,6 @@ pub fn add_digests<'a>(digests: impl IntoIterator<Item = &'a str>) -> Option<Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use model::status::Status;
     use tables::STATUSES;
 
     fn spec(n: usize, seed: u64) -> PopulationSpec {
@@ -636,7 +684,7 @@ mod tests {
         let arrivals = Population::arrivals(n);
         // 500,000 a year nationally, in proportion: 505 for 4,000 residents.
         assert_eq!(arrivals, 505);
-        assert_eq!(p.len(), n + arrivals);
+        assert_eq!(p.len(), n + arrivals + Population::births(n));
         assert_eq!(p.census()["arrivals"], arrivals as u64);
         let first = p.profile(ResidentId(n as u32));
         assert!(!first.registered);
@@ -718,6 +766,62 @@ mod tests {
         }
         assert!(notices.keys().all(|r| departs.contains_key(r)));
         assert!(notices.len() * 10 >= departs.len() * 9);
+    }
+
+    #[test]
+    fn newborns_follow_the_arrivals_and_are_registered_before_they_apply_for_a_status() {
+        let n = 4_000;
+        let p = Population::generate(spec(n, 2));
+        let (arrivals, births) = (Population::arrivals(n), Population::births(n));
+        // 22,878 a year nationally, in proportion: 23 for 4,000 residents.
+        assert_eq!(births, 23);
+        assert_eq!(p.len(), n + arrivals + births);
+        assert_eq!(p.census()["births"], births as u64);
+        let first = p.profile(ResidentId((n + arrivals) as u32));
+        assert_eq!(first.status, Status::TransitionalStayer);
+        assert!(!first.registered && first.residence_card.is_none());
+        assert_eq!(
+            p.profile(ResidentId(n as u32)).status,
+            p.residents[n].status
+        );
+        // The notification follows the birth, the application the notification by two days at
+        // least (the municipality's notice reaches the bureau meanwhile), the grant the
+        // application; the application comes within the 60 days of stay without a status.
+        let mut notified = BTreeMap::new();
+        let mut filed = BTreeMap::new();
+        let mut decided = 0;
+        for s in p.steps() {
+            match &s.command {
+                Command::NotifyBirth {
+                    resident, born_on, ..
+                } => {
+                    assert!(resident.index() >= n + arrivals, "{resident} is no newborn");
+                    assert_eq!(*born_on, p.profile(*resident).born_on);
+                    assert!(s.at.date() > *born_on);
+                    assert!(notified.insert(*resident, s.at.date()).is_none());
+                }
+                Command::FileStatusAcquisition { resident, .. } => {
+                    assert!(notified[resident] + days(2) <= s.at.date());
+                    let born_on = p.profile(*resident).born_on;
+                    assert!(s.at.date() <= model::rules::stay_without_status_ends(born_on));
+                    filed.insert(*resident, s.at);
+                }
+                Command::DecideStatusAcquisition { resident, .. } => {
+                    assert!(filed[resident] < s.at);
+                    decided += 1;
+                }
+                _ => assert!(s.resident.index() < n + arrivals),
+            }
+        }
+        // A child born in the year's last weeks is notified or decided after it ends.
+        assert!(notified.len() * 10 >= births * 8, "{notified:?}");
+        assert!(filed.len() * 10 >= births * 7 && decided > 0, "{filed:?}");
+        // A newborn is the same whatever the population's size: only its index moves.
+        let larger = Population::generate(spec(2 * n, 2));
+        let mut a = larger.residents[2 * n + Population::arrivals(2 * n)];
+        let b = p.residents[n + arrivals];
+        a.global = b.global;
+        assert_eq!(a, b);
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub enum ProcedureKind {
     LockedPin,
     /// Leaving Japan for good (§5.14).
     Departure,
+    /// A foreign child born in Japan (§5.15): a new resident of its own, not a procedure of a
+    /// resident present at the start ([`BIRTHS`]).
+    Birth,
 }
 
 impl ProcedureKind {
@@ -64,13 +67,17 @@ impl ProcedureKind {
             ProcedureKind::Departure => {
                 "departure for good: notice of a move abroad, card returned at the port (§5.14)"
             }
+            ProcedureKind::Birth => {
+                "birth of a foreign child: birth notification and status acquisition (§5.15)"
+            }
         }
     }
 
-    /// Whether the generator emits steps for it today (arrivals are new residents of their
-    /// own, `Population::arrivals`, not a procedure of a resident present at the start).
+    /// Whether the generator emits steps for it as a procedure of a resident present at the
+    /// start (arrivals and newborns are new residents of their own, `Population::arrivals`,
+    /// `Population::births`).
     pub fn simulated(self) -> bool {
-        !matches!(self, ProcedureKind::Arrival)
+        !matches!(self, ProcedureKind::Arrival | ProcedureKind::Birth)
     }
 }
 
@@ -137,6 +144,34 @@ pub const DURING_YEAR: &[Rate] = &[
         source: "assumption from docs/domain.md §15: 0.5 M arrivals a year [C] less the growth of the resident count (end-2023 3,410,992 to end-2024 3,768,977: +358 k [A*/B]) leaves ≈ 0.14 M departures; rounded to 150,000 (deaths and naturalisations not told apart; ISA's departure tables were not retrieved)",
     },
 ];
+
+/// Births of foreign children in Japan in a year (§5.15): not a row of [`DURING_YEAR`] (nobody
+/// present at the start draws for it) but new residents of their own, `Population::births`.
+pub const BIRTHS: Rate = Rate {
+    kind: ProcedureKind::Birth,
+    per_year: 22_878,
+    source: "人口動態統計 (Vital Statistics), 2024: 22,878 births in Japan of foreign children (both parents foreign, or an unmarried foreign mother), as reported from the survey [B]; new residents of their own",
+};
+
+/// The status a newborn applies for (weights, per cent), following its parents' (§5.15): a
+/// worker's or student's child `dependent`, a permanent resident's `spouse_of_permanent_resident`
+/// (or permanent residence itself, 22条の2④), a long-term resident's `long_term_resident`, others
+/// (designated activities and the like) `other_mid_to_long_term` [assumption: no breakdown of
+/// the parents' statuses was found].
+pub(crate) const BIRTH_STATUSES: &[(Status, u32)] = &[
+    (Status::Dependent, 50),
+    (Status::SpouseOfPermanentResident, 22),
+    (Status::PermanentResident, 3),
+    (Status::LongTermResident, 15),
+    (Status::OtherMidToLongTerm, 10),
+];
+
+/// Per mille of births notified after the 14 days (§5.15, §10) [assumption].
+pub(crate) const LATE_BIRTH_NOTIFICATION_PER_MILLE: u32 = 50;
+
+/// Per mille of newborns whose status is applied for after the 30 days, within the 60 (§5.15,
+/// §10) [assumption].
+pub(crate) const LATE_STATUS_ACQUISITION_PER_MILLE: u32 = 50;
 
 /// A status and how many residents hold it nationally, with its age profile and the lengths of
 /// the periods of stay granted.

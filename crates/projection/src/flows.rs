@@ -1,6 +1,7 @@
 //! The year's flows a what-if counts (issue 14 item 1): arrivals, card renewals, losses,
-//! reissues for damage, item changes, PIN resets and departures, each the event that says the procedure
-//! took place (accepted, not refused), counted in total and per calendar month.
+//! reissues for damage, item changes, PIN resets, departures and births, each the event that
+//! says the procedure took place (accepted, not refused), counted in total and per calendar
+//! month.
 //!
 //! A flow is counted by the office's own record of it — the landing, the card application the
 //! bureau received, the police report, the reset at the window — so a refused attempt (a
@@ -28,11 +29,14 @@ pub enum Flow {
     PinReset,
     /// A departure for good at a port, the card returned (`Departed`, §5.14).
     Departure,
+    /// A foreign child born in Japan, registered by its birth notification (`BirthRegistered`,
+    /// §5.15).
+    Birth,
 }
 
 impl Flow {
     /// Every flow, in the order the measures list them.
-    pub const ALL: [Flow; 7] = [
+    pub const ALL: [Flow; 8] = [
         Flow::Arrival,
         Flow::Renewal,
         Flow::Loss,
@@ -40,6 +44,7 @@ impl Flow {
         Flow::ItemChange,
         Flow::PinReset,
         Flow::Departure,
+        Flow::Birth,
     ];
 
     /// The measure key (`arrivals`), and the workload column (`workload.arrivals.2026-07`).
@@ -52,6 +57,7 @@ impl Flow {
             Flow::ItemChange => "item_changes",
             Flow::PinReset => "pin_resets",
             Flow::Departure => "departures",
+            Flow::Birth => "births",
         }
     }
 
@@ -60,6 +66,7 @@ impl Flow {
         Some(match event {
             Event::Landed { .. } => Flow::Arrival,
             Event::Departed { .. } => Flow::Departure,
+            Event::BirthRegistered { .. } => Flow::Birth,
             Event::LossReported { .. } => Flow::Loss,
             Event::PinResetAtCounter { .. } => Flow::PinReset,
             // The change is recorded even when its new card must wait (a card already pending).

@@ -62,6 +62,7 @@ pub const HEADLINE: &[&str] = &[
     "item_changes",
     "pin_resets",
     "departures",
+    "births",
     "events",
 ];
 

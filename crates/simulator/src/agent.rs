@@ -6,7 +6,7 @@
 //! Number card at the municipality's — unless the scenario has a `collect_card` (or
 //! `collect_my_number_card`) step for them at or after that moment: then the step says when; a
 //! resident who has left Japan for good (docs/domain.md §5.14) collects nothing. Residents of a
-//! synthetic population also leave three choices to the policy, because they are the behaviour
+//! synthetic population also leave these choices to the policy, because they are the behaviour
 //! a what-if analysis varies and must not be baked into the population:
 //!
 //! - **Tokutei uptake.** When a population step may carry a Tokutei application, the agent
@@ -24,6 +24,9 @@
 //! - **The notice of a move abroad.** A resident who leaves Japan for good skips the 国外転出届
 //!   at the city hall if among the `departure.no_notice` share (docs/domain.md §5.14); after
 //!   the departure the resident makes no step and collects nothing.
+//! - **A newborn's status acquisition.** The parents of a child born during the year (docs/
+//!   domain.md §5.15) never apply for its status if among the `birth.no_status_acquisition`
+//!   share (0 by default); the bureau then has nothing to decide.
 //! - **Steps with nothing left to do** are not made: a population's PIN reset when no PIN is
 //!   locked, a My Number card's update when the resident holds no separate card any more, a
 //!   card renewal when the card held is not due or a new one is coming ([`worth_making`]).
@@ -112,6 +115,7 @@ enum Purpose {
     NeverChangesValidity = 2,
     ValidityChangeDelay = 3,
     LeavesWithoutNotice = 4,
+    NeverAppliesForStatus = 5,
 }
 
 /// A uniform 64-bit draw for (seed, resident, what, which occurrence).
@@ -402,6 +406,19 @@ impl Agent {
                 0,
             ))
         {
+            return false;
+        }
+        // So is a newborn's application for a status (§5.15): the parents of the
+        // `birth.no_status_acquisition` share never file it, and there is nothing to decide.
+        if matches!(
+            step.command,
+            Command::FileStatusAcquisition { .. } | Command::DecideStatusAcquisition { .. }
+        ) && policy.resident.birth.no_status_acquisition.admits(draw(
+            seed,
+            tag.global,
+            Purpose::NeverAppliesForStatus,
+            0,
+        )) {
             return false;
         }
         let renewal = matches!(

@@ -73,9 +73,9 @@ fn a_run_with_a_capacity_writes_one_log_in_one_two_or_three_shards() {
 
 #[test]
 fn with_one_block_no_day_takes_in_more_than_its_share_and_places_go_first_come_first_served() {
-    // 1,776 residents at the start and their 224 arrivals make 2,000 in one block: at 0.5 per
-    // 1,000 the bureau takes in exactly one resident a working day.
-    let residents = 1_776;
+    // 1,767 residents at the start, their 223 arrivals and 10 newborns make 2,000 in one block:
+    // at 0.5 per 1,000 the bureau takes in exactly one resident a working day.
+    let residents = 1_767;
     let block = Population::records(residents);
     assert_eq!(block, 2_000);
     let policy = Policy {

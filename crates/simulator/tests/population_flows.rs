@@ -203,6 +203,47 @@ fn every_flow_happens_and_is_measured_under_both_regimes() {
             );
         }
 
+        // Births (§5.15): about the national rate; each newborn is registered once by its birth
+        // notification, with a My Number of its own, applies for a status after it and gets a
+        // card once granted; nothing a newborn files is refused.
+        let births = Population::births(RESIDENTS);
+        let registered = residents_where(log, |e| matches!(e, Event::BirthRegistered { .. }));
+        let my_numbers: BTreeSet<_> = log
+            .iter()
+            .filter_map(|e| match &e.event {
+                Event::BirthRegistered { my_number, .. } => Some(*my_number),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            registered.len() * 10 >= births * 8 && registered.len() <= births,
+            "{regime:?}: {registered:?} of {births}"
+        );
+        assert!(registered.values().all(|n| *n == 1), "{regime:?}");
+        assert_eq!(my_numbers.len(), registered.len());
+        assert!(registered.keys().all(|r| r.index() >= RESIDENTS + arrivals));
+        assert_eq!(measures.get("births"), total(&registered));
+        let applied = residents_where(log, |e| matches!(e, Event::StatusAcquisitionApplied { .. }));
+        assert!(applied.len() * 10 >= births * 7, "{regime:?}: {applied:?}");
+        assert!(applied.keys().all(|r| registered.contains_key(r)));
+        let granted = residents_where(log, |e| matches!(e, Event::StatusAcquisitionGranted { .. }));
+        assert!(!granted.is_empty(), "{regime:?}");
+        assert!(granted.keys().all(|r| applied.contains_key(r)));
+        each_gets_a_new_card(log, &granted, "a newborn's status");
+        let refused = residents_where(log, |e| {
+            matches!(
+                e,
+                Event::ProcedureRefused {
+                    procedure: Procedure::StatusAcquisition | Procedure::BirthNotification,
+                    ..
+                } | Event::TokuteiApplicationRefused {
+                    attached_to: Procedure::StatusAcquisition,
+                    ..
+                }
+            )
+        });
+        assert!(refused.is_empty(), "{regime:?}: {refused:?}");
+
         // Losses and thefts (§5.11) stay: a police report each.
         let losses = residents_where(log, |e| matches!(e, Event::LossReported { .. }));
         assert!(total(&losses) >= 5, "{regime:?}: {losses:?}");
@@ -221,7 +262,7 @@ fn every_flow_happens_and_is_measured_under_both_regimes() {
         assert!(wasted.is_empty(), "{regime:?}: {wasted:?}");
 
         // The monthly workload carries the flows month by month, adding up to the totals.
-        for key in ["renewals", "losses", "pin_resets", "departures"] {
+        for key in ["renewals", "losses", "pin_resets", "departures", "births"] {
             let monthly: u64 = measures
                 .0
                 .iter()
@@ -249,8 +290,40 @@ fn under_the_integrated_regime_some_residents_attach_a_tokutei_application_to_th
         Procedure::CardRenewal,
         Procedure::ItemChange,
         Procedure::ResidenceNotification,
+        Procedure::StatusAcquisition,
     ] {
         assert!(attached.contains(&p), "{p:?} not in {attached:?}");
+    }
+}
+
+#[test]
+fn parents_who_never_apply_for_a_newborn_s_status_leave_it_registered_without_a_card() {
+    let population = Population::generate(PopulationSpec::new(2_000, SEED));
+    let mut policy = Policy::default();
+    policy.resident.birth.no_status_acquisition = model::policy::Share::ALL;
+    let out = run(
+        RunInput::of_population(&population, policy),
+        RunOptions::default(),
+    )
+    .expect("the run");
+    let registered = residents_where(&out.log, |e| matches!(e, Event::BirthRegistered { .. }));
+    assert!(!registered.is_empty());
+    // Nobody applies, so the bureau has nothing to decide and refuses nothing.
+    let at_the_bureau = residents_where(&out.log, |e| {
+        matches!(
+            e,
+            Event::StatusAcquisitionApplied { .. }
+                | Event::StatusAcquisitionGranted { .. }
+                | Event::ProcedureRefused {
+                    procedure: Procedure::StatusAcquisition,
+                    ..
+                }
+        )
+    });
+    assert!(at_the_bureau.is_empty(), "{at_the_bureau:?}");
+    for r in registered.keys() {
+        let rec = out.projections.record(*r).expect("a record");
+        assert!(rec.residence_card.is_none(), "{r}: {rec:?}");
     }
 }
 

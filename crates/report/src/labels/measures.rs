@@ -139,6 +139,10 @@ fn headline(key: &str) -> Option<Label> {
             "departures for good (cards returned at a port)",
             "出国（再入国許可なし、在留カードの返納）",
         ),
+        "births" => l(
+            "births of foreign children (birth notifications registered)",
+            "外国籍の子の出生（受理された出生届）",
+        ),
         _ => return None,
     })
 }
