@@ -403,34 +403,16 @@ impl LogHasher {
     /// (a replay's reading thread hashes every event, in order, and converts no time for it):
     /// the same bytes as `add` of the same event's record.
     pub fn add_stored(&mut self, header: &StoredHeader, payload: &[u8]) {
-        let StoredHeader {
-            global_seq: _,
-            event_id,
-            stream,
-            stream_version,
-            event_type,
-            type_index: _,
-            schema_version,
-            occurred_seconds,
-            effective_days,
-            correlation_id,
-            causation_id,
-        } = header;
-        let out = &mut self.scratch;
-        out.0.clear();
-        out.uuid(event_id);
-        out.text(stream.service.as_str());
-        out.u32(stream.resident.0);
-        out.u32(*stream_version);
-        out.text(event_type);
-        out.u16(*schema_version);
-        // A stored time is whole seconds (`Canonical::time` with no fraction).
-        out.i64(*occurred_seconds);
-        out.u32(0);
-        out.days_from_ce(effective_days.map(|days| days + UNIX_EPOCH_FROM_CE));
-        out.ids(correlation_id, causation_id.as_ref());
-        out.bytes(payload);
-        self.sha.update(&out.0);
+        self.scratch.0.clear();
+        write_stored(header, payload, &mut self.scratch.0);
+        self.sha.update(&self.scratch.0);
+    }
+
+    /// Reads the canonical bytes of the next events, as [`write_stored`] wrote them: hashing
+    /// them here or event by event with [`LogHasher::add_stored`] gives the same hash, so the
+    /// bytes can be made on one thread and hashed on another.
+    pub fn add_canonical(&mut self, bytes: &[u8]) {
+        self.sha.update(bytes);
     }
 
     /// The hash of the inputs and the events read so far, without ending the hash.
@@ -442,6 +424,38 @@ impl LogHasher {
     pub fn finish(self) -> String {
         self.sha.finish()
     }
+}
+
+/// Appends to `out` the canonical bytes of the event a format-2 row stores, as the log hash of
+/// format 2 reads them ([`LogHasher::add_stored`], [`LogHasher::add_canonical`]).
+pub fn write_stored(header: &StoredHeader, payload: &[u8], out: &mut Vec<u8>) {
+    let StoredHeader {
+        global_seq: _,
+        event_id,
+        stream,
+        stream_version,
+        event_type,
+        type_index: _,
+        schema_version,
+        occurred_seconds,
+        effective_days,
+        correlation_id,
+        causation_id,
+    } = header;
+    let mut canonical = Canonical(std::mem::take(out));
+    canonical.uuid(event_id);
+    canonical.text(stream.service.as_str());
+    canonical.u32(stream.resident.0);
+    canonical.u32(*stream_version);
+    canonical.text(event_type);
+    canonical.u16(*schema_version);
+    // A stored time is whole seconds (`Canonical::time` with no fraction).
+    canonical.i64(*occurred_seconds);
+    canonical.u32(0);
+    canonical.days_from_ce(effective_days.map(|days| days + UNIX_EPOCH_FROM_CE));
+    canonical.ids(correlation_id, causation_id.as_ref());
+    canonical.bytes(payload);
+    *out = canonical.0;
 }
 
 /// A format-1 record exactly as format 1 serialized it for its hash (field order included).
@@ -469,6 +483,13 @@ pub struct LogHasherV1(HashWriter);
 impl LogHasherV1 {
     /// Reads the next record (of a format-1 log: its payload is the JSON it stored).
     pub fn add(&mut self, rec: &EventRecord) {
+        let mut line = Vec::with_capacity(512);
+        LogHasherV1::write_line(rec, &mut line);
+        self.0.update(&line);
+    }
+
+    /// Appends to `out` the bytes of `rec` that the format-1 hash reads: its JSON and a newline.
+    pub fn write_line(rec: &EventRecord, out: &mut Vec<u8>) {
         let v1 = RecordV1 {
             global_seq: rec.global_seq,
             event_id: rec.event_id,
@@ -485,8 +506,8 @@ impl LogHasherV1 {
             // it, and hash as the replacement text so that the log fails to verify.
             payload: std::str::from_utf8(&rec.payload).unwrap_or("\u{FFFD}"),
         };
-        serde_json::to_writer(&mut self.0, &v1).expect("records always serialize");
-        self.0.update(b"\n");
+        serde_json::to_writer(&mut *out, &v1).expect("records always serialize");
+        out.push(b'\n');
     }
 
     pub fn finish(self) -> String {
@@ -517,11 +538,13 @@ impl AnyLogHasher {
         }
     }
 
-    /// [`AnyLogHasher::add`] of the event a row stores.
-    pub fn add_stored(&mut self, header: &StoredHeader, payload: &[u8]) {
+    /// Reads the next events as the bytes the log's format hashes: for format 2 their
+    /// canonical bytes ([`write_stored`]); for format 1 each record's JSON line
+    /// ([`LogHasherV1::write_line`]).
+    pub fn add_canonical(&mut self, bytes: &[u8]) {
         match self {
-            AnyLogHasher::V1(h) => h.add(&header.record(payload)),
-            AnyLogHasher::V2(h) => h.add_stored(header, payload),
+            AnyLogHasher::V1(h) => h.0.update(bytes),
+            AnyLogHasher::V2(h) => h.add_canonical(bytes),
         }
     }
 
@@ -633,7 +656,14 @@ mod tests {
             );
             by_record.add(&rec);
             by_row.add_stored(&header, &rec.payload);
-            assert_eq!(by_row.finish(), by_record.finish(), "{effective_on:?}");
+            // The canonical bytes made on one thread and hashed on another: the same hash.
+            let mut bytes = Vec::new();
+            write_stored(&header, &rec.payload, &mut bytes);
+            let mut by_bytes = AnyLogHasher::V2(LogHasher::new(&RunHeader::default()));
+            by_bytes.add_canonical(&bytes);
+            let expected = by_record.finish();
+            assert_eq!(by_bytes.finish(), expected, "{effective_on:?}");
+            assert_eq!(by_row.finish(), expected, "{effective_on:?}");
             assert_eq!(from_stored(&header, &rec.payload).expect("decodes"), env);
             // A damaged payload is refused as the record's would be.
             let damaged = [rec.payload.as_slice(), &[0]].concat();

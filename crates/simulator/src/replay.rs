@@ -18,7 +18,7 @@ use event_store::{EventStore, LogFormat, StoreError, StoredHeader};
 use model::envelope::{Envelope, EventRecord};
 use model::validity::SpecialPeriodMyNumber;
 
-use crate::log::{AnyLogHasher, DecodeError, from_record, from_stored};
+use crate::log::{AnyLogHasher, DecodeError, from_record, from_stored, write_stored};
 use projection::Projections;
 
 /// Why a replay failed.
@@ -156,10 +156,11 @@ impl LogCheck {
         self.commits_through(rec.global_seq);
     }
 
-    /// Reads the next event of the log as its row stores it.
-    fn add_stored(&mut self, header: &StoredHeader, payload: &[u8]) {
-        self.hasher.add_stored(header, payload);
-        self.commits_through(header.global_seq);
+    /// Reads the next event of the log as its canonical bytes (those [`write_stored`] makes of
+    /// its row, for a log of format 2).
+    fn add_canonical(&mut self, bytes: &[u8], global_seq: u64) {
+        self.hasher.add_canonical(bytes);
+        self.commits_through(global_seq);
     }
 
     /// Counts the event at `global_seq`, just hashed, and checks the commits up to it.
@@ -257,6 +258,41 @@ impl StoredBatch {
     }
 }
 
+/// The canonical bytes of events in log order, for the hashing thread ([`write_stored`]): each
+/// event's `global_seq` and the end of its bytes in `bytes`.
+struct HashBatch {
+    ends: Vec<(u64, usize)>,
+    bytes: Vec<u8>,
+}
+
+impl HashBatch {
+    fn with_capacity(events: usize) -> HashBatch {
+        HashBatch {
+            ends: Vec::with_capacity(events),
+            // A header is about 90 bytes, a payload a few dozen.
+            bytes: Vec::with_capacity(events * 160),
+        }
+    }
+
+    fn push(&mut self, header: &StoredHeader, payload: &[u8]) {
+        write_stored(header, payload, &mut self.bytes);
+        self.ends.push((header.global_seq, self.bytes.len()));
+    }
+}
+
+/// The hashing thread: hashes the events' canonical bytes in log order and checks the commits,
+/// as [`LogCheck::add`] does on the one thread of [`replay_each`].
+fn hash_in_order(rx: &Receiver<HashBatch>, mut check: LogCheck) -> LogCheck {
+    for batch in rx {
+        let mut from = 0;
+        for &(global_seq, end) in &batch.ends {
+            check.add_canonical(&batch.bytes[from..end], global_seq);
+            from = end;
+        }
+    }
+    check
+}
+
 /// The first instant after the end of `day`, as stored times count (seconds since 1970): an
 /// event is folded when it occurred before it. `None`: no stored time is after `day`.
 fn end_of_day_seconds(day: NaiveDate) -> Option<i64> {
@@ -268,11 +304,13 @@ fn end_of_day_seconds(day: NaiveDate) -> Option<i64> {
 /// projections, hashes and commit checks are those of a replay on one thread; so is the error,
 /// when the log has one (the first in log order).
 ///
-/// The reading thread does only what needs the log's order: it reads each row as stored
-/// ([`EventStore::for_each_stored`], which checks the sequence, the streams and the ids), hashes
-/// it and checks the commits, and copies it into its folding thread's batch; the folding
-/// threads make the typed events (times, payloads) and fold them. A log of format 1 is replayed
-/// on one thread ([`replay_each`]).
+/// The reading thread does only what needs the log's order and its connection: it reads each
+/// row as stored ([`EventStore::for_each_stored`], which checks the sequence, the streams and
+/// the ids), writes its canonical bytes into the hashing thread's batch and copies it into its
+/// folding thread's. The hashing thread hashes them in log order and checks the commits (SHA-256
+/// was most of what the reading thread did besides SQLite); the folding threads make the typed
+/// events (times, payloads) and fold them. A log of format 1 is replayed on one thread
+/// ([`replay_each`]).
 pub fn replay_parallel(
     store: &EventStore,
     start: NaiveDate,
@@ -287,8 +325,8 @@ pub fn replay_parallel(
     let day = as_of.unwrap_or(until);
     let _span = tracing::info_span!("replay", %day, threads).entered();
     let folded_before = end_of_day_seconds(day);
-    let mut check = LogCheck::new(store)?;
-    let (read, folded) = std::thread::scope(|scope| {
+    let check = LogCheck::new(store)?;
+    let (read, check, folded) = std::thread::scope(|scope| {
         let mut senders: Vec<SyncSender<StoredBatch>> = Vec::with_capacity(threads);
         let mut handles = Vec::with_capacity(threads);
         for _ in 0..threads {
@@ -297,12 +335,20 @@ pub fn replay_parallel(
             senders.push(tx);
             handles.push(scope.spawn(move || fold_blocks(&rx, start, switch)));
         }
+        let (to_hasher, hash_rx) = sync_channel::<HashBatch>(4);
+        let hashing = scope.spawn(move || hash_in_order(&hash_rx, check));
         let mut pending: Vec<StoredBatch> = (0..threads)
             .map(|_| StoredBatch::with_capacity(BATCH))
             .collect();
+        let mut hashed = HashBatch::with_capacity(BATCH);
         let mut position = 0u64;
         let read = store.for_each_stored(|header, payload| {
-            check.add_stored(header, payload);
+            hashed.push(header, payload);
+            if hashed.ends.len() >= BATCH {
+                let batch = std::mem::replace(&mut hashed, HashBatch::with_capacity(BATCH));
+                // The hashing thread cannot stop before the reader.
+                let _ = to_hasher.send(batch);
+            }
             position += 1;
             if folded_before.is_none_or(|before| header.occurred_seconds < before) {
                 let k = (header.stream.resident.0 / BLOCK) as usize % threads;
@@ -316,6 +362,10 @@ pub fn replay_parallel(
             }
             Ok::<(), ReplayError>(())
         });
+        if !hashed.ends.is_empty() {
+            let _ = to_hasher.send(hashed);
+        }
+        drop(to_hasher);
         for (tx, batch) in senders.iter().zip(pending) {
             if !batch.events.is_empty() {
                 let _ = tx.send(batch);
@@ -326,7 +376,8 @@ pub fn replay_parallel(
             .into_iter()
             .map(|h| h.join().expect("a folding thread panicked"))
             .collect();
-        (read.map_err(|e| (position, e)), folded)
+        let check = hashing.join().expect("the hashing thread panicked");
+        (read.map_err(|e| (position, e)), check, folded)
     });
     // The first error in log order, as a replay on one thread would meet it.
     let mut first: Option<FoldError> = read.err();
