@@ -485,26 +485,32 @@ impl<'a> Shard<'a> {
 
     /// Enrols the residents `ids` at every office that keeps records about residents.
     fn enrol(&mut self, now: SimTime, ids: Range<u32>) -> Result<(), SimError> {
-        // Each profile is built once and copied to the offices.
-        let profiles: Vec<ResidentProfile> = ids
+        // Each profile is built once, copied to the offices but the last, and moved to the last.
+        let mut profiles: Vec<ResidentProfile> = ids
             .clone()
             .map(|i| self.subject.profile(ResidentId(i)))
             .collect();
-        for k in 0..SERVICES {
-            // The police keep no record of residents until one reports a loss.
-            if Service::ALL[k] == Service::Police {
-                continue;
-            }
-            let inputs: Vec<Input> = ids
-                .clone()
-                .zip(&profiles)
-                .map(|(i, profile)| {
-                    Input::Command(Command::EnrolResident {
-                        resident: ResidentId(i),
-                        profile: Box::new(profile.clone()),
-                    })
+        // The police keep no record of residents until one reports a loss.
+        let enrolling = (0..SERVICES).filter(|&k| Service::ALL[k] != Service::Police);
+        let last = enrolling.clone().next_back();
+        for k in enrolling {
+            let enrol = |(i, profile): (u32, ResidentProfile)| {
+                Input::Command(Command::EnrolResident {
+                    resident: ResidentId(i),
+                    profile: Box::new(profile),
                 })
-                .collect();
+            };
+            let inputs: Vec<Input> = if Some(k) == last {
+                ids.clone()
+                    .zip(std::mem::take(&mut profiles))
+                    .map(enrol)
+                    .collect()
+            } else {
+                ids.clone()
+                    .zip(profiles.iter().cloned())
+                    .map(enrol)
+                    .collect()
+            };
             let metas = vec![(None, None); inputs.len()];
             self.deliver(k, now, inputs, metas)?;
         }

@@ -253,6 +253,53 @@ struct PartRun {
     digest: Option<String>,
 }
 
+/// A part of a population with its residents' starting profiles built once, for every arm
+/// that runs it: a profile does not depend on the policy (`Population::profile`), and building
+/// one (identifiers, card validities, certificates) costs as much as several of the resident's
+/// events, so each arm building its own doubled that work. The profiles of a part in flight
+/// (one per thread) are held meanwhile, about 200 bytes a resident.
+struct Profiled<'a> {
+    population: &'a Population,
+    profiles: Vec<model::command::ResidentProfile>,
+}
+
+impl<'a> Profiled<'a> {
+    fn new(population: &'a Population) -> Profiled<'a> {
+        Profiled {
+            population,
+            profiles: population.profiles(),
+        }
+    }
+}
+
+impl crate::scheduler::Residents for Profiled<'_> {
+    fn len(&self) -> usize {
+        self.profiles.len()
+    }
+
+    fn profile(&self, resident: model::ids::ResidentId) -> model::command::ResidentProfile {
+        self.profiles[resident.index()].clone()
+    }
+
+    fn steps(
+        &self,
+        range: std::ops::Range<u32>,
+    ) -> Box<dyn Iterator<Item = crate::agent::StepInput> + Send + '_> {
+        crate::scheduler::Residents::steps(self.population, range)
+    }
+
+    fn collections(&self, range: std::ops::Range<u32>) -> Vec<crate::agent::ScriptedCollection> {
+        crate::scheduler::Residents::collections(self.population, range)
+    }
+
+    fn follow_ups(
+        &self,
+        range: std::ops::Range<u32>,
+    ) -> Option<Vec<(model::ids::ResidentId, model::time::SimTime)>> {
+        crate::scheduler::Residents::follow_ups(self.population, range)
+    }
+}
+
 /// Every arm (two for a comparison, one per grid point for a sweep) of one seed of a
 /// population: its parts (of `workers.part` residents) generated and run
 /// under each arm on `threads` threads, their measures added up in part order — every measure is
@@ -289,10 +336,11 @@ pub(crate) fn population_arms(
                     let population =
                         Population::generate_part(spec, part * size..(part + 1) * size);
                     let mut digest = Some(population.digest());
+                    let profiled = Profiled::new(&population);
                     for (which, arm) in arms.iter().enumerate() {
                         let out = run(
                             RunInput {
-                                residents: &population,
+                                residents: &profiled,
                                 start: spec.start,
                                 until: population.until,
                                 policy: arm.policy.clone(),
