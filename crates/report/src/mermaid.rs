@@ -148,7 +148,7 @@ fn message_label(m: &Message, lang: Lang) -> String {
                 "{} {} ({})",
                 hm(m.sent),
                 labels::procedure(procedure).get(lang),
-                channel_label(office, channel, lang)
+                channel_label(office, procedure, channel, lang)
             )
         }
         MessageKind::Notice => {

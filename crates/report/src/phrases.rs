@@ -11,6 +11,7 @@ use std::fmt::Write;
 use chrono::NaiveDate;
 use model::card::Certificates;
 use model::event::Event;
+use model::procedure::Procedure;
 use model::service::{Channel, Office, Service};
 use model::time::SimTime;
 use model::validity::SpecialPeriodMyNumber;
@@ -195,7 +196,7 @@ pub fn group_heading(story: &ResidentStory, g: &Group, lang: Lang) -> String {
             "{who} → {}{}{}{}{}{}{}",
             labels::office(o).get(lang),
             u.lp,
-            channel_label(o, channel, lang),
+            channel_label(o, procedure, channel, lang),
             u.rp,
             u.colon,
             labels::procedure(procedure).get(lang),
@@ -235,12 +236,17 @@ pub fn group_heading(story: &ResidentStory, g: &Group, lang: Lang) -> String {
     }
 }
 
-/// How the resident reached the office: "in person", "online", or, for the call centre,
-/// "by phone".
-pub fn channel_label(office: Office, channel: Channel, lang: Lang) -> &'static str {
+/// How the resident reached the office for `procedure`: "in person", "online", "at the port of
+/// entry" or "of departure", or, for the call centre, "by phone".
+pub fn channel_label(
+    office: Office,
+    procedure: Procedure,
+    channel: Channel,
+    lang: Lang,
+) -> &'static str {
     match (office, channel) {
         (Office::CallCentre, Channel::Counter) => ui(lang).by_phone,
-        _ => labels::channel(channel).get(lang),
+        _ => labels::channel_of(channel, procedure).get(lang),
     }
 }
 

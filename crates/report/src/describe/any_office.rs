@@ -39,10 +39,12 @@ pub(super) fn describe(event: &Event, lang: Lang) -> String {
         Event::ProcedureRefused {
             procedure, rule, ..
         } => {
+            // The rule's section follows the sentence wherever it is shown (`Event::section`):
+            // the sentence does not repeat it.
             let procedure = labels::procedure(*procedure).get(lang);
             let why = labels::refusal(rule, lang);
             match lang {
-                Lang::En => format!("refuses the {procedure}: {why} ({})", rule.section()),
+                Lang::En => format!("refuses the {procedure}: {why}"),
                 Lang::Ja => format!("{procedure}を受け付けない：{why}"),
             }
         }
@@ -55,14 +57,12 @@ pub(super) fn describe(event: &Event, lang: Lang) -> String {
             let why = labels::refusal(rule, lang);
             let with = labels::procedure(*attached_to).get(lang);
             match lang {
-                Lang::En if *attached_to == Procedure::TokuteiApplication => format!(
-                    "refuses the Tokutei card application ({why} ({}))",
-                    rule.section()
-                ),
-                Lang::En => format!(
-                    "refuses the Tokutei card application made with the {with} ({why} ({}))",
-                    rule.section()
-                ),
+                Lang::En if *attached_to == Procedure::TokuteiApplication => {
+                    format!("refuses the Tokutei card application ({why})")
+                }
+                Lang::En => {
+                    format!("refuses the Tokutei card application made with the {with} ({why})")
+                }
                 Lang::Ja if *attached_to == Procedure::TokuteiApplication => {
                     format!("特定在留カード等交付申請を受け付けない（{why}）")
                 }

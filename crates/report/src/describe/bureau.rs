@@ -69,7 +69,8 @@ pub(super) fn record(event: &Event, lang: Lang) -> String {
         },
         Event::RegisterDeletionRecorded { municipality, .. } => match lang {
             Lang::En => format!(
-                "records that {municipality} deleted the register entry: not in a resident register"
+                "records that {municipality} closed the register entry (on a move abroad or by \
+                 deletion): not in a resident register"
             ),
             Lang::Ja => format!(
                 "{}による住民票の消除を記録（住民基本台帳に記録なし）",

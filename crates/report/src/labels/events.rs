@@ -41,7 +41,7 @@ pub fn event_type(e: &Event) -> Label {
         Event::ResidenceCardIssued { .. } => l("card issued", "カードの交付"),
         Event::AddressRecorded { .. } => l("address recorded", "住居地の記録"),
         Event::RegisterDeletionRecorded { .. } => {
-            l("register deletion recorded", "住民票消除の記録")
+            l("register entry closure recorded", "住民票消除の記録")
         }
         Event::RegisterEntryDeleted { .. } => {
             l("register entry deleted ex officio", "住民票の職権消除")

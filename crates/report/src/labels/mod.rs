@@ -350,6 +350,15 @@ pub fn channel(c: Channel) -> Label {
     }
 }
 
+/// How procedure `p` reached the office: [`channel`], with the port named for what `p` does
+/// there — one channel serves both landing and leaving (出入国港 says both in Japanese).
+pub fn channel_of(c: Channel, p: Procedure) -> Label {
+    match (c, p) {
+        (Channel::Airport, Procedure::Departure) => l("at the port of departure", "出入国港"),
+        _ => channel(c),
+    }
+}
+
 /// The regime a run simulates.
 pub fn regime(r: Regime) -> Label {
     match r {
