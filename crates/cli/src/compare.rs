@@ -89,8 +89,10 @@ pub struct CompareArgs {
     /// The first simulated day of a population (a year is simulated).
     #[arg(long, value_name = "DATE", default_value_t = DEFAULT_START)]
     pub start: NaiveDate,
-    /// Run only the residents whose index is k modulo n (0 <= k < n), and write JSON for
-    /// `zairyu merge`.
+    /// Run only the residents whose index in the whole population (arrivals included) is k
+    /// modulo n (0 <= k < n), and write JSON for `zairyu merge`. The merged shards equal the
+    /// unsharded run exactly unless a policy sets a capacity: then each shard's residents queue
+    /// only among themselves (docs/scale-out.md).
     #[arg(long, value_name = "k/n", value_parser = Shard::parse)]
     pub shard: Option<Shard>,
     /// Run one of N shards, its index k from the batch scheduler's array task
