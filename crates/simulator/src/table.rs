@@ -104,6 +104,16 @@ fn profile(
     }
 }
 
+/// `p` before a first registration: no residence card or certificate yet, not in the register
+/// (an arrival before the first notification, a visitor before a change of status, a newborn).
+fn unregistered(mut p: ResidentProfile) -> ResidentProfile {
+    p.residence_card = None;
+    p.registered = false;
+    p.cards_issued = 0;
+    p.certificates = Certificates::default();
+    p
+}
+
 fn at(y: i32, m: u32, day: u32) -> SimTime {
     opening_time(d(y, m, day))
 }
@@ -335,11 +345,7 @@ fn case(procedure: Procedure, tokutei: bool) -> Option<Case> {
         // makes a mid-to-long-term resident: the 19条の8 notification follows the new card
         // (§5.5); with a Tokutei application under the integrated regime.
         Procedure::ResidenceNotificationAfterStatusChange => {
-            let mut p = profile(Status::TemporaryVisitor, expiry, false, false);
-            p.residence_card = None;
-            p.registered = false;
-            p.cards_issued = 0;
-            p.certificates = Certificates::default();
+            let p = unregistered(profile(Status::TemporaryVisitor, expiry, false, false));
             c(
                 p,
                 vec![
@@ -442,11 +448,7 @@ fn case(procedure: Procedure, tokutei: bool) -> Option<Case> {
             true,
         ),
         Procedure::ResidenceNotification => {
-            let mut p = profile(engineer, Some(d(2027, 8, 31)), false, false);
-            p.residence_card = None;
-            p.registered = false;
-            p.cards_issued = 0;
-            p.certificates = Certificates::default();
+            let p = unregistered(profile(engineer, Some(d(2027, 8, 31)), false, false));
             let card = Some((
                 CardKind::NewFormatResidenceCard,
                 ResidenceCardNumber::generate(SEED, 0, 1),
@@ -488,12 +490,8 @@ fn case(procedure: Procedure, tokutei: bool) -> Option<Case> {
         // integrated regime.
         Procedure::StatusAcquisition => {
             let born_on = d(2026, 8, 28);
-            let mut p = profile(Status::TransitionalStayer, None, false, false);
+            let mut p = unregistered(profile(Status::TransitionalStayer, None, false, false));
             p.born_on = born_on;
-            p.residence_card = None;
-            p.registered = false;
-            p.cards_issued = 0;
-            p.certificates = Certificates::default();
             c(
                 p,
                 vec![
