@@ -69,7 +69,7 @@ struct Task<M> {
 /// What a shard's scheduler sees of an office of any kind.
 trait Step: Send {
     fn send(&mut self, message: ServiceMessage) -> Result<(), InboxFull>;
-    fn step(&mut self, policy: &Policy, seed: u64, replies: &mut Vec<Decision>);
+    fn step(&mut self, policy: &Policy, seed: u64, replies: &mut Vec<Decision>) -> Vec<Input>;
     fn restarted(&self) -> &[SimTime];
     fn restart_due(&self, now: SimTime) -> bool;
     fn restart(&mut self, now: SimTime, events: &mut dyn Iterator<Item = &Event>);
@@ -148,15 +148,19 @@ impl<M: StateMachine> Step for Task<M> {
         Ok(())
     }
 
-    fn step(&mut self, policy: &Policy, seed: u64, replies: &mut Vec<Decision>) {
+    fn step(&mut self, policy: &Policy, seed: u64, replies: &mut Vec<Decision>) -> Vec<Input> {
+        let mut spent = Vec::new();
         while let Some(message) = self.inbox.pop_front() {
             match message {
-                ServiceMessage::Deliver { now, inputs } => {
+                ServiceMessage::Deliver { now, mut inputs } => {
                     let ctx = Context { now, policy, seed };
                     replies.extend(inputs.iter().map(|i| self.handle(i, &ctx)));
+                    inputs.clear();
+                    spent = inputs;
                 }
             }
         }
+        spent
     }
 
     fn restarted(&self) -> &[SimTime] {
@@ -256,8 +260,10 @@ impl ServiceHandle {
     }
 
     /// Lets the office handle everything in its inbox, in order; appends one decision per input
-    /// to `replies`.
-    pub fn step(&mut self, policy: &Policy, seed: u64, replies: &mut Vec<Decision>) {
-        self.task.step(policy, seed, replies);
+    /// to `replies`. Returns the emptied buffer of the last batch handled, for the scheduler to
+    /// fill with the next (a shard steps its offices at every instant: a new buffer each time
+    /// would be an allocation and a free per office and instant).
+    pub fn step(&mut self, policy: &Policy, seed: u64, replies: &mut Vec<Decision>) -> Vec<Input> {
+        self.task.step(policy, seed, replies)
     }
 }

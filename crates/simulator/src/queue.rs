@@ -30,23 +30,6 @@ pub(crate) struct Pending {
     pub(crate) meta: Meta,
 }
 
-impl PartialEq for Pending {
-    fn eq(&self, other: &Self) -> bool {
-        (self.at, self.seq) == (other.at, other.seq)
-    }
-}
-impl Eq for Pending {}
-impl PartialOrd for Pending {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Pending {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.at, self.seq).cmp(&(other.at, other.seq))
-    }
-}
-
 /// The queue: a calendar of day buckets. Deliveries for a later day wait, in the order queued, in
 /// that day's bucket; when the day comes its bucket is sorted by time once (a stable sort: ties
 /// stay in the order queued) and read in order. Deliveries queued for the current day while it
@@ -61,8 +44,14 @@ pub(crate) struct Queue {
     today: Peekable<std::vec::IntoIter<Pending>>,
     /// The open day's index in `days`, once a day is open.
     open: Option<usize>,
-    /// Deliveries queued for the open day after it opened.
-    late: BinaryHeap<Reverse<Pending>>,
+    /// Deliveries queued for the open day after it opened, as keys: (time, sequence, slot in
+    /// `held_late`). The heap moves only these 24-byte keys as it sifts, never the deliveries
+    /// themselves (an event or a command each, ten times larger), which wait in their slots.
+    late: BinaryHeap<Reverse<(SimTime, u64, u32)>>,
+    /// The deliveries the keys of `late` point to; `None` where a slot is free.
+    held_late: Vec<Option<Pending>>,
+    /// Free slots of `held_late`.
+    free: Vec<u32>,
     seq: u64,
     /// Nothing at or after this time is ever delivered, so it is not queued (a card's lapse
     /// timer years beyond the horizon would otherwise sit in memory for the whole run).
@@ -86,6 +75,8 @@ impl Queue {
             today: Vec::new().into_iter().peekable(),
             open: None,
             late: BinaryHeap::new(),
+            held_late: Vec::new(),
+            free: Vec::new(),
             seq: 0,
             end,
             outages: (!policy.faults.outages.is_empty()).then(|| Box::new(policy.clone())),
@@ -132,7 +123,20 @@ impl Queue {
         match self.open {
             // The scheduler never queues into the past; were it to, the delivery would come
             // next, as from a heap.
-            Some(open) if day <= open => self.late.push(Reverse(pending)),
+            Some(open) if day <= open => {
+                let key = (pending.at, pending.seq);
+                let slot = match self.free.pop() {
+                    Some(slot) => {
+                        self.held_late[slot as usize] = Some(pending);
+                        slot
+                    }
+                    None => {
+                        self.held_late.push(Some(pending));
+                        u32::try_from(self.held_late.len() - 1).expect("fewer than 2^32 waiting")
+                    }
+                };
+                self.late.push(Reverse((key.0, key.1, slot)));
+            }
             _ => self.days[day].push(pending),
         }
     }
@@ -141,7 +145,7 @@ impl Queue {
     pub(crate) fn next_time(&mut self) -> Option<SimTime> {
         loop {
             let today = self.today.peek().map(|p| p.at);
-            let late = self.late.peek().map(|p| p.0.at);
+            let late = self.late.peek().map(|p| p.0.0);
             match (today, late) {
                 (Some(a), Some(b)) => return Some(a.min(b)),
                 (Some(a), None) | (None, Some(a)) => return Some(a),
@@ -159,14 +163,14 @@ impl Queue {
     /// The next delivery, if it is due at `now`.
     pub(crate) fn pop_due(&mut self, now: SimTime) -> Option<Pending> {
         let today = self.today.peek().map(|p| (p.at, p.seq));
-        let late = self.late.peek().map(|p| (p.0.at, p.0.seq));
+        let late = self.late.peek().map(|p| (p.0.0, p.0.1));
         match (today, late) {
             (Some(a), b) if b.is_none_or(|b| a < b) => self.today.next_if(|p| p.at == now),
-            (_, Some(_)) => self
-                .late
-                .peek_mut()
-                .filter(|p| p.0.at == now)
-                .map(|p| std::collections::binary_heap::PeekMut::pop(p).0),
+            (_, Some((at, _))) if at == now => {
+                let Reverse((_, _, slot)) = self.late.pop().expect("peeked");
+                self.free.push(slot);
+                self.held_late[slot as usize].take()
+            }
             _ => None,
         }
     }

@@ -262,6 +262,8 @@ pub(crate) struct Shard<'a> {
     replies: Vec<Decision>,
     /// Reused buffer: the decision day of each input delivered (`Command::decided_on`).
     decided: Vec<Option<NaiveDate>>,
+    /// Reused buffers: the inputs due to each office at an instant, and their causes.
+    due: [(Vec<Input>, Vec<Meta>); SERVICES],
     /// Batches sent to the offices, and instants stepped (for the diagnostics).
     batches: u64,
     instants: u64,
@@ -324,6 +326,7 @@ impl<'a> Shard<'a> {
             ),
             replies: Vec::new(),
             decided: Vec::new(),
+            due: Default::default(),
             batches: 0,
             instants: 0,
             rounds_per_instant: ROUNDS_PER_INSTANT,
@@ -511,8 +514,8 @@ impl<'a> Shard<'a> {
                     .map(enrol)
                     .collect()
             };
-            let metas = vec![(None, None); inputs.len()];
-            self.deliver(k, now, inputs, metas)?;
+            let mut metas = vec![(None, None); inputs.len()];
+            self.deliver(k, now, inputs, &mut metas)?;
         }
         Ok(())
     }
@@ -535,28 +538,37 @@ impl<'a> Shard<'a> {
     /// Delivers everything due at `now` (one batch per office) and records what the offices
     /// decide, office by office in `Service::ALL` order.
     fn step_instant(&mut self, now: SimTime) -> Result<(), SimError> {
-        let mut due: [(Vec<Input>, Vec<Meta>); SERVICES] = Default::default();
+        let mut due = std::mem::take(&mut self.due);
         while let Some(p) = self.queue.pop_due(now) {
             let (inputs, metas) = &mut due[p.to.index()];
             inputs.push(p.input);
             metas.push(p.meta);
         }
-        for (k, (inputs, metas)) in due.into_iter().enumerate() {
-            if !inputs.is_empty() {
-                self.deliver(k, now, inputs, metas)?;
+        let mut result = Ok(());
+        for (k, (inputs, metas)) in due.iter_mut().enumerate() {
+            if !inputs.is_empty() && result.is_ok() {
+                // The office hands the emptied buffer back for the next instant.
+                let batch = std::mem::take(inputs);
+                result = self
+                    .deliver(k, now, batch, metas)
+                    .map(|spent| *inputs = spent);
             }
+            inputs.clear();
+            metas.clear();
         }
-        Ok(())
+        self.due = due;
+        result
     }
 
-    /// Sends office `k` one batch, steps it, and records its decisions in delivery order.
+    /// Sends office `k` one batch, steps it, and records its decisions in delivery order
+    /// (`metas`, one per input, is emptied). Returns the batch's emptied buffer.
     fn deliver(
         &mut self,
         k: usize,
         now: SimTime,
         inputs: Vec<Input>,
-        metas: Vec<Meta>,
-    ) -> Result<(), SimError> {
+        metas: &mut Vec<Meta>,
+    ) -> Result<Vec<Input>, SimError> {
         self.batches += 1;
         // A decision communicated later than it was made: its events are dated the decision
         // day (model::effective). The inputs go to the office, so keep that day beside each.
@@ -570,10 +582,10 @@ impl<'a> Shard<'a> {
             .send(ServiceMessage::Deliver { now, inputs })
             .map_err(|InboxFull(name)| SimError::Inbox(name))?;
         let mut replies = std::mem::take(&mut self.replies);
-        office.step(self.policy, self.seed, &mut replies);
+        let spent = office.step(self.policy, self.seed, &mut replies);
         let service = office.service();
         for ((meta, decision), decided_on) in metas
-            .into_iter()
+            .drain(..)
             .zip(replies.drain(..))
             .zip(decided.drain(..))
         {
@@ -581,7 +593,7 @@ impl<'a> Shard<'a> {
         }
         self.replies = replies;
         self.decided = decided;
-        Ok(())
+        Ok(spent)
     }
 
     /// Records one decision's events, routes them, and sets its timers.
