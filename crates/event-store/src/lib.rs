@@ -22,7 +22,7 @@
 //!
 //! Nothing here reads the clock, except the benchmark in [`baseline`].
 //!
-//! The file is long (about 800 lines, its tests are under `tests/`) because it is the store's
+//! The file is long (about 900 lines, its tests are under `tests/`) because it is the store's
 //! one public type: opening and creating a log, appending, reading, the run's metadata and
 //! finishing, with the private helpers each needs. What stands apart already has its module:
 //! rows ([`codec`]), the schema, the writer's version table ([`streams`]), the readers' checks
