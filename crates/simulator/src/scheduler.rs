@@ -334,7 +334,12 @@ fn run_as<T: Logged>(input: RunInput<'_>, options: RunOptions<'_>) -> Result<Run
                 stored,
             });
             let span = tracing::info_span!("shard", index = k);
-            handles.push(scope.spawn(move || span.in_scope(|| shard.run(tx))));
+            // Named, so that a per-thread profile tells the shards apart.
+            let handle = std::thread::Builder::new()
+                .name(format!("shard-{k}"))
+                .spawn_scoped(scope, move || span.in_scope(|| shard.run(tx)))
+                .expect("a shard's thread starts");
+            handles.push(handle);
             streams.push(Stream::new(rx));
         }
         let merged = merger.merge(&mut streams);

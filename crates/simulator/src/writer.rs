@@ -117,19 +117,23 @@ impl<T: Logged> LogWriter<T> {
         resume: bool,
     ) -> LogWriter<T> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<LogBatch<T>>(2);
-        let thread = std::thread::spawn(move || {
-            // The store's commit events are reported inside this span.
-            let _span = tracing::debug_span!("log_writer").entered();
-            let mut writer = Writer::new(store, &header, resume)?;
-            for mut batch in rx {
-                let read_back = std::mem::take(&mut batch.read_back);
-                writer.write(batch)?;
-                for request in read_back {
-                    writer.read_back(request);
+        // Named, so that a per-thread profile (`top -H`, `/proc/<pid>/task`) tells it apart.
+        let thread = std::thread::Builder::new()
+            .name("log-writer".into())
+            .spawn(move || {
+                // The store's commit events are reported inside this span.
+                let _span = tracing::debug_span!("log_writer").entered();
+                let mut writer = Writer::new(store, &header, resume)?;
+                for mut batch in rx {
+                    let read_back = std::mem::take(&mut batch.read_back);
+                    writer.write(batch)?;
+                    for request in read_back {
+                        writer.read_back(request);
+                    }
                 }
-            }
-            writer.finish()
-        });
+                writer.finish()
+            })
+            .expect("the log-writer thread starts");
         LogWriter {
             tx: Some(tx),
             thread: Some(thread),
