@@ -1,11 +1,12 @@
 //! The run: residents partitioned into shards, each stepped by its own scheduler on its own
 //! thread (`shard.rs`), and the merge of their outputs into the one global order of the log
-//! (decision 11), which the log-writer thread encodes, hashes and stores.
+//! (decision 11), which the log-writer thread stores.
 //!
 //! Shard *k* of *N* holds the contiguous ids `[k·n/N, (k+1)·n/N)`. Each shard hands on, tick by
 //! tick (the enrolment, then each instant), its events sorted by resident; the merger takes the
 //! earliest tick any shard has, concatenates the shards' events for it in shard order, numbers
-//! them (`global_seq`, positional) and passes them on in batches. Because the order is defined by
+//! them (`global_seq`, positional), feeds the log hash and passes them on to the log writer in
+//! batches, each with the hash of the log up to it (decision 25). Because the order is defined by
 //! (time, resident, the resident's own order) and never by the shards, the log, its hash, the
 //! projections and every measure are the same for any number of threads.
 //!
@@ -37,7 +38,7 @@ use projection::Projections;
 
 use crate::agent::{ScriptedCollection, StepInput};
 use crate::delivery::FaultTally;
-use crate::log::RunHeader;
+use crate::log::{LogHasher, RunHeader};
 use crate::shard::{Chunk, Shard, ShardInput, ShardOutput, Tick, TickOut};
 use crate::writer::{LogBatch, LogWriter, Logged, ReadBack};
 
@@ -282,7 +283,7 @@ pub fn run(input: RunInput<'_>, options: RunOptions<'_>) -> Result<RunOutput, Si
         run_as::<Envelope>(input, options)
     } else {
         // Nothing needs the envelopes: each shard encodes its own events into their stored
-        // records on its own thread, and the writer only hashes and appends them.
+        // records on its own thread, the merger hashes them and the writer only appends them.
         run_as::<EventRecord>(input, options)
     }
 }
@@ -306,12 +307,16 @@ fn run_as<T: Logged>(input: RunInput<'_>, options: RunOptions<'_>) -> Result<Run
         None => shard_ranges(residents.len(), options.threads),
     };
     let policy = &policy;
-    let mut merger = Merger::<T> {
-        writer: emit.then(|| LogWriter::spawn(options.store, options.header, options.resume)),
+    let mut merger = Merger {
+        writer: options
+            .store
+            .map(|store| LogWriter::spawn(store, options.resume)),
+        hasher: emit.then(|| LogHasher::new(&options.header)),
         keep_log: options.keep_log,
         log: Vec::new(),
         batch: Vec::new(),
         batch_size: options.batch_size.max(1),
+        limit: options.batch_size.clamp(1, FIRST_BATCH),
         global_seq: 0,
         recorded: 0,
         progress: options.progress,
@@ -395,10 +400,14 @@ fn run_as<T: Logged>(input: RunInput<'_>, options: RunOptions<'_>) -> Result<Run
     } else {
         String::new()
     };
-    let (store, log_hash) = match merger.writer.take() {
-        Some(mut w) => w.finish()?,
-        None => (None, String::new()),
+    let store = match merger.writer.take() {
+        Some(mut w) => Some(w.finish()?),
+        None => None,
     };
+    let log_hash = merger
+        .hasher
+        .take()
+        .map_or_else(String::new, LogHasher::finish);
     tracing::info!(events, log_hash = %log_hash, "run finished");
     Ok(RunOutput {
         store,
@@ -410,6 +419,15 @@ fn run_as<T: Logged>(input: RunInput<'_>, options: RunOptions<'_>) -> Result<Run
         faults,
     })
 }
+
+/// The most events of a run's first batch to the writer. The writer can start only once the
+/// merger hands it a batch, and the run's first instant (the enrolment) alone is several times
+/// `batch_size` at scale: with whole batches from the start, the writer would wait for the first
+/// `batch_size` events with nothing to do (about a sixth of a 100,000-resident bench's stored
+/// phase). So the first batches are small and each may be twice the one before, up to
+/// `batch_size`: where the commits fall depends only on the events' count and days, never on
+/// timing, so the log file is the same in every run.
+pub const FIRST_BATCH: usize = 8192;
 
 /// One shard's output as the merger reads it.
 struct Stream<T> {
@@ -482,22 +500,30 @@ impl<T> Stream<T> {
     }
 }
 
-/// The merge of the shards' outputs into the global order, and the feed of the writer.
-struct Merger<'p, T> {
-    writer: Option<LogWriter<T>>,
+/// The merge of the shards' outputs into the global order, the log hash, and the feed of the
+/// writer.
+struct Merger<'p> {
+    /// The log writer, when the run has a store.
+    writer: Option<LogWriter>,
+    /// The log hash, when the run hands its events on (decision 25: it reads them in log order
+    /// here, so that the writer's thread does no more than append).
+    hasher: Option<LogHasher>,
     keep_log: bool,
     log: Vec<Envelope>,
-    batch: Vec<T>,
+    batch: Vec<EventRecord>,
     batch_size: usize,
+    /// The most events of the next batch: [`FIRST_BATCH`] at first, then twice the one before,
+    /// up to `batch_size`.
+    limit: usize,
     global_seq: u64,
     /// Events recorded so far (also when not handed on).
     recorded: u64,
     progress: Option<&'p mut dyn FnMut(Progress)>,
 }
 
-impl<T: Logged> Merger<'_, T> {
+impl Merger<'_> {
     /// Merges until every shard has finished.
-    fn merge(&mut self, streams: &mut [Stream<T>]) -> Result<(), SimError> {
+    fn merge<T: Logged>(&mut self, streams: &mut [Stream<T>]) -> Result<(), SimError> {
         let mut day: Option<NaiveDate> = None;
         let mut last: Option<SimTime> = None;
         loop {
@@ -538,8 +564,15 @@ impl<T: Logged> Merger<'_, T> {
                         {
                             self.log.push(env.clone());
                         }
-                        self.batch.push(env);
-                        if self.batch.len() >= self.batch_size {
+                        let record = env.into_record();
+                        if let Some(hasher) = self.hasher.as_mut() {
+                            hasher.add(&record);
+                        }
+                        if self.writer.is_none() {
+                            continue;
+                        }
+                        self.batch.push(record);
+                        if self.batch.len() >= self.limit {
                             // Inside a tick too large for one batch.
                             self.flush(None)?;
                         }
@@ -547,7 +580,7 @@ impl<T: Logged> Merger<'_, T> {
                 }
             }
             if let Tick::At(now) = next {
-                if self.batch.len() * 2 >= self.batch_size {
+                if self.batch.len() * 2 >= self.limit {
                     self.flush(Some(now))?;
                 }
                 if let Some(report) = self.progress.as_deref_mut() {
@@ -569,10 +602,12 @@ impl<T: Logged> Merger<'_, T> {
         if self.batch.is_empty() {
             return Ok(());
         }
-        let events = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_size));
+        self.limit = self.limit.saturating_mul(2).min(self.batch_size);
+        let events = std::mem::replace(&mut self.batch, Vec::with_capacity(self.limit));
         writer.send(LogBatch {
             events,
             closes,
+            log_hash: current_hash(self.hasher.as_ref()),
             read_back: Vec::new(),
         })
     }
@@ -591,7 +626,14 @@ impl<T: Logged> Merger<'_, T> {
         writer.send(LogBatch {
             events,
             closes,
+            log_hash: current_hash(self.hasher.as_ref()),
             read_back: requests,
         })
     }
+}
+
+/// The log hash up to the last event read. A run with a store always hashes (it hands its events
+/// on), so the empty text is never what a commit records.
+fn current_hash(hasher: Option<&LogHasher>) -> String {
+    hasher.map_or_else(String::new, LogHasher::current)
 }

@@ -1,15 +1,15 @@
-//! The log-writer thread: it receives the run's events in global order, in batches, encodes each
-//! into its stored record, feeds the log hash, and appends to the store in one transaction per
-//! batch — recording in that transaction the hash of the log up to it (decision 11). The
-//! scheduler sends a batch at the end of every simulated day and whenever it holds
-//! `batch_size` events, so a killed run keeps every day it finished. A bounded channel keeps
-//! the simulation at most two batches ahead of the disk, and the simulation and the I/O overlap
-//! on separate cores (decision 2).
+//! The log-writer thread: it receives the run's stored records in global order, in batches, and
+//! appends each batch to the store in one transaction, recording in that transaction the hash of
+//! the log up to it (decision 11), which the batch brings. The scheduler sends a batch at the end
+//! of every simulated day and whenever it holds `batch_size` events, so a killed run keeps every
+//! day it finished. A bounded channel keeps the simulation at most two batches ahead of the disk,
+//! and the simulation and the I/O overlap on separate cores (decision 2).
 //!
-//! The writer receives either envelopes, which it encodes, or records the shards already encoded
-//! ([`Logged`]): a run that keeps no log in memory has its shards encode their own events, on
-//! their own threads, so that the writer's thread does no more than hash and append (the
-//! canonical form does not depend on `global_seq`, decision 11 §4).
+//! The writer's thread does nothing but the store's checks and the append, which is what limits a
+//! stored run: the shards encode their own events into records when the run keeps no log in
+//! memory ([`Logged`]; the canonical form does not depend on `global_seq`, decision 11 §4), and
+//! the merger, which sees every event in log order anyway, feeds the log hash (decision 25). Only
+//! a run with a store starts a writer.
 //!
 //! Reading back (decision 21): an office that restarts after a crash rebuilds its state from its
 //! own events in the log. Its shard asks through the merger, which passes the request on behind
@@ -31,7 +31,7 @@ use model::envelope::Envelope;
 use model::service::Service;
 use model::time::SimTime;
 
-use crate::log::{LogHasher, RunHeader, to_record};
+use crate::log::to_record;
 use crate::scheduler::SimError;
 
 /// One event as the shards hand it on: its envelope, or its stored record already encoded.
@@ -77,11 +77,14 @@ impl Logged for EventRecord {
 }
 
 /// Events in global order, handed to the writer together.
-pub struct LogBatch<T> {
-    pub events: Vec<T>,
+pub struct LogBatch {
+    pub events: Vec<EventRecord>,
     /// `Some(t)`: every event at an instant at or before `t` is in this batch or an earlier one
     /// (the batch ends on an instant boundary). `None`: the batch ends inside an instant.
     pub closes: Option<SimTime>,
+    /// The log hash up to this batch's last event (the run's inputs and every event before it
+    /// included), which the batch's commit records (decision 11).
+    pub log_hash: String,
     /// Offices to read back once this batch is committed: every event before each request's
     /// instant is then in the log.
     pub read_back: Vec<ReadBack>,
@@ -99,31 +102,27 @@ pub struct ReadBack {
     pub(crate) reply: SyncSender<Result<Vec<EventRecord>, StoreError>>,
 }
 
-/// What the log-writer thread hands back: the store (if any) and the log hash.
-pub(crate) type WriterResult = Result<(Option<EventStore>, String), SimError>;
+/// What the log-writer thread hands back: the store.
+pub(crate) type WriterResult = Result<EventStore, SimError>;
 
 /// The handle to the log-writer thread.
-pub(crate) struct LogWriter<T> {
-    tx: Option<std::sync::mpsc::SyncSender<LogBatch<T>>>,
+pub(crate) struct LogWriter {
+    tx: Option<std::sync::mpsc::SyncSender<LogBatch>>,
     thread: Option<std::thread::JoinHandle<WriterResult>>,
 }
 
-impl<T: Logged> LogWriter<T> {
+impl LogWriter {
     /// Starts the thread. With `resume`, the events `store` already holds are checked, not
     /// appended.
-    pub(crate) fn spawn(
-        store: Option<EventStore>,
-        header: RunHeader,
-        resume: bool,
-    ) -> LogWriter<T> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<LogBatch<T>>(2);
+    pub(crate) fn spawn(store: EventStore, resume: bool) -> LogWriter {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<LogBatch>(2);
         // Named, so that a per-thread profile (`top -H`, `/proc/<pid>/task`) tells it apart.
         let thread = std::thread::Builder::new()
             .name("log-writer".into())
             .spawn(move || {
                 // The store's commit events are reported inside this span.
                 let _span = tracing::debug_span!("log_writer").entered();
-                let mut writer = Writer::new(store, &header, resume)?;
+                let mut writer = Writer::new(store, resume)?;
                 for mut batch in rx {
                     let read_back = std::mem::take(&mut batch.read_back);
                     writer.write(batch)?;
@@ -140,7 +139,7 @@ impl<T: Logged> LogWriter<T> {
         }
     }
 
-    pub(crate) fn send(&mut self, batch: LogBatch<T>) -> Result<(), SimError> {
+    pub(crate) fn send(&mut self, batch: LogBatch) -> Result<(), SimError> {
         let sent = self.tx.as_ref().is_some_and(|tx| tx.send(batch).is_ok());
         if sent {
             Ok(())
@@ -150,7 +149,7 @@ impl<T: Logged> LogWriter<T> {
         }
     }
 
-    /// Waits for every batch to be written; returns the store and the log hash.
+    /// Waits for every batch to be written; returns the store.
     pub(crate) fn finish(&mut self) -> WriterResult {
         self.tx = None;
         match self.thread.take() {
@@ -165,8 +164,7 @@ const READ_AHEAD: usize = 16_384;
 
 /// The writer thread's state.
 struct Writer {
-    store: Option<EventStore>,
-    hasher: LogHasher,
+    store: EventStore,
     /// When resuming: how many events the store held at the start (they are checked, not
     /// appended), and the next ones read ahead.
     stored: u64,
@@ -178,18 +176,10 @@ struct Writer {
 }
 
 impl Writer {
-    fn new(
-        store: Option<EventStore>,
-        header: &RunHeader,
-        resume: bool,
-    ) -> Result<Writer, SimError> {
-        let stored = match (&store, resume) {
-            (Some(store), true) => store.last_global_seq()?,
-            _ => 0,
-        };
+    fn new(store: EventStore, resume: bool) -> Result<Writer, SimError> {
+        let stored = if resume { store.last_global_seq()? } else { 0 };
         Ok(Writer {
             store,
-            hasher: LogHasher::new(header),
             stored,
             ahead: VecDeque::new(),
             read: 0,
@@ -197,29 +187,21 @@ impl Writer {
         })
     }
 
-    fn write<T: Logged>(&mut self, batch: LogBatch<T>) -> Result<(), SimError> {
-        let mut rows = Vec::with_capacity(if self.store.is_some() {
-            batch.events.len()
-        } else {
-            0
-        });
-        for item in batch.events {
-            let record = item.into_record();
-            self.hasher.add(&record);
+    fn write(&mut self, batch: LogBatch) -> Result<(), SimError> {
+        let mut rows = Vec::with_capacity(batch.events.len());
+        for record in batch.events {
             self.seen = record.global_seq;
             if record.global_seq <= self.stored {
                 self.check_stored(&record)?;
-            } else if self.store.is_some() {
+            } else {
                 rows.push(NewEvent {
                     expected_version: record.stream_version - 1,
                     record,
                 });
             }
         }
-        if let Some(store) = self.store.as_mut()
-            && !rows.is_empty()
-        {
-            let results = store.append_committing(&rows, &self.hasher.current())?;
+        if !rows.is_empty() {
+            let results = self.store.append_committing(&rows, &batch.log_hash)?;
             // The store must have written every event; a duplicate means it did not.
             if let Some((new, _)) = rows
                 .iter()
@@ -238,25 +220,22 @@ impl Writer {
     }
 
     /// Answers a shard's request to read an office's events back. The shard may have stopped
-    /// meanwhile; without a store (no run asks then) the request is dropped, which the shard
-    /// sees as the writer gone.
+    /// meanwhile.
     fn read_back(&self, request: ReadBack) {
-        if let Some(store) = &self.store {
-            let ReadBack {
-                service,
-                residents,
-                before,
-                reply,
-            } = request;
-            let _ = reply.send(store.read_office_before(service, residents, before));
-        }
+        let ReadBack {
+            service,
+            residents,
+            before,
+            reply,
+        } = request;
+        let _ = reply.send(self.store.read_office_before(service, residents, before));
     }
 
     /// Checks a stored event of a resumed run against the run's own.
     fn check_stored(&mut self, record: &EventRecord) -> Result<(), SimError> {
         if self.ahead.is_empty() {
-            let store = self.store.as_ref().ok_or(SimError::WriterGone)?;
-            self.ahead.extend(store.read_after(self.read, READ_AHEAD)?);
+            self.ahead
+                .extend(self.store.read_after(self.read, READ_AHEAD)?);
             self.read += self.ahead.len() as u64;
         }
         match self.ahead.pop_front() {
@@ -274,6 +253,6 @@ impl Writer {
                 produced: self.seen,
             });
         }
-        Ok((self.store, self.hasher.finish()))
+        Ok(self.store)
     }
 }
