@@ -64,8 +64,7 @@ impl CardIssuer {
         self.chips.get(resident)
     }
 
-    fn decide_command(&self, command: &Command, ctx: &Context<'_>) -> Decision {
-        let mut d = Decision::none();
+    fn decide_command(&self, command: &Command, ctx: &Context<'_>, d: &mut Decision) {
         if let Command::EnrolResident { resident, profile } = command {
             d.push(Event::CardIssuerRecordOpened {
                 resident: *resident,
@@ -103,11 +102,11 @@ impl CardIssuer {
                     },
                 );
             }
-            return d;
+            return;
         }
         let resident = command.resident();
         let Some(chip) = self.chip(resident) else {
-            return d;
+            return;
         };
         match command {
             Command::ExpireMyNumberCard { valid_through, .. } => {
@@ -176,14 +175,12 @@ impl CardIssuer {
             }
             _ => {}
         }
-        d
     }
 
-    fn decide_notice(&self, event: &Event, ctx: &Context<'_>) -> Decision {
-        let mut d = Decision::none();
+    fn decide_notice(&self, event: &Event, ctx: &Context<'_>, d: &mut Decision) {
         let resident = event.resident();
         let Some(chip) = self.chip(resident) else {
-            return d;
+            return;
         };
         let today = ctx.today();
         match event {
@@ -404,7 +401,6 @@ impl CardIssuer {
             }
             _ => {}
         }
-        d
     }
 }
 
@@ -420,29 +416,23 @@ impl StateMachine for CardIssuer {
 
     /// Decides and applies, then keeps the production queue: the residents it serves, and the
     /// productions started or queued.
-    fn handle(&mut self, input: &Input, ctx: &Context<'_>) -> Decision {
+    fn handle_into(&mut self, input: &Input, ctx: &Context<'_>, out: &mut Decision) {
         capacity::recount(
             &mut self.queues,
             ctx,
             self.chips.iter().map(|(r, _)| (r, None)),
         );
-        let decision = self.decide(input, ctx);
-        for event in &decision.events {
+        self.decide_into(input, ctx, out);
+        for event in &out.events {
             self.apply(event);
         }
-        capacity::keep(
-            &mut self.queues,
-            capacity::Queue::Production,
-            &decision,
-            ctx,
-        );
-        decision
+        capacity::keep(&mut self.queues, capacity::Queue::Production, out, ctx);
     }
 
-    fn decide(&self, input: &Input, ctx: &Context<'_>) -> Decision {
+    fn decide_into(&self, input: &Input, ctx: &Context<'_>, out: &mut Decision) {
         match input {
-            Input::Command(c) => self.decide_command(c, ctx),
-            Input::Notice { event, .. } => self.decide_notice(event, ctx),
+            Input::Command(c) => self.decide_command(c, ctx, out),
+            Input::Notice { event, .. } => self.decide_notice(event, ctx, out),
         }
     }
 

@@ -54,12 +54,18 @@ pub(crate) struct Window<'a> {
 }
 
 impl<'a> Window<'a> {
-    fn new(entry: &'a Entry, ctx: Context<'a>, resident: ResidentId) -> Window<'a> {
+    /// A window deciding into `out`'s vectors (taken, and given back by [`Window::done`]).
+    fn new(
+        entry: &'a Entry,
+        ctx: Context<'a>,
+        resident: ResidentId,
+        out: &mut Decision,
+    ) -> Window<'a> {
         Window {
             entry,
             ctx,
             resident,
-            decision: Decision::none(),
+            decision: std::mem::take(out),
         }
     }
 
@@ -86,8 +92,9 @@ impl<'a> Window<'a> {
         self.push(refused(self.resident, procedure, rule));
     }
 
-    fn done(self) -> Decision {
-        self.decision
+    /// Gives the decision back to `out`.
+    fn done(self, out: &mut Decision) {
+        *out = self.decision;
     }
 }
 
@@ -117,8 +124,7 @@ impl CityHall {
         self.entries.get(resident)
     }
 
-    fn decide_command(&self, command: &Command, ctx: &Context<'_>) -> Decision {
-        let mut d = Decision::none();
+    fn decide_command(&self, command: &Command, ctx: &Context<'_>, d: &mut Decision) {
         if let Command::EnrolResident { resident, profile } = command {
             if profile.registered {
                 d.push(Event::ResidentRegistered {
@@ -134,22 +140,22 @@ impl CityHall {
                     born_on: profile.born_on,
                 });
             }
-            return d;
+            return;
         }
         if let Command::NotifyResidence { .. } = command {
-            return self.notify_residence(command, ctx);
+            return self.notify_residence(command, ctx, d);
         }
         if let Command::NotifyBirth { .. } = command {
-            return self.notify_birth(command, ctx);
+            return self.notify_birth(command, ctx, d);
         }
         let resident = command.resident();
         let Some(entry) = self.entry(resident) else {
             if let Some(procedure) = command.procedure() {
                 d.push(refused(resident, procedure, RefusalRule::NotRegisteredHere));
             }
-            return d;
+            return;
         };
-        let mut window = Window::new(entry, *ctx, resident);
+        let mut window = Window::new(entry, *ctx, resident, d);
         match command {
             // §5.8: special permanent residents file their certificate procedures here; the
             // municipality forwards them to the bureau (N7).
@@ -237,14 +243,13 @@ impl CityHall {
             } => window.my_number_validity_change(*presented_expiry),
             _ => {}
         }
-        window.done()
+        window.done(d);
     }
 
-    fn decide_notice(&self, event: &Event, arrival: Arrival, ctx: &Context<'_>) -> Decision {
-        let mut d = Decision::none();
+    fn decide_notice(&self, event: &Event, arrival: Arrival, ctx: &Context<'_>, d: &mut Decision) {
         let resident = event.resident();
         let Some(entry) = self.entry(resident) else {
-            return d;
+            return;
         };
         // §16.8: with the N3 switch off the register ignores the bureau's notices.
         let n3 = ctx.policy.switches.bureau_notifies_municipality;
@@ -332,9 +337,9 @@ impl CityHall {
             }
             // N8: J-LIS produced the new separate card applied for here.
             Event::MyNumberCardProduced { .. } => {
-                let mut window = Window::new(entry, *ctx, resident);
+                let mut window = Window::new(entry, *ctx, resident, d);
                 window.my_number_card_produced();
-                return window.done();
+                window.done(d);
             }
             // The bureau's notice of a departure for good (§5.14 [C]): an entry still open —
             // the resident left without notifying the move abroad — is deleted of the
@@ -356,7 +361,6 @@ impl CityHall {
             }
             _ => {}
         }
-        d
     }
 }
 
@@ -370,36 +374,36 @@ impl StateMachine for CityHall {
         }
     }
 
-    fn decide(&self, input: &Input, ctx: &Context<'_>) -> Decision {
-        let decision = match input {
-            Input::Command(c) => self.decide_command(c, ctx),
+    fn decide_into(&self, input: &Input, ctx: &Context<'_>, out: &mut Decision) {
+        match input {
+            Input::Command(c) => self.decide_command(c, ctx, out),
             Input::Notice {
                 event,
                 number,
                 order,
                 ..
-            } => self.decide_notice(event, Arrival::new(*number, *order), ctx),
-        };
+            } => self.decide_notice(event, Arrival::new(*number, *order), ctx, out),
+        }
         // A visit beyond the day's capacity waits for a later day (decision 17).
-        capacity::at_counter(&self.queues, Office::CityHall, input, decision, ctx)
+        let decision = std::mem::take(out);
+        *out = capacity::at_counter(&self.queues, Office::CityHall, input, decision, ctx);
     }
 
     /// Decides and applies, then keeps the windows' queues: the residents registered in each
     /// municipality, and who is taken in or queued.
-    fn handle(&mut self, input: &Input, ctx: &Context<'_>) -> Decision {
+    fn handle_into(&mut self, input: &Input, ctx: &Context<'_>, out: &mut Decision) {
         let served = self.entries.iter().map(|(r, e)| (r, Some(e.municipality)));
         capacity::recount(&mut self.queues, ctx, served);
-        let decision = self.decide(input, ctx);
-        for event in &decision.events {
+        self.decide_into(input, ctx, out);
+        for event in &out.events {
             self.apply(event);
         }
         capacity::keep(
             &mut self.queues,
             capacity::Queue::Counter(Office::CityHall),
-            &decision,
+            out,
             ctx,
         );
-        decision
     }
 
     fn apply(&mut self, event: &Event) {

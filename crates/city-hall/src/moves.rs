@@ -26,8 +26,7 @@ impl CityHall {
     /// is flagged (§10), and a Tokutei application made with it is forwarded (N7). A person the
     /// register does not take (§3) is refused, with every rule that applies: the register's, and
     /// the Tokutei application's; someone already registered is not expected here.
-    pub(crate) fn notify_residence(&self, command: &Command, ctx: &Context<'_>) -> Decision {
-        let mut d = Decision::none();
+    pub(crate) fn notify_residence(&self, command: &Command, ctx: &Context<'_>, d: &mut Decision) {
         let Command::NotifyResidence {
             resident,
             municipality,
@@ -41,16 +40,16 @@ impl CityHall {
             ..
         } = command
         else {
-            return d;
+            return;
         };
         let (resident, today) = (*resident, ctx.today());
         let Some(procedure) = command.procedure() else {
-            return d;
+            return;
         };
         d.push(visit(resident, municipality, procedure));
         if self.entry(resident).is_some() {
             d.push(refused(resident, procedure, RefusalRule::NotExpectedHere));
-            return d;
+            return;
         }
         // §3, §5.1: not a person the register takes — no entry, no My Number, nothing notified;
         // a Tokutei application made with it is refused here, by its own rule.
@@ -75,7 +74,7 @@ impl CityHall {
                     });
                 }
             }
-            return d;
+            return;
         }
         // The My Number is assigned when the resident record is created (§5.1 [B]).
         d.push(Event::ResidenceNotified {
@@ -102,7 +101,6 @@ impl CityHall {
                 filed_on: today,
             });
         }
-        d
     }
 }
 
@@ -111,8 +109,7 @@ impl CityHall {
     /// (出生による経過滞在者, 住基法30条の45) with a My Number assigned now, and tells the bureau
     /// (N1, 入管法61条の8の2); a notification after the 14 days counted from the day of birth
     /// is flagged (§10; 戸籍法43条・49条). A child already registered is not expected here.
-    pub(crate) fn notify_birth(&self, command: &Command, ctx: &Context<'_>) -> Decision {
-        let mut d = Decision::none();
+    pub(crate) fn notify_birth(&self, command: &Command, ctx: &Context<'_>, d: &mut Decision) {
         let Command::NotifyBirth {
             resident,
             municipality,
@@ -120,7 +117,7 @@ impl CityHall {
             born_on,
         } = command
         else {
-            return d;
+            return;
         };
         let resident = *resident;
         d.push(visit(resident, municipality, Procedure::BirthNotification));
@@ -130,7 +127,7 @@ impl CityHall {
                 Procedure::BirthNotification,
                 RefusalRule::NotExpectedHere,
             ));
-            return d;
+            return;
         }
         d.push(Event::BirthRegistered {
             resident,
@@ -145,7 +142,6 @@ impl CityHall {
         {
             d.push(late);
         }
-        d
     }
 }
 

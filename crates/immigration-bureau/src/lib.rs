@@ -50,12 +50,18 @@ pub(crate) struct Case<'a> {
 }
 
 impl<'a> Case<'a> {
-    fn new(rec: &'a Record, ctx: Context<'a>, resident: ResidentId) -> Case<'a> {
+    /// A case deciding into `out`'s vectors (taken, and given back by [`Case::done`]).
+    fn new(
+        rec: &'a Record,
+        ctx: Context<'a>,
+        resident: ResidentId,
+        out: &mut Decision,
+    ) -> Case<'a> {
         Case {
             rec,
             ctx,
             resident,
-            decision: Decision::none(),
+            decision: std::mem::take(out),
         }
     }
 
@@ -104,8 +110,9 @@ impl<'a> Case<'a> {
         self.push(refused(self.resident, procedure, rule));
     }
 
-    fn done(self) -> Decision {
-        self.decision
+    /// Gives the decision back to `out`.
+    fn done(self, out: &mut Decision) {
+        *out = self.decision;
     }
 }
 
@@ -122,8 +129,7 @@ impl ImmigrationBureau {
         self.records.get(resident)
     }
 
-    fn decide_command(&self, command: &Command, ctx: &Context<'_>) -> Decision {
-        let mut d = Decision::none();
+    fn decide_command(&self, command: &Command, ctx: &Context<'_>, d: &mut Decision) {
         if let Command::EnrolResident { resident, profile } = command {
             d.push(Event::ImmigrationRecordOpened {
                 resident: *resident,
@@ -147,7 +153,7 @@ impl ImmigrationBureau {
                     profile.period_expiry,
                 ));
             }
-            return d;
+            return;
         }
         let resident = command.resident();
         let Some(rec) = self.record(resident) else {
@@ -156,7 +162,7 @@ impl ImmigrationBureau {
             if let Some(procedure) = command.procedure() {
                 d.push(refused(resident, procedure, RefusalRule::NothingPending));
             }
-            return d;
+            return;
         };
         // A person who left Japan for good (§5.14) comes to no counter: whatever they would do
         // is not expected here, and without a visit.
@@ -164,9 +170,9 @@ impl ImmigrationBureau {
             if let Some(procedure) = command.procedure() {
                 d.push(refused(resident, procedure, RefusalRule::NotExpectedHere));
             }
-            return d;
+            return;
         }
-        let mut case = Case::new(rec, *ctx, resident);
+        let mut case = Case::new(rec, *ctx, resident, d);
         match command {
             Command::FileExtension {
                 channel, tokutei, ..
@@ -234,15 +240,15 @@ impl ImmigrationBureau {
             }
             _ => {}
         }
-        case.done()
+        case.done(d);
     }
 
-    fn decide_notice(&self, event: &Event, arrival: Arrival, ctx: &Context<'_>) -> Decision {
+    fn decide_notice(&self, event: &Event, arrival: Arrival, ctx: &Context<'_>, d: &mut Decision) {
         let resident = event.resident();
         let Some(rec) = self.record(resident) else {
-            return Decision::none();
+            return;
         };
-        let mut case = Case::new(rec, *ctx, resident);
+        let mut case = Case::new(rec, *ctx, resident, d);
         match event {
             // N5: J-LIS produced the Tokutei card; it waits at the counter chosen.
             Event::TokuteiCardProduced { kind, .. } => {
@@ -315,7 +321,7 @@ impl ImmigrationBureau {
             } => case.forwarded_spr_filing(*procedure, *reissue, *item_change, *tokutei, *filed_on),
             _ => {}
         }
-        case.done()
+        case.done(d);
     }
 }
 
@@ -329,18 +335,19 @@ impl StateMachine for ImmigrationBureau {
         }
     }
 
-    fn decide(&self, input: &Input, ctx: &Context<'_>) -> Decision {
-        let decision = match input {
-            Input::Command(c) => self.decide_command(c, ctx),
+    fn decide_into(&self, input: &Input, ctx: &Context<'_>, out: &mut Decision) {
+        match input {
+            Input::Command(c) => self.decide_command(c, ctx, out),
             Input::Notice {
                 event,
                 number,
                 order,
                 ..
-            } => self.decide_notice(event, Arrival::new(*number, *order), ctx),
-        };
+            } => self.decide_notice(event, Arrival::new(*number, *order), ctx, out),
+        }
         // A visit beyond the day's capacity waits for a later day (decision 17).
-        capacity::at_counter(
+        let decision = std::mem::take(out);
+        *out = capacity::at_counter(
             &self.queues,
             Office::ImmigrationBureau,
             input,
@@ -350,23 +357,22 @@ impl StateMachine for ImmigrationBureau {
     }
 
     /// Decides and applies, then keeps the counters' queues: who is served, taken in, queued.
-    fn handle(&mut self, input: &Input, ctx: &Context<'_>) -> Decision {
+    fn handle_into(&mut self, input: &Input, ctx: &Context<'_>, out: &mut Decision) {
         capacity::recount(
             &mut self.queues,
             ctx,
             self.records.iter().map(|(r, _)| (r, None)),
         );
-        let decision = self.decide(input, ctx);
-        for event in &decision.events {
+        self.decide_into(input, ctx, out);
+        for event in &out.events {
             self.apply(event);
         }
         capacity::keep(
             &mut self.queues,
             capacity::Queue::Counter(Office::ImmigrationBureau),
-            &decision,
+            out,
             ctx,
         );
-        decision
     }
 
     fn apply(&mut self, event: &Event) {

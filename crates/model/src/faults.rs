@@ -186,30 +186,72 @@ pub fn notice_plan(
         .flatten();
     let Some(fault) = fault else {
         let (_, delivered) = crate::rules::notice_delivery(policy, from, to, sent);
-        return Plan {
-            arrivals: vec![delivered],
-            ..Plan::default()
-        };
+        let mut plan = Plan::default();
+        plan.arrivals.push(delivered);
+        return plan;
     };
     let latency = policy.latency.of(crate::service::Link { from, to });
     let mut plan = fault.plan(key, sent, latency);
-    for at in &mut plan.arrivals {
+    for at in plan.arrivals.iter_mut() {
         *at = crate::rules::taken_up(policy, to, *at);
     }
     plan
 }
 
 /// What a link did to one notice.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Plan {
     /// When each copy arrives (before the receiving office's working days and outages).
-    pub arrivals: Vec<SimTime>,
+    pub arrivals: Arrivals,
     /// Lost for good: never delivered.
     pub lost: bool,
     /// Lost at least once, then delivered by a redelivery.
     pub redelivered: bool,
     /// Delivered twice.
     pub duplicated: bool,
+}
+
+/// When the copies of one notice arrive: none (lost for good), one, or two (duplicated), in
+/// order. Held in place rather than in a vector: every notice of a run has a plan, and a vector
+/// was an allocation and a free per notice (docs/benchmarks.md). Reads as a slice.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Arrivals {
+    at: [SimTime; 2],
+    len: u8,
+}
+
+impl Arrivals {
+    /// Adds a copy's arrival.
+    ///
+    /// # Panics
+    /// On a third copy: a link delivers a notice at most twice.
+    fn push(&mut self, at: SimTime) {
+        self.at[usize::from(self.len)] = at;
+        self.len += 1;
+    }
+}
+
+impl std::ops::Deref for Arrivals {
+    type Target = [SimTime];
+
+    fn deref(&self) -> &[SimTime] {
+        &self.at[..usize::from(self.len)]
+    }
+}
+
+impl std::ops::DerefMut for Arrivals {
+    fn deref_mut(&mut self) -> &mut [SimTime] {
+        &mut self.at[..usize::from(self.len)]
+    }
+}
+
+impl IntoIterator for Arrivals {
+    type Item = SimTime;
+    type IntoIter = std::iter::Take<std::array::IntoIter<SimTime, 2>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.at.into_iter().take(usize::from(self.len))
+    }
 }
 
 /// Which notice a draw is about: the run's seed, the resident, the resident's event counter of
@@ -412,7 +454,7 @@ mod tests {
     #[test]
     fn a_perfect_link_delivers_once_after_its_latency() {
         let plan = LinkFault::default().plan(key(1), at("2026-07-01 10:00"), Latency::days(1));
-        assert_eq!(plan.arrivals, vec![at("2026-07-02 10:00")]);
+        assert_eq!(plan.arrivals[..], [at("2026-07-02 10:00")]);
         assert!(!plan.lost && !plan.duplicated && !plan.redelivered);
     }
 

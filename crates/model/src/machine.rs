@@ -118,9 +118,21 @@ impl Decision {
     pub fn timer(&mut self, at: SimTime, command: Command) {
         self.timers.push((at, command));
     }
+
+    /// Whether nothing was decided.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty() && self.timers.is_empty()
+    }
 }
 
 /// A pure office.
+///
+/// An office decides into a [`Decision`] it is given ([`StateMachine::decide_into`]) rather than
+/// returning a new one: a shard decides hundreds of thousands of times a second, and a new
+/// decision's vector for every one of them was about a tenth of a shard's instructions in
+/// `malloc` and `free` (docs/benchmarks.md). The shard hands each office decisions it emptied
+/// before, their vectors' room kept. `decide` and `handle`, which return a new decision, are
+/// what the offices' given / when / then tests use.
 pub trait StateMachine: Send + 'static {
     /// Which service this is.
     const SERVICE: Service;
@@ -129,18 +141,32 @@ pub trait StateMachine: Send + 'static {
     /// `0..n` for a whole run). Only those residents are ever delivered to it.
     fn for_residents(residents: Range<u32>) -> Self;
 
-    /// Decides what happens; no mutation.
-    fn decide(&self, input: &Input, ctx: &Context<'_>) -> Decision;
+    /// Decides what happens into `out`, which arrives empty (its vectors may have room); no
+    /// mutation.
+    fn decide_into(&self, input: &Input, ctx: &Context<'_>, out: &mut Decision);
 
     /// Records one of this service's own events; no judgement.
     fn apply(&mut self, event: &Event);
 
-    /// Decides, then applies the resulting events, returning the decision.
-    fn handle(&mut self, input: &Input, ctx: &Context<'_>) -> Decision {
-        let decision = self.decide(input, ctx);
-        for event in &decision.events {
+    /// Decides into `out` (empty on arrival), then applies the events decided.
+    fn handle_into(&mut self, input: &Input, ctx: &Context<'_>, out: &mut Decision) {
+        self.decide_into(input, ctx, out);
+        for event in &out.events {
             self.apply(event);
         }
+    }
+
+    /// Decides what happens; no mutation.
+    fn decide(&self, input: &Input, ctx: &Context<'_>) -> Decision {
+        let mut decision = Decision::none();
+        self.decide_into(input, ctx, &mut decision);
+        decision
+    }
+
+    /// Decides, then applies the resulting events, returning the decision.
+    fn handle(&mut self, input: &Input, ctx: &Context<'_>) -> Decision {
+        let mut decision = Decision::none();
+        self.handle_into(input, ctx, &mut decision);
         decision
     }
 }

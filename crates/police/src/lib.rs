@@ -53,8 +53,7 @@ impl StateMachine for Police {
         }
     }
 
-    fn decide(&self, input: &Input, ctx: &Context<'_>) -> Decision {
-        let mut d = Decision::none();
+    fn decide_into(&self, input: &Input, ctx: &Context<'_>, d: &mut Decision) {
         if let Input::Command(Command::ReportLoss { resident, lost_on }) = input {
             d.push(Event::CounterVisited {
                 resident: *resident,
@@ -68,7 +67,6 @@ impl StateMachine for Police {
                 receipt: self.receipt(*resident, ctx.today()),
             });
         }
-        d
     }
 
     fn apply(&mut self, event: &Event) {

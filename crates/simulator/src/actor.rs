@@ -69,7 +69,13 @@ struct Task<M> {
 /// What a shard's scheduler sees of an office of any kind.
 trait Step: Send {
     fn send(&mut self, message: ServiceMessage) -> Result<(), InboxFull>;
-    fn step(&mut self, policy: &Policy, seed: u64, replies: &mut Vec<Decision>) -> Vec<Input>;
+    fn step(
+        &mut self,
+        policy: &Policy,
+        seed: u64,
+        replies: &mut Vec<Decision>,
+        spare: &mut Vec<Decision>,
+    ) -> Vec<Input>;
     fn restarted(&self) -> &[SimTime];
     fn restart_due(&self, now: SimTime) -> bool;
     fn restart(&mut self, now: SimTime, events: &mut dyn Iterator<Item = &Event>);
@@ -78,13 +84,14 @@ trait Step: Send {
 }
 
 impl<M: StateMachine> Task<M> {
-    /// Handles one input: a notice already handled decides nothing; anything else is decided
-    /// and applied, and journalled when the office will need to rebuild.
-    fn handle(&mut self, input: &Input, ctx: &Context<'_>) -> Decision {
+    /// Handles one input into `out` (empty on arrival): a notice already handled decides
+    /// nothing; anything else is decided and applied, and journalled when the office will need
+    /// to rebuild.
+    fn handle(&mut self, input: &Input, ctx: &Context<'_>, out: &mut Decision) {
         if let (Some(handled), Input::Notice { event, number, .. }) = (&mut self.handled, input)
             && !handled.insert((event.resident().0, *number))
         {
-            return Decision::none();
+            return;
         }
         if let (
             Some(order),
@@ -106,19 +113,19 @@ impl<M: StateMachine> Task<M> {
                     order: *kept,
                 };
                 *kept = kept.taken_up(items, *number);
-                return self.decide(&weighed, ctx);
+                return self.decide(&weighed, ctx, out);
             }
         }
-        self.decide(input, ctx)
+        self.decide(input, ctx, out)
     }
 
-    /// Decides and applies an input, journalling the events when the office will need them.
-    fn decide(&mut self, input: &Input, ctx: &Context<'_>) -> Decision {
-        let decision = self.machine.handle(input, ctx);
+    /// Decides and applies an input into `out`, journalling the events when the office will
+    /// need them.
+    fn decide(&mut self, input: &Input, ctx: &Context<'_>, out: &mut Decision) {
+        self.machine.handle_into(input, ctx, out);
         if let Some(journal) = &mut self.journal {
-            journal.extend(decision.events.iter().cloned());
+            journal.extend(out.events.iter().cloned());
         }
-        decision
     }
 
     /// Restarts the office after every crash that ended by `now`: its state is thrown away and
@@ -148,13 +155,26 @@ impl<M: StateMachine> Step for Task<M> {
         Ok(())
     }
 
-    fn step(&mut self, policy: &Policy, seed: u64, replies: &mut Vec<Decision>) -> Vec<Input> {
+    fn step(
+        &mut self,
+        policy: &Policy,
+        seed: u64,
+        replies: &mut Vec<Decision>,
+        spare: &mut Vec<Decision>,
+    ) -> Vec<Input> {
         let mut spent = Vec::new();
         while let Some(message) = self.inbox.pop_front() {
             match message {
                 ServiceMessage::Deliver { now, mut inputs } => {
                     let ctx = Context { now, policy, seed };
-                    replies.extend(inputs.iter().map(|i| self.handle(i, &ctx)));
+                    let first = replies.len();
+                    for input in &inputs {
+                        replies.push(spare.pop().unwrap_or_default());
+                        let out = replies.last_mut().expect("just pushed");
+                        debug_assert!(out.is_empty(), "a spare decision was not emptied");
+                        self.handle(input, &ctx, out);
+                    }
+                    debug_assert_eq!(replies.len() - first, inputs.len());
                     inputs.clear();
                     spent = inputs;
                 }
@@ -260,10 +280,18 @@ impl ServiceHandle {
     }
 
     /// Lets the office handle everything in its inbox, in order; appends one decision per input
-    /// to `replies`. Returns the emptied buffer of the last batch handled, for the scheduler to
-    /// fill with the next (a shard steps its offices at every instant: a new buffer each time
-    /// would be an allocation and a free per office and instant).
-    pub fn step(&mut self, policy: &Policy, seed: u64, replies: &mut Vec<Decision>) -> Vec<Input> {
-        self.task.step(policy, seed, replies)
+    /// to `replies`, each decided into a decision taken from `spare` (emptied decisions the
+    /// scheduler hands back, their vectors' room kept) or a new one when none is left. Returns
+    /// the emptied buffer of the last batch handled, for the scheduler to fill with the next (a
+    /// shard steps its offices at every instant: a new buffer each time would be an allocation
+    /// and a free per office and instant, and so would a new decision's events).
+    pub fn step(
+        &mut self,
+        policy: &Policy,
+        seed: u64,
+        replies: &mut Vec<Decision>,
+        spare: &mut Vec<Decision>,
+    ) -> Vec<Input> {
+        self.task.step(policy, seed, replies, spare)
     }
 }

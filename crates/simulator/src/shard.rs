@@ -50,8 +50,10 @@ const SERVICES: usize = Service::ALL.len();
 
 /// Inputs per message to an office. The enrolment of a large shard is sent (and its events
 /// handed on) this many residents at a time so that memory stays bounded; the order of the log
-/// does not change, because residents never interact.
-const CHUNK: usize = 8192;
+/// does not change, because residents never interact. The shard keeps an emptied decision for
+/// every input of its largest batch, to decide into again (`spare`), so the batch is no larger
+/// than a small part's enrolment needs: 1,024 (it was 8,192).
+const CHUNK: usize = 1024;
 
 /// Events per chunk handed to the merger: small enough to bound the memory in flight, large
 /// enough that a message is rare.
@@ -260,6 +262,9 @@ pub(crate) struct Shard<'a> {
     projections: Projections,
     /// Reused reply buffer of the offices.
     replies: Vec<Decision>,
+    /// Decisions recorded and emptied, handed back to the offices to decide into (their
+    /// vectors' room kept: a new vector for every decision was a tenth of the shard's work).
+    spare: Vec<Decision>,
     /// Reused buffer: the decision day of each input delivered (`Command::decided_on`).
     decided: Vec<Option<NaiveDate>>,
     /// Reused buffers: the inputs due to each office at an instant, and their causes.
@@ -325,6 +330,7 @@ impl<'a> Shard<'a> {
                 residents.clone(),
             ),
             replies: Vec::new(),
+            spare: Vec::new(),
             decided: Vec::new(),
             due: Default::default(),
             batches: 0,
@@ -420,7 +426,7 @@ impl<'a> Shard<'a> {
             batches = self.batches,
             "shard finished"
         );
-        let mut faults = std::mem::take(&mut self.links.tally);
+        let mut faults = self.links.tally();
         faults.held_by_outages = self.queue.held;
         faults.undelivered = self.queue.undelivered;
         for office in &self.offices {
@@ -538,26 +544,25 @@ impl<'a> Shard<'a> {
     /// Delivers everything due at `now` (one batch per office) and records what the offices
     /// decide, office by office in `Service::ALL` order.
     fn step_instant(&mut self, now: SimTime) -> Result<(), SimError> {
-        let mut due = std::mem::take(&mut self.due);
         while let Some(p) = self.queue.pop_due(now) {
-            let (inputs, metas) = &mut due[p.to.index()];
+            let (inputs, metas) = &mut self.due[p.to.index()];
             inputs.push(p.input);
             metas.push(p.meta);
         }
-        let mut result = Ok(());
-        for (k, (inputs, metas)) in due.iter_mut().enumerate() {
-            if !inputs.is_empty() && result.is_ok() {
-                // The office hands the emptied buffer back for the next instant.
-                let batch = std::mem::take(inputs);
-                result = self
-                    .deliver(k, now, batch, metas)
-                    .map(|spent| *inputs = spent);
+        // Only the offices with something due are touched: most instants of a small shard
+        // concern one office or two.
+        for k in 0..SERVICES {
+            if self.due[k].0.is_empty() {
+                continue;
             }
-            inputs.clear();
+            let (batch, mut metas) = std::mem::take(&mut self.due[k]);
+            // The office hands the emptied buffer back for the next instant.
+            let mut spent = self.deliver(k, now, batch, &mut metas)?;
+            spent.clear();
             metas.clear();
+            self.due[k] = (spent, metas);
         }
-        self.due = due;
-        result
+        Ok(())
     }
 
     /// Sends office `k` one batch, steps it, and records its decisions in delivery order
@@ -582,32 +587,34 @@ impl<'a> Shard<'a> {
             .send(ServiceMessage::Deliver { now, inputs })
             .map_err(|InboxFull(name)| SimError::Inbox(name))?;
         let mut replies = std::mem::take(&mut self.replies);
-        let spent = office.step(self.policy, self.seed, &mut replies);
+        let spent = office.step(self.policy, self.seed, &mut replies, &mut self.spare);
         let service = office.service();
-        for ((meta, decision), decided_on) in metas
+        for ((meta, mut decision), decided_on) in metas
             .drain(..)
             .zip(replies.drain(..))
             .zip(decided.drain(..))
         {
-            self.record_decision(service, decision, meta, decided_on, now);
+            self.record_decision(service, &mut decision, meta, decided_on, now);
+            self.spare.push(decision);
         }
         self.replies = replies;
         self.decided = decided;
         Ok(spent)
     }
 
-    /// Records one decision's events, routes them, and sets its timers.
+    /// Records one decision's events, routes them, and sets its timers; leaves the decision
+    /// empty.
     fn record_decision(
         &mut self,
         service: Service,
-        decision: Decision,
+        decision: &mut Decision,
         meta: Meta,
         decided_on: Option<NaiveDate>,
         now: SimTime,
     ) {
         let (cause, mut chain) = meta;
         let mut last = cause;
-        for event in decision.events {
+        for event in decision.events.drain(..) {
             // Only events that travel need a copy once the recorder has taken the original.
             let travels = !rules::notified(&event).is_empty() || Agent::reacts_to(&event);
             let routed = travels.then(|| event.clone());
@@ -640,7 +647,7 @@ impl<'a> Shard<'a> {
                 }
             }
         }
-        for (at, command) in decision.timers {
+        for (at, command) in decision.timers.drain(..) {
             let to = command.targets()[0];
             self.queue
                 .push(at.max(now), to, Input::Command(command), (last, chain));
