@@ -31,6 +31,7 @@
 #![warn(missing_docs)]
 
 pub mod baseline;
+mod chunks;
 mod codec;
 pub mod derived;
 mod error;
@@ -45,13 +46,14 @@ mod streams;
 use std::fmt;
 use std::fs::File;
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
 use model::envelope::StreamId;
 use model::service::Service;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
+pub use crate::chunks::{ChunkError, ChunkReader, Chunks, LogOrder};
 use crate::codec::{COLUMNS, COLUMNS_V1, Dictionary};
 pub use crate::error::{NotALog, StoreError};
 use crate::integrity::Check;
@@ -111,6 +113,9 @@ pub struct EventStore {
     /// memory). Declared after `conn` so that it is closed after the connection: closing a
     /// descriptor of the file would drop SQLite's own POSIX locks on it.
     _lock: Option<File>,
+    /// The file of a reader that opened it `immutable` (a finished log), which other read-only
+    /// connections may read in chunks beside this one ([`EventStore::chunks`]).
+    immutable: Option<PathBuf>,
 }
 
 /// What an existing log holds, to say what a command is about to replace.
@@ -278,6 +283,7 @@ impl EventStore {
             dictionary,
             writer: None,
             _lock: Some(lock),
+            immutable: immutable.then(|| path.to_path_buf()),
         })
     }
 
@@ -306,6 +312,7 @@ impl EventStore {
             dictionary,
             writer: None,
             _lock: None,
+            immutable: None,
         };
         // The writer's checks start from what the log holds: nothing for a new log, the whole
         // log (read once, checked as any reader checks it) when appending to an existing one.
@@ -460,7 +467,7 @@ impl EventStore {
         while let Some(row) = rows.next().map_err(StoreError::from)? {
             let (header, payload) = reader.read(row)?;
             check.next_event(
-                &self.conn,
+                Some(&self.conn),
                 header.global_seq,
                 header.stream,
                 header.stream_version,

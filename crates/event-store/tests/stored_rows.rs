@@ -156,6 +156,111 @@ fn a_damaged_log_read_as_stored_rows_fails_at_the_same_row_with_the_same_error()
     }
 }
 
+/// The log read in chunks of `rows` (`EventStore::chunks`), chunks `r`, `r + 2`, … on each of two
+/// readers of their own, every row checked in chunk order (`LogOrder`), as a replay reads a
+/// finished log on several threads: the records, or the rows handed out before the error and
+/// the error.
+fn chunked(store: &EventStore, rows: u64) -> Result<Vec<EventRecord>, (usize, StoreError)> {
+    let chunks = store
+        .chunks(rows)
+        .expect("counted")
+        .expect("a finished log is read in chunks");
+    let mut readers = [
+        chunks.reader().expect("a reader"),
+        chunks.reader().expect("another reader"),
+    ];
+    let mut order = chunks.order();
+    let mut all = Vec::new();
+    for k in 0..chunks.count() {
+        let mut rows = Vec::new();
+        let read = readers[(k % 2) as usize].read(k, |header, payload| {
+            rows.push((header.clone(), payload.to_vec()));
+        });
+        for (header, payload) in rows {
+            order.next(&header).map_err(|e| (all.len(), e))?;
+            all.push(header.record(&payload));
+        }
+        read.map_err(|e| (all.len(), e.error))?;
+    }
+    Ok(all)
+}
+
+#[test]
+fn a_log_read_in_chunks_gives_every_record_and_on_damage_the_same_error_at_the_same_row() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("run.db");
+    log_of_forty(&path);
+    let store = EventStore::open_read_only(&path).expect("open");
+    let expected = records(&store).expect("records");
+    // A chunk of one row, chunks that end inside a commit, one chunk for the whole log.
+    for rows in [1, 7, 9, 64] {
+        assert_eq!(chunked(&store, rows).expect("read"), expected, "{rows}");
+    }
+    drop(store);
+    let tamper = [
+        "UPDATE events SET global_seq = 70 WHERE global_seq = 30",
+        "UPDATE events SET global_seq = 41 WHERE global_seq = 40",
+        "DELETE FROM events WHERE global_seq = 15",
+        "UPDATE events SET event_id = (SELECT event_id FROM events WHERE global_seq = 1)
+         WHERE global_seq = 12",
+        "UPDATE events SET event_id = (SELECT event_id FROM events WHERE global_seq = 1)
+         WHERE global_seq = 15",
+        "UPDATE events SET stream_version = stream_version + 1 WHERE global_seq = 25",
+        "UPDATE events SET stream_version = stream_version + 1 WHERE global_seq = 15",
+        "UPDATE events SET service = 9 WHERE global_seq = 5",
+        "UPDATE events SET service = 9 WHERE global_seq = 15",
+        "UPDATE events SET event_type = 77 WHERE global_seq = 6",
+        "UPDATE events SET resident = -1 WHERE global_seq = 7",
+        "UPDATE events SET stream_version = 5000000000 WHERE global_seq = 8",
+        "UPDATE events SET schema_version = 70000 WHERE global_seq = 9",
+        "UPDATE events SET occurred_at = 400000000000000 WHERE global_seq = 10",
+        "UPDATE events SET effective_on = -4000000000 WHERE global_seq = 14",
+        // Two faults: the earlier in the log is the error, whichever chunk it is in.
+        "UPDATE events SET service = 9 WHERE global_seq = 22;
+         UPDATE events SET stream_version = stream_version + 1 WHERE global_seq = 17",
+        "UPDATE events SET service = 9 WHERE global_seq = 17;
+         UPDATE events SET stream_version = stream_version + 1 WHERE global_seq = 22",
+    ];
+    for sql in tamper {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("run.db");
+        log_of_forty(&path);
+        Connection::open(&path)
+            .and_then(|c| c.execute_batch(sql))
+            .expect("tamper");
+        let store = EventStore::open_read_only(&path).expect("open");
+        let expected = stored(&store).expect_err("refused in one pass");
+        let mut before = 0;
+        let _ = store.for_each_stored(|_, _| {
+            before += 1;
+            Ok::<(), StoreError>(())
+        });
+        for rows in [1, 7, 15] {
+            let (read, found) = chunked(&store, rows).expect_err("refused in chunks");
+            assert_eq!(found.to_string(), expected.to_string(), "{sql}, {rows}");
+            assert_eq!(read, before, "{sql}, {rows}");
+        }
+    }
+}
+
+#[test]
+fn a_log_in_memory_or_with_its_write_ahead_file_is_read_in_one_pass() {
+    let mut store = EventStore::open_in_memory().expect("a log");
+    store.append(&[event(1, 0, 1)]).expect("append");
+    assert!(store.chunks(8).expect("counted").is_none());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("run.db");
+    log_of_forty(&path);
+    let writer = EventStore::open(&path).expect("the writer");
+    assert!(writer.chunks(8).expect("counted").is_none(), "a writer's");
+    drop(writer);
+    let reader = EventStore::open_read_only(&path).expect("open");
+    assert!(
+        reader.chunks(8).expect("counted").is_some(),
+        "a finished log's"
+    );
+}
+
 #[test]
 fn a_log_of_format_1_read_as_stored_rows_gives_its_records() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -11,10 +11,11 @@
 //! on one thread, whatever the number of threads.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use chrono::NaiveDate;
-use event_store::{EventStore, LogFormat, StoreError, StoredHeader};
+use event_store::{Chunks, EventStore, LogFormat, LogOrder, StoreError, StoredHeader};
 use model::envelope::{Envelope, EventRecord};
 use model::validity::SpecialPeriodMyNumber;
 
@@ -326,6 +327,11 @@ pub fn replay_parallel(
     let _span = tracing::info_span!("replay", %day, threads).entered();
     let folded_before = end_of_day_seconds(day);
     let check = LogCheck::new(store)?;
+    if let Some(chunks) = store.chunks(CHUNK)? {
+        let (first, check, folded) =
+            read_in_chunks(&chunks, threads, check, folded_before, start, switch);
+        return finish_parallel(first, check, folded, start, switch, day);
+    }
     let (read, check, folded) = std::thread::scope(|scope| {
         let mut senders: Vec<SyncSender<StoredBatch>> = Vec::with_capacity(threads);
         let mut handles = Vec::with_capacity(threads);
@@ -379,8 +385,21 @@ pub fn replay_parallel(
         let check = hashing.join().expect("the hashing thread panicked");
         (read.map_err(|e| (position, e)), check, folded)
     });
-    // The first error in log order, as a replay on one thread would meet it.
-    let mut first: Option<FoldError> = read.err();
+    finish_parallel(read.err(), check, folded, start, switch, day)
+}
+
+/// The end of a parallel replay: the first error in log order (as a replay on one thread would
+/// meet it: the reading side's at a row before the folding threads' at the same row), or the
+/// blocks added up in resident order.
+fn finish_parallel(
+    read: Option<FoldError>,
+    check: LogCheck,
+    folded: Vec<Result<Blocks, FoldError>>,
+    start: NaiveDate,
+    switch: SpecialPeriodMyNumber,
+    day: NaiveDate,
+) -> Result<Replayed, ReplayError> {
+    let mut first = read;
     let mut blocks = Blocks::new();
     for part in folded {
         match part {
@@ -412,18 +431,229 @@ fn fold_blocks(
     let mut blocks = Blocks::new();
     for batch in rx {
         for (at, header, payload) in batch.iter() {
-            let env = from_stored(header, payload).map_err(|e| (at, e.into()))?;
-            let b = env.event.resident().0 / BLOCK;
-            blocks
-                .entry(b)
-                .or_insert_with(|| {
-                    Projections::for_residents(
-                        start,
-                        switch,
-                        b * BLOCK..b.saturating_add(1) * BLOCK,
-                    )
+            fold(&mut blocks, at, header, payload, start, switch)?;
+        }
+    }
+    Ok(blocks)
+}
+
+/// Decodes the event at position `at` of the log and folds it into its resident's block.
+fn fold(
+    blocks: &mut Blocks,
+    at: u64,
+    header: &StoredHeader,
+    payload: &[u8],
+    start: NaiveDate,
+    switch: SpecialPeriodMyNumber,
+) -> Result<(), FoldError> {
+    let env = from_stored(header, payload).map_err(|e| (at, e.into()))?;
+    let b = env.event.resident().0 / BLOCK;
+    blocks
+        .entry(b)
+        .or_insert_with(|| {
+            Projections::for_residents(start, switch, b * BLOCK..b.saturating_add(1) * BLOCK)
+        })
+        .apply(&env);
+    Ok(())
+}
+
+/// Rows per chunk of a log read on several threads (decision 27): large enough that a chunk's
+/// query and hand-off cost nothing per row, small enough that the chunks in flight take a few
+/// MiB.
+const CHUNK: u64 = 8192;
+
+/// The rows of one chunk as stored, with their canonical bytes: what a chunk's reader hands, as
+/// one shared allocation, to the checking thread and to every folding thread.
+#[derive(Default)]
+struct Chunk {
+    /// Each row's header, and the end of its payload in `payloads` and of its canonical bytes in
+    /// `canonical`.
+    rows: Vec<(StoredHeader, usize, usize)>,
+    payloads: Vec<u8>,
+    canonical: Vec<u8>,
+}
+
+impl Chunk {
+    fn with_capacity(rows: usize) -> Chunk {
+        Chunk {
+            rows: Vec::with_capacity(rows),
+            // Payloads are a few dozen bytes; a header's canonical bytes about 90 more.
+            payloads: Vec::with_capacity(rows * 64),
+            canonical: Vec::with_capacity(rows * 160),
+        }
+    }
+
+    fn push(&mut self, header: &StoredHeader, payload: &[u8]) {
+        self.payloads.extend_from_slice(payload);
+        write_stored(header, payload, &mut self.canonical);
+        self.rows
+            .push((header.clone(), self.payloads.len(), self.canonical.len()));
+    }
+
+    /// Each row's header, payload and canonical bytes, in log order.
+    fn iter(&self) -> impl Iterator<Item = (&StoredHeader, &[u8], &[u8])> {
+        let (mut payload, mut canonical) = (0, 0);
+        self.rows.iter().map(move |(header, p, c)| {
+            let row = (
+                header,
+                &self.payloads[payload..*p],
+                &self.canonical[canonical..*c],
+            );
+            (payload, canonical) = (*p, *c);
+            row
+        })
+    }
+}
+
+/// A chunk for the checking thread, with the error of the row that ended it early, if one did.
+type ChunkRead = (Arc<Chunk>, Option<StoreError>);
+
+/// [`replay_parallel`] of a finished log read in chunks (decision 27): `threads` readers, each
+/// on its own connection, read chunks `r`, `r + threads`, … and hand each, with its rows'
+/// canonical bytes, to this thread, which takes the chunks in order, checks the log's order
+/// ([`event_store::LogOrder`]: what [`EventStore::for_each_stored`] checks, with its errors),
+/// hashes and checks the commits; and to every folding thread, which takes the chunks in order
+/// and folds its blocks' events. No thread does all of any row's work, so none bounds the replay
+/// alone. Gives the first error in log order with its position, the checks, and each folding
+/// thread's blocks.
+fn read_in_chunks(
+    chunks: &Chunks<'_>,
+    threads: usize,
+    mut check: LogCheck,
+    folded_before: Option<i64>,
+    start: NaiveDate,
+    switch: SpecialPeriodMyNumber,
+) -> (Option<FoldError>, LogCheck, Vec<Result<Blocks, FoldError>>) {
+    let count = chunks.count();
+    std::thread::scope(|scope| {
+        let mut to_check = Vec::with_capacity(threads);
+        let mut to_fold: Vec<Vec<Receiver<Arc<Chunk>>>> =
+            (0..threads).map(|_| Vec::with_capacity(threads)).collect();
+        for r in 0..threads {
+            // Two chunks in flight per reader and receiver: the readers run ahead by no more.
+            let (check_tx, check_rx) = sync_channel::<ChunkRead>(2);
+            to_check.push(check_rx);
+            let mut fold_txs = Vec::with_capacity(threads);
+            for receivers in &mut to_fold {
+                let (tx, rx) = sync_channel::<Arc<Chunk>>(2);
+                fold_txs.push(tx);
+                receivers.push(rx);
+            }
+            scope.spawn(move || read_chunks(chunks, r, threads, count, &check_tx, &fold_txs));
+        }
+        let folding: Vec<_> = to_fold
+            .into_iter()
+            .enumerate()
+            .map(|(f, rxs)| {
+                scope.spawn(move || {
+                    fold_chunks(&rxs, f, threads, count, folded_before, start, switch)
                 })
-                .apply(&env);
+            })
+            .collect();
+        let first = check_chunks(to_check, count, chunks.order(), &mut check);
+        let folded = folding
+            .into_iter()
+            .map(|h| h.join().expect("a folding thread panicked"))
+            .collect();
+        (first, check, folded)
+    })
+}
+
+/// A chunk reader: reads chunks `r`, `r + readers`, … on a connection of its own and hands each
+/// to the checking thread and to every folding thread; stops after a row it cannot read, or
+/// when one of them has stopped.
+fn read_chunks(
+    chunks: &Chunks<'_>,
+    r: usize,
+    readers: usize,
+    count: u64,
+    to_check: &SyncSender<ChunkRead>,
+    to_fold: &[SyncSender<Arc<Chunk>>],
+) {
+    let mut reader = match chunks.reader() {
+        Ok(reader) => reader,
+        Err(e) => {
+            // The log's error at this reader's first chunk.
+            let _ = to_check.send((Arc::default(), Some(e)));
+            return;
+        }
+    };
+    for k in (r as u64..count).step_by(readers) {
+        let mut chunk = Chunk::with_capacity(CHUNK as usize);
+        let error = reader.read(k, |h, p| chunk.push(h, p)).err();
+        let stop = error.is_some();
+        let chunk = Arc::new(chunk);
+        if to_check
+            .send((Arc::clone(&chunk), error.map(|e| e.error)))
+            .is_err()
+        {
+            return;
+        }
+        for tx in to_fold {
+            if tx.send(Arc::clone(&chunk)).is_err() {
+                return;
+            }
+        }
+        if stop {
+            return;
+        }
+    }
+}
+
+/// The checking thread of a log read in chunks: takes the chunks in order, checks each row's
+/// place in the log, hashes it and checks the commits, as [`LogCheck::add`] does on one thread.
+/// Gives the first error, with the row's position in the log.
+fn check_chunks(
+    from: Vec<Receiver<ChunkRead>>,
+    count: u64,
+    mut order: LogOrder,
+    check: &mut LogCheck,
+) -> Option<FoldError> {
+    let mut position = 0u64;
+    for k in 0..count {
+        // A reader that stopped early sent the error that stopped it, or another thread stopped.
+        let Ok((chunk, error)) = from[(k % from.len() as u64) as usize].recv() else {
+            return None;
+        };
+        for (header, _, canonical) in chunk.iter() {
+            if let Err(e) = order.next(header) {
+                return Some((position, e.into()));
+            }
+            check.add_canonical(canonical, header.global_seq);
+            position += 1;
+        }
+        if let Some(e) = error {
+            return Some((position, e.into()));
+        }
+    }
+    None
+}
+
+/// A folding thread of a log read in chunks: takes every chunk in order and folds the events of
+/// its blocks (block `b` is thread `b` mod `threads`'s).
+fn fold_chunks(
+    from: &[Receiver<Arc<Chunk>>],
+    thread: usize,
+    threads: usize,
+    count: u64,
+    folded_before: Option<i64>,
+    start: NaiveDate,
+    switch: SpecialPeriodMyNumber,
+) -> Result<Blocks, FoldError> {
+    let mut blocks = Blocks::new();
+    let mut position = 0u64;
+    for k in 0..count {
+        let Ok(chunk) = from[(k % from.len() as u64) as usize].recv() else {
+            break;
+        };
+        for (header, payload, _) in chunk.iter() {
+            let at = position;
+            position += 1;
+            if (header.stream.resident.0 / BLOCK) as usize % threads == thread
+                && folded_before.is_none_or(|before| header.occurred_seconds < before)
+            {
+                fold(&mut blocks, at, header, payload, start, switch)?;
+            }
         }
     }
     Ok(blocks)

@@ -75,7 +75,6 @@ fn a_damaged_log_fails_on_several_threads_with_the_error_one_thread_meets_first(
         ([12_001, 6_001], "event 6001: the"),
         ([6_002, 6_001], "event 6001: the"),
     ] {
-        let mut store = EventStore::open_in_memory().expect("a log");
         let batch: Vec<NewEvent> = records
             .iter()
             .cloned()
@@ -89,20 +88,102 @@ fn a_damaged_log_fails_on_several_threads_with_the_error_one_thread_meets_first(
                 }
             })
             .collect();
-        store.append(&batch).expect("the store takes any payload");
-        let one = replay_each(&store, start, until, None, switch, |_| {})
-            .err()
-            .unwrap_or_else(|| panic!("{damaged:?}: one thread replayed a damaged log"));
-        assert!(one.to_string().contains(first), "{damaged:?}: {one}");
-        for threads in [2, 3] {
-            let many = replay_parallel(&store, start, until, None, switch, threads)
+        // In memory (read in one pass) and in a finished file (read in chunks).
+        let mut in_memory = EventStore::open_in_memory().expect("a log");
+        in_memory
+            .append(&batch)
+            .expect("the store takes any payload");
+        let file = TempLog::new(&format!("damaged-{}-{}", damaged[0], damaged[1]));
+        EventStore::create(&file.0)
+            .and_then(|mut log| log.append(&batch))
+            .expect("the store takes any payload");
+        let in_file = EventStore::open_read_only(&file.0).expect("open");
+        assert!(in_file.chunks(1).expect("counted").is_some());
+        for store in [&in_memory, &in_file] {
+            let one = replay_each(store, start, until, None, switch, |_| {})
                 .err()
-                .unwrap_or_else(|| panic!("{damaged:?}: {threads} threads replayed it"));
-            assert_eq!(
-                many.to_string(),
-                one.to_string(),
-                "{damaged:?}, {threads} threads"
-            );
+                .unwrap_or_else(|| panic!("{damaged:?}: one thread replayed a damaged log"));
+            assert!(one.to_string().contains(first), "{damaged:?}: {one}");
+            for threads in [2, 3] {
+                let many = replay_parallel(store, start, until, None, switch, threads)
+                    .err()
+                    .unwrap_or_else(|| panic!("{damaged:?}: {threads} threads replayed it"));
+                assert_eq!(
+                    many.to_string(),
+                    one.to_string(),
+                    "{damaged:?}, {threads} threads"
+                );
+            }
+        }
+    }
+}
+
+/// A log file of this test process's own, removed when dropped.
+struct TempLog(std::path::PathBuf);
+
+impl TempLog {
+    fn new(name: &str) -> TempLog {
+        let path = std::env::temp_dir().join(format!(
+            "zairyu-replay-test-{}-{name}.db",
+            std::process::id()
+        ));
+        let log = TempLog(path);
+        log.remove();
+        log
+    }
+
+    fn remove(&self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = self.0.clone().into_os_string();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+impl Drop for TempLog {
+    fn drop(&mut self) {
+        self.remove();
+    }
+}
+
+#[test]
+fn a_finished_log_read_in_chunks_replays_as_one_thread_does() {
+    let file = TempLog::new("finished");
+    let population = Population::generate(PopulationSpec::new(2_500, SEED));
+    let out = run(
+        RunInput::of_population(&population, Policy::default()),
+        RunOptions {
+            store: Some(EventStore::create(&file.0).expect("a new log")),
+            keep_log: false,
+            batch_size: 700,
+            threads: 2,
+            ..RunOptions::default()
+        },
+    )
+    .expect("the run");
+    drop(out.store);
+    let (start, until) = (population.spec.start, population.until);
+    let store = EventStore::open_read_only(&file.0).expect("open");
+    // More than two chunks of rows per reader: each reader reads several, in turn.
+    let events = store.count().expect("count");
+    assert!(events > 20_000, "{events} events");
+    assert!(store.chunks(1).expect("counted").is_some());
+    let switch = Policy::default().switches.validity.special_period_my_number;
+    let mid = start + chrono::Duration::days(150);
+    for as_of in [None, Some(mid)] {
+        let one = replay_each(&store, start, until, as_of, switch, |_| {}).expect("replays");
+        assert_eq!(one.log_hash, out.log_hash);
+        assert_eq!(one.events, events);
+        assert!(one.commits.checked > 10, "{:?}", one.commits);
+        assert!(one.commits.mismatch.is_none() && one.commits.beyond_log.is_none());
+        for threads in [2, 3] {
+            let many =
+                replay_parallel(&store, start, until, as_of, switch, threads).expect("replays");
+            assert_eq!(many.log_hash, one.log_hash, "{threads} threads");
+            assert_eq!(many.events, one.events, "{threads} threads");
+            assert_eq!(many.commits, one.commits, "{threads} threads");
+            assert_eq!(many.projections, one.projections, "{threads} threads");
         }
     }
 }
