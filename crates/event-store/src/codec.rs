@@ -25,6 +25,7 @@ use rusqlite::{Connection, Row, Statement};
 use uuid::Uuid;
 
 use crate::error::{StoreError, to_i64};
+use crate::stored::StoredHeader;
 
 /// The columns of a format-2 row, in table order; [`read_record`] addresses them by position.
 pub(crate) const COLUMNS: &str = "global_seq, event_id, service, resident, stream_version, \
@@ -226,6 +227,54 @@ pub(crate) fn insert_record(
         correlation_id.as_bytes().as_slice(),
         causation_id.as_ref().map(|id| id.as_bytes().as_slice()),
         payload.as_slice(),
+    ])?;
+    Ok(())
+}
+
+/// [`insert_record`] of a row given as its parts ([`crate::StoredRow`]): the same columns from
+/// the integers the row stores, with no time or date to convert.
+pub(crate) fn insert_stored(
+    conn: &Connection,
+    stmt: &mut Statement<'_>,
+    dictionary: &mut Dictionary,
+    seq: u64,
+    header: &StoredHeader,
+    payload: &[u8],
+) -> Result<(), StoreError> {
+    // Destructured so that a field added to the header fails to compile here.
+    let StoredHeader {
+        global_seq: _,
+        event_id,
+        stream,
+        stream_version,
+        event_type,
+        type_index: _,
+        schema_version,
+        occurred_seconds,
+        effective_days,
+        correlation_id,
+        causation_id,
+    } = header;
+    let service = dictionary
+        .services
+        .static_code(conn, stream.service.as_str())?;
+    let event_type = match event_type {
+        Cow::Borrowed(name) => dictionary.types.static_code(conn, name)?,
+        Cow::Owned(name) => dictionary.types.code(conn, name)?,
+    };
+    stmt.execute(rusqlite::params![
+        to_i64("global_seq", seq)?,
+        event_id.as_bytes().as_slice(),
+        service,
+        stream.resident.0,
+        *stream_version,
+        event_type,
+        i64::from(*schema_version),
+        *occurred_seconds,
+        *effective_days,
+        correlation_id.as_bytes().as_slice(),
+        causation_id.as_ref().map(|id| id.as_bytes().as_slice()),
+        payload,
     ])?;
     Ok(())
 }

@@ -59,7 +59,8 @@ pub use crate::error::{NotALog, StoreError};
 use crate::integrity::Check;
 pub use crate::meta::{CommitHash, JapaneseTexts, RunMeta};
 pub use crate::schema::{APPLICATION_ID, LogFormat, SCHEMA_VERSION, STORE_TABLES};
-pub use crate::stored::StoredHeader;
+use crate::stored::Appended;
+pub use crate::stored::{StoredHeader, StoredRow};
 pub use model::envelope::EventRecord;
 
 /// An event to append.
@@ -356,25 +357,29 @@ impl EventStore {
         self.append_inner(batch, Some(log_hash))
     }
 
-    fn append_inner(
+    /// [`EventStore::append_committing`] of events given as their rows' parts, borrowed: the
+    /// header's integers and the payload's bytes ([`StoredRow`]), as a run's writer has them
+    /// from the canonical bytes its shards made, so no [`EventRecord`] is built per event. Each
+    /// row's expected version is its `stream_version` − 1; every check, the commit's hash and
+    /// the undo on rollback are those of [`EventStore::append`].
+    pub fn append_stored_committing(
         &mut self,
-        batch: &[NewEvent],
+        rows: &[StoredRow<'_>],
+        log_hash: &str,
+    ) -> Result<Vec<AppendResult>, StoreError> {
+        self.append_inner(rows, Some(log_hash))
+    }
+
+    fn append_inner<R: Appended>(
+        &mut self,
+        batch: &[R],
         log_hash: Option<&str>,
     ) -> Result<Vec<AppendResult>, StoreError> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
         for event in batch {
-            let record = &event.record;
-            if event.expected_version.checked_add(1) != Some(record.stream_version) {
-                return Err(StoreError::InvalidStreamVersion {
-                    event_id: record.event_id,
-                    stream: record.stream.to_string(),
-                    expected_version: event.expected_version,
-                    stream_version: record.stream_version,
-                });
-            }
-            codec::seconds(&record.occurred_at)?;
+            event.validate()?;
         }
         let EventStore {
             conn,
@@ -719,43 +724,38 @@ impl Undo {
 
 /// Checks and inserts a batch inside the open transaction `tx`, advancing the writer's memory
 /// (and noting in `undo` how to take it back).
-fn append_rows(
+fn append_rows<R: Appended>(
     tx: &Transaction<'_>,
     dictionary: &mut Dictionary,
     check: &mut Check,
     undo: &mut Undo,
-    batch: &[NewEvent],
+    batch: &[R],
 ) -> Result<Vec<AppendResult>, StoreError> {
     let mut insert = tx.prepare_cached(codec::INSERT_EVENT)?;
     let mut results = Vec::with_capacity(batch.len());
-    for NewEvent {
-        record,
-        expected_version,
-    } in batch
-    {
-        let id = record.event_id.as_u128();
+    for event in batch {
+        let event_id = event.event_id();
+        let id = event_id.as_u128();
         if check.last_id.is_some_and(|last| id <= last) {
             // Not after the last id: either an event already stored, or out of order.
-            let stored = find_by_id(tx, dictionary, check.last_seq, id)?.ok_or(
-                StoreError::IdOutOfOrder {
-                    event_id: record.event_id,
-                },
-            )?;
-            results.push(duplicate(&stored, record)?);
+            let stored = find_by_id(tx, dictionary, check.last_seq, id)?
+                .ok_or(StoreError::IdOutOfOrder { event_id })?;
+            results.push(duplicate(&stored, &event.record())?);
             continue;
         }
-        let actual = check.versions.get(record.stream);
-        if actual != *expected_version {
+        let (stream, expected_version) = (event.stream(), event.expected_version());
+        let actual = check.versions.get(stream);
+        if actual != expected_version {
             return Err(StoreError::VersionConflict {
-                stream: record.stream.to_string(),
-                expected: *expected_version,
+                stream: stream.to_string(),
+                expected: expected_version,
                 actual,
             });
         }
         let seq = check.last_seq + 1;
-        codec::insert_record(tx, &mut insert, dictionary, seq, record)?;
-        let before = check.versions.set(record.stream, record.stream_version);
-        undo.versions.push((record.stream, before));
+        event.insert(tx, &mut insert, dictionary, seq)?;
+        let before = check.versions.set(stream, expected_version + 1);
+        undo.versions.push((stream, before));
         check.last_seq = seq;
         check.last_id = Some(id);
         results.push(AppendResult::Written { global_seq: seq });

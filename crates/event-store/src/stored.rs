@@ -23,6 +23,7 @@ use rusqlite::Row;
 use rusqlite::types::ValueRef;
 use uuid::Uuid;
 
+use crate::NewEvent;
 use crate::codec::{self, Dictionary, uuid_at};
 use crate::error::StoreError;
 
@@ -103,6 +104,126 @@ impl StoredHeader {
             causation_id: self.causation_id,
             payload: payload.to_vec(),
         }
+    }
+}
+
+/// An event to append as the parts of its format-2 row: the header's integers and the payload's
+/// bytes, borrowed ([`EventStore::append_stored_committing`](crate::EventStore::append_stored_committing)).
+/// Its `global_seq` is ignored (the store assigns it), its expected version is
+/// `stream_version` − 1, and its `type_index` is not read (the name is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRow<'a> {
+    /// The header as the row stores it.
+    pub header: StoredHeader,
+    /// The canonical binary payload.
+    pub payload: &'a [u8],
+}
+
+/// An event an append writes, in either form the store takes: a record ([`NewEvent`]) or a
+/// row's parts ([`StoredRow`]). The append's checks read it through these.
+pub(crate) trait Appended {
+    fn event_id(&self) -> Uuid;
+    fn stream(&self) -> StreamId;
+    /// The stream's version before this event (its own is one more: [`Appended::validate`]).
+    fn expected_version(&self) -> u32;
+    /// Refuses, before the transaction starts, what the log cannot store as given.
+    fn validate(&self) -> Result<(), StoreError>;
+    /// Binds the event (at `seq`) to the prepared [`codec::INSERT_EVENT`] and runs it.
+    fn insert(
+        &self,
+        conn: &rusqlite::Connection,
+        stmt: &mut rusqlite::Statement<'_>,
+        dictionary: &mut Dictionary,
+        seq: u64,
+    ) -> Result<(), StoreError>;
+    /// The event as a record, to compare with a stored one of the same id.
+    fn record(&self) -> EventRecord;
+}
+
+impl Appended for NewEvent {
+    fn event_id(&self) -> Uuid {
+        self.record.event_id
+    }
+    fn stream(&self) -> StreamId {
+        self.record.stream
+    }
+    fn expected_version(&self) -> u32 {
+        self.expected_version
+    }
+    fn validate(&self) -> Result<(), StoreError> {
+        let record = &self.record;
+        if self.expected_version.checked_add(1) != Some(record.stream_version) {
+            return Err(StoreError::InvalidStreamVersion {
+                event_id: record.event_id,
+                stream: record.stream.to_string(),
+                expected_version: self.expected_version,
+                stream_version: record.stream_version,
+            });
+        }
+        codec::seconds(&record.occurred_at)?;
+        Ok(())
+    }
+    fn insert(
+        &self,
+        conn: &rusqlite::Connection,
+        stmt: &mut rusqlite::Statement<'_>,
+        dictionary: &mut Dictionary,
+        seq: u64,
+    ) -> Result<(), StoreError> {
+        codec::insert_record(conn, stmt, dictionary, seq, &self.record)
+    }
+    fn record(&self) -> EventRecord {
+        self.record.clone()
+    }
+}
+
+impl Appended for StoredRow<'_> {
+    fn event_id(&self) -> Uuid {
+        self.header.event_id
+    }
+    fn stream(&self) -> StreamId {
+        self.header.stream
+    }
+    fn expected_version(&self) -> u32 {
+        // At least 1 ([`Appended::validate`]).
+        self.header.stream_version.saturating_sub(1)
+    }
+    fn validate(&self) -> Result<(), StoreError> {
+        let header = &self.header;
+        if header.stream_version == 0 {
+            return Err(StoreError::InvalidStreamVersion {
+                event_id: header.event_id,
+                stream: header.stream.to_string(),
+                expected_version: 0,
+                stream_version: 0,
+            });
+        }
+        // What a reader would refuse as out of range is never written.
+        let range = |what: &'static str, value: i64| StoreError::OutOfRange {
+            what,
+            value: value as u64,
+        };
+        if codec::from_seconds(header.occurred_seconds).is_none() {
+            return Err(range("occurred_at", header.occurred_seconds));
+        }
+        if let Some(days) = header.effective_days
+            && codec::from_days(days).is_none()
+        {
+            return Err(range("effective_on", days));
+        }
+        Ok(())
+    }
+    fn insert(
+        &self,
+        conn: &rusqlite::Connection,
+        stmt: &mut rusqlite::Statement<'_>,
+        dictionary: &mut Dictionary,
+        seq: u64,
+    ) -> Result<(), StoreError> {
+        codec::insert_stored(conn, stmt, dictionary, seq, &self.header, self.payload)
+    }
+    fn record(&self) -> EventRecord {
+        self.header.record(self.payload)
     }
 }
 

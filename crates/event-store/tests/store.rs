@@ -5,7 +5,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use event_store::{
     AppendResult, CommitHash, EventRecord, EventStore, JapaneseTexts, LogFormat, NewEvent, RunMeta,
-    SCHEMA_VERSION, StoreError,
+    SCHEMA_VERSION, StoreError, StoredHeader, StoredRow,
 };
 use model::envelope::StreamId;
 use model::ids::ResidentId;
@@ -1050,4 +1050,160 @@ fn given_records_when_run_through_the_baseline_then_all_rows_are_written_in_batc
     assert!(matches!(again, Err(StoreError::AlreadyExists { .. })));
     let zero = event_store::baseline::raw_append_baseline(&dir.path().join("z.db"), &records, 0);
     assert!(matches!(zero, Err(StoreError::InvalidBatchSize)));
+}
+
+/// The parts of `record`'s row, as a run's writer reads them from an event's canonical bytes.
+fn header(record: &EventRecord) -> StoredHeader {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("date");
+    StoredHeader {
+        global_seq: 0,
+        event_id: record.event_id,
+        stream: record.stream,
+        stream_version: record.stream_version,
+        event_type: record.event_type.clone(),
+        type_index: None,
+        schema_version: record.schema_version,
+        occurred_seconds: record.occurred_at.and_utc().timestamp(),
+        effective_days: record.effective_on.map(|d| (d - epoch).num_days()),
+        correlation_id: record.correlation_id,
+        causation_id: record.causation_id,
+    }
+}
+
+fn rows<'a>(records: &'a [EventRecord]) -> Vec<StoredRow<'a>> {
+    records
+        .iter()
+        .map(|r| StoredRow {
+            header: header(r),
+            payload: &r.payload,
+        })
+        .collect()
+}
+
+#[test]
+fn given_rows_as_their_parts_when_appended_then_the_log_is_the_one_records_make() {
+    // Two batches, every optional field both present and absent, several streams.
+    let batches: Vec<Vec<(u64, u32, u32)>> = vec![
+        vec![(1, 0, 1), (2, 1, 1), (3, 0, 2), (4, 2, 1)],
+        vec![(5, 1, 2), (6, 0, 3), (7, 3, 1)],
+    ];
+    let mut by_records = EventStore::open_in_memory().expect("store");
+    let mut by_rows = EventStore::open_in_memory().expect("store");
+    for (k, batch) in batches.iter().enumerate() {
+        let hash = format!("hash {k}");
+        let events: Vec<NewEvent> = batch.iter().map(|&(n, s, v)| event(n, s, v)).collect();
+        let records: Vec<EventRecord> = events.iter().map(|e| e.record.clone()).collect();
+        let expected = by_records
+            .append_committing(&events, &hash)
+            .expect("records");
+        let results = by_rows
+            .append_stored_committing(&rows(&records), &hash)
+            .expect("rows");
+        assert_eq!(results, expected);
+    }
+    assert_eq!(
+        by_rows.read_all().expect("read"),
+        by_records.read_all().expect("read")
+    );
+    assert_eq!(
+        by_rows.commits().expect("commits"),
+        by_records.commits().expect("commits")
+    );
+    assert_eq!(by_rows.stream_version(stream(0)).expect("version"), 3);
+}
+
+#[test]
+fn given_rows_as_their_parts_when_a_check_fails_then_refused_and_rolled_back_as_records_are() {
+    let mut store = EventStore::open_in_memory().expect("store");
+    let seed = [record(10, 0, 1), record(20, 1, 1)];
+    store
+        .append_stored_committing(&rows(&seed), "seed")
+        .expect("seed");
+    let before = store.read_all().expect("read");
+    let commits = store.commits().expect("commits");
+    // A stale stream version mid-batch.
+    let stale = [record(21, 2, 1), record(22, 0, 1)];
+    let err = store
+        .append_stored_committing(&rows(&stale), "stale")
+        .expect_err("conflict");
+    assert!(
+        matches!(
+            &err,
+            StoreError::VersionConflict {
+                expected: 0,
+                actual: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // A new id below the last one.
+    let disorder = [record(21, 2, 1), record(15, 3, 1)];
+    let err = store
+        .append_stored_committing(&rows(&disorder), "disorder")
+        .expect_err("out of order");
+    assert!(
+        matches!(err, StoreError::IdOutOfOrder { event_id } if event_id == id(15)),
+        "{err:?}"
+    );
+    // A stored id claimed by other content.
+    let mut impostor = [record(21, 2, 1), record(10, 0, 1)];
+    impostor[1].payload = b"changed".to_vec();
+    let err = store
+        .append_stored_committing(&rows(&impostor), "impostor")
+        .expect_err("mismatch");
+    assert!(
+        matches!(err, StoreError::DuplicateIdMismatch { event_id } if event_id == id(10)),
+        "{err:?}"
+    );
+    // A stream version of 0 (no expected version below it).
+    let zero = [record(21, 2, 0)];
+    let err = store
+        .append_stored_committing(&rows(&zero), "zero")
+        .expect_err("invalid");
+    assert!(
+        matches!(
+            err,
+            StoreError::InvalidStreamVersion {
+                stream_version: 0,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // A time no reader could read back.
+    let mut far = rows(&zero);
+    far[0].header.stream_version = 1;
+    far[0].header.occurred_seconds = i64::MAX;
+    let err = store
+        .append_stored_committing(&far, "far")
+        .expect_err("out of range");
+    assert!(
+        matches!(
+            err,
+            StoreError::OutOfRange {
+                what: "occurred_at",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // Nothing of any refused batch is in the file, in the commits or in the writer's memory:
+    // the same events append cleanly afterwards, and the same one again is a duplicate.
+    assert_eq!(store.read_all().expect("read"), before);
+    assert_eq!(store.commits().expect("commits"), commits);
+    let next = [record(21, 2, 1), record(22, 0, 2)];
+    assert_eq!(
+        store
+            .append_stored_committing(&rows(&next), "next")
+            .expect("append"),
+        written(3..=4)
+    );
+    assert_eq!(
+        store
+            .append_stored_committing(&rows(&next[1..]), "again")
+            .expect("duplicate"),
+        vec![AppendResult::Duplicate { global_seq: 4 }]
+    );
+    assert_eq!(store.count().expect("count"), 4);
 }

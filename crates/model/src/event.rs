@@ -40,6 +40,16 @@ macro_rules! events {
             /// Every event type name, for documentation and label tables.
             pub const TYPE_NAMES: &'static [&'static str] = &[ $( stringify!($name) ),* ];
 
+            /// The position of the event's type in [`Event::TYPE_NAMES`]: what
+            /// [`Event::type_index`] finds for [`Event::type_name`], without looking for it
+            /// (a stored run's writer names each event's type by it).
+            pub fn index(&self) -> usize {
+                /// The types in the order of `TYPE_NAMES`, numbered by the compiler.
+                #[allow(dead_code, reason = "only the discriminants are used")]
+                enum Position { $( $name ),* }
+                match self { $( Event::$name { .. } => Position::$name as usize ),* }
+            }
+
             /// Appends the event's canonical binary payload to `out` (log format 2, decision
             /// 11): its own fields — not its type, not its resident, which the envelope holds —
             /// in declaration order, as a MessagePack array (structs as arrays, enum variants by

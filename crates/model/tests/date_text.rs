@@ -201,3 +201,29 @@ fn given_every_event_type_name_when_looked_up_then_its_position_is_found_and_not
         assert_eq!(Event::type_index(other), None, "{other}");
     }
 }
+
+#[test]
+fn given_events_of_several_types_when_asked_their_index_then_it_is_their_names_position() {
+    let r = ResidentId(2);
+    let events = [
+        Event::PermanentResidenceGranted { resident: r },
+        Event::PeriodOfStayExtended {
+            resident: r,
+            previous_expiry: None,
+            new_expiry: date(2029, 7, 31),
+        },
+        Event::ExtensionGranted {
+            resident: r,
+            new_expiry: date(2029, 7, 31),
+        },
+    ];
+    let mut seen = Vec::new();
+    for event in &events {
+        let at = event.index();
+        assert_eq!(Event::TYPE_NAMES[at], event.type_name());
+        assert_eq!(Event::type_index(event.type_name()), Some(at));
+        seen.push(at);
+    }
+    seen.dedup();
+    assert_eq!(seen.len(), events.len(), "three types, three positions");
+}

@@ -11,12 +11,15 @@
 //!   every commit records the hash of the log up to it. [`LogHasherV1`] recomputes the hash of a
 //!   format-1 log (each record's JSON, one per line), so old logs still verify.
 
+use std::borrow::Cow;
+
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use event_store::{LogFormat, RunMeta, StoredHeader};
-use model::envelope::{Envelope, EventRecord, PAYLOAD_SCHEMA_VERSION};
+use model::envelope::{Envelope, EventRecord, PAYLOAD_SCHEMA_VERSION, StreamId};
 use model::event::{Event, PayloadError};
 use model::hashing::{HashWriter, mix64};
 use model::ids::ResidentId;
+use model::service::Service;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -458,6 +461,137 @@ pub fn write_stored(header: &StoredHeader, payload: &[u8], out: &mut Vec<u8>) {
     *out = canonical.0;
 }
 
+/// Appends to `out` the canonical bytes of `env`: the bytes [`LogHasher::add`] reads for its
+/// record ([`to_record`]) and [`write_stored`] writes for its row, made straight from the
+/// envelope, the payload encoded in place behind its length (patched once it is known), so that
+/// a shard hands its events on as one buffer of bytes with no record or payload `Vec` per event.
+pub fn write_envelope(env: &Envelope, out: &mut Vec<u8>) {
+    let mut canonical = Canonical(std::mem::take(out));
+    canonical.uuid(&env.event_id);
+    canonical.text(env.service.as_str());
+    canonical.u32(env.resident().0);
+    canonical.u32(env.stream_version);
+    canonical.text(env.event.type_name());
+    canonical.u16(PAYLOAD_SCHEMA_VERSION);
+    canonical.time(&env.occurred_at);
+    canonical.date(env.effective_on);
+    canonical.ids(&env.correlation_id, env.causation_id.as_ref());
+    // `Canonical::bytes` of the payload: its length first, known only once it is written.
+    let at = canonical.0.len();
+    canonical.u64(0);
+    env.event.encode_payload(&mut canonical.0);
+    let len = (canonical.0.len() - at - 8) as u64;
+    canonical.0[at..at + 8].copy_from_slice(&len.to_le_bytes());
+    *out = canonical.0;
+}
+
+/// Why canonical bytes could not be read back as a row ([`read_canonical`]).
+#[derive(Debug, thiserror::Error)]
+pub enum CanonicalError {
+    #[error(
+        "event {global_seq}: its canonical bytes do not follow the layout of format 2 ({what})"
+    )]
+    Malformed { global_seq: u64, what: &'static str },
+    #[error("event {global_seq}: occurred at a fraction of a second, which a log cannot store")]
+    SubSecond { global_seq: u64 },
+}
+
+/// The row of the event whose canonical bytes are `bytes` ([`write_envelope`]): the inverse of
+/// [`write_stored`], the payload borrowed from `bytes`. The event is the log's `global_seq`th and
+/// of the type at `type_index` in [`Event::TYPE_NAMES`], whose name the bytes must hold (a
+/// comparison, where finding the name would be a search).
+pub fn read_canonical(
+    bytes: &[u8],
+    global_seq: u64,
+    type_index: usize,
+) -> Result<(StoredHeader, &[u8]), CanonicalError> {
+    let malformed = |what| CanonicalError::Malformed { global_seq, what };
+    let mut r = Fields(bytes);
+    let event_id = r.uuid().ok_or_else(|| malformed("event id"))?;
+    let service = r.text().ok_or_else(|| malformed("service"))?;
+    let service = Service::ALL
+        .into_iter()
+        .find(|s| s.as_str().as_bytes() == service)
+        .ok_or_else(|| malformed("service name"))?;
+    let resident = ResidentId(r.u32().ok_or_else(|| malformed("resident"))?);
+    let stream_version = r.u32().ok_or_else(|| malformed("stream version"))?;
+    let event_type = Event::TYPE_NAMES
+        .get(type_index)
+        .copied()
+        .ok_or_else(|| malformed("type index"))?;
+    if r.text() != Some(event_type.as_bytes()) {
+        return Err(malformed("event type"));
+    }
+    let schema_version = r.u16().ok_or_else(|| malformed("schema version"))?;
+    let occurred_seconds = r.i64().ok_or_else(|| malformed("time"))?;
+    if r.u32().ok_or_else(|| malformed("time"))? != 0 {
+        return Err(CanonicalError::SubSecond { global_seq });
+    }
+    let effective_days = match r.u8() {
+        Some(0) => None,
+        Some(1) => Some(r.i64().ok_or_else(|| malformed("date"))? - UNIX_EPOCH_FROM_CE),
+        _ => return Err(malformed("date")),
+    };
+    let correlation_id = r.uuid().ok_or_else(|| malformed("correlation id"))?;
+    let causation_id = match r.u8() {
+        Some(0) => None,
+        Some(1) => Some(r.uuid().ok_or_else(|| malformed("causation id"))?),
+        _ => return Err(malformed("causation id")),
+    };
+    let payload = r.text().ok_or_else(|| malformed("payload"))?;
+    if !r.0.is_empty() {
+        return Err(malformed("bytes after the payload"));
+    }
+    let header = StoredHeader {
+        global_seq,
+        event_id,
+        stream: StreamId { service, resident },
+        stream_version,
+        event_type: Cow::Borrowed(event_type),
+        type_index: Some(type_index),
+        schema_version,
+        occurred_seconds,
+        effective_days,
+        correlation_id,
+        causation_id,
+    };
+    Ok((header, payload))
+}
+
+/// The canonical bytes not read yet, read field by field ([`read_canonical`]); `None` when they
+/// end early.
+struct Fields<'a>(&'a [u8]);
+
+impl<'a> Fields<'a> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*head)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        self.take::<1>().map(|[b]| b)
+    }
+    fn u16(&mut self) -> Option<u16> {
+        self.take().map(u16::from_le_bytes)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        self.take().map(u32::from_le_bytes)
+    }
+    fn i64(&mut self) -> Option<i64> {
+        self.take().map(i64::from_le_bytes)
+    }
+    fn uuid(&mut self) -> Option<Uuid> {
+        self.take().map(Uuid::from_bytes)
+    }
+    /// A text or byte string behind its length.
+    fn text(&mut self) -> Option<&'a [u8]> {
+        let len = usize::try_from(self.take().map(u64::from_le_bytes)?).ok()?;
+        let (text, rest) = self.0.split_at_checked(len)?;
+        self.0 = rest;
+        Some(text)
+    }
+}
+
 /// A format-1 record exactly as format 1 serialized it for its hash (field order included).
 #[derive(Serialize)]
 struct RecordV1<'a> {
@@ -661,6 +795,14 @@ mod tests {
             write_stored(&header, &rec.payload, &mut bytes);
             let mut by_bytes = AnyLogHasher::V2(LogHasher::new(&RunHeader::default()));
             by_bytes.add_canonical(&bytes);
+            // Straight from the envelope: the same bytes, which read back as the row.
+            let mut direct = vec![0xAA];
+            write_envelope(&env, &mut direct);
+            assert_eq!(direct[1..], bytes[..], "{effective_on:?}");
+            let (read, payload) = read_canonical(&direct[1..], rec.global_seq, env.event.index())
+                .expect("reads back");
+            assert_eq!(read, header);
+            assert_eq!(payload, rec.payload);
             let expected = by_record.finish();
             assert_eq!(by_bytes.finish(), expected, "{effective_on:?}");
             assert_eq!(by_row.finish(), expected, "{effective_on:?}");
@@ -672,6 +814,41 @@ mod tests {
                 from_record(&header.record(&damaged)).map_err(|e| e.to_string())
             );
         }
+    }
+
+    #[test]
+    fn given_canonical_bytes_that_are_not_an_events_when_read_then_refused() {
+        let mut env = envelope();
+        env.causation_id = Some(env.event_id);
+        let mut bytes = Vec::new();
+        write_envelope(&env, &mut bytes);
+        let index = env.event.index();
+        assert!(read_canonical(&bytes, 9, index).is_ok());
+        // Cut anywhere, or followed by anything: malformed.
+        for end in 0..bytes.len() {
+            assert!(
+                matches!(
+                    read_canonical(&bytes[..end], 9, index),
+                    Err(CanonicalError::Malformed { global_seq: 9, .. })
+                ),
+                "cut at {end}"
+            );
+        }
+        let longer = [bytes.as_slice(), &[0]].concat();
+        assert!(read_canonical(&longer, 9, index).is_err());
+        // Another type than the one the bytes name, or none.
+        let other = Event::type_index("PermanentResidenceGranted").expect("a type");
+        assert_ne!(other, index);
+        assert!(read_canonical(&bytes, 9, other).is_err());
+        assert!(read_canonical(&bytes, 9, Event::TYPE_NAMES.len()).is_err());
+        // A time with a fraction of a second, which no row can hold.
+        env.occurred_at += chrono::Duration::milliseconds(500);
+        let mut fraction = Vec::new();
+        write_envelope(&env, &mut fraction);
+        assert!(matches!(
+            read_canonical(&fraction, 9, index),
+            Err(CanonicalError::SubSecond { global_seq: 9 })
+        ));
     }
 
     #[test]

@@ -25,6 +25,7 @@
 //! are merged first and nothing waits for a shard that waits, so the wait cannot deadlock.
 
 use std::ops::Range;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, sync_channel};
 
 use chrono::NaiveDate;
@@ -38,15 +39,18 @@ use projection::Projections;
 
 use crate::agent::{ScriptedCollection, StepInput};
 use crate::delivery::FaultTally;
-use crate::log::{LogHasher, RunHeader};
+use crate::log::{LogHasher, RunHeader, to_record};
 use crate::shard::{Chunk, Shard, ShardInput, ShardOutput, Tick, TickOut};
-use crate::writer::{LogBatch, LogWriter, Logged, ReadBack};
+use crate::writer::{Encoded, LogBatch, LogWriter, Logged, Piece, ReadBack};
 
 /// Why a run stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The writer could not read an event's row from the bytes a shard made: a bug.
+    #[error(transparent)]
+    Canonical(#[from] crate::log::CanonicalError),
     #[error("the store did not write event {global_seq}: it reported a duplicate")]
     NotWritten { global_seq: u64 },
     #[error("the log-writer thread stopped unexpectedly")]
@@ -280,11 +284,15 @@ pub(crate) fn shard_ranges(n: usize, shards: usize) -> Vec<Range<u32>> {
 )]
 pub fn run(input: RunInput<'_>, options: RunOptions<'_>) -> Result<RunOutput, SimError> {
     if options.keep_log {
-        run_as::<Envelope>(input, options)
+        run_as::<Vec<Envelope>>(input, options)
+    } else if options.resume {
+        // The writer compares the stored prefix with the run's own records.
+        run_as::<Vec<EventRecord>>(input, options)
     } else {
-        // Nothing needs the envelopes: each shard encodes its own events into their stored
-        // records on its own thread, the merger hashes them and the writer only appends them.
-        run_as::<EventRecord>(input, options)
+        // Nothing needs the envelopes: each shard writes its events' canonical bytes into one
+        // buffer per chunk on its own thread, the merger hashes them a tick at a time and the
+        // writer binds each row from them (decision 28).
+        run_as::<Encoded>(input, options)
     }
 }
 
@@ -315,6 +323,8 @@ fn run_as<T: Logged>(input: RunInput<'_>, options: RunOptions<'_>) -> Result<Run
         keep_log: options.keep_log,
         log: Vec::new(),
         batch: Vec::new(),
+        pieces: Vec::new(),
+        pending: 0,
         batch_size: options.batch_size.max(1),
         limit: options.batch_size.clamp(1, FIRST_BATCH),
         global_seq: 0,
@@ -430,13 +440,13 @@ fn run_as<T: Logged>(input: RunInput<'_>, options: RunOptions<'_>) -> Result<Run
 pub const FIRST_BATCH: usize = 8192;
 
 /// One shard's output as the merger reads it.
-struct Stream<T> {
+struct Stream<T: Logged> {
     rx: Receiver<Chunk<T>>,
     ticks: Vec<TickOut>,
     /// The next tick of `ticks` to take.
     tick: usize,
     /// The events of `ticks` not taken yet.
-    events: std::vec::IntoIter<T>,
+    events: T::Cursor,
     /// Where `events` starts in its chunk.
     event: usize,
     /// The shard's request to read an office back, which stands for its next tick.
@@ -444,13 +454,13 @@ struct Stream<T> {
     done: bool,
 }
 
-impl<T> Stream<T> {
+impl<T: Logged> Stream<T> {
     fn new(rx: Receiver<Chunk<T>>) -> Stream<T> {
         Stream {
             rx,
             ticks: Vec::new(),
             tick: 0,
-            events: Vec::new().into_iter(),
+            events: T::Cursor::default(),
             event: 0,
             read_back: None,
             done: false,
@@ -465,7 +475,7 @@ impl<T> Stream<T> {
             match self.rx.recv() {
                 Ok(chunk) => {
                     self.ticks = chunk.ticks;
-                    self.events = chunk.events.into_iter();
+                    self.events = chunk.events.cursor();
                     self.tick = 0;
                     self.event = 0;
                     self.read_back = chunk.read_back;
@@ -490,19 +500,21 @@ impl<T> Stream<T> {
         waits.then(|| self.read_back.take()).flatten()
     }
 
-    /// Takes the next tick: how many events it recorded, and its events (if handed on).
-    fn take(&mut self) -> (u64, impl Iterator<Item = T> + '_) {
+    /// Takes the next tick: hands its events (if handed on) to `merger`, which counts what it
+    /// recorded.
+    fn take(&mut self, merger: &mut Merger<'_>) -> Result<(), SimError> {
         let t = self.ticks[self.tick];
         self.tick += 1;
         let n = t.end - self.event;
         self.event = t.end;
-        (t.recorded, self.events.by_ref().take(n))
+        merger.recorded += t.recorded;
+        T::hand_on(&mut self.events, n, merger)
     }
 }
 
 /// The merge of the shards' outputs into the global order, the log hash, and the feed of the
 /// writer.
-struct Merger<'p> {
+pub(crate) struct Merger<'p> {
     /// The log writer, when the run has a store.
     writer: Option<LogWriter>,
     /// The log hash, when the run hands its events on (decision 25: it reads them in log order
@@ -510,7 +522,11 @@ struct Merger<'p> {
     hasher: Option<LogHasher>,
     keep_log: bool,
     log: Vec<Envelope>,
+    /// The next batch's events, as records or as pieces of the shards' chunks (one or the
+    /// other: a run hands its events on in one form), and how many.
     batch: Vec<EventRecord>,
+    pieces: Vec<Piece>,
+    pending: usize,
     batch_size: usize,
     /// The most events of the next batch: [`FIRST_BATCH`] at first, then twice the one before,
     /// up to `batch_size`.
@@ -554,33 +570,11 @@ impl Merger<'_> {
             for s in streams.iter_mut() {
                 // A tick may continue in the shard's next chunk (a large enrolment).
                 while s.peek() == Some(next) {
-                    let (recorded, events) = s.take();
-                    self.recorded += recorded;
-                    for mut env in events {
-                        self.global_seq += 1;
-                        env.number(self.global_seq);
-                        if self.keep_log
-                            && let Some(env) = env.envelope()
-                        {
-                            self.log.push(env.clone());
-                        }
-                        let record = env.into_record();
-                        if let Some(hasher) = self.hasher.as_mut() {
-                            hasher.add(&record);
-                        }
-                        if self.writer.is_none() {
-                            continue;
-                        }
-                        self.batch.push(record);
-                        if self.batch.len() >= self.limit {
-                            // Inside a tick too large for one batch.
-                            self.flush(None)?;
-                        }
-                    }
+                    s.take(self)?;
                 }
             }
             if let Tick::At(now) = next {
-                if self.batch.len() * 2 >= self.limit {
+                if self.pending * 2 >= self.limit {
                     self.flush(Some(now))?;
                 }
                 if let Some(report) = self.progress.as_deref_mut() {
@@ -593,19 +587,98 @@ impl Merger<'_> {
         }
     }
 
+    /// Takes the next event of the log, as an envelope (a run that keeps its log).
+    pub(crate) fn envelope(&mut self, mut env: Envelope) -> Result<(), SimError> {
+        self.global_seq += 1;
+        env.global_seq = self.global_seq;
+        let record = to_record(&env);
+        if self.keep_log {
+            self.log.push(env);
+        }
+        self.add_record(record)
+    }
+
+    /// Takes the next event of the log, as its record.
+    pub(crate) fn record(&mut self, mut record: EventRecord) -> Result<(), SimError> {
+        self.global_seq += 1;
+        record.global_seq = self.global_seq;
+        self.add_record(record)
+    }
+
+    /// Hashes a numbered record and adds it to the batch.
+    fn add_record(&mut self, record: EventRecord) -> Result<(), SimError> {
+        if let Some(hasher) = self.hasher.as_mut() {
+            hasher.add(&record);
+        }
+        if self.writer.is_none() {
+            return Ok(());
+        }
+        self.batch.push(record);
+        self.pending += 1;
+        if self.pending >= self.limit {
+            // Inside a tick too large for one batch.
+            self.flush(None)?;
+        }
+        Ok(())
+    }
+
+    /// Takes the next events of the log, `range` of a shard's chunk of canonical bytes: hashes
+    /// their bytes at once and adds them to the batch by reference — split where a batch fills,
+    /// as [`Merger::record`] would split them one by one.
+    pub(crate) fn encoded(
+        &mut self,
+        events: &Arc<Encoded>,
+        mut range: Range<usize>,
+    ) -> Result<(), SimError> {
+        while !range.is_empty() {
+            let room = match self.writer {
+                Some(_) => self.limit.saturating_sub(self.pending).max(1),
+                None => range.len(),
+            };
+            let part = range.start..range.end.min(range.start + room);
+            range.start = part.end;
+            if let Some(hasher) = self.hasher.as_mut() {
+                hasher.add_canonical(events.bytes_of(part.clone()));
+            }
+            self.global_seq += part.len() as u64;
+            if self.writer.is_none() {
+                continue;
+            }
+            self.pending += part.len();
+            match self.pieces.last_mut() {
+                // The chunk's previous tick, still in this batch: one piece.
+                Some(last) if Arc::ptr_eq(&last.events, events) && last.range.end == part.start => {
+                    last.range.end = part.end;
+                }
+                _ => self.pieces.push(Piece {
+                    events: Arc::clone(events),
+                    range: part,
+                }),
+            }
+            if self.pending >= self.limit {
+                self.flush(None)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Hands the pending events to the writer; `closes` says they end at that instant.
     fn flush(&mut self, closes: Option<SimTime>) -> Result<(), SimError> {
         let Some(writer) = self.writer.as_mut() else {
             self.batch.clear();
+            self.pieces.clear();
+            self.pending = 0;
             return Ok(());
         };
-        if self.batch.is_empty() {
+        if self.pending == 0 {
             return Ok(());
         }
         self.limit = self.limit.saturating_mul(2).min(self.batch_size);
-        let events = std::mem::replace(&mut self.batch, Vec::with_capacity(self.limit));
+        self.pending = 0;
+        let events = std::mem::take(&mut self.batch);
         writer.send(LogBatch {
             events,
+            pieces: std::mem::take(&mut self.pieces),
             closes,
             log_hash: current_hash(self.hasher.as_ref()),
             read_back: Vec::new(),
@@ -622,9 +695,11 @@ impl Merger<'_> {
         let Some(writer) = self.writer.as_mut() else {
             return Ok(());
         };
+        self.pending = 0;
         let events = std::mem::take(&mut self.batch);
         writer.send(LogBatch {
             events,
+            pieces: std::mem::take(&mut self.pieces),
             closes,
             log_hash: current_hash(self.hasher.as_ref()),
             read_back: requests,

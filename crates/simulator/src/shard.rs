@@ -90,24 +90,15 @@ pub(crate) struct TickOut {
 }
 
 /// What a shard hands the merger: consecutive ticks (a tick may continue in the next chunk) and,
-/// when the run wants the log, their events in the global order — as envelopes, or as records
-/// the shard encoded itself when nothing needs the envelopes ([`Logged`]) — and, last, a request
-/// to read an office's events back from the log, when one restarts.
-#[derive(Debug)]
+/// when the run wants the log, their events in the global order — as envelopes, or in the form
+/// the shard encoded them into itself when nothing needs the envelopes ([`Logged`]: canonical
+/// bytes, or records) — and, last, a request to read an office's events back from the log, when
+/// one restarts.
+#[derive(Debug, Default)]
 pub(crate) struct Chunk<T> {
     pub(crate) ticks: Vec<TickOut>,
-    pub(crate) events: Vec<T>,
+    pub(crate) events: T,
     pub(crate) read_back: Option<ReadBack>,
-}
-
-impl<T> Default for Chunk<T> {
-    fn default() -> Self {
-        Chunk {
-            ticks: Vec::new(),
-            events: Vec::new(),
-            read_back: None,
-        }
-    }
 }
 
 /// What a finished shard returns.
@@ -212,7 +203,7 @@ struct Outbox<T> {
     chunk: Chunk<T>,
 }
 
-impl<T> Outbox<T> {
+impl<T: Logged> Outbox<T> {
     /// Sends the chunk being filled; `Err` when the merger has stopped (it says why).
     fn flush(&mut self) -> Result<(), SimError> {
         if self.chunk.ticks.is_empty() && self.chunk.read_back.is_none() {
@@ -450,7 +441,9 @@ impl<'a> Shard<'a> {
         if !rec.tick.is_sorted_by_key(Envelope::resident) {
             rec.tick.sort_by_key(Envelope::resident);
         }
-        out.chunk.events.extend(rec.tick.drain(..).map(T::of));
+        for env in rec.tick.drain(..) {
+            out.chunk.events.push(env);
+        }
         match out.chunk.ticks.last_mut() {
             // Without the events, the merger needs only the day's progress: one tick per chunk.
             Some(last) if !rec.emit => {
@@ -702,7 +695,7 @@ steps:
             stored: false,
         });
         shard.rounds_per_instant = limit;
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk<Envelope>>(1024);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk<Vec<Envelope>>>(1024);
         let out = shard.run(tx);
         drop(rx);
         out
@@ -746,7 +739,7 @@ steps:
             [false, false, !stored, false],
             "only J-LIS crashes, and it keeps a journal only without a stored log"
         );
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk<Envelope>>(16);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk<Vec<Envelope>>>(16);
         std::thread::scope(|scope| {
             let running = scope.spawn(move || shard.run(tx));
             let (mut log, mut requests) = (Vec::new(), 0);

@@ -24,61 +24,155 @@
 
 use std::collections::VecDeque;
 use std::ops::Range;
+use std::sync::Arc;
 use std::sync::mpsc::SyncSender;
 
-use event_store::{AppendResult, EventRecord, EventStore, NewEvent, StoreError};
+use event_store::{AppendResult, EventRecord, EventStore, NewEvent, StoreError, StoredRow};
 use model::envelope::Envelope;
 use model::service::Service;
 use model::time::SimTime;
 
-use crate::log::to_record;
-use crate::scheduler::SimError;
+use crate::log::{read_canonical, to_record, write_envelope};
+use crate::scheduler::{Merger, SimError};
 
-/// One event as the shards hand it on: its envelope, or its stored record already encoded.
-pub trait Logged: Send + 'static {
-    /// The form of `env` the shard hands on.
-    fn of(env: Envelope) -> Self;
-    /// Gives the event its place in the log.
-    fn number(&mut self, global_seq: u64);
-    /// The stored record (log format 2).
-    fn into_record(self) -> EventRecord;
-    /// The envelope, when this form keeps it (for a run that keeps its log in memory).
-    fn envelope(&self) -> Option<&Envelope>;
+/// A chunk's events as the shards hand them on (decision 28): envelopes, for a run that keeps
+/// its log in memory; records, for a resumed run, whose writer compares them with the stored
+/// ones; or canonical bytes ([`Encoded`]) for every other run, with or without a store.
+pub(crate) trait Logged: Default + Send + 'static {
+    /// The merger's place in a chunk's events it received.
+    type Cursor: Default;
+    /// Adds the next event (in the global order of its shard).
+    fn push(&mut self, env: Envelope);
+    /// How many events are in.
+    fn len(&self) -> usize;
+    /// The events, for the merger to take in order.
+    fn cursor(self) -> Self::Cursor;
+    /// Hands the next `n` events to the merger.
+    fn hand_on(
+        cursor: &mut Self::Cursor,
+        n: usize,
+        merger: &mut Merger<'_>,
+    ) -> Result<(), SimError>;
 }
 
-impl Logged for Envelope {
-    fn of(env: Envelope) -> Self {
-        env
+impl Logged for Vec<Envelope> {
+    type Cursor = std::vec::IntoIter<Envelope>;
+    fn push(&mut self, env: Envelope) {
+        Vec::push(self, env);
     }
-    fn number(&mut self, global_seq: u64) {
-        self.global_seq = global_seq;
+    fn len(&self) -> usize {
+        Vec::len(self)
     }
-    fn into_record(self) -> EventRecord {
-        to_record(&self)
+    fn cursor(self) -> Self::Cursor {
+        self.into_iter()
     }
-    fn envelope(&self) -> Option<&Envelope> {
-        Some(self)
+    fn hand_on(
+        cursor: &mut Self::Cursor,
+        n: usize,
+        merger: &mut Merger<'_>,
+    ) -> Result<(), SimError> {
+        cursor.take(n).try_for_each(|env| merger.envelope(env))
     }
 }
 
-impl Logged for EventRecord {
-    fn of(env: Envelope) -> Self {
-        to_record(&env)
+impl Logged for Vec<EventRecord> {
+    type Cursor = std::vec::IntoIter<EventRecord>;
+    fn push(&mut self, env: Envelope) {
+        Vec::push(self, to_record(&env));
     }
-    fn number(&mut self, global_seq: u64) {
-        self.global_seq = global_seq;
+    fn len(&self) -> usize {
+        Vec::len(self)
     }
-    fn into_record(self) -> EventRecord {
-        self
+    fn cursor(self) -> Self::Cursor {
+        self.into_iter()
     }
-    fn envelope(&self) -> Option<&Envelope> {
-        None
+    fn hand_on(
+        cursor: &mut Self::Cursor,
+        n: usize,
+        merger: &mut Merger<'_>,
+    ) -> Result<(), SimError> {
+        cursor.take(n).try_for_each(|record| merger.record(record))
     }
+}
+
+/// Events as their canonical bytes ([`write_envelope`]), back to back in one buffer: what a
+/// shard hands on when nothing needs the envelopes. The merger hashes each tick's bytes at once
+/// and the writer reads each event's row from them ([`read_canonical`]), so an event crosses the
+/// threads as bytes, once, and no thread allocates or frees anything per event.
+#[derive(Debug, Default)]
+pub struct Encoded {
+    bytes: Vec<u8>,
+    /// Per event: one past its last byte in `bytes`, and its type's position in
+    /// [`model::event::Event::TYPE_NAMES`] (which the writer would otherwise search for).
+    ends: Vec<(u32, u16)>,
+}
+
+impl Encoded {
+    /// The bytes of the events `range`, contiguous.
+    pub(crate) fn bytes_of(&self, range: Range<usize>) -> &[u8] {
+        let start = self.start(range.start);
+        let end = if range.is_empty() {
+            start
+        } else {
+            self.ends[range.end - 1].0 as usize
+        };
+        &self.bytes[start..end]
+    }
+
+    /// Where event `i` starts.
+    fn start(&self, i: usize) -> usize {
+        i.checked_sub(1)
+            .map_or(0, |prev| self.ends[prev].0 as usize)
+    }
+
+    /// Event `i`'s canonical bytes and type.
+    fn event(&self, i: usize) -> (&[u8], usize) {
+        let (end, type_index) = self.ends[i];
+        (
+            &self.bytes[self.start(i)..end as usize],
+            usize::from(type_index),
+        )
+    }
+}
+
+impl Logged for Encoded {
+    type Cursor = (Arc<Encoded>, usize);
+    fn push(&mut self, env: Envelope) {
+        write_envelope(&env, &mut self.bytes);
+        let end = u32::try_from(self.bytes.len()).expect("a chunk holds less than 4 GiB");
+        let type_index = u16::try_from(env.event.index()).expect("fewer than 2^16 event types");
+        self.ends.push((end, type_index));
+    }
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+    fn cursor(self) -> Self::Cursor {
+        (Arc::new(self), 0)
+    }
+    fn hand_on(
+        (events, next): &mut Self::Cursor,
+        n: usize,
+        merger: &mut Merger<'_>,
+    ) -> Result<(), SimError> {
+        let range = *next..*next + n;
+        *next = range.end;
+        merger.encoded(events, range)
+    }
+}
+
+/// Consecutive events of one shard's chunk, in a batch to the writer: the chunk is shared, not
+/// copied (the last batch to hold a piece of it frees it).
+pub struct Piece {
+    pub(crate) events: Arc<Encoded>,
+    pub(crate) range: Range<usize>,
 }
 
 /// Events in global order, handed to the writer together.
 pub struct LogBatch {
+    /// The events as records (a run that keeps its log, or resumes), or none.
     pub events: Vec<EventRecord>,
+    /// The events as canonical bytes (every other run), or none.
+    pub pieces: Vec<Piece>,
     /// `Some(t)`: every event at an instant at or before `t` is in this batch or an earlier one
     /// (the batch ends on an instant boundary). `None`: the batch ends inside an instant.
     pub closes: Option<SimTime>,
@@ -188,8 +282,17 @@ impl Writer {
     }
 
     fn write(&mut self, batch: LogBatch) -> Result<(), SimError> {
-        let mut rows = Vec::with_capacity(batch.events.len());
-        for record in batch.events {
+        self.write_records(batch.events, &batch.log_hash)?;
+        self.write_pieces(&batch.pieces, &batch.log_hash)?;
+        if let Some(t) = batch.closes {
+            tracing::debug!(through = %t, events = self.seen, "committed");
+        }
+        Ok(())
+    }
+
+    fn write_records(&mut self, events: Vec<EventRecord>, log_hash: &str) -> Result<(), SimError> {
+        let mut rows = Vec::with_capacity(events.len());
+        for record in events {
             self.seen = record.global_seq;
             if record.global_seq <= self.stored {
                 self.check_stored(&record)?;
@@ -201,20 +304,33 @@ impl Writer {
             }
         }
         if !rows.is_empty() {
-            let results = self.store.append_committing(&rows, &batch.log_hash)?;
-            // The store must have written every event; a duplicate means it did not.
-            if let Some((new, _)) = rows
-                .iter()
-                .zip(results)
-                .find(|(_, r)| matches!(r, AppendResult::Duplicate { .. }))
-            {
-                return Err(SimError::NotWritten {
-                    global_seq: new.record.global_seq,
-                });
+            let results = self.store.append_committing(&rows, log_hash)?;
+            all_written(rows.iter().map(|new| new.record.global_seq), results)?;
+        }
+        Ok(())
+    }
+
+    /// Appends events given as canonical bytes: each one's row is read from its bytes
+    /// ([`read_canonical`]) and bound from them, numbered by its position in the log.
+    fn write_pieces(&mut self, pieces: &[Piece], log_hash: &str) -> Result<(), SimError> {
+        let count = pieces.iter().map(|p| p.range.len()).sum();
+        let mut rows = Vec::with_capacity(count);
+        for piece in pieces {
+            for i in piece.range.clone() {
+                self.seen += 1;
+                let (bytes, type_index) = piece.events.event(i);
+                let (header, payload) = read_canonical(bytes, self.seen, type_index)?;
+                if self.seen <= self.stored {
+                    // A resumed run hands on records; checked the same way all the same.
+                    self.check_stored(&header.record(payload))?;
+                } else {
+                    rows.push(StoredRow { header, payload });
+                }
             }
-            if let Some(t) = batch.closes {
-                tracing::debug!(through = %t, events = self.seen, "committed");
-            }
+        }
+        if !rows.is_empty() {
+            let results = self.store.append_stored_committing(&rows, log_hash)?;
+            all_written(rows.iter().map(|row| row.header.global_seq), results)?;
         }
         Ok(())
     }
@@ -254,5 +370,19 @@ impl Writer {
             });
         }
         Ok(self.store)
+    }
+}
+
+/// The store must have written every event; a duplicate means it did not.
+fn all_written(
+    seqs: impl Iterator<Item = u64>,
+    results: Vec<AppendResult>,
+) -> Result<(), SimError> {
+    match seqs
+        .zip(results)
+        .find(|(_, r)| matches!(r, AppendResult::Duplicate { .. }))
+    {
+        Some((global_seq, _)) => Err(SimError::NotWritten { global_seq }),
+        None => Ok(()),
     }
 }
