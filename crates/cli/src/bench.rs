@@ -91,6 +91,26 @@ fn progress_bar(start: NaiveDate, until: NaiveDate, phase: BenchPhase, lang: Lan
     bar
 }
 
+/// What a run reports to `bar`: the day it reached and the events so far, once a simulated day
+/// (the merger reports every instant; the bar shows days, and formatting the count at every
+/// instant cost the simulation's thread a few hundred instructions an event in a small bench).
+fn progress_by_day<'b>(
+    bar: &'b ProgressBar,
+    start: NaiveDate,
+    lang: Lang,
+) -> impl FnMut(Progress) + 'b {
+    let mut shown = None;
+    move |p: Progress| {
+        let day = p.now.date();
+        if shown == Some(day) {
+            return;
+        }
+        shown = Some(day);
+        bar.set_position((day - start).num_days().max(0) as u64);
+        bar.set_message(labels::progress_events(p.events, lang));
+    }
+}
+
 struct Figures {
     events: u64,
     generate_s: f64,
@@ -262,10 +282,7 @@ pub fn bench(a: &BenchArgs, lang: Lang) -> Result<ExitCode, Failure> {
 
     // 1. Simulation alone.
     let bar = progress_bar(start, until, BenchPhase::Simulate, lang);
-    let mut report = |p: Progress| {
-        bar.set_position((p.now.date() - start).num_days().max(0) as u64);
-        bar.set_message(labels::progress_events(p.events, lang));
-    };
+    let mut report = progress_by_day(&bar, start, lang);
     let (t, cpu) = (Instant::now(), cpu_seconds());
     let sim = run(
         input(),
@@ -301,10 +318,7 @@ pub fn bench(a: &BenchArgs, lang: Lang) -> Result<ExitCode, Failure> {
         .write_run_meta(&meta)
         .map_err(|e| Failure::Run(e.into()))?;
     let bar = progress_bar(start, until, BenchPhase::SimulateAndStore, lang);
-    let mut report = |p: Progress| {
-        bar.set_position((p.now.date() - start).num_days().max(0) as u64);
-        bar.set_message(labels::progress_events(p.events, lang));
-    };
+    let mut report = progress_by_day(&bar, start, lang);
     let (t, cpu) = (Instant::now(), cpu_seconds());
     let mut stored = run(
         input(),

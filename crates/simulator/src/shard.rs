@@ -209,7 +209,12 @@ impl<T: Logged> Outbox<T> {
         if self.chunk.ticks.is_empty() && self.chunk.read_back.is_none() {
             return Ok(());
         }
-        let chunk = std::mem::take(&mut self.chunk);
+        let next = Chunk {
+            ticks: Vec::with_capacity(self.chunk.ticks.len()),
+            events: self.chunk.events.emptied_like(),
+            read_back: None,
+        };
+        let chunk = std::mem::replace(&mut self.chunk, next);
         self.tx.send(chunk).map_err(|_| SimError::MergerGone)
     }
 

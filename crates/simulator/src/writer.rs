@@ -45,6 +45,9 @@ pub(crate) trait Logged: Default + Send + 'static {
     fn push(&mut self, env: Envelope);
     /// How many events are in.
     fn len(&self) -> usize;
+    /// An empty container for the next chunk, with room for what this one holds (a chunk
+    /// grown from nothing copies its bytes over again at every doubling).
+    fn emptied_like(&self) -> Self;
     /// The events, for the merger to take in order.
     fn cursor(self) -> Self::Cursor;
     /// Hands the next `n` events to the merger.
@@ -62,6 +65,9 @@ impl Logged for Vec<Envelope> {
     }
     fn len(&self) -> usize {
         Vec::len(self)
+    }
+    fn emptied_like(&self) -> Self {
+        Vec::with_capacity(self.len())
     }
     fn cursor(self) -> Self::Cursor {
         self.into_iter()
@@ -82,6 +88,9 @@ impl Logged for Vec<EventRecord> {
     }
     fn len(&self) -> usize {
         Vec::len(self)
+    }
+    fn emptied_like(&self) -> Self {
+        Vec::with_capacity(self.len())
     }
     fn cursor(self) -> Self::Cursor {
         self.into_iter()
@@ -145,6 +154,12 @@ impl Logged for Encoded {
     }
     fn len(&self) -> usize {
         self.ends.len()
+    }
+    fn emptied_like(&self) -> Self {
+        Encoded {
+            bytes: Vec::with_capacity(self.bytes.len()),
+            ends: Vec::with_capacity(self.ends.len()),
+        }
     }
     fn cursor(self) -> Self::Cursor {
         (Arc::new(self), 0)
