@@ -3,6 +3,9 @@
 //!
 //! * [`to_record`] encodes an envelope as log format 2 writes it: the payload in the canonical
 //!   binary form ([`Event::encode_payload`], schema version 2).
+//! * [`write_envelope`] writes an envelope's canonical bytes straight into a buffer (what a
+//!   shard hands on, decision 28) and [`read_canonical`] reads the stored row back from them (what
+//!   the writer binds).
 //! * [`from_record`] decodes a record of either format: a binary payload directly, a JSON
 //!   payload of format 1 through the upcasters ([`crate::upcast`]).
 //! * [`LogHasher`] is the log hash of format 2: SHA-256 over the run's inputs

@@ -6,10 +6,11 @@
 //! and the simulation and the I/O overlap on separate cores (decision 2).
 //!
 //! The writer's thread does nothing but the store's checks and the append, which is what limits a
-//! stored run: the shards encode their own events into records when the run keeps no log in
-//! memory ([`Logged`]; the canonical form does not depend on `global_seq`, decision 11 §4), and
-//! the merger, which sees every event in log order anyway, feeds the log hash (decision 25). Only
-//! a run with a store starts a writer.
+//! stored run: the shards write their own events' canonical bytes when the run keeps no log in
+//! memory ([`Logged`], [`Encoded`]; the canonical form does not depend on `global_seq`, decision
+//! 11 §4), the merger, which sees every event in log order anyway, hashes them (decision 25) and
+//! hands them on in pieces of the shards' chunks, and the writer binds each row from its bytes
+//! (decision 28). Only a run with a store starts a writer.
 //!
 //! Reading back (decision 21): an office that restarts after a crash rebuilds its state from its
 //! own events in the log. Its shard asks through the merger, which passes the request on behind
