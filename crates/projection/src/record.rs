@@ -6,6 +6,10 @@
 //!
 //! Day measures are evaluated at the end of each day: before applying an event on day `d`, a
 //! resident's record is "advanced" through `d - 1` with the state it had.
+//!
+//! The record's dates are serialized through `model::fast_text` (chrono's text, without chrono's
+//! formatter): the state hash writes every record's JSON, and a date through chrono's `Display`
+//! cost several hundred instructions.
 
 use chrono::NaiveDate;
 use model::card::{CardKind, Certificates, MyNumberCard, ResidenceCard};
@@ -22,6 +26,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct View {
     pub status: Option<Status>,
+    #[serde(serialize_with = "model::fast_text::option_date::serialize")]
     pub period_expiry: Option<NaiveDate>,
     pub card_number: Option<ResidenceCardNumber>,
     pub municipality: Option<Municipality>,
@@ -34,14 +39,17 @@ pub struct View {
 pub enum UseState {
     Active,
     Expired {
+        #[serde(serialize_with = "model::fast_text::date::serialize")]
         on: NaiveDate,
     },
     Invalidated {
+        #[serde(serialize_with = "model::fast_text::date::serialize")]
         on: NaiveDate,
         reason: InvalidationReason,
     },
     /// Suspended through the call centre after a loss (§5.11).
     Suspended {
+        #[serde(serialize_with = "model::fast_text::date::serialize")]
         on: NaiveDate,
     },
 }
@@ -57,6 +65,7 @@ pub struct HeldMyNumberCard {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Functions {
     pub card_number: ResidenceCardNumber,
+    #[serde(serialize_with = "model::fast_text::date::serialize")]
     pub valid_through: NaiveDate,
     pub state: UseState,
 }
@@ -64,9 +73,12 @@ pub struct Functions {
 /// A pending extension or change of status, as far as the special period is concerned (§9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct PendingApplication {
+    #[serde(serialize_with = "model::fast_text::date::serialize")]
     pub filed_on: NaiveDate,
+    #[serde(serialize_with = "model::fast_text::option_date::serialize")]
     pub expiry_at_filing: Option<NaiveDate>,
     /// The day it was refused: the disposition day is the special period's last (§9).
+    #[serde(serialize_with = "model::fast_text::option_date::serialize")]
     pub decided_on: Option<NaiveDate>,
     /// What was applied for, and whether it was granted: what
     /// `model::rules::pending_application_end` needs. Left out of the state hash, which predates
@@ -91,6 +103,7 @@ pub struct DayMeasures {
 /// The single card record of one resident, rebuilt from the log.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CardRecord {
+    #[serde(serialize_with = "model::fast_text::option_date::serialize")]
     pub born_on: Option<NaiveDate>,
     /// The residence card or SPR certificate in the resident's hands (Tokutei or not).
     pub residence_card: Option<ResidenceCard>,
@@ -107,6 +120,7 @@ pub struct CardRecord {
     pub(crate) last_visit: [Option<NaiveDate>; 4],
     /// Day measures through `evaluated_through`.
     pub days: DayMeasures,
+    #[serde(serialize_with = "model::fast_text::option_date::serialize")]
     pub evaluated_through: Option<NaiveDate>,
     pub deadline_misses: u32,
     pub refusals: u32,
