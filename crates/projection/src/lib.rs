@@ -15,7 +15,6 @@
 
 pub mod flows;
 mod fold;
-pub mod json;
 pub mod log_diff;
 pub mod measures;
 pub mod office_table;
@@ -27,9 +26,7 @@ mod sync;
 pub mod what_if;
 pub mod why;
 
-pub use projections::{
-    MonthWorkload, Projections, STATE_HASH_VERSION, Totals, Waited, record_json,
-};
+pub use projections::{MonthWorkload, Projections, STATE_HASH_VERSION, Totals, Waited};
 pub use record::{
     CardRecord, DayMeasures, Functions, HeldMyNumberCard, PendingApplication, UseState, View,
 };

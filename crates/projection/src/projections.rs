@@ -123,28 +123,16 @@ fn hash_of<T: Serialize + ?Sized>(value: &T) -> String {
 }
 
 /// The records' JSON as the elements of an array: each record's text, separated by commas.
-/// Written by [`crate::json`] (the bytes `serde_json` writes, with fewer instructions: the
-/// records' JSON was the larger part of the state hash), or by `serde_json` itself for a record
-/// holding a form that writer leaves to it.
 fn records_json(records: &[CardRecord]) -> Vec<u8> {
     let mut out = Vec::with_capacity(records.len() * 1024);
     for (i, record) in records.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        record_json(record, &mut out);
-    }
-    out
-}
-
-/// Appends one record's JSON to `out`, as the state hash reads it.
-pub fn record_json(record: &CardRecord, out: &mut Vec<u8>) {
-    let start = out.len();
-    if crate::json::write(record, out).is_err() {
-        out.truncate(start);
-        model::fast_text::serialize(record, &mut serde_json::Serializer::new(&mut *out))
+        model::fast_text::serialize(record, &mut serde_json::Serializer::new(&mut out))
             .expect("records always serialize");
     }
+    out
 }
 
 /// The version of what [`Projections::state_hash`] derives from a log: the rules that fold
