@@ -265,6 +265,21 @@ pub struct RunOutput {
     pub faults: FaultTally,
 }
 
+/// How much lower than the run's other threads a shard thread is scheduled while a log writer
+/// runs (a nice increment, decision 30).
+const SHARD_NICENESS: i32 = 5;
+
+/// Lowers the calling shard thread's scheduling priority (on Linux a nice value is the
+/// thread's own), so that the log writer — the thread a stored run waits for — gets a core
+/// whenever it has work, and the shards use what it leaves. It changes when things run, never
+/// what they produce. A failure only leaves the priority as it was.
+fn give_way_to_the_writer() {
+    #[cfg(target_os = "linux")]
+    if let Err(e) = rustix::process::nice(SHARD_NICENESS) {
+        tracing::debug!("a shard could not lower its priority: {e}");
+    }
+}
+
 /// The shard ranges: `n` residents in `shards` contiguous, nearly equal parts.
 pub(crate) fn shard_ranges(n: usize, shards: usize) -> Vec<Range<u32>> {
     let shards = shards.clamp(1, n.max(1));
@@ -352,7 +367,12 @@ fn run_as<T: Logged>(input: RunInput<'_>, options: RunOptions<'_>) -> Result<Run
             // Named, so that a per-thread profile tells the shards apart.
             let handle = std::thread::Builder::new()
                 .name(format!("shard-{k}"))
-                .spawn_scoped(scope, move || span.in_scope(|| shard.run(tx)))
+                .spawn_scoped(scope, move || {
+                    if stored {
+                        give_way_to_the_writer();
+                    }
+                    span.in_scope(|| shard.run(tx))
+                })
                 .expect("a shard's thread starts");
             handles.push(handle);
             streams.push(Stream::new(rx));
