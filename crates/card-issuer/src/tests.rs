@@ -105,7 +105,7 @@ fn profile(my_number_card: Option<MyNumberCard>) -> ResidentProfile {
 fn enrol(my_number_card: Option<MyNumberCard>) -> Input {
     cmd(Command::EnrolResident {
         resident: R,
-        profile: Box::new(profile(my_number_card)),
+        profile: std::sync::Arc::new(profile(my_number_card)),
     })
 }
 

@@ -121,7 +121,7 @@ fn profile(registered: bool) -> ResidentProfile {
 fn enrol(registered: bool) -> Input {
     cmd(Command::EnrolResident {
         resident: R,
-        profile: Box::new(profile(registered)),
+        profile: std::sync::Arc::new(profile(registered)),
     })
 }
 
@@ -1805,7 +1805,7 @@ fn registered_two(policy: &Policy) -> CityHall {
         let decision = city.handle(
             &cmd(Command::EnrolResident {
                 resident: r,
-                profile: Box::new(p),
+                profile: std::sync::Arc::new(p),
             }),
             &ctx,
         );

@@ -198,7 +198,7 @@ fn nothing_pending(procedure: Procedure) -> Event {
 fn given_no_record_when_resident_enrolled_then_immigration_record_opened_with_profile() {
     let input = cmd(Command::EnrolResident {
         resident: R,
-        profile: Box::new(profile(
+        profile: std::sync::Arc::new(profile(
             Status::EngineerSpecialistHumanities,
             Some(d(2026, 9, 30)),
         )),
@@ -231,7 +231,7 @@ fn given_no_record_when_resident_enrolled_with_a_pending_extension_then_the_appl
     });
     let input = cmd(Command::EnrolResident {
         resident: R,
-        profile: Box::new(p),
+        profile: std::sync::Arc::new(p),
     });
     let mut bureau = given(&[]);
     let context = Context {
@@ -1176,7 +1176,7 @@ fn enrolled_two(policy: &Policy) -> ImmigrationBureau {
         bureau.handle(
             &cmd(Command::EnrolResident {
                 resident: r,
-                profile: Box::new(profile(
+                profile: std::sync::Arc::new(profile(
                     Status::EngineerSpecialistHumanities,
                     Some(d(2026, 9, 30)),
                 )),
@@ -1369,7 +1369,7 @@ fn given_the_bureau_rebuilt_from_its_events_after_a_crash_when_residents_come_th
     for r in (0..10).map(ResidentId) {
         let enrol = Command::EnrolResident {
             resident: r,
-            profile: Box::new(profile(
+            profile: std::sync::Arc::new(profile(
                 Status::EngineerSpecialistHumanities,
                 Some(d(2026, 9, 30)),
             )),

@@ -2,6 +2,8 @@
 //! timers a service sets for itself. Commands are imperative (`FileExtension`); the facts that
 //! result are past-tense events (`PeriodOfStayExtended`).
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -81,9 +83,12 @@ pub enum Place {
 #[serde(tag = "command")]
 pub enum Command {
     /// Records a resident's starting state (delivered to every service at the run's start).
+    /// The profile is shared by the offices it is delivered to (and, in a what-if, by both
+    /// arms): a copy for each was a `String` and a box to allocate and free per office and arm.
     EnrolResident {
         resident: ResidentId,
-        profile: Box<ResidentProfile>,
+        #[serde(with = "shared_profile")]
+        profile: Arc<ResidentProfile>,
     },
     /// 在留期間更新許可申請, optionally with a Tokutei application attached (§5.4).
     FileExtension {
@@ -315,6 +320,28 @@ pub enum Command {
         #[serde(default)]
         decided_on: Option<NaiveDate>,
     },
+}
+
+/// serde for a shared profile: the profile's own form (as the boxed profile it replaced had).
+mod shared_profile {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::ResidentProfile;
+
+    pub fn serialize<S: Serializer>(
+        profile: &Arc<ResidentProfile>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        ResidentProfile::serialize(profile, serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Arc<ResidentProfile>, D::Error> {
+        ResidentProfile::deserialize(deserializer).map(Arc::new)
+    }
 }
 
 impl Command {

@@ -92,8 +92,8 @@ pub trait Residents: Sync {
         self.len() == 0
     }
 
-    /// The starting profile of `resident`.
-    fn profile(&self, resident: ResidentId) -> ResidentProfile;
+    /// The starting profile of `resident`, to be shared by the offices that enrol it.
+    fn profile(&self, resident: ResidentId) -> Arc<ResidentProfile>;
 
     /// The steps of the residents with ids in `range`, sorted by time (stable), built as they
     /// are reached.
@@ -136,8 +136,8 @@ impl Residents for Scripted {
         self.residents.len()
     }
 
-    fn profile(&self, resident: ResidentId) -> ResidentProfile {
-        self.residents[resident.index()].clone()
+    fn profile(&self, resident: ResidentId) -> Arc<ResidentProfile> {
+        Arc::new(self.residents[resident.index()].clone())
     }
 
     fn steps(&self, range: Range<u32>) -> Box<dyn Iterator<Item = StepInput> + Send + '_> {
@@ -181,8 +181,8 @@ impl Residents for population::Population {
         population::Population::len(self)
     }
 
-    fn profile(&self, resident: ResidentId) -> ResidentProfile {
-        population::Population::profile(self, resident)
+    fn profile(&self, resident: ResidentId) -> Arc<ResidentProfile> {
+        Arc::new(population::Population::profile(self, resident))
     }
 
     fn steps(&self, range: Range<u32>) -> Box<dyn Iterator<Item = StepInput> + Send + '_> {

@@ -18,6 +18,7 @@
 //! (decision 21); without one, from the journal its service kept.
 
 use std::ops::Range;
+use std::sync::Arc;
 use std::sync::mpsc::SyncSender;
 
 use card_issuer::CardIssuer;
@@ -501,33 +502,26 @@ impl<'a> Shard<'a> {
     /// no office and the agent reacts to none of them, so the only deliveries queued are J-LIS's
     /// own timers, in the same order.
     fn enrol(&mut self, now: SimTime, ids: Range<u32>) -> Result<(), SimError> {
-        // Each profile is built once, copied to the offices but the last, and moved to the last.
-        let mut profiles: Vec<ResidentProfile> = ids
+        // Each profile is built once (or, in a what-if, once for both arms) and shared by the
+        // offices.
+        let profiles: Vec<Arc<ResidentProfile>> = ids
             .clone()
             .map(|i| self.subject.profile(ResidentId(i)))
             .collect();
         // The police keep no record of residents until one reports a loss.
         let enrolling = (0..SERVICES).filter(|&k| Service::ALL[k] != Service::Police);
-        let last = enrolling.clone().next_back();
         let mut decided: Vec<(Service, Vec<Decision>)> = Vec::with_capacity(SERVICES);
         for k in enrolling {
-            let enrol = |(i, profile): (u32, ResidentProfile)| {
-                Input::Command(Command::EnrolResident {
-                    resident: ResidentId(i),
-                    profile: Box::new(profile),
+            let inputs: Vec<Input> = ids
+                .clone()
+                .zip(&profiles)
+                .map(|(i, profile)| {
+                    Input::Command(Command::EnrolResident {
+                        resident: ResidentId(i),
+                        profile: Arc::clone(profile),
+                    })
                 })
-            };
-            let inputs: Vec<Input> = if Some(k) == last {
-                ids.clone()
-                    .zip(std::mem::take(&mut profiles))
-                    .map(enrol)
-                    .collect()
-            } else {
-                ids.clone()
-                    .zip(profiles.iter().cloned())
-                    .map(enrol)
-                    .collect()
-            };
+                .collect();
             self.batches += 1;
             let office = &mut self.offices[k];
             office

@@ -263,14 +263,18 @@ struct PartRun {
 /// (one per thread) are held meanwhile, about 200 bytes a resident.
 struct Profiled<'a> {
     population: &'a Population,
-    profiles: Vec<model::command::ResidentProfile>,
+    profiles: Vec<std::sync::Arc<model::command::ResidentProfile>>,
 }
 
 impl<'a> Profiled<'a> {
     fn new(population: &'a Population) -> Profiled<'a> {
         Profiled {
             population,
-            profiles: population.profiles(),
+            profiles: population
+                .profiles()
+                .into_iter()
+                .map(std::sync::Arc::new)
+                .collect(),
         }
     }
 }
@@ -280,8 +284,11 @@ impl crate::scheduler::Residents for Profiled<'_> {
         self.profiles.len()
     }
 
-    fn profile(&self, resident: model::ids::ResidentId) -> model::command::ResidentProfile {
-        self.profiles[resident.index()].clone()
+    fn profile(
+        &self,
+        resident: model::ids::ResidentId,
+    ) -> std::sync::Arc<model::command::ResidentProfile> {
+        std::sync::Arc::clone(&self.profiles[resident.index()])
     }
 
     fn steps(
