@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike};
 use model::envelope::{EventRecord, StreamId, type_name};
+use model::event::Event;
 use model::ids::ResidentId;
 use model::service::Service;
 use rusqlite::types::ValueRef;
@@ -81,6 +82,10 @@ pub(crate) struct Names {
     /// comparing the texts. A static text never moves or changes, so an address and a length
     /// always stand for the same name.
     static_codes: BTreeMap<(usize, usize), u32>,
+    /// The codes of names this build numbers itself (an office's position in `Service::ALL`, an
+    /// event type's in `Event::TYPE_NAMES`), by that position: a run's writer knows it for every
+    /// row, and indexing a vector is cheaper again than searching the addresses.
+    indexed: Vec<Option<u32>>,
 }
 
 impl Names {
@@ -147,6 +152,25 @@ impl Names {
         Ok(code)
     }
 
+    /// [`Names::code`] of `name`, which this build numbers `index` (the same name at every call
+    /// with that index), looked up by the index first.
+    pub(crate) fn indexed_code(
+        &mut self,
+        conn: &Connection,
+        index: usize,
+        name: &'static str,
+    ) -> Result<u32, StoreError> {
+        if let Some(&Some(code)) = self.indexed.get(index) {
+            return Ok(code);
+        }
+        let code = self.code(conn, name)?;
+        if self.indexed.len() <= index {
+            self.indexed.resize(index + 1, None);
+        }
+        self.indexed[index] = Some(code);
+        Ok(code)
+    }
+
     /// The code of `name`, if the log has one for it (without adding it).
     pub(crate) fn find(&self, name: &str) -> Option<u32> {
         self.codes.get(name).copied()
@@ -163,6 +187,11 @@ impl Names {
             self.codes.remove(&name);
         }
         self.static_codes.retain(|_, code| (*code as usize) < len);
+        for code in &mut self.indexed {
+            if code.is_some_and(|c| c as usize >= len) {
+                *code = None;
+            }
+        }
     }
 }
 
@@ -248,19 +277,28 @@ pub(crate) fn insert_stored(
         stream,
         stream_version,
         event_type,
-        type_index: _,
+        type_index,
         schema_version,
         occurred_seconds,
         effective_days,
         correlation_id,
         causation_id,
     } = header;
-    let service = dictionary
-        .services
-        .static_code(conn, stream.service.as_str())?;
-    let event_type = match event_type {
-        Cow::Borrowed(name) => dictionary.types.static_code(conn, name)?,
-        Cow::Owned(name) => dictionary.types.code(conn, name)?,
+    let service =
+        dictionary
+            .services
+            .indexed_code(conn, stream.service.index(), stream.service.as_str())?;
+    let event_type = match (event_type, type_index) {
+        // The position stands for the name only when the name is this build's text at it.
+        (Cow::Borrowed(name), Some(index))
+            if Event::TYPE_NAMES
+                .get(*index)
+                .is_some_and(|known| std::ptr::eq(*known, *name)) =>
+        {
+            dictionary.types.indexed_code(conn, *index, name)?
+        }
+        (Cow::Borrowed(name), _) => dictionary.types.static_code(conn, name)?,
+        (Cow::Owned(name), _) => dictionary.types.code(conn, name)?,
     };
     stmt.execute(rusqlite::params![
         to_i64("global_seq", seq)?,
@@ -564,5 +602,18 @@ mod tests {
         let again = names.static_code(&conn, "police").expect("coded again");
         assert_eq!(again, 1);
         assert_eq!(names.name(1).map(|n| n.as_ref()), Some("police"));
+        // By a position this build gives the name: the same codes, forgotten the same way.
+        assert_eq!(names.indexed_code(&conn, 3, "police").expect("coded"), 1);
+        assert_eq!(names.indexed_code(&conn, 0, "city-hall").expect("coded"), 0);
+        names.truncate(1);
+        conn.execute("DELETE FROM services WHERE code >= 1", [])
+            .expect("the rollback's effect");
+        assert_eq!(names.indexed_code(&conn, 0, "city-hall").expect("kept"), 0);
+        let later = names.indexed_code(&conn, 2, "card-issuer").expect("coded");
+        assert_eq!(later, 1, "the code police had is free again");
+        assert_eq!(
+            names.indexed_code(&conn, 3, "police").expect("coded again"),
+            2
+        );
     }
 }

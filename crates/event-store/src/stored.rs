@@ -13,6 +13,7 @@
 //! thread needs them.
 
 use std::borrow::Cow;
+use std::ops::RangeInclusive;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use model::envelope::{EventRecord, StreamId};
@@ -110,7 +111,8 @@ impl StoredHeader {
 /// An event to append as the parts of its format-2 row: the header's integers and the payload's
 /// bytes, borrowed ([`EventStore::append_stored_committing`](crate::EventStore::append_stored_committing)).
 /// Its `global_seq` is ignored (the store assigns it), its expected version is
-/// `stream_version` − 1, and its `type_index` is not read (the name is).
+/// `stream_version` − 1, and its `type_index` only finds the name's code faster when the name is
+/// this build's text at that position of `Event::TYPE_NAMES` (the name is what is stored).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredRow<'a> {
     /// The header as the row stores it.
@@ -177,6 +179,16 @@ impl Appended for NewEvent {
     }
 }
 
+/// The stored seconds and days a reader converts back to times and dates ([`RowReader`] checks
+/// the same): computed once, where converting each row's would cost a chrono conversion an event.
+static READABLE: std::sync::LazyLock<(RangeInclusive<i64>, RangeInclusive<i64>)> =
+    std::sync::LazyLock::new(|| {
+        (
+            NaiveDateTime::MIN.and_utc().timestamp()..=NaiveDateTime::MAX.and_utc().timestamp(),
+            codec::days(&NaiveDate::MIN)..=codec::days(&NaiveDate::MAX),
+        )
+    });
+
 impl Appended for StoredRow<'_> {
     fn event_id(&self) -> Uuid {
         self.header.event_id
@@ -203,12 +215,11 @@ impl Appended for StoredRow<'_> {
             what,
             value: value as u64,
         };
-        if codec::from_seconds(header.occurred_seconds).is_none() {
+        let (seconds, days) = &*READABLE;
+        if !seconds.contains(&header.occurred_seconds) {
             return Err(range("occurred_at", header.occurred_seconds));
         }
-        if let Some(days) = header.effective_days
-            && codec::from_days(days).is_none()
-        {
+        if let Some(days) = header.effective_days.filter(|d| !days.contains(d)) {
             return Err(range("effective_on", days));
         }
         Ok(())
