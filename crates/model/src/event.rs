@@ -55,18 +55,24 @@ macro_rules! events {
             /// in declaration order, as a MessagePack array (structs as arrays, enum variants by
             /// name).
             pub fn encode_payload(&self, out: &mut Vec<u8>) {
-                // A date field is written by `date_text`, any other field through one reused
-                // buffer for its text: the same bytes as serde's own (`fast_text`).
-                use $crate::fast_text::{AnyEncode as _, DateEncode as _, Field};
+                // Each field is written by `msgpack`'s serializer straight into `out`, a date
+                // field by `date_text` (`fast_text::Field`): rmp_serde's bytes for the tuple of
+                // the fields, which is nil when there are none.
+                use $crate::fast_text::{AnyWrite as _, DateWrite as _, Field};
+                use $crate::msgpack::Error;
                 let done = match self {
-                    $( Event::$name { resident: _ $(, $field)* } => {
-                        serde::Serialize::serialize(
-                            &( $( (&&Field($field)).encoded(), )* ),
-                            &mut rmp_serde::Serializer::new(&mut *out),
-                        )
-                    } )*
+                    $( Event::$name { resident: _ $(, $field)* } => (|| -> Result<(), Error> {
+                        const FIELDS: usize = <[&str]>::len(&[ $( stringify!($field) ),* ]);
+                        if FIELDS == 0 {
+                            out.push(0xc0);
+                        } else {
+                            $crate::msgpack::write_array_len(out, FIELDS);
+                        }
+                        $( (&&Field($field)).write(out)?; )*
+                        Ok(())
+                    })() ),*
                 };
-                // Writing to a `Vec` cannot fail, and every field type serializes.
+                // Every field type serializes.
                 done.expect("events always encode");
             }
 

@@ -12,18 +12,22 @@
 //! `serialize_str` of its text, so the bytes — the payloads, the log hash, the state hash — are
 //! the same (tests: `crates/model/tests/fast_text.rs`).
 //!
-//! An event's own date fields skip even that: [`Field`] picks, for each field of an event
-//! (`model::event`'s macro knows every field's type), the date writer and reader of
-//! [`crate::date_text`] when the field is a `NaiveDate` or an `Option<NaiveDate>`, and the
-//! adapter above for any other type — by method resolution at compile time (a date field's
-//! impl is on `&Field`, any field's on `Field`, so the call `(&&Field(x)).encoded()` finds the
-//! date's first). Dates deeper inside a field (a card's dates) still go through the adapter.
+//! An event's canonical payload is written by [`crate::msgpack`], which renders a `collect_str`
+//! value straight into the payload, and its own date fields skip even that: [`Field`] picks,
+//! for each field of an event (`model::event`'s macro knows every field's type), the date writer
+//! and reader of [`crate::date_text`] when the field is a `NaiveDate` or an
+//! `Option<NaiveDate>`, and `msgpack` (to write) or the field's own `Deserialize` (to read) for
+//! any other type — by method resolution at compile time (a date field's impl is on `&Field`,
+//! any field's on `Field`, so the call `(&&Field(x)).write(out)` finds the date's first). Dates
+//! deeper inside a field (a card's dates) are written by [`Date`].
 
 use std::cell::Cell;
 use std::fmt::{Display, Write as _};
 use std::marker::PhantomData;
 
 use chrono::NaiveDate;
+
+use crate::msgpack;
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer, Visitor};
 use serde::ser::{
@@ -345,7 +349,7 @@ impl<S: SerializeStructVariant> SerializeStructVariant for Fast<S> {
     }
 }
 
-/// One field of an event, to encode: [`DateEncode`] for a date, else [`AnyEncode`].
+/// One field of an event, to encode: [`DateWrite`] for a date, else [`AnyWrite`].
 pub struct Field<'a, T: ?Sized>(pub &'a T);
 
 /// One field of an event, to decode into a `T`: [`DateDecode`] for a date, else
@@ -365,38 +369,48 @@ impl<T> Default for Slot<T> {
     }
 }
 
-/// Encodes a date field (`NaiveDate`, `Option<NaiveDate>`) with [`crate::date_text`], not
-/// chrono's formatter. Implemented on `&Field`, so that method resolution prefers it to
-/// [`AnyEncode`].
-pub trait DateEncode {
-    type Encoded: Serialize;
-    fn encoded(&self) -> Self::Encoded;
+/// Writes a date field (`NaiveDate`, `Option<NaiveDate>`) as MessagePack with
+/// [`crate::date_text`], not chrono's formatter, straight into the payload. Implemented on
+/// `&Field`, so that method resolution prefers it to [`AnyWrite`].
+pub trait DateWrite {
+    fn write(&self, out: &mut Vec<u8>) -> Result<(), msgpack::Error>;
 }
 
-/// Encodes any field through [`Fast`].
-pub trait AnyEncode {
-    type Encoded: Serialize;
-    fn encoded(&self) -> Self::Encoded;
+/// Writes any field as MessagePack with [`crate::msgpack`].
+pub trait AnyWrite {
+    fn write(&self, out: &mut Vec<u8>) -> Result<(), msgpack::Error>;
 }
 
-impl<'a, T: Serialize + ?Sized> AnyEncode for Field<'a, T> {
-    type Encoded = Wrap<'a, T>;
-    fn encoded(&self) -> Wrap<'a, T> {
-        Wrap(self.0)
+impl<T: Serialize + ?Sized> AnyWrite for Field<'_, T> {
+    fn write(&self, out: &mut Vec<u8>) -> Result<(), msgpack::Error> {
+        msgpack::write(out, self.0)
     }
 }
 
-impl DateEncode for &Field<'_, NaiveDate> {
-    type Encoded = Date;
-    fn encoded(&self) -> Date {
-        Date(*self.0)
+impl DateWrite for &Field<'_, NaiveDate> {
+    fn write(&self, out: &mut Vec<u8>) -> Result<(), msgpack::Error> {
+        write_date(out, *self.0)
     }
 }
 
-impl DateEncode for &Field<'_, Option<NaiveDate>> {
-    type Encoded = Option<Date>;
-    fn encoded(&self) -> Option<Date> {
-        self.0.map(Date)
+impl DateWrite for &Field<'_, Option<NaiveDate>> {
+    fn write(&self, out: &mut Vec<u8>) -> Result<(), msgpack::Error> {
+        match self.0 {
+            Some(date) => write_date(out, *date),
+            None => msgpack::write(out, &()),
+        }
+    }
+}
+
+/// The MessagePack text of `date`: that of [`Date`], its bytes written without making a `str`
+/// of them.
+fn write_date(out: &mut Vec<u8>, date: NaiveDate) -> Result<(), msgpack::Error> {
+    match crate::date_text::write_iso(date) {
+        Some(text) => {
+            msgpack::write_str(out, &text);
+            Ok(())
+        }
+        None => msgpack::write(out, &date),
     }
 }
 

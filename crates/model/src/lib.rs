@@ -20,6 +20,7 @@ pub mod faults;
 pub mod hashing;
 pub mod ids;
 pub mod machine;
+pub mod msgpack;
 pub mod municipality;
 pub mod mynumber;
 pub mod policy;
