@@ -55,10 +55,11 @@ macro_rules! events {
             /// in declaration order, as a MessagePack array (structs as arrays, enum variants by
             /// name).
             pub fn encode_payload(&self, out: &mut Vec<u8>) {
-                // Each field is written by `msgpack`'s serializer straight into `out`, a date
-                // field by `date_text` (`fast_text::Field`): rmp_serde's bytes for the tuple of
-                // the fields, which is nil when there are none.
-                use $crate::fast_text::{AnyWrite as _, DateWrite as _, Field};
+                // Each field is written straight into `out`, by its own writer when it has one
+                // (dates, cards, numbers: `msgpack::Encode`, chosen by `fast_text::Field`), else
+                // by `msgpack`'s serializer: rmp_serde's bytes for the tuple of the fields, which
+                // is nil when there are none.
+                use $crate::fast_text::{AnyWrite as _, EncodeWrite as _, Field};
                 use $crate::msgpack::Error;
                 let done = match self {
                     $( Event::$name { resident: _ $(, $field)* } => (|| -> Result<(), Error> {

@@ -13,13 +13,14 @@
 //! the same (tests: `crates/model/tests/fast_text.rs`).
 //!
 //! An event's canonical payload is written by [`crate::msgpack`], which renders a `collect_str`
-//! value straight into the payload, and its own date fields skip even that: [`Field`] picks,
-//! for each field of an event (`model::event`'s macro knows every field's type), the date writer
-//! and reader of [`crate::date_text`] when the field is a `NaiveDate` or an
-//! `Option<NaiveDate>`, and `msgpack` (to write) or the field's own `Deserialize` (to read) for
-//! any other type — by method resolution at compile time (a date field's impl is on `&Field`,
-//! any field's on `Field`, so the call `(&&Field(x)).write(out)` finds the date's first). Dates
-//! deeper inside a field (a card's dates) are written by [`Date`].
+//! value straight into the payload. [`Field`] picks, for each field of an event
+//! (`model::event`'s macro knows every field's type), the type's own MessagePack writer when it
+//! has one (`msgpack::Encode`: dates by [`crate::date_text`], the cards that carry dates, the
+//! card and My Numbers) and `msgpack`'s serializer for any other type; to read, the date reader
+//! of `date_text` for a `NaiveDate` or an `Option<NaiveDate>` and the field's own `Deserialize`
+//! for any other — by method resolution at compile time (the specific impl is on `&Field`, any
+//! field's on `Field`, so the call `(&&Field(x)).write(out)` finds the specific one first).
+//! Dates deeper inside other types are written by [`Date`].
 
 use std::cell::Cell;
 use std::fmt::{Display, Write as _};
@@ -349,7 +350,8 @@ impl<S: SerializeStructVariant> SerializeStructVariant for Fast<S> {
     }
 }
 
-/// One field of an event, to encode: [`DateWrite`] for a date, else [`AnyWrite`].
+/// One field of an event, to encode: [`EncodeWrite`] for a type with its own writer, else
+/// [`AnyWrite`].
 pub struct Field<'a, T: ?Sized>(pub &'a T);
 
 /// One field of an event, to decode into a `T`: [`DateDecode`] for a date, else
@@ -369,14 +371,14 @@ impl<T> Default for Slot<T> {
     }
 }
 
-/// Writes a date field (`NaiveDate`, `Option<NaiveDate>`) as MessagePack with
-/// [`crate::date_text`], not chrono's formatter, straight into the payload. Implemented on
-/// `&Field`, so that method resolution prefers it to [`AnyWrite`].
-pub trait DateWrite {
+/// Writes a field whose type has its own MessagePack writer ([`msgpack::Encode`]: dates, cards,
+/// numbers, and options of them) with it. Implemented on `&Field`, so that method resolution
+/// prefers it to [`AnyWrite`].
+pub trait EncodeWrite {
     fn write(&self, out: &mut Vec<u8>) -> Result<(), msgpack::Error>;
 }
 
-/// Writes any field as MessagePack with [`crate::msgpack`].
+/// Writes any field as MessagePack with [`crate::msgpack`]'s serializer.
 pub trait AnyWrite {
     fn write(&self, out: &mut Vec<u8>) -> Result<(), msgpack::Error>;
 }
@@ -387,30 +389,9 @@ impl<T: Serialize + ?Sized> AnyWrite for Field<'_, T> {
     }
 }
 
-impl DateWrite for &Field<'_, NaiveDate> {
+impl<T: msgpack::Encode> EncodeWrite for &Field<'_, T> {
     fn write(&self, out: &mut Vec<u8>) -> Result<(), msgpack::Error> {
-        write_date(out, *self.0)
-    }
-}
-
-impl DateWrite for &Field<'_, Option<NaiveDate>> {
-    fn write(&self, out: &mut Vec<u8>) -> Result<(), msgpack::Error> {
-        match self.0 {
-            Some(date) => write_date(out, *date),
-            None => msgpack::write(out, &()),
-        }
-    }
-}
-
-/// The MessagePack text of `date`: that of [`Date`], its bytes written without making a `str`
-/// of them.
-fn write_date(out: &mut Vec<u8>, date: NaiveDate) -> Result<(), msgpack::Error> {
-    match crate::date_text::write_iso(date) {
-        Some(text) => {
-            msgpack::write_str(out, &text);
-            Ok(())
-        }
-        None => msgpack::write(out, &date),
+        self.0.encode(out)
     }
 }
 

@@ -14,6 +14,8 @@
 
 use std::fmt::{self, Display, Write as _};
 
+use chrono::NaiveDate;
+
 use serde::ser::{
     Serialize, SerializeMap, SerializeSeq, SerializeStruct, SerializeStructVariant, SerializeTuple,
     SerializeTupleStruct, SerializeTupleVariant, Serializer,
@@ -109,6 +111,83 @@ fn write_sint(out: &mut Vec<u8>, v: i64) {
     } else {
         out.push(0xd3);
         out.extend_from_slice(&v.to_be_bytes());
+    }
+}
+
+/// A value that writes its own MessagePack — the bytes of its serde form through
+/// [`Writer`] — without serde: the dates, the cards and the numbers events carry, whose serde
+/// forms make a `str` of their ASCII text (validating it again) or a `String`.
+pub trait Encode {
+    fn encode(&self, out: &mut Vec<u8>) -> Result<(), Error>;
+}
+
+impl<T: Encode> Encode for Option<T> {
+    #[inline]
+    fn encode(&self, out: &mut Vec<u8>) -> Result<(), Error> {
+        match self {
+            Some(value) => value.encode(out),
+            None => {
+                out.push(0xc0);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// chrono's text (`fast_text::Date`), written by `date_text`.
+impl Encode for NaiveDate {
+    #[inline]
+    fn encode(&self, out: &mut Vec<u8>) -> Result<(), Error> {
+        match crate::date_text::write_iso(*self) {
+            Some(text) => {
+                write_str(out, &text);
+                Ok(())
+            }
+            None => write(out, self),
+        }
+    }
+}
+
+impl Encode for crate::card_number::ResidenceCardNumber {
+    #[inline]
+    fn encode(&self, out: &mut Vec<u8>) -> Result<(), Error> {
+        write_str(out, self.as_str().as_bytes());
+        Ok(())
+    }
+}
+
+impl Encode for crate::mynumber::MyNumber {
+    #[inline]
+    fn encode(&self, out: &mut Vec<u8>) -> Result<(), Error> {
+        write_str(out, &self.reveal_digits());
+        Ok(())
+    }
+}
+
+/// A struct is the array of its fields (the derived `Serialize`, in declaration order).
+impl Encode for crate::card::ResidenceCard {
+    fn encode(&self, out: &mut Vec<u8>) -> Result<(), Error> {
+        write_array_len(out, 4);
+        write(out, &self.kind)?;
+        self.number.encode(out)?;
+        self.issued_on.encode(out)?;
+        self.valid_through.encode(out)
+    }
+}
+
+impl Encode for crate::card::MyNumberCard {
+    fn encode(&self, out: &mut Vec<u8>) -> Result<(), Error> {
+        write_array_len(out, 2);
+        self.issued_on.encode(out)?;
+        self.valid_through.encode(out)
+    }
+}
+
+impl Encode for crate::card::Certificates {
+    fn encode(&self, out: &mut Vec<u8>) -> Result<(), Error> {
+        write_array_len(out, 2);
+        self.signature_through.encode(out)?;
+        self.user_auth_through.encode(out)
     }
 }
 

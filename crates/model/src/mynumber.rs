@@ -109,6 +109,20 @@ impl MyNumber {
         format!("{:012}", self.0)
     }
 
+    /// The full 12 digits as [`MyNumber::reveal`] writes them, as ASCII bytes, without
+    /// allocating (an event's payload, `crate::msgpack`). For storage only: never log or
+    /// display this.
+    pub fn reveal_digits(&self) -> [u8; 12] {
+        // Every My Number is below 10^12 (eleven digits of base and a check digit).
+        let mut digits = [b'0'; 12];
+        let mut n = self.0;
+        for d in digits.iter_mut().rev() {
+            *d = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        digits
+    }
+
     /// The last four digits, as shown in masked form.
     pub fn last_four(&self) -> u16 {
         (self.0 % 10_000) as u16

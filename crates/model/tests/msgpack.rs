@@ -241,3 +241,55 @@ fn given_text_and_collections_at_each_boundary_of_their_headers_then_the_bytes_a
         same(&UntoldMap((0..len).map(|i| (i.to_string(), 1)).collect()));
     }
 }
+
+/// `value`'s own writer (`msgpack::Encode`) gives the bytes of its serde form.
+fn same_encoded<T: model::msgpack::Encode + Serialize>(value: &T) {
+    let plain = rmp_serde::to_vec(value).expect("encodes");
+    let mut direct = vec![7];
+    value.encode(&mut direct).expect("encodes");
+    assert_eq!(direct[1..], plain[..]);
+    same(value);
+}
+
+#[test]
+fn given_the_types_with_their_own_writer_when_encoded_then_the_bytes_are_their_serde_forms() {
+    use model::card::{CardKind, Certificates, MyNumberCard, ResidenceCard};
+    use model::card_number::ResidenceCardNumber;
+    use model::mynumber::MyNumber;
+
+    for d in [
+        date(2026, 6, 14),
+        date(1, 1, 1),
+        date(9999, 12, 31),
+        date(-44, 3, 15),
+        date(12345, 1, 2),
+    ] {
+        same_encoded(&d);
+        same_encoded(&Some(d));
+        same_encoded(&MyNumberCard {
+            issued_on: d,
+            valid_through: date(2031, 2, 28),
+        });
+        same_encoded(&Certificates {
+            signature_through: Some(d),
+            user_auth_through: None,
+        });
+    }
+    same_encoded(&None::<NaiveDate>);
+    same_encoded(&Certificates::default());
+    for base in [0, 7, 12_345_678_901, 99_999_999_999] {
+        same_encoded(&MyNumber::from_base(base).expect("a base"));
+    }
+    for i in 0..200 {
+        same_encoded(&MyNumber::generate(i, i * 7919));
+        let number = ResidenceCardNumber::generate(i, i as u32, 3);
+        same_encoded(&number);
+        same_encoded(&Some(ResidenceCard {
+            kind: CardKind::TokuteiResidenceCard,
+            number,
+            issued_on: date(2026, 6, 15),
+            valid_through: date(2029, 6, 15),
+        }));
+    }
+    same_encoded(&None::<ResidenceCard>);
+}
