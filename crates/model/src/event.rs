@@ -60,21 +60,22 @@ macro_rules! events {
                 // by `msgpack`'s serializer: rmp_serde's bytes for the tuple of the fields, which
                 // is nil when there are none.
                 use $crate::fast_text::{AnyWrite as _, EncodeWrite as _, Field};
-                use $crate::msgpack::Error;
-                let done = match self {
-                    $( Event::$name { resident: _ $(, $field)* } => (|| -> Result<(), Error> {
-                        const FIELDS: usize = <[&str]>::len(&[ $( stringify!($field) ),* ]);
-                        if FIELDS == 0 {
-                            out.push(0xc0);
-                        } else {
-                            $crate::msgpack::write_array_len(out, FIELDS);
-                        }
-                        $( (&&Field($field)).write(out)?; )*
-                        Ok(())
-                    })() ),*
-                };
+                fn fields(event: &Event, out: &mut Vec<u8>) -> Result<(), $crate::msgpack::Error> {
+                    match event {
+                        $( Event::$name { resident: _ $(, $field)* } => {
+                            const FIELDS: usize = <[&str]>::len(&[ $( stringify!($field) ),* ]);
+                            if FIELDS == 0 {
+                                out.push(0xc0);
+                            } else {
+                                $crate::msgpack::write_array_len(out, FIELDS);
+                            }
+                            $( (&&Field($field)).write(out)?; )*
+                        } ),*
+                    }
+                    Ok(())
+                }
                 // Every field type serializes.
-                done.expect("events always encode");
+                fields(self, out).expect("events always encode");
             }
 
             /// The event of type `event_type` about `resident` whose canonical payload is

@@ -8,9 +8,10 @@
 //! and its tuples carry a byte-array check; here a marker is a `push` and nothing can fail but a
 //! value's own `Serialize`. The values whose bytes are rare or intricate (floats, 128-bit
 //! integers, MessagePack extensions) are handed to `rmp_serde` itself, writing into the same
-//! `Vec`, so they cannot differ. The tests (`crates/model/tests/msgpack.rs`) compare the two
-//! serializers over every shape of value and over every event of a seeded population and of
-//! every bundled scenario.
+//! `Vec`, so they cannot differ. The dates, cards and numbers events carry write themselves
+//! ([`Encode`]). The tests compare the two serializers over every shape of value
+//! (`crates/model/tests/msgpack.rs`) and over every event of a seeded population and of every
+//! bundled scenario (`crates/simulator/tests/payloads.rs`).
 
 use std::fmt::{self, Display, Write as _};
 
