@@ -424,8 +424,11 @@ fn run_as<T: Logged>(input: RunInput<'_>, options: RunOptions<'_>) -> Result<Run
     for part in parts {
         projections.absorb(part);
     }
+    // Each shard advanced its own records; this advances only those of residents no shard
+    // recorded (the gaps `absorb` fills).
     projections.finish(until);
     let state_hash = if emit {
+        let _hash = tracing::info_span!("state hash").entered();
         projections.state_hash()
     } else {
         String::new()
