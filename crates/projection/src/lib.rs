@@ -20,6 +20,7 @@ pub mod measures;
 pub mod office_table;
 mod projections;
 mod record;
+mod record_json;
 pub mod rows;
 pub mod sweep;
 mod sync;

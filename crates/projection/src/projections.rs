@@ -4,6 +4,7 @@
 //! The same fold runs live (as the scheduler records events) and in replay (from the store), so
 //! replay gives exactly what the live run gave.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -122,17 +123,17 @@ fn hash_of<T: Serialize + ?Sized>(value: &T) -> String {
     h.finish()
 }
 
-/// The records' JSON as the elements of an array: each record's text, separated by commas.
+/// The records' JSON as the elements of an array: each record's text, separated by commas
+/// (written by [`crate::record_json`]: `serde_json`'s bytes, its field names copied).
 fn records_json(records: &[CardRecord]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(records.len() * 1024);
+    let out = RefCell::new(Vec::with_capacity(records.len() * 1024));
     for (i, record) in records.iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            out.borrow_mut().push(b',');
         }
-        model::fast_text::serialize(record, &mut serde_json::Serializer::new(&mut out))
-            .expect("records always serialize");
+        crate::record_json::write(record, &out).expect("records always serialize");
     }
-    out
+    out.into_inner()
 }
 
 /// The version of what [`Projections::state_hash`] derives from a log: the rules that fold

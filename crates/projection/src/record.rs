@@ -144,6 +144,14 @@ fn never_waited(days: &[u32; 3]) -> bool {
     *days == [0; 3]
 }
 
+/// What the day measures read of a record besides its plain fields, worked out once for a
+/// record that does not change: its special period and the cards carrying My Number functions.
+#[derive(Clone, Copy)]
+struct Facts {
+    special: Option<SpecialPeriod>,
+    held: MyNumberFunctionsHeld,
+}
+
 impl CardRecord {
     /// The special period running (or possible) given the pending application (§9).
     pub fn special_period(&self) -> Option<SpecialPeriod> {
@@ -165,13 +173,13 @@ impl CardRecord {
     /// Lawfully resident on `day` (end of day), by the bureau's record: the rule is
     /// [`validity::lawfully_resident`]; a person the bureau has no record of is not.
     pub fn lawfully_resident(&self, day: NaiveDate) -> bool {
+        self.lawfully_resident_in(day, self.special_period())
+    }
+
+    /// [`CardRecord::lawfully_resident`], given the record's special period.
+    fn lawfully_resident_in(&self, day: NaiveDate, special: Option<SpecialPeriod>) -> bool {
         self.bureau.status.is_some_and(|status| {
-            validity::lawfully_resident(
-                status,
-                self.bureau.period_expiry,
-                self.special_period(),
-                day,
-            )
+            validity::lawfully_resident(status, self.bureau.period_expiry, special, day)
         })
     }
 
@@ -291,13 +299,21 @@ impl CardRecord {
     /// not one per day (a national year is 4 M residents × 365 days per arm). A test checks it
     /// against the day-by-day count on random records.
     pub(crate) fn advance(&mut self, through: NaiveDate, switch: SpecialPeriodMyNumber) {
-        let Some(mut day) = self.evaluated_through.and_then(|d| d.succ_opt()) else {
+        // Most events find their resident already evaluated through the day before (another
+        // event that day came first): that is settled before any date arithmetic.
+        let Some(done) = self.evaluated_through.filter(|&d| d < through) else {
             return;
         };
-        if day > through {
+        let Some(mut day) = done.succ_opt() else {
             return;
-        }
-        let breakpoints = self.measure_breakpoints();
+        };
+        // The record does not change while it is advanced: its special period and the cards
+        // carrying functions are worked out once, not once per rule that reads them.
+        let facts = Facts {
+            special: self.special_period(),
+            held: self.functions_held(),
+        };
+        let breakpoints = self.measure_breakpoints(facts);
         loop {
             // The stretch runs to the first breakpoint on or after `day` (its last day with the
             // same answers), or to `through`.
@@ -308,7 +324,7 @@ impl CardRecord {
                 .min()
                 .map_or(through, |&b| b.min(through));
             let days = (last - day).num_days() as u64 + 1;
-            let counted = self.day_measures(day, switch);
+            let counted = self.day_measures(day, switch, facts);
             self.days.outage_days += days * counted.outage_days;
             self.days.inconsistency_days += days * counted.inconsistency_days;
             self.days.special_period_days += days * counted.special_period_days;
@@ -320,14 +336,20 @@ impl CardRecord {
         }
     }
 
-    /// The day measures of one day (each 0 or 1) with the record as it is.
-    fn day_measures(&self, day: NaiveDate, switch: SpecialPeriodMyNumber) -> DayMeasures {
-        let lawful = self.lawfully_resident(day);
+    /// The day measures of one day (each 0 or 1) with the record as it is (`facts` are its
+    /// own).
+    fn day_measures(
+        &self,
+        day: NaiveDate,
+        switch: SpecialPeriodMyNumber,
+        facts: Facts,
+    ) -> DayMeasures {
+        let lawful = self.lawfully_resident_in(day, facts.special);
         let by_expiry = self.bureau.period_expiry.is_none_or(|e| day <= e);
+        let usable =
+            || facts.held.usable_on(day, self.bureau.period_expiry, facts.special, switch);
         DayMeasures {
-            outage_days: u64::from(
-                lawful && self.has_my_number_card() && !self.my_number_usable(day, switch),
-            ),
+            outage_days: u64::from(lawful && self.has_my_number_card() && !usable()),
             inconsistency_days: u64::from(self.inconsistent()),
             special_period_days: u64::from(lawful && !by_expiry),
         }
@@ -341,9 +363,8 @@ impl CardRecord {
     /// `validity::my_number_functions_valid_through`, is always one of these). Listing one too
     /// many only costs an evaluation; the test against the day-by-day count guards against one
     /// too few.
-    fn measure_breakpoints(&self) -> [Option<NaiveDate>; 5] {
-        let special = self.special_period();
-        let held = self.functions_held();
+    fn measure_breakpoints(&self, facts: Facts) -> [Option<NaiveDate>; 5] {
+        let Facts { special, held } = facts;
         [
             self.bureau.period_expiry,
             special.map(|sp| sp.expiry),
@@ -406,7 +427,11 @@ mod tests {
             return;
         };
         while day <= through {
-            let m = rec.day_measures(day, switch);
+            let facts = Facts {
+                special: rec.special_period(),
+                held: rec.functions_held(),
+            };
+            let m = rec.day_measures(day, switch, facts);
             rec.days.outage_days += m.outage_days;
             rec.days.inconsistency_days += m.inconsistency_days;
             rec.days.special_period_days += m.special_period_days;
