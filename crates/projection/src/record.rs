@@ -346,8 +346,11 @@ impl CardRecord {
     ) -> DayMeasures {
         let lawful = self.lawfully_resident_in(day, facts.special);
         let by_expiry = self.bureau.period_expiry.is_none_or(|e| day <= e);
-        let usable =
-            || facts.held.usable_on(day, self.bureau.period_expiry, facts.special, switch);
+        let usable = || {
+            facts
+                .held
+                .usable_on(day, self.bureau.period_expiry, facts.special, switch)
+        };
         DayMeasures {
             outage_days: u64::from(lawful && self.has_my_number_card() && !usable()),
             inconsistency_days: u64::from(self.inconsistent()),

@@ -15,7 +15,7 @@ use std::fmt::Display;
 use std::io;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
-use serde_json::ser::{Compound, CompactFormatter};
+use serde_json::ser::{CompactFormatter, Compound};
 
 /// The output, written in turn by `serde_json` (the values) and by [`Fields`] (the frames).
 struct Shared<'a>(&'a RefCell<Vec<u8>>);
@@ -204,8 +204,7 @@ impl<'s, 'a> Serializer for Frames<'s, 'a> {
         variant: &'static str,
         len: usize,
     ) -> serde_json::Result<Self::SerializeTupleVariant> {
-        self.json
-            .serialize_tuple_variant(name, index, variant, len)
+        self.json.serialize_tuple_variant(name, index, variant, len)
     }
     fn serialize_map(self, len: Option<usize>) -> serde_json::Result<Self::SerializeMap> {
         self.json.serialize_map(len)
@@ -229,9 +228,9 @@ impl<'s, 'a> Serializer for Frames<'s, 'a> {
 /// quote and the backslash. Every byte is looked at, without an early exit, so that the
 /// compiler can check several at once.
 fn needs_no_escape(text: &[u8]) -> bool {
-    !text
-        .iter()
-        .fold(false, |bad, &b| bad | (b < 0x20) | (b == b'"') | (b == b'\\'))
+    !text.iter().fold(false, |bad, &b| {
+        bad | (b < 0x20) | (b == b'"') | (b == b'\\')
+    })
 }
 
 impl SerializeStruct for Fields<'_, '_> {
@@ -373,7 +372,9 @@ mod tests {
         let mut texts: Vec<String> = (0..=0x7f_u8)
             .map(|b| format!("ab{}cd", char::from(b)))
             .collect();
-        texts.extend(["", "2026-06-14", "中野区", "\u{7f}\u{80}\u{ff}é", "a\"b\\c"].map(String::from));
+        texts.extend(
+            ["", "2026-06-14", "中野区", "\u{7f}\u{80}\u{ff}é", "a\"b\\c"].map(String::from),
+        );
         for text in texts {
             assert_eq!(
                 String::from_utf8(written(&text)).expect("utf-8"),
