@@ -338,7 +338,7 @@ mod tests {
                     state,
                 }),
                 certificates: Certificates {
-                    signature_through: (k % 2 == 0).then(|| date(k + 6)),
+                    signature_through: k.is_multiple_of(2).then(|| date(k + 6)),
                     user_auth_through: Some(date(k + 7)),
                 },
                 bureau: view.clone(),
@@ -351,7 +351,7 @@ mod tests {
                     expiry_at_filing: (k % 2 == 1).then(|| date(k + 9)),
                     decided_on: Some(date(k + 10)),
                     procedure: Procedure::Extension,
-                    granted: k % 2 == 0,
+                    granted: k.is_multiple_of(2),
                 }),
                 card_ready: Some(CardKind::MyNumberCard),
                 visits: [k, 1, 2, 3],
@@ -360,7 +360,11 @@ mod tests {
                 refusals: 2 * k,
                 fees_paid_yen: u64::from(k) * 1000,
                 pin_locked: k % 2 == 1,
-                waiting_days: if k % 2 == 0 { [0; 3] } else { [k, 0, 9] },
+                waiting_days: if k.is_multiple_of(2) {
+                    [0; 3]
+                } else {
+                    [k, 0, 9]
+                },
                 ..CardRecord::default()
             });
         }
